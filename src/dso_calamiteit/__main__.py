@@ -1,0 +1,5 @@
+"""`python -m dso_calamiteit` runs the same command as `calamiteit`."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,81 @@
+"""Answers to the criteria: from --answer flags, an answers file, or a person at a prompt."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from .criteria import CriteriaFile
+from .errors import ConfigError, UsageError, suggest
+
+YES = frozenset({"ja", "j", "yes", "y", "true", "waar", "1"})
+NO = frozenset({"nee", "n", "no", "false", "onwaar", "0"})
+ACCEPTED = "ja/nee (ook j/n, yes/no, true/false)"
+
+
+def parse_answer(value: object) -> bool | None:
+    """True, False, or None when `value` is not a recognisable yes or no."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        word = value.strip().casefold()
+        if word in YES:
+            return True
+        if word in NO:
+            return False
+    return None
+
+
+def from_flags(pairs: Iterable[str]) -> dict[str, bool]:
+    """Parse repeated `--answer ID=ja` flags."""
+    answers: dict[str, bool] = {}
+    for pair in pairs:
+        ident, sep, raw = pair.partition("=")
+        value = parse_answer(raw)
+        if not sep or not ident.strip():
+            raise UsageError(f"--answer '{pair}': verwacht ID=ja of ID=nee")
+        if value is None:
+            raise UsageError(f"--answer {ident}: '{raw}' is geen antwoord; gebruik {ACCEPTED}")
+        answers[ident.strip()] = value
+    return answers
+
+
+def from_file(path: Path) -> dict[str, bool]:
+    """Read a YAML or JSON mapping id → answer; also accepts a JSON document that `assess --json` wrote."""
+    from . import yamlfile
+
+    try:
+        doc = yamlfile.read(path)
+    except ConfigError as exc:  # a bad answers file is bad input (exit 2), not bad configuration
+        raise UsageError(str(exc.problems[0])) from None
+    data: Any = doc.data
+    loc: tuple[str, ...] = ()
+    if isinstance(data, dict) and isinstance(data.get("answers"), dict) and "schema_version" in data:
+        data, loc = data["answers"], ("answers",)
+    if not isinstance(data, dict):
+        raise UsageError(f"{doc.problem(loc, 'verwacht een mapping van criterium-id naar ja/nee')}")
+    answers: dict[str, bool] = {}
+    for key, raw in data.items():
+        value = parse_answer(raw)
+        if value is None:
+            raise UsageError(str(doc.problem((*loc, str(key)), f"'{raw}' is geen antwoord; gebruik {ACCEPTED}")))
+        answers[str(key)] = value
+    return answers
+
+
+def check_known(criteria: CriteriaFile, answers: Mapping[str, bool]) -> None:
+    """Refuse ids that are not criteria, naming the nearest one."""
+    known = [c.id for _, c in criteria.all_criteria()]
+    for ident in answers:
+        if ident not in known:
+            raise UsageError(
+                f"onbekend criterium '{ident}'.{suggest(ident, known)}",
+                "`calamiteit criteria` toont alle ids.",
+            )
+
+
+def missing(criteria: CriteriaFile, answers: Mapping[str, bool]) -> list[str]:
+    return [c.id for _, c in criteria.all_criteria() if c.id not in answers]

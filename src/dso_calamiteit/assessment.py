@@ -1,0 +1,99 @@
+"""The decision: which level the answers reach, and whether to scale up, down or hold. Pure functions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from .criteria import Criterion, CriteriaFile, Level
+
+Action = Literal["opschalen", "afschalen", "handhaven"]
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """How one level fares: the criteria answered 'ja' against its threshold."""
+
+    level: Level
+    met: tuple[Criterion, ...]
+
+    @property
+    def reached(self) -> bool:
+        return bool(self.level.criteria) and len(self.met) >= self.level.threshold
+
+
+@dataclass(frozen=True, slots=True)
+class Advice:
+    action: Action
+    current: Level
+    recommended: Level
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    recommended: Level
+    tallies: tuple[Tally, ...]
+    answers: Mapping[str, bool]
+    advice: Advice | None
+
+    @property
+    def triggered(self) -> list[tuple[Level, Criterion]]:
+        return [(t.level, c) for t in self.tallies for c in t.met]
+
+    @property
+    def decisive(self) -> tuple[Criterion, ...]:
+        """The criteria that put the recommendation at its level (none for the base level)."""
+        return next((t.met for t in self.tallies if t.level.level == self.recommended.level), ())
+
+
+def assess(criteria: CriteriaFile, answers: Mapping[str, bool], current: int | None = None) -> Assessment:
+    """Recommend the highest level whose threshold the answers reach; the base level when none is.
+
+    `answers` must cover every criterion (the caller asks or refuses first). `current`, when given,
+    must be a level number from `criteria`; the advice then compares it with the recommendation.
+    """
+    tallies = tuple(
+        Tally(lv, tuple(c for c in lv.criteria if answers[c.id])) for lv in criteria.ordered
+    )
+    reached = [t.level for t in tallies if t.reached]
+    recommended = reached[-1] if reached else criteria.base
+    advice = None
+    if current is not None:
+        now = criteria.level(current)
+        if now is None:
+            raise ValueError(f"unknown level {current}")
+        advice = _advise(tallies, now, recommended)
+    return Assessment(recommended, tallies, dict(answers), advice)
+
+
+def _advise(tallies: tuple[Tally, ...], current: Level, recommended: Level) -> Advice:
+    def summary(levels: list[Tally]) -> str:
+        return "; ".join(
+            f"{t.level.name}: {len(t.met)} van {len(t.level.criteria)} criteria met 'ja' "
+            f"(drempel {t.level.threshold})"
+            for t in levels
+        )
+
+    if recommended.level > current.level:
+        above = [t for t in tallies if current.level < t.level.level <= recommended.level and t.met]
+        met = "; ".join(f"'{c.text}'" for t in above for c in t.met)
+        reason = (
+            f"Opschalen van {current.name} naar {recommended.name} ({recommended.team}): "
+            f"nu geldt {met}."
+        )
+        return Advice("opschalen", current, recommended, reason)
+    if recommended.level < current.level:
+        left = [t for t in tallies if recommended.level < t.level.level <= current.level]
+        reason = (
+            f"Afschalen van {current.name} naar {recommended.name} ({recommended.team}): de criteria "
+            f"van het huidige niveau gelden niet meer ({summary(left)})."
+        )
+        return Advice("afschalen", current, recommended, reason)
+    here = next(t for t in tallies if t.level.level == recommended.level)
+    if here.level.criteria:
+        reason = f"Handhaven op {current.name} ({current.team}): {summary([here])}; hoger niveau niet bereikt."
+    else:
+        reason = f"Handhaven op {current.name} ({current.team}): geen enkele drempel voor opschalen bereikt."
+    return Advice("handhaven", current, recommended, reason)

@@ -1,0 +1,324 @@
+"""The `calamiteit` command: thin Typer commands that wire config, domain and output, and map errors to exits.
+
+Heavy modules (Rich, PyYAML, pydantic) are imported inside the commands that need them: start-up is
+measured (benchmarks/startup.py), and an operator in a calamity should not wait for imports.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+from . import __version__, exitcodes
+from .errors import CalamiteitError, NotFoundError, UsageError, suggest
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from .config import Config
+
+app = typer.Typer(
+    name="calamiteit",
+    help="Beslishulp voor de calamiteitenorganisatie van het Digitaal Stelsel Omgevingswet (DSO).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+ConfigDir = Annotated[
+    Optional[Path],  # noqa: UP045 - typer 0.28 needs Optional on Python 3.11
+    typer.Option(
+        "--config-dir",
+        help="Map met eigen criteria.yaml, contacts.yaml en/of config/routing.yaml "
+        "(anders CALAMITEIT_CONFIG_DIR, de huidige map, de gebruikersmap, de standaard).",
+        show_default=False,
+    ),
+]
+Json = Annotated[bool, typer.Option("--json", help="Eén JSON-document op stdout, voor scripts.")]
+
+
+def _console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)
+
+
+def _config(config_dir: Path | None) -> Config:
+    from . import config
+
+    return config.load(config.locate(config_dir))
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"calamiteit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Toon de versie en stop.")
+    ] = False,
+) -> None:
+    """Beslishulp voor de calamiteitenorganisatie van het Digitaal Stelsel Omgevingswet (DSO).
+
+    Uitvoer staat op stdout, meldingen en vragen op stderr. Exitcodes: 0 gelukt, 1 niets gevonden,
+    2 onjuist gebruik of antwoorden, 3 ongeldige configuratie, 130 onderbroken.
+    """
+
+
+@app.command()
+def assess(
+    answer: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option("--answer", "-a", help="Antwoord als ID=ja of ID=nee (herhaalbaar).", show_default=False),
+    ] = None,
+    answers_file: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--answers", help="YAML- of JSON-bestand: criterium-id → ja/nee.", show_default=False),
+    ] = None,
+    no_input: Annotated[bool, typer.Option("--no-input", help="Nooit vragen; ontbrekende antwoorden zijn een fout.")] = False,
+    current: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option("--current", help="Het niveau waarop het incident nu staat: geeft advies op-/afschalen.",
+                     show_default=False),
+    ] = None,
+    situatie: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--situatie", help="Spits de routering toe op een situatie (zie `calamiteit routes`).",
+                     show_default=False),
+    ] = None,
+    exit_level: Annotated[
+        bool, typer.Option("--exit-level", help=f"Exitcode {exitcodes.LEVEL_BASE} + niveau bij succes.")
+    ] = False,
+    json: Json = False,
+    config_dir: ConfigDir = None,
+) -> int:
+    """Stel de opschalingscriteria als ja/nee-vragen en adviseer een niveau, routering en contacten.
+
+    Voorbeeld: calamiteit assess --no-input --answer snelle-besluitvorming=ja ... --current 0 --json
+    """
+    from . import answers as answers_mod
+    from . import prompt
+    from .assessment import assess as decide
+    from .routing import contacts_for
+
+    config = _config(config_dir)
+    criteria = config.criteria
+    given: dict[str, bool] = {}
+    if answers_file is not None:
+        given.update(answers_mod.from_file(answers_file))
+    given.update(answers_mod.from_flags(answer or []))
+    answers_mod.check_known(criteria, given)
+    if current is not None and criteria.level(current) is None:
+        levels = ", ".join(str(lv.level) for lv in criteria.ordered)
+        raise UsageError(f"--current {current}: onbekend niveau; kies uit {levels}")
+    situations = [s.id for s in config.routing.situations]
+    if situatie is not None and situatie not in situations:
+        raise UsageError(f"--situatie '{situatie}': onbekend.{suggest(situatie, situations)}",
+                         f"Kies uit: {', '.join(situations)}.")
+    todo = answers_mod.missing(criteria, given)
+    if todo:
+        if no_input or not prompt.stdin_is_terminal():
+            raise UsageError(
+                f"geen antwoord op {len(todo)} criteria: {', '.join(todo)}",
+                "Geef ze met --answer ID=ja|nee of --answers BESTAND (of start in een terminal zonder --no-input).",
+            )
+        given.update(prompt.ask_all(criteria, todo, _console(stderr=True)))
+    result = decide(criteria, given, current)
+    routes = config.routing.routes_for(result.recommended.level, situatie)
+    routed = contacts_for(routes, config.contacts)
+    if json:
+        from . import document
+
+        print(document.assessment(result, config, routes, routed, situatie))
+    else:
+        from . import render
+
+        render.assessment(_console(), result, config, routes, routed, situatie)
+    return exitcodes.LEVEL_BASE + result.recommended.level if exit_level else exitcodes.OK
+
+
+@app.command()
+def contacts(
+    query: Annotated[str, typer.Argument(help="Zoektekst: organisatie, rol, naam, trefwoord of notitie.")] = "",
+    org: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--org", help="Alleen deze organisatie (id).", show_default=False),
+    ] = None,
+    tier: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option("--tier", help="Alleen dit niveau: operationeel, tactisch of strategisch (herhaalbaar).",
+                     show_default=False),
+    ] = None,
+    json: Json = False,
+    config_dir: ConfigDir = None,
+) -> int:
+    """Zoek personen en organisaties in de contactmatrix (hoofdletter- en accentongevoelig).
+
+    Voorbeeld: calamiteit contacts provincien --tier tactisch
+    """
+    from .contacts import TIERS, search
+
+    config = _config(config_dir)
+    matrix = config.contacts
+    orgs = [o.id for o in matrix.organisations]
+    if org is not None and org not in orgs:
+        raise UsageError(f"--org '{org}': onbekende organisatie.{suggest(org, orgs)}", f"Kies uit: {', '.join(orgs)}.")
+    for t in tier or []:
+        if t not in TIERS:
+            raise UsageError(f"--tier '{t}': onbekend.{suggest(t, TIERS)}", f"Kies uit: {', '.join(TIERS)}.")
+    found = search(matrix, query, org, tier or [])
+    if not found:
+        raise NotFoundError(f"geen contact gevonden voor '{query}'" if query else "geen contact gevonden")
+    if json:
+        from . import document
+
+        print(document.contacts(found, matrix))
+    else:
+        from . import render
+
+        _console().print(render.contacts_table(found, matrix, f"Contacten ({len(found)})"))
+    return exitcodes.OK
+
+
+@app.command()
+def criteria(json: Json = False, config_dir: ConfigDir = None) -> int:
+    """Toon de definitie, de niveaus en hun opschalingscriteria.
+
+    Voorbeeld: calamiteit criteria --json
+    """
+    config = _config(config_dir)
+    if json:
+        from . import document
+
+        print(document.criteria(config.criteria))
+    else:
+        from . import render
+
+        render.criteria(_console(), config.criteria)
+    return exitcodes.OK
+
+
+@app.command()
+def routes(json: Json = False, config_dir: ConfigDir = None) -> int:
+    """Toon de korte lijnen: bij welke situatie u naar wie gaat.
+
+    Voorbeeld: calamiteit routes
+    """
+    config = _config(config_dir)
+    if json:
+        from . import document
+
+        print(document.routes(config))
+    else:
+        from . import render
+
+        console = _console()
+        console.print(render.routes_table(list(config.routing.routes), config.contacts, "Korte lijnen"))
+        for s in config.routing.situations:
+            console.print(f"  --situatie {s.id}: {s.title}")
+    return exitcodes.OK
+
+
+@app.command()
+def check(json: Json = False, config_dir: ConfigDir = None) -> int:
+    """Controleer alle YAML-bestanden die de tool zou gebruiken en meld elk probleem als bestand:regel:kolom.
+
+    Voorbeeld: calamiteit check --config-dir ./mijn-config
+    """
+    from . import config as config_mod
+    from .errors import ConfigError
+
+    sources = config_mod.locate(config_dir)
+    problems = []
+    summary = None
+    try:
+        cfg = config_mod.load(sources)
+        summary = (
+            f"Alles in orde: {len(cfg.criteria.levels)} niveaus, "
+            f"{len(cfg.criteria.all_criteria())} criteria, {len(cfg.contacts.organisations)} organisaties, "
+            f"{len(cfg.contacts.contacts)} contacten, {len(cfg.routing.routes)} lijnen."
+        )
+    except ConfigError as exc:
+        problems = exc.problems
+    if json:
+        from . import document
+
+        print(document.check(sources, problems))
+    else:
+        from . import render
+
+        render.check(_console(), sources, summary)
+        for p in problems:
+            print(p)
+        if problems:
+            print(f"{len(problems)} probleem/problemen gevonden.")
+    return exitcodes.CONFIG if problems else exitcodes.OK
+
+
+@app.command()
+def schema(
+    kind: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Argument(help="criteria, contacts of routing; zonder: alle drie.", show_default=False),
+    ] = None,
+) -> int:
+    """Print het JSON Schema van een YAML-bestand, voor editors (yaml-language-server) en controle.
+
+    Voorbeeld: calamiteit schema contacts > contacts.schema.json
+    """
+    import json as jsonlib
+
+    from .validation import MODELS, json_schema
+
+    if kind is not None and kind not in MODELS:
+        raise UsageError(f"onbekende soort '{kind}'.{suggest(kind, MODELS)}", f"Kies uit: {', '.join(MODELS)}.")
+    body = json_schema(kind) if kind else {k: json_schema(k) for k in MODELS}
+    print(jsonlib.dumps(body, ensure_ascii=False, indent=2))
+    return exitcodes.OK
+
+
+def _say(lines: list[str]) -> None:
+    for i, line in enumerate(lines):
+        sys.stderr.write(("calamiteit: " if i == 0 else "  ") + line + "\n")
+    sys.stderr.flush()
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the app and turn every outcome into an exit code; nothing escapes as a traceback."""
+    try:
+        result = app(args=argv, prog_name="calamiteit", standalone_mode=False)
+        return result if isinstance(result, int) else exitcodes.OK
+    except CalamiteitError as exc:
+        _say(exc.lines())
+        return exc.exit_code
+    except (KeyboardInterrupt, typer.Abort):
+        _say(["onderbroken"])
+        return exitcodes.INTERRUPTED
+    except typer.Exit as exc:
+        return exc.exit_code
+    except typer.TyperException as exc:  # typer's own usage errors: unknown option, bad value
+        ctx = getattr(exc, "ctx", None)
+        _say([exc.format_message(), f"Zie '{ctx.command_path if ctx else 'calamiteit'} --help'."])
+        return exitcodes.USAGE if exc.exit_code == exitcodes.USAGE else exitcodes.FAILURE
+    except BrokenPipeError:
+        # The reader went away (`| head`): point stdout at /dev/null so the interpreter's flush at exit is quiet.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return exitcodes.BROKEN_PIPE
+    except Exception as exc:  # a bug: still no traceback for the operator, but enough to report it
+        if os.environ.get("CALAMITEIT_DEBUG"):
+            raise
+        _say([f"interne fout: {type(exc).__name__}: {exc}", "Zet CALAMITEIT_DEBUG=1 voor de traceback en meld dit."])
+        return exitcodes.FAILURE
+
+
+def main() -> None:
+    sys.exit(run())

@@ -1,0 +1,203 @@
+"""Finding, loading and caching the YAML files.
+
+Each file is looked up on its own along: --config-dir or CALAMITEIT_CONFIG_DIR, the current folder, the
+user's config folder, the shipped defaults. A validated set is cached (pickled) under a key made of the files'
+contents and this package's code, so an unchanged set loads without YAML or pydantic.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .contacts import ContactsFile
+from .criteria import CriteriaFile
+from .errors import ConfigError, Problem, UsageError
+from .routing import RoutingFile
+
+APP = "calamiteit"
+FILES: dict[str, str] = {
+    "criteria": "criteria.yaml",
+    "contacts": "contacts.yaml",
+    "routing": "config/routing.yaml",
+}
+ENV_CONFIG_DIR = "CALAMITEIT_CONFIG_DIR"
+ENV_CACHE_DIR = "CALAMITEIT_CACHE_DIR"
+ENV_NO_CACHE = "CALAMITEIT_NO_CACHE"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where one file was found, and why there."""
+
+    kind: str
+    path: Path
+    origin: str
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    criteria: CriteriaFile
+    contacts: ContactsFile
+    routing: RoutingFile
+
+
+def shipped_dir() -> Path:
+    """The defaults inside the installed package; in a source checkout (editable install), the repo root."""
+    package = Path(__file__).resolve().parent
+    inside = package / "defaults"
+    if inside.is_dir():
+        return inside
+    checkout = package.parent.parent
+    if (checkout / "pyproject.toml").is_file() and (checkout / FILES["criteria"]).is_file():
+        return checkout
+    return inside
+
+
+def user_config_dir() -> Path:
+    from platformdirs import user_config_path
+
+    return user_config_path(APP)
+
+
+def locate(config_dir: Path | None = None, environ: Mapping[str, str] | None = None) -> list[Source]:
+    """Which file of each kind would be used: the first folder in the lookup order that holds it."""
+    env = os.environ if environ is None else environ
+    folders: list[tuple[Path, str]] = []
+    if config_dir is not None:
+        folders.append((_existing(config_dir, "--config-dir"), "--config-dir"))
+    elif env.get(ENV_CONFIG_DIR):
+        folders.append((_existing(Path(env[ENV_CONFIG_DIR]), ENV_CONFIG_DIR), ENV_CONFIG_DIR))
+    folders.append((Path.cwd(), "huidige map"))
+    sources = []
+    for kind, name in FILES.items():
+        found = next(((d / name, why) for d, why in folders if (d / name).is_file()), None)
+        if found is None:
+            user = user_config_dir()
+            found = (user / name, "gebruikersmap") if (user / name).is_file() else None
+        if found is None:
+            found = (shipped_dir() / name, "standaard")
+        sources.append(Source(kind, found[0], found[1]))
+    return sources
+
+
+def _existing(folder: Path, flag: str) -> Path:
+    if not folder.is_dir():
+        raise UsageError(f"{flag}: map '{folder}' bestaat niet", "Geef een map met criteria.yaml en/of contacts.yaml.")
+    return folder
+
+
+def shown(path: Path) -> str:
+    """A path as an operator would type it: relative when under the current folder."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def load(sources: list[Source], use_cache: bool | None = None) -> Config:
+    """The validated configuration, from cache when the files are unchanged; ConfigError lists all problems."""
+    raws: dict[str, bytes] = {}
+    problems: list[Problem] = []
+    for src in sources:
+        try:
+            raws[src.kind] = src.path.read_bytes()
+        except OSError as exc:
+            problems.append(Problem(shown(src.path), None, None, f"kan niet gelezen worden: {exc.strerror}"))
+    if problems:
+        raise ConfigError(problems)
+    if use_cache is None:
+        use_cache = not os.environ.get(ENV_NO_CACHE)
+    key = _cache_key(raws) if use_cache else ""
+    if use_cache:
+        cached = _read_cache(key)
+        if cached is not None:
+            return cached
+    config = _validate({s.kind: (shown(s.path), raws[s.kind]) for s in sources})
+    if use_cache:
+        _write_cache(key, config)
+    return config
+
+
+def _validate(files: dict[str, tuple[str, bytes]]) -> Config:
+    from . import validation, yamlfile
+
+    problems: list[Problem] = []
+    docs: dict[str, yamlfile.Document] = {}
+    typed: dict[str, Any] = {}
+    for kind, (name, raw) in files.items():
+        try:
+            docs[kind] = yamlfile.parse(raw, name)
+        except ConfigError as exc:
+            problems += exc.problems
+            continue
+        obj, found = validation.validate(docs[kind], kind)
+        problems += found
+        if obj is not None:
+            typed[kind] = obj
+    findings = {
+        "criteria": validation.criteria_rules(typed["criteria"]) if "criteria" in typed else [],
+        "contacts": validation.contacts_rules(typed["contacts"]) if "contacts" in typed else [],
+        "routing": validation.routing_rules(typed["routing"], typed.get("contacts"), typed.get("criteria"))
+        if "routing" in typed
+        else [],
+    }
+    for kind, found in findings.items():
+        problems += [docs[kind].problem(loc, message) for loc, message in found]
+    if problems:
+        raise ConfigError(problems)
+    return Config(typed["criteria"], typed["contacts"], typed["routing"])
+
+
+def cache_dir() -> Path:
+    if os.environ.get(ENV_CACHE_DIR):
+        return Path(os.environ[ENV_CACHE_DIR])
+    from platformdirs import user_cache_path
+
+    return user_cache_path(APP)
+
+
+def _cache_key(raws: dict[str, bytes]) -> str:
+    """Contents of the files plus the code that validated them: any change to either misses the cache."""
+    digest = hashlib.sha256(f"{__version__}|{sys.version}".encode())
+    package = Path(__file__).parent
+    for module in sorted(package.glob("*.py")):
+        stat = module.stat()
+        digest.update(f"{module.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    for kind in sorted(raws):
+        digest.update(kind.encode() + b"\0" + hashlib.sha256(raws[kind]).digest())
+    return digest.hexdigest()
+
+
+def _read_cache(key: str) -> Config | None:
+    try:
+        with (cache_dir() / "config.pickle").open("rb") as fh:
+            stored_key, config = pickle.load(fh)
+    except Exception:  # a missing, stale or damaged cache only costs a fresh validation
+        return None
+    return config if stored_key == key and isinstance(config, Config) else None
+
+
+def _write_cache(key: str, config: Config) -> None:
+    """Write atomically (temp file + rename) so concurrent runs never read half a cache; failures are ignored."""
+    try:
+        folder = cache_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".config-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump((key, config), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, folder / "config.pickle")
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except OSError:
+        pass

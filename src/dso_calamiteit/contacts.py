@@ -1,0 +1,97 @@
+"""The contact matrix (contacts.yaml): organisations, the people and desks to call, and searching them."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal, get_args
+
+from .criteria import STRICT
+
+Tier = Literal["operationeel", "tactisch", "strategisch"]
+TIERS: tuple[str, ...] = get_args(Tier)
+
+
+@dataclass(frozen=True, slots=True)
+class Organisation:
+    __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
+
+    id: str
+    """Vaste, typbare id (kleine letters, cijfers en '-'), gebruikt in routing en --org."""
+    name: str
+    """Naam zoals coördinatoren hem kennen."""
+    kind: str = ""
+    """Soort organisatie, bijvoorbeeld 'beheer', 'helpdesk', 'bevoegd gezag', 'koepel', 'leverancier'."""
+    description: str = ""
+    """Wat deze organisatie in de calamiteitenorganisatie doet."""
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
+
+    org: str
+    """Id van de organisatie (zie organisations)."""
+    role: str
+    """Rol of functie, bijvoorbeeld 'Coördinator storingen' of 'Servicedesk'."""
+    tier: Tier
+    """Niveau: operationeel, tactisch of strategisch."""
+    name: str = ""
+    """Naam van de persoon (optioneel; een servicedesk heeft er geen)."""
+    phone: str = ""
+    """Telefoonnummer, bijvoorbeeld '+31 00 0000 0000'."""
+    email: str = ""
+    """E-mailadres."""
+    notes: str = ""
+    """Bijzonderheden, bijvoorbeeld bereikbaarheid."""
+    tags: tuple[str, ...] = ()
+    """Trefwoorden om op te zoeken."""
+
+
+@dataclass(frozen=True, slots=True)
+class ContactsFile:
+    __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
+
+    organisations: tuple[Organisation, ...]
+    """De organisaties in de calamiteitenorganisatie."""
+    contacts: tuple[Contact, ...] = ()
+    """Contactpersonen en -punten per organisatie."""
+
+    def organisation(self, org_id: str) -> Organisation | None:
+        return next((o for o in self.organisations if o.id == org_id), None)
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form, so that `provincien` finds `provinciën`."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def search(
+    matrix: ContactsFile,
+    query: str = "",
+    org: str | None = None,
+    tiers: Iterable[str] = (),
+) -> list[Contact]:
+    """Contacts matching every word of `query` in organisation, role, name, tags or notes, then filters."""
+    words = fold(query).split()
+    wanted_tiers = set(tiers)
+    names = {o.id: o.name for o in matrix.organisations}
+    found = []
+    for contact in matrix.contacts:
+        if org is not None and contact.org != org:
+            continue
+        if wanted_tiers and contact.tier not in wanted_tiers:
+            continue
+        if words:
+            haystack = fold(
+                " ".join(
+                    (contact.org, names.get(contact.org, ""), contact.role, contact.name,
+                     contact.notes, " ".join(contact.tags))
+                )
+            )
+            if not all(w in haystack for w in words):
+                continue
+        found.append(contact)
+    return found

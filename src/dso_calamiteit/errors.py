@@ -1,0 +1,72 @@
+"""The one exception family that reaches the CLI boundary, where it becomes a message and an exit code."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from . import exitcodes
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong in one file, pointing at the place to change."""
+
+    path: str
+    line: int | None
+    column: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where}: {self.message}"
+
+
+class CalamiteitError(Exception):
+    """An error an operator can act on; never shown with a traceback."""
+
+    exit_code = exitcodes.FAILURE
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def lines(self) -> list[str]:
+        return [self.message] + ([self.hint] if self.hint else [])
+
+
+class UsageError(CalamiteitError):
+    exit_code = exitcodes.USAGE
+
+
+class NotFoundError(CalamiteitError):
+    exit_code = exitcodes.FAILURE
+
+
+class Interrupted(CalamiteitError):
+    exit_code = exitcodes.INTERRUPTED
+
+
+class ConfigError(CalamiteitError):
+    """One or more problems in the YAML files; all are collected so `check` can show them at once."""
+
+    exit_code = exitcodes.CONFIG
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = list(problems)
+        first = str(self.problems[0]) if self.problems else "ongeldige configuratie"
+        more = len(self.problems) - 1
+        hint = f"(en nog {more} probleem/problemen; `calamiteit check` toont ze allemaal)" if more else None
+        super().__init__(first, hint)
+
+
+def suggest(word: str, options: Iterable[str]) -> str:
+    """A ' Bedoelde u …?' suffix naming the nearest option, or '' when nothing is close."""
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f" Bedoelde u '{close[0]}'?" if close else ""

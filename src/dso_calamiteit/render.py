@@ -1,0 +1,144 @@
+"""Rich tables and panels for people: the same result objects the JSON documents carry."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from .assessment import Assessment
+from .config import Config, Source, shown
+from .contacts import Contact, ContactsFile
+from .criteria import CriteriaFile, Definition
+from .routing import Route, RoutedContact, level_span
+
+ACTION_STYLE = {"opschalen": "bold red", "afschalen": "bold green", "handhaven": "bold yellow"}
+
+
+def _level_style(number: int, highest: int) -> str:
+    if number == 0 or highest == 0:
+        return "green"
+    return "red" if number == highest else "dark_orange"
+
+
+def definition(d: Definition) -> Panel:
+    body = Text(d.text)
+    if d.elements:
+        body.append("\n\nKernelementen: ", style="bold")
+        body.append(" · ".join(d.elements))
+    return Panel(body, title="Wanneer spreken we van een calamiteit?", title_align="left", box=box.ROUNDED)
+
+
+def assessment(console: Console, result: Assessment, config: Config, routes: list[Route],
+               routed: list[RoutedContact], situation: str | None) -> None:
+    rec = result.recommended
+    highest = config.criteria.ordered[-1].level
+    style = _level_style(rec.level, highest)
+    head = Text()
+    head.append(f"{rec.name}", style=f"bold {style}")
+    if rec.team:
+        head.append(f"  →  {rec.team}", style=f"bold {style}")
+        if rec.team_name and rec.team_name != rec.team:
+            head.append(f" ({rec.team_name})")
+    if rec.meaning:
+        head.append(f"\n{rec.meaning}")
+    console.print(Panel(head, title="Geadviseerd niveau", title_align="left", border_style=style))
+
+    if result.triggered:
+        table = Table(title="Criteria met 'ja'", title_justify="left", box=box.SIMPLE_HEAD)
+        table.add_column("Niveau", no_wrap=True)
+        table.add_column("Id", style="cyan", no_wrap=True)
+        table.add_column("Criterium")
+        decisive = {c.id for c in result.decisive}
+        for lv, c in result.triggered:
+            table.add_row(lv.name, c.id, Text(c.text, style="bold" if c.id in decisive else ""))
+        console.print(table)
+    else:
+        console.print("Geen enkel criterium met 'ja' beantwoord: afhandeling in de serviceketen.\n")
+    tallies = "  ".join(
+        f"{t.level.name}: {len(t.met)}/{len(t.level.criteria)} (drempel {t.level.threshold})"
+        for t in result.tallies
+        if t.level.criteria
+    )
+    console.print(Text(tallies, style="dim"))
+
+    if result.advice is not None:
+        a = result.advice
+        console.print(Panel(Text(a.reason), title=Text(f"Advies: {a.action}", style=ACTION_STYLE[a.action]),
+                            title_align="left", border_style=ACTION_STYLE[a.action].split()[-1]))
+    title = "Routering (korte lijnen)" + (f" bij situatie '{situation}'" if situation else "")
+    console.print(routes_table(routes, config.contacts, title))
+    if routed:
+        console.print(contacts_table([rc.contact for rc in routed], config.contacts, "Te bellen contacten",
+                                     optional=[rc.optional for rc in routed]))
+
+
+def routes_table(routes: list[Route], matrix: ContactsFile, title: str) -> Table:
+    names = {o.id: o.name for o in matrix.organisations}
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column("Situatie")
+    table.add_column("Voor", no_wrap=True)
+    table.add_column("Naar", style="bold")
+    table.add_column("Zo nodig ook")
+    table.add_column("Niveau", no_wrap=True)
+    for r in routes:
+        table.add_row(
+            r.when,
+            ", ".join(r.tiers) or "alle",
+            ", ".join(names.get(o, o) for o in r.to),
+            ", ".join(names.get(o, o) for o in r.also),
+            level_span(r),
+        )
+    return table
+
+
+def contacts_table(found: list[Contact], matrix: ContactsFile, title: str,
+                   optional: list[bool] | None = None) -> Table:
+    names = {o.id: o.name for o in matrix.organisations}
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column("Organisatie", min_width=10)
+    table.add_column("Rol", min_width=14)
+    table.add_column("Naam", min_width=12)
+    table.add_column("Niveau", no_wrap=True)
+    table.add_column("Telefoon", no_wrap=True, style="bold")
+    table.add_column("E-mail", no_wrap=True)
+    table.add_column("Bijzonderheden", ratio=1)
+    for i, c in enumerate(found):
+        notes = c.notes
+        if optional and optional[i]:
+            notes = ("zo nodig; " + notes) if notes else "zo nodig"
+        table.add_row(names.get(c.org, c.org), c.role, c.name, c.tier, c.phone, c.email, notes)
+    return table
+
+
+def criteria(console: Console, f: CriteriaFile) -> None:
+    console.print(definition(f.definition))
+    for lv in f.ordered:
+        header = f"{lv.level} · {lv.label}"
+        if lv.team_name and lv.team_name != lv.team:
+            header += f" ({lv.team_name})"
+        if not lv.criteria:
+            console.print(Panel(Text(lv.meaning or "Basisniveau."), title=header, title_align="left"))
+            continue
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False)
+        table.add_column("Id", style="cyan", no_wrap=True)
+        table.add_column("Criterium")
+        for c in lv.criteria:
+            table.add_row(c.id, c.text)
+        note = Text(f"Bereikt bij minstens {lv.threshold} van {len(lv.criteria)} criteria met 'ja'.", style="dim")
+        parts = [Text(lv.meaning), table, note] if lv.meaning else [table, note]
+        console.print(Panel(Group(*parts), title=header, title_align="left"))
+
+
+def check(console: Console, sources: list[Source], summary: str | None) -> None:
+    table = Table(title="Gebruikte bestanden", title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column("Soort")
+    table.add_column("Bestand")
+    table.add_column("Gevonden in")
+    for s in sources:
+        table.add_row(s.kind, shown(s.path), s.origin)
+    console.print(table)
+    if summary:
+        console.print(Text(summary, style="green"))

@@ -1,0 +1,99 @@
+"""The short lines (korte lijnen): per situation which organisation to go to, and which contacts that means."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from .contacts import Contact, ContactsFile, Tier
+from .criteria import STRICT
+
+
+@dataclass(frozen=True, slots=True)
+class Situation:
+    __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
+
+    id: str
+    """Vaste id, te kiezen met `assess --situatie ID`."""
+    title: str
+    """Omschrijving van de situatie."""
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
+
+    id: str
+    """Vaste id van deze lijn."""
+    when: str
+    """Wanneer deze lijn geldt, letterlijk uit de bron."""
+    to: tuple[str, ...]
+    """Ids van de organisaties waar u naartoe gaat."""
+    also: tuple[str, ...] = ()
+    """Ids van organisaties die u zo nodig ook inschakelt."""
+    tiers: tuple[Tier, ...] = ()
+    """Voor welk niveau van contact deze lijn geldt (leeg: alle niveaus)."""
+    situation: str | None = None
+    """Geldt alleen bij deze situatie (id uit situations); leeg: altijd."""
+    min_level: int | None = None
+    """Geldt vanaf dit escalatieniveau (leeg: vanaf het basisniveau)."""
+    max_level: int | None = None
+    """Geldt tot en met dit escalatieniveau (leeg: tot het hoogste)."""
+
+    def applies(self, level: int, situation: str | None) -> bool:
+        if self.min_level is not None and level < self.min_level:
+            return False
+        if self.max_level is not None and level > self.max_level:
+            return False
+        return situation is None or self.situation in (None, situation)
+
+
+@dataclass(frozen=True, slots=True)
+class RoutingFile:
+    __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
+
+    situations: tuple[Situation, ...]
+    """Soorten verstoring waarop de routering kan worden toegespitst."""
+    routes: tuple[Route, ...]
+    """De korte lijnen."""
+
+    def routes_for(self, level: int, situation: str | None = None) -> list[Route]:
+        return [r for r in self.routes if r.applies(level, situation)]
+
+
+@dataclass(frozen=True, slots=True)
+class RoutedContact:
+    """A contact to call, with the line that brought it in and whether it is an 'also, if needed'."""
+
+    route: str
+    contact: Contact
+    optional: bool
+
+
+def contacts_for(routes: list[Route], matrix: ContactsFile) -> list[RoutedContact]:
+    """The contacts of the organisations the routes lead to, at the routes' tiers, each contact once.
+
+    Organisations a route goes `to` come before those it names under `also`, so a contact that one line
+    requires and another only suggests is listed as required.
+    """
+    seen: set[int] = set()
+    result = []
+    for optional in (False, True):
+        for route in routes:
+            orgs = route.also if optional else route.to
+            for contact in matrix.contacts:
+                wanted = contact.org in orgs and (not route.tiers or contact.tier in route.tiers)
+                if wanted and id(contact) not in seen:
+                    seen.add(id(contact))
+                    result.append(RoutedContact(route.id, contact, optional))
+    return result
+
+
+def level_span(route: Route) -> str:
+    """The levels a line holds at, in words: 'alle', 'vanaf 1', 't/m 1' or '1 t/m 2'."""
+    low, high = route.min_level, route.max_level
+    if low is None and high is None:
+        return "alle"
+    if high is None:
+        return f"vanaf {low}"
+    return f"t/m {high}" if low is None else f"{low} t/m {high}"

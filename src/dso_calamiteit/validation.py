@@ -1,0 +1,199 @@
+"""Turning parsed YAML into the domain dataclasses, with every problem located at its line.
+
+Two passes: pydantic checks shape and types against the dataclasses; the rules below check what a
+type cannot say (unique ids, references between files, thresholds that fit). Imported on cache misses only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import types
+import typing
+from collections.abc import Iterable, Sequence
+from functools import cache
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from . import exitcodes
+from .contacts import ContactsFile
+from .criteria import CriteriaFile
+from .errors import Problem, suggest
+from .routing import RoutingFile
+from .yamlfile import Document
+
+Loc = tuple[str | int, ...]
+Finding = tuple[Loc, str]
+
+ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]*$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+MODELS: dict[str, type] = {"criteria": CriteriaFile, "contacts": ContactsFile, "routing": RoutingFile}
+
+
+@cache
+def adapter(model: type) -> TypeAdapter[Any]:
+    return TypeAdapter(model)
+
+
+def json_schema(kind: str) -> dict[str, Any]:
+    return adapter(MODELS[kind]).json_schema()
+
+
+def validate(doc: Document, kind: str) -> tuple[Any, list[Problem]]:
+    """The typed object for `doc`, or None and the located problems."""
+    model = MODELS[kind]
+    try:
+        return adapter(model).validate_python(doc.data), []
+    except ValidationError as exc:
+        return None, [doc.problem(err["loc"], _message(err, model)) for err in exc.errors()]
+
+
+def _message(err: Any, model: type) -> str:
+    kind, loc = err["type"], err["loc"]
+    field = loc[-1] if loc else ""
+    found = err.get("input")
+    shown = f", niet {found!r}" if isinstance(found, str | int | float | bool) and len(repr(found)) < 40 else ""
+    if kind in ("missing", "missing_argument"):
+        return f"verplicht veld '{field}' ontbreekt"
+    if kind in ("unexpected_keyword_argument", "extra_forbidden"):
+        allowed = _fields_at(model, loc[:-1])
+        hint = suggest(str(field), allowed) or (f" Toegestaan: {', '.join(allowed)}." if allowed else "")
+        return f"onbekend veld '{field}'.{hint}"
+    if kind == "string_type":
+        return f"'{field}' moet tekst zijn{shown}"
+    if kind.startswith("int_"):
+        return f"'{field}' moet een geheel getal zijn{shown}"
+    if kind == "literal_error":
+        return f"'{field}' moet een van {err['ctx']['expected']} zijn{shown}"
+    if kind in ("tuple_type", "list_type"):
+        return f"'{field}' moet een lijst zijn{shown}" if field != "" else f"moet een lijst zijn{shown}"
+    if kind in ("dataclass_type", "dataclass_exact_type", "dict_type", "model_type"):
+        what = f"'{field}' moet" if isinstance(field, str) and field else "dit moet"
+        return f"{what} een mapping (sleutel: waarde) zijn{shown}"
+    return str(err["msg"])
+
+
+def _fields_at(model: type, loc: Sequence[str | int]) -> list[str]:
+    """The field names allowed at `loc`, found by following the dataclasses' type hints."""
+    current: Any = model
+    for step in loc:
+        if isinstance(step, int) or not dataclasses.is_dataclass(current):
+            continue
+        current = _inner_dataclass(typing.get_type_hints(current).get(step))
+    return [f.name for f in dataclasses.fields(current)] if dataclasses.is_dataclass(current) else []
+
+
+def _inner_dataclass(tp: Any) -> Any:
+    if dataclasses.is_dataclass(tp):
+        return tp
+    if typing.get_origin(tp) in (tuple, list, typing.Union, types.UnionType):
+        for arg in typing.get_args(tp):
+            found = _inner_dataclass(arg)
+            if found is not None:
+                return found
+    return None
+
+
+# --- rules a type cannot express -------------------------------------------------------------------------
+
+
+def _ids(items: Iterable[Any], where: Loc, what: str) -> list[Finding]:
+    findings: list[Finding] = []
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        if not ID.match(item.id):
+            findings.append(
+                ((*where, i, "id"), f"{what} '{item.id}' mag alleen kleine letters, cijfers en '-' bevatten")
+            )
+        if item.id in seen:
+            findings.append(((*where, i, "id"), f"dubbele {what} '{item.id}'"))
+        seen.add(item.id)
+    return findings
+
+
+def _filled(obj: Any, loc: Loc, *names: str) -> list[Finding]:
+    return [((*loc, n), f"'{n}' mag niet leeg zijn") for n in names if not str(getattr(obj, n)).strip()]
+
+
+def criteria_rules(f: CriteriaFile) -> list[Finding]:
+    out: list[Finding] = _filled(f.definition, ("definition",), "text")
+    if len(f.levels) < 2:
+        out.append((("levels",), "minstens twee niveaus nodig: het basisniveau en één niveau met criteria"))
+    numbers: set[int] = set()
+    lowest = min((lv.level for lv in f.levels), default=0)
+    for i, lv in enumerate(f.levels):
+        here: Loc = ("levels", i)
+        out += _filled(lv, here, "name")
+        if not 0 <= lv.level <= exitcodes.MAX_LEVEL_NUMBER:
+            out.append(((*here, "level"), f"niveau {lv.level} valt buiten 0..{exitcodes.MAX_LEVEL_NUMBER}"))
+        if lv.level in numbers:
+            out.append(((*here, "level"), f"niveau {lv.level} komt twee keer voor"))
+        numbers.add(lv.level)
+        if lv.level == lowest and lv.criteria:
+            out.append(((*here, "criteria"), "het basisniveau (het laagste) heeft geen criteria"))
+        elif lv.level != lowest and not lv.criteria:
+            out.append((here, f"niveau {lv.level} heeft geen criteria; geef er minstens één"))
+        elif lv.criteria and not 1 <= lv.threshold <= len(lv.criteria):
+            out.append(
+                ((*here, "threshold"), f"drempel {lv.threshold} moet tussen 1 en {len(lv.criteria)} liggen")
+            )
+        for j, c in enumerate(lv.criteria):
+            out += _filled(c, (*here, "criteria", j), "text", "question")
+    every = [(i, j, c) for i, lv in enumerate(f.levels) for j, c in enumerate(lv.criteria)]
+    seen: set[str] = set()
+    for i, j, c in every:
+        loc: Loc = ("levels", i, "criteria", j, "id")
+        if not ID.match(c.id):
+            out.append((loc, f"criterium-id '{c.id}' mag alleen kleine letters, cijfers en '-' bevatten"))
+        if c.id in seen:
+            out.append((loc, f"dubbele criterium-id '{c.id}'"))
+        seen.add(c.id)
+    return out
+
+
+def contacts_rules(f: ContactsFile) -> list[Finding]:
+    out = _ids(f.organisations, ("organisations",), "organisatie-id")
+    for i, o in enumerate(f.organisations):
+        out += _filled(o, ("organisations", i), "name")
+    known = [o.id for o in f.organisations]
+    for i, c in enumerate(f.contacts):
+        here: Loc = ("contacts", i)
+        out += _filled(c, here, "role")
+        if c.org not in known:
+            out.append(((*here, "org"), f"onbekende organisatie '{c.org}'.{suggest(c.org, known)}"))
+        if c.phone and not PHONE.match(c.phone):
+            out.append(((*here, "phone"), f"'{c.phone}' is geen telefoonnummer (cijfers, spaties, + - ( ))"))
+        if c.email and not EMAIL.match(c.email):
+            out.append(((*here, "email"), f"'{c.email}' is geen e-mailadres"))
+    return out
+
+
+def routing_rules(f: RoutingFile, contacts: ContactsFile | None, criteria: CriteriaFile | None) -> list[Finding]:
+    out = _ids(f.situations, ("situations",), "situatie-id") + _ids(f.routes, ("routes",), "lijn-id")
+    situations = [s.id for s in f.situations]
+    orgs = [o.id for o in contacts.organisations] if contacts else None
+    levels = [lv.level for lv in criteria.levels] if criteria else None
+    for i, r in enumerate(f.routes):
+        here: Loc = ("routes", i)
+        out += _filled(r, here, "when")
+        if not r.to:
+            out.append(((*here, "to"), "'to' moet minstens één organisatie noemen"))
+        for field in ("to", "also"):
+            for j, org in enumerate(getattr(r, field)):
+                if orgs is not None and org not in orgs:
+                    out.append(((*here, field, j), f"onbekende organisatie '{org}'.{suggest(org, orgs)}"))
+        if r.situation is not None and r.situation not in situations:
+            out.append(
+                ((*here, "situation"), f"onbekende situatie '{r.situation}'.{suggest(r.situation, situations)}")
+            )
+        for field in ("min_level", "max_level"):
+            value = getattr(r, field)
+            if value is not None and levels is not None and value not in levels:
+                out.append(((*here, field), f"niveau {value} bestaat niet in criteria.yaml"))
+        if r.min_level is not None and r.max_level is not None and r.min_level > r.max_level:
+            out.append(((*here, "max_level"), "max_level ligt onder min_level"))
+    return out
+

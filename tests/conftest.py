@@ -1,0 +1,92 @@
+"""Shared fixtures: every test runs in an empty folder with its own cache and user config folder."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from dso_calamiteit import cli, config
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No test sees the developer's own files: cwd, user config and cache all point into tmp."""
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("CALAMITEIT_CACHE_DIR", str(tmp_path / "cache"))
+    for var in ("CALAMITEIT_CONFIG_DIR", "CALAMITEIT_NO_CACHE", "CALAMITEIT_DEBUG", "NO_COLOR"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("COLUMNS", "200")
+    return work
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+Invoke = Callable[..., Result]
+
+
+@pytest.fixture
+def calamiteit(capsys: pytest.CaptureFixture[str]) -> Invoke:
+    """Run the CLI in-process through the same entry point as the console script."""
+
+    def invoke(*args: str) -> Result:
+        capsys.readouterr()
+        code = cli.run(list(args))
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return invoke
+
+
+@pytest.fixture
+def shipped() -> Path:
+    return config.shipped_dir()
+
+
+@pytest.fixture
+def make_config(tmp_path: Path, shipped: Path) -> Callable[..., Path]:
+    """A config folder holding copies of the shipped files, with some replaced by the given texts."""
+
+    def make(**files: str) -> Path:
+        folder = tmp_path / "cfg"
+        (folder / "config").mkdir(parents=True, exist_ok=True)
+        for kind, name in config.FILES.items():
+            text = files.get(kind)
+            target = folder / name
+            if text is None:
+                target.write_bytes((shipped / name).read_bytes())
+            else:
+                target.write_text(textwrap.dedent(text), encoding="utf-8")
+        return folder
+
+    return make
+
+
+def all_answers(value: str = "nee") -> list[str]:
+    """`--answer ID=value` for every shipped criterion."""
+    cfg = config.load(config.locate(config.shipped_dir()), use_cache=False)
+    args: list[str] = []
+    for _, c in cfg.criteria.all_criteria():
+        args += ["--answer", f"{c.id}={value}"]
+    return args
+
+
+def env_without_cache(tmp: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["CALAMITEIT_CACHE_DIR"] = str(tmp / "cache")
+    return env
