@@ -29,7 +29,9 @@ def answers(criteria: CriteriaFile, *yes: str) -> dict[str, bool]:
 
 def test_shipped_ladder_is_the_source(dso: CriteriaFile) -> None:
     assert [(lv.level, lv.team, len(lv.criteria)) for lv in dso.ordered] == [
-        (0, "Serviceketen", 0), (1, "OCT", 5), (2, "SCT", 9)
+        (0, "Serviceketen", 0),
+        (1, "OCT", 5),
+        (2, "SCT", 9),
     ]
     texts = [c.text for _, c in dso.all_criteria()]
     assert "Afhandeling in de serviceketen is niet (meer) mogelijk of gewenst." in texts
@@ -58,7 +60,10 @@ def test_level_two_criterion_alone_reaches_sct(dso: CriteriaFile) -> None:
 def test_highest_reached_level_wins(dso: CriteriaFile) -> None:
     result = assess(dso, answers(dso, "snelle-besluitvorming", "pers-en-media"))
     assert result.recommended.level == 2
-    assert [(lv.level, c.id) for lv, c in result.triggered] == [(1, "snelle-besluitvorming"), (2, "pers-en-media")]
+    assert [(lv.level, c.id) for lv, c in result.triggered] == [
+        (1, "snelle-besluitvorming"),
+        (2, "pers-en-media"),
+    ]
     assert [c.id for c in result.decisive] == ["pers-en-media"]
 
 

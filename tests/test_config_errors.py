@@ -65,7 +65,9 @@ def test_not_utf8(calamiteit: Invoke, make_config: MakeConfig) -> None:
 
 
 def test_wrong_type(calamiteit: Invoke, make_config: MakeConfig, shipped: Path) -> None:
-    text = (shipped / "criteria.yaml").read_text(encoding="utf-8").replace("threshold: 1", "threshold: veel", 1)
+    text = (
+        (shipped / "criteria.yaml").read_text(encoding="utf-8").replace("threshold: 1", "threshold: veel", 1)
+    )
     folder = make_config(criteria=text)
     line_no = text.splitlines().index("    threshold: veel") + 1
     one_problem(calamiteit, folder, "criteria", line_no, "geheel getal", "veel")
@@ -113,8 +115,14 @@ def test_level_without_criteria(calamiteit: Invoke, make_config: MakeConfig) -> 
 
 
 @pytest.mark.parametrize("threshold", ["0", "6", "-1"])
-def test_threshold_out_of_range(calamiteit: Invoke, make_config: MakeConfig, shipped: Path, threshold: str) -> None:
-    text = (shipped / "criteria.yaml").read_text(encoding="utf-8").replace("threshold: 1", f"threshold: {threshold}", 1)
+def test_threshold_out_of_range(
+    calamiteit: Invoke, make_config: MakeConfig, shipped: Path, threshold: str
+) -> None:
+    text = (
+        (shipped / "criteria.yaml")
+        .read_text(encoding="utf-8")
+        .replace("threshold: 1", f"threshold: {threshold}", 1)
+    )
     folder = make_config(criteria=text)
     line_no = text.splitlines().index(f"    threshold: {threshold}") + 1
     one_problem(calamiteit, folder, "criteria", line_no, "drempel", "tussen 1 en 5")
@@ -162,11 +170,17 @@ def test_top_level_must_be_a_mapping(calamiteit: Invoke, make_config: MakeConfig
     one_problem(calamiteit, folder, "routing", 1, "mapping")
 
 
-def test_every_problem_in_every_file_at_once(calamiteit: Invoke, make_config: MakeConfig, shipped: Path) -> None:
+def test_every_problem_in_every_file_at_once(
+    calamiteit: Invoke, make_config: MakeConfig, shipped: Path
+) -> None:
     contacts = (shipped / "contacts.yaml").read_text(encoding="utf-8").replace("- org: uvw", "- org: unie")
     folder = make_config(criteria="", contacts=contacts, routing="routes: [\n")
     found = problems_of(calamiteit, folder)
-    assert {p.split(":")[0].split("/")[-1] for p in found} == {"criteria.yaml", "contacts.yaml", "routing.yaml"}
+    assert {p.split(":")[0].split("/")[-1] for p in found} == {
+        "criteria.yaml",
+        "contacts.yaml",
+        "routing.yaml",
+    }
 
 
 def test_other_commands_name_the_first_problem_and_point_to_check(
@@ -202,7 +216,7 @@ def test_file_of_several_megabytes_loads(calamiteit: Invoke, make_config: MakeCo
     head = (shipped / "contacts.yaml").read_text(encoding="utf-8")
     extra = "".join(
         f"  - org: gemeenten\n    role: Servicedesk gemeente {i}\n    tier: operationeel\n"
-        f"    phone: \"+31 00 {i:08d}\"\n    email: desk{i}@gemeente{i}.example.nl\n"
+        f'    phone: "+31 00 {i:08d}"\n    email: desk{i}@gemeente{i}.example.nl\n'
         f"    notes: Verzonnen contactpunt nummer {i} voor de belasting van het bestand.\n"
         f"    tags: [gemeente, servicedesk, test]\n"
         for i in range(25_000)

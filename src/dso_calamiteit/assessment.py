@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from .criteria import Criterion, CriteriaFile, Level
+from .criteria import CriteriaFile, Criterion, Level
 
 Action = Literal["opschalen", "afschalen", "handhaven"]
 
@@ -54,9 +54,7 @@ def assess(criteria: CriteriaFile, answers: Mapping[str, bool], current: int | N
     `answers` must cover every criterion (the caller asks or refuses first). `current`, when given,
     must be a level number from `criteria`; the advice then compares it with the recommendation.
     """
-    tallies = tuple(
-        Tally(lv, tuple(c for c in lv.criteria if answers[c.id])) for lv in criteria.ordered
-    )
+    tallies = tuple(Tally(lv, tuple(c for c in lv.criteria if answers[c.id])) for lv in criteria.ordered)
     reached = [t.level for t in tallies if t.reached]
     recommended = reached[-1] if reached else criteria.base
     advice = None
@@ -79,10 +77,7 @@ def _advise(tallies: tuple[Tally, ...], current: Level, recommended: Level) -> A
     if recommended.level > current.level:
         above = [t for t in tallies if current.level < t.level.level <= recommended.level and t.met]
         met = "; ".join(f"'{c.text}'" for t in above for c in t.met)
-        reason = (
-            f"Opschalen van {current.name} naar {recommended.name} ({recommended.team}): "
-            f"nu geldt {met}."
-        )
+        reason = f"Opschalen van {current.name} naar {recommended.name} ({recommended.team}): nu geldt {met}."
         return Advice("opschalen", current, recommended, reason)
     if recommended.level < current.level:
         left = [t for t in tallies if recommended.level < t.level.level <= current.level]
@@ -93,7 +88,9 @@ def _advise(tallies: tuple[Tally, ...], current: Level, recommended: Level) -> A
         return Advice("afschalen", current, recommended, reason)
     here = next(t for t in tallies if t.level.level == recommended.level)
     if here.level.criteria:
-        reason = f"Handhaven op {current.name} ({current.team}): {summary([here])}; hoger niveau niet bereikt."
+        reason = (
+            f"Handhaven op {current.name} ({current.team}): {summary([here])}; hoger niveau niet bereikt."
+        )
     else:
         reason = f"Handhaven op {current.name} ({current.team}): geen enkele drempel voor opschalen bereikt."
     return Advice("handhaven", current, recommended, reason)

@@ -77,22 +77,32 @@ def _root(
 def assess(
     answer: Annotated[
         Optional[list[str]],  # noqa: UP045
-        typer.Option("--answer", "-a", help="Antwoord als ID=ja of ID=nee (herhaalbaar).", show_default=False),
+        typer.Option(
+            "--answer", "-a", help="Antwoord als ID=ja of ID=nee (herhaalbaar).", show_default=False
+        ),
     ] = None,
     answers_file: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option("--answers", help="YAML- of JSON-bestand: criterium-id → ja/nee.", show_default=False),
     ] = None,
-    no_input: Annotated[bool, typer.Option("--no-input", help="Nooit vragen; ontbrekende antwoorden zijn een fout.")] = False,
+    no_input: Annotated[
+        bool, typer.Option("--no-input", help="Nooit vragen; ontbrekende antwoorden zijn een fout.")
+    ] = False,
     current: Annotated[
         Optional[int],  # noqa: UP045
-        typer.Option("--current", help="Het niveau waarop het incident nu staat: geeft advies op-/afschalen.",
-                     show_default=False),
+        typer.Option(
+            "--current",
+            help="Het niveau waarop het incident nu staat: geeft advies op-/afschalen.",
+            show_default=False,
+        ),
     ] = None,
     situatie: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option("--situatie", help="Spits de routering toe op een situatie (zie `calamiteit routes`).",
-                     show_default=False),
+        typer.Option(
+            "--situatie",
+            help="Spits de routering toe op een situatie (zie `calamiteit routes`).",
+            show_default=False,
+        ),
     ] = None,
     exit_level: Annotated[
         bool, typer.Option("--exit-level", help=f"Exitcode {exitcodes.LEVEL_BASE} + niveau bij succes.")
@@ -121,14 +131,17 @@ def assess(
         raise UsageError(f"--current {current}: onbekend niveau; kies uit {levels}")
     situations = [s.id for s in config.routing.situations]
     if situatie is not None and situatie not in situations:
-        raise UsageError(f"--situatie '{situatie}': onbekend.{suggest(situatie, situations)}",
-                         f"Kies uit: {', '.join(situations)}.")
+        raise UsageError(
+            f"--situatie '{situatie}': onbekend.{suggest(situatie, situations)}",
+            f"Kies uit: {', '.join(situations)}.",
+        )
     todo = answers_mod.missing(criteria, given)
     if todo:
         if no_input or not prompt.stdin_is_terminal():
             raise UsageError(
                 f"geen antwoord op {len(todo)} criteria: {', '.join(todo)}",
-                "Geef ze met --answer ID=ja|nee of --answers BESTAND (of start in een terminal zonder --no-input).",
+                "Geef ze met --answer ID=ja|nee of --answers BESTAND, of start in een terminal "
+                "zonder --no-input.",
             )
         given.update(prompt.ask_all(criteria, todo, _console(stderr=True)))
     result = decide(criteria, given, current)
@@ -147,15 +160,20 @@ def assess(
 
 @app.command()
 def contacts(
-    query: Annotated[str, typer.Argument(help="Zoektekst: organisatie, rol, naam, trefwoord of notitie.")] = "",
+    query: Annotated[
+        str, typer.Argument(help="Zoektekst: organisatie, rol, naam, trefwoord of notitie.")
+    ] = "",
     org: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option("--org", help="Alleen deze organisatie (id).", show_default=False),
     ] = None,
     tier: Annotated[
         Optional[list[str]],  # noqa: UP045
-        typer.Option("--tier", help="Alleen dit niveau: operationeel, tactisch of strategisch (herhaalbaar).",
-                     show_default=False),
+        typer.Option(
+            "--tier",
+            help="Alleen dit niveau: operationeel, tactisch of strategisch (herhaalbaar).",
+            show_default=False,
+        ),
     ] = None,
     json: Json = False,
     config_dir: ConfigDir = None,
@@ -170,7 +188,9 @@ def contacts(
     matrix = config.contacts
     orgs = [o.id for o in matrix.organisations]
     if org is not None and org not in orgs:
-        raise UsageError(f"--org '{org}': onbekende organisatie.{suggest(org, orgs)}", f"Kies uit: {', '.join(orgs)}.")
+        raise UsageError(
+            f"--org '{org}': onbekende organisatie.{suggest(org, orgs)}", f"Kies uit: {', '.join(orgs)}."
+        )
     for t in tier or []:
         if t not in TIERS:
             raise UsageError(f"--tier '{t}': onbekend.{suggest(t, TIERS)}", f"Kies uit: {', '.join(TIERS)}.")
@@ -279,7 +299,9 @@ def schema(
     from .validation import MODELS, json_schema
 
     if kind is not None and kind not in MODELS:
-        raise UsageError(f"onbekende soort '{kind}'.{suggest(kind, MODELS)}", f"Kies uit: {', '.join(MODELS)}.")
+        raise UsageError(
+            f"onbekende soort '{kind}'.{suggest(kind, MODELS)}", f"Kies uit: {', '.join(MODELS)}."
+        )
     body = json_schema(kind) if kind else {k: json_schema(k) for k in MODELS}
     print(jsonlib.dumps(body, ensure_ascii=False, indent=2))
     return exitcodes.OK
@@ -309,14 +331,20 @@ def run(argv: list[str] | None = None) -> int:
         _say([exc.format_message(), f"Zie '{ctx.command_path if ctx else 'calamiteit'} --help'."])
         return exitcodes.USAGE if exc.exit_code == exitcodes.USAGE else exitcodes.FAILURE
     except BrokenPipeError:
-        # The reader went away (`| head`): point stdout at /dev/null so the interpreter's flush at exit is quiet.
+        # The reader went away (`| head`): point stdout at /dev/null so the flush at exit is quiet.
+        # typer itself turns a broken pipe inside a command into exit 1; this is the same outcome.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return exitcodes.BROKEN_PIPE
+        return exitcodes.FAILURE
     except Exception as exc:  # a bug: still no traceback for the operator, but enough to report it
         if os.environ.get("CALAMITEIT_DEBUG"):
             raise
-        _say([f"interne fout: {type(exc).__name__}: {exc}", "Zet CALAMITEIT_DEBUG=1 voor de traceback en meld dit."])
+        _say(
+            [
+                f"interne fout: {type(exc).__name__}: {exc}",
+                "Zet CALAMITEIT_DEBUG=1 voor de traceback en meld dit.",
+            ]
+        )
         return exitcodes.FAILURE
 
 

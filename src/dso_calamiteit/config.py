@@ -91,7 +91,9 @@ def locate(config_dir: Path | None = None, environ: Mapping[str, str] | None = N
 
 def _existing(folder: Path, flag: str) -> Path:
     if not folder.is_dir():
-        raise UsageError(f"{flag}: map '{folder}' bestaat niet", "Geef een map met criteria.yaml en/of contacts.yaml.")
+        raise UsageError(
+            f"{flag}: map '{folder}' bestaat niet", "Geef een map met criteria.yaml en/of contacts.yaml."
+        )
     return folder
 
 
@@ -104,7 +106,7 @@ def shown(path: Path) -> str:
 
 
 def load(sources: list[Source], use_cache: bool | None = None) -> Config:
-    """The validated configuration, from cache when the files are unchanged; ConfigError lists all problems."""
+    """The validated configuration, from cache when the files are unchanged; ConfigError lists all."""
     raws: dict[str, bytes] = {}
     problems: list[Problem] = []
     for src in sources:
@@ -150,8 +152,8 @@ def _validate(files: dict[str, tuple[str, bytes]]) -> Config:
         if "routing" in typed
         else [],
     }
-    for kind, found in findings.items():
-        problems += [docs[kind].problem(loc, message) for loc, message in found]
+    for kind, rule_findings in findings.items():
+        problems += [docs[kind].problem(loc, message) for loc, message in rule_findings]
     if problems:
         raise ConfigError(problems)
     return Config(typed["criteria"], typed["contacts"], typed["routing"])
@@ -187,7 +189,7 @@ def _read_cache(key: str) -> Config | None:
 
 
 def _write_cache(key: str, config: Config) -> None:
-    """Write atomically (temp file + rename) so concurrent runs never read half a cache; failures are ignored."""
+    """Write atomically (temp file + rename): no run reads half a cache. Failures are ignored."""
     try:
         folder = cache_dir()
         folder.mkdir(parents=True, exist_ok=True)

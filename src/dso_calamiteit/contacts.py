@@ -87,8 +87,14 @@ def search(
         if words:
             haystack = fold(
                 " ".join(
-                    (contact.org, names.get(contact.org, ""), contact.role, contact.name,
-                     contact.notes, " ".join(contact.tags))
+                    (
+                        contact.org,
+                        names.get(contact.org, ""),
+                        contact.role,
+                        contact.name,
+                        contact.notes,
+                        " ".join(contact.tags),
+                    )
                 )
             )
             if not all(w in haystack for w in words):

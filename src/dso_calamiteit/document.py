@@ -20,7 +20,13 @@ def dumps(kind: str, body: dict[str, Any]) -> str:
 
 
 def level(lv: Level) -> dict[str, Any]:
-    return {"level": lv.level, "name": lv.name, "team": lv.team, "team_name": lv.team_name, "meaning": lv.meaning}
+    return {
+        "level": lv.level,
+        "name": lv.name,
+        "team": lv.team,
+        "team_name": lv.team_name,
+        "meaning": lv.meaning,
+    }
 
 
 def contact(c: Contact, matrix: ContactsFile) -> dict[str, Any]:
@@ -65,7 +71,12 @@ def assessment(
             **level(result.recommended),
             "answers": dict(result.answers),
             "levels": [
-                {"level": t.level.level, "met": len(t.met), "threshold": t.level.threshold, "reached": t.reached}
+                {
+                    "level": t.level.level,
+                    "met": len(t.met),
+                    "threshold": t.level.threshold,
+                    "reached": t.reached,
+                }
                 for t in result.tallies
                 if t.level.criteria
             ],

@@ -1,11 +1,10 @@
 """Exit codes: the contract a runbook branches on. Documented in the README; change both together."""
 
 OK = 0
-FAILURE = 1  # the command ran but found nothing, e.g. no contact matches
+FAILURE = 1  # found nothing (e.g. no contact matches), or stdout closed early (`| head`), or a bug
 USAGE = 2  # bad flags, unknown or missing answers, end of input at a prompt
 CONFIG = 3  # a YAML file is missing, unreadable or invalid
 INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
-BROKEN_PIPE = 141  # the reader of stdout went away (128 + SIGPIPE), e.g. `| head`
 
 # `assess --exit-level`: a successful assessment exits LEVEL_BASE + level number. Level numbers are
 # limited to 0..99 by validation, so these codes (10..109) never collide with the error codes above.

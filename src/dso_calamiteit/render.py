@@ -31,8 +31,14 @@ def definition(d: Definition) -> Panel:
     return Panel(body, title="Wanneer spreken we van een calamiteit?", title_align="left", box=box.ROUNDED)
 
 
-def assessment(console: Console, result: Assessment, config: Config, routes: list[Route],
-               routed: list[RoutedContact], situation: str | None) -> None:
+def assessment(
+    console: Console,
+    result: Assessment,
+    config: Config,
+    routes: list[Route],
+    routed: list[RoutedContact],
+    situation: str | None,
+) -> None:
     rec = result.recommended
     highest = config.criteria.ordered[-1].level
     style = _level_style(rec.level, highest)
@@ -66,13 +72,25 @@ def assessment(console: Console, result: Assessment, config: Config, routes: lis
 
     if result.advice is not None:
         a = result.advice
-        console.print(Panel(Text(a.reason), title=Text(f"Advies: {a.action}", style=ACTION_STYLE[a.action]),
-                            title_align="left", border_style=ACTION_STYLE[a.action].split()[-1]))
+        console.print(
+            Panel(
+                Text(a.reason),
+                title=Text(f"Advies: {a.action}", style=ACTION_STYLE[a.action]),
+                title_align="left",
+                border_style=ACTION_STYLE[a.action].split()[-1],
+            )
+        )
     title = "Routering (korte lijnen)" + (f" bij situatie '{situation}'" if situation else "")
     console.print(routes_table(routes, config.contacts, title))
     if routed:
-        console.print(contacts_table([rc.contact for rc in routed], config.contacts, "Te bellen contacten",
-                                     optional=[rc.optional for rc in routed]))
+        console.print(
+            contacts_table(
+                [rc.contact for rc in routed],
+                config.contacts,
+                "Te bellen contacten",
+                optional=[rc.optional for rc in routed],
+            )
+        )
 
 
 def routes_table(routes: list[Route], matrix: ContactsFile, title: str) -> Table:
@@ -94,8 +112,9 @@ def routes_table(routes: list[Route], matrix: ContactsFile, title: str) -> Table
     return table
 
 
-def contacts_table(found: list[Contact], matrix: ContactsFile, title: str,
-                   optional: list[bool] | None = None) -> Table:
+def contacts_table(
+    found: list[Contact], matrix: ContactsFile, title: str, optional: list[bool] | None = None
+) -> Table:
     names = {o.id: o.name for o in matrix.organisations}
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
     table.add_column("Organisatie", min_width=10)
@@ -127,8 +146,10 @@ def criteria(console: Console, f: CriteriaFile) -> None:
         table.add_column("Criterium")
         for c in lv.criteria:
             table.add_row(c.id, c.text)
-        note = Text(f"Bereikt bij minstens {lv.threshold} van {len(lv.criteria)} criteria met 'ja'.", style="dim")
-        parts = [Text(lv.meaning), table, note] if lv.meaning else [table, note]
+        note = Text(
+            f"Bereikt bij minstens {lv.threshold} van {len(lv.criteria)} criteria met 'ja'.", style="dim"
+        )
+        parts: list[Text | Table] = [Text(lv.meaning), table, note] if lv.meaning else [table, note]
         console.print(Panel(Group(*parts), title=header, title_align="left"))
 
 

@@ -1,4 +1,4 @@
-"""The short lines (korte lijnen): per situation which organisation to go to, and which contacts that means."""
+"""The short lines (korte lijnen): per situation the organisation to go to, and the contacts that means."""
 
 from __future__ import annotations
 

@@ -55,7 +55,9 @@ def _message(err: Any, model: type) -> str:
     kind, loc = err["type"], err["loc"]
     field = loc[-1] if loc else ""
     found = err.get("input")
-    shown = f", niet {found!r}" if isinstance(found, str | int | float | bool) and len(repr(found)) < 40 else ""
+    shown = (
+        f", niet {found!r}" if isinstance(found, str | int | float | bool) and len(repr(found)) < 40 else ""
+    )
     if kind in ("missing", "missing_argument"):
         return f"verplicht veld '{field}' ontbreekt"
     if kind in ("unexpected_keyword_argument", "extra_forbidden"):
@@ -171,7 +173,9 @@ def contacts_rules(f: ContactsFile) -> list[Finding]:
     return out
 
 
-def routing_rules(f: RoutingFile, contacts: ContactsFile | None, criteria: CriteriaFile | None) -> list[Finding]:
+def routing_rules(
+    f: RoutingFile, contacts: ContactsFile | None, criteria: CriteriaFile | None
+) -> list[Finding]:
     out = _ids(f.situations, ("situations",), "situatie-id") + _ids(f.routes, ("routes",), "lijn-id")
     situations = [s.id for s in f.situations]
     orgs = [o.id for o in contacts.organisations] if contacts else None
@@ -187,7 +191,10 @@ def routing_rules(f: RoutingFile, contacts: ContactsFile | None, criteria: Crite
                     out.append(((*here, field, j), f"onbekende organisatie '{org}'.{suggest(org, orgs)}"))
         if r.situation is not None and r.situation not in situations:
             out.append(
-                ((*here, "situation"), f"onbekende situatie '{r.situation}'.{suggest(r.situation, situations)}")
+                (
+                    (*here, "situation"),
+                    f"onbekende situatie '{r.situation}'.{suggest(r.situation, situations)}",
+                )
             )
         for field in ("min_level", "max_level"):
             value = getattr(r, field)
@@ -196,4 +203,3 @@ def routing_rules(f: RoutingFile, contacts: ContactsFile | None, criteria: Crite
         if r.min_level is not None and r.max_level is not None and r.min_level > r.max_level:
             out.append(((*here, "max_level"), "max_level ligt onder min_level"))
     return out
-

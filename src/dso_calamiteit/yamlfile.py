@@ -69,8 +69,9 @@ def parse(raw: bytes, path: str) -> Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = exc.problem or exc.context or "onleesbare YAML"
-        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        raise ConfigError([Problem(path, line, column, f"YAML-fout: {what}")]) from None
+        at_line = mark.line + 1 if mark else None
+        at_column = mark.column + 1 if mark else None
+        raise ConfigError([Problem(path, at_line, at_column, f"YAML-fout: {what}")]) from None
     except yaml.YAMLError as exc:
         raise ConfigError([Problem(path, None, None, f"YAML-fout: {exc}")]) from None
     except RecursionError:
@@ -115,7 +116,9 @@ def _check_structure(root: Node, path: str) -> None:
                     if key_node.value in seen:
                         mark = key_node.start_mark
                         problems.append(
-                            Problem(path, mark.line + 1, mark.column + 1, f"dubbele sleutel '{key_node.value}'")
+                            Problem(
+                                path, mark.line + 1, mark.column + 1, f"dubbele sleutel '{key_node.value}'"
+                            )
                         )
                     seen.add(key_node.value)
                 total += size(key_node) + size(value_node)

@@ -1,0 +1,336 @@
+"""Scripted use: flags, answers files, the JSON documents, exit codes, and the other commands."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from dso_calamiteit import __version__, cli, exitcodes
+
+from .conftest import DATA, Invoke, all_answers
+
+
+def assess_json(calamiteit: Invoke, *args: str) -> dict:
+    result = calamiteit("assess", "--no-input", "--json", *args)
+    assert result.code == 0, result.err
+    return json.loads(result.out)
+
+
+def with_answers(yes: list[str], base: str = "nee") -> list[str]:
+    args = all_answers(base)
+    for ident in yes:
+        args += ["--answer", f"{ident}=ja"]
+    return args
+
+
+def test_version(calamiteit: Invoke) -> None:
+    result = calamiteit("--version")
+    assert (result.code, result.out.strip()) == (0, f"calamiteit {__version__}")
+
+
+@pytest.mark.parametrize("command", ["assess", "contacts", "criteria", "routes", "check", "schema"])
+def test_every_command_has_help_with_an_example(calamiteit: Invoke, command: str) -> None:
+    result = calamiteit(command, "--help")
+    assert result.code == 0
+    assert "Voorbeeld" in result.out
+
+
+def test_json_document_of_an_assessment(calamiteit: Invoke) -> None:
+    doc = assess_json(
+        calamiteit,
+        *with_answers(["snelle-besluitvorming", "coordinatie-meerdere-partijen"]),
+        "--current",
+        "0",
+    )
+    assert doc["schema_version"] == 1 and doc["kind"] == "assessment"
+    assert (doc["level"], doc["team"]) == (1, "OCT")
+    assert doc["answers"]["snelle-besluitvorming"] is True
+    assert doc["answers"]["pers-en-media"] is False
+    assert len(doc["answers"]) == 14
+    assert [(t["id"], t["level"]) for t in doc["triggered"]] == [
+        ("snelle-besluitvorming", 1),
+        ("coordinatie-meerdere-partijen", 1),
+    ]
+    assert doc["advice"]["action"] == "opschalen"
+    assert doc["advice"]["current"] == 0 and doc["advice"]["recommended"] == 1
+    route_ids = [r["id"] for r in doc["routing"]]
+    assert "opschalen" in route_ids and "crisiscommunicatie-operationeel" in route_ids
+    orgs = {c["org"] for c in doc["contacts"]}
+    assert {"dso-lv", "iplo", "leveranciersmanagement"} <= orgs
+    assert all(c["phone"] or c["email"] for c in doc["contacts"])
+
+
+def test_base_level_routes_only_the_service_chain(calamiteit: Invoke) -> None:
+    doc = assess_json(calamiteit, *with_answers([]))
+    assert (doc["level"], doc["advice"]) == (0, None)
+    assert [r["id"] for r in doc["routing"]] == [
+        "incidenten",
+        "verstoring-dso-lv",
+        "verstoring-lokale-software",
+    ]
+
+
+def test_situation_narrows_the_routing(calamiteit: Invoke) -> None:
+    doc = assess_json(calamiteit, *with_answers([]), "--situatie", "lokale-software")
+    assert [r["id"] for r in doc["routing"]] == ["incidenten", "verstoring-lokale-software"]
+    optional = {c["org"] for c in doc["contacts"] if c["optional"]}
+    assert optional == {"iplo", "leveranciersmanagement"}
+
+
+def test_crisis_communication_goes_per_tier(calamiteit: Invoke) -> None:
+    doc = assess_json(calamiteit, *with_answers(["politiek-bestuurlijke-onrust"]), "--situatie", "dso-lv")
+    lvm = [c for c in doc["contacts"] if c["org"] == "leveranciersmanagement"]
+    assert lvm and {c["tier"] for c in lvm} <= {"tactisch", "strategisch"}
+
+
+@pytest.mark.parametrize(
+    "word,expected",
+    [
+        ("ja", True),
+        ("Yes", True),
+        ("j", True),
+        ("true", True),
+        ("nee", False),
+        ("NO", False),
+        ("n", False),
+        ("false", False),
+    ],
+)
+def test_answer_words(calamiteit: Invoke, word: str, expected: bool) -> None:
+    doc = assess_json(calamiteit, *all_answers(), "--answer", f"pers-en-media={word}")
+    assert doc["answers"]["pers-en-media"] is expected
+
+
+def test_exit_level(calamiteit: Invoke) -> None:
+    assert calamiteit("assess", *with_answers(["herstelstrategie"]), "--exit-level", "--json").code == 12
+    assert calamiteit("assess", *with_answers([]), "--exit-level", "--json").code == exitcodes.LEVEL_BASE
+
+
+def test_missing_answers_without_terminal_list_the_ids(calamiteit: Invoke) -> None:
+    result = calamiteit("assess", "--answer", "pers-en-media=ja")
+    assert result.code == exitcodes.USAGE
+    assert "geen antwoord op 13 criteria" in result.err
+    assert "serviceketen-ontoereikend" in result.err and "pers-en-media," not in result.err
+    assert result.out == ""
+
+
+def test_unknown_id_suggests_the_nearest(calamiteit: Invoke) -> None:
+    result = calamiteit("assess", "--no-input", "--answer", "pers-en-medai=ja")
+    assert result.code == exitcodes.USAGE
+    assert "onbekend criterium 'pers-en-medai'" in result.err
+    assert "Bedoelde u 'pers-en-media'?" in result.err
+
+
+def test_bad_answer_value(calamiteit: Invoke) -> None:
+    result = calamiteit("assess", "--no-input", "--answer", "pers-en-media=misschien")
+    assert result.code == exitcodes.USAGE and "'misschien' is geen antwoord" in result.err
+
+
+def test_answer_without_equals(calamiteit: Invoke) -> None:
+    result = calamiteit("assess", "--no-input", "--answer", "pers-en-media")
+    assert result.code == exitcodes.USAGE and "ID=ja" in result.err
+
+
+def test_unknown_current_level(calamiteit: Invoke) -> None:
+    result = calamiteit("assess", *all_answers(), "--current", "5")
+    assert result.code == exitcodes.USAGE and "kies uit 0, 1, 2" in result.err
+
+
+def test_unknown_situation(calamiteit: Invoke) -> None:
+    result = calamiteit("assess", *all_answers(), "--situatie", "lokale-sofware")
+    assert result.code == exitcodes.USAGE and "Bedoelde u 'lokale-software'?" in result.err
+
+
+def test_answers_file_yaml_with_yaml11_words(calamiteit: Invoke, tmp_path: Path) -> None:
+    path = tmp_path / "antwoorden.yaml"
+    lines = [f"{a.split('=')[0]}: no" for a in all_answers()[1::2]]
+    path.write_text("\n".join(lines).replace("pers-en-media: no", "pers-en-media: yes") + "\n")
+    doc = assess_json(calamiteit, "--answers", str(path))
+    assert doc["level"] == 2 and doc["answers"]["pers-en-media"] is True
+
+
+def test_flags_override_the_answers_file(calamiteit: Invoke, tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps({a.split("=")[0]: "ja" for a in all_answers()[1::2]}))
+    doc = assess_json(calamiteit, "--answers", str(path), *all_answers("nee"))
+    assert doc["level"] == 0
+
+
+def test_answers_file_can_be_an_earlier_json_document(calamiteit: Invoke, tmp_path: Path) -> None:
+    first = calamiteit("assess", "--json", *with_answers(["doorzettingsmacht"]))
+    path = tmp_path / "vorige.json"
+    path.write_text(first.out)
+    doc = assess_json(calamiteit, "--answers", str(path), "--current", "1")
+    assert doc["advice"]["action"] == "handhaven"
+
+
+def test_bad_answers_file_names_file_and_line(calamiteit: Invoke, tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_text("pers-en-media: ja\nherstelstrategie: soms\n")
+    result = calamiteit("assess", "--no-input", "--answers", str(path))
+    assert result.code == exitcodes.USAGE
+    assert f"{path}:2:" in result.err and "'soms'" in result.err
+
+
+def test_missing_answers_file(calamiteit: Invoke, tmp_path: Path) -> None:
+    result = calamiteit("assess", "--no-input", "--answers", str(tmp_path / "weg.yaml"))
+    assert result.code == exitcodes.USAGE and "weg.yaml" in result.err
+
+
+def test_tables_go_to_stdout_and_name_level_and_team(calamiteit: Invoke) -> None:
+    result = calamiteit("assess", *with_answers(["langdurig-stilleggen"]), "--current", "1")
+    assert result.code == 0
+    for text in (
+        "Niveau 2",
+        "SCT",
+        "Advies: opschalen",
+        "Routering",
+        "Te bellen contacten",
+        "Leveranciersmanagement",
+    ):
+        assert text in result.out
+    assert "\x1b[" not in result.out  # no colour when not on a terminal
+    assert result.err == ""
+
+
+def test_grip_ladder_through_the_cli(calamiteit: Invoke) -> None:
+    result = calamiteit(
+        "assess",
+        "--config-dir",
+        str(DATA / "grip"),
+        "--no-input",
+        "--json",
+        "--exit-level",
+        "--answer",
+        "bron-beperkt=ja",
+        "--answer",
+        "meerdere-diensten=ja",
+        "--answer",
+        "plaats-incident=nee",
+        "--answer",
+        "effectgebied=ja",
+        "--answer",
+        "welzijn-bevolking=nee",
+        "--answer",
+        "meerdere-gemeenten=nee",
+        "--answer",
+        "bestuurlijke-coordinatie=nee",
+    )
+    assert result.code == exitcodes.LEVEL_BASE + 2, result.err
+    doc = json.loads(result.out)
+    assert (doc["level"], doc["name"], doc["team"]) == (2, "GRIP 2", "ROT")
+    criteria = json.loads(calamiteit("criteria", "--json", "--config-dir", str(DATA / "grip")).out)
+    assert [lv["team"] for lv in criteria["levels"]] == ["Meldkamer", "CoPI", "ROT", "GBT", "RBT"]
+
+
+# --- contacts ------------------------------------------------------------------------------------------
+
+
+def contacts_json(calamiteit: Invoke, *args: str) -> list[dict]:
+    result = calamiteit("contacts", *args, "--json")
+    assert result.code == 0, result.err
+    doc = json.loads(result.out)
+    assert doc["kind"] == "contacts" and doc["count"] == len(doc["contacts"])
+    return doc["contacts"]
+
+
+def test_contacts_search_ignores_case_and_accents(calamiteit: Invoke) -> None:
+    found = contacts_json(calamiteit, "PROVINCIEN")
+    assert {c["org"] for c in found} == {"provincies", "ipo"}
+
+
+def test_contacts_search_all_words_must_match(calamiteit: Invoke) -> None:
+    found = contacts_json(calamiteit, "iplo woordvoering")
+    assert [c["name"] for c in found] == ["Eva Smit"]
+
+
+def test_contacts_filters(calamiteit: Invoke) -> None:
+    assert {c["tier"] for c in contacts_json(calamiteit, "--tier", "strategisch")} == {"strategisch"}
+    assert {c["org"] for c in contacts_json(calamiteit, "--org", "iplo")} == {"iplo"}
+    found = contacts_json(calamiteit, "--org", "dso-lv", "--tier", "tactisch", "--tier", "strategisch")
+    assert [c["role"] for c in found] == ["Voorzitter OCT", "Voorzitter SCT"]
+
+
+def test_contacts_no_match(calamiteit: Invoke) -> None:
+    result = calamiteit("contacts", "brandweer")
+    assert result.code == exitcodes.FAILURE
+    assert result.out == "" and "geen contact gevonden voor 'brandweer'" in result.err
+
+
+def test_contacts_unknown_org_and_tier(calamiteit: Invoke) -> None:
+    result = calamiteit("contacts", "--org", "ipl")
+    assert result.code == exitcodes.USAGE and "Bedoelde u 'iplo'?" in result.err
+    result = calamiteit("contacts", "--tier", "tactish")
+    assert result.code == exitcodes.USAGE and "Bedoelde u 'tactisch'?" in result.err
+
+
+def test_contacts_table(calamiteit: Invoke) -> None:
+    result = calamiteit("contacts", "oct")
+    assert result.code == 0
+    assert "Bram Jansen" in result.out and "+31 00 0000 0103" in result.out
+
+
+# --- criteria, routes, schema, check --------------------------------------------------------------------
+
+
+def test_criteria_json_and_table(calamiteit: Invoke) -> None:
+    doc = json.loads(calamiteit("criteria", "--json").out)
+    assert [len(lv["criteria"]) for lv in doc["levels"]] == [0, 5, 9]
+    assert doc["levels"][1]["threshold"] == 1
+    table = calamiteit("criteria").out
+    assert "Politiek-bestuurlijke onrust" in table and "OCT" in table
+
+
+def test_routes_json_and_table(calamiteit: Invoke) -> None:
+    doc = json.loads(calamiteit("routes", "--json").out)
+    crisis = [r for r in doc["routes"] if r["when"] == "Bij calamiteiten / crisis communicatie"]
+    assert {tuple(r["tiers"]): tuple(r["to"]) for r in crisis} == {
+        ("strategisch", "tactisch"): ("leveranciersmanagement",),
+        ("operationeel",): ("iplo", "dso-lv"),
+    }
+    table = calamiteit("routes").out
+    assert "Verstoringen in lokale software" in table and "--situatie lokale-software" in table
+
+
+@pytest.mark.parametrize("kind", ["criteria", "contacts", "routing"])
+def test_schema_matches_the_committed_file(calamiteit: Invoke, kind: str) -> None:
+    """The shipped YAML files point editors at schemas/; those files must be what the code generates."""
+    result = calamiteit("schema", kind)
+    assert result.code == 0
+    committed = Path(__file__).resolve().parent.parent / "schemas" / f"{kind}.schema.json"
+    assert json.loads(result.out) == json.loads(committed.read_text(encoding="utf-8"))
+
+
+def test_schema_of_everything_and_unknown_kind(calamiteit: Invoke) -> None:
+    assert set(json.loads(calamiteit("schema").out)) == {"criteria", "contacts", "routing"}
+    result = calamiteit("schema", "contact")
+    assert result.code == exitcodes.USAGE and "Bedoelde u 'contacts'?" in result.err
+
+
+def test_check_json(calamiteit: Invoke, make_config: Callable[..., Path]) -> None:
+    folder = make_config(criteria="")
+    result = calamiteit("check", "--json", "--config-dir", str(folder))
+    assert result.code == exitcodes.CONFIG
+    doc = json.loads(result.out)
+    assert doc["valid"] is False
+    assert doc["problems"][0]["line"] == 1 and doc["problems"][0]["file"].endswith("criteria.yaml")
+    assert {f["origin"] for f in doc["files"]} == {"--config-dir"}
+
+
+def test_unknown_option_is_a_usage_error(calamiteit: Invoke) -> None:
+    result = calamiteit("contacts", "--bogus")
+    assert result.code == exitcodes.USAGE
+    assert "--bogus" in result.err and "Traceback" not in result.err
+
+
+def test_internal_error_has_no_traceback(calamiteit: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(*_: object) -> None:
+        raise RuntimeError("kapot")
+
+    monkeypatch.setattr(cli, "_config", boom)
+    result = calamiteit("criteria")
+    assert result.code == exitcodes.FAILURE
+    assert "interne fout: RuntimeError: kapot" in result.err and "Traceback" not in result.err
