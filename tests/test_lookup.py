@@ -1,0 +1,155 @@
+"""Where the files come from (each on its own) and the cache of validated files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from dso_calamiteit import config
+
+from .conftest import REPO, Invoke
+
+ONE_ORG = (
+    "organisations: [{id: eigen, name: Eigen organisatie}]\n"
+    "contacts: [{org: eigen, role: Piket, tier: tactisch}]\n"
+)
+ROUTING = "situations: []\nroutes: [{id: alles, when: Altijd, to: [eigen]}]\n"
+
+
+def origins(calamiteit: Invoke, *args: str) -> dict[str, str]:
+    result = calamiteit("check", "--json", *args)
+    assert result.code == 0, result.out + result.err
+    return {f["kind"]: f["origin"] for f in json.loads(result.out)["files"]}
+
+
+def write(folder: Path, name: str, text: str) -> None:
+    (folder / name).parent.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+
+
+def test_shipped_defaults_are_the_repository_files(shipped: Path) -> None:
+    for name in config.FILES.values():
+        assert (shipped / name).read_bytes() == (REPO / name).read_bytes(), name
+
+
+def test_each_file_is_looked_up_on_its_own(calamiteit: Invoke, tmp_path: Path) -> None:
+    own = tmp_path / "own"
+    write(own, "contacts.yaml", ONE_ORG)
+    write(own, "config/routing.yaml", ROUTING)
+    assert origins(calamiteit, "--config-dir", str(own)) == {
+        "criteria": "standaard",
+        "contacts": "--config-dir",
+        "routing": "--config-dir",
+    }
+    doc = json.loads(calamiteit("contacts", "--json", "--config-dir", str(own)).out)
+    assert [c["org"] for c in doc["contacts"]] == ["eigen"]
+
+
+def test_own_contacts_with_shipped_routing_must_still_agree(calamiteit: Invoke, tmp_path: Path) -> None:
+    """Routing points at organisations by id: replacing contacts.yaml alone is checked against it."""
+    own = tmp_path / "own"
+    write(own, "contacts.yaml", ONE_ORG)
+    result = calamiteit("check", "--config-dir", str(own))
+    assert result.code == 3
+    assert "routing.yaml" in result.out and "onbekende organisatie 'dso-lv'" in result.out
+
+
+def test_order_flag_env_cwd_user_shipped(
+    calamiteit: Invoke, tmp_path: Path, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user = tmp_path / "xdg-config" / "calamiteit"
+    write(user, "contacts.yaml", ONE_ORG)
+    write(user, "config/routing.yaml", ROUTING)
+    assert origins(calamiteit)["contacts"] == "gebruikersmap"
+    write(isolated, "contacts.yaml", ONE_ORG)
+    assert origins(calamiteit)["contacts"] == "huidige map"
+    env_dir, flag_dir = tmp_path / "env", tmp_path / "flag"
+    write(env_dir, "contacts.yaml", ONE_ORG)
+    write(flag_dir, "contacts.yaml", ONE_ORG)
+    monkeypatch.setenv("CALAMITEIT_CONFIG_DIR", str(env_dir))
+    assert origins(calamiteit)["contacts"] == "CALAMITEIT_CONFIG_DIR"
+    assert origins(calamiteit, "--config-dir", str(flag_dir))["contacts"] == "--config-dir"
+    assert origins(calamiteit)["routing"] == "gebruikersmap"
+
+
+def test_missing_env_dir_is_an_error_not_a_silent_fallback(
+    calamiteit: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CALAMITEIT_CONFIG_DIR", str(tmp_path / "typo"))
+    result = calamiteit("criteria")
+    assert result.code == 2 and "CALAMITEIT_CONFIG_DIR" in result.err
+
+
+def test_check_names_the_files_and_where_they_were_found(calamiteit: Invoke) -> None:
+    out = calamiteit("check").out
+    assert "criteria.yaml" in out and "config/routing.yaml" in out and "standaard" in out
+
+
+# --- cache ------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def validations(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+    real = config._validate
+
+    def counting(files: dict[str, tuple[str, bytes]]) -> config.Config:
+        calls.append(1)
+        return real(files)
+
+    monkeypatch.setattr(config, "_validate", counting)
+    return calls
+
+
+def test_unchanged_files_load_from_cache(validations: list[int], tmp_path: Path) -> None:
+    own = tmp_path / "own"
+    write(own, "contacts.yaml", ONE_ORG)
+    write(own, "config/routing.yaml", ROUTING)
+    first = config.load(config.locate(own))
+    second = config.load(config.locate(own))
+    assert len(validations) == 1
+    assert second == first
+
+
+def test_changed_content_is_validated_again(validations: list[int], tmp_path: Path) -> None:
+    own = tmp_path / "own"
+    write(own, "contacts.yaml", ONE_ORG)
+    write(own, "config/routing.yaml", ROUTING)
+    config.load(config.locate(own))
+    write(own, "contacts.yaml", ONE_ORG.replace("Piket", "Piketdienst"))
+    loaded = config.load(config.locate(own))
+    assert len(validations) == 2
+    assert loaded.contacts.contacts[0].role == "Piketdienst"
+
+
+def test_invalid_files_are_never_cached(validations: list[int], tmp_path: Path) -> None:
+    own = tmp_path / "own"
+    write(own, "contacts.yaml", "organisations: 1\n")
+    for _ in range(2):
+        with pytest.raises(config.ConfigError):
+            config.load(config.locate(own))
+    assert len(validations) == 2
+
+
+def test_damaged_cache_is_ignored(validations: list[int]) -> None:
+    config.load(config.locate())
+    (config.cache_dir() / "config.pickle").write_bytes(b"not a pickle")
+    assert config.load(config.locate()).criteria.base.level == 0
+    assert len(validations) == 2
+
+
+def test_cache_can_be_switched_off(validations: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CALAMITEIT_NO_CACHE", "1")
+    config.load(config.locate())
+    config.load(config.locate())
+    assert len(validations) == 2
+    assert not (config.cache_dir() / "config.pickle").exists()
+
+
+def test_unwritable_cache_folder_is_harmless(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    blocker = tmp_path / "file-not-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("CALAMITEIT_CACHE_DIR", str(blocker / "cache"))
+    assert config.load(config.locate()).contacts.organisations
