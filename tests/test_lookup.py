@@ -135,7 +135,8 @@ def test_invalid_files_are_never_cached(validations: list[int], tmp_path: Path) 
 
 def test_damaged_cache_is_ignored(validations: list[int]) -> None:
     config.load(config.locate())
-    (config.cache_dir() / "config.pickle").write_bytes(b"not a pickle")
+    for cached in config.cache_dir().glob("config-*.pickle"):
+        cached.write_bytes(b"not a pickle")
     assert config.load(config.locate()).criteria.base.level == 0
     assert len(validations) == 2
 
@@ -145,7 +146,7 @@ def test_cache_can_be_switched_off(validations: list[int], monkeypatch: pytest.M
     config.load(config.locate())
     config.load(config.locate())
     assert len(validations) == 2
-    assert not (config.cache_dir() / "config.pickle").exists()
+    assert not list(config.cache_dir().glob("*.pickle"))
 
 
 def test_unwritable_cache_folder_is_harmless(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -153,3 +154,13 @@ def test_unwritable_cache_folder_is_harmless(monkeypatch: pytest.MonkeyPatch, tm
     blocker.write_text("x")
     monkeypatch.setenv("CALAMITEIT_CACHE_DIR", str(blocker / "cache"))
     assert config.load(config.locate()).contacts.organisations
+
+
+def test_several_config_folders_keep_their_own_cache(validations: list[int], tmp_path: Path) -> None:
+    own = tmp_path / "own"
+    write(own, "contacts.yaml", ONE_ORG)
+    write(own, "config/routing.yaml", ROUTING)
+    for _ in range(3):
+        config.load(config.locate(own))
+        config.load(config.locate())
+    assert len(validations) == 2

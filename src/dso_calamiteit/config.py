@@ -7,6 +7,7 @@ contents and this package's code, so an unchanged set loads without YAML or pyda
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -156,6 +157,7 @@ def _validate(files: dict[str, tuple[str, bytes]]) -> Config:
         problems += [docs[kind].problem(loc, message) for loc, message in rule_findings]
     if problems:
         raise ConfigError(problems)
+    typed["contacts"].search_index  # noqa: B018 - computed now, so the cache keeps it for every later run
     return Config(typed["criteria"], typed["contacts"], typed["routing"])
 
 
@@ -179,12 +181,22 @@ def _cache_key(raws: dict[str, bytes]) -> str:
     return digest.hexdigest()
 
 
+CACHE_KEEP = 8  # validated sets kept side by side (several config folders in use); older ones are removed
+
+
+def _cache_file(key: str) -> Path:
+    return cache_dir() / f"config-{key[:24]}.pickle"
+
+
 def _read_cache(key: str) -> Config | None:
+    gc.disable()  # unpickling thousands of contacts would otherwise trigger needless collections
     try:
-        with (cache_dir() / "config.pickle").open("rb") as fh:
+        with _cache_file(key).open("rb") as fh:
             stored_key, config = pickle.load(fh)
     except Exception:  # a missing, stale or damaged cache only costs a fresh validation
         return None
+    finally:
+        gc.enable()
     return config if stored_key == key and isinstance(config, Config) else None
 
 
@@ -197,9 +209,12 @@ def _write_cache(key: str, config: Config) -> None:
         try:
             with os.fdopen(fd, "wb") as fh:
                 pickle.dump((key, config), fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, folder / "config.pickle")
+            os.replace(tmp, _cache_file(key))
         except BaseException:
             os.unlink(tmp)
             raise
+        stale = sorted(folder.glob("config-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)[CACHE_KEEP:]
+        for old in stale:
+            old.unlink(missing_ok=True)
     except OSError:
         pass

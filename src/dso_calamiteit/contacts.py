@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, ClassVar, Literal, get_args
 
 from .criteria import STRICT
@@ -13,7 +14,7 @@ Tier = Literal["operationeel", "tactisch", "strategisch"]
 TIERS: tuple[str, ...] = get_args(Tier)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Organisation:
     __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
 
@@ -27,7 +28,7 @@ class Organisation:
     """Wat deze organisatie in de calamiteitenorganisatie doet."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Contact:
     __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
 
@@ -49,7 +50,7 @@ class Contact:
     """Trefwoorden om op te zoeken."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ContactsFile:
     __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
 
@@ -60,6 +61,15 @@ class ContactsFile:
 
     def organisation(self, org_id: str) -> Organisation | None:
         return next((o for o in self.organisations if o.id == org_id), None)
+
+    @cached_property
+    def search_index(self) -> tuple[str, ...]:
+        """Per contact the folded text a query is matched against; kept in the cache of validated files."""
+        names = {o.id: o.name for o in self.organisations}
+        return tuple(
+            fold(" ".join((c.org, names.get(c.org, ""), c.role, c.name, c.notes, " ".join(c.tags))))
+            for c in self.contacts
+        )
 
 
 def fold(text: str) -> str:
@@ -77,27 +87,10 @@ def search(
     """Contacts matching every word of `query` in organisation, role, name, tags or notes, then filters."""
     words = fold(query).split()
     wanted_tiers = set(tiers)
-    names = {o.id: o.name for o in matrix.organisations}
-    found = []
-    for contact in matrix.contacts:
-        if org is not None and contact.org != org:
-            continue
-        if wanted_tiers and contact.tier not in wanted_tiers:
-            continue
-        if words:
-            haystack = fold(
-                " ".join(
-                    (
-                        contact.org,
-                        names.get(contact.org, ""),
-                        contact.role,
-                        contact.name,
-                        contact.notes,
-                        " ".join(contact.tags),
-                    )
-                )
-            )
-            if not all(w in haystack for w in words):
-                continue
-        found.append(contact)
-    return found
+    return [
+        contact
+        for contact, haystack in zip(matrix.contacts, matrix.search_index, strict=True)
+        if (org is None or contact.org == org)
+        and (not wanted_tiers or contact.tier in wanted_tiers)
+        and all(w in haystack for w in words)
+    ]

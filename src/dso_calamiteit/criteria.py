@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 STRICT: dict[str, Any] = {"extra": "forbid", "use_attribute_docstrings": True}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Criterion:
     __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
 
@@ -24,7 +24,7 @@ class Criterion:
     """De ja/nee-vraag die `calamiteit assess` stelt."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Level:
     __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
 
@@ -48,7 +48,7 @@ class Level:
         return f"{self.name} → {self.team}" if self.team and self.team != self.name else self.name
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Definition:
     __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
 
@@ -60,7 +60,7 @@ class Definition:
     """Waar de tekst vandaan komt."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class CriteriaFile:
     __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
 

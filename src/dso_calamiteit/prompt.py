@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sys
-
-from rich.console import Console
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from .answers import parse_answer
 from .criteria import CriteriaFile
 from .errors import Interrupted, UsageError
+
+if TYPE_CHECKING:  # Rich is imported only when a person is actually asked: scripted runs skip it
+    from rich.console import Console
 
 
 def stdin_is_terminal() -> bool:
@@ -19,6 +20,8 @@ def stdin_is_terminal() -> bool:
 
 def ask_all(criteria: CriteriaFile, ids: list[str], console: Console) -> dict[str, bool]:
     """Ask the criteria in `ids`, level by level; end of input is a usage error (exit 2), never a hang."""
+    from rich.text import Text
+
     from . import render
 
     console.print(render.definition(criteria.definition))
@@ -37,6 +40,8 @@ def ask_all(criteria: CriteriaFile, ids: list[str], console: Console) -> dict[st
 
 
 def _ask(console: Console, question: str) -> bool:
+    from rich.text import Text
+
     while True:
         try:
             console.print(Text(question), Text("[j/n]", style="bold cyan"), end=" ")

@@ -9,7 +9,7 @@ from .contacts import Contact, ContactsFile, Tier
 from .criteria import STRICT
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Situation:
     __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
 
@@ -19,7 +19,7 @@ class Situation:
     """Omschrijving van de situatie."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Route:
     __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
 
@@ -48,7 +48,7 @@ class Route:
         return situation is None or self.situation in (None, situation)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RoutingFile:
     __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
 
