@@ -170,3 +170,27 @@ def test_broken_pipe_is_quiet(tmp_path: Path) -> None:
     )
     assert "Traceback" not in run.stderr and "Error" not in run.stderr
     assert run.stdout.strip() == str(exitcodes.FAILURE)  # output was cut short: not a success
+
+
+def colour_codes(tmp_path: Path, **env: str) -> int:
+    child = pexpect.spawn(
+        console_script(),
+        ["criteria"],
+        cwd=str(tmp_path),
+        encoding="utf-8",
+        timeout=20,
+        env=dict(os.environ, CALAMITEIT_CACHE_DIR=str(tmp_path / "c"), TERM="xterm", **env),
+    )
+    child.expect(pexpect.EOF)
+    child.close()
+    text = child.before or ""
+    return text.count("\x1b[3") + text.count("\x1b[9")  # foreground colour sequences
+
+
+def test_colour_on_a_terminal_unless_no_color(tmp_path: Path) -> None:
+    assert colour_codes(tmp_path) > 0
+    assert colour_codes(tmp_path, NO_COLOR="1") == 0
+
+
+def test_shell_completion_is_offered(calamiteit: Invoke) -> None:
+    assert "--install-completion" in calamiteit("--help").out

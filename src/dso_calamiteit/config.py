@@ -213,8 +213,8 @@ def _write_cache(key: str, config: Config) -> None:
         except BaseException:
             os.unlink(tmp)
             raise
-        stale = sorted(folder.glob("config-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)[CACHE_KEEP:]
-        for old in stale:
+        newest_first = sorted(folder.glob("config-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in newest_first[CACHE_KEEP:]:
             old.unlink(missing_ok=True)
     except OSError:
         pass
