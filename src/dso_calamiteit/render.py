@@ -115,20 +115,24 @@ def routes_table(routes: list[Route], matrix: ContactsFile, title: str) -> Table
 def contacts_table(
     found: list[Contact], matrix: ContactsFile, title: str, optional: list[bool] | None = None
 ) -> Table:
+    """Nothing may be cut off on a narrow terminal: role, name and notes share one column, e-mail folds."""
     names = {o.id: o.name for o in matrix.organisations}
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
-    table.add_column("Organisatie", min_width=10)
-    table.add_column("Rol", min_width=14)
-    table.add_column("Naam", min_width=12)
-    table.add_column("Niveau", no_wrap=True)
+    table.add_column("Organisatie", min_width=6, overflow="fold")
+    table.add_column("Contact", min_width=16, ratio=1)
     table.add_column("Telefoon", no_wrap=True, style="bold")
-    table.add_column("E-mail", no_wrap=True)
-    table.add_column("Bijzonderheden", ratio=1)
+    table.add_column("E-mail", min_width=12, overflow="fold")
     for i, c in enumerate(found):
+        who = Text(c.role)
+        who.append(f" · {c.tier}", style="cyan")
+        if c.name:
+            who.append(f"\n{c.name}", style="italic")
         notes = c.notes
         if optional and optional[i]:
             notes = ("zo nodig; " + notes) if notes else "zo nodig"
-        table.add_row(names.get(c.org, c.org), c.role, c.name, c.tier, c.phone, c.email, notes)
+        if notes:
+            who.append(f"\n{notes}", style="dim")
+        table.add_row(names.get(c.org, c.org), who, c.phone, c.email)
     return table
 
 
