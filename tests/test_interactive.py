@@ -120,9 +120,10 @@ def test_ctrl_c_half_way(tmp_path: Path) -> None:
     assert "Traceback" not in (child.before or "")
 
 
-def test_installed_console_script(tmp_path: Path) -> None:
-    run = subprocess.run(
-        [console_script(), "contacts", "iplo", "--json"],
+def run_script(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The installed console script as a runbook runs it: no terminal, stdin closed."""
+    return subprocess.run(
+        [console_script(), *args],
         capture_output=True,
         text=True,
         stdin=subprocess.DEVNULL,
@@ -130,20 +131,16 @@ def test_installed_console_script(tmp_path: Path) -> None:
         timeout=60,
         env=dict(os.environ, CALAMITEIT_CACHE_DIR=str(tmp_path / "c")),
     )
+
+
+def test_installed_console_script(tmp_path: Path) -> None:
+    run = run_script(tmp_path, "contacts", "iplo", "--json")
     assert run.returncode == 0, run.stderr
     assert {c["org"] for c in json.loads(run.stdout)["contacts"]} == {"iplo"}
 
 
 def test_assess_without_a_terminal_never_waits(tmp_path: Path) -> None:
-    run = subprocess.run(
-        [console_script(), "assess"],
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        cwd=tmp_path,
-        timeout=60,
-        env=dict(os.environ, CALAMITEIT_CACHE_DIR=str(tmp_path / "c")),
-    )
+    run = run_script(tmp_path, "assess")
     assert run.returncode == exitcodes.USAGE and "geen antwoord op" in run.stderr
 
 
