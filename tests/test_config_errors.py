@@ -39,7 +39,7 @@ def test_shipped_files_are_valid(calamiteit: Invoke) -> None:
     result = calamiteit("check")
     assert result.code == 0, result.out
     assert "Alles in orde" in result.out
-    assert result.out.count("standaard") == 3
+    assert result.out.count("standaard") == 4
 
 
 def test_yaml_syntax_error(calamiteit: Invoke, make_config: MakeConfig) -> None:
@@ -65,9 +65,7 @@ def test_not_utf8(calamiteit: Invoke, make_config: MakeConfig) -> None:
 
 
 def test_wrong_type(calamiteit: Invoke, make_config: MakeConfig, shipped: Path) -> None:
-    text = (
-        (shipped / "criteria.yaml").read_text(encoding="utf-8").replace("threshold: 1", "threshold: veel", 1)
-    )
+    text = (shipped / "criteria.yaml").read_text(encoding="utf-8").replace("threshold: 1", "threshold: veel", 1)
     folder = make_config(criteria=text)
     line_no = text.splitlines().index("    threshold: veel") + 1
     one_problem(calamiteit, folder, "criteria", line_no, "geheel getal", "veel")
@@ -115,14 +113,8 @@ def test_level_without_criteria(calamiteit: Invoke, make_config: MakeConfig) -> 
 
 
 @pytest.mark.parametrize("threshold", ["0", "6", "-1"])
-def test_threshold_out_of_range(
-    calamiteit: Invoke, make_config: MakeConfig, shipped: Path, threshold: str
-) -> None:
-    text = (
-        (shipped / "criteria.yaml")
-        .read_text(encoding="utf-8")
-        .replace("threshold: 1", f"threshold: {threshold}", 1)
-    )
+def test_threshold_out_of_range(calamiteit: Invoke, make_config: MakeConfig, shipped: Path, threshold: str) -> None:
+    text = (shipped / "criteria.yaml").read_text(encoding="utf-8").replace("threshold: 1", f"threshold: {threshold}", 1)
     folder = make_config(criteria=text)
     line_no = text.splitlines().index(f"    threshold: {threshold}") + 1
     one_problem(calamiteit, folder, "criteria", line_no, "drempel", "tussen 1 en 5")
@@ -170,9 +162,7 @@ def test_top_level_must_be_a_mapping(calamiteit: Invoke, make_config: MakeConfig
     one_problem(calamiteit, folder, "routing", 1, "mapping")
 
 
-def test_every_problem_in_every_file_at_once(
-    calamiteit: Invoke, make_config: MakeConfig, shipped: Path
-) -> None:
+def test_every_problem_in_every_file_at_once(calamiteit: Invoke, make_config: MakeConfig, shipped: Path) -> None:
     contacts = (shipped / "contacts.yaml").read_text(encoding="utf-8").replace("- org: uvw", "- org: unie")
     folder = make_config(criteria="", contacts=contacts, routing="routes: [\n")
     found = problems_of(calamiteit, folder)
@@ -183,9 +173,7 @@ def test_every_problem_in_every_file_at_once(
     }
 
 
-def test_other_commands_name_the_first_problem_and_point_to_check(
-    calamiteit: Invoke, make_config: MakeConfig
-) -> None:
+def test_other_commands_name_the_first_problem_and_point_to_check(calamiteit: Invoke, make_config: MakeConfig) -> None:
     folder = make_config(criteria="", routing="")
     result = calamiteit("contacts", "iplo", "--config-dir", str(folder))
     assert result.code == exitcodes.CONFIG
@@ -241,3 +229,10 @@ def test_load_raises_config_error_with_all_problems(make_config: MakeConfig) -> 
     messages = [p.message for p in caught.value.problems]
     assert any("'levels' moet een lijst zijn" in m for m in messages), messages
     assert any("verplicht veld 'text' ontbreekt" in m for m in messages), messages
+
+
+def test_cadence_for_an_unknown_level(calamiteit: Invoke, make_config: MakeConfig) -> None:
+    folder = make_config(reporting="cadence:\n  - level: 7\n    every_minutes: 0\n")
+    found = problems_of(calamiteit, folder)
+    assert any(":2:" in p and "niveau 7 bestaat niet" in p for p in found), found
+    assert any(":3:" in p and "0 minuten valt buiten" in p for p in found), found

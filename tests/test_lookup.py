@@ -12,8 +12,7 @@ from dso_calamiteit import config
 from .conftest import REPO, Invoke
 
 ONE_ORG = (
-    "organisations: [{id: eigen, name: Eigen organisatie}]\n"
-    "contacts: [{org: eigen, role: Piket, tier: tactisch}]\n"
+    "organisations: [{id: eigen, name: Eigen organisatie}]\ncontacts: [{org: eigen, role: Piket, tier: tactisch}]\n"
 )
 ROUTING = "situations: []\nroutes: [{id: alles, when: Altijd, to: [eigen]}]\n"
 
@@ -42,6 +41,7 @@ def test_each_file_is_looked_up_on_its_own(calamiteit: Invoke, tmp_path: Path) -
         "criteria": "standaard",
         "contacts": "--config-dir",
         "routing": "--config-dir",
+        "reporting": "standaard",
     }
     doc = json.loads(calamiteit("contacts", "--json", "--config-dir", str(own)).out)
     assert [c["org"] for c in doc["contacts"]] == ["eigen"]

@@ -61,9 +61,7 @@ def from_file(path: Path) -> dict[str, bool]:
     for key, raw in data.items():
         value = parse_answer(raw)
         if value is None:
-            raise UsageError(
-                str(doc.problem((*loc, str(key)), f"'{raw}' is geen antwoord; gebruik {ACCEPTED}"))
-            )
+            raise UsageError(str(doc.problem((*loc, str(key)), f"'{raw}' is geen antwoord; gebruik {ACCEPTED}")))
         answers[str(key)] = value
     return answers
 

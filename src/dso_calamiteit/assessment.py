@@ -69,8 +69,7 @@ def assess(criteria: CriteriaFile, answers: Mapping[str, bool], current: int | N
 def _advise(tallies: tuple[Tally, ...], current: Level, recommended: Level) -> Advice:
     def summary(levels: list[Tally]) -> str:
         return "; ".join(
-            f"{t.level.name}: {len(t.met)} van {len(t.level.criteria)} criteria met 'ja' "
-            f"(drempel {t.level.threshold})"
+            f"{t.level.name}: {len(t.met)} van {len(t.level.criteria)} criteria met 'ja' (drempel {t.level.threshold})"
             for t in levels
         )
 
@@ -88,9 +87,7 @@ def _advise(tallies: tuple[Tally, ...], current: Level, recommended: Level) -> A
         return Advice("afschalen", current, recommended, reason)
     here = next(t for t in tallies if t.level.level == recommended.level)
     if here.level.criteria:
-        reason = (
-            f"Handhaven op {current.name} ({current.team}): {summary([here])}; hoger niveau niet bereikt."
-        )
+        reason = f"Handhaven op {current.name} ({current.team}): {summary([here])}; hoger niveau niet bereikt."
     else:
         reason = f"Handhaven op {current.name} ({current.team}): geen enkele drempel voor opschalen bereikt."
     return Advice("handhaven", current, recommended, reason)

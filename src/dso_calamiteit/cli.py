@@ -77,9 +77,7 @@ def _root(
 def assess(
     answer: Annotated[
         Optional[list[str]],  # noqa: UP045
-        typer.Option(
-            "--answer", "-a", help="Antwoord als ID=ja of ID=nee (herhaalbaar).", show_default=False
-        ),
+        typer.Option("--answer", "-a", help="Antwoord als ID=ja of ID=nee (herhaalbaar).", show_default=False),
     ] = None,
     answers_file: Annotated[
         Optional[Path],  # noqa: UP045
@@ -140,8 +138,7 @@ def assess(
         if no_input or not prompt.stdin_is_terminal():
             raise UsageError(
                 f"geen antwoord op {len(todo)} criteria: {', '.join(todo)}",
-                "Geef ze met --answer ID=ja|nee of --answers BESTAND, of start in een terminal "
-                "zonder --no-input.",
+                "Geef ze met --answer ID=ja|nee of --answers BESTAND, of start in een terminal zonder --no-input.",
             )
         given.update(prompt.ask_all(criteria, todo, _console(stderr=True)))
     result = decide(criteria, given, current)
@@ -160,9 +157,7 @@ def assess(
 
 @app.command()
 def contacts(
-    query: Annotated[
-        str, typer.Argument(help="Zoektekst: organisatie, rol, naam, trefwoord of notitie.")
-    ] = "",
+    query: Annotated[str, typer.Argument(help="Zoektekst: organisatie, rol, naam, trefwoord of notitie.")] = "",
     org: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option("--org", help="Alleen deze organisatie (id).", show_default=False),
@@ -188,9 +183,7 @@ def contacts(
     matrix = config.contacts
     orgs = [o.id for o in matrix.organisations]
     if org is not None and org not in orgs:
-        raise UsageError(
-            f"--org '{org}': onbekende organisatie.{suggest(org, orgs)}", f"Kies uit: {', '.join(orgs)}."
-        )
+        raise UsageError(f"--org '{org}': onbekende organisatie.{suggest(org, orgs)}", f"Kies uit: {', '.join(orgs)}.")
     for t in tier or []:
         if t not in TIERS:
             raise UsageError(f"--tier '{t}': onbekend.{suggest(t, TIERS)}", f"Kies uit: {', '.join(TIERS)}.")
@@ -287,7 +280,7 @@ def check(json: Json = False, config_dir: ConfigDir = None) -> int:
 def schema(
     kind: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Argument(help="criteria, contacts of routing; zonder: alle drie.", show_default=False),
+        typer.Argument(help="criteria, contacts, routing of reporting; zonder: alle.", show_default=False),
     ] = None,
 ) -> int:
     """Print het JSON Schema van een YAML-bestand, voor editors (yaml-language-server) en controle.
@@ -299,9 +292,7 @@ def schema(
     from .validation import MODELS, json_schema
 
     if kind is not None and kind not in MODELS:
-        raise UsageError(
-            f"onbekende soort '{kind}'.{suggest(kind, MODELS)}", f"Kies uit: {', '.join(MODELS)}."
-        )
+        raise UsageError(f"onbekende soort '{kind}'.{suggest(kind, MODELS)}", f"Kies uit: {', '.join(MODELS)}.")
     body = json_schema(kind) if kind else {k: json_schema(k) for k in MODELS}
     print(jsonlib.dumps(body, ensure_ascii=False, indent=2))
     return exitcodes.OK

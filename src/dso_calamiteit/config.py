@@ -22,6 +22,7 @@ from . import __version__
 from .contacts import ContactsFile
 from .criteria import CriteriaFile
 from .errors import ConfigError, Problem, UsageError
+from .reporting import ReportingFile
 from .routing import RoutingFile
 
 APP = "calamiteit"
@@ -29,6 +30,7 @@ FILES: dict[str, str] = {
     "criteria": "criteria.yaml",
     "contacts": "contacts.yaml",
     "routing": "config/routing.yaml",
+    "reporting": "config/rapport.yaml",
 }
 ENV_CONFIG_DIR = "CALAMITEIT_CONFIG_DIR"
 ENV_CACHE_DIR = "CALAMITEIT_CACHE_DIR"
@@ -49,6 +51,7 @@ class Config:
     criteria: CriteriaFile
     contacts: ContactsFile
     routing: RoutingFile
+    reporting: ReportingFile
 
 
 def shipped_dir() -> Path:
@@ -92,9 +95,7 @@ def locate(config_dir: Path | None = None, environ: Mapping[str, str] | None = N
 
 def _existing(folder: Path, flag: str) -> Path:
     if not folder.is_dir():
-        raise UsageError(
-            f"{flag}: map '{folder}' bestaat niet", "Geef een map met criteria.yaml en/of contacts.yaml."
-        )
+        raise UsageError(f"{flag}: map '{folder}' bestaat niet", "Geef een map met criteria.yaml en/of contacts.yaml.")
     return folder
 
 
@@ -152,13 +153,16 @@ def _validate(files: dict[str, tuple[str, bytes]]) -> Config:
         "routing": validation.routing_rules(typed["routing"], typed.get("contacts"), typed.get("criteria"))
         if "routing" in typed
         else [],
+        "reporting": validation.reporting_rules(typed["reporting"], typed.get("criteria"))
+        if "reporting" in typed
+        else [],
     }
     for kind, rule_findings in findings.items():
         problems += [docs[kind].problem(loc, message) for loc, message in rule_findings]
     if problems:
         raise ConfigError(problems)
     typed["contacts"].search_index  # noqa: B018 - computed now, so the cache keeps it for every later run
-    return Config(typed["criteria"], typed["contacts"], typed["routing"])
+    return Config(typed["criteria"], typed["contacts"], typed["routing"], typed["reporting"])
 
 
 def cache_dir() -> Path:

@@ -93,8 +93,7 @@ def assessment(
             "situation": situation,
             "routing": [route(r) for r in routes],
             "contacts": [
-                {**contact(rc.contact, config.contacts), "route": rc.route, "optional": rc.optional}
-                for rc in routed
+                {**contact(rc.contact, config.contacts), "route": rc.route, "optional": rc.optional} for rc in routed
             ],
         },
     )
@@ -138,8 +137,6 @@ def check(sources: list[Source], problems: list[Problem]) -> str:
         {
             "valid": not problems,
             "files": [{"kind": s.kind, "path": shown(s.path), "origin": s.origin} for s in sources],
-            "problems": [
-                {"file": p.path, "line": p.line, "column": p.column, "message": p.message} for p in problems
-            ],
+            "problems": [{"file": p.path, "line": p.line, "column": p.column, "message": p.message} for p in problems],
         },
     )

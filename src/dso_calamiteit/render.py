@@ -112,9 +112,7 @@ def routes_table(routes: list[Route], matrix: ContactsFile, title: str) -> Table
     return table
 
 
-def contacts_table(
-    found: list[Contact], matrix: ContactsFile, title: str, optional: list[bool] | None = None
-) -> Table:
+def contacts_table(found: list[Contact], matrix: ContactsFile, title: str, optional: list[bool] | None = None) -> Table:
     """Nothing may be cut off on a narrow terminal: role, name and notes share one column, e-mail folds."""
     names = {o.id: o.name for o in matrix.organisations}
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
@@ -150,9 +148,7 @@ def criteria(console: Console, f: CriteriaFile) -> None:
         table.add_column("Criterium")
         for c in lv.criteria:
             table.add_row(c.id, c.text)
-        note = Text(
-            f"Bereikt bij minstens {lv.threshold} van {len(lv.criteria)} criteria met 'ja'.", style="dim"
-        )
+        note = Text(f"Bereikt bij minstens {lv.threshold} van {len(lv.criteria)} criteria met 'ja'.", style="dim")
         parts: list[Text | Table] = [Text(lv.meaning), table, note] if lv.meaning else [table, note]
         console.print(Panel(Group(*parts), title=header, title_align="left"))
 

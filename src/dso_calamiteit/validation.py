@@ -20,6 +20,7 @@ from . import exitcodes
 from .contacts import ContactsFile
 from .criteria import CriteriaFile
 from .errors import Problem, suggest
+from .reporting import ReportingFile
 from .routing import RoutingFile
 from .yamlfile import Document
 
@@ -30,7 +31,12 @@ ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]*$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
-MODELS: dict[str, type] = {"criteria": CriteriaFile, "contacts": ContactsFile, "routing": RoutingFile}
+MODELS: dict[str, type] = {
+    "criteria": CriteriaFile,
+    "contacts": ContactsFile,
+    "routing": RoutingFile,
+    "reporting": ReportingFile,
+}
 
 
 @cache
@@ -55,9 +61,7 @@ def _message(err: Any, model: type) -> str:
     kind, loc = err["type"], err["loc"]
     field = loc[-1] if loc else ""
     found = err.get("input")
-    shown = (
-        f", niet {found!r}" if isinstance(found, str | int | float | bool) and len(repr(found)) < 40 else ""
-    )
+    shown = f", niet {found!r}" if isinstance(found, str | int | float | bool) and len(repr(found)) < 40 else ""
     if kind in ("missing", "missing_argument"):
         return f"verplicht veld '{field}' ontbreekt"
     if kind in ("unexpected_keyword_argument", "extra_forbidden"):
@@ -139,9 +143,7 @@ def criteria_rules(f: CriteriaFile) -> list[Finding]:
         elif lv.level != lowest and not lv.criteria:
             out.append((here, f"niveau {lv.level} heeft geen criteria; geef er minstens één"))
         elif lv.criteria and not 1 <= lv.threshold <= len(lv.criteria):
-            out.append(
-                ((*here, "threshold"), f"drempel {lv.threshold} moet tussen 1 en {len(lv.criteria)} liggen")
-            )
+            out.append(((*here, "threshold"), f"drempel {lv.threshold} moet tussen 1 en {len(lv.criteria)} liggen"))
         for j, c in enumerate(lv.criteria):
             out += _filled(c, (*here, "criteria", j), "text", "question")
     every = [(i, j, c) for i, lv in enumerate(f.levels) for j, c in enumerate(lv.criteria)]
@@ -173,9 +175,7 @@ def contacts_rules(f: ContactsFile) -> list[Finding]:
     return out
 
 
-def routing_rules(
-    f: RoutingFile, contacts: ContactsFile | None, criteria: CriteriaFile | None
-) -> list[Finding]:
+def routing_rules(f: RoutingFile, contacts: ContactsFile | None, criteria: CriteriaFile | None) -> list[Finding]:
     out = _ids(f.situations, ("situations",), "situatie-id") + _ids(f.routes, ("routes",), "lijn-id")
     situations = [s.id for s in f.situations]
     orgs = [o.id for o in contacts.organisations] if contacts else None
@@ -202,4 +202,23 @@ def routing_rules(
                 out.append(((*here, field), f"niveau {value} bestaat niet in criteria.yaml"))
         if r.min_level is not None and r.max_level is not None and r.min_level > r.max_level:
             out.append(((*here, "max_level"), "max_level ligt onder min_level"))
+    return out
+
+
+def reporting_rules(f: ReportingFile, criteria: CriteriaFile | None) -> list[Finding]:
+    out: list[Finding] = []
+    day = 24 * 60
+    if not 1 <= f.default_minutes <= day:
+        out.append((("default_minutes",), f"{f.default_minutes} minuten valt buiten 1..{day}"))
+    levels = [lv.level for lv in criteria.levels] if criteria else None
+    seen: set[int] = set()
+    for i, c in enumerate(f.cadence):
+        here: Loc = ("cadence", i)
+        if not 1 <= c.every_minutes <= day:
+            out.append(((*here, "every_minutes"), f"{c.every_minutes} minuten valt buiten 1..{day}"))
+        if levels is not None and c.level not in levels:
+            out.append(((*here, "level"), f"niveau {c.level} bestaat niet in criteria.yaml"))
+        if c.level in seen:
+            out.append(((*here, "level"), f"niveau {c.level} komt twee keer voor"))
+        seen.add(c.level)
     return out

@@ -56,9 +56,7 @@ def parse(raw: bytes, path: str) -> Document:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise ConfigError(
-            [Problem(path, line, column, "geen geldige UTF-8; sla het bestand op als UTF-8")]
-        ) from None
+        raise ConfigError([Problem(path, line, column, "geen geldige UTF-8; sla het bestand op als UTF-8")]) from None
     loader = Loader(text)
     try:
         root = loader.get_single_node()
@@ -116,9 +114,7 @@ def _check_structure(root: Node, path: str) -> None:
                     if key_node.value in seen:
                         mark = key_node.start_mark
                         problems.append(
-                            Problem(
-                                path, mark.line + 1, mark.column + 1, f"dubbele sleutel '{key_node.value}'"
-                            )
+                            Problem(path, mark.line + 1, mark.column + 1, f"dubbele sleutel '{key_node.value}'")
                         )
                     seen.add(key_node.value)
                 total += size(key_node) + size(value_node)
@@ -144,9 +140,7 @@ def position(root: Node, loc: Sequence[str | int]) -> tuple[int, int]:
     mark = root.start_mark
     for step in loc:
         if isinstance(node, MappingNode):
-            match = next(
-                ((k, v) for k, v in node.value if isinstance(k, ScalarNode) and k.value == str(step)), None
-            )
+            match = next(((k, v) for k, v in node.value if isinstance(k, ScalarNode) and k.value == str(step)), None)
             if match is None:
                 break
             mark = match[0].start_mark

@@ -1,0 +1,194 @@
+"""The incident logbook as a pure fold: entries (append-only, hash-chained) → the state of an incident.
+
+Storage lives in store.py; this module knows no SQLite, no clock and no terminal. Entry kinds and body
+fields are English identifiers; what an operator reads is rendered in Dutch elsewhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+GENESIS = "0" * 64
+
+Kind = Literal[
+    "open", "observation", "judgement", "decision", "action_done", "assessment", "level_change", "report", "close"
+]
+BOB_KINDS: tuple[Kind, ...] = ("observation", "judgement", "decision")
+
+
+def canonical(body: Mapping[str, Any]) -> str:
+    """The one text form of a body: hashed, stored and exported, so a verifier can recompute it."""
+    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def entry_hash(incident: str, n: int, at: str, author: str, kind: str, body: str, prev: str) -> str:
+    text = "\x1f".join((incident, str(n), at, author, kind, body, prev))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of the logbook. `at` is UTC in ISO 8601; `body` is the canonical JSON text."""
+
+    incident: str
+    n: int
+    at: str
+    author: str
+    kind: str
+    body: str
+    prev_hash: str
+    hash: str
+
+    @property
+    def data(self) -> dict[str, Any]:
+        value: dict[str, Any] = json.loads(self.body)
+        return value
+
+    @property
+    def when(self) -> datetime:
+        return datetime.fromisoformat(self.at)
+
+    def expected_hash(self) -> str:
+        return entry_hash(self.incident, self.n, self.at, self.author, self.kind, self.body, self.prev_hash)
+
+
+@dataclass(frozen=True)
+class Fault:
+    """A place where the chain does not hold: an edited, inserted or removed entry."""
+
+    incident: str
+    n: int
+    message: str
+
+
+def verify(incident: str, entries: Iterable[Entry], head: str | None = None) -> list[Fault]:
+    """Every break in the chain of `incident`; `head` (the stored last hash) catches a removed last entry."""
+    faults: list[Fault] = []
+    prev, expected_n = GENESIS, 1
+    for e in entries:
+        if e.n != expected_n:
+            faults.append(Fault(incident, expected_n, f"regel {expected_n} ontbreekt (volgende is {e.n})"))
+        if e.prev_hash != prev:
+            faults.append(Fault(incident, e.n, "verwijst niet naar de regel ervoor (regel verwijderd of ingevoegd)"))
+        if e.expected_hash() != e.hash:
+            faults.append(Fault(incident, e.n, "inhoud klopt niet met de hash (regel gewijzigd)"))
+        prev, expected_n = e.hash, e.n + 1
+    if head is not None and head != prev:
+        faults.append(
+            Fault(incident, expected_n, "het logboek eindigt eerder dan vastgelegd (laatste regel verwijderd)")
+        )
+    return faults
+
+
+@dataclass(frozen=True)
+class LevelStep:
+    at: str
+    author: str
+    before: int | None
+    after: int
+    action: str
+    reason: str
+
+
+@dataclass
+class Action:
+    number: int
+    entry: int
+    text: str
+    owner: str
+    deadline: str | None
+    done_at: str | None = None
+    done_by: str | None = None
+    done_note: str = ""
+
+    @property
+    def open(self) -> bool:
+        return self.done_at is None
+
+
+@dataclass
+class Incident:
+    """The state of one incident after all its entries; only ever built by `fold`."""
+
+    id: str
+    title: str
+    opened_at: str
+    opened_by: str
+    level: int
+    situation: str | None
+    closed_at: str | None = None
+    close_reason: str = ""
+    history: list[LevelStep] = field(default_factory=list)
+    observations: list[Entry] = field(default_factory=list)
+    judgements: list[Entry] = field(default_factory=list)
+    decisions: list[Entry] = field(default_factory=list)
+    actions: dict[int, Action] = field(default_factory=dict)
+    corrected: dict[int, int] = field(default_factory=dict)  # entry n → the entry that corrects it
+    reports: int = 0
+    entries: int = 0
+    head: str = GENESIS
+    last_at: str = ""
+
+    @property
+    def closed(self) -> bool:
+        return self.closed_at is not None
+
+    @property
+    def open_actions(self) -> list[Action]:
+        return [a for a in self.actions.values() if a.open]
+
+    def current(self, entries: list[Entry]) -> list[Entry]:
+        """`entries` without those that a later entry corrects."""
+        return [e for e in entries if e.n not in self.corrected]
+
+
+def fold(entries: Iterable[Entry]) -> Incident:
+    """Replay the entries of one incident, oldest first, into its state."""
+    state: Incident | None = None
+    for e in entries:
+        data = e.data
+        if e.kind == "open":
+            state = Incident(e.incident, data["title"], e.at, e.author, data["level"], data.get("situation"))
+            state.history.append(LevelStep(e.at, e.author, None, data["level"], "geopend", ""))
+        if state is None:
+            raise ValueError(f"incident {e.incident} does not start with an 'open' entry")
+        state.entries, state.head, state.last_at = e.n, e.hash, e.at
+        if "corrects" in data:
+            state.corrected[int(data["corrects"])] = e.n
+        if e.kind == "observation":
+            state.observations.append(e)
+        elif e.kind == "judgement":
+            state.judgements.append(e)
+        elif e.kind == "decision":
+            state.decisions.append(e)
+            number = int(data["action"])
+            state.actions[number] = Action(number, e.n, data["text"], data["owner"], data.get("deadline"))
+            if "corrects" in data:  # a corrected decision's action is replaced by this one
+                for a in state.open_actions:
+                    if a.entry == int(data["corrects"]):
+                        a.done_at, a.done_by, a.done_note = e.at, e.author, f"vervangen door actie {number}"
+        elif e.kind == "action_done":
+            action = state.actions.get(int(data["action"]))
+            if action is not None and action.open:
+                action.done_at, action.done_by, action.done_note = e.at, e.author, data.get("note", "")
+        elif e.kind == "level_change":
+            state.history.append(
+                LevelStep(e.at, e.author, data["before"], data["after"], data["action"], data["reason"])
+            )
+            state.level = data["after"]
+        elif e.kind == "report":
+            state.reports = int(data["number"])
+        elif e.kind == "close":
+            state.closed_at, state.close_reason = e.at, data["reason"]
+    if state is None:
+        raise ValueError("no entries")
+    return state
+
+
+def next_action_number(state: Incident) -> int:
+    return max(state.actions, default=0) + 1

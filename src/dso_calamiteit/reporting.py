@@ -1,0 +1,31 @@
+"""How often a situation report follows, per level (config/rapport.yaml)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from .criteria import STRICT
+
+
+@dataclass(frozen=True)
+class Cadence:
+    __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
+
+    level: int
+    """Escalatieniveau uit criteria.yaml."""
+    every_minutes: int
+    """Om de hoeveel minuten op dit niveau een nieuwe sitrap volgt."""
+
+
+@dataclass(frozen=True)
+class ReportingFile:
+    __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
+
+    default_minutes: int = 60
+    """Update-interval voor niveaus zonder eigen regel, in minuten."""
+    cadence: tuple[Cadence, ...] = ()
+    """Update-interval per niveau."""
+
+    def minutes_for(self, level: int) -> int:
+        return next((c.every_minutes for c in self.cadence if c.level == level), self.default_minutes)

@@ -1,0 +1,325 @@
+"""The logbook's SQLite file: append-only entries with a hash chain, safe for several writers at once.
+
+One file in the user's data folder (platformdirs; `--data-dir` / CALAMITEIT_DATA_DIR override), created 0600
+because it holds names and decisions. WAL and a busy timeout let several terminals and a runbook write at
+the same time; every append is one IMMEDIATE transaction, so numbering and the chain never interleave.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import exitcodes
+from .errors import CalamiteitError, UsageError, suggest
+from .logbook import GENESIS, Entry, canonical, entry_hash
+
+FILE_NAME = "logboek.sqlite"
+ENV_DATA_DIR = "CALAMITEIT_DATA_DIR"
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 10_000
+SQLITE_HEADER = b"SQLite format 3\x00"
+SUMMARY_SQL = "SELECT id, title, opened_at, level, closed_at, entries, actions, reports, head FROM incidents"
+
+# Each step brings a database from version i to i + 1; never edit a released step, add a new one.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE incidents (
+        id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        opened_at TEXT NOT NULL,
+        level INTEGER NOT NULL,
+        closed_at TEXT,
+        entries INTEGER NOT NULL,
+        actions INTEGER NOT NULL DEFAULT 0,
+        reports INTEGER NOT NULL DEFAULT 0,
+        head TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE entries (
+        incident TEXT NOT NULL,
+        n INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        author TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        body TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        PRIMARY KEY (incident, n)
+    ) STRICT, WITHOUT ROWID;
+    CREATE TRIGGER entries_append_only_update BEFORE UPDATE ON entries
+        BEGIN SELECT RAISE(ABORT, 'logbook entries are append-only'); END;
+    CREATE TRIGGER entries_append_only_delete BEFORE DELETE ON entries
+        BEGIN SELECT RAISE(ABORT, 'logbook entries are append-only'); END;
+    """,
+)
+
+
+class StorageError(CalamiteitError):
+    """The logbook file cannot be used as it is; it is left untouched."""
+
+    exit_code = exitcodes.CONFIG
+
+
+class BusyError(CalamiteitError):
+    exit_code = exitcodes.FAILURE
+
+
+@dataclass(frozen=True)
+class Summary:
+    """An incident's row in `incidents`: kept in step with its entries in the same transaction."""
+
+    id: str
+    title: str
+    opened_at: str
+    level: int
+    closed_at: str | None
+    entries: int
+    actions: int
+    reports: int
+    head: str
+
+
+def data_dir(flag: Path | None = None) -> Path:
+    if flag is not None:
+        return flag
+    if os.environ.get(ENV_DATA_DIR):
+        return Path(os.environ[ENV_DATA_DIR])
+    from platformdirs import user_data_path
+
+    return user_data_path("calamiteit")
+
+
+class Store:
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+
+    @classmethod
+    def open(cls, folder: Path, *, create: bool = True, busy_ms: int = BUSY_TIMEOUT_MS) -> Store:
+        """Open (and if needed create or migrate) the logbook in `folder`; refuse a file it cannot trust."""
+        path = folder / FILE_NAME
+        if not path.exists():
+            if not create:
+                raise StorageError(f"{path}: er is nog geen logboek", "Open eerst een incident.")
+            _create(folder, path)
+        _check_header(path)
+        try:
+            conn = sqlite3.connect(path, timeout=busy_ms / 1000, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise StorageError(f"{path}: kan niet geopend worden: {exc}") from None
+        store = cls(conn, path)
+        try:
+            store._prepare(busy_ms)
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def _prepare(self, busy_ms: int) -> None:
+        try:
+            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise StorageError(f"{self.path}: geen bruikbare database ({exc})") from None
+        if version > SCHEMA_VERSION:
+            raise StorageError(
+                f"{self.path}: gemaakt door een nieuwere versie van calamiteit (schema {version}, "
+                f"deze versie kent t/m {SCHEMA_VERSION})",
+                "Werk calamiteit bij; het bestand is niet aangeraakt.",
+            )
+        try:
+            self.conn.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
+            if version < SCHEMA_VERSION:
+                self._migrate()
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA synchronous = FULL")  # a logbook of decisions must survive power loss
+        except sqlite3.OperationalError as exc:
+            raise _operational(self.path, exc) from None
+
+    def _migrate(self) -> None:
+        with self.transaction():
+            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+            for step in range(version, SCHEMA_VERSION):
+                for statement in _statements(MIGRATIONS[step]):
+                    self.conn.execute(statement)
+                self.conn.execute(f"PRAGMA user_version = {step + 1}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE … COMMIT: the write lock is taken up front, so readers of `last` see no race."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise _operational(self.path, exc) from None
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            self.conn.execute("ROLLBACK")
+            raise _operational(self.path, exc) from None
+
+    # --- reading ---------------------------------------------------------------------------------------
+
+    def summaries(self, include_closed: bool = True) -> list[Summary]:
+        sql = SUMMARY_SQL
+        if not include_closed:
+            sql += " WHERE closed_at IS NULL"
+        return [Summary(*row) for row in self.conn.execute(sql + " ORDER BY opened_at, id")]
+
+    def summary(self, incident: str) -> Summary:
+        row = self.conn.execute(
+            SUMMARY_SQL + " WHERE id = ?",
+            (incident,),
+        ).fetchone()
+        if row is None:
+            known = [r[0] for r in self.conn.execute("SELECT id FROM incidents")]
+            raise UsageError(
+                f"onbekend incident '{incident}'.{suggest(incident, known)}",
+                "`calamiteit incident list --all` toont alle incidenten.",
+            )
+        return Summary(*row)
+
+    def entries(self, incident: str) -> list[Entry]:
+        rows = self.conn.execute(
+            "SELECT incident, n, at, author, kind, body, prev_hash, hash FROM entries WHERE incident = ? ORDER BY n",
+            (incident,),
+        )
+        return [Entry(*row) for row in rows]
+
+    # --- writing ---------------------------------------------------------------------------------------
+
+    def open_incident(self, title: str, body: Mapping[str, Any], author: str, at: str) -> Entry:
+        """A new incident with a short, typeable id (`2026-007`: year and number within that year)."""
+        year = at[:4]
+        with self.transaction() as conn:
+            count = conn.execute("SELECT count(*) FROM incidents WHERE id LIKE ?", (f"{year}-%",)).fetchone()[0]
+            incident = f"{year}-{count + 1:03d}"
+            while conn.execute("SELECT 1 FROM incidents WHERE id = ?", (incident,)).fetchone():
+                count += 1
+                incident = f"{year}-{count + 1:03d}"
+            entry = _entry(incident, 1, at, author, "open", canonical(body), GENESIS)
+            conn.execute(
+                "INSERT INTO incidents (id, title, opened_at, level, entries, head) VALUES (?, ?, ?, ?, 1, ?)",
+                (incident, title, at, int(body["level"]), entry.hash),
+            )
+            _insert(conn, entry)
+        return entry
+
+    def append(self, incident: str, kind: str, body: dict[str, Any], author: str, at: str) -> Entry:
+        """Add one entry at the end of the chain; refused once the incident is closed.
+
+        Decisions and reports get their next number here, inside the transaction, so two writers never
+        share one.
+        """
+        with self.transaction() as conn:
+            summary = self.summary(incident)
+            if summary.closed_at is not None:
+                raise UsageError(f"incident {incident} is gesloten; er kan niets meer worden vastgelegd")
+            if kind == "decision":
+                body = {**body, "action": summary.actions + 1}
+            if kind == "report":
+                body = {**body, "number": summary.reports + 1}
+            entry = _entry(incident, summary.entries + 1, at, author, kind, canonical(body), summary.head)
+            _insert(conn, entry)
+            conn.execute(
+                "UPDATE incidents SET entries = ?, head = ?, actions = actions + ?, reports = reports + ?, "
+                "level = ?, closed_at = ? WHERE id = ?",
+                (
+                    entry.n,
+                    entry.hash,
+                    1 if kind == "decision" else 0,
+                    1 if kind == "report" else 0,
+                    int(body["after"]) if kind == "level_change" else summary.level,
+                    at if kind == "close" else None,
+                    incident,
+                ),
+            )
+        return entry
+
+    def import_entries(self, entries: list[Entry], title: str, level: int, actions: int, reports: int) -> None:
+        """Store an exported incident as it is (the caller has verified its chain)."""
+        first, last = entries[0], entries[-1]
+        with self.transaction() as conn:
+            if conn.execute("SELECT 1 FROM incidents WHERE id = ?", (first.incident,)).fetchone():
+                raise UsageError(f"incident {first.incident} bestaat al in dit logboek")
+            closed = last.at if last.kind == "close" else None
+            conn.execute(
+                "INSERT INTO incidents (id, title, opened_at, level, closed_at, entries, actions, reports, head) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (first.incident, title, first.at, level, closed, last.n, actions, reports, last.hash),
+            )
+            for entry in entries:
+                _insert(conn, entry)
+
+
+def _entry(incident: str, n: int, at: str, author: str, kind: str, body: str, prev: str) -> Entry:
+    return Entry(incident, n, at, author, kind, body, prev, entry_hash(incident, n, at, author, kind, body, prev))
+
+
+def _insert(conn: sqlite3.Connection, e: Entry) -> None:
+    conn.execute(
+        "INSERT INTO entries (incident, n, at, author, kind, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (e.incident, e.n, e.at, e.author, e.kind, e.body, e.prev_hash, e.hash),
+    )
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements (triggers hold ';' inside BEGIN … END)."""
+    statements, current = [], ""
+    for line in script.strip().splitlines():
+        current += line + "\n"
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    return statements
+
+
+def _create(folder: Path, path: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+    except FileExistsError:
+        pass  # another process created it first: fine
+    except OSError as exc:
+        raise StorageError(
+            f"{folder}: kan het logboek niet aanmaken: {exc.strerror}",
+            "Kies een schrijfbare map met --data-dir of CALAMITEIT_DATA_DIR.",
+        ) from None
+
+
+def _check_header(path: Path) -> None:
+    """A non-empty file that is not SQLite is refused before SQLite ever touches it."""
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise StorageError(f"{path}: kan niet gelezen worden: {exc.strerror}") from None
+    if header and header != SQLITE_HEADER:
+        raise StorageError(
+            f"{path}: dit is geen logboekdatabase (geen SQLite-bestand)",
+            "Het bestand is niet aangeraakt; kies een andere --data-dir of verplaats het bestand.",
+        )
+
+
+def _operational(path: Path, exc: sqlite3.OperationalError) -> CalamiteitError:
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return BusyError(f"{path}: het logboek is bezet door een ander proces", "Probeer het zo opnieuw.")
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return StorageError(
+            f"{path}: het logboek is niet schrijfbaar ({text})",
+            "Kies een schrijfbare map met --data-dir of CALAMITEIT_DATA_DIR.",
+        )
+    return StorageError(f"{path}: {text}")
