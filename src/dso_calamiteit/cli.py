@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from . import __version__, exitcodes
-from .errors import CalamiteitError, NotFoundError, UsageError, suggest
+from .errors import CalamiteitError, NotFoundError, Problem, UsageError, suggest
+from .logbook_cli import Author, DataDir, _stamp, actie, acties, author_of, incident_app, log, opened, rapport
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -52,6 +53,17 @@ def _config(config_dir: Path | None) -> Config:
     from . import config
 
     return config.load(config.locate(config_dir))
+
+
+app.add_typer(incident_app, name="incident")
+app.command()(log)
+app.command()(acties)
+app.command()(actie)
+app.command()(rapport)
+
+
+def _say_line(message: str) -> None:
+    sys.stderr.write(message + "\n")
 
 
 def _version(value: bool) -> None:
@@ -105,8 +117,18 @@ def assess(
     exit_level: Annotated[
         bool, typer.Option("--exit-level", help=f"Exitcode {exitcodes.LEVEL_BASE} + niveau bij succes.")
     ] = False,
+    incident: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--incident",
+            help="Leg de beoordeling vast in het logboek van dit incident; zijn niveau is dan het huidige niveau.",
+            show_default=False,
+        ),
+    ] = None,
+    auteur: Author = None,
     json: Json = False,
     config_dir: ConfigDir = None,
+    data_dir: DataDir = None,
 ) -> int:
     """Stel de opschalingscriteria als ja/nee-vragen en adviseer een niveau, routering en contacten.
 
@@ -124,6 +146,17 @@ def assess(
         given.update(answers_mod.from_file(answers_file))
     given.update(answers_mod.from_flags(answer or []))
     answers_mod.check_known(criteria, given)
+    if incident is not None:  # the incident's level is the current one; its situation the default
+        with opened(data_dir, create=False) as store:
+            summary = store.summary(incident)
+            opening = store.entry(incident, 1)
+        if summary.closed_at is not None:
+            raise UsageError(f"incident {incident} is gesloten; er kan niets meer worden vastgelegd")
+        if current is not None and current != summary.level:
+            raise UsageError(f"--current {current} klopt niet: incident {incident} staat op niveau {summary.level}")
+        current = summary.level
+        if situatie is None and opening is not None:
+            situatie = opening.data.get("situation")
     if current is not None and criteria.level(current) is None:
         levels = ", ".join(str(lv.level) for lv in criteria.ordered)
         raise UsageError(f"--current {current}: onbekend niveau; kies uit {levels}")
@@ -144,6 +177,13 @@ def assess(
     result = decide(criteria, given, current)
     routes = config.routing.routes_for(result.recommended.level, situatie)
     routed = contacts_for(routes, config.contacts)
+    if incident is not None:
+        from . import incidents
+
+        with opened(data_dir, create=False) as store:
+            written = incidents.record_assessment(store, incident, result, situatie, author_of(auteur), _stamp())
+        change = f"; {written[-1].data['action']} naar niveau {written[-1].data['after']}" if len(written) > 1 else ""
+        _say_line(f"Beoordeling vastgelegd bij incident {incident}{change}.")
     if json:
         from . import document
 
@@ -241,9 +281,10 @@ def routes(json: Json = False, config_dir: ConfigDir = None) -> int:
 
 
 @app.command()
-def check(json: Json = False, config_dir: ConfigDir = None) -> int:
-    """Controleer alle YAML-bestanden die de tool zou gebruiken en meld elk probleem als bestand:regel:kolom.
+def check(json: Json = False, config_dir: ConfigDir = None, data_dir: DataDir = None) -> int:
+    """Controleer alle YAML-bestanden en het logboek; meld elk probleem als bestand:regel:kolom.
 
+    Het logboek wordt, als het bestaat, op zijn hashketen gecontroleerd (exitcode 4 bij een breuk).
     Voorbeeld: calamiteit check --config-dir ./mijn-config
     """
     from . import config as config_mod
@@ -261,19 +302,47 @@ def check(json: Json = False, config_dir: ConfigDir = None) -> int:
         )
     except ConfigError as exc:
         problems = exc.problems
+    unusable, broken, log_note = _check_logbook(data_dir)
+    log_problems = unusable + broken
     if json:
         from . import document
 
-        print(document.check(sources, problems))
+        print(document.check(sources, problems + log_problems))
     else:
         from . import render
 
         render.check(_console(), sources, summary)
-        for p in problems:
+        print(log_note)
+        for p in problems + log_problems:
             print(p)
-        if problems:
-            print(f"{len(problems)} probleem/problemen gevonden.")
-    return exitcodes.CONFIG if problems else exitcodes.OK
+        if problems or log_problems:
+            print(f"{len(problems) + len(log_problems)} probleem/problemen gevonden.")
+    if problems or unusable:
+        return exitcodes.CONFIG
+    return exitcodes.TAMPERED if broken else exitcodes.OK
+
+
+def _check_logbook(data_dir: Path | None) -> tuple[list[Problem], list[Problem], str]:
+    """A logbook that cannot be used, the breaks in its hash chains, and a line saying which file it is."""
+    from .incidents import verify_all
+    from .store import FILE_NAME, StorageError, Store
+    from .store import data_dir as resolve
+
+    folder = resolve(data_dir)
+    path = folder / FILE_NAME
+    if not path.exists():
+        return [], [], f"Logboek: nog geen ({path})."
+    try:
+        store = Store.open(folder, create=False)
+    except StorageError as exc:
+        return [Problem(str(path), None, None, exc.message)], [], f"Logboek: {path}"
+    try:
+        faults = verify_all(store)
+        count = len(store.summaries())
+    finally:
+        store.close()
+    found = [Problem(str(path), None, None, f"incident {f.incident} regel {f.n}: {f.message}") for f in faults]
+    return [], found, f"Logboek: {path} ({count} incidenten{', hashketens kloppen' if not faults else ''})."
 
 
 @app.command()

@@ -3,7 +3,8 @@
 OK = 0
 FAILURE = 1  # found nothing (e.g. no contact matches), or stdout closed early (`| head`), or a bug
 USAGE = 2  # bad flags, unknown or missing answers, end of input at a prompt
-CONFIG = 3  # a YAML file is missing, unreadable or invalid
+CONFIG = 3  # a YAML file is missing, unreadable or invalid; the logbook file cannot be used
+TAMPERED = 4  # the logbook's hash chain does not verify: an entry was edited, inserted or removed
 INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
 
 # `assess --exit-level`: a successful assessment exits LEVEL_BASE + level number. Level numbers are

@@ -24,6 +24,7 @@ ENV_DATA_DIR = "CALAMITEIT_DATA_DIR"
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 10_000
 SQLITE_HEADER = b"SQLite format 3\x00"
+ENTRY_SQL = "SELECT incident, n, at, author, kind, body, prev_hash, hash FROM entries"
 SUMMARY_SQL = "SELECT id, title, opened_at, level, closed_at, entries, actions, reports, head FROM incidents"
 
 # Each step brings a database from version i to i + 1; never edit a released step, add a new one.
@@ -51,6 +52,7 @@ MIGRATIONS: tuple[str, ...] = (
         hash TEXT NOT NULL,
         PRIMARY KEY (incident, n)
     ) STRICT, WITHOUT ROWID;
+    CREATE INDEX entries_by_kind ON entries (incident, kind, n);
     CREATE TRIGGER entries_append_only_update BEFORE UPDATE ON entries
         BEGIN SELECT RAISE(ABORT, 'logbook entries are append-only'); END;
     CREATE TRIGGER entries_append_only_delete BEFORE DELETE ON entries
@@ -191,11 +193,18 @@ class Store:
         return Summary(*row)
 
     def entries(self, incident: str) -> list[Entry]:
-        rows = self.conn.execute(
-            "SELECT incident, n, at, author, kind, body, prev_hash, hash FROM entries WHERE incident = ? ORDER BY n",
-            (incident,),
-        )
+        rows = self.conn.execute(ENTRY_SQL + " WHERE incident = ? ORDER BY n", (incident,))
         return [Entry(*row) for row in rows]
+
+    def entry(self, incident: str, n: int) -> Entry | None:
+        row = self.conn.execute(ENTRY_SQL + " WHERE incident = ? AND n = ?", (incident, n)).fetchone()
+        return Entry(*row) if row else None
+
+    def last_of_kind(self, incident: str, kind: str) -> Entry | None:
+        row = self.conn.execute(
+            ENTRY_SQL + " WHERE incident = ? AND kind = ? ORDER BY n DESC LIMIT 1", (incident, kind)
+        ).fetchone()
+        return Entry(*row) if row else None
 
     # --- writing ---------------------------------------------------------------------------------------
 

@@ -1,0 +1,256 @@
+"""Use cases of the logbook: what `incident`, `log`, `actie`, `rapport` and `assess --incident` do.
+
+Each function takes the store, the moment and the author as arguments (the clock and the login stay in
+the CLI), checks what the operator asked against the logbook, and appends entries.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from . import clock, exitcodes
+from .assessment import Assessment
+from .criteria import CriteriaFile
+from .errors import CalamiteitError, UsageError
+from .logbook import Entry, Fault, Incident, canonical, fold, verify
+from .store import Store
+
+EXPORT_KIND = "incident-export"
+
+
+class TamperedError(CalamiteitError):
+    exit_code = exitcodes.TAMPERED
+
+
+def _text(text: str, what: str = "tekst") -> str:
+    if not text.strip():
+        raise UsageError(f"lege {what}: schrijf op wat er is vastgesteld of besloten")
+    return text.strip()
+
+
+def state(store: Store, incident: str) -> Incident:
+    store.summary(incident)  # unknown id → a usage error that suggests the nearest one
+    return fold(store.entries(incident))
+
+
+def open_incident(
+    store: Store, criteria: CriteriaFile, title: str, level: int | None, situation: str | None, author: str, at: str
+) -> Entry:
+    title = _text(title, "titel")
+    number = criteria.base.level if level is None else level
+    if criteria.level(number) is None:
+        levels = ", ".join(str(lv.level) for lv in criteria.ordered)
+        raise UsageError(f"--level {number}: onbekend niveau; kies uit {levels}")
+    return store.open_incident(title, {"title": title, "level": number, "situation": situation}, author, at)
+
+
+def note(
+    store: Store,
+    incident: str,
+    kind: str,
+    text: str,
+    author: str,
+    at: str,
+    *,
+    owner: str | None = None,
+    deadline: str | None = None,
+    corrects: int | None = None,
+) -> Entry:
+    """A BOB entry (observation, judgement or decision); a decision is also an action for its owner."""
+    body: dict[str, Any] = {"text": _text(text)}
+    if kind == "decision":
+        if not owner or not owner.strip():
+            raise UsageError("een besluit heeft een actiehouder: geef --actiehouder NAAM")
+        body["owner"] = owner.strip()
+        body["deadline"] = deadline
+    elif owner or deadline:
+        raise UsageError("--actiehouder en --deadline horen bij --besluit")
+    if corrects is not None:
+        target = store.entry(incident, corrects)
+        if target is None:
+            raise UsageError(f"--corrigeert {corrects}: incident {incident} heeft geen regel {corrects}")
+        if target.kind != kind:
+            found = kind_word(target.kind)
+            raise UsageError(f"--corrigeert {corrects}: dat is geen {kind_word(kind)} maar een {found}")
+        body["corrects"] = corrects
+    return store.append(incident, kind, body, author, at)
+
+
+def complete_action(store: Store, incident: str, number: int, remark: str, author: str, at: str) -> Entry:
+    current = state(store, incident)
+    action = current.actions.get(number)
+    if action is None or not action.open:
+        still = ", ".join(str(a.number) for a in current.open_actions) or "geen"
+        what = "bestaat niet" if action is None else "is al gereed"
+        raise UsageError(f"actie {number} van incident {incident} {what}; open acties: {still}")
+    return store.append(incident, "action_done", {"action": number, "note": remark.strip()}, author, at)
+
+
+def close(store: Store, incident: str, reason: str, force: bool, author: str, at: str) -> Entry:
+    reason = _text(reason, "reden")
+    current = state(store, incident)
+    if current.open_actions and not force:
+        numbers = ", ".join(f"{a.number} ({a.owner})" for a in current.open_actions)
+        raise UsageError(
+            f"incident {incident} heeft nog open acties: {numbers}",
+            "Meld ze gereed met `calamiteit actie ID N --gereed`, of sluit toch met --force.",
+        )
+    body = {"reason": reason, "forced": bool(force and current.open_actions)}
+    return store.append(incident, "close", body, author, at)
+
+
+def record_assessment(
+    store: Store, incident: str, result: Assessment, situation: str | None, author: str, at: str
+) -> list[Entry]:
+    """Log the assessment; when it moves the level, log the scale-up or -down with the criteria behind it."""
+    current = store.summary(incident).level
+    previous = _last_answers(store, incident)
+    body = {
+        "answers": dict(result.answers),
+        "level": result.recommended.level,
+        "triggered": [c.id for _, c in result.triggered],
+        "situation": situation,
+        "advice": None if result.advice is None else {"action": result.advice.action, "reason": result.advice.reason},
+    }
+    written = [store.append(incident, "assessment", body, author, at)]
+    after = result.recommended.level
+    if after != current:
+        holding = [c.id for lv, c in result.triggered if lv.level > min(current, after)]
+        no_longer = [i for i, was in previous.items() if was and not result.answers.get(i, False)]
+        reason = result.advice.reason if result.advice else ""
+        change = {
+            "before": current,
+            "after": after,
+            "action": "opschalen" if after > current else "afschalen",
+            "reason": reason,
+            "now_holding": holding,
+            "no_longer_holding": no_longer,
+        }
+        written.append(store.append(incident, "level_change", change, author, at))
+    return written
+
+
+def _last_answers(store: Store, incident: str) -> dict[str, bool]:
+    last = store.last_of_kind(incident, "assessment")
+    return dict(last.data["answers"]) if last else {}
+
+
+def verify_all(store: Store) -> list[Fault]:
+    faults: list[Fault] = []
+    for summary in store.summaries():
+        faults += verify(summary.id, store.entries(summary.id), summary.head)
+    return faults
+
+
+def export(store: Store, incident: str) -> str:
+    summary = store.summary(incident)
+    entries = store.entries(incident)
+    doc = {
+        "schema_version": 1,
+        "kind": EXPORT_KIND,
+        "incident": incident,
+        "title": summary.title,
+        "head": summary.head,
+        "entries": [
+            {
+                "n": e.n,
+                "at": e.at,
+                "author": e.author,
+                "kind": e.kind,
+                "body": e.data,
+                "prev_hash": e.prev_hash,
+                "hash": e.hash,
+            }
+            for e in entries
+        ],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def import_file(store: Store, path: Path) -> Incident:
+    """Take in an export; refuse it whole when its hash chain does not verify."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        incident = str(doc["incident"])
+        entries = [
+            Entry(
+                incident,
+                int(e["n"]),
+                str(e["at"]),
+                str(e["author"]),
+                str(e["kind"]),
+                canonical(e["body"]),
+                str(e["prev_hash"]),
+                str(e["hash"]),
+            )
+            for e in doc["entries"]
+        ]
+        head = str(doc["head"])
+        if doc.get("kind") != EXPORT_KIND or not entries:
+            raise ValueError("not an incident export")
+    except OSError as exc:
+        raise UsageError(f"{path}: kan niet gelezen worden: {exc.strerror}") from None
+    except (ValueError, KeyError, TypeError) as exc:
+        raise UsageError(f"{path}: geen export van `calamiteit incident export` ({exc})") from None
+    faults = verify(incident, entries, head)
+    if faults:
+        first = faults[0]
+        raise TamperedError(
+            f"{path}: de hashketen klopt niet bij regel {first.n}: {first.message}",
+            f"Niets ingelezen ({len(faults)} fout(en)).",
+        )
+    try:
+        result = fold(entries)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise UsageError(f"{path}: onleesbare regels in de export ({exc})") from None
+    store.import_entries(entries, result.title, result.level, max(result.actions, default=0), result.reports)
+    return result
+
+
+def kind_word(kind: str) -> str:
+    return KIND_WORDS.get(kind, kind)
+
+
+KIND_WORDS = {
+    "open": "geopend",
+    "observation": "beeld",
+    "judgement": "oordeel",
+    "decision": "besluit",
+    "action_done": "actie gereed",
+    "assessment": "beoordeling",
+    "level_change": "niveau",
+    "report": "sitrap",
+    "close": "gesloten",
+}
+
+
+def summary_line(e: Entry) -> str:
+    """One line of the timeline, in Dutch, for tables and plain text."""
+    d = e.data
+    prefix = f"(corrigeert regel {d['corrects']}) " if "corrects" in d else ""
+    if e.kind == "open":
+        return f"{d['title']} (niveau {d['level']})"
+    if e.kind in ("observation", "judgement"):
+        return f"{prefix}{d['text']}"
+    if e.kind == "decision":
+        deadline = f", deadline {clock.local(d['deadline'])}" if d.get("deadline") else ""
+        return f"{prefix}{d['text']} — actie {d['action']}: {d['owner']}{deadline}"
+    if e.kind == "action_done":
+        return f"actie {d['action']} gereed" + (f": {d['note']}" if d.get("note") else "")
+    if e.kind == "assessment":
+        return f"beoordeeld: niveau {d['level']}; ja op {', '.join(d['triggered']) or 'geen criterium'}"
+    if e.kind == "level_change":
+        return f"{d['action']} van {d['before']} naar {d['after']}: {d['reason']}"
+    if e.kind == "report":
+        return f"situatierapport {d['number']}" + (
+            f", volgende update {clock.local(d['next_update'])}" if d.get("next_update") else ""
+        )
+    if e.kind == "close":
+        return f"{d['reason']}" + (" (geforceerd, met open acties)" if d.get("forced") else "")
+    return e.body
+
+
+def entry_json(e: Entry) -> dict[str, Any]:
+    return {"n": e.n, "at": e.at, "author": e.author, "kind": e.kind, "data": e.data, "hash": e.hash}

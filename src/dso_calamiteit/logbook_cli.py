@@ -1,0 +1,441 @@
+"""Commands of the incident logbook: `incident …`, `log`, `acties`, `actie`, `rapport`.
+
+Thin like cli.py: they resolve the data folder, the author and the clock, call incidents.py, and print.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json as jsonlib
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+from . import exitcodes
+from .errors import UsageError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from .config import Config
+    from .store import Store
+
+incident_app = typer.Typer(
+    help="Incidenten in het logboek: openen, tonen, sluiten, controleren, exporteren.", no_args_is_help=True
+)
+
+ENV_AUTHOR = "CALAMITEIT_AUTEUR"
+
+DataDir = Annotated[
+    Optional[Path],  # noqa: UP045 - typer 0.28 needs Optional on Python 3.11
+    typer.Option(
+        "--data-dir",
+        help="Map van het logboek (anders CALAMITEIT_DATA_DIR, anders de gebruikersdatamap).",
+        show_default=False,
+    ),
+]
+Author = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--auteur", help="Wie dit vastlegt (anders CALAMITEIT_AUTEUR, anders de loginnaam).", show_default=False
+    ),
+]
+Json = Annotated[bool, typer.Option("--json", help="Eén JSON-document op stdout, voor scripts.")]
+ConfigDir = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option("--config-dir", help="Map met eigen YAML-bestanden (zie `calamiteit check`).", show_default=False),
+]
+
+
+class Format(StrEnum):
+    md = "md"
+    json = "json"
+    text = "text"
+
+
+def author_of(flag: str | None) -> str:
+    """--auteur, else CALAMITEIT_AUTEUR, else the login name: every entry says who wrote it."""
+    for candidate in (flag, os.environ.get(ENV_AUTHOR)):
+        if candidate and candidate.strip():
+            return candidate.strip()
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "onbekend"
+
+
+@contextmanager
+def opened(data_dir: Path | None, create: bool = True) -> Iterator[Store]:
+    from .store import Store
+    from .store import data_dir as resolve
+
+    store = Store.open(resolve(data_dir), create=create)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _stamp() -> str:
+    from . import clock
+
+    return clock.stamp(clock.now())
+
+
+def _say(message: str) -> None:
+    from rich.console import Console
+
+    Console(stderr=True, highlight=False).print(message)
+
+
+def _console() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def _criteria(config_dir: Path | None) -> Config:
+    from . import config
+
+    return config.load(config.locate(config_dir))
+
+
+@incident_app.command("open")
+def incident_open(
+    title: Annotated[str, typer.Argument(help="Korte titel, bijvoorbeeld 'Omgevingsloket onbereikbaar'.")],
+    level: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option("--level", help="Beginniveau (standaard het basisniveau).", show_default=False),
+    ] = None,
+    situatie: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--situatie", help="Situatie voor de routering (zie `calamiteit routes`).", show_default=False),
+    ] = None,
+    auteur: Author = None,
+    json: Json = False,
+    data_dir: DataDir = None,
+    config_dir: ConfigDir = None,
+) -> int:
+    """Open een incident in het logboek en print zijn id.
+
+    Voorbeeld: ID=$(calamiteit incident open "Omgevingsloket onbereikbaar" --level 1)
+    """
+    from . import incidents
+    from .errors import suggest
+
+    config = _criteria(config_dir)
+    situations = [s.id for s in config.routing.situations]
+    if situatie is not None and situatie not in situations:
+        raise UsageError(f"--situatie '{situatie}': onbekend.{suggest(situatie, situations)}")
+    with opened(data_dir) as store:
+        entry = incidents.open_incident(store, config.criteria, title, level, situatie, author_of(auteur), _stamp())
+    if json:
+        print(jsonlib.dumps({"schema_version": 1, "kind": "incident", "id": entry.incident}))
+    else:
+        print(entry.incident)
+    return exitcodes.OK
+
+
+@incident_app.command("list")
+def incident_list(
+    all_: Annotated[bool, typer.Option("--all", help="Ook gesloten incidenten.")] = False,
+    json: Json = False,
+    data_dir: DataDir = None,
+    config_dir: ConfigDir = None,
+) -> int:
+    """Toon de open incidenten (met --all ook de gesloten).
+
+    Voorbeeld: calamiteit incident list --all
+    """
+    with opened(data_dir) as store:
+        rows = store.summaries(include_closed=all_)
+    if json:
+        doc = {"schema_version": 1, "kind": "incidents", "incidents": [vars(r) for r in rows]}
+        print(jsonlib.dumps(doc, ensure_ascii=False, indent=2))
+    else:
+        from . import render_logbook
+
+        render_logbook.incidents(_console(), rows, _criteria(config_dir).criteria)
+    return exitcodes.OK
+
+
+@incident_app.command("show")
+def incident_show(
+    incident: Annotated[str, typer.Argument(help="Id van het incident.")],
+    json: Json = False,
+    data_dir: DataDir = None,
+    config_dir: ConfigDir = None,
+) -> int:
+    """Toon de tijdlijn van een incident.
+
+    Voorbeeld: calamiteit incident show 2026-001
+    """
+    from .logbook import fold
+
+    with opened(data_dir) as store:
+        store.summary(incident)
+        entries = store.entries(incident)
+    state = fold(entries)
+    if json:
+        from .incidents import entry_json
+
+        doc = {
+            "schema_version": 1,
+            "kind": "timeline",
+            "incident": incident,
+            "title": state.title,
+            "level": state.level,
+            "closed_at": state.closed_at,
+            "open_actions": [a.number for a in state.open_actions],
+            "head": state.head,
+            "entries": [entry_json(e) for e in entries],
+        }
+        print(jsonlib.dumps(doc, ensure_ascii=False))
+    else:
+        from . import render_logbook
+
+        render_logbook.timeline(_console(), state, entries, _criteria(config_dir).criteria)
+    return exitcodes.OK
+
+
+@incident_app.command("close")
+def incident_close(
+    incident: Annotated[str, typer.Argument(help="Id van het incident.")],
+    reden: Annotated[str, typer.Option("--reden", help="Waarom het incident gesloten wordt.")],
+    force: Annotated[bool, typer.Option("--force", help="Sluit ook als er nog open acties zijn.")] = False,
+    auteur: Author = None,
+    data_dir: DataDir = None,
+) -> int:
+    """Sluit een incident; geweigerd zolang er open acties zijn, tenzij --force.
+
+    Voorbeeld: calamiteit incident close 2026-001 --reden "Storing verholpen, evaluatie gepland"
+    """
+    from . import incidents
+
+    with opened(data_dir) as store:
+        incidents.close(store, incident, reden, force, author_of(auteur), _stamp())
+    _say(f"Incident {incident} gesloten.")
+    return exitcodes.OK
+
+
+@incident_app.command("verify")
+def incident_verify(
+    incident: Annotated[str, typer.Argument(help="Id van het incident.")],
+    data_dir: DataDir = None,
+) -> int:
+    """Controleer de hashketen van een incident: meldt gewijzigde, ingevoegde of verwijderde regels.
+
+    Voorbeeld: calamiteit incident verify 2026-001
+    """
+    from .logbook import verify
+
+    with opened(data_dir, create=False) as store:
+        summary = store.summary(incident)
+        faults = verify(incident, store.entries(incident), summary.head)
+        path = store.path
+    for f in faults:
+        print(f"{path}: incident {f.incident} regel {f.n}: {f.message}")
+    if faults:
+        return exitcodes.TAMPERED
+    print(f"Logboek van {incident} klopt: {summary.entries} regels, laatste hash {summary.head}")
+    return exitcodes.OK
+
+
+@incident_app.command("export")
+def incident_export(
+    incident: Annotated[str, typer.Argument(help="Id van het incident.")],
+    output: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--output", "-o", help="Schrijf naar dit bestand in plaats van stdout.", show_default=False),
+    ] = None,
+    data_dir: DataDir = None,
+) -> int:
+    """Exporteer een incident volledig als JSON, voor overdracht en evaluatie.
+
+    Voorbeeld: calamiteit incident export 2026-001 -o 2026-001.json
+    """
+    from . import incidents
+
+    with opened(data_dir, create=False) as store:
+        text = incidents.export(store, incident)
+    _emit(text, output)
+    return exitcodes.OK
+
+
+@incident_app.command("import")
+def incident_import(
+    file: Annotated[Path, typer.Argument(help="Een bestand van `calamiteit incident export`.")],
+    data_dir: DataDir = None,
+) -> int:
+    """Lees een geëxporteerd incident in; geweigerd als de hashketen niet klopt.
+
+    Voorbeeld: calamiteit incident import 2026-001.json
+    """
+    from . import incidents
+
+    with opened(data_dir) as store:
+        state = incidents.import_file(store, file)
+    print(state.id)
+    _say(f"Incident {state.id} ingelezen: {state.entries} regels, hashketen klopt.")
+    return exitcodes.OK
+
+
+def log(
+    incident: Annotated[str, typer.Argument(help="Id van het incident.")],
+    text: Annotated[str, typer.Argument(help="Wat er is vastgesteld, geoordeeld of besloten.")],
+    beeld: Annotated[bool, typer.Option("--beeld", help="Beeldvorming: feiten.")] = False,
+    oordeel: Annotated[bool, typer.Option("--oordeel", help="Oordeelsvorming: duiding, opties.")] = False,
+    besluit: Annotated[bool, typer.Option("--besluit", help="Besluitvorming: een besluit (ook een actie).")] = False,
+    actiehouder: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--actiehouder", help="Wie het besluit uitvoert (verplicht bij --besluit).", show_default=False),
+    ] = None,
+    deadline: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--deadline", help="Uiterlijk: HH:MM (vandaag) of JJJJ-MM-DD HH:MM.", show_default=False),
+    ] = None,
+    corrigeert: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option("--corrigeert", help="Deze regel corrigeert regel N (die blijft staan).", show_default=False),
+    ] = None,
+    auteur: Author = None,
+    json: Json = False,
+    data_dir: DataDir = None,
+) -> int:
+    """Leg beeld, oordeel of besluit vast in het logboek van een incident (BOB).
+
+    Voorbeeld: calamiteit log 2026-001 "Loket weer bereikbaar" --beeld
+    """
+    from . import clock, incidents
+
+    kinds = [k for k, on in (("observation", beeld), ("judgement", oordeel), ("decision", besluit)) if on]
+    if len(kinds) != 1:
+        raise UsageError("kies precies één van --beeld, --oordeel of --besluit")
+    due = clock.stamp(clock.parse_local(deadline, clock.now())) if deadline else None
+    with opened(data_dir, create=False) as store:
+        entry = incidents.note(
+            store,
+            incident,
+            kinds[0],
+            text,
+            author_of(auteur),
+            _stamp(),
+            owner=actiehouder,
+            deadline=due,
+            corrects=corrigeert,
+        )
+    if json:
+        print(jsonlib.dumps({"schema_version": 1, "kind": "entry", **incidents.entry_json(entry)}, ensure_ascii=False))
+    else:
+        action = entry.data.get("action")
+        extra = f" (actie {action} voor {entry.data['owner']})" if action else ""
+        _say(f"Regel {entry.n} vastgelegd bij {incident}: {incidents.kind_word(entry.kind)}{extra}.")
+    return exitcodes.OK
+
+
+def acties(
+    incident: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Argument(help="Id van het incident; zonder: alle open incidenten.", show_default=False),
+    ] = None,
+    json: Json = False,
+    data_dir: DataDir = None,
+) -> int:
+    """Toon de open acties (besluiten met een actiehouder).
+
+    Voorbeeld: calamiteit acties 2026-001
+    """
+    from . import incidents
+
+    with opened(data_dir) as store:
+        ids = [incident] if incident else [s.id for s in store.summaries(include_closed=False)]
+        states = [incidents.state(store, i) for i in ids]
+    rows = [(s, a) for s in states for a in s.open_actions]
+    if json:
+        doc = {
+            "schema_version": 1,
+            "kind": "actions",
+            "actions": [
+                {"incident": s.id, "number": a.number, "text": a.text, "owner": a.owner, "deadline": a.deadline}
+                for s, a in rows
+            ],
+        }
+        print(jsonlib.dumps(doc, ensure_ascii=False, indent=2))
+    else:
+        from . import render_logbook
+
+        render_logbook.actions(_console(), rows)
+    return exitcodes.OK
+
+
+def actie(
+    incident: Annotated[str, typer.Argument(help="Id van het incident.")],
+    number: Annotated[int, typer.Argument(help="Nummer van de actie (zie `calamiteit acties`).")],
+    gereed: Annotated[bool, typer.Option("--gereed", help="Meld de actie gereed.")] = False,
+    toelichting: Annotated[str, typer.Option("--toelichting", help="Korte toelichting.")] = "",
+    auteur: Author = None,
+    data_dir: DataDir = None,
+) -> int:
+    """Meld een actie gereed (als nieuwe regel in het logboek).
+
+    Voorbeeld: calamiteit actie 2026-001 2 --gereed --toelichting "Leveranciers gebeld"
+    """
+    from . import incidents
+
+    if not gereed:
+        raise UsageError("geef --gereed om de actie gereed te melden")
+    with opened(data_dir, create=False) as store:
+        incidents.complete_action(store, incident, number, toelichting, author_of(auteur), _stamp())
+    _say(f"Actie {number} van {incident} gereed gemeld.")
+    return exitcodes.OK
+
+
+def rapport(
+    incident: Annotated[str, typer.Argument(help="Id van het incident.")],
+    format_: Annotated[Format, typer.Option("--format", help="md, json of text.")] = Format.md,
+    output: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--output", "-o", help="Schrijf naar dit bestand (in één keer, nooit half).", show_default=False),
+    ] = None,
+    auteur: Author = None,
+    data_dir: DataDir = None,
+    config_dir: ConfigDir = None,
+) -> int:
+    """Maak het situatierapport (sitrap) van een incident, genummerd per incident.
+
+    Voorbeeld: calamiteit rapport 2026-001 --output sitrap.md
+    """
+    from . import clock, incidents, sitrap
+
+    config = _criteria(config_dir)
+    made = clock.now()
+    who = author_of(auteur)
+    with opened(data_dir, create=False) as store:
+        summary = store.summary(incident)
+        number = None
+        if summary.closed_at is None:  # the number is taken in the logbook first, so it is never given twice
+            every = config.reporting.minutes_for(summary.level)
+            next_update = clock.stamp(clock.later(made, every))
+            entry = store.append(incident, "report", {"next_update": next_update}, who, clock.stamp(made))
+            number = entry.data["number"]
+        state = incidents.state(store, incident)
+    report = sitrap.build(state, config, number, made, who)
+    names = {o.id: o.name for o in config.contacts.organisations}
+    render = {Format.md: sitrap.markdown, Format.text: sitrap.text, Format.json: sitrap.as_json}[format_]
+    _emit(render(report, names), output)
+    return exitcodes.OK
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        print(text, end="" if text.endswith("\n") else "\n")
+        return
+    from .files import write_atomic
+
+    write_atomic(output, text)
+    _say(f"Geschreven: {output}")

@@ -1,0 +1,70 @@
+"""Rich views of the logbook: the incident list, an incident's timeline, the open actions."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from . import clock
+from .criteria import CriteriaFile
+from .incidents import kind_word, summary_line
+from .logbook import Action, Entry, Incident
+from .store import Summary
+
+KIND_STYLE = {"decision": "bold", "level_change": "bold red", "close": "bold", "assessment": "cyan"}
+
+
+def _level(criteria: CriteriaFile, number: int) -> str:
+    found = criteria.level(number)
+    return found.label if found else str(number)
+
+
+def incidents(console: Console, rows: list[Summary], criteria: CriteriaFile) -> None:
+    table = Table(title=f"Incidenten ({len(rows)})", title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column("Id", style="cyan", no_wrap=True)
+    table.add_column("Titel", ratio=1)
+    table.add_column("Niveau", no_wrap=True)
+    table.add_column("Geopend", no_wrap=True)
+    table.add_column("Regels", justify="right")
+    table.add_column("Status", no_wrap=True)
+    for r in rows:
+        status = Text("gesloten", style="dim") if r.closed_at else Text("open", style="bold green")
+        table.add_row(r.id, r.title, _level(criteria, r.level), clock.local(r.opened_at), str(r.entries), status)
+    console.print(table)
+
+
+def timeline(console: Console, state: Incident, entries: list[Entry], criteria: CriteriaFile) -> None:
+    status = f"gesloten {clock.local(state.closed_at)}" if state.closed_at else "open"
+    console.print(
+        Text.assemble(
+            (f"Incident {state.id}: ", "bold"),
+            (state.title, "bold"),
+            f"\n{_level(criteria, state.level)} · {status} · geopend {clock.local(state.opened_at)} "
+            f"door {state.opened_by} · {len(state.open_actions)} open actie(s)",
+        )
+    )
+    table = Table(box=box.SIMPLE_HEAD)
+    table.add_column("#", justify="right", style="dim")
+    table.add_column("Tijd", no_wrap=True)
+    table.add_column("Door", no_wrap=True)
+    table.add_column("Soort", no_wrap=True)
+    table.add_column("Inhoud", ratio=1)
+    for e in entries:
+        line = Text(summary_line(e), style="strike dim" if e.n in state.corrected else "")
+        table.add_row(str(e.n), clock.local(e.at), e.author, Text(kind_word(e.kind), KIND_STYLE.get(e.kind, "")), line)
+    console.print(table)
+    console.print(Text(f"Laatste hash: {state.head}", style="dim"))
+
+
+def actions(console: Console, rows: list[tuple[Incident, Action]]) -> None:
+    table = Table(title=f"Open acties ({len(rows)})", title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column("Incident", style="cyan", no_wrap=True)
+    table.add_column("Nr", justify="right")
+    table.add_column("Actie", ratio=1)
+    table.add_column("Actiehouder")
+    table.add_column("Deadline", no_wrap=True)
+    for incident, a in rows:
+        table.add_row(incident.id, str(a.number), a.text, a.owner, clock.local(a.deadline) if a.deadline else "—")
+    console.print(table)
