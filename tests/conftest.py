@@ -24,6 +24,8 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(work)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.setenv("CALAMITEIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("CALAMITEIT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("CALAMITEIT_AUTEUR", "Coördinator Test")
     for var in ("CALAMITEIT_CONFIG_DIR", "CALAMITEIT_NO_CACHE", "CALAMITEIT_DEBUG", "NO_COLOR"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("COLUMNS", "200")

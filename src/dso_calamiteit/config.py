@@ -83,14 +83,22 @@ def locate(config_dir: Path | None = None, environ: Mapping[str, str] | None = N
     folders.append((Path.cwd(), "huidige map"))
     sources = []
     for kind, name in FILES.items():
-        found = next(((d / name, why) for d, why in folders if (d / name).is_file()), None)
+        found = next(((d / name, why) for d, why in folders if _is_file(d / name)), None)
         if found is None:
             user = user_config_dir()
-            found = (user / name, "gebruikersmap") if (user / name).is_file() else None
+            found = (user / name, "gebruikersmap") if _is_file(user / name) else None
         if found is None:
             found = (shipped_dir() / name, "standaard")
         sources.append(Source(kind, found[0], found[1]))
     return sources
+
+
+def _is_file(path: Path) -> bool:
+    """False also for a folder this user may not look into: the lookup then goes on to the next place."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def _existing(folder: Path, flag: str) -> Path:

@@ -102,8 +102,9 @@ class Store:
         self.path = path
 
     @classmethod
-    def open(cls, folder: Path, *, create: bool = True, busy_ms: int = BUSY_TIMEOUT_MS) -> Store:
+    def open(cls, folder: Path, *, create: bool = True, busy_ms: int | None = None) -> Store:
         """Open (and if needed create or migrate) the logbook in `folder`; refuse a file it cannot trust."""
+        busy_ms = BUSY_TIMEOUT_MS if busy_ms is None else busy_ms
         path = folder / FILE_NAME
         if not path.exists():
             if not create:

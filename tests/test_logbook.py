@@ -1,0 +1,362 @@
+"""The incident logbook through the CLI: BOB entries, actions, scaling history, sitraps, export/import."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import sqlite3
+import stat
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from dso_calamiteit import clock, exitcodes, files
+from dso_calamiteit.store import FILE_NAME
+
+from .conftest import Invoke, all_answers
+
+
+def open_incident(calamiteit: Invoke, *args: str) -> str:
+    result = calamiteit("incident", "open", "Omgevingsloket onbereikbaar", *args)
+    assert result.code == 0, result.err
+    return result.out.strip()
+
+
+def timeline(calamiteit: Invoke, incident: str) -> dict:
+    result = calamiteit("incident", "show", incident, "--json")
+    assert result.code == 0, result.err
+    return json.loads(result.out)
+
+
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "data" / FILE_NAME
+
+
+def test_open_gives_short_ids_and_a_private_file(calamiteit: Invoke, tmp_path: Path) -> None:
+    first, second = open_incident(calamiteit), open_incident(calamiteit, "--level", "1")
+    year = clock.now().astimezone(clock.LOCAL).year
+    assert (first, second) == (f"{year}-001", f"{year}-002")
+    assert stat.S_IMODE(db(tmp_path).stat().st_mode) == 0o600
+    with sqlite3.connect(db(tmp_path)) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert timeline(calamiteit, second)["level"] == 1
+
+
+def test_open_with_unknown_level(calamiteit: Invoke) -> None:
+    result = calamiteit("incident", "open", "x", "--level", "4")
+    assert result.code == exitcodes.USAGE and "kies uit 0, 1, 2" in result.err
+
+
+def test_bob_entries_and_authors(calamiteit: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    incident = open_incident(calamiteit)
+    assert calamiteit("log", incident, "Loket geeft 503", "--beeld").code == 0
+    assert calamiteit("log", incident, "Landelijk probleem", "--oordeel", "--auteur", "Anna").code == 0
+    monkeypatch.delenv("CALAMITEIT_AUTEUR")
+    result = calamiteit("log", incident, "IPLO meldt storing", "--besluit", "--actiehouder", "Dirk", "--json")
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["data"]["action"] == 1
+    entries = timeline(calamiteit, incident)["entries"]
+    assert [e["kind"] for e in entries] == ["open", "observation", "judgement", "decision"]
+    assert [e["author"] for e in entries[:3]] == ["Coördinator Test", "Coördinator Test", "Anna"]
+    assert entries[3]["author"]  # the login name
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["Iets", "--besluit"], "actiehouder"),
+        (["Iets"], "precies één"),
+        (["Iets", "--beeld", "--oordeel"], "precies één"),
+        (["   ", "--beeld"], "lege tekst"),
+        (["Iets", "--beeld", "--actiehouder", "X"], "horen bij --besluit"),
+        (["Iets", "--besluit", "--actiehouder", "X", "--deadline", "25:00"], "geen geldig tijdstip"),
+        (["Iets", "--beeld", "--corrigeert", "9"], "geen regel 9"),
+    ],
+)
+def test_bad_log_input(calamiteit: Invoke, args: list[str], message: str) -> None:
+    incident = open_incident(calamiteit)
+    result = calamiteit("log", incident, *args)
+    assert result.code == exitcodes.USAGE, result.err
+    assert message in result.err
+    assert len(timeline(calamiteit, incident)["entries"]) == 1  # nothing written
+
+
+def test_unknown_incident_suggests_the_nearest(calamiteit: Invoke) -> None:
+    incident = open_incident(calamiteit)
+    wrong = incident[:-1] + "9"
+    result = calamiteit("log", wrong, "x", "--beeld")
+    assert result.code == exitcodes.USAGE
+    assert f"onbekend incident '{wrong}'" in result.err and f"Bedoelde u '{incident}'?" in result.err
+
+
+def test_no_logbook_yet(calamiteit: Invoke) -> None:
+    result = calamiteit("log", "2026-001", "x", "--beeld")
+    assert result.code == exitcodes.CONFIG and "nog geen logboek" in result.err
+
+
+def test_close_waits_for_open_actions(calamiteit: Invoke) -> None:
+    incident = open_incident(calamiteit)
+    calamiteit("log", incident, "Leveranciers bellen", "--besluit", "--actiehouder", "Fatima", "--deadline", "23:59")
+    calamiteit("log", incident, "Persbericht", "--besluit", "--actiehouder", "Eva")
+    refused = calamiteit("incident", "close", incident, "--reden", "Opgelost")
+    assert refused.code == exitcodes.USAGE and "1 (Fatima), 2 (Eva)" in refused.err
+    assert calamiteit("actie", incident, "1", "--gereed", "--toelichting", "Allen gebeld").code == 0
+    again = calamiteit("actie", incident, "1", "--gereed")
+    assert again.code == exitcodes.USAGE and "is al gereed" in again.err
+    assert calamiteit("actie", incident, "7", "--gereed").code == exitcodes.USAGE
+    open_ones = json.loads(calamiteit("acties", "--json").out)["actions"]
+    assert [(a["incident"], a["number"], a["owner"]) for a in open_ones] == [(incident, 2, "Eva")]
+    assert calamiteit("incident", "close", incident, "--reden", "Opgelost", "--force").code == 0
+    closed = calamiteit("log", incident, "Nog iets", "--beeld")
+    assert closed.code == exitcodes.USAGE and "gesloten" in closed.err
+    assert json.loads(calamiteit("acties", "--json").out)["actions"] == []
+
+
+def test_close_needs_a_reason(calamiteit: Invoke) -> None:
+    incident = open_incident(calamiteit)
+    assert calamiteit("incident", "close", incident, "--reden", "").code == exitcodes.USAGE
+
+
+def test_list_open_and_all(calamiteit: Invoke) -> None:
+    first, second = open_incident(calamiteit), open_incident(calamiteit)
+    calamiteit("incident", "close", first, "--reden", "Dubbel")
+    listed = json.loads(calamiteit("incident", "list", "--json").out)["incidents"]
+    assert [i["id"] for i in listed] == [second]
+    everything = json.loads(calamiteit("incident", "list", "--all", "--json").out)["incidents"]
+    assert [i["id"] for i in everything] == [first, second]
+    table = calamiteit("incident", "list", "--all").out
+    assert "gesloten" in table and second in table
+
+
+def test_correction_is_a_new_entry(calamiteit: Invoke) -> None:
+    incident = open_incident(calamiteit)
+    calamiteit("log", incident, "Loket plat sinds 09:00", "--beeld")
+    assert calamiteit("log", incident, "Oordeel", "--oordeel", "--corrigeert", "2").code == exitcodes.USAGE
+    assert calamiteit("log", incident, "Loket plat sinds 09:30", "--beeld", "--corrigeert", "2").code == 0
+    entries = timeline(calamiteit, incident)["entries"]
+    assert entries[1]["data"]["text"] == "Loket plat sinds 09:00"  # never changed
+    assert entries[2]["data"]["corrects"] == 2
+    report = json.loads(calamiteit("rapport", incident, "--format", "json").out)
+    assert report["picture"]["text"] == "Loket plat sinds 09:30"
+
+
+def answers_with(*yes: str) -> list[str]:
+    args = all_answers()
+    for ident in yes:
+        args += ["--answer", f"{ident}=ja"]
+    return args
+
+
+def test_assess_records_scaling_up_and_down(calamiteit: Invoke) -> None:
+    incident = open_incident(calamiteit)
+    up = calamiteit("assess", "--incident", incident, "--json", *answers_with("pers-en-media"))
+    assert up.code == 0, up.err
+    assert json.loads(up.out)["advice"]["action"] == "opschalen"
+    assert "opschalen naar niveau 2" in up.err
+    hold = json.loads(calamiteit("assess", "--incident", incident, "--json", *answers_with("pers-en-media")).out)
+    assert hold["advice"]["action"] == "handhaven"  # the incident's level is the next --current
+    down = calamiteit("assess", "--incident", incident, "--json", *answers_with("snelle-besluitvorming"))
+    assert json.loads(down.out)["advice"]["action"] == "afschalen"
+    doc = timeline(calamiteit, incident)
+    assert doc["level"] == 1
+    changes = [e["data"] for e in doc["entries"] if e["kind"] == "level_change"]
+    assert [(c["before"], c["after"], c["action"]) for c in changes] == [(0, 2, "opschalen"), (2, 1, "afschalen")]
+    assert changes[0]["now_holding"] == ["pers-en-media"]
+    assert changes[1]["no_longer_holding"] == ["pers-en-media"]
+    assert sum(e["kind"] == "assessment" for e in doc["entries"]) == 3
+
+
+def test_assess_incident_refuses_a_different_current(calamiteit: Invoke) -> None:
+    incident = open_incident(calamiteit, "--level", "1")
+    result = calamiteit("assess", "--incident", incident, "--current", "0", *all_answers())
+    assert result.code == exitcodes.USAGE and "staat op niveau 1" in result.err
+
+
+def test_sitrap_numbering_sections_and_next_update(calamiteit: Invoke, tmp_path: Path) -> None:
+    incident = open_incident(calamiteit, "--level", "1", "--situatie", "dso-lv")
+    calamiteit("log", incident, "Loket geeft 503", "--beeld")
+    calamiteit("log", incident, "IPLO publiceert storing", "--besluit", "--actiehouder", "Dirk Visser")
+    first = calamiteit("rapport", incident)
+    assert first.code == 0, first.err
+    md = first.out
+    assert md.startswith(f"# Situatierapport 1 — incident {incident}: Omgevingsloket onbereikbaar")
+    for heading in (
+        "## Niveauverloop",
+        "## Beeld",
+        "## Oordeel",
+        "## Besluiten",
+        "## Open acties",
+        "## Routering op dit niveau",
+        "## Volgende update",
+    ):
+        assert heading in md
+    assert "| 1 |" in md and "Dirk Visser" in md and "Verstoringen in DSO-LV: IPLO" in md
+    assert "lokale software" not in md  # the incident's situation narrows the routing
+    doc = json.loads(calamiteit("rapport", incident, "--format", "json").out)
+    assert doc["number"] == 2
+    made = clock.datetime.fromisoformat(doc["made_at"])
+    assert clock.datetime.fromisoformat(doc["next_update"]) - made == clock.timedelta(minutes=60)
+    text = calamiteit("rapport", incident, "--format", "text").out
+    assert text.startswith("Situatierapport 3") and "**" not in text and "|---" not in text
+
+
+def test_sitrap_of_a_closed_incident_is_a_final_report(calamiteit: Invoke) -> None:
+    incident = open_incident(calamiteit)
+    calamiteit("incident", "close", incident, "--reden", "Opgelost")
+    result = calamiteit("rapport", incident)
+    assert result.code == 0 and result.out.startswith("# Eindrapport") and "het incident is gesloten" in result.out
+
+
+def test_rapport_output_is_never_half_written(
+    calamiteit: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    incident = open_incident(calamiteit)
+    target = tmp_path / "sitrap.md"
+    assert calamiteit("rapport", incident, "--output", str(target)).code == 0
+    before = target.read_text(encoding="utf-8")
+
+    def fail(*_: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(files.os, "replace", fail)
+    result = calamiteit("rapport", incident, "--output", str(target))
+    assert result.code == exitcodes.FAILURE and "No space left" in result.err
+    assert target.read_text(encoding="utf-8") == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".sitrap")] == []
+
+
+def test_times_are_shown_in_amsterdam() -> None:
+    assert clock.local("2026-07-01T10:00:00+00:00") == "wo 01-07-2026 12:00"
+    assert clock.local("2026-11-28T10:00:00+00:00") == "za 28-11-2026 11:00"
+    typed = clock.parse_local("2026-03-29 03:30", clock.now())
+    assert clock.stamp(typed) == "2026-03-29T01:30:00+00:00"
+
+
+# --- export, import, verify -----------------------------------------------------------------------------
+
+
+def filled(calamiteit: Invoke) -> str:
+    incident = open_incident(calamiteit)
+    calamiteit("log", incident, "Beeld één", "--beeld")
+    calamiteit("log", incident, "Besluit één", "--besluit", "--actiehouder", "Anna")
+    calamiteit("log", incident, "Oordeel één", "--oordeel")
+    return incident
+
+
+def test_export_import_roundtrip(calamiteit: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    incident = filled(calamiteit)
+    out = tmp_path / "export.json"
+    assert calamiteit("incident", "export", incident, "-o", str(out)).code == 0
+    monkeypatch.setenv("CALAMITEIT_DATA_DIR", str(tmp_path / "elders"))
+    result = calamiteit("incident", "import", str(out))
+    assert result.code == 0, result.err
+    assert result.out.strip() == incident
+    assert calamiteit("incident", "verify", incident).code == 0
+    copied = timeline(calamiteit, incident)
+    assert [e["hash"] for e in copied["entries"]] == [e["hash"] for e in json.loads(out.read_text())["entries"]]
+    assert calamiteit("log", incident, "Verder na overdracht", "--beeld").code == 0
+    twice = calamiteit("incident", "import", str(out))
+    assert twice.code == exitcodes.USAGE and "bestaat al" in twice.err
+
+
+def test_import_refuses_a_broken_chain(calamiteit: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    incident = filled(calamiteit)
+    doc = json.loads(calamiteit("incident", "export", incident).out)
+    doc["entries"][2]["body"]["owner"] = "Iemand anders"
+    out = tmp_path / "vervalst.json"
+    out.write_text(json.dumps(doc), encoding="utf-8")
+    monkeypatch.setenv("CALAMITEIT_DATA_DIR", str(tmp_path / "elders"))
+    result = calamiteit("incident", "import", str(out))
+    assert result.code == exitcodes.TAMPERED and "regel 3" in result.err
+    assert json.loads(calamiteit("incident", "list", "--all", "--json").out)["incidents"] == []
+
+
+def test_import_of_something_else(calamiteit: Invoke, tmp_path: Path) -> None:
+    out = tmp_path / "x.json"
+    out.write_text('{"hello": 1}')
+    assert calamiteit("incident", "import", str(out)).code == exitcodes.USAGE
+
+
+def tamper(path: Path, sql: str) -> None:
+    with sqlite3.connect(path) as conn:
+        conn.execute("DROP TRIGGER entries_append_only_update")
+        conn.execute("DROP TRIGGER entries_append_only_delete")
+        conn.execute(sql)
+
+
+def test_edited_entry_is_detected(calamiteit: Invoke, tmp_path: Path) -> None:
+    incident = filled(calamiteit)
+    assert calamiteit("incident", "verify", incident).code == 0
+    tamper(db(tmp_path), "UPDATE entries SET body = replace(body, 'Anna', 'Bram') WHERE n = 3")
+    result = calamiteit("incident", "verify", incident)
+    assert result.code == exitcodes.TAMPERED
+    assert re.search(rf"incident {incident} regel 3: .*gewijzigd", result.out)
+    checked = calamiteit("check")
+    assert checked.code == exitcodes.TAMPERED and "regel 3" in checked.out
+
+
+@pytest.mark.parametrize("n", [2, 4])
+def test_removed_entry_is_detected(calamiteit: Invoke, tmp_path: Path, n: int) -> None:
+    incident = filled(calamiteit)
+    tamper(db(tmp_path), f"DELETE FROM entries WHERE n = {n}")
+    result = calamiteit("incident", "verify", incident)
+    assert result.code == exitcodes.TAMPERED, result.out
+    assert "verwijderd" in result.out or "ontbreekt" in result.out
+
+
+def test_entries_cannot_be_changed_through_sqlite(calamiteit: Invoke, tmp_path: Path) -> None:
+    filled(calamiteit)
+    with sqlite3.connect(db(tmp_path)) as conn, pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn.execute("DELETE FROM entries WHERE n = 2")
+
+
+# --- a database file the tool must not trust, and a data folder it cannot write ---------------------------
+
+
+def test_not_a_database(calamiteit: Invoke, tmp_path: Path) -> None:
+    db(tmp_path).parent.mkdir(parents=True)
+    db(tmp_path).write_bytes(b"dit is een boodschappenlijst\n" * 100)
+    before = db(tmp_path).read_bytes()
+    for args in (["incident", "list"], ["incident", "open", "x"], ["log", "2026-001", "x", "--beeld"]):
+        result = calamiteit(*args)
+        assert result.code == exitcodes.CONFIG, args
+        assert "geen logboekdatabase" in result.err and "Traceback" not in result.err
+    assert db(tmp_path).read_bytes() == before
+    assert calamiteit("check").code == exitcodes.CONFIG
+
+
+def test_database_from_a_newer_version(calamiteit: Invoke, tmp_path: Path) -> None:
+    open_incident(calamiteit)
+    with sqlite3.connect(db(tmp_path)) as conn:
+        conn.execute("PRAGMA journal_mode = DELETE")
+        conn.execute("PRAGMA user_version = 99")
+    before = db(tmp_path).read_bytes()
+    result = calamiteit("incident", "open", "Nog een")
+    assert result.code == exitcodes.CONFIG
+    assert "nieuwere versie" in result.err and "schema 99" in result.err
+    assert db(tmp_path).read_bytes() == before
+
+
+def test_read_only_data_folder(calamiteit: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    outer = Path(tempfile.mkdtemp(prefix="calamiteit-ro-"))  # traversable by an ordinary user
+    try:
+        outer.chmod(0o755)
+        folder = outer / "alleen-lezen"
+        folder.mkdir(mode=0o555)
+        monkeypatch.setenv("CALAMITEIT_DATA_DIR", str(folder))
+        as_root = os.geteuid() == 0
+        if as_root:  # root writes anywhere: act as an ordinary user for this call
+            os.seteuid(65534)
+        try:
+            result = calamiteit("incident", "list", "--json")
+        finally:
+            if as_root:
+                os.seteuid(0)
+    finally:
+        shutil.rmtree(outer)
+    assert result.code == exitcodes.CONFIG, result.err
+    assert "kan het logboek niet aanmaken" in result.err and "--data-dir" in result.err

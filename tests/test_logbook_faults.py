@@ -1,0 +1,150 @@
+"""The logbook under load and faults: concurrent writers, a killed writer, a lock held too long."""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from dso_calamiteit import exitcodes
+from dso_calamiteit.logbook import fold, verify
+from dso_calamiteit.store import FILE_NAME, BusyError, Store
+
+from .conftest import Invoke
+
+AT = "2026-11-28T10:00:00+00:00"
+WRITERS, EACH = 8, 200
+
+
+def new_incident(folder: Path) -> str:
+    store = Store.open(folder)
+    try:
+        return store.open_incident("Belasting", {"title": "Belasting", "level": 0, "situation": None}, "t", AT).incident
+    finally:
+        store.close()
+
+
+def writer(folder: str, incident: str, worker: int) -> None:
+    store = Store.open(Path(folder))
+    try:
+        for i in range(EACH):
+            store.append(incident, "observation", {"text": f"w{worker}-{i}"}, f"schrijver {worker}", AT)
+    finally:
+        store.close()
+
+
+def test_eight_processes_append_at_once(tmp_path: Path) -> None:
+    incident = new_incident(tmp_path)
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=writer, args=(str(tmp_path), incident, w)) for w in range(WRITERS)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout=240)
+        assert p.exitcode == 0
+    store = Store.open(tmp_path)
+    try:
+        entries = store.entries(incident)
+        summary = store.summary(incident)
+    finally:
+        store.close()
+    assert [e.n for e in entries] == list(range(1, WRITERS * EACH + 2))  # none lost, none twice
+    texts = [e.data["text"] for e in entries[1:]]
+    assert sorted(texts) == sorted(f"w{w}-{i}" for w in range(WRITERS) for i in range(EACH))
+    for w in range(WRITERS):  # each writer's own entries keep their order
+        mine = [t for t in texts if t.startswith(f"w{w}-")]
+        assert mine == [f"w{w}-{i}" for i in range(EACH)]
+    assert verify(incident, entries, summary.head) == []
+
+
+KILLED_WRITER = """
+import sys
+from pathlib import Path
+from dso_calamiteit.store import Store
+store = Store.open(Path(sys.argv[1]))
+i = 0
+while True:
+    store.append(sys.argv[2], "observation", {"text": f"regel {i}" * 50}, "schrijver", "2026-11-28T10:00:00+00:00")
+    i += 1
+    if i == 20:
+        print("bezig", flush=True)
+"""
+
+
+def test_writer_killed_half_way(tmp_path: Path) -> None:
+    incident = new_incident(tmp_path)
+    proc = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(tmp_path), incident], stdout=subprocess.PIPE)
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == b"bezig"
+    time.sleep(0.2)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    store = Store.open(tmp_path)
+    try:
+        entries = store.entries(incident)
+        assert len(entries) > 20
+        assert verify(incident, entries, store.summary(incident).head) == []
+        store.append(incident, "observation", {"text": "na de crash"}, "t", AT)  # and it goes on
+        assert fold(store.entries(incident)).entries == len(entries) + 1
+    finally:
+        store.close()
+
+
+def test_lock_held_too_long_is_a_clear_error(tmp_path: Path) -> None:
+    incident = new_incident(tmp_path)
+    holder = sqlite3.connect(tmp_path / FILE_NAME, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    store = Store.open(tmp_path, busy_ms=300)
+    try:
+        started = time.monotonic()
+        with pytest.raises(BusyError, match="bezet"):
+            store.append(incident, "observation", {"text": "x"}, "t", AT)
+        assert 0.25 < time.monotonic() - started < 5
+        holder.execute("ROLLBACK")
+        store.append(incident, "observation", {"text": "x"}, "t", AT)
+    finally:
+        store.close()
+        holder.close()
+
+
+def test_a_short_lock_is_waited_for(tmp_path: Path) -> None:
+    incident = new_incident(tmp_path)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys, time\n"
+            "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+            "c.execute('BEGIN IMMEDIATE'); print('vast', flush=True); time.sleep(0.5); c.execute('COMMIT')",
+            str(tmp_path / FILE_NAME),
+        ],
+        stdout=subprocess.PIPE,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == b"vast"
+    store = Store.open(tmp_path)
+    try:
+        entry = store.append(incident, "observation", {"text": "gewacht"}, "t", AT)
+    finally:
+        store.close()
+        holder.wait(timeout=10)
+    assert entry.n == 2
+
+
+def test_busy_logbook_through_the_cli(calamiteit: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    incident = calamiteit("incident", "open", "x").out.strip()
+    monkeypatch.setattr("dso_calamiteit.store.BUSY_TIMEOUT_MS", 200)
+    holder = sqlite3.connect(tmp_path / "data" / FILE_NAME, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        result = calamiteit("log", incident, "x", "--beeld")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.code == exitcodes.FAILURE
+    assert "bezet" in result.err and "Traceback" not in result.err
