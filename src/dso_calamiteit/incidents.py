@@ -7,6 +7,7 @@ the CLI), checks what the operator asked against the logbook, and appends entrie
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
 
@@ -254,3 +255,14 @@ def summary_line(e: Entry) -> str:
 
 def entry_json(e: Entry) -> dict[str, Any]:
     return {"n": e.n, "at": e.at, "author": e.author, "kind": e.kind, "data": e.data, "hash": e.hash}
+
+
+def entries_json(entries: list[Entry]) -> str:
+    """A JSON array of entries that splices each stored body in as it is: no parse and re-dump per entry."""
+    quote = encode_basestring  # json's own C string encoder, without the per-call overhead of json.dumps
+    parts = [
+        f'{{"n":{e.n},"at":{quote(e.at)},"author":{quote(e.author)},'
+        f'"kind":{quote(e.kind)},"data":{e.body},"hash":{quote(e.hash)}}}'
+        for e in entries
+    ]
+    return "[" + ",".join(parts) + "]"

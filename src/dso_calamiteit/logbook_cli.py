@@ -182,7 +182,7 @@ def incident_show(
         entries = store.entries(incident)
     state = fold(entries)
     if json:
-        from .incidents import entry_json
+        from .incidents import entries_json
 
         doc = {
             "schema_version": 1,
@@ -193,9 +193,9 @@ def incident_show(
             "closed_at": state.closed_at,
             "open_actions": [a.number for a in state.open_actions],
             "head": state.head,
-            "entries": [entry_json(e) for e in entries],
         }
-        print(jsonlib.dumps(doc, ensure_ascii=False))
+        head = jsonlib.dumps(doc, ensure_ascii=False)
+        print(f'{head[:-1]},"entries":{entries_json(entries)}}}')
     else:
         from . import render_logbook
 

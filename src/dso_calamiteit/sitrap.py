@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from .config import Config
 
 
+JUDGEMENTS_SHOWN = 10  # a sitrap is read in minutes: the latest judgements, not the whole history
+
+
 @dataclass(frozen=True)
 class Step:
     at: str
@@ -39,7 +42,8 @@ class Sitrap:
     level: Level
     history: list[Step]
     picture: Entry | None
-    judgements: list[Entry]
+    judgements: list[Entry]  # the latest JUDGEMENTS_SHOWN; the logbook holds the rest
+    earlier_judgements: int
     decisions: list[tuple[Entry, Action]]
     open_actions: list[Action]
     routes: list[Route]
@@ -58,6 +62,7 @@ def build(state: Incident, config: Config, number: int | None, made_at: datetime
     by_entry = {a.entry: a for a in state.actions.values()}
     every = config.reporting.minutes_for(level.level)
     observations = state.current(state.observations)
+    judgements = state.current(state.judgements)
     return Sitrap(
         number=number,
         incident=state,
@@ -66,7 +71,8 @@ def build(state: Incident, config: Config, number: int | None, made_at: datetime
         level=level,
         history=[Step(s.at, s.author, name(s.before), name(s.after), s.action, s.reason) for s in state.history],
         picture=observations[-1] if observations else None,
-        judgements=state.current(state.judgements),
+        judgements=judgements[-JUDGEMENTS_SHOWN:],
+        earlier_judgements=max(0, len(judgements) - JUDGEMENTS_SHOWN),
         decisions=[(d, by_entry[d.n]) for d in state.current(state.decisions) if d.n in by_entry],
         open_actions=state.open_actions,
         routes=config.routing.routes_for(level.level, state.situation),
@@ -112,6 +118,8 @@ def markdown(s: Sitrap, org_names: dict[str, str]) -> str:
         lines.append("Nog geen beeld vastgelegd.")
     lines += ["", "## Oordeel", ""]
     lines += [f"- {clock.local_time(j.at)} {j.data['text']} _({j.author})_" for j in s.judgements] or ["Geen."]
+    if s.earlier_judgements:
+        lines.append(f"- _… en {s.earlier_judgements} eerdere in het logboek (`calamiteit incident show {i.id}`)._")
     lines += ["", "## Besluiten", ""]
     if s.decisions:
         lines += ["| # | Tijd | Besluit | Actiehouder | Deadline | Status |", "|---|---|---|---|---|---|"]
@@ -182,6 +190,7 @@ def as_json(s: Sitrap, org_names: dict[str, str]) -> str:
         if s.picture is None
         else {"at": s.picture.at, "author": s.picture.author, "text": s.picture.data["text"]},
         "judgements": [{"at": j.at, "author": j.author, "text": j.data["text"]} for j in s.judgements],
+        "earlier_judgements": s.earlier_judgements,
         "decisions": [_action(a) | {"at": d.at, "author": d.author} for d, a in s.decisions],
         "open_actions": [_action(a) for a in s.open_actions],
         "routing": [
