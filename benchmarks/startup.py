@@ -56,7 +56,12 @@ def main() -> None:
         (big / "config").mkdir(parents=True)
         (big / "contacts.yaml").write_text(big_contacts(shipped, 10_000), encoding="utf-8")
         shutil.copy(shipped / "config" / "routing.yaml", big / "config" / "routing.yaml")
-        env = dict(os.environ, CALAMITEIT_CACHE_DIR=str(work / "cache"), XDG_CONFIG_HOME=str(work / "xdg"))
+        env = dict(
+            os.environ,
+            CALAMITEIT_CACHE_DIR=str(work / "cache"),
+            XDG_CONFIG_HOME=str(work / "xdg"),
+            CALAMITEIT_DATA_DIR=str(work / "data"),
+        )
         env.pop("CALAMITEIT_CONFIG_DIR", None)
         cases: dict[str, list[str]] = {
             "python -c pass": [sys.executable, "-c", "pass"],

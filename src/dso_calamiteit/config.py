@@ -35,6 +35,8 @@ FILES: dict[str, str] = {
 ENV_CONFIG_DIR = "CALAMITEIT_CONFIG_DIR"
 ENV_CACHE_DIR = "CALAMITEIT_CACHE_DIR"
 ENV_NO_CACHE = "CALAMITEIT_NO_CACHE"
+ENV_DATA_DIR = "CALAMITEIT_DATA_DIR"
+LOGBOOK_FILE = "logboek.sqlite"
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +173,17 @@ def _validate(files: dict[str, tuple[str, bytes]]) -> Config:
         raise ConfigError(problems)
     typed["contacts"].search_index  # noqa: B018 - computed now, so the cache keeps it for every later run
     return Config(typed["criteria"], typed["contacts"], typed["routing"], typed["reporting"])
+
+
+def data_dir(flag: Path | None = None) -> Path:
+    """Where the logbook lives: --data-dir, else CALAMITEIT_DATA_DIR, else the user's data folder."""
+    if flag is not None:
+        return flag
+    if os.environ.get(ENV_DATA_DIR):
+        return Path(os.environ[ENV_DATA_DIR])
+    from platformdirs import user_data_path
+
+    return user_data_path(APP)
 
 
 def cache_dir() -> Path:

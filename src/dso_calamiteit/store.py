@@ -16,11 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from . import exitcodes
+from .config import LOGBOOK_FILE as FILE_NAME
 from .errors import CalamiteitError, UsageError, suggest
 from .logbook import GENESIS, Entry, canonical, entry_hash
 
-FILE_NAME = "logboek.sqlite"
-ENV_DATA_DIR = "CALAMITEIT_DATA_DIR"
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 10_000
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -84,16 +83,6 @@ class Summary:
     actions: int
     reports: int
     head: str
-
-
-def data_dir(flag: Path | None = None) -> Path:
-    if flag is not None:
-        return flag
-    if os.environ.get(ENV_DATA_DIR):
-        return Path(os.environ[ENV_DATA_DIR])
-    from platformdirs import user_data_path
-
-    return user_data_path("calamiteit")
 
 
 class Store:
