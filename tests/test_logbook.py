@@ -360,3 +360,15 @@ def test_read_only_data_folder(calamiteit: Invoke, monkeypatch: pytest.MonkeyPat
         shutil.rmtree(outer)
     assert result.code == exitcodes.CONFIG, result.err
     assert "kan het logboek niet aanmaken" in result.err and "--data-dir" in result.err
+
+
+def test_tables_for_people(calamiteit: Invoke) -> None:
+    incident = filled(calamiteit)
+    calamiteit("log", incident, "Beeld twee", "--beeld", "--corrigeert", "2")
+    shown = calamiteit("incident", "show", incident)
+    assert shown.code == 0
+    assert f"Incident {incident}: Omgevingsloket onbereikbaar" in shown.out
+    assert "besluit" in shown.out and "Besluit één — actie 1: Anna" in shown.out
+    assert "Laatste hash:" in shown.out
+    listed = calamiteit("acties")
+    assert listed.code == 0 and "Besluit één" in listed.out and "Anna" in listed.out
