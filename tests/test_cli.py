@@ -295,7 +295,7 @@ def test_routes_json_and_table(calamiteit: Invoke) -> None:
     assert "Verstoringen in lokale software" in table and "--situatie lokale-software" in table
 
 
-@pytest.mark.parametrize("kind", ["criteria", "contacts", "routing", "reporting"])
+@pytest.mark.parametrize("kind", ["criteria", "contacts", "routing", "reporting", "monitor"])
 def test_schema_matches_the_committed_file(calamiteit: Invoke, kind: str) -> None:
     """The shipped YAML files point editors at schemas/; those files must be what the code generates."""
     result = calamiteit("schema", kind)
@@ -305,7 +305,7 @@ def test_schema_matches_the_committed_file(calamiteit: Invoke, kind: str) -> Non
 
 
 def test_schema_of_everything_and_unknown_kind(calamiteit: Invoke) -> None:
-    assert set(json.loads(calamiteit("schema").out)) == {"criteria", "contacts", "routing", "reporting"}
+    assert set(json.loads(calamiteit("schema").out)) == {"criteria", "contacts", "routing", "reporting", "monitor"}
     result = calamiteit("schema", "contact")
     assert result.code == exitcodes.USAGE and "Bedoelde u 'contacts'?" in result.err
 

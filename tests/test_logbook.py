@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from dso_calamiteit import clock, exitcodes, files
-from dso_calamiteit.store import FILE_NAME
+from dso_calamiteit.store import FILE_NAME, SCHEMA_VERSION
 
 from .conftest import Invoke, all_answers
 
@@ -41,7 +41,7 @@ def test_open_gives_short_ids_and_a_private_file(calamiteit: Invoke, tmp_path: P
     assert (first, second) == (f"{year}-001", f"{year}-002")
     assert stat.S_IMODE(db(tmp_path).stat().st_mode) == 0o600
     with sqlite3.connect(db(tmp_path)) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert timeline(calamiteit, second)["level"] == 1
 

@@ -148,3 +148,22 @@ def test_busy_logbook_through_the_cli(calamiteit: Invoke, tmp_path: Path, monkey
         holder.close()
     assert result.code == exitcodes.FAILURE
     assert "bezet" in result.err and "Traceback" not in result.err
+
+
+def test_a_first_release_logbook_is_migrated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dso_calamiteit import store as store_mod
+
+    with monkeypatch.context() as old:  # the store as the first release shipped it: schema 1
+        old.setattr(store_mod, "MIGRATIONS", store_mod.MIGRATIONS[:1])
+        old.setattr(store_mod, "SCHEMA_VERSION", 1)
+        incident = new_incident(tmp_path)
+        with sqlite3.connect(tmp_path / FILE_NAME) as conn:
+            assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+            assert not conn.execute("SELECT name FROM sqlite_master WHERE name = 'checks'").fetchall()
+    store = Store.open(tmp_path)
+    try:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == store_mod.SCHEMA_VERSION == 2
+        store.record_checks([(AT, "Loket", "prod", "https://example.nl/", "beschikbaar", 200, 12.0, "")])
+        assert verify(incident, store.entries(incident), store.summary(incident).head) == []
+    finally:
+        store.close()

@@ -17,6 +17,7 @@ import typer
 from . import __version__, exitcodes
 from .errors import CalamiteitError, NotFoundError, Problem, UsageError, suggest
 from .logbook_cli import Author, DataDir, _stamp, actie, acties, author_of, incident_app, log, opened, rapport
+from .monitor_cli import monitor
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -61,6 +62,7 @@ app.command()(log)
 app.command()(acties)
 app.command()(actie)
 app.command()(rapport)
+app.command()(monitor)
 
 
 def _say_line(message: str) -> None:
@@ -352,7 +354,7 @@ def _check_logbook(data_dir: Path | None) -> tuple[list[Problem], list[Problem],
 def schema(
     kind: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Argument(help="criteria, contacts, routing of reporting; zonder: alle.", show_default=False),
+        typer.Argument(help="criteria, contacts, routing, reporting of monitor; zonder: alle.", show_default=False),
     ] = None,
 ) -> int:
     """Print het JSON Schema van een YAML-bestand, voor editors (yaml-language-server) en controle.

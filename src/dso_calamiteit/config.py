@@ -22,6 +22,7 @@ from . import __version__
 from .contacts import ContactsFile
 from .criteria import CriteriaFile
 from .errors import ConfigError, Problem, UsageError
+from .monitoring import MonitorFile
 from .reporting import ReportingFile
 from .routing import RoutingFile
 
@@ -31,6 +32,7 @@ FILES: dict[str, str] = {
     "contacts": "contacts.yaml",
     "routing": "config/routing.yaml",
     "reporting": "config/rapport.yaml",
+    "monitor": "config/monitor.yaml",
 }
 ENV_CONFIG_DIR = "CALAMITEIT_CONFIG_DIR"
 ENV_CACHE_DIR = "CALAMITEIT_CACHE_DIR"
@@ -54,6 +56,7 @@ class Config:
     contacts: ContactsFile
     routing: RoutingFile
     reporting: ReportingFile
+    monitor: MonitorFile
 
 
 def shipped_dir() -> Path:
@@ -166,13 +169,14 @@ def _validate(files: dict[str, tuple[str, bytes]]) -> Config:
         "reporting": validation.reporting_rules(typed["reporting"], typed.get("criteria"))
         if "reporting" in typed
         else [],
+        "monitor": validation.monitor_rules(typed["monitor"]) if "monitor" in typed else [],
     }
     for kind, rule_findings in findings.items():
         problems += [docs[kind].problem(loc, message) for loc, message in rule_findings]
     if problems:
         raise ConfigError(problems)
     typed["contacts"].search_index  # noqa: B018 - computed now, so the cache keeps it for every later run
-    return Config(typed["criteria"], typed["contacts"], typed["routing"], typed["reporting"])
+    return Config(*(typed[kind] for kind in FILES))
 
 
 def data_dir(flag: Path | None = None) -> Path:

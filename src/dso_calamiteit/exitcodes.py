@@ -5,6 +5,8 @@ FAILURE = 1  # found nothing (e.g. no contact matches), or stdout closed early (
 USAGE = 2  # bad flags, unknown or missing answers, end of input at a prompt
 CONFIG = 3  # a YAML file is missing, unreadable or invalid; the logbook file cannot be used
 TAMPERED = 4  # the logbook's hash chain does not verify: an entry was edited, inserted or removed
+MONITOR_SLOW = 5  # monitor: every target answered, but at least one over its latency budget
+MONITOR_DOWN = 6  # monitor: at least one target unavailable
 INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
 
 # `assess --exit-level`: a successful assessment exits LEVEL_BASE + level number. Level numbers are

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +20,6 @@ from .config import LOGBOOK_FILE as FILE_NAME
 from .errors import CalamiteitError, UsageError, suggest
 from .logbook import GENESIS, Entry, canonical, entry_hash
 
-SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 10_000
 SQLITE_HEADER = b"SQLite format 3\x00"
 ENTRY_SQL = "SELECT incident, n, at, author, kind, body, prev_hash, hash FROM entries"
@@ -57,7 +56,21 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER entries_append_only_delete BEFORE DELETE ON entries
         BEGIN SELECT RAISE(ABORT, 'logbook entries are append-only'); END;
     """,
+    """
+    CREATE TABLE checks (
+        at TEXT NOT NULL,
+        name TEXT NOT NULL,
+        env TEXT NOT NULL,
+        url TEXT NOT NULL,
+        state TEXT NOT NULL,
+        status INTEGER,
+        latency_ms REAL,
+        reason TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX checks_by_time ON checks (at);
+    """,
 )
+SCHEMA_VERSION = len(MIGRATIONS)
 
 
 class StorageError(CalamiteitError):
@@ -196,6 +209,10 @@ class Store:
         ).fetchone()
         return Entry(*row) if row else None
 
+    def checks_since(self, since: str) -> list[tuple[str, str, str, float | None]]:
+        rows = self.conn.execute("SELECT name, env, state, latency_ms FROM checks WHERE at >= ? ORDER BY at", (since,))
+        return list(rows)
+
     # --- writing ---------------------------------------------------------------------------------------
 
     def open_incident(self, title: str, body: Mapping[str, Any], author: str, at: str) -> Entry:
@@ -245,6 +262,11 @@ class Store:
                 ),
             )
         return entry
+
+    def record_checks(self, rows: Sequence[tuple[str, str, str, str, str, int | None, float | None, str]]) -> None:
+        """Monitoring results: (at, name, env, url, state, status, latency_ms, reason); never the API key."""
+        with self.transaction() as conn:
+            conn.executemany("INSERT INTO checks VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
     def import_entries(self, entries: list[Entry], title: str, level: int, actions: int, reports: int) -> None:
         """Store an exported incident as it is (the caller has verified its chain)."""

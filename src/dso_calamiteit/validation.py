@@ -20,6 +20,7 @@ from . import exitcodes
 from .contacts import ContactsFile
 from .criteria import CriteriaFile
 from .errors import Problem, suggest
+from .monitoring import MonitorFile
 from .reporting import ReportingFile
 from .routing import RoutingFile
 from .yamlfile import Document
@@ -36,6 +37,7 @@ MODELS: dict[str, type] = {
     "contacts": ContactsFile,
     "routing": RoutingFile,
     "reporting": ReportingFile,
+    "monitor": MonitorFile,
 }
 
 
@@ -221,4 +223,36 @@ def reporting_rules(f: ReportingFile, criteria: CriteriaFile | None) -> list[Fin
         if c.level in seen:
             out.append(((*here, "level"), f"niveau {c.level} komt twee keer voor"))
         seen.add(c.level)
+    return out
+
+
+def monitor_rules(f: MonitorFile) -> list[Finding]:
+    from urllib.parse import urlsplit
+
+    out: list[Finding] = []
+    if not 1 <= f.concurrency <= 100:
+        out.append((("concurrency",), f"{f.concurrency} valt buiten 1..100"))
+    if not 0 < f.timeout_s <= 300:
+        out.append((("timeout_s",), f"{f.timeout_s} seconden valt buiten 0..300"))
+    if f.max_body_kb < 1:
+        out.append((("max_body_kb",), "moet minstens 1 zijn"))
+    seen: set[tuple[str, str]] = set()
+    for i, t in enumerate(f.targets):
+        here: Loc = ("targets", i)
+        out += _filled(t, here, "name")
+        try:
+            parts = urlsplit(t.url)
+            valid = parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in t.url
+            parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+        except ValueError:
+            valid = False
+        if not valid:
+            out.append(((*here, "url"), f"'{t.url}' is geen geldige http(s)-URL"))
+        if not 100 <= t.expect_status <= 599:
+            out.append(((*here, "expect_status"), f"{t.expect_status} is geen HTTP-status"))
+        if t.budget_ms < 1:
+            out.append(((*here, "budget_ms"), "moet minstens 1 zijn"))
+        if (t.name, t.env) in seen:
+            out.append(((*here, "name"), f"'{t.name}' komt twee keer voor in {t.env}"))
+        seen.add((t.name, t.env))
     return out

@@ -1,0 +1,308 @@
+"""`calamiteit monitor`: which DSO applications answer right now and how fast; and their history."""
+
+# No `from __future__ import annotations`: Typer evals every annotation at start-up otherwise (see cli.py).
+
+import asyncio
+import json as jsonlib
+import os
+import re
+import time
+from datetime import timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+from . import exitcodes
+from .errors import NotFoundError, UsageError, suggest
+from .logbook_cli import ConfigDir, DataDir, Json, opened
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from .monitoring import Check, MonitorFile, Result, Target
+
+ENV_API_KEY = "DSO_API_KEY"
+STATE_STYLE = {"beschikbaar": "green", "traag": "yellow", "onbeschikbaar": "bold red"}
+
+
+class EnvChoice(StrEnum):
+    prod = "prod"
+    pre = "pre"
+
+
+def monitor(
+    env: Annotated[
+        Optional[EnvChoice],  # noqa: UP045 - typer 0.28 needs Optional on Python 3.11
+        typer.Option("--env", help="Alleen deze omgeving: prod of pre.", show_default=False),
+    ] = None,
+    only: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option("--only", help="Alleen deze applicatie (naam, herhaalbaar).", show_default=False),
+    ] = None,
+    timeout: Annotated[
+        Optional[float],  # noqa: UP045
+        typer.Option("--timeout", help="Maximale duur van één controle in seconden.", show_default=False),
+    ] = None,
+    watch: Annotated[
+        Optional[float],  # noqa: UP045
+        typer.Option("--watch", help="Controleer elke S seconden opnieuw, tot Ctrl-C.", show_default=False),
+    ] = None,
+    record: Annotated[bool, typer.Option("--record", help="Bewaar de uitkomsten in het logboekbestand.")] = False,
+    history: Annotated[
+        bool, typer.Option("--history", help="Toon beschikbaarheid en mediane latentie uit bewaarde uitkomsten.")
+    ] = False,
+    since: Annotated[str, typer.Option("--since", help="Met --history: periode, zoals 30m, 24h of 7d.")] = "24h",
+    json: Json = False,
+    data_dir: DataDir = None,
+    config_dir: ConfigDir = None,
+) -> int:
+    """Controleer de beschikbaarheid van de DSO-applicaties (alle tegelijk) en toon staat, status en latentie.
+
+    Exitcode 0: alles beschikbaar; 5: iets traag; 6: iets onbeschikbaar. De sleutel uit DSO_API_KEY gaat
+    alleen als x-api-key naar de hosts van doelen met api_key: true en verschijnt nergens in de uitvoer.
+    Voorbeeld: calamiteit monitor --env prod --json
+    """
+    from . import config as config_mod
+
+    cfg = config_mod.load(config_mod.locate(config_dir)).monitor
+    if history:
+        return _history(data_dir, since, json)
+    targets = _targets(cfg, env.value if env else None, only or [])
+    if timeout is not None and not 0 < timeout <= 300:
+        raise UsageError(f"--timeout {timeout}: kies een waarde tussen 0 en 300 seconden")
+    if watch is not None and watch <= 0:
+        raise UsageError(f"--watch {watch}: kies een positief aantal seconden")
+    seconds = timeout if timeout is not None else cfg.timeout_s
+    api_key = os.environ.get(ENV_API_KEY) or None
+    if watch is None:
+        results = _round(cfg, targets, api_key, seconds, progress=True)
+        _after(results, record, data_dir)
+        _show(results, json)
+        return _exit_code(results)
+    return _watch(cfg, targets, api_key, seconds, watch, record, data_dir, json)
+
+
+def _targets(cfg: "MonitorFile", env: str | None, only: list[str]) -> "list[Target]":
+    from .monitoring import select
+
+    names = sorted({t.name for t in cfg.targets})
+    folded = {n.casefold() for n in names}
+    for name in only:
+        if name.casefold() not in folded:
+            raise UsageError(
+                f"--only '{name}': onbekende applicatie.{suggest(name, names)}",
+                "`calamiteit monitor --help`; de namen staan in config/monitor.yaml.",
+            )
+    chosen = select(cfg.targets, env, only)
+    if not chosen:
+        raise UsageError("geen doelen over na --env/--only")
+    return chosen
+
+
+def _round(
+    cfg: "MonitorFile", targets: "list[Target]", api_key: str | None, timeout: float, progress: bool
+) -> "list[Result]":
+    from . import clock
+    from .monitoring import judge
+    from .probe import check_all
+
+    err = _console(stderr=True)
+    checked_at = clock.stamp(clock.now())
+
+    def run(on_done: "Callable[[Target, Check], None] | None" = None) -> "list[Check]":
+        return asyncio.run(
+            check_all(
+                targets,
+                api_key=api_key,
+                timeout=timeout,
+                concurrency=cfg.concurrency,
+                max_body=cfg.max_body_kb * 1024,
+                on_done=on_done,
+            )
+        )
+
+    if progress and err.is_terminal:
+        from rich.progress import Progress
+
+        with Progress(console=err, transient=True) as bar:
+            task = bar.add_task("Controleren…", total=len(targets))
+            checks = run(lambda *_: bar.advance(task))
+    else:
+        checks = run()
+    return [judge(t, c, checked_at) for t, c in zip(targets, checks, strict=True)]
+
+
+def _after(results: "list[Result]", record: bool, data_dir: Path | None) -> None:
+    if not record:
+        return
+    rows = [
+        (r.checked_at, r.target.name, r.target.env, r.target.url, r.state, r.status, r.latency_ms, r.reason)
+        for r in results
+    ]
+    with opened(data_dir) as store:
+        store.record_checks(rows)
+
+
+def _exit_code(results: "list[Result]") -> int:
+    if any(r.state == "onbeschikbaar" for r in results):
+        return exitcodes.MONITOR_DOWN
+    if any(r.state == "traag" for r in results):
+        return exitcodes.MONITOR_SLOW
+    return exitcodes.OK
+
+
+def _document(results: "list[Result]") -> str:
+    from .monitoring import summary
+
+    return jsonlib.dumps(
+        {
+            "schema_version": 1,
+            "kind": "monitor",
+            "checked_at": results[0].checked_at if results else None,
+            "summary": summary(results),
+            "results": [
+                {
+                    "name": r.target.name,
+                    "env": r.target.env,
+                    "url": r.target.url,
+                    "state": r.state,
+                    "status": r.status,
+                    "latency_ms": None if r.latency_ms is None else round(r.latency_ms, 1),
+                    "reason": r.reason,
+                }
+                for r in results
+            ],
+        },
+        ensure_ascii=False,
+    )
+
+
+def _table(results: "list[Result]") -> "Table":
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    from . import clock
+    from .monitoring import summary
+
+    when = clock.local(results[0].checked_at) if results else ""
+    table = Table(
+        title=f"Beschikbaarheid DSO ({when})",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        caption=summary(results),
+        caption_justify="left",
+    )
+    table.add_column("Applicatie")
+    table.add_column("Omgeving", no_wrap=True)
+    table.add_column("Staat", no_wrap=True)
+    table.add_column("HTTP", justify="right")
+    table.add_column("Latentie", justify="right", no_wrap=True)
+    table.add_column("Reden")
+    for r in results:
+        latency = "" if r.latency_ms is None else f"{r.latency_ms:.0f} ms"
+        table.add_row(
+            r.target.name,
+            r.target.env,
+            Text(r.state, style=STATE_STYLE[r.state]),
+            "" if r.status is None else str(r.status),
+            latency,
+            r.reason,
+        )
+    return table
+
+
+def _show(results: "list[Result]", json: bool) -> None:
+    if json:
+        print(_document(results))
+    else:
+        _console().print(_table(results))
+
+
+def _watch(
+    cfg: "MonitorFile",
+    targets: "list[Target]",
+    api_key: str | None,
+    timeout: float,
+    every: float,
+    record: bool,
+    data_dir: Path | None,
+    json: bool,
+) -> int:
+    """Re-check every `every` seconds until Ctrl-C: a live table on a terminal, one document a round elsewhere."""
+    out = _console()
+    if json or not out.is_terminal:
+        while True:
+            results = _round(cfg, targets, api_key, timeout, progress=False)
+            _after(results, record, data_dir)
+            _show(results, json)
+            time.sleep(every)
+    from rich.live import Live
+
+    with Live(console=out, auto_refresh=False) as live:
+        while True:
+            results = _round(cfg, targets, api_key, timeout, progress=False)
+            _after(results, record, data_dir)
+            live.update(_table(results), refresh=True)
+            time.sleep(every)
+
+
+def _history(data_dir: Path | None, since: str, json: bool) -> int:
+    from . import clock
+    from .monitoring import availability
+
+    match = re.fullmatch(r"\s*(\d+)\s*([mhd])\s*", since)
+    if not match:
+        raise UsageError(f"--since '{since}': gebruik bijvoorbeeld 30m, 24h of 7d")
+    amount, unit = int(match[1]), match[2]
+    start = clock.now() - timedelta(**{{"m": "minutes", "h": "hours", "d": "days"}[unit]: amount})
+    with opened(data_dir, create=False) as store:
+        rows = store.checks_since(clock.stamp(start))
+    figures = availability(rows)
+    if not figures:
+        raise NotFoundError(
+            f"geen bewaarde controles sinds {clock.local(start)}",
+            "Bewaar uitkomsten met `calamiteit monitor --record`.",
+        )
+    if json:
+        print(
+            jsonlib.dumps(
+                {
+                    "schema_version": 1,
+                    "kind": "monitor-history",
+                    "since": clock.stamp(start),
+                    "applications": [vars(f) for f in figures],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return exitcodes.OK
+    from rich import box
+    from rich.table import Table
+
+    table = Table(title=f"Beschikbaarheid sinds {clock.local(start)}", title_justify="left", box=box.SIMPLE_HEAD)
+    for name, justify in (
+        ("Applicatie", "left"),
+        ("Omgeving", "left"),
+        ("Controles", "right"),
+        ("Beschikbaar", "right"),
+        ("Mediane latentie", "right"),
+    ):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for f in figures:
+        latency = "" if f.median_latency_ms is None else f"{f.median_latency_ms:.0f} ms"
+        table.add_row(f.name, f.env, str(f.checks), f"{f.available_pct:.1f}%", latency)
+    _console().print(table)
+    return exitcodes.OK
+
+
+def _console(stderr: bool = False) -> "Console":
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)

@@ -1,0 +1,133 @@
+"""Availability of the DSO applications: the targets (config/monitor.yaml), judging one check, history figures.
+
+Pure: the HTTP side is in probe.py, storage in store.py. States are the words an operator reads.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
+from urllib.parse import urlsplit
+
+from .criteria import STRICT
+
+Env = Literal["prod", "pre"]
+State = Literal["beschikbaar", "traag", "onbeschikbaar"]
+
+
+@dataclass(frozen=True)
+class Target:
+    __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
+
+    name: str
+    """Naam van de applicatie zoals coördinatoren hem noemen; uniek per omgeving."""
+    url: str
+    """Volledige http(s)-URL die wordt opgevraagd."""
+    env: Env
+    """Omgeving: prod of pre."""
+    expect_status: int = 200
+    """De HTTP-status die 'beschikbaar' betekent."""
+    budget_ms: int = 2000
+    """Langer dan dit (in milliseconden) is 'traag'."""
+    api_key: bool = False
+    """Stuur de sleutel uit DSO_API_KEY mee als x-api-key (alleen naar de host van deze URL)."""
+    contains: str = ""
+    """Tekst die in het antwoord moet staan (optioneel; alleen zo veel wordt gelezen als nodig)."""
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.url).netloc.lower()
+
+
+@dataclass(frozen=True)
+class MonitorFile:
+    __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
+
+    targets: tuple[Target, ...]
+    """De te controleren adressen."""
+    concurrency: int = 10
+    """Hoeveel controles tegelijk lopen."""
+    timeout_s: float = 10.0
+    """Maximale duur van één controle in seconden (standaard; --timeout overschrijft)."""
+    max_body_kb: int = 1024
+    """Hoeveel van een antwoord hooguit wordt gelezen om 'contains' te zoeken."""
+
+
+@dataclass(frozen=True)
+class Check:
+    """The outcome of one request as the probe saw it, before judging."""
+
+    status: int | None
+    latency_ms: float | None
+    found_text: bool | None  # None: no text asked for, or not got that far
+    failure: str | None  # a reason in words when no usable answer came
+
+
+@dataclass(frozen=True)
+class Result:
+    target: Target
+    state: State
+    status: int | None
+    latency_ms: float | None
+    reason: str
+    checked_at: str
+
+
+def judge(target: Target, check: Check, checked_at: str) -> Result:
+    """Available only with the expected status, the text (if asked) and within budget; slow when over budget."""
+    if check.failure is not None:
+        return Result(target, "onbeschikbaar", check.status, check.latency_ms, check.failure, checked_at)
+    if check.status != target.expect_status:
+        reason = f"onverwachte status {check.status} (verwacht {target.expect_status})"
+        if check.status in (401, 403) and target.api_key:
+            reason += "; API-sleutel ontbreekt of is geweigerd"
+        return Result(target, "onbeschikbaar", check.status, check.latency_ms, reason, checked_at)
+    if target.contains and not check.found_text:
+        reason = f"tekst '{target.contains}' ontbreekt"
+        return Result(target, "onbeschikbaar", check.status, check.latency_ms, reason, checked_at)
+    if check.latency_ms is not None and check.latency_ms > target.budget_ms:
+        reason = f"trager dan budget ({check.latency_ms:.0f} > {target.budget_ms} ms)"
+        return Result(target, "traag", check.status, check.latency_ms, reason, checked_at)
+    return Result(target, "beschikbaar", check.status, check.latency_ms, "", checked_at)
+
+
+def select(targets: Iterable[Target], env: str | None, only: Iterable[str]) -> list[Target]:
+    """Targets of one environment and/or with the given names (case-insensitive)."""
+    wanted = {n.casefold() for n in only}
+    return [t for t in targets if (env is None or t.env == env) and (not wanted or t.name.casefold() in wanted)]
+
+
+def summary(results: list[Result]) -> str:
+    counts = {s: sum(r.state == s for r in results) for s in ("beschikbaar", "traag", "onbeschikbaar")}
+    return (
+        f"{counts['beschikbaar']} van {len(results)} beschikbaar, {counts['traag']} traag, "
+        f"{counts['onbeschikbaar']} onbeschikbaar"
+    )
+
+
+@dataclass(frozen=True)
+class Availability:
+    name: str
+    env: str
+    checks: int
+    available_pct: float  # 'traag' counts as available: it answered correctly, only late
+    median_latency_ms: float | None
+
+
+def availability(rows: Iterable[tuple[str, str, str, float | None]]) -> list[Availability]:
+    """From recorded (name, env, state, latency) rows: per application the share available and median latency."""
+    grouped: dict[tuple[str, str], list[tuple[str, float | None]]] = {}
+    for name, env, state, latency in rows:
+        grouped.setdefault((name, env), []).append((state, latency))
+    out = []
+    for (name, env), checks in sorted(grouped.items()):
+        up = sum(state != "onbeschikbaar" for state, _ in checks)
+        latencies = [lat for state, lat in checks if lat is not None and state != "onbeschikbaar"]
+        out.append(
+            Availability(
+                name, env, len(checks), 100.0 * up / len(checks), statistics.median(latencies) if latencies else None
+            )
+        )
+    return out

@@ -1,0 +1,111 @@
+"""Real HTTP(S) servers on loopback for the monitor tests: each path is one kind of answer or fault."""
+
+from __future__ import annotations
+
+import socket
+import ssl
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+BIG = 100 * 1024 * 1024
+
+
+@dataclass
+class Seen:
+    """What the servers received: per host and path, the x-api-key header (or None)."""
+
+    keys: list[tuple[str, str, str | None]] = field(default_factory=list)
+    big_bytes_sent: int = 0
+
+
+def handler(seen: Seen, other: str = "") -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *_: object) -> None:  # quiet
+            pass
+
+        def reply(self, status: int, body: bytes = b"", headers: dict[str, str] | None = None) -> None:
+            self.send_response(status)
+            for key, value in (headers or {}).items():
+                self.send_header(key, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self) -> None:
+            host = self.server.server_address[0]
+            seen.keys.append((str(host), self.path, self.headers.get("x-api-key")))
+            path = self.path.split("?")[0]
+            if path == "/ok":
+                self.reply(200, b'{"openapi": "3.0.1", "info": {"title": "DSO"}}')
+            elif path == "/slow":
+                time.sleep(0.4)
+                self.reply(200, b"traag maar goed")
+            elif path.startswith("/delay/"):
+                time.sleep(int(path.rsplit("/", 1)[1]) / 1000)
+                self.reply(200, b"ok")
+            elif path.startswith("/status/"):
+                self.reply(int(path.rsplit("/", 1)[1]), b"fout")
+            elif path == "/hang":
+                time.sleep(30)
+            elif path == "/loop":
+                self.reply(302, headers={"Location": "/loop"})
+            elif path == "/redirect-other":
+                self.reply(302, headers={"Location": f"{other}/landing"})
+            elif path == "/redirect-same":
+                self.reply(302, headers={"Location": "/ok"})
+            elif path == "/landing":
+                self.reply(200, b"aangekomen")
+            elif path == "/big":
+                self.send_response(200)
+                self.send_header("Content-Length", str(BIG))
+                self.end_headers()
+                chunk = b"x" * 65536
+                try:
+                    while seen.big_bytes_sent < BIG:
+                        self.wfile.write(chunk)
+                        seen.big_bytes_sent += len(chunk)
+                except OSError:
+                    pass
+            else:
+                self.reply(404, b"niet gevonden")
+
+    return Handler
+
+
+class QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Clients that hang up early are the point of several tests: no tracebacks on stderr."""
+
+
+@contextmanager
+def serve(
+    host: str = "127.0.0.1", seen: Seen | None = None, other: str = "", tls: ssl.SSLContext | None = None
+) -> Iterator[tuple[str, Seen]]:
+    """A threaded server on a free port of `host`; yields its base URL and what it saw."""
+    seen = seen or Seen()
+    server = QuietServer((host, 0), handler(seen, other))
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    scheme = "https" if tls else "http"
+    try:
+        yield f"{scheme}://{host}:{server.server_address[1]}", seen
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def closed_port() -> int:
+    """A port on loopback that nothing listens on (bound, then closed)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

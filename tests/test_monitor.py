@@ -1,0 +1,291 @@
+"""`calamiteit monitor` against real servers on loopback: states, reasons, the API key, history."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import ssl
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import trustme
+
+from dso_calamiteit import exitcodes
+
+from .conftest import Invoke
+from .servers import BIG, Seen, closed_port, serve
+
+KEY = "geheim-sleutel-8c1f0e"
+
+
+@pytest.fixture(autouse=True)
+def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.delenv("DSO_API_KEY", raising=False)
+
+
+@pytest.fixture
+def server() -> Iterator[tuple[str, Seen]]:
+    with serve() as running:
+        yield running
+
+
+def targets_yaml(*targets: dict[str, object], timeout: float = 2) -> str:
+    lines = [f"timeout_s: {timeout}", "max_body_kb: 512", "targets:"]
+    for t in targets:
+        lines.append(f"  - name: {t['name']}")
+        for key, value in t.items():
+            if key != "name":
+                lines.append(f"    {key}: {json.dumps(value)}")
+    return "\n".join(lines) + "\n"
+
+
+def run_monitor(
+    calamiteit: Invoke, make_config: Callable[..., Path], *targets: dict[str, object], args: tuple[str, ...] = ()
+) -> tuple[int, dict[str, dict]]:
+    folder = make_config(monitor=targets_yaml(*targets))
+    result = calamiteit("monitor", "--json", "--config-dir", str(folder), *args)
+    assert "Traceback" not in result.err
+    doc = json.loads(result.out)
+    assert doc["kind"] == "monitor"
+    return result.code, {r["name"]: r for r in doc["results"]}
+
+
+def t(name: str, url: str, **extra: object) -> dict[str, object]:
+    return {"name": name, "url": url, "env": "prod", **extra}
+
+
+def test_fast_answer_is_available(calamiteit: Invoke, make_config, server) -> None:
+    base, _ = server
+    code, results = run_monitor(calamiteit, make_config, t("Snel", f"{base}/ok", contains="openapi"))
+    assert code == exitcodes.OK
+    assert results["Snel"]["state"] == "beschikbaar" and results["Snel"]["status"] == 200
+    assert 0 < results["Snel"]["latency_ms"] < 2000
+
+
+def test_each_fault_has_its_reason(calamiteit: Invoke, make_config, server) -> None:
+    base, _ = server
+    code, results = run_monitor(
+        calamiteit,
+        make_config,
+        t("Traag", f"{base}/slow", budget_ms=100),
+        t("Fout", f"{base}/status/500"),
+        t("Weg", f"{base}/status/404"),
+        t("Tekst", f"{base}/ok", contains="Omgevingsloket"),
+        t("Dicht", f"http://127.0.0.1:{closed_port()}/"),
+        t("Lus", f"{base}/loop"),
+        t("Naam", "http://calamiteit-test.invalid/"),
+    )
+    assert code == exitcodes.MONITOR_DOWN
+    expected = {
+        "Traag": ("traag", "trager dan budget"),
+        "Fout": ("onbeschikbaar", "onverwachte status 500 (verwacht 200)"),
+        "Weg": ("onbeschikbaar", "onverwachte status 404"),
+        "Tekst": ("onbeschikbaar", "tekst 'Omgevingsloket' ontbreekt"),
+        "Dicht": ("onbeschikbaar", "verbinding geweigerd"),
+        "Lus": ("onbeschikbaar", "te veel doorverwijzingen"),
+        "Naam": ("onbeschikbaar", "DNS-fout"),
+    }
+    for name, (state, reason) in expected.items():
+        assert results[name]["state"] == state, (name, results[name])
+        assert reason in results[name]["reason"], (name, results[name])
+
+
+def test_only_slow_exits_with_its_own_code(calamiteit: Invoke, make_config, server) -> None:
+    base, _ = server
+    code, _ = run_monitor(calamiteit, make_config, t("Traag", f"{base}/slow", budget_ms=100), t("Snel", f"{base}/ok"))
+    assert code == exitcodes.MONITOR_SLOW
+
+
+def test_a_server_that_never_answers_times_out(calamiteit: Invoke, make_config, server) -> None:
+    base, _ = server
+    started = time.monotonic()
+    code, results = run_monitor(calamiteit, make_config, t("Hangt", f"{base}/hang"), args=("--timeout", "0.5"))
+    assert time.monotonic() - started < 5
+    assert code == exitcodes.MONITOR_DOWN and results["Hangt"]["reason"] == "time-out"
+
+
+def test_a_huge_body_is_not_read_whole(calamiteit: Invoke, make_config, server) -> None:
+    base, seen = server
+    started = time.monotonic()
+    _, results = run_monitor(calamiteit, make_config, t("Groot", f"{base}/big", contains="niet-aanwezig"))
+    assert time.monotonic() - started < 10
+    assert results["Groot"]["reason"] == "tekst 'niet-aanwezig' ontbreekt"
+    time.sleep(0.2)
+    assert seen.big_bytes_sent < BIG / 4, seen.big_bytes_sent  # the client stopped reading long before the end
+
+
+def test_self_signed_certificate_is_refused(calamiteit: Invoke, make_config) -> None:
+    ca = trustme.CA()
+    server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ca.issue_cert("127.0.0.1").configure_cert(server_context)
+    with serve(tls=server_context) as (base, _):
+        code, results = run_monitor(calamiteit, make_config, t("Eigen cert", f"{base}/ok"))
+    assert code == exitcodes.MONITOR_DOWN
+    assert results["Eigen cert"]["reason"].startswith("certificaatfout")
+
+
+def test_api_key_goes_only_to_the_target_host(calamiteit: Invoke, make_config, monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("DSO_API_KEY", KEY)
+    seen = Seen()
+    with serve("127.0.0.2", seen) as (other, _), serve("127.0.0.1", seen, other=other) as (base, _):
+        folder = make_config(
+            monitor=targets_yaml(
+                t("Met sleutel", f"{base}/ok", api_key=True),
+                t("Zonder sleutel", f"{base}/redirect-same"),
+                t("Omleiding", f"{base}/redirect-other", api_key=True),
+                t("Dicht", f"http://127.0.0.1:{closed_port()}/", api_key=True),
+            )
+        )
+        outputs = []
+        for args in (["--json"], [], ["--record", "--json"]):
+            result = calamiteit("monitor", "--config-dir", str(folder), *args)
+            outputs += [result.out, result.err]
+        history = calamiteit("monitor", "--history", "--json", "--config-dir", str(folder))
+        outputs += [history.out, history.err]
+    sent = {(host, path): key for host, path, key in seen.keys}
+    assert sent[("127.0.0.1", "/ok")] in (KEY, None)
+    assert [k for h, p, k in seen.keys if p == "/ok" and k == KEY], "the target host got the key"
+    assert all(key is None for host, path, key in seen.keys if host == "127.0.0.2"), "the key left for another host"
+    assert all(key is None for host, path, key in seen.keys if path == "/redirect-same")
+    assert json.loads(outputs[0])["results"][2]["state"] == "beschikbaar"  # the redirect itself was followed
+    for text in outputs:
+        assert KEY not in text
+    database = (tmp_path / "data" / "logboek.sqlite").read_bytes()
+    assert KEY.encode() not in database
+
+
+def test_record_and_history(calamiteit: Invoke, make_config, server) -> None:
+    base, _ = server
+    folder = make_config(monitor=targets_yaml(t("Snel", f"{base}/ok"), t("Fout", f"{base}/status/500")))
+    for _ in range(3):
+        calamiteit("monitor", "--record", "--config-dir", str(folder))
+    result = calamiteit("monitor", "--history", "--since", "1h", "--json", "--config-dir", str(folder))
+    assert result.code == 0, result.err
+    apps = {a["name"]: a for a in json.loads(result.out)["applications"]}
+    assert apps["Snel"]["checks"] == 3 and apps["Snel"]["available_pct"] == 100.0
+    assert apps["Fout"]["available_pct"] == 0.0 and apps["Fout"]["median_latency_ms"] is None
+    assert apps["Snel"]["median_latency_ms"] > 0
+    table = calamiteit("monitor", "--history", "--config-dir", str(folder))
+    assert "100.0%" in table.out and "0.0%" in table.out
+
+
+def test_history_without_records_and_bad_since(calamiteit: Invoke, make_config, server) -> None:
+    base, _ = server
+    folder = make_config(monitor=targets_yaml(t("Snel", f"{base}/ok")))
+    calamiteit("incident", "open", "maakt het logboek")
+    assert calamiteit("monitor", "--history", "--config-dir", str(folder)).code == exitcodes.FAILURE
+    bad = calamiteit("monitor", "--history", "--since", "gisteren", "--config-dir", str(folder))
+    assert bad.code == exitcodes.USAGE and "24h" in bad.err
+
+
+def test_env_and_only_select(calamiteit: Invoke, make_config, server) -> None:
+    base, _ = server
+    folder = make_config(
+        monitor=targets_yaml(
+            t("Loket", f"{base}/ok"), {**t("Loket", f"{base}/ok"), "env": "pre"}, t("Portaal", f"{base}/ok")
+        )
+    )
+    doc = json.loads(calamiteit("monitor", "--json", "--env", "pre", "--config-dir", str(folder)).out)
+    assert [(r["name"], r["env"]) for r in doc["results"]] == [("Loket", "pre")]
+    doc = json.loads(calamiteit("monitor", "--json", "--only", "portaal", "--config-dir", str(folder)).out)
+    assert [r["name"] for r in doc["results"]] == ["Portaal"]
+    wrong = calamiteit("monitor", "--only", "Portal", "--config-dir", str(folder))
+    assert wrong.code == exitcodes.USAGE and "Bedoelde u 'Portaal'?" in wrong.err
+
+
+def test_table_and_summary(calamiteit: Invoke, make_config, server) -> None:
+    base, _ = server
+    folder = make_config(monitor=targets_yaml(t("Snel", f"{base}/ok"), t("Fout", f"{base}/status/500")))
+    result = calamiteit("monitor", "--config-dir", str(folder))
+    assert result.code == exitcodes.MONITOR_DOWN
+    assert "Beschikbaarheid DSO" in result.out and "onverwachte status 500" in result.out
+    assert "1 van 2 beschikbaar, 0 traag, 1 onbeschikbaar" in result.out
+
+
+def test_malformed_url_is_a_config_error(calamiteit: Invoke, make_config) -> None:
+    folder = make_config(monitor="targets:\n  - name: Kapot\n    url: htp//omgevingswet\n    env: prod\n")
+    result = calamiteit("monitor", "--config-dir", str(folder))
+    assert result.code == exitcodes.CONFIG
+    assert "monitor.yaml:3:" in result.err and "geen geldige http(s)-URL" in result.err
+
+
+def test_shipped_targets_cover_the_public_entry_points(calamiteit: Invoke) -> None:
+    from dso_calamiteit import config
+
+    targets = config.load(config.locate()).monitor.targets
+    urls = {t.url for t in targets}
+    assert "https://omgevingswet.overheid.nl/" in urls and "https://pre.omgevingswet.overheid.nl/" in urls
+    assert "https://developer.omgevingswet.overheid.nl/" in urls
+    assert any("iplo.nl" in u and "storingen" in u for u in urls)
+    for base in ("omgevingsdocumenten/api/presenteren/v8", "catalogus/api/opvragen/v3", "verzoeken/api/indienen/v4"):
+        for host in ("service.omgevingswet.overheid.nl", "service.pre.omgevingswet.overheid.nl"):
+            assert f"https://{host}/publiek/{base}/openapi.json" in urls
+
+
+def test_records_go_into_their_own_table(calamiteit: Invoke, make_config, server, tmp_path) -> None:
+    base, _ = server
+    folder = make_config(monitor=targets_yaml(t("Snel", f"{base}/ok")))
+    calamiteit("monitor", "--record", "--config-dir", str(folder))
+    with sqlite3.connect(tmp_path / "data" / "logboek.sqlite") as conn:
+        assert conn.execute("SELECT name, state FROM checks").fetchall() == [("Snel", "beschikbaar")]
+        assert conn.execute("SELECT count(*) FROM entries").fetchone()[0] == 0
+
+
+def test_watch_in_a_terminal_until_ctrl_c(make_config, server, tmp_path) -> None:
+    import os
+
+    import pexpect
+
+    from .test_interactive import console_script
+
+    base, seen = server
+    folder = make_config(monitor=targets_yaml(t("Snel", f"{base}/ok")))
+    env = dict(os.environ, CALAMITEIT_CACHE_DIR=str(tmp_path / "c"), TERM="xterm", COLUMNS="120")
+    child = pexpect.spawn(
+        console_script(),
+        ["monitor", "--watch", "0.2", "--config-dir", str(folder)],
+        cwd=str(tmp_path),
+        env=env,
+        encoding="utf-8",
+        timeout=20,
+        dimensions=(30, 120),
+    )
+    child.expect("Beschikbaarheid DSO")
+    deadline = time.monotonic() + 10
+    while sum(path == "/ok" for _, path, _ in seen.keys) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sum(path == "/ok" for _, path, _ in seen.keys) >= 3  # it kept checking
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == exitcodes.INTERRUPTED
+    assert "Traceback" not in (child.before or "")
+
+
+def test_watch_without_a_terminal_prints_one_document_a_round(make_config, server, tmp_path) -> None:
+    import os
+    import signal
+    import subprocess
+
+    from .test_interactive import console_script
+
+    base, _ = server
+    folder = make_config(monitor=targets_yaml(t("Snel", f"{base}/ok")))
+    proc = subprocess.Popen(
+        [console_script(), "monitor", "--watch", "0.1", "--json", "--config-dir", str(folder)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        env=dict(os.environ, CALAMITEIT_CACHE_DIR=str(tmp_path / "c")),
+    )
+    assert proc.stdout is not None
+    docs = [json.loads(proc.stdout.readline()) for _ in range(2)]
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=20)
+    assert [d["results"][0]["state"] for d in docs] == ["beschikbaar", "beschikbaar"]
+    assert proc.returncode == exitcodes.INTERRUPTED and "Traceback" not in err
