@@ -80,6 +80,7 @@ def handler(seen: Seen, other: str = "") -> type[BaseHTTPRequestHandler]:
 
 class QuietServer(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128  # the listen backlog; the default 5 drops simultaneous connections
 
     def handle_error(self, request: object, client_address: object) -> None:
         """Clients that hang up early are the point of several tests: no tracebacks on stderr."""

@@ -1,0 +1,104 @@
+"""Monitor benchmark: 50 targets on a loopback server that each answer after 200 ms.
+
+    python benchmarks/monitor.py [--runs 5] [--targets 50] [--delay-ms 200]
+
+Target (issue 4): the whole `calamiteit monitor` run within 1.5x of (the slowest single target plus the tool's
+own start-up), which is what `calamiteit monitor --only <one target>` measures. Beside it, in the same run, a
+sequential loop (one httpx request after the other) over the same targets shows what concurrency buys.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import httpx
+
+from dso_calamiteit import config
+
+BIN = Path(sys.executable).parent
+
+
+def server(delay_s: float) -> ThreadingHTTPServer:
+    class Slow(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *_: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            time.sleep(delay_s)
+            body = b"ok"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    class Server(ThreadingHTTPServer):
+        daemon_threads = True
+        request_queue_size = 256  # the listen backlog: the default 5 would drop simultaneous connections
+
+        def handle_error(self, request: object, client_address: object) -> None:
+            pass
+
+    httpd = Server(("127.0.0.1", 0), Slow)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--targets", type=int, default=50)
+    parser.add_argument("--delay-ms", type=int, default=200)
+    args = parser.parse_args()
+    exe = shutil.which("calamiteit", path=str(BIN)) or "calamiteit"
+    httpd = server(args.delay_ms / 1000)
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    urls = [f"{base}/app/{i}" for i in range(args.targets)]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "cfg"
+        (folder / "config").mkdir(parents=True)
+        lines = [f"concurrency: {args.targets}", "timeout_s: 10", "targets:"]
+        lines += [f"  - {{name: doel-{i:02d}, url: '{u}', env: prod, budget_ms: 5000}}" for i, u in enumerate(urls)]
+        (folder / "config" / "monitor.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        env = dict(os.environ, CALAMITEIT_CACHE_DIR=str(Path(tmp) / "cache"), CALAMITEIT_DATA_DIR=str(Path(tmp) / "d"))
+        for var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+            env.pop(var, None)
+        config.load(config.locate(folder))  # validate once; the commands below then use the warm cache
+        whole = [exe, "monitor", "--json", "--config-dir", str(folder)]
+        single = [*whole, "--only", "doel-00"]
+        subprocess.run(whole, env=env, stdout=subprocess.DEVNULL, check=False)
+        times: dict[str, list[float]] = {"single": [], "whole": [], "sequential": []}
+        for _ in range(args.runs):
+            for name, argv in (("single", single), ("whole", whole)):
+                started = time.perf_counter()
+                done = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, check=False)
+                times[name].append(time.perf_counter() - started)
+                assert done.returncode == 0, f"{name} exited {done.returncode}"
+            started = time.perf_counter()
+            with httpx.Client(trust_env=False) as client:
+                for url in urls:
+                    client.get(url).raise_for_status()
+            times["sequential"].append(time.perf_counter() - started)
+    httpd.shutdown()
+    med = {k: statistics.median(v) * 1000 for k, v in times.items()}
+    print(f"{args.targets} targets answering after {args.delay_ms} ms; median of {args.runs} runs")
+    print(f"  calamiteit monitor --only one target (start-up + slowest single): {med['single']:8.0f} ms")
+    print(f"  calamiteit monitor, all {args.targets} targets:                        {med['whole']:8.0f} ms")
+    print(f"  sequential httpx loop over the same targets (in-process):        {med['sequential']:8.0f} ms")
+    print(f"  whole / (start-up + single): {med['whole'] / med['single']:.2f}x  (target <= 1.50)")
+    print(f"  sequential / whole:          {med['sequential'] / med['whole']:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
