@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dso_calamiteit import __version__, cli, exitcodes
+from dso_calamiteit import __version__, cli, config, exitcodes
 
 from .conftest import DATA, Invoke, all_answers
 
@@ -251,7 +251,7 @@ def test_contacts_filters(calamiteit: Invoke) -> None:
     assert {c["tier"] for c in contacts_json(calamiteit, "--tier", "strategisch")} == {"strategisch"}
     assert {c["org"] for c in contacts_json(calamiteit, "--org", "iplo")} == {"iplo"}
     found = contacts_json(calamiteit, "--org", "dso-lv", "--tier", "tactisch", "--tier", "strategisch")
-    assert [c["role"] for c in found] == ["Voorzitter OCT", "Voorzitter SCT"]
+    assert [c["role"] for c in found] == ["Voorzitter OCT", "Voorzitter SCT", "Voorzitter OCT"]
 
 
 def test_contacts_no_match(calamiteit: Invoke) -> None:
@@ -295,7 +295,7 @@ def test_routes_json_and_table(calamiteit: Invoke) -> None:
     assert "Verstoringen in lokale software" in table and "--situatie lokale-software" in table
 
 
-@pytest.mark.parametrize("kind", ["criteria", "contacts", "routing", "reporting", "monitor"])
+@pytest.mark.parametrize("kind", ["criteria", "contacts", "routing", "reporting", "monitor", "readiness", "teams"])
 def test_schema_matches_the_committed_file(calamiteit: Invoke, kind: str) -> None:
     """The shipped YAML files point editors at schemas/; those files must be what the code generates."""
     result = calamiteit("schema", kind)
@@ -305,7 +305,7 @@ def test_schema_matches_the_committed_file(calamiteit: Invoke, kind: str) -> Non
 
 
 def test_schema_of_everything_and_unknown_kind(calamiteit: Invoke) -> None:
-    assert set(json.loads(calamiteit("schema").out)) == {"criteria", "contacts", "routing", "reporting", "monitor"}
+    assert set(json.loads(calamiteit("schema").out)) == set(config.FILES)
     result = calamiteit("schema", "contact")
     assert result.code == exitcodes.USAGE and "Bedoelde u 'contacts'?" in result.err
 

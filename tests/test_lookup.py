@@ -17,6 +17,13 @@ ONE_ORG = (
 ROUTING = "situations: []\nroutes: [{id: alles, when: Altijd, to: [eigen]}]\n"
 
 
+def write_own_rest(folder: Path) -> None:
+    """Routing, readiness and teams refer to contacts: replacing contacts.yaml means replacing them too."""
+    write(folder, "config/routing.yaml", ROUTING)
+    write(folder, "config/paraatheid.yaml", "requirements: [{org: eigen, tier: tactisch, always: true}]\n")
+    write(folder, "config/teams.yaml", "teams: []\n")
+
+
 def origins(calamiteit: Invoke, *args: str) -> dict[str, str]:
     result = calamiteit("check", "--json", *args)
     assert result.code == 0, result.out + result.err
@@ -36,13 +43,15 @@ def test_shipped_defaults_are_the_repository_files(shipped: Path) -> None:
 def test_each_file_is_looked_up_on_its_own(calamiteit: Invoke, tmp_path: Path) -> None:
     own = tmp_path / "own"
     write(own, "contacts.yaml", ONE_ORG)
-    write(own, "config/routing.yaml", ROUTING)
+    write_own_rest(own)
     assert origins(calamiteit, "--config-dir", str(own)) == {
         "criteria": "standaard",
         "contacts": "--config-dir",
         "routing": "--config-dir",
         "reporting": "standaard",
         "monitor": "standaard",
+        "readiness": "--config-dir",
+        "teams": "--config-dir",
     }
     doc = json.loads(calamiteit("contacts", "--json", "--config-dir", str(own)).out)
     assert [c["org"] for c in doc["contacts"]] == ["eigen"]
@@ -62,7 +71,7 @@ def test_order_flag_env_cwd_user_shipped(
 ) -> None:
     user = tmp_path / "xdg-config" / "calamiteit"
     write(user, "contacts.yaml", ONE_ORG)
-    write(user, "config/routing.yaml", ROUTING)
+    write_own_rest(user)
     assert origins(calamiteit)["contacts"] == "gebruikersmap"
     write(isolated, "contacts.yaml", ONE_ORG)
     assert origins(calamiteit)["contacts"] == "huidige map"
@@ -107,7 +116,7 @@ def validations(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 def test_unchanged_files_load_from_cache(validations: list[int], tmp_path: Path) -> None:
     own = tmp_path / "own"
     write(own, "contacts.yaml", ONE_ORG)
-    write(own, "config/routing.yaml", ROUTING)
+    write_own_rest(own)
     first = config.load(config.locate(own))
     second = config.load(config.locate(own))
     assert len(validations) == 1
@@ -117,7 +126,7 @@ def test_unchanged_files_load_from_cache(validations: list[int], tmp_path: Path)
 def test_changed_content_is_validated_again(validations: list[int], tmp_path: Path) -> None:
     own = tmp_path / "own"
     write(own, "contacts.yaml", ONE_ORG)
-    write(own, "config/routing.yaml", ROUTING)
+    write_own_rest(own)
     config.load(config.locate(own))
     write(own, "contacts.yaml", ONE_ORG.replace("Piket", "Piketdienst"))
     loaded = config.load(config.locate(own))
@@ -160,7 +169,7 @@ def test_unwritable_cache_folder_is_harmless(monkeypatch: pytest.MonkeyPatch, tm
 def test_several_config_folders_keep_their_own_cache(validations: list[int], tmp_path: Path) -> None:
     own = tmp_path / "own"
     write(own, "contacts.yaml", ONE_ORG)
-    write(own, "config/routing.yaml", ROUTING)
+    write_own_rest(own)
     for _ in range(3):
         config.load(config.locate(own))
         config.load(config.locate())

@@ -18,6 +18,7 @@ from . import __version__, exitcodes
 from .errors import CalamiteitError, NotFoundError, Problem, UsageError, suggest
 from .logbook_cli import Author, DataDir, _stamp, actie, acties, author_of, incident_app, log, opened, rapport
 from .monitor_cli import monitor
+from .readiness_cli import paraatheid, team
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -63,6 +64,8 @@ app.command()(acties)
 app.command()(actie)
 app.command()(rapport)
 app.command()(monitor)
+app.command()(paraatheid)
+app.command()(team)
 
 
 def _say_line(message: str) -> None:

@@ -23,8 +23,10 @@ from .contacts import ContactsFile
 from .criteria import CriteriaFile
 from .errors import ConfigError, Problem, UsageError
 from .monitoring import MonitorFile
+from .readiness import ReadinessFile
 from .reporting import ReportingFile
 from .routing import RoutingFile
+from .teams import TeamsFile
 
 APP = "calamiteit"
 FILES: dict[str, str] = {
@@ -33,6 +35,8 @@ FILES: dict[str, str] = {
     "routing": "config/routing.yaml",
     "reporting": "config/rapport.yaml",
     "monitor": "config/monitor.yaml",
+    "readiness": "config/paraatheid.yaml",
+    "teams": "config/teams.yaml",
 }
 ENV_CONFIG_DIR = "CALAMITEIT_CONFIG_DIR"
 ENV_CACHE_DIR = "CALAMITEIT_CACHE_DIR"
@@ -57,6 +61,8 @@ class Config:
     routing: RoutingFile
     reporting: ReportingFile
     monitor: MonitorFile
+    readiness: ReadinessFile
+    teams: TeamsFile
 
 
 def shipped_dir() -> Path:
@@ -170,6 +176,10 @@ def _validate(files: dict[str, tuple[str, bytes]]) -> Config:
         if "reporting" in typed
         else [],
         "monitor": validation.monitor_rules(typed["monitor"]) if "monitor" in typed else [],
+        "readiness": validation.readiness_rules(typed["readiness"], typed.get("contacts"))
+        if "readiness" in typed
+        else [],
+        "teams": validation.teams_rules(typed["teams"], typed.get("contacts")) if "teams" in typed else [],
     }
     for kind, rule_findings in findings.items():
         problems += [docs[kind].problem(loc, message) for loc, message in rule_findings]

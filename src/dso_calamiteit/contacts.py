@@ -48,6 +48,8 @@ class Contact:
     """Bijzonderheden, bijvoorbeeld bereikbaarheid."""
     tags: tuple[str, ...] = ()
     """Trefwoorden om op te zoeken."""
+    id: str = ""
+    """Vaste id (kleine letters, cijfers en '-'); nodig om naar dit contact te verwijzen in config/paraatheid.yaml."""
 
 
 @dataclass(frozen=True)

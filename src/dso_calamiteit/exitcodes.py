@@ -7,6 +7,7 @@ CONFIG = 3  # a YAML file is missing, unreadable or invalid; the logbook file ca
 TAMPERED = 4  # the logbook's hash chain does not verify: an entry was edited, inserted or removed
 MONITOR_SLOW = 5  # monitor: every target answered, but at least one over its latency budget
 MONITOR_DOWN = 6  # monitor: at least one target unavailable
+READINESS_GAPS = 7  # paraatheid: a requirement is not met (at the moment asked, or somewhere in the period)
 INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
 
 # `assess --exit-level`: a successful assessment exits LEVEL_BASE + level number. Level numbers are

@@ -21,8 +21,10 @@ from .contacts import ContactsFile
 from .criteria import CriteriaFile
 from .errors import Problem, suggest
 from .monitoring import MonitorFile
+from .readiness import Hours, ReadinessFile, Requirement
 from .reporting import ReportingFile
 from .routing import RoutingFile
+from .teams import TeamsFile
 from .yamlfile import Document
 
 Loc = tuple[str | int, ...]
@@ -38,6 +40,8 @@ MODELS: dict[str, type] = {
     "routing": RoutingFile,
     "reporting": ReportingFile,
     "monitor": MonitorFile,
+    "readiness": ReadinessFile,
+    "teams": TeamsFile,
 }
 
 
@@ -165,8 +169,15 @@ def contacts_rules(f: ContactsFile) -> list[Finding]:
     for i, o in enumerate(f.organisations):
         out += _filled(o, ("organisations", i), "name")
     known = [o.id for o in f.organisations]
+    ids: set[str] = set()
     for i, c in enumerate(f.contacts):
         here: Loc = ("contacts", i)
+        if c.id:
+            if not ID.match(c.id):
+                out.append(((*here, "id"), f"contact-id '{c.id}' mag alleen kleine letters, cijfers en '-' bevatten"))
+            if c.id in ids:
+                out.append(((*here, "id"), f"dubbele contact-id '{c.id}'"))
+            ids.add(c.id)
         out += _filled(c, here, "role")
         if c.org not in known:
             out.append(((*here, "org"), f"onbekende organisatie '{c.org}'.{suggest(c.org, known)}"))
@@ -255,4 +266,84 @@ def monitor_rules(f: MonitorFile) -> list[Finding]:
         if (t.name, t.env) in seen:
             out.append(((*here, "name"), f"'{t.name}' komt twee keer voor in {t.env}"))
         seen.add((t.name, t.env))
+    return out
+
+
+def _hours(hours: tuple[Hours, ...], loc: Loc) -> list[Finding]:
+    return [((*loc, "weekly", i, "days"), "noem minstens één dag") for i, h in enumerate(hours) if not h.days]
+
+
+def _when(always: bool, weekly: tuple[Hours, ...], loc: Loc) -> list[Finding]:
+    if always == bool(weekly):
+        return [(loc, "geef óf 'always: true' óf 'weekly' met dagen en tijden")]
+    return _hours(weekly, loc)
+
+
+def readiness_rules(f: ReadinessFile, contacts: ContactsFile | None) -> list[Finding]:
+    out: list[Finding] = []
+    ids = [c.id for c in contacts.contacts if c.id] if contacts else None
+    orgs = [o.id for o in contacts.organisations] if contacts else None
+
+    def contact(value: str, loc: Loc) -> None:
+        if ids is not None and value not in ids:
+            out.append(
+                (loc, f"onbekend contact '{value}' (geef het contact een id in contacts.yaml).{suggest(value, ids)}")
+            )
+
+    for i, s in enumerate(f.schedules):
+        contact(s.contact, ("schedules", i, "contact"))
+        out.extend(_when(s.always, s.weekly, ("schedules", i)))
+    for i, r in enumerate(f.rotas):
+        if not r.order:
+            out.append((("rotas", i, "order"), "noem minstens één contact"))
+        for j, c in enumerate(r.order):
+            contact(c, ("rotas", i, "order", j))
+        if r.shift_hours < 1:
+            out.append((("rotas", i, "shift_hours"), "moet minstens 1 uur zijn"))
+        if r.end is not None and r.end <= r.start:
+            out.append((("rotas", i, "end"), "het rooster eindigt voordat het begint"))
+    for i, x in enumerate(f.exceptions):
+        contact(x.contact, ("exceptions", i, "contact"))
+        if x.stand_in is not None:
+            contact(x.stand_in, ("exceptions", i, "stand_in"))
+            if x.kind != "afwezig":
+                out.append((("exceptions", i, "stand_in"), "een waarnemer hoort bij kind: afwezig"))
+        if x.end <= x.start:
+            out.append((("exceptions", i, "end"), "de uitzondering eindigt voordat hij begint"))
+
+    def requirement(r: Requirement, loc: Loc) -> None:
+        if orgs is not None and r.org not in orgs:
+            out.append(((*loc, "org"), f"onbekende organisatie '{r.org}'.{suggest(r.org, orgs)}"))
+        if r.minimum < 1:
+            out.append(((*loc, "minimum"), "moet minstens 1 zijn"))
+        out.extend(_when(r.always, r.weekly, loc))
+
+    for i, req in enumerate(f.requirements):
+        requirement(req, ("requirements", i))
+    for i, h in enumerate(f.heightened):
+        if h.end < h.start:
+            out.append((("heightened", i, "end"), "de periode eindigt voordat hij begint"))
+        for j, req in enumerate(h.requirements):
+            requirement(req, ("heightened", i, "requirements", j))
+    return out
+
+
+def teams_rules(f: TeamsFile, contacts: ContactsFile | None) -> list[Finding]:
+    out: list[Finding] = []
+    seen: set[str] = set()
+    for i, t in enumerate(f.teams):
+        if t.id.casefold() in seen:
+            out.append((("teams", i, "id"), f"team '{t.id}' komt twee keer voor"))
+        seen.add(t.id.casefold())
+        if contacts is None:
+            continue
+        orgs = [o.id for o in contacts.organisations]
+        for j, m in enumerate(t.members):
+            loc: Loc = ("teams", i, "members", j)
+            if m.org not in orgs:
+                out.append(((*loc, "org"), f"onbekende organisatie '{m.org}'.{suggest(m.org, orgs)}"))
+                continue
+            roles = sorted({c.role for c in contacts.contacts if c.org == m.org})
+            if m.role not in roles:
+                out.append(((*loc, "role"), f"geen contact met rol '{m.role}' bij {m.org}.{suggest(m.role, roles)}"))
     return out

@@ -1,0 +1,405 @@
+"""Readiness (paraatheid): who is reachable and which desks are open, at a moment or over a period.
+
+Data from config/paraatheid.yaml: weekly hours per contact or desk, on-call rotas (piket), dated exceptions
+(leave, swaps), requirements per organisation and tier, and periods of heightened readiness. Everything is
+computed as intervals of UTC seconds built from Europe/Amsterdam wall-clock times, so both daylight-saving
+switches fall out right: a shift from Monday 08:00 to Monday 08:00 meets the next one exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any, ClassVar, Literal, get_args
+
+from .clock import LOCAL
+from .contacts import Contact, ContactsFile, Tier
+from .criteria import STRICT
+
+Day = Literal["ma", "di", "wo", "do", "vr", "za", "zo"]
+DAYS: tuple[str, ...] = get_args(Day)
+Interval = tuple[int, int]  # [start, end) in UTC seconds
+
+
+@dataclass(frozen=True)
+class Hours:
+    __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
+
+    days: tuple[Day, ...]
+    """Dagen: ma, di, wo, do, vr, za, zo."""
+    start: time
+    """Begintijd (HH:MM, Nederlandse tijd)."""
+    end: time
+    """Eindtijd (HH:MM); niet later dan de begintijd betekent: de volgende dag (00:00-00:00 is een etmaal)."""
+
+
+@dataclass(frozen=True)
+class Schedule:
+    __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
+
+    contact: str
+    """Id van het contact (contacts.yaml)."""
+    desk: bool = False
+    """Een helpdesk of servicedesk (servicetijden) in plaats van een persoon."""
+    always: bool = False
+    """Dag en nacht bereikbaar."""
+    weekly: tuple[Hours, ...] = ()
+    """Vaste tijden per week."""
+    closed_on_holidays: bool = False
+    """Op Nederlandse feestdagen niet bereikbaar of gesloten."""
+
+
+@dataclass(frozen=True)
+class Rota:
+    __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
+
+    name: str
+    """Naam van het piketrooster."""
+    start: datetime
+    """Begin van de eerste dienst (JJJJ-MM-DD HH:MM, Nederlandse tijd)."""
+    order: tuple[str, ...]
+    """Contact-ids die elkaar in deze volgorde aflossen."""
+    shift_hours: int = 168
+    """Lengte van een dienst in uren op de klok (168: een week)."""
+    end: datetime | None = None
+    """Einde van het rooster (leeg: doorlopend)."""
+
+
+@dataclass(frozen=True)
+class Override:
+    __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
+
+    contact: str
+    """Id van het contact."""
+    start: datetime
+    """Begin (JJJJ-MM-DD HH:MM, Nederlandse tijd)."""
+    end: datetime
+    """Einde."""
+    kind: Literal["afwezig", "bereikbaar"] = "afwezig"
+    """afwezig (verlof, ziekte) of bereikbaar (extra)."""
+    stand_in: str | None = None
+    """Bij afwezig: contact-id dat in die tijd waarneemt (een ruil)."""
+    note: str = ""
+    """Toelichting."""
+
+
+@dataclass(frozen=True)
+class Requirement:
+    __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
+
+    org: str
+    """Organisatie-id."""
+    tier: Tier
+    """operationeel, tactisch of strategisch."""
+    always: bool = False
+    """Dag en nacht."""
+    weekly: tuple[Hours, ...] = ()
+    """Of alleen op deze tijden."""
+    closed_on_holidays: bool = False
+    """Niet op Nederlandse feestdagen."""
+    minimum: int = 1
+    """Zoveel contacten tegelijk bereikbaar."""
+
+    @property
+    def label(self) -> str:
+        when = "dag en nacht" if self.always else "op vaste tijden"
+        many = f", minstens {self.minimum}" if self.minimum > 1 else ""
+        return f"{self.org} {self.tier} {when}{many}"
+
+
+@dataclass(frozen=True)
+class Heightened:
+    __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
+
+    name: str
+    """Naam van de periode."""
+    start: date
+    """Eerste dag."""
+    end: date
+    """Laatste dag (telt mee)."""
+    requirements: tuple[Requirement, ...]
+    """Eisen die in deze periode gelden, bovenop de gewone."""
+
+
+@dataclass(frozen=True)
+class ReadinessFile:
+    __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
+
+    schedules: tuple[Schedule, ...] = ()
+    """Servicetijden van desks en vaste bereikbaarheid van personen."""
+    rotas: tuple[Rota, ...] = ()
+    """Piketroosters."""
+    exceptions: tuple[Override, ...] = ()
+    """Uitzonderingen op datum: verlof, ruil, extra bereikbaarheid."""
+    requirements: tuple[Requirement, ...] = ()
+    """Wat altijd gedekt moet zijn."""
+    heightened: tuple[Heightened, ...] = ()
+    """Perioden van verhoogde paraatheid met strengere eisen."""
+
+
+# --- time -----------------------------------------------------------------------------------------------
+
+
+def utc_seconds(moment: datetime) -> int:
+    """Seconds since the epoch; a naive moment is Dutch wall-clock time."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=LOCAL)
+    return int(moment.timestamp())
+
+
+class Clock:
+    """Wall-clock (date, time) → UTC seconds, cached: a year of 500 schedules uses only a few thousand pairs."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[date, time], int] = {}
+
+    def at(self, day: date, moment: time) -> int:
+        key = (day, moment)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = int(datetime.combine(day, moment, LOCAL).timestamp())
+        return found
+
+
+def _days(window: Interval) -> list[date]:
+    first = datetime.fromtimestamp(window[0], LOCAL).date() - timedelta(days=1)
+    last = datetime.fromtimestamp(window[1], LOCAL).date()
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def weekly(hours: Iterable[Hours], window: Interval, clock: Clock, skip: Callable[[date], bool]) -> list[Interval]:
+    out: list[Interval] = []
+    spans = [(h, {DAYS.index(d) for d in h.days}) for h in hours]
+    for day in _days(window):
+        if skip(day):
+            continue
+        for h, weekdays in spans:
+            if day.weekday() in weekdays:
+                end_day = day if h.end > h.start else day + timedelta(days=1)
+                out.append((clock.at(day, h.start), clock.at(end_day, h.end)))
+    return clip(out, window)
+
+
+def clip(intervals: Iterable[Interval], window: Interval) -> list[Interval]:
+    lo, hi = window
+    return [(max(s, lo), min(e, hi)) for s, e in intervals if e > lo and s < hi and min(e, hi) > max(s, lo)]
+
+
+def union(intervals: Iterable[Interval]) -> list[Interval]:
+    merged: list[Interval] = []
+    for s, e in sorted(intervals):
+        if merged and s <= merged[-1][1]:
+            if e > merged[-1][1]:
+                merged[-1] = (merged[-1][0], e)
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def subtract(base: list[Interval], cut: list[Interval]) -> list[Interval]:
+    """`base` minus `cut`, both already merged and sorted."""
+    out: list[Interval] = []
+    j = 0
+    for s, e in base:
+        while j < len(cut) and cut[j][1] <= s:
+            j += 1
+        k, start = j, s
+        while k < len(cut) and cut[k][0] < e:
+            if cut[k][0] > start:
+                out.append((start, cut[k][0]))
+            start = max(start, cut[k][1])
+            k += 1
+        if start < e:
+            out.append((start, e))
+    return out
+
+
+def at_least(per_contact: Iterable[list[Interval]], minimum: int) -> list[Interval]:
+    """Where at least `minimum` of the contacts are reachable at once (a sweep over start/end events)."""
+    events: list[tuple[int, int]] = []
+    for intervals in per_contact:
+        for s, e in intervals:
+            events += ((s, 1), (e, -1))
+    events.sort()
+    out: list[Interval] = []
+    count, opened = 0, 0
+    for moment, step in events:
+        before = count
+        count += step
+        if before < minimum <= count:
+            opened = moment
+        elif count < minimum <= before and moment > opened:
+            out.append((opened, moment))
+    return union(out)
+
+
+# --- who is reachable ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Reachability:
+    """Per contact its reachable intervals within one window; contacts without any data are 'unknown'."""
+
+    data: ReadinessFile
+    window: Interval
+    holidays: Callable[[date], bool]
+    clock: Clock = field(default_factory=Clock)
+    _cache: dict[str, list[Interval] | None] = field(default_factory=dict)
+
+    def known(self, contact: str) -> bool:
+        return self.intervals(contact) is not None
+
+    def intervals(self, contact: str) -> list[Interval] | None:
+        if contact not in self._cache:
+            self._cache[contact] = self._compute(contact)
+        return self._cache[contact]
+
+    def _compute(self, contact: str) -> list[Interval] | None:
+        on: list[Interval] = []
+        known = False
+        never: Callable[[date], bool] = lambda _: False  # noqa: E731
+        for s in self.data.schedules:
+            if s.contact == contact:
+                known = True
+                if s.always:
+                    on.append(self.window)
+                else:
+                    on += weekly(s.weekly, self.window, self.clock, self.holidays if s.closed_on_holidays else never)
+        for rota in self.data.rotas:
+            if contact in rota.order:
+                known = True
+                on += self._shifts(rota, contact)
+        off: list[Interval] = []
+        for x in self.data.exceptions:
+            span = (utc_seconds(x.start), utc_seconds(x.end))
+            if x.contact == contact:
+                known = True
+                (on if x.kind == "bereikbaar" else off).append(span)
+            elif x.stand_in == contact and x.kind == "afwezig":
+                known = True
+                on.append(span)
+        if not known:
+            return None
+        return subtract(union(clip(on, self.window)), union(off))
+
+    def _shifts(self, rota: Rota, contact: str) -> list[Interval]:
+        return [(s, e) for who, s, e in shifts(rota, self.window) if who == contact]
+
+    def reachable_at(self, contact: str, moment: int) -> bool | None:
+        found = self.intervals(contact)
+        if found is None:
+            return None
+        return any(s <= moment < e for s, e in found)
+
+
+def shifts(rota: Rota, window: Interval) -> list[tuple[str, int, int]]:
+    """(contact, start, end) of each shift overlapping `window`. Shifts begin at wall-clock multiples of
+    shift_hours from the rota's start, so a daylight-saving night leaves no hole and no double hour."""
+    lo, hi = window
+    length = timedelta(hours=rota.shift_hours)
+    first = rota.start.replace(tzinfo=None)
+    limit = rota.end.replace(tzinfo=None) if rota.end else None
+    elapsed = datetime.fromtimestamp(lo, LOCAL).replace(tzinfo=None) - first
+    k = max(0, int(elapsed / length) - 1)  # skip whole shifts before the window without walking them
+    out: list[tuple[str, int, int]] = []
+    while True:
+        begin = first + k * length
+        if limit is not None and begin >= limit:
+            break
+        start = utc_seconds(begin)
+        if start >= hi:
+            break
+        end = utc_seconds(begin + length if limit is None else min(begin + length, limit))
+        if end > lo:
+            out.append((rota.order[k % len(rota.order)], start, end))
+        k += 1
+    return out
+
+
+def status(contact: Contact, reach: Reachability, moment: int) -> str:
+    """'bereikbaar', 'niet bereikbaar' or 'onbekend' (no readiness data: never assumed reachable)."""
+    found = reach.reachable_at(contact.id, moment) if contact.id else None
+    if found is None:
+        return "onbekend"
+    return "bereikbaar" if found else "niet bereikbaar"
+
+
+# --- requirements -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Gap:
+    requirement: Requirement
+    period: str  # '' for the ordinary requirements, else the name of the heightened period
+    start: int
+    end: int
+
+
+def active(data: ReadinessFile) -> list[tuple[Requirement, str, Interval | None]]:
+    """Every requirement with the period it holds in (None: always)."""
+    out: list[tuple[Requirement, str, Interval | None]] = [(r, "", None) for r in data.requirements]
+    for h in data.heightened:
+        span = (
+            utc_seconds(datetime.combine(h.start, time(0))),
+            utc_seconds(datetime.combine(h.end + timedelta(days=1), time(0))),
+        )
+        out += [(r, h.name, span) for r in h.requirements]
+    return out
+
+
+def required(req: Requirement, window: Interval, reach: Reachability) -> list[Interval]:
+    never: Callable[[date], bool] = lambda _: False  # noqa: E731
+    if req.always:
+        return [window]
+    return union(weekly(req.weekly, window, reach.clock, reach.holidays if req.closed_on_holidays else never))
+
+
+def gaps(contacts: ContactsFile, reach: Reachability) -> list[Gap]:
+    """Each stretch of time in the window in which a requirement is not met, with the requirement it breaks."""
+    out: list[Gap] = []
+    for req, period, span in active(reach.data):
+        window = reach.window if span is None else (max(reach.window[0], span[0]), min(reach.window[1], span[1]))
+        if window[0] >= window[1]:
+            continue
+        need = required(req, window, reach)
+        members = [c for c in contacts.contacts if c.org == req.org and c.tier == req.tier and c.id]
+        covered = at_least((reach.intervals(c.id) or [] for c in members), req.minimum)
+        out += [Gap(req, period, s, e) for s, e in subtract(need, covered)]
+    return sorted(out, key=lambda g: (g.start, g.requirement.org, g.requirement.tier))
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One requirement at one moment: who covers it, and whether that is enough."""
+
+    requirement: Requirement
+    period: str
+    reachable: list[Contact]
+    met: bool
+
+
+def at_moment(contacts: ContactsFile, reach: Reachability, moment: int) -> list[Standing]:
+    out = []
+    for req, period, span in active(reach.data):
+        if span is not None and not span[0] <= moment < span[1]:
+            continue
+        if not any(s <= moment < e for s, e in required(req, (moment, moment + 1), reach)):
+            continue
+        members = [c for c in contacts.contacts if c.org == req.org and c.tier == req.tier and c.id]
+        reachable = [c for c in members if reach.reachable_at(c.id, moment)]
+        out.append(Standing(req, period, reachable, len(reachable) >= req.minimum))
+    return out
+
+
+def dutch_holidays(first_year: int, last_year: int) -> Callable[[date], bool]:
+    """Dutch public holidays from the `holidays` package (imported only when readiness is asked for)."""
+    import holidays
+
+    days = holidays.country_holidays("NL", years=range(first_year, last_year + 1))
+    return lambda day: day in days
+
+
+def window_for(start: datetime, end: datetime) -> tuple[Interval, Callable[[date], bool]]:
+    lo, hi = utc_seconds(start), utc_seconds(end)
+    return (lo, hi), dutch_holidays(start.year - 1, end.year + 1)

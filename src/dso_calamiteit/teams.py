@@ -1,0 +1,58 @@
+"""Team composition (config/teams.yaml): who sits in the OCT and SCT, by role, linked to the contact matrix.
+
+A level in criteria.yaml names its team (`team: OCT`); a team here with the same id says whom to convene.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
+
+from .contacts import Contact, ContactsFile
+from .criteria import STRICT
+
+Group = Literal["kernteam", "opgeroepen", "koepel"]
+GROUP_ORDER = ("kernteam", "opgeroepen", "koepel")
+
+
+@dataclass(frozen=True)
+class Member:
+    __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
+
+    org: str
+    """Organisatie-id (contacts.yaml)."""
+    role: str
+    """Rol zoals in contacts.yaml; alle contacten met die rol bij die organisatie kunnen de plek vullen."""
+    group: Group = "kernteam"
+    """kernteam, opgeroepen (opgeroepen of genodigd) of koepel."""
+
+
+@dataclass(frozen=True)
+class Team:
+    __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
+
+    id: str
+    """Korte naam, gelijk aan 'team' van een niveau in criteria.yaml (bijvoorbeeld OCT)."""
+    name: str
+    """Voluit."""
+    members: tuple[Member, ...]
+    """De rollen in het team."""
+
+
+@dataclass(frozen=True)
+class TeamsFile:
+    __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
+
+    teams: tuple[Team, ...] = ()
+    """De teams."""
+
+    def team(self, name: str) -> Team | None:
+        return next((t for t in self.teams if t.id.casefold() == name.casefold()), None)
+
+
+def candidates(member: Member, matrix: ContactsFile) -> list[Contact]:
+    return [c for c in matrix.contacts if c.org == member.org and c.role == member.role]
+
+
+def ordered(team: Team) -> list[Member]:
+    return sorted(team.members, key=lambda m: GROUP_ORDER.index(m.group))
