@@ -10,7 +10,7 @@ measured (benchmarks/startup.py), and an operator in a calamity should not wait 
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from .config import Config
+    from .contacts import Contact
 
 app = typer.Typer(
     name="calamiteit",
@@ -66,6 +67,27 @@ app.command()(rapport)
 app.command()(monitor)
 app.command()(paraatheid)
 app.command()(team)
+
+
+def _convene(config: "Config", team: str) -> "dict[str, Any] | None":
+    """Whom to call together for the recommended level: its team's roles, with who is reachable now."""
+    found = config.teams.team(team)
+    if found is None:
+        return None
+    from . import clock
+    from .readiness_cli import convene
+
+    return {"team": found.id, "name": found.name, "members": convene(config, found.id, clock.now())}
+
+
+def _reachable(config: "Config", found: "list[Contact]", op: str | None) -> "list[Contact]":
+    """Only the contacts reachable at --op (default now); contacts without readiness data are never assumed so."""
+    from .readiness import status, utc_seconds
+    from .readiness_cli import around, moment_of
+
+    moment = moment_of(op)
+    reach = around(moment, config)
+    return [c for c in found if status(c, reach, utc_seconds(moment)) == "bereikbaar"]
 
 
 def _say_line(message: str) -> None:
@@ -183,6 +205,7 @@ def assess(
     result = decide(criteria, given, current)
     routes = config.routing.routes_for(result.recommended.level, situatie)
     routed = contacts_for(routes, config.contacts)
+    convene = _convene(config, result.recommended.team)
     if incident is not None:
         from . import incidents
 
@@ -193,11 +216,11 @@ def assess(
     if json:
         from . import document
 
-        print(document.assessment(result, config, routes, routed, situatie))
+        print(document.assessment(result, config, routes, routed, situatie, convene))
     else:
         from . import render
 
-        render.assessment(_console(), result, config, routes, routed, situatie)
+        render.assessment(_console(), result, config, routes, routed, situatie, convene)
     return exitcodes.LEVEL_BASE + result.recommended.level if exit_level else exitcodes.OK
 
 
@@ -214,6 +237,15 @@ def contacts(
             "--tier",
             help="Alleen dit niveau: operationeel, tactisch of strategisch (herhaalbaar).",
             show_default=False,
+        ),
+    ] = None,
+    bereikbaar: Annotated[
+        bool, typer.Option("--bereikbaar", help="Alleen wie bereikbaar is (volgens config/paraatheid.yaml).")
+    ] = False,
+    op: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--op", help="Met --bereikbaar: moment (HH:MM of JJJJ-MM-DD HH:MM); standaard nu.", show_default=False
         ),
     ] = None,
     json: Json = False,
@@ -234,8 +266,13 @@ def contacts(
         if t not in TIERS:
             raise UsageError(f"--tier '{t}': onbekend.{suggest(t, TIERS)}", f"Kies uit: {', '.join(TIERS)}.")
     found = search(matrix, query, org, tier or [])
+    if bereikbaar:
+        found = _reachable(config, found, op)
+    elif op is not None:
+        raise UsageError("--op hoort bij --bereikbaar")
     if not found:
-        raise NotFoundError(f"geen contact gevonden voor '{query}'" if query else "geen contact gevonden")
+        what = f" voor '{query}'" if query else ""
+        raise NotFoundError(f"geen {'bereikbaar ' if bereikbaar else ''}contact gevonden{what}")
     if json:
         from . import document
 

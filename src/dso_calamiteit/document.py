@@ -63,6 +63,7 @@ def assessment(
     routes: list[Route],
     routed: list[RoutedContact],
     situation: str | None,
+    convene: dict[str, Any] | None = None,
 ) -> str:
     advice = result.advice
     return dumps(
@@ -95,6 +96,7 @@ def assessment(
             "contacts": [
                 {**contact(rc.contact, config.contacts), "route": rc.route, "optional": rc.optional} for rc in routed
             ],
+            "convene": convene,
         },
     )
 

@@ -393,11 +393,18 @@ def at_moment(contacts: ContactsFile, reach: Reachability, moment: int) -> list[
 
 
 def dutch_holidays(first_year: int, last_year: int) -> Callable[[date], bool]:
-    """Dutch public holidays from the `holidays` package (imported only when readiness is asked for)."""
-    import holidays
+    """Dutch public holidays from the `holidays` package, loaded on the first question (it costs ~40 ms)."""
+    found: set[date] | None = None
 
-    days = holidays.country_holidays("NL", years=range(first_year, last_year + 1))
-    return lambda day: day in days
+    def is_holiday(day: date) -> bool:
+        nonlocal found
+        if found is None:
+            import holidays
+
+            found = set(holidays.country_holidays("NL", years=range(first_year, last_year + 1)))
+        return day in found
+
+    return is_holiday
 
 
 def window_for(start: datetime, end: datetime) -> tuple[Interval, Callable[[date], bool]]:

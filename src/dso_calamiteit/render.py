@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich import box
 from rich.console import Console, Group
 from rich.panel import Panel
@@ -38,6 +40,7 @@ def assessment(
     routes: list[Route],
     routed: list[RoutedContact],
     situation: str | None,
+    convene: dict[str, Any] | None = None,
 ) -> None:
     rec = result.recommended
     highest = config.criteria.ordered[-1].level
@@ -91,6 +94,10 @@ def assessment(
                 optional=[rc.optional for rc in routed],
             )
         )
+    if convene is not None:
+        from .readiness_cli import team_table
+
+        console.print(team_table(f"Bijeenroepen: {convene['name']}", convene["team"], convene["members"]))
 
 
 def routes_table(routes: list[Route], matrix: ContactsFile, title: str) -> Table:

@@ -78,6 +78,16 @@ def _message(err: Any, model: type) -> str:
         return f"'{field}' moet tekst zijn{shown}"
     if kind.startswith("int_"):
         return f"'{field}' moet een geheel getal zijn{shown}"
+    if kind.startswith("time_"):
+        return f"'{field}' moet een tijd zijn (HH:MM, 00:00-23:59){shown}"
+    if kind.startswith("datetime_"):
+        return f"'{field}' moet een tijdstip zijn (JJJJ-MM-DD HH:MM){shown}"
+    if kind.startswith("date_"):
+        return f"'{field}' moet een datum zijn (JJJJ-MM-DD){shown}"
+    if kind.startswith("bool_"):
+        return f"'{field}' moet true of false zijn{shown}"
+    if kind.startswith("float_"):
+        return f"'{field}' moet een getal zijn{shown}"
     if kind == "literal_error":
         return f"'{field}' moet een van {err['ctx']['expected']} zijn{shown}"
     if kind in ("tuple_type", "list_type"):
