@@ -31,9 +31,39 @@ def test_version(calamiteit: Invoke) -> None:
     assert (result.code, result.out.strip()) == (0, f"calamiteit {__version__}")
 
 
-@pytest.mark.parametrize("command", ["assess", "contacts", "criteria", "routes", "check", "schema"])
+COMMANDS = [
+    "assess",
+    "contacts",
+    "criteria",
+    "routes",
+    "check",
+    "schema",
+    "log",
+    "acties",
+    "actie",
+    "rapport",
+    "monitor",
+    "paraatheid",
+    "team",
+    "incident open",
+    "incident list",
+    "incident show",
+    "incident close",
+    "incident verify",
+    "incident export",
+    "incident import",
+]
+
+
+def test_the_command_list_is_complete(calamiteit: Invoke) -> None:
+    listed = calamiteit("--help").out
+    for command in {c.split()[0] for c in COMMANDS}:
+        assert command in listed
+
+
+@pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help_with_an_example(calamiteit: Invoke, command: str) -> None:
-    result = calamiteit(command, "--help")
+    result = calamiteit(*command.split(), "--help")
     assert result.code == 0
     assert "Voorbeeld" in result.out
 

@@ -246,6 +246,8 @@ class Reachability:
     holidays: Callable[[date], bool]
     clock: Clock = field(default_factory=Clock)
     _cache: dict[str, list[Interval] | None] = field(default_factory=dict)
+    _shifts: dict[int, list[tuple[str, int, int]]] = field(default_factory=dict)
+    _spans: list[tuple[Override, Interval]] | None = None
 
     def known(self, contact: str) -> bool:
         return self.intervals(contact) is not None
@@ -266,13 +268,12 @@ class Reachability:
                     on.append(self.window)
                 else:
                     on += weekly(s.weekly, self.window, self.clock, self.holidays if s.closed_on_holidays else never)
-        for rota in self.data.rotas:
+        for i, rota in enumerate(self.data.rotas):
             if contact in rota.order:
                 known = True
-                on += self._shifts(rota, contact)
+                on += [(s, e) for who, s, e in self._rota_shifts(i) if who == contact]
         off: list[Interval] = []
-        for x in self.data.exceptions:
-            span = (utc_seconds(x.start), utc_seconds(x.end))
+        for x, span in self._exception_spans():
             if x.contact == contact:
                 known = True
                 (on if x.kind == "bereikbaar" else off).append(span)
@@ -283,8 +284,16 @@ class Reachability:
             return None
         return subtract(union(clip(on, self.window)), union(off))
 
-    def _shifts(self, rota: Rota, contact: str) -> list[Interval]:
-        return [(s, e) for who, s, e in shifts(rota, self.window) if who == contact]
+    def _rota_shifts(self, index: int) -> list[tuple[str, int, int]]:
+        """A rota's shifts in the window, worked out once for all its members."""
+        if index not in self._shifts:
+            self._shifts[index] = shifts(self.data.rotas[index], self.window)
+        return self._shifts[index]
+
+    def _exception_spans(self) -> list[tuple[Override, Interval]]:
+        if self._spans is None:
+            self._spans = [(x, (utc_seconds(x.start), utc_seconds(x.end))) for x in self.data.exceptions]
+        return self._spans
 
     def reachable_at(self, contact: str, moment: int) -> bool | None:
         found = self.intervals(contact)

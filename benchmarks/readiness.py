@@ -1,0 +1,150 @@
+"""Readiness benchmark: a year of cover for 500 contacts and 20 requirements, at 15-minute resolution.
+
+    python benchmarks/readiness.py [--runs 5] [--contacts 500] [--requirements 20]
+
+Target (issue 5): the period check (`calamiteit paraatheid --van … --tot …`) within a second on this machine.
+Generated data: weekly hours on 15-minute boundaries, rotas, a few hundred dated exceptions (leave with
+stand-ins, extra cover), a heightened period. Measured both in-process (the gap computation alone) and as the
+whole command, beside `python -c pass` and the import floor of the stack.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from dso_calamiteit import config
+from dso_calamiteit.readiness import Reachability, gaps, window_for
+
+BIN = Path(sys.executable).parent
+TIERS = ("operationeel", "tactisch", "strategisch")
+DAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
+
+
+def quarter(rng: random.Random, low: int, high: int) -> str:
+    minutes = rng.randrange(low * 4, high * 4) * 15
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def generate(folder: Path, shipped: Path, contacts: int, requirements: int, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    orgs = ["dso-lv", "iplo", "leveranciersmanagement", "gemeenten", "waterschappen", "provincies", "rijk"]
+    head = (shipped / "contacts.yaml").read_text(encoding="utf-8").split("\ncontacts:\n")[0]
+    people, schedules, rotas, exceptions = [], [], [], []
+    for i in range(contacts):
+        org, tier = orgs[i % len(orgs)], TIERS[(i // len(orgs)) % 3]
+        people.append(
+            f"  - {{id: p{i}, org: {org}, role: Rol {i % 13}, tier: {tier}, name: Persoon {i}, "
+            f"phone: '+31 00 {i:08d}'}}"
+        )
+        if i % 5 == 4:
+            continue  # every fifth contact is on a rota instead
+        days = ", ".join(rng.sample(DAYS[:5], rng.randint(3, 5)))
+        holiday = "true" if i % 2 else "false"
+        schedules.append(
+            f"  - {{contact: p{i}, weekly: [{{days: [{days}], start: '{quarter(rng, 6, 10)}', "
+            f"end: '{quarter(rng, 16, 20)}'}}], closed_on_holidays: {holiday}}}"
+        )
+    on_rota = [i for i in range(contacts) if i % 5 == 4]
+    for r in range(0, len(on_rota), 5):
+        order = ", ".join(f"p{i}" for i in on_rota[r : r + 5])
+        rotas.append(f"  - {{name: Rooster {r // 5}, start: '2026-01-05 08:00', shift_hours: 168, order: [{order}]}}")
+    start = datetime(2026, 1, 1)
+    for k in range(300):
+        who, other = rng.randrange(contacts), rng.randrange(contacts)
+        begin = start + timedelta(minutes=15 * rng.randrange(0, 365 * 96))
+        end = begin + timedelta(minutes=15 * rng.randrange(4, 14 * 96))
+        kind = "afwezig" if k % 3 else "bereikbaar"
+        stand = f", stand_in: p{other}" if kind == "afwezig" and k % 2 else ""
+        exceptions.append(
+            f"  - {{contact: p{who}, start: '{begin:%Y-%m-%d %H:%M}', end: '{end:%Y-%m-%d %H:%M}', "
+            f"kind: {kind}{stand}}}"
+        )
+    reqs = []
+    for q in range(requirements):
+        org, tier = orgs[q % len(orgs)], TIERS[q % 3]
+        if q % 2:
+            reqs.append(f"  - {{org: {org}, tier: {tier}, always: true}}")
+        else:
+            reqs.append(
+                f"  - {{org: {org}, tier: {tier}, minimum: {1 + q % 2}, closed_on_holidays: true, "
+                f"weekly: [{{days: [ma, di, wo, do, vr], start: '08:00', end: '17:00'}}]}}"
+            )
+    readiness = (
+        "\n".join(
+            [
+                "schedules:",
+                *schedules,
+                "rotas:",
+                *rotas,
+                "exceptions:",
+                *exceptions,
+                "requirements:",
+                *reqs,
+                "heightened:",
+                "  - name: Verhoogd",
+                "    start: 2026-06-01",
+                "    end: 2026-07-31",
+                "    requirements:",
+                "      - {org: iplo, tier: strategisch, always: true, minimum: 2}",
+            ]
+        )
+        + "\n"
+    )
+    (folder / "config").mkdir(parents=True)
+    (folder / "contacts.yaml").write_text(head + "\ncontacts:\n" + "\n".join(people) + "\n", encoding="utf-8")
+    (folder / "config" / "paraatheid.yaml").write_text(readiness, encoding="utf-8")
+    (folder / "config" / "teams.yaml").write_text("teams: []\n", encoding="utf-8")
+    shutil.copy(shipped / "config" / "routing.yaml", folder / "config" / "routing.yaml")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--contacts", type=int, default=500)
+    parser.add_argument("--requirements", type=int, default=20)
+    args = parser.parse_args()
+    exe = shutil.which("calamiteit", path=str(BIN)) or "calamiteit"
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "cfg"
+        generate(folder, config.shipped_dir(), args.contacts, args.requirements)
+        env = dict(os.environ, CALAMITEIT_CACHE_DIR=str(Path(tmp) / "cache"))
+        os.environ["CALAMITEIT_CACHE_DIR"] = env["CALAMITEIT_CACHE_DIR"]
+        cfg = config.load(config.locate(folder))  # validates and warms the cache the commands below use
+        found = 0
+        inproc = []
+        for _ in range(args.runs):
+            started = time.perf_counter()
+            window, holidays = window_for(datetime(2026, 1, 1), datetime(2027, 1, 1))
+            found = len(gaps(cfg.contacts, Reachability(cfg.readiness, window, holidays)))
+            inproc.append(time.perf_counter() - started)
+        argv = [exe, "paraatheid", "--van", "2026-01-01", "--tot", "2026-12-31", "--json", "--config-dir", str(folder)]
+        cases = {
+            "python -c pass": [sys.executable, "-c", "pass"],
+            "import floor": [sys.executable, "-c", "import typer, rich.console, pydantic, yaml"],
+            "paraatheid --van --tot (year)": argv,
+        }
+        times: dict[str, list[float]] = {k: [] for k in cases}
+        for _ in range(args.runs):
+            for name, line in cases.items():
+                started = time.perf_counter()
+                subprocess.run(line, env=env, stdout=subprocess.DEVNULL, check=False)
+                times[name].append(time.perf_counter() - started)
+    print(f"{args.contacts} contacts, {args.requirements} requirements (+1 heightened), a year; {found} gaps found")
+    print(f"  gap computation in-process (median of {args.runs}): {statistics.median(inproc) * 1000:7.0f} ms")
+    for name, values in times.items():
+        print(f"  {name:<32} {statistics.median(values) * 1000:7.0f} ms")
+    print("  target: the whole command under 1000 ms")
+
+
+if __name__ == "__main__":
+    main()
