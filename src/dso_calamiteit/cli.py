@@ -16,9 +16,7 @@ import typer
 
 from . import __version__, exitcodes
 from .errors import CalamiteitError, NotFoundError, Problem, UsageError, suggest
-from .logbook_cli import Author, DataDir, _stamp, actie, acties, author_of, incident_app, log, opened, rapport
-from .monitor_cli import monitor
-from .readiness_cli import paraatheid, team
+from .logbook_cli import Author, DataDir, _stamp, author_of, opened
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -59,14 +57,55 @@ def _config(config_dir: Path | None) -> "Config":
     return config.load(config.locate(config_dir))
 
 
-app.add_typer(incident_app, name="incident")
-app.command()(log)
-app.command()(acties)
-app.command()(actie)
-app.command()(rapport)
-app.command()(monitor)
-app.command()(paraatheid)
-app.command()(team)
+def _logbook_commands() -> None:
+    from .logbook_cli import actie, acties, incident_app, log, rapport
+
+    app.add_typer(incident_app, name="incident")
+    for command in (log, acties, actie, rapport):
+        app.command()(command)
+
+
+def _monitor_commands() -> None:
+    from .monitor_cli import monitor
+
+    app.command()(monitor)
+
+
+def _readiness_commands() -> None:
+    from .readiness_cli import paraatheid, team
+
+    app.command()(paraatheid)
+    app.command()(team)
+
+
+# Typer builds every registered command on each run (about 0.5 ms each): the command groups beyond the core
+# are registered only when the command line asks for one of them, and all of them for help and completion.
+GROUPS = {
+    "incident": _logbook_commands,
+    "log": _logbook_commands,
+    "acties": _logbook_commands,
+    "actie": _logbook_commands,
+    "rapport": _logbook_commands,
+    "monitor": _monitor_commands,
+    "paraatheid": _readiness_commands,
+    "team": _readiness_commands,
+}
+CORE = {"assess", "contacts", "criteria", "routes", "check", "schema"}
+_registered: set[Any] = set()
+
+
+def _register(argv: list[str]) -> None:
+    first = next((a for a in argv if not a.startswith("-")), None)
+    if first in CORE:
+        wanted: list[Any] = []
+    elif first in GROUPS:
+        wanted = [GROUPS[first]]
+    else:
+        wanted = list(dict.fromkeys(GROUPS.values()))
+    for group in wanted:
+        if group not in _registered:
+            _registered.add(group)
+            group()
 
 
 def _convene(config: "Config", team: str) -> "dict[str, Any] | None":
@@ -421,6 +460,8 @@ def _say(lines: list[str]) -> None:
 def run(argv: list[str] | None = None) -> int:
     """Run the app and turn every outcome into an exit code; nothing escapes as a traceback."""
     try:
+        argv = sys.argv[1:] if argv is None else argv
+        _register(argv)
         result = app(args=argv, prog_name="calamiteit", standalone_mode=False)
         return result if isinstance(result, int) else exitcodes.OK
     except CalamiteitError as exc:

@@ -16,17 +16,19 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from . import __version__
-from .contacts import ContactsFile
-from .criteria import CriteriaFile
 from .errors import ConfigError, Problem, UsageError
-from .monitoring import MonitorFile
-from .readiness import ReadinessFile
-from .reporting import ReportingFile
-from .routing import RoutingFile
-from .teams import TeamsFile
+
+if TYPE_CHECKING:  # the model modules are imported when a part is first used, not at start-up
+    from .contacts import ContactsFile
+    from .criteria import CriteriaFile
+    from .monitoring import MonitorFile
+    from .readiness import ReadinessFile
+    from .reporting import ReportingFile
+    from .routing import RoutingFile
+    from .teams import TeamsFile
 
 APP = "calamiteit"
 FILES: dict[str, str] = {
@@ -54,15 +56,60 @@ class Source:
     origin: str
 
 
-@dataclass(frozen=True, slots=True)
 class Config:
-    criteria: CriteriaFile
-    contacts: ContactsFile
-    routing: RoutingFile
-    reporting: ReportingFile
-    monitor: MonitorFile
-    readiness: ReadinessFile
-    teams: TeamsFile
+    """The validated files. From the cache each part is unpickled, and its module imported, only when a command
+    first asks for it: `contacts` never pays for the readiness or monitoring models."""
+
+    def __init__(self, parts: Mapping[str, Any]) -> None:
+        self._parts: dict[str, Any] = dict(parts)  # kind → the object, or its pickled bytes
+
+    def _part(self, kind: str) -> Any:
+        value = self._parts[kind]
+        if isinstance(value, bytes):
+            gc.disable()  # unpickling thousands of contacts would otherwise trigger needless collections
+            try:
+                value = self._parts[kind] = pickle.loads(value)
+            finally:
+                gc.enable()
+        return value
+
+    def pickled(self) -> dict[str, bytes]:
+        return {
+            k: v if isinstance(v, bytes) else pickle.dumps(v, pickle.HIGHEST_PROTOCOL) for k, v in self._parts.items()
+        }
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Config) and all(self._part(k) == other._part(k) for k in FILES)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    @property
+    def criteria(self) -> CriteriaFile:
+        return cast("CriteriaFile", self._part("criteria"))
+
+    @property
+    def contacts(self) -> ContactsFile:
+        return cast("ContactsFile", self._part("contacts"))
+
+    @property
+    def routing(self) -> RoutingFile:
+        return cast("RoutingFile", self._part("routing"))
+
+    @property
+    def reporting(self) -> ReportingFile:
+        return cast("ReportingFile", self._part("reporting"))
+
+    @property
+    def monitor(self) -> MonitorFile:
+        return cast("MonitorFile", self._part("monitor"))
+
+    @property
+    def readiness(self) -> ReadinessFile:
+        return cast("ReadinessFile", self._part("readiness"))
+
+    @property
+    def teams(self) -> TeamsFile:
+        return cast("TeamsFile", self._part("teams"))
 
 
 def shipped_dir() -> Path:
@@ -186,7 +233,7 @@ def _validate(files: dict[str, tuple[str, bytes]]) -> Config:
     if problems:
         raise ConfigError(problems)
     typed["contacts"].search_index  # noqa: B018 - computed now, so the cache keeps it for every later run
-    return Config(*(typed[kind] for kind in FILES))
+    return Config(typed)
 
 
 def data_dir(flag: Path | None = None) -> Path:
@@ -228,15 +275,13 @@ def _cache_file(key: str) -> Path:
 
 
 def _read_cache(key: str) -> Config | None:
-    gc.disable()  # unpickling thousands of contacts would otherwise trigger needless collections
     try:
         with _cache_file(key).open("rb") as fh:
-            stored_key, config = pickle.load(fh)
+            stored_key, parts = pickle.load(fh)
     except Exception:  # a missing, stale or damaged cache only costs a fresh validation
         return None
-    finally:
-        gc.enable()
-    return config if stored_key == key and isinstance(config, Config) else None
+    valid = stored_key == key and isinstance(parts, dict) and set(parts) == set(FILES)
+    return Config(parts) if valid else None
 
 
 def _write_cache(key: str, config: Config) -> None:
@@ -247,7 +292,7 @@ def _write_cache(key: str, config: Config) -> None:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".config-", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as fh:
-                pickle.dump((key, config), fh, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((key, config.pickled()), fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, _cache_file(key))
         except BaseException:
             os.unlink(tmp)

@@ -2,7 +2,6 @@
 
 # No `from __future__ import annotations`: Typer evals every annotation at start-up otherwise (see cli.py).
 
-import asyncio
 import json as jsonlib
 import os
 import re
@@ -115,6 +114,8 @@ def _round(
     checked_at = clock.stamp(clock.now())
 
     def run(on_done: "Callable[[Target, Check], None] | None" = None) -> "list[Check]":
+        import asyncio
+
         return asyncio.run(
             check_all(
                 targets,

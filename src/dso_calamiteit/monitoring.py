@@ -5,11 +5,9 @@ Pure: the HTTP side is in probe.py, storage in store.py. States are the words an
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
-from urllib.parse import urlsplit
 
 from .criteria import STRICT
 
@@ -38,6 +36,8 @@ class Target:
 
     @property
     def host(self) -> str:
+        from urllib.parse import urlsplit
+
         return urlsplit(self.url).netloc.lower()
 
 
@@ -118,6 +118,8 @@ class Availability:
 
 def availability(rows: Iterable[tuple[str, str, str, float | None]]) -> list[Availability]:
     """From recorded (name, env, state, latency) rows: per application the share available and median latency."""
+    import statistics
+
     grouped: dict[tuple[str, str], list[tuple[str, float | None]]] = {}
     for name, env, state, latency in rows:
         grouped.setdefault((name, env), []).append((state, latency))
