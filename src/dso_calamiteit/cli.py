@@ -16,7 +16,8 @@ import typer
 
 from . import __version__, exitcodes
 from .errors import CalamiteitError, NotFoundError, Problem, UsageError, suggest
-from .logbook_cli import Author, DataDir, _stamp, author_of, opened
+from .logbook_cli import _stamp, author_of, opened
+from .options import Author, ConfigDir, DataDir, Json, Moment
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -32,17 +33,6 @@ app = typer.Typer(
     add_completion=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-ConfigDir = Annotated[
-    Optional[Path],  # noqa: UP045 - typer 0.28 needs Optional on Python 3.11
-    typer.Option(
-        "--config-dir",
-        help="Map met eigen criteria.yaml, contacts.yaml en/of config/routing.yaml "
-        "(anders CALAMITEIT_CONFIG_DIR, de huidige map, de gebruikersmap, de standaard).",
-        show_default=False,
-    ),
-]
-Json = Annotated[bool, typer.Option("--json", help="Eén JSON-document op stdout, voor scripts.")]
 
 
 def _console(stderr: bool = False) -> "Console":
@@ -281,12 +271,7 @@ def contacts(
     bereikbaar: Annotated[
         bool, typer.Option("--bereikbaar", help="Alleen wie bereikbaar is (volgens config/paraatheid.yaml).")
     ] = False,
-    op: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option(
-            "--op", help="Met --bereikbaar: moment (HH:MM of JJJJ-MM-DD HH:MM); standaard nu.", show_default=False
-        ),
-    ] = None,
+    op: Moment = None,
     json: Json = False,
     config_dir: ConfigDir = None,
 ) -> int:

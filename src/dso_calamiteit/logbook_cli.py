@@ -19,6 +19,7 @@ import typer
 
 from . import exitcodes
 from .errors import UsageError
+from .options import Author, ConfigDir, DataDir, Json
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -31,26 +32,6 @@ incident_app = typer.Typer(
 )
 
 ENV_AUTHOR = "CALAMITEIT_AUTEUR"
-
-DataDir = Annotated[
-    Optional[Path],  # noqa: UP045 - typer 0.28 needs Optional on Python 3.11
-    typer.Option(
-        "--data-dir",
-        help="Map van het logboek (anders CALAMITEIT_DATA_DIR, anders de gebruikersdatamap).",
-        show_default=False,
-    ),
-]
-Author = Annotated[
-    Optional[str],  # noqa: UP045
-    typer.Option(
-        "--auteur", help="Wie dit vastlegt (anders CALAMITEIT_AUTEUR, anders de loginnaam).", show_default=False
-    ),
-]
-Json = Annotated[bool, typer.Option("--json", help="Eén JSON-document op stdout, voor scripts.")]
-ConfigDir = Annotated[
-    Optional[Path],  # noqa: UP045
-    typer.Option("--config-dir", help="Map met eigen YAML-bestanden (zie `calamiteit check`).", show_default=False),
-]
 
 
 class Format(StrEnum):

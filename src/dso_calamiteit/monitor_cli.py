@@ -15,7 +15,8 @@ import typer
 
 from . import exitcodes
 from .errors import NotFoundError, UsageError, suggest
-from .logbook_cli import ConfigDir, DataDir, Json, opened
+from .logbook_cli import opened
+from .options import ConfigDir, DataDir, Json
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -11,7 +11,7 @@ import typer
 
 from . import exitcodes
 from .errors import UsageError, suggest
-from .logbook_cli import ConfigDir, Json
+from .options import ConfigDir, Json, Moment
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -43,10 +43,7 @@ def around(moment: datetime, config: "Config") -> "Reachability":
 
 
 def paraatheid(
-    op: Annotated[
-        Optional[str],  # noqa: UP045 - typer 0.28 needs Optional on Python 3.11
-        typer.Option("--op", help="Moment: HH:MM (vandaag) of JJJJ-MM-DD HH:MM; standaard nu.", show_default=False),
-    ] = None,
+    op: Moment = None,
     van: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option("--van", help="Begin van een periode (JJJJ-MM-DD [HH:MM]).", show_default=False),
@@ -301,10 +298,7 @@ def team(
         Optional[str],  # noqa: UP045
         typer.Argument(help="Team (bijvoorbeeld OCT); zonder: alle teams.", show_default=False),
     ] = None,
-    op: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option("--op", help="Moment: HH:MM of JJJJ-MM-DD HH:MM; standaard nu.", show_default=False),
-    ] = None,
+    op: Moment = None,
     json: Json = False,
     config_dir: ConfigDir = None,
 ) -> int:

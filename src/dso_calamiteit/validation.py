@@ -63,6 +63,17 @@ def validate(doc: Document, kind: str) -> tuple[Any, list[Problem]]:
         return None, [doc.problem(err["loc"], _message(err, model)) for err in exc.errors()]
 
 
+EXPECTED = (  # pydantic error types (by prefix) → what the field should be, in the operator's words
+    ("string_type", "tekst", ""),
+    ("int_", "een geheel getal", ""),
+    ("time_", "een tijd", " (HH:MM, 00:00-23:59)"),
+    ("datetime_", "een tijdstip", " (JJJJ-MM-DD HH:MM)"),
+    ("date_", "een datum", " (JJJJ-MM-DD)"),
+    ("bool_", "true of false", ""),
+    ("float_", "een getal", ""),
+)
+
+
 def _message(err: Any, model: type) -> str:
     kind, loc = err["type"], err["loc"]
     field = loc[-1] if loc else ""
@@ -74,20 +85,9 @@ def _message(err: Any, model: type) -> str:
         allowed = _fields_at(model, loc[:-1])
         hint = suggest(str(field), allowed) or (f" Toegestaan: {', '.join(allowed)}." if allowed else "")
         return f"onbekend veld '{field}'.{hint}"
-    if kind == "string_type":
-        return f"'{field}' moet tekst zijn{shown}"
-    if kind.startswith("int_"):
-        return f"'{field}' moet een geheel getal zijn{shown}"
-    if kind.startswith("time_"):
-        return f"'{field}' moet een tijd zijn (HH:MM, 00:00-23:59){shown}"
-    if kind.startswith("datetime_"):
-        return f"'{field}' moet een tijdstip zijn (JJJJ-MM-DD HH:MM){shown}"
-    if kind.startswith("date_"):
-        return f"'{field}' moet een datum zijn (JJJJ-MM-DD){shown}"
-    if kind.startswith("bool_"):
-        return f"'{field}' moet true of false zijn{shown}"
-    if kind.startswith("float_"):
-        return f"'{field}' moet een getal zijn{shown}"
+    expected = next(((what, form) for prefix, what, form in EXPECTED if kind.startswith(prefix)), None)
+    if expected is not None:
+        return f"'{field}' moet {expected[0]} zijn{expected[1]}{shown}"
     if kind == "literal_error":
         return f"'{field}' moet een van {err['ctx']['expected']} zijn{shown}"
     if kind in ("tuple_type", "list_type"):
