@@ -194,7 +194,7 @@ def assess(
     from . import answers as answers_mod
     from . import prompt
     from .assessment import assess as decide
-    from .routing import contacts_for
+    from .routing import Briefing, contacts_for
 
     config = _config(config_dir)
     criteria = config.criteria
@@ -242,14 +242,15 @@ def assess(
             written = incidents.record_assessment(store, incident, result, situatie, author_of(auteur), _stamp())
         change = f"; {written[-1].data['action']} naar niveau {written[-1].data['after']}" if len(written) > 1 else ""
         _say_line(f"Beoordeling vastgelegd bij incident {incident}{change}.")
+    briefing = Briefing(result, situatie, routes, routed, convene)
     if json:
         from . import document
 
-        print(document.assessment(result, config, routes, routed, situatie, convene))
+        print(document.assessment(briefing, config))
     else:
         from . import render
 
-        render.assessment(_console(), result, config, routes, routed, situatie, convene)
+        render.assessment(_console(), briefing, config)
     return exitcodes.LEVEL_BASE + result.recommended.level if exit_level else exitcodes.OK
 
 

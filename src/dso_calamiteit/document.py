@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .assessment import Assessment
 from .config import Config, Source, shown
 from .contacts import Contact, ContactsFile
 from .criteria import CriteriaFile, Level
 from .errors import Problem
-from .routing import Route, RoutedContact
+from .routing import Briefing, Route
 
 SCHEMA_VERSION = 1
 
@@ -57,14 +56,8 @@ def route(r: Route) -> dict[str, Any]:
     }
 
 
-def assessment(
-    result: Assessment,
-    config: Config,
-    routes: list[Route],
-    routed: list[RoutedContact],
-    situation: str | None,
-    convene: dict[str, Any] | None = None,
-) -> str:
+def assessment(briefing: Briefing, config: Config) -> str:
+    result = briefing.result
     advice = result.advice
     return dumps(
         "assessment",
@@ -91,12 +84,13 @@ def assessment(
                 "recommended": advice.recommended.level,
                 "reason": advice.reason,
             },
-            "situation": situation,
-            "routing": [route(r) for r in routes],
+            "situation": briefing.situation,
+            "routing": [route(r) for r in briefing.routes],
             "contacts": [
-                {**contact(rc.contact, config.contacts), "route": rc.route, "optional": rc.optional} for rc in routed
+                {**contact(rc.contact, config.contacts), "route": rc.route, "optional": rc.optional}
+                for rc in briefing.routed
             ],
-            "convene": convene,
+            "convene": briefing.convene,
         },
     )
 

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich import box
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from .assessment import Assessment
 from .config import Config, Source, shown
 from .contacts import Contact, ContactsFile
 from .criteria import CriteriaFile, Definition
-from .routing import Route, RoutedContact, level_span
+from .routing import Briefing, Route, level_span
 
 ACTION_STYLE = {"opschalen": "bold red", "afschalen": "bold green", "handhaven": "bold yellow"}
 
@@ -33,15 +30,14 @@ def definition(d: Definition) -> Panel:
     return Panel(body, title="Wanneer spreken we van een calamiteit?", title_align="left", box=box.ROUNDED)
 
 
-def assessment(
-    console: Console,
-    result: Assessment,
-    config: Config,
-    routes: list[Route],
-    routed: list[RoutedContact],
-    situation: str | None,
-    convene: dict[str, Any] | None = None,
-) -> None:
+def assessment(console: Console, briefing: Briefing, config: Config) -> None:
+    result, situation, routes, routed, convene = (
+        briefing.result,
+        briefing.situation,
+        briefing.routes,
+        briefing.routed,
+        briefing.convene,
+    )
     rec = result.recommended
     highest = config.criteria.ordered[-1].level
     style = _level_style(rec.level, highest)

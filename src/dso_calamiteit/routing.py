@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from .assessment import Assessment
 from .contacts import Contact, ContactsFile, Tier
 from .criteria import STRICT
 
@@ -97,3 +98,15 @@ def level_span(route: Route) -> str:
     if high is None:
         return f"vanaf {low}"
     return f"t/m {high}" if low is None else f"{low} t/m {high}"
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """Everything `assess` reports, built once and shown as tables or JSON: the assessment, the lines to
+    follow at its level, the contacts they lead to, and (when the level has a team) whom to convene."""
+
+    result: Assessment
+    situation: str | None
+    routes: list[Route]
+    routed: list[RoutedContact]
+    convene: dict[str, Any] | None
