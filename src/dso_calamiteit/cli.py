@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 
 app = typer.Typer(
     name="calamiteit",
-    help="Beslishulp voor de calamiteitenorganisatie van het Digitaal Stelsel Omgevingswet (DSO).",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=True,
@@ -137,8 +136,10 @@ def _root(
 ) -> None:
     """Beslishulp voor de calamiteitenorganisatie van het Digitaal Stelsel Omgevingswet (DSO).
 
-    Uitvoer staat op stdout, meldingen en vragen op stderr. Exitcodes: 0 gelukt, 1 niets gevonden,
-    2 onjuist gebruik of antwoorden, 3 ongeldige configuratie, 130 onderbroken.
+    Uitvoer staat op stdout, meldingen en vragen op stderr. Exitcodes: 0 gelukt, 1 niets gevonden of bezet,
+    2 onjuist gebruik of antwoorden, 3 ongeldige configuratie of onbruikbaar logboek, 4 hashketen klopt niet,
+    5 monitor: iets traag, 6 monitor: iets onbeschikbaar, 7 paraatheid: eis niet gedekt, 10+N assess
+    --exit-level: niveau N, 130 onderbroken.
     """
 
 
