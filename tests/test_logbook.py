@@ -372,3 +372,14 @@ def test_tables_for_people(calamiteit: Invoke) -> None:
     assert "Laatste hash:" in shown.out
     listed = calamiteit("acties")
     assert listed.code == 0 and "Besluit één" in listed.out and "Anna" in listed.out
+
+
+def test_id_year_is_the_dutch_year(tmp_path: Path) -> None:
+    from dso_calamiteit.store import Store
+
+    store = Store.open(tmp_path / "d")
+    try:
+        entry = store.open_incident("Oud en nieuw", {"title": "x", "level": 0}, "t", "2026-12-31T23:30:00+00:00")
+    finally:
+        store.close()
+    assert entry.incident == "2027-001"  # 00:30 on 1 January in Amsterdam

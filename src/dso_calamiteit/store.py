@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -216,8 +217,10 @@ class Store:
     # --- writing ---------------------------------------------------------------------------------------
 
     def open_incident(self, title: str, body: Mapping[str, Any], author: str, at: str) -> Entry:
-        """A new incident with a short, typeable id (`2026-007`: year and number within that year)."""
-        year = at[:4]
+        """A new incident with a short, typeable id (`2026-007`: the Dutch year and a number within it)."""
+        from .clock import LOCAL
+
+        year = datetime.fromisoformat(at).astimezone(LOCAL).year
         with self.transaction() as conn:
             count = conn.execute("SELECT count(*) FROM incidents WHERE id LIKE ?", (f"{year}-%",)).fetchone()[0]
             incident = f"{year}-{count + 1:03d}"
