@@ -289,3 +289,29 @@ def test_watch_without_a_terminal_prints_one_document_a_round(make_config, serve
     _, err = proc.communicate(timeout=20)
     assert [d["results"][0]["state"] for d in docs] == ["beschikbaar", "beschikbaar"]
     assert proc.returncode == exitcodes.INTERRUPTED and "Traceback" not in err
+
+
+def test_progress_on_a_terminal(make_config, server, tmp_path) -> None:
+    import os
+
+    import pexpect
+
+    from .test_interactive import console_script
+
+    base, _ = server
+    folder = make_config(monitor=targets_yaml(t("Traag", f"{base}/slow", budget_ms=5000), t("Snel", f"{base}/ok")))
+    env = dict(os.environ, CALAMITEIT_CACHE_DIR=str(tmp_path / "c"), TERM="xterm", COLUMNS="120")
+    child = pexpect.spawn(
+        console_script(),
+        ["monitor", "--config-dir", str(folder)],
+        cwd=str(tmp_path),
+        env=env,
+        encoding="utf-8",
+        timeout=20,
+        dimensions=(30, 120),
+    )
+    child.expect("Controleren")  # the progress display while the slow target is still being checked
+    child.expect("2 van 2 beschikbaar")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == exitcodes.OK
