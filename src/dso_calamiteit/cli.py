@@ -17,11 +17,9 @@ import typer
 from . import __version__, exitcodes
 from .errors import CalamiteitError, NotFoundError, Problem, UsageError, suggest
 from .logbook_cli import _stamp, author_of, opened
-from .options import Author, ConfigDir, DataDir, Json, Moment
+from .options import Author, ConfigDir, DataDir, Json, Moment, console
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from .config import Config
     from .contacts import Contact
 
@@ -32,12 +30,6 @@ app = typer.Typer(
     add_completion=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-
-def _console(stderr: bool = False) -> "Console":
-    from rich.console import Console
-
-    return Console(stderr=stderr, highlight=False)
 
 
 def _config(config_dir: Path | None) -> "Config":
@@ -231,7 +223,7 @@ def assess(
                 f"geen antwoord op {len(todo)} criteria: {', '.join(todo)}",
                 "Geef ze met --answer ID=ja|nee of --answers BESTAND, of start in een terminal zonder --no-input.",
             )
-        given.update(prompt.ask_all(criteria, todo, _console(stderr=True)))
+        given.update(prompt.ask_all(criteria, todo, console(stderr=True)))
     result = decide(criteria, given, current)
     routes = config.routing.routes_for(result.recommended.level, situatie)
     routed = contacts_for(routes, config.contacts)
@@ -251,7 +243,7 @@ def assess(
     else:
         from . import render
 
-        render.assessment(_console(), briefing, config)
+        render.assessment(console(), briefing, config)
     return exitcodes.LEVEL_BASE + result.recommended.level if exit_level else exitcodes.OK
 
 
@@ -306,7 +298,7 @@ def contacts(
     else:
         from . import render
 
-        _console().print(render.contacts_table(found, matrix, f"Contacten ({len(found)})"))
+        console().print(render.contacts_table(found, matrix, f"Contacten ({len(found)})"))
     return exitcodes.OK
 
 
@@ -324,7 +316,7 @@ def criteria(json: Json = False, config_dir: ConfigDir = None) -> int:
     else:
         from . import render
 
-        render.criteria(_console(), config.criteria)
+        render.criteria(console(), config.criteria)
     return exitcodes.OK
 
 
@@ -342,10 +334,10 @@ def routes(json: Json = False, config_dir: ConfigDir = None) -> int:
     else:
         from . import render
 
-        console = _console()
-        console.print(render.routes_table(list(config.routing.routes), config.contacts, "Korte lijnen"))
+        out = console()
+        out.print(render.routes_table(list(config.routing.routes), config.contacts, "Korte lijnen"))
         for s in config.routing.situations:
-            console.print(f"  --situatie {s.id}: {s.title}")
+            out.print(f"  --situatie {s.id}: {s.title}")
     return exitcodes.OK
 
 
@@ -380,7 +372,7 @@ def check(json: Json = False, config_dir: ConfigDir = None, data_dir: DataDir = 
     else:
         from . import render
 
-        render.check(_console(), sources, summary)
+        render.check(console(), sources, summary)
         print(log_note)
         for p in problems + log_problems:
             print(p)

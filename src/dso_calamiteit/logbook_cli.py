@@ -19,11 +19,9 @@ import typer
 
 from . import exitcodes
 from .errors import UsageError
-from .options import Author, ConfigDir, DataDir, Json
+from .options import Author, ConfigDir, DataDir, Json, console
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from .config import Config
     from .store import Store
 
@@ -70,15 +68,7 @@ def _stamp() -> str:
 
 
 def _say(message: str) -> None:
-    from rich.console import Console
-
-    Console(stderr=True, highlight=False).print(message)
-
-
-def _console() -> "Console":
-    from rich.console import Console
-
-    return Console(highlight=False)
+    console(stderr=True).print(message)
 
 
 def _criteria(config_dir: Path | None) -> "Config":
@@ -142,7 +132,7 @@ def incident_list(
     else:
         from . import render_logbook
 
-        render_logbook.incidents(_console(), rows, _criteria(config_dir).criteria)
+        render_logbook.incidents(console(), rows, _criteria(config_dir).criteria)
     return exitcodes.OK
 
 
@@ -181,7 +171,7 @@ def incident_show(
     else:
         from . import render_logbook
 
-        render_logbook.timeline(_console(), state, entries, _criteria(config_dir).criteria)
+        render_logbook.timeline(console(), state, entries, _criteria(config_dir).criteria)
     return exitcodes.OK
 
 
@@ -351,7 +341,7 @@ def acties(
     else:
         from . import render_logbook
 
-        render_logbook.actions(_console(), rows)
+        render_logbook.actions(console(), rows)
     return exitcodes.OK
 
 

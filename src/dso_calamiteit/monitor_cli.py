@@ -16,12 +16,11 @@ import typer
 from . import exitcodes
 from .errors import NotFoundError, UsageError, suggest
 from .logbook_cli import opened
-from .options import ConfigDir, DataDir, Json
+from .options import ConfigDir, DataDir, Json, console
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from rich.console import Console
     from rich.table import Table
 
     from .monitoring import Check, MonitorFile, Result, Target
@@ -111,7 +110,7 @@ def _round(
     from .monitoring import judge
     from .probe import check_all
 
-    err = _console(stderr=True)
+    err = console(stderr=True)
     checked_at = clock.stamp(clock.now())
 
     def run(on_done: "Callable[[Target, Check], None] | None" = None) -> "list[Check]":
@@ -223,7 +222,7 @@ def _show(results: "list[Result]", json: bool) -> None:
     if json:
         print(_document(results))
     else:
-        _console().print(_table(results))
+        console().print(_table(results))
 
 
 def _watch(
@@ -237,7 +236,7 @@ def _watch(
     json: bool,
 ) -> int:
     """Re-check every `every` seconds until Ctrl-C: a live table on a terminal, one document a round elsewhere."""
-    out = _console()
+    out = console()
     if json or not out.is_terminal:
         while True:
             results = _round(cfg, targets, api_key, timeout, progress=False)
@@ -300,11 +299,5 @@ def _history(data_dir: Path | None, since: str, json: bool) -> int:
     for f in figures:
         latency = "" if f.median_latency_ms is None else f"{f.median_latency_ms:.0f} ms"
         table.add_row(f.name, f.env, str(f.checks), f"{f.available_pct:.1f}%", latency)
-    _console().print(table)
+    console().print(table)
     return exitcodes.OK
-
-
-def _console(stderr: bool = False) -> "Console":
-    from rich.console import Console
-
-    return Console(stderr=stderr, highlight=False)

@@ -3,9 +3,12 @@
 # No `from __future__ import annotations`: Typer reads these annotations at run time.
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 ConfigDir = Annotated[
     Optional[Path],  # noqa: UP045 - typer 0.28 needs Optional on Python 3.11
@@ -37,3 +40,10 @@ Moment = Annotated[
         "--op", help="Moment: HH:MM (vandaag) of JJJJ-MM-DD HH:MM, Nederlandse tijd; standaard nu.", show_default=False
     ),
 ]
+
+
+def console(stderr: bool = False) -> "Console":
+    """Rich's console for stdout (results) or stderr (messages); Rich itself decides on colour (NO_COLOR, TERM)."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)

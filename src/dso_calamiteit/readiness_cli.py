@@ -11,11 +11,9 @@ import typer
 
 from . import exitcodes
 from .errors import UsageError, suggest
-from .options import ConfigDir, Json, Moment
+from .options import ConfigDir, Json, Moment, console
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from .config import Config
     from .readiness import Reachability
 
@@ -136,11 +134,11 @@ def _moment_report(config: "Config", moment: datetime, json: bool) -> int:
         from rich.table import Table
         from rich.text import Text
 
-        console = _console()
+        out = console()
         title = f"Paraatheid op {clock.local(moment)}"
         if periods:
             title += f" — verhoogde paraatheid: {', '.join(periods)}"
-        console.print(Text(title, style="bold"))
+        out.print(Text(title, style="bold"))
         table = Table(title="Contactpersonen", title_justify="left", box=box.SIMPLE_HEAD)
         for column in ("Organisatie", "Niveau", "Bereikbaar", "Onbekend"):
             table.add_column(column)
@@ -154,14 +152,14 @@ def _moment_report(config: "Config", moment: datetime, json: bool) -> int:
                 table.add_row(
                     org.name, tier, Text(up or "niemand", style="" if up else "red"), Text(unknown, style="dim")
                 )
-        console.print(table)
+        out.print(table)
         desks_table = Table(title="Helpdesks en servicedesks", title_justify="left", box=box.SIMPLE_HEAD)
         for column in ("Desk", "Organisatie", "Nu", "Telefoon"):
             desks_table.add_column(column)
         for c, s in desk_rows:
             state = Text("open", style="green") if s == "bereikbaar" else Text("gesloten", style="yellow")
             desks_table.add_row(c.role, names.get(c.org, c.org), state, c.phone)
-        console.print(desks_table)
+        out.print(desks_table)
         req = Table(title="Eisen", title_justify="left", box=box.SIMPLE_HEAD)
         for column in ("Eis", "Periode", "Gedekt door", "Stand"):
             req.add_column(column)
@@ -169,9 +167,9 @@ def _moment_report(config: "Config", moment: datetime, json: bool) -> int:
             who = ", ".join(c.name or c.role for c in st.reachable)
             mark = Text("in orde", style="green") if st.met else Text("NIET GEDEKT", style="bold red")
             req.add_row(st.requirement.label, st.period, who or "—", mark)
-        console.print(req)
+        out.print(req)
         if unmet:
-            console.print(Text(f"{len(unmet)} eis(en) niet gedekt.", style="bold red"))
+            out.print(Text(f"{len(unmet)} eis(en) niet gedekt.", style="bold red"))
     return exitcodes.READINESS_GAPS if unmet else exitcodes.OK
 
 
@@ -218,10 +216,10 @@ def _period_report(config: "Config", start: datetime, end: datetime, json: bool)
         from rich.table import Table
         from rich.text import Text
 
-        console = _console()
+        out = console()
         span = f"{clock.local(start)} tot {clock.local(end)}"
         if not found:
-            console.print(Text(f"Geen gaten in de dekking van {span}.", style="green"))
+            out.print(Text(f"Geen gaten in de dekking van {span}.", style="green"))
         else:
             table = Table(title=f"Gaten in de dekking, {span}", title_justify="left", box=box.SIMPLE_HEAD)
             for column in ("Eis", "Periode", "Van", "Tot", "Duur"):
@@ -235,8 +233,8 @@ def _period_report(config: "Config", start: datetime, end: datetime, json: bool)
                     clock.local(datetime.fromtimestamp(g.end, clock.LOCAL)),
                     f"{minutes // 60}u{minutes % 60:02d}",
                 )
-            console.print(table)
-            console.print(Text(f"{len(found)} gat(en) gevonden.", style="bold red"))
+            out.print(table)
+            out.print(Text(f"{len(found)} gat(en) gevonden.", style="bold red"))
     return exitcodes.READINESS_GAPS if found else exitcodes.OK
 
 
@@ -283,7 +281,7 @@ def _ics(config: "Config", path: Path, start: datetime, end: datetime) -> int:
         cal.add_component(event)
         count += 1
     write_atomic(path, cal.to_ical().decode("utf-8"))
-    _console(stderr=True).print(
+    console(stderr=True).print(
         f"{count} afspraken geschreven naar {path} ({clock.local(start)} tot {clock.local(end)})."
     )
     return exitcodes.OK
@@ -321,9 +319,9 @@ def team(
     if json:
         print(jsonlib.dumps({"schema_version": 1, "kind": "teams", "teams": rows}, ensure_ascii=False, indent=2))
     else:
-        console = _console()
+        out = console()
         for t in teams:
-            console.print(team_table(t.name, t.id, rows[t.id]))
+            out.print(team_table(t.name, t.id, rows[t.id]))
     return exitcodes.OK
 
 
@@ -372,9 +370,3 @@ def team_table(title: str, team_id: str, rows: list[dict[str, Any]]) -> Any:
             who, phone = Text("niemand bereikbaar", style="bold red"), ""
         table.add_row(r["group"], r["role"], r["org"], who, phone)
     return table
-
-
-def _console(stderr: bool = False) -> "Console":
-    from rich.console import Console
-
-    return Console(stderr=stderr, highlight=False)
