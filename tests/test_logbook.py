@@ -383,3 +383,9 @@ def test_id_year_is_the_dutch_year(tmp_path: Path) -> None:
     finally:
         store.close()
     assert entry.incident == "2027-001"  # 00:30 on 1 January in Amsterdam
+
+
+def test_a_refused_open_creates_no_logbook(calamiteit: Invoke, tmp_path: Path) -> None:
+    assert calamiteit("incident", "open", "  ").code == exitcodes.USAGE
+    assert calamiteit("incident", "open", "x", "--situatie", "nergens").code == exitcodes.USAGE
+    assert not db(tmp_path).exists()

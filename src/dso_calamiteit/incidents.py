@@ -25,7 +25,7 @@ class TamperedError(CalamiteitError):
     exit_code = exitcodes.TAMPERED
 
 
-def _text(text: str, what: str = "tekst") -> str:
+def require_text(text: str, what: str = "tekst") -> str:
     if not text.strip():
         raise UsageError(f"lege {what}: schrijf op wat er is vastgesteld of besloten")
     return text.strip()
@@ -39,7 +39,7 @@ def state(store: Store, incident: str) -> Incident:
 def open_incident(
     store: Store, criteria: CriteriaFile, title: str, level: int | None, situation: str | None, author: str, at: str
 ) -> Entry:
-    title = _text(title, "titel")
+    title = require_text(title, "titel")
     number = criteria.base.level if level is None else level
     if criteria.level(number) is None:
         levels = ", ".join(str(lv.level) for lv in criteria.ordered)
@@ -60,7 +60,7 @@ def note(
     corrects: int | None = None,
 ) -> Entry:
     """A BOB entry (observation, judgement or decision); a decision is also an action for its owner."""
-    body: dict[str, Any] = {"text": _text(text)}
+    body: dict[str, Any] = {"text": require_text(text)}
     if kind == "decision":
         if not owner or not owner.strip():
             raise UsageError("een besluit heeft een actiehouder: geef --actiehouder NAAM")
@@ -90,7 +90,7 @@ def complete_action(store: Store, incident: str, number: int, remark: str, autho
 
 
 def close(store: Store, incident: str, reason: str, force: bool, author: str, at: str) -> Entry:
-    reason = _text(reason, "reden")
+    reason = require_text(reason, "reden")
     current = state(store, incident)
     if current.open_actions and not force:
         numbers = ", ".join(f"{a.number} ({a.owner})" for a in current.open_actions)

@@ -104,6 +104,7 @@ def incident_open(
     situations = [s.id for s in config.routing.situations]
     if situatie is not None and situatie not in situations:
         raise UsageError(f"--situatie '{situatie}': onbekend.{suggest(situatie, situations)}")
+    incidents.require_text(title, "titel")  # before the logbook is opened, so a bad call creates no file
     with opened(data_dir) as store:
         entry = incidents.open_incident(store, config.criteria, title, level, situatie, author_of(auteur), _stamp())
     if json:
