@@ -388,4 +388,5 @@ def test_id_year_is_the_dutch_year(tmp_path: Path) -> None:
 def test_a_refused_open_creates_no_logbook(calamiteit: Invoke, tmp_path: Path) -> None:
     assert calamiteit("incident", "open", "  ").code == exitcodes.USAGE
     assert calamiteit("incident", "open", "x", "--situatie", "nergens").code == exitcodes.USAGE
+    assert calamiteit("incident", "open", "x", "--level", "9").code == exitcodes.USAGE
     assert not db(tmp_path).exists()

@@ -36,15 +36,14 @@ def state(store: Store, incident: str) -> Incident:
     return fold(store.entries(incident))
 
 
-def open_incident(
-    store: Store, criteria: CriteriaFile, title: str, level: int | None, situation: str | None, author: str, at: str
-) -> Entry:
+def opening(criteria: CriteriaFile, title: str, level: int | None, situation: str | None) -> dict[str, Any]:
+    """The body of an 'open' entry, checked before the logbook is touched (a refused call creates no file)."""
     title = require_text(title, "titel")
     number = criteria.base.level if level is None else level
     if criteria.level(number) is None:
         levels = ", ".join(str(lv.level) for lv in criteria.ordered)
         raise UsageError(f"--level {number}: onbekend niveau; kies uit {levels}")
-    return store.open_incident(title, {"title": title, "level": number, "situation": situation}, author, at)
+    return {"title": title, "level": number, "situation": situation}
 
 
 def note(

@@ -104,9 +104,9 @@ def incident_open(
     situations = [s.id for s in config.routing.situations]
     if situatie is not None and situatie not in situations:
         raise UsageError(f"--situatie '{situatie}': onbekend.{suggest(situatie, situations)}")
-    incidents.require_text(title, "titel")  # before the logbook is opened, so a bad call creates no file
+    body = incidents.opening(config.criteria, title, level, situatie)
     with opened(data_dir) as store:
-        entry = incidents.open_incident(store, config.criteria, title, level, situatie, author_of(auteur), _stamp())
+        entry = store.open_incident(body["title"], body, author_of(auteur), _stamp())
     if json:
         print(jsonlib.dumps({"schema_version": 1, "kind": "incident", "id": entry.incident}))
     else:
