@@ -12,14 +12,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any
 
 GENESIS = "0" * 64
-
-Kind = Literal[
-    "open", "observation", "judgement", "decision", "action_done", "assessment", "level_change", "report", "close"
-]
-BOB_KINDS: tuple[Kind, ...] = ("observation", "judgement", "decision")
 
 
 def canonical(body: Mapping[str, Any]) -> str:
@@ -208,7 +203,3 @@ def _note(state: Incident | None, e: Entry) -> Incident:
     state.entries, state.head, state.last_at = e.n, e.hash, e.at
     (state.observations if e.kind == "observation" else state.judgements).append(e)
     return state
-
-
-def next_action_number(state: Incident) -> int:
-    return max(state.actions, default=0) + 1
