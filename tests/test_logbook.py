@@ -222,11 +222,16 @@ def test_rapport_output_is_never_half_written(
     def fail(*_: object) -> None:
         raise OSError(28, "No space left on device")
 
+    real_replace = files.os.replace
     monkeypatch.setattr(files.os, "replace", fail)
     result = calamiteit("rapport", incident, "--output", str(target))
     assert result.code == exitcodes.FAILURE and "No space left" in result.err
     assert target.read_text(encoding="utf-8") == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".sitrap")] == []
+    monkeypatch.setattr(files.os, "replace", real_replace)
+    again = json.loads(calamiteit("rapport", incident, "--format", "json").out)
+    assert again["number"] == 2  # the failed report did not use up number 2
+    assert sum(e["kind"] == "report" for e in timeline(calamiteit, incident)["entries"]) == 2
 
 
 def test_times_are_shown_in_amsterdam() -> None:

@@ -388,19 +388,30 @@ def rapport(
     config = _criteria(config_dir)
     made = clock.now()
     who = author_of(auteur)
-    with opened(data_dir, create=False) as store:
-        summary = store.summary(incident)
-        number = None
-        if summary.closed_at is None:  # the number is taken in the logbook first, so it is never given twice
-            every = config.reporting.minutes_for(summary.level)
-            next_update = clock.stamp(clock.later(made, every))
-            entry = store.append(incident, "report", {"next_update": next_update}, who, clock.stamp(made))
-            number = entry.data["number"]
-        state = incidents.state(store, incident)
-    report = sitrap.build(state, config, number, made, who)
     names = {o.id: o.name for o in config.contacts.organisations}
     render = {Format.md: sitrap.markdown, Format.text: sitrap.text, Format.json: sitrap.as_json}[format_]
-    _emit(render(report, names), output)
+
+    def publish(number: int | None) -> None:
+        report = sitrap.build(incidents.state(store, incident), config, number, made, who)
+        _emit(render(report, names), output)
+
+    with opened(data_dir, create=False) as store:
+        summary = store.summary(incident)
+        if summary.closed_at is not None:
+            publish(None)  # a closed incident: the final report, not numbered nor recorded
+            return exitcodes.OK
+        every = config.reporting.minutes_for(summary.level)
+        next_update = clock.stamp(clock.later(made, every))
+        # The report is written inside the transaction that takes its number: if writing fails, the number
+        # is not used up, and two coordinators never get the same one.
+        store.append(
+            incident,
+            "report",
+            {"next_update": next_update},
+            who,
+            clock.stamp(made),
+            then=lambda entry: publish(entry.data["number"]),
+        )
     return exitcodes.OK
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -235,11 +235,19 @@ class Store:
             _insert(conn, entry)
         return entry
 
-    def append(self, incident: str, kind: str, body: dict[str, Any], author: str, at: str) -> Entry:
+    def append(
+        self,
+        incident: str,
+        kind: str,
+        body: dict[str, Any],
+        author: str,
+        at: str,
+        then: Callable[[Entry], None] | None = None,
+    ) -> Entry:
         """Add one entry at the end of the chain; refused once the incident is closed.
 
         Decisions and reports get their next number here, inside the transaction, so two writers never
-        share one.
+        share one. `then`, when given, runs before the commit; if it raises, the entry is not kept.
         """
         with self.transaction() as conn:
             summary = self.summary(incident)
@@ -264,6 +272,8 @@ class Store:
                     incident,
                 ),
             )
+            if then is not None:
+                then(entry)
         return entry
 
     def record_checks(self, rows: Sequence[tuple[str, str, str, str, str, int | None, float | None, str]]) -> None:
