@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .config import Config, Source, shown
-from .contacts import Contact, ContactsFile
-from .criteria import CriteriaFile, Level
-from .errors import Problem
-from .routing import Briefing, Route
+if TYPE_CHECKING:  # annotations only: the command modules import `dumps` at start-up, so this stays light
+    from .config import Config, Source
+    from .contacts import Contact, ContactsFile
+    from .criteria import CriteriaFile, Level
+    from .errors import Problem
+    from .routing import Briefing, Route
 
 SCHEMA_VERSION = 1
 
 
-def dumps(kind: str, body: dict[str, Any]) -> str:
-    return json.dumps({"schema_version": SCHEMA_VERSION, "kind": kind, **body}, ensure_ascii=False, indent=2)
+def dumps(kind: str, body: dict[str, Any], indent: int | None = 2) -> str:
+    """Every JSON document of the tool: the schema version and kind first, then the body."""
+    return json.dumps({"schema_version": SCHEMA_VERSION, "kind": kind, **body}, ensure_ascii=False, indent=indent)
 
 
 def level(lv: Level) -> dict[str, Any]:
@@ -128,6 +130,8 @@ def routes(config: Config) -> str:
 
 
 def check(sources: list[Source], problems: list[Problem]) -> str:
+    from .config import shown
+
     return dumps(
         "check",
         {

@@ -147,9 +147,7 @@ def verify_all(store: Store) -> list[Fault]:
 def export(store: Store, incident: str) -> str:
     summary = store.summary(incident)
     entries = store.entries(incident)
-    doc = {
-        "schema_version": 1,
-        "kind": EXPORT_KIND,
+    body = {
         "incident": incident,
         "title": summary.title,
         "head": summary.head,
@@ -166,7 +164,9 @@ def export(store: Store, incident: str) -> str:
             for e in entries
         ],
     }
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    from .document import dumps
+
+    return dumps(EXPORT_KIND, body) + "\n"
 
 
 def import_file(store: Store, path: Path) -> Incident:

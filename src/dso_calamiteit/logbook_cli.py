@@ -7,7 +7,6 @@ Thin like cli.py: they resolve the data folder, the author and the clock, call i
 # at start-up (measured: 18 ms against 8 ms to build the command tree).
 
 import getpass
-import json as jsonlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from . import exitcodes
+from .document import dumps
 from .errors import UsageError
 from .options import Author, ConfigDir, DataDir, Json, console
 
@@ -108,7 +108,7 @@ def incident_open(
     with opened(data_dir) as store:
         entry = store.open_incident(body["title"], body, author_of(auteur), _stamp())
     if json:
-        print(jsonlib.dumps({"schema_version": 1, "kind": "incident", "id": entry.incident}))
+        print(dumps("incident", {"id": entry.incident}, indent=None))
     else:
         print(entry.incident)
     return exitcodes.OK
@@ -128,8 +128,7 @@ def incident_list(
     with opened(data_dir) as store:
         rows = store.summaries(include_closed=all_)
     if json:
-        doc = {"schema_version": 1, "kind": "incidents", "incidents": [vars(r) for r in rows]}
-        print(jsonlib.dumps(doc, ensure_ascii=False, indent=2))
+        print(dumps("incidents", {"incidents": [vars(r) for r in rows]}))
     else:
         from . import render_logbook
 
@@ -158,8 +157,6 @@ def incident_show(
         from .incidents import entries_json
 
         doc = {
-            "schema_version": 1,
-            "kind": "timeline",
             "incident": incident,
             "title": state.title,
             "level": state.level,
@@ -167,7 +164,7 @@ def incident_show(
             "open_actions": [a.number for a in state.open_actions],
             "head": state.head,
         }
-        head = jsonlib.dumps(doc, ensure_ascii=False)
+        head = dumps("timeline", doc, indent=None)
         print(f'{head[:-1]},"entries":{entries_json(entries)}}}')
     else:
         from . import render_logbook
@@ -303,7 +300,7 @@ def log(
             corrects=corrigeert,
         )
     if json:
-        print(jsonlib.dumps({"schema_version": 1, "kind": "entry", **incidents.entry_json(entry)}, ensure_ascii=False))
+        print(dumps("entry", incidents.entry_json(entry), indent=None))
     else:
         action = entry.data.get("action")
         extra = f" (actie {action} voor {entry.data['owner']})" if action else ""
@@ -331,14 +328,12 @@ def acties(
     rows = [(s, a) for s in states for a in s.open_actions]
     if json:
         doc = {
-            "schema_version": 1,
-            "kind": "actions",
             "actions": [
                 {"incident": s.id, "number": a.number, "text": a.text, "owner": a.owner, "deadline": a.deadline}
                 for s, a in rows
             ],
         }
-        print(jsonlib.dumps(doc, ensure_ascii=False, indent=2))
+        print(dumps("actions", doc))
     else:
         from . import render_logbook
 

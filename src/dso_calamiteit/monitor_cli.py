@@ -2,7 +2,6 @@
 
 # No `from __future__ import annotations`: Typer evals every annotation at start-up otherwise (see cli.py).
 
-import json as jsonlib
 import os
 import re
 import time
@@ -14,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from . import exitcodes
+from .document import dumps
 from .errors import NotFoundError, UsageError, suggest
 from .logbook_cli import opened
 from .options import ConfigDir, DataDir, Json, console
@@ -158,12 +158,12 @@ def _exit_code(results: "list[Result]") -> int:
 
 
 def _document(results: "list[Result]") -> str:
+    from .document import dumps
     from .monitoring import summary
 
-    return jsonlib.dumps(
+    return dumps(
+        "monitor",
         {
-            "schema_version": 1,
-            "kind": "monitor",
             "checked_at": results[0].checked_at if results else None,
             "summary": summary(results),
             "results": [
@@ -179,7 +179,7 @@ def _document(results: "list[Result]") -> str:
                 for r in results
             ],
         },
-        ensure_ascii=False,
+        indent=None,  # one line: `--watch --json` prints one document per line
     )
 
 
@@ -271,18 +271,7 @@ def _history(data_dir: Path | None, since: str, json: bool) -> int:
             "Bewaar uitkomsten met `calamiteit monitor --record`.",
         )
     if json:
-        print(
-            jsonlib.dumps(
-                {
-                    "schema_version": 1,
-                    "kind": "monitor-history",
-                    "since": clock.stamp(start),
-                    "applications": [vars(f) for f in figures],
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        print(dumps("monitor-history", {"since": clock.stamp(start), "applications": [vars(f) for f in figures]}))
         return exitcodes.OK
     from rich import box
     from rich.table import Table

@@ -2,7 +2,6 @@
 
 # No `from __future__ import annotations`: Typer evals every annotation at start-up otherwise (see cli.py).
 
-import json as jsonlib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional
@@ -10,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import typer
 
 from . import exitcodes
+from .document import dumps
 from .errors import UsageError, suggest
 from .options import ConfigDir, Json, Moment, console
 
@@ -109,8 +109,6 @@ def _moment_report(config: "Config", moment: datetime, json: bool) -> int:
     unmet = [st for st in standings if not st.met]
     if json:
         doc: dict[str, Any] = {
-            "schema_version": 1,
-            "kind": "readiness",
             "at": clock.stamp(moment),
             "heightened": periods,
             "contacts": [_contact_json(c, s) for c, s in people],
@@ -128,7 +126,7 @@ def _moment_report(config: "Config", moment: datetime, json: bool) -> int:
                 for st in standings
             ],
         }
-        print(jsonlib.dumps(doc, ensure_ascii=False, indent=2))
+        print(dumps("readiness", doc))
     else:
         from rich import box
         from rich.table import Table
@@ -193,8 +191,6 @@ def _period_report(config: "Config", start: datetime, end: datetime, json: bool)
     found = gaps(config.contacts, reach)
     if json:
         doc = {
-            "schema_version": 1,
-            "kind": "readiness-gaps",
             "from": clock.stamp(start),
             "to": clock.stamp(end),
             "gaps": [
@@ -210,7 +206,7 @@ def _period_report(config: "Config", start: datetime, end: datetime, json: bool)
                 for g in found
             ],
         }
-        print(jsonlib.dumps(doc, ensure_ascii=False, indent=2))
+        print(dumps("readiness-gaps", doc))
     else:
         from rich import box
         from rich.table import Table
@@ -317,7 +313,7 @@ def team(
     moment = moment_of(op)
     rows = {t.id: convene(config, t.id, moment) for t in teams}
     if json:
-        print(jsonlib.dumps({"schema_version": 1, "kind": "teams", "teams": rows}, ensure_ascii=False, indent=2))
+        print(dumps("teams", {"teams": rows}))
     else:
         out = console()
         for t in teams:

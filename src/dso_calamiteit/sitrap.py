@@ -6,7 +6,6 @@ from the logbook's folded state by pure functions, then written as Markdown, pla
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -172,8 +171,6 @@ def text(s: Sitrap, org_names: dict[str, str]) -> str:
 def as_json(s: Sitrap, org_names: dict[str, str]) -> str:
     i = s.incident
     doc: dict[str, Any] = {
-        "schema_version": 1,
-        "kind": "sitrap",
         "number": s.number,
         "incident": {
             "id": i.id,
@@ -206,7 +203,9 @@ def as_json(s: Sitrap, org_names: dict[str, str]) -> str:
         "next_update": None if s.next_update is None else clock.stamp(s.next_update),
         "log": {"entries": i.entries, "head": i.head},
     }
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    from .document import dumps
+
+    return dumps("sitrap", doc) + "\n"
 
 
 def _action(a: Action) -> dict[str, Any]:
