@@ -140,13 +140,14 @@ def locate(config_dir: Path | None = None, environ: Mapping[str, str] | None = N
         folders.append((_existing(Path(env[ENV_CONFIG_DIR]), ENV_CONFIG_DIR), ENV_CONFIG_DIR))
     folders.append((Path.cwd(), "huidige map"))
     sources = []
+    user: Path | None = None  # the user's folder and the shipped defaults are worked out once, on first need
+    shipped = Path()
     for kind, name in FILES.items():
         found = next(((d / name, why) for d, why in folders if _is_file(d / name)), None)
         if found is None:
-            user = user_config_dir()
-            found = (user / name, "gebruikersmap") if _is_file(user / name) else None
-        if found is None:
-            found = (shipped_dir() / name, "standaard")
+            if user is None:
+                user, shipped = user_config_dir(), shipped_dir()
+            found = (user / name, "gebruikersmap") if _is_file(user / name) else (shipped / name, "standaard")
         sources.append(Source(kind, found[0], found[1]))
     return sources
 
