@@ -364,6 +364,11 @@ def required(req: Requirement, window: Interval, reach: Reachability) -> list[In
     return union(weekly(req.weekly, window, reach.clock, reach.holidays if req.closed_on_holidays else never))
 
 
+def covering(contacts: ContactsFile, req: Requirement) -> list[Contact]:
+    """The contacts that can meet a requirement: its organisation and tier, with an id to find their hours by."""
+    return [c for c in contacts.contacts if c.org == req.org and c.tier == req.tier and c.id]
+
+
 def gaps(contacts: ContactsFile, reach: Reachability) -> list[Gap]:
     """Each stretch of time in the window in which a requirement is not met, with the requirement it breaks."""
     out: list[Gap] = []
@@ -372,7 +377,7 @@ def gaps(contacts: ContactsFile, reach: Reachability) -> list[Gap]:
         if window[0] >= window[1]:
             continue
         need = required(req, window, reach)
-        members = [c for c in contacts.contacts if c.org == req.org and c.tier == req.tier and c.id]
+        members = covering(contacts, req)
         covered = at_least((reach.intervals(c.id) or [] for c in members), req.minimum)
         out += [Gap(req, period, s, e) for s, e in subtract(need, covered)]
     return sorted(out, key=lambda g: (g.start, g.requirement.org, g.requirement.tier))
@@ -395,7 +400,7 @@ def at_moment(contacts: ContactsFile, reach: Reachability, moment: int) -> list[
             continue
         if not any(s <= moment < e for s, e in required(req, (moment, moment + 1), reach)):
             continue
-        members = [c for c in contacts.contacts if c.org == req.org and c.tier == req.tier and c.id]
+        members = covering(contacts, req)
         reachable = [c for c in members if reach.reachable_at(c.id, moment)]
         out.append(Standing(req, period, reachable, len(reachable) >= req.minimum))
     return out
