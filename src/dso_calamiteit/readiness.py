@@ -162,6 +162,11 @@ class Clock:
         return found
 
 
+def _never(_: date) -> bool:
+    """The holiday test for hours that are kept on public holidays too."""
+    return False
+
+
 def _days(window: Interval) -> list[date]:
     first = datetime.fromtimestamp(window[0], LOCAL).date() - timedelta(days=1)
     last = datetime.fromtimestamp(window[1], LOCAL).date()
@@ -260,14 +265,13 @@ class Reachability:
     def _compute(self, contact: str) -> list[Interval] | None:
         on: list[Interval] = []
         known = False
-        never: Callable[[date], bool] = lambda _: False  # noqa: E731
         for s in self.data.schedules:
             if s.contact == contact:
                 known = True
                 if s.always:
                     on.append(self.window)
                 else:
-                    on += weekly(s.weekly, self.window, self.clock, self.holidays if s.closed_on_holidays else never)
+                    on += weekly(s.weekly, self.window, self.clock, self.holidays if s.closed_on_holidays else _never)
         for i, rota in enumerate(self.data.rotas):
             if contact in rota.order:
                 known = True
@@ -358,10 +362,9 @@ def active(data: ReadinessFile) -> list[tuple[Requirement, str, Interval | None]
 
 
 def required(req: Requirement, window: Interval, reach: Reachability) -> list[Interval]:
-    never: Callable[[date], bool] = lambda _: False  # noqa: E731
     if req.always:
         return [window]
-    return union(weekly(req.weekly, window, reach.clock, reach.holidays if req.closed_on_holidays else never))
+    return union(weekly(req.weekly, window, reach.clock, reach.holidays if req.closed_on_holidays else _never))
 
 
 def covering(contacts: ContactsFile, req: Requirement) -> list[Contact]:
