@@ -111,7 +111,9 @@ def _reachable(config: "Config", found: "list[Contact]", op: str | None) -> "lis
 
 
 def _say_line(message: str) -> None:
-    sys.stderr.write(message + "\n")
+    from .safetext import visible
+
+    sys.stderr.write(visible(message) + "\n")
 
 
 def _version(value: bool) -> None:
@@ -371,11 +373,12 @@ def check(json: Json = False, config_dir: ConfigDir = None, data_dir: DataDir = 
         print(document.check(sources, problems + log_problems))
     else:
         from . import render
+        from .safetext import visible
 
         render.check(console(), sources, summary)
-        print(log_note)
+        print(visible(log_note))
         for p in problems + log_problems:
-            print(p)
+            print(visible(str(p)))
         if problems or log_problems:
             print(f"{len(problems) + len(log_problems)} probleem/problemen gevonden.")
     if problems or unusable:
@@ -431,8 +434,10 @@ def schema(
 
 
 def _say(lines: list[str]) -> None:
+    from .safetext import visible
+
     for i, line in enumerate(lines):
-        sys.stderr.write(("calamiteit: " if i == 0 else "  ") + line + "\n")
+        sys.stderr.write(("calamiteit: " if i == 0 else "  ") + visible(line) + "\n")
     sys.stderr.flush()
 
 

@@ -17,7 +17,10 @@ SCHEMA_VERSION = 1
 
 def dumps(kind: str, body: dict[str, Any], indent: int | None = 2) -> str:
     """Every JSON document of the tool: the schema version and kind first, then the body."""
-    return json.dumps({"schema_version": SCHEMA_VERSION, "kind": kind, **body}, ensure_ascii=False, indent=indent)
+    from .safetext import json_text
+
+    text = json.dumps({"schema_version": SCHEMA_VERSION, "kind": kind, **body}, ensure_ascii=False, indent=indent)
+    return json_text(text)
 
 
 def level(lv: Level) -> dict[str, Any]:

@@ -165,7 +165,9 @@ def incident_show(
             "head": state.head,
         }
         head = dumps("timeline", doc, indent=None)
-        print(f'{head[:-1]},"entries":{entries_json(entries)}}}')
+        from .safetext import json_text
+
+        print(json_text(f'{head[:-1]},"entries":{entries_json(entries)}}}'))
     else:
         from . import render_logbook
 
@@ -208,8 +210,10 @@ def incident_verify(
         summary = store.summary(incident)
         faults = verify(incident, store.entries(incident), summary.head)
         path = store.path
+    from .safetext import visible
+
     for f in faults:
-        print(f"{path}: incident {f.incident} regel {f.n}: {f.message}")
+        print(visible(f"{path}: incident {f.incident} regel {f.n}: {f.message}"))
     if faults:
         return exitcodes.TAMPERED
     print(f"Logboek van {incident} klopt: {summary.entries} regels, laatste hash {summary.head}")

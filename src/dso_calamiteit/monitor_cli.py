@@ -186,10 +186,10 @@ def _document(results: "list[Result]") -> str:
 def _table(results: "list[Result]") -> "Table":
     from rich import box
     from rich.table import Table
-    from rich.text import Text
 
     from . import clock
     from .monitoring import summary
+    from .terminal import Text
 
     when = clock.local(results[0].checked_at) if results else ""
     table = Table(

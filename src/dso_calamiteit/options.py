@@ -43,7 +43,7 @@ Moment = Annotated[
 
 
 def console(stderr: bool = False) -> "Console":
-    """Rich's console for stdout (results) or stderr (messages); Rich itself decides on colour (NO_COLOR, TERM)."""
-    from rich.console import Console
+    """The safe console of terminal.py (imported here on first use: Rich is heavy)."""
+    from .terminal import console as make
 
-    return Console(stderr=stderr, highlight=False)
+    return make(stderr)

@@ -20,9 +20,8 @@ def stdin_is_terminal() -> bool:
 
 def ask_all(criteria: CriteriaFile, ids: list[str], console: Console) -> dict[str, bool]:
     """Ask the criteria in `ids`, level by level; end of input is a usage error (exit 2), never a hang."""
-    from rich.text import Text
-
     from . import render
+    from .terminal import Text
 
     console.print(render.definition(criteria.definition))
     console.print(Text("Beantwoord elke vraag met j(a) of n(ee).", style="dim"))
@@ -40,7 +39,7 @@ def ask_all(criteria: CriteriaFile, ids: list[str], console: Console) -> dict[st
 
 
 def _ask(console: Console, question: str) -> bool:
-    from rich.text import Text
+    from .terminal import Text
 
     while True:
         try:

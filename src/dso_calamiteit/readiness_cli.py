@@ -130,7 +130,8 @@ def _moment_report(config: "Config", moment: datetime, json: bool) -> int:
     else:
         from rich import box
         from rich.table import Table
-        from rich.text import Text
+
+        from .terminal import Text
 
         out = console()
         title = f"Paraatheid op {clock.local(moment)}"
@@ -210,7 +211,8 @@ def _period_report(config: "Config", start: datetime, end: datetime, json: bool)
     else:
         from rich import box
         from rich.table import Table
-        from rich.text import Text
+
+        from .terminal import Text
 
         out = console()
         span = f"{clock.local(start)} tot {clock.local(end)}"
@@ -350,7 +352,8 @@ def convene(config: "Config", team_id: str, moment: datetime) -> list[dict[str, 
 def team_table(title: str, team_id: str, rows: list[dict[str, Any]]) -> Any:
     from rich import box
     from rich.table import Table
-    from rich.text import Text
+
+    from .terminal import Text
 
     table = Table(title=f"{title} ({team_id})", title_justify="left", box=box.SIMPLE_HEAD)
     for column in ("Groep", "Rol", "Organisatie", "Nu bereikbaar", "Telefoon"):

@@ -6,12 +6,12 @@ from rich import box
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
-from rich.text import Text
 
 from .config import Config, Source, shown
 from .contacts import Contact, ContactsFile
 from .criteria import CriteriaFile, Definition
 from .routing import Briefing, Route, level_span
+from .terminal import Text
 
 ACTION_STYLE = {"opschalen": "bold red", "afschalen": "bold green", "handhaven": "bold yellow"}
 
@@ -144,7 +144,7 @@ def criteria(console: Console, f: CriteriaFile) -> None:
         if lv.team_name and lv.team_name != lv.team:
             header += f" ({lv.team_name})"
         if not lv.criteria:
-            console.print(Panel(Text(lv.meaning or "Basisniveau."), title=header, title_align="left"))
+            console.print(Panel(Text(lv.meaning or "Basisniveau."), title=Text(header), title_align="left"))
             continue
         table = Table(box=box.SIMPLE_HEAD, show_edge=False)
         table.add_column("Id", style="cyan", no_wrap=True)
@@ -153,7 +153,7 @@ def criteria(console: Console, f: CriteriaFile) -> None:
             table.add_row(c.id, c.text)
         note = Text(f"Bereikt bij minstens {lv.threshold} van {len(lv.criteria)} criteria met 'ja'.", style="dim")
         parts: list[Text | Table] = [Text(lv.meaning), table, note] if lv.meaning else [table, note]
-        console.print(Panel(Group(*parts), title=header, title_align="left"))
+        console.print(Panel(Group(*parts), title=Text(header), title_align="left"))
 
 
 def check(console: Console, sources: list[Source], summary: str | None) -> None:

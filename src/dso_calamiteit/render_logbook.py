@@ -5,13 +5,13 @@ from __future__ import annotations
 from rich import box
 from rich.console import Console
 from rich.table import Table
-from rich.text import Text
 
 from . import clock
 from .criteria import CriteriaFile
 from .incidents import kind_word, summary_line
 from .logbook import Action, Entry, Incident
 from .store import Summary
+from .terminal import Text
 
 KIND_STYLE = {"decision": "bold", "level_change": "bold red", "close": "bold", "assessment": "cyan"}
 

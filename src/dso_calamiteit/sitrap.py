@@ -6,11 +6,12 @@ from the logbook's folded state by pure functions, then written as Markdown, pla
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from . import clock
+from . import clock, safetext
 from .criteria import Level
 from .logbook import Action, Entry, Incident
 from .routing import Route
@@ -81,8 +82,7 @@ def build(state: Incident, config: Config, number: int | None, made_at: datetime
 
 
 def _title(s: Sitrap) -> str:
-    label = f"Situatierapport {s.number}" if s.number is not None else "Eindrapport"
-    return f"{label} — incident {s.incident.id}: {s.incident.title}"
+    return f"Situatierapport {s.number}" if s.number is not None else "Eindrapport"
 
 
 def _deadline(a: Action) -> str:
@@ -93,79 +93,115 @@ def _status(a: Action) -> str:
     return "open" if a.open else f"gereed {clock.local(a.done_at or '')}"
 
 
-def markdown(s: Sitrap, org_names: dict[str, str]) -> str:
-    """Markdown that reads well pasted into mail or chat: short sections, small tables, no HTML."""
-    i = s.incident
-    lines = [f"# {_title(s)}", ""]
-    lines.append(f"- **Opgesteld:** {clock.local(s.made_at)} door {s.author}")
-    lines.append(f"- **Geopend:** {clock.local(i.opened_at)} door {i.opened_by}")
+@dataclass(frozen=True)
+class _Style:
+    """How one format writes the report's pieces; `esc` is applied to every text that comes from the logbook."""
+
+    esc: Callable[[str], str]
+    strong: Callable[[str], str]
+    em: Callable[[str], str]
+    heading: Callable[[str, int], str]
+    markdown: bool
+
+
+_MD = _Style(
+    esc=safetext.markdown,
+    strong=lambda t: f"**{t}**",
+    em=lambda t: f"_{t}_",
+    heading=lambda t, level: f"{'#' * level} {t}",
+    markdown=True,
+)
+_TEXT = _Style(esc=safetext.one_line, strong=str, em=str, heading=lambda t, level: t, markdown=False)
+
+
+def _table(style: _Style, header: list[str], rows: list[list[str]]) -> list[str]:
+    if style.markdown:
+        return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)] + [
+            "| " + " | ".join(row) + " |" for row in rows
+        ]
+    return ["  ".join(header)] + ["  ".join(row) for row in rows]
+
+
+def _write(s: Sitrap, org_names: dict[str, str], style: _Style) -> str:
+    i, esc, strong, em = s.incident, style.esc, style.strong, style.em
+    lines = [style.heading(f"{_title(s)} — incident {esc(i.id)}: {esc(i.title)}", 1), ""]
+    lines.append(f"- {strong('Opgesteld:')} {clock.local(s.made_at)} door {esc(s.author)}")
+    lines.append(f"- {strong('Geopend:')} {clock.local(i.opened_at)} door {esc(i.opened_by)}")
     if i.closed_at:
-        lines.append(f"- **Gesloten:** {clock.local(i.closed_at)} — {i.close_reason}")
-    team = f" ({s.level.team_name})" if s.level.team_name and s.level.team_name != s.level.team else ""
-    lines.append(f"- **Niveau:** {s.level.label}{team}")
+        lines.append(f"- {strong('Gesloten:')} {clock.local(i.closed_at)} — {esc(i.close_reason)}")
+    level = s.level
+    team = f" ({esc(level.team_name)})" if level.team_name and level.team_name != level.team else ""
+    lines.append(f"- {strong('Niveau:')} {esc(level.label)}{team}")
     if i.situation:
-        lines.append(f"- **Situatie:** {i.situation}")
-    lines += ["", "## Niveauverloop", "", "| Tijd | Van | Naar | Door | Reden |", "|---|---|---|---|---|"]
-    lines += [
-        f"| {clock.local(h.at)} | {h.before or '—'} | {h.after} | {h.author} | {_cell(h.reason)} |" for h in s.history
-    ]
-    lines += ["", "## Beeld", ""]
+        lines.append(f"- {strong('Situatie:')} {esc(i.situation)}")
+    lines += ["", style.heading("Niveauverloop", 2), ""]
+    lines += _table(
+        style,
+        ["Tijd", "Van", "Naar", "Door", "Reden"],
+        [[clock.local(h.at), esc(h.before) or "—", esc(h.after), esc(h.author), esc(h.reason)] for h in s.history],
+    )
+    lines += ["", style.heading("Beeld", 2), ""]
     if s.picture is not None:
-        lines.append(f"{s.picture.data['text']}  ")
-        lines.append(f"_({clock.local(s.picture.at)}, {s.picture.author})_")
+        lines.append(f"{esc(s.picture.data['text'])}" + ("  " if style.markdown else ""))
+        lines.append(em(f"({clock.local(s.picture.at)}, {esc(s.picture.author)})"))
     else:
         lines.append("Nog geen beeld vastgelegd.")
-    lines += ["", "## Oordeel", ""]
-    lines += [f"- {clock.local_time(j.at)} {j.data['text']} _({j.author})_" for j in s.judgements] or ["Geen."]
-    if s.earlier_judgements:
-        lines.append(f"- _… en {s.earlier_judgements} eerdere in het logboek (`calamiteit incident show {i.id}`)._")
-    lines += ["", "## Besluiten", ""]
-    if s.decisions:
-        lines += ["| # | Tijd | Besluit | Actiehouder | Deadline | Status |", "|---|---|---|---|---|---|"]
-        lines += [
-            f"| {a.number} | {clock.local(d.at)} | {_cell(a.text)} | {_cell(a.owner)} | {_deadline(a)} | {_status(a)} |"
-            for d, a in s.decisions
-        ]
-    else:
-        lines.append("Geen.")
-    lines += ["", "## Open acties", ""]
-    lines += [f"- [ ] **{a.number}.** {a.text} — {a.owner}, deadline {_deadline(a)}" for a in s.open_actions] or [
+    lines += ["", style.heading("Oordeel", 2), ""]
+    lines += [f"- {clock.local_time(j.at)} {esc(j.data['text'])} {em(f'({esc(j.author)})')}" for j in s.judgements] or [
         "Geen."
     ]
-    lines += ["", "## Routering op dit niveau", ""]
+    if s.earlier_judgements:
+        command = f"calamiteit incident show {safetext.one_line(i.id)}"
+        shown = f"`{command}`" if style.markdown else command
+        lines.append("- " + em(f"… en {s.earlier_judgements} eerdere in het logboek ({shown})."))
+    lines += ["", style.heading("Besluiten", 2), ""]
+    if s.decisions:
+        lines += _table(
+            style,
+            ["#", "Tijd", "Besluit", "Actiehouder", "Deadline", "Status"],
+            [
+                [str(a.number), clock.local(d.at), esc(a.text), esc(a.owner), _deadline(a), _status(a)]
+                for d, a in s.decisions
+            ],
+        )
+    else:
+        lines.append("Geen.")
+    lines += ["", style.heading("Open acties", 2), ""]
+    box = "[ ] " if style.markdown else ""
     lines += [
-        f"- {r.when}{' (' + ', '.join(r.tiers) + ')' if r.tiers else ''}: "
-        f"{', '.join(org_names.get(o, o) for o in r.to)}"
-        + (f"; zo nodig ook {', '.join(org_names.get(o, o) for o in r.also)}" if r.also else "")
+        f"- {box}{strong(f'{a.number}.')} {esc(a.text)} — {esc(a.owner)}, deadline {_deadline(a)}"
+        for a in s.open_actions
+    ] or ["Geen."]
+    lines += ["", style.heading("Routering op dit niveau", 2), ""]
+    lines += [
+        f"- {esc(r.when)}{' (' + ', '.join(r.tiers) + ')' if r.tiers else ''}: "
+        f"{', '.join(esc(org_names.get(o, o)) for o in r.to)}"
+        + (f"; zo nodig ook {', '.join(esc(org_names.get(o, o)) for o in r.also)}" if r.also else "")
         for r in s.routes
     ]
-    lines += ["", "## Volgende update", ""]
+    lines += ["", style.heading("Volgende update", 2), ""]
     if s.next_update is not None:
-        lines.append(f"Uiterlijk **{clock.local(s.next_update)}** (elke {s.every_minutes} minuten op {s.level.name}).")
+        lines.append(
+            f"Uiterlijk {strong(clock.local(s.next_update))} (elke {s.every_minutes} minuten op {esc(level.name)})."
+        )
     else:
         lines.append("Geen: het incident is gesloten.")
-    lines += ["", f"_Logboek: {i.entries} regels, laatste hash `{i.head[:16]}`._", ""]
+    head = f"`{i.head[:16]}`" if style.markdown else i.head[:16]
+    lines += ["", em(f"Logboek: {i.entries} regels, laatste hash {head}."), ""]
     return "\n".join(lines)
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+def markdown(s: Sitrap, org_names: dict[str, str]) -> str:
+    """Markdown that reads well pasted into mail or chat: short sections, small tables, no HTML.
+
+    Text from the logbook is escaped: it never becomes a link, an image, a tag or a heading.
+    """
+    return _write(s, org_names, _MD)
 
 
 def text(s: Sitrap, org_names: dict[str, str]) -> str:
-    """Plain text for a terminal or SMS-like channel: the Markdown without its markup."""
-    out = []
-    for line in markdown(s, org_names).splitlines():
-        if line.startswith("|---"):
-            continue
-        line = line.lstrip("#").strip() if line.startswith("#") else line
-        line = line.replace("**", "").replace("`", "").replace("_(", "(").replace(")_", ")").rstrip()
-        if line.startswith("_Logboek"):
-            line = line.strip("_")
-        if line.startswith("|"):
-            line = "  ".join(cell.strip() for cell in line.strip("|").split("|"))
-        out.append(line)
-    return "\n".join(out) + "\n"
+    """Plain text for a terminal or SMS-like channel: the same sections, data shown exactly as written."""
+    return _write(s, org_names, _TEXT).rstrip("\n") + "\n"
 
 
 def as_json(s: Sitrap, org_names: dict[str, str]) -> str:

@@ -1,0 +1,206 @@
+"""Hostile text: markup, escape sequences and control characters through every field of every file and command.
+
+Data is never markup and never a terminal command: in human output it appears literally (control characters as
+visible stand-ins), nothing breaks, and JSON carries the exact value.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from dso_calamiteit import exitcodes
+from dso_calamiteit.safetext import visible
+
+from .conftest import Invoke, all_answers
+from .servers import serve
+
+MARKUP = "Storing [/b] [link=file:///etc/passwd]x[/link] [bold]vet[/bold] Bel [gemeente Utrecht] terug"
+CONTROLS = "\x1b]0;PWNED\x07 \x1b[2J \x9b31m \u202egnirots\x1b]8;;file:///etc\x1b\\"
+HOSTILE = f"{MARKUP} {CONTROLS}"
+# The same text as a YAML double-quoted scalar (YAML forbids raw control characters in a file).
+YAML_HOSTILE = json.dumps(HOSTILE, ensure_ascii=True).replace("\\u001b", "\\e").replace("\\u0007", "\\a")
+
+RAW_CONTROLS = ("\x1b]", "\x1b[2J", "\x9b", "\u202e", "\x07")
+
+
+def assert_safe(text: str, expect_markup: bool = True) -> None:
+    """No raw control sequence of the data reaches the output; the markup words are there as typed."""
+    for raw in RAW_CONTROLS:
+        assert raw not in text, f"raw {raw!r} in output"
+    assert "Traceback" not in text and "interne fout" not in text
+    if expect_markup:
+        for word in ("[/b]", "[link=file:///etc/passwd]x[/link]", "[bold]vet[/bold]", "[gemeente Utrecht]"):
+            assert word in text, f"{word} missing"
+        for token in ("␛]0;PWNED␇", "␛[2J", "\\x9b31m", "\\u202egnirots␛]8;;file:///etc␛\\"):
+            assert token in text, f"{token} missing"
+
+
+@pytest.fixture(autouse=True)
+def wide(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Wide enough that no cell wraps: these tests are about the characters, not the layout."""
+    monkeypatch.setenv("COLUMNS", "3000")
+
+
+@pytest.fixture(params=["plain", "color"])
+def colour(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Once without colour, once with FORCE_COLOR: hyperlinks and styles would only show up in the latter."""
+    if request.param == "color":
+        monkeypatch.setenv("FORCE_COLOR", "1")
+    else:
+        monkeypatch.delenv("FORCE_COLOR", raising=False)
+    return str(request.param)
+
+
+def test_safe_text_makes_controls_visible() -> None:
+    shown = visible("a\x1b[2Jb\rc\x9bd\u202ee\tf\ng\x7f")
+    assert shown == "a␛[2Jb␍c\\x9bd\\u202ee\tf\ng␡"
+
+
+def test_logbook_fields_are_shown_literally(calamiteit: Invoke, colour: str, tmp_path: Path) -> None:
+    opened = calamiteit("incident", "open", HOSTILE, "--auteur", HOSTILE)
+    assert opened.code == 0, opened.err
+    incident = opened.out.strip()
+    for flag in ("--beeld", "--oordeel"):
+        assert calamiteit("log", incident, HOSTILE, flag, "--auteur", HOSTILE).code == 0
+    decided = calamiteit("log", incident, HOSTILE, "--besluit", "--actiehouder", HOSTILE, "--auteur", "[/x]")
+    assert decided.code == 0, decided.err
+    assert_safe(decided.err, expect_markup=False)
+    views = [
+        calamiteit("incident", "list"),
+        calamiteit("incident", "list", "--all"),
+        calamiteit("incident", "show", incident),
+        calamiteit("acties"),
+        calamiteit("acties", incident),
+        calamiteit("rapport", incident, "--format", "md"),
+        calamiteit("rapport", incident, "--format", "text"),
+    ]
+    for view in views:
+        assert view.code == 0, view.err
+        assert_safe(view.out, expect_markup=view is not views[-2])  # Markdown: escaped, checked below
+        assert_safe(view.err, expect_markup=False)
+    md = views[-2].out
+    assert "\\[link=file:///etc/passwd\\]" in md  # escaped for Markdown: never a live link
+    assert "[gemeente Utrecht]" in views[-1].out  # plain text keeps every character
+    done = calamiteit("actie", incident, "1", "--gereed", "--toelichting", HOSTILE)
+    assert done.code == 0
+    closed = calamiteit("incident", "close", incident, "--reden", HOSTILE)
+    assert closed.code == 0
+    final = calamiteit("rapport", incident)
+    assert final.code == 0 and "\\[/b\\]" in final.out
+    assert_safe(final.out, expect_markup=False)
+
+
+def test_json_keeps_the_exact_text(calamiteit: Invoke) -> None:
+    incident = calamiteit("incident", "open", HOSTILE, "--auteur", HOSTILE).out.strip()
+    calamiteit("log", incident, HOSTILE, "--besluit", "--actiehouder", HOSTILE)
+    shown = calamiteit("incident", "show", incident, "--json")
+    for raw in ("\x9b", "\u202e"):
+        assert raw not in shown.out  # escaped as \\uXXXX: still exactly the same value
+    doc = json.loads(shown.out)
+    assert doc["title"] == HOSTILE
+    assert doc["entries"][0]["author"] == HOSTILE
+    assert doc["entries"][1]["data"]["owner"] == HOSTILE
+    actions = json.loads(calamiteit("acties", "--json").out)
+    assert actions["actions"][0]["text"] == HOSTILE
+    sitrap = json.loads(calamiteit("rapport", incident, "--format", "json").out)
+    assert sitrap["incident"]["title"] == HOSTILE
+
+
+def test_hostile_export_imports_and_stays_readable(calamiteit: Invoke, tmp_path: Path, monkeypatch) -> None:
+    incident = calamiteit("incident", "open", HOSTILE).out.strip()
+    calamiteit("log", incident, HOSTILE, "--beeld")
+    export = tmp_path / "export.json"
+    assert calamiteit("incident", "export", incident, "-o", str(export)).code == 0
+    monkeypatch.setenv("CALAMITEIT_DATA_DIR", str(tmp_path / "receiver"))
+    imported = calamiteit("incident", "import", str(export))
+    assert imported.code == 0, imported.err
+    assert_safe(imported.err, expect_markup=False)
+    for view in (calamiteit("incident", "list"), calamiteit("incident", "show", incident)):
+        assert view.code == 0
+        assert_safe(view.out)
+
+
+def test_unknown_ids_in_messages_are_shown_literally(calamiteit: Invoke) -> None:
+    calamiteit("incident", "open", "Storing")
+    for args in (("incident", "show", HOSTILE), ("log", HOSTILE, "x", "--beeld"), ("contacts", "--org", HOSTILE)):
+        result = calamiteit(*args)
+        assert result.code in (exitcodes.USAGE, exitcodes.CONFIG, exitcodes.FAILURE)
+        assert_safe(result.err, expect_markup=False)
+        assert "[/b]" in result.err
+
+
+def _hostile_config(make_config: Callable[..., Path], shipped: Path) -> Path:
+    def replaced(name: str, pairs: list[tuple[str, str]]) -> str:
+        text = (shipped / name).read_text(encoding="utf-8")
+        for old, new in pairs:
+            assert old in text, old
+            text = text.replace(old, new)
+        return text
+
+    return make_config(
+        contacts=replaced(
+            "contacts.yaml",
+            [
+                ("    name: DSO-LV\n", f"    name: {YAML_HOSTILE}\n"),
+                ("    name: IPLO\n", f"    name: {YAML_HOSTILE}\n"),
+            ],
+        ),
+        routing=replaced(
+            "config/routing.yaml",
+            [
+                ('when: "Operationeel over (oplossen van) incidenten"', f"when: {YAML_HOSTILE}"),
+                ("title: Verstoring in het DSO-LV", f"title: {YAML_HOSTILE}"),
+            ],
+        ),
+        teams=replaced("config/teams.yaml", [("name: Operationeel Calamiteitenteam", f"name: {YAML_HOSTILE}")]),
+    )
+
+
+def test_config_fields_are_shown_literally(calamiteit: Invoke, make_config, shipped: Path, colour: str) -> None:
+    folder = str(_hostile_config(make_config, shipped))
+    checked = calamiteit("check", "--config-dir", folder)
+    assert checked.code == 0, checked.err
+    level_one = all_answers("nee")
+    level_one[1] = level_one[1].replace("=nee", "=ja")
+    level_one[3] = level_one[3].replace("=nee", "=ja")
+    level_one[5] = level_one[5].replace("=nee", "=ja")
+    views = [
+        calamiteit("contacts", "--config-dir", folder),
+        calamiteit("routes", "--config-dir", folder),
+        calamiteit("team", "--config-dir", folder),
+        calamiteit("assess", "--no-input", *all_answers("ja"), "--config-dir", folder),
+        calamiteit("assess", "--no-input", *level_one, "--config-dir", folder),
+    ]
+    for view in views:
+        assert view.code == 0, view.err
+        assert_safe(view.out)
+    contacts = json.loads(calamiteit("contacts", "--json", "--config-dir", folder).out)
+    assert HOSTILE in {c["org_name"] for c in contacts["contacts"]}
+
+
+def test_problem_lines_show_file_text_literally(calamiteit: Invoke, make_config) -> None:
+    folder = make_config(contacts=f"organisations: []\ncontacts: []\n{YAML_HOSTILE}: 1\n")
+    checked = calamiteit("check", "--config-dir", str(folder))
+    assert checked.code == exitcodes.CONFIG
+    assert_safe(checked.out, expect_markup=False)
+    assert "[/b]" in checked.out
+
+
+def test_monitor_target_names_are_shown_literally(calamiteit: Invoke, make_config, colour: str) -> None:
+    with serve() as (base, _):
+        folder = make_config(
+            monitor=f"timeout_s: 2\ntargets:\n  - name: {YAML_HOSTILE}\n    env: prod\n    url: {base}/ok\n"
+        )
+        assert calamiteit("check", "--config-dir", str(folder)).code == 0
+        shown = calamiteit("monitor", "--config-dir", str(folder))
+        recorded = calamiteit("monitor", "--record", "--json", "--config-dir", str(folder))
+        history = calamiteit("monitor", "--history", "--config-dir", str(folder))
+    assert shown.code == 0, shown.err
+    assert_safe(shown.out)
+    assert json.loads(recorded.out)["results"][0]["name"] == HOSTILE
+    assert history.code == 0
+    assert_safe(history.out)
