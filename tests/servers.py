@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import gzip
 import socket
 import ssl
 import threading
 import time
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 BIG = 100 * 1024 * 1024
+GZIP_PAGE = gzip.compress(b"<html>" + b"DSO " * 50_000 + b"Omgevingsloket werkt</html>")
+BOMB_SIZE = 256 * 1024 * 1024
+
+
+def _bomb() -> bytes:
+    """256 MiB of zeros as one gzip member of about 250 KB: what a decompression bomb looks like."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    block = bytes(1024 * 1024)
+    return b"".join(packer.compress(block) for _ in range(BOMB_SIZE // len(block))) + packer.flush()
+
+
+BOMB: list[bytes] = []  # made on first use: it takes a second
 
 
 @dataclass
@@ -59,6 +73,14 @@ def handler(seen: Seen, other: str = "") -> type[BaseHTTPRequestHandler]:
                 self.reply(302, headers={"Location": f"{other}/landing"})
             elif path == "/redirect-same":
                 self.reply(302, headers={"Location": "/ok"})
+            elif path == "/gzip":
+                self.reply(200, GZIP_PAGE, {"Content-Encoding": "gzip"})
+            elif path == "/gzip-bomb":
+                if not BOMB:
+                    BOMB.append(_bomb())
+                self.reply(200, BOMB[0], {"Content-Encoding": "gzip"})
+            elif path == "/gzip-broken":
+                self.reply(200, b"dit is geen gzip", {"Content-Encoding": "gzip"})
             elif path == "/landing":
                 self.reply(200, b"aangekomen")
             elif path == "/big":

@@ -128,16 +128,34 @@ def test_self_signed_certificate_is_refused(calamiteit: Invoke, make_config) -> 
     assert results["Eigen cert"]["reason"].startswith("certificaatfout")
 
 
-def test_api_key_goes_only_to_the_target_host(calamiteit: Invoke, make_config, monkeypatch, tmp_path) -> None:
+@pytest.fixture
+def tls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ssl.SSLContext:
+    """A server context with a certificate of a throw-away CA that the client trusts through SSL_CERT_FILE."""
+    ca = trustme.CA()
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ca.issue_cert("127.0.0.1", "127.0.0.2").configure_cert(context)
+    pem = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(pem))
+    monkeypatch.setenv("SSL_CERT_FILE", str(pem))
+    return context
+
+
+def test_api_key_goes_only_to_the_target_origin(calamiteit: Invoke, make_config, monkeypatch, tmp_path, tls) -> None:
     monkeypatch.setenv("DSO_API_KEY", KEY)
     seen = Seen()
-    with serve("127.0.0.2", seen) as (other, _), serve("127.0.0.1", seen, other=other) as (base, _):
+    with (
+        serve("127.0.0.2", seen, tls=tls) as (other_host, _),
+        serve("127.0.0.1", seen, tls=tls) as (other_port, _),
+        serve("127.0.0.1", seen, other=other_host, tls=tls) as (base, _),
+    ):
+        port_hop = other_port.rsplit(":", 1)[1]
         folder = make_config(
             monitor=targets_yaml(
                 t("Met sleutel", f"{base}/ok", api_key=True),
                 t("Zonder sleutel", f"{base}/redirect-same"),
                 t("Omleiding", f"{base}/redirect-other", api_key=True),
-                t("Dicht", f"http://127.0.0.1:{closed_port()}/", api_key=True),
+                t("Dicht", f"https://127.0.0.1:{closed_port()}/", api_key=True),
+                t("Andere poort", f"https://127.0.0.1:{port_hop}/landing"),
             )
         )
         outputs = []
@@ -146,16 +164,72 @@ def test_api_key_goes_only_to_the_target_host(calamiteit: Invoke, make_config, m
             outputs += [result.out, result.err]
         history = calamiteit("monitor", "--history", "--json", "--config-dir", str(folder))
         outputs += [history.out, history.err]
-    sent = {(host, path): key for host, path, key in seen.keys}
-    assert sent[("127.0.0.1", "/ok")] in (KEY, None)
-    assert [k for h, p, k in seen.keys if p == "/ok" and k == KEY], "the target host got the key"
+    other_port_number = int(port_hop)
+    assert [k for h, p, k in seen.keys if p == "/ok" and k == KEY], "the target's own origin got the key"
     assert all(key is None for host, path, key in seen.keys if host == "127.0.0.2"), "the key left for another host"
-    assert all(key is None for host, path, key in seen.keys if path == "/redirect-same")
-    assert json.loads(outputs[0])["results"][2]["state"] == "beschikbaar"  # the redirect itself was followed
+    assert all(key is None for host, path, key in seen.keys if path in ("/redirect-same", "/landing"))
+    results = json.loads(outputs[0])["results"]
+    assert results[2]["state"] == "beschikbaar"  # the redirect itself was followed
+    assert other_port_number and results[4]["state"] == "beschikbaar"
     for text in outputs:
         assert KEY not in text
     database = (tmp_path / "data" / "logboek.sqlite").read_bytes()
     assert KEY.encode() not in database
+
+
+def test_api_key_never_crosses_to_another_port_on_the_same_host(calamiteit: Invoke, make_config, monkeypatch, tls):
+    """Same host, other port: another origin (another service), so no key, not even over TLS."""
+    monkeypatch.setenv("DSO_API_KEY", KEY)
+    seen = Seen()
+    with serve("127.0.0.1", seen, tls=tls) as (other, _), serve("127.0.0.1", seen, other=other, tls=tls) as (base, _):
+        _, results = run_monitor(calamiteit, make_config, t("Hop", f"{base}/redirect-other", api_key=True))
+    assert results["Hop"]["state"] == "beschikbaar"
+    assert [k for h, p, k in seen.keys if p == "/redirect-other"] == [KEY]
+    assert [k for h, p, k in seen.keys if p == "/landing"] == [None]
+
+
+def test_a_redirect_from_https_to_plain_http_is_not_followed(calamiteit: Invoke, make_config, monkeypatch, tls):
+    monkeypatch.setenv("DSO_API_KEY", KEY)
+    plain_seen, tls_seen = Seen(), Seen()
+    with serve("127.0.0.1", plain_seen) as (plain, _), serve("127.0.0.1", tls_seen, other=plain, tls=tls) as (base, _):
+        code, results = run_monitor(calamiteit, make_config, t("Downgrade", f"{base}/redirect-other", api_key=True))
+    assert code == exitcodes.MONITOR_DOWN
+    assert results["Downgrade"]["reason"] == "onveilige doorverwijzing van HTTPS naar HTTP (niet gevolgd)"
+    assert plain_seen.keys == []  # nothing at all went over plain HTTP
+    assert tls_seen.keys == [("127.0.0.1", "/redirect-other", KEY)]
+
+
+def test_an_api_key_target_over_plain_http_is_a_config_error(calamiteit: Invoke, make_config) -> None:
+    folder = make_config(monitor=targets_yaml(t("Plat", "http://127.0.0.1:9/ok", api_key=True)))
+    result = calamiteit("check", "--config-dir", str(folder))
+    assert result.code == exitcodes.CONFIG
+    assert "monitor.yaml:7:5:" in result.out and "nooit over onversleuteld HTTP" in result.out
+
+
+def test_a_gzip_answer_is_decoded_for_the_text_check(calamiteit: Invoke, make_config, server) -> None:
+    base, _ = server
+    code, results = run_monitor(
+        calamiteit,
+        make_config,
+        t("Gzip", f"{base}/gzip", contains="Omgevingsloket werkt"),
+        t("Kapot", f"{base}/gzip-broken", contains="werkt"),
+    )
+    assert results["Gzip"]["state"] == "beschikbaar", results["Gzip"]
+    assert results["Kapot"]["reason"] == "antwoord niet te lezen (gzip-fout)"
+    assert code == exitcodes.MONITOR_DOWN
+
+
+def test_a_gzip_bomb_is_inflated_no_further_than_max_body(calamiteit: Invoke, make_config, server) -> None:
+    base, _ = server
+    _, results = run_monitor(calamiteit, make_config, t("Bom", f"{base}/gzip-bomb", contains="nooit"))
+    assert results["Bom"]["reason"] == "tekst 'nooit' ontbreekt"
+    from dso_calamiteit.probe import _Inflater
+
+    from .servers import BOMB
+
+    inflater = _Inflater("gzip", 512 * 1024)
+    total = sum(len(inflater.feed(BOMB[0][i : i + 65536])) for i in range(0, len(BOMB[0]), 65536))
+    assert total == 512 * 1024  # 256 MiB on the wire's terms, 512 KiB in memory
 
 
 def test_record_and_history(calamiteit: Invoke, make_config, server) -> None:

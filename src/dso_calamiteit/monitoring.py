@@ -30,15 +30,22 @@ class Target:
     budget_ms: int = 2000
     """Langer dan dit (in milliseconden) is 'traag'."""
     api_key: bool = False
-    """Stuur de sleutel uit DSO_API_KEY mee als x-api-key (alleen naar de host van deze URL)."""
+    """Stuur de sleutel uit DSO_API_KEY mee als x-api-key: alleen over https, alleen naar dezelfde host en poort."""
     contains: str = ""
     """Tekst die in het antwoord moet staan (optioneel; alleen zo veel wordt gelezen als nodig)."""
 
     @property
-    def host(self) -> str:
-        from urllib.parse import urlsplit
+    def origin(self) -> tuple[str, str, int | None]:
+        return origin(self.url)
 
-        return urlsplit(self.url).netloc.lower()
+
+def origin(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port) with the scheme's default port filled in: the unit a secret may be sent to."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    return scheme, (parts.hostname or "").lower(), parts.port or {"https": 443, "http": 80}.get(scheme)
 
 
 @dataclass(frozen=True)

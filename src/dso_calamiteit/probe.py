@@ -1,8 +1,10 @@
 """Checking the targets over HTTP, all at once: httpx async client, bounded concurrency, pooled connections.
 
-Redirects are followed by hand so that the API key (x-api-key) only ever goes to the host of a target
-that needs it, never to a host a redirect points at. TLS certificates are always verified. A check that
-would take longer than its timeout is cut off, and a body is read only as far as the text check needs.
+Redirects are followed by hand so that the API key (x-api-key) only ever goes over HTTPS to the exact origin
+(scheme, host, port) of a target that needs it, never to where a redirect points; a redirect from HTTPS to
+plain HTTP is not followed at all. TLS certificates are always verified against the system's trust store
+(which honours SSL_CERT_FILE). A check that would take longer than its timeout is cut off, and a body is
+read, and decompressed, only as far as the text check needs: a gzip bomb inflates no further than that.
 """
 
 from __future__ import annotations
@@ -11,20 +13,28 @@ import asyncio
 import socket
 import ssl
 import time
+import zlib
 from collections.abc import Callable
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from .monitoring import Check, Target
+from .monitoring import Check, Target, origin
 
 MAX_REDIRECTS = 5
+ACCEPT_ENCODING = "gzip, deflate"  # what _Inflater can decode, with its bound
+
+
+class BodyError(Exception):
+    """An answer whose body cannot be read as sent; the message is the reason an operator reads."""
 
 
 def _reason(exc: BaseException) -> str:
     """The failure in words an operator can act on; never the request (it may carry the key)."""
     if isinstance(exc, httpx.TimeoutException | asyncio.TimeoutError | TimeoutError):
         return "time-out"
+    if isinstance(exc, BodyError):
+        return str(exc)
     seen: set[int] = set()
     cause: BaseException | None = exc
     while cause is not None and id(cause) not in seen:
@@ -56,13 +66,22 @@ async def _fetch(client: httpx.AsyncClient, target: Target, api_key: str | None,
     url = target.url
     started = time.perf_counter()
     for _ in range(MAX_REDIRECTS + 1):
-        send_key = target.api_key and api_key and urlsplit(url).netloc.lower() == target.host
-        headers = {"x-api-key": api_key} if send_key and api_key else {}
+        headers = {"accept-encoding": ACCEPT_ENCODING}
+        if api_key and target.api_key and urlsplit(url).scheme == "https" and origin(url) == target.origin:
+            headers["x-api-key"] = api_key
         request = client.build_request("GET", url, headers=headers)
         response = await client.send(request, stream=True)
         try:
             if response.is_redirect and "location" in response.headers:
-                url = urljoin(url, response.headers["location"])
+                following = urljoin(url, response.headers["location"])
+                if urlsplit(url).scheme == "https" and urlsplit(following).scheme != "https":
+                    return Check(
+                        None,
+                        (time.perf_counter() - started) * 1000,
+                        None,
+                        "onveilige doorverwijzing van HTTPS naar HTTP (niet gevolgd)",
+                    )
+                url = following
                 continue
             latency = (time.perf_counter() - started) * 1000
             found = None
@@ -77,17 +96,54 @@ async def _fetch(client: httpx.AsyncClient, target: Target, api_key: str | None,
     )
 
 
+class _Inflater:
+    """gzip or deflate decoding that never yields more than `limit` bytes in all, whatever the ratio."""
+
+    def __init__(self, encoding: str, limit: int) -> None:
+        self.raw_deflate = False
+        self.encoding = encoding
+        self.left = limit
+        self.inflate = zlib.decompressobj(wbits=47)  # 32 + 15: a gzip or a zlib header, detected
+
+    def feed(self, data: bytes) -> bytes:
+        out = []
+        while data and self.left > 0:
+            try:
+                piece = self.inflate.decompress(data, self.left)
+            except zlib.error:
+                if self.encoding == "deflate" and not self.raw_deflate:  # some servers send deflate without header
+                    self.raw_deflate, self.inflate = True, zlib.decompressobj(wbits=-15)
+                    continue
+                raise BodyError(f"antwoord niet te lezen ({self.encoding}-fout)") from None
+            self.left -= len(piece)
+            out.append(piece)
+            data = self.inflate.unconsumed_tail
+        return b"".join(out)
+
+
+def _decoder(response: httpx.Response, limit: int) -> Callable[[bytes], bytes]:
+    encoding = response.headers.get("content-encoding", "identity").strip().lower()
+    if encoding in ("", "identity"):
+        return lambda chunk: chunk
+    if encoding in ("gzip", "x-gzip", "deflate"):
+        return _Inflater(encoding.removeprefix("x-"), limit).feed
+    raise BodyError(f"antwoord in een onbekende codering ({encoding[:40]})")
+
+
 async def _contains(response: httpx.Response, text: str, max_body: int) -> bool:
-    """Read only until `text` shows up or `max_body` bytes have come: a 100 MB answer is never read whole."""
+    """Read only until `text` shows up or `max_body` bytes (sent or decoded) have come: never a 100 MB body."""
     needle = text.encode("utf-8")
+    decode = _decoder(response, max_body)
     window = b""
-    read = 0
+    read = decoded = 0
     async for chunk in response.aiter_raw():
         read += len(chunk)
-        window = window[-len(needle) :] + chunk
+        piece = decode(chunk)
+        decoded += len(piece)
+        window = window[-len(needle) :] + piece
         if needle in window:
             return True
-        if read >= max_body:
+        if read >= max_body or decoded >= max_body:
             return False
     return False
 
@@ -117,6 +173,10 @@ async def check_all(
         return check
 
     async with httpx.AsyncClient(
-        limits=limits, timeout=httpx.Timeout(timeout), follow_redirects=False, verify=True, trust_env=False
+        limits=limits,
+        timeout=httpx.Timeout(timeout),
+        follow_redirects=False,
+        verify=ssl.create_default_context(),
+        trust_env=False,
     ) as client:
         return list(await asyncio.gather(*(one(client, t) for t in targets)))

@@ -269,6 +269,8 @@ def monitor_rules(f: MonitorFile) -> list[Finding]:
             valid = False
         if not valid:
             out.append(((*here, "url"), f"'{t.url}' is geen geldige http(s)-URL"))
+        elif t.api_key and parts.scheme != "https":
+            out.append(((*here, "api_key"), "de API-sleutel gaat nooit over onversleuteld HTTP: gebruik een https-URL"))
         if not 100 <= t.expect_status <= 599:
             out.append(((*here, "expect_status"), f"{t.expect_status} is geen HTTP-status"))
         if t.budget_ms < 1:
