@@ -222,16 +222,42 @@ def test_rapport_output_is_never_half_written(
     def fail(*_: object) -> None:
         raise OSError(28, "No space left on device")
 
-    real_replace = files.os.replace
-    monkeypatch.setattr(files.os, "replace", fail)
+    real_fsync = files.os.fsync
+    monkeypatch.setattr(files.os, "fsync", fail)  # the disk is full while the report is written
     result = calamiteit("rapport", incident, "--output", str(target))
     assert result.code == exitcodes.FAILURE and "No space left" in result.err
     assert target.read_text(encoding="utf-8") == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".sitrap")] == []
-    monkeypatch.setattr(files.os, "replace", real_replace)
+    monkeypatch.setattr(files.os, "fsync", real_fsync)
     again = json.loads(calamiteit("rapport", incident, "--format", "json").out)
     assert again["number"] == 2  # the failed report did not use up number 2
     assert sum(e["kind"] == "report" for e in timeline(calamiteit, incident)["entries"]) == 2
+
+
+def test_a_sitrap_file_is_published_only_after_its_number_is_committed(
+    calamiteit: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Failing between commit and publication: the number is used and said so, and no file carries it."""
+    incident = open_incident(calamiteit)
+    (tmp_path / "out[").mkdir()
+    target = tmp_path / "out[/b].md"  # the message naming it once broke Rich after the rename
+
+    def fail(*_: object) -> None:
+        raise OSError(13, "Permission denied")
+
+    real_replace = files.os.replace
+    monkeypatch.setattr(files.os, "replace", fail)
+    result = calamiteit("rapport", incident, "--output", str(target))
+    assert result.code == exitcodes.FAILURE
+    assert "situatierapport 1 is vastgelegd in het logboek, maar niet geschreven" in result.err
+    assert "out[/b].md" in result.err and "nummer 2" in result.err
+    assert not target.exists() and list((tmp_path / "out[").iterdir()) == []
+    reports = [e for e in timeline(calamiteit, incident)["entries"] if e["kind"] == "report"]
+    assert [r["data"]["number"] for r in reports] == [1]
+    monkeypatch.setattr(files.os, "replace", real_replace)
+    published = calamiteit("rapport", incident, "--output", str(target))
+    assert published.code == 0 and "out[/b].md" in published.err
+    assert target.read_text(encoding="utf-8").startswith("# Situatierapport 2 ")
 
 
 def test_times_are_shown_in_amsterdam() -> None:

@@ -162,8 +162,11 @@ def test_a_first_release_logbook_is_migrated(tmp_path: Path, monkeypatch: pytest
             assert not conn.execute("SELECT name FROM sqlite_master WHERE name = 'checks'").fetchall()
     store = Store.open(tmp_path)
     try:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == store_mod.SCHEMA_VERSION == 2
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == store_mod.SCHEMA_VERSION == 3
         store.record_checks([(AT, "Loket", "prod", "https://example.nl/", "beschikbaar", 200, 12.0, "")])
+        store.append(incident, "observation", {"text": "na de migratie"}, "test", AT)  # the guards let it through
+        with pytest.raises(sqlite3.DatabaseError, match="follows its entries"):
+            store.conn.execute("UPDATE incidents SET actions = 0")
         assert verify(incident, store.entries(incident), store.summary(incident).head) == []
     finally:
         store.close()

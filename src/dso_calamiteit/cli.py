@@ -226,17 +226,20 @@ def assess(
                 "Geef ze met --answer ID=ja|nee of --answers BESTAND, of start in een terminal zonder --no-input.",
             )
         given.update(prompt.ask_all(criteria, todo, console(stderr=True)))
-    result = decide(criteria, given, current)
-    routes = config.routing.routes_for(result.recommended.level, situatie)
-    routed = contacts_for(routes, config.contacts)
-    convene = _convene(config, result.recommended.team)
     if incident is not None:
         from . import incidents
 
         with opened(data_dir, create=False) as store:
-            written = incidents.record_assessment(store, incident, result, situatie, author_of(auteur), _stamp())
+            result, written = incidents.record_assessment(
+                store, incident, lambda level: decide(criteria, given, level), situatie, author_of(auteur), _stamp()
+            )
         change = f"; {written[-1].data['action']} naar niveau {written[-1].data['after']}" if len(written) > 1 else ""
         _say_line(f"Beoordeling vastgelegd bij incident {incident}{change}.")
+    else:
+        result = decide(criteria, given, current)
+    routes = config.routing.routes_for(result.recommended.level, situatie)
+    routed = contacts_for(routes, config.contacts)
+    convene = _convene(config, result.recommended.team)
     briefing = Briefing(result, situatie, routes, routed, convene)
     if json:
         from . import document
@@ -443,6 +446,9 @@ def _say(lines: list[str]) -> None:
 
 def run(argv: list[str] | None = None) -> int:
     """Run the app and turn every outcome into an exit code; nothing escapes as a traceback."""
+    from . import commits
+
+    commits.reset()
     try:
         argv = sys.argv[1:] if argv is None else argv
         _register(argv)
@@ -452,7 +458,8 @@ def run(argv: list[str] | None = None) -> int:
         _say(exc.lines())
         return exc.exit_code
     except (KeyboardInterrupt, typer.Abort):
-        _say(["onderbroken"])
+        stored = commits.outcome()
+        _say(["onderbroken"] + ([stored] if stored else []))
         return exitcodes.INTERRUPTED
     except typer.Exit as exc:
         return exc.exit_code

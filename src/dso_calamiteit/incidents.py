@@ -7,6 +7,7 @@ the CLI), checks what the operator asked against the logbook, and appends entrie
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
@@ -102,34 +103,50 @@ def close(store: Store, incident: str, reason: str, force: bool, author: str, at
 
 
 def record_assessment(
-    store: Store, incident: str, result: Assessment, situation: str | None, author: str, at: str
-) -> list[Entry]:
-    """Log the assessment; when it moves the level, log the scale-up or -down with the criteria behind it."""
-    current = store.summary(incident).level
-    previous = _last_answers(store, incident)
-    body = {
-        "answers": dict(result.answers),
-        "level": result.recommended.level,
-        "triggered": [c.id for _, c in result.triggered],
-        "situation": situation,
-        "advice": None if result.advice is None else {"action": result.advice.action, "reason": result.advice.reason},
-    }
-    written = [store.append(incident, "assessment", body, author, at)]
-    after = result.recommended.level
-    if after != current:
-        holding = [c.id for lv, c in result.triggered if lv.level > min(current, after)]
-        no_longer = [i for i, was in previous.items() if was and not result.answers.get(i, False)]
-        reason = result.advice.reason if result.advice else ""
-        change = {
-            "before": current,
-            "after": after,
-            "action": "opschalen" if after > current else "afschalen",
-            "reason": reason,
-            "now_holding": holding,
-            "no_longer_holding": no_longer,
+    store: Store,
+    incident: str,
+    decide: Callable[[int], Assessment],
+    situation: str | None,
+    author: str,
+    at: str,
+) -> tuple[Assessment, list[Entry]]:
+    """Log the assessment; when it moves the level, log the scale-up or -down with the criteria behind it.
+
+    The level is read, the assessment made against it and both entries written in one transaction: two
+    coordinators assessing at once each see the level the other left, never a stale one.
+    """
+    with store.transaction():
+        tip = store.tip(incident)
+        if tip.closed:
+            raise UsageError(f"incident {incident} is gesloten; er kan niets meer worden vastgelegd")
+        current = tip.level
+        result = decide(current)
+        previous = _last_answers(store, incident)
+        body = {
+            "answers": dict(result.answers),
+            "level": result.recommended.level,
+            "triggered": [c.id for _, c in result.triggered],
+            "situation": situation,
+            "advice": None
+            if result.advice is None
+            else {"action": result.advice.action, "reason": result.advice.reason},
         }
-        written.append(store.append(incident, "level_change", change, author, at))
-    return written
+        written = [store.append(incident, "assessment", body, author, at)]
+        after = result.recommended.level
+        if after != current:
+            holding = [c.id for lv, c in result.triggered if lv.level > min(current, after)]
+            no_longer = [i for i, was in previous.items() if was and not result.answers.get(i, False)]
+            reason = result.advice.reason if result.advice else ""
+            change = {
+                "before": current,
+                "after": after,
+                "action": "opschalen" if after > current else "afschalen",
+                "reason": reason,
+                "now_holding": holding,
+                "no_longer_holding": no_longer,
+            }
+            written.append(store.append(incident, "level_change", change, author, at))
+    return result, written
 
 
 def _last_answers(store: Store, incident: str) -> dict[str, bool]:

@@ -18,7 +18,7 @@ import typer
 
 from . import exitcodes
 from .document import dumps
-from .errors import UsageError
+from .errors import CalamiteitError, UsageError
 from .options import Author, ConfigDir, DataDir, Json, console
 
 if TYPE_CHECKING:
@@ -390,27 +390,43 @@ def rapport(
     names = {o.id: o.name for o in config.contacts.organisations}
     render = {Format.md: sitrap.markdown, Format.text: sitrap.text, Format.json: sitrap.as_json}[format_]
 
-    def publish(number: int | None) -> None:
-        report = sitrap.build(incidents.state(store, incident), config, number, made, who)
-        _emit(render(report, names), output)
+    def written(number: int | None) -> str:
+        return render(sitrap.build(incidents.state(store, incident), config, number, made, who), names)
 
+    from .files import Staged
+
+    staged: Staged | None = None
+    number: int | None = None
     with opened(data_dir, create=False) as store:
-        summary = store.summary(incident)
-        if summary.closed_at is not None:
-            publish(None)  # a closed incident: the final report, not numbered nor recorded
-            return exitcodes.OK
-        every = config.reporting.minutes_for(summary.level)
-        next_update = clock.stamp(clock.later(made, every))
-        # The report is written inside the transaction that takes its number: if writing fails, the number
-        # is not used up, and two coordinators never get the same one.
-        store.append(
-            incident,
-            "report",
-            {"next_update": next_update},
-            who,
-            clock.stamp(made),
-            then=lambda entry: publish(entry.data["number"]),
-        )
+        if store.summary(incident).closed_at is not None:
+            text = written(None)  # a closed incident: the final report, not numbered nor recorded
+        else:
+            every = config.reporting.minutes_for(store.tip(incident).level)
+            next_update = clock.stamp(clock.later(made, every))
+            # Number, report and file are made in one transaction (a full disk rolls the number back); the
+            # file gets its name only after the commit. A crash in between leaves a numbered sitrap without
+            # a file, never a file whose number the logbook does not know.
+            with store.transaction():
+                entry = store.append(incident, "report", {"next_update": next_update}, who, clock.stamp(made))
+                number = entry.data["number"]
+                text = written(number)
+                staged = Staged(output, text) if output is not None else None
+    if output is None:
+        _emit(text, None)
+        return exitcodes.OK
+    try:
+        if staged is None:
+            _emit(text, output)
+        else:
+            staged.publish()
+            _say(f"Geschreven: {output}")
+    except CalamiteitError as exc:
+        if number is None:
+            raise
+        raise CalamiteitError(
+            f"situatierapport {number} is vastgelegd in het logboek, maar niet geschreven: {exc.message}",
+            f"Maak een nieuw rapport met `calamiteit rapport {incident}` (het krijgt nummer {number + 1}).",
+        ) from None
     return exitcodes.OK
 
 

@@ -7,16 +7,17 @@ the same time; every append is one IMMEDIATE transaction, so numbering and the c
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from . import exitcodes
+from . import commits, exitcodes
 from .config import LOGBOOK_FILE as FILE_NAME
 from .errors import CalamiteitError, UsageError, suggest
 from .logbook import GENESIS, Entry, canonical, entry_hash
@@ -70,6 +71,17 @@ MIGRATIONS: tuple[str, ...] = (
     ) STRICT;
     CREATE INDEX checks_by_time ON checks (at);
     """,
+    # The incidents row is a cache of its entries for listing: it may only move forward with them.
+    """
+    CREATE TRIGGER incidents_follow_entries BEFORE UPDATE ON incidents
+        WHEN NEW.id IS NOT OLD.id OR NEW.title IS NOT OLD.title OR NEW.opened_at IS NOT OLD.opened_at
+            OR NEW.entries <= OLD.entries OR NEW.actions < OLD.actions OR NEW.reports < OLD.reports
+            OR NEW.entries IS NOT (SELECT max(n) FROM entries WHERE incident = NEW.id)
+            OR NEW.head IS NOT (SELECT hash FROM entries WHERE incident = NEW.id AND n = NEW.entries)
+        BEGIN SELECT RAISE(ABORT, 'the incidents row follows its entries'); END;
+    CREATE TRIGGER incidents_kept BEFORE DELETE ON incidents
+        BEGIN SELECT RAISE(ABORT, 'incidents are never removed'); END;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -82,6 +94,19 @@ class StorageError(CalamiteitError):
 
 class BusyError(CalamiteitError):
     exit_code = exitcodes.FAILURE
+
+
+@dataclass(frozen=True)
+class Tip:
+    """Where an incident's chain ends and what its entries say now: worked out from the entries themselves,
+    never from the `incidents` row, so an edited row cannot make a writer reuse a number."""
+
+    n: int
+    hash: str
+    level: int
+    actions: int
+    reports: int
+    closed: bool
 
 
 @dataclass(frozen=True)
@@ -159,21 +184,31 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE … COMMIT: the write lock is taken up front, so readers of `last` see no race."""
+        """BEGIN IMMEDIATE … COMMIT: the write lock is taken up front, so what is read inside is still true
+        at the commit. Inside another transaction it joins that one: read, decide and write as one step."""
+        if self.conn.in_transaction:
+            yield self.conn
+            return
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             raise _operational(self.path, exc) from None
+        commits.began()
         try:
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        try:
-            self.conn.execute("COMMIT")
         except sqlite3.OperationalError as exc:
             self.conn.execute("ROLLBACK")
             raise _operational(self.path, exc) from None
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        with commits.no_interrupt():  # Ctrl-C waits until the outcome is known and noted
+            try:
+                self.conn.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                self.conn.execute("ROLLBACK")
+                raise _operational(self.path, exc) from None
+            commits.committed()
 
     # --- reading ---------------------------------------------------------------------------------------
 
@@ -195,6 +230,33 @@ class Store:
                 "`calamiteit incident list --all` toont alle incidenten.",
             )
         return Summary(*row)
+
+    def tip(self, incident: str) -> Tip:
+        """The end of the chain and the numbers a next entry needs, from the entries (point look-ups only)."""
+        conn = self.conn
+        last = conn.execute(
+            "SELECT n, hash, kind FROM entries WHERE incident = ? ORDER BY n DESC LIMIT 1", (incident,)
+        ).fetchone()
+        if last is None:
+            self.summary(incident)  # unknown id: the usual message with a suggestion
+            raise StorageError(f"{self.path}: incident {incident} heeft geen regels")
+
+        def latest(kind: str) -> dict[str, Any] | None:
+            row = conn.execute(
+                "SELECT body FROM entries WHERE incident = ? AND kind = ? ORDER BY n DESC LIMIT 1", (incident, kind)
+            ).fetchone()
+            return json.loads(row[0]) if row else None
+
+        change = latest("level_change") or {"after": (latest("open") or {}).get("level", 0)}
+        decision, report = latest("decision"), latest("report")
+        return Tip(
+            n=last[0],
+            hash=last[1],
+            level=int(change["after"]),
+            actions=int(decision["action"]) if decision else 0,
+            reports=int(report["number"]) if report else 0,
+            closed=last[2] == "close",
+        )
 
     def entries(self, incident: str) -> list[Entry]:
         rows = self.conn.execute(ENTRY_SQL + " WHERE incident = ? ORDER BY n", (incident,))
@@ -235,45 +297,35 @@ class Store:
             _insert(conn, entry)
         return entry
 
-    def append(
-        self,
-        incident: str,
-        kind: str,
-        body: dict[str, Any],
-        author: str,
-        at: str,
-        then: Callable[[Entry], None] | None = None,
-    ) -> Entry:
+    def append(self, incident: str, kind: str, body: dict[str, Any], author: str, at: str) -> Entry:
         """Add one entry at the end of the chain; refused once the incident is closed.
 
-        Decisions and reports get their next number here, inside the transaction, so two writers never
-        share one. `then`, when given, runs before the commit; if it raises, the entry is not kept.
+        Decisions and reports get their next number here, inside the transaction and from the entries
+        themselves, so two writers never share one and an edited `incidents` row cannot bend it.
         """
         with self.transaction() as conn:
-            summary = self.summary(incident)
-            if summary.closed_at is not None:
+            tip = self.tip(incident)
+            if tip.closed:
                 raise UsageError(f"incident {incident} is gesloten; er kan niets meer worden vastgelegd")
             if kind == "decision":
-                body = {**body, "action": summary.actions + 1}
+                body = {**body, "action": tip.actions + 1}
             if kind == "report":
-                body = {**body, "number": summary.reports + 1}
-            entry = _entry(incident, summary.entries + 1, at, author, kind, canonical(body), summary.head)
+                body = {**body, "number": tip.reports + 1}
+            entry = _entry(incident, tip.n + 1, at, author, kind, canonical(body), tip.hash)
             _insert(conn, entry)
             conn.execute(
-                "UPDATE incidents SET entries = ?, head = ?, actions = actions + ?, reports = reports + ?, "
-                "level = ?, closed_at = ? WHERE id = ?",
+                "UPDATE incidents SET entries = ?, head = ?, actions = ?, reports = ?, level = ?, closed_at = ? "
+                "WHERE id = ?",
                 (
                     entry.n,
                     entry.hash,
-                    1 if kind == "decision" else 0,
-                    1 if kind == "report" else 0,
-                    int(body["after"]) if kind == "level_change" else summary.level,
+                    tip.actions + (kind == "decision"),
+                    tip.reports + (kind == "report"),
+                    int(body["after"]) if kind == "level_change" else tip.level,
                     at if kind == "close" else None,
                     incident,
                 ),
             )
-            if then is not None:
-                then(entry)
         return entry
 
     def record_checks(self, rows: Sequence[tuple[str, str, str, str, str, int | None, float | None, str]]) -> None:
