@@ -1,5 +1,5 @@
-"""`python -m dso_calamiteit` runs the same command as `calamiteit`."""
+"""`python -m dso_calamiteit`: the same entry point as the `calamiteit` script."""
 
-from .cli import main
+from .entry import main
 
 main()

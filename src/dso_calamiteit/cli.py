@@ -199,7 +199,7 @@ def assess(
     given.update(answers_mod.from_flags(answer or []))
     answers_mod.check_known(criteria, given)
     if incident is not None:  # the incident's level is the current one; its situation the default
-        with opened(data_dir, create=False) as store:
+        with opened(data_dir, create=False, readonly=True) as store:
             summary = store.summary(incident)
             opening = store.entry(incident, 1)
         if summary.closed_at is not None:
@@ -402,7 +402,7 @@ def _check_logbook(data_dir: Path | None) -> tuple[list[Problem], list[Problem],
     from .store import StorageError, Store
 
     try:
-        store = Store.open(folder, create=False)
+        store = Store.open(folder, create=False, readonly=True)
     except StorageError as exc:
         return [Problem(str(path), None, None, exc.message)], [], f"Logboek: {path}"
     try:
@@ -444,6 +444,19 @@ def _say(lines: list[str]) -> None:
     sys.stderr.flush()
 
 
+def _check_encoding(argv: list[str]) -> None:
+    """Bytes that are not UTF-8 (a terminal in Latin-1) are refused before they can reach the logbook."""
+    for number, arg in enumerate(argv, start=1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            raise UsageError(
+                f"argument {number} ('{shown}') is geen geldige UTF-8-tekst",
+                "Zet de terminal op UTF-8 (bijvoorbeeld LANG=nl_NL.UTF-8) en typ de tekst opnieuw.",
+            ) from None
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the app and turn every outcome into an exit code; nothing escapes as a traceback."""
     from . import commits
@@ -451,6 +464,7 @@ def run(argv: list[str] | None = None) -> int:
     commits.reset()
     try:
         argv = sys.argv[1:] if argv is None else argv
+        _check_encoding(argv)
         _register(argv)
         result = app(args=argv, prog_name="calamiteit", standalone_mode=False)
         return result if isinstance(result, int) else exitcodes.OK
@@ -486,4 +500,5 @@ def run(argv: list[str] | None = None) -> int:
 
 
 def main() -> None:
+    """Kept for `dso_calamiteit.cli:main` users; the console script uses entry.main."""
     sys.exit(run())

@@ -17,7 +17,7 @@ from .assessment import Assessment
 from .criteria import CriteriaFile
 from .errors import CalamiteitError, UsageError
 from .logbook import Entry, Fault, Incident, canonical, fold, verify
-from .store import Store
+from .store import Store, Summary
 
 EXPORT_KIND = "incident-export"
 
@@ -154,10 +154,40 @@ def _last_answers(store: Store, incident: str) -> dict[str, bool]:
     return dict(last.data["answers"]) if last else {}
 
 
+def verify_incident(store: Store, summary: Summary, sent_head: str | None = None) -> list[Fault]:
+    """The chain's breaks; then the `incidents` row against what the chain says; then, when given, whether the
+    head hash printed on a sent sitrap is still in the chain (a chain recomputed after sending is not)."""
+    entries = store.entries(summary.id)
+    faults = verify(summary.id, entries, summary.head)
+    if faults:
+        return faults
+    state = fold(entries)
+    told = {
+        "regels": (summary.entries, state.entries),
+        "niveau": (summary.level, state.level),
+        "acties": (summary.actions, max(state.actions, default=0)),
+        "rapporten": (summary.reports, state.reports),
+        "gesloten": (summary.closed_at, state.closed_at),
+    }
+    for name, (row, chain) in told.items():
+        if row != chain:
+            message = f"de incidentregel zegt {name} = {row}, de keten zegt {chain} (incidentregel gewijzigd)"
+            faults.append(Fault(summary.id, state.entries, message))
+    if sent_head is not None and not any(e.hash.startswith(sent_head) for e in entries):
+        faults.append(
+            Fault(
+                summary.id,
+                state.entries,
+                f"hash {sent_head} staat niet in de keten: het logboek is herschreven nadat die hash werd verstuurd",
+            )
+        )
+    return faults
+
+
 def verify_all(store: Store) -> list[Fault]:
     faults: list[Fault] = []
     for summary in store.summaries():
-        faults += verify(summary.id, store.entries(summary.id), summary.head)
+        faults += verify_incident(store, summary)
     return faults
 
 
@@ -186,42 +216,86 @@ def export(store: Store, incident: str) -> str:
     return dumps(EXPORT_KIND, body) + "\n"
 
 
-def import_file(store: Store, path: Path) -> Incident:
-    """Take in an export; refuse it whole when its hash chain does not verify."""
+MAX_IMPORT_BYTES = 256 * 1024 * 1024  # an export of about 400,000 entries; /dev/zero is refused at once
+READ_CHUNK = 1024 * 1024
+
+
+def _read_bounded(path: Path) -> str:
+    """The file's text, read a chunk at a time (Ctrl-C ends it) and never more than MAX_IMPORT_BYTES."""
+    chunks: list[bytes] = []
+    size = 0
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-        incident = str(doc["incident"])
-        entries = [
-            Entry(
-                incident,
-                int(e["n"]),
-                str(e["at"]),
-                str(e["author"]),
-                str(e["kind"]),
-                canonical(e["body"]),
-                str(e["prev_hash"]),
-                str(e["hash"]),
-            )
-            for e in doc["entries"]
-        ]
-        head = str(doc["head"])
-        if doc.get("kind") != EXPORT_KIND or not entries:
-            raise ValueError("not an incident export")
+        with path.open("rb") as fh:
+            while chunk := fh.read(READ_CHUNK):
+                if not chunks and not chunk.lstrip().startswith(b"{"):
+                    raise UsageError(f"{path}: geen export van `calamiteit incident export` (geen JSON-object)")
+                size += len(chunk)
+                if size > MAX_IMPORT_BYTES:
+                    raise UsageError(
+                        f"{path}: groter dan {MAX_IMPORT_BYTES // (1024 * 1024)} MiB; geen export van één incident"
+                    )
+                chunks.append(chunk)
     except OSError as exc:
         raise UsageError(f"{path}: kan niet gelezen worden: {exc.strerror}") from None
-    except (ValueError, KeyError, TypeError) as exc:
-        raise UsageError(f"{path}: geen export van `calamiteit incident export` ({exc})") from None
-    faults = verify(incident, entries, head)
+    try:
+        return b"".join(chunks).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{path}: geen UTF-8 (byte {exc.start})") from None
+
+
+def import_file(store: Store, criteria: CriteriaFile, path: Path) -> Incident:
+    """Take in an export; refuse it whole when one entry breaks the rules or the hash chain does not verify.
+
+    Every entry is checked (shape, values, the numbering of actions and reports, the level path) before
+    anything is written: a nonsense entry in an append-only log would break the views of that incident
+    for good.
+    """
+    from .entries import Refused, Replay, check_entry, valid_id
+
+    try:
+        doc = json.loads(_read_bounded(path))
+    except RecursionError:
+        raise UsageError(f"{path}: te diep genest; geen export van `calamiteit incident export`") from None
+    except ValueError as exc:
+        raise UsageError(f"{path}: geen geldige JSON ({exc})") from None
+    if not isinstance(doc, dict) or doc.get("kind") != EXPORT_KIND:
+        raise UsageError(f"{path}: geen export van `calamiteit incident export` (kind ontbreekt of klopt niet)")
+    incident = doc.get("incident")
+    if not valid_id(incident):
+        raise UsageError(
+            f"{path}: ongeldig incident-id {json.dumps(incident, ensure_ascii=False)[:60]}",
+            "Een id bestaat uit letters, cijfers en streepjes (zoals 2026-007).",
+        )
+    raw_entries, head = doc.get("entries"), doc.get("head")
+    if not isinstance(raw_entries, list) or not raw_entries or not isinstance(head, str):
+        raise UsageError(f"{path}: geen export van `calamiteit incident export` (entries of head ontbreekt)")
+    replay = Replay(frozenset(lv.level for lv in criteria.ordered))
+    for number, raw in enumerate(raw_entries, start=1):
+        try:
+            check_entry(replay, raw, number)
+        except Refused as exc:
+            raise UsageError(f"{path}: regel {number}: {exc}", "Niets ingelezen.") from None
+    entries = [
+        Entry(
+            str(incident),
+            e["n"],
+            e["at"],
+            e["author"],
+            e["kind"],
+            canonical(e["body"]),
+            e["prev_hash"],
+            e["hash"],
+        )
+        for e in raw_entries
+    ]
+    faults = verify(str(incident), entries, head)
     if faults:
         first = faults[0]
         raise TamperedError(
             f"{path}: de hashketen klopt niet bij regel {first.n}: {first.message}",
             f"Niets ingelezen ({len(faults)} fout(en)).",
         )
-    try:
-        result = fold(entries)
-    except (ValueError, KeyError, TypeError) as exc:
-        raise UsageError(f"{path}: onleesbare regels in de export ({exc})") from None
+    result = fold(entries)
     store.import_entries(entries, result.title, result.level, max(result.actions, default=0), result.reports)
     return result
 

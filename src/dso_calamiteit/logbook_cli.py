@@ -50,11 +50,12 @@ def author_of(flag: str | None) -> str:
 
 
 @contextmanager
-def opened(data_dir: Path | None, create: bool = True) -> "Iterator[Store]":
+def opened(data_dir: Path | None, create: bool = True, readonly: bool = False) -> "Iterator[Store]":
+    """The logbook; `readonly` for commands that only read (they then need read access only)."""
     from .config import data_dir as resolve
     from .store import Store
 
-    store = Store.open(resolve(data_dir), create=create)
+    store = Store.open(resolve(data_dir), create=create, readonly=readonly)
     try:
         yield store
     finally:
@@ -125,7 +126,7 @@ def incident_list(
 
     Voorbeeld: calamiteit incident list --all
     """
-    with opened(data_dir) as store:
+    with opened(data_dir, readonly=True) as store:
         rows = store.summaries(include_closed=all_)
     if json:
         print(dumps("incidents", {"incidents": [vars(r) for r in rows]}))
@@ -149,7 +150,7 @@ def incident_show(
     """
     from .logbook import fold
 
-    with opened(data_dir) as store:
+    with opened(data_dir, readonly=True) as store:
         store.summary(incident)
         entries = store.entries(incident)
     state = fold(entries)
@@ -198,25 +199,39 @@ def incident_close(
 @incident_app.command("verify")
 def incident_verify(
     incident: Annotated[str, typer.Argument(help="Id van het incident.")],
+    head: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--head",
+            help="De hash onderaan een verstuurd situatierapport (minstens 16 tekens): staat die nog in de keten?",
+            show_default=False,
+        ),
+    ] = None,
     data_dir: DataDir = None,
 ) -> int:
     """Controleer de hashketen van een incident: meldt gewijzigde, ingevoegde of verwijderde regels.
 
-    Voorbeeld: calamiteit incident verify 2026-001
+    Met --head ook of een eerder verstuurde stand nog in de keten staat (een herberekende keten valt dan op).
+    Voorbeeld: calamiteit incident verify 2026-001 --head 3f2a9c0d1e4b5a67
     """
-    from .logbook import verify
+    import re
 
-    with opened(data_dir, create=False) as store:
-        summary = store.summary(incident)
-        faults = verify(incident, store.entries(incident), summary.head)
-        path = store.path
+    from .incidents import verify_incident
     from .safetext import visible
 
+    if head is not None and not re.fullmatch(r"[0-9a-f]{16,64}", head.strip().lower()):
+        raise UsageError(f"--head '{head}': geef minstens de eerste 16 tekens (0-9, a-f) van de hash")
+    sent = head.strip().lower() if head is not None else None
+    with opened(data_dir, create=False, readonly=True) as store:
+        summary = store.summary(incident)
+        faults = verify_incident(store, summary, sent)
+        path = store.path
     for f in faults:
         print(visible(f"{path}: incident {f.incident} regel {f.n}: {f.message}"))
     if faults:
         return exitcodes.TAMPERED
-    print(f"Logboek van {incident} klopt: {summary.entries} regels, laatste hash {summary.head}")
+    also = f"; hash {sent} staat erin" if sent else ""
+    print(f"Logboek van {incident} klopt: {summary.entries} regels, laatste hash {summary.head}{also}")
     return exitcodes.OK
 
 
@@ -235,7 +250,7 @@ def incident_export(
     """
     from . import incidents
 
-    with opened(data_dir, create=False) as store:
+    with opened(data_dir, create=False, readonly=True) as store:
         text = incidents.export(store, incident)
     _emit(text, output)
     return exitcodes.OK
@@ -245,6 +260,7 @@ def incident_export(
 def incident_import(
     file: Annotated[Path, typer.Argument(help="Een bestand van `calamiteit incident export`.")],
     data_dir: DataDir = None,
+    config_dir: ConfigDir = None,
 ) -> int:
     """Lees een geëxporteerd incident in; geweigerd als de hashketen niet klopt.
 
@@ -252,8 +268,9 @@ def incident_import(
     """
     from . import incidents
 
+    criteria = _criteria(config_dir).criteria
     with opened(data_dir) as store:
-        state = incidents.import_file(store, file)
+        state = incidents.import_file(store, criteria, file)
     print(state.id)
     _say(f"Incident {state.id} ingelezen: {state.entries} regels, hashketen klopt.")
     return exitcodes.OK
@@ -326,7 +343,7 @@ def acties(
     """
     from . import incidents
 
-    with opened(data_dir) as store:
+    with opened(data_dir, readonly=True) as store:
         ids = [incident] if incident else [s.id for s in store.summaries(include_closed=False)]
         states = [incidents.state(store, i) for i in ids]
     rows = [(s, a) for s in states for a in s.open_actions]

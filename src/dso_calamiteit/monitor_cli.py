@@ -80,8 +80,8 @@ def monitor(
     api_key = os.environ.get(ENV_API_KEY) or None
     if watch is None:
         results = _round(cfg, targets, api_key, seconds, progress=True)
-        _after(results, record, data_dir)
         _show(results, json)
+        _after(results, record, data_dir)
         return _exit_code(results)
     return _watch(cfg, targets, api_key, seconds, watch, record, data_dir, json)
 
@@ -139,14 +139,21 @@ def _round(
 
 
 def _after(results: "list[Result]", record: bool, data_dir: Path | None) -> None:
+    """Record the results when asked; a logbook that cannot take them is said on stderr, never a lost round:
+    the results were printed first, and the exit code stays that of the targets."""
     if not record:
         return
+    from .errors import CalamiteitError
+
     rows = [
         (r.checked_at, r.target.name, r.target.env, r.target.url, r.state, r.status, r.latency_ms, r.reason)
         for r in results
     ]
-    with opened(data_dir) as store:
-        store.record_checks(rows)
+    try:
+        with opened(data_dir) as store:
+            store.record_checks(rows)
+    except CalamiteitError as exc:
+        console(stderr=True).print(f"calamiteit: uitkomsten niet bewaard: {exc.message}")
 
 
 def _exit_code(results: "list[Result]") -> int:
@@ -240,16 +247,16 @@ def _watch(
     if json or not out.is_terminal:
         while True:
             results = _round(cfg, targets, api_key, timeout, progress=False)
-            _after(results, record, data_dir)
             _show(results, json)
+            _after(results, record, data_dir)
             time.sleep(every)
     from rich.live import Live
 
     with Live(console=out, auto_refresh=False) as live:
         while True:
             results = _round(cfg, targets, api_key, timeout, progress=False)
-            _after(results, record, data_dir)
             live.update(_table(results), refresh=True)
+            _after(results, record, data_dir)
             time.sleep(every)
 
 
@@ -262,7 +269,7 @@ def _history(data_dir: Path | None, since: str, json: bool) -> int:
         raise UsageError(f"--since '{since}': gebruik bijvoorbeeld 30m, 24h of 7d")
     amount, unit = int(match[1]), match[2]
     start = clock.now() - timedelta(**{{"m": "minutes", "h": "hours", "d": "days"}[unit]: amount})
-    with opened(data_dir, create=False) as store:
+    with opened(data_dir, create=False, readonly=True) as store:
         rows = store.checks_since(clock.stamp(start))
     figures = availability(rows)
     if not figures:

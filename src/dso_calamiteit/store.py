@@ -130,22 +130,30 @@ class Store:
         self.path = path
 
     @classmethod
-    def open(cls, folder: Path, *, create: bool = True, busy_ms: int | None = None) -> Store:
-        """Open (and if needed create or migrate) the logbook in `folder`; refuse a file it cannot trust."""
+    def open(cls, folder: Path, *, create: bool = True, busy_ms: int | None = None, readonly: bool = False) -> Store:
+        """Open (and if needed create or migrate) the logbook in `folder`; refuse a file it cannot trust.
+
+        `readonly` is for commands that only read: they work with read access alone (a colleague's copy,
+        a file of another user) and never migrate, create or change anything.
+        """
         busy_ms = BUSY_TIMEOUT_MS if busy_ms is None else busy_ms
         path = folder / FILE_NAME
+        if path.is_symlink():
+            raise StorageError(
+                f"{path}: is een symbolische koppeling; calamiteit volgt die niet",
+                "Zet het logboek zelf in de map, of wijs de map aan met --data-dir of CALAMITEIT_DATA_DIR.",
+            )
         if not path.exists():
             if not create:
                 raise StorageError(f"{path}: er is nog geen logboek", "Open eerst een incident.")
             _create(folder, path)
+            readonly = False
         _check_header(path)
-        try:
-            conn = sqlite3.connect(path, timeout=busy_ms / 1000, isolation_level=None, check_same_thread=False)
-        except sqlite3.Error as exc:
-            raise StorageError(f"{path}: kan niet geopend worden: {exc}") from None
+        _private(path)
+        conn = _connect(path, busy_ms, readonly)
         store = cls(conn, path)
         try:
-            store._prepare(busy_ms)
+            store._prepare(busy_ms, readonly)
         except BaseException:
             conn.close()
             raise
@@ -154,10 +162,12 @@ class Store:
     def close(self) -> None:
         self.conn.close()
 
-    def _prepare(self, busy_ms: int) -> None:
+    def _prepare(self, busy_ms: int, readonly: bool = False) -> None:
         try:
             version = self.conn.execute("PRAGMA user_version").fetchone()[0]
         except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError) and not readonly:
+                raise _operational(self.path, exc) from None
             raise StorageError(f"{self.path}: geen bruikbare database ({exc})") from None
         if version > SCHEMA_VERSION:
             raise StorageError(
@@ -165,6 +175,8 @@ class Store:
                 f"deze versie kent t/m {SCHEMA_VERSION})",
                 "Werk calamiteit bij; het bestand is niet aangeraakt.",
             )
+        if readonly:
+            return
         try:
             self.conn.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
             if version < SCHEMA_VERSION:
@@ -385,6 +397,44 @@ def _create(folder: Path, path: Path) -> None:
         ) from None
 
 
+def _connect(path: Path, busy_ms: int, readonly: bool) -> sqlite3.Connection:
+    """A connection; read-only ones need no write access to the file or its folder.
+
+    SQLite's read-only mode still wants to create the WAL index (-shm) beside the file. Without write access
+    to the folder, the file is read as immutable, which is exact only while no write-ahead log holds
+    entries that are not yet in the file: then the reader is told to wait rather than shown an old state.
+    """
+    try:
+        if not readonly:
+            return sqlite3.connect(path, timeout=busy_ms / 1000, isolation_level=None, check_same_thread=False)
+        uri = f"{path.resolve().as_uri()}?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, timeout=busy_ms / 1000, isolation_level=None, check_same_thread=False)
+        try:
+            conn.execute("PRAGMA user_version").fetchone()
+            return conn
+        except sqlite3.OperationalError:
+            conn.close()
+        wal = path.with_name(path.name + "-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise StorageError(
+                f"{path}: alleen leesrechten, en er wordt op dit moment in het logboek geschreven",
+                "Probeer het zo opnieuw, of lees met schrijfrechten op de map.",
+            )
+        return sqlite3.connect(f"{uri}&immutable=1", uri=True, isolation_level=None, check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise StorageError(f"{path}: kan niet geopend worden: {exc}") from None
+
+
+def _private(path: Path) -> None:
+    """An empty file that becomes the logbook gets the mode a new one gets: 0600 (names and decisions)."""
+    try:
+        info = path.stat()
+        if info.st_size == 0 and info.st_mode & 0o077 and info.st_uid == os.geteuid():
+            path.chmod(0o600)
+    except OSError:
+        pass  # not ours to change: opening will say what is wrong
+
+
 def _check_header(path: Path) -> None:
     """A non-empty file that is not SQLite is refused before SQLite ever touches it."""
     try:
@@ -403,7 +453,7 @@ def _operational(path: Path, exc: sqlite3.OperationalError) -> CalamiteitError:
     text = str(exc)
     if "locked" in text or "busy" in text:
         return BusyError(f"{path}: het logboek is bezet door een ander proces", "Probeer het zo opnieuw.")
-    if "readonly" in text or "read-only" in text or "unable to open" in text:
+    if "readonly" in text or "read-only" in text or "unable to open" in text or "disk I/O" in text:
         return StorageError(
             f"{path}: het logboek is niet schrijfbaar ({text})",
             "Kies een schrijfbare map met --data-dir of CALAMITEIT_DATA_DIR.",

@@ -1,0 +1,229 @@
+"""What a well-formed logbook entry of each kind holds: the rules the commands follow when they write, checked
+again for every entry of an import before anything of it is stored.
+
+Pure: no file, no store. An export can be hand-made or come from another version; whatever verifies as a
+chain must still make sense as an incident, or it would break `show`, `acties` and `rapport` for good (the
+log is append-only).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Set
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+ID = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?")
+HASH = re.compile(r"[0-9a-f]{64}")
+LEVEL_ACTIONS = ("opschalen", "afschalen")
+ENTRY_FIELDS = {"n", "at", "author", "kind", "body", "prev_hash", "hash"}
+
+
+class Refused(ValueError):
+    """One reason an entry (or the export around it) cannot be taken in; the message is Dutch."""
+
+
+def valid_id(text: object) -> bool:
+    """Incident ids are short and plain: letters, digits and inner hyphens (no paths, no markup)."""
+    return isinstance(text, str) and ID.fullmatch(text) is not None
+
+
+def _text(value: object, what: str, *, empty: bool = False) -> str:
+    if not isinstance(value, str):
+        raise Refused(f"{what} moet tekst zijn")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise Refused(f"{what} bevat een ongeldig teken (losse surrogaat)") from None
+    if not empty and not value.strip():
+        raise Refused(f"{what} is leeg")
+    return value
+
+
+def _int(value: object, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise Refused(f"{what} moet een geheel getal zijn")
+    return value
+
+
+def _moment(value: object, what: str) -> str:
+    text = _text(value, what)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise Refused(f"{what} '{text[:40]}' is geen tijdstip (ISO 8601)") from None
+    if moment.tzinfo is None:
+        raise Refused(f"{what} '{text[:40]}' mist de tijdzone")
+    return text
+
+
+def _optional(check: Callable[[object, str], object], value: object, what: str) -> None:
+    if value is not None:
+        check(value, what)
+
+
+def _strings(value: object, what: str) -> None:
+    if not isinstance(value, list):
+        raise Refused(f"{what} moet een lijst zijn")
+    for item in value:
+        _text(item, what)
+
+
+def _keys(body: Mapping[str, Any], required: Set[str], optional: Set[str] = frozenset()) -> None:
+    missing = sorted(required - body.keys())
+    if missing:
+        raise Refused(f"veld {', '.join(missing)} ontbreekt")
+    unknown = sorted(body.keys() - required - optional)
+    if unknown:
+        raise Refused(f"onbekend veld {', '.join(unknown)}")
+
+
+@dataclass
+class Replay:
+    """What the entries so far have established, as far as the next entry's rules need it."""
+
+    levels: frozenset[int]
+    level: int = 0
+    actions: set[int] = field(default_factory=set)
+    open_actions: set[int] = field(default_factory=set)
+    reports: int = 0
+    kinds: dict[int, str] = field(default_factory=dict)
+    closed: bool = False
+
+    def known_level(self, value: object, what: str) -> int:
+        number = _int(value, what)
+        if number not in self.levels:
+            raise Refused(f"{what} {number} is geen niveau uit criteria.yaml")
+        return number
+
+    def corrects(self, body: Mapping[str, Any], kind: str, n: int) -> None:
+        if "corrects" in body:
+            target = _int(body["corrects"], "corrects")
+            if not 1 <= target < n or self.kinds.get(target) != kind:
+                raise Refused(f"corrects {target} wijst niet naar een eerdere regel van dezelfde soort")
+
+
+def _open(r: Replay, body: Mapping[str, Any], n: int) -> None:
+    _keys(body, {"title", "level"}, {"situation"})
+    _text(body["title"], "title")
+    r.level = r.known_level(body["level"], "level")
+    _optional(_text, body.get("situation"), "situation")
+
+
+def _note(r: Replay, body: Mapping[str, Any], n: int, kind: str) -> None:
+    _keys(body, {"text"}, {"corrects"})
+    _text(body["text"], "text")
+    r.corrects(body, kind, n)
+
+
+def _decision(r: Replay, body: Mapping[str, Any], n: int) -> None:
+    _keys(body, {"text", "owner", "action"}, {"deadline", "corrects"})
+    _text(body["text"], "text")
+    _text(body["owner"], "owner")
+    _optional(_moment, body.get("deadline"), "deadline")
+    number = _int(body["action"], "action")
+    if number != len(r.actions) + 1:
+        raise Refused(f"actie {number} volgt niet op actie {len(r.actions)}")
+    r.corrects(body, "decision", n)
+    r.actions.add(number)
+    r.open_actions.add(number)
+
+
+def _action_done(r: Replay, body: Mapping[str, Any], n: int) -> None:
+    _keys(body, {"action"}, {"note"})
+    number = _int(body["action"], "action")
+    if number not in r.actions:
+        raise Refused(f"actie {number} bestaat niet")
+    _optional(lambda v, w: _text(v, w, empty=True), body.get("note"), "note")
+    r.open_actions.discard(number)
+
+
+def _assessment(r: Replay, body: Mapping[str, Any], n: int) -> None:
+    _keys(body, {"answers", "level", "triggered"}, {"situation", "advice"})
+    answers = body["answers"]
+    if not isinstance(answers, dict) or not all(isinstance(v, bool) for v in answers.values()):
+        raise Refused("answers moet criterium-id → true/false zijn")
+    for key in answers:
+        _text(key, "answers")
+    r.known_level(body["level"], "level")
+    _strings(body["triggered"], "triggered")
+    _optional(_text, body.get("situation"), "situation")
+    advice = body.get("advice")
+    if advice is not None:
+        if not isinstance(advice, dict):
+            raise Refused("advice moet een object zijn")
+        _keys(advice, {"action", "reason"})
+        _text(advice["action"], "advice.action")
+        _text(advice["reason"], "advice.reason", empty=True)
+
+
+def _level_change(r: Replay, body: Mapping[str, Any], n: int) -> None:
+    _keys(body, {"before", "after", "action", "reason"}, {"now_holding", "no_longer_holding"})
+    before = _int(body["before"], "before")
+    if before != r.level:
+        raise Refused(f"before {before} klopt niet: het incident stond op niveau {r.level}")
+    r.level = r.known_level(body["after"], "after")
+    if body["action"] not in LEVEL_ACTIONS:
+        raise Refused(f"action moet {' of '.join(LEVEL_ACTIONS)} zijn")
+    _text(body["reason"], "reason", empty=True)
+    for key in ("now_holding", "no_longer_holding"):
+        if key in body:
+            _strings(body[key], key)
+
+
+def _report(r: Replay, body: Mapping[str, Any], n: int) -> None:
+    _keys(body, {"number"}, {"next_update"})
+    number = _int(body["number"], "number")
+    if number != r.reports + 1:
+        raise Refused(f"rapport {number} volgt niet op rapport {r.reports}")
+    r.reports = number
+    _optional(_moment, body.get("next_update"), "next_update")
+
+
+def _close(r: Replay, body: Mapping[str, Any], n: int) -> None:
+    _keys(body, {"reason"}, {"forced"})
+    _text(body["reason"], "reason")
+    if "forced" in body and not isinstance(body["forced"], bool):
+        raise Refused("forced moet true of false zijn")
+    r.closed = True
+
+
+RULES: dict[str, Callable[[Replay, Mapping[str, Any], int], None]] = {
+    "open": _open,
+    "observation": lambda r, b, n: _note(r, b, n, "observation"),
+    "judgement": lambda r, b, n: _note(r, b, n, "judgement"),
+    "decision": _decision,
+    "action_done": _action_done,
+    "assessment": _assessment,
+    "level_change": _level_change,
+    "report": _report,
+    "close": _close,
+}
+
+
+def check_entry(r: Replay, raw: object, expected_n: int) -> None:
+    """Refuse one exported entry that does not follow the rules; `r` is moved on past it."""
+    if not isinstance(raw, dict):
+        raise Refused("geen object")
+    _keys(raw, ENTRY_FIELDS)
+    n = _int(raw["n"], "n")
+    if n != expected_n:
+        raise Refused(f"nummer {n}, verwacht {expected_n}")
+    _moment(raw["at"], "at")
+    _text(raw["author"], "author")
+    for key in ("prev_hash", "hash"):
+        if not isinstance(raw[key], str) or not HASH.fullmatch(raw[key]):
+            raise Refused(f"{key} is geen SHA-256-hash")
+    kind = raw["kind"]
+    if kind not in RULES:
+        raise Refused(f"onbekende soort {str(kind)[:40]!r}")
+    if (n == 1) != (kind == "open"):
+        raise Refused("een incident begint met precies één 'open'-regel")
+    if r.closed:
+        raise Refused("regel na het sluiten van het incident")
+    body = raw["body"]
+    if not isinstance(body, dict):
+        raise Refused("body moet een object zijn")
+    RULES[kind](r, body, n)
+    r.kinds[n] = kind
