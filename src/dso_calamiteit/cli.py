@@ -444,6 +444,16 @@ def _say(lines: list[str]) -> None:
     sys.stderr.flush()
 
 
+def _interrupted() -> int:
+    """Ctrl-C: exit 130, and for a command that writes, whether its entry is in the logbook (a runbook that
+    retries on 130 must not write it twice)."""
+    from . import commits
+
+    stored = commits.outcome()
+    _say(["onderbroken"] + ([stored] if stored else []))
+    return exitcodes.INTERRUPTED
+
+
 def _check_encoding(argv: list[str]) -> None:
     """Bytes that are not UTF-8 (a terminal in Latin-1) are refused before they can reach the logbook."""
     for number, arg in enumerate(argv, start=1):
@@ -467,14 +477,14 @@ def run(argv: list[str] | None = None) -> int:
         _check_encoding(argv)
         _register(argv)
         result = app(args=argv, prog_name="calamiteit", standalone_mode=False)
+        if result == exitcodes.INTERRUPTED:  # Typer turns Ctrl-C inside a command into a silent Exit(130)
+            return _interrupted()
         return result if isinstance(result, int) else exitcodes.OK
     except CalamiteitError as exc:
         _say(exc.lines())
         return exc.exit_code
     except (KeyboardInterrupt, typer.Abort):
-        stored = commits.outcome()
-        _say(["onderbroken"] + ([stored] if stored else []))
-        return exitcodes.INTERRUPTED
+        return _interrupted()
     except typer.Exit as exc:
         return exc.exit_code
     except typer.TyperException as exc:  # typer's own usage errors: unknown option, bad value

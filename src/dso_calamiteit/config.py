@@ -161,7 +161,11 @@ def _is_file(path: Path) -> bool:
 
 
 def _existing(folder: Path, flag: str) -> Path:
-    if not folder.is_dir():
+    try:
+        found = folder.is_dir()
+    except OSError as exc:
+        raise UsageError(f"{flag}: map '{folder}' is niet te lezen: {exc.strerror}") from None
+    if not found:
         raise UsageError(f"{flag}: map '{folder}' bestaat niet", "Geef een map met criteria.yaml en/of contacts.yaml.")
     return folder
 

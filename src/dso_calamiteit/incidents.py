@@ -243,7 +243,7 @@ def _read_bounded(path: Path) -> str:
         raise UsageError(f"{path}: geen UTF-8 (byte {exc.start})") from None
 
 
-def import_file(store: Store, criteria: CriteriaFile, path: Path) -> Incident:
+def read_export(criteria: CriteriaFile, path: Path) -> tuple[list[Entry], Incident]:
     """Take in an export; refuse it whole when one entry breaks the rules or the hash chain does not verify.
 
     Every entry is checked (shape, values, the numbering of actions and reports, the level path) before
@@ -295,9 +295,12 @@ def import_file(store: Store, criteria: CriteriaFile, path: Path) -> Incident:
             f"{path}: de hashketen klopt niet bij regel {first.n}: {first.message}",
             f"Niets ingelezen ({len(faults)} fout(en)).",
         )
-    result = fold(entries)
-    store.import_entries(entries, result.title, result.level, max(result.actions, default=0), result.reports)
-    return result
+    return entries, fold(entries)
+
+
+def import_entries(store: Store, entries: list[Entry], state: Incident) -> None:
+    """Store an export that `read_export` has checked whole."""
+    store.import_entries(entries, state.title, state.level, max(state.actions, default=0), state.reports)
 
 
 def kind_word(kind: str) -> str:

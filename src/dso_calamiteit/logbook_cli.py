@@ -268,9 +268,9 @@ def incident_import(
     """
     from . import incidents
 
-    criteria = _criteria(config_dir).criteria
+    entries, state = incidents.read_export(_criteria(config_dir).criteria, file)  # before the logbook is touched
     with opened(data_dir) as store:
-        state = incidents.import_file(store, criteria, file)
+        incidents.import_entries(store, entries, state)
     print(state.id)
     _say(f"Incident {state.id} ingelezen: {state.entries} regels, hashketen klopt.")
     return exitcodes.OK

@@ -187,7 +187,7 @@ class Store:
             raise _operational(self.path, exc) from None
 
     def _migrate(self) -> None:
-        with self.transaction():
+        with self.transaction(noted=False):
             version = self.conn.execute("PRAGMA user_version").fetchone()[0]
             for step in range(version, SCHEMA_VERSION):
                 for statement in _statements(MIGRATIONS[step]):
@@ -195,7 +195,7 @@ class Store:
                 self.conn.execute(f"PRAGMA user_version = {step + 1}")
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self, noted: bool = True) -> Iterator[sqlite3.Connection]:
         """BEGIN IMMEDIATE … COMMIT: the write lock is taken up front, so what is read inside is still true
         at the commit. Inside another transaction it joins that one: read, decide and write as one step."""
         if self.conn.in_transaction:
@@ -205,7 +205,8 @@ class Store:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             raise _operational(self.path, exc) from None
-        commits.began()
+        if noted:  # a migration is not what an interrupted user asks about
+            commits.began()
         try:
             yield self.conn
         except sqlite3.OperationalError as exc:
@@ -220,7 +221,8 @@ class Store:
             except sqlite3.OperationalError as exc:
                 self.conn.execute("ROLLBACK")
                 raise _operational(self.path, exc) from None
-            commits.committed()
+            if noted:
+                commits.committed()
 
     # --- reading ---------------------------------------------------------------------------------------
 

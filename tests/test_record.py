@@ -1,0 +1,411 @@
+"""The record under attack, concurrency, crashes, signals and odd permissions: it stays right, or says why not."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import shutil
+import signal
+import sqlite3
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dso_calamiteit import cli, exitcodes
+from dso_calamiteit.logbook import GENESIS, canonical, entry_hash
+from dso_calamiteit.store import FILE_NAME
+
+from .conftest import Invoke, all_answers
+from .servers import serve
+
+AT = "2026-11-28T10:00:00+00:00"
+
+
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "data" / FILE_NAME
+
+
+def timeline(calamiteit: Invoke, incident: str) -> dict[str, Any]:
+    result = calamiteit("incident", "show", incident, "--json")
+    assert result.code == 0, result.err
+    return dict(json.loads(result.out))
+
+
+@contextmanager
+def as_nobody() -> Iterator[None]:
+    """Root reads and writes anything: act as an ordinary user for the permission cases."""
+    as_root = os.geteuid() == 0
+    if as_root:
+        os.seteuid(65534)
+    try:
+        yield
+    finally:
+        if as_root:
+            os.seteuid(0)
+
+
+@contextmanager
+def shared_folder() -> Iterator[Path]:
+    """A data folder an ordinary user can reach (pytest's tmp_path is private to root)."""
+    outer = Path(tempfile.mkdtemp(prefix="calamiteit-perm-"))
+    outer.chmod(0o755)
+    try:
+        yield outer
+    finally:
+        shutil.rmtree(outer)
+
+
+# --- concurrency ---------------------------------------------------------------------------------------
+
+
+def _assessor(data: str, incident: str, worker: int, rounds: int) -> None:
+    os.environ["CALAMITEIT_DATA_DIR"] = data
+    answers = [all_answers("nee"), all_answers("ja")]
+    for i in range(rounds):
+        code = cli.run(
+            ["assess", "--incident", incident, "--json", "--auteur", f"w{worker}", *answers[(i + worker) % 2]]
+        )
+        assert code == 0
+
+
+def test_concurrent_assessments_record_the_level_they_changed(calamiteit: Invoke, tmp_path: Path) -> None:
+    """Six coordinators assessing the same incident at once: every change starts where the previous one ended."""
+    incident = calamiteit("incident", "open", "Belasting").out.strip()
+    context = multiprocessing.get_context("fork")
+    workers = [context.Process(target=_assessor, args=(str(tmp_path / "data"), incident, w, 12)) for w in range(6)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(120)
+        assert w.exitcode == 0
+    doc = timeline(calamiteit, incident)
+    level, changes = 0, 0
+    for e in doc["entries"]:
+        if e["kind"] == "level_change":
+            assert e["data"]["before"] == level, f"entry {e['n']} says before={e['data']['before']}, was {level}"
+            level, changes = e["data"]["after"], changes + 1
+    assert sum(e["kind"] == "assessment" for e in doc["entries"]) == 72
+    assert changes >= 10 and doc["level"] == level
+    assert calamiteit("incident", "verify", incident).code == 0
+
+
+# --- the incidents row ---------------------------------------------------------------------------------
+
+
+def test_the_incidents_row_cannot_be_edited_and_an_edit_is_caught(calamiteit: Invoke, tmp_path: Path) -> None:
+    incident = calamiteit("incident", "open", "Storing").out.strip()
+    assert calamiteit("log", incident, "Bel leverancier", "--besluit", "--actiehouder", "IPLO").code == 0
+    with sqlite3.connect(db(tmp_path)) as conn, pytest.raises(sqlite3.DatabaseError, match="follows its entries"):
+        conn.execute("UPDATE incidents SET actions = 0")
+    conn = sqlite3.connect(db(tmp_path))
+    conn.execute("DROP TRIGGER incidents_follow_entries")  # someone with the file and sqlite3 in hand
+    conn.execute("UPDATE incidents SET actions = 0, level = 2")
+    conn.commit()
+    conn.close()
+    verified = calamiteit("incident", "verify", incident)
+    assert verified.code == exitcodes.TAMPERED
+    assert "de incidentregel zegt niveau = 2, de keten zegt 0" in verified.out
+    assert "de incidentregel zegt acties = 0, de keten zegt 1" in verified.out
+    assert calamiteit("check").code == exitcodes.TAMPERED
+    decided = calamiteit("log", incident, "Tweede besluit", "--besluit", "--actiehouder", "DSO-LV", "--json")
+    assert json.loads(decided.out)["data"]["action"] == 2  # numbered from the chain, not from the row
+    assert calamiteit("incident", "verify", incident).code == 0  # and the row follows the chain again
+
+
+def _rewrite_chain(path: Path, incident: str, n: int, text: str) -> None:
+    """What a careful forger does: change entry n and recompute every hash after it, and the stored head."""
+    conn = sqlite3.connect(path)
+    conn.execute("DROP TRIGGER entries_append_only_update")
+    conn.execute("DROP TRIGGER incidents_follow_entries")
+    rows = conn.execute(
+        "SELECT n, at, author, kind, body FROM entries WHERE incident = ? ORDER BY n", (incident,)
+    ).fetchall()
+    prev = GENESIS
+    for number, at, author, kind, body in rows:
+        if number == n:
+            body = canonical({**json.loads(body), "text": text})
+        digest = entry_hash(incident, number, at, author, kind, body, prev)
+        conn.execute(
+            "UPDATE entries SET body = ?, prev_hash = ?, hash = ? WHERE incident = ? AND n = ?",
+            (body, prev, digest, incident, number),
+        )
+        prev = digest
+    conn.execute("UPDATE incidents SET head = ? WHERE id = ?", (prev, incident))
+    conn.commit()
+    conn.close()
+
+
+def test_verify_against_the_head_of_a_sent_sitrap(calamiteit: Invoke, tmp_path: Path) -> None:
+    incident = calamiteit("incident", "open", "Storing").out.strip()
+    calamiteit("log", incident, "Loket geeft 503 sinds 10:40", "--beeld")
+    sent = json.loads(calamiteit("rapport", incident, "--format", "json").out)["log"]["head"]
+    calamiteit("log", incident, "Later nog een beeld", "--beeld")
+    ok = calamiteit("incident", "verify", incident, "--head", sent[:16])
+    assert ok.code == 0 and f"hash {sent[:16]} staat erin" in ok.out
+    _rewrite_chain(db(tmp_path), incident, 2, "Loket werkte gewoon")
+    assert calamiteit("incident", "verify", incident).code == 0  # the recomputed chain holds on its own
+    caught = calamiteit("incident", "verify", incident, "--head", sent[:16])
+    assert caught.code == exitcodes.TAMPERED
+    assert "herschreven nadat die hash werd verstuurd" in caught.out
+    bad = calamiteit("incident", "verify", incident, "--head", "xyz")
+    assert bad.code == exitcodes.USAGE
+
+
+# --- imports -------------------------------------------------------------------------------------------
+
+
+def _export(incident: str, bodies: list[tuple[str, Any]], *, at: str = AT, author: str = "t") -> dict[str, Any]:
+    """A hand-made export whose hash chain verifies, whatever nonsense the bodies hold."""
+    entries, prev = [], GENESIS
+    for n, (kind, body) in enumerate(bodies, start=1):
+        text = canonical(body) if isinstance(body, dict) else json.dumps(body)
+        digest = entry_hash(incident, n, at, author, kind, text, prev)
+        entries.append(
+            {"n": n, "at": at, "author": author, "kind": kind, "body": body, "prev_hash": prev, "hash": digest}
+        )
+        prev = digest
+    return {
+        "schema_version": 1,
+        "kind": "incident-export",
+        "incident": incident,
+        "title": "x",
+        "head": prev,
+        "entries": entries,
+    }
+
+
+OPEN = ("open", {"title": "Storing", "level": 0, "situation": None})
+NONSENSE: dict[str, list[tuple[str, Any]]] = {
+    "deadline morgen": [OPEN, ("decision", {"text": "Bel", "owner": "IPLO", "deadline": "morgen", "action": 1})],
+    "body zonder text": [OPEN, ("observation", {"tekst": "x"})],
+    "level abc": [("open", {"title": "Storing", "level": "abc"})],
+    "level 1.5": [("open", {"title": "Storing", "level": 1.5})],
+    "level 10^30": [("open", {"title": "Storing", "level": 10**30})],
+    "title als lijst": [("open", {"title": ["a"], "level": 0})],
+    "actie 7 zonder 1..6": [OPEN, ("decision", {"text": "Bel", "owner": "IPLO", "deadline": None, "action": 7})],
+    "niveau springt": [OPEN, ("level_change", {"before": 2, "after": 1, "action": "afschalen", "reason": "x"})],
+    "regel na sluiten": [OPEN, ("close", {"reason": "klaar"}), ("observation", {"text": "x"})],
+    "onbekende soort": [OPEN, ("gossip", {"text": "x"})],
+}
+
+
+@pytest.mark.parametrize("case", sorted(NONSENSE))
+def test_an_export_that_verifies_but_holds_nonsense_is_refused(calamiteit: Invoke, tmp_path: Path, case: str):
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(_export("2026-050", NONSENSE[case])), encoding="utf-8")
+    result = calamiteit("incident", "import", str(path))
+    assert result.code == exitcodes.USAGE, result.err
+    assert "regel " in result.err and "Niets ingelezen" in result.err and "interne fout" not in result.err
+    assert not db(tmp_path).exists() or calamiteit("incident", "list", "--all", "--json").out.count("2026-050") == 0
+    assert calamiteit("acties").code == 0
+
+
+def test_a_wrong_timestamp_and_a_lone_surrogate_are_refused(calamiteit: Invoke, tmp_path: Path) -> None:
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(_export("2026-050", [OPEN], at="garbage")), encoding="utf-8")
+    garbage = calamiteit("incident", "import", str(path))
+    assert garbage.code == exitcodes.USAGE and "regel 1: at 'garbage' is geen tijdstip" in garbage.err
+    text = json.dumps(_export("2026-050", [("open", {"title": "x", "level": 0})])).replace(
+        '"title": "x"', '"title": "\\ud800"'
+    )
+    path.write_text(text, encoding="utf-8")
+    surrogate = calamiteit("incident", "import", str(path))
+    assert surrogate.code == exitcodes.USAGE and "surrogaat" in surrogate.err
+
+
+@pytest.mark.parametrize("bad_id", ["../../x", "[/]", "", "a" * 80, 12])
+def test_an_unsafe_incident_id_is_refused(calamiteit: Invoke, tmp_path: Path, bad_id: object) -> None:
+    doc = _export("2026-050", [OPEN])
+    doc["incident"] = bad_id
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    result = calamiteit("incident", "import", str(path))
+    assert result.code == exitcodes.USAGE and "ongeldig incident-id" in result.err
+
+
+def test_deep_nesting_and_endless_input_end_cleanly(calamiteit: Invoke, tmp_path: Path) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"kind": "incident-export", "x": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    result = calamiteit("incident", "import", str(deep))
+    assert result.code == exitcodes.USAGE and "interne fout" not in result.err
+    zero = calamiteit("incident", "import", "/dev/zero")
+    assert zero.code == exitcodes.USAGE and "geen JSON-object" in zero.err
+
+
+def test_endless_json_is_cut_off_and_ctrl_c_ends_an_import(tmp_path: Path) -> None:
+    """A pipe that never ends: bounded by size, and Ctrl-C ends it with 130 and no traceback."""
+    env = {**os.environ, "CALAMITEIT_DATA_DIR": str(tmp_path / "data")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dso_calamiteit", "incident", "import", "/dev/stdin"],
+        stdin=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert proc.stdin is not None
+    proc.stdin.write(b"{" + b" " * 10_000_000)
+    proc.stdin.flush()
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == exitcodes.INTERRUPTED, err
+    assert b"Traceback" not in err and b"onderbroken" in err
+    assert not (tmp_path / "data" / FILE_NAME).exists()  # the export is read whole before the logbook is opened
+
+
+# --- signals -------------------------------------------------------------------------------------------
+
+
+def test_ctrl_c_before_the_commit_says_nothing_was_stored(calamiteit: Invoke, monkeypatch) -> None:
+    incident = calamiteit("incident", "open", "Storing").out.strip()
+    from dso_calamiteit import store
+
+    def interrupted(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    real = store._insert
+    monkeypatch.setattr(store, "_insert", interrupted)
+    result = calamiteit("log", incident, "Beeld", "--beeld")
+    monkeypatch.setattr(store, "_insert", real)
+    assert result.code == exitcodes.INTERRUPTED
+    assert "er is niets vastgelegd" in result.err
+    assert len(timeline(calamiteit, incident)["entries"]) == 1
+
+
+def test_ctrl_c_after_the_commit_says_the_entry_is_stored(calamiteit: Invoke, monkeypatch) -> None:
+    incident = calamiteit("incident", "open", "Storing").out.strip()
+    from dso_calamiteit import commits
+
+    real = commits.committed
+
+    def signal_at_commit() -> None:
+        real()
+        os.kill(os.getpid(), signal.SIGINT)  # a real Ctrl-C, while the commit is held from interruption
+
+    monkeypatch.setattr(commits, "committed", signal_at_commit)
+    result = calamiteit("log", incident, "Beeld", "--beeld")
+    monkeypatch.setattr(commits, "committed", real)
+    assert result.code == exitcodes.INTERRUPTED
+    assert "staat in het logboek (niet opnieuw vastleggen" in result.err
+    assert len(timeline(calamiteit, incident)["entries"]) == 2
+
+
+def test_ctrl_c_during_start_up_is_a_clean_130(tmp_path: Path) -> None:
+    script = Path(sys.executable).with_name("calamiteit")
+    env = {**os.environ, "CALAMITEIT_DATA_DIR": str(tmp_path / "data"), "CALAMITEIT_NO_CACHE": "1"}
+    seen = []
+    for delay in (0.04, 0.06, 0.08, 0.1, 0.12):
+        proc = subprocess.Popen(
+            [str(script), "contacts", "iplo"], stderr=subprocess.PIPE, stdout=subprocess.PIPE, env=env
+        )
+        time.sleep(delay)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+        seen.append(proc.returncode)
+        assert b"Traceback" not in err and b"KeyboardInterrupt" not in err, err
+        assert proc.returncode in (exitcodes.OK, exitcodes.INTERRUPTED), (delay, proc.returncode, err)
+    assert exitcodes.INTERRUPTED in seen
+
+
+# --- permissions, files, encodings ----------------------------------------------------------------------
+
+
+def test_a_read_only_logbook_file_is_a_clear_error_for_writers(calamiteit: Invoke, monkeypatch) -> None:
+    with shared_folder() as outer:
+        folder = outer / "data"
+        monkeypatch.setenv("CALAMITEIT_DATA_DIR", str(folder))
+        incident = calamiteit("incident", "open", "Storing").out.strip()
+        folder.chmod(0o777)
+        (folder / FILE_NAME).chmod(0o444)
+        before = (folder / FILE_NAME).read_bytes()
+        with as_nobody():
+            written = calamiteit("log", incident, "Beeld", "--beeld")
+        assert written.code == exitcodes.CONFIG, written.err
+        assert "niet schrijfbaar" in written.err and "interne fout" not in written.err
+        assert (folder / FILE_NAME).read_bytes() == before
+
+
+def test_a_reader_with_read_access_only_can_list_show_and_verify(calamiteit: Invoke, monkeypatch) -> None:
+    with shared_folder() as outer:
+        folder = outer / "data"
+        monkeypatch.setenv("CALAMITEIT_DATA_DIR", str(folder))
+        incident = calamiteit("incident", "open", "Storing").out.strip()
+        calamiteit("log", incident, "Beeld", "--beeld")
+        folder.chmod(0o755)
+        (folder / FILE_NAME).chmod(0o644)
+        with as_nobody():
+            results = [
+                calamiteit("incident", "list", "--json"),
+                calamiteit("incident", "show", incident),
+                calamiteit("incident", "verify", incident),
+                calamiteit("incident", "export", incident),
+                calamiteit("acties"),
+                calamiteit("check"),
+            ]
+            refused = calamiteit("log", incident, "Nog een", "--beeld")
+        for r in results:
+            assert r.code == 0, r.err
+        assert incident in results[0].out and "klopt: 2 regels" in results[2].out
+        assert refused.code == exitcodes.CONFIG
+
+
+def test_monitor_still_reports_when_it_cannot_record(calamiteit: Invoke, make_config, monkeypatch) -> None:
+    with shared_folder() as outer, serve() as (base, _):
+        folder = outer / "data"
+        folder.mkdir(mode=0o555)
+        monkeypatch.setenv("CALAMITEIT_DATA_DIR", str(folder))
+        config = make_config(
+            monitor=f"timeout_s: 2\ntargets:\n  - {{name: Loket, env: prod, url: '{base}/status/500'}}\n"
+        )
+        readable = shutil.copytree(config, outer / "cfg")
+        calamiteit("monitor", "--config-dir", str(readable))  # imports done as root: Python lives in /root here
+        with as_nobody():
+            unreadable = calamiteit("monitor", "--config-dir", str(config))  # in root's private tmp folder
+            result = calamiteit("monitor", "--record", "--json", "--config-dir", str(readable))
+    assert unreadable.code == exitcodes.USAGE and "is niet te lezen" in unreadable.err
+    assert result.code == exitcodes.MONITOR_DOWN  # the targets' verdict, not the logbook's
+    assert json.loads(result.out)["results"][0]["state"] == "onbeschikbaar"
+    assert "uitkomsten niet bewaard" in result.err
+
+
+def test_an_empty_existing_logbook_file_becomes_private(calamiteit: Invoke, tmp_path: Path) -> None:
+    path = db(tmp_path)
+    path.parent.mkdir(parents=True)
+    path.touch(mode=0o644)
+    path.chmod(0o644)
+    assert calamiteit("incident", "open", "Storing").code == 0
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_a_symlinked_logbook_is_refused(calamiteit: Invoke, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elders.sqlite"
+    elsewhere.write_bytes(b"")
+    path = db(tmp_path)
+    path.parent.mkdir(parents=True)
+    path.symlink_to(elsewhere)
+    result = calamiteit("incident", "open", "Storing")
+    assert result.code == exitcodes.CONFIG and "symbolische koppeling" in result.err
+    assert elsewhere.read_bytes() == b""
+
+
+def test_arguments_that_are_not_utf8_are_a_usage_error(tmp_path: Path) -> None:
+    env = {**os.environ, "CALAMITEIT_DATA_DIR": str(tmp_path / "data")}
+    opened = subprocess.run(
+        [sys.executable, "-m", "dso_calamiteit", "incident", "open", "x"], env=env, capture_output=True, check=True
+    )
+    incident = opened.stdout.decode().strip()
+    result = subprocess.run(
+        [sys.executable.encode(), b"-m", b"dso_calamiteit", b"log", incident.encode(), b"caf\xe9", b"--beeld"],
+        env=env,
+        capture_output=True,
+    )
+    assert result.returncode == exitcodes.USAGE
+    assert "argument 3" in result.stderr.decode() and "UTF-8" in result.stderr.decode()
