@@ -409,3 +409,42 @@ def test_arguments_that_are_not_utf8_are_a_usage_error(tmp_path: Path) -> None:
     )
     assert result.returncode == exitcodes.USAGE
     assert "argument 3" in result.stderr.decode() and "UTF-8" in result.stderr.decode()
+
+
+# --- the human timeline at scale -----------------------------------------------------------------------
+
+
+def test_show_pages_the_human_timeline(calamiteit: Invoke) -> None:
+    incident = calamiteit("incident", "open", "Storing").out.strip()
+    for i in range(2, 61):
+        calamiteit("log", incident, f"Beeld nummer {i}", "--beeld")
+    default = calamiteit("incident", "show", incident)
+    assert default.code == 0
+    assert "… 10 eerdere regels niet getoond" in default.out
+    assert "Beeld nummer 60" in default.out and "Beeld nummer 11 " in default.out + " "
+    assert "Beeld nummer 10\n" not in default.out and "Beeld nummer 10 " not in default.out
+    five = calamiteit("incident", "show", incident, "--laatste", "5")
+    assert "… 55 eerdere regels niet getoond" in five.out and "Beeld nummer 55" not in five.out
+    everything = calamiteit("incident", "show", incident, "--alles")
+    lines = [line for line in everything.out.splitlines() if "beeld:" in line]
+    assert len(lines) == 59 and "Beeld nummer 2" in lines[0] and "Beeld nummer 60" in lines[-1]
+    assert calamiteit("incident", "show", incident, "--laatste", "0").code == exitcodes.USAGE
+
+
+def test_a_streaming_fold_keeps_no_entries(calamiteit: Invoke, tmp_path: Path) -> None:
+    """The view of a 200,000-entry incident must not hold 200,000 entries: the fold keeps none of them."""
+    from dso_calamiteit.logbook import fold
+    from dso_calamiteit.store import Store
+
+    incident = calamiteit("incident", "open", "Storing").out.strip()
+    for kind in ("--beeld", "--oordeel"):
+        calamiteit("log", incident, "Regel", kind)
+    calamiteit("log", incident, "Besluit", "--besluit", "--actiehouder", "IPLO")
+    store = Store.open(tmp_path / "data", readonly=True)
+    try:
+        state = fold(store.stream(incident), keep=False)
+        full = fold(store.entries(incident))
+    finally:
+        store.close()
+    assert state.observations == state.judgements == state.decisions == []
+    assert (state.entries, state.head, list(state.actions)) == (full.entries, full.head, list(full.actions))

@@ -157,11 +157,10 @@ def _last_answers(store: Store, incident: str) -> dict[str, bool]:
 def verify_incident(store: Store, summary: Summary, sent_head: str | None = None) -> list[Fault]:
     """The chain's breaks; then the `incidents` row against what the chain says; then, when given, whether the
     head hash printed on a sent sitrap is still in the chain (a chain recomputed after sending is not)."""
-    entries = store.entries(summary.id)
-    faults = verify(summary.id, entries, summary.head)
+    faults = verify(summary.id, store.stream(summary.id), summary.head)  # two streaming passes: flat memory
     if faults:
         return faults
-    state = fold(entries)
+    state = fold(store.stream(summary.id), keep=False)
     told = {
         "regels": (summary.entries, state.entries),
         "niveau": (summary.level, state.level),
@@ -173,7 +172,7 @@ def verify_incident(store: Store, summary: Summary, sent_head: str | None = None
         if row != chain:
             message = f"de incidentregel zegt {name} = {row}, de keten zegt {chain} (incidentregel gewijzigd)"
             faults.append(Fault(summary.id, state.entries, message))
-    if sent_head is not None and not any(e.hash.startswith(sent_head) for e in entries):
+    if sent_head is not None and not store.has_hash(summary.id, sent_head):
         faults.append(
             Fault(
                 summary.id,

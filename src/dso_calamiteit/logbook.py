@@ -148,12 +148,16 @@ class Incident:
         return [e for e in entries if e.n not in self.corrected]
 
 
-def fold(entries: Iterable[Entry]) -> Incident:
-    """Replay the entries of one incident, oldest first, into its state."""
+def fold(entries: Iterable[Entry], keep: bool = True) -> Incident:
+    """Replay the entries of one incident, oldest first, into its state.
+
+    `keep=False` keeps no entry objects (observations, judgements, decisions): a view that streams a
+    200,000-entry incident then holds only the actions and the level history, not the whole log.
+    """
     state: Incident | None = None
     for e in entries:
         if e.kind in _NOTES and '"corrects":' not in e.body:  # most entries: nothing in them changes the state
-            state = _note(state, e)
+            state = _note(state, e, keep)
             continue
         data = e.data
         if e.kind == "open":
@@ -165,11 +169,14 @@ def fold(entries: Iterable[Entry]) -> Incident:
         if "corrects" in data:
             state.corrected[int(data["corrects"])] = e.n
         if e.kind == "observation":
-            state.observations.append(e)
+            if keep:
+                state.observations.append(e)
         elif e.kind == "judgement":
-            state.judgements.append(e)
+            if keep:
+                state.judgements.append(e)
         elif e.kind == "decision":
-            state.decisions.append(e)
+            if keep:
+                state.decisions.append(e)
             number = int(data["action"])
             state.actions[number] = Action(number, e.n, data["text"], data["owner"], data.get("deadline"))
             if "corrects" in data:  # a corrected decision's action is replaced by this one
@@ -197,9 +204,10 @@ def fold(entries: Iterable[Entry]) -> Incident:
 _NOTES = ("observation", "judgement")
 
 
-def _note(state: Incident | None, e: Entry) -> Incident:
+def _note(state: Incident | None, e: Entry, keep: bool) -> Incident:
     if state is None:
         raise ValueError(f"incident {e.incident} does not start with an 'open' entry")
     state.entries, state.head, state.last_at = e.n, e.hash, e.at
-    (state.observations if e.kind == "observation" else state.judgements).append(e)
+    if keep:
+        (state.observations if e.kind == "observation" else state.judgements).append(e)
     return state

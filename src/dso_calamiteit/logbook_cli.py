@@ -23,6 +23,7 @@ from .options import Author, ConfigDir, DataDir, Json, console
 
 if TYPE_CHECKING:
     from .config import Config
+    from .logbook import Entry
     from .store import Store
 
 incident_app = typer.Typer(
@@ -140,22 +141,29 @@ def incident_list(
 @incident_app.command("show")
 def incident_show(
     incident: Annotated[str, typer.Argument(help="Id van het incident.")],
+    laatste: Annotated[
+        int, typer.Option("--laatste", help="Toon de laatste N regels van de tijdlijn.", min=1, show_default=True)
+    ] = 50,
+    alles: Annotated[bool, typer.Option("--alles", help="Toon alle regels (als lijst, niet als tabel).")] = False,
     json: Json = False,
     data_dir: DataDir = None,
     config_dir: ConfigDir = None,
 ) -> int:
-    """Toon de tijdlijn van een incident.
+    """Toon de tijdlijn van een incident: de laatste regels, of met --alles alle.
 
-    Voorbeeld: calamiteit incident show 2026-001
+    Voorbeeld: calamiteit incident show 2026-001 --laatste 20
     """
+    from collections import deque
+
     from .logbook import fold
 
-    with opened(data_dir, readonly=True) as store:
-        store.summary(incident)
-        entries = store.entries(incident)
-    state = fold(entries)
     if json:
+        with opened(data_dir, readonly=True) as store:
+            store.summary(incident)
+            entries = store.entries(incident)
+        state = fold(entries)
         from .incidents import entries_json
+        from .safetext import json_text
 
         doc = {
             "incident": incident,
@@ -166,13 +174,28 @@ def incident_show(
             "head": state.head,
         }
         head = dumps("timeline", doc, indent=None)
-        from .safetext import json_text
-
         print(json_text(f'{head[:-1]},"entries":{entries_json(entries)}}}'))
-    else:
-        from . import render_logbook
+        return exitcodes.OK
 
-        render_logbook.timeline(console(), state, entries, _criteria(config_dir).criteria)
+    from . import render_logbook
+
+    criteria = _criteria(config_dir).criteria
+    with opened(data_dir, readonly=True) as store:
+        store.summary(incident)
+        recent: deque[Entry] = deque(maxlen=laatste)
+
+        def kept(entries: "Iterator[Entry]") -> "Iterator[Entry]":
+            for e in entries:
+                recent.append(e)
+                yield e
+
+        state = fold(kept(store.stream(incident)), keep=False)  # one pass, the newest N kept: memory stays flat
+        out = console()
+        if not alles:
+            render_logbook.timeline(out, state, list(recent), criteria)
+            return exitcodes.OK
+        render_logbook.heading(out, state, criteria)
+        render_logbook.lines(out, state, store.stream(incident))
     return exitcodes.OK
 
 

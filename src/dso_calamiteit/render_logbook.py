@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rich import box
 from rich.console import Console
 from rich.table import Table
@@ -10,6 +12,7 @@ from . import clock
 from .criteria import CriteriaFile
 from .incidents import kind_word, summary_line
 from .logbook import Action, Entry, Incident
+from .safetext import visible
 from .store import Summary
 from .terminal import Text
 
@@ -35,7 +38,7 @@ def incidents(console: Console, rows: list[Summary], criteria: CriteriaFile) -> 
     console.print(table)
 
 
-def timeline(console: Console, state: Incident, entries: list[Entry], criteria: CriteriaFile) -> None:
+def heading(console: Console, state: Incident, criteria: CriteriaFile) -> None:
     status = f"gesloten {clock.local(state.closed_at)}" if state.closed_at else "open"
     console.print(
         Text.assemble(
@@ -45,6 +48,16 @@ def timeline(console: Console, state: Incident, entries: list[Entry], criteria: 
             f"door {state.opened_by} · {len(state.open_actions)} open actie(s)",
         )
     )
+
+
+def timeline(console: Console, state: Incident, entries: list[Entry], criteria: CriteriaFile) -> None:
+    """The newest entries as a table; how many earlier ones there are is said, not hidden."""
+    heading(console, state, criteria)
+    earlier = entries[0].n - 1 if entries else 0
+    if earlier:
+        console.print(
+            Text(f"… {earlier} eerdere regels niet getoond (--laatste N of --alles toont meer).", style="dim")
+        )
     table = Table(box=box.SIMPLE_HEAD)
     table.add_column("#", justify="right", style="dim")
     table.add_column("Tijd", no_wrap=True)
@@ -55,6 +68,16 @@ def timeline(console: Console, state: Incident, entries: list[Entry], criteria: 
         line = Text(summary_line(e), style="strike dim" if e.n in state.corrected else "")
         table.add_row(str(e.n), clock.local(e.at), e.author, Text(kind_word(e.kind), KIND_STYLE.get(e.kind, "")), line)
     console.print(table)
+    console.print(Text(f"Laatste hash: {state.head}", style="dim"))
+
+
+def lines(console: Console, state: Incident, entries: Iterable[Entry]) -> None:
+    """Every entry as one plain line, written as it is read: no table layout over 200,000 rows."""
+    write = console.file.write
+    for e in entries:
+        mark = " (gecorrigeerd)" if e.n in state.corrected else ""
+        text = f"{e.n:>6}  {clock.local(e.at)}  {e.author}  {kind_word(e.kind)}{mark}: {summary_line(e)}"
+        write(visible(text) + "\n")
     console.print(Text(f"Laatste hash: {state.head}", style="dim"))
 
 

@@ -7,7 +7,6 @@ the same time; every append is one IMMEDIATE transaction, so numbering and the c
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
@@ -256,10 +255,8 @@ class Store:
             raise StorageError(f"{self.path}: incident {incident} heeft geen regels")
 
         def latest(kind: str) -> dict[str, Any] | None:
-            row = conn.execute(
-                "SELECT body FROM entries WHERE incident = ? AND kind = ? ORDER BY n DESC LIMIT 1", (incident, kind)
-            ).fetchone()
-            return json.loads(row[0]) if row else None
+            entry = self.last_of_kind(incident, kind)
+            return entry.data if entry else None
 
         change = latest("level_change") or {"after": (latest("open") or {}).get("level", 0)}
         decision, report = latest("decision"), latest("report")
@@ -272,6 +269,16 @@ class Store:
             closed=last[2] == "close",
         )
 
+    def stream(self, incident: str) -> Iterator[Entry]:
+        """The entries oldest first, one at a time from the cursor: memory stays flat at any size."""
+        for row in self.conn.execute(ENTRY_SQL + " WHERE incident = ? ORDER BY n", (incident,)):
+            yield Entry(*row)
+
+    def has_hash(self, incident: str, prefix: str) -> bool:
+        """Whether an entry's hash starts with `prefix` (as printed on a sitrap)."""
+        rows = self.conn.execute("SELECT hash FROM entries WHERE incident = ?", (incident,))
+        return any(row[0].startswith(prefix) for row in rows)
+
     def entries(self, incident: str) -> list[Entry]:
         rows = self.conn.execute(ENTRY_SQL + " WHERE incident = ? ORDER BY n", (incident,))
         return [Entry(*row) for row in rows]
@@ -281,8 +288,9 @@ class Store:
         return Entry(*row) if row else None
 
     def last_of_kind(self, incident: str, kind: str) -> Entry | None:
-        row = self.conn.execute(
-            ENTRY_SQL + " WHERE incident = ? AND kind = ? ORDER BY n DESC LIMIT 1", (incident, kind)
+        row = self.conn.execute(  # without the hint the planner walks the primary key back over other kinds
+            ENTRY_SQL + " INDEXED BY entries_by_kind WHERE incident = ? AND kind = ? ORDER BY n DESC LIMIT 1",
+            (incident, kind),
         ).fetchone()
         return Entry(*row) if row else None
 
