@@ -30,15 +30,37 @@ _FLOAT = "tag:yaml.org,2002:float"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
+_STR = "tag:yaml.org,2002:str"
+_MEMO_LENGTH = 40  # short plain scalars repeat (keys, tiers, org ids): their tag is looked up once
+
+
 class Loader(_Base):  # type: ignore[misc]
     """Safe loader with YAML 1.2 scalars: only true/false are booleans (answers like `no` or `ja` stay text),
     no base-60 numbers (YAML 1.1 reads an unquoted 17:00 as the integer 1020), and dates stay text for the
     schema to read, whatever their form."""
 
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._tags: dict[str, str] = {}
+
+    def resolve(self, kind: type[Node], value: str, implicit: tuple[bool, bool]) -> str:
+        """PyYAML's resolver, with a fast path: libyaml calls this once per scalar (two million times for
+        100,000 contacts), and most scalars start with a letter that no implicit type can start with."""
+        if kind is ScalarNode and implicit[0]:
+            if value and value[0] not in _SPECIAL_FIRST:
+                return _STR
+            if len(value) <= _MEMO_LENGTH:
+                if value not in self._tags:
+                    self._tags[value] = super().resolve(kind, value, implicit)
+                return self._tags[value]
+        resolved: str = super().resolve(kind, value, implicit)
+        return resolved
+
 
 Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag not in (_BOOL, _INT, _FLOAT, _TIMESTAMP)]
+    first: kept
     for first, resolvers in _Base.yaml_implicit_resolvers.items()
+    if (kept := [(tag, rx) for tag, rx in resolvers if tag not in (_BOOL, _INT, _FLOAT, _TIMESTAMP)])
 }
 Loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 Loader.add_implicit_resolver(_INT, re.compile(r"^(?:[-+]?[0-9]+|0x[0-9a-fA-F]+)$"), list("-+0123456789"))
@@ -49,18 +71,30 @@ Loader.add_implicit_resolver(
     ),
     list("-+0123456789."),
 )
+_SPECIAL_FIRST = frozenset(first for first in Loader.yaml_implicit_resolvers if first)  # '' is the empty scalar
 
 
-@dataclass(frozen=True)
+@dataclass
 class Document:
-    """A parsed file: the plain data, and the node tree to find the line of any path in it."""
+    """A parsed file: the plain data, and (on demand) the node tree to find the line of any path in it.
+
+    The tree is not kept: for 100,000 contacts it is most of a gigabyte (two position marks per scalar).
+    The rare file with a problem is composed again to point at the line.
+    """
 
     path: str
     data: Any
-    root: Node
+    text: str
+    _root: Node | None = None
 
     def problem(self, loc: Sequence[str | int], message: str) -> Problem:
-        line, column = position(self.root, loc)
+        if self._root is None:
+            loader = Loader(self.text)
+            try:
+                self._root = loader.get_single_node()
+            finally:
+                loader.dispose()
+        line, column = position(self._root, loc) if self._root is not None else (1, 1)
         return Problem(self.path, line, column, message)
 
 
@@ -77,7 +111,7 @@ def parse(raw: bytes, path: str) -> Document:
         root = loader.get_single_node()
         if root is None:
             raise ConfigError([Problem(path, 1, 1, "het bestand is leeg")])
-        _check_structure(root, path)
+        _check_structure(root, path, anchors=_ANCHOR.search(text) is not None)
         data = loader.construct_document(root)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -91,7 +125,7 @@ def parse(raw: bytes, path: str) -> Document:
         raise ConfigError([Problem(path, None, None, "te diep genest")]) from None
     finally:
         loader.dispose()
-    return Document(path, data, root)
+    return Document(path, data, text)
 
 
 def read(path: Path, shown_as: str | None = None) -> Document:
@@ -104,9 +138,51 @@ def read(path: Path, shown_as: str | None = None) -> Document:
     return parse(raw, name)
 
 
-def _check_structure(root: Node, path: str) -> None:
-    """Refuse duplicate keys (PyYAML silently keeps the last) and aliases that expand too far or loop."""
+# An anchor (`&name`) stands after white space, a flow indicator or at the start of a line. Text that could
+# hold one is checked for aliases; text that cannot (most files) skips that bookkeeping.
+_ANCHOR = re.compile(r"(?:^|[\s\[{,])&[^\s\[\]{},]", re.MULTILINE)
+
+
+def _check_structure(root: Node, path: str, anchors: bool = True) -> None:
+    """Refuse duplicate keys (PyYAML silently keeps the last) and aliases that expand too far or loop.
+
+    One iterative pass over the nodes. Only a document with anchors can share a node, so only then are
+    nodes remembered and the alias arithmetic done: a 100,000-contact file without anchors costs one walk.
+    """
     problems: list[Problem] = []
+    seen: set[int] = set()
+    shared = False
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if anchors:
+            if id(node) in seen:
+                shared = True
+                continue
+            seen.add(id(node))
+        if isinstance(node, MappingNode):
+            keys: set[str] = set()
+            for key_node, value_node in node.value:
+                if isinstance(key_node, ScalarNode):
+                    if key_node.value in keys:
+                        mark = key_node.start_mark
+                        problems.append(
+                            Problem(path, mark.line + 1, mark.column + 1, f"dubbele sleutel '{key_node.value}'")
+                        )
+                    keys.add(key_node.value)
+                stack.append(value_node)
+                stack.append(key_node)
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+    if shared:
+        _check_aliases(root, path)
+    if problems:
+        problems.sort(key=lambda p: (p.line or 0, p.column or 0))
+        raise ConfigError(problems)
+
+
+def _check_aliases(root: Node, path: str) -> None:
+    """Aliases that refer to themselves, or that expand a document far beyond what was written."""
     sizes: dict[int, int] = {}
     in_progress: set[int] = set()
     distinct = 0
@@ -123,15 +199,7 @@ def _check_structure(root: Node, path: str) -> None:
         distinct += 1
         total = 1
         if isinstance(node, MappingNode):
-            seen: set[str] = set()
             for key_node, value_node in node.value:
-                if isinstance(key_node, ScalarNode):
-                    if key_node.value in seen:
-                        mark = key_node.start_mark
-                        problems.append(
-                            Problem(path, mark.line + 1, mark.column + 1, f"dubbele sleutel '{key_node.value}'")
-                        )
-                    seen.add(key_node.value)
                 total += size(key_node) + size(value_node)
         elif isinstance(node, SequenceNode):
             for item in node.value:
@@ -145,8 +213,6 @@ def _check_structure(root: Node, path: str) -> None:
         return total
 
     size(root)
-    if problems:
-        raise ConfigError(problems)
 
 
 def position(root: Node, loc: Sequence[str | int]) -> tuple[int, int]:
