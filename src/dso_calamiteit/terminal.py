@@ -35,6 +35,7 @@ class Text(rich_text.Text):
 class SafeConsole(Console):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(markup=False, emoji=False, highlight=False, **kwargs)
+        self._rendering = False
 
     def render_str(self, text: str, **kwargs: Any) -> rich_text.Text:
         kwargs["markup"] = False
@@ -42,12 +43,23 @@ class SafeConsole(Console):
         return super().render_str(visible(text), **kwargs)
 
     def render(self, renderable: RenderableType, options: ConsoleOptions | None = None) -> Iterable[Segment]:
-        """A last line of defence for Text built elsewhere: no segment of data carries a control character."""
-        for segment in super().render(renderable, options):
-            if not segment.control and has_unsafe(segment.text):
-                yield Segment(visible(segment.text), segment.style)
-            else:
-                yield segment
+        """A last line of defence for Text built elsewhere: no segment of data carries a control character.
+
+        Rich renders nested renderables through this same method; only the outermost call looks at the
+        segments, so each one is looked at once.
+        """
+        if self._rendering:
+            yield from super().render(renderable, options)
+            return
+        self._rendering = True
+        try:
+            for segment in super().render(renderable, options):
+                if not segment.control and has_unsafe(segment.text):
+                    yield Segment(visible(segment.text), segment.style)
+                else:
+                    yield segment
+        finally:
+            self._rendering = False
 
 
 def console(stderr: bool = False) -> Console:
