@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from dso_calamiteit import clock, exitcodes, files
+from dso_calamiteit import clock, dutchtime, exitcodes, files
 from dso_calamiteit.store import FILE_NAME, SCHEMA_VERSION
 
 from .conftest import Invoke, all_answers
@@ -37,7 +37,7 @@ def db(tmp_path: Path) -> Path:
 
 def test_open_gives_short_ids_and_a_private_file(calamiteit: Invoke, tmp_path: Path) -> None:
     first, second = open_incident(calamiteit), open_incident(calamiteit, "--level", "1")
-    year = clock.now().astimezone(clock.LOCAL).year
+    year = clock.now().astimezone(dutchtime.LOCAL).year
     assert (first, second) == (f"{year}-001", f"{year}-002")
     assert stat.S_IMODE(db(tmp_path).stat().st_mode) == 0o600
     with sqlite3.connect(db(tmp_path)) as conn:
@@ -261,10 +261,10 @@ def test_a_sitrap_file_is_published_only_after_its_number_is_committed(
 
 
 def test_times_are_shown_in_amsterdam() -> None:
-    assert clock.local("2026-07-01T10:00:00+00:00") == "wo 01-07-2026 12:00"
-    assert clock.local("2026-11-28T10:00:00+00:00") == "za 28-11-2026 11:00"
-    typed = clock.parse_local("2026-03-29 03:30", clock.now())
-    assert clock.stamp(typed) == "2026-03-29T01:30:00+00:00"
+    assert dutchtime.local("2026-07-01T10:00:00+00:00") == "wo 01-07-2026 12:00"
+    assert dutchtime.local("2026-11-28T10:00:00+00:00") == "za 28-11-2026 11:00"
+    typed = dutchtime.parse_local("2026-03-29 03:30", clock.now())
+    assert dutchtime.stamp(typed) == "2026-03-29T01:30:00+00:00"
 
 
 # --- export, import, verify -----------------------------------------------------------------------------

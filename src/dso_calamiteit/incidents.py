@@ -12,7 +12,7 @@ from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
 
-from . import clock, exitcodes
+from . import dutchtime, exitcodes
 from .assessment import Assessment
 from .criteria import CriteriaFile
 from .errors import CalamiteitError, UsageError
@@ -328,7 +328,7 @@ def summary_line(e: Entry) -> str:
     if e.kind in ("observation", "judgement"):
         return f"{prefix}{d['text']}"
     if e.kind == "decision":
-        deadline = f", deadline {clock.local(d['deadline'])}" if d.get("deadline") else ""
+        deadline = f", deadline {dutchtime.local(d['deadline'])}" if d.get("deadline") else ""
         return f"{prefix}{d['text']} — actie {d['action']}: {d['owner']}{deadline}"
     if e.kind == "action_done":
         return f"actie {d['action']} gereed" + (f": {d['note']}" if d.get("note") else "")
@@ -338,7 +338,7 @@ def summary_line(e: Entry) -> str:
         return f"{d['action']} van {d['before']} naar {d['after']}: {d['reason']}"
     if e.kind == "report":
         return f"situatierapport {d['number']}" + (
-            f", volgende update {clock.local(d['next_update'])}" if d.get("next_update") else ""
+            f", volgende update {dutchtime.local(d['next_update'])}" if d.get("next_update") else ""
         )
     if e.kind == "close":
         return f"{d['reason']}" + (" (geforceerd, met open acties)" if d.get("forced") else "")

@@ -64,9 +64,9 @@ def opened(data_dir: Path | None, create: bool = True, readonly: bool = False) -
 
 
 def _stamp() -> str:
-    from . import clock
+    from . import clock, dutchtime
 
-    return clock.stamp(clock.now())
+    return dutchtime.stamp(clock.now())
 
 
 def _say(message: str) -> None:
@@ -325,12 +325,12 @@ def log(
 
     Voorbeeld: calamiteit log 2026-001 "Loket weer bereikbaar" --beeld
     """
-    from . import clock, incidents
+    from . import clock, dutchtime, incidents
 
     kinds = [k for k, on in (("observation", beeld), ("judgement", oordeel), ("decision", besluit)) if on]
     if len(kinds) != 1:
         raise UsageError("kies precies één van --beeld, --oordeel of --besluit")
-    due = clock.stamp(clock.parse_local(deadline, clock.now())) if deadline else None
+    due = dutchtime.stamp(dutchtime.parse_local(deadline, clock.now())) if deadline else None
     with opened(data_dir, create=False) as store:
         entry = incidents.note(
             store,
@@ -422,7 +422,7 @@ def rapport(
 
     Voorbeeld: calamiteit rapport 2026-001 --output sitrap.md
     """
-    from . import clock, incidents, sitrap
+    from . import clock, dutchtime, incidents, sitrap
 
     config = _criteria(config_dir)
     made = clock.now()
@@ -442,12 +442,12 @@ def rapport(
             text = written(None)  # a closed incident: the final report, not numbered nor recorded
         else:
             every = config.reporting.minutes_for(store.tip(incident).level)
-            next_update = clock.stamp(clock.later(made, every))
+            next_update = dutchtime.stamp(dutchtime.later(made, every))
             # Number, report and file are made in one transaction (a full disk rolls the number back); the
             # file gets its name only after the commit. A crash in between leaves a numbered sitrap without
             # a file, never a file whose number the logbook does not know.
             with store.transaction():
-                entry = store.append(incident, "report", {"next_update": next_update}, who, clock.stamp(made))
+                entry = store.append(incident, "report", {"next_update": next_update}, who, dutchtime.stamp(made))
                 number = entry.data["number"]
                 text = written(number)
                 staged = Staged(output, text) if output is not None else None

@@ -106,12 +106,12 @@ def _targets(cfg: "MonitorFile", env: str | None, only: list[str]) -> "list[Targ
 def _round(
     cfg: "MonitorFile", targets: "list[Target]", api_key: str | None, timeout: float, progress: bool
 ) -> "list[Result]":
-    from . import clock
+    from . import clock, dutchtime
     from .monitoring import judge
     from .probe import check_all
 
     err = console(stderr=True)
-    checked_at = clock.stamp(clock.now())
+    checked_at = dutchtime.stamp(clock.now())
 
     def run(on_done: "Callable[[Target, Check], None] | None" = None) -> "list[Check]":
         import asyncio
@@ -194,11 +194,11 @@ def _table(results: "list[Result]") -> "Table":
     from rich import box
     from rich.table import Table
 
-    from . import clock
+    from . import dutchtime
     from .monitoring import summary
     from .terminal import Text
 
-    when = clock.local(results[0].checked_at) if results else ""
+    when = dutchtime.local(results[0].checked_at) if results else ""
     table = Table(
         title=f"Beschikbaarheid DSO ({when})",
         title_justify="left",
@@ -261,7 +261,7 @@ def _watch(
 
 
 def _history(data_dir: Path | None, since: str, json: bool) -> int:
-    from . import clock
+    from . import clock, dutchtime
     from .monitoring import availability
 
     match = re.fullmatch(r"\s*(\d+)\s*([mhd])\s*", since)
@@ -270,20 +270,20 @@ def _history(data_dir: Path | None, since: str, json: bool) -> int:
     amount, unit = int(match[1]), match[2]
     start = clock.now() - timedelta(**{{"m": "minutes", "h": "hours", "d": "days"}[unit]: amount})
     with opened(data_dir, create=False, readonly=True) as store:
-        rows = store.checks_since(clock.stamp(start))
+        rows = store.checks_since(dutchtime.stamp(start))
     figures = availability(rows)
     if not figures:
         raise NotFoundError(
-            f"geen bewaarde controles sinds {clock.local(start)}",
+            f"geen bewaarde controles sinds {dutchtime.local(start)}",
             "Bewaar uitkomsten met `calamiteit monitor --record`.",
         )
     if json:
-        print(dumps("monitor-history", {"since": clock.stamp(start), "applications": [vars(f) for f in figures]}))
+        print(dumps("monitor-history", {"since": dutchtime.stamp(start), "applications": [vars(f) for f in figures]}))
         return exitcodes.OK
     from rich import box
     from rich.table import Table
 
-    table = Table(title=f"Beschikbaarheid sinds {clock.local(start)}", title_justify="left", box=box.SIMPLE_HEAD)
+    table = Table(title=f"Beschikbaarheid sinds {dutchtime.local(start)}", title_justify="left", box=box.SIMPLE_HEAD)
     for name, justify in (
         ("Applicatie", "left"),
         ("Omgeving", "left"),

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, ClassVar, Literal, get_args
 
-from .clock import LOCAL
 from .contacts import Contact, ContactsFile, Tier
 from .criteria import STRICT
+from .dutchtime import LOCAL
 
 Day = Literal["ma", "di", "wo", "do", "vr", "za", "zo"]
 DAYS: tuple[str, ...] = get_args(Day)

@@ -22,11 +22,11 @@ ICS_WEEKS = 12
 
 def moment_of(text: str | None) -> datetime:
     """--op: 'HH:MM' (today), 'JJJJ-MM-DD HH:MM' or ISO; default now. Always timezone-aware."""
-    from . import clock
+    from . import clock, dutchtime
 
     if text is None:
         return clock.now()
-    return clock.parse_local(text, clock.now())
+    return dutchtime.parse_local(text, clock.now())
 
 
 def reach_around(config: "Config", start: datetime, end: datetime) -> "Reachability":
@@ -80,11 +80,11 @@ def paraatheid(
 
 
 def _period(van: str, tot: str) -> tuple[datetime, datetime]:
-    from . import clock
+    from . import clock, dutchtime
 
     now = clock.now()
-    start = clock.parse_local(van, now)
-    end = clock.parse_local(tot, now)
+    start = dutchtime.parse_local(van, now)
+    end = dutchtime.parse_local(tot, now)
     if len(tot.strip()) == 10:  # a date alone: that whole day counts
         end += timedelta(days=1)
     if end <= start:
@@ -95,7 +95,7 @@ def _period(van: str, tot: str) -> tuple[datetime, datetime]:
 
 
 def _moment_report(config: "Config", moment: datetime, json: bool) -> int:
-    from . import clock
+    from . import dutchtime
     from .readiness import at_moment, status, utc_seconds
 
     reach = around(moment, config)
@@ -109,7 +109,7 @@ def _moment_report(config: "Config", moment: datetime, json: bool) -> int:
     unmet = [st for st in standings if not st.met]
     if json:
         doc: dict[str, Any] = {
-            "at": clock.stamp(moment),
+            "at": dutchtime.stamp(moment),
             "heightened": periods,
             "contacts": [_contact_json(c, s) for c, s in people],
             "desks": [{**_contact_json(c, s), "open": s == "bereikbaar"} for c, s in desk_rows],
@@ -134,7 +134,7 @@ def _moment_report(config: "Config", moment: datetime, json: bool) -> int:
         from .terminal import Text
 
         out = console()
-        title = f"Paraatheid op {clock.local(moment)}"
+        title = f"Paraatheid op {dutchtime.local(moment)}"
         if periods:
             title += f" — verhoogde paraatheid: {', '.join(periods)}"
         out.print(Text(title, style="bold"))
@@ -185,23 +185,23 @@ def _contact_json(c: Any, state: str) -> dict[str, Any]:
 
 
 def _period_report(config: "Config", start: datetime, end: datetime, json: bool) -> int:
-    from . import clock
+    from . import dutchtime
     from .readiness import gaps
 
     reach = reach_around(config, start, end)
     found = gaps(config.contacts, reach)
     if json:
         doc = {
-            "from": clock.stamp(start),
-            "to": clock.stamp(end),
+            "from": dutchtime.stamp(start),
+            "to": dutchtime.stamp(end),
             "gaps": [
                 {
                     "org": g.requirement.org,
                     "tier": g.requirement.tier,
                     "label": g.requirement.label,
                     "period": g.period or None,
-                    "from": clock.stamp(datetime.fromtimestamp(g.start, clock.LOCAL)),
-                    "to": clock.stamp(datetime.fromtimestamp(g.end, clock.LOCAL)),
+                    "from": dutchtime.stamp(datetime.fromtimestamp(g.start, dutchtime.LOCAL)),
+                    "to": dutchtime.stamp(datetime.fromtimestamp(g.end, dutchtime.LOCAL)),
                     "minutes": (g.end - g.start) // 60,
                 }
                 for g in found
@@ -215,7 +215,7 @@ def _period_report(config: "Config", start: datetime, end: datetime, json: bool)
         from .terminal import Text
 
         out = console()
-        span = f"{clock.local(start)} tot {clock.local(end)}"
+        span = f"{dutchtime.local(start)} tot {dutchtime.local(end)}"
         if not found:
             out.print(Text(f"Geen gaten in de dekking van {span}.", style="green"))
         else:
@@ -227,8 +227,8 @@ def _period_report(config: "Config", start: datetime, end: datetime, json: bool)
                 table.add_row(
                     g.requirement.label,
                     g.period,
-                    clock.local(datetime.fromtimestamp(g.start, clock.LOCAL)),
-                    clock.local(datetime.fromtimestamp(g.end, clock.LOCAL)),
+                    dutchtime.local(datetime.fromtimestamp(g.start, dutchtime.LOCAL)),
+                    dutchtime.local(datetime.fromtimestamp(g.end, dutchtime.LOCAL)),
                     f"{minutes // 60}u{minutes % 60:02d}",
                 )
             out.print(table)
@@ -240,7 +240,7 @@ def _ics(config: "Config", path: Path, start: datetime, end: datetime) -> int:
     """The rotas (and the absences with their stand-ins) as an iCalendar file people can subscribe to."""
     from icalendar import Calendar, Event
 
-    from . import clock
+    from . import clock, dutchtime
     from .files import write_atomic
     from .readiness import shifts, utc_seconds
 
@@ -280,7 +280,7 @@ def _ics(config: "Config", path: Path, start: datetime, end: datetime) -> int:
         count += 1
     write_atomic(path, cal.to_ical().decode("utf-8"))
     console(stderr=True).print(
-        f"{count} afspraken geschreven naar {path} ({clock.local(start)} tot {clock.local(end)})."
+        f"{count} afspraken geschreven naar {path} ({dutchtime.local(start)} tot {dutchtime.local(end)})."
     )
     return exitcodes.OK
 

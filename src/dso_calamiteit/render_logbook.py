@@ -8,7 +8,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from . import clock
+from . import dutchtime
 from .criteria import CriteriaFile
 from .incidents import kind_word, summary_line
 from .logbook import Action, Entry, Incident
@@ -34,17 +34,17 @@ def incidents(console: Console, rows: list[Summary], criteria: CriteriaFile) -> 
     table.add_column("Status", no_wrap=True)
     for r in rows:
         status = Text("gesloten", style="dim") if r.closed_at else Text("open", style="bold green")
-        table.add_row(r.id, r.title, _level(criteria, r.level), clock.local(r.opened_at), str(r.entries), status)
+        table.add_row(r.id, r.title, _level(criteria, r.level), dutchtime.local(r.opened_at), str(r.entries), status)
     console.print(table)
 
 
 def heading(console: Console, state: Incident, criteria: CriteriaFile) -> None:
-    status = f"gesloten {clock.local(state.closed_at)}" if state.closed_at else "open"
+    status = f"gesloten {dutchtime.local(state.closed_at)}" if state.closed_at else "open"
     console.print(
         Text.assemble(
             (f"Incident {state.id}: ", "bold"),
             (state.title, "bold"),
-            f"\n{_level(criteria, state.level)} · {status} · geopend {clock.local(state.opened_at)} "
+            f"\n{_level(criteria, state.level)} · {status} · geopend {dutchtime.local(state.opened_at)} "
             f"door {state.opened_by} · {len(state.open_actions)} open actie(s)",
         )
     )
@@ -66,7 +66,9 @@ def timeline(console: Console, state: Incident, entries: list[Entry], criteria: 
     table.add_column("Inhoud", ratio=1)
     for e in entries:
         line = Text(summary_line(e), style="strike dim" if e.n in state.corrected else "")
-        table.add_row(str(e.n), clock.local(e.at), e.author, Text(kind_word(e.kind), KIND_STYLE.get(e.kind, "")), line)
+        table.add_row(
+            str(e.n), dutchtime.local(e.at), e.author, Text(kind_word(e.kind), KIND_STYLE.get(e.kind, "")), line
+        )
     console.print(table)
     console.print(Text(f"Laatste hash: {state.head}", style="dim"))
 
@@ -76,7 +78,7 @@ def lines(console: Console, state: Incident, entries: Iterable[Entry]) -> None:
     write = console.file.write
     for e in entries:
         mark = " (gecorrigeerd)" if e.n in state.corrected else ""
-        text = f"{e.n:>6}  {clock.local(e.at)}  {e.author}  {kind_word(e.kind)}{mark}: {summary_line(e)}"
+        text = f"{e.n:>6}  {dutchtime.local(e.at)}  {e.author}  {kind_word(e.kind)}{mark}: {summary_line(e)}"
         write(visible(text) + "\n")
     console.print(Text(f"Laatste hash: {state.head}", style="dim"))
 
@@ -89,5 +91,5 @@ def actions(console: Console, rows: list[tuple[Incident, Action]]) -> None:
     table.add_column("Actiehouder")
     table.add_column("Deadline", no_wrap=True)
     for incident, a in rows:
-        table.add_row(incident.id, str(a.number), a.text, a.owner, clock.local(a.deadline) if a.deadline else "—")
+        table.add_row(incident.id, str(a.number), a.text, a.owner, dutchtime.local(a.deadline) if a.deadline else "—")
     console.print(table)

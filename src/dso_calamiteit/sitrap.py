@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from . import clock, safetext
+from . import dutchtime, safetext
 from .criteria import Level
 from .logbook import Action, Entry, Incident
 from .routing import Route
@@ -77,7 +77,7 @@ def build(state: Incident, config: Config, number: int | None, made_at: datetime
         open_actions=state.open_actions,
         routes=config.routing.routes_for(level.level, state.situation),
         every_minutes=every,
-        next_update=None if state.closed else clock.later(made_at, every),
+        next_update=None if state.closed else dutchtime.later(made_at, every),
     )
 
 
@@ -86,11 +86,11 @@ def _title(s: Sitrap) -> str:
 
 
 def _deadline(a: Action) -> str:
-    return clock.local(a.deadline) if a.deadline else "—"
+    return dutchtime.local(a.deadline) if a.deadline else "—"
 
 
 def _status(a: Action) -> str:
-    return "open" if a.open else f"gereed {clock.local(a.done_at or '')}"
+    return "open" if a.open else f"gereed {dutchtime.local(a.done_at or '')}"
 
 
 @dataclass(frozen=True)
@@ -125,10 +125,10 @@ def _table(style: _Style, header: list[str], rows: list[list[str]]) -> list[str]
 def _write(s: Sitrap, org_names: dict[str, str], style: _Style) -> str:
     i, esc, strong, em = s.incident, style.esc, style.strong, style.em
     lines = [style.heading(f"{_title(s)} — incident {esc(i.id)}: {esc(i.title)}", 1), ""]
-    lines.append(f"- {strong('Opgesteld:')} {clock.local(s.made_at)} door {esc(s.author)}")
-    lines.append(f"- {strong('Geopend:')} {clock.local(i.opened_at)} door {esc(i.opened_by)}")
+    lines.append(f"- {strong('Opgesteld:')} {dutchtime.local(s.made_at)} door {esc(s.author)}")
+    lines.append(f"- {strong('Geopend:')} {dutchtime.local(i.opened_at)} door {esc(i.opened_by)}")
     if i.closed_at:
-        lines.append(f"- {strong('Gesloten:')} {clock.local(i.closed_at)} — {esc(i.close_reason)}")
+        lines.append(f"- {strong('Gesloten:')} {dutchtime.local(i.closed_at)} — {esc(i.close_reason)}")
     level = s.level
     team = f" ({esc(level.team_name)})" if level.team_name and level.team_name != level.team else ""
     lines.append(f"- {strong('Niveau:')} {esc(level.label)}{team}")
@@ -138,18 +138,18 @@ def _write(s: Sitrap, org_names: dict[str, str], style: _Style) -> str:
     lines += _table(
         style,
         ["Tijd", "Van", "Naar", "Door", "Reden"],
-        [[clock.local(h.at), esc(h.before) or "—", esc(h.after), esc(h.author), esc(h.reason)] for h in s.history],
+        [[dutchtime.local(h.at), esc(h.before) or "—", esc(h.after), esc(h.author), esc(h.reason)] for h in s.history],
     )
     lines += ["", style.heading("Beeld", 2), ""]
     if s.picture is not None:
         lines.append(f"{esc(s.picture.data['text'])}" + ("  " if style.markdown else ""))
-        lines.append(em(f"({clock.local(s.picture.at)}, {esc(s.picture.author)})"))
+        lines.append(em(f"({dutchtime.local(s.picture.at)}, {esc(s.picture.author)})"))
     else:
         lines.append("Nog geen beeld vastgelegd.")
     lines += ["", style.heading("Oordeel", 2), ""]
-    lines += [f"- {clock.local_time(j.at)} {esc(j.data['text'])} {em(f'({esc(j.author)})')}" for j in s.judgements] or [
-        "Geen."
-    ]
+    lines += [
+        f"- {dutchtime.local_time(j.at)} {esc(j.data['text'])} {em(f'({esc(j.author)})')}" for j in s.judgements
+    ] or ["Geen."]
     if s.earlier_judgements:
         command = f"calamiteit incident show {safetext.one_line(i.id)}"
         shown = f"`{command}`" if style.markdown else command
@@ -160,7 +160,7 @@ def _write(s: Sitrap, org_names: dict[str, str], style: _Style) -> str:
             style,
             ["#", "Tijd", "Besluit", "Actiehouder", "Deadline", "Status"],
             [
-                [str(a.number), clock.local(d.at), esc(a.text), esc(a.owner), _deadline(a), _status(a)]
+                [str(a.number), dutchtime.local(d.at), esc(a.text), esc(a.owner), _deadline(a), _status(a)]
                 for d, a in s.decisions
             ],
         )
@@ -182,7 +182,7 @@ def _write(s: Sitrap, org_names: dict[str, str], style: _Style) -> str:
     lines += ["", style.heading("Volgende update", 2), ""]
     if s.next_update is not None:
         lines.append(
-            f"Uiterlijk {strong(clock.local(s.next_update))} (elke {s.every_minutes} minuten op {esc(level.name)})."
+            f"Uiterlijk {strong(dutchtime.local(s.next_update))} (elke {s.every_minutes} minuten op {esc(level.name)})."
         )
     else:
         lines.append("Geen: het incident is gesloten.")
@@ -215,7 +215,7 @@ def as_json(s: Sitrap, org_names: dict[str, str]) -> str:
             "closed_at": i.closed_at,
             "situation": i.situation,
         },
-        "made_at": clock.stamp(s.made_at),
+        "made_at": dutchtime.stamp(s.made_at),
         "author": s.author,
         "level": {"level": s.level.level, "name": s.level.name, "team": s.level.team},
         "history": [vars(h) for h in s.history],
@@ -236,7 +236,7 @@ def as_json(s: Sitrap, org_names: dict[str, str]) -> str:
             for r in s.routes
         ],
         "every_minutes": s.every_minutes,
-        "next_update": None if s.next_update is None else clock.stamp(s.next_update),
+        "next_update": None if s.next_update is None else dutchtime.stamp(s.next_update),
         "log": {"entries": i.entries, "head": i.head},
     }
     from .document import dumps

@@ -302,7 +302,7 @@ class Store:
 
     def open_incident(self, title: str, body: Mapping[str, Any], author: str, at: str) -> Entry:
         """A new incident with a short, typeable id (`2026-007`: the Dutch year and a number within it)."""
-        from .clock import LOCAL
+        from .dutchtime import LOCAL
 
         year = datetime.fromisoformat(at).astimezone(LOCAL).year
         with self.transaction() as conn:
