@@ -198,8 +198,8 @@ def test_sitrap_numbering_sections_and_next_update(calamiteit: Invoke, tmp_path:
     assert "lokale software" not in md  # the incident's situation narrows the routing
     doc = json.loads(calamiteit("rapport", incident, "--format", "json").out)
     assert doc["number"] == 2
-    made = clock.datetime.fromisoformat(doc["made_at"])
-    assert clock.datetime.fromisoformat(doc["next_update"]) - made == clock.timedelta(minutes=60)
+    made = dutchtime.datetime.fromisoformat(doc["made_at"])
+    assert dutchtime.datetime.fromisoformat(doc["next_update"]) - made == dutchtime.timedelta(minutes=60)
     text = calamiteit("rapport", incident, "--format", "text").out
     assert text.startswith("Situatierapport 3") and "**" not in text and "|---" not in text
 
