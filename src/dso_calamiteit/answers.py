@@ -1,13 +1,12 @@
-"""Answers to the criteria: from --answer flags, an answers file, or a person at a prompt."""
+"""Answers to the criteria: from --answer flags, an answers file's contents, or a person at a prompt."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from pathlib import Path
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from .criteria import CriteriaFile
-from .errors import ConfigError, UsageError, suggest
+from .errors import UsageError, suggest
 
 YES = frozenset({"ja", "j", "yes", "y", "true", "waar", "1"})
 NO = frozenset({"nee", "n", "no", "false", "onwaar", "0"})
@@ -43,25 +42,21 @@ def from_flags(pairs: Iterable[str]) -> dict[str, bool]:
     return answers
 
 
-def from_file(path: Path) -> dict[str, bool]:
-    """Read a YAML or JSON mapping id → answer; also accepts a JSON document that `assess --json` wrote."""
-    from . import yamlfile
+def from_mapping(data: Any, problem: Callable[[tuple[str, ...], str], str]) -> dict[str, bool]:
+    """A mapping id → answer as read from a file; also the JSON document that `assess --json` wrote.
 
-    try:
-        doc = yamlfile.read(path)
-    except ConfigError as exc:  # a bad answers file is bad input (exit 2), not bad configuration
-        raise UsageError(str(exc.problems[0])) from None
-    data: Any = doc.data
+    `problem(loc, message)` turns a place in the file into the message that names its line.
+    """
     loc: tuple[str, ...] = ()
     if isinstance(data, dict) and isinstance(data.get("answers"), dict) and "schema_version" in data:
         data, loc = data["answers"], ("answers",)
     if not isinstance(data, dict):
-        raise UsageError(f"{doc.problem(loc, 'verwacht een mapping van criterium-id naar ja/nee')}")
+        raise UsageError(problem(loc, "verwacht een mapping van criterium-id naar ja/nee"))
     answers: dict[str, bool] = {}
     for key, raw in data.items():
         value = parse_answer(raw)
         if value is None:
-            raise UsageError(str(doc.problem((*loc, str(key)), f"'{raw}' is geen antwoord; gebruik {ACCEPTED}")))
+            raise UsageError(problem((*loc, str(key)), f"'{raw}' is geen antwoord; gebruik {ACCEPTED}"))
         answers[str(key)] = value
     return answers
 

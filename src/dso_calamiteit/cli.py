@@ -15,13 +15,11 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import typer
 
 from . import __version__, exitcodes
-from .errors import CalamiteitError, NotFoundError, Problem, UsageError, suggest
-from .logbook_cli import _stamp, author_of, opened
+from .errors import CalamiteitError, NotFoundError, UsageError, suggest
 from .options import Author, ConfigDir, DataDir, Json, Moment, console
 
 if TYPE_CHECKING:
     from .config import Config
-    from .contacts import Contact
 
 app = typer.Typer(
     name="calamiteit",
@@ -33,9 +31,9 @@ app = typer.Typer(
 
 
 def _config(config_dir: Path | None) -> "Config":
-    from . import config
+    from .app import configuration
 
-    return config.load(config.locate(config_dir))
+    return configuration.load(config_dir)
 
 
 def _logbook_commands() -> None:
@@ -87,27 +85,6 @@ def _register(argv: list[str]) -> None:
         if group not in _registered:
             _registered.add(group)
             group()
-
-
-def _convene(config: "Config", team: str) -> "dict[str, Any] | None":
-    """Whom to call together for the recommended level: its team's roles, with who is reachable now."""
-    found = config.teams.team(team)
-    if found is None:
-        return None
-    from . import clock
-    from .readiness_cli import convene
-
-    return {"team": found.id, "name": found.name, "members": convene(config, found.id, clock.now())}
-
-
-def _reachable(config: "Config", found: "list[Contact]", op: str | None) -> "list[Contact]":
-    """Only the contacts reachable at --op (default now); contacts without readiness data are never assumed so."""
-    from .readiness import status, utc_seconds
-    from .readiness_cli import around, moment_of
-
-    moment = moment_of(op)
-    reach = around(moment, config)
-    return [c for c in found if status(c, reach, utc_seconds(moment)) == "bereikbaar"]
 
 
 def _say_line(message: str) -> None:
@@ -187,37 +164,28 @@ def assess(
     Voorbeeld: calamiteit assess --no-input --answer snelle-besluitvorming=ja ... --current 0 --json
     """
     from . import answers as answers_mod
-    from . import prompt
+    from . import clock, prompt
+    from .app import briefing
     from .assessment import assess as decide
-    from .routing import Briefing, contacts_for
 
     config = _config(config_dir)
     criteria = config.criteria
-    given: dict[str, bool] = {}
-    if answers_file is not None:
-        given.update(answers_mod.from_file(answers_file))
-    given.update(answers_mod.from_flags(answer or []))
-    answers_mod.check_known(criteria, given)
+    given = briefing.given(criteria, answers_file, answer or [])
     if incident is not None:  # the incident's level is the current one; its situation the default
-        with opened(data_dir, create=False, readonly=True) as store:
-            summary = store.summary(incident)
-            opening = store.entry(incident, 1)
-        if summary.closed_at is not None:
+        from .app import incidents
+
+        known = incidents.context(data_dir, incident)
+        if known.closed:
             raise UsageError(f"incident {incident} is gesloten; er kan niets meer worden vastgelegd")
-        if current is not None and current != summary.level:
-            raise UsageError(f"--current {current} klopt niet: incident {incident} staat op niveau {summary.level}")
-        current = summary.level
-        if situatie is None and opening is not None:
-            situatie = opening.data.get("situation")
+        if current is not None and current != known.level:
+            raise UsageError(f"--current {current} klopt niet: incident {incident} staat op niveau {known.level}")
+        current = known.level
+        if situatie is None:
+            situatie = known.situation
     if current is not None and criteria.level(current) is None:
         levels = ", ".join(str(lv.level) for lv in criteria.ordered)
         raise UsageError(f"--current {current}: onbekend niveau; kies uit {levels}")
-    situations = [s.id for s in config.routing.situations]
-    if situatie is not None and situatie not in situations:
-        raise UsageError(
-            f"--situatie '{situatie}': onbekend.{suggest(situatie, situations)}",
-            f"Kies uit: {', '.join(situations)}.",
-        )
+    situatie = briefing.situation(config, situatie)
     todo = answers_mod.missing(criteria, given)
     if todo:
         if no_input or not prompt.stdin_is_terminal():
@@ -227,28 +195,24 @@ def assess(
             )
         given.update(prompt.ask_all(criteria, todo, console(stderr=True)))
     if incident is not None:
-        from . import incidents
+        from .app import incidents, logbook
 
-        with opened(data_dir, create=False) as store:
-            result, written = incidents.record_assessment(
-                store, incident, lambda level: decide(criteria, given, level), situatie, author_of(auteur), _stamp()
-            )
+        result, written = incidents.assess(
+            data_dir, incident, lambda level: decide(criteria, given, level), situatie, logbook.author(auteur)
+        )
         change = f"; {written[-1].data['action']} naar niveau {written[-1].data['after']}" if len(written) > 1 else ""
         _say_line(f"Beoordeling vastgelegd bij incident {incident}{change}.")
     else:
         result = decide(criteria, given, current)
-    routes = config.routing.routes_for(result.recommended.level, situatie)
-    routed = contacts_for(routes, config.contacts)
-    convene = _convene(config, result.recommended.team)
-    briefing = Briefing(result, situatie, routes, routed, convene)
+    found = briefing.brief(config, result, situatie, clock.now())
     if json:
         from . import document
 
-        print(document.assessment(briefing, config))
+        print(document.assessment(found, config))
     else:
         from . import render
 
-        render.assessment(console(), briefing, config)
+        render.assessment(console(), found, config)
     return exitcodes.LEVEL_BASE + result.recommended.level if exit_level else exitcodes.OK
 
 
@@ -290,7 +254,9 @@ def contacts(
             raise UsageError(f"--tier '{t}': onbekend.{suggest(t, TIERS)}", f"Kies uit: {', '.join(TIERS)}.")
     found = search(matrix, query, org, tier or [])
     if bereikbaar:
-        found = _reachable(config, found, op)
+        from .app import readiness
+
+        found = readiness.reachable(config, found, readiness.moment(op))
     elif op is not None:
         raise UsageError("--op hoort bij --bereikbaar")
     if not found:
@@ -353,65 +319,28 @@ def check(json: Json = False, config_dir: ConfigDir = None, data_dir: DataDir = 
     Het logboek wordt, als het bestaat, op zijn hashketen gecontroleerd (exitcode 4 bij een breuk).
     Voorbeeld: calamiteit check --config-dir ./mijn-config
     """
-    from . import config as config_mod
-    from .errors import ConfigError
+    from .app import configuration, logbook
 
-    sources = config_mod.locate(config_dir)
-    problems = []
-    summary = None
-    try:
-        cfg = config_mod.load(sources)
-        summary = (
-            f"Alles in orde: {len(cfg.criteria.levels)} niveaus, "
-            f"{len(cfg.criteria.all_criteria())} criteria, {len(cfg.contacts.organisations)} organisaties, "
-            f"{len(cfg.contacts.contacts)} contacten, {len(cfg.routing.routes)} lijnen."
-        )
-    except ConfigError as exc:
-        problems = exc.problems
-    unusable, broken, log_note = _check_logbook(data_dir)
-    log_problems = unusable + broken
+    files = configuration.check(config_dir)
+    book = logbook.check(data_dir)
+    problems = files.problems + book.unusable + book.broken
     if json:
         from . import document
 
-        print(document.check(sources, problems + log_problems))
+        print(document.check(files.sources, problems))
     else:
         from . import render
         from .safetext import visible
 
-        render.check(console(), sources, summary)
-        print(visible(log_note))
-        for p in problems + log_problems:
+        render.check(console(), files.sources, files.summary)
+        print(visible(book.note))
+        for p in problems:
             print(visible(str(p)))
-        if problems or log_problems:
-            print(f"{len(problems) + len(log_problems)} probleem/problemen gevonden.")
-    if problems or unusable:
+        if problems:
+            print(f"{len(problems)} probleem/problemen gevonden.")
+    if files.problems or book.unusable:
         return exitcodes.CONFIG
-    return exitcodes.TAMPERED if broken else exitcodes.OK
-
-
-def _check_logbook(data_dir: Path | None) -> tuple[list[Problem], list[Problem], str]:
-    """A logbook that cannot be used, the breaks in its hash chains, and a line saying which file it is."""
-    from .config import LOGBOOK_FILE
-    from .config import data_dir as resolve
-
-    folder = resolve(data_dir)
-    path = folder / LOGBOOK_FILE
-    if not path.exists():
-        return [], [], f"Logboek: nog geen ({path})."
-    from .incidents import verify_all
-    from .store import StorageError, Store
-
-    try:
-        store = Store.open(folder, create=False, readonly=True)
-    except StorageError as exc:
-        return [Problem(str(path), None, None, exc.message)], [], f"Logboek: {path}"
-    try:
-        faults = verify_all(store)
-        count = len(store.summaries())
-    finally:
-        store.close()
-    found = [Problem(str(path), None, None, f"incident {f.incident} regel {f.n}: {f.message}") for f in faults]
-    return [], found, f"Logboek: {path} ({count} incidenten{', hashketens kloppen' if not faults else ''})."
+    return exitcodes.TAMPERED if book.broken else exitcodes.OK
 
 
 @app.command()

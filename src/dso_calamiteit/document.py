@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-import json
+from datetime import datetime
+from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Any
 
+from . import dutchtime
+from .jsondoc import dumps
+from .safetext import json_text
+
 if TYPE_CHECKING:  # annotations only: the command modules import `dumps` at start-up, so this stays light
+    from .app.readiness import Moment
     from .config import Config, Source
     from .contacts import Contact, ContactsFile
     from .criteria import CriteriaFile, Level
     from .errors import Problem
+    from .logbook import Entry, Incident
+    from .readiness import Gap
     from .routing import Briefing, Route
-
-SCHEMA_VERSION = 1
-
-
-def dumps(kind: str, body: dict[str, Any], indent: int | None = 2) -> str:
-    """Every JSON document of the tool: the schema version and kind first, then the body."""
-    from .safetext import json_text
-
-    text = json.dumps({"schema_version": SCHEMA_VERSION, "kind": kind, **body}, ensure_ascii=False, indent=indent)
-    return json_text(text)
 
 
 def level(lv: Level) -> dict[str, Any]:
@@ -141,5 +139,88 @@ def check(sources: list[Source], problems: list[Problem]) -> str:
             "valid": not problems,
             "files": [{"kind": s.kind, "path": shown(s.path), "origin": s.origin} for s in sources],
             "problems": [{"file": p.path, "line": p.line, "column": p.column, "message": p.message} for p in problems],
+        },
+    )
+
+
+def entry_json(e: Entry) -> dict[str, Any]:
+    return {"n": e.n, "at": e.at, "author": e.author, "kind": e.kind, "data": e.data, "hash": e.hash}
+
+
+def entries_json(entries: list[Entry]) -> str:
+    """A JSON array of entries that splices each stored body in as it is: no parse and re-dump per entry."""
+    quote = encode_basestring  # json's own C string encoder, without the per-call overhead of json.dumps
+    parts = [
+        f'{{"n":{e.n},"at":{quote(e.at)},"author":{quote(e.author)},'
+        f'"kind":{quote(e.kind)},"data":{e.body},"hash":{quote(e.hash)}}}'
+        for e in entries
+    ]
+    return "[" + ",".join(parts) + "]"
+
+
+def timeline_json(state: Incident, entries: list[Entry]) -> str:
+    """`incident show --json`: the incident's state, then every entry with its stored body spliced in."""
+    head = dumps(
+        "timeline",
+        {
+            "incident": state.id,
+            "title": state.title,
+            "level": state.level,
+            "closed_at": state.closed_at,
+            "open_actions": [a.number for a in state.open_actions],
+            "head": state.head,
+        },
+        indent=None,
+    )
+    return json_text(f'{head[:-1]},"entries":{entries_json(entries)}}}')
+
+
+def readiness_moment(found: Moment) -> str:
+    from .app.readiness import contact_json
+
+    return dumps(
+        "readiness",
+        {
+            "at": dutchtime.stamp(found.at),
+            "heightened": found.periods,
+            "contacts": [contact_json(c, s) for c, s in found.people],
+            "desks": [{**contact_json(c, s), "open": s == "bereikbaar"} for c, s in found.desks],
+            "requirements": [
+                {
+                    "org": st.requirement.org,
+                    "tier": st.requirement.tier,
+                    "label": st.requirement.label,
+                    "period": st.period or None,
+                    "met": st.met,
+                    "minimum": st.requirement.minimum,
+                    "reachable": [c.id for c in st.reachable],
+                }
+                for st in found.standings
+            ],
+        },
+    )
+
+
+def readiness_gaps(found: list[Gap], start: datetime, end: datetime) -> str:
+    def stamp(seconds: int) -> str:
+        return dutchtime.stamp(datetime.fromtimestamp(seconds, dutchtime.LOCAL))
+
+    return dumps(
+        "readiness-gaps",
+        {
+            "from": dutchtime.stamp(start),
+            "to": dutchtime.stamp(end),
+            "gaps": [
+                {
+                    "org": g.requirement.org,
+                    "tier": g.requirement.tier,
+                    "label": g.requirement.label,
+                    "period": g.period or None,
+                    "from": stamp(g.start),
+                    "to": stamp(g.end),
+                    "minutes": (g.end - g.start) // 60,
+                }
+                for g in found
+            ],
         },
     )

@@ -211,3 +211,31 @@ def _note(state: Incident | None, e: Entry, keep: bool) -> Incident:
     if keep:
         (state.observations if e.kind == "observation" else state.judgements).append(e)
     return state
+
+
+@dataclass(frozen=True)
+class Tip:
+    """Where an incident's chain ends and what its entries say now: worked out from the entries themselves,
+    never from the `incidents` row, so an edited row cannot make a writer reuse a number."""
+
+    n: int
+    hash: str
+    level: int
+    actions: int
+    reports: int
+    closed: bool
+
+
+@dataclass(frozen=True)
+class Summary:
+    """An incident's row in `incidents`: kept in step with its entries in the same transaction."""
+
+    id: str
+    title: str
+    opened_at: str
+    level: int
+    closed_at: str | None
+    entries: int
+    actions: int
+    reports: int
+    head: str

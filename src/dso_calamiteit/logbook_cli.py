@@ -1,36 +1,26 @@
 """Commands of the incident logbook: `incident …`, `log`, `acties`, `actie`, `rapport`.
 
-Thin like cli.py: they resolve the data folder, the author and the clock, call incidents.py, and print.
+Thin: each parses its flags, calls one use case of app.incidents or app.reports, and hands the result to
+render_logbook or document.
 """
 
 # No `from __future__ import annotations` here: Typer would then eval every annotation of every command
 # at start-up (measured: 18 ms against 8 ms to build the command tree).
 
-import getpass
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import Annotated, Optional
 
 import typer
 
 from . import exitcodes
-from .document import dumps
-from .errors import CalamiteitError, UsageError
+from .errors import UsageError
+from .jsondoc import dumps
 from .options import Author, ConfigDir, DataDir, Json, console
-
-if TYPE_CHECKING:
-    from .config import Config
-    from .logbook import Entry
-    from .store import Store
 
 incident_app = typer.Typer(
     help="Incidenten in het logboek: openen, tonen, sluiten, controleren, exporteren.", no_args_is_help=True
 )
-
-ENV_AUTHOR = "CALAMITEIT_AUTEUR"
 
 
 class Format(StrEnum):
@@ -39,44 +29,8 @@ class Format(StrEnum):
     text = "text"
 
 
-def author_of(flag: str | None) -> str:
-    """--auteur, else CALAMITEIT_AUTEUR, else the login name: every entry says who wrote it."""
-    for candidate in (flag, os.environ.get(ENV_AUTHOR)):
-        if candidate and candidate.strip():
-            return candidate.strip()
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "onbekend"
-
-
-@contextmanager
-def opened(data_dir: Path | None, create: bool = True, readonly: bool = False) -> "Iterator[Store]":
-    """The logbook; `readonly` for commands that only read (they then need read access only)."""
-    from .config import data_dir as resolve
-    from .store import Store
-
-    store = Store.open(resolve(data_dir), create=create, readonly=readonly)
-    try:
-        yield store
-    finally:
-        store.close()
-
-
-def _stamp() -> str:
-    from . import clock, dutchtime
-
-    return dutchtime.stamp(clock.now())
-
-
 def _say(message: str) -> None:
     console(stderr=True).print(message)
-
-
-def _criteria(config_dir: Path | None) -> "Config":
-    from . import config
-
-    return config.load(config.locate(config_dir))
 
 
 @incident_app.command("open")
@@ -99,20 +53,19 @@ def incident_open(
 
     Voorbeeld: ID=$(calamiteit incident open "Omgevingsloket onbereikbaar" --level 1)
     """
-    from . import incidents
+    from .app import configuration, incidents, logbook
     from .errors import suggest
 
-    config = _criteria(config_dir)
-    situations = [s.id for s in config.routing.situations]
+    config = configuration.load(config_dir)
+    situations = [r.id for r in config.routing.situations]
     if situatie is not None and situatie not in situations:
         raise UsageError(f"--situatie '{situatie}': onbekend.{suggest(situatie, situations)}")
     body = incidents.opening(config.criteria, title, level, situatie)
-    with opened(data_dir) as store:
-        entry = store.open_incident(body["title"], body, author_of(auteur), _stamp())
+    incident = incidents.open_incident(data_dir, body, logbook.author(auteur))
     if json:
-        print(dumps("incident", {"id": entry.incident}, indent=None))
+        print(dumps("incident", {"id": incident}, indent=None))
     else:
-        print(entry.incident)
+        print(incident)
     return exitcodes.OK
 
 
@@ -127,14 +80,15 @@ def incident_list(
 
     Voorbeeld: calamiteit incident list --all
     """
-    with opened(data_dir, readonly=True) as store:
-        rows = store.summaries(include_closed=all_)
+    from .app import configuration, incidents
+
+    rows = incidents.incidents(data_dir, all_)
     if json:
         print(dumps("incidents", {"incidents": [vars(r) for r in rows]}))
     else:
         from . import render_logbook
 
-        render_logbook.incidents(console(), rows, _criteria(config_dir).criteria)
+        render_logbook.incidents(console(), rows, configuration.load(config_dir).criteria)
     return exitcodes.OK
 
 
@@ -153,49 +107,22 @@ def incident_show(
 
     Voorbeeld: calamiteit incident show 2026-001 --laatste 20
     """
-    from collections import deque
-
-    from .logbook import fold
+    from . import render_logbook
+    from .app import configuration, incidents
 
     if json:
-        with opened(data_dir, readonly=True) as store:
-            store.summary(incident)
-            entries = store.entries(incident)
-        state = fold(entries)
-        from .incidents import entries_json
-        from .safetext import json_text
+        from .document import timeline_json
 
-        doc = {
-            "incident": incident,
-            "title": state.title,
-            "level": state.level,
-            "closed_at": state.closed_at,
-            "open_actions": [a.number for a in state.open_actions],
-            "head": state.head,
-        }
-        head = dumps("timeline", doc, indent=None)
-        print(json_text(f'{head[:-1]},"entries":{entries_json(entries)}}}'))
+        print(timeline_json(*incidents.everything(data_dir, incident)))
         return exitcodes.OK
-
-    from . import render_logbook
-
-    criteria = _criteria(config_dir).criteria
-    with opened(data_dir, readonly=True) as store:
-        store.summary(incident)
-        recent: deque[Entry] = deque(maxlen=laatste)
-
-        def kept(entries: "Iterator[Entry]") -> "Iterator[Entry]":
-            for e in entries:
-                recent.append(e)
-                yield e
-
-        state = fold(kept(store.stream(incident)), keep=False)  # one pass, the newest N kept: memory stays flat
+    criteria = configuration.load(config_dir).criteria
+    if not alles:
+        render_logbook.timeline(console(), incidents.timeline(data_dir, incident, laatste), criteria)
+        return exitcodes.OK
+    with incidents.every_entry(data_dir, incident) as (state, entries):
         out = console()
-        if not alles:
-            render_logbook.timeline(out, state, list(recent), criteria)
-            return exitcodes.OK
         render_logbook.heading(out, state, criteria)
-        render_logbook.lines(out, state, store.stream(incident))
+        render_logbook.lines(out, state, entries)
     return exitcodes.OK
 
 
@@ -211,10 +138,9 @@ def incident_close(
 
     Voorbeeld: calamiteit incident close 2026-001 --reden "Storing verholpen, evaluatie gepland"
     """
-    from . import incidents
+    from .app import incidents, logbook
 
-    with opened(data_dir) as store:
-        incidents.close(store, incident, reden, force, author_of(auteur), _stamp())
+    incidents.close_incident(data_dir, incident, reden, force, logbook.author(auteur))
     _say(f"Incident {incident} gesloten.")
     return exitcodes.OK
 
@@ -239,22 +165,19 @@ def incident_verify(
     """
     import re
 
-    from .incidents import verify_incident
+    from .app import incidents
     from .safetext import visible
 
     if head is not None and not re.fullmatch(r"[0-9a-f]{16,64}", head.strip().lower()):
         raise UsageError(f"--head '{head}': geef minstens de eerste 16 tekens (0-9, a-f) van de hash")
     sent = head.strip().lower() if head is not None else None
-    with opened(data_dir, create=False, readonly=True) as store:
-        summary = store.summary(incident)
-        faults = verify_incident(store, summary, sent)
-        path = store.path
-    for f in faults:
-        print(visible(f"{path}: incident {f.incident} regel {f.n}: {f.message}"))
-    if faults:
+    found = incidents.verify_one(data_dir, incident, sent)
+    for f in found.faults:
+        print(visible(f"{found.path}: incident {f.incident} regel {f.n}: {f.message}"))
+    if found.faults:
         return exitcodes.TAMPERED
     also = f"; hash {sent} staat erin" if sent else ""
-    print(f"Logboek van {incident} klopt: {summary.entries} regels, laatste hash {summary.head}{also}")
+    print(f"Logboek van {incident} klopt: {found.summary.entries} regels, laatste hash {found.summary.head}{also}")
     return exitcodes.OK
 
 
@@ -271,11 +194,9 @@ def incident_export(
 
     Voorbeeld: calamiteit incident export 2026-001 -o 2026-001.json
     """
-    from . import incidents
+    from .app import incidents
 
-    with opened(data_dir, create=False, readonly=True) as store:
-        text = incidents.export(store, incident)
-    _emit(text, output)
+    _emit(incidents.export_text(data_dir, incident), output)
     return exitcodes.OK
 
 
@@ -289,11 +210,9 @@ def incident_import(
 
     Voorbeeld: calamiteit incident import 2026-001.json
     """
-    from . import incidents
+    from .app import configuration, incidents
 
-    entries, state = incidents.read_export(_criteria(config_dir).criteria, file)  # before the logbook is touched
-    with opened(data_dir) as store:
-        incidents.import_entries(store, entries, state)
+    state = incidents.import_file(data_dir, configuration.load(config_dir).criteria, file)
     print(state.id)
     _say(f"Incident {state.id} ingelezen: {state.entries} regels, hashketen klopt.")
     return exitcodes.OK
@@ -325,30 +244,32 @@ def log(
 
     Voorbeeld: calamiteit log 2026-001 "Loket weer bereikbaar" --beeld
     """
-    from . import clock, dutchtime, incidents
+    from . import clock, dutchtime
+    from .app import incidents, logbook
+    from .timeline import kind_word
 
     kinds = [k for k, on in (("observation", beeld), ("judgement", oordeel), ("decision", besluit)) if on]
     if len(kinds) != 1:
         raise UsageError("kies precies één van --beeld, --oordeel of --besluit")
     due = dutchtime.stamp(dutchtime.parse_local(deadline, clock.now())) if deadline else None
-    with opened(data_dir, create=False) as store:
-        entry = incidents.note(
-            store,
-            incident,
-            kinds[0],
-            text,
-            author_of(auteur),
-            _stamp(),
-            owner=actiehouder,
-            deadline=due,
-            corrects=corrigeert,
-        )
+    entry = incidents.record_note(
+        data_dir,
+        incident,
+        kinds[0],
+        text,
+        logbook.author(auteur),
+        owner=actiehouder,
+        deadline=due,
+        corrects=corrigeert,
+    )
     if json:
-        print(dumps("entry", incidents.entry_json(entry), indent=None))
+        from .document import entry_json
+
+        print(dumps("entry", entry_json(entry), indent=None))
     else:
         action = entry.data.get("action")
         extra = f" (actie {action} voor {entry.data['owner']})" if action else ""
-        _say(f"Regel {entry.n} vastgelegd bij {incident}: {incidents.kind_word(entry.kind)}{extra}.")
+        _say(f"Regel {entry.n} vastgelegd bij {incident}: {kind_word(entry.kind)}{extra}.")
     return exitcodes.OK
 
 
@@ -364,12 +285,9 @@ def acties(
 
     Voorbeeld: calamiteit acties 2026-001
     """
-    from . import incidents
+    from .app import incidents
 
-    with opened(data_dir, readonly=True) as store:
-        ids = [incident] if incident else [s.id for s in store.summaries(include_closed=False)]
-        states = [incidents.state(store, i) for i in ids]
-    rows = [(s, a) for s in states for a in s.open_actions]
+    rows = incidents.open_actions(data_dir, incident)
     if json:
         doc = {
             "actions": [
@@ -397,12 +315,11 @@ def actie(
 
     Voorbeeld: calamiteit actie 2026-001 2 --gereed --toelichting "Leveranciers gebeld"
     """
-    from . import incidents
+    from .app import incidents, logbook
 
     if not gereed:
         raise UsageError("geef --gereed om de actie gereed te melden")
-    with opened(data_dir, create=False) as store:
-        incidents.complete_action(store, incident, number, toelichting, author_of(auteur), _stamp())
+    incidents.mark_done(data_dir, incident, number, toelichting, logbook.author(auteur))
     _say(f"Actie {number} van {incident} gereed gemeld.")
     return exitcodes.OK
 
@@ -422,51 +339,16 @@ def rapport(
 
     Voorbeeld: calamiteit rapport 2026-001 --output sitrap.md
     """
-    from . import clock, dutchtime, incidents, sitrap
+    from . import clock
+    from .app import configuration, logbook, reports
 
-    config = _criteria(config_dir)
-    made = clock.now()
-    who = author_of(auteur)
-    names = {o.id: o.name for o in config.contacts.organisations}
-    render = {Format.md: sitrap.markdown, Format.text: sitrap.text, Format.json: sitrap.as_json}[format_]
-
-    def written(number: int | None) -> str:
-        return render(sitrap.build(incidents.state(store, incident), config, number, made, who), names)
-
-    from .files import Staged
-
-    staged: Staged | None = None
-    number: int | None = None
-    with opened(data_dir, create=False) as store:
-        if store.summary(incident).closed_at is not None:
-            text = written(None)  # a closed incident: the final report, not numbered nor recorded
-        else:
-            every = config.reporting.minutes_for(store.tip(incident).level)
-            next_update = dutchtime.stamp(dutchtime.later(made, every))
-            # Number, report and file are made in one transaction (a full disk rolls the number back); the
-            # file gets its name only after the commit. A crash in between leaves a numbered sitrap without
-            # a file, never a file whose number the logbook does not know.
-            with store.transaction():
-                entry = store.append(incident, "report", {"next_update": next_update}, who, dutchtime.stamp(made))
-                number = entry.data["number"]
-                text = written(number)
-                staged = Staged(output, text) if output is not None else None
+    config = configuration.load(config_dir)
+    report = reports.make(config, data_dir, incident, format_.value, output, logbook.author(auteur), clock.now())
     if output is None:
-        _emit(text, None)
-        return exitcodes.OK
-    try:
-        if staged is None:
-            _emit(text, output)
-        else:
-            staged.publish()
-            _say(f"Geschreven: {output}")
-    except CalamiteitError as exc:
-        if number is None:
-            raise
-        raise CalamiteitError(
-            f"situatierapport {number} is vastgelegd in het logboek, maar niet geschreven: {exc.message}",
-            f"Maak een nieuw rapport met `calamiteit rapport {incident}` (het krijgt nummer {number + 1}).",
-        ) from None
+        _emit(report.text, None)
+    else:
+        reports.publish(report)
+        _say(f"Geschreven: {output}")
     return exitcodes.OK
 
 

@@ -3,29 +3,23 @@
 # No `from __future__ import annotations`: Typer evals every annotation at start-up otherwise (see cli.py).
 
 import os
-import re
 import time
-from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from . import exitcodes
-from .document import dumps
-from .errors import NotFoundError, UsageError, suggest
-from .logbook_cli import opened
+from . import dutchtime, exitcodes
+from .errors import UsageError
+from .jsondoc import dumps
 from .options import ConfigDir, DataDir, Json, console
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from rich.table import Table
 
-    from .monitoring import Check, MonitorFile, Result, Target
+    from .monitoring import MonitorFile, Result, Target
 
-ENV_API_KEY = "DSO_API_KEY"
 STATE_STYLE = {"beschikbaar": "green", "traag": "yellow", "onbeschikbaar": "bold red"}
 
 
@@ -66,106 +60,54 @@ def monitor(
     alleen als x-api-key naar de hosts van doelen met api_key: true en verschijnt nergens in de uitvoer.
     Voorbeeld: calamiteit monitor --env prod --json
     """
-    from . import config as config_mod
+    from .app import configuration
+    from .app import monitor as use
 
-    cfg = config_mod.load(config_mod.locate(config_dir)).monitor
+    cfg = configuration.load(config_dir).monitor
     if history:
         return _history(data_dir, since, json)
-    targets = _targets(cfg, env.value if env else None, only or [])
+    targets = use.targets(cfg, env.value if env else None, only or [])
     if timeout is not None and not 0 < timeout <= 300:
         raise UsageError(f"--timeout {timeout}: kies een waarde tussen 0 en 300 seconden")
     if watch is not None and watch <= 0:
         raise UsageError(f"--watch {watch}: kies een positief aantal seconden")
     seconds = timeout if timeout is not None else cfg.timeout_s
-    api_key = os.environ.get(ENV_API_KEY) or None
+    api_key = os.environ.get(use.ENV_API_KEY) or None
     if watch is None:
         results = _round(cfg, targets, api_key, seconds, progress=True)
         _show(results, json)
-        _after(results, record, data_dir)
-        return _exit_code(results)
+        _record(results, record, data_dir)
+        return use.exit_code(results)
     return _watch(cfg, targets, api_key, seconds, watch, record, data_dir, json)
-
-
-def _targets(cfg: "MonitorFile", env: str | None, only: list[str]) -> "list[Target]":
-    from .monitoring import select
-
-    names = sorted({t.name for t in cfg.targets})
-    folded = {n.casefold() for n in names}
-    for name in only:
-        if name.casefold() not in folded:
-            raise UsageError(
-                f"--only '{name}': onbekende applicatie.{suggest(name, names)}",
-                "`calamiteit monitor --help`; de namen staan in config/monitor.yaml.",
-            )
-    chosen = select(cfg.targets, env, only)
-    if not chosen:
-        raise UsageError("geen doelen over na --env/--only")
-    return chosen
 
 
 def _round(
     cfg: "MonitorFile", targets: "list[Target]", api_key: str | None, timeout: float, progress: bool
 ) -> "list[Result]":
-    from . import clock, dutchtime
-    from .monitoring import judge
-    from .probe import check_all
+    """One round; on a terminal with a progress bar on stderr."""
+    from .app.monitor import check_round
 
     err = console(stderr=True)
-    checked_at = dutchtime.stamp(clock.now())
-
-    def run(on_done: "Callable[[Target, Check], None] | None" = None) -> "list[Check]":
-        import asyncio
-
-        return asyncio.run(
-            check_all(
-                targets,
-                api_key=api_key,
-                timeout=timeout,
-                concurrency=cfg.concurrency,
-                max_body=cfg.max_body_kb * 1024,
-                on_done=on_done,
-            )
-        )
-
     if progress and err.is_terminal:
         from rich.progress import Progress
 
         with Progress(console=err, transient=True) as bar:
             task = bar.add_task("Controleren…", total=len(targets))
-            checks = run(lambda *_: bar.advance(task))
-    else:
-        checks = run()
-    return [judge(t, c, checked_at) for t, c in zip(targets, checks, strict=True)]
+            return check_round(cfg, targets, api_key, timeout, lambda: bar.advance(task))
+    return check_round(cfg, targets, api_key, timeout)
 
 
-def _after(results: "list[Result]", record: bool, data_dir: Path | None) -> None:
-    """Record the results when asked; a logbook that cannot take them is said on stderr, never a lost round:
-    the results were printed first, and the exit code stays that of the targets."""
-    if not record:
-        return
-    from .errors import CalamiteitError
+def _record(results: "list[Result]", record: bool, data_dir: Path | None) -> None:
+    if record:
+        from .app.monitor import record as keep
 
-    rows = [
-        (r.checked_at, r.target.name, r.target.env, r.target.url, r.state, r.status, r.latency_ms, r.reason)
-        for r in results
-    ]
-    try:
-        with opened(data_dir) as store:
-            store.record_checks(rows)
-    except CalamiteitError as exc:
-        console(stderr=True).print(f"calamiteit: uitkomsten niet bewaard: {exc.message}")
-
-
-def _exit_code(results: "list[Result]") -> int:
-    if any(r.state == "onbeschikbaar" for r in results):
-        return exitcodes.MONITOR_DOWN
-    if any(r.state == "traag" for r in results):
-        return exitcodes.MONITOR_SLOW
-    return exitcodes.OK
+        warning = keep(results, data_dir)
+        if warning:
+            console(stderr=True).print(f"calamiteit: {warning}")
 
 
 def _document(results: "list[Result]") -> str:
-    from .document import dumps
+    from .jsondoc import dumps
     from .monitoring import summary
 
     return dumps(
@@ -194,7 +136,6 @@ def _table(results: "list[Result]") -> "Table":
     from rich import box
     from rich.table import Table
 
-    from . import dutchtime
     from .monitoring import summary
     from .terminal import Text
 
@@ -248,7 +189,7 @@ def _watch(
         while True:
             results = _round(cfg, targets, api_key, timeout, progress=False)
             _show(results, json)
-            _after(results, record, data_dir)
+            _record(results, record, data_dir)
             time.sleep(every)
     from rich.live import Live
 
@@ -256,27 +197,14 @@ def _watch(
         while True:
             results = _round(cfg, targets, api_key, timeout, progress=False)
             live.update(_table(results), refresh=True)
-            _after(results, record, data_dir)
+            _record(results, record, data_dir)
             time.sleep(every)
 
 
 def _history(data_dir: Path | None, since: str, json: bool) -> int:
-    from . import clock, dutchtime
-    from .monitoring import availability
+    from .app.monitor import history
 
-    match = re.fullmatch(r"\s*(\d+)\s*([mhd])\s*", since)
-    if not match:
-        raise UsageError(f"--since '{since}': gebruik bijvoorbeeld 30m, 24h of 7d")
-    amount, unit = int(match[1]), match[2]
-    start = clock.now() - timedelta(**{{"m": "minutes", "h": "hours", "d": "days"}[unit]: amount})
-    with opened(data_dir, create=False, readonly=True) as store:
-        rows = store.checks_since(dutchtime.stamp(start))
-    figures = availability(rows)
-    if not figures:
-        raise NotFoundError(
-            f"geen bewaarde controles sinds {dutchtime.local(start)}",
-            "Bewaar uitkomsten met `calamiteit monitor --record`.",
-        )
+    start, figures = history(data_dir, since)
     if json:
         print(dumps("monitor-history", {"since": dutchtime.stamp(start), "applications": [vars(f) for f in figures]}))
         return exitcodes.OK

@@ -91,7 +91,7 @@ def assessment(console: Console, briefing: Briefing, config: Config) -> None:
             )
         )
     if convene is not None:
-        from .readiness_cli import team_table
+        from .render_readiness import team_table
 
         console.print(team_table(f"Bijeenroepen: {convene['name']}", convene["team"], convene["members"]))
 

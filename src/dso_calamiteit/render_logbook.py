@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console
@@ -10,10 +11,12 @@ from rich.table import Table
 
 from . import dutchtime
 from .criteria import CriteriaFile
-from .incidents import kind_word, summary_line
-from .logbook import Action, Entry, Incident
+from .logbook import Action, Entry, Incident, Summary
 from .safetext import visible
-from .store import Summary
+from .timeline import kind_word, summary_line
+
+if TYPE_CHECKING:
+    from .app.incidents import Timeline
 from .terminal import Text
 
 KIND_STYLE = {"decision": "bold", "level_change": "bold red", "close": "bold", "assessment": "cyan"}
@@ -50,13 +53,13 @@ def heading(console: Console, state: Incident, criteria: CriteriaFile) -> None:
     )
 
 
-def timeline(console: Console, state: Incident, entries: list[Entry], criteria: CriteriaFile) -> None:
+def timeline(console: Console, found: Timeline, criteria: CriteriaFile) -> None:
     """The newest entries as a table; how many earlier ones there are is said, not hidden."""
+    state = found.state
     heading(console, state, criteria)
-    earlier = entries[0].n - 1 if entries else 0
-    if earlier:
+    if found.earlier:
         console.print(
-            Text(f"… {earlier} eerdere regels niet getoond (--laatste N of --alles toont meer).", style="dim")
+            Text(f"… {found.earlier} eerdere regels niet getoond (--laatste N of --alles toont meer).", style="dim")
         )
     table = Table(box=box.SIMPLE_HEAD)
     table.add_column("#", justify="right", style="dim")
@@ -64,11 +67,10 @@ def timeline(console: Console, state: Incident, entries: list[Entry], criteria: 
     table.add_column("Door", no_wrap=True)
     table.add_column("Soort", no_wrap=True)
     table.add_column("Inhoud", ratio=1)
-    for e in entries:
+    for e in found.newest:
         line = Text(summary_line(e), style="strike dim" if e.n in state.corrected else "")
-        table.add_row(
-            str(e.n), dutchtime.local(e.at), e.author, Text(kind_word(e.kind), KIND_STYLE.get(e.kind, "")), line
-        )
+        kind = Text(kind_word(e.kind), KIND_STYLE.get(e.kind, ""))
+        table.add_row(str(e.n), dutchtime.local(e.at), e.author, kind, line)
     console.print(table)
     console.print(Text(f"Laatste hash: {state.head}", style="dim"))
 

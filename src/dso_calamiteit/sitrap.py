@@ -17,7 +17,9 @@ from .logbook import Action, Entry, Incident
 from .routing import Route
 
 if TYPE_CHECKING:
-    from .config import Config
+    from .criteria import CriteriaFile
+    from .reporting import ReportingFile
+    from .routing import RoutingFile
 
 
 JUDGEMENTS_SHOWN = 10  # a sitrap is read in minutes: the latest judgements, not the whole history
@@ -51,8 +53,15 @@ class Sitrap:
     next_update: datetime | None
 
 
-def build(state: Incident, config: Config, number: int | None, made_at: datetime, author: str) -> Sitrap:
-    criteria = config.criteria
+def build(
+    state: Incident,
+    criteria: CriteriaFile,
+    reporting: ReportingFile,
+    routing: RoutingFile,
+    number: int | None,
+    made_at: datetime,
+    author: str,
+) -> Sitrap:
 
     def name(level: int | None) -> str:
         found = criteria.level(level) if level is not None else None
@@ -60,7 +69,7 @@ def build(state: Incident, config: Config, number: int | None, made_at: datetime
 
     level = criteria.level(state.level) or criteria.base
     by_entry = {a.entry: a for a in state.actions.values()}
-    every = config.reporting.minutes_for(level.level)
+    every = reporting.minutes_for(level.level)
     observations = state.current(state.observations)
     judgements = state.current(state.judgements)
     return Sitrap(
@@ -75,7 +84,7 @@ def build(state: Incident, config: Config, number: int | None, made_at: datetime
         earlier_judgements=max(0, len(judgements) - JUDGEMENTS_SHOWN),
         decisions=[(d, by_entry[d.n]) for d in state.current(state.decisions) if d.n in by_entry],
         open_actions=state.open_actions,
-        routes=config.routing.routes_for(level.level, state.situation),
+        routes=routing.routes_for(level.level, state.situation),
         every_minutes=every,
         next_update=None if state.closed else dutchtime.later(made_at, every),
     )
@@ -239,7 +248,7 @@ def as_json(s: Sitrap, org_names: dict[str, str]) -> str:
         "next_update": None if s.next_update is None else dutchtime.stamp(s.next_update),
         "log": {"entries": i.entries, "head": i.head},
     }
-    from .document import dumps
+    from .jsondoc import dumps
 
     return dumps("sitrap", doc) + "\n"
 

@@ -11,7 +11,6 @@ import os
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from typing import Any
 from . import commits, exitcodes
 from .config import LOGBOOK_FILE as FILE_NAME
 from .errors import CalamiteitError, UsageError, suggest
-from .logbook import GENESIS, Entry, canonical, entry_hash
+from .logbook import GENESIS, Entry, Summary, Tip, canonical, entry_hash
 
 BUSY_TIMEOUT_MS = 10_000
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -93,34 +92,6 @@ class StorageError(CalamiteitError):
 
 class BusyError(CalamiteitError):
     exit_code = exitcodes.FAILURE
-
-
-@dataclass(frozen=True)
-class Tip:
-    """Where an incident's chain ends and what its entries say now: worked out from the entries themselves,
-    never from the `incidents` row, so an edited row cannot make a writer reuse a number."""
-
-    n: int
-    hash: str
-    level: int
-    actions: int
-    reports: int
-    closed: bool
-
-
-@dataclass(frozen=True)
-class Summary:
-    """An incident's row in `incidents`: kept in step with its entries in the same transaction."""
-
-    id: str
-    title: str
-    opened_at: str
-    level: int
-    closed_at: str | None
-    entries: int
-    actions: int
-    reports: int
-    head: str
 
 
 class Store:

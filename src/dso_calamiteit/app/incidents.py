@@ -1,23 +1,28 @@
-"""Use cases of the logbook: what `incident`, `log`, `actie`, `rapport` and `assess --incident` do.
+"""Use cases of the logbook: what `incident`, `log`, `acties`, `actie` and `assess --incident` do.
 
-Each function takes the store, the moment and the author as arguments (the clock and the login stay in
-the CLI), checks what the operator asked against the logbook, and appends entries.
+The first functions work on an open store (the moment and the author come in as arguments): they check
+what the operator asked against the logbook and append entries. The last ones are the use cases as the
+faces call them: each opens the logbook through app.logbook, the one place that knows where it is.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from json.encoder import encode_basestring
+from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import dutchtime, exitcodes
-from .assessment import Assessment
-from .criteria import CriteriaFile
-from .errors import CalamiteitError, UsageError
-from .logbook import Entry, Fault, Incident, canonical, fold, verify
-from .store import Store, Summary
+from .. import exitcodes
+from ..assessment import Assessment
+from ..criteria import CriteriaFile
+from ..errors import CalamiteitError, UsageError
+from ..logbook import Action, Entry, Fault, Incident, Summary, canonical, fold, verify
+from ..store import Store
+from ..timeline import kind_word
+from .logbook import opened, stamp
 
 EXPORT_KIND = "incident-export"
 
@@ -210,7 +215,7 @@ def export(store: Store, incident: str) -> str:
             for e in entries
         ],
     }
-    from .document import dumps
+    from ..jsondoc import dumps
 
     return dumps(EXPORT_KIND, body) + "\n"
 
@@ -249,7 +254,7 @@ def read_export(criteria: CriteriaFile, path: Path) -> tuple[list[Entry], Incide
     anything is written: a nonsense entry in an append-only log would break the views of that incident
     for good.
     """
-    from .entries import Refused, Replay, check_entry, valid_id
+    from ..entries import Refused, Replay, check_entry, valid_id
 
     try:
         doc = json.loads(_read_bounded(path))
@@ -302,59 +307,144 @@ def import_entries(store: Store, entries: list[Entry], state: Incident) -> None:
     store.import_entries(entries, state.title, state.level, max(state.actions, default=0), state.reports)
 
 
-def kind_word(kind: str) -> str:
-    return KIND_WORDS.get(kind, kind)
+# --- use cases as the faces call them: each opens the logbook (app.logbook.opened) for its own step -------
 
 
-KIND_WORDS = {
-    "open": "geopend",
-    "observation": "beeld",
-    "judgement": "oordeel",
-    "decision": "besluit",
-    "action_done": "actie gereed",
-    "assessment": "beoordeling",
-    "level_change": "niveau",
-    "report": "sitrap",
-    "close": "gesloten",
-}
+def open_incident(data_dir: Path | None, body: dict[str, Any], author: str) -> str:
+    """Open an incident whose opening `body` was checked by `opening` (before the logbook is touched)."""
+    with opened(data_dir) as store:
+        return store.open_incident(body["title"], body, author, stamp()).incident
 
 
-def summary_line(e: Entry) -> str:
-    """One line of the timeline, in Dutch, for tables and plain text."""
-    d = e.data
-    prefix = f"(corrigeert regel {d['corrects']}) " if "corrects" in d else ""
-    if e.kind == "open":
-        return f"{d['title']} (niveau {d['level']})"
-    if e.kind in ("observation", "judgement"):
-        return f"{prefix}{d['text']}"
-    if e.kind == "decision":
-        deadline = f", deadline {dutchtime.local(d['deadline'])}" if d.get("deadline") else ""
-        return f"{prefix}{d['text']} — actie {d['action']}: {d['owner']}{deadline}"
-    if e.kind == "action_done":
-        return f"actie {d['action']} gereed" + (f": {d['note']}" if d.get("note") else "")
-    if e.kind == "assessment":
-        return f"beoordeeld: niveau {d['level']}; ja op {', '.join(d['triggered']) or 'geen criterium'}"
-    if e.kind == "level_change":
-        return f"{d['action']} van {d['before']} naar {d['after']}: {d['reason']}"
-    if e.kind == "report":
-        return f"situatierapport {d['number']}" + (
-            f", volgende update {dutchtime.local(d['next_update'])}" if d.get("next_update") else ""
-        )
-    if e.kind == "close":
-        return f"{d['reason']}" + (" (geforceerd, met open acties)" if d.get("forced") else "")
-    return e.body
+def incidents(data_dir: Path | None, include_closed: bool) -> list[Summary]:
+    with opened(data_dir, readonly=True) as store:
+        return store.summaries(include_closed=include_closed)
 
 
-def entry_json(e: Entry) -> dict[str, Any]:
-    return {"n": e.n, "at": e.at, "author": e.author, "kind": e.kind, "data": e.data, "hash": e.hash}
+def everything(data_dir: Path | None, incident: str) -> tuple[Incident, list[Entry]]:
+    """The state and every entry, for `show --json` and an export."""
+    with opened(data_dir, readonly=True) as store:
+        store.summary(incident)
+        entries = store.entries(incident)
+    return fold(entries), entries
 
 
-def entries_json(entries: list[Entry]) -> str:
-    """A JSON array of entries that splices each stored body in as it is: no parse and re-dump per entry."""
-    quote = encode_basestring  # json's own C string encoder, without the per-call overhead of json.dumps
-    parts = [
-        f'{{"n":{e.n},"at":{quote(e.at)},"author":{quote(e.author)},'
-        f'"kind":{quote(e.kind)},"data":{e.body},"hash":{quote(e.hash)}}}'
-        for e in entries
-    ]
-    return "[" + ",".join(parts) + "]"
+@dataclass
+class Timeline:
+    state: Incident
+    newest: list[Entry]
+
+    @property
+    def earlier(self) -> int:
+        return self.newest[0].n - 1 if self.newest else 0
+
+
+def timeline(data_dir: Path | None, incident: str, newest: int) -> Timeline:
+    """The state and the newest entries, in one streaming pass: memory stays flat at any size."""
+    recent: deque[Entry] = deque(maxlen=newest)
+
+    def kept(entries: Iterator[Entry]) -> Iterator[Entry]:
+        for e in entries:
+            recent.append(e)
+            yield e
+
+    with opened(data_dir, readonly=True) as store:
+        store.summary(incident)
+        state = fold(kept(store.stream(incident)), keep=False)
+    return Timeline(state, list(recent))
+
+
+@contextmanager
+def every_entry(data_dir: Path | None, incident: str) -> Iterator[tuple[Incident, Iterator[Entry]]]:
+    """The state, then every entry streamed while the logbook is open: for a plain list of any length."""
+    with opened(data_dir, readonly=True) as store:
+        store.summary(incident)
+        state = fold(store.stream(incident), keep=False)
+        yield state, store.stream(incident)
+
+
+def record_note(
+    data_dir: Path | None,
+    incident: str,
+    kind: str,
+    text: str,
+    author: str,
+    *,
+    owner: str | None = None,
+    deadline: str | None = None,
+    corrects: int | None = None,
+) -> Entry:
+    with opened(data_dir, create=False) as store:
+        return note(store, incident, kind, text, author, stamp(), owner=owner, deadline=deadline, corrects=corrects)
+
+
+def open_actions(data_dir: Path | None, incident: str | None) -> list[tuple[Incident, Action]]:
+    """The open actions of one incident, or of every open incident."""
+    with opened(data_dir, readonly=True) as store:
+        ids = [incident] if incident else [s.id for s in store.summaries(include_closed=False)]
+        states = [state(store, i) for i in ids]
+    return [(s, a) for s in states for a in s.open_actions]
+
+
+def mark_done(data_dir: Path | None, incident: str, number: int, remark: str, author: str) -> Entry:
+    with opened(data_dir, create=False) as store:
+        return complete_action(store, incident, number, remark, author, stamp())
+
+
+def close_incident(data_dir: Path | None, incident: str, reason: str, force: bool, author: str) -> Entry:
+    with opened(data_dir) as store:
+        return close(store, incident, reason, force, author, stamp())
+
+
+@dataclass
+class Verified:
+    path: Path
+    summary: Summary
+    faults: list[Fault]
+
+
+def verify_one(data_dir: Path | None, incident: str, sent_head: str | None) -> Verified:
+    with opened(data_dir, create=False, readonly=True) as store:
+        summary = store.summary(incident)
+        return Verified(store.path, summary, verify_incident(store, summary, sent_head))
+
+
+def export_text(data_dir: Path | None, incident: str) -> str:
+    with opened(data_dir, create=False, readonly=True) as store:
+        return export(store, incident)
+
+
+def import_file(data_dir: Path | None, criteria: CriteriaFile, path: Path) -> Incident:
+    """Read and check the export whole before the logbook is even opened; then store it."""
+    entries, result = read_export(criteria, path)
+    with opened(data_dir) as store:
+        import_entries(store, entries, result)
+    return result
+
+
+@dataclass(frozen=True)
+class Context:
+    """What an assessment of an incident starts from: its level, situation and whether it is closed."""
+
+    level: int
+    situation: str | None
+    closed: bool
+
+
+def context(data_dir: Path | None, incident: str) -> Context:
+    with opened(data_dir, create=False, readonly=True) as store:
+        summary = store.summary(incident)
+        first = store.entry(incident, 1)
+    situation = first.data.get("situation") if first is not None else None
+    return Context(summary.level, situation, summary.closed_at is not None)
+
+
+def assess(
+    data_dir: Path | None,
+    incident: str,
+    decide: Callable[[int], Assessment],
+    situation: str | None,
+    author: str,
+) -> tuple[Assessment, list[Entry]]:
+    with opened(data_dir, create=False) as store:
+        return record_assessment(store, incident, decide, situation, author, stamp())

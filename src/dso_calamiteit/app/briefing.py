@@ -1,0 +1,54 @@
+"""The assessment briefing: the answers gathered, the level advised, and with it the routing, the contacts to
+call and whom to convene; for an incident, recorded in its logbook."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .. import answers
+from ..errors import ConfigError, UsageError, suggest
+
+if TYPE_CHECKING:
+    from ..assessment import Assessment
+    from ..config import Config
+    from ..criteria import CriteriaFile
+    from ..routing import Briefing
+
+
+def given(criteria: CriteriaFile, file: Path | None, flags: list[str]) -> dict[str, bool]:
+    """The answers from an answers file (YAML or JSON) and from --answer flags (which win); ids checked."""
+    found: dict[str, bool] = {}
+    if file is not None:
+        from .. import yamlfile
+
+        try:
+            doc = yamlfile.read(file)
+        except ConfigError as exc:  # a bad answers file is bad input (exit 2), not bad configuration
+            raise UsageError(str(exc.problems[0])) from None
+        found.update(answers.from_mapping(doc.data, lambda loc, message: str(doc.problem(loc, message))))
+    found.update(answers.from_flags(flags))
+    answers.check_known(criteria, found)
+    return found
+
+
+def situation(config: Config, chosen: str | None) -> str | None:
+    """A --situatie that routing knows, or None; an unknown one is refused with the nearest suggestion."""
+    situations = [s.id for s in config.routing.situations]
+    if chosen is not None and chosen not in situations:
+        raise UsageError(
+            f"--situatie '{chosen}': onbekend.{suggest(chosen, situations)}",
+            f"Kies uit: {', '.join(situations)}.",
+        )
+    return chosen
+
+
+def brief(config: Config, result: Assessment, chosen: str | None, at: datetime) -> Briefing:
+    """The advice with the routes of its level, the contacts those routes bring in, and whom to convene at `at`."""
+    from ..routing import Briefing, contacts_for
+    from .readiness import convocation
+
+    routes = config.routing.routes_for(result.recommended.level, chosen)
+    routed = contacts_for(routes, config.contacts)
+    return Briefing(result, chosen, routes, routed, convocation(config, result.recommended.team, at))

@@ -1,0 +1,43 @@
+"""The validated configuration, found the way config.py describes: what every face starts from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..config import Config, Source
+    from ..errors import Problem
+
+
+def load(config_dir: Path | None) -> Config:
+    from .. import config
+
+    return config.load(config.locate(config_dir))
+
+
+@dataclass
+class Checked:
+    """Which file of each kind is used, every problem in them, and a summary when there are none."""
+
+    sources: list[Source]
+    problems: list[Problem] = field(default_factory=list)
+    summary: str | None = None
+
+
+def check(config_dir: Path | None) -> Checked:
+    from .. import config
+    from ..errors import ConfigError
+
+    sources = config.locate(config_dir)
+    try:
+        cfg = config.load(sources)
+    except ConfigError as exc:
+        return Checked(sources, exc.problems)
+    summary = (
+        f"Alles in orde: {len(cfg.criteria.levels)} niveaus, "
+        f"{len(cfg.criteria.all_criteria())} criteria, {len(cfg.contacts.organisations)} organisaties, "
+        f"{len(cfg.contacts.contacts)} contacten, {len(cfg.routing.routes)} lijnen."
+    )
+    return Checked(sources, [], summary)

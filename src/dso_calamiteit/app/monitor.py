@@ -1,0 +1,105 @@
+"""Monitoring: which targets to check, one round of checks judged, recording it, and the history."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .. import clock, dutchtime, exitcodes
+from ..errors import CalamiteitError, NotFoundError, UsageError, suggest
+from .logbook import opened
+
+if TYPE_CHECKING:
+    from ..monitoring import Availability, MonitorFile, Result, Target
+
+ENV_API_KEY = "DSO_API_KEY"
+
+
+def targets(cfg: MonitorFile, env: str | None, only: list[str]) -> list[Target]:
+    from ..monitoring import select
+
+    names = sorted({t.name for t in cfg.targets})
+    folded = {n.casefold() for n in names}
+    for name in only:
+        if name.casefold() not in folded:
+            raise UsageError(
+                f"--only '{name}': onbekende applicatie.{suggest(name, names)}",
+                "`calamiteit monitor --help`; de namen staan in config/monitor.yaml.",
+            )
+    chosen = select(cfg.targets, env, only)
+    if not chosen:
+        raise UsageError("geen doelen over na --env/--only")
+    return chosen
+
+
+def check_round(
+    cfg: MonitorFile,
+    chosen: list[Target],
+    api_key: str | None,
+    timeout: float,
+    on_done: Callable[[], None] | None = None,
+) -> list[Result]:
+    """Every target checked at once and judged; `on_done` is called as each check ends (for a progress bar)."""
+    import asyncio
+
+    from ..monitoring import judge
+    from ..probe import check_all
+
+    checked_at = dutchtime.stamp(clock.now())
+    checks = asyncio.run(
+        check_all(
+            chosen,
+            api_key=api_key,
+            timeout=timeout,
+            concurrency=cfg.concurrency,
+            max_body=cfg.max_body_kb * 1024,
+            on_done=(lambda *_: on_done()) if on_done is not None else None,
+        )
+    )
+    return [judge(t, c, checked_at) for t, c in zip(chosen, checks, strict=True)]
+
+
+def record(results: list[Result], data_dir: Path | None) -> str | None:
+    """Keep the results in the logbook file; a logbook that cannot take them gives a warning, not a failure:
+    the round was already reported, and its exit code is that of the targets."""
+    rows = [
+        (r.checked_at, r.target.name, r.target.env, r.target.url, r.state, r.status, r.latency_ms, r.reason)
+        for r in results
+    ]
+    try:
+        with opened(data_dir) as store:
+            store.record_checks(rows)
+    except CalamiteitError as exc:
+        return f"uitkomsten niet bewaard: {exc.message}"
+    return None
+
+
+def exit_code(results: list[Result]) -> int:
+    if any(r.state == "onbeschikbaar" for r in results):
+        return exitcodes.MONITOR_DOWN
+    if any(r.state == "traag" for r in results):
+        return exitcodes.MONITOR_SLOW
+    return exitcodes.OK
+
+
+def history(data_dir: Path | None, since: str) -> tuple[datetime, list[Availability]]:
+    """Availability per application since `since` ago (30m, 24h, 7d) from the recorded checks."""
+    from ..monitoring import availability
+
+    match = re.fullmatch(r"\s*(\d+)\s*([mhd])\s*", since)
+    if not match:
+        raise UsageError(f"--since '{since}': gebruik bijvoorbeeld 30m, 24h of 7d")
+    amount, unit = int(match[1]), match[2]
+    start = clock.now() - timedelta(**{{"m": "minutes", "h": "hours", "d": "days"}[unit]: amount})
+    with opened(data_dir, create=False, readonly=True) as store:
+        rows = store.checks_since(dutchtime.stamp(start))
+    figures = availability(rows)
+    if not figures:
+        raise NotFoundError(
+            f"geen bewaarde controles sinds {dutchtime.local(start)}",
+            "Bewaar uitkomsten met `calamiteit monitor --record`.",
+        )
+    return start, figures

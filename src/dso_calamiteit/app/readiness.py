@@ -1,0 +1,194 @@
+"""Readiness (paraatheid): who is reachable at a moment, whom to convene for a team, where cover is missing
+over a period, and the rotas as a calendar."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .. import clock, dutchtime
+from ..errors import UsageError
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..contacts import Contact
+    from ..readiness import Gap, Reachability, Standing
+
+MAX_PERIOD = timedelta(days=3 * 366)
+
+
+def moment(text: str | None) -> datetime:
+    """--op: 'HH:MM' (today), 'JJJJ-MM-DD HH:MM' or ISO; default now. Always timezone-aware."""
+    if text is None:
+        return clock.now()
+    return dutchtime.parse_local(text, clock.now())
+
+
+def period(van: str, tot: str) -> tuple[datetime, datetime]:
+    """--van/--tot; a date alone as --tot counts that whole day."""
+    now = clock.now()
+    start = dutchtime.parse_local(van, now)
+    end = dutchtime.parse_local(tot, now)
+    if len(tot.strip()) == 10:
+        end += timedelta(days=1)
+    if end <= start:
+        raise UsageError(f"de periode eindigt ({tot}) voordat hij begint ({van})")
+    if end - start > MAX_PERIOD:
+        raise UsageError("kies een periode van hooguit drie jaar")
+    return start, end
+
+
+def reach_around(config: Config, start: datetime, end: datetime) -> Reachability:
+    from ..readiness import Reachability, window_for
+
+    window, holidays = window_for(start, end)
+    return Reachability(config.readiness, window, holidays)
+
+
+def around(at: datetime, config: Config) -> Reachability:
+    return reach_around(config, at - timedelta(days=1), at + timedelta(days=1))
+
+
+def reachable(config: Config, found: list[Contact], at: datetime) -> list[Contact]:
+    """Only the contacts reachable at `at`; contacts without readiness data are never assumed so."""
+    from ..readiness import status, utc_seconds
+
+    reach = around(at, config)
+    return [c for c in found if status(c, reach, utc_seconds(at)) == "bereikbaar"]
+
+
+def contact_json(c: Contact, state: str) -> dict[str, Any]:
+    return {
+        "id": c.id or None,
+        "org": c.org,
+        "role": c.role,
+        "name": c.name,
+        "tier": c.tier,
+        "phone": c.phone,
+        "status": state,
+    }
+
+
+def convene(config: Config, team_id: str, at: datetime) -> list[dict[str, Any]]:
+    """Per role of the team: the contacts that fill it and which of them is reachable at `at`."""
+    from ..readiness import status, utc_seconds
+    from ..teams import candidates, ordered
+
+    found = config.teams.team(team_id)
+    if found is None:
+        return []
+    reach = around(at, config)
+    seconds = utc_seconds(at)
+    out = []
+    for m in ordered(found):
+        people = [(c, status(c, reach, seconds)) for c in candidates(m, config.contacts)]
+        out.append(
+            {
+                "group": m.group,
+                "org": m.org,
+                "role": m.role,
+                "reachable": [contact_json(c, "bereikbaar") for c, s in people if s == "bereikbaar"],
+                "unknown": [contact_json(c, "onbekend") for c, s in people if s == "onbekend"],
+            }
+        )
+    return out
+
+
+def convocation(config: Config, team_id: str, at: datetime) -> dict[str, Any] | None:
+    """Whom to call together for a level's team: its roles, with who is reachable at `at`."""
+    found = config.teams.team(team_id)
+    if found is None:
+        return None
+    return {"team": found.id, "name": found.name, "members": convene(config, found.id, at)}
+
+
+@dataclass
+class Moment:
+    """Readiness at one moment: people and desks with their state, and every requirement's standing."""
+
+    at: datetime
+    people: list[tuple[Contact, str]]
+    desks: list[tuple[Contact, str]]
+    standings: list[Standing]
+
+    @property
+    def periods(self) -> list[str]:
+        return sorted({st.period for st in self.standings if st.period})
+
+    @property
+    def unmet(self) -> list[Standing]:
+        return [st for st in self.standings if not st.met]
+
+
+def at_moment(config: Config, at: datetime) -> Moment:
+    from ..readiness import at_moment as standings_at
+    from ..readiness import status, utc_seconds
+
+    reach = around(at, config)
+    seconds = utc_seconds(at)
+    desk_ids = {s.contact for s in config.readiness.schedules if s.desk}
+    contacts = config.contacts.contacts
+    return Moment(
+        at,
+        [(c, status(c, reach, seconds)) for c in contacts if c.id not in desk_ids],
+        [(c, status(c, reach, seconds)) for c in contacts if c.id in desk_ids],
+        standings_at(config.contacts, reach, seconds),
+    )
+
+
+def gaps(config: Config, start: datetime, end: datetime) -> list[Gap]:
+    from ..readiness import gaps as find
+
+    return find(config.contacts, reach_around(config, start, end))
+
+
+def write_ics(config: Config, path: Path, start: datetime, end: datetime) -> int:
+    """The rotas (and the absences with their stand-ins) as an iCalendar file; returns the number of events."""
+    from icalendar import Calendar, Event
+
+    from ..files import write_atomic
+    from ..readiness import shifts, utc_seconds
+
+    people = {c.id: c for c in config.contacts.contacts if c.id}
+    window = (utc_seconds(start), utc_seconds(end))
+    stamp = clock.now()
+    cal = Calendar()
+    cal.add("prodid", "-//dso-calamiteit//paraatheid//NL")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", "Piket calamiteitenorganisatie DSO")
+    count = 0
+    for rota in config.readiness.rotas:
+        for who, s, e in shifts(rota, window):
+            person = people[who]
+            event = Event()
+            event.add("uid", f"{_slug(rota.name)}-{s}@dso-calamiteit")
+            event.add("summary", f"{rota.name}: {person.name or person.role}")
+            event.add("dtstart", datetime.fromtimestamp(s, UTC))
+            event.add("dtend", datetime.fromtimestamp(e, UTC))
+            event.add("dtstamp", stamp)
+            event.add("description", f"{person.role}, {person.phone or person.email}")
+            cal.add_component(event)
+            count += 1
+    for x in config.readiness.exceptions:
+        s, e = utc_seconds(x.start), utc_seconds(x.end)
+        if e <= window[0] or s >= window[1]:
+            continue
+        person = people[x.contact]
+        event = Event()
+        event.add("uid", f"uitzondering-{x.contact}-{s}@dso-calamiteit")
+        what = "Afwezig" if x.kind == "afwezig" else "Extra bereikbaar"
+        stand_in = f" (waarnemer: {people[x.stand_in].name})" if x.stand_in else ""
+        event.add("summary", f"{what}: {person.name or person.role}{stand_in}")
+        event.add("dtstart", datetime.fromtimestamp(s, UTC))
+        event.add("dtend", datetime.fromtimestamp(e, UTC))
+        event.add("dtstamp", stamp)
+        cal.add_component(event)
+        count += 1
+    write_atomic(path, cal.to_ical().decode("utf-8"))
+    return count
+
+
+def _slug(text: str) -> str:
+    return "".join(ch if ch.isalnum() else "-" for ch in text.casefold()).strip("-")
