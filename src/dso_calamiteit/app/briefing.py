@@ -47,8 +47,12 @@ def situation(config: Config, chosen: str | None) -> str | None:
 def brief(config: Config, result: Assessment, chosen: str | None, at: datetime) -> Briefing:
     """The advice with the routes of its level, the contacts those routes bring in, and whom to convene at `at`."""
     from ..routing import Briefing, contacts_for
-    from .readiness import convocation
 
     routes = config.routing.routes_for(result.recommended.level, chosen)
     routed = contacts_for(routes, config.contacts)
-    return Briefing(result, chosen, routes, routed, convocation(config, result.recommended.team, at))
+    convene = None
+    if config.teams.team(result.recommended.team) is not None:  # readiness (and its calendar) only when needed
+        from .readiness import convocation
+
+        convene = convocation(config, result.recommended.team, at)
+    return Briefing(result, chosen, routes, routed, convene)
