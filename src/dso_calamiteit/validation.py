@@ -55,12 +55,38 @@ def json_schema(kind: str) -> dict[str, Any]:
 
 
 def validate(doc: Document, kind: str) -> tuple[Any, list[Problem]]:
-    """The typed object for `doc`, or None and the located problems."""
+    """The typed object for `doc`, or None and the located problems.
+
+    A text field holding something YAML reads as a number (`phone: 0612345678`, `postcode: 1234`, `id: 007`)
+    gets the text as the user wrote it, leading zeros and all: the loader kept it, and it is put back here
+    wherever the schema wants text, then validated again.
+    """
     model = MODELS[kind]
-    try:
-        return adapter(model).validate_python(doc.data), []
-    except ValidationError as exc:
-        return None, [doc.problem(err["loc"], _message(err, model)) for err in exc.errors()]
+    for _ in range(2):
+        try:
+            return adapter(model).validate_python(doc.data), []
+        except ValidationError as exc:
+            errors = exc.errors()
+        written = [e for e in errors if e["type"] == "string_type" and hasattr(e.get("input"), "source")]
+        if not written:
+            break
+        for err in written:
+            _put_back(doc.data, err["loc"], err["input"].source)
+    return None, [doc.problem(err["loc"], _message(err, model)) for err in errors]
+
+
+def _put_back(data: Any, loc: Sequence[str | int], text: str) -> None:
+    """Replace the value at `loc` by `text`; steps that are not in the data (union tags) are passed over."""
+    parent: Any = None
+    key: str | int | None = None
+    current = data
+    for step in loc:
+        if isinstance(current, dict) and step in current:
+            parent, key, current = current, step, current[step]
+        elif isinstance(current, list) and isinstance(step, int) and 0 <= step < len(current):
+            parent, key, current = current, step, current[step]
+    if parent is not None and key is not None:
+        parent[key] = text
 
 
 EXPECTED = (  # pydantic error types (by prefix) → what the field should be, in the operator's words

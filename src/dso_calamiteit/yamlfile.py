@@ -74,6 +74,51 @@ Loader.add_implicit_resolver(
 _SPECIAL_FIRST = frozenset(first for first in Loader.yaml_implicit_resolvers if first)  # '' is the empty scalar
 
 
+class SourceInt(int):
+    """An integer that remembers how it was written: `0612345678` in a text field is that text, not a number."""
+
+    source: str
+
+    def __new__(cls, value: int, source: str) -> SourceInt:
+        number = super().__new__(cls, value)
+        number.source = source
+        return number
+
+    def __reduce__(self) -> tuple[type[SourceInt], tuple[int, str]]:
+        return SourceInt, (int(self), self.source)
+
+
+class SourceFloat(float):
+    """A float that remembers how it was written (`1.10` as a version or a postcode part stays `1.10`)."""
+
+    source: str
+
+    def __new__(cls, value: float, source: str) -> SourceFloat:
+        number = super().__new__(cls, value)
+        number.source = source
+        return number
+
+    def __reduce__(self) -> tuple[type[SourceFloat], tuple[float, str]]:
+        return SourceFloat, (float(self), self.source)
+
+
+def _construct_int(loader: Any, node: ScalarNode) -> SourceInt:
+    """YAML 1.2 integers: decimal (leading zeros allowed, never octal) or 0x hexadecimal."""
+    text = loader.construct_scalar(node)
+    unsigned = text.lstrip("+-")
+    value = int(unsigned[2:], 16) if unsigned[:2].lower() == "0x" else int(unsigned, 10)
+    return SourceInt(-value if text.startswith("-") else value, text)
+
+
+def _construct_float(loader: Any, node: ScalarNode) -> SourceFloat:
+    text = loader.construct_scalar(node)
+    return SourceFloat(yaml.constructor.SafeConstructor.construct_yaml_float(loader, node), text)
+
+
+Loader.add_constructor(_INT, _construct_int)
+Loader.add_constructor(_FLOAT, _construct_float)
+
+
 @dataclass
 class Document:
     """A parsed file: the plain data, and (on demand) the node tree to find the line of any path in it.
