@@ -81,9 +81,9 @@ def _put_back(data: Any, loc: Sequence[str | int], text: str) -> None:
     key: str | int | None = None
     current = data
     for step in loc:
-        if isinstance(current, dict) and step in current:
-            parent, key, current = current, step, current[step]
-        elif isinstance(current, list) and isinstance(step, int) and 0 <= step < len(current):
+        in_dict = isinstance(current, dict) and step in current
+        in_list = isinstance(current, list) and isinstance(step, int) and 0 <= step < len(current)
+        if in_dict or in_list:
             parent, key, current = current, step, current[step]
     if parent is not None and key is not None:
         parent[key] = text
