@@ -201,7 +201,7 @@ def assess(
             data_dir, incident, lambda level: decide(criteria, given, level), situatie, logbook.author(auteur)
         )
         change = f"; {written[-1].data['action']} naar niveau {written[-1].data['after']}" if len(written) > 1 else ""
-        _say_line(f"Beoordeling vastgelegd bij incident {incident}{change}.")
+        _say_line(f"Beoordeling vastgelegd bij incident {written[0].incident}{change}.")
     else:
         result = decide(criteria, given, current)
     found = briefing.brief(config, result, situatie, clock.now())

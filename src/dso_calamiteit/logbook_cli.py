@@ -140,8 +140,8 @@ def incident_close(
     """
     from .app import incidents, logbook
 
-    incidents.close_incident(data_dir, incident, reden, force, logbook.author(auteur))
-    _say(f"Incident {incident} gesloten.")
+    closed = incidents.close_incident(data_dir, incident, reden, force, logbook.author(auteur))
+    _say(f"Incident {closed.incident} gesloten.")
     return exitcodes.OK
 
 
@@ -212,9 +212,14 @@ def incident_import(
     """
     from .app import configuration, incidents
 
-    state = incidents.import_file(data_dir, configuration.load(config_dir).criteria, file)
+    state, new = incidents.import_file(data_dir, configuration.load(config_dir).criteria, file)
     print(state.id)
-    _say(f"Incident {state.id} ingelezen: {state.entries} regels, hashketen klopt.")
+    if new == state.entries:
+        _say(f"Incident {state.id} ingelezen: {state.entries} regels, hashketen klopt.")
+    elif new:
+        _say(f"Incident {state.id} bijgewerkt: {new} nieuwe regels (nu {state.entries}), hashketen klopt.")
+    else:
+        _say(f"Incident {state.id} stond al in dit logboek, met alle {state.entries} regels; niets ingelezen.")
     return exitcodes.OK
 
 
@@ -269,7 +274,7 @@ def log(
     else:
         action = entry.data.get("action")
         extra = f" (actie {action} voor {entry.data['owner']})" if action else ""
-        _say(f"Regel {entry.n} vastgelegd bij {incident}: {kind_word(entry.kind)}{extra}.")
+        _say(f"Regel {entry.n} vastgelegd bij {entry.incident}: {kind_word(entry.kind)}{extra}.")
     return exitcodes.OK
 
 
@@ -319,8 +324,8 @@ def actie(
 
     if not gereed:
         raise UsageError("geef --gereed om de actie gereed te melden")
-    incidents.mark_done(data_dir, incident, number, toelichting, logbook.author(auteur))
-    _say(f"Actie {number} van {incident} gereed gemeld.")
+    done = incidents.mark_done(data_dir, incident, number, toelichting, logbook.author(auteur))
+    _say(f"Actie {number} van {done.incident} gereed gemeld.")
     return exitcodes.OK
 
 

@@ -80,7 +80,13 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER incidents_kept BEFORE DELETE ON incidents
         BEGIN SELECT RAISE(ABORT, 'incidents are never removed'); END;
     """,
+    # The logbook's own code, part of every incident id it gives out: ids from two logbooks never collide.
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+    """,
 )
+CODE_LETTERS = "abcdefghjkmnpqrstuvwxyz"  # no i, l, o: nothing to mistake for 1 or 0 when read aloud or typed
+CODE_LENGTH = 4
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -151,6 +157,10 @@ class Store:
             self.conn.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
             if version < SCHEMA_VERSION:
                 self._migrate()
+            has_meta = self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone()
+            if has_meta and self.code is None:
+                with self.transaction(noted=False) as conn:
+                    conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('code', ?)", (_new_code(),))
             self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = FULL")  # a logbook of decisions must survive power loss
         except sqlite3.OperationalError as exc:
@@ -195,6 +205,31 @@ class Store:
                 commits.committed()
 
     # --- reading ---------------------------------------------------------------------------------------
+
+    @property
+    def code(self) -> str | None:
+        """This logbook's code (None in a read-only look at a logbook from before schema 4)."""
+        try:
+            row = self.conn.execute("SELECT value FROM meta WHERE key = 'code'").fetchone()
+        except sqlite3.OperationalError:
+            return None
+        return str(row[0]) if row else None
+
+    def resolve(self, ref: str) -> str:
+        """The full id for what the operator typed: the id itself, or the one id that starts with `ref-`."""
+        if self.conn.execute("SELECT 1 FROM incidents WHERE id = ?", (ref,)).fetchone():
+            return ref
+        pattern = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "-%"
+        rows = self.conn.execute(
+            "SELECT id, title FROM incidents WHERE id LIKE ? ESCAPE '\\' ORDER BY opened_at, id", (pattern,)
+        ).fetchall()
+        if len(rows) == 1:
+            return str(rows[0][0])
+        if rows:
+            shown = "; ".join(f"{i} ({title})" for i, title in rows[:5])
+            raise UsageError(f"'{ref}' past bij {len(rows)} incidenten: {shown}", "Geef het volledige id.")
+        self.summary(ref)  # unknown: the usual message with a suggestion
+        return ref
 
     def summaries(self, include_closed: bool = True) -> list[Summary]:
         sql = SUMMARY_SQL
@@ -272,16 +307,20 @@ class Store:
     # --- writing ---------------------------------------------------------------------------------------
 
     def open_incident(self, title: str, body: Mapping[str, Any], author: str, at: str) -> Entry:
-        """A new incident with a short, typeable id (`2026-007`: the Dutch year and a number within it)."""
+        """A new incident with a typeable id that no other logbook gives out: `2026-007-kxqm` is the Dutch
+        year, the number within it in this logbook, and this logbook's code. `2026-007` alone still finds it
+        while no other incident's id starts with that."""
         from .dutchtime import LOCAL
 
         year = datetime.fromisoformat(at).astimezone(LOCAL).year
         with self.transaction() as conn:
-            count = conn.execute("SELECT count(*) FROM incidents WHERE id LIKE ?", (f"{year}-%",)).fetchone()[0]
-            incident = f"{year}-{count + 1:03d}"
+            code = f"-{self.code}" if self.code else ""  # a logbook before schema 4 has no code
+            mine = f"{year}-%{code}"
+            count = conn.execute("SELECT count(*) FROM incidents WHERE id LIKE ?", (mine,)).fetchone()[0]
+            incident = f"{year}-{count + 1:03d}{code}"
             while conn.execute("SELECT 1 FROM incidents WHERE id = ?", (incident,)).fetchone():
                 count += 1
-                incident = f"{year}-{count + 1:03d}"
+                incident = f"{year}-{count + 1:03d}{code}"
             entry = _entry(incident, 1, at, author, "open", canonical(body), GENESIS)
             conn.execute(
                 "INSERT INTO incidents (id, title, opened_at, level, entries, head) VALUES (?, ?, ?, ?, 1, ?)",
@@ -326,20 +365,49 @@ class Store:
         with self.transaction() as conn:
             conn.executemany("INSERT INTO checks VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
-    def import_entries(self, entries: list[Entry], title: str, level: int, actions: int, reports: int) -> None:
-        """Store an exported incident as it is (the caller has verified its chain)."""
+    def import_entries(self, entries: list[Entry], title: str, level: int, actions: int, reports: int) -> int:
+        """Store an exported incident (the caller has verified its chain); returns how many entries were new.
+
+        An incident this logbook already holds is taken as a handover back: when its stored chain is the
+        start of the exported one, the newer entries are appended (0 when there are none); when the two
+        chains part ways, nothing is stored.
+        """
         first, last = entries[0], entries[-1]
         with self.transaction() as conn:
-            if conn.execute("SELECT 1 FROM incidents WHERE id = ?", (first.incident,)).fetchone():
-                raise UsageError(f"incident {first.incident} bestaat al in dit logboek")
+            held = conn.execute(
+                "SELECT n, hash FROM entries WHERE incident = ? ORDER BY n DESC LIMIT 1", (first.incident,)
+            ).fetchone()
+            new = entries
+            if held is not None:
+                n, digest = held
+                if n >= len(entries):  # the export may be an earlier state of what is held: then nothing is new
+                    n = len(entries)
+                    digest = conn.execute(
+                        "SELECT hash FROM entries WHERE incident = ? AND n = ?", (first.incident, n)
+                    ).fetchone()[0]
+                if entries[n - 1].hash != digest:
+                    raise UsageError(
+                        f"incident {first.incident} staat al in dit logboek, met een andere regel {n} dan de "
+                        "export: beide zijn na de overdracht verder geschreven",
+                        "Niets ingelezen. Leg de verschillen vast in één van beide logboeken.",
+                    )
+                new = entries[n:]
             closed = last.at if last.kind == "close" else None
-            conn.execute(
-                "INSERT INTO incidents (id, title, opened_at, level, closed_at, entries, actions, reports, head) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (first.incident, title, first.at, level, closed, last.n, actions, reports, last.hash),
-            )
-            for entry in entries:
+            if held is None:
+                conn.execute(
+                    "INSERT INTO incidents (id, title, opened_at, level, closed_at, entries, actions, reports, head) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (first.incident, title, first.at, level, closed, last.n, actions, reports, last.hash),
+                )
+            for entry in new:
                 _insert(conn, entry)
+            if held is not None and new:
+                conn.execute(
+                    "UPDATE incidents SET entries = ?, head = ?, level = ?, closed_at = ?, actions = ?, reports = ? "
+                    "WHERE id = ?",
+                    (last.n, last.hash, level, closed, actions, reports, first.incident),
+                )
+        return len(new)
 
 
 def _entry(incident: str, n: int, at: str, author: str, kind: str, body: str, prev: str) -> Entry:
@@ -351,6 +419,12 @@ def _insert(conn: sqlite3.Connection, e: Entry) -> None:
         "INSERT INTO entries (incident, n, at, author, kind, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (e.incident, e.n, e.at, e.author, e.kind, e.body, e.prev_hash, e.hash),
     )
+
+
+def _new_code() -> str:
+    import secrets
+
+    return "".join(secrets.choice(CODE_LETTERS) for _ in range(CODE_LENGTH))
 
 
 def _statements(script: str) -> list[str]:

@@ -302,9 +302,9 @@ def read_export(criteria: CriteriaFile, path: Path) -> tuple[list[Entry], Incide
     return entries, fold(entries)
 
 
-def import_entries(store: Store, entries: list[Entry], state: Incident) -> None:
-    """Store an export that `read_export` has checked whole."""
-    store.import_entries(entries, state.title, state.level, max(state.actions, default=0), state.reports)
+def import_entries(store: Store, entries: list[Entry], state: Incident) -> int:
+    """Store an export that `read_export` has checked whole; returns how many of its entries were new."""
+    return store.import_entries(entries, state.title, state.level, max(state.actions, default=0), state.reports)
 
 
 # --- use cases as the faces call them: each opens the logbook (app.logbook.opened) for its own step -------
@@ -324,7 +324,7 @@ def incidents(data_dir: Path | None, include_closed: bool) -> list[Summary]:
 def everything(data_dir: Path | None, incident: str) -> tuple[Incident, list[Entry]]:
     """The state and every entry, for `show --json` and an export."""
     with opened(data_dir, readonly=True) as store:
-        store.summary(incident)
+        incident = store.resolve(incident)
         entries = store.entries(incident)
     return fold(entries), entries
 
@@ -349,7 +349,7 @@ def timeline(data_dir: Path | None, incident: str, newest: int) -> Timeline:
             yield e
 
     with opened(data_dir, readonly=True) as store:
-        store.summary(incident)
+        incident = store.resolve(incident)
         state = fold(kept(store.stream(incident)), keep=False)
     return Timeline(state, list(recent))
 
@@ -358,7 +358,7 @@ def timeline(data_dir: Path | None, incident: str, newest: int) -> Timeline:
 def every_entry(data_dir: Path | None, incident: str) -> Iterator[tuple[Incident, Iterator[Entry]]]:
     """The state, then every entry streamed while the logbook is open: for a plain list of any length."""
     with opened(data_dir, readonly=True) as store:
-        store.summary(incident)
+        incident = store.resolve(incident)
         state = fold(store.stream(incident), keep=False)
         yield state, store.stream(incident)
 
@@ -375,24 +375,27 @@ def record_note(
     corrects: int | None = None,
 ) -> Entry:
     with opened(data_dir, create=False) as store:
+        incident = store.resolve(incident)
         return note(store, incident, kind, text, author, stamp(), owner=owner, deadline=deadline, corrects=corrects)
 
 
 def open_actions(data_dir: Path | None, incident: str | None) -> list[tuple[Incident, Action]]:
     """The open actions of one incident, or of every open incident."""
     with opened(data_dir, readonly=True) as store:
-        ids = [incident] if incident else [s.id for s in store.summaries(include_closed=False)]
+        ids = [store.resolve(incident)] if incident else [s.id for s in store.summaries(include_closed=False)]
         states = [state(store, i) for i in ids]
     return [(s, a) for s in states for a in s.open_actions]
 
 
 def mark_done(data_dir: Path | None, incident: str, number: int, remark: str, author: str) -> Entry:
     with opened(data_dir, create=False) as store:
+        incident = store.resolve(incident)
         return complete_action(store, incident, number, remark, author, stamp())
 
 
 def close_incident(data_dir: Path | None, incident: str, reason: str, force: bool, author: str) -> Entry:
     with opened(data_dir) as store:
+        incident = store.resolve(incident)
         return close(store, incident, reason, force, author, stamp())
 
 
@@ -405,21 +408,23 @@ class Verified:
 
 def verify_one(data_dir: Path | None, incident: str, sent_head: str | None) -> Verified:
     with opened(data_dir, create=False, readonly=True) as store:
+        incident = store.resolve(incident)
         summary = store.summary(incident)
         return Verified(store.path, summary, verify_incident(store, summary, sent_head))
 
 
 def export_text(data_dir: Path | None, incident: str) -> str:
     with opened(data_dir, create=False, readonly=True) as store:
+        incident = store.resolve(incident)
         return export(store, incident)
 
 
-def import_file(data_dir: Path | None, criteria: CriteriaFile, path: Path) -> Incident:
-    """Read and check the export whole before the logbook is even opened; then store it."""
+def import_file(data_dir: Path | None, criteria: CriteriaFile, path: Path) -> tuple[Incident, int]:
+    """Read and check the export whole before the logbook is even opened; then store what is new in it."""
     entries, result = read_export(criteria, path)
     with opened(data_dir) as store:
-        import_entries(store, entries, result)
-    return result
+        new = import_entries(store, entries, result)
+    return result, new
 
 
 @dataclass(frozen=True)
@@ -433,6 +438,7 @@ class Context:
 
 def context(data_dir: Path | None, incident: str) -> Context:
     with opened(data_dir, create=False, readonly=True) as store:
+        incident = store.resolve(incident)
         summary = store.summary(incident)
         first = store.entry(incident, 1)
     situation = first.data.get("situation") if first is not None else None
@@ -447,4 +453,5 @@ def assess(
     author: str,
 ) -> tuple[Assessment, list[Entry]]:
     with opened(data_dir, create=False) as store:
+        incident = store.resolve(incident)
         return record_assessment(store, incident, decide, situation, author, stamp())

@@ -55,6 +55,7 @@ def make(
     names = {o.id: o.name for o in config.contacts.organisations}
     render = FORMATS[fmt]
     with opened(data_dir, create=False) as store:
+        incident = store.resolve(incident)
 
         def written(number: int | None) -> str:
             found = state(store, incident)
