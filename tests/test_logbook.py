@@ -156,13 +156,17 @@ def answers_with(*yes: str) -> list[str]:
 
 def test_assess_records_scaling_up_and_down(calamiteit: Invoke) -> None:
     incident = open_incident(calamiteit)
-    up = calamiteit("assess", "--incident", incident, "--json", *answers_with("pers-en-media"))
+    up = calamiteit("assess", "--incident", incident, "--json", "--volg-advies", *answers_with("pers-en-media"))
     assert up.code == 0, up.err
     assert json.loads(up.out)["advice"]["action"] == "opschalen"
     assert "opschalen naar niveau 2" in up.err
-    hold = json.loads(calamiteit("assess", "--incident", incident, "--json", *answers_with("pers-en-media")).out)
+    hold = json.loads(
+        calamiteit("assess", "--incident", incident, "--json", "--volg-advies", *answers_with("pers-en-media")).out
+    )
     assert hold["advice"]["action"] == "handhaven"  # the incident's level is the next --current
-    down = calamiteit("assess", "--incident", incident, "--json", *answers_with("snelle-besluitvorming"))
+    down = calamiteit(
+        "assess", "--incident", incident, "--json", "--volg-advies", *answers_with("snelle-besluitvorming")
+    )
     assert json.loads(down.out)["advice"]["action"] == "afschalen"
     doc = timeline(calamiteit, incident)
     assert doc["level"] == 1
@@ -194,7 +198,7 @@ def test_sitrap_numbering_sections_and_next_update(calamiteit: Invoke, tmp_path:
         "## Besluiten",
         "## Open acties",
         "## Routering op dit niveau",
-        "## Volgende update",
+        "## Prognose en volgende update",
     ):
         assert heading in md
     assert "| 1 |" in md and "Dirk Visser" in md and "Verstoringen in DSO-LV: IPLO" in md

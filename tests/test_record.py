@@ -72,7 +72,16 @@ def _assessor(data: str, incident: str, worker: int, rounds: int) -> None:
     answers = [all_answers("nee"), all_answers("ja")]
     for i in range(rounds):
         code = cli.run(
-            ["assess", "--incident", incident, "--json", "--auteur", f"w{worker}", *answers[(i + worker) % 2]]
+            [
+                "assess",
+                "--incident",
+                incident,
+                "--json",
+                "--volg-advies",
+                "--auteur",
+                f"w{worker}",
+                *answers[(i + worker) % 2],
+            ]
         )
         assert code == 0
 

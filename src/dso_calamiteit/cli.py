@@ -37,10 +37,10 @@ def _config(config_dir: Path | None) -> "Config":
 
 
 def _logbook_commands() -> None:
-    from .logbook_cli import actie, acties, incident_app, log, rapport
+    from .logbook_cli import actie, acties, incident_app, log, niveau, rapport
 
     app.add_typer(incident_app, name="incident")
-    for command in (log, acties, actie, rapport):
+    for command in (log, niveau, acties, actie, rapport):
         app.command()(command)
 
 
@@ -62,6 +62,7 @@ def _readiness_commands() -> None:
 GROUPS = {
     "incident": _logbook_commands,
     "log": _logbook_commands,
+    "niveau": _logbook_commands,
     "acties": _logbook_commands,
     "actie": _logbook_commands,
     "rapport": _logbook_commands,
@@ -154,6 +155,14 @@ def assess(
             show_default=False,
         ),
     ] = None,
+    volg_advies: Annotated[
+        bool,
+        typer.Option("--volg-advies", help="Met --incident: neem het geadviseerde niveau over (zonder vraag)."),
+    ] = False,
+    alleen_advies: Annotated[
+        bool,
+        typer.Option("--alleen-advies", help="Met --incident: leg alleen het advies vast; het niveau blijft."),
+    ] = False,
     auteur: Author = None,
     json: Json = False,
     config_dir: ConfigDir = None,
@@ -197,11 +206,36 @@ def assess(
     if incident is not None:
         from .app import incidents, logbook
 
+        if volg_advies and alleen_advies:
+            raise UsageError("kies --volg-advies of --alleen-advies, niet beide")
+        seen = known.level
+        advised = decide(criteria, given, seen).recommended.level
+        apply, asked = volg_advies, False
+        if advised != seen and not (volg_advies or alleen_advies):
+            move = f"{'opschalen' if advised > seen else 'afschalen'} van niveau {seen} naar {advised}"
+            if no_input or not prompt.stdin_is_terminal():
+                raise UsageError(
+                    f"het advies is {move}; het niveau is een besluit: er is niets vastgelegd",
+                    "Geef --volg-advies om het advies over te nemen, of --alleen-advies om alleen het advies vast "
+                    "te leggen (besluit zelf met `calamiteit niveau`).",
+                )
+            apply = prompt.confirm(console(stderr=True), f"Het advies is {move}. Het niveau zo wijzigen?")
+            asked = True
         result, written = incidents.assess(
-            data_dir, incident, lambda level: decide(criteria, given, level), situatie, logbook.author(auteur)
+            data_dir,
+            incident,
+            lambda level: decide(criteria, given, level),
+            situatie,
+            logbook.author(auteur),
+            apply=apply,
+            seen_level=seen if asked else None,  # a person's answer holds only for the level they were shown
         )
-        change = f"; {written[-1].data['action']} naar niveau {written[-1].data['after']}" if len(written) > 1 else ""
-        _say_line(f"Beoordeling vastgelegd bij incident {written[0].incident}{change}.")
+        outcome = ""
+        if len(written) > 1:
+            outcome = f"; {written[-1].data['action']} naar niveau {written[-1].data['after']}"
+        elif result.recommended.level != seen:
+            outcome = f"; alleen als advies (niveau {result.recommended.level}); het niveau blijft {seen}"
+        _say_line(f"Beoordeling vastgelegd bij incident {written[0].incident}{outcome}.")
     else:
         result = decide(criteria, given, current)
     found = briefing.brief(config, result, situatie, clock.now())

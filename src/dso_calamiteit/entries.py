@@ -159,7 +159,7 @@ def _assessment(r: Replay, body: Mapping[str, Any], n: int) -> None:
 
 
 def _level_change(r: Replay, body: Mapping[str, Any], n: int) -> None:
-    _keys(body, {"before", "after", "action", "reason"}, {"now_holding", "no_longer_holding"})
+    _keys(body, {"before", "after", "action", "reason"}, {"now_holding", "no_longer_holding", "decided", "advised"})
     before = _int(body["before"], "before")
     if before != r.level:
         raise Refused(f"before {before} klopt niet: het incident stond op niveau {r.level}")
@@ -170,6 +170,9 @@ def _level_change(r: Replay, body: Mapping[str, Any], n: int) -> None:
     for key in ("now_holding", "no_longer_holding"):
         if key in body:
             _strings(body[key], key)
+    if "decided" in body and not isinstance(body["decided"], bool):
+        raise Refused("decided moet true of false zijn")
+    _optional(r.known_level, body.get("advised"), "advised")
 
 
 def _report(r: Replay, body: Mapping[str, Any], n: int) -> None:

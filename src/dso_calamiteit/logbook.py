@@ -94,6 +94,12 @@ class LevelStep:
     after: int
     action: str
     reason: str
+    decided: bool = False  # a person's decision (`niveau`, or an advice confirmed), not the tool's own step
+    advised: int | None = None  # the level the latest assessment advised when the decision was made
+
+    @property
+    def against_advice(self) -> bool:
+        return self.decided and self.advised is not None and self.advised != self.after
 
 
 @dataclass
@@ -110,6 +116,10 @@ class Action:
     @property
     def open(self) -> bool:
         return self.done_at is None
+
+    def overdue(self, now: datetime) -> bool:
+        """Still open after its deadline."""
+        return self.open and self.deadline is not None and datetime.fromisoformat(self.deadline) < now
 
 
 @dataclass
@@ -131,6 +141,8 @@ class Incident:
     actions: dict[int, Action] = field(default_factory=dict)
     corrected: dict[int, int] = field(default_factory=dict)  # entry n → the entry that corrects it
     reports: int = 0
+    report_entries: list[int] = field(default_factory=list)  # the entry number of each sitrap, in order
+    next_report: str | None = None  # the next update moment the latest sitrap promised
     entries: int = 0
     head: str = GENESIS
     last_at: str = ""
@@ -189,11 +201,22 @@ def fold(entries: Iterable[Entry], keep: bool = True) -> Incident:
                 action.done_at, action.done_by, action.done_note = e.at, e.author, data.get("note", "")
         elif e.kind == "level_change":
             state.history.append(
-                LevelStep(e.at, e.author, data["before"], data["after"], data["action"], data["reason"])
+                LevelStep(
+                    e.at,
+                    e.author,
+                    data["before"],
+                    data["after"],
+                    data["action"],
+                    data["reason"],
+                    bool(data.get("decided", False)),
+                    data.get("advised"),
+                )
             )
             state.level = data["after"]
         elif e.kind == "report":
             state.reports = int(data["number"])
+            state.report_entries.append(e.n)
+            state.next_report = data.get("next_update")
         elif e.kind == "close":
             state.closed_at, state.close_reason = e.at, data["reason"]
     if state is None:

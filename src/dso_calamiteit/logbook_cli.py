@@ -278,6 +278,37 @@ def log(
     return exitcodes.OK
 
 
+def niveau(
+    incident: Annotated[str, typer.Argument(help="Id van het incident.")],
+    level: Annotated[int, typer.Argument(help="Het niveau waartoe besloten is (zie `calamiteit criteria`).")],
+    reden: Annotated[str, typer.Option("--reden", help="Waarom: wordt vastgelegd en staat in elk rapport.")],
+    auteur: Author = None,
+    json: Json = False,
+    data_dir: DataDir = None,
+    config_dir: ConfigDir = None,
+) -> int:
+    """Leg een besluit over het niveau vast, met de reden; ook tegen het advies in (dat wordt dan vermeld).
+
+    Het tool adviseert (`assess --incident`), een mens besluit: dit is dat besluit.
+    Voorbeeld: calamiteit niveau 2026-001 1 --reden "OCT bijeen op verzoek van IPLO"
+    """
+    from .app import configuration, incidents, logbook
+
+    criteria = configuration.load(config_dir).criteria
+    entry = incidents.set_level(data_dir, criteria, incident, level, reden, logbook.author(auteur))
+    if json:
+        from .document import entry_json
+
+        print(dumps("entry", entry_json(entry), indent=None))
+        return exitcodes.OK
+    data = entry.data
+    against = ""
+    if data.get("advised") is not None and data["advised"] != data["after"]:
+        against = f", tegen het advies (niveau {data['advised']}) in"
+    _say(f"Besluit vastgelegd bij {entry.incident}: {data['action']} naar niveau {data['after']}{against}.")
+    return exitcodes.OK
+
+
 def acties(
     incident: Annotated[
         Optional[str],  # noqa: UP045
@@ -336,11 +367,14 @@ def rapport(
         Optional[Path],  # noqa: UP045
         typer.Option("--output", "-o", help="Schrijf naar dit bestand (in één keer, nooit half).", show_default=False),
     ] = None,
+    concept: Annotated[
+        bool, typer.Option("--concept", help="Alleen een voorbeeld: krijgt geen nummer en wordt niet vastgelegd.")
+    ] = False,
     auteur: Author = None,
     data_dir: DataDir = None,
     config_dir: ConfigDir = None,
 ) -> int:
-    """Maak het situatierapport (sitrap) van een incident, genummerd per incident.
+    """Maak het situatierapport (sitrap) van een incident, genummerd per incident (--concept: voorbeeld).
 
     Voorbeeld: calamiteit rapport 2026-001 --output sitrap.md
     """
@@ -348,7 +382,9 @@ def rapport(
     from .app import configuration, logbook, reports
 
     config = configuration.load(config_dir)
-    report = reports.make(config, data_dir, incident, format_.value, output, logbook.author(auteur), clock.now())
+    report = reports.make(
+        config, data_dir, incident, format_.value, output, logbook.author(auteur), clock.now(), concept=concept
+    )
     if output is None:
         _emit(report.text, None)
     else:

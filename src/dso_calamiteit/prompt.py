@@ -38,7 +38,9 @@ def ask_all(criteria: CriteriaFile, ids: list[str], console: Console) -> dict[st
     return answers
 
 
-def _ask(console: Console, question: str) -> bool:
+def _ask(
+    console: Console, question: str, ended: str = "invoer beëindigd voordat alle criteria beantwoord waren"
+) -> bool:
     from .terminal import Text
 
     while True:
@@ -47,7 +49,7 @@ def _ask(console: Console, question: str) -> bool:
             raw = input()
         except EOFError:
             console.print()
-            raise UsageError("invoer beëindigd voordat alle criteria beantwoord waren") from None
+            raise UsageError(ended) from None
         except KeyboardInterrupt:
             console.print()
             raise Interrupted("onderbroken; er is niets vastgelegd") from None
@@ -55,3 +57,8 @@ def _ask(console: Console, question: str) -> bool:
         if value is not None:
             return value
         console.print(Text("Antwoord met j(a) of n(ee).", style="yellow"))
+
+
+def confirm(console: Console, question: str) -> bool:
+    """One yes/no question (end of input: a usage error; Ctrl-C: interrupted, nothing recorded)."""
+    return _ask(console, question, "invoer beëindigd voor de vraag beantwoord was; er is niets vastgelegd")

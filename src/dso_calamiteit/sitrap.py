@@ -33,21 +33,31 @@ class Step:
     after: str
     action: str
     reason: str
+    decided: bool = False
+    advised: str = ""  # the advised level's name when the decision went against it, else ""
 
 
 @dataclass(frozen=True)
 class Sitrap:
-    number: int | None  # None: a closed incident's final report, not recorded
+    """The picture at one moment, in the order Dutch crisis practice reads it: beeld, oordeel, besluiten,
+    acties, the team at this level, prognose and next update."""
+
+    number: int | None  # None: a concept, or a closed incident's final report; neither is recorded
+    concept: bool
     incident: Incident
     made_at: datetime
     author: str
     level: Level
     history: list[Step]
-    picture: Entry | None
+    since: int | None  # the previous sitrap's number: the picture is what was established after it
+    picture: list[Entry]  # the observations since the previous sitrap, corrections applied
+    last_picture: Entry | None  # the latest observation, for a sitrap that has nothing new
     judgements: list[Entry]  # the latest JUDGEMENTS_SHOWN; the logbook holds the rest
     earlier_judgements: int
     decisions: list[tuple[Entry, Action]]
     open_actions: list[Action]
+    overdue: frozenset[int]  # numbers of the open actions past their deadline at made_at
+    team: dict[str, Any] | None  # whom to convene at this level, with who is reachable (app.readiness)
     routes: list[Route]
     every_minutes: int
     next_update: datetime | None
@@ -61,8 +71,10 @@ def build(
     number: int | None,
     made_at: datetime,
     author: str,
+    *,
+    concept: bool = False,
+    team: dict[str, Any] | None = None,
 ) -> Sitrap:
-
     def name(level: int | None) -> str:
         found = criteria.level(level) if level is not None else None
         return found.label if found else ("" if level is None else f"niveau {level}")
@@ -72,18 +84,38 @@ def build(
     every = reporting.minutes_for(level.level)
     observations = state.current(state.observations)
     judgements = state.current(state.judgements)
+    # This sitrap's own entry is already in the log when it has a number: the one before it is the previous.
+    earlier = state.report_entries[:-1] if number is not None else state.report_entries
+    since_n = earlier[-1] if earlier else 0
     return Sitrap(
         number=number,
+        concept=concept,
         incident=state,
         made_at=made_at,
         author=author,
         level=level,
-        history=[Step(s.at, s.author, name(s.before), name(s.after), s.action, s.reason) for s in state.history],
-        picture=observations[-1] if observations else None,
+        history=[
+            Step(
+                s.at,
+                s.author,
+                name(s.before),
+                name(s.after),
+                s.action,
+                s.reason,
+                s.decided,
+                name(s.advised) if s.against_advice else "",
+            )
+            for s in state.history
+        ],
+        since=len(earlier) or None,
+        picture=[o for o in observations if o.n > since_n],
+        last_picture=observations[-1] if observations else None,
         judgements=judgements[-JUDGEMENTS_SHOWN:],
         earlier_judgements=max(0, len(judgements) - JUDGEMENTS_SHOWN),
         decisions=[(d, by_entry[d.n]) for d in state.current(state.decisions) if d.n in by_entry],
         open_actions=state.open_actions,
+        overdue=frozenset(a.number for a in state.open_actions if a.overdue(made_at)),
+        team=team,
         routes=routing.routes_for(level.level, state.situation),
         every_minutes=every,
         next_update=None if state.closed else dutchtime.later(made_at, every),
@@ -91,14 +123,24 @@ def build(
 
 
 def _title(s: Sitrap) -> str:
+    if s.concept:
+        return "CONCEPT situatierapport (nog zonder nummer)"
     return f"Situatierapport {s.number}" if s.number is not None else "Eindrapport"
+
+
+def _step_note(h: Step) -> str:
+    if not h.decided:
+        return ""
+    return f" (besluit, tegen het advies: {h.advised})" if h.advised else " (besluit)"
 
 
 def _deadline(a: Action) -> str:
     return dutchtime.local(a.deadline) if a.deadline else "—"
 
 
-def _status(a: Action) -> str:
+def _status(a: Action, overdue: frozenset[int]) -> str:
+    if a.number in overdue:
+        return "open, te laat"
     return "open" if a.open else f"gereed {dutchtime.local(a.done_at or '')}"
 
 
@@ -147,15 +189,22 @@ def _write(s: Sitrap, org_names: dict[str, str], style: _Style) -> str:
     lines += _table(
         style,
         ["Tijd", "Van", "Naar", "Door", "Reden"],
-        [[dutchtime.local(h.at), esc(h.before) or "—", esc(h.after), esc(h.author), esc(h.reason)] for h in s.history],
+        [
+            [dutchtime.local(h.at), esc(h.before) or "—", esc(h.after), esc(h.author), esc(h.reason) + _step_note(h)]
+            for h in s.history
+        ],
     )
-    lines += ["", style.heading("Beeld", 2), ""]
-    if s.picture is not None:
-        lines.append(f"{esc(s.picture.data['text'])}" + ("  " if style.markdown else ""))
-        lines.append(em(f"({dutchtime.local(s.picture.at)}, {esc(s.picture.author)})"))
-    else:
-        lines.append("Nog geen beeld vastgelegd.")
-    lines += ["", style.heading("Oordeel", 2), ""]
+    since = f"sinds situatierapport {s.since}" if s.since else "sinds het begin"
+    lines += ["", style.heading(f"Beeld ({since})", 2), ""]
+    lines += [f"- {dutchtime.local(o.at)} {esc(o.data['text'])} {em(f'({esc(o.author)})')}" for o in s.picture]
+    if not s.picture:
+        lines.append("Geen nieuwe feiten." if s.last_picture else "Nog geen beeld vastgelegd.")
+        if s.last_picture is not None:
+            o = s.last_picture
+            lines.append(
+                f"- Laatst vastgesteld, {dutchtime.local(o.at)}: {esc(o.data['text'])} {em(f'({esc(o.author)})')}"
+            )
+    lines += ["", style.heading("Oordeel (knelpunten, risico's)", 2), ""]
     lines += [
         f"- {dutchtime.local_time(j.at)} {esc(j.data['text'])} {em(f'({esc(j.author)})')}" for j in s.judgements
     ] or ["Geen."]
@@ -169,7 +218,7 @@ def _write(s: Sitrap, org_names: dict[str, str], style: _Style) -> str:
             style,
             ["#", "Tijd", "Besluit", "Actiehouder", "Deadline", "Status"],
             [
-                [str(a.number), dutchtime.local(d.at), esc(a.text), esc(a.owner), _deadline(a), _status(a)]
+                [str(a.number), dutchtime.local(d.at), esc(a.text), esc(a.owner), _deadline(a), _status(a, s.overdue)]
                 for d, a in s.decisions
             ],
         )
@@ -179,8 +228,15 @@ def _write(s: Sitrap, org_names: dict[str, str], style: _Style) -> str:
     box = "[ ] " if style.markdown else ""
     lines += [
         f"- {box}{strong(f'{a.number}.')} {esc(a.text)} — {esc(a.owner)}, deadline {_deadline(a)}"
+        + (f" {strong('TE LAAT')}" if a.number in s.overdue else "")
         for a in s.open_actions
     ] or ["Geen."]
+    if s.team is not None:
+        lines += ["", style.heading(f"Bijeen te roepen: {esc(s.team['name'])}", 2), ""]
+        for m in s.team["members"]:
+            who = m["reachable"][0] if m["reachable"] else None
+            reach = f"{esc(who['name'] or who['role'])}, {esc(who['phone'] or '')}" if who else "niemand bereikbaar"
+            lines.append(f"- {esc(m['role'])} ({esc(org_names.get(m['org'], m['org']))}): {reach}")
     lines += ["", style.heading("Routering op dit niveau", 2), ""]
     lines += [
         f"- {esc(r.when)}{' (' + ', '.join(r.tiers) + ')' if r.tiers else ''}: "
@@ -188,7 +244,7 @@ def _write(s: Sitrap, org_names: dict[str, str], style: _Style) -> str:
         + (f"; zo nodig ook {', '.join(esc(org_names.get(o, o)) for o in r.also)}" if r.also else "")
         for r in s.routes
     ]
-    lines += ["", style.heading("Volgende update", 2), ""]
+    lines += ["", style.heading("Prognose en volgende update", 2), ""]
     if s.next_update is not None:
         lines.append(
             f"Uiterlijk {strong(dutchtime.local(s.next_update))} (elke {s.every_minutes} minuten op {esc(level.name)})."
@@ -215,8 +271,13 @@ def text(s: Sitrap, org_names: dict[str, str]) -> str:
 
 def as_json(s: Sitrap, org_names: dict[str, str]) -> str:
     i = s.incident
+
+    def note(o: Entry) -> dict[str, Any]:
+        return {"n": o.n, "at": o.at, "author": o.author, "text": o.data["text"]}
+
     doc: dict[str, Any] = {
         "number": s.number,
+        "concept": s.concept,
         "incident": {
             "id": i.id,
             "title": i.title,
@@ -228,13 +289,14 @@ def as_json(s: Sitrap, org_names: dict[str, str]) -> str:
         "author": s.author,
         "level": {"level": s.level.level, "name": s.level.name, "team": s.level.team},
         "history": [vars(h) for h in s.history],
-        "picture": None
-        if s.picture is None
-        else {"at": s.picture.at, "author": s.picture.author, "text": s.picture.data["text"]},
+        "since_report": s.since,
+        "observations": [note(o) for o in s.picture],
+        "picture": None if s.last_picture is None else note(s.last_picture),
         "judgements": [{"at": j.at, "author": j.author, "text": j.data["text"]} for j in s.judgements],
         "earlier_judgements": s.earlier_judgements,
-        "decisions": [_action(a) | {"at": d.at, "author": d.author} for d, a in s.decisions],
-        "open_actions": [_action(a) for a in s.open_actions],
+        "decisions": [_action(a, s.overdue) | {"at": d.at, "author": d.author} for d, a in s.decisions],
+        "open_actions": [_action(a, s.overdue) for a in s.open_actions],
+        "team": s.team,
         "routing": [
             {
                 "when": r.when,
@@ -253,12 +315,13 @@ def as_json(s: Sitrap, org_names: dict[str, str]) -> str:
     return dumps("sitrap", doc) + "\n"
 
 
-def _action(a: Action) -> dict[str, Any]:
+def _action(a: Action, overdue: frozenset[int]) -> dict[str, Any]:
     return {
         "number": a.number,
         "text": a.text,
         "owner": a.owner,
         "deadline": a.deadline,
         "open": a.open,
+        "overdue": a.number in overdue,
         "done_at": a.done_at,
     }

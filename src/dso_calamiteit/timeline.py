@@ -42,7 +42,7 @@ def summary_line(e: Entry) -> str:
     if e.kind == "assessment":
         return f"beoordeeld: niveau {d['level']}; ja op {', '.join(d['triggered']) or 'geen criterium'}"
     if e.kind == "level_change":
-        return f"{d['action']} van {d['before']} naar {d['after']}: {d['reason']}"
+        return f"{d['action']} van {d['before']} naar {d['after']}{decision_note(d)}: {d['reason']}"
     if e.kind == "report":
         return f"situatierapport {d['number']}" + (
             f", volgende update {dutchtime.local(d['next_update'])}" if d.get("next_update") else ""
@@ -50,3 +50,13 @@ def summary_line(e: Entry) -> str:
     if e.kind == "close":
         return f"{d['reason']}" + (" (geforceerd, met open acties)" if d.get("forced") else "")
     return e.body
+
+
+def decision_note(d: dict[str, object]) -> str:
+    """' (besluit)' or ' (besluit, tegen het advies: niveau 2)' for a level change a person decided."""
+    if not d.get("decided"):
+        return ""
+    advised = d.get("advised")
+    if advised is not None and advised != d.get("after"):
+        return f" (besluit, tegen het advies: niveau {advised})"
+    return " (besluit)"

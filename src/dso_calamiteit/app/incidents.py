@@ -107,6 +107,10 @@ def close(store: Store, incident: str, reason: str, force: bool, author: str, at
     return store.append(incident, "close", body, author, at)
 
 
+class LevelMoved(CalamiteitError):
+    """The level changed between showing the advice and recording the decision: assess again."""
+
+
 def record_assessment(
     store: Store,
     incident: str,
@@ -114,17 +118,26 @@ def record_assessment(
     situation: str | None,
     author: str,
     at: str,
+    *,
+    apply: bool,
+    seen_level: int | None = None,
 ) -> tuple[Assessment, list[Entry]]:
-    """Log the assessment; when it moves the level, log the scale-up or -down with the criteria behind it.
+    """Log the assessment as advice; with `apply`, also the level change it advises, as a decision to follow it.
 
-    The level is read, the assessment made against it and both entries written in one transaction: two
-    coordinators assessing at once each see the level the other left, never a stale one.
+    The level is read, the assessment made against it and the entries written in one transaction: two
+    coordinators assessing at once each see the level the other left. `seen_level` is the level the person
+    was shown when they confirmed; if it moved meanwhile, nothing is written.
     """
     with store.transaction():
         tip = store.tip(incident)
         if tip.closed:
             raise UsageError(f"incident {incident} is gesloten; er kan niets meer worden vastgelegd")
         current = tip.level
+        if seen_level is not None and seen_level != current:
+            raise LevelMoved(
+                f"het niveau van {incident} is intussen gewijzigd ({seen_level} → {current}); er is niets vastgelegd",
+                "Beoordeel opnieuw.",
+            )
         result = decide(current)
         previous = _last_answers(store, incident)
         body = {
@@ -138,20 +151,48 @@ def record_assessment(
         }
         written = [store.append(incident, "assessment", body, author, at)]
         after = result.recommended.level
-        if after != current:
+        if after != current and apply:
             holding = [c.id for lv, c in result.triggered if lv.level > min(current, after)]
             no_longer = [i for i, was in previous.items() if was and not result.answers.get(i, False)]
-            reason = result.advice.reason if result.advice else ""
             change = {
                 "before": current,
                 "after": after,
                 "action": "opschalen" if after > current else "afschalen",
-                "reason": reason,
+                "reason": result.advice.reason if result.advice else "",
                 "now_holding": holding,
                 "no_longer_holding": no_longer,
+                "decided": True,
+                "advised": after,
             }
             written.append(store.append(incident, "level_change", change, author, at))
     return result, written
+
+
+def decide_level(
+    store: Store, criteria: CriteriaFile, incident: str, level: int, reason: str, author: str, at: str
+) -> Entry:
+    """A person's decision on the level, with its reason; the latest advice is recorded beside it, so a
+    decision against the advice shows as such wherever the history is read."""
+    reason = require_text(reason, "reden")
+    if criteria.level(level) is None:
+        levels = ", ".join(str(lv.level) for lv in criteria.ordered)
+        raise UsageError(f"niveau {level}: onbekend; kies uit {levels}")
+    with store.transaction():
+        tip = store.tip(incident)
+        if tip.closed:
+            raise UsageError(f"incident {incident} is gesloten; er kan niets meer worden vastgelegd")
+        if level == tip.level:
+            raise UsageError(f"incident {incident} staat al op niveau {level}")
+        advice = store.last_of_kind(incident, "assessment")
+        change = {
+            "before": tip.level,
+            "after": level,
+            "action": "opschalen" if level > tip.level else "afschalen",
+            "reason": reason,
+            "decided": True,
+            "advised": advice.data["level"] if advice else None,
+        }
+        return store.append(incident, "level_change", change, author, at)
 
 
 def _last_answers(store: Store, incident: str) -> dict[str, bool]:
@@ -451,7 +492,20 @@ def assess(
     decide: Callable[[int], Assessment],
     situation: str | None,
     author: str,
+    *,
+    apply: bool,
+    seen_level: int | None = None,
 ) -> tuple[Assessment, list[Entry]]:
     with opened(data_dir, create=False) as store:
         incident = store.resolve(incident)
-        return record_assessment(store, incident, decide, situation, author, stamp())
+        return record_assessment(
+            store, incident, decide, situation, author, stamp(), apply=apply, seen_level=seen_level
+        )
+
+
+def set_level(
+    data_dir: Path | None, criteria: CriteriaFile, incident: str, level: int, reason: str, author: str
+) -> Entry:
+    with opened(data_dir, create=False) as store:
+        incident = store.resolve(incident)
+        return decide_level(store, criteria, incident, level, reason, author, stamp())

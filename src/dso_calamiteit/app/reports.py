@@ -43,8 +43,11 @@ def make(
     output: Path | None,
     author: str,
     made: datetime,
+    *,
+    concept: bool = False,
 ) -> Report:
-    """Take the next number and make the report from what the logbook holds at that moment.
+    """Take the next number and make the report from what the logbook holds at that moment (a `concept`
+    takes no number and records nothing: a preview that spoils no numbering).
 
     Number, report and staged file are made in one transaction (a full disk rolls the number back); the
     file gets its name only in `publish`, after the commit. A crash in between leaves a numbered sitrap
@@ -59,10 +62,26 @@ def make(
 
         def written(number: int | None) -> str:
             found = state(store, incident)
-            report = sitrap.build(found, config.criteria, config.reporting, config.routing, number, made, author)
+            level = config.criteria.level(found.level) or config.criteria.base
+            team = None
+            if level.team and not found.closed:
+                from .readiness import convocation
+
+                team = convocation(config, level.team, made)
+            report = sitrap.build(
+                found,
+                config.criteria,
+                config.reporting,
+                config.routing,
+                number,
+                made,
+                author,
+                concept=concept and not found.closed,
+                team=team,
+            )
             return render(report, names)
 
-        if store.summary(incident).closed_at is not None:  # the final report: not numbered nor recorded
+        if concept or store.summary(incident).closed_at is not None:  # not numbered, not recorded
             text = written(None)
             return Report(incident, text, None, Staged(output, text) if output is not None else None)
         every = config.reporting.minutes_for(store.tip(incident).level)
