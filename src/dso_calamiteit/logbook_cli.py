@@ -80,15 +80,21 @@ def incident_list(
 
     Voorbeeld: calamiteit incident list --all
     """
+    from . import clock, dutchtime
     from .app import configuration, incidents
 
-    rows = incidents.incidents(data_dir, all_)
+    config = configuration.load(config_dir)
+    rows = incidents.incidents(data_dir, all_, config.reporting)
     if json:
-        print(dumps("incidents", {"incidents": [vars(r) for r in rows]}))
+        listed = [
+            vars(r.summary) | {"next_sitrap": None if r.next_sitrap is None else dutchtime.stamp(r.next_sitrap)}
+            for r in rows
+        ]
+        print(dumps("incidents", {"incidents": listed}))
     else:
         from . import render_logbook
 
-        render_logbook.incidents(console(), rows, configuration.load(config_dir).criteria)
+        render_logbook.incidents(console(), rows, config.criteria, clock.now())
     return exitcodes.OK
 
 
@@ -115,14 +121,17 @@ def incident_show(
 
         print(timeline_json(*incidents.everything(data_dir, incident)))
         return exitcodes.OK
-    criteria = configuration.load(config_dir).criteria
+    from . import clock
+
+    config = configuration.load(config_dir)
+    now = clock.now()
     if not alles:
-        render_logbook.timeline(console(), incidents.timeline(data_dir, incident, laatste), criteria)
+        render_logbook.timeline(console(), incidents.timeline(data_dir, incident, laatste), config, now)
         return exitcodes.OK
     with incidents.every_entry(data_dir, incident) as (state, entries):
         out = console()
-        render_logbook.heading(out, state, criteria)
-        render_logbook.lines(out, state, entries)
+        render_logbook.heading(out, state, config, now)
+        render_logbook.lines(out, state, entries, now)
     return exitcodes.OK
 
 
@@ -321,13 +330,22 @@ def acties(
 
     Voorbeeld: calamiteit acties 2026-001
     """
+    from . import clock
     from .app import incidents
 
     rows = incidents.open_actions(data_dir, incident)
+    now = clock.now()
     if json:
         doc = {
             "actions": [
-                {"incident": s.id, "number": a.number, "text": a.text, "owner": a.owner, "deadline": a.deadline}
+                {
+                    "incident": s.id,
+                    "number": a.number,
+                    "text": a.text,
+                    "owner": a.owner,
+                    "deadline": a.deadline,
+                    "overdue": a.overdue(now),
+                }
                 for s, a in rows
             ],
         }
@@ -335,7 +353,7 @@ def acties(
     else:
         from . import render_logbook
 
-        render_logbook.actions(console(), rows)
+        render_logbook.actions(console(), rows, now)
     return exitcodes.OK
 
 

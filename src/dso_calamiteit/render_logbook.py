@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from rich import box
@@ -11,12 +12,13 @@ from rich.table import Table
 
 from . import dutchtime
 from .criteria import CriteriaFile
-from .logbook import Action, Entry, Incident, Summary
+from .logbook import Action, Entry, Incident
 from .safetext import visible
 from .timeline import kind_word, summary_line
 
 if TYPE_CHECKING:
-    from .app.incidents import Timeline
+    from .app.incidents import Listed, Timeline
+    from .config import Config
 from .terminal import Text
 
 KIND_STYLE = {"decision": "bold", "level_change": "bold red", "close": "bold", "assessment": "cyan"}
@@ -27,7 +29,14 @@ def _level(criteria: CriteriaFile, number: int) -> str:
     return found.label if found else str(number)
 
 
-def incidents(console: Console, rows: list[Summary], criteria: CriteriaFile) -> None:
+def _due(moment: datetime | None, now: datetime) -> Text:
+    if moment is None:
+        return Text("—", style="dim")
+    late = moment < now
+    return Text(dutchtime.local(moment) + (" te laat" if late else ""), style="bold red" if late else "")
+
+
+def incidents(console: Console, rows: list[Listed], criteria: CriteriaFile, now: datetime) -> None:
     table = Table(title=f"Incidenten ({len(rows)})", title_justify="left", box=box.SIMPLE_HEAD)
     table.add_column("Id", style="cyan", no_wrap=True)
     table.add_column("Titel", ratio=1)
@@ -35,28 +44,55 @@ def incidents(console: Console, rows: list[Summary], criteria: CriteriaFile) -> 
     table.add_column("Geopend", no_wrap=True)
     table.add_column("Regels", justify="right")
     table.add_column("Status", no_wrap=True)
-    for r in rows:
+    table.add_column("Volgende sitrap", no_wrap=True)
+    for listed in rows:
+        r = listed.summary
         status = Text("gesloten", style="dim") if r.closed_at else Text("open", style="bold green")
-        table.add_row(r.id, r.title, _level(criteria, r.level), dutchtime.local(r.opened_at), str(r.entries), status)
+        table.add_row(
+            r.id,
+            r.title,
+            _level(criteria, r.level),
+            dutchtime.local(r.opened_at),
+            str(r.entries),
+            status,
+            _due(listed.next_sitrap, now),
+        )
     console.print(table)
 
 
-def heading(console: Console, state: Incident, criteria: CriteriaFile) -> None:
+def heading(console: Console, state: Incident, config: Config, now: datetime) -> None:
+    from .reporting import next_sitrap
+
     status = f"gesloten {dutchtime.local(state.closed_at)}" if state.closed_at else "open"
+    late = sum(a.overdue(now) for a in state.open_actions)
     console.print(
         Text.assemble(
             (f"Incident {state.id}: ", "bold"),
             (state.title, "bold"),
-            f"\n{_level(criteria, state.level)} · {status} · geopend {dutchtime.local(state.opened_at)} "
+            f"\n{_level(config.criteria, state.level)} · {status} · geopend {dutchtime.local(state.opened_at)} "
             f"door {state.opened_by} · {len(state.open_actions)} open actie(s)",
+            (f", {late} te laat" if late else "", "bold red"),
         )
     )
+    due = next_sitrap(config.reporting, state.opened_at, state.level, state.next_report, state.closed)
+    if due is not None:
+        console.print(Text.assemble("Volgende sitrap uiterlijk ", _due(due, now)))
 
 
-def timeline(console: Console, found: Timeline, criteria: CriteriaFile) -> None:
+def _line(e: Entry, state: Incident, now: datetime) -> str:
+    """The entry's summary; an open decision past its deadline says so."""
+    line = summary_line(e)
+    if e.kind == "decision":
+        action = state.actions.get(int(e.data["action"]))
+        if action is not None and action.entry == e.n and action.overdue(now):
+            line += " (te laat)"
+    return line
+
+
+def timeline(console: Console, found: Timeline, config: Config, now: datetime) -> None:
     """The newest entries as a table; how many earlier ones there are is said, not hidden."""
     state = found.state
-    heading(console, state, criteria)
+    heading(console, state, config, now)
     if found.earlier:
         console.print(
             Text(f"… {found.earlier} eerdere regels niet getoond (--laatste N of --alles toont meer).", style="dim")
@@ -68,24 +104,24 @@ def timeline(console: Console, found: Timeline, criteria: CriteriaFile) -> None:
     table.add_column("Soort", no_wrap=True)
     table.add_column("Inhoud", ratio=1)
     for e in found.newest:
-        line = Text(summary_line(e), style="strike dim" if e.n in state.corrected else "")
+        line = Text(_line(e, state, now), style="strike dim" if e.n in state.corrected else "")
         kind = Text(kind_word(e.kind), KIND_STYLE.get(e.kind, ""))
         table.add_row(str(e.n), dutchtime.local(e.at), e.author, kind, line)
     console.print(table)
     console.print(Text(f"Laatste hash: {state.head}", style="dim"))
 
 
-def lines(console: Console, state: Incident, entries: Iterable[Entry]) -> None:
+def lines(console: Console, state: Incident, entries: Iterable[Entry], now: datetime) -> None:
     """Every entry as one plain line, written as it is read: no table layout over 200,000 rows."""
     write = console.file.write
     for e in entries:
         mark = " (gecorrigeerd)" if e.n in state.corrected else ""
-        text = f"{e.n:>6}  {dutchtime.local(e.at)}  {e.author}  {kind_word(e.kind)}{mark}: {summary_line(e)}"
+        text = f"{e.n:>6}  {dutchtime.local(e.at)}  {e.author}  {kind_word(e.kind)}{mark}: {_line(e, state, now)}"
         write(visible(text) + "\n")
     console.print(Text(f"Laatste hash: {state.head}", style="dim"))
 
 
-def actions(console: Console, rows: list[tuple[Incident, Action]]) -> None:
+def actions(console: Console, rows: list[tuple[Incident, Action]], now: datetime) -> None:
     table = Table(title=f"Open acties ({len(rows)})", title_justify="left", box=box.SIMPLE_HEAD)
     table.add_column("Incident", style="cyan", no_wrap=True)
     table.add_column("Nr", justify="right")
@@ -93,5 +129,6 @@ def actions(console: Console, rows: list[tuple[Incident, Action]]) -> None:
     table.add_column("Actiehouder")
     table.add_column("Deadline", no_wrap=True)
     for incident, a in rows:
-        table.add_row(incident.id, str(a.number), a.text, a.owner, dutchtime.local(a.deadline) if a.deadline else "—")
+        deadline = _due(datetime.fromisoformat(a.deadline), now) if a.deadline else Text("—", style="dim")
+        table.add_row(incident.id, str(a.number), a.text, a.owner, deadline)
     console.print(table)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 from .criteria import STRICT
@@ -29,3 +30,15 @@ class ReportingFile:
 
     def minutes_for(self, level: int) -> int:
         return next((c.every_minutes for c in self.cadence if c.level == level), self.default_minutes)
+
+
+def next_sitrap(
+    reporting: ReportingFile, opened_at: str, level: int, promised: str | None, closed: bool
+) -> datetime | None:
+    """When the next sitrap is due: what the latest one promised, or for the first one the opening plus the
+    cadence of the current level; None once the incident is closed."""
+    if closed:
+        return None
+    if promised is not None:
+        return datetime.fromisoformat(promised)
+    return datetime.fromisoformat(opened_at) + timedelta(minutes=reporting.minutes_for(level))

@@ -12,14 +12,16 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .. import exitcodes
+from .. import dutchtime, exitcodes
 from ..assessment import Assessment
 from ..criteria import CriteriaFile
 from ..errors import CalamiteitError, UsageError
 from ..logbook import Action, Entry, Fault, Incident, Summary, canonical, fold, verify
+from ..reporting import ReportingFile
 from ..store import Store
 from ..timeline import kind_word
 from .logbook import opened, stamp
@@ -70,6 +72,12 @@ def note(
         if not owner or not owner.strip():
             raise UsageError("een besluit heeft een actiehouder: geef --actiehouder NAAM")
         body["owner"] = owner.strip()
+        if deadline is not None and datetime.fromisoformat(deadline) <= datetime.fromisoformat(at):
+            due, now = dutchtime.local(deadline), dutchtime.local(at)
+            raise UsageError(
+                f"deadline {due} is al voorbij (nu {now})",
+                "Geef een later moment: HH:MM voor vandaag of JJJJ-MM-DD HH:MM voor een andere dag.",
+            )
         body["deadline"] = deadline
     elif owner or deadline:
         raise UsageError("--actiehouder en --deadline horen bij --besluit")
@@ -357,9 +365,27 @@ def open_incident(data_dir: Path | None, body: dict[str, Any], author: str) -> s
         return store.open_incident(body["title"], body, author, stamp()).incident
 
 
-def incidents(data_dir: Path | None, include_closed: bool) -> list[Summary]:
+@dataclass(frozen=True)
+class Listed:
+    summary: Summary
+    next_sitrap: datetime | None  # when the next sitrap is due; None for a closed incident
+
+
+def incidents(data_dir: Path | None, include_closed: bool, reporting: ReportingFile) -> list[Listed]:
+    """The incidents, each with the moment its next sitrap is due."""
+    from ..reporting import next_sitrap
+
     with opened(data_dir, readonly=True) as store:
-        return store.summaries(include_closed=include_closed)
+        rows = store.summaries(include_closed=include_closed)
+        promised = {r.id: store.last_of_kind(r.id, "report") for r in rows if r.closed_at is None}
+    listed = []
+    for r in rows:
+        last = promised.get(r.id)
+        due = next_sitrap(
+            reporting, r.opened_at, r.level, last.data.get("next_update") if last else None, r.closed_at is not None
+        )
+        listed.append(Listed(r, due))
+    return listed
 
 
 def everything(data_dir: Path | None, incident: str) -> tuple[Incident, list[Entry]]:
