@@ -291,3 +291,57 @@ def test_overdue_actions_and_the_next_sitrap_are_shown(calamiteit: Invoke, night
     assert listed["next_sitrap"] == report["next_update"]
     night.at(400)
     assert "te laat" in calamiteit("incident", "list").out
+
+
+# --- a tampered log is never shown as if nothing happened ----------------------------------------------
+
+
+def _tamper(tmp_path, incident: str, n: int, body: str) -> None:
+    import sqlite3
+
+    conn = sqlite3.connect(tmp_path / "data" / "logboek.sqlite")
+    conn.execute("DROP TRIGGER entries_append_only_update")
+    conn.execute("UPDATE entries SET body = ? WHERE incident = ? AND n = ?", (body, incident, n))
+    conn.commit()
+    conn.close()
+
+
+def test_every_reader_of_a_tampered_incident_says_so(calamiteit: Invoke, tmp_path) -> None:
+    incident = calamiteit("incident", "open", "Storing").out.strip()
+    calamiteit("log", incident, "Bel leverancier", "--besluit", "--actiehouder", "IPLO")
+    calamiteit("log", incident, "Loket geeft 503", "--beeld")
+    _tamper(tmp_path, incident, 3, '{"text":"Loket werkt prima"}')
+    for args in (("incident", "show", incident), ("incident", "show", incident, "--alles"), ("acties",)):
+        seen = calamiteit(*args)
+        assert seen.code == exitcodes.TAMPERED, args
+        assert f"LET OP: de hashketen van {incident} klopt niet: regel 3" in seen.err
+    as_json = calamiteit("incident", "show", incident, "--json")
+    assert as_json.code == exitcodes.TAMPERED
+    assert json.loads(as_json.out)["chain"] == {
+        "verified": False,
+        "faults": [{"n": 3, "message": "inhoud klopt niet met de hash (regel gewijzigd)"}],
+    }
+    refused = calamiteit("rapport", incident)
+    assert refused.code == exitcodes.TAMPERED and refused.out == "" and "--toch" in refused.err
+    assert calamiteit("incident", "export", incident).code == exitcodes.TAMPERED
+    assert sum(e["kind"] == "report" for e in json.loads(as_json.out)["entries"]) == 0
+    insisted = calamiteit("rapport", incident, "--toch")
+    assert insisted.code == 0
+    assert insisted.out.startswith("**LET OP: de hashketen van dit logboek klopt niet** (regel 3: inhoud klopt niet")
+    exported = calamiteit("incident", "export", incident, "--toch")
+    doc = json.loads(exported.out)
+    assert list(doc)[:4] == ["schema_version", "kind", "incident", "chain"] and doc["chain"]["verified"] is False
+    path = tmp_path / "export.json"
+    path.write_text(exported.out, encoding="utf-8")
+    calamiteit_import = calamiteit("incident", "import", str(path))
+    assert calamiteit_import.code == exitcodes.TAMPERED
+
+
+def test_an_entry_edited_beyond_reading_is_a_broken_chain_not_a_crash(calamiteit: Invoke, tmp_path) -> None:
+    incident = calamiteit("incident", "open", "Storing").out.strip()
+    calamiteit("log", incident, "Besluit", "--besluit", "--actiehouder", "IPLO")
+    _tamper(tmp_path, incident, 2, '{"tekst":"weg"}')
+    for args in (("incident", "show", incident), ("incident", "show", incident, "--json"), ("acties",)):
+        result = calamiteit(*args)
+        assert result.code == exitcodes.TAMPERED, (args, result.err)
+        assert "interne fout" not in result.err and "onleesbaar" in result.err

@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # annotations only: the command modules import `dumps` at sta
     from .contacts import Contact, ContactsFile
     from .criteria import CriteriaFile, Level
     from .errors import Problem
-    from .logbook import Entry, Incident
+    from .logbook import Entry, Fault, Incident
     from .readiness import Gap
     from .routing import Briefing, Route
 
@@ -158,11 +158,12 @@ def entries_json(entries: list[Entry]) -> str:
     return "[" + ",".join(parts) + "]"
 
 
-def timeline_json(state: Incident, entries: list[Entry]) -> str:
+def timeline_json(state: Incident, entries: list[Entry], faults: list[Fault]) -> str:
     """`incident show --json`: the incident's state, then every entry with its stored body spliced in."""
     head = dumps(
         "timeline",
         {
+            "chain": {"verified": not faults, "faults": [{"n": f.n, "message": f.message} for f in faults]},
             "incident": state.id,
             "title": state.title,
             "level": state.level,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -67,23 +67,53 @@ class Fault:
     message: str
 
 
+class ChainCheck:
+    """Checks the chain while the entries stream past: a view reads them anyway, so verifying costs one hash
+    per entry and no memory."""
+
+    def __init__(self, incident: str, head: str | None = None) -> None:
+        self.incident, self.head = incident, head
+        self.faults: list[Fault] = []
+        self.prev, self.expected_n = GENESIS, 1
+
+    def see(self, e: Entry) -> None:
+        if e.n != self.expected_n:
+            self.faults.append(
+                Fault(self.incident, self.expected_n, f"regel {self.expected_n} ontbreekt (volgende is {e.n})")
+            )
+        if e.prev_hash != self.prev:
+            self.faults.append(
+                Fault(self.incident, e.n, "verwijst niet naar de regel ervoor (regel verwijderd of ingevoegd)")
+            )
+        if e.expected_hash() != e.hash:
+            self.faults.append(Fault(self.incident, e.n, "inhoud klopt niet met de hash (regel gewijzigd)"))
+        self.prev, self.expected_n = e.hash, e.n + 1
+
+    def passing(self, entries: Iterable[Entry]) -> Iterator[Entry]:
+        for e in entries:
+            self.see(e)
+            yield e
+
+    def done(self) -> list[Fault]:
+        """Every break; `head` (the stored last hash) catches a removed last entry."""
+        if self.head is not None and self.head != self.prev:
+            self.faults.append(
+                Fault(
+                    self.incident,
+                    self.expected_n,
+                    "het logboek eindigt eerder dan vastgelegd (laatste regel verwijderd)",
+                )
+            )
+            self.head = None  # said once
+        return self.faults
+
+
 def verify(incident: str, entries: Iterable[Entry], head: str | None = None) -> list[Fault]:
     """Every break in the chain of `incident`; `head` (the stored last hash) catches a removed last entry."""
-    faults: list[Fault] = []
-    prev, expected_n = GENESIS, 1
+    check = ChainCheck(incident, head)
     for e in entries:
-        if e.n != expected_n:
-            faults.append(Fault(incident, expected_n, f"regel {expected_n} ontbreekt (volgende is {e.n})"))
-        if e.prev_hash != prev:
-            faults.append(Fault(incident, e.n, "verwijst niet naar de regel ervoor (regel verwijderd of ingevoegd)"))
-        if e.expected_hash() != e.hash:
-            faults.append(Fault(incident, e.n, "inhoud klopt niet met de hash (regel gewijzigd)"))
-        prev, expected_n = e.hash, e.n + 1
-    if head is not None and head != prev:
-        faults.append(
-            Fault(incident, expected_n, "het logboek eindigt eerder dan vastgelegd (laatste regel verwijderd)")
-        )
-    return faults
+        check.see(e)
+    return check.done()
 
 
 @dataclass(frozen=True)

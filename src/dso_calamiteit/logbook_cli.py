@@ -9,7 +9,7 @@ render_logbook or document.
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
@@ -18,9 +18,18 @@ from .errors import UsageError
 from .jsondoc import dumps
 from .options import Author, ConfigDir, DataDir, Json, console
 
+if TYPE_CHECKING:
+    from .logbook import Fault
+
 incident_app = typer.Typer(
     help="Incidenten in het logboek: openen, tonen, sluiten, controleren, exporteren.", no_args_is_help=True
 )
+
+
+Insist = Annotated[
+    bool,
+    typer.Option("--toch", help="Ook als de hashketen niet klopt (het resultaat zegt dat dan als eerste)."),
+]
 
 
 class Format(StrEnum):
@@ -31,6 +40,20 @@ class Format(StrEnum):
 
 def _say(message: str) -> None:
     console(stderr=True).print(message)
+
+
+def _alarm(faults: "list[Fault]") -> int:
+    """A broken chain is said loudly on stderr, and the exit code says it too (4), whatever was shown."""
+    if not faults:
+        return exitcodes.OK
+    from .terminal import Text
+
+    err = console(stderr=True)
+    for f in faults[:5]:
+        err.print(Text(f"LET OP: de hashketen van {f.incident} klopt niet: regel {f.n}: {f.message}", style="bold red"))
+    if len(faults) > 5:
+        err.print(Text(f"… en nog {len(faults) - 5} breuk(en); `calamiteit incident verify` toont ze.", style="red"))
+    return exitcodes.TAMPERED
 
 
 @incident_app.command("open")
@@ -119,19 +142,22 @@ def incident_show(
     if json:
         from .document import timeline_json
 
-        print(timeline_json(*incidents.everything(data_dir, incident)))
-        return exitcodes.OK
+        state, entries, faults = incidents.everything(data_dir, incident)
+        print(timeline_json(state, entries, faults))
+        return _alarm(faults)
     from . import clock
 
     config = configuration.load(config_dir)
     now = clock.now()
     if not alles:
-        render_logbook.timeline(console(), incidents.timeline(data_dir, incident, laatste), config, now)
-        return exitcodes.OK
-    with incidents.every_entry(data_dir, incident) as (state, entries):
+        found = incidents.timeline(data_dir, incident, laatste)
+        render_logbook.timeline(console(), found, config, now)
+        return _alarm(found.faults)
+    with incidents.every_entry(data_dir, incident) as (full, stream, broken):
         out = console()
-        render_logbook.heading(out, state, config, now)
-        render_logbook.lines(out, state, entries, now)
+        render_logbook.heading(out, full, config, now)
+        render_logbook.lines(out, full, stream, now)
+    return _alarm(broken)
     return exitcodes.OK
 
 
@@ -197,15 +223,17 @@ def incident_export(
         Optional[Path],  # noqa: UP045
         typer.Option("--output", "-o", help="Schrijf naar dit bestand in plaats van stdout.", show_default=False),
     ] = None,
+    toch: Insist = False,
     data_dir: DataDir = None,
 ) -> int:
     """Exporteer een incident volledig als JSON, voor overdracht en evaluatie.
 
+    Een incident waarvan de hashketen niet klopt wordt niet geëxporteerd (exitcode 4), tenzij met --toch.
     Voorbeeld: calamiteit incident export 2026-001 -o 2026-001.json
     """
     from .app import incidents
 
-    _emit(incidents.export_text(data_dir, incident), output)
+    _emit(incidents.export_text(data_dir, incident, insist=toch), output)
     return exitcodes.OK
 
 
@@ -333,7 +361,7 @@ def acties(
     from . import clock
     from .app import incidents
 
-    rows = incidents.open_actions(data_dir, incident)
+    rows, faults = incidents.open_actions(data_dir, incident)
     now = clock.now()
     if json:
         doc = {
@@ -354,7 +382,7 @@ def acties(
         from . import render_logbook
 
         render_logbook.actions(console(), rows, now)
-    return exitcodes.OK
+    return _alarm(faults)
 
 
 def actie(
@@ -388,6 +416,7 @@ def rapport(
     concept: Annotated[
         bool, typer.Option("--concept", help="Alleen een voorbeeld: krijgt geen nummer en wordt niet vastgelegd.")
     ] = False,
+    toch: Insist = False,
     auteur: Author = None,
     data_dir: DataDir = None,
     config_dir: ConfigDir = None,
@@ -401,7 +430,15 @@ def rapport(
 
     config = configuration.load(config_dir)
     report = reports.make(
-        config, data_dir, incident, format_.value, output, logbook.author(auteur), clock.now(), concept=concept
+        config,
+        data_dir,
+        incident,
+        format_.value,
+        output,
+        logbook.author(auteur),
+        clock.now(),
+        concept=concept,
+        insist=toch,
     )
     if output is None:
         _emit(report.text, None)

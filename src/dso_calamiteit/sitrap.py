@@ -61,6 +61,7 @@ class Sitrap:
     routes: list[Route]
     every_minutes: int
     next_update: datetime | None
+    broken: list[str]  # the breaks in the log's hash chain, when the report was made anyway (--toch)
 
 
 def build(
@@ -74,6 +75,7 @@ def build(
     *,
     concept: bool = False,
     team: dict[str, Any] | None = None,
+    broken: list[str] | None = None,
 ) -> Sitrap:
     def name(level: int | None) -> str:
         found = criteria.level(level) if level is not None else None
@@ -119,6 +121,7 @@ def build(
         routes=routing.routes_for(level.level, state.situation),
         every_minutes=every,
         next_update=None if state.closed else dutchtime.later(made_at, every),
+        broken=list(broken or []),
     )
 
 
@@ -175,7 +178,15 @@ def _table(style: _Style, header: list[str], rows: list[list[str]]) -> list[str]
 
 def _write(s: Sitrap, org_names: dict[str, str], style: _Style) -> str:
     i, esc, strong, em = s.incident, style.esc, style.strong, style.em
-    lines = [style.heading(f"{_title(s)} — incident {esc(i.id)}: {esc(i.title)}", 1), ""]
+    lines = []
+    if s.broken:  # the first line: nobody reads this report as if nothing happened
+        lines += [
+            strong("LET OP: de hashketen van dit logboek klopt niet")
+            + f" ({esc(s.broken[0])}{f'; en nog {len(s.broken) - 1}' if len(s.broken) > 1 else ''}); "
+            "dit rapport is toch gemaakt (--toch).",
+            "",
+        ]
+    lines += [style.heading(f"{_title(s)} — incident {esc(i.id)}: {esc(i.title)}", 1), ""]
     lines.append(f"- {strong('Opgesteld:')} {dutchtime.local(s.made_at)} door {esc(s.author)}")
     lines.append(f"- {strong('Geopend:')} {dutchtime.local(i.opened_at)} door {esc(i.opened_by)}")
     if i.closed_at:
@@ -276,6 +287,7 @@ def as_json(s: Sitrap, org_names: dict[str, str]) -> str:
         return {"n": o.n, "at": o.at, "author": o.author, "text": o.data["text"]}
 
     doc: dict[str, Any] = {
+        "chain": {"verified": not s.broken, "faults": s.broken},
         "number": s.number,
         "concept": s.concept,
         "incident": {

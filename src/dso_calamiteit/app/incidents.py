@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,7 +20,7 @@ from .. import dutchtime, exitcodes
 from ..assessment import Assessment
 from ..criteria import CriteriaFile
 from ..errors import CalamiteitError, UsageError
-from ..logbook import Action, Entry, Fault, Incident, Summary, canonical, fold, verify
+from ..logbook import Action, ChainCheck, Entry, Fault, Incident, Summary, canonical, fold, verify
 from ..reporting import ReportingFile
 from ..store import Store
 from ..timeline import kind_word
@@ -244,11 +244,13 @@ def verify_all(store: Store) -> list[Fault]:
     return faults
 
 
-def export(store: Store, incident: str) -> str:
+def export(store: Store, incident: str, faults: list[Fault] | None = None) -> str:
     summary = store.summary(incident)
     entries = store.entries(incident)
-    body = {
-        "incident": incident,
+    body: dict[str, Any] = {"incident": incident}
+    if faults:  # said first: a reader of the file sees it before anything else
+        body["chain"] = {"verified": False, "faults": [{"n": f.n, "message": f.message} for f in faults]}
+    body |= {
         "title": summary.title,
         "head": summary.head,
         "entries": [
@@ -388,18 +390,30 @@ def incidents(data_dir: Path | None, include_closed: bool, reporting: ReportingF
     return listed
 
 
-def everything(data_dir: Path | None, incident: str) -> tuple[Incident, list[Entry]]:
-    """The state and every entry, for `show --json` and an export."""
+def everything(data_dir: Path | None, incident: str) -> tuple[Incident, list[Entry], list[Fault]]:
+    """The state, every entry, and the breaks in the chain (a reader is always told), for `show --json`."""
     with opened(data_dir, readonly=True) as store:
         incident = store.resolve(incident)
+        head = store.summary(incident).head
         entries = store.entries(incident)
-    return fold(entries), entries
+    faults = verify(incident, entries, head)
+    return _folded(entries, faults), entries, faults
+
+
+def _folded(entries: Iterable[Entry], faults: list[Fault], keep: bool = True) -> Incident:
+    """The fold of a chain that may be tampered with: entries edited beyond reading are a broken chain too."""
+    try:
+        return fold(entries, keep=keep)
+    except (KeyError, TypeError, ValueError) as exc:
+        where = f" (regel {faults[0].n}: {faults[0].message})" if faults else ""
+        raise TamperedError(f"het logboek van dit incident is onleesbaar{where}: {exc}") from None
 
 
 @dataclass
 class Timeline:
     state: Incident
     newest: list[Entry]
+    faults: list[Fault]
 
     @property
     def earlier(self) -> int:
@@ -417,17 +431,19 @@ def timeline(data_dir: Path | None, incident: str, newest: int) -> Timeline:
 
     with opened(data_dir, readonly=True) as store:
         incident = store.resolve(incident)
-        state = fold(kept(store.stream(incident)), keep=False)
-    return Timeline(state, list(recent))
+        check = ChainCheck(incident, store.summary(incident).head)
+        state = _folded(kept(check.passing(store.stream(incident))), check.faults, keep=False)
+    return Timeline(state, list(recent), check.done())
 
 
 @contextmanager
-def every_entry(data_dir: Path | None, incident: str) -> Iterator[tuple[Incident, Iterator[Entry]]]:
-    """The state, then every entry streamed while the logbook is open: for a plain list of any length."""
+def every_entry(data_dir: Path | None, incident: str) -> Iterator[tuple[Incident, Iterator[Entry], list[Fault]]]:
+    """The state and the chain's breaks, then every entry streamed while the logbook is open."""
     with opened(data_dir, readonly=True) as store:
         incident = store.resolve(incident)
-        state = fold(store.stream(incident), keep=False)
-        yield state, store.stream(incident)
+        check = ChainCheck(incident, store.summary(incident).head)
+        state = _folded(check.passing(store.stream(incident)), check.faults, keep=False)
+        yield state, store.stream(incident), check.done()
 
 
 def record_note(
@@ -446,12 +462,18 @@ def record_note(
         return note(store, incident, kind, text, author, stamp(), owner=owner, deadline=deadline, corrects=corrects)
 
 
-def open_actions(data_dir: Path | None, incident: str | None) -> list[tuple[Incident, Action]]:
-    """The open actions of one incident, or of every open incident."""
+def open_actions(data_dir: Path | None, incident: str | None) -> tuple[list[tuple[Incident, Action]], list[Fault]]:
+    """The open actions of one incident, or of every open incident, and any break in the chains read."""
+    faults: list[Fault] = []
+    states = []
     with opened(data_dir, readonly=True) as store:
         ids = [store.resolve(incident)] if incident else [s.id for s in store.summaries(include_closed=False)]
-        states = [state(store, i) for i in ids]
-    return [(s, a) for s in states for a in s.open_actions]
+        for i in ids:
+            entries = store.entries(i)
+            found = verify(i, entries, store.summary(i).head)
+            faults += found
+            states.append(_folded(entries, found))
+    return [(s, a) for s in states for a in s.open_actions], faults
 
 
 def mark_done(data_dir: Path | None, incident: str, number: int, remark: str, author: str) -> Entry:
@@ -480,10 +502,24 @@ def verify_one(data_dir: Path | None, incident: str, sent_head: str | None) -> V
         return Verified(store.path, summary, verify_incident(store, summary, sent_head))
 
 
-def export_text(data_dir: Path | None, incident: str) -> str:
+def export_text(data_dir: Path | None, incident: str, insist: bool = False) -> str:
+    """The export; refused for a broken chain unless `insist`, and then the export says so."""
     with opened(data_dir, create=False, readonly=True) as store:
         incident = store.resolve(incident)
-        return export(store, incident)
+        faults = verify(incident, store.stream(incident), store.summary(incident).head)
+        refuse_broken(incident, faults, insist, "geëxporteerd")
+        return export(store, incident, faults)
+
+
+def refuse_broken(incident: str, faults: list[Fault], insist: bool, what: str) -> None:
+    """A broken chain is never passed on as if nothing happened: refused (exit 4) unless insisted on."""
+    if faults and not insist:
+        first = faults[0]
+        raise TamperedError(
+            f"de hashketen van {incident} klopt niet bij regel {first.n}: {first.message}",
+            f"Er is niets {what}. `calamiteit incident verify {incident}` toont alle breuken; met --toch gebeurt "
+            "het toch, en zegt het resultaat dat de keten niet klopt.",
+        )
 
 
 def import_file(data_dir: Path | None, criteria: CriteriaFile, path: Path) -> tuple[Incident, int]:

@@ -45,6 +45,7 @@ def make(
     made: datetime,
     *,
     concept: bool = False,
+    insist: bool = False,
 ) -> Report:
     """Take the next number and make the report from what the logbook holds at that moment (a `concept`
     takes no number and records nothing: a preview that spoils no numbering).
@@ -57,8 +58,14 @@ def make(
 
     names = {o.id: o.name for o in config.contacts.organisations}
     render = FORMATS[fmt]
+    from ..logbook import verify
+    from .incidents import refuse_broken
+
     with opened(data_dir, create=False) as store:
         incident = store.resolve(incident)
+        faults = verify(incident, store.stream(incident), store.summary(incident).head)
+        refuse_broken(incident, faults, insist, "gerapporteerd")
+        broken = [f"regel {f.n}: {f.message}" for f in faults]
 
         def written(number: int | None) -> str:
             found = state(store, incident)
@@ -78,6 +85,7 @@ def make(
                 author,
                 concept=concept and not found.closed,
                 team=team,
+                broken=broken,
             )
             return render(report, names)
 
