@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import gzip
+import http.client
+import select
 import socket
+import socketserver
 import ssl
 import threading
 import time
@@ -12,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
 
 BIG = 100 * 1024 * 1024
 GZIP_PAGE = gzip.compress(b"<html>" + b"DSO " * 50_000 + b"Omgevingsloket werkt</html>")
@@ -132,3 +136,78 @@ def closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+@dataclass
+class ProxySeen:
+    """What the proxy saw: (method, target, headers) per request; for CONNECT the tunnel's bytes are not seen."""
+
+    requests: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
+
+
+def _proxy_handler(seen: ProxySeen) -> type[socketserver.StreamRequestHandler]:
+    class Handler(socketserver.StreamRequestHandler):
+        def handle(self) -> None:
+            line = self.rfile.readline().decode("latin-1").strip()
+            if not line:
+                return
+            method, target, _ = line.split(" ", 2)
+            headers: dict[str, str] = {}
+            while (raw := self.rfile.readline().decode("latin-1")) not in ("\r\n", "\n", ""):
+                key, _, value = raw.partition(":")
+                headers[key.strip().lower()] = value.strip()
+            seen.requests.append((method, target, headers))
+            if method == "CONNECT":
+                host, port = target.rsplit(":", 1)
+                with socket.create_connection((host, int(port)), timeout=10) as upstream:
+                    self.wfile.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                    self.wfile.flush()
+                    self._pipe(self.connection, upstream)
+                return
+            parts = urlsplit(target)  # a plain HTTP request in absolute form: forwarded as it came
+            conn = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=10)
+            hop = ("proxy-connection", "connection", "keep-alive")
+            conn.request(method, parts.path or "/", headers={k: v for k, v in headers.items() if k not in hop})
+            response = conn.getresponse()
+            body = response.read()
+            self.wfile.write(f"HTTP/1.1 {response.status} {response.reason}\r\n".encode())
+            for key, value in response.getheaders():
+                if key.lower() not in ("transfer-encoding", "connection", "content-length"):
+                    self.wfile.write(f"{key}: {value}\r\n".encode())
+            self.wfile.write(f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode() + body)
+
+        @staticmethod
+        def _pipe(a: socket.socket, b: socket.socket) -> None:
+            while True:
+                ready, _, _ = select.select([a, b], [], [], 10)
+                if not ready:
+                    return
+                for sock in ready:
+                    data = sock.recv(65536)
+                    if not data:
+                        return
+                    (b if sock is a else a).sendall(data)
+
+    return Handler
+
+
+class QuietProxy(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Clients that hang up mid-tunnel are normal here."""
+
+
+@contextmanager
+def proxy(seen: ProxySeen) -> Iterator[str]:
+    """An HTTP proxy on loopback (CONNECT tunnels and plain forwarding); yields its URL."""
+    server = QuietProxy(("127.0.0.1", 0), _proxy_handler(seen))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -15,7 +15,7 @@ import trustme
 from dso_calamiteit import exitcodes
 
 from .conftest import Invoke
-from .servers import BIG, Seen, closed_port, serve
+from .servers import BIG, ProxySeen, Seen, closed_port, proxy, serve
 
 KEY = "geheim-sleutel-8c1f0e"
 
@@ -389,3 +389,53 @@ def test_progress_on_a_terminal(make_config, server, tmp_path) -> None:
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == exitcodes.OK
+
+
+def test_checks_go_through_the_proxy_and_the_key_stays_in_the_tunnel(
+    calamiteit: Invoke, make_config, monkeypatch, tls
+) -> None:
+    monkeypatch.setenv("DSO_API_KEY", KEY)
+    for var in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(var, raising=False)
+    seen, through = Seen(), ProxySeen()
+    with serve(seen=seen, tls=tls) as (secure, _), serve(seen=seen) as (plain, _), proxy(through) as via:
+        monkeypatch.setenv("HTTPS_PROXY", via)
+        monkeypatch.setenv("HTTP_PROXY", via)
+        code, results = run_monitor(
+            calamiteit,
+            make_config,
+            t("Met sleutel", f"{secure}/ok", api_key=True),
+            t("Portaal", f"{plain}/ok"),
+        )
+    assert code == exitcodes.OK, results
+    asked = {(method, target) for method, target, _ in through.requests}
+    assert ("CONNECT", secure.removeprefix("https://")) in asked  # HTTPS went through the proxy, as a tunnel
+    assert ("GET", f"{plain}/ok") in asked  # plain HTTP went through the proxy too
+    assert all("x-api-key" not in headers for _, _, headers in through.requests), "the proxy saw the key"
+    assert ("127.0.0.1", "/ok", KEY) in seen.keys  # and the target itself did get it
+
+
+def test_a_total_failure_at_dns_or_connect_points_at_the_own_network(calamiteit: Invoke, make_config, monkeypatch):
+    for var in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{closed_port()}")  # a proxy that is not there
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{closed_port()}")
+    targets = (t("Loket", "https://loket.example.nl/"), t("API", "http://api.example.nl/openapi.json"))
+    code, results = run_monitor(calamiteit, make_config, *targets)
+    assert code == exitcodes.MONITOR_DOWN
+    reasons = {r["reason"] for r in results.values()}
+    assert reasons <= {"verbinding geweigerd", "proxy-fout (proxy onbereikbaar of weigert)"}, reasons
+    folder = make_config(monitor=targets_yaml(*targets))
+    doc = json.loads(calamiteit("monitor", "--json", "--config-dir", str(folder)).out)
+    assert "eigen netwerk of de proxy" in doc["likely_cause"]
+    table = calamiteit("monitor", "--config-dir", str(folder))
+    assert "LET OP: geen enkele applicatie bereikbaar" in " ".join(table.out.split())
+
+
+def test_one_target_down_is_not_blamed_on_the_network(calamiteit: Invoke, make_config, server) -> None:
+    base, _ = server
+    folder = make_config(
+        monitor=targets_yaml(t("Goed", f"{base}/ok"), t("Dicht", f"http://127.0.0.1:{closed_port()}/"))
+    )
+    doc = json.loads(calamiteit("monitor", "--json", "--config-dir", str(folder)).out)
+    assert doc["likely_cause"] is None

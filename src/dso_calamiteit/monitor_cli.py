@@ -107,14 +107,14 @@ def _record(results: "list[Result]", record: bool, data_dir: Path | None) -> Non
 
 
 def _document(results: "list[Result]") -> str:
-    from .jsondoc import dumps
-    from .monitoring import summary
+    from .monitoring import likely_cause, summary
 
     return dumps(
         "monitor",
         {
             "checked_at": results[0].checked_at if results else None,
             "summary": summary(results),
+            "likely_cause": likely_cause(results),
             "results": [
                 {
                     "name": r.target.name,
@@ -136,15 +136,16 @@ def _table(results: "list[Result]") -> "Table":
     from rich import box
     from rich.table import Table
 
-    from .monitoring import summary
+    from .monitoring import likely_cause, summary
     from .terminal import Text
 
     when = dutchtime.local(results[0].checked_at) if results else ""
+    cause = likely_cause(results)
     table = Table(
         title=f"Beschikbaarheid DSO ({when})",
         title_justify="left",
         box=box.SIMPLE_HEAD,
-        caption=summary(results),
+        caption=summary(results) + (f"\nLET OP: {cause}." if cause else ""),
         caption_justify="left",
     )
     table.add_column("Applicatie")

@@ -114,6 +114,23 @@ def summary(results: list[Result]) -> str:
     )
 
 
+LOCAL_FAILURES = ("DNS-fout", "verbinding geweigerd", "proxy-fout", "verbinding mislukt")
+LIKELY_LOCAL = (
+    "geen enkele applicatie bereikbaar, alle op DNS of verbinding: waarschijnlijk ligt het aan het eigen netwerk "
+    "of de proxy (HTTPS_PROXY/NO_PROXY), niet aan het DSO"
+)
+
+
+def likely_cause(results: list[Result]) -> str | None:
+    """When every target (two or more) fails before any server answered, the cause is most likely on this
+    side: the coordinator's network, DNS or proxy. Said so that a false total outage is not reported."""
+    if len(results) < 2:
+        return None
+    if all(r.state == "onbeschikbaar" and r.reason.startswith(LOCAL_FAILURES) for r in results):
+        return LIKELY_LOCAL
+    return None
+
+
 @dataclass(frozen=True)
 class Availability:
     name: str

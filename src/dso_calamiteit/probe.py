@@ -2,9 +2,11 @@
 
 Redirects are followed by hand so that the API key (x-api-key) only ever goes over HTTPS to the exact origin
 (scheme, host, port) of a target that needs it, never to where a redirect points; a redirect from HTTPS to
-plain HTTP is not followed at all. TLS certificates are always verified against the system's trust store
-(which honours SSL_CERT_FILE). A check that would take longer than its timeout is cut off, and a body is
-read, and decompressed, only as far as the text check needs: a gzip bomb inflates no further than that.
+plain HTTP is not followed at all. Proxy settings from the environment are honoured; through an HTTP proxy
+an HTTPS check is a CONNECT tunnel, so the proxy never sees the key. TLS certificates are always verified
+against the system's trust store (which honours SSL_CERT_FILE). A check that would take longer than its
+timeout is cut off, and a body is read, and decompressed, only as far as the text check needs: a gzip bomb
+inflates no further than that.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import httpx
 from .monitoring import Check, Target, origin
 
 MAX_REDIRECTS = 5
+PROXY_FAILURE = "proxy-fout (proxy onbereikbaar of weigert)"
 ACCEPT_ENCODING = "gzip, deflate"  # what _Inflater can decode, with its bound
 
 
@@ -35,6 +38,8 @@ def _reason(exc: BaseException) -> str:
         return "time-out"
     if isinstance(exc, BodyError):
         return str(exc)
+    if isinstance(exc, httpx.ProxyError):
+        return PROXY_FAILURE
     seen: set[int] = set()
     cause: BaseException | None = exc
     while cause is not None and id(cause) not in seen:
@@ -177,6 +182,6 @@ async def check_all(
         timeout=httpx.Timeout(timeout),
         follow_redirects=False,
         verify=ssl.create_default_context(),
-        trust_env=False,
+        trust_env=True,  # HTTPS_PROXY, HTTP_PROXY, NO_PROXY: behind a corporate proxy every check goes through it
     ) as client:
         return list(await asyncio.gather(*(one(client, t) for t in targets)))
