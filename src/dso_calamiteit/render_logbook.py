@@ -38,13 +38,14 @@ def _due(moment: datetime | None, now: datetime) -> Text:
 
 def incidents(console: Console, rows: list[Listed], criteria: CriteriaFile, now: datetime) -> None:
     table = Table(title=f"Incidenten ({len(rows)})", title_justify="left", box=box.SIMPLE_HEAD)
-    table.add_column("Id", style="cyan", no_wrap=True)
-    table.add_column("Titel", ratio=1)
-    table.add_column("Niveau", no_wrap=True)
-    table.add_column("Geopend", no_wrap=True)
+    longest = max((len(r.summary.id) for r in rows), default=2)
+    table.add_column("Id", style="cyan", no_wrap=True, min_width=longest)  # an id is never cut
+    table.add_column("Titel", ratio=2, min_width=12, overflow="fold")
+    table.add_column("Niveau", ratio=1, overflow="fold")
+    table.add_column("Geopend", ratio=1, overflow="fold")
     table.add_column("Regels", justify="right")
-    table.add_column("Status", no_wrap=True)
-    table.add_column("Volgende sitrap", no_wrap=True)
+    table.add_column("Status")
+    table.add_column("Volgende sitrap", ratio=1, overflow="fold")
     for listed in rows:
         r = listed.summary
         status = Text("gesloten", style="dim") if r.closed_at else Text("open", style="bold green")
