@@ -244,7 +244,7 @@ def test_record_and_history(calamiteit: Invoke, make_config, server) -> None:
     assert apps["Fout"]["available_pct"] == 0.0 and apps["Fout"]["median_latency_ms"] is None
     assert apps["Snel"]["median_latency_ms"] > 0
     table = calamiteit("monitor", "--history", "--config-dir", str(folder))
-    assert "100.0%" in table.out and "0.0%" in table.out
+    assert "100,0%" in table.out and " 0,0%" in table.out  # a decimal comma
 
 
 def test_history_without_records_and_bad_since(calamiteit: Invoke, make_config, server) -> None:

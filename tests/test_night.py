@@ -285,7 +285,7 @@ def test_overdue_actions_and_the_next_sitrap_are_shown(calamiteit: Invoke, night
     table = calamiteit("acties").out
     assert "za 28-11-2026 11:00 te laat" in table and "18:00 te laat" not in table
     shown = calamiteit("incident", "show", incident).out
-    assert "2 open actie(s), 1 te laat" in shown and "deadline za 28-11-2026 11:00 (te laat)" in shown
+    assert "2 open acties, 1 te laat" in shown and "deadline za 28-11-2026 11:00 (te laat)" in shown
     assert f"Volgende sitrap uiterlijk {'za 28-11-2026 14:50'}" in shown  # the time sitrap 1 promised
     listed = json.loads(calamiteit("incident", "list", "--json").out)["incidents"][0]
     assert listed["next_sitrap"] == report["next_update"]

@@ -166,7 +166,8 @@ def test_period_with_gaps_exits_non_zero(calamiteit: Invoke) -> None:
     first = doc["gaps"][0]
     assert first["from"] == "2023-12-31T23:00:00+00:00"  # 1 January 00:00 in Amsterdam
     table = calamiteit("paraatheid", "--van", "2024-01-01", "--tot", "2024-01-02")
-    assert "Gaten in de dekking" in table.out and "gat(en) gevonden" in table.out
+    assert "Gaten in de dekking" in table.out and "gaten gevonden." in table.out
+    assert table.out.startswith("Samenvatting per eis")  # the summary per requirement comes first
 
 
 def test_period_without_gaps(calamiteit: Invoke) -> None:

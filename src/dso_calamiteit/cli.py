@@ -303,7 +303,7 @@ def contacts(
     else:
         from . import render
 
-        console().print(render.contacts_table(found, matrix, f"Contacten ({len(found)})"))
+        render.contacts_table(console(), found, matrix, f"Contacten ({len(found)})")
     return exitcodes.OK
 
 
@@ -340,7 +340,7 @@ def routes(json: Json = False, config_dir: ConfigDir = None) -> int:
         from . import render
 
         out = console()
-        out.print(render.routes_table(list(config.routing.routes), config.contacts, "Korte lijnen"))
+        render.routes_table(out, list(config.routing.routes), config.contacts, "Korte lijnen")
         for s in config.routing.situations:
             out.print(f"  --situatie {s.id}: {s.title}")
     return exitcodes.OK
@@ -371,7 +371,9 @@ def check(json: Json = False, config_dir: ConfigDir = None, data_dir: DataDir = 
         for p in problems:
             print(visible(str(p)))
         if problems:
-            print(f"{len(problems)} probleem/problemen gevonden.")
+            from .words import count
+
+            print(f"{count(len(problems), 'probleem', 'problemen')} gevonden.")
     if files.problems or book.unusable:
         return exitcodes.CONFIG
     return exitcodes.TAMPERED if book.broken else exitcodes.OK

@@ -62,7 +62,11 @@ class ConfigError(CalamiteitError):
         self.problems = list(problems)
         first = str(self.problems[0]) if self.problems else "ongeldige configuratie"
         more = len(self.problems) - 1
-        hint = f"(en nog {more} probleem/problemen; `calamiteit check` toont ze allemaal)" if more else None
+        from .words import count
+
+        hint = (
+            f"(en nog {count(more, 'probleem', 'problemen')}; `calamiteit check` toont ze allemaal)" if more else None
+        )
         super().__init__(first, hint)
 
 

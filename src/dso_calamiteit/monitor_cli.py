@@ -16,7 +16,7 @@ from .jsondoc import dumps
 from .options import ConfigDir, DataDir, Json, console
 
 if TYPE_CHECKING:
-    from rich.table import Table
+    from rich.console import RenderableType
 
     from .monitoring import MonitorFile, Result, Target
 
@@ -132,39 +132,38 @@ def _document(results: "list[Result]") -> str:
     )
 
 
-def _table(results: "list[Result]") -> "Table":
-    from rich import box
-    from rich.table import Table
-
+def _table(results: "list[Result]") -> "RenderableType":
+    from . import layout
+    from .layout import Column
     from .monitoring import likely_cause, summary
     from .terminal import Text
 
     when = dutchtime.local(results[0].checked_at) if results else ""
     cause = likely_cause(results)
-    table = Table(
-        title=f"Beschikbaarheid DSO ({when})",
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
+    return layout.fitted(
+        console(),
+        f"Beschikbaarheid DSO ({when})",
+        [
+            Column("Applicatie"),
+            Column("Omgeving"),
+            Column("Staat"),
+            Column("HTTP", justify="right"),
+            Column("Latentie", justify="right", keep=True),
+            Column("Reden"),
+        ],
+        [
+            [
+                r.target.name,
+                r.target.env,
+                Text(r.state, style=STATE_STYLE[r.state]),
+                "" if r.status is None else str(r.status),
+                "" if r.latency_ms is None else f"{r.latency_ms:.0f} ms",
+                r.reason,
+            ]
+            for r in results
+        ],
         caption=summary(results) + (f"\nLET OP: {cause}." if cause else ""),
-        caption_justify="left",
     )
-    table.add_column("Applicatie")
-    table.add_column("Omgeving", no_wrap=True)
-    table.add_column("Staat", no_wrap=True)
-    table.add_column("HTTP", justify="right")
-    table.add_column("Latentie", justify="right", no_wrap=True)
-    table.add_column("Reden")
-    for r in results:
-        latency = "" if r.latency_ms is None else f"{r.latency_ms:.0f} ms"
-        table.add_row(
-            r.target.name,
-            r.target.env,
-            Text(r.state, style=STATE_STYLE[r.state]),
-            "" if r.status is None else str(r.status),
-            latency,
-            r.reason,
-        )
-    return table
 
 
 def _show(results: "list[Result]", json: bool) -> None:
@@ -209,20 +208,29 @@ def _history(data_dir: Path | None, since: str, json: bool) -> int:
     if json:
         print(dumps("monitor-history", {"since": dutchtime.stamp(start), "applications": [vars(f) for f in figures]}))
         return exitcodes.OK
-    from rich import box
-    from rich.table import Table
+    from . import layout
+    from .layout import Column
+    from .words import percent
 
-    table = Table(title=f"Beschikbaarheid sinds {dutchtime.local(start)}", title_justify="left", box=box.SIMPLE_HEAD)
-    for name, justify in (
-        ("Applicatie", "left"),
-        ("Omgeving", "left"),
-        ("Controles", "right"),
-        ("Beschikbaar", "right"),
-        ("Mediane latentie", "right"),
-    ):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
-    for f in figures:
-        latency = "" if f.median_latency_ms is None else f"{f.median_latency_ms:.0f} ms"
-        table.add_row(f.name, f.env, str(f.checks), f"{f.available_pct:.1f}%", latency)
-    console().print(table)
+    layout.records(
+        console(),
+        f"Beschikbaarheid sinds {dutchtime.local(start)}",
+        [
+            Column("Applicatie"),
+            Column("Omgeving"),
+            Column("Controles", justify="right"),
+            Column("Beschikbaar", justify="right", keep=True),
+            Column("Mediane latentie", justify="right", keep=True),
+        ],
+        [
+            [
+                f.name,
+                f.env,
+                str(f.checks),
+                percent(f.available_pct),
+                "" if f.median_latency_ms is None else f"{f.median_latency_ms:.0f} ms",
+            ]
+            for f in figures
+        ],
+    )
     return exitcodes.OK

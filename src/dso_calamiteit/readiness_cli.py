@@ -115,5 +115,5 @@ def team(
 
         out = console()
         for t in teams:
-            out.print(team_table(t.name, t.id, rows[t.id]))
+            team_table(out, t.name, t.id, rows[t.id])
     return exitcodes.OK

@@ -7,9 +7,11 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
 
+from . import layout
 from .config import Config, Source, shown
 from .contacts import Contact, ContactsFile
 from .criteria import CriteriaFile, Definition
+from .layout import Column
 from .routing import Briefing, Route, level_span
 from .terminal import Text
 
@@ -52,14 +54,13 @@ def assessment(console: Console, briefing: Briefing, config: Config) -> None:
     console.print(Panel(head, title="Geadviseerd niveau", title_align="left", border_style=style))
 
     if result.triggered:
-        table = Table(title="Criteria met 'ja'", title_justify="left", box=box.SIMPLE_HEAD)
-        table.add_column("Niveau", no_wrap=True)
-        table.add_column("Id", style="cyan", no_wrap=True)
-        table.add_column("Criterium")
         decisive = {c.id for c in result.decisive}
-        for lv, c in result.triggered:
-            table.add_row(lv.name, c.id, Text(c.text, style="bold" if c.id in decisive else ""))
-        console.print(table)
+        layout.records(
+            console,
+            "Criteria met 'ja'",
+            [Column("Niveau"), Column("Id", keep=True, style="cyan"), Column("Criterium")],
+            [[lv.name, c.id, Text(c.text, style="bold" if c.id in decisive else "")] for lv, c in result.triggered],
+        )
     else:
         console.print("Geen enkel criterium met 'ja' beantwoord: afhandeling in de serviceketen.\n")
     tallies = "  ".join(
@@ -80,49 +81,47 @@ def assessment(console: Console, briefing: Briefing, config: Config) -> None:
             )
         )
     title = "Routering (korte lijnen)" + (f" bij situatie '{situation}'" if situation else "")
-    console.print(routes_table(routes, config.contacts, title))
+    routes_table(console, routes, config.contacts, title)
     if routed:
-        console.print(
-            contacts_table(
-                [rc.contact for rc in routed],
-                config.contacts,
-                "Te bellen contacten",
-                optional=[rc.optional for rc in routed],
-            )
+        contacts_table(
+            console,
+            [rc.contact for rc in routed],
+            config.contacts,
+            "Te bellen contacten",
+            optional=[rc.optional for rc in routed],
         )
     if convene is not None:
         from .render_readiness import team_table
 
-        console.print(team_table(f"Bijeenroepen: {convene['name']}", convene["team"], convene["members"]))
+        team_table(console, f"Bijeenroepen: {convene['name']}", convene["team"], convene["members"])
 
 
-def routes_table(routes: list[Route], matrix: ContactsFile, title: str) -> Table:
+def routes_table(console: Console, routes: list[Route], matrix: ContactsFile, title: str) -> None:
     names = {o.id: o.name for o in matrix.organisations}
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
-    table.add_column("Situatie")
-    table.add_column("Voor", no_wrap=True)
-    table.add_column("Naar", style="bold")
-    table.add_column("Zo nodig ook")
-    table.add_column("Niveau", no_wrap=True)
-    for r in routes:
-        table.add_row(
-            r.when,
-            ", ".join(r.tiers) or "alle",
-            ", ".join(names.get(o, o) for o in r.to),
-            ", ".join(names.get(o, o) for o in r.also),
-            level_span(r),
-        )
-    return table
+    layout.records(
+        console,
+        title,
+        [Column("Situatie"), Column("Voor"), Column("Naar", style="bold"), Column("Zo nodig ook"), Column("Niveau")],
+        [
+            [
+                r.when,
+                ", ".join(r.tiers) or "alle",
+                ", ".join(names.get(o, o) for o in r.to),
+                ", ".join(names.get(o, o) for o in r.also),
+                level_span(r),
+            ]
+            for r in routes
+        ],
+        empty="Geen lijnen.",
+    )
 
 
-def contacts_table(found: list[Contact], matrix: ContactsFile, title: str, optional: list[bool] | None = None) -> Table:
-    """Nothing may be cut off on a narrow terminal: role, name and notes share one column, e-mail folds."""
+def contacts_table(
+    console: Console, found: list[Contact], matrix: ContactsFile, title: str, optional: list[bool] | None = None
+) -> None:
+    """Nothing is cut off: phone and e-mail stay whole; role, tier, name and notes share one column."""
     names = {o.id: o.name for o in matrix.organisations}
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
-    table.add_column("Organisatie", min_width=6, overflow="fold")
-    table.add_column("Contact", min_width=16, ratio=1)
-    table.add_column("Telefoon", no_wrap=True, style="bold")
-    table.add_column("E-mail", min_width=12, overflow="fold")
+    rows: list[list[str | Text]] = []
     for i, c in enumerate(found):
         who = Text(c.role)
         who.append(f" · {c.tier}", style="cyan")
@@ -133,8 +132,19 @@ def contacts_table(found: list[Contact], matrix: ContactsFile, title: str, optio
             notes = ("zo nodig; " + notes) if notes else "zo nodig"
         if notes:
             who.append(f"\n{notes}", style="dim")
-        table.add_row(names.get(c.org, c.org), who, c.phone, c.email)
-    return table
+        rows.append([names.get(c.org, c.org), who, c.phone, c.email])
+    layout.records(
+        console,
+        title,
+        [
+            Column("Organisatie"),
+            Column("Contact"),
+            Column("Telefoon", keep=True, style="bold"),
+            Column("E-mail", keep=True),
+        ],
+        rows,
+        empty="Geen contacten.",
+    )
 
 
 def criteria(console: Console, f: CriteriaFile) -> None:
@@ -157,12 +167,11 @@ def criteria(console: Console, f: CriteriaFile) -> None:
 
 
 def check(console: Console, sources: list[Source], summary: str | None) -> None:
-    table = Table(title="Gebruikte bestanden", title_justify="left", box=box.SIMPLE_HEAD)
-    table.add_column("Soort")
-    table.add_column("Bestand")
-    table.add_column("Gevonden in")
-    for s in sources:
-        table.add_row(s.kind, shown(s.path), s.origin)
-    console.print(table)
+    layout.records(
+        console,
+        "Gebruikte bestanden",
+        [Column("Soort"), Column("Bestand", keep=True), Column("Gevonden in")],
+        [[s.kind, shown(s.path), s.origin] for s in sources],
+    )
     if summary:
         console.print(Text(summary, style="green"))

@@ -6,15 +6,15 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from rich import box
 from rich.console import Console
-from rich.table import Table
 
-from . import dutchtime
+from . import dutchtime, layout
 from .criteria import CriteriaFile
+from .layout import Column
 from .logbook import Action, Entry, Incident
 from .safetext import visible
 from .timeline import kind_word, summary_line
+from .words import count
 
 if TYPE_CHECKING:
     from .app.incidents import Listed, Timeline
@@ -37,28 +37,32 @@ def _due(moment: datetime | None, now: datetime) -> Text:
 
 
 def incidents(console: Console, rows: list[Listed], criteria: CriteriaFile, now: datetime) -> None:
-    table = Table(title=f"Incidenten ({len(rows)})", title_justify="left", box=box.SIMPLE_HEAD)
-    longest = max((len(r.summary.id) for r in rows), default=2)
-    table.add_column("Id", style="cyan", no_wrap=True, min_width=longest)  # an id is never cut
-    table.add_column("Titel", ratio=2, min_width=12, overflow="fold")
-    table.add_column("Niveau", ratio=1, overflow="fold")
-    table.add_column("Geopend", ratio=1, overflow="fold")
-    table.add_column("Regels", justify="right")
-    table.add_column("Status")
-    table.add_column("Volgende sitrap", ratio=1, overflow="fold")
-    for listed in rows:
-        r = listed.summary
-        status = Text("gesloten", style="dim") if r.closed_at else Text("open", style="bold green")
-        table.add_row(
-            r.id,
-            r.title,
-            _level(criteria, r.level),
-            dutchtime.local(r.opened_at),
-            str(r.entries),
-            status,
-            _due(listed.next_sitrap, now),
-        )
-    console.print(table)
+    layout.records(
+        console,
+        f"Incidenten ({len(rows)})",
+        [
+            Column("Id", keep=True, style="cyan"),
+            Column("Titel"),
+            Column("Niveau"),
+            Column("Geopend", keep=True),
+            Column("Regels", justify="right"),
+            Column("Status"),
+            Column("Volgende sitrap"),
+        ],
+        [
+            [
+                r.summary.id,
+                r.summary.title,
+                _level(criteria, r.summary.level),
+                dutchtime.local(r.summary.opened_at),
+                str(r.summary.entries),
+                Text("gesloten", style="dim") if r.summary.closed_at else Text("open", style="bold green"),
+                _due(r.next_sitrap, now),
+            ]
+            for r in rows
+        ],
+        empty="Geen open incidenten (`calamiteit incident list --all` toont ook de gesloten).",
+    )
 
 
 def heading(console: Console, state: Incident, config: Config, now: datetime) -> None:
@@ -71,7 +75,7 @@ def heading(console: Console, state: Incident, config: Config, now: datetime) ->
             (f"Incident {state.id}: ", "bold"),
             (state.title, "bold"),
             f"\n{_level(config.criteria, state.level)} · {status} · geopend {dutchtime.local(state.opened_at)} "
-            f"door {state.opened_by} · {len(state.open_actions)} open actie(s)",
+            f"door {state.opened_by} · {count(len(state.open_actions), 'open actie', 'open acties')}",
             (f", {late} te laat" if late else "", "bold red"),
         )
     )
@@ -98,17 +102,27 @@ def timeline(console: Console, found: Timeline, config: Config, now: datetime) -
         console.print(
             Text(f"… {found.earlier} eerdere regels niet getoond (--laatste N of --alles toont meer).", style="dim")
         )
-    table = Table(box=box.SIMPLE_HEAD)
-    table.add_column("#", justify="right", style="dim")
-    table.add_column("Tijd", no_wrap=True)
-    table.add_column("Door", no_wrap=True)
-    table.add_column("Soort", no_wrap=True)
-    table.add_column("Inhoud", ratio=1)
-    for e in found.newest:
-        line = Text(_line(e, state, now), style="strike dim" if e.n in state.corrected else "")
-        kind = Text(kind_word(e.kind), KIND_STYLE.get(e.kind, ""))
-        table.add_row(str(e.n), dutchtime.local(e.at), e.author, kind, line)
-    console.print(table)
+    layout.records(
+        console,
+        None,
+        [
+            Column("#", justify="right", style="dim"),
+            Column("Tijd", keep=True),
+            Column("Door"),
+            Column("Soort"),
+            Column("Inhoud"),
+        ],
+        [
+            [
+                str(e.n),
+                dutchtime.local(e.at),
+                e.author,
+                Text(kind_word(e.kind), KIND_STYLE.get(e.kind, "")),
+                Text(_line(e, state, now), style="strike dim" if e.n in state.corrected else ""),
+            ]
+            for e in found.newest
+        ],
+    )
     console.print(Text(f"Laatste hash: {state.head}", style="dim"))
 
 
@@ -123,13 +137,25 @@ def lines(console: Console, state: Incident, entries: Iterable[Entry], now: date
 
 
 def actions(console: Console, rows: list[tuple[Incident, Action]], now: datetime) -> None:
-    table = Table(title=f"Open acties ({len(rows)})", title_justify="left", box=box.SIMPLE_HEAD)
-    table.add_column("Incident", style="cyan", no_wrap=True)
-    table.add_column("Nr", justify="right")
-    table.add_column("Actie", ratio=1)
-    table.add_column("Actiehouder")
-    table.add_column("Deadline", no_wrap=True)
-    for incident, a in rows:
-        deadline = _due(datetime.fromisoformat(a.deadline), now) if a.deadline else Text("—", style="dim")
-        table.add_row(incident.id, str(a.number), a.text, a.owner, deadline)
-    console.print(table)
+    layout.records(
+        console,
+        f"Open acties ({len(rows)})",
+        [
+            Column("Incident", keep=True, style="cyan"),
+            Column("Nr", justify="right"),
+            Column("Actie"),
+            Column("Actiehouder"),
+            Column("Deadline", keep=True),
+        ],
+        [
+            [
+                incident.id,
+                str(a.number),
+                a.text,
+                a.owner,
+                _due(datetime.fromisoformat(a.deadline), now) if a.deadline else Text("—", style="dim"),
+            ]
+            for incident, a in rows
+        ],
+        empty="Geen open acties.",
+    )

@@ -69,19 +69,21 @@ def check(data_dir: Path | None) -> Checked:
     folder = resolve(data_dir)
     path = folder / LOGBOOK_FILE
     if not path.exists():
-        return Checked(f"Logboek: nog geen ({path}).")
+        return Checked(f"Logboek: nog geen; het komt hier:\n  {path}")
     from ..store import StorageError, Store
     from .incidents import verify_all
 
     try:
         store = Store.open(folder, create=False, readonly=True)
     except StorageError as exc:
-        return Checked(f"Logboek: {path}", unusable=[Problem(str(path), None, None, exc.message)])
+        return Checked(f"Logboek:\n  {path}", unusable=[Problem(str(path), None, None, exc.message)])
     try:
         faults = verify_all(store)
         count = len(store.summaries())
     finally:
         store.close()
     broken = [Problem(str(path), None, None, f"incident {f.incident} regel {f.n}: {f.message}") for f in faults]
+    from ..words import count as counted
+
     ok = ", hashketens kloppen" if not faults else ""
-    return Checked(f"Logboek: {path} ({count} incidenten{ok}).", broken=broken)
+    return Checked(f"Logboek: {counted(count, 'incident', 'incidenten')}{ok}.\n  {path}", broken=broken)

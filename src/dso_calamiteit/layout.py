@@ -1,0 +1,141 @@
+"""Records on a screen of any width: a table when it fits, one block per record when it does not.
+
+A phone number, an e-mail address, an id or a file path is never cut or broken over lines (a coordinator
+dials or copies it); other text wraps at word boundaries. When the columns that must stay whole do not fit
+beside each other, every record is printed as its own block of "Kop: waarde" lines instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
+
+from .terminal import Text
+
+Cell = str | Text
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    keep: bool = False  # never broken: phone, e-mail, id, path, time
+    justify: Literal["left", "right"] = "left"
+    style: str = ""
+
+
+def _plain(cell: Cell) -> str:
+    return cell.plain if isinstance(cell, Text) else cell
+
+
+def table(
+    title: str | None, columns: Sequence[Column], rows: Sequence[Sequence[Cell]], caption: str | None = None
+) -> Table:
+    found = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, caption=caption, caption_justify="left")
+    for i, col in enumerate(columns):
+        need = _need(col, [_plain(r[i]) for r in rows])
+        found.add_column(
+            col.header,
+            no_wrap=col.keep,
+            min_width=need,
+            justify=col.justify,
+            style=col.style,
+            overflow="ellipsis" if col.keep else "fold",
+        )
+    for row in rows:
+        found.add_row(*row)
+    return found
+
+
+def records(
+    console: Console,
+    title: str | None,
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[Cell]],
+    *,
+    empty: str | None = None,
+    caption: str | None = None,
+) -> None:
+    """Print the rows; a sentence instead of an empty table; stacked when the table cannot fit."""
+    if not rows and empty:
+        console.print(Text(empty))
+        return
+    if narrowest(columns, rows) <= console.width:
+        console.print(table(title, columns, rows, caption))
+        return
+    for part in _stacked_parts(title, columns, rows, caption, console.width):
+        console.print(part, soft_wrap=isinstance(part, Whole))
+
+
+def fitted(
+    console: Console,
+    title: str | None,
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[Cell]],
+    caption: str | None = None,
+) -> RenderableType:
+    """The table when its narrowest form fits the console, else the stacked form."""
+    if narrowest(columns, rows) <= console.width:
+        return table(title, columns, rows, caption)
+    return Group(*_stacked_parts(title, columns, rows, caption, console.width))
+
+
+READABLE_WORD = 20  # words up to this long are never broken; longer ones (rare) fold
+
+
+def narrowest(columns: Sequence[Column], rows: Sequence[Sequence[Cell]]) -> int:
+    """The narrowest the table can be with every value that must stay whole on one line and the other
+    columns still readable (Rich's own measurement lets them shrink to nothing and then crops)."""
+    return 1 + sum(_need(col, [_plain(r[i]) for r in rows]) + 3 for i, col in enumerate(columns))
+
+
+def _need(col: Column, cells: list[str]) -> int:
+    """A column's narrowest width: its longest whole value, or its longest word up to READABLE_WORD."""
+    if col.keep:
+        return max(1, len(col.header), *(len(line) for c in cells for line in c.splitlines()))
+    return max(1, min(max((len(w) for c in [*cells, col.header] for w in c.split()), default=1), READABLE_WORD))
+
+
+class Whole(Text):
+    """A value printed as one line even past the screen's edge (the terminal wraps it, a copy gets it whole)."""
+
+
+def _stacked_parts(
+    title: str | None,
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[Cell]],
+    caption: str | None,
+    width: int,
+) -> list[RenderableType]:
+    """One block per record of 'Kop: waarde' lines; running text wraps under its value, and a value that must
+    stay whole but does not fit beside its label gets a line of its own."""
+    parts: list[RenderableType] = []
+    if title:
+        parts.append(Text(title, style="bold"))
+    label = max(len(c.header) for c in columns) + 1
+    for row in rows:
+        parts.append(Text(""))
+        grid: Table | None = None
+        for col, cell in zip(columns, row, strict=True):
+            value = _plain(cell)
+            if not value.strip():
+                continue
+            style = col.style or (cell.style if isinstance(cell, Text) else "")
+            head = Text(col.header + ":", style="dim")
+            if col.keep and any(len(line) + label + 1 > width for line in value.splitlines()):
+                parts += [head, Whole(value, style=style)]
+                grid = None
+                continue
+            if grid is None:
+                grid = Table.grid(padding=(0, 1))
+                grid.add_column(width=label, min_width=label, no_wrap=True)
+                grid.add_column(overflow="fold")  # whole values fit here by construction (checked above)
+                parts.append(grid)
+            grid.add_row(head, cell if isinstance(cell, Text) else Text(value, style=style))
+    if caption:
+        parts += [Text(""), Text(caption, style="dim")]
+    return parts
