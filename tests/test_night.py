@@ -345,3 +345,25 @@ def test_an_entry_edited_beyond_reading_is_a_broken_chain_not_a_crash(calamiteit
         result = calamiteit(*args)
         assert result.code == exitcodes.TAMPERED, (args, result.err)
         assert "interne fout" not in result.err and "onleesbaar" in result.err
+
+
+# --- who to phone now ----------------------------------------------------------------------------------
+
+
+def test_call_now_at_night_and_by_day(calamiteit: Invoke, night: Clock) -> None:
+    night.now = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)  # a Wednesday, 03:00 in Amsterdam
+    at_night = json.loads(calamiteit("assess", "--no-input", "--json", *level_one()).out)["call_now"]
+    night.now = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)  # 11:00
+    by_day = json.loads(calamiteit("assess", "--no-input", "--json", *level_one()).out)["call_now"]
+    for calls in (at_night, by_day):
+        assert calls and calls[0]["for"].startswith("Voorzitter OCT")  # the team's roles come first
+        for call in calls:  # somebody to phone, or what to do instead: never a silent gap
+            assert (call["contact"] is None) != (call["instead"] is None) or call["instead"].startswith("waarnemer")
+    night_people = {c["contact"]["role"] for c in at_night if c["contact"]}
+    day_people = {c["contact"]["role"] for c in by_day if c["contact"]}
+    assert "Servicedesk DSO-LV" not in night_people  # a closed desk is not in the block at night
+    assert "Servicedesk DSO-LV" in day_people
+    closed = [c for c in at_night if c["instead"] and "weer vanaf" in c["instead"]]
+    assert closed and "wo 25-11-2026" in closed[0]["instead"]  # ... but when it opens again is said
+    table = calamiteit("assess", "--no-input", *level_one()).out
+    assert table.index("Nu bellen") < table.index("Criteria met 'ja'") < table.index("Alle contacten langs")

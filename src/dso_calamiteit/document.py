@@ -94,6 +94,14 @@ def assessment(briefing: Briefing, config: Config) -> str:
                 for rc in briefing.routed
             ],
             "convene": briefing.convene,
+            "call_now": [
+                {
+                    "for": call.what,
+                    "contact": None if call.contact is None else contact(call.contact, config.contacts),
+                    "instead": call.instead or None,
+                }
+                for call in briefing.call_now
+            ],
         },
     )
 

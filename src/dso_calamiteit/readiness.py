@@ -338,6 +338,20 @@ def status(contact: Contact, reach: Reachability, moment: int) -> str:
     return "bereikbaar" if found else "niet bereikbaar"
 
 
+def next_opening(reach: Reachability, contact: str, moment: int) -> int | None:
+    """When a contact (a desk, a person on a rota) is next reachable after `moment`, within the window."""
+    return next((s for s, _ in reach.intervals(contact) or [] if s > moment), None)
+
+
+def stand_in(data: ReadinessFile, contact: str, moment: int) -> str | None:
+    """The contact standing in for `contact`, absent at `moment`, when an exception names one."""
+    for x in data.exceptions:
+        absent = x.contact == contact and x.kind == "afwezig"
+        if absent and x.stand_in and utc_seconds(x.start) <= moment < utc_seconds(x.end):
+            return x.stand_in
+    return None
+
+
 # --- requirements -------------------------------------------------------------------------------------------
 
 

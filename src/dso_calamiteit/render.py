@@ -52,6 +52,17 @@ def assessment(console: Console, briefing: Briefing, config: Config) -> None:
     if rec.meaning:
         head.append(f"\n{rec.meaning}")
     console.print(Panel(head, title="Geadviseerd niveau", title_align="left", border_style=style))
+    if result.advice is not None:
+        a = result.advice
+        console.print(
+            Panel(
+                Text(a.reason),
+                title=Text(f"Advies: {a.action}", style=ACTION_STYLE[a.action]),
+                title_align="left",
+                border_style=ACTION_STYLE[a.action].split()[-1],
+            )
+        )
+    call_now(console, briefing)
 
     if result.triggered:
         decisive = {c.id for c in result.decisive}
@@ -69,17 +80,6 @@ def assessment(console: Console, briefing: Briefing, config: Config) -> None:
         if t.level.criteria
     )
     console.print(Text(tallies, style="dim"))
-
-    if result.advice is not None:
-        a = result.advice
-        console.print(
-            Panel(
-                Text(a.reason),
-                title=Text(f"Advies: {a.action}", style=ACTION_STYLE[a.action]),
-                title_align="left",
-                border_style=ACTION_STYLE[a.action].split()[-1],
-            )
-        )
     title = "Routering (korte lijnen)" + (f" bij situatie '{situation}'" if situation else "")
     routes_table(console, routes, config.contacts, title)
     if routed:
@@ -87,13 +87,34 @@ def assessment(console: Console, briefing: Briefing, config: Config) -> None:
             console,
             [rc.contact for rc in routed],
             config.contacts,
-            "Te bellen contacten",
+            "Alle contacten langs deze lijnen",
             optional=[rc.optional for rc in routed],
         )
     if convene is not None:
         from .render_readiness import team_table
 
         team_table(console, f"Bijeenroepen: {convene['name']}", convene["team"], convene["members"])
+
+
+def call_now(console: Console, briefing: Briefing) -> None:
+    """Whom to phone now, in order, with the number; where nobody is reachable, what to do instead."""
+    rows: list[list[str | Text]] = []
+    for call in briefing.call_now:
+        c = call.contact
+        who = Text(c.name or c.role) if c is not None else Text("—", style="dim")
+        if call.instead:
+            who.append(f"\n{call.instead}", style="yellow" if c is not None else "bold red")
+        rows.append(
+            [call.what, who, c.phone if c is not None else "", c.email if c is not None and not c.phone else ""]
+        )
+    team = f" — {briefing.convene['team']} en de korte lijnen" if briefing.convene else " — de korte lijnen"
+    layout.records(
+        console,
+        f"Nu bellen{team}",
+        [Column("Voor"), Column("Wie"), Column("Telefoon", keep=True, style="bold"), Column("E-mail", keep=True)],
+        rows,
+        empty="Nu bellen: geen lijnen of teamrollen op dit niveau.",
+    )
 
 
 def routes_table(console: Console, routes: list[Route], matrix: ContactsFile, title: str) -> None:

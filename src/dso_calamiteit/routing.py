@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from .assessment import Assessment
@@ -110,3 +110,4 @@ class Briefing:
     routes: list[Route]
     routed: list[RoutedContact]
     convene: dict[str, Any] | None
+    call_now: list[Any] = field(default_factory=list)  # app.readiness.Call: whom to phone now, in order

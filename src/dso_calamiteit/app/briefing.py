@@ -14,7 +14,8 @@ if TYPE_CHECKING:
     from ..assessment import Assessment
     from ..config import Config
     from ..criteria import CriteriaFile
-    from ..routing import Briefing
+    from ..routing import Briefing, Route, RoutedContact
+    from .readiness import Call
 
 
 def given(criteria: CriteriaFile, file: Path | None, flags: list[str]) -> dict[str, bool]:
@@ -55,4 +56,34 @@ def brief(config: Config, result: Assessment, chosen: str | None, at: datetime) 
         from .readiness import convocation
 
         convene = convocation(config, result.recommended.team, at)
-    return Briefing(result, chosen, routes, routed, convene)
+    return Briefing(result, chosen, routes, routed, convene, call_now(config, result, routes, routed, at))
+
+
+def call_now(
+    config: Config, result: Assessment, routes: list[Route], routed: list[RoutedContact], at: datetime
+) -> list[Call]:
+    """Whom to phone now, in order: each role of the level's team, then each line of the routing; people not
+    reachable now and closed desks are left out, with what to do instead (a stand-in, the next opening)."""
+    from ..teams import candidates, ordered
+    from .readiness import around, whom_to_call
+
+    reach = around(at, config)
+    names = {o.id: o.name for o in config.contacts.organisations}
+    calls: list[Call] = []
+    team = config.teams.team(result.recommended.team)
+    if team is not None:
+        for m in ordered(team):
+            what = f"{m.role} ({names.get(m.org, m.org)})"
+            calls.append(whom_to_call(config, what, candidates(m, config.contacts), at, reach))
+    called = {c.contact.id for c in calls if c.contact is not None and c.contact.id}
+    for route in routes:
+        mine = [rc.contact for rc in routed if rc.route == route.id and not rc.optional]
+        if not mine:
+            continue
+        call = whom_to_call(config, f"{route.when} → {', '.join(names.get(o, o) for o in route.to)}", mine, at, reach)
+        if call.contact is not None and call.contact.id and call.contact.id in called:
+            continue  # already in the list for a role of the team
+        calls.append(call)
+        if call.contact is not None and call.contact.id:
+            called.add(call.contact.id)
+    return calls

@@ -192,3 +192,34 @@ def write_ics(config: Config, path: Path, start: datetime, end: datetime) -> int
 
 def _slug(text: str) -> str:
     return "".join(ch if ch.isalnum() else "-" for ch in text.casefold()).strip("-")
+
+
+@dataclass(frozen=True)
+class Call:
+    """Whom to call for one role or line: the person reachable at the moment, or what to do instead."""
+
+    what: str
+    contact: Contact | None
+    instead: str  # '' when `contact` is reachable; else the stand-in, the next opening, or that nobody is
+
+
+def whom_to_call(config: Config, what: str, candidates: list[Contact], at: datetime, reach: Reachability) -> Call:
+    from ..readiness import next_opening, stand_in, status, utc_seconds
+
+    seconds = utc_seconds(at)
+    for c in candidates:
+        if status(c, reach, seconds) == "bereikbaar":
+            return Call(what, c, "")
+    people = {c.id: c for c in config.contacts.contacts if c.id}
+    for c in candidates:
+        other = people.get(stand_in(config.readiness, c.id, seconds) or "")
+        if other is not None and status(other, reach, seconds) == "bereikbaar":
+            return Call(what, other, f"waarnemer voor {c.name or c.role}")
+    openings = [(when, c) for c in candidates if c.id and (when := next_opening(reach, c.id, seconds)) is not None]
+    if openings:
+        when, c = min(openings, key=lambda pair: pair[0])
+        moment = dutchtime.local(datetime.fromtimestamp(when, UTC))
+        return Call(what, None, f"nu niemand bereikbaar; {c.name or c.role} weer vanaf {moment}")
+    if candidates and all(status(c, reach, seconds) == "onbekend" for c in candidates):
+        return Call(what, None, "bereikbaarheid onbekend (niet in paraatheid.yaml)")
+    return Call(what, None, "niemand bereikbaar")
