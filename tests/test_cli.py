@@ -218,7 +218,8 @@ def test_tables_go_to_stdout_and_name_level_and_team(calamiteit: Invoke) -> None
         "SCT",
         "Advies: opschalen",
         "Routering",
-        "Te bellen contacten",
+        "Nu bellen",
+        "Alle contacten langs deze lijnen",
         "Leveranciersmanagement",
     ):
         assert text in result.out

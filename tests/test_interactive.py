@@ -99,7 +99,8 @@ def test_assess_in_a_real_terminal(tmp_path: Path) -> None:
     child.expect("Geadviseerd niveau")
     child.expect("OCT")
     child.expect("Advies: opschalen")
-    child.expect("Te bellen contacten")
+    child.expect("Nu bellen")
+    child.expect("Alle contacten langs deze lijnen")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
