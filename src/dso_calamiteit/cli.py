@@ -276,17 +276,25 @@ def contacts(
 
     Voorbeeld: calamiteit contacts provincien --tier tactisch
     """
-    from .contacts import TIERS, search
+    from .contacts import TIERS, nearest, pick, search, vocabulary
 
     config = _config(config_dir)
     matrix = config.contacts
     orgs = [o.id for o in matrix.organisations]
-    if org is not None and org not in orgs:
-        raise UsageError(f"--org '{org}': onbekende organisatie.{suggest(org, orgs)}", f"Kies uit: {', '.join(orgs)}.")
+    if org is not None:
+        chosen = pick(org, [(o.id, o.name) for o in matrix.organisations])
+        if chosen is None:
+            raise UsageError(
+                f"--org '{org}': onbekende organisatie.{suggest(org, orgs)}", f"Kies uit: {', '.join(orgs)}."
+            )
+        org = chosen
+    tiers = []
     for t in tier or []:
-        if t not in TIERS:
+        found_tier = pick(t, [(x, x) for x in TIERS])
+        if found_tier is None:
             raise UsageError(f"--tier '{t}': onbekend.{suggest(t, TIERS)}", f"Kies uit: {', '.join(TIERS)}.")
-    found = search(matrix, query, org, tier or [])
+        tiers.append(found_tier)
+    found = search(matrix, query, org, tiers)
     if bereikbaar:
         from .app import readiness
 
@@ -295,7 +303,9 @@ def contacts(
         raise UsageError("--op hoort bij --bereikbaar")
     if not found:
         what = f" voor '{query}'" if query else ""
-        raise NotFoundError(f"geen {'bereikbaar ' if bereikbaar else ''}contact gevonden{what}")
+        close = nearest(query, vocabulary(matrix)) if query and not search(matrix, query) else []
+        hint = f" Bedoelde u {' of '.join(repr(c) for c in close)}?" if close else ""
+        raise NotFoundError(f"geen {'bereikbaar ' if bereikbaar else ''}contact gevonden{what}.{hint}")
     if json:
         from . import document
 
@@ -303,7 +313,13 @@ def contacts(
     else:
         from . import render
 
-        render.contacts_table(console(), found, matrix, f"Contacten ({len(found)})")
+        title = f"Contacten ({len(found)})"
+        if bereikbaar:
+            from . import dutchtime
+            from .app import readiness
+
+            title += f", bereikbaar {'nu' if op is None else 'op ' + dutchtime.local(readiness.moment(op))}"
+        render.contacts_table(console(), found, matrix, title)
     return exitcodes.OK
 
 

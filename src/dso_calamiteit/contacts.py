@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, ClassVar, Literal, get_args
@@ -80,6 +80,25 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
+def squash(text: str) -> str:
+    """Folded, letters and digits only: 'DSO-LV', 'dso lv' and 'dsolv' are the same to an operator."""
+    return "".join(ch for ch in fold(text) if ch.isalnum())
+
+
+def pick(text: str, options: Iterable[tuple[str, str]]) -> str | None:
+    """The id of the option whose id or name is `text`, in any case, with or without accents and dashes."""
+    wanted = squash(text)
+    return next((ident for ident, name in options if wanted in (squash(ident), squash(name))), None)
+
+
+def nearest(text: str, words: Iterable[str], n: int = 3) -> list[str]:
+    """The words closest to `text` (folded), for a 'Bedoelde u …?' after a search that found nothing."""
+    import difflib
+
+    by_key = {squash(w): w for w in sorted(set(words)) if squash(w)}
+    return [by_key[c] for c in difflib.get_close_matches(squash(text), list(by_key), n=n, cutoff=0.6)]
+
+
 def search(
     matrix: ContactsFile,
     query: str = "",
@@ -89,10 +108,27 @@ def search(
     """Contacts matching every word of `query` in organisation, role, name, tags or notes, then filters."""
     words = fold(query).split()
     wanted_tiers = set(tiers)
-    return [
-        contact
-        for contact, haystack in zip(matrix.contacts, matrix.search_index, strict=True)
-        if (org is None or contact.org == org)
-        and (not wanted_tiers or contact.tier in wanted_tiers)
-        and all(w in haystack for w in words)
-    ]
+
+    def matching(folded: list[str], form: Callable[[str], str]) -> list[Contact]:
+        return [
+            contact
+            for contact, haystack in zip(matrix.contacts, matrix.search_index, strict=True)
+            if (org is None or contact.org == org)
+            and (not wanted_tiers or contact.tier in wanted_tiers)
+            and all(w in form(haystack) for w in folded)
+        ]
+
+    found = matching(words, str)
+    if found or not words:
+        return found
+    return matching([squash(w) for w in words], squash)  # 'dsolv' finds DSO-LV: same letters, no dashes
+
+
+def vocabulary(matrix: ContactsFile) -> list[str]:
+    """The words a search can be near to: organisation ids and names, roles, names, tags."""
+    words: list[str] = []
+    for o in matrix.organisations:
+        words += [o.id, o.name]
+    for c in matrix.contacts:
+        words += [c.role, *c.role.split(), *c.name.split(), *c.tags]
+    return [w for w in words if w]

@@ -6,7 +6,8 @@ Pure: the current moment is never read here, it comes in as an argument (the clo
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import re
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from .errors import UsageError
@@ -36,20 +37,61 @@ def later(at: datetime, minutes: int) -> datetime:
     return at + timedelta(minutes=minutes)
 
 
-def parse_local(text: str, today: datetime) -> datetime:
-    """A moment typed by an operator: 'HH:MM' (today), 'YYYY-MM-DD HH:MM', or ISO 8601; local time."""
-    raw = text.strip()
-    try:
-        if len(raw) <= 5 and ":" in raw:
-            hour, minute = (int(p) for p in raw.split(":"))
-            base = today.astimezone(LOCAL)
-            moment = base.replace(hour=hour, minute=minute, second=0, microsecond=0)
-        else:
-            moment = datetime.fromisoformat(raw)
-            if moment.tzinfo is None:
-                moment = moment.replace(tzinfo=LOCAL)
+FORMS = (
+    "HH:MM (vandaag), JJJJ-MM-DD HH:MM, DD-MM-JJJJ HH:MM, een datum alleen, of vandaag/morgen/gisteren HH:MM; "
+    "ook zoals het tool het zelf schrijft ('zo 29-11-2026 03:00'); Nederlandse tijd"
+)
+_WORDS = {"vandaag": 0, "morgen": 1, "overmorgen": 2, "gisteren": -1}
+_DATE = re.compile(r"(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})-(\d{1,2})-(\d{4}))")
+_TIME = re.compile(r"(\d{1,2})[:.](\d{2})")
+
+
+def parse_moment(text: str, today: datetime) -> tuple[datetime, bool]:
+    """A moment typed by an operator, and whether it named a time of day (a date alone is its midnight).
+
+    Accepts what people type and what the tool prints: '3:00', '29-11-2026 03:00', '2026-11-29 3:00',
+    'zo 29-11-2026 03:00', 'morgen 08:00', 'nu', and ISO 8601 with or without a zone. Local (Dutch) time.
+    """
+    raw = " ".join(text.strip().split())
+    try:  # ISO 8601, with or without a zone, as stored and as scripts write it
+        iso = datetime.fromisoformat(raw)
+        return (iso if iso.tzinfo else iso.replace(tzinfo=LOCAL)), len(raw) > 10
     except ValueError:
-        raise UsageError(
-            f"'{text}' is geen geldig tijdstip", "Gebruik HH:MM (vandaag) of JJJJ-MM-DD HH:MM, Nederlandse tijd."
-        ) from None
-    return moment
+        pass
+    words = raw.casefold().split(" ")
+    if words and words[0] in DAYS:  # 'zo 29-11-2026 03:00', as the tool prints it
+        words = words[1:]
+    base = today.astimezone(LOCAL)
+    if words == ["nu"]:
+        return base, True
+    day = base.date()
+    rest = " ".join(words)
+    if words and words[0] in _WORDS:
+        day = day + timedelta(days=_WORDS[words[0]])
+        rest = " ".join(words[1:])
+    else:
+        found = _DATE.match(rest)
+        if found:
+            y, m, d = (found[1], found[2], found[3]) if found[1] else (found[6], found[5], found[4])
+            try:
+                day = date(int(y), int(m), int(d))
+            except ValueError:
+                raise _unreadable(text) from None
+            rest = rest[found.end() :].strip()
+        elif rest and not _TIME.fullmatch(rest):
+            raise _unreadable(text)
+    if not rest:
+        return datetime.combine(day, time(0, 0), LOCAL), False
+    clock = _TIME.fullmatch(rest)
+    if not clock or int(clock[1]) > 23 or int(clock[2]) > 59:
+        raise _unreadable(text)
+    return datetime.combine(day, time(int(clock[1]), int(clock[2])), LOCAL), True
+
+
+def parse_local(text: str, today: datetime) -> datetime:
+    """A moment typed by an operator (see `parse_moment`)."""
+    return parse_moment(text, today)[0]
+
+
+def _unreadable(text: str) -> UsageError:
+    return UsageError(f"'{text}' is geen geldig tijdstip", f"Gebruik {FORMS}.")

@@ -76,14 +76,10 @@ def incident_open(
 
     Voorbeeld: ID=$(calamiteit incident open "Omgevingsloket onbereikbaar" --level 1)
     """
-    from .app import configuration, incidents, logbook
-    from .errors import suggest
+    from .app import briefing, configuration, incidents, logbook
 
     config = configuration.load(config_dir)
-    situations = [r.id for r in config.routing.situations]
-    if situatie is not None and situatie not in situations:
-        raise UsageError(f"--situatie '{situatie}': onbekend.{suggest(situatie, situations)}")
-    body = incidents.opening(config.criteria, title, level, situatie)
+    body = incidents.opening(config.criteria, title, level, briefing.situation(config, situatie))
     incident = incidents.open_incident(data_dir, body, logbook.author(auteur))
     if json:
         print(dumps("incident", {"id": incident}, indent=None))

@@ -79,7 +79,7 @@ def paraatheid(
     else:
         from . import render_readiness
 
-        render_readiness.moment(console(), standing, config)
+        render_readiness.moment(console(), standing, config, asked=op is not None)
     return exitcodes.READINESS_GAPS if standing.unmet else exitcodes.OK
 
 
@@ -101,7 +101,10 @@ def team(
     config = configuration.load(config_dir)
     teams = list(config.teams.teams)
     if name is not None:
-        found = config.teams.team(name)
+        from .contacts import pick
+
+        chosen = pick(name, [(t.id, t.name) for t in teams])
+        found = config.teams.team(chosen) if chosen else None
         if found is None:
             ids = [t.id for t in teams]
             raise UsageError(f"onbekend team '{name}'.{suggest(name, ids)}", f"Kies uit: {', '.join(ids)}.")
@@ -115,5 +118,5 @@ def team(
 
         out = console()
         for t in teams:
-            team_table(out, t.name, t.id, rows[t.id])
+            team_table(out, t.name, t.id, rows[t.id], at if op is not None else None)
     return exitcodes.OK

@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 TIERS_SHOWN = ("strategisch", "tactisch", "operationeel")
 
 
-def moment(console: Console, found: Moment, config: Config) -> None:
+def moment(console: Console, found: Moment, config: Config, asked: bool = False) -> None:
+    """`asked`: the moment came from --op; the desks' heading then names it instead of 'Nu'."""
     title = f"Paraatheid op {dutchtime.local(found.at)}"
     if found.periods:
         title += f" — verhoogde paraatheid: {', '.join(found.periods)}"
@@ -58,7 +59,12 @@ def moment(console: Console, found: Moment, config: Config) -> None:
     layout.records(
         console,
         "Helpdesks en servicedesks",
-        [Column("Desk"), Column("Organisatie"), Column("Nu"), Column("Telefoon", keep=True)],
+        [
+            Column("Desk"),
+            Column("Organisatie"),
+            Column(f"Op {dutchtime.local(found.at)}" if asked else "Nu"),
+            Column("Telefoon", keep=True),
+        ],
         [
             [
                 c.role,
@@ -159,7 +165,10 @@ def summary(console: Console, found: list[Gap]) -> None:
     )
 
 
-def team_table(console: Console, title: str, team_id: str, rows: list[dict[str, Any]]) -> None:
+def team_table(
+    console: Console, title: str, team_id: str, rows: list[dict[str, Any]], at: datetime | None = None
+) -> None:
+    """`at`: the moment asked with --op; the heading then names it instead of 'Nu'."""
     out: list[list[str | Text]] = []
     for r in rows:
         if r["reachable"]:
@@ -174,7 +183,13 @@ def team_table(console: Console, title: str, team_id: str, rows: list[dict[str, 
     layout.records(
         console,
         f"{title} ({team_id})",
-        [Column("Groep"), Column("Rol"), Column("Organisatie"), Column("Nu bereikbaar"), Column("Telefoon", keep=True)],
+        [
+            Column("Groep"),
+            Column("Rol"),
+            Column("Organisatie"),
+            Column("Nu bereikbaar" if at is None else f"Bereikbaar op {dutchtime.local(at)}"),
+            Column("Telefoon", keep=True),
+        ],
         out,
         empty="Dit team heeft geen rollen.",
     )

@@ -35,14 +35,20 @@ def given(criteria: CriteriaFile, file: Path | None, flags: list[str]) -> dict[s
 
 
 def situation(config: Config, chosen: str | None) -> str | None:
-    """A --situatie that routing knows, or None; an unknown one is refused with the nearest suggestion."""
+    """The id of a --situatie given by id or title (any case, accents optional), or None; an unknown one is
+    refused with the nearest suggestion."""
+    from ..contacts import pick
+
+    if chosen is None:
+        return None
     situations = [s.id for s in config.routing.situations]
-    if chosen is not None and chosen not in situations:
+    found = pick(chosen, [(s.id, s.title) for s in config.routing.situations])
+    if found is None:
         raise UsageError(
             f"--situatie '{chosen}': onbekend.{suggest(chosen, situations)}",
             f"Kies uit: {', '.join(situations)}.",
         )
-    return chosen
+    return found
 
 
 def brief(config: Config, result: Assessment, chosen: str | None, at: datetime) -> Briefing:

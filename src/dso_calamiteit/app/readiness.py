@@ -30,8 +30,8 @@ def period(van: str, tot: str) -> tuple[datetime, datetime]:
     """--van/--tot; a date alone as --tot counts that whole day."""
     now = clock.now()
     start = dutchtime.parse_local(van, now)
-    end = dutchtime.parse_local(tot, now)
-    if len(tot.strip()) == 10:
+    end, with_time = dutchtime.parse_moment(tot, now)
+    if not with_time:  # a date alone as --tot: that whole day counts
         end += timedelta(days=1)
     if end <= start:
         raise UsageError(f"de periode eindigt ({tot}) voordat hij begint ({van})")
