@@ -2,8 +2,9 @@
 
     python benchmarks/startup.py [--runs N]
 
-Targets (issue 2): every command within 1.3x the import floor (`import typer, rich.console, pydantic, yaml`);
-`contacts` on a generated file of 10,000 contacts within 1.5x the same command on the shipped file.
+Targets (issues 2 and 11): every command within 1.3x the import floor (`import typer, rich.console, pydantic,
+yaml`), including a level-1 assessment with the team to convene, `team`, `paraatheid` and `routes`; `contacts`
+on a generated file of 10,000 contacts within 1.5x the same command on the shipped file.
 Runs are interleaved round-robin so that machine noise hits every command alike. The cache of validated
 files is warmed first (that is the normal state); one line shows a cold `check` for comparison.
 """
@@ -49,6 +50,11 @@ def main() -> None:
     shipped = config.shipped_dir()
     cfg = config.load(config.locate(shipped), use_cache=False)
     answers = [a for _, c in cfg.criteria.all_criteria() for a in ("--answer", f"{c.id}=nee")]
+    level_one = [  # three level-1 criteria: the advice is Niveau 1, with the OCT to convene and readiness
+        a
+        for i, (_, c) in enumerate(cfg.criteria.all_criteria())
+        for a in ("--answer", f"{c.id}={'ja' if i in (0, 1, 2) else 'nee'}")
+    ]
 
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -70,6 +76,10 @@ def main() -> None:
             "contacts iplo --json": [exe, "contacts", "iplo", "--json"],
             "assess (scripted) --json": [exe, "assess", "--no-input", "--json", *answers],
             "assess (scripted), tables": [exe, "assess", "--no-input", *answers],
+            "assess level 1, tables": [exe, "assess", "--no-input", *level_one],
+            "team OCT": [exe, "team", "OCT"],
+            "paraatheid": [exe, "paraatheid"],
+            "routes": [exe, "routes"],
             "check": [exe, "check"],
             "contacts (10,000) --json": [exe, "contacts", "persoon 9999", "--json", "--config-dir", str(big)],
         }

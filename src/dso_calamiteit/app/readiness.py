@@ -4,7 +4,7 @@ over a period, and the rotas as a calendar."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,10 +41,44 @@ def period(van: str, tot: str) -> tuple[datetime, datetime]:
 
 
 def reach_around(config: Config, start: datetime, end: datetime) -> Reachability:
-    from ..readiness import Reachability, window_for
+    from ..readiness import Reachability, utc_seconds
 
-    window, holidays = window_for(start, end)
-    return Reachability(config.readiness, window, holidays)
+    holidays = dutch_holidays(start.year - 1, end.year + 1)
+    return Reachability(config.readiness, (utc_seconds(start), utc_seconds(end)), holidays.__contains__)
+
+
+def dutch_holidays(first: int, last: int) -> frozenset[date]:
+    """The Dutch public holidays of those years, from the `holidays` package, kept in the user cache.
+
+    Importing `holidays` costs ~150 ms (it loads every country), most of a level-1 assessment. The dates are
+    worked out once per range of years and per installed version of the package (its file is the key, found
+    without importing it) and read back from the cache after that.
+    """
+    import importlib.util
+
+    from ..config import cache_dir
+
+    spec = importlib.util.find_spec("holidays")
+    stamp = ""
+    if spec is not None and spec.origin:
+        info = Path(spec.origin).stat()
+        stamp = f"{info.st_size}-{info.st_mtime_ns}"
+    path = cache_dir() / f"holidays-nl-{first}-{last}-{stamp}.txt"
+    try:
+        return frozenset(date.fromisoformat(line) for line in path.read_text(encoding="ascii").split())
+    except (OSError, ValueError):
+        pass
+    import holidays
+
+    found = frozenset(holidays.country_holidays("NL", years=range(first, last + 1)))
+    try:
+        from ..files import write_atomic
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, "\n".join(sorted(d.isoformat() for d in found)) + "\n")
+    except Exception:
+        pass
+    return found
 
 
 def around(at: datetime, config: Config) -> Reachability:
