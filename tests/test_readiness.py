@@ -260,7 +260,8 @@ def test_assess_names_the_team_to_convene(calamiteit: Invoke) -> None:
     base = json.loads(calamiteit("assess", "--json", *all_answers()).out)
     assert base["convene"] is None
     table = calamiteit("assess", *all_answers(), "--answer", "pers-en-media=ja")
-    assert "Bijeenroepen: Strategisch Calamiteitenteam" in table.out
+    assert "Nu bellen — SCT en de korte lijnen" in table.out  # the team's roles, whom to phone for each
+    assert "Voorzitter SCT" in table.out
 
 
 # --- configuration errors -------------------------------------------------------------------------------------

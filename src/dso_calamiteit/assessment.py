@@ -76,18 +76,23 @@ def _advise(tallies: tuple[Tally, ...], current: Level, recommended: Level) -> A
     if recommended.level > current.level:
         above = [t for t in tallies if current.level < t.level.level <= recommended.level and t.met]
         met = "; ".join(f"'{c.text}'" for t in above for c in t.met)
-        reason = f"Opschalen van {current.name} naar {recommended.name} ({recommended.team}): nu geldt {met}."
+        reason = f"Opschalen van {current.name} naar {_with_team(recommended)}: nu geldt {met}."
         return Advice("opschalen", current, recommended, reason)
     if recommended.level < current.level:
         left = [t for t in tallies if recommended.level < t.level.level <= current.level]
         reason = (
-            f"Afschalen van {current.name} naar {recommended.name} ({recommended.team}): de criteria "
+            f"Afschalen van {current.name} naar {_with_team(recommended)}: de criteria "
             f"van het huidige niveau gelden niet meer ({summary(left)})."
         )
         return Advice("afschalen", current, recommended, reason)
     here = next(t for t in tallies if t.level.level == recommended.level)
     if here.level.criteria:
-        reason = f"Handhaven op {current.name} ({current.team}): {summary([here])}; hoger niveau niet bereikt."
+        reason = f"Handhaven op {_with_team(current)}: {summary([here])}; hoger niveau niet bereikt."
     else:
-        reason = f"Handhaven op {current.name} ({current.team}): geen enkele drempel voor opschalen bereikt."
+        reason = f"Handhaven op {_with_team(current)}: geen enkele drempel voor opschalen bereikt."
     return Advice("handhaven", current, recommended, reason)
+
+
+def _with_team(level: Level) -> str:
+    """'Niveau 1 (OCT)', but 'Serviceketen' alone where the team has the level's own name."""
+    return level.name if not level.team or level.team == level.name else f"{level.name} ({level.team})"

@@ -25,6 +25,7 @@ app = typer.Typer(
     name="calamiteit",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",  # a paragraph of a docstring is one paragraph on screen, rewrapped to fit
     add_completion=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -399,7 +400,11 @@ def check(json: Json = False, config_dir: ConfigDir = None, data_dir: DataDir = 
 def schema(
     kind: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Argument(help="criteria, contacts, routing, reporting of monitor; zonder: alle.", show_default=False),
+        typer.Argument(
+            help="criteria, contacts, routing, rapport, monitor, paraatheid of teams (de bestandsnamen; ook de "
+            "Engelse namen reporting en readiness); zonder: alle.",
+            show_default=False,
+        ),
     ] = None,
 ) -> int:
     """Print het JSON Schema van een YAML-bestand, voor editors (yaml-language-server) en controle.
@@ -410,8 +415,12 @@ def schema(
 
     from .validation import MODELS, json_schema
 
+    dutch = {"rapport": "reporting", "paraatheid": "readiness", "routering": "routing", "contacten": "contacts"}
+    if kind is not None:
+        kind = dutch.get(kind.casefold(), kind.casefold())
     if kind is not None and kind not in MODELS:
-        raise UsageError(f"onbekende soort '{kind}'.{suggest(kind, MODELS)}", f"Kies uit: {', '.join(MODELS)}.")
+        names = ["criteria", "contacts", "routing", "rapport", "monitor", "paraatheid", "teams"]
+        raise UsageError(f"onbekende soort '{kind}'.{suggest(kind, names)}", f"Kies uit: {', '.join(names)}.")
     body = json_schema(kind) if kind else {k: json_schema(k) for k in MODELS}
     print(jsonlib.dumps(body, ensure_ascii=False, indent=2))
     return exitcodes.OK

@@ -7,6 +7,7 @@ beside each other, every record is printed as its own block of "Kop: waarde" lin
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -68,7 +69,8 @@ def records(
         console.print(table(title, columns, rows, caption))
         return
     for part in _stacked_parts(title, columns, rows, caption, console.width):
-        console.print(part, soft_wrap=isinstance(part, Whole))
+        # a whole value wider than the screen is printed as one line past the edge; the rest as laid out
+        console.print(part, soft_wrap=isinstance(part, Whole), end="\n" if isinstance(part, Whole) else "")
 
 
 def fitted(
@@ -111,31 +113,38 @@ def _stacked_parts(
     caption: str | None,
     width: int,
 ) -> list[RenderableType]:
-    """One block per record of 'Kop: waarde' lines; running text wraps under its value, and a value that must
-    stay whole but does not fit beside its label gets a line of its own."""
-    parts: list[RenderableType] = []
-    if title:
-        parts.append(Text(title, style="bold"))
+    """One block per record of 'Kop: waarde' lines; running text wraps under its value (at word boundaries),
+    and a value that must stay whole but does not fit beside its label gets a line of its own.
+
+    Built as plain wrapped text rather than a Rich grid per record: a long list stays fast to print.
+    """
     label = max(len(c.header) for c in columns) + 1
+    room = max(width - label - 1, 10)
+    parts: list[RenderableType] = []
+    out = Text()
+    if title:
+        out.append(f"{title}\n", style="bold")
     for row in rows:
-        parts.append(Text(""))
-        grid: Table | None = None
+        out.append("\n")
         for col, cell in zip(columns, row, strict=True):
             value = _plain(cell)
             if not value.strip():
                 continue
             style = col.style or (cell.style if isinstance(cell, Text) else "")
-            head = Text(col.header + ":", style="dim")
-            if col.keep and any(len(line) + label + 1 > width for line in value.splitlines()):
-                parts += [head, Whole(value, style=style)]
-                grid = None
+            lines = value.splitlines()
+            out.append(f"{col.header + ':':<{label}} ", style="dim")
+            if col.keep and any(len(line) > room for line in lines):
+                out.append("\n")
+                parts += [out, *(Whole(line, style=style) for line in lines)]
+                out = Text()
                 continue
-            if grid is None:
-                grid = Table.grid(padding=(0, 1))
-                grid.add_column(width=label, min_width=label, no_wrap=True)
-                grid.add_column(overflow="fold")  # whole values fit here by construction (checked above)
-                parts.append(grid)
-            grid.add_row(head, cell if isinstance(cell, Text) else Text(value, style=style))
+            wrapped = [w for line in lines for w in (textwrap.wrap(line, room) if not col.keep else [line]) or [""]]
+            out.append(wrapped[0], style=style)
+            for more in wrapped[1:]:
+                out.append("\n" + " " * (label + 1))
+                out.append(more, style=style)
+            out.append("\n")
     if caption:
-        parts += [Text(""), Text(caption, style="dim")]
+        out.append(f"\n{caption}\n", style="dim")
+    parts.append(out)
     return parts

@@ -33,19 +33,13 @@ def definition(d: Definition) -> Panel:
 
 
 def assessment(console: Console, briefing: Briefing, config: Config) -> None:
-    result, situation, routes, routed, convene = (
-        briefing.result,
-        briefing.situation,
-        briefing.routes,
-        briefing.routed,
-        briefing.convene,
-    )
+    result, situation, routes, routed = briefing.result, briefing.situation, briefing.routes, briefing.routed
     rec = result.recommended
     highest = config.criteria.ordered[-1].level
     style = _level_style(rec.level, highest)
     head = Text()
     head.append(f"{rec.name}", style=f"bold {style}")
-    if rec.team:
+    if rec.team and rec.team != rec.name:
         head.append(f"  →  {rec.team}", style=f"bold {style}")
         if rec.team_name and rec.team_name != rec.team:
             head.append(f" ({rec.team_name})")
@@ -90,10 +84,7 @@ def assessment(console: Console, briefing: Briefing, config: Config) -> None:
             "Alle contacten langs deze lijnen",
             optional=[rc.optional for rc in routed],
         )
-    if convene is not None:
-        from .render_readiness import team_table
-
-        team_table(console, f"Bijeenroepen: {convene['name']}", convene["team"], convene["members"])
+    # The team to convene is in "Nu bellen" above, role by role; `calamiteit team` shows its full table.
 
 
 def call_now(console: Console, briefing: Briefing) -> None:

@@ -115,7 +115,8 @@ def _message(err: Any, model: type) -> str:
     if expected is not None:
         return f"'{field}' moet {expected[0]} zijn{expected[1]}{shown}"
     if kind == "literal_error":
-        return f"'{field}' moet een van {err['ctx']['expected']} zijn{shown}"
+        choices = str(err["ctx"]["expected"]).replace(" or ", " of ")
+        return f"'{field}' moet een van {choices} zijn{shown}"
     if kind in ("tuple_type", "list_type"):
         return f"'{field}' moet een lijst zijn{shown}" if field != "" else f"moet een lijst zijn{shown}"
     if kind in ("dataclass_type", "dataclass_exact_type", "dict_type", "model_type"):

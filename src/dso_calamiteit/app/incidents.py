@@ -33,9 +33,16 @@ class TamperedError(CalamiteitError):
     exit_code = exitcodes.TAMPERED
 
 
+EMPTY = {
+    "tekst": "schrijf op wat er is vastgesteld, geoordeeld of besloten",
+    "titel": "geef het incident een korte titel, bijvoorbeeld 'Omgevingsloket onbereikbaar'",
+    "reden": "schrijf op waarom",
+}
+
+
 def require_text(text: str, what: str = "tekst") -> str:
     if not text.strip():
-        raise UsageError(f"lege {what}: schrijf op wat er is vastgesteld of besloten")
+        raise UsageError(f"lege {what}: {EMPTY.get(what, 'vul iets in')}")
     return text.strip()
 
 
