@@ -88,3 +88,82 @@ def test_with_op_headings_name_the_moment(calamiteit: Invoke, monkeypatch) -> No
     assert "Op zo 29-11-2026 03:00" in desks
     reachable = calamiteit("contacts", "--bereikbaar", "--op", "zo 29-11-2026 03:00").out
     assert "bereikbaar op zo 29-11-2026 03:00" in reachable
+
+
+# --- plain Dutch ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("contacts", "--bogus"), "Onbekende optie: --bogus"),
+        (("incident", "show"), "Argument 'incident' ontbreekt."),
+        (("rapport", "x", "--format", "pdf"), "Ongeldige waarde voor '--format': 'pdf' is niet een van 'md', 'json'"),
+        (("log", "x", "y", "--beeld", "--corrigeert", "abc"), "'abc' is geen geheel getal"),
+        (("contacts", "a", "b"), "Onverwacht extra argument: b"),
+        (("nosuch",), "Onbekend commando 'nosuch'."),
+    ],
+)
+def test_clicks_own_messages_are_dutch(calamiteit: Invoke, args: tuple[str, ...], said: str) -> None:
+    result = calamiteit(*args)
+    assert result.code == exitcodes.USAGE
+    assert said in result.err and "Zie 'calamiteit" in result.err
+
+
+def test_help_is_dutch_and_wraps_as_paragraphs(calamiteit: Invoke, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    shown = calamiteit("--help").out
+    for text in ("Toon deze hulp en stop.", "Installeer aanvulling", "Opties", "Commando's"):
+        assert text in shown, text
+    assert "Show this message" not in shown and "Install completion" not in shown
+    flowing = [line.strip() for line in shown.splitlines()]
+    assert not any(line.startswith(("2 onjuist", "5 monitor", "--exit-level")) for line in flowing)  # rewrapped
+    assert "[standaard: 24h]" in calamiteit("monitor", "--help").out
+
+
+def test_another_language_is_a_catalogue_away(calamiteit: Invoke, monkeypatch) -> None:
+    monkeypatch.setenv("CALAMITEIT_TAAL", "en")
+    from dso_calamiteit import i18n
+
+    i18n._catalogue.cache_clear()
+    try:
+        assert "No such option: --bogus" in calamiteit("contacts", "--bogus").err
+    finally:
+        monkeypatch.delenv("CALAMITEIT_TAAL")
+        i18n._catalogue.cache_clear()
+
+
+def test_the_shipped_catalogue_is_compiled_from_its_source() -> None:
+    import io
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    from dso_calamiteit import i18n
+
+    folder = i18n.LOCALE / "nl" / "LC_MESSAGES"
+    with (folder / "calamiteit.po").open("rb") as fh:
+        catalogue = read_po(fh, locale="nl")
+    assert all(m.string for m in catalogue if m.id), "an untranslated message"
+    compiled = io.BytesIO()
+    write_mo(compiled, catalogue)
+    assert compiled.getvalue() == (folder / "calamiteit.mo").read_bytes(), "run: pybabel compile (README)"
+
+
+def test_plain_dutch_words(calamiteit: Invoke, make_config) -> None:
+    from .conftest import all_answers
+
+    down = json.loads(calamiteit("assess", "--json", "--current", "1", *all_answers("nee")).out)
+    assert down["advice"]["reason"].startswith("Afschalen van Niveau 1 naar Serviceketen:")  # no "(Serviceketen)"
+    base = calamiteit("assess", *all_answers("nee")).out
+    assert "Serviceketen  →  Serviceketen" not in base
+    empty = calamiteit("incident", "open", "   ")
+    assert empty.code == exitcodes.USAGE and "lege titel: geef het incident een korte titel" in empty.err
+    folder = make_config(
+        contacts="organisations:\n  - {id: x, name: X}\ncontacts:\n  - {org: x, role: r, tier: hoog}\n"
+    )
+    checked = calamiteit("check", "--config-dir", str(folder))
+    assert "'operationeel', 'tactisch' of 'strategisch'" in checked.out and " or " not in checked.out
+    assert "1 probleem gevonden." in checked.out
+    assert calamiteit("schema", "paraatheid").code == 0 and calamiteit("schema", "rapport").code == 0
+    assert "paraatheid" in calamiteit("schema", "--help").out

@@ -262,7 +262,7 @@ def contacts(
         Optional[list[str]],  # noqa: UP045
         typer.Option(
             "--tier",
-            help="Alleen dit niveau: operationeel, tactisch of strategisch (herhaalbaar).",
+            help="Alleen deze laag: operationeel, tactisch of strategisch (herhaalbaar).",
             show_default=False,
         ),
     ] = None,
@@ -459,14 +459,18 @@ def _check_encoding(argv: list[str]) -> None:
 
 def run(argv: list[str] | None = None) -> int:
     """Run the app and turn every outcome into an exit code; nothing escapes as a traceback."""
-    from . import commits
+    from . import commits, i18n
 
     commits.reset()
+    i18n.setup()
     try:
         argv = sys.argv[1:] if argv is None else argv
         _check_encoding(argv)
         _register(argv)
-        result = app(args=argv, prog_name="calamiteit", standalone_mode=False)
+        command = typer.main.get_command(app)
+        if len(argv) <= 1 or "--help" in argv or "-h" in argv:  # a help page may be shown: in the user's language
+            i18n.translate_help(command, command.context_class(command, help_option_names=["-h", "--help"]))
+        result = command(args=argv, prog_name="calamiteit", standalone_mode=False)
         if result == exitcodes.INTERRUPTED:  # Typer turns Ctrl-C inside a command into a silent Exit(130)
             return _interrupted()
         return result if isinstance(result, int) else exitcodes.OK
@@ -479,7 +483,10 @@ def run(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except typer.TyperException as exc:  # typer's own usage errors: unknown option, bad value
         ctx = getattr(exc, "ctx", None)
-        _say([exc.format_message(), f"Zie '{ctx.command_path if ctx else 'calamiteit'} --help'."])
+        message = exc.format_message()
+        if message:  # empty: no arguments, and the help page was shown instead
+            see = i18n._("See {command} --help.").format(command=f"'{ctx.command_path if ctx else 'calamiteit'}")
+            _say([i18n.click_message(message), see.replace(" --help.", " --help'.")])
         return exitcodes.USAGE if exc.exit_code == exitcodes.USAGE else exitcodes.FAILURE
     except BrokenPipeError:
         # The reader went away (`| head`): point stdout at /dev/null so the flush at exit is quiet.

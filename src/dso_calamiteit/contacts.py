@@ -37,7 +37,7 @@ class Contact:
     role: str
     """Rol of functie, bijvoorbeeld 'Coördinator storingen' of 'Servicedesk'."""
     tier: Tier
-    """Niveau: operationeel, tactisch of strategisch."""
+    """Laag: operationeel, tactisch of strategisch (het woord niveau is voor de escalatieniveaus)."""
     name: str = ""
     """Naam van de persoon (optioneel; een servicedesk heeft er geen)."""
     phone: str = ""

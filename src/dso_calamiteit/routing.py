@@ -33,7 +33,7 @@ class Route:
     also: tuple[str, ...] = ()
     """Ids van organisaties die u zo nodig ook inschakelt."""
     tiers: tuple[Tier, ...] = ()
-    """Voor welk niveau van contact deze lijn geldt (leeg: alle niveaus)."""
+    """Voor welke laag van contact (operationeel, tactisch, strategisch) deze lijn geldt (leeg: alle lagen)."""
     situation: str | None = None
     """Geldt alleen bij deze situatie (id uit situations); leeg: altijd."""
     min_level: int | None = None
