@@ -459,11 +459,11 @@ def _check_encoding(argv: list[str]) -> None:
 
 def run(argv: list[str] | None = None) -> int:
     """Run the app and turn every outcome into an exit code; nothing escapes as a traceback."""
-    from . import commits, i18n
-
-    commits.reset()
-    i18n.setup()
     try:
+        from . import commits, i18n  # inside the try: a Ctrl-C while these load is an interruption too
+
+        commits.reset()
+        i18n.setup()
         argv = sys.argv[1:] if argv is None else argv
         _check_encoding(argv)
         _register(argv)

@@ -12,7 +12,11 @@ import sys
 def main() -> None:
     try:
         from .cli import run
-    except KeyboardInterrupt:
-        sys.stderr.write("calamiteit: onderbroken (er is niets vastgelegd)\n")
-        sys.exit(130)
-    sys.exit(run())
+
+        code = run()
+    except KeyboardInterrupt:  # during the imports, or in the instant before run() could catch it itself
+        stored = sys.modules.get("dso_calamiteit.commits")
+        said = stored.outcome() if stored is not None else None
+        sys.stderr.write("calamiteit: onderbroken\n" + (f"  {said}\n" if said else ""))
+        code = 130
+    sys.exit(code)
