@@ -65,10 +65,11 @@ def records(
     if not rows and empty:
         console.print(Text(empty))
         return
-    if narrowest(columns, rows) <= console.width:
-        console.print(table(title, columns, rows, caption))
+    found = fitted(console, title, columns, rows, caption)
+    if not isinstance(found, Group):
+        console.print(found)
         return
-    for part in _stacked_parts(title, columns, rows, caption, console.width):
+    for part in found.renderables:
         # a whole value wider than the screen is printed as one line past the edge; the rest as laid out
         console.print(part, soft_wrap=isinstance(part, Whole), end="\n" if isinstance(part, Whole) else "")
 

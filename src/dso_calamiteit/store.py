@@ -282,8 +282,11 @@ class Store:
 
     def has_hash(self, incident: str, prefix: str) -> bool:
         """Whether an entry's hash starts with `prefix` (as printed on a sitrap)."""
-        rows = self.conn.execute("SELECT hash FROM entries WHERE incident = ?", (incident,))
-        return any(row[0].startswith(prefix) for row in rows)
+        row = self.conn.execute(
+            "SELECT 1 FROM entries WHERE incident = ? AND substr(hash, 1, ?) = ? LIMIT 1",
+            (incident, len(prefix), prefix),
+        ).fetchone()
+        return row is not None
 
     def entries(self, incident: str) -> list[Entry]:
         rows = self.conn.execute(ENTRY_SQL + " WHERE incident = ? ORDER BY n", (incident,))

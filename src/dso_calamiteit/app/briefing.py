@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from ..assessment import Assessment
     from ..config import Config
     from ..criteria import CriteriaFile
+    from ..readiness import Reachability
     from ..routing import Briefing, Route, RoutedContact
     from .readiness import Call
 
@@ -54,26 +55,28 @@ def situation(config: Config, chosen: str | None) -> str | None:
 def brief(config: Config, result: Assessment, chosen: str | None, at: datetime) -> Briefing:
     """The advice with the routes of its level, the contacts those routes bring in, and whom to convene at `at`."""
     from ..routing import Briefing, contacts_for
+    from .readiness import around, convocation
 
     routes = config.routing.routes_for(result.recommended.level, chosen)
     routed = contacts_for(routes, config.contacts)
-    convene = None
-    if config.teams.team(result.recommended.team) is not None:  # readiness (and its calendar) only when needed
-        from .readiness import convocation
-
-        convene = convocation(config, result.recommended.team, at)
-    return Briefing(result, chosen, routes, routed, convene, call_now(config, result, routes, routed, at))
+    reach = around(at, config)  # once, for both the team to convene and whom to phone now
+    convene = convocation(config, result.recommended.team, at, reach)
+    return Briefing(result, chosen, routes, routed, convene, call_now(config, result, routes, routed, at, reach))
 
 
 def call_now(
-    config: Config, result: Assessment, routes: list[Route], routed: list[RoutedContact], at: datetime
+    config: Config,
+    result: Assessment,
+    routes: list[Route],
+    routed: list[RoutedContact],
+    at: datetime,
+    reach: Reachability,
 ) -> list[Call]:
     """Whom to phone now, in order: each role of the level's team, then each line of the routing; people not
     reachable now and closed desks are left out, with what to do instead (a stand-in, the next opening)."""
     from ..teams import candidates, ordered
-    from .readiness import around, whom_to_call
+    from .readiness import whom_to_call
 
-    reach = around(at, config)
     names = {o.id: o.name for o in config.contacts.organisations}
     calls: list[Call] = []
     team = config.teams.team(result.recommended.team)

@@ -105,15 +105,16 @@ def contact_json(c: Contact, state: str) -> dict[str, Any]:
     }
 
 
-def convene(config: Config, team_id: str, at: datetime) -> list[dict[str, Any]]:
-    """Per role of the team: the contacts that fill it and which of them is reachable at `at`."""
+def convene(config: Config, team_id: str, at: datetime, reach: Reachability | None = None) -> list[dict[str, Any]]:
+    """Per role of the team: the contacts that fill it and which of them is reachable at `at` (`reach`: one
+    already worked out around `at`, so a briefing computes readiness once)."""
     from ..readiness import status, utc_seconds
     from ..teams import candidates, ordered
 
     found = config.teams.team(team_id)
     if found is None:
         return []
-    reach = around(at, config)
+    reach = reach or around(at, config)
     seconds = utc_seconds(at)
     out = []
     for m in ordered(found):
@@ -130,12 +131,12 @@ def convene(config: Config, team_id: str, at: datetime) -> list[dict[str, Any]]:
     return out
 
 
-def convocation(config: Config, team_id: str, at: datetime) -> dict[str, Any] | None:
+def convocation(config: Config, team_id: str, at: datetime, reach: Reachability | None = None) -> dict[str, Any] | None:
     """Whom to call together for a level's team: its roles, with who is reachable at `at`."""
     found = config.teams.team(team_id)
     if found is None:
         return None
-    return {"team": found.id, "name": found.name, "members": convene(config, found.id, at)}
+    return {"team": found.id, "name": found.name, "members": convene(config, found.id, at, reach)}
 
 
 @dataclass
