@@ -1,19 +1,25 @@
-"""Logbook benchmark: reading, reporting and verifying a 100,000-entry incident; appending at 10 vs 100,000.
+"""Logbook benchmark: reading, reporting and verifying a big incident beside the limit; appending at 10 vs N.
 
     python benchmarks/logbook.py [--entries 100000] [--runs 5] [--exe PATH] [--only NAME ...]
 
-Targets (issue 3): `incident show --json`, `rapport` and `incident verify` each well under a second on an
-incident of 100,000 entries; appending one entry costs the same at 100,000 entries as at 10. Everything is
-measured in one run: whole commands as subprocesses (what an operator waits for), and `Store.append` in-process
-(the append alone, less noisy). The big incident is built with the store's own import, hash chain included.
+Targets (issues 3 and 12): appending one entry costs the same at N entries as at 10; `incident show --json`,
+`rapport` and `acties` within 1.5x the limit and the human `show` within 2x `show --json`, at 100,000 and at
+1,000,000 entries. The limit is the least any reader of a verified log must do, measured in-process in the
+same run: `SELECT` the incident's rows, one SHA-256 and one `json.dumps` per entry. A command's own cost is its
+time at N entries less its time at 10 (the start-up, which benchmarks/startup.py holds to its own targets).
+Whole commands run as subprocesses (what an operator waits for); `Store.append` also in-process (less noisy).
+The big incident is built with the store's own import, hash chain included.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import multiprocessing
 import os
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -21,6 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from dso_calamiteit.config import LOGBOOK_FILE as FILE_NAME
 from dso_calamiteit.logbook import GENESIS, Entry, canonical, entry_hash, fold
 from dso_calamiteit.store import Store
 
@@ -60,6 +67,23 @@ def build_both(folder: str, count: int) -> None:
     store.close()
 
 
+def limit(folder: Path, incident: str) -> float:
+    """Seconds for the least a verified read must do: the rows, one SHA-256 and one json.dumps per entry."""
+    conn = sqlite3.connect(f"file:{folder / FILE_NAME}?mode=ro", uri=True)
+    started = time.perf_counter()
+    out = []
+    rows = conn.execute(
+        "SELECT incident, n, at, author, kind, body, prev_hash, hash FROM entries WHERE incident = ? ORDER BY n",
+        (incident,),
+    )
+    for inc, n, at, author, kind, text, prev, digest in rows:
+        hashlib.sha256("\x1f".join((inc, str(n), at, author, kind, text, prev)).encode()).hexdigest()
+        out.append(json.dumps({"n": n, "at": at, "author": author, "kind": kind, "data": text, "hash": digest}))
+    elapsed = time.perf_counter() - started
+    conn.close()
+    return elapsed
+
+
 def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     """Wall time in seconds and peak resident memory in MiB of one run of a command."""
     started = time.perf_counter()
@@ -69,6 +93,24 @@ def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(argv)} failed")
     return elapsed, usage.ru_maxrss / 1024
+
+
+def concurrent(exe: str, env: dict[str, str], runs: int) -> None:
+    """How long a colleague's `log` waits while a `rapport` of the big incident is being made (issue 12:
+    under 100 ms at any size): each `log` starts at a different moment of the report's run."""
+    alone = [timed([exe, "log", "SMALL-1", "alleen", "--beeld"], env)[0] for _ in range(runs)]
+    report = statistics.median(timed([exe, "rapport", "BIG-1"], env)[0] for _ in range(2))
+    during: list[float] = []
+    for i in range(runs):
+        proc = subprocess.Popen([exe, "rapport", "BIG-1"], env=env, stdout=subprocess.DEVNULL)
+        time.sleep(report * (i + 1) / (runs + 1))  # spread over the report's run, start to end
+        during.append(timed([exe, "log", "BIG-1", f"tijdens rapport {i}", "--beeld"], env)[0])
+        if proc.wait() != 0:
+            raise SystemExit("rapport failed while a colleague appended")
+    base = statistics.median(alone)
+    print(f"\nlog during a rapport of BIG-1 ({report * 1000:.0f} ms), {runs} moments spread over its run:")
+    print(f"  log alone: median {base * 1000:.0f} ms; during: max {max(during) * 1000:.0f} ms, ", end="")
+    print(f"longest wait {max(0.0, max(during) - base) * 1000:.0f} ms (target < 100 ms)")
 
 
 def main() -> None:
@@ -99,6 +141,7 @@ def main() -> None:
             "incident show (table)": ["incident", "show", "{id}"],
             "incident show --alles": ["incident", "show", "{id}", "--alles"],
             "rapport (md)": ["rapport", "{id}"],
+            "acties": ["acties", "{id}"],
             "incident verify": ["incident", "verify", "{id}"],
             "log --beeld (append)": ["log", "{id}", "Nieuwe regel", "--beeld"],
         }
@@ -122,6 +165,21 @@ def main() -> None:
             small = statistics.median(times[(name, "SMALL-1")]) * 1000
             big = statistics.median(times[(name, "BIG-1")]) * 1000
             print(f"{name:<30}{small:>10.0f} ms{big:>15.0f} ms{peaks[(name, 'BIG-1')]:>10.0f} MiB")
+
+        floor = statistics.median(limit(data, "BIG-1") for _ in range(args.runs)) * 1000
+        print(f"\nlimit at {big_label} (SELECT + SHA-256 + json.dumps per entry, in-process): {floor:.0f} ms")
+        print(f"{'own cost (N less 10 entries)':<30}{'ms':>8}{'x limit':>10}{'x show --json':>15}")
+        own = {
+            name: (statistics.median(times[(name, "BIG-1")]) - statistics.median(times[(name, "SMALL-1")])) * 1000
+            for name in commands
+        }
+        reference = own.get("incident show --json")
+        for name, ms in own.items():
+            versus = f"{ms / reference:>14.2f}x" if reference else ""
+            print(f"{name:<30}{ms:>8.0f}{ms / floor:>9.2f}x{versus}")
+
+        if not args.only or "concurrent" in args.only:
+            concurrent(exe, env, args.runs)
 
         store = Store.open(data)
         print("\nStore.append in-process, 400 appends alternating between the two incidents (same WAL, same noise):")

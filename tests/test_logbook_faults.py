@@ -171,3 +171,68 @@ def test_a_first_release_logbook_is_migrated(tmp_path: Path, monkeypatch: pytest
         assert verify(incident, store.entries(incident), store.summary(incident).head) == []
     finally:
         store.close()
+
+
+def _colleague_writes_during_render(
+    monkeypatch: pytest.MonkeyPatch, folder: Path, incident: str, times: int
+) -> list[int]:
+    """Make every render of a sitrap (the first `times`) be interrupted by a colleague's append that may
+    not wait for a lock (busy_ms=0): it fails with "bezet" if the report holds the write lock meanwhile."""
+    from dso_calamiteit.app import reports
+
+    written: list[int] = []
+    render = reports.FORMATS["md"]
+
+    def slow_render(report: object, names: dict[str, str]) -> str:
+        if len(written) < times:
+            colleague = Store.open(folder, busy_ms=0)
+            try:
+                written.append(
+                    colleague.append(incident, "observation", {"text": f"tussendoor {len(written)}"}, "collega", AT).n
+                )
+            finally:
+                colleague.close()
+        return render(report, names)  # type: ignore[arg-type]
+
+    monkeypatch.setitem(reports.FORMATS, "md", slow_render)
+    return written
+
+
+def test_a_colleague_writes_while_the_report_is_built(
+    calamiteit: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The report is built outside the write lock: an append during it never waits; the report catches up
+    with it, takes the next entry and shows what the colleague wrote."""
+    incident = calamiteit("incident", "open", "Storing", "--level", "1").out.strip()
+    calamiteit("log", incident, "eerste beeld", "--beeld")
+    written = _colleague_writes_during_render(monkeypatch, tmp_path / "data", incident, times=1)
+    result = calamiteit("rapport", incident)
+    assert result.code == exitcodes.OK, result.err
+    assert written == [3]
+    assert "Situatierapport 1" in result.out and "tussendoor 0" in result.out
+    store = Store.open(tmp_path / "data")
+    try:
+        entries = store.entries(incident)
+        assert [e.kind for e in entries][-2:] == ["observation", "report"]
+        assert entries[-1].n == 4 and entries[-1].data["number"] == 1
+        assert f"Logboek: 4 regels, laatste hash `{entries[-1].hash[:16]}`" in result.out
+        assert verify(incident, entries, store.summary(incident).head) == []
+    finally:
+        store.close()
+
+
+def test_a_report_that_never_catches_up_records_nothing(
+    calamiteit: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    incident = calamiteit("incident", "open", "Storing", "--level", "1").out.strip()
+    out = tmp_path / "sitrap.md"
+    written = _colleague_writes_during_render(monkeypatch, tmp_path / "data", incident, times=100)
+    result = calamiteit("rapport", incident, "--output", str(out))
+    assert result.code == exitcodes.FAILURE
+    assert "veranderde 5 keer" in result.err and "Traceback" not in result.err
+    assert len(written) == 5 and not out.exists() and not list(tmp_path.glob(".sitrap.md.*"))
+    store = Store.open(tmp_path / "data")
+    try:
+        assert "report" not in [e.kind for e in store.entries(incident)]
+    finally:
+        store.close()

@@ -164,6 +164,10 @@ def assess(
         bool,
         typer.Option("--alleen-advies", help="Met --incident: leg alleen het advies vast; het niveau blijft."),
     ] = False,
+    alle_contacten: Annotated[
+        bool,
+        typer.Option("--alle-contacten", help="Toon alle contacten langs de lijnen, niet de eerste 8 per organisatie."),
+    ] = False,
     auteur: Author = None,
     json: Json = False,
     config_dir: ConfigDir = None,
@@ -247,7 +251,7 @@ def assess(
     else:
         from . import render
 
-        render.assessment(console(), found, config)
+        render.assessment(console(), found, config, all_contacts=alle_contacten)
     return exitcodes.LEVEL_BASE + result.recommended.level if exit_level else exitcodes.OK
 
 

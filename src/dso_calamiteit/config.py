@@ -66,11 +66,13 @@ class Config:
     def _part(self, kind: str) -> Any:
         value = self._parts[kind]
         if isinstance(value, bytes):
+            collecting = gc.isenabled()
             gc.disable()  # unpickling thousands of contacts would otherwise trigger needless collections
             try:
                 value = self._parts[kind] = pickle.loads(value)
             finally:
-                gc.enable()
+                if collecting:
+                    gc.enable()
         return value
 
     def pickled(self) -> dict[str, bytes]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Any
@@ -155,19 +156,17 @@ def entry_json(e: Entry) -> dict[str, Any]:
     return {"n": e.n, "at": e.at, "author": e.author, "kind": e.kind, "data": e.data, "hash": e.hash}
 
 
-def entries_json(entries: list[Entry]) -> str:
-    """A JSON array of entries that splices each stored body in as it is: no parse and re-dump per entry."""
-    quote = encode_basestring  # json's own C string encoder, without the per-call overhead of json.dumps
-    parts = [
+def entry_text(e: Entry, quote: Callable[[str], str] = encode_basestring) -> str:
+    """One entry as JSON with its stored body spliced in as it is: no parse and re-dump per entry (`quote`
+    is json's own C string encoder, without the per-call overhead of json.dumps)."""
+    return (
         f'{{"n":{e.n},"at":{quote(e.at)},"author":{quote(e.author)},'
         f'"kind":{quote(e.kind)},"data":{e.body},"hash":{quote(e.hash)}}}'
-        for e in entries
-    ]
-    return "[" + ",".join(parts) + "]"
+    )
 
 
-def timeline_json(state: Incident, entries: list[Entry], faults: list[Fault]) -> str:
-    """`incident show --json`: the incident's state, then every entry with its stored body spliced in."""
+def timeline_json(state: Incident, entries: list[str], faults: list[Fault]) -> str:
+    """`incident show --json`: the incident's state, then every entry (each already `entry_text`)."""
     head = dumps(
         "timeline",
         {
@@ -181,7 +180,7 @@ def timeline_json(state: Incident, entries: list[Entry], faults: list[Fault]) ->
         },
         indent=None,
     )
-    return json_text(f'{head[:-1]},"entries":{entries_json(entries)}}}')
+    return json_text(f'{head[:-1]},"entries":[{",".join(entries)}]}}')
 
 
 def readiness_moment(found: Moment) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from .errors import UsageError
@@ -23,10 +24,18 @@ def stamp(moment: datetime) -> str:
 
 def local(at: str | datetime, with_day: bool = True) -> str:
     """'za 28-11-2026 11:45' in Europe/Amsterdam."""
+    if isinstance(at, str) and with_day and len(at) == 25 and at.endswith("+00:00"):
+        return _local_minute(at[:16])  # a stored stamp: the same minute reads the same
     moment = datetime.fromisoformat(at) if isinstance(at, str) else at
     moment = moment.astimezone(LOCAL)
     text = moment.strftime("%d-%m-%Y %H:%M")
     return f"{DAYS[moment.weekday()]} {text}" if with_day else text
+
+
+@lru_cache(maxsize=4096)
+def _local_minute(minute: str) -> str:
+    """A long timeline has many entries per minute: each minute is converted once."""
+    return local(datetime.fromisoformat(minute + "+00:00"))
 
 
 def local_time(at: str) -> str:

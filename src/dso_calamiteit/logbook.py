@@ -190,13 +190,13 @@ class Incident:
         return [e for e in entries if e.n not in self.corrected]
 
 
-def fold(entries: Iterable[Entry], keep: bool = True) -> Incident:
-    """Replay the entries of one incident, oldest first, into its state.
+def fold(entries: Iterable[Entry], keep: bool = True, state: Incident | None = None) -> Incident:
+    """Replay the entries of one incident, oldest first, into its state (or on from `state`, which is
+    changed in place: a reader that catches up with what colleagues wrote reads only the new entries).
 
     `keep=False` keeps no entry objects (observations, judgements, decisions): a view that streams a
     200,000-entry incident then holds only the actions and the level history, not the whole log.
     """
-    state: Incident | None = None
     for e in entries:
         if e.kind in _NOTES and '"corrects":' not in e.body:  # most entries: nothing in them changes the state
             state = _note(state, e, keep)

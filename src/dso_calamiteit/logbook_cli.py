@@ -136,9 +136,9 @@ def incident_show(
     from .app import configuration, incidents
 
     if json:
-        from .document import timeline_json
+        from .document import entry_text, timeline_json
 
-        state, entries, faults = incidents.everything(data_dir, incident)
+        state, entries, faults = incidents.each_entry(data_dir, incident, entry_text)
         print(timeline_json(state, entries, faults))
         return _alarm(faults)
     from . import clock

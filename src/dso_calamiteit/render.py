@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from rich import box
 from rich.console import Console, Group
 from rich.panel import Panel
@@ -12,7 +14,7 @@ from .config import Config, Source, shown
 from .contacts import Contact, ContactsFile
 from .criteria import CriteriaFile, Definition
 from .layout import Column
-from .routing import Briefing, Route, level_span
+from .routing import Briefing, Route, RoutedContact, level_span
 from .terminal import Text
 
 ACTION_STYLE = {"opschalen": "bold red", "afschalen": "bold green", "handhaven": "bold yellow"}
@@ -32,7 +34,23 @@ def definition(d: Definition) -> Panel:
     return Panel(body, title="Wanneer spreken we van een calamiteit?", title_align="left", box=box.ROUNDED)
 
 
-def assessment(console: Console, briefing: Briefing, config: Config) -> None:
+PER_ORGANISATION = 8  # an assessment is read at a glance: a matrix of thousands is counted, not listed
+
+
+def _per_organisation(routed: list[RoutedContact], most: int | None) -> tuple[list[RoutedContact], dict[str, int]]:
+    """The first `most` contacts of each organisation, in matrix order, and how many of each are left out."""
+    if most is None:
+        return routed, {}
+    seen: Counter[str] = Counter()
+    listed = []
+    for rc in routed:
+        seen[rc.contact.org] += 1
+        if seen[rc.contact.org] <= most:
+            listed.append(rc)
+    return listed, {org: n - most for org, n in seen.items() if n > most}
+
+
+def assessment(console: Console, briefing: Briefing, config: Config, all_contacts: bool = False) -> None:
     result, situation, routes, routed = briefing.result, briefing.situation, briefing.routes, briefing.routed
     rec = result.recommended
     highest = config.criteria.ordered[-1].level
@@ -77,13 +95,24 @@ def assessment(console: Console, briefing: Briefing, config: Config) -> None:
     title = "Routering (korte lijnen)" + (f" bij situatie '{situation}'" if situation else "")
     routes_table(console, routes, config.contacts, title)
     if routed:
+        listed, unlisted = _per_organisation(routed, None if all_contacts else PER_ORGANISATION)
         contacts_table(
             console,
-            [rc.contact for rc in routed],
+            [rc.contact for rc in listed],
             config.contacts,
-            "Alle contacten langs deze lijnen",
-            optional=[rc.optional for rc in routed],
+            "Alle contacten langs deze lijnen" if not unlisted else "Contacten langs deze lijnen",
+            optional=[rc.optional for rc in listed],
         )
+        if unlisted:
+            names = {o.id: o.name for o in config.contacts.organisations}
+            counted = ", ".join(f"{names.get(org, org)} {n}" for org, n in unlisted.items())
+            console.print(
+                Text(
+                    f"Niet getoond, per organisatie na de eerste {PER_ORGANISATION}: {counted}. "
+                    "--alle-contacten toont ze allemaal; `calamiteit contacts --org ID` zoekt erin.",
+                    style="dim",
+                )
+            )
     # The team to convene is in "Nu bellen" above, role by role; `calamiteit team` shows its full table.
 
 

@@ -128,11 +128,16 @@ def timeline(console: Console, found: Timeline, config: Config, now: datetime) -
 
 def lines(console: Console, state: Incident, entries: Iterable[Entry], now: datetime) -> None:
     """Every entry as one plain line, written as it is read: no table layout over 200,000 rows."""
-    write = console.file.write
+    write, chunk = console.file.write, []
     for e in entries:
         mark = " (gecorrigeerd)" if e.n in state.corrected else ""
         text = f"{e.n:>6}  {dutchtime.local(e.at)}  {e.author}  {kind_word(e.kind)}{mark}: {_line(e, state, now)}"
-        write(visible(text) + "\n")
+        chunk.append(visible(text))
+        if len(chunk) == 1000:  # one write per thousand lines: a write per line costs more than the line
+            write("\n".join(chunk) + "\n")
+            chunk.clear()
+    if chunk:
+        write("\n".join(chunk) + "\n")
     console.print(Text(f"Laatste hash: {state.head}", style="dim"))
 
 

@@ -35,7 +35,7 @@ _JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u206
 
 def json_text(document: str) -> str:
     """A JSON text with the control characters that json.dumps(ensure_ascii=False) leaves raw escaped as \\uXXXX."""
-    if not _JSON_UNSAFE.search(document):
+    if document.isascii() or not _JSON_UNSAFE.search(document):  # isascii: one quick pass in C
         return document
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", document)
 

@@ -275,9 +275,10 @@ class Store:
             closed=last[2] == "close",
         )
 
-    def stream(self, incident: str) -> Iterator[Entry]:
-        """The entries oldest first, one at a time from the cursor: memory stays flat at any size."""
-        for row in self.conn.execute(ENTRY_SQL + " WHERE incident = ? ORDER BY n", (incident,)):
+    def stream(self, incident: str, after: int = 0) -> Iterator[Entry]:
+        """The entries oldest first (those after entry `after`), one at a time from the cursor: memory stays
+        flat at any size."""
+        for row in self.conn.execute(ENTRY_SQL + " WHERE incident = ? AND n > ? ORDER BY n", (incident, after)):
             yield Entry(*row)
 
     def has_hash(self, incident: str, prefix: str) -> bool:
@@ -347,21 +348,28 @@ class Store:
             if kind == "report":
                 body = {**body, "number": tip.reports + 1}
             entry = _entry(incident, tip.n + 1, at, author, kind, canonical(body), tip.hash)
-            _insert(conn, entry)
-            conn.execute(
-                "UPDATE incidents SET entries = ?, head = ?, actions = ?, reports = ?, level = ?, closed_at = ? "
-                "WHERE id = ?",
-                (
-                    entry.n,
-                    entry.hash,
-                    tip.actions + (kind == "decision"),
-                    tip.reports + (kind == "report"),
-                    int(body["after"]) if kind == "level_change" else tip.level,
-                    at if kind == "close" else None,
-                    incident,
-                ),
-            )
+            _advance(conn, tip, entry, body)
         return entry
+
+    def append_made(self, entry: Entry) -> bool:
+        """Add an entry the caller made in full from the chain as it read it, if the chain is still where
+        it was (False when a colleague wrote in between: catch up and make it again).
+
+        This lets a slow writer (a sitrap of a million entries) build its text outside the write lock and
+        hold the lock only for this check and one insert.
+        """
+        with self.transaction() as conn:
+            tip = self.tip(entry.incident)
+            if tip.closed or (tip.n + 1, tip.hash) != (entry.n, entry.prev_hash):
+                return False
+            body = entry.data
+            numbered = {"decision": ("action", tip.actions), "report": ("number", tip.reports)}.get(entry.kind)
+            if numbered is not None and body.get(numbered[0]) != numbered[1] + 1:
+                return False
+            if entry.expected_hash() != entry.hash:
+                raise StorageError(f"{self.path}: regel {entry.n} van {entry.incident} heeft een onjuiste hash")
+            _advance(conn, tip, entry, body)
+        return True
 
     def record_checks(self, rows: Sequence[tuple[str, str, str, str, str, int | None, float | None, str]]) -> None:
         """Monitoring results: (at, name, env, url, state, status, latency_ms, reason); never the API key."""
@@ -415,6 +423,24 @@ class Store:
 
 def _entry(incident: str, n: int, at: str, author: str, kind: str, body: str, prev: str) -> Entry:
     return Entry(incident, n, at, author, kind, body, prev, entry_hash(incident, n, at, author, kind, body, prev))
+
+
+def _advance(conn: sqlite3.Connection, tip: Tip, entry: Entry, body: Mapping[str, Any]) -> None:
+    """Insert `entry` after `tip` and move the incident's row along with it (the triggers check both)."""
+    _insert(conn, entry)
+    kind = entry.kind
+    conn.execute(
+        "UPDATE incidents SET entries = ?, head = ?, actions = ?, reports = ?, level = ?, closed_at = ? WHERE id = ?",
+        (
+            entry.n,
+            entry.hash,
+            tip.actions + (kind == "decision"),
+            tip.reports + (kind == "report"),
+            int(body["after"]) if kind == "level_change" else tip.level,
+            entry.at if kind == "close" else None,
+            entry.incident,
+        ),
+    )
 
 
 def _insert(conn: sqlite3.Connection, e: Entry) -> None:

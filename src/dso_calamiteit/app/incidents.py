@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .. import dutchtime, exitcodes
 from ..assessment import Assessment
@@ -25,6 +25,8 @@ from ..reporting import ReportingFile
 from ..store import Store
 from ..timeline import kind_word
 from .logbook import opened, stamp
+
+T = TypeVar("T")
 
 EXPORT_KIND = "incident-export"
 
@@ -397,20 +399,29 @@ def incidents(data_dir: Path | None, include_closed: bool, reporting: ReportingF
     return listed
 
 
-def everything(data_dir: Path | None, incident: str) -> tuple[Incident, list[Entry], list[Fault]]:
-    """The state, every entry, and the breaks in the chain (a reader is always told), for `show --json`."""
+def each_entry(
+    data_dir: Path | None, incident: str, each: Callable[[Entry], T]
+) -> tuple[Incident, list[T], list[Fault]]:
+    """The state, `each(entry)` of every entry, and the breaks in the chain (a reader is always told), in one
+    streaming pass that keeps no entry: for `show --json` at a million entries."""
+    out: list[T] = []
+
+    def seen(entries: Iterator[Entry]) -> Iterator[Entry]:
+        for e in entries:
+            out.append(each(e))
+            yield e
+
     with opened(data_dir, readonly=True) as store:
         incident = store.resolve(incident)
-        head = store.summary(incident).head
-        entries = store.entries(incident)
-    faults = verify(incident, entries, head)
-    return _folded(entries, faults), entries, faults
+        check = ChainCheck(incident, store.summary(incident).head)
+        state = folded(seen(check.passing(store.stream(incident))), check.faults, keep=False)
+    return state, out, check.done()
 
 
-def _folded(entries: Iterable[Entry], faults: list[Fault], keep: bool = True) -> Incident:
+def folded(entries: Iterable[Entry], faults: list[Fault], keep: bool = True, state: Incident | None = None) -> Incident:
     """The fold of a chain that may be tampered with: entries edited beyond reading are a broken chain too."""
     try:
-        return fold(entries, keep=keep)
+        return fold(entries, keep=keep, state=state)
     except (KeyError, TypeError, ValueError) as exc:
         where = f" (regel {faults[0].n}: {faults[0].message})" if faults else ""
         raise TamperedError(f"het logboek van dit incident is onleesbaar{where}: {exc}") from None
@@ -439,7 +450,7 @@ def timeline(data_dir: Path | None, incident: str, newest: int) -> Timeline:
     with opened(data_dir, readonly=True) as store:
         incident = store.resolve(incident)
         check = ChainCheck(incident, store.summary(incident).head)
-        state = _folded(kept(check.passing(store.stream(incident))), check.faults, keep=False)
+        state = folded(kept(check.passing(store.stream(incident))), check.faults, keep=False)
     return Timeline(state, list(recent), check.done())
 
 
@@ -449,7 +460,7 @@ def every_entry(data_dir: Path | None, incident: str) -> Iterator[tuple[Incident
     with opened(data_dir, readonly=True) as store:
         incident = store.resolve(incident)
         check = ChainCheck(incident, store.summary(incident).head)
-        state = _folded(check.passing(store.stream(incident)), check.faults, keep=False)
+        state = folded(check.passing(store.stream(incident)), check.faults, keep=False)
         yield state, store.stream(incident), check.done()
 
 
@@ -476,10 +487,9 @@ def open_actions(data_dir: Path | None, incident: str | None) -> tuple[list[tupl
     with opened(data_dir, readonly=True) as store:
         ids = [store.resolve(incident)] if incident else [s.id for s in store.summaries(include_closed=False)]
         for i in ids:
-            entries = store.entries(i)
-            found = verify(i, entries, store.summary(i).head)
-            faults += found
-            states.append(_folded(entries, found))
+            check = ChainCheck(i, store.summary(i).head)
+            states.append(folded(check.passing(store.stream(i)), check.faults, keep=False))
+            faults += check.done()
     return [(s, a) for s in states for a in s.open_actions], faults
 
 

@@ -6,6 +6,7 @@ every command and every face.
 
 from __future__ import annotations
 
+import gc
 import getpass
 import os
 from collections.abc import Iterator
@@ -29,10 +30,16 @@ def opened(data_dir: Path | None, create: bool = True, readonly: bool = False) -
     from ..store import Store
 
     store = Store.open(resolve(data_dir), create=create, readonly=readonly)
+    collecting = gc.isenabled()
+    # A million-entry log becomes millions of small objects that never form cycles; the cyclic collector
+    # would walk them all, again and again as they grow (a sitrap of 1,000,000 entries: 7.0 s -> 4.3 s).
+    gc.disable()
     try:
         yield store
     finally:
         store.close()
+        if collecting:
+            gc.enable()
 
 
 def author(flag: str | None) -> str:

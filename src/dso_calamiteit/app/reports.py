@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import dutchtime, sitrap
 from ..errors import CalamiteitError
-from .incidents import state
+from ..logbook import Entry, Incident, canonical, entry_hash
+from ..store import BusyError
 from .logbook import opened
 
 if TYPE_CHECKING:
@@ -35,6 +36,9 @@ class Report:
     staged: Staged | None = None
 
 
+ATTEMPTS = 5  # colleagues writing while a big report is built: catch up and try again, this many times
+
+
 def make(
     config: Config,
     data_dir: Path | None,
@@ -47,59 +51,84 @@ def make(
     concept: bool = False,
     insist: bool = False,
 ) -> Report:
-    """Take the next number and make the report from what the logbook holds at that moment (a `concept`
-    takes no number and records nothing: a preview that spoils no numbering).
+    """Make the next numbered report from what the logbook holds (a `concept` takes no number and records
+    nothing: a preview that spoils no numbering).
 
-    Number, report and staged file are made in one transaction (a full disk rolls the number back); the
-    file gets its name only in `publish`, after the commit. A crash in between leaves a numbered sitrap
-    without a file, never a file whose number the logbook does not know.
+    The report is built outside the write lock: one verifying pass over the log, the report entry made in
+    full (its number and hash, which the report prints), the text rendered and any file staged; then the
+    lock is held only to check that the chain has not moved and to insert that entry. When a colleague
+    wrote in between, only the new entries are read and the report is made again. A full disk therefore
+    records nothing; a crash after the commit leaves a numbered sitrap without a file, never a file whose
+    number the logbook does not know (the file gets its name in `publish`).
     """
     from ..files import Staged
+    from ..logbook import ChainCheck, fold
+    from .incidents import folded, refuse_broken
 
     names = {o.id: o.name for o in config.contacts.organisations}
     render = FORMATS[fmt]
-    from ..logbook import verify
-    from .incidents import refuse_broken
+
+    def written(found: Incident, number: int | None, broken: list[str]) -> str:
+        level = config.criteria.level(found.level) or config.criteria.base
+        team = None
+        if level.team and not found.closed:
+            from .readiness import convocation
+
+            team = convocation(config, level.team, made)
+        report = sitrap.build(
+            found,
+            config.criteria,
+            config.reporting,
+            config.routing,
+            number,
+            made,
+            author,
+            concept=concept and not found.closed,
+            team=team,
+            broken=broken,
+        )
+        return render(report, names)
 
     with opened(data_dir, create=False) as store:
         incident = store.resolve(incident)
-        faults = verify(incident, store.stream(incident), store.summary(incident).head)
-        refuse_broken(incident, faults, insist, "gerapporteerd")
-        broken = [f"regel {f.n}: {f.message}" for f in faults]
-
-        def written(number: int | None) -> str:
-            found = state(store, incident)
-            level = config.criteria.level(found.level) or config.criteria.base
-            team = None
-            if level.team and not found.closed:
-                from .readiness import convocation
-
-                team = convocation(config, level.team, made)
-            report = sitrap.build(
-                found,
-                config.criteria,
-                config.reporting,
-                config.routing,
-                number,
-                made,
-                author,
-                concept=concept and not found.closed,
-                team=team,
-                broken=broken,
-            )
-            return render(report, names)
-
-        if concept or store.summary(incident).closed_at is not None:  # not numbered, not recorded
-            text = written(None)
-            return Report(incident, text, None, Staged(output, text) if output is not None else None)
-        every = config.reporting.minutes_for(store.tip(incident).level)
-        next_update = dutchtime.stamp(dutchtime.later(made, every))
-        with store.transaction():
-            entry = store.append(incident, "report", {"next_update": next_update}, author, dutchtime.stamp(made))
-            number = int(entry.data["number"])
-            text = written(number)
+        check = ChainCheck(incident, store.summary(incident).head)
+        found = folded(check.passing(store.stream(incident)), check.faults)
+        for _ in range(ATTEMPTS):
+            faults = check.done()
+            refuse_broken(incident, faults, insist, "gerapporteerd")
+            broken = [f"regel {f.n}: {f.message}" for f in faults]
+            if concept or found.closed:  # not numbered, not recorded
+                text = written(found, None, broken)
+                return Report(incident, text, None, Staged(output, text) if output is not None else None)
+            entry = report_entry(found, config.reporting.minutes_for(found.level), author, made)
+            # The report shows the log with its own entry; fold that into a copy, `found` may need catching up.
+            ahead = fold([entry], state=replace(found, report_entries=list(found.report_entries)))
+            text = written(ahead, ahead.reports, broken)
             staged = Staged(output, text) if output is not None else None
-    return Report(incident, text, number, staged)
+            try:
+                if store.append_made(entry):
+                    return Report(incident, text, ahead.reports, staged)
+            except BaseException:
+                if staged is not None:
+                    staged.discard()
+                raise
+            if staged is not None:
+                staged.discard()
+            check.head = None  # the stored head moved on with the chain; the transaction checks the tip
+            found = folded(check.passing(store.stream(incident, after=found.entries)), check.faults, state=found)
+    raise BusyError(
+        f"het logboek van {incident} veranderde {ATTEMPTS} keer terwijl het rapport werd gemaakt; er is niets "
+        "vastgelegd",
+        f"Probeer het zo opnieuw: `calamiteit rapport {incident}`.",
+    )
+
+
+def report_entry(found: Incident, every_minutes: int, author: str, made: datetime) -> Entry:
+    """The report's own entry, made in full after the chain as `found` ends: number, next update, hash."""
+    body = {"next_update": dutchtime.stamp(dutchtime.later(made, every_minutes)), "number": found.reports + 1}
+    at, text, n = dutchtime.stamp(made), canonical(body), found.entries + 1
+    digest = entry_hash(found.id, n, at, author, "report", text, found.head)
+    return Entry(found.id, n, at, author, "report", text, found.head, digest)
 
 
 def publish(report: Report) -> None:
