@@ -5,8 +5,10 @@ Only imported when a file must really be parsed (a cache miss or `check`), becau
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Sequence
+from collections.abc import Hashable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,7 @@ _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
 _STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
 _MEMO_LENGTH = 40  # short plain scalars repeat (keys, tiers, org ids): their tag is looked up once
 
 
@@ -151,6 +154,9 @@ def parse(raw: bytes, path: str) -> Document:
         line = raw.count(b"\n", 0, exc.start) + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise ConfigError([Problem(path, line, column, "geen geldige UTF-8; sla het bestand op als UTF-8")]) from None
+    fast = _rapid(text)
+    if fast is not _UNDECIDED:
+        return Document(path, fast, text)
     loader = Loader(text)
     try:
         root = loader.get_single_node()
@@ -171,6 +177,152 @@ def parse(raw: bytes, path: str) -> Document:
     finally:
         loader.dispose()
     return Document(path, data, text)
+
+
+_UNDECIDED: Any = object()
+# What the fast path leaves to PyYAML: anchors, aliases, tags, reserved indicators, merge keys, directives,
+# document markers, comments inside flow collections, tabs and CRs. Matching text in a note only costs the
+# slower parse; it never changes what a file means. Searched on "\n" + text: every line starts after "\n".
+_UNUSUAL = (  # separate searches: one alternation would try every branch at every character (4x slower)
+    re.compile(r"[:\-\[{,\n] *[&*!@`]"),
+    re.compile(r"\n(?:%|---|\.\.\.)"),
+    re.compile(r"[\[{][^\n]*\s#"),
+)
+
+
+def _unusual(text: str) -> bool:
+    if "\t" in text or "\r" in text or "<<" in text:
+        return True
+    text = "\n" + text
+    return any(pattern.search(text) for pattern in _UNUSUAL)
+
+
+def _rapid(text: str) -> Any:
+    """The data of an everyday file through rapidyaml (a C++ parser, ~25x faster than libyaml through
+    PyYAML), read with exactly the scalar rules of `Loader`; `_UNDECIDED` for anything unusual, a duplicate
+    key or any error, which PyYAML then decides (and reports with line and column).
+
+    rapidyaml only splits the text into maps, sequences and scalars with their style; which scalar is a
+    number, a boolean or null is decided here, by the same resolvers as the PyYAML path.
+    """
+    if _unusual(text):
+        return _UNDECIDED
+    try:
+        import ryml
+    except ImportError:  # pragma: no cover - a dependency, but the slow path is always correct
+        return _UNDECIDED
+    try:
+        with _stderr_silenced():  # rapidyaml prints its parse errors to fd 2 before it raises
+            tree = ryml.parse_in_arena(text.encode("utf-8"))
+    except Exception:  # PyYAML says what and where, in Dutch with file, line and column
+        return _UNDECIDED
+    root = tree.root_id()
+    if tree.is_stream(root):
+        if tree.num_children(root) != 1:
+            return _UNDECIDED
+        root = tree.first_child(root)
+    try:
+        return _Rapid(tree).build(root)
+    except Exception:  # a duplicate key, an unusual tag, an empty document: never decided here
+        return _UNDECIDED
+
+
+@contextmanager
+def _stderr_silenced() -> Iterator[None]:
+    try:
+        saved = os.dup(2)
+    except OSError:  # no stderr at all: nothing to silence
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+class _Unusual(Exception):
+    """Something the fast path does not decide (a duplicate key, an unusual tag): PyYAML will."""
+
+
+class _Rapid:
+    """Walks a rapidyaml tree into Python data."""
+
+    def __init__(self, tree: Any) -> None:
+        self.tree = tree
+        self.tags: dict[str, str] = {}
+
+    def build(self, node: int) -> Any:
+        tree = self.tree
+        if tree.is_map(node):
+            data: dict[Any, Any] = {}
+            child = tree.first_child(node)
+            while child != _NONE:
+                key = self.scalar(bytes(tree.key(child)), tree.is_key_plain(child) and tree.has_key(child))
+                if not isinstance(key, Hashable) or key in data:
+                    raise _Unusual
+                data[key] = self.build(child)
+                child = tree.next_sibling(child)
+            return data
+        if tree.is_seq(node):
+            items = []
+            child = tree.first_child(node)
+            while child != _NONE:
+                items.append(self.build(child))
+                child = tree.next_sibling(child)
+            return items
+        if tree.val_is_null(node) and tree.is_val_plain(node):
+            return None
+        return self.scalar(bytes(tree.val(node)), tree.is_val_plain(node))
+
+    def scalar(self, raw: bytes, plain: bool) -> Any:
+        value = raw.decode("utf-8")
+        if not plain:  # quoted or a block scalar: always text
+            return value
+        if value and value[0] not in _SPECIAL_FIRST:
+            return value
+        tag = self.tags.get(value)
+        if tag is None:
+            tag = _implicit(value)
+            if len(value) <= _MEMO_LENGTH:
+                self.tags[value] = tag
+        return _construct(tag, value)
+
+
+_NONE = 2**64 - 1  # rapidyaml's "no node" (size_t -1)
+
+
+def _implicit(value: str) -> str:
+    for tag, regexp in Loader.yaml_implicit_resolvers.get(value[:1], []):
+        if regexp.match(value):
+            return str(tag)
+    return _STR
+
+
+def _construct(tag: str, value: str) -> Any:
+    """What `Loader` constructs for a plain scalar with this tag."""
+    if tag == _STR:
+        return value
+    if tag == _INT:
+        unsigned = value.lstrip("+-")
+        number = int(unsigned[2:], 16) if unsigned[:2].lower() == "0x" else int(unsigned, 10)
+        return SourceInt(-number if value.startswith("-") else number, value)
+    if tag == _FLOAT:
+        lowered = value.replace("_", "").lower()
+        sign = -1.0 if lowered.startswith("-") else 1.0
+        unsigned = lowered.lstrip("+-")
+        if unsigned == ".inf":
+            return SourceFloat(sign * float("inf"), value)
+        if unsigned == ".nan":
+            return SourceFloat(float("nan"), value)
+        return SourceFloat(sign * float(unsigned), value)
+    if tag == _BOOL:
+        return value.lower() == "true"
+    if tag == _NULL:
+        return None
+    raise _Unusual
 
 
 def read(path: Path, shown_as: str | None = None) -> Document:
