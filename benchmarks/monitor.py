@@ -1,10 +1,12 @@
-"""Monitor benchmark: 50 targets on a loopback server that each answer after 200 ms.
+"""Monitor benchmark: N targets on a loopback server that each answer after 200 ms.
 
     python benchmarks/monitor.py [--runs 5] [--targets 50] [--delay-ms 200] [--concurrency 10]
 
-Target (issue 4): the whole `calamiteit monitor` run within 1.5x of (the slowest single target plus the tool's
-own start-up), which is what `calamiteit monitor --only <one target>` measures. Beside it, in the same run, a
-sequential loop (one httpx request after the other) over the same targets shows what concurrency buys.
+Targets: (issue 4) the whole `calamiteit monitor` run within 1.5x of (the slowest single target plus the tool's
+own start-up), which is what `calamiteit monitor --only <one target>` measures; (issue 12) at 1,000 targets
+within 1.3x the wall time and 3x the CPU time of a raw asyncio socket client (its own process, the same cap on
+concurrent connections, one GET per target, the status line checked), measured in the same run. Up to 100
+targets, a sequential loop (one httpx request after the other) also shows what concurrency buys.
 """
 
 from __future__ import annotations
@@ -56,6 +58,47 @@ def server(delay_s: float) -> ThreadingHTTPServer:
     return httpd
 
 
+RAW_CLIENT = """
+import asyncio, sys
+from urllib.parse import urlsplit
+
+async def get(url, gate):
+    parts = urlsplit(url)
+    async with gate:
+        reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
+        writer.write(f"GET {parts.path} HTTP/1.1\\r\\nHost: {parts.netloc}\\r\\nConnection: close\\r\\n\\r\\n".encode())
+        await writer.drain()
+        status = await reader.readline()
+        await reader.read()
+        writer.close()
+        await writer.wait_closed()
+        if b" 200 " not in status:
+            raise SystemExit(f"{url}: {status!r}")
+
+async def main():
+    gate = asyncio.Semaphore(int(sys.argv[1]))
+    urls = sys.stdin.read().split()
+    await asyncio.gather(*(get(u, gate) for u in urls))
+
+asyncio.run(main())
+"""
+
+
+def measured(argv: list[str], env: dict[str, str], stdin: bytes | None = None) -> tuple[float, float]:
+    """Wall and CPU (user + system) seconds of one child process."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(argv, env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    if stdin is not None and proc.stdin is not None:
+        proc.stdin.write(stdin)
+    if proc.stdin is not None:
+        proc.stdin.close()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{argv[0]} exited {os.waitstatus_to_exitcode(status)}")
+    return wall, usage.ru_utime + usage.ru_stime
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
@@ -83,13 +126,15 @@ def main() -> None:
         whole = [exe, "monitor", "--json", "--config-dir", str(folder)]
         single = [*whole, "--only", "doel-00"]
         subprocess.run(whole, env=env, stdout=subprocess.DEVNULL, check=False)
-        times: dict[str, list[float]] = {"single": [], "whole": [], "sequential": []}
+        times: dict[str, list[float]] = {"single": [], "whole": [], "sequential": [], "raw": []}
+        cpu: dict[str, list[float]] = {"whole": [], "raw": []}
+        raw = [sys.executable, "-c", RAW_CLIENT, str(cap)]
         for _ in range(args.runs):
-            for name, argv in (("single", single), ("whole", whole)):
-                started = time.perf_counter()
-                done = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, check=False)
-                times[name].append(time.perf_counter() - started)
-                assert done.returncode == 0, f"{name} exited {done.returncode}"
+            for name, argv in (("single", single), ("whole", whole), ("raw", raw)):
+                wall, used = measured(argv, env, "\n".join(urls).encode() if name == "raw" else None)
+                times[name].append(wall)
+                if name in cpu:
+                    cpu[name].append(used)
             if args.targets <= SEQUENTIAL_UP_TO:  # one after the other: 1,000 targets would take minutes a run
                 started = time.perf_counter()
                 with httpx.Client(trust_env=False) as client:
@@ -102,6 +147,13 @@ def main() -> None:
     print(f"  calamiteit monitor --only one target (start-up + slowest single): {med['single']:8.0f} ms")
     print(f"  calamiteit monitor, all {args.targets} targets:                        {med['whole']:8.0f} ms")
     print(f"  whole / (start-up + single): {med['whole'] / med['single']:.2f}x  (target <= 1.50)")
+    cpu_med = {k: statistics.median(v) * 1000 for k, v in cpu.items()}
+    print(f"  raw asyncio socket client, same targets and cap (own process):   {med['raw']:8.0f} ms")
+    print(
+        f"  monitor / raw client: wall {med['whole'] / med['raw']:.2f}x (target <= 1.30), "
+        f"CPU {cpu_med['whole']:.0f} / {cpu_med['raw']:.0f} ms = {cpu_med['whole'] / cpu_med['raw']:.2f}x "
+        "(target <= 3.00)"
+    )
     if times["sequential"]:
         print(f"  sequential httpx loop over the same targets (in-process):        {med['sequential']:8.0f} ms")
         print(f"  sequential / whole:          {med['sequential'] / med['whole']:.1f}x")

@@ -17,6 +17,7 @@ import ssl
 import time
 import zlib
 from collections.abc import Callable
+from contextlib import AsyncExitStack
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -26,6 +27,7 @@ from .monitoring import Check, Target, origin
 MAX_REDIRECTS = 5
 PROXY_FAILURE = "proxy-fout (proxy onbereikbaar of weigert)"
 ACCEPT_ENCODING = "gzip, deflate"  # what _Inflater can decode, with its bound
+POOL_SIZE = 10  # connections per httpx client: its pool's bookkeeping grows with the square of its size
 
 
 class BodyError(Exception):
@@ -162,26 +164,46 @@ async def check_all(
     max_body: int,
     on_done: Callable[[Target, Check], None] | None = None,
 ) -> list[Check]:
-    """One check per target, at most `concurrency` at a time, each cut off after `timeout` seconds."""
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    gate = asyncio.Semaphore(concurrency)
+    """One check per target, at most `concurrency` at a time, each cut off after `timeout` seconds.
 
-    async def one(client: httpx.AsyncClient, target: Target) -> Check:
-        async with gate:
+    `concurrency` workers take the targets in turn; every POOL_SIZE workers share one client. httpx's pool
+    rescans all its connections for every request that comes or goes, so one pool of 100 connections spent
+    more CPU on bookkeeping than on the checks (1,000 targets: 5x the CPU of a raw asyncio client).
+    """
+    queue = list(reversed(targets))
+    results: dict[int, Check] = {}
+    index = {id(t): i for i, t in enumerate(targets)}
+    verify = ssl.create_default_context()  # one trust store for all clients (an http target may redirect to https)
+    workers = max(1, min(concurrency, len(targets)))
+
+    async def work(client: httpx.AsyncClient) -> None:
+        while queue:
+            target = queue.pop()
             started = time.perf_counter()
             try:
-                check = await asyncio.wait_for(_fetch(client, target, api_key, max_body), timeout)
+                async with asyncio.timeout(timeout):  # no extra task per check, unlike wait_for
+                    check = await _fetch(client, target, api_key, max_body)
             except Exception as exc:  # every failure becomes a reason; the key is never part of it
                 check = Check(None, (time.perf_counter() - started) * 1000, None, _reason(exc))
-        if on_done is not None:
-            on_done(target, check)
-        return check
+            results[index[id(target)]] = check
+            if on_done is not None:
+                on_done(target, check)
 
-    async with httpx.AsyncClient(
-        limits=limits,
-        timeout=httpx.Timeout(timeout),
-        follow_redirects=False,
-        verify=ssl.create_default_context(),
-        trust_env=True,  # HTTPS_PROXY, HTTP_PROXY, NO_PROXY: behind a corporate proxy every check goes through it
-    ) as client:
-        return list(await asyncio.gather(*(one(client, t) for t in targets)))
+    async with AsyncExitStack() as stack:
+        clients = []
+        for first in range(0, workers, POOL_SIZE):
+            size = min(POOL_SIZE, workers - first)
+            clients.append(
+                await stack.enter_async_context(
+                    httpx.AsyncClient(
+                        limits=httpx.Limits(max_connections=size, max_keepalive_connections=size),
+                        timeout=httpx.Timeout(timeout),
+                        follow_redirects=False,
+                        verify=verify,
+                        # HTTPS_PROXY, HTTP_PROXY, NO_PROXY: behind a corporate proxy every check goes through it
+                        trust_env=True,
+                    )
+                )
+            )
+        await asyncio.gather(*(work(clients[w // POOL_SIZE]) for w in range(workers)))
+    return [results[i] for i in range(len(targets))]
