@@ -38,6 +38,7 @@ class Seen:
 
     keys: list[tuple[str, str, str | None]] = field(default_factory=list)
     big_bytes_sent: int = 0
+    peers: set[tuple[str, int]] = field(default_factory=set)  # client (host, port): one per connection
 
 
 def handler(seen: Seen, other: str = "") -> type[BaseHTTPRequestHandler]:
@@ -58,6 +59,7 @@ def handler(seen: Seen, other: str = "") -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             host = self.server.server_address[0]
             seen.keys.append((str(host), self.path, self.headers.get("x-api-key")))
+            seen.peers.add(self.client_address[:2])
             path = self.path.split("?")[0]
             if path == "/ok":
                 self.reply(200, b'{"openapi": "3.0.1", "info": {"title": "DSO"}}')
@@ -85,6 +87,18 @@ def handler(seen: Seen, other: str = "") -> type[BaseHTTPRequestHandler]:
                 self.reply(200, BOMB[0], {"Content-Encoding": "gzip"})
             elif path == "/gzip-broken":
                 self.reply(200, b"dit is geen gzip", {"Content-Encoding": "gzip"})
+            elif path == "/trickle":  # the headers at once, then the body a byte at a time
+                self.send_response(200)
+                self.send_header("Content-Length", "20")
+                self.end_headers()
+                self.wfile.flush()
+                try:
+                    for _ in range(20):
+                        time.sleep(0.1)
+                        self.wfile.write(b"x")
+                        self.wfile.flush()
+                except OSError:
+                    pass
             elif path == "/landing":
                 self.reply(200, b"aangekomen")
             elif path == "/big":

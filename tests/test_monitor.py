@@ -439,3 +439,21 @@ def test_one_target_down_is_not_blamed_on_the_network(calamiteit: Invoke, make_c
     )
     doc = json.loads(calamiteit("monitor", "--json", "--config-dir", str(folder)).out)
     assert doc["likely_cause"] is None
+
+
+def test_checks_reuse_their_connections(calamiteit: Invoke, make_config, server) -> None:
+    """A small answer is read to its end, so the connection serves the next check: 30 checks, 2 at a time,
+    over at most 2 connections (a new connection per check cost more CPU than the check; issue 12)."""
+    base, seen = server
+    folder = make_config(monitor="concurrency: 2\n" + targets_yaml(*(t(f"doel-{i}", f"{base}/ok") for i in range(30))))
+    result = calamiteit("monitor", "--json", "--config-dir", str(folder))
+    assert result.code == exitcodes.OK, result.err
+    assert len(seen.keys) == 30 and len(seen.peers) <= 2
+
+
+def test_a_slow_body_does_not_change_the_verdict(calamiteit: Invoke, make_config, server) -> None:
+    """The headers decide; a body that trickles in is left after a moment, never a time-out of the check."""
+    base, _ = server
+    code, results = run_monitor(calamiteit, make_config, t("Druppel", f"{base}/trickle"))
+    assert code == exitcodes.OK
+    assert results["Druppel"]["state"] == "beschikbaar" and results["Druppel"]["latency_ms"] < 1000

@@ -27,6 +27,8 @@ from .monitoring import Check, Target, origin
 MAX_REDIRECTS = 5
 PROXY_FAILURE = "proxy-fout (proxy onbereikbaar of weigert)"
 ACCEPT_ENCODING = "gzip, deflate"  # what _Inflater can decode, with its bound
+DRAIN_BYTES = 64 * 1024  # a health page or API answer; a bigger body closes its connection instead
+DRAIN_SECONDS = 0.2
 POOL_SIZE = 10  # connections per httpx client: its pool's bookkeeping grows with the square of its size
 
 
@@ -95,12 +97,29 @@ async def _fetch(client: httpx.AsyncClient, target: Target, api_key: str | None,
             if target.contains and response.status_code == target.expect_status:
                 found = await _contains(response, target.contains, max_body)
                 latency = (time.perf_counter() - started) * 1000
+            else:
+                await _drain(response)
             return Check(response.status_code, latency, found, None)
         finally:
             await response.aclose()
     return Check(
         None, (time.perf_counter() - started) * 1000, None, f"te veel doorverwijzingen (meer dan {MAX_REDIRECTS})"
     )
+
+
+async def _drain(response: httpx.Response) -> None:
+    """Read a small rest of the body so that the connection can serve the next check (a new connection
+    per check cost more CPU than the check itself); a big or slow body is left and its connection closed.
+    Whatever happens here, the check's verdict is already made."""
+    read = 0
+    try:
+        async with asyncio.timeout(DRAIN_SECONDS):
+            async for chunk in response.aiter_raw():
+                read += len(chunk)
+                if read > DRAIN_BYTES:
+                    return
+    except (TimeoutError, httpx.HTTPError):
+        return
 
 
 class _Inflater:
