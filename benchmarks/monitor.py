@@ -107,9 +107,10 @@ def main() -> None:
     parser.add_argument(
         "--concurrency", type=int, default=None, help="the config's cap (1..100); default: min(targets, 100)"
     )
+    parser.add_argument("--exe", help="the calamiteit to measure, e.g. one installed without the test extras")
     args = parser.parse_args()
     cap = args.concurrency or min(args.targets, 100)  # a cap of the config, whatever the number of targets
-    exe = shutil.which("calamiteit", path=str(BIN)) or "calamiteit"
+    exe = args.exe or shutil.which("calamiteit", path=str(BIN)) or "calamiteit"
     httpd = server(args.delay_ms / 1000)
     base = f"http://127.0.0.1:{httpd.server_address[1]}"
     urls = [f"{base}/app/{i}" for i in range(args.targets)]
