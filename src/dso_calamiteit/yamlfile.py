@@ -105,17 +105,31 @@ class SourceFloat(float):
         return SourceFloat, (float(self), self.source)
 
 
-def _construct_int(loader: Any, node: ScalarNode) -> SourceInt:
+def _int(text: str) -> SourceInt:
     """YAML 1.2 integers: decimal (leading zeros allowed, never octal) or 0x hexadecimal."""
-    text = loader.construct_scalar(node)
     unsigned = text.lstrip("+-")
     value = int(unsigned[2:], 16) if unsigned[:2].lower() == "0x" else int(unsigned, 10)
     return SourceInt(-value if text.startswith("-") else value, text)
 
 
+def _float(text: str) -> SourceFloat:
+    """As PyYAML reads a float (underscores dropped, .inf and .nan), without its YAML 1.1 base-60 form."""
+    lowered = text.replace("_", "").lower()
+    sign = -1.0 if lowered.startswith("-") else 1.0
+    unsigned = lowered.lstrip("+-")
+    if unsigned == ".inf":
+        return SourceFloat(sign * float("inf"), text)
+    if unsigned == ".nan":
+        return SourceFloat(float("nan"), text)
+    return SourceFloat(sign * float(unsigned), text)
+
+
+def _construct_int(loader: Any, node: ScalarNode) -> SourceInt:
+    return _int(loader.construct_scalar(node))
+
+
 def _construct_float(loader: Any, node: ScalarNode) -> SourceFloat:
-    text = loader.construct_scalar(node)
-    return SourceFloat(yaml.constructor.SafeConstructor.construct_yaml_float(loader, node), text)
+    return _float(loader.construct_scalar(node))
 
 
 Loader.add_constructor(_INT, _construct_int)
@@ -306,18 +320,9 @@ def _construct(tag: str, value: str) -> Any:
     if tag == _STR:
         return value
     if tag == _INT:
-        unsigned = value.lstrip("+-")
-        number = int(unsigned[2:], 16) if unsigned[:2].lower() == "0x" else int(unsigned, 10)
-        return SourceInt(-number if value.startswith("-") else number, value)
+        return _int(value)
     if tag == _FLOAT:
-        lowered = value.replace("_", "").lower()
-        sign = -1.0 if lowered.startswith("-") else 1.0
-        unsigned = lowered.lstrip("+-")
-        if unsigned == ".inf":
-            return SourceFloat(sign * float("inf"), value)
-        if unsigned == ".nan":
-            return SourceFloat(float("nan"), value)
-        return SourceFloat(sign * float(unsigned), value)
+        return _float(value)
     if tag == _BOOL:
         return value.lower() == "true"
     if tag == _NULL:
