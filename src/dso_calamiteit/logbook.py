@@ -27,6 +27,11 @@ def entry_hash(incident: str, n: int, at: str, author: str, kind: str, body: str
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def chained(incident: str, n: int, at: str, author: str, kind: str, body: str, prev: str) -> Entry:
+    """A new entry after the one whose hash is `prev`, with its own hash computed."""
+    return Entry(incident, n, at, author, kind, body, prev, entry_hash(incident, n, at, author, kind, body, prev))
+
+
 @dataclass
 class Entry:
     """One line of the logbook. `at` is UTC in ISO 8601; `body` is the canonical JSON text.

@@ -18,7 +18,7 @@ from typing import Any
 from . import commits, exitcodes
 from .config import LOGBOOK_FILE as FILE_NAME
 from .errors import CalamiteitError, UsageError, suggest
-from .logbook import GENESIS, Entry, Summary, Tip, canonical, entry_hash
+from .logbook import GENESIS, Entry, Summary, Tip, canonical, chained
 
 BUSY_TIMEOUT_MS = 10_000
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -325,7 +325,7 @@ class Store:
             while conn.execute("SELECT 1 FROM incidents WHERE id = ?", (incident,)).fetchone():
                 count += 1
                 incident = f"{year}-{count + 1:03d}{code}"
-            entry = _entry(incident, 1, at, author, "open", canonical(body), GENESIS)
+            entry = chained(incident, 1, at, author, "open", canonical(body), GENESIS)
             conn.execute(
                 "INSERT INTO incidents (id, title, opened_at, level, entries, head) VALUES (?, ?, ?, ?, 1, ?)",
                 (incident, title, at, int(body["level"]), entry.hash),
@@ -347,7 +347,7 @@ class Store:
                 body = {**body, "action": tip.actions + 1}
             if kind == "report":
                 body = {**body, "number": tip.reports + 1}
-            entry = _entry(incident, tip.n + 1, at, author, kind, canonical(body), tip.hash)
+            entry = chained(incident, tip.n + 1, at, author, kind, canonical(body), tip.hash)
             _advance(conn, tip, entry, body)
         return entry
 
@@ -419,10 +419,6 @@ class Store:
                     (last.n, last.hash, level, closed, actions, reports, first.incident),
                 )
         return len(new)
-
-
-def _entry(incident: str, n: int, at: str, author: str, kind: str, body: str, prev: str) -> Entry:
-    return Entry(incident, n, at, author, kind, body, prev, entry_hash(incident, n, at, author, kind, body, prev))
 
 
 def _advance(conn: sqlite3.Connection, tip: Tip, entry: Entry, body: Mapping[str, Any]) -> None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from .. import dutchtime, sitrap
 from ..errors import CalamiteitError
-from ..logbook import Entry, Incident, canonical, entry_hash
+from ..logbook import Entry, Incident, canonical, chained
 from ..store import BusyError
 from .logbook import opened
 
@@ -127,8 +127,7 @@ def report_entry(found: Incident, every_minutes: int, author: str, made: datetim
     """The report's own entry, made in full after the chain as `found` ends: number, next update, hash."""
     body = {"next_update": dutchtime.stamp(dutchtime.later(made, every_minutes)), "number": found.reports + 1}
     at, text, n = dutchtime.stamp(made), canonical(body), found.entries + 1
-    digest = entry_hash(found.id, n, at, author, "report", text, found.head)
-    return Entry(found.id, n, at, author, "report", text, found.head, digest)
+    return chained(found.id, n, at, author, "report", text, found.head)
 
 
 def publish(report: Report) -> None:
