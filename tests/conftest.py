@@ -7,10 +7,14 @@ import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from dso_calamiteit import cli, config
+
+if TYPE_CHECKING:
+    from dso_calamiteit.stores import Store
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -92,3 +96,20 @@ def env_without_cache(tmp: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["CALAMITEIT_CACHE_DIR"] = str(tmp / "cache")
     return env
+
+
+def open_logbook(folder: Path, **options: object) -> Store:
+    """The store of the logbook under test: the SQLite file in `folder`, or the PostgreSQL database of
+    CALAMITEIT_DB when the test runs on that backend (then `folder` is not used)."""
+    from dso_calamiteit.app.logbook import locate
+    from dso_calamiteit.stores import location
+    from dso_calamiteit.stores.sqlite import SqliteStore
+
+    if os.environ.get("CALAMITEIT_DB"):
+        from dso_calamiteit.stores import open_store
+
+        readonly = bool(options.get("readonly"))
+        return open_store(locate(None), readonly=readonly)
+    where = location.folder(Path(folder))
+    assert where.path is not None
+    return SqliteStore.open(where.path, **options)  # type: ignore[arg-type]

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from dso_calamiteit import clock, dutchtime, exitcodes, files
-from dso_calamiteit.store import FILE_NAME, SCHEMA_VERSION
+from dso_calamiteit.config import LOGBOOK_FILE as FILE_NAME
+from dso_calamiteit.stores.sqlite import SCHEMA_VERSION
 
 from .conftest import Invoke, all_answers
 
@@ -414,9 +415,9 @@ def test_tables_for_people(calamiteit: Invoke) -> None:
 
 
 def test_id_year_is_the_dutch_year(tmp_path: Path) -> None:
-    from dso_calamiteit.store import Store
+    from .conftest import open_logbook
 
-    store = Store.open(tmp_path / "d")
+    store = open_logbook(tmp_path / "d")
     try:
         entry = store.open_incident("Oud en nieuw", {"title": "x", "level": 0}, "t", "2026-12-31T23:30:00+00:00")
     finally:

@@ -14,16 +14,17 @@ import pytest
 
 from dso_calamiteit import exitcodes
 from dso_calamiteit.logbook import fold, verify
-from dso_calamiteit.store import FILE_NAME, BusyError, Store
+from dso_calamiteit.config import LOGBOOK_FILE as FILE_NAME
+from dso_calamiteit.stores import BusyError
 
-from .conftest import Invoke
+from .conftest import Invoke, open_logbook
 
 AT = "2026-11-28T10:00:00+00:00"
 WRITERS, EACH = 8, 200
 
 
 def new_incident(folder: Path) -> str:
-    store = Store.open(folder)
+    store = open_logbook(folder)
     try:
         return store.open_incident("Belasting", {"title": "Belasting", "level": 0, "situation": None}, "t", AT).incident
     finally:
@@ -31,7 +32,7 @@ def new_incident(folder: Path) -> str:
 
 
 def writer(folder: str, incident: str, worker: int) -> None:
-    store = Store.open(Path(folder))
+    store = open_logbook(Path(folder))
     try:
         for i in range(EACH):
             store.append(incident, "observation", {"text": f"w{worker}-{i}"}, f"schrijver {worker}", AT)
@@ -48,7 +49,7 @@ def test_eight_processes_append_at_once(tmp_path: Path) -> None:
     for p in procs:
         p.join(timeout=240)
         assert p.exitcode == 0
-    store = Store.open(tmp_path)
+    store = open_logbook(tmp_path)
     try:
         entries = store.entries(incident)
         summary = store.summary(incident)
@@ -64,10 +65,11 @@ def test_eight_processes_append_at_once(tmp_path: Path) -> None:
 
 
 KILLED_WRITER = """
-import sys
+import os, sys
 from pathlib import Path
-from dso_calamiteit.store import Store
-store = Store.open(Path(sys.argv[1]))
+from dso_calamiteit.app.logbook import locate
+from dso_calamiteit.stores import open_store
+store = open_store(locate(None if os.environ.get("CALAMITEIT_DB") else Path(sys.argv[1])))
 i = 0
 while True:
     store.append(sys.argv[2], "observation", {"text": f"regel {i}" * 50}, "schrijver", "2026-11-28T10:00:00+00:00")
@@ -85,7 +87,7 @@ def test_writer_killed_half_way(tmp_path: Path) -> None:
     time.sleep(0.2)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
-    store = Store.open(tmp_path)
+    store = open_logbook(tmp_path)
     try:
         entries = store.entries(incident)
         assert len(entries) > 20
@@ -100,7 +102,7 @@ def test_lock_held_too_long_is_a_clear_error(tmp_path: Path) -> None:
     incident = new_incident(tmp_path)
     holder = sqlite3.connect(tmp_path / FILE_NAME, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
-    store = Store.open(tmp_path, busy_ms=300)
+    store = open_logbook(tmp_path, busy_ms=300)
     try:
         started = time.monotonic()
         with pytest.raises(BusyError, match="bezet"):
@@ -127,7 +129,7 @@ def test_a_short_lock_is_waited_for(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
     )
     assert holder.stdout is not None and holder.stdout.readline().strip() == b"vast"
-    store = Store.open(tmp_path)
+    store = open_logbook(tmp_path)
     try:
         entry = store.append(incident, "observation", {"text": "gewacht"}, "t", AT)
     finally:
@@ -138,7 +140,7 @@ def test_a_short_lock_is_waited_for(tmp_path: Path) -> None:
 
 def test_busy_logbook_through_the_cli(calamiteit: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     incident = calamiteit("incident", "open", "x").out.strip()
-    monkeypatch.setattr("dso_calamiteit.store.BUSY_TIMEOUT_MS", 200)
+    monkeypatch.setattr("dso_calamiteit.stores.sqlite.BUSY_TIMEOUT_MS", 200)
     holder = sqlite3.connect(tmp_path / "data" / FILE_NAME, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
@@ -151,7 +153,7 @@ def test_busy_logbook_through_the_cli(calamiteit: Invoke, tmp_path: Path, monkey
 
 
 def test_a_first_release_logbook_is_migrated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from dso_calamiteit import store as store_mod
+    from dso_calamiteit.stores import sqlite as store_mod
 
     with monkeypatch.context() as old:  # the store as the first release shipped it: schema 1
         old.setattr(store_mod, "MIGRATIONS", store_mod.MIGRATIONS[:1])
@@ -160,9 +162,9 @@ def test_a_first_release_logbook_is_migrated(tmp_path: Path, monkeypatch: pytest
         with sqlite3.connect(tmp_path / FILE_NAME) as conn:
             assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
             assert not conn.execute("SELECT name FROM sqlite_master WHERE name = 'checks'").fetchall()
-    store = Store.open(tmp_path)
+    store = open_logbook(tmp_path)
     try:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == store_mod.SCHEMA_VERSION == 4
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == store_mod.SCHEMA_VERSION == 5
         assert store.code is not None and len(store.code) == 4  # a migrated logbook gets its code too
         store.record_checks([(AT, "Loket", "prod", "https://example.nl/", "beschikbaar", 200, 12.0, "")])
         store.append(incident, "observation", {"text": "na de migratie"}, "test", AT)  # the guards let it through
@@ -185,7 +187,7 @@ def _colleague_writes_during_render(
 
     def slow_render(report: object, names: dict[str, str]) -> str:
         if len(written) < times:
-            colleague = Store.open(folder, busy_ms=0)
+            colleague = open_logbook(folder, busy_ms=0)
             try:
                 written.append(
                     colleague.append(incident, "observation", {"text": f"tussendoor {len(written)}"}, "collega", AT).n
@@ -210,7 +212,7 @@ def test_a_colleague_writes_while_the_report_is_built(
     assert result.code == exitcodes.OK, result.err
     assert written == [3]
     assert "Situatierapport 1" in result.out and "tussendoor 0" in result.out
-    store = Store.open(tmp_path / "data")
+    store = open_logbook(tmp_path / "data")
     try:
         entries = store.entries(incident)
         assert [e.kind for e in entries][-2:] == ["observation", "report"]
@@ -231,7 +233,7 @@ def test_a_report_that_never_catches_up_records_nothing(
     assert result.code == exitcodes.FAILURE
     assert "veranderde 5 keer" in result.err and "Traceback" not in result.err
     assert len(written) == 5 and not out.exists() and not list(tmp_path.glob(".sitrap.md.*"))
-    store = Store.open(tmp_path / "data")
+    store = open_logbook(tmp_path / "data")
     try:
         assert "report" not in [e.kind for e in store.entries(incident)]
     finally:

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import typer
 
 from . import __version__, exitcodes
+from .app.logbook import Place
 from .errors import CalamiteitError, NotFoundError, UsageError, suggest
-from .options import Author, ConfigDir, DataDir, Json, Moment, console
+from .options import Author, ConfigDir, DataDir, Db, Json, Moment, console
 
 if TYPE_CHECKING:
     from .config import Config
@@ -172,6 +173,7 @@ def assess(
     json: Json = False,
     config_dir: ConfigDir = None,
     data_dir: DataDir = None,
+    db: Db = None,
 ) -> int:
     """Stel de opschalingscriteria als ja/nee-vragen en adviseer een niveau, routering en contacten.
 
@@ -188,7 +190,7 @@ def assess(
     if incident is not None:  # the incident's level is the current one; its situation the default
         from .app import incidents
 
-        known = incidents.context(data_dir, incident)
+        known = incidents.context(Place(data_dir, db), incident)
         if known.closed:
             raise UsageError(f"incident {incident} is gesloten; er kan niets meer worden vastgelegd")
         if current is not None and current != known.level:
@@ -227,7 +229,7 @@ def assess(
             apply = prompt.confirm(console(stderr=True), f"Het advies is {move}. Het niveau zo wijzigen?")
             asked = True
         result, written = incidents.assess(
-            data_dir,
+            Place(data_dir, db),
             incident,
             lambda level: decide(criteria, given, level),
             situatie,
@@ -368,7 +370,7 @@ def routes(json: Json = False, config_dir: ConfigDir = None) -> int:
 
 
 @app.command()
-def check(json: Json = False, config_dir: ConfigDir = None, data_dir: DataDir = None) -> int:
+def check(json: Json = False, config_dir: ConfigDir = None, data_dir: DataDir = None, db: Db = None) -> int:
     """Controleer alle YAML-bestanden en het logboek; meld elk probleem als bestand:regel:kolom.
 
     Het logboek wordt, als het bestaat, op zijn hashketen gecontroleerd (exitcode 4 bij een breuk).
@@ -377,7 +379,7 @@ def check(json: Json = False, config_dir: ConfigDir = None, data_dir: DataDir = 
     from .app import configuration, logbook
 
     files = configuration.check(config_dir)
-    book = logbook.check(data_dir)
+    book = logbook.check(Place(data_dir, db))
     problems = files.problems + book.unusable + book.broken
     if json:
         from . import document

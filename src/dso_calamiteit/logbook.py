@@ -1,6 +1,6 @@
 """The incident logbook as a pure fold: entries (append-only, hash-chained) → the state of an incident.
 
-Storage lives in store.py; this module knows no SQLite, no clock and no terminal. Entry kinds and body
+Storage lives in stores/; this module knows no SQLite, no clock and no terminal. Entry kinds and body
 fields are English identifiers; what an operator reads is rendered in Dutch elsewhere.
 """
 
@@ -48,6 +48,7 @@ class Entry:
     body: str
     prev_hash: str
     hash: str
+    role: str | None = None  # the account that stored it in this logbook (not hashed: it is the store's say)
 
     @cached_property
     def data(self) -> dict[str, Any]:

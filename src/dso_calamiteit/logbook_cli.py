@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from . import exitcodes
+from .app.logbook import Place
 from .errors import UsageError
 from .jsondoc import dumps
-from .options import Author, ConfigDir, DataDir, Json, console
+from .options import Author, ConfigDir, DataDir, Db, Json, console
 
 if TYPE_CHECKING:
     from .logbook import Fault
@@ -70,6 +71,7 @@ def incident_open(
     auteur: Author = None,
     json: Json = False,
     data_dir: DataDir = None,
+    db: Db = None,
     config_dir: ConfigDir = None,
 ) -> int:
     """Open een incident in het logboek en print zijn id.
@@ -80,7 +82,7 @@ def incident_open(
 
     config = configuration.load(config_dir)
     body = incidents.opening(config.criteria, title, level, briefing.situation(config, situatie))
-    incident = incidents.open_incident(data_dir, body, logbook.author(auteur))
+    incident = incidents.open_incident(Place(data_dir, db), body, logbook.author(auteur))
     if json:
         print(dumps("incident", {"id": incident}, indent=None))
     else:
@@ -93,6 +95,7 @@ def incident_list(
     all_: Annotated[bool, typer.Option("--all", help="Ook gesloten incidenten.")] = False,
     json: Json = False,
     data_dir: DataDir = None,
+    db: Db = None,
     config_dir: ConfigDir = None,
 ) -> int:
     """Toon de open incidenten (met --all ook de gesloten).
@@ -103,7 +106,7 @@ def incident_list(
     from .app import configuration, incidents
 
     config = configuration.load(config_dir)
-    rows = incidents.incidents(data_dir, all_, config.reporting)
+    rows = incidents.incidents(Place(data_dir, db), all_, config.reporting)
     if json:
         listed = [
             vars(r.summary) | {"next_sitrap": None if r.next_sitrap is None else dutchtime.stamp(r.next_sitrap)}
@@ -126,6 +129,7 @@ def incident_show(
     alles: Annotated[bool, typer.Option("--alles", help="Toon alle regels (als lijst, niet als tabel).")] = False,
     json: Json = False,
     data_dir: DataDir = None,
+    db: Db = None,
     config_dir: ConfigDir = None,
 ) -> int:
     """Toon de tijdlijn van een incident: de laatste regels, of met --alles alle.
@@ -138,7 +142,7 @@ def incident_show(
     if json:
         from .document import entry_text, timeline_json
 
-        state, entries, faults = incidents.each_entry(data_dir, incident, entry_text)
+        state, entries, faults = incidents.each_entry(Place(data_dir, db), incident, entry_text)
         print(timeline_json(state, entries, faults))
         return _alarm(faults)
     from . import clock
@@ -146,10 +150,10 @@ def incident_show(
     config = configuration.load(config_dir)
     now = clock.now()
     if not alles:
-        found = incidents.timeline(data_dir, incident, laatste)
+        found = incidents.timeline(Place(data_dir, db), incident, laatste)
         render_logbook.timeline(console(), found, config, now)
         return _alarm(found.faults)
-    with incidents.every_entry(data_dir, incident) as (full, stream, broken):
+    with incidents.every_entry(Place(data_dir, db), incident) as (full, stream, broken):
         out = console()
         render_logbook.heading(out, full, config, now)
         render_logbook.lines(out, full, stream, now)
@@ -164,6 +168,7 @@ def incident_close(
     force: Annotated[bool, typer.Option("--force", help="Sluit ook als er nog open acties zijn.")] = False,
     auteur: Author = None,
     data_dir: DataDir = None,
+    db: Db = None,
 ) -> int:
     """Sluit een incident; geweigerd zolang er open acties zijn, tenzij --force.
 
@@ -171,7 +176,7 @@ def incident_close(
     """
     from .app import incidents, logbook
 
-    closed = incidents.close_incident(data_dir, incident, reden, force, logbook.author(auteur))
+    closed = incidents.close_incident(Place(data_dir, db), incident, reden, force, logbook.author(auteur))
     _say(f"Incident {closed.incident} gesloten.")
     return exitcodes.OK
 
@@ -188,6 +193,7 @@ def incident_verify(
         ),
     ] = None,
     data_dir: DataDir = None,
+    db: Db = None,
 ) -> int:
     """Controleer de hashketen van een incident: meldt gewijzigde, ingevoegde of verwijderde regels.
 
@@ -202,7 +208,7 @@ def incident_verify(
     if head is not None and not re.fullmatch(r"[0-9a-f]{16,64}", head.strip().lower()):
         raise UsageError(f"--head '{head}': geef minstens de eerste 16 tekens (0-9, a-f) van de hash")
     sent = head.strip().lower() if head is not None else None
-    found = incidents.verify_one(data_dir, incident, sent)
+    found = incidents.verify_one(Place(data_dir, db), incident, sent)
     for f in found.faults:
         print(visible(f"{found.path}: incident {f.incident} regel {f.n}: {f.message}"))
     if found.faults:
@@ -221,6 +227,7 @@ def incident_export(
     ] = None,
     toch: Insist = False,
     data_dir: DataDir = None,
+    db: Db = None,
 ) -> int:
     """Exporteer een incident volledig als JSON, voor overdracht en evaluatie.
 
@@ -229,7 +236,7 @@ def incident_export(
     """
     from .app import incidents
 
-    _emit(incidents.export_text(data_dir, incident, insist=toch), output)
+    _emit(incidents.export_text(Place(data_dir, db), incident, insist=toch), output)
     return exitcodes.OK
 
 
@@ -237,6 +244,7 @@ def incident_export(
 def incident_import(
     file: Annotated[Path, typer.Argument(help="Een bestand van `calamiteit incident export`.")],
     data_dir: DataDir = None,
+    db: Db = None,
     config_dir: ConfigDir = None,
 ) -> int:
     """Lees een geëxporteerd incident in; geweigerd als de hashketen niet klopt.
@@ -245,7 +253,7 @@ def incident_import(
     """
     from .app import configuration, incidents
 
-    state, new = incidents.import_file(data_dir, configuration.load(config_dir).criteria, file)
+    state, new = incidents.import_file(Place(data_dir, db), configuration.load(config_dir).criteria, file)
     print(state.id)
     if new == state.entries:
         _say(f"Incident {state.id} ingelezen: {state.entries} regels, hashketen klopt.")
@@ -277,6 +285,7 @@ def log(
     auteur: Author = None,
     json: Json = False,
     data_dir: DataDir = None,
+    db: Db = None,
 ) -> int:
     """Leg beeld, oordeel of besluit vast in het logboek van een incident (BOB).
 
@@ -291,7 +300,7 @@ def log(
         raise UsageError("kies precies één van --beeld, --oordeel of --besluit")
     due = dutchtime.stamp(dutchtime.parse_local(deadline, clock.now())) if deadline else None
     entry = incidents.record_note(
-        data_dir,
+        Place(data_dir, db),
         incident,
         kinds[0],
         text,
@@ -318,6 +327,7 @@ def niveau(
     auteur: Author = None,
     json: Json = False,
     data_dir: DataDir = None,
+    db: Db = None,
     config_dir: ConfigDir = None,
 ) -> int:
     """Leg een besluit over het niveau vast, met de reden; ook tegen het advies in (dat wordt dan vermeld).
@@ -328,7 +338,7 @@ def niveau(
     from .app import configuration, incidents, logbook
 
     criteria = configuration.load(config_dir).criteria
-    entry = incidents.set_level(data_dir, criteria, incident, level, reden, logbook.author(auteur))
+    entry = incidents.set_level(Place(data_dir, db), criteria, incident, level, reden, logbook.author(auteur))
     if json:
         from .document import entry_json
 
@@ -349,6 +359,7 @@ def acties(
     ] = None,
     json: Json = False,
     data_dir: DataDir = None,
+    db: Db = None,
 ) -> int:
     """Toon de open acties (besluiten met een actiehouder).
 
@@ -357,7 +368,7 @@ def acties(
     from . import clock
     from .app import incidents
 
-    rows, faults = incidents.open_actions(data_dir, incident)
+    rows, faults = incidents.open_actions(Place(data_dir, db), incident)
     now = clock.now()
     if json:
         doc = {
@@ -388,6 +399,7 @@ def actie(
     toelichting: Annotated[str, typer.Option("--toelichting", help="Korte toelichting.")] = "",
     auteur: Author = None,
     data_dir: DataDir = None,
+    db: Db = None,
 ) -> int:
     """Meld een actie gereed (als nieuwe regel in het logboek).
 
@@ -397,7 +409,7 @@ def actie(
 
     if not gereed:
         raise UsageError("geef --gereed om de actie gereed te melden")
-    done = incidents.mark_done(data_dir, incident, number, toelichting, logbook.author(auteur))
+    done = incidents.mark_done(Place(data_dir, db), incident, number, toelichting, logbook.author(auteur))
     _say(f"Actie {number} van {done.incident} gereed gemeld.")
     return exitcodes.OK
 
@@ -415,6 +427,7 @@ def rapport(
     toch: Insist = False,
     auteur: Author = None,
     data_dir: DataDir = None,
+    db: Db = None,
     config_dir: ConfigDir = None,
 ) -> int:
     """Maak het situatierapport (sitrap) van een incident, genummerd per incident (--concept: voorbeeld).
@@ -427,7 +440,7 @@ def rapport(
     config = configuration.load(config_dir)
     report = reports.make(
         config,
-        data_dir,
+        Place(data_dir, db),
         incident,
         format_.value,
         output,

@@ -5,19 +5,20 @@
 import os
 import time
 from enum import StrEnum
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from . import dutchtime, exitcodes
+from .app.logbook import Place
 from .errors import UsageError
 from .jsondoc import dumps
-from .options import ConfigDir, DataDir, Json, console
+from .options import ConfigDir, DataDir, Db, Json, console
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
+    from .app.logbook import Where
     from .monitoring import MonitorFile, Result, Target
 
 STATE_STYLE = {"beschikbaar": "green", "traag": "yellow", "onbeschikbaar": "bold red"}
@@ -52,6 +53,7 @@ def monitor(
     since: Annotated[str, typer.Option("--since", help="Met --history: periode, zoals 30m, 24h of 7d.")] = "24h",
     json: Json = False,
     data_dir: DataDir = None,
+    db: Db = None,
     config_dir: ConfigDir = None,
 ) -> int:
     """Controleer de beschikbaarheid van de DSO-applicaties (alle tegelijk) en toon staat, status en latentie.
@@ -65,7 +67,7 @@ def monitor(
 
     cfg = configuration.load(config_dir).monitor
     if history:
-        return _history(data_dir, since, json)
+        return _history(Place(data_dir, db), since, json)
     targets = use.targets(cfg, env.value if env else None, only or [])
     if timeout is not None and not 0 < timeout <= 300:
         raise UsageError(f"--timeout {timeout}: kies een waarde tussen 0 en 300 seconden")
@@ -76,9 +78,9 @@ def monitor(
     if watch is None:
         results = _round(cfg, targets, api_key, seconds, progress=True)
         _show(results, json)
-        _record(results, record, data_dir)
+        _record(results, record, Place(data_dir, db))
         return use.exit_code(results)
-    return _watch(cfg, targets, api_key, seconds, watch, record, data_dir, json)
+    return _watch(cfg, targets, api_key, seconds, watch, record, Place(data_dir, db), json)
 
 
 def _round(
@@ -97,7 +99,7 @@ def _round(
     return check_round(cfg, targets, api_key, timeout)
 
 
-def _record(results: "list[Result]", record: bool, data_dir: Path | None) -> None:
+def _record(results: "list[Result]", record: bool, data_dir: "Where") -> None:
     if record:
         from .app.monitor import record as keep
 
@@ -180,7 +182,7 @@ def _watch(
     timeout: float,
     every: float,
     record: bool,
-    data_dir: Path | None,
+    data_dir: "Where",
     json: bool,
 ) -> int:
     """Re-check every `every` seconds until Ctrl-C: a live table on a terminal, one document a round elsewhere."""
@@ -201,7 +203,7 @@ def _watch(
             time.sleep(every)
 
 
-def _history(data_dir: Path | None, since: str, json: bool) -> int:
+def _history(data_dir: "Where", since: str, json: bool) -> int:
     from .app.monitor import history
 
     start, figures = history(data_dir, since)

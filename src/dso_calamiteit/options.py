@@ -27,6 +27,15 @@ DataDir = Annotated[
         show_default=False,
     ),
 ]
+Db = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--db",
+        help="Het logboek: een pad, sqlite:///pad of postgresql://gebruiker@host/database (gedeeld logboek); "
+        "anders CALAMITEIT_DB. Nooit een wachtwoord hier: PGPASSWORD, ~/.pgpass of PGSERVICE.",
+        show_default=False,
+    ),
+]
 Author = Annotated[
     Optional[str],  # noqa: UP045
     typer.Option(

@@ -22,9 +22,9 @@ from ..criteria import CriteriaFile
 from ..errors import CalamiteitError, UsageError
 from ..logbook import Action, ChainCheck, Entry, Fault, Incident, Summary, canonical, fold, verify
 from ..reporting import ReportingFile
-from ..store import Store
+from ..stores import Store
 from ..timeline import kind_word
-from .logbook import opened, stamp
+from .logbook import Where, opened, stamp
 
 T = TypeVar("T")
 
@@ -370,7 +370,7 @@ def import_entries(store: Store, entries: list[Entry], state: Incident) -> int:
 # --- use cases as the faces call them: each opens the logbook (app.logbook.opened) for its own step -------
 
 
-def open_incident(data_dir: Path | None, body: dict[str, Any], author: str) -> str:
+def open_incident(data_dir: Where, body: dict[str, Any], author: str) -> str:
     """Open an incident whose opening `body` was checked by `opening` (before the logbook is touched)."""
     with opened(data_dir) as store:
         return store.open_incident(body["title"], body, author, stamp()).incident
@@ -382,7 +382,7 @@ class Listed:
     next_sitrap: datetime | None  # when the next sitrap is due; None for a closed incident
 
 
-def incidents(data_dir: Path | None, include_closed: bool, reporting: ReportingFile) -> list[Listed]:
+def incidents(data_dir: Where, include_closed: bool, reporting: ReportingFile) -> list[Listed]:
     """The incidents, each with the moment its next sitrap is due."""
     from ..reporting import next_sitrap
 
@@ -400,7 +400,7 @@ def incidents(data_dir: Path | None, include_closed: bool, reporting: ReportingF
 
 
 def each_entry(
-    data_dir: Path | None, incident: str, each: Callable[[Entry], T]
+    data_dir: Where, incident: str, each: Callable[[Entry], T]
 ) -> tuple[Incident, list[T], list[Fault]]:
     """The state, `each(entry)` of every entry, and the breaks in the chain (a reader is always told), in one
     streaming pass that keeps no entry: for `show --json` at a million entries."""
@@ -438,7 +438,7 @@ class Timeline:
         return self.newest[0].n - 1 if self.newest else 0
 
 
-def timeline(data_dir: Path | None, incident: str, newest: int) -> Timeline:
+def timeline(data_dir: Where, incident: str, newest: int) -> Timeline:
     """The state and the newest entries, in one streaming pass: memory stays flat at any size."""
     recent: deque[Entry] = deque(maxlen=newest)
 
@@ -455,7 +455,7 @@ def timeline(data_dir: Path | None, incident: str, newest: int) -> Timeline:
 
 
 @contextmanager
-def every_entry(data_dir: Path | None, incident: str) -> Iterator[tuple[Incident, Iterator[Entry], list[Fault]]]:
+def every_entry(data_dir: Where, incident: str) -> Iterator[tuple[Incident, Iterator[Entry], list[Fault]]]:
     """The state and the chain's breaks, then every entry streamed while the logbook is open."""
     with opened(data_dir, readonly=True) as store:
         incident = store.resolve(incident)
@@ -465,7 +465,7 @@ def every_entry(data_dir: Path | None, incident: str) -> Iterator[tuple[Incident
 
 
 def record_note(
-    data_dir: Path | None,
+    data_dir: Where,
     incident: str,
     kind: str,
     text: str,
@@ -480,7 +480,7 @@ def record_note(
         return note(store, incident, kind, text, author, stamp(), owner=owner, deadline=deadline, corrects=corrects)
 
 
-def open_actions(data_dir: Path | None, incident: str | None) -> tuple[list[tuple[Incident, Action]], list[Fault]]:
+def open_actions(data_dir: Where, incident: str | None) -> tuple[list[tuple[Incident, Action]], list[Fault]]:
     """The open actions of one incident, or of every open incident, and any break in the chains read."""
     faults: list[Fault] = []
     states = []
@@ -493,13 +493,13 @@ def open_actions(data_dir: Path | None, incident: str | None) -> tuple[list[tupl
     return [(s, a) for s in states for a in s.open_actions], faults
 
 
-def mark_done(data_dir: Path | None, incident: str, number: int, remark: str, author: str) -> Entry:
+def mark_done(data_dir: Where, incident: str, number: int, remark: str, author: str) -> Entry:
     with opened(data_dir, create=False) as store:
         incident = store.resolve(incident)
         return complete_action(store, incident, number, remark, author, stamp())
 
 
-def close_incident(data_dir: Path | None, incident: str, reason: str, force: bool, author: str) -> Entry:
+def close_incident(data_dir: Where, incident: str, reason: str, force: bool, author: str) -> Entry:
     with opened(data_dir) as store:
         incident = store.resolve(incident)
         return close(store, incident, reason, force, author, stamp())
@@ -507,19 +507,19 @@ def close_incident(data_dir: Path | None, incident: str, reason: str, force: boo
 
 @dataclass
 class Verified:
-    path: Path
+    path: str
     summary: Summary
     faults: list[Fault]
 
 
-def verify_one(data_dir: Path | None, incident: str, sent_head: str | None) -> Verified:
+def verify_one(data_dir: Where, incident: str, sent_head: str | None) -> Verified:
     with opened(data_dir, create=False, readonly=True) as store:
         incident = store.resolve(incident)
         summary = store.summary(incident)
-        return Verified(store.path, summary, verify_incident(store, summary, sent_head))
+        return Verified(store.where, summary, verify_incident(store, summary, sent_head))
 
 
-def export_text(data_dir: Path | None, incident: str, insist: bool = False) -> str:
+def export_text(data_dir: Where, incident: str, insist: bool = False) -> str:
     """The export; refused for a broken chain unless `insist`, and then the export says so."""
     with opened(data_dir, create=False, readonly=True) as store:
         incident = store.resolve(incident)
@@ -539,7 +539,7 @@ def refuse_broken(incident: str, faults: list[Fault], insist: bool, what: str) -
         )
 
 
-def import_file(data_dir: Path | None, criteria: CriteriaFile, path: Path) -> tuple[Incident, int]:
+def import_file(data_dir: Where, criteria: CriteriaFile, path: Path) -> tuple[Incident, int]:
     """Read and check the export whole before the logbook is even opened; then store what is new in it."""
     entries, result = read_export(criteria, path)
     with opened(data_dir) as store:
@@ -556,7 +556,7 @@ class Context:
     closed: bool
 
 
-def context(data_dir: Path | None, incident: str) -> Context:
+def context(data_dir: Where, incident: str) -> Context:
     with opened(data_dir, create=False, readonly=True) as store:
         incident = store.resolve(incident)
         summary = store.summary(incident)
@@ -566,7 +566,7 @@ def context(data_dir: Path | None, incident: str) -> Context:
 
 
 def assess(
-    data_dir: Path | None,
+    data_dir: Where,
     incident: str,
     decide: Callable[[int], Assessment],
     situation: str | None,
@@ -583,7 +583,7 @@ def assess(
 
 
 def set_level(
-    data_dir: Path | None, criteria: CriteriaFile, incident: str, level: int, reason: str, author: str
+    data_dir: Where, criteria: CriteriaFile, incident: str, level: int, reason: str, author: str
 ) -> Entry:
     with opened(data_dir, create=False) as store:
         incident = store.resolve(incident)

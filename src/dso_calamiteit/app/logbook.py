@@ -1,7 +1,8 @@
 """Opening the logbook, and who and when writes in it: the one place every face reaches storage through.
 
-Today the logbook is a SQLite file; the choice of a shared PostgreSQL logbook will be made here, once, for
-every command and every face.
+Which logbook is chosen here, once, for every command and every face: --db or --data-dir, else
+CALAMITEIT_DB, else CALAMITEIT_DATA_DIR, else the user's data folder. A SQLite file is the default; a
+PostgreSQL URL makes it the team's shared logbook.
 """
 
 from __future__ import annotations
@@ -18,18 +19,54 @@ from typing import TYPE_CHECKING
 from ..errors import Problem
 
 if TYPE_CHECKING:
-    from ..store import Store
+    from ..stores import Location, Store
 
 ENV_AUTHOR = "CALAMITEIT_AUTEUR"
+ENV_DB = "CALAMITEIT_DB"
+
+
+@dataclass(frozen=True)
+class Place:
+    """What the operator said about where the logbook is: --data-dir and/or --db (both None: the default)."""
+
+    folder: Path | None = None
+    db: str | None = None
+
+
+Where = Place | Path | None
+
+
+def place(folder: Path | None, db: str | None) -> Place:
+    return Place(folder, db)
+
+
+def locate(where: Where) -> Location:
+    """The logbook chosen by flags, then the environment, then the default folder."""
+    from ..config import ENV_DATA_DIR
+    from ..config import data_dir as default_folder
+    from ..errors import UsageError
+    from ..stores import location
+
+    chosen = where if isinstance(where, Place) else Place(where)
+    if chosen.folder is not None and chosen.db is not None:
+        raise UsageError("--db en --data-dir wijzen allebei een logboek aan", "Kies er één.")
+    if chosen.db is not None:
+        return location.parse(chosen.db, "--db", password_allowed=False)
+    if chosen.folder is not None:
+        return location.folder(chosen.folder)
+    if os.environ.get(ENV_DB):
+        return location.parse(os.environ[ENV_DB], ENV_DB, password_allowed=True)
+    if os.environ.get(ENV_DATA_DIR):
+        return location.folder(Path(os.environ[ENV_DATA_DIR]))
+    return location.folder(default_folder(None))
 
 
 @contextmanager
-def opened(data_dir: Path | None, create: bool = True, readonly: bool = False) -> Iterator[Store]:
+def opened(where: Where, create: bool = True, readonly: bool = False) -> Iterator[Store]:
     """The logbook; `readonly` for use cases that only read (they then need read access only)."""
-    from ..config import data_dir as resolve
-    from ..store import Store
+    from ..stores import open_store
 
-    store = Store.open(resolve(data_dir), create=create, readonly=readonly)
+    store = open_store(locate(where), create=create, readonly=readonly)
     collecting = gc.isenabled()
     # A million-entry log becomes millions of small objects that never form cycles; the cyclic collector
     # would walk them all, again and again as they grow (a sitrap of 1,000,000 entries: 7.0 s -> 4.3 s).
@@ -69,19 +106,16 @@ class Checked:
     broken: list[Problem] = field(default_factory=list)
 
 
-def check(data_dir: Path | None) -> Checked:
-    from ..config import LOGBOOK_FILE
-    from ..config import data_dir as resolve
-
-    folder = resolve(data_dir)
-    path = folder / LOGBOOK_FILE
-    if not path.exists():
+def check(where: Where) -> Checked:
+    found = locate(where)
+    path = found.shown
+    if found.path is not None and not found.path.exists():
         return Checked(f"Logboek: nog geen; het komt hier:\n  {path}")
-    from ..store import StorageError, Store
+    from ..stores import StorageError, open_store
     from .incidents import verify_all
 
     try:
-        store = Store.open(folder, create=False, readonly=True)
+        store = open_store(found, create=False, readonly=True)
     except StorageError as exc:
         return Checked(f"Logboek:\n  {path}", unusable=[Problem(str(path), None, None, exc.message)])
     try:

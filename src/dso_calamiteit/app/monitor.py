@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import clock, dutchtime, exitcodes
 from ..errors import CalamiteitError, NotFoundError, UsageError, suggest
-from .logbook import opened
+from .logbook import Where, opened
 
 if TYPE_CHECKING:
     from ..monitoring import Availability, MonitorFile, Result, Target
@@ -62,7 +61,7 @@ def check_round(
     return [judge(t, c, checked_at) for t, c in zip(chosen, checks, strict=True)]
 
 
-def record(results: list[Result], data_dir: Path | None) -> str | None:
+def record(results: list[Result], data_dir: Where) -> str | None:
     """Keep the results in the logbook file; a logbook that cannot take them gives a warning, not a failure:
     the round was already reported, and its exit code is that of the targets."""
     rows = [
@@ -85,7 +84,7 @@ def exit_code(results: list[Result]) -> int:
     return exitcodes.OK
 
 
-def history(data_dir: Path | None, since: str) -> tuple[datetime, list[Availability]]:
+def history(data_dir: Where, since: str) -> tuple[datetime, list[Availability]]:
     """Availability per application since `since` ago (30m, 24h, 7d) from the recorded checks."""
     from ..monitoring import availability
 

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 from .. import dutchtime, sitrap
 from ..errors import CalamiteitError
 from ..logbook import Entry, Incident, canonical, chained
-from ..store import BusyError
-from .logbook import opened
+from ..stores import BusyError
+from .logbook import Where, opened
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -41,7 +41,7 @@ ATTEMPTS = 5  # colleagues writing while a big report is built: catch up and try
 
 def make(
     config: Config,
-    data_dir: Path | None,
+    data_dir: Where,
     incident: str,
     fmt: str,
     output: Path | None,

@@ -1,0 +1,25 @@
+"""Logbook stores: one interface (interface.Store), two engines.
+
+`sqlite` is the embedded default, one file per coordinator; `postgres` is one logbook shared by a team,
+imported (with its driver, psycopg) only when a PostgreSQL URL is chosen.
+"""
+
+from __future__ import annotations
+
+from .interface import BusyError, StorageError, Store
+from .location import Location
+
+__all__ = ["BusyError", "Location", "StorageError", "Store", "open_store"]
+
+
+def open_store(location: Location, *, create: bool = True, readonly: bool = False, upgrade: bool = False) -> Store:
+    """The logbook at `location`. SQLite creates and migrates itself; a PostgreSQL schema is created and
+    migrated only by `upgrade` (`calamiteit db upgrade`), an act for whoever administers the database."""
+    if location.url is not None:
+        from .postgres import PostgresStore
+
+        return PostgresStore.open(location, readonly=readonly, upgrade=upgrade)
+    from .sqlite import SqliteStore
+
+    assert location.path is not None
+    return SqliteStore.open(location.path, create=create or upgrade, readonly=readonly and not upgrade)
