@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+import secrets
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,6 +13,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 from dso_calamiteit import cli, config
+
+from . import postgres
 
 if TYPE_CHECKING:
     from dso_calamiteit.stores import Store
@@ -30,10 +33,57 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("CALAMITEIT_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("CALAMITEIT_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("CALAMITEIT_AUTEUR", "Coördinator Test")
-    for var in ("CALAMITEIT_CONFIG_DIR", "CALAMITEIT_NO_CACHE", "CALAMITEIT_DEBUG", "NO_COLOR"):
+    for var in ("CALAMITEIT_DB", "PGPASSWORD", "PGSERVICE", "CALAMITEIT_CONFIG_DIR", "CALAMITEIT_NO_CACHE", "CALAMITEIT_DEBUG", "NO_COLOR"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("COLUMNS", "200")
     return work
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[postgres.Cluster]:
+    """One real PostgreSQL server for the whole run (skipped, with the reason, where none can start)."""
+    why = postgres.missing()
+    if why:
+        if os.environ.get(postgres.REQUIRE):
+            pytest.fail(f"PostgreSQL vereist ({postgres.REQUIRE}) maar: {why}")
+        pytest.skip(why)
+    cluster = postgres.start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def pg_database(pg_cluster: postgres.Cluster, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A new, empty database with the logbook schema, for one test; its URL (no password in it: the
+    password is in PGPASSWORD, as a coordinator would have it)."""
+    import psycopg
+
+    name = f"t_{secrets.token_hex(6)}"
+    monkeypatch.setenv("PGPASSWORD", pg_cluster.password)
+    with psycopg.connect(pg_cluster.admin_url, autocommit=True, password=pg_cluster.password) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    url = pg_cluster.url(name)
+    from dso_calamiteit.stores import Location, open_store
+
+    open_store(Location(url=url), upgrade=True).close()
+    try:
+        yield url
+    finally:
+        with psycopg.connect(pg_cluster.admin_url, autocommit=True, password=pg_cluster.password) as admin:
+            admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Runs a logbook test on both engines: the SQLite file (CALAMITEIT_DATA_DIR) and a fresh PostgreSQL
+    database (CALAMITEIT_DB). A test about what only a file has is marked `sqlite_only`."""
+    if request.param == "postgres":
+        if request.node.get_closest_marker("sqlite_only"):
+            pytest.skip("gaat over het SQLite-bestand zelf")
+        monkeypatch.setenv("CALAMITEIT_DB", request.getfixturevalue("pg_database"))
+    return str(request.param)
 
 
 @dataclass

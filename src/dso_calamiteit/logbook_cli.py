@@ -20,6 +20,7 @@ from .jsondoc import dumps
 from .options import Author, ConfigDir, DataDir, Db, Json, console
 
 if TYPE_CHECKING:
+    from .app.logbook import Where
     from .logbook import Fault
 
 incident_app = typer.Typer(
@@ -127,18 +128,29 @@ def incident_show(
         int, typer.Option("--laatste", help="Toon de laatste N regels van de tijdlijn.", min=1, show_default=True)
     ] = 50,
     alles: Annotated[bool, typer.Option("--alles", help="Toon alle regels (als lijst, niet als tabel).")] = False,
+    follow: Annotated[
+        bool,
+        typer.Option(
+            "--follow",
+            "--watch",
+            help="Blijf volgen: toon nieuwe regels zodra collega's ze vastleggen, tot Ctrl-C of het sluiten. "
+            "Met --json: elke regel als één JSON-regel.",
+        ),
+    ] = False,
     json: Json = False,
     data_dir: DataDir = None,
     db: Db = None,
     config_dir: ConfigDir = None,
 ) -> int:
-    """Toon de tijdlijn van een incident: de laatste regels, of met --alles alle.
+    """Toon de tijdlijn van een incident: de laatste regels, of met --alles alle; --follow volgt hem live.
 
     Voorbeeld: calamiteit incident show 2026-001 --laatste 20
     """
     from . import render_logbook
     from .app import configuration, incidents
 
+    if follow:
+        return _follow(Place(data_dir, db), incident, laatste, json, config_dir)
     if json:
         from .document import entry_text, timeline_json
 
@@ -158,6 +170,38 @@ def incident_show(
         render_logbook.heading(out, full, config, now)
         render_logbook.lines(out, full, stream, now)
     return _alarm(broken)
+    return exitcodes.OK
+
+
+def _follow(where: "Where", incident: str, newest: int, json: bool, config_dir: "Path | None") -> int:
+    """The timeline as `show` prints it, then every new entry as one line (JSON Lines with --json)."""
+    import sys
+
+    from . import clock, render_logbook
+    from .app import configuration, incidents
+
+    if json:
+        from .document import entry_text
+
+        state, texts, faults = incidents.each_entry(where, incident, entry_text)
+        print("\n".join(texts), flush=True)
+        if faults:
+            return _alarm(faults)
+        for e in incidents.follow(where, incident, state):
+            print(entry_text(e), flush=True)
+        return exitcodes.OK
+    config = configuration.load(config_dir)
+    found = incidents.timeline(where, incident, newest)
+    out = console()
+    render_logbook.timeline(out, found, config, clock.now())
+    if found.faults:
+        return _alarm(found.faults)
+    out.print("Volgt nieuwe regels (Ctrl-C stopt) …", style="dim")
+    sys.stdout.flush()
+    for e in incidents.follow(where, incident, found.state):
+        render_logbook.lines(out, found.state, [e], clock.now(), head=False)
+        out.file.flush()
+    out.print(f"Incident {found.state.id} is gesloten.", style="dim")
     return exitcodes.OK
 
 

@@ -126,7 +126,7 @@ def timeline(console: Console, found: Timeline, config: Config, now: datetime) -
     console.print(Text(f"Laatste hash: {state.head}", style="dim"))
 
 
-def lines(console: Console, state: Incident, entries: Iterable[Entry], now: datetime) -> None:
+def lines(console: Console, state: Incident, entries: Iterable[Entry], now: datetime, head: bool = True) -> None:
     """Every entry as one plain line, written as it is read: no table layout over 200,000 rows."""
     write, chunk = console.file.write, []
     for e in entries:
@@ -138,7 +138,8 @@ def lines(console: Console, state: Incident, entries: Iterable[Entry], now: date
             chunk.clear()
     if chunk:
         write("\n".join(chunk) + "\n")
-    console.print(Text(f"Laatste hash: {state.head}", style="dim"))
+    if head:
+        console.print(Text(f"Laatste hash: {state.head}", style="dim"))
 
 
 def actions(console: Console, rows: list[tuple[Incident, Action]], now: datetime) -> None:

@@ -464,6 +464,28 @@ def every_entry(data_dir: Where, incident: str) -> Iterator[tuple[Incident, Iter
         yield state, store.stream(incident), check.done()
 
 
+FOLLOW_WAIT_S = 5.0  # PostgreSQL wakes at once on a NOTIFY; this only bounds a missed one (SQLite polls each second)
+
+
+def follow(data_dir: Where, incident: str, state: Incident) -> Iterator[Entry]:
+    """The entries written after `state` (as colleagues write them), each folded into `state` before it is
+    given out, until the incident is closed. Each new entry must link to the one before: a chain that
+    changes under a reader is said, not shown."""
+    with opened(data_dir, readonly=True) as store:
+        incident = store.resolve(incident)
+        store.wait(incident, 0)  # listen before reading, so nothing written in between is missed
+        while not state.closed:
+            new = False
+            for e in store.stream(incident, after=state.entries):
+                if e.n != state.entries + 1 or e.prev_hash != state.head or e.expected_hash() != e.hash:
+                    raise TamperedError(f"de hashketen van {incident} klopt niet bij regel {e.n}")
+                folded([e], [], keep=False, state=state)
+                new = True
+                yield e
+            if not new:
+                store.wait(incident, FOLLOW_WAIT_S)
+
+
 def record_note(
     data_dir: Where,
     incident: str,

@@ -23,7 +23,8 @@ from .interface import ENTRY_SQL, BusyError, Check, StorageError, Store, new_cod
 
 BUSY_TIMEOUT_MS = 10_000
 INSERT_SQL = (
-    "INSERT INTO entries (incident, n, at, author, kind, body, prev_hash, hash, role) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "INSERT INTO entries (incident, n, at, author, kind, body, prev_hash, hash, role) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 SQLITE_HEADER = b"SQLite format 3\x00"
 
