@@ -52,6 +52,12 @@ def _monitor_commands() -> None:
     app.command()(monitor)
 
 
+def _db_commands() -> None:
+    from .db_cli import db_app
+
+    app.add_typer(db_app, name="db")
+
+
 def _readiness_commands() -> None:
     from .readiness_cli import paraatheid, team
 
@@ -71,6 +77,7 @@ GROUPS = {
     "monitor": _monitor_commands,
     "paraatheid": _readiness_commands,
     "team": _readiness_commands,
+    "db": _db_commands,
 }
 CORE = {"assess", "contacts", "criteria", "routes", "check", "schema"}
 _registered: set[Any] = set()

@@ -65,6 +65,23 @@ class ContactsFile:
         return next((o for o in self.organisations if o.id == org_id), None)
 
     @cached_property
+    def affiliations(self) -> dict[str, str]:
+        """Organisation name per contact name and e-mail address (folded): who wrote an entry, for a team
+        of several organisations. A name that two organisations share is left out rather than guessed."""
+        names = {o.id: o.name for o in self.organisations}
+        seen: dict[str, set[str]] = {}
+        for c in self.contacts:
+            for key in (c.name, c.email):
+                if key.strip():
+                    seen.setdefault(key.strip().casefold(), set()).add(names.get(c.org, c.org))
+        return {key: orgs.pop() for key, orgs in seen.items() if len(orgs) == 1}
+
+    def signed(self, author: str) -> str:
+        """`author`, followed by the organisation in brackets when the contact matrix knows it."""
+        org = self.affiliations.get(author.strip().casefold())
+        return f"{author} ({org})" if org else author
+
+    @cached_property
     def search_index(self) -> tuple[str, ...]:
         """Per contact the folded text a query is matched against; kept in the cache of validated files."""
         names = {o.id: o.name for o in self.organisations}

@@ -153,7 +153,7 @@ def check(sources: list[Source], problems: list[Problem]) -> str:
 
 
 def entry_json(e: Entry) -> dict[str, Any]:
-    return {"n": e.n, "at": e.at, "author": e.author, "kind": e.kind, "data": e.data, "hash": e.hash}
+    return {"n": e.n, "at": e.at, "author": e.author, "role": e.role, "kind": e.kind, "data": e.data, "hash": e.hash}
 
 
 def entry_text(e: Entry, quote: Callable[[str], str] = encode_basestring) -> str:
@@ -161,6 +161,7 @@ def entry_text(e: Entry, quote: Callable[[str], str] = encode_basestring) -> str
     is json's own C string encoder, without the per-call overhead of json.dumps)."""
     return (
         f'{{"n":{e.n},"at":{quote(e.at)},"author":{quote(e.author)},'
+        f'"role":{"null" if e.role is None else quote(e.role)},'
         f'"kind":{quote(e.kind)},"data":{e.body},"hash":{quote(e.hash)}}}'
     )
 

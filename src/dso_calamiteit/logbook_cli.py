@@ -168,7 +168,7 @@ def incident_show(
     with incidents.every_entry(Place(data_dir, db), incident) as (full, stream, broken):
         out = console()
         render_logbook.heading(out, full, config, now)
-        render_logbook.lines(out, full, stream, now)
+        render_logbook.lines(out, full, stream, now, signed=config.contacts.signed)
     return _alarm(broken)
     return exitcodes.OK
 
@@ -199,7 +199,7 @@ def _follow(where: "Where", incident: str, newest: int, json: bool, config_dir: 
     out.print("Volgt nieuwe regels (Ctrl-C stopt) …", style="dim")
     sys.stdout.flush()
     for e in incidents.follow(where, incident, found.state):
-        render_logbook.lines(out, found.state, [e], clock.now(), head=False)
+        render_logbook.lines(out, found.state, [e], clock.now(), head=False, signed=config.contacts.signed)
         out.file.flush()
     out.print(f"Incident {found.state.id} is gesloten.", style="dim")
     return exitcodes.OK

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -70,12 +70,13 @@ def heading(console: Console, state: Incident, config: Config, now: datetime) ->
 
     status = f"gesloten {dutchtime.local(state.closed_at)}" if state.closed_at else "open"
     late = sum(a.overdue(now) for a in state.open_actions)
+    actions = count(len(state.open_actions), "open actie", "open acties")
     console.print(
         Text.assemble(
             (f"Incident {state.id}: ", "bold"),
             (state.title, "bold"),
             f"\n{_level(config.criteria, state.level)} · {status} · geopend {dutchtime.local(state.opened_at)} "
-            f"door {state.opened_by} · {count(len(state.open_actions), 'open actie', 'open acties')}",
+            f"door {config.contacts.signed(state.opened_by)} · {actions}",
             (f", {late} te laat" if late else "", "bold red"),
         )
     )
@@ -116,7 +117,7 @@ def timeline(console: Console, found: Timeline, config: Config, now: datetime) -
             [
                 str(e.n),
                 dutchtime.local(e.at),
-                e.author,
+                config.contacts.signed(e.author),
                 Text(kind_word(e.kind), KIND_STYLE.get(e.kind, "")),
                 Text(_line(e, state, now), style="strike dim" if e.n in state.corrected else ""),
             ]
@@ -126,12 +127,20 @@ def timeline(console: Console, found: Timeline, config: Config, now: datetime) -
     console.print(Text(f"Laatste hash: {state.head}", style="dim"))
 
 
-def lines(console: Console, state: Incident, entries: Iterable[Entry], now: datetime, head: bool = True) -> None:
+def lines(
+    console: Console,
+    state: Incident,
+    entries: Iterable[Entry],
+    now: datetime,
+    head: bool = True,
+    signed: Callable[[str], str] = str,
+) -> None:
     """Every entry as one plain line, written as it is read: no table layout over 200,000 rows."""
     write, chunk = console.file.write, []
     for e in entries:
         mark = " (gecorrigeerd)" if e.n in state.corrected else ""
-        text = f"{e.n:>6}  {dutchtime.local(e.at)}  {e.author}  {kind_word(e.kind)}{mark}: {_line(e, state, now)}"
+        said = f"{kind_word(e.kind)}{mark}: {_line(e, state, now)}"
+        text = f"{e.n:>6}  {dutchtime.local(e.at)}  {signed(e.author)}  {said}"
         chunk.append(visible(text))
         if len(chunk) == 1000:  # one write per thousand lines: a write per line costs more than the line
             write("\n".join(chunk) + "\n")

@@ -62,6 +62,7 @@ class Sitrap:
     every_minutes: int
     next_update: datetime | None
     broken: list[str]  # the breaks in the log's hash chain, when the report was made anyway (--toch)
+    signed: Callable[[str], str] = str  # an author with the organisation the contact matrix knows for them
 
 
 def build(
@@ -76,6 +77,7 @@ def build(
     concept: bool = False,
     team: dict[str, Any] | None = None,
     broken: list[str] | None = None,
+    signed: Callable[[str], str] = str,
 ) -> Sitrap:
     def name(level: int | None) -> str:
         found = criteria.level(level) if level is not None else None
@@ -122,6 +124,7 @@ def build(
         every_minutes=every,
         next_update=None if state.closed else dutchtime.later(made_at, every),
         broken=list(broken or []),
+        signed=signed,
     )
 
 
@@ -177,7 +180,7 @@ def _table(style: _Style, header: list[str], rows: list[list[str]]) -> list[str]
 
 
 def _write(s: Sitrap, org_names: dict[str, str], style: _Style) -> str:
-    i, esc, strong, em = s.incident, style.esc, style.strong, style.em
+    i, esc, strong, em, by = s.incident, style.esc, style.strong, style.em, s.signed
     lines = []
     if s.broken:  # the first line: nobody reads this report as if nothing happened
         lines += [
@@ -187,8 +190,8 @@ def _write(s: Sitrap, org_names: dict[str, str], style: _Style) -> str:
             "",
         ]
     lines += [style.heading(f"{_title(s)} — incident {esc(i.id)}: {esc(i.title)}", 1), ""]
-    lines.append(f"- {strong('Opgesteld:')} {dutchtime.local(s.made_at)} door {esc(s.author)}")
-    lines.append(f"- {strong('Geopend:')} {dutchtime.local(i.opened_at)} door {esc(i.opened_by)}")
+    lines.append(f"- {strong('Opgesteld:')} {dutchtime.local(s.made_at)} door {esc(by(s.author))}")
+    lines.append(f"- {strong('Geopend:')} {dutchtime.local(i.opened_at)} door {esc(by(i.opened_by))}")
     if i.closed_at:
         lines.append(f"- {strong('Gesloten:')} {dutchtime.local(i.closed_at)} — {esc(i.close_reason)}")
     level = s.level
@@ -201,23 +204,29 @@ def _write(s: Sitrap, org_names: dict[str, str], style: _Style) -> str:
         style,
         ["Tijd", "Van", "Naar", "Door", "Reden"],
         [
-            [dutchtime.local(h.at), esc(h.before) or "—", esc(h.after), esc(h.author), esc(h.reason) + _step_note(h)]
+            [
+                dutchtime.local(h.at),
+                esc(h.before) or "—",
+                esc(h.after),
+                esc(by(h.author)),
+                esc(h.reason) + _step_note(h),
+            ]
             for h in s.history
         ],
     )
     since = f"sinds situatierapport {s.since}" if s.since else "sinds het begin"
     lines += ["", style.heading(f"Beeld ({since})", 2), ""]
-    lines += [f"- {dutchtime.local(o.at)} {esc(o.data['text'])} {em(f'({esc(o.author)})')}" for o in s.picture]
+    lines += [f"- {dutchtime.local(o.at)} {esc(o.data['text'])} {em(f'({esc(by(o.author))})')}" for o in s.picture]
     if not s.picture:
         lines.append("Geen nieuwe feiten." if s.last_picture else "Nog geen beeld vastgelegd.")
         if s.last_picture is not None:
             o = s.last_picture
             lines.append(
-                f"- Laatst vastgesteld, {dutchtime.local(o.at)}: {esc(o.data['text'])} {em(f'({esc(o.author)})')}"
+                f"- Laatst vastgesteld, {dutchtime.local(o.at)}: {esc(o.data['text'])} {em(f'({esc(by(o.author))})')}"
             )
     lines += ["", style.heading("Oordeel (knelpunten, risico's)", 2), ""]
     lines += [
-        f"- {dutchtime.local_time(j.at)} {esc(j.data['text'])} {em(f'({esc(j.author)})')}" for j in s.judgements
+        f"- {dutchtime.local_time(j.at)} {esc(j.data['text'])} {em(f'({esc(by(j.author))})')}" for j in s.judgements
     ] or ["Geen."]
     if s.earlier_judgements:
         command = f"calamiteit incident show {safetext.one_line(i.id)}"

@@ -86,6 +86,7 @@ def make(
             concept=concept and not found.closed,
             team=team,
             broken=broken,
+            signed=config.contacts.signed,
         )
         return render(report, names)
 

@@ -45,6 +45,8 @@ class Store(ABC):
     #: what to call this logbook in a message: a file path, or a URL without its password
     where: str
     entry_sql = ENTRY_SQL
+    #: the schema version found when opening, before any migration
+    upgraded_from = 0
 
     # --- what an engine supplies --------------------------------------------------------------------------
 
@@ -84,6 +86,13 @@ class Store(ABC):
 
     @abstractmethod
     def _insert(self, e: Entry) -> None: ...
+
+    def _insert_many(self, entries: Sequence[Entry]) -> None:
+        for e in entries:
+            self._insert(e)
+
+    @abstractmethod
+    def schema_version(self) -> int: ...
 
     # --- reading ----------------------------------------------------------------------------------------
 
@@ -264,8 +273,7 @@ class Store(ABC):
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (first.incident, title, first.at, level, closed, last.n, actions, reports, last.hash),
                 )
-            for entry in new:
-                self._insert(entry)
+            self._insert_many(new)
             if held is not None and new:
                 self._run(
                     "UPDATE incidents SET entries = ?, head = ?, level = ?, closed_at = ?, actions = ?, reports = ? "

@@ -33,6 +33,10 @@ WRITE_LOCK = 7_366_000_113  # pg_advisory_xact_lock key held by every writer of 
 LOCK_TIMEOUT = "10s"
 CONNECT_TIMEOUT_S = 5
 STREAM_ROWS = 2_000
+# `role` is not among them: the insert trigger sets it to the database role that stores the entry.
+INSERT_SQL = (
+    "INSERT INTO entries (incident, n, at, author, kind, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
 UPGRADE_HINT = "Laat de beheerder `calamiteit db upgrade --db …` draaien (README, 'Gedeeld logboek')."
 
 # Each step brings the schema from version i to i + 1; never edit a released step, add a new one.
@@ -156,6 +160,9 @@ class PostgresStore(Store):
 
     # --- schema ---------------------------------------------------------------------------------------
 
+    def schema_version(self) -> int:
+        return self.version()
+
     def version(self) -> int:
         """The schema version of this database (0: no logbook in it yet)."""
         row = self._one("SELECT to_regclass('calamiteit.meta') IS NOT NULL")
@@ -185,7 +192,7 @@ class PostgresStore(Store):
         """Create the schema or bring it up to date, in one transaction; refused on a newer one."""
         with self.transaction(noted=False):
             self._run(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
-            version = self.version()
+            version = self.upgraded_from = self.version()
             if version > SCHEMA_VERSION:
                 return  # _check_schema says so
             for step in range(version, SCHEMA_VERSION):
@@ -285,11 +292,15 @@ class PostgresStore(Store):
             raise self._failed(exc) from None
 
     def _insert(self, e: Entry) -> None:
-        self._run(
-            "INSERT INTO entries (incident, n, at, author, kind, body, prev_hash, hash) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (e.incident, e.n, e.at, e.author, e.kind, e.body, e.prev_hash, e.hash),
-        )
+        row = self._one(INSERT_SQL + " RETURNING role", _values(e))
+        e.role = str(row[0]) if row else None
+
+    def _insert_many(self, entries: Sequence[Entry]) -> None:
+        """Many entries in one pipeline (a copied logbook): one round trip per batch, not per entry."""
+        try:
+            self.conn.cursor().executemany(_q(INSERT_SQL), [_values(e) for e in entries])
+        except psycopg.Error as exc:
+            raise self._failed(exc) from None
 
     def _failed(self, exc: psycopg.Error) -> StorageError | BusyError:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -310,6 +321,10 @@ class PostgresStore(Store):
                 "Probeer het opnieuw; wat niet bevestigd is, is niet vastgelegd.",
             )
         return StorageError(f"{self.where}: {first}")
+
+
+def _values(e: Entry) -> tuple[str, int, str, str, str, str, str, str]:
+    return (e.incident, e.n, e.at, e.author, e.kind, e.body, e.prev_hash, e.hash)
 
 
 def _connect(location: Location, readonly: bool) -> psycopg.Connection[Any]:

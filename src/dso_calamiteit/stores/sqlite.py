@@ -149,7 +149,7 @@ class SqliteStore(Store):
                 f"deze versie kent t/m {SCHEMA_VERSION})",
                 "Werk calamiteit bij; het bestand is niet aangeraakt.",
             )
-        self.version = version
+        self.version = self.upgraded_from = version
         if version < 5:  # a read-only look at an older logbook: it has no roles yet
             self.entry_sql = ENTRY_SQL.replace(", role FROM", ", NULL FROM")
         if readonly:
@@ -232,6 +232,9 @@ class SqliteStore(Store):
         ).fetchone()
         return Entry(*row) if row else None
 
+    def schema_version(self) -> int:
+        return int(self.version)
+
     def record_checks(self, rows: Sequence[Check]) -> None:
         with self.transaction():
             self.conn.executemany("INSERT INTO checks VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
@@ -250,7 +253,8 @@ class SqliteStore(Store):
                 self._role = getpass.getuser()
             except (KeyError, OSError):
                 self._role = ""
-        self.conn.execute(INSERT_SQL, (*row, self._role or None))
+        e.role = self._role or None
+        self.conn.execute(INSERT_SQL, (*row, e.role))
 
 
 def _statements(script: str) -> list[str]:
