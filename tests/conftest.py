@@ -33,7 +33,9 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("CALAMITEIT_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("CALAMITEIT_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("CALAMITEIT_AUTEUR", "Coördinator Test")
-    for var in ("CALAMITEIT_DB", "PGPASSWORD", "PGSERVICE", "CALAMITEIT_CONFIG_DIR", "CALAMITEIT_NO_CACHE", "CALAMITEIT_DEBUG", "NO_COLOR"):
+    for var in ("CALAMITEIT_DB", "PGPASSWORD", "PGSERVICE", "CALAMITEIT_CONFIG_DIR", "CALAMITEIT_NO_CACHE"):
+        monkeypatch.delenv(var, raising=False)
+    for var in ("CALAMITEIT_DEBUG", "NO_COLOR"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("COLUMNS", "200")
     return work
@@ -55,24 +57,35 @@ def pg_cluster() -> Iterator[postgres.Cluster]:
 
 
 @pytest.fixture
-def pg_database(pg_cluster: postgres.Cluster, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """A new, empty database with the logbook schema, for one test; its URL (no password in it: the
-    password is in PGPASSWORD, as a coordinator would have it)."""
+def pg_databases(pg_cluster: postgres.Cluster, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[], str]]:
+    """Makes new, empty databases with the logbook schema for one test; each call gives one URL (no password
+    in it: the password is in PGPASSWORD, as a coordinator would have it). Dropped afterwards."""
     import psycopg
 
-    name = f"t_{secrets.token_hex(6)}"
-    monkeypatch.setenv("PGPASSWORD", pg_cluster.password)
-    with psycopg.connect(pg_cluster.admin_url, autocommit=True, password=pg_cluster.password) as admin:
-        admin.execute(f"CREATE DATABASE {name}")
-    url = pg_cluster.url(name)
     from dso_calamiteit.stores import Location, open_store
 
-    open_store(Location(url=url), upgrade=True).close()
-    try:
-        yield url
-    finally:
+    monkeypatch.setenv("PGPASSWORD", pg_cluster.password)
+    made: list[str] = []
+
+    def make() -> str:
+        name = f"t_{secrets.token_hex(6)}"
         with psycopg.connect(pg_cluster.admin_url, autocommit=True, password=pg_cluster.password) as admin:
+            admin.execute(f"CREATE DATABASE {name}")
+        made.append(name)
+        url = pg_cluster.url(name)
+        open_store(Location(url=url), upgrade=True).close()
+        return url
+
+    yield make
+    with psycopg.connect(pg_cluster.admin_url, autocommit=True, password=pg_cluster.password) as admin:
+        for name in made:
             admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def pg_database(pg_databases: Callable[[], str]) -> str:
+    """One new database with the logbook schema (see pg_databases)."""
+    return pg_databases()
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -84,6 +97,18 @@ def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
             pytest.skip("gaat over het SQLite-bestand zelf")
         monkeypatch.setenv("CALAMITEIT_DB", request.getfixturevalue("pg_database"))
     return str(request.param)
+
+
+@pytest.fixture
+def elsewhere(backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest):
+    """Switch to another, empty logbook on the same engine (a colleague's, for a handover)."""
+
+    def switch(name: str = "elders") -> None:
+        monkeypatch.setenv("CALAMITEIT_DATA_DIR", str(tmp_path / name))
+        if backend == "postgres":
+            monkeypatch.setenv("CALAMITEIT_DB", request.getfixturevalue("pg_databases")())
+
+    return switch
 
 
 @dataclass
@@ -158,8 +183,7 @@ def open_logbook(folder: Path, **options: object) -> Store:
     if os.environ.get("CALAMITEIT_DB"):
         from dso_calamiteit.stores import open_store
 
-        readonly = bool(options.get("readonly"))
-        return open_store(locate(None), readonly=readonly)
+        return open_store(locate(None), readonly=bool(options.get("readonly")), busy_ms=options.get("busy_ms"))  # type: ignore[arg-type]
     where = location.folder(Path(folder))
     assert where.path is not None
     return SqliteStore.open(where.path, **options)  # type: ignore[arg-type]

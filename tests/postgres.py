@@ -79,7 +79,7 @@ def start() -> Cluster:
          f"--pwfile={pwfile}", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"],
         check=True, capture_output=True,
     )
-    for attempt in range(5):
+    for _attempt in range(5):  # a port found free may be taken before the server binds it
         port = free_port()
         options = (f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={folder} "
                    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100")

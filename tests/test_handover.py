@@ -11,13 +11,21 @@ from dso_calamiteit import exitcodes
 
 from .conftest import Invoke
 
+pytestmark = pytest.mark.usefixtures("backend")  # every test on SQLite and on PostgreSQL
+
 
 @pytest.fixture
-def two(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """Switch between coordinator A's and coordinator B's logbook."""
+def two(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str, request: pytest.FixtureRequest):
+    """Switch between coordinator A's and coordinator B's logbook (two files, or two databases)."""
+    databases = {}
+    if backend == "postgres":
+        make = request.getfixturevalue("pg_databases")
+        databases = {"A": make(), "B": make()}
 
     def use(who: str) -> None:
         monkeypatch.setenv("CALAMITEIT_DATA_DIR", str(tmp_path / who))
+        if databases:
+            monkeypatch.setenv("CALAMITEIT_DB", databases[who])
         monkeypatch.setenv("CALAMITEIT_AUTEUR", f"Coördinator {who}")
 
     return use

@@ -17,7 +17,10 @@ from dso_calamiteit import clock, dutchtime, exitcodes, files
 from dso_calamiteit.config import LOGBOOK_FILE as FILE_NAME
 from dso_calamiteit.stores.sqlite import SCHEMA_VERSION
 
+from . import backends
 from .conftest import Invoke, all_answers
+
+pytestmark = pytest.mark.usefixtures("backend")  # every test on SQLite and on PostgreSQL
 
 
 def open_incident(calamiteit: Invoke, *args: str) -> str:
@@ -36,13 +39,15 @@ def db(tmp_path: Path) -> Path:
     return tmp_path / "data" / FILE_NAME
 
 
-def test_open_gives_short_ids_and_a_private_file(calamiteit: Invoke, tmp_path: Path) -> None:
+def test_open_gives_short_ids_and_a_private_file(calamiteit: Invoke, tmp_path: Path, backend: str) -> None:
     first, second = open_incident(calamiteit), open_incident(calamiteit, "--level", "1")
     year = clock.now().astimezone(dutchtime.LOCAL).year
-    assert stat.S_IMODE(db(tmp_path).stat().st_mode) == 0o600
-    with sqlite3.connect(db(tmp_path)) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    if backend == "sqlite":
+        assert stat.S_IMODE(db(tmp_path).stat().st_mode) == 0o600
+        with sqlite3.connect(db(tmp_path)) as conn:
+            assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+            assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    with backends.client(tmp_path / "data") as conn:
         code = conn.execute("SELECT value FROM meta WHERE key = 'code'").fetchone()[0]
     assert re.fullmatch(r"[a-hj-km-np-z]{4}", code)  # the logbook's own code: no i, l or o
     assert (first, second) == (f"{year}-001-{code}", f"{year}-002-{code}")
@@ -97,6 +102,7 @@ def test_unknown_incident_suggests_the_nearest(calamiteit: Invoke) -> None:
     assert f"onbekend incident '{wrong}'" in result.err and f"Bedoelde u '{incident}'?" in result.err
 
 
+@pytest.mark.sqlite_only
 def test_no_logbook_yet(calamiteit: Invoke) -> None:
     result = calamiteit("log", "2026-001", "x", "--beeld")
     assert result.code == exitcodes.CONFIG and "nog geen logboek" in result.err
@@ -286,11 +292,11 @@ def filled(calamiteit: Invoke) -> str:
     return incident
 
 
-def test_export_import_roundtrip(calamiteit: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_export_import_roundtrip(calamiteit: Invoke, tmp_path: Path, elsewhere) -> None:
     incident = filled(calamiteit)
     out = tmp_path / "export.json"
     assert calamiteit("incident", "export", incident, "-o", str(out)).code == 0
-    monkeypatch.setenv("CALAMITEIT_DATA_DIR", str(tmp_path / "elders"))
+    elsewhere()
     result = calamiteit("incident", "import", str(out))
     assert result.code == 0, result.err
     assert result.out.strip() == incident
@@ -303,13 +309,13 @@ def test_export_import_roundtrip(calamiteit: Invoke, tmp_path: Path, monkeypatch
     assert len(timeline(calamiteit, incident)["entries"]) == len(copied["entries"]) + 1
 
 
-def test_import_refuses_a_broken_chain(calamiteit: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_import_refuses_a_broken_chain(calamiteit: Invoke, tmp_path: Path, elsewhere) -> None:
     incident = filled(calamiteit)
     doc = json.loads(calamiteit("incident", "export", incident).out)
     doc["entries"][2]["body"]["owner"] = "Iemand anders"
     out = tmp_path / "vervalst.json"
     out.write_text(json.dumps(doc), encoding="utf-8")
-    monkeypatch.setenv("CALAMITEIT_DATA_DIR", str(tmp_path / "elders"))
+    elsewhere()
     result = calamiteit("incident", "import", str(out))
     assert result.code == exitcodes.TAMPERED and "regel 3" in result.err
     assert json.loads(calamiteit("incident", "list", "--all", "--json").out)["incidents"] == []
@@ -321,17 +327,10 @@ def test_import_of_something_else(calamiteit: Invoke, tmp_path: Path) -> None:
     assert calamiteit("incident", "import", str(out)).code == exitcodes.USAGE
 
 
-def tamper(path: Path, sql: str) -> None:
-    with sqlite3.connect(path) as conn:
-        conn.execute("DROP TRIGGER entries_append_only_update")
-        conn.execute("DROP TRIGGER entries_append_only_delete")
-        conn.execute(sql)
-
-
 def test_edited_entry_is_detected(calamiteit: Invoke, tmp_path: Path) -> None:
     incident = filled(calamiteit)
     assert calamiteit("incident", "verify", incident).code == 0
-    tamper(db(tmp_path), "UPDATE entries SET body = replace(body, 'Anna', 'Bram') WHERE n = 3")
+    backends.tamper(tmp_path / "data", "UPDATE entries SET body = replace(body, 'Anna', 'Bram') WHERE n = 3")
     result = calamiteit("incident", "verify", incident)
     assert result.code == exitcodes.TAMPERED
     assert re.search(rf"incident {incident} regel 3: .*gewijzigd", result.out)
@@ -342,21 +341,26 @@ def test_edited_entry_is_detected(calamiteit: Invoke, tmp_path: Path) -> None:
 @pytest.mark.parametrize("n", [2, 4])
 def test_removed_entry_is_detected(calamiteit: Invoke, tmp_path: Path, n: int) -> None:
     incident = filled(calamiteit)
-    tamper(db(tmp_path), f"DELETE FROM entries WHERE n = {n}")
+    backends.tamper(tmp_path / "data", f"DELETE FROM entries WHERE n = {n}")
     result = calamiteit("incident", "verify", incident)
     assert result.code == exitcodes.TAMPERED, result.out
     assert "verwijderd" in result.out or "ontbreekt" in result.out
 
 
-def test_entries_cannot_be_changed_through_sqlite(calamiteit: Invoke, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "change",
+    ["DELETE FROM entries WHERE n = 2", "UPDATE entries SET author = 'iemand anders' WHERE n = 1"],
+)
+def test_entries_cannot_be_changed_by_a_plain_client(calamiteit: Invoke, tmp_path: Path, change: str) -> None:
     filled(calamiteit)
-    with sqlite3.connect(db(tmp_path)) as conn, pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        conn.execute("DELETE FROM entries WHERE n = 2")
+    with backends.client(tmp_path / "data") as conn, pytest.raises(backends.refused(), match="append-only"):
+        conn.execute(change)
 
 
 # --- a database file the tool must not trust, and a data folder it cannot write ---------------------------
 
 
+@pytest.mark.sqlite_only
 def test_not_a_database(calamiteit: Invoke, tmp_path: Path) -> None:
     db(tmp_path).parent.mkdir(parents=True)
     db(tmp_path).write_bytes(b"dit is een boodschappenlijst\n" * 100)
@@ -369,6 +373,7 @@ def test_not_a_database(calamiteit: Invoke, tmp_path: Path) -> None:
     assert calamiteit("check").code == exitcodes.CONFIG
 
 
+@pytest.mark.sqlite_only
 def test_database_from_a_newer_version(calamiteit: Invoke, tmp_path: Path) -> None:
     open_incident(calamiteit)
     with sqlite3.connect(db(tmp_path)) as conn:
@@ -381,6 +386,7 @@ def test_database_from_a_newer_version(calamiteit: Invoke, tmp_path: Path) -> No
     assert db(tmp_path).read_bytes() == before
 
 
+@pytest.mark.sqlite_only
 def test_read_only_data_folder(calamiteit: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
     outer = Path(tempfile.mkdtemp(prefix="calamiteit-ro-"))  # traversable by an ordinary user
     try:

@@ -13,11 +13,14 @@ from pathlib import Path
 import pytest
 
 from dso_calamiteit import exitcodes
-from dso_calamiteit.logbook import fold, verify
 from dso_calamiteit.config import LOGBOOK_FILE as FILE_NAME
+from dso_calamiteit.logbook import fold, verify
 from dso_calamiteit.stores import BusyError
 
+from . import backends
 from .conftest import Invoke, open_logbook
+
+pytestmark = pytest.mark.usefixtures("backend")  # every test on SQLite and on PostgreSQL
 
 AT = "2026-11-28T10:00:00+00:00"
 WRITERS, EACH = 8, 200
@@ -100,32 +103,22 @@ def test_writer_killed_half_way(tmp_path: Path) -> None:
 
 def test_lock_held_too_long_is_a_clear_error(tmp_path: Path) -> None:
     incident = new_incident(tmp_path)
-    holder = sqlite3.connect(tmp_path / FILE_NAME, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
     store = open_logbook(tmp_path, busy_ms=300)
     try:
-        started = time.monotonic()
-        with pytest.raises(BusyError, match="bezet"):
-            store.append(incident, "observation", {"text": "x"}, "t", AT)
-        assert 0.25 < time.monotonic() - started < 5
-        holder.execute("ROLLBACK")
+        with backends.write_lock_held(tmp_path):
+            started = time.monotonic()
+            with pytest.raises(BusyError, match="bezet"):
+                store.append(incident, "observation", {"text": "x"}, "t", AT)
+            assert 0.25 < time.monotonic() - started < 5
         store.append(incident, "observation", {"text": "x"}, "t", AT)
     finally:
         store.close()
-        holder.close()
 
 
 def test_a_short_lock_is_waited_for(tmp_path: Path) -> None:
     incident = new_incident(tmp_path)
     holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sqlite3, sys, time\n"
-            "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
-            "c.execute('BEGIN IMMEDIATE'); print('vast', flush=True); time.sleep(0.5); c.execute('COMMIT')",
-            str(tmp_path / FILE_NAME),
-        ],
+        [sys.executable, "-c", backends.HOLDER, str(tmp_path / FILE_NAME)],
         stdout=subprocess.PIPE,
     )
     assert holder.stdout is not None and holder.stdout.readline().strip() == b"vast"
@@ -141,17 +134,14 @@ def test_a_short_lock_is_waited_for(tmp_path: Path) -> None:
 def test_busy_logbook_through_the_cli(calamiteit: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     incident = calamiteit("incident", "open", "x").out.strip()
     monkeypatch.setattr("dso_calamiteit.stores.sqlite.BUSY_TIMEOUT_MS", 200)
-    holder = sqlite3.connect(tmp_path / "data" / FILE_NAME, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
-    try:
+    monkeypatch.setattr("dso_calamiteit.stores.postgres.LOCK_TIMEOUT_MS", 200)
+    with backends.write_lock_held(tmp_path / "data"):
         result = calamiteit("log", incident, "x", "--beeld")
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
     assert result.code == exitcodes.FAILURE
     assert "bezet" in result.err and "Traceback" not in result.err
 
 
+@pytest.mark.sqlite_only
 def test_a_first_release_logbook_is_migrated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from dso_calamiteit.stores import sqlite as store_mod
 

@@ -7,7 +7,6 @@ import multiprocessing
 import os
 import shutil
 import signal
-import sqlite3
 import stat
 import subprocess
 import sys
@@ -21,11 +20,14 @@ from typing import Any
 import pytest
 
 from dso_calamiteit import cli, exitcodes
-from dso_calamiteit.logbook import GENESIS, canonical, entry_hash
 from dso_calamiteit.config import LOGBOOK_FILE as FILE_NAME
+from dso_calamiteit.logbook import GENESIS, canonical, entry_hash
 
+from . import backends
 from .conftest import Invoke, all_answers
 from .servers import serve
+
+pytestmark = pytest.mark.usefixtures("backend")  # every test on SQLite and on PostgreSQL
 
 AT = "2026-11-28T10:00:00+00:00"
 
@@ -113,13 +115,10 @@ def test_concurrent_assessments_record_the_level_they_changed(calamiteit: Invoke
 def test_the_incidents_row_cannot_be_edited_and_an_edit_is_caught(calamiteit: Invoke, tmp_path: Path) -> None:
     incident = calamiteit("incident", "open", "Storing").out.strip()
     assert calamiteit("log", incident, "Bel leverancier", "--besluit", "--actiehouder", "IPLO").code == 0
-    with sqlite3.connect(db(tmp_path)) as conn, pytest.raises(sqlite3.DatabaseError, match="follows its entries"):
+    data = tmp_path / "data"
+    with backends.client(data) as conn, pytest.raises(backends.refused(), match="follows its entries"):
         conn.execute("UPDATE incidents SET actions = 0")
-    conn = sqlite3.connect(db(tmp_path))
-    conn.execute("DROP TRIGGER incidents_follow_entries")  # someone with the file and sqlite3 in hand
-    conn.execute("UPDATE incidents SET actions = 0, level = 2")
-    conn.commit()
-    conn.close()
+    backends.tamper(data, "UPDATE incidents SET actions = 0, level = 2")  # someone with full access
     verified = calamiteit("incident", "verify", incident)
     assert verified.code == exitcodes.TAMPERED
     assert "de incidentregel zegt niveau = 2, de keten zegt 0" in verified.out
@@ -130,27 +129,19 @@ def test_the_incidents_row_cannot_be_edited_and_an_edit_is_caught(calamiteit: In
     assert calamiteit("incident", "verify", incident).code == 0  # and the row follows the chain again
 
 
-def _rewrite_chain(path: Path, incident: str, n: int, text: str) -> None:
+def _rewrite_chain(folder: Path, incident: str, n: int, text: str) -> None:
     """What a careful forger does: change entry n and recompute every hash after it, and the stored head."""
-    conn = sqlite3.connect(path)
-    conn.execute("DROP TRIGGER entries_append_only_update")
-    conn.execute("DROP TRIGGER incidents_follow_entries")
-    rows = conn.execute(
-        "SELECT n, at, author, kind, body FROM entries WHERE incident = ? ORDER BY n", (incident,)
-    ).fetchall()
-    prev = GENESIS
+    sql = "SELECT n, at, author, kind, body FROM entries WHERE incident = ? ORDER BY n"
+    rows = backends.rows(folder, sql, (incident,))
+    prev, changes = GENESIS, []
     for number, at, author, kind, body in rows:
         if number == n:
             body = canonical({**json.loads(body), "text": text})
         digest = entry_hash(incident, number, at, author, kind, body, prev)
-        conn.execute(
-            "UPDATE entries SET body = ?, prev_hash = ?, hash = ? WHERE incident = ? AND n = ?",
-            (body, prev, digest, incident, number),
-        )
+        sql = "UPDATE entries SET body = ?, prev_hash = ?, hash = ? WHERE incident = ? AND n = ?"
+        changes.append((sql, (body, prev, digest, incident, number)))
         prev = digest
-    conn.execute("UPDATE incidents SET head = ? WHERE id = ?", (prev, incident))
-    conn.commit()
-    conn.close()
+    backends.tamper(folder, *changes, ("UPDATE incidents SET head = ? WHERE id = ?", (prev, incident)))
 
 
 def test_verify_against_the_head_of_a_sent_sitrap(calamiteit: Invoke, tmp_path: Path) -> None:
@@ -160,7 +151,7 @@ def test_verify_against_the_head_of_a_sent_sitrap(calamiteit: Invoke, tmp_path: 
     calamiteit("log", incident, "Later nog een beeld", "--beeld")
     ok = calamiteit("incident", "verify", incident, "--head", sent[:16])
     assert ok.code == 0 and f"hash {sent[:16]} staat erin" in ok.out
-    _rewrite_chain(db(tmp_path), incident, 2, "Loket werkte gewoon")
+    _rewrite_chain(tmp_path / "data", incident, 2, "Loket werkte gewoon")
     assert calamiteit("incident", "verify", incident).code == 0  # the recomputed chain holds on its own
     caught = calamiteit("incident", "verify", incident, "--head", sent[:16])
     assert caught.code == exitcodes.TAMPERED
@@ -327,6 +318,7 @@ def test_ctrl_c_during_start_up_is_a_clean_130(tmp_path: Path) -> None:
 # --- permissions, files, encodings ----------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only
 def test_a_read_only_logbook_file_is_a_clear_error_for_writers(calamiteit: Invoke, monkeypatch) -> None:
     with shared_folder() as outer:
         folder = outer / "data"
@@ -342,6 +334,7 @@ def test_a_read_only_logbook_file_is_a_clear_error_for_writers(calamiteit: Invok
         assert (folder / FILE_NAME).read_bytes() == before
 
 
+@pytest.mark.sqlite_only
 def test_a_reader_with_read_access_only_can_list_show_and_verify(calamiteit: Invoke, monkeypatch) -> None:
     with shared_folder() as outer:
         folder = outer / "data"
@@ -366,6 +359,7 @@ def test_a_reader_with_read_access_only_can_list_show_and_verify(calamiteit: Inv
         assert refused.code == exitcodes.CONFIG
 
 
+@pytest.mark.sqlite_only
 def test_monitor_still_reports_when_it_cannot_record(calamiteit: Invoke, make_config, monkeypatch) -> None:
     with shared_folder() as outer, serve() as (base, _):
         folder = outer / "data"
@@ -385,6 +379,7 @@ def test_monitor_still_reports_when_it_cannot_record(calamiteit: Invoke, make_co
     assert "uitkomsten niet bewaard" in result.err
 
 
+@pytest.mark.sqlite_only
 def test_an_empty_existing_logbook_file_becomes_private(calamiteit: Invoke, tmp_path: Path) -> None:
     path = db(tmp_path)
     path.parent.mkdir(parents=True)
@@ -394,6 +389,7 @@ def test_an_empty_existing_logbook_file_becomes_private(calamiteit: Invoke, tmp_
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
+@pytest.mark.sqlite_only
 def test_a_symlinked_logbook_is_refused(calamiteit: Invoke, tmp_path: Path) -> None:
     elsewhere = tmp_path / "elders.sqlite"
     elsewhere.write_bytes(b"")
@@ -443,6 +439,7 @@ def test_show_pages_the_human_timeline(calamiteit: Invoke) -> None:
 def test_a_streaming_fold_keeps_no_entries(calamiteit: Invoke, tmp_path: Path) -> None:
     """The view of a 200,000-entry incident must not hold 200,000 entries: the fold keeps none of them."""
     from dso_calamiteit.logbook import fold
+
     from .conftest import open_logbook
 
     incident = calamiteit("incident", "open", "Storing").out.strip()

@@ -12,14 +12,23 @@ from .location import Location
 __all__ = ["BusyError", "Location", "StorageError", "Store", "open_store"]
 
 
-def open_store(location: Location, *, create: bool = True, readonly: bool = False, upgrade: bool = False) -> Store:
+def open_store(
+    location: Location,
+    *,
+    create: bool = True,
+    readonly: bool = False,
+    upgrade: bool = False,
+    busy_ms: int | None = None,
+) -> Store:
     """The logbook at `location`. SQLite creates and migrates itself; a PostgreSQL schema is created and
     migrated only by `upgrade` (`calamiteit db upgrade`), an act for whoever administers the database."""
     if location.url is not None:
         from .postgres import PostgresStore
 
-        return PostgresStore.open(location, readonly=readonly, upgrade=upgrade)
+        return PostgresStore.open(location, readonly=readonly, upgrade=upgrade, busy_ms=busy_ms)
     from .sqlite import SqliteStore
 
     assert location.path is not None
-    return SqliteStore.open(location.path, create=create or upgrade, readonly=readonly and not upgrade)
+    return SqliteStore.open(
+        location.path, create=create or upgrade, readonly=readonly and not upgrade, busy_ms=busy_ms
+    )

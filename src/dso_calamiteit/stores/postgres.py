@@ -30,7 +30,7 @@ from .location import Location
 SCHEMA = "calamiteit"
 CHANNEL = "calamiteit"
 WRITE_LOCK = 7_366_000_113  # pg_advisory_xact_lock key held by every writer of this logbook
-LOCK_TIMEOUT = "10s"
+LOCK_TIMEOUT_MS = 10_000  # as long as SQLite's busy timeout: a writer waits this long for another
 CONNECT_TIMEOUT_S = 5
 STREAM_ROWS = 2_000
 # `role` is not among them: the insert trigger sets it to the database role that stores the entry.
@@ -142,9 +142,11 @@ class PostgresStore(Store):
         self._listening = False
 
     @classmethod
-    def open(cls, location: Location, *, readonly: bool = False, upgrade: bool = False) -> PostgresStore:
+    def open(
+        cls, location: Location, *, readonly: bool = False, upgrade: bool = False, busy_ms: int | None = None
+    ) -> PostgresStore:
         assert location.url is not None
-        conn = _connect(location, readonly)
+        conn = _connect(location, readonly, LOCK_TIMEOUT_MS if busy_ms is None else busy_ms)
         store = cls(conn, location)
         try:
             if upgrade:
@@ -327,7 +329,7 @@ def _values(e: Entry) -> tuple[str, int, str, str, str, str, str, str]:
     return (e.incident, e.n, e.at, e.author, e.kind, e.body, e.prev_hash, e.hash)
 
 
-def _connect(location: Location, readonly: bool) -> psycopg.Connection[Any]:
+def _connect(location: Location, readonly: bool, busy_ms: int) -> psycopg.Connection[Any]:
     """A connection in autocommit mode (transactions are explicit) with the logbook's search path.
 
     The password comes from libpq's own means (PGPASSWORD, ~/.pgpass, PGSERVICE) or the URL in
@@ -338,7 +340,8 @@ def _connect(location: Location, readonly: bool) -> psycopg.Connection[Any]:
         params = conninfo_to_dict(location.url)
     except psycopg.ProgrammingError:
         raise StorageError(f"{location.shown}: geen geldige PostgreSQL-URL") from None
-    options = f"-c search_path={SCHEMA} -c lock_timeout={LOCK_TIMEOUT}"
+    # lock_timeout 0 would mean "wait for ever": a writer that may not wait gets 1 ms
+    options = f"-c search_path={SCHEMA} -c lock_timeout={max(int(busy_ms), 1)}"
     if readonly:
         options += " -c default_transaction_read_only=on"
     params["options"] = f"{params.get('options') or ''} {options}".strip()
