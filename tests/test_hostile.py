@@ -60,6 +60,7 @@ def test_safe_text_makes_controls_visible() -> None:
     assert shown == "a␛[2Jb␍c\\x9bd\\u202ee\tf\ng␡"
 
 
+@pytest.mark.usefixtures("backend")  # touches the logbook: on both engines
 def test_logbook_fields_are_shown_literally(calamiteit: Invoke, colour: str, tmp_path: Path) -> None:
     opened = calamiteit("incident", "open", HOSTILE, "--auteur", HOSTILE)
     assert opened.code == 0, opened.err
@@ -94,6 +95,7 @@ def test_logbook_fields_are_shown_literally(calamiteit: Invoke, colour: str, tmp
     assert_safe(final.out, expect_markup=False)
 
 
+@pytest.mark.usefixtures("backend")  # touches the logbook: on both engines
 def test_json_keeps_the_exact_text(calamiteit: Invoke) -> None:
     incident = calamiteit("incident", "open", HOSTILE, "--auteur", HOSTILE).out.strip()
     calamiteit("log", incident, HOSTILE, "--besluit", "--actiehouder", HOSTILE)
@@ -110,6 +112,7 @@ def test_json_keeps_the_exact_text(calamiteit: Invoke) -> None:
     assert sitrap["incident"]["title"] == HOSTILE
 
 
+@pytest.mark.usefixtures("backend")  # touches the logbook: on both engines
 def test_hostile_export_imports_and_stays_readable(calamiteit: Invoke, tmp_path: Path, monkeypatch) -> None:
     incident = calamiteit("incident", "open", HOSTILE).out.strip()
     calamiteit("log", incident, HOSTILE, "--beeld")
@@ -124,6 +127,7 @@ def test_hostile_export_imports_and_stays_readable(calamiteit: Invoke, tmp_path:
         assert_safe(view.out)
 
 
+@pytest.mark.usefixtures("backend")  # touches the logbook: on both engines
 def test_unknown_ids_in_messages_are_shown_literally(calamiteit: Invoke) -> None:
     calamiteit("incident", "open", "Storing")
     for args in (("incident", "show", HOSTILE), ("log", HOSTILE, "x", "--beeld"), ("contacts", "--org", HOSTILE)):
@@ -190,6 +194,7 @@ def test_problem_lines_show_file_text_literally(calamiteit: Invoke, make_config)
     assert "[/b]" in checked.out
 
 
+@pytest.mark.usefixtures("backend")  # touches the logbook: on both engines
 def test_monitor_target_names_are_shown_literally(calamiteit: Invoke, make_config, colour: str) -> None:
     with serve() as (base, _):
         folder = make_config(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import ssl
 import time
 from collections.abc import Callable, Iterator
@@ -14,6 +13,7 @@ import trustme
 
 from dso_calamiteit import exitcodes
 
+from . import backends
 from .conftest import Invoke
 from .servers import BIG, ProxySeen, Seen, closed_port, proxy, serve
 
@@ -140,6 +140,7 @@ def tls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ssl.SSLContext:
     return context
 
 
+@pytest.mark.usefixtures("backend")  # touches the logbook: on both engines
 def test_api_key_goes_only_to_the_target_origin(calamiteit: Invoke, make_config, monkeypatch, tmp_path, tls) -> None:
     monkeypatch.setenv("DSO_API_KEY", KEY)
     seen = Seen()
@@ -173,8 +174,10 @@ def test_api_key_goes_only_to_the_target_origin(calamiteit: Invoke, make_config,
     assert other_port_number and results[4]["state"] == "beschikbaar"
     for text in outputs:
         assert KEY not in text
-    database = (tmp_path / "data" / "logboek.sqlite").read_bytes()
-    assert KEY.encode() not in database
+    stored = backends.rows(tmp_path / "data", "SELECT * FROM checks")
+    assert stored and KEY not in repr(stored)
+    if not backends.postgres():
+        assert KEY.encode() not in (tmp_path / "data" / "logboek.sqlite").read_bytes()
 
 
 def test_api_key_never_crosses_to_another_port_on_the_same_host(calamiteit: Invoke, make_config, monkeypatch, tls):
@@ -232,6 +235,7 @@ def test_a_gzip_bomb_is_inflated_no_further_than_max_body(calamiteit: Invoke, ma
     assert total == 512 * 1024  # 256 MiB on the wire's terms, 512 KiB in memory
 
 
+@pytest.mark.usefixtures("backend")  # touches the logbook: on both engines
 def test_record_and_history(calamiteit: Invoke, make_config, server) -> None:
     base, _ = server
     folder = make_config(monitor=targets_yaml(t("Snel", f"{base}/ok"), t("Fout", f"{base}/status/500")))
@@ -247,6 +251,7 @@ def test_record_and_history(calamiteit: Invoke, make_config, server) -> None:
     assert "100,0%" in table.out and " 0,0%" in table.out  # a decimal comma
 
 
+@pytest.mark.usefixtures("backend")  # touches the logbook: on both engines
 def test_history_without_records_and_bad_since(calamiteit: Invoke, make_config, server) -> None:
     base, _ = server
     folder = make_config(monitor=targets_yaml(t("Snel", f"{base}/ok")))
@@ -300,13 +305,13 @@ def test_shipped_targets_cover_the_public_entry_points(calamiteit: Invoke) -> No
             assert f"https://{host}/publiek/{base}/openapi.json" in urls
 
 
+@pytest.mark.usefixtures("backend")  # touches the logbook: on both engines
 def test_records_go_into_their_own_table(calamiteit: Invoke, make_config, server, tmp_path) -> None:
     base, _ = server
     folder = make_config(monitor=targets_yaml(t("Snel", f"{base}/ok")))
     calamiteit("monitor", "--record", "--config-dir", str(folder))
-    with sqlite3.connect(tmp_path / "data" / "logboek.sqlite") as conn:
-        assert conn.execute("SELECT name, state FROM checks").fetchall() == [("Snel", "beschikbaar")]
-        assert conn.execute("SELECT count(*) FROM entries").fetchone()[0] == 0
+    assert backends.rows(tmp_path / "data", "SELECT name, state FROM checks") == [("Snel", "beschikbaar")]
+    assert backends.rows(tmp_path / "data", "SELECT count(*) FROM entries") == [(0,)]
 
 
 def test_watch_in_a_terminal_until_ctrl_c(make_config, server, tmp_path) -> None:

@@ -14,6 +14,8 @@ from dso_calamiteit import clock, exitcodes
 from .conftest import Invoke, all_answers
 from .test_interactive import console_script
 
+pytestmark = pytest.mark.usefixtures("backend")  # every test on SQLite and on PostgreSQL
+
 START = datetime(2026, 11, 28, 9, 40, tzinfo=UTC)  # 10:40 in Amsterdam
 
 
@@ -297,13 +299,10 @@ def test_overdue_actions_and_the_next_sitrap_are_shown(calamiteit: Invoke, night
 
 
 def _tamper(tmp_path, incident: str, n: int, body: str) -> None:
-    import sqlite3
+    from . import backends
 
-    conn = sqlite3.connect(tmp_path / "data" / "logboek.sqlite")
-    conn.execute("DROP TRIGGER entries_append_only_update")
-    conn.execute("UPDATE entries SET body = ? WHERE incident = ? AND n = ?", (body, incident, n))
-    conn.commit()
-    conn.close()
+    sql = "UPDATE entries SET body = ? WHERE incident = ? AND n = ?"
+    backends.tamper(tmp_path / "data", (sql, (body, incident, n)))
 
 
 def test_every_reader_of_a_tampered_incident_says_so(calamiteit: Invoke, tmp_path) -> None:

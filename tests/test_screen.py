@@ -23,6 +23,7 @@ def test_org_by_id_or_name_in_any_case_and_accent(calamiteit: Invoke, org: str) 
     assert json.loads(result.out)["count"] > 0
 
 
+@pytest.mark.usefixtures("backend")  # touches the logbook: on both engines
 def test_tier_team_and_situation_by_name(calamiteit: Invoke, tmp_path) -> None:
     assert calamiteit("contacts", "--tier", "Tactisch", "--json").code == 0
     assert json.loads(calamiteit("team", "operationeel calamiteitenteam", "--json").out)["teams"].keys() == {"OCT"}
@@ -79,6 +80,7 @@ def test_an_unreadable_moment_names_the_accepted_forms(typed: str) -> None:
     assert "DD-MM-JJJJ HH:MM" in (caught.value.hint or "") and "morgen" in (caught.value.hint or "")
 
 
+@pytest.mark.usefixtures("backend")  # touches the logbook: on both engines
 def test_with_op_headings_name_the_moment(calamiteit: Invoke, monkeypatch) -> None:
     monkeypatch.setattr(clock, "now", lambda: NOW)
     team = calamiteit("team", "OCT", "--op", "morgen 03:00").out
@@ -150,6 +152,7 @@ def test_the_shipped_catalogue_is_compiled_from_its_source() -> None:
     assert compiled.getvalue() == (folder / "calamiteit.mo").read_bytes(), "run: pybabel compile (README)"
 
 
+@pytest.mark.usefixtures("backend")  # touches the logbook: on both engines
 def test_plain_dutch_words(calamiteit: Invoke, make_config) -> None:
     from .conftest import all_answers
 

@@ -47,6 +47,7 @@ def assert_whole(out: str, values: list[str], what: str) -> None:
     assert "…" not in out, f"{what}: something was cut off with an ellipsis"
 
 
+@pytest.mark.usefixtures("backend")  # touches the logbook: on both engines
 @pytest.mark.parametrize("width", [60, 80, 200])
 def test_every_table_keeps_phone_numbers_and_addresses_whole(
     calamiteit: Invoke, folder: str, width: int, monkeypatch: pytest.MonkeyPatch
@@ -81,6 +82,7 @@ def test_every_table_keeps_phone_numbers_and_addresses_whole(
     assert str(Path(folder, "contacts.yaml")) in checked  # a file path is never cut
 
 
+@pytest.mark.usefixtures("backend")  # touches the logbook: on both engines
 @pytest.mark.parametrize("width", [60, 80, 200])
 def test_monitor_tables_at_every_width(calamiteit: Invoke, make_config, width: int, monkeypatch) -> None:
     monkeypatch.setenv("COLUMNS", str(width))
@@ -97,6 +99,7 @@ def test_monitor_tables_at_every_width(calamiteit: Invoke, make_config, width: i
     assert re.search(r"\d+ ms", shown.out) and "Ontwikkelaarsportaal" in shown.out
 
 
+@pytest.mark.usefixtures("backend")  # touches the logbook: on both engines
 def test_empty_results_read_as_a_sentence(calamiteit: Invoke) -> None:
     assert calamiteit("incident", "list").out.strip().startswith("Geen open incidenten")
     assert calamiteit("acties").out.strip() == "Geen open acties."

@@ -1,0 +1,326 @@
+"""The shared PostgreSQL logbook against a real server: what only a server has (roles, a schema to create,
+a connection that fails), `db upgrade` and `db copy`. The logbook suite itself runs on both engines (the
+`backend` fixture); these are the parts it cannot say."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from dso_calamiteit import exitcodes
+
+from .conftest import Invoke
+from .postgres import Cluster, free_port
+from .servers import serve
+from .test_interactive import console_script
+
+
+def admin(cluster: Cluster, url: str) -> psycopg.Connection:
+    return psycopg.connect(url, autocommit=True, password=cluster.password)
+
+
+def bare_database(cluster: Cluster) -> str:
+    """A database without the logbook schema (dropped with the cluster)."""
+    import secrets
+
+    name = f"bare_{secrets.token_hex(4)}"
+    with admin(cluster, cluster.admin_url) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    return cluster.url(name)
+
+
+# --- choosing the database, and what goes wrong with it --------------------------------------------------
+
+
+def test_a_password_on_the_command_line_is_refused(calamiteit: Invoke) -> None:
+    result = calamiteit("incident", "list", "--db", "postgresql://oct:geheim@127.0.0.1/calamiteit")
+    assert result.code == exitcodes.USAGE
+    assert "wachtwoord hoort niet op de opdrachtregel" in result.err and "geheim" not in result.err
+
+
+def test_a_bad_scheme_is_a_usage_error(calamiteit: Invoke) -> None:
+    result = calamiteit("incident", "list", "--db", "mysql://oct@127.0.0.1/calamiteit")
+    assert result.code == exitcodes.USAGE and "onbekend soort database 'mysql://'" in result.err
+
+
+def test_db_and_data_dir_together_are_refused(calamiteit: Invoke, tmp_path: Path) -> None:
+    result = calamiteit("incident", "list", "--db", "postgresql://x@127.0.0.1/y", "--data-dir", str(tmp_path))
+    assert result.code == exitcodes.USAGE and "Kies er één" in result.err
+
+
+def test_an_unreachable_server_is_one_line_exit_3(calamiteit: Invoke) -> None:
+    url = f"postgresql://oct@127.0.0.1:{free_port()}/calamiteit"  # nothing listens there: refused at once
+    for args in (("incident", "list"), ("log", "2026-001", "x", "--beeld"), ("db", "upgrade")):
+        result = calamiteit(*args, "--db", url)
+        assert result.code == exitcodes.CONFIG, args
+        assert "databaseserver is niet bereikbaar" in result.err and "Traceback" not in result.err
+        assert len(result.err.strip().splitlines()) <= 2
+
+
+def test_a_wrong_password_is_said_and_never_shown(
+    calamiteit: Invoke, pg_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PGPASSWORD", "verkeerd-wachtwoord")
+    result = calamiteit("incident", "list", "--db", pg_database)
+    assert result.code == exitcodes.CONFIG
+    assert "aanmelden geweigerd voor gebruiker postgres" in result.err
+    assert "verkeerd-wachtwoord" not in result.err + result.out
+
+
+def test_a_password_in_the_environment_url_is_used_and_never_shown(
+    calamiteit: Invoke, pg_cluster: Cluster, pg_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PGPASSWORD")
+    with_password = pg_database.replace("postgres@", f"postgres:{pg_cluster.password}@")
+    monkeypatch.setenv("CALAMITEIT_DB", with_password)
+    incident = calamiteit("incident", "open", "Storing").out.strip()
+    outputs = [calamiteit("incident", "show", incident, "--json"), calamiteit("check"), calamiteit("rapport", incident)]
+    assert all(r.code == 0 for r in outputs), [r.err for r in outputs]
+    assert "Logboek: 1 incident" in outputs[1].out and pg_database in outputs[1].out
+    assert not any(pg_cluster.password in r.out + r.err for r in outputs)
+    with admin(pg_cluster, pg_database) as conn:  # nor in the logbook itself
+        rows = conn.execute("SELECT body, author, role FROM calamiteit.entries").fetchall()
+    assert pg_cluster.password not in repr(rows)
+    monkeypatch.setenv("PGPASSWORD", "fout")
+    wrong = calamiteit("incident", "list", "--db", pg_database)
+    assert wrong.code == exitcodes.CONFIG and "fout" not in wrong.err.replace("geweigerd", "")
+
+
+def test_a_database_without_the_schema(calamiteit: Invoke, pg_cluster: Cluster, monkeypatch) -> None:
+    monkeypatch.setenv("PGPASSWORD", pg_cluster.password)
+    url = bare_database(pg_cluster)
+    for args in (("incident", "list"), ("incident", "open", "Storing")):
+        result = calamiteit(*args, "--db", url)
+        assert result.code == exitcodes.CONFIG
+        assert "heeft nog geen calamiteit-logboek" in result.err and "db upgrade" in result.err
+    made = calamiteit("db", "upgrade", "--db", url, "--json")
+    assert made.code == 0 and (json.loads(made.out)["before"], json.loads(made.out)["after"]) == (0, 1)
+    assert calamiteit("incident", "open", "Storing", "--db", url).code == 0
+    again = calamiteit("db", "upgrade", "--db", url)
+    assert again.code == 0 and "al actueel" in again.out
+
+
+def test_a_database_of_a_newer_schema_is_refused(calamiteit: Invoke, pg_cluster: Cluster, pg_database: str) -> None:
+    incident = calamiteit("incident", "open", "Storing", "--db", pg_database).out.strip()
+    with admin(pg_cluster, pg_database) as conn:
+        conn.execute("UPDATE calamiteit.meta SET value = '99' WHERE key = 'schema'")
+    for args in (("incident", "show", incident), ("log", incident, "x", "--beeld"), ("db", "upgrade")):
+        result = calamiteit(*args, "--db", pg_database)
+        assert result.code == exitcodes.CONFIG, args
+        assert "nieuwere versie van calamiteit (schema 99" in result.err
+    with admin(pg_cluster, pg_database) as conn:
+        assert conn.execute("SELECT count(*) FROM calamiteit.entries").fetchone() == (1,)
+
+
+def test_psycopg_is_not_loaded_for_a_sqlite_logbook(tmp_path: Path) -> None:
+    code = (
+        "import sys; from dso_calamiteit import cli; "
+        "cli.run(['incident', 'open', 'Storing']); cli.run(['incident', 'list']); "
+        "print('psycopg' in sys.modules)"
+    )
+    env = dict(os.environ, CALAMITEIT_DATA_DIR=str(tmp_path / "d"))
+    env.pop("CALAMITEIT_DB", None)
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "False"
+
+
+# --- roles: coordinators insert and read, nobody changes --------------------------------------------------
+
+def readme_roles() -> str:
+    """The ```sql block of the README's section on the shared logbook: the administrator's role set-up."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Gedeeld logboek (PostgreSQL)") :]
+    block = section[section.index("```sql") + len("```sql") : section.index("```", section.index("```sql") + 6)]
+    return "\n".join(line.strip() for line in block.strip().splitlines())
+
+
+def test_the_roles_of_the_readme(calamiteit: Invoke, pg_cluster: Cluster, pg_database: str, monkeypatch) -> None:
+    """The README's set-up, run as written: a coordinator writes (and the database records who), cannot
+    change an entry even past calamiteit; a reader reads and is told clearly that it cannot write."""
+    roles = readme_roles()
+    assert "REVOKE DELETE" in roles
+    with admin(pg_cluster, pg_database) as conn:
+        for statement in roles.split(";\n"):
+            if statement.strip() and not statement.startswith("CREATE ROLE calamiteit_"):
+                conn.execute(statement)
+            elif statement.strip():
+                conn.execute(f"DO $$ BEGIN {statement}; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+        conn.execute(f"CREATE ROLE anna LOGIN PASSWORD '{pg_cluster.password}' IN ROLE calamiteit_coordinator")
+        conn.execute(f"CREATE ROLE kees LOGIN PASSWORD '{pg_cluster.password}' IN ROLE calamiteit_reader")
+    try:
+        anna = pg_database.replace("postgres@", "anna@")
+        monkeypatch.setenv("CALAMITEIT_AUTEUR", "Anna de Vries")
+        incident = calamiteit("incident", "open", "Storing", "--db", anna).out.strip()
+        assert calamiteit("log", incident, "Loket traag", "--beeld", "--db", anna).code == 0
+        assert calamiteit("rapport", incident, "--db", anna).code == 0
+        shown = json.loads(calamiteit("incident", "show", incident, "--json", "--db", anna).out)
+        assert {e["role"] for e in shown["entries"]} == {"anna"}  # recorded by the database, not the client
+        screen = calamiteit("incident", "show", incident, "--db", anna).out
+        assert "Anna de Vries (DSO-LV)" in screen  # the organisation, from contacts.yaml
+        with psycopg.connect(anna, autocommit=True, password=pg_cluster.password) as conn:
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute("DELETE FROM calamiteit.entries")
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute("SET session_replication_role = replica")  # no way past the triggers
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute("UPDATE calamiteit.entries SET author = 'Bram'")
+            with pytest.raises(psycopg.errors.RaiseException, match="follows its entries"):
+                conn.execute("UPDATE calamiteit.incidents SET actions = 0")  # the columns it may touch, checked
+        kees = pg_database.replace("postgres@", "kees@")
+        assert calamiteit("incident", "show", incident, "--db", kees).code == 0
+        assert calamiteit("incident", "verify", incident, "--db", kees).code == 0
+        refused = calamiteit("log", incident, "Kees schrijft", "--beeld", "--db", kees)
+        assert refused.code == exitcodes.CONFIG and "geen rechten" in refused.err and "Traceback" not in refused.err
+    finally:
+        with admin(pg_cluster, pg_database) as conn:
+            conn.execute("DROP OWNED BY anna, kees, calamiteit_coordinator, calamiteit_reader")
+            conn.execute("DROP ROLE anna, kees")
+
+
+# --- db copy: SQLite into PostgreSQL and back ------------------------------------------------------------
+
+
+def test_copy_sqlite_to_postgres_and_back(
+    calamiteit: Invoke, pg_database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from .test_monitor import t, targets_yaml
+
+    first = calamiteit("incident", "open", "Omgevingsloket geeft 503", "--level", "1").out.strip()
+    calamiteit("log", first, "Loket geeft 503", "--beeld")
+    calamiteit("log", first, "Leverancier bellen", "--besluit", "--actiehouder", "Fatima")
+    calamiteit("rapport", first)
+    second = calamiteit("incident", "open", "Validatieservice traag").out.strip()
+    calamiteit("incident", "close", second, "--reden", "Opgelost")
+    config = tmp_path / "cfg"
+    (config / "config").mkdir(parents=True)
+    with serve() as (base, _):  # a real HTTP server on loopback, for one recorded check
+        (config / "config" / "monitor.yaml").write_text(targets_yaml(t("Loket", f"{base}/ok")), encoding="utf-8")
+        calamiteit("monitor", "--record", "--config-dir", str(config))
+    sqlite_file = str(tmp_path / "data" / "logboek.sqlite")
+    before = {i: json.loads(calamiteit("incident", "show", i, "--json").out) for i in (first, second)}
+
+    there = calamiteit("db", "copy", "--from", sqlite_file, "--to", pg_database, "--json")
+    assert there.code == 0, there.err
+    doc = json.loads(there.out)
+    assert [(i["id"], i["new"], i["problem"]) for i in doc["incidents"]] == [(first, 4, None), (second, 2, None)]
+    assert (doc["checks"], doc["checks_new"]) == (1, 1)
+    for i in (first, second):
+        copied = json.loads(calamiteit("incident", "show", i, "--json", "--db", pg_database).out)
+        assert [e["hash"] for e in copied["entries"]] == [e["hash"] for e in before[i]["entries"]]
+        assert calamiteit("incident", "verify", i, "--db", pg_database).code == 0
+    # the team writes on in PostgreSQL, then the logbook comes back into a new SQLite file
+    assert calamiteit("log", first, "Loket weer bereikbaar", "--beeld", "--db", pg_database).code == 0
+    again = json.loads(calamiteit("db", "copy", "--from", sqlite_file, "--to", pg_database, "--json").out)
+    assert [i["new"] for i in again["incidents"]] == [0, 0] and again["checks_new"] == 0  # nothing twice
+    back_file = str(tmp_path / "terug" / "logboek.sqlite")
+    back = calamiteit("db", "copy", "--from", pg_database, "--to", back_file)
+    assert back.code == 0 and "keten klopt" in back.out
+    monkeypatch.setenv("CALAMITEIT_DATA_DIR", str(tmp_path / "terug"))
+    returned = json.loads(calamiteit("incident", "show", first, "--json").out)
+    assert returned["entries"][-1]["data"]["text"] == "Loket weer bereikbaar"
+    assert calamiteit("incident", "verify", first).code == 0
+    assert json.loads(calamiteit("monitor", "--history", "--json", "--config-dir", str(config)).out)
+
+
+def test_copy_refuses_a_broken_chain(calamiteit: Invoke, pg_database: str, tmp_path: Path) -> None:
+    from . import backends
+
+    incident = calamiteit("incident", "open", "Storing").out.strip()
+    calamiteit("log", incident, "Loket geeft 503", "--beeld")
+    backends.tamper(tmp_path / "data", "UPDATE entries SET body = '{\"text\":\"niets aan de hand\"}' WHERE n = 2")
+    result = calamiteit("db", "copy", "--from", str(tmp_path / "data"), "--to", pg_database)
+    assert result.code == exitcodes.TAMPERED and "hashketen klopt niet (regel 2" in result.out
+    assert calamiteit("incident", "list", "--all", "--json", "--db", pg_database).out.count(incident) == 0
+
+
+# --- a writer killed inside its transaction --------------------------------------------------------------
+
+KILLED_INSIDE = """
+import os, sys, time
+from dso_calamiteit import cli
+from dso_calamiteit.stores.interface import Store
+real = Store._advance
+def stuck(self, tip, entry, body):
+    real(self, tip, entry, body)  # the entry and the incident row are written, not yet committed
+    print("midden", flush=True)
+    time.sleep(60)
+Store._advance = stuck
+cli.run(["log", sys.argv[1], "Nooit vastgelegd", "--beeld"])
+"""
+
+
+def test_a_writer_killed_inside_its_transaction_leaves_a_verifying_log(
+    calamiteit: Invoke, pg_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import signal
+
+    monkeypatch.setenv("CALAMITEIT_DB", pg_database)
+    incident = calamiteit("incident", "open", "Storing").out.strip()
+    calamiteit("log", incident, "Eerste beeld", "--beeld")
+    proc = subprocess.Popen([sys.executable, "-c", KILLED_INSIDE, incident], stdout=subprocess.PIPE, env=os.environ)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == b"midden"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    after = calamiteit("log", incident, "Na de crash", "--beeld", "--json")  # the lock went with the writer
+    assert after.code == 0 and json.loads(after.out)["n"] == 3
+    shown = json.loads(calamiteit("incident", "show", incident, "--json").out)
+    assert [e["data"].get("text") for e in shown["entries"]][1:] == ["Eerste beeld", "Na de crash"]
+    assert calamiteit("incident", "verify", incident).code == 0
+
+
+def test_sitrap_numbers_stay_unique_across_writers(pg_database: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two coordinators at two desks ask for the next sitrap at the same moment, three times over."""
+    monkeypatch.setenv("CALAMITEIT_DB", pg_database)
+    script = console_script()
+    incident = subprocess.run([script, "incident", "open", "Storing", "--level", "1"], capture_output=True,
+                              text=True, check=True).stdout.strip()
+    numbers: list[int] = []
+    for _ in range(3):
+        both = [subprocess.Popen([script, "rapport", incident, "--format", "json"], stdout=subprocess.PIPE, text=True)
+                for _ in range(2)]
+        numbers += [json.loads(p.communicate(timeout=60)[0])["number"] for p in both]
+    assert sorted(numbers) == [1, 2, 3, 4, 5, 6]
+
+
+# --- following the team's timeline --------------------------------------------------------------------------
+
+
+def test_follow_shows_what_a_colleague_writes(
+    calamiteit: Invoke, backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import select
+    import time
+
+    incident = calamiteit("incident", "open", "Storing").out.strip()
+    follower = subprocess.Popen(
+        [console_script(), "incident", "show", incident, "--follow", "--json"],
+        stdout=subprocess.PIPE, text=True, env=os.environ,
+    )
+    assert follower.stdout is not None
+
+    def next_line(within: float = 10.0) -> dict:
+        ready, _, _ = select.select([follower.stdout], [], [], within)
+        assert ready, "no line from the follower"
+        return json.loads(follower.stdout.readline())
+
+    try:
+        assert next_line()["kind"] == "open"
+        monkeypatch.setenv("CALAMITEIT_AUTEUR", "Collega")
+        started = time.monotonic()
+        assert calamiteit("log", incident, "Loket geeft 503", "--beeld").code == 0
+        seen = next_line()
+        assert (seen["n"], seen["author"], seen["data"]["text"]) == (2, "Collega", "Loket geeft 503")
+        if backend == "postgres":
+            assert time.monotonic() - started < 1.0  # NOTIFY wakes the follower: no waiting for a poll
+        calamiteit("incident", "close", incident, "--reden", "Opgelost")
+        assert next_line()["kind"] == "close"
+        assert follower.wait(timeout=10) == 0  # a closed incident ends the follow
+    finally:
+        follower.kill()
+
