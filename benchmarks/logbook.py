@@ -1,6 +1,6 @@
 """Logbook benchmark: reading, reporting and verifying a big incident beside the limit; appending at 10 vs N.
 
-    python benchmarks/logbook.py [--entries 100000] [--runs 5] [--exe PATH] [--only NAME ...]
+    python benchmarks/logbook.py [--entries 100000] [--runs 5] [--exe PATH] [--only NAME ...] [--db URL]
 
 Targets (issues 3 and 12): appending one entry costs the same at N entries as at 10; `incident show --json`,
 `rapport` and `acties` within 1.5x the limit and the human `show` within 2x `show --json`, at 100,000 and at
@@ -9,6 +9,11 @@ same run: `SELECT` the incident's rows, one SHA-256 and one `json.dumps` per ent
 time at N entries less its time at 10 (the start-up, which benchmarks/startup.py holds to its own targets).
 Whole commands run as subprocesses (what an operator waits for); `Store.append` also in-process (less noisy).
 The big incident is built with the store's own import, hash chain included.
+
+`--db postgresql://…` (an empty database; its schema is made with `db upgrade`) runs the same on PostgreSQL
+beside SQLite in the same run, and prints both side by side. Target (issue 13): one append over a loopback
+connection within 2x the SQLite append, and as flat from 10 to N entries. The password comes from PGPASSWORD or
+~/.pgpass, as for calamiteit itself.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from pathlib import Path
 
 from dso_calamiteit.config import LOGBOOK_FILE as FILE_NAME
 from dso_calamiteit.logbook import GENESIS, Entry, canonical, entry_hash, fold
-from dso_calamiteit.store import Store
+from dso_calamiteit.stores import Location, Store, location, open_store
 
 BIN = Path(sys.executable).parent
 AT = "2026-11-28T10:00:00+00:00"
@@ -60,22 +65,32 @@ def build(store: Store, incident: str, count: int) -> None:
     store.import_entries(entries, "Benchmark", 1, max(state.actions, default=0), state.reports)
 
 
-def build_both(folder: str, count: int) -> None:
-    store = Store.open(Path(folder))
+def where(place: str) -> Location:
+    """A folder of a SQLite logbook, or a PostgreSQL URL."""
+    return Location(url=place) if "://" in place else location.folder(Path(place))
+
+
+def build_both(place: str, count: int) -> None:
+    store = open_store(where(place), upgrade=True)
     build(store, "BIG-1", count)
     build(store, "SMALL-1", 10)
     store.close()
 
 
-def limit(folder: Path, incident: str) -> float:
+def limit(place: str, incident: str) -> float:
     """Seconds for the least a verified read must do: the rows, one SHA-256 and one json.dumps per entry."""
-    conn = sqlite3.connect(f"file:{folder / FILE_NAME}?mode=ro", uri=True)
-    started = time.perf_counter()
+    sql = "SELECT incident, n, at, author, kind, body, prev_hash, hash FROM entries WHERE incident = ? ORDER BY n"
+    if "://" in place:
+        import psycopg
+
+        conn = psycopg.connect(place, options="-c search_path=calamiteit")
+        started = time.perf_counter()
+        rows = conn.cursor().stream(sql.replace("?", "%s"), (incident,), size=2000)
+    else:
+        conn = sqlite3.connect(f"file:{Path(place) / FILE_NAME}?mode=ro", uri=True)
+        started = time.perf_counter()
+        rows = conn.execute(sql, (incident,))
     out = []
-    rows = conn.execute(
-        "SELECT incident, n, at, author, kind, body, prev_hash, hash FROM entries WHERE incident = ? ORDER BY n",
-        (incident,),
-    )
     for inc, n, at, author, kind, text, prev, digest in rows:
         hashlib.sha256("\x1f".join((inc, str(n), at, author, kind, text, prev)).encode()).hexdigest()
         out.append(json.dumps({"n": n, "at": at, "author": author, "kind": kind, "data": text, "hash": digest}))
@@ -113,88 +128,139 @@ def concurrent(exe: str, env: dict[str, str], runs: int) -> None:
     print(f"longest wait {max(0.0, max(during) - base) * 1000:.0f} ms (target < 100 ms)")
 
 
+def appends(store: Store, count: int = 400) -> dict[str, float]:
+    """Median ms of `Store.append` in-process, alternating between the two incidents (same WAL, same noise)."""
+    samples: dict[str, list[float]] = {"SMALL-1": [], "BIG-1": []}
+    for i in range(count):
+        incident = ("SMALL-1", "BIG-1")[i % 2]
+        t = time.perf_counter()
+        store.append(incident, "observation", {"text": f"meting {i}"}, "benchmark", AT)
+        samples[incident].append(time.perf_counter() - t)
+    return {k: statistics.median(v) * 1000 for k, v in samples.items()}
+
+
+def transaction_floor(url: str, count: int = 400) -> float:
+    """Median ms of the least a durable append over this connection can cost, whatever the code: one read
+    and one insert in a committed transaction, pipelined as the store does (two round trips and a WAL flush).
+    Into a scratch table of the benchmark database, dropped afterwards."""
+    import psycopg
+
+    samples = []
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE IF NOT EXISTS public.benchmark_floor (n integer, body text)")
+        for i in range(count):
+            t = time.perf_counter()
+            with conn.pipeline() as pipe:
+                conn.execute("BEGIN")
+                conn.execute("SELECT pg_advisory_xact_lock(1)")
+                conn.execute("SELECT count(*) FROM public.benchmark_floor WHERE n = %s", (i,)).fetchone()
+                conn.execute("INSERT INTO public.benchmark_floor VALUES (%s, %s)", (i, "meting"))
+                conn.execute("COMMIT")
+                pipe.sync()
+            samples.append(time.perf_counter() - t)
+        conn.execute("DROP TABLE public.benchmark_floor")
+    return statistics.median(samples) * 1000
+
+
+def measure(engine: str, place: str, exe: str, args: argparse.Namespace, tmp: str) -> dict[str, float]:
+    """The tables for one engine; returns each command's median ms at N entries, and the append figures."""
+    started = time.perf_counter()
+    # Built in a child process: Linux carries a parent's peak memory over into its children's ru_maxrss.
+    context = multiprocessing.get_context("spawn")
+    child = context.Process(target=build_both, args=(place, args.entries))
+    child.start()
+    child.join()
+    if child.exitcode != 0:
+        raise SystemExit(f"building the {engine} logbook failed")
+    print(f"\n=== {engine}: built {args.entries:,} entries in {time.perf_counter() - started:.1f} s")
+    env = dict(os.environ, CALAMITEIT_CACHE_DIR=str(Path(tmp) / "cache"), CALAMITEIT_AUTEUR="benchmark")
+    env.pop("CALAMITEIT_DB", None)
+    env["CALAMITEIT_DB" if "://" in place else "CALAMITEIT_DATA_DIR"] = place
+    commands = {
+        "incident show --json": ["incident", "show", "{id}", "--json"],
+        "incident show (table)": ["incident", "show", "{id}"],
+        "incident show --alles": ["incident", "show", "{id}", "--alles"],
+        "rapport (md)": ["rapport", "{id}"],
+        "acties": ["acties", "{id}"],
+        "incident verify": ["incident", "verify", "{id}"],
+        "log --beeld (append)": ["log", "{id}", "Nieuwe regel", "--beeld"],
+    }
+    if args.only:
+        commands = {k: v for k, v in commands.items() if k in args.only}
+    subprocess.run([exe, "--version"], env=env, check=True, stdout=subprocess.DEVNULL)
+    times: dict[tuple[str, str], list[float]] = {}
+    peaks: dict[tuple[str, str], float] = {}
+    for _ in range(args.runs):
+        for name, argv in commands.items():
+            for incident in ("SMALL-1", "BIG-1"):
+                line = [exe, *(a.replace("{id}", incident) for a in argv)]
+                seconds, mib = timed(line, env)
+                times.setdefault((name, incident), []).append(seconds)
+                peaks[(name, incident)] = max(peaks.get((name, incident), 0.0), mib)
+    big_label = f"{args.entries:,} entries"
+    print(f"\n{'command (median of ' + str(args.runs) + ')':<30}{'10 entries':>12}{big_label:>18}{'peak memory':>14}")
+    for name in commands:
+        small = statistics.median(times[(name, "SMALL-1")]) * 1000
+        big = statistics.median(times[(name, "BIG-1")]) * 1000
+        print(f"{name:<30}{small:>10.0f} ms{big:>15.0f} ms{peaks[(name, 'BIG-1')]:>10.0f} MiB")
+
+    floor = statistics.median(limit(place, "BIG-1") for _ in range(args.runs)) * 1000
+    print(f"\nlimit at {big_label} (SELECT + SHA-256 + json.dumps per entry, in-process): {floor:.0f} ms")
+    print(f"{'own cost (N less 10 entries)':<30}{'ms':>8}{'x limit':>10}{'x show --json':>15}")
+    own = {
+        name: (statistics.median(times[(name, "BIG-1")]) - statistics.median(times[(name, "SMALL-1")])) * 1000
+        for name in commands
+    }
+    reference = own.get("incident show --json")
+    for name, ms in own.items():
+        versus = f"{ms / reference:>14.2f}x" if reference else ""
+        print(f"{name:<30}{ms:>8.0f}{ms / floor:>9.2f}x{versus}")
+
+    if not args.only or "concurrent" in args.only:
+        concurrent(exe, env, args.runs)
+
+    store = open_store(where(place))
+    print("\nStore.append in-process, 400 appends alternating between the two incidents (same WAL, same noise):")
+    before = {incident: store.summary(incident).entries for incident in ("SMALL-1", "BIG-1")}
+    per = appends(store)
+    for incident in per:
+        print(f"  {incident:<8} from {before[incident]:>8,} entries: median {per[incident]:.3f} ms per append")
+    print(f"  ratio at {args.entries:,} vs 10: {per['BIG-1'] / per['SMALL-1']:.2f}x")
+    store.close()
+    if "://" in place:
+        per["floor"] = transaction_floor(place)
+        print(f"  floor: a bare durable read-then-write transaction over this connection: {per['floor']:.3f} ms")
+    figures = {name: statistics.median(times[(name, "BIG-1")]) * 1000 for name in commands}
+    figures.update({f"append at {k}": v for k, v in per.items() if k != "floor"})
+    if "floor" in per:
+        figures["floor"] = per["floor"]
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--entries", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--exe", help="another calamiteit to measure (e.g. an older checkout's), same data")
     parser.add_argument("--only", nargs="*", help="measure only these commands (names as printed)")
+    parser.add_argument("--db", help="an empty PostgreSQL database (postgresql://…) to measure beside SQLite")
     args = parser.parse_args()
     exe = args.exe or shutil.which("calamiteit", path=str(BIN)) or "calamiteit"
     with tempfile.TemporaryDirectory() as tmp:
-        data = Path(tmp) / "data"
-        started = time.perf_counter()
-        # Built in a child process: Linux carries a parent's peak memory over into its children's ru_maxrss.
-        context = multiprocessing.get_context("spawn")
-        child = context.Process(target=build_both, args=(str(data), args.entries))
-        child.start()
-        child.join()
-        print(f"built {args.entries:,} entries in {time.perf_counter() - started:.1f} s")
-        env = dict(
-            os.environ,
-            CALAMITEIT_DATA_DIR=str(data),
-            CALAMITEIT_CACHE_DIR=str(Path(tmp) / "cache"),
-            CALAMITEIT_AUTEUR="benchmark",
-        )
-        commands = {
-            "incident show --json": ["incident", "show", "{id}", "--json"],
-            "incident show (table)": ["incident", "show", "{id}"],
-            "incident show --alles": ["incident", "show", "{id}", "--alles"],
-            "rapport (md)": ["rapport", "{id}"],
-            "acties": ["acties", "{id}"],
-            "incident verify": ["incident", "verify", "{id}"],
-            "log --beeld (append)": ["log", "{id}", "Nieuwe regel", "--beeld"],
-        }
-        if args.only:
-            commands = {k: v for k, v in commands.items() if k in args.only}
-        subprocess.run([exe, "--version"], env=env, check=True, stdout=subprocess.DEVNULL)
-        times: dict[tuple[str, str], list[float]] = {}
-        peaks: dict[tuple[str, str], float] = {}
-        for _ in range(args.runs):
-            for name, argv in commands.items():
-                for incident in ("SMALL-1", "BIG-1"):
-                    line = [exe, *(a.replace("{id}", incident) for a in argv)]
-                    seconds, mib = timed(line, env)
-                    times.setdefault((name, incident), []).append(seconds)
-                    peaks[(name, incident)] = max(peaks.get((name, incident), 0.0), mib)
-        big_label = f"{args.entries:,} entries"
-        print(
-            f"\n{'command (median of ' + str(args.runs) + ')':<30}{'10 entries':>12}{big_label:>18}{'peak memory':>14}"
-        )
-        for name in commands:
-            small = statistics.median(times[(name, "SMALL-1")]) * 1000
-            big = statistics.median(times[(name, "BIG-1")]) * 1000
-            print(f"{name:<30}{small:>10.0f} ms{big:>15.0f} ms{peaks[(name, 'BIG-1')]:>10.0f} MiB")
-
-        floor = statistics.median(limit(data, "BIG-1") for _ in range(args.runs)) * 1000
-        print(f"\nlimit at {big_label} (SELECT + SHA-256 + json.dumps per entry, in-process): {floor:.0f} ms")
-        print(f"{'own cost (N less 10 entries)':<30}{'ms':>8}{'x limit':>10}{'x show --json':>15}")
-        own = {
-            name: (statistics.median(times[(name, "BIG-1")]) - statistics.median(times[(name, "SMALL-1")])) * 1000
-            for name in commands
-        }
-        reference = own.get("incident show --json")
-        for name, ms in own.items():
-            versus = f"{ms / reference:>14.2f}x" if reference else ""
-            print(f"{name:<30}{ms:>8.0f}{ms / floor:>9.2f}x{versus}")
-
-        if not args.only or "concurrent" in args.only:
-            concurrent(exe, env, args.runs)
-
-        store = Store.open(data)
-        print("\nStore.append in-process, 400 appends alternating between the two incidents (same WAL, same noise):")
-        before = {incident: store.summary(incident).entries for incident in ("SMALL-1", "BIG-1")}
-        samples: dict[str, list[float]] = {"SMALL-1": [], "BIG-1": []}
-        for i in range(400):
-            incident = ("SMALL-1", "BIG-1")[i % 2]
-            t = time.perf_counter()
-            store.append(incident, "observation", {"text": f"meting {i}"}, "benchmark", AT)
-            samples[incident].append(time.perf_counter() - t)
-        per = {k: statistics.median(v) * 1000 for k, v in samples.items()}
-        for incident in samples:
-            print(f"  {incident:<8} from {before[incident]:>8,} entries: median {per[incident]:.3f} ms per append")
-        print(f"  ratio at {args.entries:,} vs 10: {per['BIG-1'] / per['SMALL-1']:.2f}x")
-        store.close()
+        engines = {"sqlite": str(Path(tmp) / "data")}
+        if args.db:
+            engines["postgres"] = args.db
+        results = {engine: measure(engine, place, exe, args, tmp) for engine, place in engines.items()}
+    if len(results) == 2:
+        sq, pg = results["sqlite"], results["postgres"]
+        print(f"\n=== side by side at {args.entries:,} entries (median ms)")
+        print(f"{'':<30}{'SQLite':>10}{'PostgreSQL':>12}{'PG / SQLite':>13}")
+        for name in sq:
+            print(f"{name:<30}{sq[name]:>10.1f}{pg[name]:>12.1f}{pg[name] / sq[name]:>12.2f}x")
+        floor = pg["floor"]
+        print(f"{'PG floor (bare transaction)':<30}{'':>10}{floor:>12.3f}{floor / sq['append at BIG-1']:>12.2f}x")
+        flat = {e: r["append at BIG-1"] / r["append at SMALL-1"] for e, r in results.items()}
+        print(f"append at {args.entries:,} vs at 10: SQLite {flat['sqlite']:.2f}x, PostgreSQL {flat['postgres']:.2f}x")
 
 
 if __name__ == "__main__":

@@ -118,6 +118,35 @@ def test_a_database_of_a_newer_schema_is_refused(calamiteit: Invoke, pg_cluster:
         assert conn.execute("SELECT count(*) FROM calamiteit.entries").fetchone() == (1,)
 
 
+def test_config_file_names_the_logbook(
+    calamiteit: Invoke, pg_database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """config/logboek.yaml names the team's database; the environment and the flags still win."""
+    monkeypatch.delenv("CALAMITEIT_DATA_DIR")
+    (tmp_path / "work" / "config").mkdir(parents=True, exist_ok=True)
+    (tmp_path / "work" / "config" / "logboek.yaml").write_text(f"database: {pg_database}\n", encoding="utf-8")
+    incident = calamiteit("incident", "open", "Via het bestand").out.strip()
+    assert calamiteit("incident", "show", incident, "--db", pg_database).code == 0  # it went to PostgreSQL
+    own = tmp_path / "eigen"
+    monkeypatch.setenv("CALAMITEIT_DATA_DIR", str(own))  # the environment beats the file
+    assert calamiteit("incident", "open", "Eigen logboek").code == 0 and (own / "logboek.sqlite").exists()
+    listed = json.loads(calamiteit("incident", "list", "--json", "--data-dir", str(own)).out)["incidents"]
+    assert [i["title"] for i in listed] == ["Eigen logboek"]
+
+
+def test_config_file_with_a_password_is_refused_at_its_line(calamiteit: Invoke, tmp_path: Path) -> None:
+    (tmp_path / "work" / "config").mkdir(parents=True, exist_ok=True)
+    (tmp_path / "work" / "config" / "logboek.yaml").write_text(
+        "# het gedeelde logboek\ndatabase: postgresql://oct:geheim@db.example.nl/calamiteit\n", encoding="utf-8"
+    )
+    checked = calamiteit("check")
+    assert checked.code == exitcodes.CONFIG
+    assert "config/logboek.yaml:2" in checked.out and "wachtwoord hoort niet in een bestand" in checked.out
+    assert "geheim" not in checked.out + checked.err
+    listed = calamiteit("incident", "list")  # the same file, for a command that uses it
+    assert listed.code == exitcodes.CONFIG and "geheim" not in listed.err
+
+
 def test_psycopg_is_not_loaded_for_a_sqlite_logbook(tmp_path: Path) -> None:
     code = (
         "import sys; from dso_calamiteit import cli; "

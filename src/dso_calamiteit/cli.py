@@ -414,8 +414,8 @@ def schema(
     kind: Annotated[
         Optional[str],  # noqa: UP045
         typer.Argument(
-            help="criteria, contacts, routing, rapport, monitor, paraatheid of teams (de bestandsnamen; ook de "
-            "Engelse namen reporting en readiness); zonder: alle.",
+            help="criteria, contacts, routing, rapport, monitor, paraatheid, teams of logboek (de bestandsnamen; "
+            "ook de Engelse namen reporting, readiness en logbook); zonder: alle.",
             show_default=False,
         ),
     ] = None,
@@ -428,11 +428,17 @@ def schema(
 
     from .validation import MODELS, json_schema
 
-    dutch = {"rapport": "reporting", "paraatheid": "readiness", "routering": "routing", "contacten": "contacts"}
+    dutch = {
+        "rapport": "reporting",
+        "paraatheid": "readiness",
+        "routering": "routing",
+        "contacten": "contacts",
+        "logboek": "logbook",
+    }
     if kind is not None:
         kind = dutch.get(kind.casefold(), kind.casefold())
     if kind is not None and kind not in MODELS:
-        names = ["criteria", "contacts", "routing", "rapport", "monitor", "paraatheid", "teams"]
+        names = ["criteria", "contacts", "routing", "rapport", "monitor", "paraatheid", "teams", "logboek"]
         raise UsageError(f"onbekende soort '{kind}'.{suggest(kind, names)}", f"Kies uit: {', '.join(names)}.")
     body = json_schema(kind) if kind else {k: json_schema(k) for k in MODELS}
     print(jsonlib.dumps(body, ensure_ascii=False, indent=2))

@@ -24,6 +24,7 @@ from .errors import ConfigError, Problem, UsageError
 if TYPE_CHECKING:  # the model modules are imported when a part is first used, not at start-up
     from .contacts import ContactsFile
     from .criteria import CriteriaFile
+    from .logbook import LogbookFile
     from .monitoring import MonitorFile
     from .readiness import ReadinessFile
     from .reporting import ReportingFile
@@ -39,6 +40,7 @@ FILES: dict[str, str] = {
     "monitor": "config/monitor.yaml",
     "readiness": "config/paraatheid.yaml",
     "teams": "config/teams.yaml",
+    "logbook": "config/logboek.yaml",
 }
 ENV_CONFIG_DIR = "CALAMITEIT_CONFIG_DIR"
 ENV_CACHE_DIR = "CALAMITEIT_CACHE_DIR"
@@ -112,6 +114,10 @@ class Config:
     @property
     def teams(self) -> TeamsFile:
         return cast("TeamsFile", self._part("teams"))
+
+    @property
+    def logbook(self) -> LogbookFile:
+        return cast("LogbookFile", self._part("logbook"))
 
 
 def shipped_dir() -> Path:
@@ -234,6 +240,7 @@ def _validate(files: dict[str, tuple[str, bytes]]) -> Config:
         if "readiness" in typed
         else [],
         "teams": validation.teams_rules(typed["teams"], typed.get("contacts")) if "teams" in typed else [],
+        "logbook": validation.logbook_rules(typed["logbook"]) if "logbook" in typed else [],
     }
     for kind, rule_findings in findings.items():
         problems += [docs[kind].problem(loc, message) for loc, message in rule_findings]

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-from typing import Any
+from typing import Any, ClassVar
 
 GENESIS = "0" * 64
 
@@ -30,6 +30,20 @@ def entry_hash(incident: str, n: int, at: str, author: str, kind: str, body: str
 def chained(incident: str, n: int, at: str, author: str, kind: str, body: str, prev: str) -> Entry:
     """A new entry after the one whose hash is `prev`, with its own hash computed."""
     return Entry(incident, n, at, author, kind, body, prev, entry_hash(incident, n, at, author, kind, body, prev))
+
+
+@dataclass(frozen=True)
+class LogbookFile:
+    # config/logboek.yaml: which logbook to use when no flag (--db, --data-dir) and no environment variable
+    # (CALAMITEIT_DB, CALAMITEIT_DATA_DIR) says. (A comment, not a docstring: that would become the schema's
+    # description, which editors show to coordinators in Dutch.)
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = {"extra": "forbid", "use_attribute_docstrings": True}
+
+    database: str = ""
+    """Het logboek: leeg voor het eigen SQLite-bestand in de gebruikersdatamap, een pad, sqlite:///pad, of
+    postgresql://gebruiker@host/database voor het gedeelde logboek van het team. Nooit een wachtwoord: gebruik
+    PGPASSWORD, ~/.pgpass of PGSERVICE."""
 
 
 @dataclass

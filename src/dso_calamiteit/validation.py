@@ -19,7 +19,8 @@ from pydantic import TypeAdapter, ValidationError
 from . import exitcodes
 from .contacts import ContactsFile
 from .criteria import CriteriaFile
-from .errors import Problem, suggest
+from .errors import Problem, UsageError, suggest
+from .logbook import LogbookFile
 from .monitoring import MonitorFile
 from .readiness import Hours, ReadinessFile, Requirement
 from .reporting import ReportingFile
@@ -42,6 +43,7 @@ MODELS: dict[str, type] = {
     "monitor": MonitorFile,
     "readiness": ReadinessFile,
     "teams": TeamsFile,
+    "logbook": LogbookFile,
 }
 
 
@@ -386,3 +388,17 @@ def teams_rules(f: TeamsFile, contacts: ContactsFile | None) -> list[Finding]:
             if m.role not in roles:
                 out.append(((*loc, "role"), f"geen contact met rol '{m.role}' bij {m.org}.{suggest(m.role, roles)}"))
     return out
+
+
+def logbook_rules(f: LogbookFile) -> list[Finding]:
+    """A URL the tool can use, and never a password in a file that others may read or a backup may keep."""
+    if not f.database.strip():
+        return []
+    from .stores import location
+
+    try:
+        location.parse(f.database, "database", password_allowed=False)
+    except UsageError as exc:
+        message = exc.message.removeprefix("database: ").replace("op de opdrachtregel", "in een bestand")
+        return [(("database",), message + (f" ({exc.hint})" if exc.hint else ""))]
+    return []

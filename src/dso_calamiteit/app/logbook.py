@@ -27,21 +27,19 @@ ENV_DB = "CALAMITEIT_DB"
 
 @dataclass(frozen=True)
 class Place:
-    """What the operator said about where the logbook is: --data-dir and/or --db (both None: the default)."""
+    """What the operator said about where the logbook is: --data-dir and/or --db (both None: the default),
+    and the --config-dir where config/logboek.yaml may name it."""
 
     folder: Path | None = None
     db: str | None = None
+    config_dir: Path | None = None
 
 
 Where = Place | Path | None
 
 
-def place(folder: Path | None, db: str | None) -> Place:
-    return Place(folder, db)
-
-
 def locate(where: Where) -> Location:
-    """The logbook chosen by flags, then the environment, then the default folder."""
+    """The logbook chosen by flags, then the environment, then config/logboek.yaml, then the default folder."""
     from ..config import ENV_DATA_DIR
     from ..config import data_dir as default_folder
     from ..errors import UsageError
@@ -58,7 +56,20 @@ def locate(where: Where) -> Location:
         return location.parse(os.environ[ENV_DB], ENV_DB, password_allowed=True)
     if os.environ.get(ENV_DATA_DIR):
         return location.folder(Path(os.environ[ENV_DATA_DIR]))
+    named = _configured(chosen.config_dir)
+    if named:
+        return location.parse(named, "config/logboek.yaml", password_allowed=False)
     return location.folder(default_folder(None))
+
+
+def _configured(config_dir: Path | None) -> str:
+    """`database:` of config/logboek.yaml; the shipped file names none, so it is not even read."""
+    from .. import config
+
+    found = next(s for s in config.locate(config_dir) if s.kind == "logbook")
+    if found.origin == "standaard":
+        return ""
+    return config.load(config.locate(config_dir)).logbook.database.strip()
 
 
 @contextmanager

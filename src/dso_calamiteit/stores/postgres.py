@@ -12,6 +12,7 @@ psycopg is imported here only: a command on a SQLite logbook never loads it.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
@@ -128,6 +129,10 @@ MIGRATIONS: tuple[str, ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+# psycopg logs a second error while it ends a failed pipeline; the first one is what the operator is told.
+logging.getLogger("psycopg").addHandler(logging.NullHandler())
+
+
 @cache
 def _q(sql: str) -> str:
     """The shared SQL's `?` placeholders in psycopg's style (the shared SQL holds no literal `%`)."""
@@ -139,7 +144,9 @@ class PostgresStore(Store):
         self.conn = conn
         self.where = location.shown
         self._code: str | None = None
+        self._role: str | None = None
         self._listening = False
+        self._writing = False
 
     @classmethod
     def open(
@@ -191,51 +198,61 @@ class PostgresStore(Store):
             )
 
     def _upgrade(self) -> None:
-        """Create the schema or bring it up to date, in one transaction; refused on a newer one."""
-        with self.transaction(noted=False):
-            self._run(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
-            version = self.upgraded_from = self.version()
-            if version > SCHEMA_VERSION:
-                return  # _check_schema says so
-            for step in range(version, SCHEMA_VERSION):
-                self._run(MIGRATIONS[step])
-                self._run(
-                    "INSERT INTO meta (key, value) VALUES ('schema', ?) "
-                    "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
-                    (str(step + 1),),
-                )
-            self._run("INSERT INTO meta (key, value) VALUES ('code', ?) ON CONFLICT DO NOTHING", (new_code(),))
+        """Create the schema or bring it up to date, in one transaction; refused on a newer one. Not in
+        pipeline mode: a migration step is a script of many statements."""
+        self._run(f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+        try:
+            self._migrate()
+            self._run("COMMIT")
+        except BaseException:
+            self._rollback()
+            raise
+
+    def _migrate(self) -> None:
+        self._run(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
+        version = self.upgraded_from = self.version()
+        if version > SCHEMA_VERSION:
+            return  # _check_schema says so
+        for step in range(version, SCHEMA_VERSION):
+            self._run(MIGRATIONS[step])
+            self._run(
+                "INSERT INTO meta (key, value) VALUES ('schema', ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                (str(step + 1),),
+            )
+        self._run("INSERT INTO meta (key, value) VALUES ('code', ?) ON CONFLICT DO NOTHING", (new_code(),))
 
     # --- the engine's part of the interface -------------------------------------------------------------
 
     @contextmanager
     def transaction(self, noted: bool = True) -> Iterator[None]:
-        if self.conn.info.transaction_status != TransactionStatus.IDLE:
+        """BEGIN, the write lock and everything up to the first read go to the server in one round trip,
+        the writes and the COMMIT in one more (psycopg's pipeline mode, with prepared statements): an
+        append over the network costs two round trips, not one per statement."""
+        if self._writing or self.conn.info.transaction_status != TransactionStatus.IDLE:
             yield  # inside another transaction: join it
             return
+        self._writing = True
         try:
-            self.conn.execute(f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})")
-        except psycopg.Error as exc:
-            self._rollback()
-            raise self._failed(exc) from None
-        if noted:
-            commits.began()
-        try:
-            yield
+            with self.conn.pipeline() as pipe:
+                self.conn.execute("BEGIN")
+                self.conn.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+                if noted:
+                    commits.began()
+                yield
+                with commits.no_interrupt():  # Ctrl-C waits until the outcome is known and noted
+                    self.conn.execute("COMMIT")
+                    pipe.sync()
+                    if noted:
+                        commits.committed()
         except psycopg.Error as exc:
             self._rollback()
             raise self._failed(exc) from None
         except BaseException:
             self._rollback()
             raise
-        with commits.no_interrupt():  # Ctrl-C waits until the outcome is known and noted
-            try:
-                self.conn.execute("COMMIT")
-            except psycopg.Error as exc:
-                self._rollback()
-                raise self._failed(exc) from None
-            if noted:
-                commits.committed()
+        finally:
+            self._writing = False
 
     def _rollback(self) -> None:
         try:
@@ -294,8 +311,16 @@ class PostgresStore(Store):
             raise self._failed(exc) from None
 
     def _insert(self, e: Entry) -> None:
-        row = self._one(INSERT_SQL + " RETURNING role", _values(e))
-        e.role = str(row[0]) if row else None
+        self._run(INSERT_SQL, _values(e))
+        e.role = self.role
+
+    @property
+    def role(self) -> str:
+        """The database role this connection writes as: what the insert trigger records (asked once)."""
+        if self._role is None:
+            row = self._one("SELECT current_user")
+            self._role = str(row[0]) if row else ""
+        return self._role
 
     def _insert_many(self, entries: Sequence[Entry]) -> None:
         """Many entries in one pipeline (a copied logbook): one round trip per batch, not per entry."""

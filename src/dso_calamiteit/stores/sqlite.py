@@ -19,7 +19,7 @@ from typing import Any
 from .. import commits
 from ..errors import CalamiteitError
 from ..logbook import Entry
-from .interface import ENTRY_SQL, BusyError, Check, StorageError, Store, new_code
+from .interface import ENTRY_SQL, TIP_SQL, BusyError, Check, StorageError, Store, new_code
 
 BUSY_TIMEOUT_MS = 10_000
 INSERT_SQL = (
@@ -96,6 +96,9 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 class SqliteStore(Store):
+    # without the hint the planner walks the primary key back over other kinds
+    tip_sql = TIP_SQL.format(hint=" INDEXED BY entries_by_kind")
+
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn = conn
         self.path = path
