@@ -147,6 +147,16 @@ def test_config_file_with_a_password_is_refused_at_its_line(calamiteit: Invoke, 
     assert listed.code == exitcodes.CONFIG and "geheim" not in listed.err
 
 
+def test_without_psycopg_a_postgres_url_is_a_clear_error(tmp_path: Path) -> None:
+    code = (
+        "import sys; sys.modules['psycopg'] = None; from dso_calamiteit import cli; "
+        "sys.exit(cli.run(['incident', 'list', '--db', 'postgresql://oct@127.0.0.1/calamiteit']))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == exitcodes.CONFIG
+    assert "psycopg nodig" in done.stderr and "[postgres]" in done.stderr and "Traceback" not in done.stderr
+
+
 def test_psycopg_is_not_loaded_for_a_sqlite_logbook(tmp_path: Path) -> None:
     code = (
         "import sys; from dso_calamiteit import cli; "
@@ -192,6 +202,8 @@ def test_the_roles_of_the_readme(calamiteit: Invoke, pg_cluster: Cluster, pg_dat
         assert {e["role"] for e in shown["entries"]} == {"anna"}  # recorded by the database, not the client
         screen = calamiteit("incident", "show", incident, "--db", anna).out
         assert "Anna de Vries (DSO-LV)" in screen  # the organisation, from contacts.yaml
+        sitrap = calamiteit("rapport", incident, "--concept", "--db", anna).out
+        assert "door Anna de Vries (DSO-LV)" in sitrap
         with psycopg.connect(anna, autocommit=True, password=pg_cluster.password) as conn:
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 conn.execute("DELETE FROM calamiteit.entries")
@@ -255,6 +267,39 @@ def test_copy_sqlite_to_postgres_and_back(
     assert returned["entries"][-1]["data"]["text"] == "Loket weer bereikbaar"
     assert calamiteit("incident", "verify", first).code == 0
     assert json.loads(calamiteit("monitor", "--history", "--json", "--config-dir", str(config)).out)
+
+
+def test_an_export_from_sqlite_imports_into_postgres(calamiteit: Invoke, pg_database: str, tmp_path: Path) -> None:
+    """The handover file is the same on both engines: the hashes Python computed verify on either."""
+    incident = calamiteit("incident", "open", "Storing").out.strip()
+    calamiteit("log", incident, "Loket geeft 503", "--beeld")
+    handover = tmp_path / "overdracht.json"
+    assert calamiteit("incident", "export", incident, "-o", str(handover)).code == 0
+    assert calamiteit("incident", "import", str(handover), "--db", pg_database).code == 0
+    assert calamiteit("log", incident, "Verder in het team", "--beeld", "--db", pg_database).code == 0
+    back = tmp_path / "terug.json"
+    assert calamiteit("incident", "export", incident, "-o", str(back), "--db", pg_database).code == 0
+    imported = calamiteit("incident", "import", str(back))  # a handover back into the SQLite logbook
+    assert imported.code == 0 and calamiteit("incident", "verify", incident).code == 0
+    assert json.loads(calamiteit("incident", "show", incident, "--json").out)["entries"][-1]["data"]["text"] == (
+        "Verder in het team"
+    )
+
+
+def test_incident_ids_stay_unique_across_writers(pg_database: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CALAMITEIT_DB", pg_database)
+    script = console_script()
+    openers = [
+        subprocess.Popen(
+            ["sh", "-c", f"for i in 1 2 3 4 5; do {script} incident open \"Storing $i\"; done"],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    ids = [line for p in openers for line in p.communicate(timeout=120)[0].split()]
+    assert len(ids) == 20 and len(set(ids)) == 20
+    assert sorted(int(i.split("-")[1]) for i in ids) == list(range(1, 21))  # numbered without gaps
 
 
 def test_copy_refuses_a_broken_chain(calamiteit: Invoke, pg_database: str, tmp_path: Path) -> None:

@@ -23,7 +23,13 @@ def open_store(
     """The logbook at `location`. SQLite creates and migrates itself; a PostgreSQL schema is created and
     migrated only by `upgrade` (`calamiteit db upgrade`), an act for whoever administers the database."""
     if location.url is not None:
-        from .postgres import PostgresStore
+        try:
+            from .postgres import PostgresStore
+        except ImportError:
+            raise StorageError(
+                f"{location.shown}: voor een PostgreSQL-logboek is psycopg nodig, en dat is niet geïnstalleerd",
+                "pip install 'dso-calamiteit[postgres]'",
+            ) from None
 
         return PostgresStore.open(location, readonly=readonly, upgrade=upgrade, busy_ms=busy_ms)
     from .sqlite import SqliteStore
