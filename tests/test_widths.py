@@ -103,3 +103,22 @@ def test_monitor_tables_at_every_width(calamiteit: Invoke, make_config, width: i
 def test_empty_results_read_as_a_sentence(calamiteit: Invoke) -> None:
     assert calamiteit("incident", "list").out.strip().startswith("Geen open incidenten")
     assert calamiteit("acties").out.strip() == "Geen open acties."
+
+
+@pytest.mark.usefixtures("backend")
+@pytest.mark.parametrize("width", range(60, 101, 2))
+def test_the_authors_organisation_never_crops_the_timeline(
+    calamiteit: Invoke, width: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """"Fatima el Amrani (Leveranciersmanagement)" is a realistic author of a team logbook: the table makes
+    room for it or is printed as blocks, and no word of any entry is cut at the screen's edge."""
+    monkeypatch.setenv("COLUMNS", str(width))
+    monkeypatch.setenv("CALAMITEIT_AUTEUR", "Fatima el Amrani")
+    incident = calamiteit("incident", "open", "Omgevingsloket traag").out.strip()
+    text = "Leverancier belt terug om 11:30; 0612345678 bereikbaar"
+    calamiteit("log", incident, text, "--beeld")
+    out = calamiteit("incident", "show", incident).out
+    assert all(len(line) <= width for line in out.splitlines()), out
+    assert "(Leveranciersmanagement)" in out and "0612345678" in out
+    words = set(re.findall(r"[\w:;]+", " ".join(out.split())))
+    assert {"Leverancier", "belt", "terug", "11:30;", "bereikbaar", "0612345678"} <= words, out

@@ -76,10 +76,11 @@ class ContactsFile:
                     seen.setdefault(key.strip().casefold(), set()).add(names.get(c.org, c.org))
         return {key: orgs.pop() for key, orgs in seen.items() if len(orgs) == 1}
 
-    def signed(self, author: str) -> str:
-        """`author`, followed by the organisation in brackets when the contact matrix knows it."""
+    def signed(self, author: str, between: str = " ") -> str:
+        """`author`, followed by the organisation in brackets when the contact matrix knows it (`between`
+        "\n" puts it on a line of its own, in a narrow table column)."""
         org = self.affiliations.get(author.strip().casefold())
-        return f"{author} ({org})" if org else author
+        return f"{author}{between}({org})" if org else author
 
     @cached_property
     def search_index(self) -> tuple[str, ...]:

@@ -38,10 +38,14 @@ def table(
 ) -> Table:
     found = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, caption=caption, caption_justify="left")
     for i, col in enumerate(columns):
-        need = _need(col, [_plain(r[i]) for r in rows])
+        cells = [_plain(r[i]) for r in rows]
+        need = _need(col, cells)
+        # A column whose every line is already no wider than its narrowest cannot gain from wrapping; left
+        # wrapable, Rich would narrow it below that minimum, widen it back, and crop the row at the edge.
+        longest = max((len(line) for c in [*cells, col.header] for line in c.splitlines()), default=0)
         found.add_column(
             col.header,
-            no_wrap=col.keep,
+            no_wrap=col.keep or longest <= need,
             min_width=need,
             justify=col.justify,
             style=col.style,
@@ -87,7 +91,7 @@ def fitted(
     return Group(*_stacked_parts(title, columns, rows, caption, console.width))
 
 
-READABLE_WORD = 20  # words up to this long are never broken; longer ones (rare) fold
+READABLE_WORD = 24  # words up to this long are never broken ("(Leveranciersmanagement)"); longer ones fold
 
 
 def narrowest(columns: Sequence[Column], rows: Sequence[Sequence[Cell]]) -> int:

@@ -117,7 +117,7 @@ def timeline(console: Console, found: Timeline, config: Config, now: datetime) -
             [
                 str(e.n),
                 dutchtime.local(e.at),
-                config.contacts.signed(e.author),
+                config.contacts.signed(e.author, "\n"),
                 Text(kind_word(e.kind), KIND_STYLE.get(e.kind, "")),
                 Text(_line(e, state, now), style="strike dim" if e.n in state.corrected else ""),
             ]

@@ -59,8 +59,10 @@ class Store(ABC):
 
     # --- what an engine supplies --------------------------------------------------------------------------
 
-    @abstractmethod
-    def close(self) -> None: ...
+    conn: Any  # the engine's DB-API connection
+
+    def close(self) -> None:
+        self.conn.close()
 
     @abstractmethod
     def transaction(self, noted: bool = True) -> AbstractContextManager[None]:

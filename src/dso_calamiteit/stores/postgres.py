@@ -141,6 +141,8 @@ def _q(sql: str) -> str:
 
 
 class PostgresStore(Store):
+    conn: psycopg.Connection[Any]
+
     def __init__(self, conn: psycopg.Connection[Any], location: Location) -> None:
         self.conn = conn
         self.where = location.shown
@@ -164,9 +166,6 @@ class PostgresStore(Store):
             conn.close()
             raise
         return store
-
-    def close(self) -> None:
-        self.conn.close()
 
     # --- schema ---------------------------------------------------------------------------------------
 

@@ -96,6 +96,7 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 class SqliteStore(Store):
+    conn: sqlite3.Connection
     # without the hint the planner walks the primary key back over other kinds
     tip_sql = TIP_SQL.format(hint=" INDEXED BY entries_by_kind")
 
@@ -135,9 +136,6 @@ class SqliteStore(Store):
             conn.close()
             raise
         return store
-
-    def close(self) -> None:
-        self.conn.close()
 
     def _prepare(self, busy_ms: int, readonly: bool = False) -> None:
         try:
