@@ -327,7 +327,7 @@ def test_routes_json_and_table(calamiteit: Invoke) -> None:
 
 
 @pytest.mark.parametrize(
-    "kind", ["criteria", "contacts", "routing", "reporting", "monitor", "readiness", "teams", "logbook"]
+    "kind", ["criteria", "contacts", "routing", "reporting", "monitor", "readiness", "teams", "logbook", "callout"]
 )
 def test_schema_matches_the_committed_file(calamiteit: Invoke, kind: str) -> None:
     """The shipped YAML files point editors at schemas/; those files must be what the code generates."""

@@ -52,6 +52,12 @@ def _monitor_commands() -> None:
     app.command()(monitor)
 
 
+def _callout_commands() -> None:
+    from .callout_cli import oproep
+
+    app.command()(oproep)
+
+
 def _db_commands() -> None:
     from .db_cli import db_app
 
@@ -78,6 +84,7 @@ GROUPS = {
     "paraatheid": _readiness_commands,
     "team": _readiness_commands,
     "db": _db_commands,
+    "oproep": _callout_commands,
 }
 CORE = {"assess", "contacts", "criteria", "routes", "check", "schema"}
 _registered: set[Any] = set()
@@ -414,8 +421,8 @@ def schema(
     kind: Annotated[
         Optional[str],  # noqa: UP045
         typer.Argument(
-            help="criteria, contacts, routing, rapport, monitor, paraatheid, teams of logboek (de bestandsnamen; "
-            "ook de Engelse namen reporting, readiness en logbook); zonder: alle.",
+            help="criteria, contacts, routing, rapport, monitor, paraatheid, teams, logboek of oproep (de "
+            "bestandsnamen; ook de Engelse namen reporting, readiness, logbook en callout); zonder: alle.",
             show_default=False,
         ),
     ] = None,
@@ -434,11 +441,12 @@ def schema(
         "routering": "routing",
         "contacten": "contacts",
         "logboek": "logbook",
+        "oproep": "callout",
     }
     if kind is not None:
         kind = dutch.get(kind.casefold(), kind.casefold())
     if kind is not None and kind not in MODELS:
-        names = ["criteria", "contacts", "routing", "rapport", "monitor", "paraatheid", "teams", "logboek"]
+        names = ["criteria", "contacts", "routing", "rapport", "monitor", "paraatheid", "teams", "logboek", "oproep"]
         raise UsageError(f"onbekende soort '{kind}'.{suggest(kind, names)}", f"Kies uit: {', '.join(names)}.")
     body = json_schema(kind) if kind else {k: json_schema(k) for k in MODELS}
     print(jsonlib.dumps(body, ensure_ascii=False, indent=2))

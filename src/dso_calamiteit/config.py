@@ -22,6 +22,7 @@ from . import __version__
 from .errors import ConfigError, Problem, UsageError
 
 if TYPE_CHECKING:  # the model modules are imported when a part is first used, not at start-up
+    from .callout import CalloutFile
     from .contacts import ContactsFile
     from .criteria import CriteriaFile
     from .logbook import LogbookFile
@@ -41,6 +42,7 @@ FILES: dict[str, str] = {
     "readiness": "config/paraatheid.yaml",
     "teams": "config/teams.yaml",
     "logbook": "config/logboek.yaml",
+    "callout": "config/oproep.yaml",
 }
 ENV_CONFIG_DIR = "CALAMITEIT_CONFIG_DIR"
 ENV_CACHE_DIR = "CALAMITEIT_CACHE_DIR"
@@ -114,6 +116,10 @@ class Config:
     @property
     def teams(self) -> TeamsFile:
         return cast("TeamsFile", self._part("teams"))
+
+    @property
+    def callout(self) -> CalloutFile:
+        return cast("CalloutFile", self._part("callout"))
 
     @property
     def logbook(self) -> LogbookFile:
@@ -241,6 +247,7 @@ def _validate(files: dict[str, tuple[str, bytes]]) -> Config:
         else [],
         "teams": validation.teams_rules(typed["teams"], typed.get("contacts")) if "teams" in typed else [],
         "logbook": validation.logbook_rules(typed["logbook"]) if "logbook" in typed else [],
+        "callout": validation.callout_rules(typed["callout"], typed.get("contacts")) if "callout" in typed else [],
     }
     for kind, rule_findings in findings.items():
         problems += [docs[kind].problem(loc, message) for loc, message in rule_findings]

@@ -192,6 +192,30 @@ def _close(r: Replay, body: Mapping[str, Any], n: int) -> None:
     r.closed = True
 
 
+OUTCOMES = ("accepted", "refused", "timeout", "unreachable", "error")
+
+
+def _callout(r: Replay, body: Mapping[str, Any], n: int) -> None:
+    _keys(body, {"purpose", "level", "subject", "deliveries"}, {"report"})
+    if body["purpose"] not in ("convocation", "sitrap"):
+        raise Refused("purpose moet convocation of sitrap zijn")
+    r.known_level(body["level"], "level")
+    _text(body["subject"], "subject")
+    _optional(_int, body.get("report"), "report")
+    deliveries = body["deliveries"]
+    if not isinstance(deliveries, list):
+        raise Refused("deliveries moet een lijst zijn")
+    for d in deliveries:
+        if not isinstance(d, dict):
+            raise Refused("een delivery moet een object zijn")
+        _keys(d, {"channel", "recipient", "outcome", "reason"})
+        _text(d["channel"], "channel")
+        _text(d["recipient"], "recipient")
+        if d["outcome"] not in OUTCOMES:
+            raise Refused(f"outcome moet een van {', '.join(OUTCOMES)} zijn")
+        _text(d["reason"], "reason", empty=True)
+
+
 RULES: dict[str, Callable[[Replay, Mapping[str, Any], int], None]] = {
     "open": _open,
     "observation": lambda r, b, n: _note(r, b, n, "observation"),
@@ -202,6 +226,7 @@ RULES: dict[str, Callable[[Replay, Mapping[str, Any], int], None]] = {
     "level_change": _level_change,
     "report": _report,
     "close": _close,
+    "callout": _callout,
 }
 
 

@@ -8,6 +8,7 @@ TAMPERED = 4  # the logbook's hash chain does not verify: an entry was edited, i
 MONITOR_SLOW = 5  # monitor: every target answered, but at least one over its latency budget
 MONITOR_DOWN = 6  # monitor: at least one target unavailable
 READINESS_GAPS = 7  # paraatheid: a requirement is not met (at the moment asked, or somewhere in the period)
+CALLOUT_INCOMPLETE = 8  # oproep / rapport --verstuur: not every recipient got it through every channel
 INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
 
 # `assess --exit-level`: a successful assessment exits LEVEL_BASE + level number. Level numbers are

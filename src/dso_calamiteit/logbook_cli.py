@@ -20,7 +20,9 @@ from .jsondoc import dumps
 from .options import Author, ConfigDir, DataDir, Db, Json, console
 
 if TYPE_CHECKING:
+    from .app.callout import Sent
     from .app.logbook import Where
+    from .config import Config
     from .logbook import Fault
 
 incident_app = typer.Typer(
@@ -469,6 +471,15 @@ def rapport(
         bool, typer.Option("--concept", help="Alleen een voorbeeld: krijgt geen nummer en wordt niet vastgelegd.")
     ] = False,
     toch: Insist = False,
+    verstuur: Annotated[
+        bool,
+        typer.Option(
+            "--verstuur",
+            help="Verstuur de sitrap ook naar het team van het niveau, via de kanalen van config/oproep.yaml "
+            "(zoals `calamiteit oproep`); vastgelegd per ontvanger. Exitcode 8 als niet alles aankwam.",
+        ),
+    ] = False,
+    ja: Annotated[bool, typer.Option("--ja", help="Met --verstuur: niet om bevestiging vragen.")] = False,
     auteur: Author = None,
     data_dir: DataDir = None,
     db: Db = None,
@@ -476,29 +487,72 @@ def rapport(
 ) -> int:
     """Maak het situatierapport (sitrap) van een incident, genummerd per incident (--concept: voorbeeld).
 
-    Voorbeeld: calamiteit rapport 2026-001 --output sitrap.md
+    Voorbeeld: calamiteit rapport 2026-001 --output sitrap.md --verstuur
     """
     from . import clock
     from .app import configuration, logbook, reports
 
+    if verstuur and concept:
+        raise UsageError("een concept wordt niet verstuurd", "Laat --concept weg om de sitrap te maken en versturen.")
     config = configuration.load(config_dir)
+    where, author = Place(data_dir, db, config_dir), logbook.author(auteur)
+    if verstuur and not _send_confirmed(config, where, incident, author, ja):
+        return exitcodes.OK
     report = reports.make(
         config,
-        Place(data_dir, db),
+        where,
         incident,
         format_.value,
         output,
-        logbook.author(auteur),
+        author,
         clock.now(),
         concept=concept,
         insist=toch,
+        markdown=verstuur,
     )
     if output is None:
         _emit(report.text, None)
     else:
         reports.publish(report)
         _say(f"Geschreven: {output}")
-    return exitcodes.OK
+    if not verstuur:
+        return exitcodes.OK
+    if report.number is None:
+        raise UsageError("het slotrapport van een gesloten incident wordt niet verstuurd")
+    from .app import callout
+
+    composed = callout.compose(
+        config, where, incident, clock.now(), author=author, sitrap=(report.number, report.markdown)
+    )
+    sent = callout.send(config, where, composed, author)
+    _show_sent(sent)
+    return sent.exit_code
+
+
+def _send_confirmed(config: "Config", where: "Where", incident: str, author: str, yes: bool) -> bool:
+    """Asked before the sitrap is made: declining leaves no numbered sitrap that was meant to go out."""
+    from . import clock, prompt
+    from .app import callout
+
+    if yes or not prompt.stdin_is_terminal():
+        return True
+    preview = callout.compose(config, where, incident, clock.now(), author=author, sitrap=(0, ""))
+    count, channels = preview.plan.count, len(preview.plan.routes)
+    via = f"{channels} kana{'al' if channels == 1 else 'len'}"
+    question = f"Sitrap maken en versturen naar {count} ontvanger(s) via {via}?"
+    if prompt.confirm(console(stderr=True), question):
+        return True
+    _say("Niets gemaakt en niets verstuurd.")
+    return False
+
+
+def _show_sent(sent: "Sent") -> None:
+    """What came of each delivery, on stderr (stdout holds the sitrap itself)."""
+    from . import render_callout
+
+    entry = f"regel {sent.entry.n} van {sent.entry.incident}" if sent.entry else "?"
+    err = console(stderr=True)
+    render_callout.result(err, err, sent.deliveries, sent.complete, entry)
 
 
 def _emit(text: str, output: Path | None) -> None:

@@ -5,6 +5,8 @@ Pure: used by the tables, the plain list of `incident show --alles`, and whereve
 
 from __future__ import annotations
 
+from typing import Any
+
 from . import dutchtime
 from .logbook import Entry
 
@@ -23,6 +25,7 @@ KIND_WORDS = {
     "level_change": "niveau",
     "report": "sitrap",
     "close": "gesloten",
+    "callout": "oproep",
 }
 
 
@@ -49,6 +52,8 @@ def summary_line(e: Entry) -> str:
         )
     if e.kind == "close":
         return f"{d['reason']}" + (" (geforceerd, met open acties)" if d.get("forced") else "")
+    if e.kind == "callout":
+        return callout_line(d)
     return e.body
 
 
@@ -60,3 +65,17 @@ def decision_note(d: dict[str, object]) -> str:
     if advised is not None and advised != d.get("after"):
         return f" (besluit, tegen het advies: niveau {advised})"
     return " (besluit)"
+
+
+def callout_line(d: dict[str, Any]) -> str:
+    """'oproep verstuurd: 7 aangenomen, 1 geweigerd (email), 1 niet bereikbaar (sms)'."""
+    what = "sitrap {} verstuurd".format(d["report"]) if d["purpose"] == "sitrap" else "oproep verstuurd"
+    words = {"accepted": "aangenomen", "refused": "geweigerd", "timeout": "time-out", "unreachable": "niet bereikbaar",
+             "error": "fout"}
+    parts = []
+    for outcome, word in words.items():
+        hits = [x for x in d["deliveries"] if x["outcome"] == outcome]
+        if hits:
+            channels = "" if outcome == "accepted" else f" ({', '.join(sorted({x['channel'] for x in hits}))})"
+            parts.append(f"{len(hits)} {word}{channels}")
+    return f"{what}: {', '.join(parts) or 'niemand'}"

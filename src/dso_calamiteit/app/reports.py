@@ -34,6 +34,7 @@ class Report:
     text: str
     number: int | None
     staged: Staged | None = None
+    markdown: str = ""  # the same report in Markdown, when asked for (to send it: rapport --verstuur)
 
 
 ATTEMPTS = 5  # colleagues writing while a big report is built: catch up and try again, this many times
@@ -50,6 +51,7 @@ def make(
     *,
     concept: bool = False,
     insist: bool = False,
+    markdown: bool = False,
 ) -> Report:
     """Make the next numbered report from what the logbook holds (a `concept` takes no number and records
     nothing: a preview that spoils no numbering).
@@ -67,6 +69,7 @@ def make(
 
     names = {o.id: o.name for o in config.contacts.organisations}
     render = FORMATS[fmt]
+    as_markdown: list[str] = []  # the Markdown of the latest report written, when asked for
 
     def written(found: Incident, number: int | None, broken: list[str]) -> str:
         level = config.criteria.level(found.level) or config.criteria.base
@@ -88,6 +91,8 @@ def make(
             broken=broken,
             signed=config.contacts.signed,
         )
+        if markdown:
+            as_markdown[:] = [FORMATS["md"](report, names)]
         return render(report, names)
 
     with opened(data_dir, create=False) as store:
@@ -100,7 +105,8 @@ def make(
             broken = [f"regel {f.n}: {f.message}" for f in faults]
             if concept or found.closed:  # not numbered, not recorded
                 text = written(found, None, broken)
-                return Report(incident, text, None, Staged(output, text) if output is not None else None)
+                staged = Staged(output, text) if output is not None else None
+                return Report(incident, text, None, staged, "".join(as_markdown))
             entry = report_entry(found, config.reporting.minutes_for(found.level), author, made)
             # The report shows the log with its own entry; fold that into a copy, `found` may need catching up.
             ahead = fold([entry], state=replace(found, report_entries=list(found.report_entries)))
@@ -108,7 +114,7 @@ def make(
             staged = Staged(output, text) if output is not None else None
             try:
                 if store.append_made(entry):
-                    return Report(incident, text, ahead.reports, staged)
+                    return Report(incident, text, ahead.reports, staged, "".join(as_markdown))
             except BaseException:
                 if staged is not None:
                     staged.discard()

@@ -1,0 +1,235 @@
+"""The call-out: whom to reach through which channel, the message they get, and what came of each delivery.
+
+Pure: the configuration (config/oproep.yaml) as dataclasses, who is reached through what, and the text of a
+convocation or a sitrap as a message. Sending is for the notifiers (notifiers/); recording for app.callout.
+Secrets are never here: the file names the environment variable (or keyring entry) that holds each one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal
+
+from .contacts import Contact, ContactsFile
+from .criteria import STRICT
+
+Security = Literal["starttls", "tls", "geen"]
+WebhookKind = Literal["teams", "json"]
+Outcome = Literal["accepted", "refused", "timeout", "unreachable", "error"]
+EMAIL = "email"
+
+OUTCOME_WORDS: dict[str, str] = {
+    "accepted": "aangenomen",
+    "refused": "geweigerd",
+    "timeout": "geen antwoord (time-out)",
+    "unreachable": "niet bereikbaar",
+    "error": "fout",
+}
+
+
+@dataclass(frozen=True)
+class EmailChannel:
+    __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
+
+    host: str
+    """SMTP-server, bijvoorbeeld smtp.example.nl."""
+    sender: str
+    """Afzender (From), bijvoorbeeld calamiteiten@example.nl."""
+    port: int = 587
+    """Poort: 587 bij starttls, 465 bij tls."""
+    security: Security = "starttls"
+    """starttls (aanbevolen), tls (impliciet, poort 465) of geen (alleen voor een server op deze machine)."""
+    username: str = ""
+    """Gebruikersnaam voor aanmelden; leeg: niet aanmelden."""
+    password_from: str = "CALAMITEIT_SMTP_WACHTWOORD"
+    """Naam van de omgevingsvariabele (of sleutelbos-item) met het wachtwoord; nooit het wachtwoord zelf."""
+    separate: bool = True
+    """Eén bericht per ontvanger (true) of één bericht met alle ontvangers in BCC (false)."""
+    timeout_seconds: float = 20
+    """Hoe lang op de server gewacht wordt, per stap."""
+
+
+@dataclass(frozen=True)
+class Webhook:
+    __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
+
+    id: str
+    """Naam van het kanaal, gebruikt in routes (kleine letters, cijfers en '-')."""
+    kind: WebhookKind
+    """teams (Workflows-webhook, Adaptive Card) of json (eigen gateway, bijvoorbeeld sms of piepers)."""
+    url_from: str
+    """Naam van de omgevingsvariabele (of sleutelbos-item) met de URL: een webhook-URL is zelf een geheim."""
+    timeout_seconds: float = 10
+    """Hoe lang op het antwoord gewacht wordt."""
+
+
+@dataclass(frozen=True)
+class Routes:
+    __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
+
+    default: tuple[str, ...] = (EMAIL,)
+    """Kanalen voor iedereen zonder eigen regel: email en/of ids van webhooks."""
+    organisations: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per organisatie-id (contacts.yaml) de kanalen, in plaats van default."""
+    contacts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per contact-id (contacts.yaml) de kanalen, in plaats van die van de organisatie."""
+
+
+@dataclass(frozen=True)
+class CalloutFile:
+    __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
+
+    email: EmailChannel | None = None
+    """Het e-mailkanaal (SMTP); weglaten: geen e-mail."""
+    webhooks: tuple[Webhook, ...] = ()
+    """Teams-kanalen en eigen gateways."""
+    routes: Routes = field(default_factory=Routes)
+    """Wie via welk kanaal bereikt wordt."""
+    meeting: str = ""
+    """Waar het team bijeenkomt: vergaderplek of brug (telefoon, Teams-link); staat in elke oproep."""
+    subject_prefix: str = "[DSO calamiteit]"
+    """Begin van het onderwerp van elke e-mail."""
+
+    def channel_ids(self) -> list[str]:
+        return ([EMAIL] if self.email else []) + [w.id for w in self.webhooks]
+
+    def webhook(self, channel: str) -> Webhook | None:
+        return next((w for w in self.webhooks if w.id == channel), None)
+
+    def channels_for(self, contact: Contact) -> tuple[str, ...]:
+        if contact.id and contact.id in self.routes.contacts:
+            return self.routes.contacts[contact.id]
+        return self.routes.organisations.get(contact.org, self.routes.default)
+
+
+def recipient_key(contact: Contact) -> str:
+    """What the logbook records for a recipient: the contact's id, else organisation and role; never an
+    address."""
+    return contact.id or f"{contact.org}/{contact.role}"
+
+
+@dataclass(frozen=True)
+class Recipient:
+    key: str
+    name: str
+    org: str
+    role: str  # the role they are called for (the team's role, or the contact's own)
+    contact: Contact
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What came of one channel for one recipient."""
+
+    channel: str
+    recipient: str  # recipient_key
+    outcome: Outcome
+    reason: str = ""
+
+    def as_json(self) -> dict[str, str]:
+        return {"channel": self.channel, "recipient": self.recipient, "outcome": self.outcome, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class Message:
+    """One call-out: the same words for every channel (Markdown; e-mail adds an HTML rendering)."""
+
+    purpose: Literal["convocation", "sitrap"]
+    incident: str
+    title: str
+    level: int
+    level_name: str
+    subject: str
+    markdown: str
+    facts: tuple[tuple[str, str], ...]  # for a card: (label, value)
+    report: int | None = None  # the sitrap's number, for a sitrap
+
+
+@dataclass
+class Plan:
+    """Who gets the message through which channel; who cannot be reached through one of theirs."""
+
+    message: Message
+    routes: dict[str, list[Recipient]] = field(default_factory=dict)  # channel → recipients
+    unreachable: list[Delivery] = field(default_factory=list)  # "niet bereikbaar via …"
+    already: list[Delivery] = field(default_factory=list)  # accepted by an earlier run: not sent again
+    nobody: list[str] = field(default_factory=list)  # roles with nobody reachable now
+
+    @property
+    def count(self) -> int:
+        return len({r.key for rs in self.routes.values() for r in rs})
+
+
+def address(channel: str, contact: Contact, config: CalloutFile) -> str:
+    """The address a channel needs for this contact ('' when the contact has none): e-mail for e-mail, a
+    phone number for a JSON gateway (SMS), nothing for a Teams channel (the card names everyone)."""
+    if channel == EMAIL:
+        return contact.email.strip()
+    hook = config.webhook(channel)
+    if hook is not None and hook.kind == "json":
+        return contact.phone.strip()
+    return "teams"
+
+
+CHANNEL_WORDS = {EMAIL: "e-mail"}
+
+
+def channel_word(channel: str) -> str:
+    return CHANNEL_WORDS.get(channel, channel)
+
+
+def plan(
+    message: Message,
+    recipients: Iterable[Recipient],
+    config: CalloutFile,
+    delivered: Mapping[tuple[str, str], Delivery] | None = None,
+) -> Plan:
+    """Route every recipient; `delivered` holds what an earlier run of the same call-out got accepted
+    (channel, recipient) → delivery: those are not sent again."""
+    found = Plan(message)
+    delivered = delivered or {}
+    configured = set(config.channel_ids())
+    for r in recipients:
+        for channel in config.channels_for(r.contact):
+            if channel not in configured:
+                found.unreachable.append(Delivery(channel, r.key, "unreachable", "kanaal niet ingesteld"))
+            elif not address(channel, r.contact, config):
+                what = "e-mailadres" if channel == EMAIL else "telefoonnummer"
+                found.unreachable.append(
+                    Delivery(channel, r.key, "unreachable", f"niet bereikbaar via {channel_word(channel)}: geen {what}")
+                )
+            elif (channel, r.key) in delivered:
+                found.already.append(delivered[(channel, r.key)])
+            else:
+                found.routes.setdefault(channel, []).append(r)
+    return found
+
+
+def from_team(convocation: Mapping[str, Any] | None, contacts: ContactsFile) -> tuple[list[Recipient], list[str]]:
+    """The reachable contact of each role of a team (app.readiness.convocation), and the roles with nobody."""
+    if not convocation:
+        return [], []
+    recipients: list[Recipient] = []
+    nobody: list[str] = []
+    by_name = {(c.org, c.role, c.name, c.phone): c for c in contacts.contacts}
+    for member in convocation["members"]:
+        reachable = member.get("reachable") or []
+        if not reachable:
+            nobody.append(f"{member['role']} ({member['org']})")
+            continue
+        first = reachable[0]
+        contact = by_name.get((first["org"], first["role"], first["name"], first["phone"]))
+        if contact is None:
+            continue
+        key = recipient_key(contact)
+        if all(r.key != key for r in recipients):
+            recipients.append(Recipient(key, contact.name or contact.role, contact.org, member["role"], contact))
+    return recipients, nobody
+
+
+def outcome_counts(deliveries: Sequence[Delivery]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for d in deliveries:
+        counts[d.outcome] = counts.get(d.outcome, 0) + 1
+    return counts

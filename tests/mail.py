@@ -1,0 +1,81 @@
+"""A real SMTP server on loopback for the call-out tests (aiosmtpd): what it received, whom it refused, and
+faults on request (a recipient refused, authentication refused, the connection closed in the middle)."""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from typing import Any
+
+from .postgres import free_port
+
+
+@dataclass
+class Mailbox:
+    messages: list[tuple[list[str], EmailMessage]] = field(default_factory=list)  # (envelope recipients, message)
+    sessions: set[Any] = field(default_factory=set)  # one per SMTP connection
+    refuse: set[str] = field(default_factory=set)  # addresses answered with 550
+    hang_up: bool = False  # close the connection when the message data arrives
+    logins: list[tuple[bytes, bytes]] = field(default_factory=list)
+
+    def to(self) -> list[str]:
+        return [r for rcpts, _ in self.messages for r in rcpts]
+
+
+class Handler:
+    def __init__(self, box: Mailbox) -> None:
+        self.box = box
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        self.box.sessions.add(id(session))
+        if address in self.box.refuse:
+            return "550 5.1.1 Onbekende ontvanger"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.box.hang_up:
+            server.transport.close()
+            await asyncio.sleep(0)
+            return "421 weg"
+        parsed = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
+        self.box.messages.append((list(envelope.rcpt_tos), parsed))  # type: ignore[arg-type]
+        return "250 Bericht aangenomen"
+
+
+def authenticator(user: str, password: str, box: Mailbox) -> Any:
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    def check(server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any) -> AuthResult:
+        if isinstance(auth_data, LoginPassword):
+            box.logins.append((auth_data.login, auth_data.password))
+            ok = auth_data.login == user.encode() and auth_data.password == password.encode()
+            return AuthResult(success=ok, handled=False)
+        return AuthResult(success=False, handled=False)
+
+    return check
+
+
+@contextmanager
+def smtp_server(
+    box: Mailbox, *, tls: ssl.SSLContext | None = None, login: tuple[str, str] | None = None
+) -> Iterator[int]:
+    from aiosmtpd.controller import Controller
+
+    port = free_port()
+    options: dict[str, Any] = {}
+    if tls is not None:
+        options.update(tls_context=tls, require_starttls=True)
+    if login is not None:
+        options.update(authenticator=authenticator(*login, box), auth_required=True, auth_require_tls=tls is not None)
+    controller = Controller(Handler(box), hostname="127.0.0.1", port=port, **options)
+    controller.start()
+    try:
+        yield port
+    finally:
+        controller.stop()
