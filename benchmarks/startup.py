@@ -2,9 +2,10 @@
 
     python benchmarks/startup.py [--runs N]
 
-Targets (issues 2 and 11): every command within 1.3x the import floor (`import typer, rich.console, pydantic,
-yaml`), including a level-1 assessment with the team to convene, `team`, `paraatheid` and `routes`; `contacts`
-on a generated file of 10,000 contacts within 1.5x the same command on the shipped file.
+Targets (issues 2, 11 and 14): every command within 1.3x the import floor (`import typer, rich.console, pydantic,
+yaml`), including a level-1 assessment with the team to convene, `team`, `paraatheid`, `routes`, and composing and
+showing a call-out (`oproep`, no --verstuur) for a team of 30; `contacts` on a generated file of 10,000 contacts
+within 1.5x the same command on the shipped file.
 Runs are interleaved round-robin so that machine noise hits every command alike. The cache of validated
 files is warmed first (that is the normal state); one line shows a cold `check` for comparison.
 """
@@ -42,6 +43,28 @@ def big_contacts(shipped: Path, count: int) -> str:
     return head + rows
 
 
+def team_of_thirty(shipped: Path, folder: Path) -> None:
+    """A config folder whose OCT has 30 roles, each filled by a contact of its own (24/7 reachable)."""
+    (folder / "config").mkdir(parents=True)
+    contacts = (shipped / "contacts.yaml").read_text(encoding="utf-8").rstrip() + "\n" + "".join(
+        f"  - id: oct-lid-{i}\n    org: gemeenten\n    role: OCT-lid {i}\n    name: Voorbeeld Lid {i}\n"
+        f"    tier: tactisch\n    phone: \"+31 00 {i:08d}\"\n    email: lid{i}@voorbeeld.example.nl\n"
+        for i in range(30)
+    )
+    (folder / "contacts.yaml").write_text(contacts, encoding="utf-8")
+    members = "".join(f"      - {{group: kernteam, org: gemeenten, role: OCT-lid {i}}}\n" for i in range(30))
+    (folder / "config" / "teams.yaml").write_text(
+        f"teams:\n  - id: OCT\n    name: Operationeel Calamiteitenteam\n    members:\n{members}"
+        "  - id: SCT\n    name: Strategisch Calamiteitenteam\n    members:\n"
+        "      - {group: kernteam, org: gemeenten, role: OCT-lid 0}\n",
+        encoding="utf-8",
+    )
+    readiness = (shipped / "config" / "paraatheid.yaml").read_text(encoding="utf-8")
+    always = "".join(f"  - contact: oct-lid-{i}\n    always: true\n" for i in range(30))
+    readiness = readiness.replace("\nschedules:\n", "\nschedules:\n" + always, 1)
+    (folder / "config" / "paraatheid.yaml").write_text(readiness, encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=21)
@@ -69,6 +92,14 @@ def main() -> None:
             CALAMITEIT_DATA_DIR=str(work / "data"),
         )
         env.pop("CALAMITEIT_CONFIG_DIR", None)
+        env.pop("CALAMITEIT_DB", None)
+        thirty = work / "thirty"
+        team_of_thirty(shipped, thirty)
+        opened = subprocess.run(
+            [exe, "incident", "open", "Benchmark", "--level", "1", "--config-dir", str(thirty)],
+            env=env, cwd=work, capture_output=True, text=True, check=True,
+        )
+        incident = opened.stdout.strip()
         cases: dict[str, list[str]] = {
             "python -c pass": [sys.executable, "-c", "pass"],
             "import floor": [sys.executable, "-c", "import typer, rich.console, pydantic, yaml"],
@@ -82,6 +113,7 @@ def main() -> None:
             "routes": [exe, "routes"],
             "check": [exe, "check"],
             "contacts (10,000) --json": [exe, "contacts", "persoon 9999", "--json", "--config-dir", str(big)],
+            "oproep, team of 30 (shown)": [exe, "oproep", incident, "--config-dir", str(thirty)],
         }
         cold = {"check, cache off": [exe, "check"]}
         for argv in cases.values():  # warm the page cache and the validated-files cache

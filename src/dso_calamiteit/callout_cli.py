@@ -55,10 +55,12 @@ def oproep(
         if json:
             print(dumps("callout", document(composed, None)))
         else:
+            import sys
+
             from . import render_callout
 
-            render_callout.preview(console(), composed.plan)
-            console(stderr=True).print("Niets verstuurd: --verstuur verstuurt.", markup=False)
+            render_callout.preview(sys.stdout, composed.plan, {o.id: o.name for o in config.contacts.organisations})
+            sys.stderr.write("Niets verstuurd: --verstuur verstuurt.\n")
         return exitcodes.OK
     if not confirmed(composed, ja):
         return exitcodes.OK

@@ -62,7 +62,7 @@ def compose(
     """The call-out for the incident's current level: a convocation, or (`sitrap`: number and Markdown) a
     sitrap to the same distribution."""
     from .readiness import convocation
-    from .reports import make
+    from .reports import FORMATS, sitrap_of
 
     earlier: list[Entry] = []
 
@@ -84,7 +84,8 @@ def compose(
     team = convocation(config, level.team, at) if level.team else None
     recipients, nobody = from_team(team, config.contacts)
     if sitrap is None:
-        concept = make(config, where, incident, "md", None, author, at, concept=True).text
+        names = {o.id: o.name for o in config.contacts.organisations}
+        concept = FORMATS["md"](sitrap_of(config, state, None, at, author, concept=True, team=team), names)
         message = _convocation(config, state, team, advice, concept, at)
     else:
         message = _sitrap(config, state, sitrap[0], sitrap[1])

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .. import dutchtime, sitrap
 from ..errors import CalamiteitError
@@ -72,25 +72,7 @@ def make(
     as_markdown: list[str] = []  # the Markdown of the latest report written, when asked for
 
     def written(found: Incident, number: int | None, broken: list[str]) -> str:
-        level = config.criteria.level(found.level) or config.criteria.base
-        team = None
-        if level.team and not found.closed:
-            from .readiness import convocation
-
-            team = convocation(config, level.team, made)
-        report = sitrap.build(
-            found,
-            config.criteria,
-            config.reporting,
-            config.routing,
-            number,
-            made,
-            author,
-            concept=concept and not found.closed,
-            team=team,
-            broken=broken,
-            signed=config.contacts.signed,
-        )
+        report = sitrap_of(config, found, number, made, author, concept=concept and not found.closed, broken=broken)
         if markdown:
             as_markdown[:] = [FORMATS["md"](report, names)]
         return render(report, names)
@@ -127,6 +109,41 @@ def make(
         f"het logboek van {incident} veranderde {ATTEMPTS} keer terwijl het rapport werd gemaakt; er is niets "
         "vastgelegd",
         f"Probeer het zo opnieuw: `calamiteit rapport {incident}`.",
+    )
+
+
+def sitrap_of(
+    config: Config,
+    found: Incident,
+    number: int | None,
+    made: datetime,
+    author: str,
+    *,
+    concept: bool,
+    broken: list[str] | None = None,
+    team: dict[str, Any] | bool | None = True,
+) -> sitrap.Sitrap:
+    """The sitrap of `found` at `made`; `team` True works out whom to convene, else it is the one given
+    (a call-out has it already)."""
+    level = config.criteria.level(found.level) or config.criteria.base
+    if team is True:
+        team = None
+        if level.team and not found.closed:
+            from .readiness import convocation
+
+            team = convocation(config, level.team, made)
+    return sitrap.build(
+        found,
+        config.criteria,
+        config.reporting,
+        config.routing,
+        number,
+        made,
+        author,
+        concept=concept,
+        team=team or None,
+        broken=broken,
+        signed=config.contacts.signed,
     )
 
 
