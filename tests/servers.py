@@ -101,6 +101,27 @@ def handler(seen: Seen, other: str = "") -> type[BaseHTTPRequestHandler]:
                     pass
             elif path == "/landing":
                 self.reply(200, b"aangekomen")
+            elif path == "/chunked":  # no Content-Length: the body in chunks, the text in the last one
+                self.send_response(200)
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                for part in (b"DSO ", b"Omgevingsloket ", b"werkt"):
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(part), part))
+                self.wfile.write(b"0\r\n\r\n")
+            elif path == "/close":  # answers, then closes the connection: it must not be used again
+                self.send_response(200)
+                self.send_header("Content-Length", "2")
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.wfile.write(b"ok")
+                self.close_connection = True
+            elif path == "/ok-then-idle-close":  # says keep-alive, but drops the connection right after the answer
+                self.reply(200, b"ok")
+                self.wfile.flush()
+                self.close_connection = True
+            elif path == "/hangup":  # reads the request and closes without a word
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
             elif path == "/big":
                 self.send_response(200)
                 self.send_header("Content-Length", str(BIG))

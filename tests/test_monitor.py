@@ -462,3 +462,33 @@ def test_a_slow_body_does_not_change_the_verdict(calamiteit: Invoke, make_config
     code, results = run_monitor(calamiteit, make_config, t("Druppel", f"{base}/trickle"))
     assert code == exitcodes.OK
     assert results["Druppel"]["state"] == "beschikbaar" and results["Druppel"]["latency_ms"] < 1000
+
+
+def test_chunked_closing_and_silent_servers(calamiteit: Invoke, make_config, server) -> None:
+    """What the checks' own HTTP/1.1 transport must read right: a chunked body, a server that says it closes
+    (its connection is not used again), one that hangs up without an answer."""
+    base, _ = server
+    folder = make_config(
+        monitor=targets_yaml(
+            t("Gedeeld", f"{base}/chunked", contains="Omgevingsloket werkt"),
+            t("Sluit", f"{base}/close"),
+            t("Sluit weer", f"{base}/close"),
+            t("Stil", f"{base}/hangup"),
+        )
+    )
+    result = calamiteit("monitor", "--json", "--config-dir", str(folder))
+    found = {r["name"]: r for r in json.loads(result.out)["results"]}
+    assert found["Gedeeld"]["state"] == "beschikbaar"
+    assert found["Sluit"]["state"] == found["Sluit weer"]["state"] == "beschikbaar"
+    assert (found["Stil"]["state"], found["Stil"]["reason"]) == ("onbeschikbaar", "verbinding verbroken zonder antwoord")
+    assert result.code == exitcodes.MONITOR_DOWN
+
+
+def test_a_connection_the_server_closed_while_idle_is_not_reused(calamiteit: Invoke, make_config, server) -> None:
+    """Servers drop idle keep-alive connections; a check must then open a new one, not fail on the old."""
+    base, _ = server
+    targets = [t(f"Doel {i}", f"{base}/ok-then-idle-close") for i in range(30)]
+    folder = make_config(monitor="concurrency: 2\n" + targets_yaml(*targets))  # two workers: reuse is tried
+    result = calamiteit("monitor", "--json", "--config-dir", str(folder))
+    states = [r["state"] for r in json.loads(result.out)["results"]]
+    assert states == ["beschikbaar"] * 30, json.loads(result.out)["results"]

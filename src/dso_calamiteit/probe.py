@@ -6,20 +6,24 @@ plain HTTP is not followed at all. Proxy settings from the environment are honou
 an HTTPS check is a CONNECT tunnel, so the proxy never sees the key. TLS certificates are always verified
 against the system's trust store (which honours SSL_CERT_FILE). A check that would take longer than its
 timeout is cut off, and a body is read, and decompressed, only as far as the text check needs: a gzip bomb
-inflates no further than that.
+inflates no further than that. A check that goes straight to its target travels on the lean transport below
+(asyncio streams + h11) rather than httpcore's pool, which cost most of a check's CPU.
 """
 
 from __future__ import annotations
 
 import asyncio
+import select
 import socket
 import ssl
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import h11
 import httpx
 
 from .monitoring import Check, Target, origin
@@ -30,6 +34,167 @@ ACCEPT_ENCODING = "gzip, deflate"  # what _Inflater can decode, with its bound
 DRAIN_BYTES = 64 * 1024  # a health page or API answer; a bigger body closes its connection instead
 DRAIN_SECONDS = 0.2
 POOL_SIZE = 10  # connections per httpx client: its pool's bookkeeping grows with the square of its size
+READ_BYTES = 64 * 1024
+MAX_HEADER_BYTES = 64 * 1024  # an answer whose headers do not end within this is refused, as httpcore does
+
+
+def _proxies_in_environment() -> bool:
+    from urllib.request import getproxies_environment
+
+    return any(key in ("http", "https", "all") for key in getproxies_environment())
+
+
+class _Connection:
+    """One HTTP/1.1 connection: asyncio streams with h11 for the protocol (what httpcore uses too)."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader, self.writer = reader, writer
+        self.h11 = h11.Connection(h11.CLIENT, max_incomplete_event_size=MAX_HEADER_BYTES)
+
+    async def next_event(self) -> Any:
+        while True:
+            event = self.h11.next_event()
+            if event is not h11.NEED_DATA:
+                return event
+            data = await self.reader.read(READ_BYTES)
+            if not data and self.h11.their_state is h11.SEND_RESPONSE:
+                raise httpx.RemoteProtocolError("Server disconnected without sending a response.")
+            self.h11.receive_data(data)
+
+    def close(self) -> None:
+        self.writer.close()
+
+    def usable(self) -> bool:
+        """An idle connection is readable only when the server closed it (or sent what nobody asked for):
+        then a request on it would fail as if the target were down. Checked as httpcore does."""
+        if self.reader.at_eof() or self.writer.is_closing():
+            return False
+        sock = self.writer.get_extra_info("socket")
+        if sock is None:
+            return True
+        try:
+            readable, _, _ = select.select([sock], [], [], 0)
+        except (OSError, ValueError):
+            return False
+        return not readable
+
+
+class _Body(httpx.AsyncByteStream):
+    """A response body read from its connection; at its end the connection goes back to the pool."""
+
+    def __init__(self, transport: _Transport, key: tuple[str, str, int], conn: _Connection) -> None:
+        self.transport, self.key, self.conn = transport, key, conn
+        self.done = False
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        try:
+            while True:
+                event = await self.conn.next_event()
+                if isinstance(event, h11.Data):
+                    yield bytes(event.data)
+                elif isinstance(event, h11.EndOfMessage | h11.PAUSED):
+                    self.done = True
+                    return
+                elif isinstance(event, h11.ConnectionClosed):
+                    return
+        except h11.RemoteProtocolError as exc:
+            raise httpx.RemoteProtocolError(str(exc)) from exc
+        except OSError as exc:
+            raise httpx.ReadError(str(exc)) from exc
+
+    async def aclose(self) -> None:
+        conn, self.conn = self.conn, None  # type: ignore[assignment]
+        if conn is None:
+            return
+        h = conn.h11
+        if self.done and h.our_state is h11.DONE and h.their_state is h11.DONE:
+            try:
+                h.start_next_cycle()
+            except h11.LocalProtocolError:
+                conn.close()
+                return
+            self.transport.idle.setdefault(self.key, []).append(conn)
+        else:
+            conn.close()
+
+
+class _Transport(httpx.AsyncBaseTransport):
+    """A plain HTTP/1.1 transport on asyncio streams for the checks that go straight to their target (httpx's
+    own proxy transports still take what the environment routes through a proxy). httpcore's pool and anyio's
+    streams cost most of a check's CPU (benchmarks/monitor.py); a check needs neither: one request at a time
+    per connection, idle connections kept per origin, the check's own timeout around it all."""
+
+    def __init__(self, verify: ssl.SSLContext) -> None:
+        self.verify = verify
+        self.idle: dict[tuple[str, str, int], list[_Connection]] = {}
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Send the request and read the answer's head. A connection kept from an earlier check that the server
+        closed meanwhile fails before any answer: then the check is sent once more on a new connection (GET
+        only), as browsers do; without that a dropped keep-alive would read as the target being down."""
+        url = request.url
+        key = (url.scheme, url.host, url.port or (443 if url.scheme == "https" else 80))
+        conn, reused = await self._connection(key)
+        try:
+            event = await self._exchange(conn, request)
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
+            if not reused or request.method != "GET":
+                raise
+            conn, reused = await self._connection(key, fresh=True)
+            event = await self._exchange(conn, request)
+        return httpx.Response(
+            event.status_code,
+            headers=list(event.headers),
+            stream=_Body(self, key, conn),
+            extensions={"http_version": b"HTTP/1.1", "reason_phrase": event.reason},
+        )
+
+    async def _exchange(self, conn: _Connection, request: httpx.Request) -> Any:
+        """Write the request, read up to the final response's head; on any failure the connection is closed."""
+        headers = list(request.headers.raw)
+        try:
+            data = conn.h11.send(h11.Request(method=request.method, target=request.url.raw_path, headers=headers))
+            data += conn.h11.send(h11.EndOfMessage())
+            conn.writer.write(data)
+            await conn.writer.drain()
+            event = await conn.next_event()
+            while isinstance(event, h11.InformationalResponse):
+                event = await conn.next_event()
+            return event
+        except BaseException as exc:
+            conn.close()
+            if isinstance(exc, h11.RemoteProtocolError):
+                raise httpx.RemoteProtocolError(str(exc)) from exc
+            if isinstance(exc, h11.LocalProtocolError):
+                raise httpx.LocalProtocolError(str(exc)) from exc
+            if isinstance(exc, ConnectionError | BrokenPipeError):
+                raise httpx.WriteError(str(exc)) from exc
+            if isinstance(exc, OSError):
+                raise httpx.ReadError(str(exc)) from exc
+            raise
+
+    async def _connection(self, key: tuple[str, str, int], fresh: bool = False) -> tuple[_Connection, bool]:
+        """An idle connection to the same origin (reused: True), else a new one."""
+        pool = self.idle.get(key)
+        while pool and not fresh:
+            conn = pool.pop()
+            if conn.usable():
+                return conn, True
+            conn.close()
+        scheme, host, port = key
+        try:
+            reader, writer = await asyncio.open_connection(
+                host, port, ssl=self.verify if scheme == "https" else None, limit=READ_BYTES * 4
+            )
+        except OSError as exc:
+            raise httpx.ConnectError(str(exc)) from exc
+        return _Connection(reader, writer), False
+
+    async def aclose(self) -> None:
+        for pool in self.idle.values():
+            for conn in pool:
+                conn.close()
+        self.idle.clear()
 
 
 class BodyError(Exception):
@@ -193,6 +358,9 @@ async def check_all(
     results: dict[int, Check] = {}
     index = {id(t): i for i, t in enumerate(targets)}
     verify = ssl.create_default_context()  # one trust store for all clients (an http target may redirect to https)
+    # Behind a proxy, httpx's own transports (a CONNECT tunnel for HTTPS); else the lean one. httpx ignores the
+    # environment's proxies once it is given a transport, hence the choice here and not per request.
+    lean = None if _proxies_in_environment() else (lambda: _Transport(verify))
     workers = max(1, min(concurrency, len(targets)))
 
     async def work(client: httpx.AsyncClient) -> None:
@@ -215,6 +383,7 @@ async def check_all(
             clients.append(
                 await stack.enter_async_context(
                     httpx.AsyncClient(
+                        transport=lean() if lean else None,
                         limits=httpx.Limits(max_connections=size, max_keepalive_connections=size),
                         timeout=httpx.Timeout(timeout),
                         follow_redirects=False,
