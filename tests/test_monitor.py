@@ -480,7 +480,8 @@ def test_chunked_closing_and_silent_servers(calamiteit: Invoke, make_config, ser
     found = {r["name"]: r for r in json.loads(result.out)["results"]}
     assert found["Gedeeld"]["state"] == "beschikbaar"
     assert found["Sluit"]["state"] == found["Sluit weer"]["state"] == "beschikbaar"
-    assert (found["Stil"]["state"], found["Stil"]["reason"]) == ("onbeschikbaar", "verbinding verbroken zonder antwoord")
+    silent = found["Stil"]
+    assert (silent["state"], silent["reason"]) == ("onbeschikbaar", "verbinding verbroken zonder antwoord")
     assert result.code == exitcodes.MONITOR_DOWN
 
 
