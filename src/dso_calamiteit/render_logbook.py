@@ -137,10 +137,14 @@ def lines(
 ) -> None:
     """Every entry as one plain line, written as it is read: no table layout over 200,000 rows."""
     write, chunk = console.file.write, []
+    authors: dict[str, str] = {}  # a log has few authors and many entries: each one signed once
     for e in entries:
         mark = " (gecorrigeerd)" if e.n in state.corrected else ""
         said = f"{kind_word(e.kind)}{mark}: {_line(e, state, now)}"
-        text = f"{e.n:>6}  {dutchtime.local(e.at)}  {signed(e.author)}  {said}"
+        by = authors.get(e.author)
+        if by is None:
+            by = authors[e.author] = signed(e.author)
+        text = f"{e.n:>6}  {dutchtime.local(e.at)}  {by}  {said}"
         chunk.append(visible(text))
         if len(chunk) == 1000:  # one write per thousand lines: a write per line costs more than the line
             write("\n".join(chunk) + "\n")
