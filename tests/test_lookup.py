@@ -54,6 +54,7 @@ def test_each_file_is_looked_up_on_its_own(calamiteit: Invoke, tmp_path: Path) -
         "teams": "--config-dir",
         "logbook": "standaard",
         "callout": "standaard",
+        "maintenance": "standaard",
     }
     doc = json.loads(calamiteit("contacts", "--json", "--config-dir", str(own)).out)
     assert [c["org"] for c in doc["contacts"]] == ["eigen"]

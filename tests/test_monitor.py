@@ -493,3 +493,51 @@ def test_a_connection_the_server_closed_while_idle_is_not_reused(calamiteit: Inv
     result = calamiteit("monitor", "--json", "--config-dir", str(folder))
     states = [r["state"] for r in json.loads(result.out)["results"]]
     assert states == ["beschikbaar"] * 30, json.loads(result.out)["results"]
+
+
+# --- planned maintenance (config/onderhoud.yaml) ---------------------------------------------------------------
+
+
+def test_a_target_in_planned_maintenance_is_onderhoud_and_counted_apart(
+    calamiteit: Invoke, make_config, server, monkeypatch
+) -> None:
+    from datetime import UTC, datetime
+
+    from dso_calamiteit import clock
+
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 12, 1, 22, 30, tzinfo=UTC))  # 23:30 in NL
+    base, _ = server
+    window = (
+        "windows:\n  - application: Loket\n    env: prod\n    start: \"2026-12-01 23:00\"\n"
+        "    end: \"2026-12-02 01:00\"\n    description: Release 2026.12\n"
+    )
+    folder = make_config(
+        monitor=targets_yaml(t("Loket", f"{base}/status/503"), t("API", f"{base}/ok")), maintenance=window
+    )
+    result = calamiteit("monitor", "--json", "--record", "--config-dir", str(folder))
+    found = {r["name"]: r for r in json.loads(result.out)["results"]}
+    assert result.code == exitcodes.OK  # the only failing target is in its window
+    assert found["Loket"]["state"] == "onderhoud" and "Release 2026.12" in found["Loket"]["reason"]
+    assert found["API"]["state"] == "beschikbaar"
+    assert "onderhoud" in calamiteit("monitor", "--config-dir", str(folder)).out
+    history = json.loads(calamiteit("monitor", "--history", "--json", "--config-dir", str(folder)).out)
+    loket = next(a for a in history["applications"] if a["name"] == "Loket")
+    assert loket["maintenance"] == 1 and loket["checks"] == 0  # counted apart, not as unavailable
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 12, 2, 0, 30, tzinfo=UTC))  # 01:30: window over
+    after = json.loads(calamiteit("monitor", "--json", "--config-dir", str(folder)).out)["results"]
+    assert {r["name"]: r["state"] for r in after}["Loket"] == "onbeschikbaar"
+
+
+def test_a_maintenance_window_that_ends_before_it_starts(calamiteit: Invoke, make_config) -> None:
+    window = (
+        "windows:\n  - application: Omgevingsloket\n    start: \"2026-12-02 01:00\"\n"
+        "    end: \"2026-12-01 23:00\"\n    description: Release\n"
+        "  - application: Omgevingslokt\n    start: \"morgen\"\n    end: \"2026-12-01 23:00\"\n"
+        "    description: Typfout\n"
+    )
+    folder = make_config(maintenance=window)
+    result = calamiteit("check", "--config-dir", str(folder))
+    assert result.code == exitcodes.CONFIG
+    assert "config/onderhoud.yaml:4" in result.out and "eindigt (2026-12-01 23:00) voor of op het begin" in result.out
+    assert "onbekende applicatie 'Omgevingslokt'" in result.out and "Omgevingsloket" in result.out
+    assert "'morgen' is geen tijdstip" in result.out

@@ -54,10 +54,18 @@ def put(data: Any, path: tuple[Any, ...], value: Any) -> None:
     data[path[-1]] = value
 
 
+EMPTY_SHIPPED = {
+    "maintenance": 'windows:\n  - {application: Omgevingsloket, start: "2024-01-13 22:00", end: "2024-01-14 02:00", '
+    "description: Release}\n",
+}
+
+
 @pytest.mark.parametrize("kind", sorted(validation.MODELS))
 def test_every_text_field_of_every_shipped_schema_keeps_what_was_typed(kind: str) -> None:
     source = config.shipped_dir() / config.FILES[kind]
     doc = yamlfile.read(source)
+    if kind in EMPTY_SHIPPED:  # shipped without entries (they would name applications of one's own): an example
+        doc = yamlfile.parse(EMPTY_SHIPPED[kind].encode(), str(source))
     typed = yamlfile.parse(f"v: {TYPED}\n".encode(), "x").data["v"]
     assert isinstance(typed, int)  # as the loader reads it: a number that remembers its text
     paths = list(text_paths(validation.MODELS[kind], doc.data))

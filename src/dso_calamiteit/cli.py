@@ -421,8 +421,9 @@ def schema(
     kind: Annotated[
         Optional[str],  # noqa: UP045
         typer.Argument(
-            help="criteria, contacts, routing, rapport, monitor, paraatheid, teams, logboek of oproep (de "
-            "bestandsnamen; ook de Engelse namen reporting, readiness, logbook en callout); zonder: alle.",
+            help="criteria, contacts, routing, rapport, monitor, paraatheid, teams, logboek, oproep of onderhoud "
+            "(de bestandsnamen; ook de Engelse namen reporting, readiness, logbook, callout en maintenance); "
+            "zonder: alle.",
             show_default=False,
         ),
     ] = None,
@@ -442,11 +443,15 @@ def schema(
         "contacten": "contacts",
         "logboek": "logbook",
         "oproep": "callout",
+        "onderhoud": "maintenance",
     }
     if kind is not None:
         kind = dutch.get(kind.casefold(), kind.casefold())
     if kind is not None and kind not in MODELS:
-        names = ["criteria", "contacts", "routing", "rapport", "monitor", "paraatheid", "teams", "logboek", "oproep"]
+        names = [
+            "criteria", "contacts", "routing", "rapport", "monitor", "paraatheid", "teams", "logboek", "oproep",
+            "onderhoud",
+        ]
         raise UsageError(f"onbekende soort '{kind}'.{suggest(kind, names)}", f"Kies uit: {', '.join(names)}.")
     body = json_schema(kind) if kind else {k: json_schema(k) for k in MODELS}
     print(jsonlib.dumps(body, ensure_ascii=False, indent=2))

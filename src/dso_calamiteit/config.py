@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # the model modules are imported when a part is first used, n
     from .contacts import ContactsFile
     from .criteria import CriteriaFile
     from .logbook import LogbookFile
-    from .monitoring import MonitorFile
+    from .monitoring import MaintenanceFile, MonitorFile
     from .readiness import ReadinessFile
     from .reporting import ReportingFile
     from .routing import RoutingFile
@@ -43,6 +43,7 @@ FILES: dict[str, str] = {
     "teams": "config/teams.yaml",
     "logbook": "config/logboek.yaml",
     "callout": "config/oproep.yaml",
+    "maintenance": "config/onderhoud.yaml",
 }
 ENV_CONFIG_DIR = "CALAMITEIT_CONFIG_DIR"
 ENV_CACHE_DIR = "CALAMITEIT_CACHE_DIR"
@@ -116,6 +117,10 @@ class Config:
     @property
     def teams(self) -> TeamsFile:
         return cast("TeamsFile", self._part("teams"))
+
+    @property
+    def maintenance(self) -> MaintenanceFile:
+        return cast("MaintenanceFile", self._part("maintenance"))
 
     @property
     def callout(self) -> CalloutFile:
@@ -248,6 +253,9 @@ def _validate(files: dict[str, tuple[str, bytes]]) -> Config:
         "teams": validation.teams_rules(typed["teams"], typed.get("contacts")) if "teams" in typed else [],
         "logbook": validation.logbook_rules(typed["logbook"]) if "logbook" in typed else [],
         "callout": validation.callout_rules(typed["callout"], typed.get("contacts")) if "callout" in typed else [],
+        "maintenance": validation.maintenance_rules(typed["maintenance"], typed.get("monitor"))
+        if "maintenance" in typed
+        else [],
     }
     for kind, rule_findings in findings.items():
         problems += [docs[kind].problem(loc, message) for loc, message in rule_findings]

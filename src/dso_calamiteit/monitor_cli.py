@@ -19,9 +19,9 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from .app.logbook import Where
-    from .monitoring import MonitorFile, Result, Target
+    from .monitoring import MaintenanceFile, MonitorFile, Result, Target
 
-STATE_STYLE = {"beschikbaar": "green", "traag": "yellow", "onbeschikbaar": "bold red"}
+STATE_STYLE = {"beschikbaar": "green", "traag": "yellow", "onbeschikbaar": "bold red", "onderhoud": "blue"}
 
 
 class EnvChoice(StrEnum):
@@ -65,7 +65,8 @@ def monitor(
     from .app import configuration
     from .app import monitor as use
 
-    cfg = configuration.load(config_dir).monitor
+    loaded = configuration.load(config_dir)
+    cfg, planned = loaded.monitor, loaded.maintenance
     if history:
         return _history(Place(data_dir, db), since, json)
     targets = use.targets(cfg, env.value if env else None, only or [])
@@ -76,15 +77,20 @@ def monitor(
     seconds = timeout if timeout is not None else cfg.timeout_s
     api_key = os.environ.get(use.ENV_API_KEY) or None
     if watch is None:
-        results = _round(cfg, targets, api_key, seconds, progress=True)
+        results = _round(cfg, planned, targets, api_key, seconds, progress=True)
         _show(results, json)
         _record(results, record, Place(data_dir, db))
         return use.exit_code(results)
-    return _watch(cfg, targets, api_key, seconds, watch, record, Place(data_dir, db), json)
+    return _watch(cfg, planned, targets, api_key, seconds, watch, record, Place(data_dir, db), json)
 
 
 def _round(
-    cfg: "MonitorFile", targets: "list[Target]", api_key: str | None, timeout: float, progress: bool
+    cfg: "MonitorFile",
+    planned: "MaintenanceFile",
+    targets: "list[Target]",
+    api_key: str | None,
+    timeout: float,
+    progress: bool,
 ) -> "list[Result]":
     """One round; on a terminal with a progress bar on stderr."""
     from .app.monitor import check_round
@@ -95,8 +101,8 @@ def _round(
 
         with Progress(console=err, transient=True) as bar:
             task = bar.add_task("Controleren…", total=len(targets))
-            return check_round(cfg, targets, api_key, timeout, lambda: bar.advance(task))
-    return check_round(cfg, targets, api_key, timeout)
+            return check_round(cfg, targets, api_key, timeout, lambda: bar.advance(task), planned)
+    return check_round(cfg, targets, api_key, timeout, maintenance=planned)
 
 
 def _record(results: "list[Result]", record: bool, data_dir: "Where") -> None:
@@ -177,6 +183,7 @@ def _show(results: "list[Result]", json: bool) -> None:
 
 def _watch(
     cfg: "MonitorFile",
+    planned: "MaintenanceFile",
     targets: "list[Target]",
     api_key: str | None,
     timeout: float,
@@ -189,7 +196,7 @@ def _watch(
     out = console()
     if json or not out.is_terminal:
         while True:
-            results = _round(cfg, targets, api_key, timeout, progress=False)
+            results = _round(cfg, planned, targets, api_key, timeout, progress=False)
             _show(results, json)
             _record(results, record, data_dir)
             time.sleep(every)
@@ -197,7 +204,7 @@ def _watch(
 
     with Live(console=out, auto_refresh=False) as live:
         while True:
-            results = _round(cfg, targets, api_key, timeout, progress=False)
+            results = _round(cfg, planned, targets, api_key, timeout, progress=False)
             live.update(_table(results), refresh=True)
             _record(results, record, data_dir)
             time.sleep(every)
@@ -214,6 +221,7 @@ def _history(data_dir: "Where", since: str, json: bool) -> int:
     from .layout import Column
     from .words import percent
 
+    planned = any(f.maintenance for f in figures)  # the column only when there was planned maintenance
     layout.records(
         console(),
         f"Beschikbaarheid sinds {dutchtime.local(start)}",
@@ -223,14 +231,16 @@ def _history(data_dir: "Where", since: str, json: bool) -> int:
             Column("Controles", justify="right"),
             Column("Beschikbaar", justify="right", keep=True),
             Column("Mediane latentie", justify="right", keep=True),
+            *([Column("In onderhoud", justify="right")] if planned else []),
         ],
         [
             [
                 f.name,
                 f.env,
                 str(f.checks),
-                percent(f.available_pct),
+                percent(f.available_pct) if f.checks else "—",
                 "" if f.median_latency_ms is None else f"{f.median_latency_ms:.0f} ms",
+                *([str(f.maintenance)] if planned else []),
             ]
             for f in figures
         ],

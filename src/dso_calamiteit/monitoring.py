@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, ClassVar, Literal
 
 from .criteria import STRICT
 
 Env = Literal["prod", "pre"]
-State = Literal["beschikbaar", "traag", "onbeschikbaar"]
+State = Literal["beschikbaar", "traag", "onbeschikbaar", "onderhoud"]
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,48 @@ class MonitorFile:
 
 
 @dataclass(frozen=True)
+class Window:
+    __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
+
+    application: str
+    """Naam van de applicatie zoals in config/monitor.yaml."""
+    start: str
+    """Begin, Nederlandse tijd: JJJJ-MM-DD HH:MM."""
+    end: str
+    """Einde, Nederlandse tijd: JJJJ-MM-DD HH:MM (na het begin)."""
+    description: str
+    """Wat er gebeurt, bijvoorbeeld 'Release 2026.12 van het Omgevingsloket'."""
+    env: Env | None = None
+    """Alleen deze omgeving (prod of pre); weglaten: beide."""
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        """(start, end) as aware moments; the file's validation has made sure both read."""
+        from .dutchtime import LOCAL
+
+        return (
+            datetime.fromisoformat(self.start).replace(tzinfo=LOCAL),
+            datetime.fromisoformat(self.end).replace(tzinfo=LOCAL),
+        )
+
+    def covers(self, target: Target, at: datetime) -> bool:
+        if self.application.casefold() != target.name.casefold() or self.env not in (None, target.env):
+            return False
+        start, end = self.bounds()
+        return start <= at < end
+
+
+@dataclass(frozen=True)
+class MaintenanceFile:
+    __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
+
+    windows: tuple[Window, ...] = ()
+    """Gepland onderhoud: een applicatie in zo'n venster heet 'onderhoud', niet 'onbeschikbaar'."""
+
+    def window(self, target: Target, at: datetime) -> Window | None:
+        return next((w for w in self.windows if w.covers(target, at)), None)
+
+
+@dataclass(frozen=True)
 class Check:
     """The outcome of one request as the probe saw it, before judging."""
 
@@ -82,8 +125,12 @@ class Result:
     checked_at: str
 
 
-def judge(target: Target, check: Check, checked_at: str) -> Result:
-    """Available only with the expected status, the text (if asked) and within budget; slow when over budget."""
+def judge(target: Target, check: Check, checked_at: str, maintenance: Window | None = None) -> Result:
+    """Available only with the expected status, the text (if asked) and within budget; slow when over budget.
+    In a planned maintenance window the state is 'onderhoud', whatever the answer: not an outage."""
+    if maintenance is not None:
+        reason = f"gepland onderhoud tot {maintenance.end}: {maintenance.description}"
+        return Result(target, "onderhoud", check.status, check.latency_ms, reason, checked_at)
     if check.failure is not None:
         return Result(target, "onbeschikbaar", check.status, check.latency_ms, check.failure, checked_at)
     if check.status != target.expect_status:
@@ -107,11 +154,12 @@ def select(targets: Iterable[Target], env: str | None, only: Iterable[str]) -> l
 
 
 def summary(results: list[Result]) -> str:
-    counts = {s: sum(r.state == s for r in results) for s in ("beschikbaar", "traag", "onbeschikbaar")}
-    return (
+    counts = {s: sum(r.state == s for r in results) for s in ("beschikbaar", "traag", "onbeschikbaar", "onderhoud")}
+    text = (
         f"{counts['beschikbaar']} van {len(results)} beschikbaar, {counts['traag']} traag, "
         f"{counts['onbeschikbaar']} onbeschikbaar"
     )
+    return text + (f", {counts['onderhoud']} in gepland onderhoud" if counts["onderhoud"] else "")
 
 
 LOCAL_FAILURES = ("DNS-fout", "verbinding geweigerd", "proxy-fout", "verbinding mislukt")
@@ -138,6 +186,7 @@ class Availability:
     checks: int
     available_pct: float  # 'traag' counts as available: it answered correctly, only late
     median_latency_ms: float | None
+    maintenance: int = 0  # checks in planned maintenance: counted apart, not in the share
 
 
 def availability(rows: Iterable[tuple[str, str, str, float | None]]) -> list[Availability]:
@@ -148,12 +197,12 @@ def availability(rows: Iterable[tuple[str, str, str, float | None]]) -> list[Ava
     for name, env, state, latency in rows:
         grouped.setdefault((name, env), []).append((state, latency))
     out = []
-    for (name, env), checks in sorted(grouped.items()):
+    for (name, env), everything in sorted(grouped.items()):
+        checks = [(state, lat) for state, lat in everything if state != "onderhoud"]
+        planned = len(everything) - len(checks)
         up = sum(state != "onbeschikbaar" for state, _ in checks)
         latencies = [lat for state, lat in checks if lat is not None and state != "onbeschikbaar"]
-        out.append(
-            Availability(
-                name, env, len(checks), 100.0 * up / len(checks), statistics.median(latencies) if latencies else None
-            )
-        )
+        share = 100.0 * up / len(checks) if checks else 100.0
+        median = statistics.median(latencies) if latencies else None
+        out.append(Availability(name, env, len(checks), share, median, planned))
     return out

@@ -23,7 +23,7 @@ from .contacts import ContactsFile
 from .criteria import CriteriaFile
 from .errors import Problem, UsageError, suggest
 from .logbook import LogbookFile
-from .monitoring import MonitorFile
+from .monitoring import MaintenanceFile, MonitorFile
 from .readiness import Hours, ReadinessFile, Requirement
 from .reporting import ReportingFile
 from .routing import RoutingFile
@@ -47,6 +47,7 @@ MODELS: dict[str, type] = {
     "teams": TeamsFile,
     "logbook": LogbookFile,
     "callout": CalloutFile,
+    "maintenance": MaintenanceFile,
 }
 
 
@@ -448,4 +449,33 @@ def callout_rules(f: CalloutFile, contacts: ContactsFile | None) -> list[Finding
         for cid in f.routes.contacts:
             if cid not in ids:
                 out.append((("routes", "contacts", cid), f"onbekend contact-id '{cid}'.{suggest(cid, ids)}"))
+    return out
+
+
+MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")
+
+
+def maintenance_rules(f: MaintenanceFile, monitor: MonitorFile | None) -> list[Finding]:
+    """Readable moments, an end after the start, and applications the monitor knows."""
+    from datetime import datetime
+
+    out: list[Finding] = []
+    names = {t.name.casefold(): t.name for t in monitor.targets} if monitor is not None else None
+    for i, w in enumerate(f.windows):
+        here: Loc = ("windows", i)
+        moments = {}
+        for key in ("start", "end"):
+            text = getattr(w, key)
+            try:
+                if not MOMENT.match(text):
+                    raise ValueError
+                moments[key] = datetime.fromisoformat(text)
+            except ValueError:
+                out.append(((*here, key), f"'{text}' is geen tijdstip; schrijf JJJJ-MM-DD HH:MM (Nederlandse tijd)"))
+        if len(moments) == 2 and moments["end"] <= moments["start"]:
+            out.append(((*here, "end"), f"het venster eindigt ({w.end}) voor of op het begin ({w.start})"))
+        if names is not None and w.application.casefold() not in names:
+            hint = suggest(w.application, names.values())
+            out.append(((*here, "application"), f"onbekende applicatie '{w.application}'.{hint}"))
+        out += _filled(w, here, "description")
     return out

@@ -12,7 +12,7 @@ from ..errors import CalamiteitError, NotFoundError, UsageError, suggest
 from .logbook import Where, opened
 
 if TYPE_CHECKING:
-    from ..monitoring import Availability, MonitorFile, Result, Target
+    from ..monitoring import Availability, MaintenanceFile, MonitorFile, Result, Target
 
 ENV_API_KEY = "DSO_API_KEY"
 
@@ -40,14 +40,17 @@ def check_round(
     api_key: str | None,
     timeout: float,
     on_done: Callable[[], None] | None = None,
+    maintenance: MaintenanceFile | None = None,
 ) -> list[Result]:
-    """Every target checked at once and judged; `on_done` is called as each check ends (for a progress bar)."""
+    """Every target checked at once and judged; `on_done` is called as each check ends (for a progress bar).
+    A target in a planned maintenance window (config/onderhoud.yaml) is judged 'onderhoud'."""
     import asyncio
 
     from ..monitoring import judge
     from ..probe import check_all
 
-    checked_at = dutchtime.stamp(clock.now())
+    now = clock.now()
+    checked_at = dutchtime.stamp(now)
     checks = asyncio.run(
         check_all(
             chosen,
@@ -58,7 +61,10 @@ def check_round(
             on_done=(lambda *_: on_done()) if on_done is not None else None,
         )
     )
-    return [judge(t, c, checked_at) for t, c in zip(chosen, checks, strict=True)]
+    return [
+        judge(t, c, checked_at, maintenance.window(t, now) if maintenance else None)
+        for t, c in zip(chosen, checks, strict=True)
+    ]
 
 
 def record(results: list[Result], data_dir: Where) -> str | None:
