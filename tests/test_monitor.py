@@ -499,7 +499,7 @@ def test_a_connection_the_server_closed_while_idle_is_not_reused(calamiteit: Inv
 
 
 def test_a_target_in_planned_maintenance_is_onderhoud_and_counted_apart(
-    calamiteit: Invoke, make_config, server, monkeypatch
+    calamiteit: Invoke, make_config: Callable[..., Path], server, monkeypatch
 ) -> None:
     from datetime import UTC, datetime
 
@@ -514,9 +514,13 @@ def test_a_target_in_planned_maintenance_is_onderhoud_and_counted_apart(
     folder = make_config(
         monitor=targets_yaml(t("Loket", f"{base}/status/503"), t("API", f"{base}/ok")), maintenance=window
     )
-    result = calamiteit("monitor", "--json", "--record", "--config-dir", str(folder))
+    prom = folder / "monitor.prom"
+    result = calamiteit("monitor", "--json", "--record", "--prometheus", str(prom), "--config-dir", str(folder))
     found = {r["name"]: r for r in json.loads(result.out)["results"]}
     assert result.code == exitcodes.OK  # the only failing target is in its window
+    loket_labels = (("env", "prod"), ("target", "Loket"))
+    assert families(prom)["calamiteit_planned_maintenance"][loket_labels] == 1
+    assert families(prom)["probe_success"][loket_labels] == 0  # what the check found, for one's own alerting
     assert found["Loket"]["state"] == "onderhoud" and "Release 2026.12" in found["Loket"]["reason"]
     assert found["API"]["state"] == "beschikbaar"
     assert "onderhoud" in calamiteit("monitor", "--config-dir", str(folder)).out
@@ -541,3 +545,57 @@ def test_a_maintenance_window_that_ends_before_it_starts(calamiteit: Invoke, mak
     assert "config/onderhoud.yaml:4" in result.out and "eindigt (2026-12-01 23:00) voor of op het begin" in result.out
     assert "onbekende applicatie 'Omgevingslokt'" in result.out and "Omgevingsloket" in result.out
     assert "'morgen' is geen tijdstip" in result.out
+
+
+# --- Prometheus textfiles ----------------------------------------------------------------------------------------
+
+
+def families(path: Path) -> dict[str, dict[tuple[str, ...], float]]:
+    """The file read back with prometheus_client's own parser: metric → label values → value."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    found: dict[str, dict[tuple[str, ...], float]] = {}
+    for family in text_string_to_metric_families(path.read_text(encoding="utf-8")):
+        for sample in family.samples:
+            found.setdefault(sample.name, {})[tuple(sorted(sample.labels.items()))] = sample.value  # type: ignore[arg-type]
+    return found
+
+
+def test_monitor_writes_a_prometheus_textfile(calamiteit: Invoke, make_config, tls, tmp_path: Path) -> None:
+    with serve("127.0.0.1", tls=tls) as (secure, _), serve() as (plain, _):
+        folder = make_config(
+            monitor=targets_yaml(
+                t("Veilig", f"{secure}/ok"), t("Kapot", f"{plain}/status/500"), t("Weg", f"{plain}/hangup")
+            )
+        )
+        out = tmp_path / "textfile" / "calamiteit.prom"
+        out.parent.mkdir()
+        result = calamiteit("monitor", "--json", "--prometheus", str(out), "--config-dir", str(folder))
+    assert result.code == exitcodes.MONITOR_DOWN
+    metrics = families(out)
+    key = lambda name: (("env", "prod"), ("target", name))  # noqa: E731
+    assert metrics["probe_success"] == {key("Veilig"): 1.0, key("Kapot"): 0.0, key("Weg"): 0.0}
+    codes = metrics["probe_http_status_code"]
+    assert (codes[key("Veilig")], codes[key("Kapot")], codes[key("Weg")]) == (200, 500, 0)
+    assert 0 < metrics["probe_duration_seconds"][key("Veilig")] < 5
+    expiry = metrics["probe_ssl_earliest_cert_expiry"]
+    assert list(expiry) == [key("Veilig")] and expiry[key("Veilig")] > time.time()  # trustme: valid for years
+    assert metrics["calamiteit_planned_maintenance"][key("Veilig")] == 0
+    assert [p.name for p in out.parent.iterdir()] == ["calamiteit.prom"]  # no temporary file left
+
+
+def test_paraatheid_writes_a_prometheus_textfile(calamiteit: Invoke, tmp_path: Path) -> None:
+    out = tmp_path / "paraatheid.prom"
+    result = calamiteit("paraatheid", "--op", "2026-11-25 10:00", "--json", "--prometheus", str(out))
+    shown = json.loads(result.out)
+    metrics = families(out)
+    met = metrics["calamiteit_readiness_requirement_met"]
+    assert len(met) == len(shown["requirements"]) > 0
+    assert sum(v == 0 for v in met.values()) == sum(not r["met"] for r in shown["requirements"])
+    assert all(dict(k)["org"] and dict(k)["tier"] for k in met)
+
+
+def test_a_prometheus_file_that_cannot_be_written(calamiteit: Invoke, tmp_path: Path) -> None:
+    result = calamiteit("paraatheid", "--prometheus", str(tmp_path / "bestaat-niet" / "x.prom"))
+    assert result.code == exitcodes.FAILURE
+    assert "kan niet schrijven" in result.err and "Traceback" not in result.err

@@ -5,6 +5,7 @@
 import os
 import time
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
@@ -51,6 +52,15 @@ def monitor(
         bool, typer.Option("--history", help="Toon beschikbaarheid en mediane latentie uit bewaarde uitkomsten.")
     ] = False,
     since: Annotated[str, typer.Option("--since", help="Met --history: periode, zoals 30m, 24h of 7d.")] = "24h",
+    prometheus: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--prometheus",
+            help="Schrijf de uitkomsten ook als Prometheus-tekstbestand (voor node_exporter's textfile collector; "
+            "metriekennamen van blackbox_exporter), atomair; met --watch na elke ronde.",
+            show_default=False,
+        ),
+    ] = None,
     json: Json = False,
     data_dir: DataDir = None,
     db: Db = None,
@@ -80,8 +90,9 @@ def monitor(
         results = _round(cfg, planned, targets, api_key, seconds, progress=True)
         _show(results, json)
         _record(results, record, Place(data_dir, db))
+        _export(results, prometheus)
         return use.exit_code(results)
-    return _watch(cfg, planned, targets, api_key, seconds, watch, record, Place(data_dir, db), json)
+    return _watch(cfg, planned, targets, api_key, seconds, watch, record, Place(data_dir, db), json, prometheus)
 
 
 def _round(
@@ -103,6 +114,13 @@ def _round(
             task = bar.add_task("Controleren…", total=len(targets))
             return check_round(cfg, targets, api_key, timeout, lambda: bar.advance(task), planned)
     return check_round(cfg, targets, api_key, timeout, maintenance=planned)
+
+
+def _export(results: "list[Result]", path: "Path | None") -> None:
+    if path is not None:
+        from .app.monitor import export
+
+        export(results, path)
 
 
 def _record(results: "list[Result]", record: bool, data_dir: "Where") -> None:
@@ -191,6 +209,7 @@ def _watch(
     record: bool,
     data_dir: "Where",
     json: bool,
+    prometheus: "Path | None" = None,
 ) -> int:
     """Re-check every `every` seconds until Ctrl-C: a live table on a terminal, one document a round elsewhere."""
     out = console()
@@ -199,6 +218,7 @@ def _watch(
             results = _round(cfg, planned, targets, api_key, timeout, progress=False)
             _show(results, json)
             _record(results, record, data_dir)
+            _export(results, prometheus)
             time.sleep(every)
     from rich.live import Live
 
@@ -207,6 +227,7 @@ def _watch(
             results = _round(cfg, planned, targets, api_key, timeout, progress=False)
             live.update(_table(results), refresh=True)
             _record(results, record, data_dir)
+            _export(results, prometheus)
             time.sleep(every)
 
 

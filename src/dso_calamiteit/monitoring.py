@@ -113,6 +113,7 @@ class Check:
     latency_ms: float | None
     found_text: bool | None  # None: no text asked for, or not got that far
     failure: str | None  # a reason in words when no usable answer came
+    cert_expires: float | None = None  # the TLS certificate's notAfter (Unix time), where an HTTPS answer came
 
 
 @dataclass(frozen=True)
@@ -123,28 +124,36 @@ class Result:
     latency_ms: float | None
     reason: str
     checked_at: str
+    observed: str = ""  # what the check itself found; differs from `state` only in planned maintenance
+    cert_expires: float | None = None
 
 
 def judge(target: Target, check: Check, checked_at: str, maintenance: Window | None = None) -> Result:
     """Available only with the expected status, the text (if asked) and within budget; slow when over budget.
-    In a planned maintenance window the state is 'onderhoud', whatever the answer: not an outage."""
+    In a planned maintenance window the state is 'onderhoud', whatever the answer: not an outage (what the check
+    found is kept as `observed`)."""
+    state, reason = _verdict(target, check)
     if maintenance is not None:
-        reason = f"gepland onderhoud tot {maintenance.end}: {maintenance.description}"
-        return Result(target, "onderhoud", check.status, check.latency_ms, reason, checked_at)
+        planned = f"gepland onderhoud tot {maintenance.end}: {maintenance.description}"
+        return Result(
+            target, "onderhoud", check.status, check.latency_ms, planned, checked_at, state, check.cert_expires
+        )
+    return Result(target, state, check.status, check.latency_ms, reason, checked_at, state, check.cert_expires)
+
+
+def _verdict(target: Target, check: Check) -> tuple[State, str]:
     if check.failure is not None:
-        return Result(target, "onbeschikbaar", check.status, check.latency_ms, check.failure, checked_at)
+        return "onbeschikbaar", check.failure
     if check.status != target.expect_status:
         reason = f"onverwachte status {check.status} (verwacht {target.expect_status})"
         if check.status in (401, 403) and target.api_key:
             reason += "; API-sleutel ontbreekt of is geweigerd"
-        return Result(target, "onbeschikbaar", check.status, check.latency_ms, reason, checked_at)
+        return "onbeschikbaar", reason
     if target.contains and not check.found_text:
-        reason = f"tekst '{target.contains}' ontbreekt"
-        return Result(target, "onbeschikbaar", check.status, check.latency_ms, reason, checked_at)
+        return "onbeschikbaar", f"tekst '{target.contains}' ontbreekt"
     if check.latency_ms is not None and check.latency_ms > target.budget_ms:
-        reason = f"trager dan budget ({check.latency_ms:.0f} > {target.budget_ms} ms)"
-        return Result(target, "traag", check.status, check.latency_ms, reason, checked_at)
-    return Result(target, "beschikbaar", check.status, check.latency_ms, "", checked_at)
+        return "traag", f"trager dan budget ({check.latency_ms:.0f} > {target.budget_ms} ms)"
+    return "beschikbaar", ""
 
 
 def select(targets: Iterable[Target], env: str | None, only: Iterable[str]) -> list[Target]:

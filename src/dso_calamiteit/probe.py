@@ -19,7 +19,7 @@ import ssl
 import time
 import zlib
 from collections.abc import AsyncIterator, Callable
-from contextlib import AsyncExitStack
+from contextlib import AsyncExitStack, suppress
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -50,6 +50,11 @@ class _Connection:
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.reader, self.writer = reader, writer
         self.h11 = h11.Connection(h11.CLIENT, max_incomplete_event_size=MAX_HEADER_BYTES)
+        self.cert_expires: float | None = None  # the verified peer certificate's notAfter (Unix time)
+        cert = writer.get_extra_info("peercert")
+        if cert and cert.get("notAfter"):
+            with suppress(ValueError):
+                self.cert_expires = float(ssl.cert_time_to_seconds(cert["notAfter"]))
 
     async def next_event(self) -> Any:
         while True:
@@ -146,7 +151,7 @@ class _Transport(httpx.AsyncBaseTransport):
             event.status_code,
             headers=list(event.headers),
             stream=_Body(self, key, conn),
-            extensions={"http_version": b"HTTP/1.1", "reason_phrase": event.reason},
+            extensions={"http_version": b"HTTP/1.1", "reason_phrase": event.reason, "cert_expires": conn.cert_expires},
         )
 
     async def _exchange(self, conn: _Connection, request: httpx.Request) -> Any:
@@ -264,7 +269,7 @@ async def _fetch(client: httpx.AsyncClient, target: Target, api_key: str | None,
                 latency = (time.perf_counter() - started) * 1000
             else:
                 await _drain(response)
-            return Check(response.status_code, latency, found, None)
+            return Check(response.status_code, latency, found, None, response.extensions.get("cert_expires"))
         finally:
             await response.aclose()
     return Check(

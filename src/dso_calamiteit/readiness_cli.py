@@ -33,6 +33,14 @@ def paraatheid(
         Optional[Path],  # noqa: UP045
         typer.Option("--ics", help="Schrijf de piketroosters als iCalendar-bestand.", show_default=False),
     ] = None,
+    prometheus: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--prometheus",
+            help="Schrijf ook per eis of die nu gedekt is, als Prometheus-tekstbestand (atomair).",
+            show_default=False,
+        ),
+    ] = None,
     json: Json = False,
     config_dir: ConfigDir = None,
 ) -> int:
@@ -72,6 +80,8 @@ def paraatheid(
             render_readiness.gaps(console(), found, start, end)
         return exitcodes.READINESS_GAPS if found else exitcodes.OK
     standing = readiness.at_moment(config, start)
+    if prometheus is not None:
+        readiness.export(standing, prometheus)
     if json:
         from .document import readiness_moment
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import clock, dutchtime, exitcodes
@@ -80,6 +81,13 @@ def record(results: list[Result], data_dir: Where) -> str | None:
     except CalamiteitError as exc:
         return f"uitkomsten niet bewaard: {exc.message}"
     return None
+
+
+def export(results: list[Result], path: Path) -> None:
+    """The round as a Prometheus textfile (blackbox_exporter's metric names), written atomically."""
+    from ..metrics import monitor_file
+
+    monitor_file(results, path)
 
 
 def exit_code(results: list[Result]) -> int:

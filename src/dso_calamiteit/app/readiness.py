@@ -258,3 +258,10 @@ def whom_to_call(config: Config, what: str, candidates: list[Contact], at: datet
     if candidates and all(status(c, reach, seconds) == "onbekend" for c in candidates):
         return Call(what, None, "bereikbaarheid onbekend (niet in paraatheid.yaml)")
     return Call(what, None, "niemand bereikbaar")
+
+
+def export(moment: Moment, path: Path) -> None:
+    """Whether each requirement is met at the moment, as a Prometheus textfile, written atomically."""
+    from ..metrics import readiness_file
+
+    readiness_file(moment.standings, path)
