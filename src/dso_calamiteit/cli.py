@@ -58,6 +58,12 @@ def _callout_commands() -> None:
     app.command()(oproep)
 
 
+def _usage_commands() -> None:
+    from .usage_cli import usage_app
+
+    app.add_typer(usage_app, name="gebruik")
+
+
 def _db_commands() -> None:
     from .db_cli import db_app
 
@@ -85,6 +91,7 @@ GROUPS = {
     "team": _readiness_commands,
     "db": _db_commands,
     "oproep": _callout_commands,
+    "gebruik": _usage_commands,
 }
 CORE = {"assess", "contacts", "criteria", "routes", "check", "schema"}
 _registered: set[Any] = set()

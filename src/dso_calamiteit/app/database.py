@@ -49,6 +49,7 @@ class Copied:
     incidents: list[CopiedIncident] = field(default_factory=list)
     checks: int = 0
     checks_new: int = 0
+    usage_new: int = 0
 
     @property
     def exit_code(self) -> int:
@@ -91,6 +92,9 @@ def copy(source: str, target: str) -> Copied:
             if fresh:
                 dst.record_checks(fresh)
             copied.checks, copied.checks_new = len(checks), len(fresh)
+            usage = src.usage_between("0000-00-00", "9999-99-99")
+            if usage:
+                copied.usage_new = dst.record_usage(usage)[0]
             return copied
         finally:
             dst.close()

@@ -188,7 +188,33 @@ class Store(ABC):
         sql = "SELECT at, name, env, url, state, status, latency_ms, reason FROM checks ORDER BY at, name, env"
         return [(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]) for r in self._rows(sql)]
 
+    def usage_between(self, first: str, last: str) -> list[tuple[str, str, str, int]]:
+        """Usage figures (day, application, metric, count) from `first` to `last` (ISO days, both included)."""
+        sql = "SELECT day, application, metric, count FROM usage WHERE day >= ? AND day <= ? ORDER BY day"
+        return [(r[0], r[1], r[2], int(r[3])) for r in self._rows(sql, (first, last))]
+
     # --- writing ----------------------------------------------------------------------------------------
+
+    def record_usage(self, rows: Sequence[tuple[str, str, str, int]]) -> tuple[int, int]:
+        """Keep usage figures in one transaction: (new, changed). A row already held with the same count changes
+        nothing (a re-import is harmless); with another count, the new figure replaces it (a correction)."""
+        new = changed = 0
+        with self.transaction():
+            held = {
+                (r[0], r[1], r[2]): int(r[3])
+                for r in self._rows("SELECT day, application, metric, count FROM usage")
+            }
+            for day, application, metric, count in rows:
+                before = held.get((day, application, metric))
+                if before is None:
+                    self._run("INSERT INTO usage (day, application, metric, count) VALUES (?, ?, ?, ?)",
+                              (day, application, metric, count))
+                    new += 1
+                elif before != count:
+                    self._run("UPDATE usage SET count = ? WHERE day = ? AND application = ? AND metric = ?",
+                              (count, day, application, metric))
+                    changed += 1
+        return new, changed
 
     def open_incident(self, title: str, body: Mapping[str, Any], author: str, at: str) -> Entry:
         """A new incident with a typeable id that no other logbook gives out: `2026-007-kxqm` is the Dutch

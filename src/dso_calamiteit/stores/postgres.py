@@ -126,6 +126,15 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER incidents_follow_entries BEFORE UPDATE ON calamiteit.incidents
         FOR EACH ROW EXECUTE FUNCTION calamiteit.incident_follows();
     """,
+    """
+    CREATE TABLE calamiteit.usage (
+        day text NOT NULL,
+        application text NOT NULL,
+        metric text NOT NULL,
+        count bigint NOT NULL CHECK (count >= 0),
+        PRIMARY KEY (day, application, metric)
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -91,6 +91,16 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE entries ADD COLUMN role TEXT;
     """,
+    # Usage figures of the applications (`calamiteit gebruik import`): one count per day, application, metric.
+    """
+    CREATE TABLE usage (
+        day TEXT NOT NULL,
+        application TEXT NOT NULL,
+        metric TEXT NOT NULL,
+        count INTEGER NOT NULL CHECK (count >= 0),
+        PRIMARY KEY (day, application, metric)
+    ) STRICT, WITHOUT ROWID;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

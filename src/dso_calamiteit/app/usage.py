@@ -1,0 +1,62 @@
+"""Use cases of usage figures: `calamiteit gebruik import` reads a CSV whole, checks every row, and keeps it
+in the logbook database (SQLite or PostgreSQL) in one transaction, or nothing of it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import CalamiteitError, UsageError, suggest
+from .logbook import Where, opened
+
+if TYPE_CHECKING:
+    from ..monitoring import MonitorFile
+
+MAX_BYTES = 64 * 1024 * 1024
+
+
+class CsvError(UsageError):
+    """A usage file that cannot be taken in: every problem with its line; nothing was stored."""
+
+    def __init__(self, path: Path, problems: list[tuple[int, str]]) -> None:
+        shown = "; ".join(f"regel {line}: {message}" for line, message in problems[:5])
+        more = f" (en nog {len(problems) - 5})" if len(problems) > 5 else ""
+        super().__init__(f"{path}: niets ingelezen: {shown}{more}", "Verbeter het bestand en lees het opnieuw in.")
+        self.problems = problems
+
+
+@dataclass
+class Imported:
+    path: Path
+    rows: int
+    new: int
+    changed: int
+    unknown: list[str] = field(default_factory=list)  # applications config/monitor.yaml does not know (warned)
+
+
+def import_file(where: Where, path: Path, monitor: MonitorFile) -> Imported:
+    from ..usage import line_of_offset, parse
+
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CalamiteitError(f"{path}: kan niet gelezen worden: {exc.strerror}") from None
+    if len(raw) > MAX_BYTES:
+        raise UsageError(f"{path}: groter dan {MAX_BYTES // (1024 * 1024)} MiB; splits het bestand")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = line_of_offset(raw, exc.start)
+        raise CsvError(path, [(line, "geen UTF-8 (sla het bestand op als CSV UTF-8)")]) from None
+    rows, problems = parse(text)
+    if problems:
+        raise CsvError(path, [(p.line, p.message) for p in problems])
+    if not rows:
+        raise CsvError(path, [(2, "geen regels met cijfers")])
+    known = {t.name.casefold(): t.name for t in monitor.targets}
+    unknown = sorted({r.application for r in rows if r.application.casefold() not in known})
+    with opened(where) as store:
+        new, changed = store.record_usage([(r.day, r.application, r.metric, r.count) for r in rows])
+    warnings = [f"{name}{suggest(name, known.values())}" for name in unknown]
+    return Imported(path, len(rows), new, changed, warnings)

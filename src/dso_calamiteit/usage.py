@@ -1,0 +1,139 @@
+"""Usage figures of the DSO applications: a CSV of (date, application, metric, count) read whole and checked
+before anything of it is kept, and what counts as an unusually low day.
+
+Pure: the text comes in, rows or located problems go out. Dates are read as people write them in the Netherlands
+(15-01-2024, 15-1-2024) and as ISO (2024-01-15); the separator is ';' or ',' (as the header row uses).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+HEADERS = {
+    "date": ("date", "datum", "dag"),
+    "application": ("application", "applicatie", "toepassing"),
+    "metric": ("metric", "metriek", "maat"),
+    "count": ("count", "aantal"),
+}
+_DUTCH = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+MAX_PROBLEMS = 20
+LOW_SHARE = 0.5  # a day below half the usual level of its weekday is flagged
+MIN_WEEKS = 3  # the usual level needs at least this many earlier same weekdays
+
+
+@dataclass(frozen=True)
+class Row:
+    day: str  # ISO date
+    application: str
+    metric: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int
+    message: str
+
+
+def parse(text: str) -> tuple[list[Row], list[Problem]]:
+    """Every row, or the problems (with their line numbers); duplicates of one key with different counts are a
+    problem, exact repeats are taken once."""
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        return [], [Problem(1, "geen kopregel; verwacht datum;applicatie;metriek;aantal")]
+    delimiter = ";" if lines[0].count(";") >= lines[0].count(",") else ","
+    reader = csv.reader(lines, delimiter=delimiter)
+    header = [h.strip().casefold() for h in next(reader)]
+    columns: dict[str, int] = {}
+    for field, names in HEADERS.items():
+        found = next((i for i, h in enumerate(header) if h in names), None)
+        if found is None:
+            return [], [Problem(1, f"kolom '{names[1]}' (of '{names[0]}') ontbreekt in de kopregel")]
+        columns[field] = found
+    rows: dict[tuple[str, str, str], tuple[int, Row]] = {}
+    problems: list[Problem] = []
+    for number, cells in enumerate(reader, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) < len(header):
+            problems.append(Problem(number, f"{len(cells)} velden, verwacht {len(header)}"))
+            continue
+        row, problem = _row(cells, columns, number)
+        if problem is not None:
+            problems.append(problem)
+            continue
+        assert row is not None
+        key = (row.day, row.application, row.metric)
+        if key in rows and rows[key][1].count != row.count:
+            first = rows[key][0]
+            problems.append(
+                Problem(number, f"{row.application} {row.metric} op {row.day} staat ook op regel {first}, met een "
+                        f"ander aantal ({rows[key][1].count} en {row.count})")
+            )
+            continue
+        rows.setdefault(key, (number, row))
+        if len(problems) >= MAX_PROBLEMS:
+            break
+    return [r for _, r in rows.values()], problems
+
+
+def _row(cells: Sequence[str], columns: dict[str, int], number: int) -> tuple[Row | None, Problem | None]:
+    raw_day = cells[columns["date"]].strip()
+    day = read_date(raw_day)
+    if day is None:
+        return None, Problem(number, f"'{raw_day}' is geen datum (JJJJ-MM-DD of DD-MM-JJJJ)")
+    application = " ".join(cells[columns["application"]].split())
+    metric = " ".join(cells[columns["metric"]].split())
+    if not application or not metric:
+        return None, Problem(number, "applicatie en metriek mogen niet leeg zijn")
+    raw_count = cells[columns["count"]].strip().replace(".", "").replace(" ", "")  # 12.345 as Dutch write it
+    if not re.fullmatch(r"-?\d+", raw_count):
+        return None, Problem(number, f"'{cells[columns['count']].strip()}' is geen geheel aantal")
+    count = int(raw_count)
+    if count < 0:
+        return None, Problem(number, f"negatief aantal ({count})")
+    return Row(day.isoformat(), application, metric, count), None
+
+
+def read_date(text: str) -> date | None:
+    for pattern, order in ((_ISO, (1, 2, 3)), (_DUTCH, (3, 2, 1))):
+        found = pattern.match(text)
+        if found:
+            try:
+                return date(int(found[order[0]]), int(found[order[1]]), int(found[order[2]]))
+            except ValueError:
+                return None
+    return None
+
+
+def line_of_offset(raw: bytes, offset: int) -> int:
+    return raw.count(b"\n", 0, offset) + 1
+
+
+@dataclass(frozen=True)
+class Day:
+    day: str
+    count: int
+    usual: float | None  # the median of the same weekday over the earlier weeks (None: too few yet)
+    low: bool
+
+
+def flagged(series: Iterable[tuple[str, int]]) -> list[Day]:
+    """Each day beside the usual level for its weekday: the median of the same weekday in the weeks before it
+    (at least MIN_WEEKS of them); a day below LOW_SHARE of that is flagged (a sudden drop in submissions is a
+    sign of an outage too)."""
+    out: list[Day] = []
+    earlier: dict[int, list[int]] = {}
+    for day, count in sorted(series):
+        weekday = date.fromisoformat(day).weekday()
+        before = earlier.setdefault(weekday, [])
+        usual = statistics.median(before) if len(before) >= MIN_WEEKS else None
+        out.append(Day(day, count, usual, usual is not None and count < LOW_SHARE * usual))
+        before.append(count)
+    return out

@@ -1,0 +1,96 @@
+"""Usage figures: `calamiteit gebruik import` into the logbook database (SQLite and PostgreSQL), all or nothing,
+and which days count as unusually low."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from dso_calamiteit import exitcodes
+from dso_calamiteit.usage import flagged, parse
+
+from . import backends
+from .conftest import REPO, Invoke
+
+pytestmark = pytest.mark.usefixtures("backend")
+
+
+def stored(tmp_path: Path) -> list[tuple]:
+    sql = "SELECT day, application, metric, count FROM usage ORDER BY day, application"
+    return backends.rows(tmp_path / "data", sql)
+
+
+def test_the_shipped_example_imports_once(calamiteit: Invoke, tmp_path: Path) -> None:
+    example = REPO / "voorbeelden" / "gebruik.csv"
+    first = calamiteit("gebruik", "import", str(example), "--json")
+    assert first.code == 0, first.err
+    doc = json.loads(first.out)
+    assert doc["rows"] == doc["new"] == 120 and doc["unknown_applications"] == []
+    again = json.loads(calamiteit("gebruik", "import", str(example), "--json").out)
+    assert (again["new"], again["changed"]) == (0, 0)  # a re-import changes nothing
+    assert len(stored(tmp_path)) == 120
+    assert ("2024-01-01", "Omgevingsloket", "indieningen", 1802) in stored(tmp_path)  # 01-01-2024 read as Dutch
+
+
+def test_dutch_and_iso_dates_commas_and_a_correction(calamiteit: Invoke, tmp_path: Path) -> None:
+    csv = tmp_path / "g.csv"
+    csv.write_text("date,application,metric,count\n2024-01-15,Omgevingsloket,indieningen,1200\n"
+                   "16-1-2024,Omgevingsloket,indieningen,1.300\n", encoding="utf-8")
+    assert calamiteit("gebruik", "import", str(csv)).code == 0
+    csv.write_text("datum;applicatie;metriek;aantal\n15-01-2024;Omgevingsloket;indieningen;1250\n", encoding="utf-8")
+    corrected = json.loads(calamiteit("gebruik", "import", str(csv), "--json").out)
+    assert (corrected["new"], corrected["changed"]) == (0, 1)
+    assert stored(tmp_path) == [
+        ("2024-01-15", "Omgevingsloket", "indieningen", 1250),
+        ("2024-01-16", "Omgevingsloket", "indieningen", 1300),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("datum;applicatie;metriek;aantal\n2024-01-15;Loket;x;10\n31-02-2024;Loket;x;5\n",
+         "regel 3: '31-02-2024' is geen datum"),
+        ("datum;applicatie;metriek;aantal\n2024-01-15;Loket;x;10\n2024-01-16;Loket;x;-4\n", "regel 3: negatief aantal"),
+        ("datum;applicatie;metriek;aantal\n2024-01-15;Loket;x;10\n2024-01-15;Loket;x;11\n",
+         "regel 3: Loket x op 2024-01-15 staat ook op regel 2"),
+        ("datum;applicatie;aantal\n2024-01-15;Loket;10\n", "regel 1: kolom 'metriek'"),
+        ("datum;applicatie;metriek;aantal\n2024-01-15;Loket;x;tien\n", "regel 2: 'tien' is geen geheel aantal"),
+    ],
+)
+def test_a_bad_row_stores_nothing(calamiteit: Invoke, tmp_path: Path, content: str, message: str) -> None:
+    csv = tmp_path / "fout.csv"
+    csv.write_text(content, encoding="utf-8")
+    result = calamiteit("gebruik", "import", str(csv))
+    assert result.code == exitcodes.USAGE and message in result.err and "niets ingelezen" in result.err
+    assert "Traceback" not in result.err
+    assert calamiteit("gebruik", "import", str(REPO / "voorbeelden" / "gebruik.csv")).code == 0
+    assert all(r[1] != "Loket" for r in stored(tmp_path))  # not even the good first row of the bad file
+
+
+def test_a_file_that_is_not_utf8(calamiteit: Invoke, tmp_path: Path) -> None:
+    csv = tmp_path / "latin1.csv"
+    csv.write_bytes("datum;applicatie;metriek;aantal\n2024-01-15;Loket;aanvragen;1\n2024-01-16;Lokét;x;2\n"
+                    .encode("latin-1"))
+    result = calamiteit("gebruik", "import", str(csv))
+    assert result.code == exitcodes.USAGE and "regel 3: geen UTF-8" in result.err
+
+
+def test_an_unknown_application_is_warned_and_kept(calamiteit: Invoke, tmp_path: Path) -> None:
+    csv = tmp_path / "g.csv"
+    csv.write_text("datum;applicatie;metriek;aantal\n2024-01-15;Omgevingslokt;indieningen;10\n", encoding="utf-8")
+    result = calamiteit("gebruik", "import", str(csv))
+    assert result.code == 0 and "Omgevingslokt" in result.err and "Omgevingsloket" in result.err
+    assert stored(tmp_path) == [("2024-01-15", "Omgevingslokt", "indieningen", 10)]
+
+
+def test_a_drop_below_half_the_usual_weekday_is_flagged() -> None:
+    rows, problems = parse((REPO / "voorbeelden" / "gebruik.csv").read_text(encoding="utf-8"))
+    assert problems == []
+    loket = [(r.day, r.count) for r in rows if r.application == "Omgevingsloket"]
+    low = [d.day for d in flagged(loket) if d.low]
+    assert low == ["2024-01-23"]  # the example's fictional outage day, a Tuesday among busy Tuesdays
+    first_weeks = [d for d in flagged(loket) if d.day < "2024-01-22"]
+    assert all(d.usual is None for d in first_weeks)  # three earlier same weekdays are needed first
