@@ -58,6 +58,12 @@ def _callout_commands() -> None:
     app.command()(oproep)
 
 
+def _overview_commands() -> None:
+    from .overview_cli import overzicht
+
+    app.command()(overzicht)
+
+
 def _usage_commands() -> None:
     from .usage_cli import usage_app
 
@@ -92,6 +98,7 @@ GROUPS = {
     "db": _db_commands,
     "oproep": _callout_commands,
     "gebruik": _usage_commands,
+    "overzicht": _overview_commands,
 }
 CORE = {"assess", "contacts", "criteria", "routes", "check", "schema"}
 _registered: set[Any] = set()

@@ -188,6 +188,44 @@ class Store(ABC):
         sql = "SELECT at, name, env, url, state, status, latency_ms, reason FROM checks ORDER BY at, name, env"
         return [(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]) for r in self._rows(sql)]
 
+    # --- the period overview: aggregated here, in the database, never row by row in Python ------------------
+
+    def check_hours(self, start: str, end: str) -> list[tuple[str, str, str, int, int, int]]:
+        """Per application and UTC hour: (name, env, hour, checks, up, in maintenance)."""
+        sql = (
+            "SELECT name, env, substr(at, 1, 13) AS hour, count(*), "
+            "sum(CASE WHEN state IN ('beschikbaar', 'traag') THEN 1 ELSE 0 END), "
+            "sum(CASE WHEN state = 'onderhoud' THEN 1 ELSE 0 END) "
+            "FROM checks WHERE at >= ? AND at < ? GROUP BY name, env, substr(at, 1, 13)"
+        )
+        return [(r[0], r[1], r[2], int(r[3]), int(r[4]), int(r[5])) for r in self._rows(sql, (start, end))]
+
+    def latency_percentiles(self, start: str, end: str) -> list[tuple[str, str, float | None, float | None]]:
+        """Per application the median and 95th percentile latency of the checks that answered (nearest rank)."""
+        sql = (
+            "SELECT name, env, "
+            "max(CASE WHEN rn = (cnt + 1) / 2 THEN latency_ms END), "
+            "max(CASE WHEN rn = (95 * cnt + 99) / 100 THEN latency_ms END) FROM ("
+            "  SELECT name, env, latency_ms, "
+            "  row_number() OVER (PARTITION BY name, env ORDER BY latency_ms) AS rn, "
+            "  count(*) OVER (PARTITION BY name, env) AS cnt FROM checks "
+            "  WHERE at >= ? AND at < ? AND state IN ('beschikbaar', 'traag') AND latency_ms IS NOT NULL"
+            ") ranked GROUP BY name, env"
+        )
+        return [(r[0], r[1], r[2], r[3]) for r in self._rows(sql, (start, end))]
+
+    def down_stretches(self, start: str, end: str) -> list[tuple[str, str, str, str, int]]:
+        """Every unbroken run of failed checks per application: (name, env, first, last, count)."""
+        sql = (
+            "SELECT name, env, min(at), max(at), count(*) FROM ("
+            "  SELECT name, env, at, state, "
+            "  row_number() OVER (PARTITION BY name, env ORDER BY at) "
+            "  - row_number() OVER (PARTITION BY name, env, state ORDER BY at) AS island FROM checks "
+            "  WHERE at >= ? AND at < ? AND state <> 'onderhoud'"
+            ") runs WHERE state = 'onbeschikbaar' GROUP BY name, env, island"
+        )
+        return [(r[0], r[1], r[2], r[3], int(r[4])) for r in self._rows(sql, (start, end))]
+
     def usage_between(self, first: str, last: str) -> list[tuple[str, str, str, int]]:
         """Usage figures (day, application, metric, count) from `first` to `last` (ISO days, both included)."""
         sql = "SELECT day, application, metric, count FROM usage WHERE day >= ? AND day <= ? ORDER BY day"

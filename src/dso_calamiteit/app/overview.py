@@ -1,0 +1,67 @@
+"""The period overview (`calamiteit overzicht`): gathered from the logbook database, aggregated there, and from
+readiness; the pure figures are in overview.py."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from .. import dutchtime
+from ..errors import UsageError
+from .logbook import Where, opened
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..overview import Overview
+
+USUAL_WEEKS = 8  # usage of this many weeks before the period makes "usual" known from its first day
+
+
+def period(van: str | None, tot: str | None, now: datetime) -> tuple[datetime, datetime]:
+    """--van/--tot as days (the end day included); by default the last 7 days up to now."""
+    if tot is None:
+        end = now
+    else:
+        end = dutchtime.parse_local(tot, now)
+        if end.hour == end.minute == 0:
+            end += timedelta(days=1)  # a date alone: up to and including that day
+    start = dutchtime.parse_local(van, now) if van is not None else end - timedelta(days=7)
+    if start >= end:
+        raise UsageError(f"--van ligt niet voor --tot ({dutchtime.local(start)} tot {dutchtime.local(end)})")
+    return start, end
+
+
+def gather(config: Config, where: Where, start: datetime, end: datetime) -> Overview:
+    from .. import overview
+    from ..logbook import fold
+    from ..usage import flagged
+    from .readiness import gaps
+
+    first, last = dutchtime.stamp(start), dutchtime.stamp(end)
+    handled = []
+    with opened(where, create=False, readonly=True) as store:
+        hours = store.check_hours(first, last)
+        percentiles = store.latency_percentiles(first, last)
+        stretches = store.down_stretches(first, last)
+        early = (start - timedelta(weeks=USUAL_WEEKS)).astimezone(dutchtime.LOCAL).date().isoformat()
+        usage = store.usage_between(early, end.astimezone(dutchtime.LOCAL).date().isoformat())
+        for summary in store.summaries():
+            if summary.opened_at < last and (summary.closed_at is None or summary.closed_at >= first):
+                handled.append(overview.handled(fold(store.stream(summary.id), keep=False)))
+    days = overview.period_days(start, end)
+    series: dict[tuple[str, str], list[tuple[str, int]]] = {}
+    for day, application, metric, count in usage:
+        series.setdefault((application, metric), []).append((day, count))
+    used = {key: [d for d in flagged(values) if days[0] <= d.day <= days[-1]] for key, values in series.items()}
+    shortfalls = overview.shortfalls(
+        (g.requirement.org, g.requirement.tier, g.period, g.start, g.end) for g in gaps(config, start, end)
+    )
+    return overview.Overview(
+        start,
+        end,
+        days,
+        overview.availability(hours, percentiles, stretches),
+        {k: v for k, v in used.items() if v},
+        handled,
+        shortfalls,
+    )

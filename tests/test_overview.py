@@ -1,0 +1,128 @@
+"""`calamiteit overzicht` over a logbook filled by the real commands on a controlled clock: the monitor against a
+loopback server with --record, incidents opened, scaled, decided and closed, usage imported; the figures against
+values worked out by hand."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from dso_calamiteit import clock, exitcodes
+
+from .conftest import REPO, Invoke
+from .servers import serve
+from .test_monitor import t, targets_yaml
+
+pytestmark = pytest.mark.usefixtures("backend")
+
+T0 = datetime(2024, 1, 15, 9, 0, tzinfo=UTC)  # Monday 15 January 2024, 10:00 in the Netherlands
+WINDOW = (
+    "windows:\n  - application: Wisselend\n    start: \"2024-01-15 18:00\"\n    end: \"2024-01-15 19:00\"\n"
+    "    description: Release\n"
+)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = T0
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def moment(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    fake = Clock()
+    monkeypatch.setattr(clock, "now", fake)
+    return fake
+
+
+@pytest.fixture
+def server():
+    with serve() as running:
+        yield running
+
+
+def test_figures_worked_out_by_hand(
+    calamiteit: Invoke, make_config: Callable[..., Path], server, moment: Clock
+) -> None:
+    base, _ = server
+    # Wisselend answers (u) or not (d) in nine rounds an hour apart; the ninth falls in a maintenance window.
+    pattern = "uudddudd" + "d"
+    for hour, state in enumerate(pattern):
+        moment.now = T0 + timedelta(hours=hour)
+        path = "/ok" if state == "u" else "/status/503"
+        folder = make_config(
+            monitor=targets_yaml(t("Goed", f"{base}/ok"), t("Wisselend", f"{base}{path}")), maintenance=WINDOW
+        )
+        calamiteit("monitor", "--record", "--config-dir", str(folder))
+    # An incident: opened at level 0, up to 1 after 30 min, to 2 after 60, back to 1 after 90, closed after 180.
+    moment.now = T0
+    incident = calamiteit("incident", "open", "Omgevingsloket traag").out.strip()
+    steps = [(30, ("niveau", incident, "1", "--reden", "OCT")), (60, ("niveau", incident, "2", "--reden", "SCT")),
+             (70, ("log", incident, "Leverancier bellen", "--besluit", "--actiehouder", "Fatima", "--deadline",
+                   "2024-01-15 11:30")),
+             (75, ("log", incident, "Persbericht", "--besluit", "--actiehouder", "IPLO")),
+             (80, ("log", incident, "Monitoring opschalen", "--besluit", "--actiehouder", "DSO-LV")),
+             (85, ("rapport", incident)), (90, ("niveau", incident, "1", "--reden", "Stabiel")),
+             (120, ("actie", incident, "1", "--gereed")),  # 11:00 + 1 h = 12:00 NL: after its 11:30 deadline
+             (130, ("actie", incident, "2", "--gereed")), (150, ("rapport", incident)),
+             (180, ("incident", "close", incident, "--reden", "Opgelost", "--force"))]
+    for minutes, args in steps:
+        moment.now = T0 + timedelta(minutes=minutes)
+        assert calamiteit(*args).code == 0, args
+    moment.now = T0 - timedelta(days=30)
+    earlier = calamiteit("incident", "open", "Lang geleden").out.strip()
+    moment.now = T0 - timedelta(days=29)
+    calamiteit("incident", "close", earlier, "--reden", "Klaar")  # opened and closed before the period: not in it
+    calamiteit("gebruik", "import", str(REPO / "voorbeelden" / "gebruik.csv"))
+    moment.now = T0 + timedelta(days=10)
+
+    result = calamiteit("overzicht", "--van", "2024-01-15", "--tot", "2024-01-24", "--json", "--config-dir",
+                        str(folder))
+    assert result.code == exitcodes.OK, result.err
+    doc = json.loads(result.out)
+    apps = {(a["name"], a["env"]): a for a in doc["availability"]}
+    good, changing = apps[("Goed", "prod")], apps[("Wisselend", "prod")]
+    assert (good["checks"], good["available_pct"]) == (9, 100.0)
+    assert good["median_ms"] is not None and good["median_ms"] <= good["p95_ms"]
+    assert (changing["checks"], changing["maintenance_checks"]) == (8, 1)  # the ninth round was planned
+    assert changing["available_pct"] == pytest.approx(100 * 3 / 8)
+    longest = changing["longest_unavailable"]
+    assert longest["checks"] == 3
+    assert (longest["first"][:13], longest["last"][:13]) == ("2024-01-15T11", "2024-01-15T13")
+    assert changing["days"] == {"2024-01-15": {"checks": 8, "up": 3}}
+
+    incidents = doc["incidents"]
+    assert incidents["by_highest_level"] == {"2": 1}
+    (handled,) = incidents["list"]
+    assert handled["id"] == incident and handled["path"] == [0, 1, 2, 1]
+    assert (handled["first_scale_up_min"], handled["duration_min"]) == (30, 180)
+    assert (handled["sitraps"], handled["decisions"], handled["done"], handled["done_late"], handled["open"]) == (
+        2, 3, 2, 1, 1
+    )
+
+    usage = {(u["application"], u["metric"]): u for u in doc["usage"]}
+    loket = usage[("Omgevingsloket", "indieningen")]
+    assert loket["days"][0]["day"] == "2024-01-15" and len(loket["days"]) == 10
+    assert [d["day"] for d in loket["days"] if d["low"]] == ["2024-01-23"]
+
+    md = calamiteit("overzicht", "--van", "2024-01-15", "--tot", "2024-01-24", "--format", "md", "--config-dir",
+                    str(folder)).out
+    assert "## Beschikbaarheid applicaties" in md and "| Wisselend | prod | 37,50 % |" in md
+    assert f"| {incident} | Omgevingsloket traag | 0→1→2→1 | 3 u 00 min | 30 min | 2 | 3 | 2 (1) / 1 |" in md
+    assert "opvallend laag" in md and "## Paraatheid" in md
+    table = calamiteit("overzicht", "--van", "2024-01-15", "--tot", "2024-01-24", "--config-dir", str(folder))
+    assert table.code == 0 and "Wisselend" in table.out and "0→1→2→1" in table.out
+
+
+def test_an_empty_period_and_a_bad_one(calamiteit: Invoke, moment: Clock) -> None:
+    calamiteit("incident", "open", "Iets")
+    empty = calamiteit("overzicht", "--van", "2020-01-01", "--tot", "2020-01-07", "--format", "md")
+    assert empty.code == 0 and "Geen bewaarde controles" in empty.out and "Geen incidenten" in empty.out
+    bad = calamiteit("overzicht", "--van", "2024-02-01", "--tot", "2024-01-01")
+    assert bad.code == exitcodes.USAGE and "--van ligt niet voor --tot" in bad.err
