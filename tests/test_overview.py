@@ -126,3 +126,64 @@ def test_an_empty_period_and_a_bad_one(calamiteit: Invoke, moment: Clock) -> Non
     assert empty.code == 0 and "Geen bewaarde controles" in empty.out and "Geen incidenten" in empty.out
     bad = calamiteit("overzicht", "--van", "2024-02-01", "--tot", "2024-01-01")
     assert bad.code == exitcodes.USAGE and "--van ligt niet voor --tot" in bad.err
+
+
+CHROMIUM_PATHS = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+REQUIRE = "CALAMITEIT_REQUIRE_CHROMIUM"
+
+
+def chromium() -> str:
+    """Debian's chromium, for Playwright's executable_path (never `playwright install`, which downloads)."""
+    import os
+    import shutil
+
+    found = next((p for p in CHROMIUM_PATHS if Path(p).exists()), None) or shutil.which("chromium")
+    if found is None:
+        if os.environ.get(REQUIRE):
+            pytest.fail(f"chromium vereist ({REQUIRE}) maar niet gevonden; apt-get install chromium")
+        pytest.skip("chromium staat niet op deze machine (apt-get install chromium)")
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        pytest.skip("playwright is niet geïnstalleerd (pip install -e '.[test]')")
+    return found
+
+
+def test_the_html_overview_opens_offline_with_its_charts(
+    calamiteit: Invoke, make_config: Callable[..., Path], server, moment: Clock, tmp_path: Path
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    executable = chromium()
+    base, _ = server
+    folder = make_config(monitor=targets_yaml(t("Loket <b>", f"{base}/ok"), t("Kapot", f"{base}/status/500")))
+    for hour in range(3):
+        moment.now = T0 + timedelta(hours=hour)
+        calamiteit("monitor", "--record", "--config-dir", str(folder))
+    calamiteit("incident", "open", "Titel met <script>alert(1)</script>")
+    calamiteit("gebruik", "import", str(REPO / "voorbeelden" / "gebruik.csv"))
+    moment.now = T0 + timedelta(days=3)
+    out = tmp_path / "overzicht.html"
+    result = calamiteit("overzicht", "--van", "2024-01-10", "--format", "html", "-o", str(out),
+                        "--config-dir", str(folder))
+    assert result.code == 0, result.err
+    requests: list[str] = []
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        page = browser.new_page()
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.route("**/*", lambda route: (requests.append(route.request.url), route.continue_()
+                                          if route.request.url.startswith("file:") else route.abort()))
+        page.goto(out.as_uri())
+        page.wait_for_selector(".js-plotly-plot .main-svg")
+        charts = page.locator(".js-plotly-plot").count()
+        dialogs = page.evaluate("document.querySelectorAll('script:not([type])').length")
+        text = page.inner_text("body")
+        browser.close()
+    assert errors == [], errors
+    assert [r for r in requests if not r.startswith("file:")] == []  # no network needed
+    assert charts == 2  # availability and usage per day
+    assert "Titel met <script>alert(1)</script>" in text and "Loket <b>" in text  # shown as text, not run
+    assert dialogs >= 1  # plotly's own script, inside the file

@@ -21,6 +21,7 @@ class Format(StrEnum):
     tabel = "tabel"
     md = "md"
     json = "json"
+    html = "html"
 
 
 def overzicht(
@@ -32,7 +33,9 @@ def overzicht(
         Optional[str],  # noqa: UP045
         typer.Option("--tot", help="Einde; een datum telt mee. Standaard: nu.", show_default=False),
     ] = None,
-    format_: Annotated[Format, typer.Option("--format", help="tabel, md (voor de partners) of json.")] = Format.tabel,
+    format_: Annotated[
+        Format, typer.Option("--format", help="tabel, md (voor de partners), json of html (één bestand, grafieken).")
+    ] = Format.tabel,
     output: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option("--output", "-o", help="Schrijf naar dit bestand (in één keer).", show_default=False),
@@ -61,7 +64,12 @@ def overzicht(
         return exitcodes.OK
     from . import overview
 
-    text = dumps("overview", document(found)) + "\n" if chosen is Format.json else overview.markdown(found)
+    if chosen is Format.html:
+        from .render_html import page
+
+        text = page(found)
+    else:
+        text = dumps("overview", document(found)) + "\n" if chosen is Format.json else overview.markdown(found)
     if output is None:
         print(text, end="")
     else:
