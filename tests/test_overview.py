@@ -187,3 +187,54 @@ def test_the_html_overview_opens_offline_with_its_charts(
     assert charts == 2  # availability and usage per day
     assert "Titel met <script>alert(1)</script>" in text and "Loket <b>" in text  # shown as text, not run
     assert dialogs >= 1  # plotly's own script, inside the file
+
+
+def test_the_roll_ups_agree_with_the_raw_checks(tmp_path: Path) -> None:
+    """Recorded in rounds, as the monitor does: the hourly counts, the runs of failed checks and the percentiles
+    read from the roll-ups are what the raw rows say (percentiles within the histogram's 2.5 %)."""
+    import random
+
+    from .conftest import open_logbook
+
+    rng = random.Random(3)
+    store = open_logbook(tmp_path / "data")
+    raw: list[tuple] = []
+    try:
+        for i in range(400):
+            at = (T0 + timedelta(minutes=7 * i)).isoformat(timespec="seconds")
+            round_ = []
+            for app in ("A", "B"):
+                state = rng.choice(["beschikbaar"] * 6 + ["traag", "onbeschikbaar", "onbeschikbaar", "onderhoud"])
+                ms = None if state == "onbeschikbaar" else rng.uniform(20, 3000)
+                round_.append((at, app, "prod", "https://x.example.nl/", state, 200, ms, ""))
+            store.record_checks(round_)
+            raw += round_
+        first, last = T0.isoformat(timespec="seconds"), (T0 + timedelta(days=3)).isoformat(timespec="seconds")
+        hours = {(n, e, h): (c, u, m) for n, e, h, c, u, m in store.check_hours(first, last)}
+        expected: dict[tuple, list[int]] = {}
+        for at, name, env, _, state, _, _, _ in raw:
+            counts = expected.setdefault((name, env, at[:13]), [0, 0, 0])
+            counts[0] += 1
+            counts[1] += state in ("beschikbaar", "traag")
+            counts[2] += state == "onderhoud"
+        assert hours == {k: tuple(v) for k, v in expected.items()}
+        runs: list[tuple] = []
+        for app in ("A", "B"):
+            current: list[str] = []
+            for at, name, _, _, state, _, _, _ in raw:
+                if name != app or state == "onderhoud":
+                    continue
+                if state == "onbeschikbaar":
+                    current.append(at)
+                elif current:
+                    runs.append((app, "prod", current[0], current[-1], len(current)))
+                    current = []
+            if current:
+                runs.append((app, "prod", current[0], current[-1], len(current)))
+        assert sorted(store.down_stretches(first, last)) == sorted(runs)
+        for name, _env, p50, p95 in store.latency_percentiles("2024-01-01", "2024-12-31"):
+            values = sorted(r[6] for r in raw if r[1] == name and r[4] in ("beschikbaar", "traag"))
+            exact50, exact95 = values[(len(values) + 1) // 2 - 1], values[(95 * len(values) + 99) // 100 - 1]
+            assert p50 == pytest.approx(exact50, rel=0.026) and p95 == pytest.approx(exact95, rel=0.026)
+    finally:
+        store.close()

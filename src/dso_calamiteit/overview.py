@@ -15,7 +15,24 @@ from .safetext import markdown as esc
 from .usage import Day
 
 BAR = "▁▂▃▄▅▆▇█"
+LATENCY_STEP = 1.05  # the latency histogram's buckets are 5 % wide
 BAR_DAYS = 31  # the bar shows the last month of a longer period
+
+
+def latency_bucket(ms: float) -> int:
+    """The histogram bucket of a latency: 5 % wide, so a percentile read from it is within 2.5 %."""
+    import math
+
+    return 0 if ms < 1 else int(math.log(ms) / math.log(LATENCY_STEP))
+
+
+def bucket_value(bucket: int) -> float:
+    """The middle of a bucket, in milliseconds."""
+    return float(LATENCY_STEP ** (bucket + 0.5))
+
+
+def local_day(at: str) -> str:
+    return datetime.fromisoformat(at).astimezone(dutchtime.LOCAL).date().isoformat()
 
 
 @dataclass

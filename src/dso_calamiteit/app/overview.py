@@ -41,14 +41,14 @@ def gather(config: Config, where: Where, start: datetime, end: datetime) -> Over
     handled = []
     with opened(where, create=False, readonly=True) as store:
         hours = store.check_hours(first, last)
-        percentiles = store.latency_percentiles(first, last)
+        days = overview.period_days(start, end)
+        percentiles = store.latency_percentiles(days[0], days[-1])
         stretches = store.down_stretches(first, last)
         early = (start - timedelta(weeks=USUAL_WEEKS)).astimezone(dutchtime.LOCAL).date().isoformat()
         usage = store.usage_between(early, end.astimezone(dutchtime.LOCAL).date().isoformat())
         for summary in store.summaries():
             if summary.opened_at < last and (summary.closed_at is None or summary.closed_at >= first):
                 handled.append(overview.handled(fold(store.stream(summary.id), keep=False)))
-    days = overview.period_days(start, end)
     series: dict[tuple[str, str], list[tuple[str, int]]] = {}
     for day, application, metric, count in usage:
         series.setdefault((application, metric), []).append((day, count))

@@ -135,8 +135,29 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (day, application, metric)
     );
     """,
+    """
+    CREATE TABLE calamiteit.check_hours (
+        name text NOT NULL, env text NOT NULL, hour text NOT NULL,
+        checks bigint NOT NULL, up bigint NOT NULL, maintenance bigint NOT NULL,
+        PRIMARY KEY (name, env, hour)
+    );
+    CREATE TABLE calamiteit.latency_days (
+        name text NOT NULL, env text NOT NULL, day text NOT NULL, bucket integer NOT NULL, count bigint NOT NULL,
+        PRIMARY KEY (name, env, day, bucket)
+    );
+    CREATE TABLE calamiteit.down_runs (
+        name text NOT NULL, env text NOT NULL, first text NOT NULL, last text NOT NULL, checks bigint NOT NULL,
+        PRIMARY KEY (name, env, first)
+    );
+    CREATE INDEX down_runs_by_last ON calamiteit.down_runs (last);
+    CREATE TABLE calamiteit.check_tips (
+        name text NOT NULL, env text NOT NULL, at text NOT NULL, state text NOT NULL, run_first text,
+        PRIMARY KEY (name, env)
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+ROLLUPS = 3  # the schema version that has the roll-ups of the checks
 
 
 # psycopg logs a second error while it ends a failed pipeline; the first one is what the operator is told.
@@ -224,6 +245,8 @@ class PostgresStore(Store):
             return  # _check_schema says so
         for step in range(version, SCHEMA_VERSION):
             self._run(MIGRATIONS[step])
+            if step + 1 == ROLLUPS:
+                self._rebuild_rollups()
             self._run(
                 "INSERT INTO meta (key, value) VALUES ('schema', ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
@@ -307,6 +330,7 @@ class PostgresStore(Store):
                 self.conn.cursor().executemany(_q("INSERT INTO checks VALUES (?, ?, ?, ?, ?, ?, ?, ?)"), rows)
             except psycopg.Error as exc:
                 raise self._failed(exc) from None
+            self._roll_up(rows)
 
     def wait(self, incident: str, seconds: float) -> None:
         """Sleep until any entry is stored (NOTIFY from the insert trigger) or `seconds` pass."""

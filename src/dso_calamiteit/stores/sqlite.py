@@ -101,8 +101,31 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (day, application, metric)
     ) STRICT, WITHOUT ROWID;
     """,
+    # Roll-ups of the recorded checks, kept as they are recorded: the period overview reads these, never the
+    # millions of rows of a year (interface.Store._roll_up; filled from the checks already held on migration).
+    """
+    CREATE TABLE check_hours (
+        name TEXT NOT NULL, env TEXT NOT NULL, hour TEXT NOT NULL,
+        checks INTEGER NOT NULL, up INTEGER NOT NULL, maintenance INTEGER NOT NULL,
+        PRIMARY KEY (name, env, hour)
+    ) STRICT, WITHOUT ROWID;
+    CREATE TABLE latency_days (
+        name TEXT NOT NULL, env TEXT NOT NULL, day TEXT NOT NULL, bucket INTEGER NOT NULL, count INTEGER NOT NULL,
+        PRIMARY KEY (name, env, day, bucket)
+    ) STRICT, WITHOUT ROWID;
+    CREATE TABLE down_runs (
+        name TEXT NOT NULL, env TEXT NOT NULL, first TEXT NOT NULL, last TEXT NOT NULL, checks INTEGER NOT NULL,
+        PRIMARY KEY (name, env, first)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX down_runs_by_last ON down_runs (last);
+    CREATE TABLE check_tips (
+        name TEXT NOT NULL, env TEXT NOT NULL, at TEXT NOT NULL, state TEXT NOT NULL, run_first TEXT,
+        PRIMARY KEY (name, env)
+    ) STRICT, WITHOUT ROWID;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+ROLLUPS = 7  # the schema version that has the roll-ups of the checks
 
 
 class SqliteStore(Store):
@@ -185,6 +208,8 @@ class SqliteStore(Store):
                 for statement in _statements(MIGRATIONS[step]):
                     self.conn.execute(statement)
                 self.conn.execute(f"PRAGMA user_version = {step + 1}")
+            if version < ROLLUPS <= SCHEMA_VERSION:
+                self._rebuild_rollups()
         self.version, self.entry_sql = SCHEMA_VERSION, ENTRY_SQL
 
     @contextmanager
@@ -249,6 +274,8 @@ class SqliteStore(Store):
     def record_checks(self, rows: Sequence[Check]) -> None:
         with self.transaction():
             self.conn.executemany("INSERT INTO checks VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            if self.version >= ROLLUPS:
+                self._roll_up(rows)
 
     def wait(self, incident: str, seconds: float) -> None:
         """SQLite cannot tell another process that it wrote: look again after a second."""
