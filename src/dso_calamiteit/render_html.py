@@ -58,15 +58,15 @@ def page(o: Overview) -> str:
             )
         fig.update_layout(title="Beschikbaar per dag (%)", yaxis={"range": [0, 100.5]})
         parts.append(chart(fig))
-        rows = "".join(
-            f"<tr><td>{escape(a.name)}</td><td>{escape(a.env)}</td><td class=num>{escape(percent(a.share))}</td>"
-            f"<td class=num>{escape(ms(a.median_ms))}</td><td class=num>{escape(ms(a.p95_ms))}</td>"
-            f"<td>{escape(_stretch(a.longest_down))}</td><td class=num>{a.maintenance}</td></tr>"
-            for a in o.availability
-        )
         parts.append(
-            "<table><tr><th>Applicatie</th><th>Omgeving</th><th>Beschikbaar</th><th>Mediaan</th><th>p95</th>"
-            f"<th>Langst onbeschikbaar</th><th>Gepland onderhoud</th></tr>{rows}</table>"
+            _table(
+                ["Applicatie", "Omgeving", "#Beschikbaar", "#Mediaan", "#p95", "Langst onbeschikbaar", "#Onderhoud"],
+                [
+                    [a.name, a.env, percent(a.share), ms(a.median_ms), ms(a.p95_ms), _stretch(a.longest_down),
+                     str(a.maintenance)]
+                    for a in o.availability
+                ],
+            )
         )
     else:
         parts.append("<p>Geen bewaarde controles in deze periode.</p>")
@@ -92,29 +92,27 @@ def page(o: Overview) -> str:
         parts.append("<p>Geen gebruikscijfers in deze periode.</p>")
     parts.append("<h2>Incidenten en afhandeling</h2>")
     if o.incidents:
-        rows = "".join(
-            f"<tr><td>{escape(i.id)}</td><td>{escape(i.title)}</td><td>{'→'.join(map(str, i.path))}</td>"
-            f"<td>{escape(duration(i.duration_min) if i.closed_at else 'nog open')}</td>"
-            f"<td>{escape(duration(i.first_scale_up_min))}</td><td class=num>{i.sitraps}</td>"
-            f"<td class=num>{i.decisions}</td><td class=num>{i.done} ({i.done_late}) / {i.open}</td></tr>"
-            for i in o.incidents
-        )
         parts.append(
-            "<table><tr><th>Incident</th><th>Titel</th><th>Niveaus</th><th>Duur</th><th>Tot eerste opschaling</th>"
-            f"<th>Sitraps</th><th>Besluiten</th><th>Acties gereed (te laat) / open</th></tr>{rows}</table>"
+            _table(
+                ["Incident", "Titel", "Niveaus", "Duur", "Tot eerste opschaling", "#Sitraps", "#Besluiten",
+                 "#Acties gereed (te laat) / open"],
+                [
+                    [i.id, i.title, "→".join(map(str, i.path)),
+                     duration(i.duration_min) if i.closed_at else "nog open", duration(i.first_scale_up_min),
+                     str(i.sitraps), str(i.decisions), f"{i.done} ({i.done_late}) / {i.open}"]
+                    for i in o.incidents
+                ],
+            )
         )
     else:
         parts.append("<p>Geen incidenten in deze periode.</p>")
     parts.append("<h2>Paraatheid</h2>")
     if o.readiness:
-        rows = "".join(
-            f"<tr><td>{escape(s.org)}</td><td>{escape(s.tier)}</td><td>{escape(s.period or '—')}</td>"
-            f"<td class=num>{s.gaps}</td><td class=num>{escape(duration(s.minutes))}</td></tr>"
-            for s in o.readiness
-        )
         parts.append(
-            "<table><tr><th>Organisatie</th><th>Laag</th><th>Periode</th><th>Gaten</th><th>Ongedekt</th></tr>"
-            f"{rows}</table>"
+            _table(
+                ["Organisatie", "Laag", "Periode", "#Gaten", "#Ongedekt"],
+                [[s.org, s.tier, s.period or "—", str(s.gaps), duration(s.minutes)] for s in o.readiness],
+            )
         )
     else:
         parts.append("<p>Alle eisen waren de hele periode gedekt.</p>")
@@ -122,6 +120,18 @@ def page(o: Overview) -> str:
         f'<!DOCTYPE html>\n<html lang="nl"><head><meta charset="utf-8"><title>{escape(title)}</title>'
         f"<style>{STYLE}</style></head><body>\n" + "\n".join(parts) + "\n</body></html>\n"
     )
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    """An HTML table with every cell escaped; a header starting with '#' marks a column of numbers."""
+    numeric = [h.startswith("#") for h in headers]
+    head = "".join(f"<th>{escape(h.removeprefix('#'))}</th>" for h in headers)
+    body = "".join(
+        "<tr>" + "".join(f"<td{' class=num' if n else ''}>{escape(c)}</td>" for c, n in zip(row, numeric, strict=True))
+        + "</tr>"
+        for row in rows
+    )
+    return f"<table><tr>{head}</tr>{body}</table>"
 
 
 def _stretch(found: tuple[str, str, int] | None) -> str:
