@@ -102,5 +102,11 @@ def parse_local(text: str, today: datetime) -> datetime:
     return parse_moment(text, today)[0]
 
 
+def period_end(text: str, today: datetime) -> datetime:
+    """The end of a period as typed (--tot): a date alone counts that whole day, so its end is the next midnight."""
+    end, with_time = parse_moment(text, today)
+    return end if with_time else end + timedelta(days=1)
+
+
 def _unreadable(text: str) -> UsageError:
     return UsageError(f"'{text}' is geen geldig tijdstip", f"Gebruik {FORMS}.")

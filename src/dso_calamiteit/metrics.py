@@ -12,14 +12,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import CalamiteitError, UsageError
+from .monitoring import ANSWERED
 
 if TYPE_CHECKING:
     from prometheus_client import CollectorRegistry
 
     from .monitoring import Result
     from .readiness import Standing
-
-UP = ("beschikbaar", "traag")  # answered correctly (late counts: blackbox's probe_success says the same)
 
 
 def _registry() -> CollectorRegistry:
@@ -48,7 +47,7 @@ def monitor_file(results: Sequence[Result], path: Path) -> None:
                     labels, registry=registry)
     for r in results:
         key = (r.target.name, r.target.env)
-        success.labels(*key).set(1 if r.observed in UP else 0)
+        success.labels(*key).set(1 if r.observed in ANSWERED else 0)
         status.labels(*key).set(r.status or 0)
         if r.latency_ms is not None:
             duration.labels(*key).set(r.latency_ms / 1000)

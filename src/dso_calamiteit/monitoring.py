@@ -14,6 +14,7 @@ from .criteria import STRICT
 
 Env = Literal["prod", "pre"]
 State = Literal["beschikbaar", "traag", "onbeschikbaar", "onderhoud"]
+ANSWERED = ("beschikbaar", "traag")  # answered correctly: slow counts as available (blackbox's probe_success too)
 
 
 @dataclass(frozen=True)

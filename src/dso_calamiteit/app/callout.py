@@ -22,6 +22,7 @@ from .logbook import Where, opened, stamp
 
 if TYPE_CHECKING:
     from ..config import Config
+    from ..criteria import Level
 
 CALLOUT_INCOMPLETE = exitcodes.CALLOUT_INCOMPLETE
 
@@ -86,9 +87,9 @@ def compose(
     if sitrap is None:
         names = {o.id: o.name for o in config.contacts.organisations}
         concept = FORMATS["md"](sitrap_of(config, state, None, at, author, concept=True, team=team), names)
-        message = _convocation(config, state, team, advice, concept, at)
+        message = _convocation(config, state, level, team, advice, concept, at)
     else:
-        message = _sitrap(config, state, sitrap[0], sitrap[1])
+        message = _sitrap(config, state, level, sitrap[0], sitrap[1])
     delivered = {} if everyone else _accepted(earlier, message)
     found = plan(message, recipients, config.callout, delivered)
     found.nobody = nobody
@@ -136,8 +137,8 @@ def _accepted(earlier: list[Entry], message: Message) -> dict[tuple[str, str], D
     return found
 
 
-def _facts(config: Config, state: Incident, next_update: str) -> list[tuple[str, str]]:
-    level = config.criteria.level(state.level) or config.criteria.base
+def _facts(config: Config, state: Incident, level: Level) -> list[tuple[str, str]]:
+    next_update = _next_update(config, state)
     facts = [("Incident", f"{state.id}: {state.title}"), ("Niveau", level.label)]
     if config.callout.meeting:
         facts.append(("Bijeenkomen", config.callout.meeting))
@@ -154,12 +155,17 @@ def _next_update(config: Config, state: Incident) -> str:
 
 
 def _convocation(
-    config: Config, state: Incident, team: dict[str, Any] | None, advice: Entry | None, concept: str, at: datetime
+    config: Config,
+    state: Incident,
+    level: Level,
+    team: dict[str, Any] | None,
+    advice: Entry | None,
+    concept: str,
+    at: datetime,
 ) -> Message:
-    level = config.criteria.level(state.level) or config.criteria.base
     esc = markdown_text
     team_name = (team or {}).get("name") or level.team or level.label
-    facts = _facts(config, state, _next_update(config, state))
+    facts = _facts(config, state, level)
     lines = [f"# Oproep {esc(team_name)}: incident {esc(state.id)}, {esc(state.title)}", ""]
     lines += [f"- **{label}:** {esc(value)}" for label, value in facts]
     lines.append(f"- **Opgeroepen:** {dutchtime.local(at)}")
@@ -180,8 +186,7 @@ def _convocation(
     )
 
 
-def _sitrap(config: Config, state: Incident, number: int, text: str) -> Message:
-    level = config.criteria.level(state.level) or config.criteria.base
-    facts = _facts(config, state, _next_update(config, state))
+def _sitrap(config: Config, state: Incident, level: Level, number: int, text: str) -> Message:
+    facts = _facts(config, state, level)
     subject = f"{config.callout.subject_prefix} {state.id} · {level.label} · situatierapport {number}".strip()
     return Message("sitrap", state.id, state.title, state.level, level.label, subject, text, tuple(facts), number)

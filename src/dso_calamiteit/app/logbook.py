@@ -66,10 +66,10 @@ def _configured(config_dir: Path | None) -> str:
     """`database:` of config/logboek.yaml; the shipped file names none, so it is not even read."""
     from .. import config
 
-    found = next(s for s in config.locate(config_dir) if s.kind == "logbook")
-    if found.origin == "standaard":
+    sources = config.locate(config_dir)
+    if next(s for s in sources if s.kind == "logbook").origin == "standaard":
         return ""
-    return config.load(config.locate(config_dir)).logbook.database.strip()
+    return config.load(sources).logbook.database.strip()
 
 
 @contextmanager

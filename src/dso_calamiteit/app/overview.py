@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from .. import dutchtime
 from ..errors import UsageError
 from .logbook import Where, opened
+from .readiness import MAX_PERIOD
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -19,15 +20,12 @@ USUAL_WEEKS = 8  # usage of this many weeks before the period makes "usual" know
 
 def period(van: str | None, tot: str | None, now: datetime) -> tuple[datetime, datetime]:
     """--van/--tot as days (the end day included); by default the last 7 days up to now."""
-    if tot is None:
-        end = now
-    else:
-        end = dutchtime.parse_local(tot, now)
-        if end.hour == end.minute == 0:
-            end += timedelta(days=1)  # a date alone: up to and including that day
+    end = now if tot is None else dutchtime.period_end(tot, now)
     start = dutchtime.parse_local(van, now) if van is not None else end - timedelta(days=7)
     if start >= end:
         raise UsageError(f"--van ligt niet voor --tot ({dutchtime.local(start)} tot {dutchtime.local(end)})")
+    if end - start > MAX_PERIOD:  # readiness's gaps are worked out over the whole period
+        raise UsageError("kies een periode van hooguit drie jaar")
     return start, end
 
 

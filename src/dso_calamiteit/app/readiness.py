@@ -30,9 +30,7 @@ def period(van: str, tot: str) -> tuple[datetime, datetime]:
     """--van/--tot; a date alone as --tot counts that whole day."""
     now = clock.now()
     start = dutchtime.parse_local(van, now)
-    end, with_time = dutchtime.parse_moment(tot, now)
-    if not with_time:  # a date alone as --tot: that whole day counts
-        end += timedelta(days=1)
+    end = dutchtime.period_end(tot, now)
     if end <= start:
         raise UsageError(f"de periode eindigt ({tot}) voordat hij begint ({van})")
     if end - start > MAX_PERIOD:

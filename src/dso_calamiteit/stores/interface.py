@@ -232,6 +232,7 @@ class Store(ABC):
         """Keep the overview's roll-ups with the checks just recorded (in the same transaction): per hour the
         counts, per local day a latency histogram, and the runs of failed checks (a check in planned maintenance
         neither breaks nor extends a run). Point reads and upserts only: as fast at 2 million rows as at 100."""
+        from ..monitoring import ANSWERED
         from ..overview import latency_bucket, local_day
 
         hours: dict[tuple[str, str, str], list[int]] = {}
@@ -239,9 +240,9 @@ class Store(ABC):
         for at, name, env, _url, state, _status, ms, _reason in rows:
             counts = hours.setdefault((name, env, at[:13]), [0, 0, 0])
             counts[0] += 1
-            counts[1] += state in ("beschikbaar", "traag")
+            counts[1] += state in ANSWERED
             counts[2] += state == "onderhoud"
-            if state in ("beschikbaar", "traag") and ms is not None:
+            if state in ANSWERED and ms is not None:
                 key = (name, env, local_day(at), latency_bucket(ms))
                 latency[key] = latency.get(key, 0) + 1
         for (name, env, hour), (checks, up, planned) in hours.items():
