@@ -32,9 +32,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from dso_calamiteit.config import LOGBOOK_FILE as FILE_NAME
-from dso_calamiteit.logbook import GENESIS, Entry, canonical, entry_hash, fold
-from dso_calamiteit.stores import Location, Store, location, open_store
+from dso_calamiteit.adapters.config import LOGBOOK_FILE as FILE_NAME
+from dso_calamiteit.adapters.stores import Location, Store, location, open_store
+from dso_calamiteit.domain.logbook import GENESIS, Entry, canonical, entry_hash, fold
 
 BIN = Path(sys.executable).parent
 AT = "2026-11-28T10:00:00+00:00"

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import httpx
 
-from dso_calamiteit import config
+from dso_calamiteit.adapters import config
 
 BIN = Path(sys.executable).parent
 SEQUENTIAL_UP_TO = 100

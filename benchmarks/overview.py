@@ -23,9 +23,9 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from dso_calamiteit.config import LOGBOOK_FILE
-from dso_calamiteit.logbook import GENESIS, Entry, canonical, entry_hash
-from dso_calamiteit.stores import location, open_store
+from dso_calamiteit.adapters.config import LOGBOOK_FILE
+from dso_calamiteit.adapters.stores import location, open_store
+from dso_calamiteit.domain.logbook import GENESIS, Entry, canonical, entry_hash
 
 BIN = Path(sys.executable).parent
 START = datetime(2024, 1, 1, tzinfo=UTC)

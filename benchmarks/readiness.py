@@ -22,8 +22,8 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from dso_calamiteit import config
-from dso_calamiteit.readiness import Reachability, gaps, window_for
+from dso_calamiteit.adapters import config
+from dso_calamiteit.domain.readiness import Reachability, gaps, window_for
 
 BIN = Path(sys.executable).parent
 TIERS = ("operationeel", "tactisch", "strategisch")

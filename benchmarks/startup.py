@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from dso_calamiteit import config
+from dso_calamiteit.adapters import config
 
 BIN = Path(sys.executable).parent
 

@@ -24,7 +24,8 @@ from typing import Any
 
 import yaml
 
-from dso_calamiteit import config, yamlfile
+from dso_calamiteit.adapters import config
+from dso_calamiteit.adapters.config import yamlfile
 
 sys.path.insert(0, str(Path(__file__).parent))
 from startup import big_contacts

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from dso_calamiteit.config import LOGBOOK_FILE
+from dso_calamiteit.adapters.config import LOGBOOK_FILE
 
 
 def postgres() -> str | None:
@@ -73,7 +73,7 @@ def write_lock_held(folder: Path) -> Iterator[None]:
     if url:
         import psycopg
 
-        from dso_calamiteit.stores.postgres import WRITE_LOCK
+        from dso_calamiteit.adapters.stores.postgres import WRITE_LOCK
 
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})")
@@ -95,7 +95,7 @@ import os, sqlite3, sys, time
 url = os.environ.get("CALAMITEIT_DB")
 if url:
     import psycopg
-    from dso_calamiteit.stores.postgres import WRITE_LOCK
+    from dso_calamiteit.adapters.stores.postgres import WRITE_LOCK
     c = psycopg.connect(url, autocommit=True)
     c.execute(f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})")
 else:

@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from dso_calamiteit import cli, config
+from dso_calamiteit.adapters import config
+from dso_calamiteit.cli import root
 
 from . import postgres
 
 if TYPE_CHECKING:
-    from dso_calamiteit.stores import Store
+    from dso_calamiteit.adapters.stores import Store
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -62,7 +63,7 @@ def pg_databases(pg_cluster: postgres.Cluster, monkeypatch: pytest.MonkeyPatch) 
     in it: the password is in PGPASSWORD, as a coordinator would have it). Dropped afterwards."""
     import psycopg
 
-    from dso_calamiteit.stores import Location, open_store
+    from dso_calamiteit.adapters.stores import Location, open_store
 
     monkeypatch.setenv("PGPASSWORD", pg_cluster.password)
     made: list[str] = []
@@ -138,7 +139,7 @@ def calamiteit(capsys: pytest.CaptureFixture[str]) -> Invoke:
 
     def invoke(*args: str) -> Result:
         capsys.readouterr()
-        code = cli.run(list(args))
+        code = root.run(list(args))
         captured = capsys.readouterr()
         return Result(code, captured.out, captured.err)
 
@@ -187,12 +188,12 @@ def env_without_cache(tmp: Path) -> dict[str, str]:
 def open_logbook(folder: Path, **options: object) -> Store:
     """The store of the logbook under test: the SQLite file in `folder`, or the PostgreSQL database of
     CALAMITEIT_DB when the test runs on that backend (then `folder` is not used)."""
+    from dso_calamiteit.adapters.stores import location
+    from dso_calamiteit.adapters.stores.sqlite import SqliteStore
     from dso_calamiteit.app.logbook import locate
-    from dso_calamiteit.stores import location
-    from dso_calamiteit.stores.sqlite import SqliteStore
 
     if os.environ.get("CALAMITEIT_DB"):
-        from dso_calamiteit.stores import open_store
+        from dso_calamiteit.adapters.stores import open_store
 
         return open_store(locate(None), readonly=bool(options.get("readonly")), busy_ms=options.get("busy_ms"))  # type: ignore[arg-type]
     where = location.folder(Path(folder))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from dso_calamiteit import config
-from dso_calamiteit.assessment import assess
-from dso_calamiteit.criteria import CriteriaFile
+from dso_calamiteit.adapters import config
+from dso_calamiteit.domain.assessment import assess
+from dso_calamiteit.domain.criteria import CriteriaFile
 
 from .conftest import DATA
 

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 import trustme
 
-from dso_calamiteit import clock, exitcodes
+from dso_calamiteit.adapters import clock
+from dso_calamiteit.domain import exitcodes
 
 from .conftest import Invoke
 from .hooks import Posted, hook_server
@@ -177,7 +178,7 @@ def test_a_refused_recipient_is_recorded_and_a_rerun_sends_only_to_them(
         incident = open_level_one(calamiteit, folder)
         planned = preview(calamiteit, incident, folder)["routes"]["email"]
         assert len(planned) >= 2
-        from dso_calamiteit import config as cfg
+        from dso_calamiteit.adapters import config as cfg
 
         contacts = cfg.load(cfg.locate(folder)).contacts.contacts
         victim = next(c for c in contacts if c.name == planned[0]["name"])
@@ -374,9 +375,9 @@ def test_rapport_verstuur_sends_the_numbered_sitrap(calamiteit: Invoke, make_con
 
 
 def test_fifty_recipients_over_one_connection() -> None:
-    from dso_calamiteit.callout import EmailChannel, Message, Recipient
-    from dso_calamiteit.contacts import Contact
-    from dso_calamiteit.notifiers.email import EmailNotifier
+    from dso_calamiteit.adapters.notifiers.email import EmailNotifier
+    from dso_calamiteit.domain.callout import EmailChannel, Message, Recipient
+    from dso_calamiteit.domain.contacts import Contact
 
     people = [
         Recipient(f"p{i}", f"Persoon {i}", "gemeenten", "Adviseur",

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from dso_calamiteit import config, exitcodes
-from dso_calamiteit.errors import ConfigError
+from dso_calamiteit.adapters import config
+from dso_calamiteit.domain import exitcodes
+from dso_calamiteit.domain.errors import ConfigError
 
 from .conftest import Invoke
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dso_calamiteit import exitcodes
+from dso_calamiteit.domain import exitcodes
 
 from .conftest import Invoke
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from dso_calamiteit import exitcodes
-from dso_calamiteit.safetext import visible
+from dso_calamiteit.domain import exitcodes
+from dso_calamiteit.domain.safetext import visible
 
 from .conftest import Invoke, all_answers
 from .servers import serve

@@ -13,7 +13,8 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from dso_calamiteit import exitcodes, prompt
+from dso_calamiteit.cli import prompt
+from dso_calamiteit.domain import exitcodes
 
 from .conftest import Invoke
 

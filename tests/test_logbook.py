@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from dso_calamiteit import clock, dutchtime, exitcodes, files
-from dso_calamiteit.config import LOGBOOK_FILE as FILE_NAME
-from dso_calamiteit.stores.sqlite import SCHEMA_VERSION
+from dso_calamiteit.adapters import clock, files
+from dso_calamiteit.adapters.config import LOGBOOK_FILE as FILE_NAME
+from dso_calamiteit.adapters.stores.sqlite import SCHEMA_VERSION
+from dso_calamiteit.domain import dutchtime, exitcodes
 
 from . import backends
 from .conftest import Invoke, all_answers

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from dso_calamiteit import exitcodes
-from dso_calamiteit.config import LOGBOOK_FILE as FILE_NAME
-from dso_calamiteit.logbook import fold, verify
-from dso_calamiteit.stores import BusyError
+from dso_calamiteit.adapters.config import LOGBOOK_FILE as FILE_NAME
+from dso_calamiteit.adapters.stores import BusyError
+from dso_calamiteit.domain import exitcodes
+from dso_calamiteit.domain.logbook import fold, verify
 
 from . import backends
 from .conftest import Invoke, open_logbook
@@ -71,7 +71,7 @@ KILLED_WRITER = """
 import os, sys
 from pathlib import Path
 from dso_calamiteit.app.logbook import locate
-from dso_calamiteit.stores import open_store
+from dso_calamiteit.adapters.stores import open_store
 store = open_store(locate(None if os.environ.get("CALAMITEIT_DB") else Path(sys.argv[1])))
 i = 0
 while True:
@@ -133,8 +133,8 @@ def test_a_short_lock_is_waited_for(tmp_path: Path) -> None:
 
 def test_busy_logbook_through_the_cli(calamiteit: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     incident = calamiteit("incident", "open", "x").out.strip()
-    monkeypatch.setattr("dso_calamiteit.stores.sqlite.BUSY_TIMEOUT_MS", 200)
-    monkeypatch.setattr("dso_calamiteit.stores.postgres.LOCK_TIMEOUT_MS", 200)
+    monkeypatch.setattr("dso_calamiteit.adapters.stores.sqlite.BUSY_TIMEOUT_MS", 200)
+    monkeypatch.setattr("dso_calamiteit.adapters.stores.postgres.LOCK_TIMEOUT_MS", 200)
     with backends.write_lock_held(tmp_path / "data"):
         result = calamiteit("log", incident, "x", "--beeld")
     assert result.code == exitcodes.FAILURE
@@ -143,7 +143,7 @@ def test_busy_logbook_through_the_cli(calamiteit: Invoke, tmp_path: Path, monkey
 
 @pytest.mark.sqlite_only
 def test_a_first_release_logbook_is_migrated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from dso_calamiteit.stores import sqlite as store_mod
+    from dso_calamiteit.adapters.stores import sqlite as store_mod
 
     with monkeypatch.context() as old:  # the store as the first release shipped it: schema 1
         old.setattr(store_mod, "MIGRATIONS", store_mod.MIGRATIONS[:1])

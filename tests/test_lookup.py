@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dso_calamiteit import config
+from dso_calamiteit.adapters import config
 
 from .conftest import REPO, Invoke
 

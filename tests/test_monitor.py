@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import trustme
 
-from dso_calamiteit import exitcodes
+from dso_calamiteit.domain import exitcodes
 
 from . import backends
 from .conftest import Invoke
@@ -226,7 +226,7 @@ def test_a_gzip_bomb_is_inflated_no_further_than_max_body(calamiteit: Invoke, ma
     base, _ = server
     _, results = run_monitor(calamiteit, make_config, t("Bom", f"{base}/gzip-bomb", contains="nooit"))
     assert results["Bom"]["reason"] == "tekst 'nooit' ontbreekt"
-    from dso_calamiteit.probe import _Inflater
+    from dso_calamiteit.adapters.probe import _Inflater
 
     from .servers import BOMB
 
@@ -293,7 +293,7 @@ def test_malformed_url_is_a_config_error(calamiteit: Invoke, make_config) -> Non
 
 
 def test_shipped_targets_cover_the_public_entry_points(calamiteit: Invoke) -> None:
-    from dso_calamiteit import config
+    from dso_calamiteit.adapters import config
 
     targets = config.load(config.locate()).monitor.targets
     urls = {t.url for t in targets}
@@ -503,7 +503,7 @@ def test_a_target_in_planned_maintenance_is_onderhoud_and_counted_apart(
 ) -> None:
     from datetime import UTC, datetime
 
-    from dso_calamiteit import clock
+    from dso_calamiteit.adapters import clock
 
     monkeypatch.setattr(clock, "now", lambda: datetime(2026, 12, 1, 22, 30, tzinfo=UTC))  # 23:30 in NL
     base, _ = server

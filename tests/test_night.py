@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pexpect
 import pytest
 
-from dso_calamiteit import clock, exitcodes
+from dso_calamiteit.adapters import clock
+from dso_calamiteit.domain import exitcodes
 
 from .conftest import Invoke, all_answers
 from .test_interactive import console_script
@@ -122,10 +123,10 @@ def test_a_person_confirms_the_advice_at_a_terminal(tmp_path) -> None:
 
 
 def test_a_level_moved_since_it_was_shown_records_nothing(calamiteit: Invoke, tmp_path) -> None:
-    from dso_calamiteit import config
+    from dso_calamiteit.adapters import config
     from dso_calamiteit.app import incidents
     from dso_calamiteit.app.incidents import LevelMoved
-    from dso_calamiteit.assessment import assess
+    from dso_calamiteit.domain.assessment import assess
 
     incident = calamiteit("incident", "open", "Storing").out.strip()
     criteria = config.load(config.locate(None)).criteria

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from dso_calamiteit import clock, exitcodes
+from dso_calamiteit.adapters import clock
+from dso_calamiteit.domain import exitcodes
 
 from .conftest import REPO, Invoke
 from .servers import serve

@@ -13,7 +13,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from dso_calamiteit import exitcodes
+from dso_calamiteit.domain import exitcodes
 
 from .conftest import Invoke
 from .postgres import Cluster, free_port
@@ -149,8 +149,8 @@ def test_config_file_with_a_password_is_refused_at_its_line(calamiteit: Invoke, 
 
 def test_without_psycopg_a_postgres_url_is_a_clear_error(tmp_path: Path) -> None:
     code = (
-        "import sys; sys.modules['psycopg'] = None; from dso_calamiteit import cli; "
-        "sys.exit(cli.run(['incident', 'list', '--db', 'postgresql://oct@127.0.0.1/calamiteit']))"
+        "import sys; sys.modules['psycopg'] = None; from dso_calamiteit.cli import root; "
+        "sys.exit(root.run(['incident', 'list', '--db', 'postgresql://oct@127.0.0.1/calamiteit']))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == exitcodes.CONFIG
@@ -159,8 +159,8 @@ def test_without_psycopg_a_postgres_url_is_a_clear_error(tmp_path: Path) -> None
 
 def test_psycopg_is_not_loaded_for_a_sqlite_logbook(tmp_path: Path) -> None:
     code = (
-        "import sys; from dso_calamiteit import cli; "
-        "cli.run(['incident', 'open', 'Storing']); cli.run(['incident', 'list']); "
+        "import sys; from dso_calamiteit.cli import root; "
+        "root.run(['incident', 'open', 'Storing']); root.run(['incident', 'list']); "
         "print('psycopg' in sys.modules)"
     )
     env = dict(os.environ, CALAMITEIT_DATA_DIR=str(tmp_path / "d"))
@@ -317,15 +317,15 @@ def test_copy_refuses_a_broken_chain(calamiteit: Invoke, pg_database: str, tmp_p
 
 KILLED_INSIDE = """
 import os, sys, time
-from dso_calamiteit import cli
-from dso_calamiteit.stores.interface import Store
+from dso_calamiteit.cli import root
+from dso_calamiteit.adapters.stores.interface import Store
 real = Store._advance
 def stuck(self, tip, entry, body):
     real(self, tip, entry, body)  # the entry and the incident row are written, not yet committed
     print("midden", flush=True)
     time.sleep(60)
 Store._advance = stuck
-cli.run(["log", sys.argv[1], "Nooit vastgelegd", "--beeld"])
+root.run(["log", sys.argv[1], "Nooit vastgelegd", "--beeld"])
 """
 
 

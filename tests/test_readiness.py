@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from dso_calamiteit import config, exitcodes
-from dso_calamiteit.readiness import Reachability, gaps, status, utc_seconds, window_for
+from dso_calamiteit.adapters import config
+from dso_calamiteit.domain import exitcodes
+from dso_calamiteit.domain.readiness import Reachability, gaps, status, utc_seconds, window_for
 
 from .conftest import Invoke, all_answers
 

@@ -19,9 +19,10 @@ from typing import Any
 
 import pytest
 
-from dso_calamiteit import cli, exitcodes
-from dso_calamiteit.config import LOGBOOK_FILE as FILE_NAME
-from dso_calamiteit.logbook import GENESIS, canonical, entry_hash
+from dso_calamiteit.adapters.config import LOGBOOK_FILE as FILE_NAME
+from dso_calamiteit.cli import root
+from dso_calamiteit.domain import exitcodes
+from dso_calamiteit.domain.logbook import GENESIS, canonical, entry_hash
 
 from . import backends
 from .conftest import Invoke, all_answers
@@ -73,7 +74,7 @@ def _assessor(data: str, incident: str, worker: int, rounds: int) -> None:
     os.environ["CALAMITEIT_DATA_DIR"] = data
     answers = [all_answers("nee"), all_answers("ja")]
     for i in range(rounds):
-        code = cli.run(
+        code = root.run(
             [
                 "assess",
                 "--incident",
@@ -266,7 +267,7 @@ def test_endless_json_is_cut_off_and_ctrl_c_ends_an_import(tmp_path: Path) -> No
 
 def test_ctrl_c_before_the_commit_says_nothing_was_stored(calamiteit: Invoke, monkeypatch) -> None:
     incident = calamiteit("incident", "open", "Storing").out.strip()
-    from dso_calamiteit.stores.interface import Store
+    from dso_calamiteit.adapters.stores.interface import Store
 
     def interrupted(*_: object) -> None:
         raise KeyboardInterrupt
@@ -282,7 +283,7 @@ def test_ctrl_c_before_the_commit_says_nothing_was_stored(calamiteit: Invoke, mo
 
 def test_ctrl_c_after_the_commit_says_the_entry_is_stored(calamiteit: Invoke, monkeypatch) -> None:
     incident = calamiteit("incident", "open", "Storing").out.strip()
-    from dso_calamiteit import commits
+    from dso_calamiteit.adapters import commits
 
     real = commits.committed
 
@@ -438,7 +439,7 @@ def test_show_pages_the_human_timeline(calamiteit: Invoke) -> None:
 
 def test_a_streaming_fold_keeps_no_entries(calamiteit: Invoke, tmp_path: Path) -> None:
     """The view of a 200,000-entry incident must not hold 200,000 entries: the fold keeps none of them."""
-    from dso_calamiteit.logbook import fold
+    from dso_calamiteit.domain.logbook import fold
 
     from .conftest import open_logbook
 

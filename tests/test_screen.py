@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from dso_calamiteit import clock, exitcodes
-from dso_calamiteit.dutchtime import local, parse_moment
-from dso_calamiteit.errors import UsageError
+from dso_calamiteit.adapters import clock
+from dso_calamiteit.domain import exitcodes
+from dso_calamiteit.domain.dutchtime import local, parse_moment
+from dso_calamiteit.domain.errors import UsageError
 
 from .conftest import Invoke
 
@@ -125,7 +126,7 @@ def test_help_is_dutch_and_wraps_as_paragraphs(calamiteit: Invoke, monkeypatch) 
 
 def test_another_language_is_a_catalogue_away(calamiteit: Invoke, monkeypatch) -> None:
     monkeypatch.setenv("CALAMITEIT_TAAL", "en")
-    from dso_calamiteit import i18n
+    from dso_calamiteit.views import i18n
 
     i18n._catalogue.cache_clear()
     try:
@@ -141,7 +142,7 @@ def test_the_shipped_catalogue_is_compiled_from_its_source() -> None:
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
-    from dso_calamiteit import i18n
+    from dso_calamiteit.views import i18n
 
     folder = i18n.LOCALE / "nl" / "LC_MESSAGES"
     with (folder / "calamiteit.po").open("rb") as fh:

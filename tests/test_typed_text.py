@@ -12,7 +12,9 @@ from typing import Any
 
 import pytest
 
-from dso_calamiteit import config, exitcodes, validation, yamlfile
+from dso_calamiteit.adapters import config
+from dso_calamiteit.adapters.config import validation, yamlfile
+from dso_calamiteit.domain import exitcodes
 
 from .conftest import Invoke, all_answers
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from dso_calamiteit import exitcodes
-from dso_calamiteit.usage import flagged, parse
+from dso_calamiteit.domain import exitcodes
+from dso_calamiteit.domain.usage import flagged, parse
 
 from . import backends
 from .conftest import REPO, Invoke

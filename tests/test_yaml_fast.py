@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 import yaml
 
-from dso_calamiteit import yamlfile
-from dso_calamiteit.errors import ConfigError
-from dso_calamiteit.yamlfile import SourceFloat, SourceInt
+from dso_calamiteit.adapters.config import yamlfile
+from dso_calamiteit.adapters.config.yamlfile import SourceFloat, SourceInt
+from dso_calamiteit.domain.errors import ConfigError
 
 from .conftest import REPO
 

@@ -1,5 +1,5 @@
 """`python -m dso_calamiteit`: the same entry point as the `calamiteit` script."""
 
-from .entry import main
+from .cli.entry import main
 
 main()

@@ -7,15 +7,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import answers
-from ..errors import ConfigError, UsageError, suggest
+from ..domain import answers
+from ..domain.errors import ConfigError, UsageError, suggest
 
 if TYPE_CHECKING:
-    from ..assessment import Assessment
-    from ..config import Config
-    from ..criteria import CriteriaFile
-    from ..readiness import Reachability
-    from ..routing import Briefing, Route, RoutedContact
+    from ..adapters.config import Config
+    from ..domain.assessment import Assessment
+    from ..domain.criteria import CriteriaFile
+    from ..domain.readiness import Reachability
+    from ..domain.routing import Briefing, Route, RoutedContact
     from .readiness import Call
 
 
@@ -23,7 +23,7 @@ def given(criteria: CriteriaFile, file: Path | None, flags: list[str]) -> dict[s
     """The answers from an answers file (YAML or JSON) and from --answer flags (which win); ids checked."""
     found: dict[str, bool] = {}
     if file is not None:
-        from .. import yamlfile
+        from ..adapters.config import yamlfile
 
         try:
             doc = yamlfile.read(file)
@@ -38,7 +38,7 @@ def given(criteria: CriteriaFile, file: Path | None, flags: list[str]) -> dict[s
 def situation(config: Config, chosen: str | None) -> str | None:
     """The id of a --situatie given by id or title (any case, accents optional), or None; an unknown one is
     refused with the nearest suggestion."""
-    from ..contacts import pick
+    from ..domain.contacts import pick
 
     if chosen is None:
         return None
@@ -54,7 +54,7 @@ def situation(config: Config, chosen: str | None) -> str | None:
 
 def brief(config: Config, result: Assessment, chosen: str | None, at: datetime) -> Briefing:
     """The advice with the routes of its level, the contacts those routes bring in, and whom to convene at `at`."""
-    from ..routing import Briefing, contacts_for
+    from ..domain.routing import Briefing, contacts_for
     from .readiness import around, convocation
 
     routes = config.routing.routes_for(result.recommended.level, chosen)
@@ -74,7 +74,7 @@ def call_now(
 ) -> list[Call]:
     """Whom to phone now, in order: each role of the level's team, then each line of the routing; people not
     reachable now and closed desks are left out, with what to do instead (a stand-in, the next opening)."""
-    from ..teams import candidates, ordered
+    from ..domain.teams import candidates, ordered
     from .readiness import whom_to_call
 
     names = {o.id: o.name for o in config.contacts.organisations}

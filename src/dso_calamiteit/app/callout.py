@@ -12,17 +12,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from .. import dutchtime, exitcodes
-from ..callout import Delivery, Message, Plan, from_team, plan
-from ..errors import UsageError
-from ..logbook import ChainCheck, Entry, Incident
-from ..safetext import markdown as markdown_text
+from ..domain import dutchtime, exitcodes
+from ..domain.callout import Delivery, Message, Plan, from_team, plan
+from ..domain.errors import UsageError
+from ..domain.logbook import ChainCheck, Entry, Incident
+from ..domain.safetext import markdown as markdown_text
 from .incidents import folded, refuse_broken
 from .logbook import Where, opened, stamp
 
 if TYPE_CHECKING:
-    from ..config import Config
-    from ..criteria import Level
+    from ..adapters.config import Config
+    from ..domain.criteria import Level
 
 CALLOUT_INCOMPLETE = exitcodes.CALLOUT_INCOMPLETE
 
@@ -98,7 +98,7 @@ def compose(
 
 def send(config: Config, where: Where, composed: Composed, author: str) -> Sent:
     """Send through every channel (one failing channel does not stop the others), then record it all."""
-    from ..notifiers import for_channel
+    from ..adapters.notifiers import for_channel
 
     message = composed.plan.message
     sent = Sent(composed, list(composed.plan.unreachable))
@@ -148,7 +148,7 @@ def _facts(config: Config, state: Incident, level: Level) -> list[tuple[str, str
 
 
 def _next_update(config: Config, state: Incident) -> str:
-    from ..reporting import next_sitrap
+    from ..domain.reporting import next_sitrap
 
     due = next_sitrap(config.reporting, state.opened_at, state.level, state.next_report, state.closed)
     return dutchtime.local(due) if due else ""

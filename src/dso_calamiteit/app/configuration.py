@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..config import Config, Source
-    from ..errors import Problem
+    from ..adapters.config import Config, Source
+    from ..domain.errors import Problem
 
 
 def load(config_dir: Path | None) -> Config:
-    from .. import config
+    from ..adapters import config
 
     return config.load(config.locate(config_dir))
 
@@ -27,8 +27,8 @@ class Checked:
 
 
 def check(config_dir: Path | None) -> Checked:
-    from .. import config
-    from ..errors import ConfigError
+    from ..adapters import config
+    from ..domain.errors import ConfigError
 
     sources = config.locate(config_dir)
     try:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .. import exitcodes
-from ..errors import UsageError
-from ..logbook import fold, verify
-from ..stores import location, open_store
+from ..adapters.stores import location, open_store
+from ..domain import exitcodes
+from ..domain.errors import UsageError
+from ..domain.logbook import fold, verify
 from .incidents import import_entries
 from .logbook import Where, locate
 

@@ -16,14 +16,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .. import dutchtime, exitcodes
-from ..assessment import Assessment
-from ..criteria import CriteriaFile
-from ..errors import CalamiteitError, UsageError
-from ..logbook import Action, ChainCheck, Entry, Fault, Incident, Summary, canonical, fold, verify
-from ..reporting import ReportingFile
-from ..stores import Store
-from ..timeline import kind_word
+from ..adapters.stores import Store
+from ..domain import dutchtime, exitcodes
+from ..domain.assessment import Assessment
+from ..domain.criteria import CriteriaFile
+from ..domain.errors import CalamiteitError, UsageError
+from ..domain.logbook import Action, ChainCheck, Entry, Fault, Incident, Summary, canonical, fold, verify
+from ..domain.reporting import ReportingFile
+from ..domain.timeline import kind_word
 from .logbook import Where, opened, stamp
 
 T = TypeVar("T")
@@ -275,7 +275,7 @@ def export(store: Store, incident: str, faults: list[Fault] | None = None) -> st
             for e in entries
         ],
     }
-    from ..jsondoc import dumps
+    from ..views.jsondoc import dumps
 
     return dumps(EXPORT_KIND, body) + "\n"
 
@@ -314,7 +314,7 @@ def read_export(criteria: CriteriaFile, path: Path) -> tuple[list[Entry], Incide
     anything is written: a nonsense entry in an append-only log would break the views of that incident
     for good.
     """
-    from ..entries import Refused, Replay, check_entry, valid_id
+    from ..domain.entries import Refused, Replay, check_entry, valid_id
 
     try:
         doc = json.loads(_read_bounded(path))
@@ -384,7 +384,7 @@ class Listed:
 
 def incidents(data_dir: Where, include_closed: bool, reporting: ReportingFile) -> list[Listed]:
     """The incidents, each with the moment its next sitrap is due."""
-    from ..reporting import next_sitrap
+    from ..domain.reporting import next_sitrap
 
     with opened(data_dir, readonly=True) as store:
         rows = store.summaries(include_closed=include_closed)

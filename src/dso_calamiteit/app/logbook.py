@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import Problem
+from ..domain.errors import Problem
 
 if TYPE_CHECKING:
-    from ..stores import Location, Store
+    from ..adapters.stores import Location, Store
 
 ENV_AUTHOR = "CALAMITEIT_AUTEUR"
 ENV_DB = "CALAMITEIT_DB"
@@ -40,10 +40,10 @@ Where = Place | Path | None
 
 def locate(where: Where) -> Location:
     """The logbook chosen by flags, then the environment, then config/logboek.yaml, then the default folder."""
-    from ..config import ENV_DATA_DIR
-    from ..config import data_dir as default_folder
-    from ..errors import UsageError
-    from ..stores import location
+    from ..adapters.config import ENV_DATA_DIR
+    from ..adapters.config import data_dir as default_folder
+    from ..adapters.stores import location
+    from ..domain.errors import UsageError
 
     chosen = where if isinstance(where, Place) else Place(where)
     if chosen.folder is not None and chosen.db is not None:
@@ -64,7 +64,7 @@ def locate(where: Where) -> Location:
 
 def _configured(config_dir: Path | None) -> str:
     """`database:` of config/logboek.yaml; the shipped file names none, so it is not even read."""
-    from .. import config
+    from ..adapters import config
 
     sources = config.locate(config_dir)
     if next(s for s in sources if s.kind == "logbook").origin == "standaard":
@@ -75,7 +75,7 @@ def _configured(config_dir: Path | None) -> str:
 @contextmanager
 def opened(where: Where, create: bool = True, readonly: bool = False) -> Iterator[Store]:
     """The logbook; `readonly` for use cases that only read (they then need read access only)."""
-    from ..stores import open_store
+    from ..adapters.stores import open_store
 
     store = open_store(locate(where), create=create, readonly=readonly)
     collecting = gc.isenabled()
@@ -103,7 +103,8 @@ def author(flag: str | None) -> str:
 
 def stamp() -> str:
     """Now, in the stored form."""
-    from .. import clock, dutchtime
+    from ..adapters import clock
+    from ..domain import dutchtime
 
     return dutchtime.stamp(clock.now())
 
@@ -122,7 +123,7 @@ def check(where: Where) -> Checked:
     path = found.shown
     if found.path is not None and not found.path.exists():
         return Checked(f"Logboek: nog geen; het komt hier:\n  {path}")
-    from ..stores import StorageError, open_store
+    from ..adapters.stores import StorageError, open_store
     from .incidents import verify_all
 
     try:
@@ -135,7 +136,7 @@ def check(where: Where) -> Checked:
     finally:
         store.close()
     broken = [Problem(str(path), None, None, f"incident {f.incident} regel {f.n}: {f.message}") for f in faults]
-    from ..words import count as counted
+    from ..domain.words import count as counted
 
     ok = ", hashketens kloppen" if not faults else ""
     return Checked(f"Logboek: {counted(count, 'incident', 'incidenten')}{ok}.\n  {path}", broken=broken)

@@ -8,18 +8,19 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import clock, dutchtime, exitcodes
-from ..errors import CalamiteitError, NotFoundError, UsageError, suggest
+from ..adapters import clock
+from ..domain import dutchtime, exitcodes
+from ..domain.errors import CalamiteitError, NotFoundError, UsageError, suggest
 from .logbook import Where, opened
 
 if TYPE_CHECKING:
-    from ..monitoring import Availability, MaintenanceFile, MonitorFile, Result, Target
+    from ..domain.monitoring import Availability, MaintenanceFile, MonitorFile, Result, Target
 
 ENV_API_KEY = "DSO_API_KEY"
 
 
 def targets(cfg: MonitorFile, env: str | None, only: list[str]) -> list[Target]:
-    from ..monitoring import select
+    from ..domain.monitoring import select
 
     names = sorted({t.name for t in cfg.targets})
     folded = {n.casefold() for n in names}
@@ -47,8 +48,8 @@ def check_round(
     A target in a planned maintenance window (config/onderhoud.yaml) is judged 'onderhoud'."""
     import asyncio
 
-    from ..monitoring import judge
-    from ..probe import check_all
+    from ..adapters.probe import check_all
+    from ..domain.monitoring import judge
 
     now = clock.now()
     checked_at = dutchtime.stamp(now)
@@ -85,7 +86,7 @@ def record(results: list[Result], data_dir: Where) -> str | None:
 
 def export(results: list[Result], path: Path) -> None:
     """The round as a Prometheus textfile (blackbox_exporter's metric names), written atomically."""
-    from ..metrics import monitor_file
+    from ..adapters.metrics import monitor_file
 
     monitor_file(results, path)
 
@@ -100,7 +101,7 @@ def exit_code(results: list[Result]) -> int:
 
 def history(data_dir: Where, since: str) -> tuple[datetime, list[Availability]]:
     """Availability per application since `since` ago (30m, 24h, 7d) from the recorded checks."""
-    from ..monitoring import availability
+    from ..domain.monitoring import availability
 
     match = re.fullmatch(r"\s*(\d+)\s*([mhd])\s*", since)
     if not match:

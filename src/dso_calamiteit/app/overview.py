@@ -6,14 +6,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from .. import dutchtime
-from ..errors import UsageError
+from ..domain import dutchtime
+from ..domain.errors import UsageError
 from .logbook import Where, opened
 from .readiness import MAX_PERIOD
 
 if TYPE_CHECKING:
-    from ..config import Config
-    from ..overview import Overview
+    from ..adapters.config import Config
+    from ..domain.overview import Overview
 
 USUAL_WEEKS = 8  # usage of this many weeks before the period makes "usual" known from its first day
 
@@ -30,9 +30,9 @@ def period(van: str | None, tot: str | None, now: datetime) -> tuple[datetime, d
 
 
 def gather(config: Config, where: Where, start: datetime, end: datetime) -> Overview:
-    from .. import overview
-    from ..logbook import fold
-    from ..usage import flagged
+    from ..domain import overview
+    from ..domain.logbook import fold
+    from ..domain.usage import flagged
     from .readiness import gaps
 
     first, last = dutchtime.stamp(start), dutchtime.stamp(end)

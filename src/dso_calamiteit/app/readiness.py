@@ -8,13 +8,14 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .. import clock, dutchtime
-from ..errors import UsageError
+from ..adapters import clock
+from ..domain import dutchtime
+from ..domain.errors import UsageError
 
 if TYPE_CHECKING:
-    from ..config import Config
-    from ..contacts import Contact
-    from ..readiness import Gap, Reachability, Standing
+    from ..adapters.config import Config
+    from ..domain.contacts import Contact
+    from ..domain.readiness import Gap, Reachability, Standing
 
 MAX_PERIOD = timedelta(days=3 * 366)
 
@@ -39,7 +40,7 @@ def period(van: str, tot: str) -> tuple[datetime, datetime]:
 
 
 def reach_around(config: Config, start: datetime, end: datetime) -> Reachability:
-    from ..readiness import Reachability, utc_seconds
+    from ..domain.readiness import Reachability, utc_seconds
 
     holidays = dutch_holidays(start.year - 1, end.year + 1)
     return Reachability(config.readiness, (utc_seconds(start), utc_seconds(end)), holidays.__contains__)
@@ -54,7 +55,7 @@ def dutch_holidays(first: int, last: int) -> frozenset[date]:
     """
     import importlib.util
 
-    from ..config import cache_dir
+    from ..adapters.config import cache_dir
 
     spec = importlib.util.find_spec("holidays")
     stamp = ""
@@ -70,7 +71,7 @@ def dutch_holidays(first: int, last: int) -> frozenset[date]:
 
     found = frozenset(holidays.country_holidays("NL", years=range(first, last + 1)))
     try:
-        from ..files import write_atomic
+        from ..adapters.files import write_atomic
 
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, "\n".join(sorted(d.isoformat() for d in found)) + "\n")
@@ -85,7 +86,7 @@ def around(at: datetime, config: Config) -> Reachability:
 
 def reachable(config: Config, found: list[Contact], at: datetime) -> list[Contact]:
     """Only the contacts reachable at `at`; contacts without readiness data are never assumed so."""
-    from ..readiness import status, utc_seconds
+    from ..domain.readiness import status, utc_seconds
 
     reach = around(at, config)
     return [c for c in found if status(c, reach, utc_seconds(at)) == "bereikbaar"]
@@ -106,8 +107,8 @@ def contact_json(c: Contact, state: str) -> dict[str, Any]:
 def convene(config: Config, team_id: str, at: datetime, reach: Reachability | None = None) -> list[dict[str, Any]]:
     """Per role of the team: the contacts that fill it and which of them is reachable at `at` (`reach`: one
     already worked out around `at`, so a briefing computes readiness once)."""
-    from ..readiness import status, utc_seconds
-    from ..teams import candidates, ordered
+    from ..domain.readiness import status, utc_seconds
+    from ..domain.teams import candidates, ordered
 
     found = config.teams.team(team_id)
     if found is None:
@@ -156,8 +157,8 @@ class Moment:
 
 
 def at_moment(config: Config, at: datetime) -> Moment:
-    from ..readiness import at_moment as standings_at
-    from ..readiness import status, utc_seconds
+    from ..domain.readiness import at_moment as standings_at
+    from ..domain.readiness import status, utc_seconds
 
     reach = around(at, config)
     seconds = utc_seconds(at)
@@ -172,7 +173,7 @@ def at_moment(config: Config, at: datetime) -> Moment:
 
 
 def gaps(config: Config, start: datetime, end: datetime) -> list[Gap]:
-    from ..readiness import gaps as find
+    from ..domain.readiness import gaps as find
 
     return find(config.contacts, reach_around(config, start, end))
 
@@ -181,8 +182,8 @@ def write_ics(config: Config, path: Path, start: datetime, end: datetime) -> int
     """The rotas (and the absences with their stand-ins) as an iCalendar file; returns the number of events."""
     from icalendar import Calendar, Event
 
-    from ..files import write_atomic
-    from ..readiness import shifts, utc_seconds
+    from ..adapters.files import write_atomic
+    from ..domain.readiness import shifts, utc_seconds
 
     people = {c.id: c for c in config.contacts.contacts if c.id}
     window = (utc_seconds(start), utc_seconds(end))
@@ -237,7 +238,7 @@ class Call:
 
 
 def whom_to_call(config: Config, what: str, candidates: list[Contact], at: datetime, reach: Reachability) -> Call:
-    from ..readiness import next_opening, stand_in, status, utc_seconds
+    from ..domain.readiness import next_opening, stand_in, status, utc_seconds
 
     seconds = utc_seconds(at)
     for c in candidates:
@@ -260,6 +261,6 @@ def whom_to_call(config: Config, what: str, candidates: list[Contact], at: datet
 
 def export(moment: Moment, path: Path) -> None:
     """Whether each requirement is met at the moment, as a Prometheus textfile, written atomically."""
-    from ..metrics import readiness_file
+    from ..adapters.metrics import readiness_file
 
     readiness_file(moment.standings, path)

@@ -8,15 +8,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .. import dutchtime, sitrap
-from ..errors import CalamiteitError
-from ..logbook import Entry, Incident, canonical, chained
-from ..stores import BusyError
+from ..adapters.stores import BusyError
+from ..domain import dutchtime, sitrap
+from ..domain.errors import CalamiteitError
+from ..domain.logbook import Entry, Incident, canonical, chained
 from .logbook import Where, opened
 
 if TYPE_CHECKING:
-    from ..config import Config
-    from ..files import Staged
+    from ..adapters.config import Config
+    from ..adapters.files import Staged
 
 FORMATS: dict[str, Callable[[sitrap.Sitrap, dict[str, str]], str]] = {
     "md": sitrap.markdown,
@@ -63,8 +63,8 @@ def make(
     records nothing; a crash after the commit leaves a numbered sitrap without a file, never a file whose
     number the logbook does not know (the file gets its name in `publish`).
     """
-    from ..files import Staged
-    from ..logbook import ChainCheck, fold
+    from ..adapters.files import Staged
+    from ..domain.logbook import ChainCheck, fold
     from .incidents import folded, refuse_broken
 
     names = {o.id: o.name for o in config.contacts.organisations}

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import CalamiteitError, UsageError, suggest
+from ..domain.errors import CalamiteitError, UsageError, suggest
 from .logbook import Where, opened
 
 if TYPE_CHECKING:
-    from ..monitoring import MonitorFile
+    from ..domain.monitoring import MonitorFile
 
 MAX_BYTES = 64 * 1024 * 1024
 
@@ -36,7 +36,7 @@ class Imported:
 
 
 def import_file(where: Where, path: Path, monitor: MonitorFile) -> Imported:
-    from ..usage import line_of_offset, parse
+    from ..domain.usage import line_of_offset, parse
 
     try:
         raw = path.read_bytes()

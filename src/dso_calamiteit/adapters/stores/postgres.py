@@ -1,0 +1,441 @@
+"""The logbook in PostgreSQL: one timeline that a whole OCT writes to and reads at once.
+
+Same tables, same chain, same rules as SQLite (interface.Store); what differs is the engine's part. Every
+write transaction first takes one advisory lock, as SQLite's BEGIN IMMEDIATE takes its write lock: what a
+writer reads (the tip of the chain, the next action or sitrap number) is still true when it commits. The
+database itself refuses what no client should do: triggers keep entries append-only, admit an entry only
+directly after its predecessor (no gaps, no branches), record the database role that stored it, and keep
+the `incidents` row in step. A NOTIFY on every entry lets `incident show --follow` wait without polling.
+
+psycopg is imported here only: a command on a SQLite logbook never loads it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from functools import cache
+from typing import Any
+
+import psycopg
+from psycopg import errors as pgerrors
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from psycopg.pq import TransactionStatus
+
+from ...domain.logbook import Entry
+from .. import commits
+from .interface import BusyError, Check, StorageError, Store, new_code
+from .location import Location
+
+SCHEMA = "calamiteit"
+CHANNEL = "calamiteit"
+WRITE_LOCK = 7_366_000_113  # pg_advisory_xact_lock key held by every writer of this logbook
+LOCK_TIMEOUT_MS = 10_000  # as long as SQLite's busy timeout: a writer waits this long for another
+CONNECT_TIMEOUT_S = 5
+STREAM_ROWS = 2_000
+BULK_CHUNK = 5_000
+# `role` is not among them: the insert trigger sets it to the database role that stores the entry.
+INSERT_SQL = (
+    "INSERT INTO entries (incident, n, at, author, kind, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+UPGRADE_HINT = "Laat de beheerder `calamiteit db upgrade --db …` draaien (README, 'Gedeeld logboek')."
+
+# Each step brings the schema from version i to i + 1; never edit a released step, add a new one.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE calamiteit.meta (key text PRIMARY KEY, value text NOT NULL);
+    CREATE TABLE calamiteit.incidents (
+        id text PRIMARY KEY,
+        title text NOT NULL,
+        opened_at text NOT NULL,
+        level integer NOT NULL,
+        closed_at text,
+        entries integer NOT NULL,
+        actions integer NOT NULL DEFAULT 0,
+        reports integer NOT NULL DEFAULT 0,
+        head text NOT NULL
+    );
+    CREATE TABLE calamiteit.entries (
+        incident text NOT NULL REFERENCES calamiteit.incidents (id),
+        n integer NOT NULL CHECK (n >= 1),
+        at text NOT NULL,
+        author text NOT NULL,
+        kind text NOT NULL,
+        body text NOT NULL,
+        prev_hash text NOT NULL,
+        hash text NOT NULL,
+        role text NOT NULL DEFAULT current_user,
+        PRIMARY KEY (incident, n)
+    );
+    CREATE INDEX entries_by_kind ON calamiteit.entries (incident, kind, n);
+    CREATE TABLE calamiteit.checks (
+        at text NOT NULL,
+        name text NOT NULL,
+        env text NOT NULL,
+        url text NOT NULL,
+        state text NOT NULL,
+        status integer,
+        latency_ms double precision,
+        reason text NOT NULL
+    );
+    CREATE INDEX checks_by_time ON calamiteit.checks (at);
+
+    CREATE FUNCTION calamiteit.refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        RAISE EXCEPTION '%', TG_ARGV[0];
+    END $$;
+    CREATE TRIGGER entries_append_only BEFORE UPDATE OR DELETE ON calamiteit.entries
+        FOR EACH ROW EXECUTE FUNCTION calamiteit.refuse('logbook entries are append-only');
+    CREATE TRIGGER entries_never_truncated BEFORE TRUNCATE ON calamiteit.entries
+        FOR EACH STATEMENT EXECUTE FUNCTION calamiteit.refuse('logbook entries are append-only');
+    CREATE TRIGGER incidents_kept BEFORE DELETE ON calamiteit.incidents
+        FOR EACH ROW EXECUTE FUNCTION calamiteit.refuse('incidents are never removed');
+    CREATE TRIGGER incidents_never_truncated BEFORE TRUNCATE ON calamiteit.incidents
+        FOR EACH STATEMENT EXECUTE FUNCTION calamiteit.refuse('incidents are never removed');
+
+    CREATE FUNCTION calamiteit.entry_stored() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        NEW.role := current_user;  -- who stored it, as the database knows it: not the client's say
+        IF NEW.n = 1 THEN
+            IF NEW.prev_hash <> repeat('0', 64) THEN
+                RAISE EXCEPTION 'the first entry of a chain follows the genesis hash';
+            END IF;
+        ELSIF NEW.prev_hash IS DISTINCT FROM
+                (SELECT hash FROM calamiteit.entries WHERE incident = NEW.incident AND n = NEW.n - 1) THEN
+            RAISE EXCEPTION 'an entry follows the one before it: no gaps, no branches';
+        END IF;
+        PERFORM pg_notify('calamiteit', NEW.incident);
+        RETURN NEW;
+    END $$;
+    CREATE TRIGGER entries_chained BEFORE INSERT ON calamiteit.entries
+        FOR EACH ROW EXECUTE FUNCTION calamiteit.entry_stored();
+
+    CREATE FUNCTION calamiteit.incident_follows() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF NEW.id IS DISTINCT FROM OLD.id OR NEW.title IS DISTINCT FROM OLD.title
+                OR NEW.opened_at IS DISTINCT FROM OLD.opened_at
+                OR NEW.entries <= OLD.entries OR NEW.actions < OLD.actions OR NEW.reports < OLD.reports
+                OR NEW.entries IS DISTINCT FROM (SELECT max(n) FROM calamiteit.entries WHERE incident = NEW.id)
+                OR NEW.head IS DISTINCT FROM
+                    (SELECT hash FROM calamiteit.entries WHERE incident = NEW.id AND n = NEW.entries) THEN
+            RAISE EXCEPTION 'the incidents row follows its entries';
+        END IF;
+        RETURN NEW;
+    END $$;
+    CREATE TRIGGER incidents_follow_entries BEFORE UPDATE ON calamiteit.incidents
+        FOR EACH ROW EXECUTE FUNCTION calamiteit.incident_follows();
+    """,
+    """
+    CREATE TABLE calamiteit.usage (
+        day text NOT NULL,
+        application text NOT NULL,
+        metric text NOT NULL,
+        count bigint NOT NULL CHECK (count >= 0),
+        PRIMARY KEY (day, application, metric)
+    );
+    """,
+    """
+    CREATE TABLE calamiteit.check_hours (
+        name text NOT NULL, env text NOT NULL, hour text NOT NULL,
+        checks bigint NOT NULL, up bigint NOT NULL, maintenance bigint NOT NULL,
+        PRIMARY KEY (name, env, hour)
+    );
+    CREATE TABLE calamiteit.latency_days (
+        name text NOT NULL, env text NOT NULL, day text NOT NULL, bucket integer NOT NULL, count bigint NOT NULL,
+        PRIMARY KEY (name, env, day, bucket)
+    );
+    CREATE TABLE calamiteit.down_runs (
+        name text NOT NULL, env text NOT NULL, first text NOT NULL, last text NOT NULL, checks bigint NOT NULL,
+        PRIMARY KEY (name, env, first)
+    );
+    CREATE INDEX down_runs_by_last ON calamiteit.down_runs (last);
+    CREATE TABLE calamiteit.check_tips (
+        name text NOT NULL, env text NOT NULL, at text NOT NULL, state text NOT NULL, run_first text,
+        PRIMARY KEY (name, env)
+    );
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+ROLLUPS = 3  # the schema version that has the roll-ups of the checks
+
+
+# psycopg logs a second error while it ends a failed pipeline; the first one is what the operator is told.
+logging.getLogger("psycopg").addHandler(logging.NullHandler())
+
+
+@cache
+def _q(sql: str) -> str:
+    """The shared SQL's `?` placeholders in psycopg's style (the shared SQL holds no literal `%`)."""
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+class PostgresStore(Store):
+    conn: psycopg.Connection[Any]
+
+    def __init__(self, conn: psycopg.Connection[Any], location: Location) -> None:
+        self.conn = conn
+        self.where = location.shown
+        self._code: str | None = None
+        self._role: str | None = None
+        self._listening = False
+        self._writing = False
+
+    @classmethod
+    def open(
+        cls, location: Location, *, readonly: bool = False, upgrade: bool = False, busy_ms: int | None = None
+    ) -> PostgresStore:
+        assert location.url is not None
+        conn = _connect(location, readonly, LOCK_TIMEOUT_MS if busy_ms is None else busy_ms)
+        store = cls(conn, location)
+        try:
+            if upgrade:
+                store._upgrade()
+            store._check_schema()
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
+    # --- schema ---------------------------------------------------------------------------------------
+
+    def schema_version(self) -> int:
+        return self.version()
+
+    def version(self) -> int:
+        """The schema version of this database (0: no logbook in it yet)."""
+        row = self._one("SELECT to_regclass('calamiteit.meta') IS NOT NULL")
+        if not row or not row[0]:
+            return 0
+        found = self._one("SELECT value FROM meta WHERE key = 'schema'")
+        return int(found[0]) if found else 0
+
+    def _check_schema(self) -> None:
+        version = self.version()
+        if version == 0:
+            raise StorageError(f"{self.where}: deze database heeft nog geen calamiteit-logboek", UPGRADE_HINT)
+        if version > SCHEMA_VERSION:
+            raise StorageError(
+                f"{self.where}: gemaakt door een nieuwere versie van calamiteit (schema {version}, "
+                f"deze versie kent t/m {SCHEMA_VERSION})",
+                "Werk calamiteit bij; de database is niet aangeraakt.",
+            )
+        if version < SCHEMA_VERSION:
+            raise StorageError(
+                f"{self.where}: het logboek heeft schema {version}, deze versie van calamiteit werkt met "
+                f"{SCHEMA_VERSION}",
+                UPGRADE_HINT,
+            )
+
+    def _upgrade(self) -> None:
+        """Create the schema or bring it up to date, in one transaction; refused on a newer one. Not in
+        pipeline mode: a migration step is a script of many statements."""
+        self._run(f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+        try:
+            self._migrate()
+            self._run("COMMIT")
+        except BaseException:
+            self._rollback()
+            raise
+
+    def _migrate(self) -> None:
+        self._run(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
+        version = self.upgraded_from = self.version()
+        if version > SCHEMA_VERSION:
+            return  # _check_schema says so
+        for step in range(version, SCHEMA_VERSION):
+            self._run(MIGRATIONS[step])
+            if step + 1 == ROLLUPS:
+                self._rebuild_rollups()
+            self._run(
+                "INSERT INTO meta (key, value) VALUES ('schema', ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                (str(step + 1),),
+            )
+        self._run("INSERT INTO meta (key, value) VALUES ('code', ?) ON CONFLICT DO NOTHING", (new_code(),))
+
+    # --- the engine's part of the interface -------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self, noted: bool = True) -> Iterator[None]:
+        """BEGIN, the write lock and everything up to the first read go to the server in one round trip,
+        the writes and the COMMIT in one more (psycopg's pipeline mode, with prepared statements): an
+        append over the network costs two round trips, not one per statement."""
+        if self._writing or self.conn.info.transaction_status != TransactionStatus.IDLE:
+            yield  # inside another transaction: join it
+            return
+        self._writing = True
+        try:
+            with self.conn.pipeline() as pipe:
+                self.conn.execute("BEGIN")
+                self.conn.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+                if noted:
+                    commits.began()
+                yield
+                with commits.no_interrupt():  # Ctrl-C waits until the outcome is known and noted
+                    self.conn.execute("COMMIT")
+                    pipe.sync()
+                    if noted:
+                        commits.committed()
+        except psycopg.Error as exc:
+            self._rollback()
+            raise self._failed(exc) from None
+        except BaseException:
+            self._rollback()
+            raise
+        finally:
+            self._writing = False
+
+    def _rollback(self) -> None:
+        try:
+            if not self.conn.closed and self.conn.info.transaction_status != TransactionStatus.IDLE:
+                self.conn.execute("ROLLBACK")
+        except psycopg.Error:
+            pass  # the connection is gone: the server rolls back by itself
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        try:
+            return self.conn.execute(_q(sql), params).fetchall()
+        except psycopg.Error as exc:
+            raise self._failed(exc) from None
+
+    def _run(self, sql: str, params: Sequence[Any] = ()) -> None:
+        try:
+            self.conn.execute(_q(sql) if params else sql, params or None)
+        except psycopg.Error as exc:
+            raise self._failed(exc) from None
+
+    @property
+    def code(self) -> str | None:
+        if self._code is None:
+            row = self._one("SELECT value FROM meta WHERE key = 'code'")
+            self._code = str(row[0]) if row else None
+        return self._code
+
+    def stream(self, incident: str, after: int = 0) -> Iterator[Entry]:
+        sql = _q(self.entry_sql + " WHERE incident = ? AND n > ? ORDER BY n")
+        try:
+            for row in self.conn.cursor().stream(sql, (incident, after), size=STREAM_ROWS):
+                yield Entry(*row)
+        except psycopg.Error as exc:
+            raise self._failed(exc) from None
+
+    def last_of_kind(self, incident: str, kind: str) -> Entry | None:
+        row = self._one(self.entry_sql + " WHERE incident = ? AND kind = ? ORDER BY n DESC LIMIT 1", (incident, kind))
+        return Entry(*row) if row else None
+
+    def record_checks(self, rows: Sequence[Check]) -> None:
+        with self.transaction():
+            try:
+                self.conn.cursor().executemany(_q("INSERT INTO checks VALUES (?, ?, ?, ?, ?, ?, ?, ?)"), rows)
+            except psycopg.Error as exc:
+                raise self._failed(exc) from None
+            self._roll_up(rows)
+
+    def wait(self, incident: str, seconds: float) -> None:
+        """Sleep until any entry is stored (NOTIFY from the insert trigger) or `seconds` pass."""
+        try:
+            if not self._listening:
+                self.conn.execute(f"LISTEN {CHANNEL}")
+                self._listening = True
+            for _ in self.conn.notifies(timeout=seconds, stop_after=1):
+                pass
+        except psycopg.Error as exc:
+            raise self._failed(exc) from None
+
+    def _insert(self, e: Entry) -> None:
+        self._run(INSERT_SQL, _values(e))
+        e.role = self.role
+
+    @property
+    def role(self) -> str:
+        """The database role this connection writes as: what the insert trigger records (asked once)."""
+        if self._role is None:
+            row = self._one("SELECT current_user")
+            self._role = str(row[0]) if row else ""
+        return self._role
+
+    def _insert_many(self, entries: Sequence[Entry]) -> None:
+        """Many entries (a copied logbook) pipelined, in chunks with the table's statistics brought up to
+        date in between: the triggers' look-ups are planned once per session, and a plan made while the
+        table was empty scans it whole, which makes a big first copy quadratic (100,000 entries: 119 s)."""
+        try:
+            cursor = self.conn.cursor()
+            for start in range(0, len(entries), BULK_CHUNK):
+                if start:
+                    self._run("ANALYZE entries")
+                cursor.executemany(_q(INSERT_SQL), [_values(e) for e in entries[start : start + BULK_CHUNK]])
+        except psycopg.Error as exc:
+            raise self._failed(exc) from None
+
+    def _failed(self, exc: psycopg.Error) -> StorageError | BusyError:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if isinstance(exc, pgerrors.LockNotAvailable | pgerrors.DeadlockDetected | pgerrors.SerializationFailure):
+            return BusyError(f"{self.where}: het logboek is bezet door een ander proces", "Probeer het zo opnieuw.")
+        if isinstance(exc, pgerrors.RaiseException):
+            return StorageError(f"{self.where}: geweigerd door de database: {first}")
+        if isinstance(exc, pgerrors.InsufficientPrivilege | pgerrors.ReadOnlySqlTransaction):
+            return StorageError(
+                f"{self.where}: geen rechten hiervoor ({first})",
+                "Vraag de beheerder om de rol van de coördinatoren (README, 'Gedeeld logboek').",
+            )
+        if isinstance(exc, pgerrors.UndefinedTable):
+            return StorageError(f"{self.where}: het logboek ontbreekt in deze database ({first})", UPGRADE_HINT)
+        if isinstance(exc, psycopg.OperationalError) or self.conn.closed:
+            return StorageError(
+                f"{self.where}: de verbinding met de databaseserver is verbroken ({first})",
+                "Probeer het opnieuw; wat niet bevestigd is, is niet vastgelegd.",
+            )
+        return StorageError(f"{self.where}: {first}")
+
+
+def _values(e: Entry) -> tuple[str, int, str, str, str, str, str, str]:
+    return (e.incident, e.n, e.at, e.author, e.kind, e.body, e.prev_hash, e.hash)
+
+
+def _connect(location: Location, readonly: bool, busy_ms: int) -> psycopg.Connection[Any]:
+    """A connection in autocommit mode (transactions are explicit) with the logbook's search path.
+
+    The password comes from libpq's own means (PGPASSWORD, ~/.pgpass, PGSERVICE) or the URL in
+    CALAMITEIT_DB; no message ever shows it.
+    """
+    assert location.url is not None
+    try:
+        params = conninfo_to_dict(location.url)
+    except psycopg.ProgrammingError:
+        raise StorageError(f"{location.shown}: geen geldige PostgreSQL-URL") from None
+    # lock_timeout 0 would mean "wait for ever": a writer that may not wait gets 1 ms
+    options = f"-c search_path={SCHEMA} -c lock_timeout={max(int(busy_ms), 1)}"
+    if readonly:
+        options += " -c default_transaction_read_only=on"
+    params["options"] = f"{params.get('options') or ''} {options}".strip()
+    params.setdefault("connect_timeout", CONNECT_TIMEOUT_S)
+    params.setdefault("application_name", "calamiteit")
+    try:
+        return psycopg.connect(make_conninfo("", **params), autocommit=True)
+    except psycopg.Error as exc:
+        raise _unreachable(location, params, exc) from None
+
+
+def _unreachable(location: Location, params: dict[str, Any], exc: psycopg.Error) -> StorageError:
+    text = str(exc)
+    who = params.get("user") or "(standaardgebruiker)"
+    if "password authentication failed" in text or "no password supplied" in text:
+        return StorageError(
+            f"{location.shown}: aanmelden geweigerd voor gebruiker {who}: wachtwoord onjuist of niet gegeven",
+            "Zet het wachtwoord in PGPASSWORD of ~/.pgpass (nooit op de opdrachtregel).",
+        )
+    if "does not exist" in text and "database" in text:
+        return StorageError(f"{location.shown}: deze database bestaat niet", "Controleer de naam in de URL.")
+    if "does not exist" in text and "role" in text:
+        return StorageError(f"{location.shown}: gebruiker {who} bestaat niet op de server")
+    if any(s in text for s in ("Connection refused", "could not connect", "timeout expired", "could not translate")):
+        return StorageError(
+            f"{location.shown}: de databaseserver is niet bereikbaar",
+            "Controleer host en poort, of werk tijdelijk in een eigen logboek (--data-dir) en lees later in.",
+        )
+    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    password = params.get("password")
+    if password:
+        first = first.replace(str(password), "***")
+    return StorageError(f"{location.shown}: kan niet verbinden ({first})")

@@ -1,0 +1,91 @@
+"""Commands about the logbook itself: `db upgrade` (schema) and `db copy` (SQLite ⇄ PostgreSQL)."""
+
+# No `from __future__ import annotations`: Typer reads these annotations at run time.
+
+from typing import Annotated
+
+import typer
+
+from ..app.logbook import Place
+from ..domain import exitcodes
+from ..views.jsondoc import dumps
+from .options import DataDir, Db, Json, console
+
+db_app = typer.Typer(
+    help="Het logboek zelf: schema aanmaken of bijwerken, een heel logboek kopiëren (SQLite ⇄ PostgreSQL).",
+    no_args_is_help=True,
+)
+
+
+@db_app.command("upgrade")
+def db_upgrade(json: Json = False, data_dir: DataDir = None, db: Db = None) -> int:
+    """Maak het schema van het logboek aan of werk het bij.
+
+    Op PostgreSQL is dit een taak voor de beheerder (de coördinatoren hebben daar de rechten niet voor);
+    een SQLite-logboek doet het bij het openen zelf. Een schema van een nieuwere versie wordt geweigerd.
+    Voorbeeld: calamiteit db upgrade --db postgresql://beheer@db.example.nl/calamiteit
+    """
+    from ..app import database
+
+    done = database.upgrade(Place(data_dir, db))
+    if json:
+        print(dumps("db-upgrade", {"database": done.where, "before": done.before, "after": done.after}))
+    elif done.before == done.after:
+        console().print(f"Schema {done.after} is al actueel: {done.where}", markup=False)
+    else:
+        console().print(f"Schema {done.before} → {done.after}: {done.where}", markup=False)
+    return exitcodes.OK
+
+
+@db_app.command("copy")
+def db_copy(
+    source: Annotated[str, typer.Option("--from", help="Het logboek waaruit gekopieerd wordt (pad of URL).")],
+    target: Annotated[str, typer.Option("--to", help="Het logboek waarin gekopieerd wordt (pad of URL).")],
+    json: Json = False,
+) -> int:
+    """Kopieer een heel logboek: alle incidenten (hashketen voor en na gecontroleerd) en de monitorhistorie.
+
+    Wat het doel al heeft, wordt overgeslagen: opnieuw draaien is veilig. Een incident met een gebroken
+    keten wordt niet gekopieerd (exitcode 4); een incident dat in beide logboeken verschillend verder is
+    geschreven ook niet (exitcode 1). Wachtwoorden niet in de URL: PGPASSWORD, ~/.pgpass of PGSERVICE.
+    Voorbeeld: calamiteit db copy --from ~/.local/share/calamiteit/logboek.sqlite --to postgresql://oct@db/calamiteit
+    """
+    from ..app import database
+
+    done = database.copy(source, target)
+    if json:
+        print(
+            dumps(
+                "db-copy",
+                {
+                    "from": done.source,
+                    "to": done.target,
+                    "incidents": [
+                        {"id": i.id, "entries": i.entries, "new": i.new, "problem": i.problem} for i in done.incidents
+                    ],
+                    "checks": done.checks,
+                    "checks_new": done.checks_new,
+                },
+            )
+        )
+        return done.exit_code
+    from ..views import layout
+    from ..views.layout import Column
+    from ..views.terminal import Text
+
+    out = console()
+    out.print(Text(f"Gekopieerd van {done.source}\n           naar {done.target}"))
+    layout.records(
+        out,
+        None,
+        [Column("Incident", keep=True, style="cyan"), Column("Regels", justify="right"),
+         Column("Nieuw", justify="right"), Column("Uitkomst")],
+        [
+            [i.id, str(i.entries), str(i.new),
+             Text(i.problem, style="bold red") if i.problem else Text("keten klopt", style="green")]
+            for i in done.incidents
+        ],
+        empty="Geen incidenten in de bron.",
+    )
+    out.print(Text(f"Monitorhistorie: {done.checks} metingen, {done.checks_new} nieuw in het doel."))
+    return done.exit_code

@@ -1,0 +1,22 @@
+"""The console script's entry point: nothing heavy is imported before Ctrl-C can be answered.
+
+Importing the CLI takes most of start-up (Typer, Rich on demand); a Ctrl-C in that time must end like any
+other interruption, with exit 130 and one line, not a KeyboardInterrupt traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def main() -> None:
+    try:
+        from .root import run
+
+        code = run()
+    except KeyboardInterrupt:  # during the imports, or in the instant before run() could catch it itself
+        stored = sys.modules.get("dso_calamiteit.adapters.commits")
+        said = stored.outcome() if stored is not None else None
+        sys.stderr.write("calamiteit: onderbroken\n" + (f"  {said}\n" if said else ""))
+        code = 130
+    sys.exit(code)

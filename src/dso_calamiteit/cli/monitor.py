@@ -1,0 +1,269 @@
+"""`calamiteit monitor`: which DSO applications answer right now and how fast; and their history."""
+
+# No `from __future__ import annotations`: Typer evals every annotation at start-up otherwise (see cli.py).
+
+import os
+import time
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+from ..app.logbook import Place
+from ..domain import dutchtime, exitcodes
+from ..domain.errors import UsageError
+from ..views.jsondoc import dumps
+from .options import ConfigDir, DataDir, Db, Json, console
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from ..app.logbook import Where
+    from ..domain.monitoring import MaintenanceFile, MonitorFile, Result, Target
+
+STATE_STYLE = {"beschikbaar": "green", "traag": "yellow", "onbeschikbaar": "bold red", "onderhoud": "blue"}
+
+
+class EnvChoice(StrEnum):
+    prod = "prod"
+    pre = "pre"
+
+
+def monitor(
+    env: Annotated[
+        Optional[EnvChoice],  # noqa: UP045 - typer 0.28 needs Optional on Python 3.11
+        typer.Option("--env", help="Alleen deze omgeving: prod of pre.", show_default=False),
+    ] = None,
+    only: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option("--only", help="Alleen deze applicatie (naam, herhaalbaar).", show_default=False),
+    ] = None,
+    timeout: Annotated[
+        Optional[float],  # noqa: UP045
+        typer.Option("--timeout", help="Maximale duur van één controle in seconden.", show_default=False),
+    ] = None,
+    watch: Annotated[
+        Optional[float],  # noqa: UP045
+        typer.Option("--watch", help="Controleer elke S seconden opnieuw, tot Ctrl-C.", show_default=False),
+    ] = None,
+    record: Annotated[bool, typer.Option("--record", help="Bewaar de uitkomsten in het logboekbestand.")] = False,
+    history: Annotated[
+        bool, typer.Option("--history", help="Toon beschikbaarheid en mediane latentie uit bewaarde uitkomsten.")
+    ] = False,
+    since: Annotated[str, typer.Option("--since", help="Met --history: periode, zoals 30m, 24h of 7d.")] = "24h",
+    prometheus: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--prometheus",
+            help="Schrijf de uitkomsten ook als Prometheus-tekstbestand (voor node_exporter's textfile collector; "
+            "metriekennamen van blackbox_exporter), atomair; met --watch na elke ronde.",
+            show_default=False,
+        ),
+    ] = None,
+    json: Json = False,
+    data_dir: DataDir = None,
+    db: Db = None,
+    config_dir: ConfigDir = None,
+) -> int:
+    """Controleer de beschikbaarheid van de DSO-applicaties (alle tegelijk) en toon staat, status en latentie.
+
+    Exitcode 0: alles beschikbaar; 5: iets traag; 6: iets onbeschikbaar. De sleutel uit DSO_API_KEY gaat
+    alleen als x-api-key naar de hosts van doelen met api_key: true en verschijnt nergens in de uitvoer.
+    Voorbeeld: calamiteit monitor --env prod --json
+    """
+    from ..app import configuration
+    from ..app import monitor as use
+
+    loaded = configuration.load(config_dir)
+    cfg, planned = loaded.monitor, loaded.maintenance
+    if history:
+        return _history(Place(data_dir, db), since, json)
+    targets = use.targets(cfg, env.value if env else None, only or [])
+    if timeout is not None and not 0 < timeout <= 300:
+        raise UsageError(f"--timeout {timeout}: kies een waarde tussen 0 en 300 seconden")
+    if watch is not None and watch <= 0:
+        raise UsageError(f"--watch {watch}: kies een positief aantal seconden")
+    seconds = timeout if timeout is not None else cfg.timeout_s
+    api_key = os.environ.get(use.ENV_API_KEY) or None
+    if watch is None:
+        results = _round(cfg, planned, targets, api_key, seconds, progress=True)
+        _show(results, json)
+        _record(results, record, Place(data_dir, db))
+        _export(results, prometheus)
+        return use.exit_code(results)
+    return _watch(cfg, planned, targets, api_key, seconds, watch, record, Place(data_dir, db), json, prometheus)
+
+
+def _round(
+    cfg: "MonitorFile",
+    planned: "MaintenanceFile",
+    targets: "list[Target]",
+    api_key: str | None,
+    timeout: float,
+    progress: bool,
+) -> "list[Result]":
+    """One round; on a terminal with a progress bar on stderr."""
+    from ..app.monitor import check_round
+
+    err = console(stderr=True)
+    if progress and err.is_terminal:
+        from rich.progress import Progress
+
+        with Progress(console=err, transient=True) as bar:
+            task = bar.add_task("Controleren…", total=len(targets))
+            return check_round(cfg, targets, api_key, timeout, lambda: bar.advance(task), planned)
+    return check_round(cfg, targets, api_key, timeout, maintenance=planned)
+
+
+def _export(results: "list[Result]", path: "Path | None") -> None:
+    if path is not None:
+        from ..app.monitor import export
+
+        export(results, path)
+
+
+def _record(results: "list[Result]", record: bool, data_dir: "Where") -> None:
+    if record:
+        from ..app.monitor import record as keep
+
+        warning = keep(results, data_dir)
+        if warning:
+            console(stderr=True).print(f"calamiteit: {warning}")
+
+
+def _document(results: "list[Result]") -> str:
+    from ..domain.monitoring import likely_cause, summary
+
+    return dumps(
+        "monitor",
+        {
+            "checked_at": results[0].checked_at if results else None,
+            "summary": summary(results),
+            "likely_cause": likely_cause(results),
+            "results": [
+                {
+                    "name": r.target.name,
+                    "env": r.target.env,
+                    "url": r.target.url,
+                    "state": r.state,
+                    "status": r.status,
+                    "latency_ms": None if r.latency_ms is None else round(r.latency_ms, 1),
+                    "reason": r.reason,
+                }
+                for r in results
+            ],
+        },
+        indent=None,  # one line: `--watch --json` prints one document per line
+    )
+
+
+def _table(results: "list[Result]") -> "RenderableType":
+    from ..domain.monitoring import likely_cause, summary
+    from ..views import layout
+    from ..views.layout import Column
+    from ..views.terminal import Text
+
+    when = dutchtime.local(results[0].checked_at) if results else ""
+    cause = likely_cause(results)
+    return layout.fitted(
+        console(),
+        f"Beschikbaarheid DSO ({when})",
+        [
+            Column("Applicatie"),
+            Column("Omgeving"),
+            Column("Staat"),
+            Column("HTTP", justify="right"),
+            Column("Latentie", justify="right", keep=True),
+            Column("Reden"),
+        ],
+        [
+            [
+                r.target.name,
+                r.target.env,
+                Text(r.state, style=STATE_STYLE[r.state]),
+                "" if r.status is None else str(r.status),
+                "" if r.latency_ms is None else f"{r.latency_ms:.0f} ms",
+                r.reason,
+            ]
+            for r in results
+        ],
+        caption=summary(results) + (f"\nLET OP: {cause}." if cause else ""),
+    )
+
+
+def _show(results: "list[Result]", json: bool) -> None:
+    if json:
+        print(_document(results))
+    else:
+        console().print(_table(results))
+
+
+def _watch(
+    cfg: "MonitorFile",
+    planned: "MaintenanceFile",
+    targets: "list[Target]",
+    api_key: str | None,
+    timeout: float,
+    every: float,
+    record: bool,
+    data_dir: "Where",
+    json: bool,
+    prometheus: "Path | None" = None,
+) -> int:
+    """Re-check every `every` seconds until Ctrl-C: a live table on a terminal, one document a round elsewhere."""
+    out = console()
+    if json or not out.is_terminal:
+        while True:
+            results = _round(cfg, planned, targets, api_key, timeout, progress=False)
+            _show(results, json)
+            _record(results, record, data_dir)
+            _export(results, prometheus)
+            time.sleep(every)
+    from rich.live import Live
+
+    with Live(console=out, auto_refresh=False) as live:
+        while True:
+            results = _round(cfg, planned, targets, api_key, timeout, progress=False)
+            live.update(_table(results), refresh=True)
+            _record(results, record, data_dir)
+            _export(results, prometheus)
+            time.sleep(every)
+
+
+def _history(data_dir: "Where", since: str, json: bool) -> int:
+    from ..app.monitor import history
+
+    start, figures = history(data_dir, since)
+    if json:
+        print(dumps("monitor-history", {"since": dutchtime.stamp(start), "applications": [vars(f) for f in figures]}))
+        return exitcodes.OK
+    from ..domain.words import percent
+    from ..views import layout
+    from ..views.layout import Column
+
+    planned = any(f.maintenance for f in figures)  # the column only when there was planned maintenance
+    layout.records(
+        console(),
+        f"Beschikbaarheid sinds {dutchtime.local(start)}",
+        [
+            Column("Applicatie"),
+            Column("Omgeving"),
+            Column("Controles", justify="right"),
+            Column("Beschikbaar", justify="right", keep=True),
+            Column("Mediane latentie", justify="right", keep=True),
+            *([Column("In onderhoud", justify="right")] if planned else []),
+        ],
+        [
+            [
+                f.name,
+                f.env,
+                str(f.checks),
+                percent(f.available_pct) if f.checks else "—",
+                "" if f.median_latency_ms is None else f"{f.median_latency_ms:.0f} ms",
+                *([str(f.maintenance)] if planned else []),
+            ]
+            for f in figures
+        ],
+    )
+    return exitcodes.OK

@@ -1,0 +1,91 @@
+"""The language of what Typer and Click say: Dutch by default, through gettext and one catalogue.
+
+The catalogue (`locale/<taal>/LC_MESSAGES/calamiteit.po`, compiled to `.mo` with Babel) has the English
+originals as msgids, so another language is one more catalogue and no code. Typer looks its own texts up with
+`gettext.gettext`: `setup()` makes this catalogue gettext's default domain before Typer is imported. The
+Click that Typer vendors writes plain English; its messages are translated here, at calamiteit's boundary,
+through the same catalogue.
+"""
+
+from __future__ import annotations
+
+import gettext
+import os
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+DOMAIN = "calamiteit"
+LOCALE = Path(__file__).parents[1] / "locale"
+ENV_LANGUAGE = "CALAMITEIT_TAAL"
+
+
+def language() -> str:
+    """CALAMITEIT_TAAL (e.g. `en` for the English originals), else Dutch."""
+    return os.environ.get(ENV_LANGUAGE) or "nl"
+
+
+def setup() -> None:
+    """Typer's gettext lookups go to our catalogue, in our language (this process only)."""
+    gettext.bindtextdomain(DOMAIN, str(LOCALE))
+    gettext.textdomain(DOMAIN)
+    os.environ["LANGUAGE"] = language()
+
+
+@cache
+def _catalogue() -> gettext.NullTranslations:
+    return gettext.translation(DOMAIN, str(LOCALE), languages=[language()], fallback=True)
+
+
+def _(msgid: str) -> str:
+    return _catalogue().gettext(msgid)
+
+
+# Click's messages as it writes them → the msgid whose translation says the same; the named groups fill it in.
+_CLICK: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), msgid)
+    for pattern, msgid in (
+        (r"No such option: (?P<name>\S+)", "No such option: {name}"),
+        (r"Missing argument (?P<name>.+)\.", "Missing argument {name}."),
+        (r"Missing option (?P<name>.+)\.", "Missing option {name}."),
+        (r"Missing parameter:? (?P<name>.+?)\.?", "Missing parameter {name}."),
+        (r"Invalid value for (?P<name>'[^']*'): (?P<message>.*)", "Invalid value for {name}: {message}"),
+        (r"Invalid value: (?P<message>.*)", "{message}"),
+        (r"Option (?P<name>'[^']*') requires an argument\.", "Option {name} requires an argument."),
+        (r"Option (?P<name>'[^']*') requires (?P<count>\d+) arguments\.", "Option {name} requires {count} arguments."),
+        (r"Got unexpected extra argument\(s\) \((?P<args>.*)\)", "Got unexpected extra argument(s) ({args})"),
+        (r"No such command (?P<name>.+)\.", "No such command {name}."),
+        (r"(?P<value>.+) is not one of (?P<choices>.+)\.", "{value} is not one of {choices}."),
+        (r"(?P<value>.+) is not a valid int(?:eger)?\.", "{value} is not a valid int."),
+        (r"(?P<value>.+) is not a valid float\.", "{value} is not a valid float."),
+        (r"(?P<value>.+) is not a valid boolean\..*", "{value} is not a valid boolean."),
+    )
+)
+_POSSIBLE = re.compile(r"^(?P<head>.*?) \(Possible options: (?P<options>.*)\)$")
+
+
+def click_message(message: str) -> str:
+    """A message of Click in the user's language (unknown ones stay as they are)."""
+    found = _POSSIBLE.match(message)
+    if found:
+        tail = _("(Possible options: {options})").format(options=found["options"])
+        return f"{click_message(found['head'])} {tail}"
+    for pattern, msgid in _CLICK:
+        match = pattern.fullmatch(message)
+        if match:
+            parts = match.groupdict()
+            if "message" in parts:  # the inner message is Click's too
+                parts["message"] = click_message(parts["message"])
+            return _(msgid).format(**parts)
+    return message
+
+
+def translate_help(command: Any, ctx: Any) -> None:
+    """The help and completion options' own help texts, in the user's language (Click writes them in English)."""
+    help_option = command.get_help_option(ctx)
+    for param in [*command.params, *([help_option] if help_option is not None else [])]:
+        if getattr(param, "help", None):
+            param.help = _(param.help)
+    for sub in getattr(command, "commands", {}).values():
+        translate_help(sub, ctx)
