@@ -32,8 +32,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from dso_calamiteit.adapters.config import LOGBOOK_FILE as FILE_NAME
 from dso_calamiteit.adapters.stores import Location, Store, location, open_store
+from dso_calamiteit.adapters.stores.location import LOGBOOK_FILE as FILE_NAME
 from dso_calamiteit.domain.logbook import GENESIS, Entry, canonical, entry_hash, fold
 
 BIN = Path(sys.executable).parent

@@ -23,8 +23,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from dso_calamiteit.adapters.config import LOGBOOK_FILE
 from dso_calamiteit.adapters.stores import location, open_store
+from dso_calamiteit.adapters.stores.location import LOGBOOK_FILE
 from dso_calamiteit.domain.logbook import GENESIS, Entry, canonical, entry_hash
 
 BIN = Path(sys.executable).parent

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from dso_calamiteit.adapters.config import LOGBOOK_FILE
+from dso_calamiteit.adapters.stores.location import LOGBOOK_FILE
 
 
 def postgres() -> str | None:

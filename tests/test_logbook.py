@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from dso_calamiteit.adapters import clock, files
-from dso_calamiteit.adapters.config import LOGBOOK_FILE as FILE_NAME
+from dso_calamiteit.adapters.stores.location import LOGBOOK_FILE as FILE_NAME
 from dso_calamiteit.adapters.stores.sqlite import SCHEMA_VERSION
 from dso_calamiteit.domain import dutchtime, exitcodes
 

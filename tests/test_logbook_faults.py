@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from dso_calamiteit.adapters.config import LOGBOOK_FILE as FILE_NAME
 from dso_calamiteit.adapters.stores import BusyError
+from dso_calamiteit.adapters.stores.location import LOGBOOK_FILE as FILE_NAME
 from dso_calamiteit.domain import exitcodes
 from dso_calamiteit.domain.logbook import fold, verify
 

@@ -131,7 +131,9 @@ def test_a_level_moved_since_it_was_shown_records_nothing(calamiteit: Invoke, tm
     incident = calamiteit("incident", "open", "Storing").out.strip()
     criteria = config.load(config.locate(None)).criteria
     with pytest.raises(LevelMoved):
-        incidents.assess(None, incident, lambda lv: assess(criteria, {}, lv), None, "t", apply=True, seen_level=1)
+        incidents.record_assessment(
+            None, incident, lambda lv: assess(criteria, {}, lv), None, "t", apply=True, seen_level=1
+        )
     assert len(entries(calamiteit, incident)) == 1
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from dso_calamiteit.adapters.config import LOGBOOK_FILE as FILE_NAME
+from dso_calamiteit.adapters.stores.location import LOGBOOK_FILE as FILE_NAME
 from dso_calamiteit.cli import root
 from dso_calamiteit.domain import exitcodes
 from dso_calamiteit.domain.logbook import GENESIS, canonical, entry_hash

@@ -15,9 +15,8 @@ from typing import TYPE_CHECKING, Any
 from ..domain import dutchtime, exitcodes
 from ..domain.callout import Delivery, Message, Plan, from_team, plan
 from ..domain.errors import UsageError
-from ..domain.logbook import ChainCheck, Entry, Incident
+from ..domain.logbook import ChainCheck, Entry, Incident, fold_checked, refuse_broken
 from ..domain.safetext import markdown as markdown_text
-from .incidents import folded, refuse_broken
 from .logbook import Where, opened, stamp
 
 if TYPE_CHECKING:
@@ -76,7 +75,7 @@ def compose(
     with opened(where, readonly=True) as store:
         incident = store.resolve(incident)
         check = ChainCheck(incident, store.summary(incident).head)
-        state = folded(kept(check.passing(store.stream(incident))), check.faults)
+        state = fold_checked(kept(check.passing(store.stream(incident))), check.faults)
         refuse_broken(incident, check.done(), False, "verstuurd")
         advice = store.last_of_kind(incident, "assessment")
     if state.closed:

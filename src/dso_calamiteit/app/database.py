@@ -13,7 +13,7 @@ from ..adapters.stores import location, open_store
 from ..domain import exitcodes
 from ..domain.errors import UsageError
 from ..domain.logbook import fold, verify
-from .incidents import import_entries
+from .handover import import_entries
 from .logbook import Where, locate
 
 

@@ -40,8 +40,6 @@ Where = Place | Path | None
 
 def locate(where: Where) -> Location:
     """The logbook chosen by flags, then the environment, then config/logboek.yaml, then the default folder."""
-    from ..adapters.config import ENV_DATA_DIR
-    from ..adapters.config import data_dir as default_folder
     from ..adapters.stores import location
     from ..domain.errors import UsageError
 
@@ -54,12 +52,12 @@ def locate(where: Where) -> Location:
         return location.folder(chosen.folder)
     if os.environ.get(ENV_DB):
         return location.parse(os.environ[ENV_DB], ENV_DB, password_allowed=True)
-    if os.environ.get(ENV_DATA_DIR):
-        return location.folder(Path(os.environ[ENV_DATA_DIR]))
+    if os.environ.get(location.ENV_DATA_DIR):
+        return location.folder(Path(os.environ[location.ENV_DATA_DIR]))
     named = _configured(chosen.config_dir)
     if named:
         return location.parse(named, "config/logboek.yaml", password_allowed=False)
-    return location.folder(default_folder(None))
+    return location.folder(location.default_folder())
 
 
 def _configured(config_dir: Path | None) -> str:
@@ -124,14 +122,13 @@ def check(where: Where) -> Checked:
     if found.path is not None and not found.path.exists():
         return Checked(f"Logboek: nog geen; het komt hier:\n  {path}")
     from ..adapters.stores import StorageError, open_store
-    from .incidents import verify_all
 
     try:
         store = open_store(found, create=False, readonly=True)
     except StorageError as exc:
         return Checked(f"Logboek:\n  {path}", unusable=[Problem(str(path), None, None, exc.message)])
     try:
-        faults = verify_all(store)
+        faults = store.verify_all()
         count = len(store.summaries())
     finally:
         store.close()

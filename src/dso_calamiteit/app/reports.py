@@ -64,8 +64,7 @@ def make(
     number the logbook does not know (the file gets its name in `publish`).
     """
     from ..adapters.files import Staged
-    from ..domain.logbook import ChainCheck, fold
-    from .incidents import folded, refuse_broken
+    from ..domain.logbook import ChainCheck, fold, fold_checked, refuse_broken
 
     names = {o.id: o.name for o in config.contacts.organisations}
     render = FORMATS[fmt]
@@ -80,7 +79,7 @@ def make(
     with opened(data_dir, create=False) as store:
         incident = store.resolve(incident)
         check = ChainCheck(incident, store.summary(incident).head)
-        found = folded(check.passing(store.stream(incident)), check.faults)
+        found = fold_checked(check.passing(store.stream(incident)), check.faults)
         for _ in range(ATTEMPTS):
             faults = check.done()
             refuse_broken(incident, faults, insist, "gerapporteerd")
@@ -104,7 +103,7 @@ def make(
             if staged is not None:
                 staged.discard()
             check.head = None  # the stored head moved on with the chain; the transaction checks the tip
-            found = folded(check.passing(store.stream(incident, after=found.entries)), check.faults, state=found)
+            found = fold_checked(check.passing(store.stream(incident, after=found.entries)), check.faults, state=found)
     raise BusyError(
         f"het logboek van {incident} veranderde {ATTEMPTS} keer terwijl het rapport werd gemaakt; er is niets "
         "vastgelegd",

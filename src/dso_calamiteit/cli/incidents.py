@@ -256,7 +256,7 @@ def incident_verify(
     if head is not None and not re.fullmatch(r"[0-9a-f]{16,64}", head.strip().lower()):
         raise UsageError(f"--head '{head}': geef minstens de eerste 16 tekens (0-9, a-f) van de hash")
     sent = head.strip().lower() if head is not None else None
-    found = incidents.verify_one(Place(data_dir, db), incident, sent)
+    found = incidents.verify(Place(data_dir, db), incident, sent)
     for f in found.faults:
         print(visible(f"{found.path}: incident {f.incident} regel {f.n}: {f.message}"))
     if found.faults:
@@ -282,9 +282,10 @@ def incident_export(
     Een incident waarvan de hashketen niet klopt wordt niet geëxporteerd (exitcode 4), tenzij met --toch.
     Voorbeeld: calamiteit incident export 2026-001 -o 2026-001.json
     """
-    from ..app import incidents
+    from ..app import handover
+    from ..views.incidents import export_document
 
-    _emit(incidents.export_text(Place(data_dir, db), incident, insist=toch), output)
+    _emit(export_document(handover.export_incident(Place(data_dir, db), incident, insist=toch)), output)
     return exitcodes.OK
 
 
@@ -299,9 +300,9 @@ def incident_import(
 
     Voorbeeld: calamiteit incident import 2026-001.json
     """
-    from ..app import configuration, incidents
+    from ..app import configuration, handover
 
-    state, new = incidents.import_file(Place(data_dir, db), configuration.load(config_dir).criteria, file)
+    state, new = handover.import_incident(Place(data_dir, db), configuration.load(config_dir).criteria, file)
     print(state.id)
     if new == state.entries:
         _say(f"Incident {state.id} ingelezen: {state.entries} regels, hashketen klopt.")
@@ -387,7 +388,7 @@ def niveau(
     from ..app import configuration, incidents, logbook
 
     criteria = configuration.load(config_dir).criteria
-    entry = incidents.set_level(Place(data_dir, db), criteria, incident, level, reden, logbook.author(auteur))
+    entry = incidents.decide_level(Place(data_dir, db), criteria, incident, level, reden, logbook.author(auteur))
     if json:
         from ..views.document import entry_json
 
@@ -458,7 +459,7 @@ def actie(
 
     if not gereed:
         raise UsageError("geef --gereed om de actie gereed te melden")
-    done = incidents.mark_done(Place(data_dir, db), incident, number, toelichting, logbook.author(auteur))
+    done = incidents.complete_action(Place(data_dir, db), incident, number, toelichting, logbook.author(auteur))
     _say(f"Actie {number} van {done.incident} gereed gemeld.")
     return exitcodes.OK
 

@@ -258,7 +258,7 @@ def assess(
                 )
             apply = prompt.confirm(console(stderr=True), f"Het advies is {move}. Het niveau zo wijzigen?")
             asked = True
-        result, written = incidents.assess(
+        result, written = incidents.record_assessment(
             Place(data_dir, db),
             incident,
             lambda level: decide(criteria, given, level),

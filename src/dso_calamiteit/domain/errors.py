@@ -53,6 +53,12 @@ class Interrupted(CalamiteitError):
     exit_code = exitcodes.INTERRUPTED
 
 
+class TamperedError(CalamiteitError):
+    """The logbook's hash chain does not verify: an entry was edited, inserted or removed (exit 4)."""
+
+    exit_code = exitcodes.TAMPERED
+
+
 class ConfigError(CalamiteitError):
     """One or more problems in the YAML files; all are collected so `check` can show them at once."""
 

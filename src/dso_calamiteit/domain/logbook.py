@@ -14,7 +14,10 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any, ClassVar
 
+from .errors import TamperedError
+
 GENESIS = "0" * 64
+EXPORT_KIND = "incident-export"  # the `kind` of the document `incident export` writes and `incident import` reads
 
 
 def canonical(body: Mapping[str, Any]) -> str:
@@ -134,6 +137,17 @@ def verify(incident: str, entries: Iterable[Entry], head: str | None = None) -> 
     for e in entries:
         check.see(e)
     return check.done()
+
+
+def refuse_broken(incident: str, faults: list[Fault], insist: bool, what: str) -> None:
+    """A broken chain is never passed on as if nothing happened: refused (exit 4) unless insisted on."""
+    if faults and not insist:
+        first = faults[0]
+        raise TamperedError(
+            f"de hashketen van {incident} klopt niet bij regel {first.n}: {first.message}",
+            f"Er is niets {what}. `calamiteit incident verify {incident}` toont alle breuken; met --toch gebeurt "
+            "het toch, en zegt het resultaat dat de keten niet klopt.",
+        )
 
 
 @dataclass(frozen=True)
@@ -272,6 +286,17 @@ def fold(entries: Iterable[Entry], keep: bool = True, state: Incident | None = N
     if state is None:
         raise ValueError("no entries")
     return state
+
+
+def fold_checked(
+    entries: Iterable[Entry], faults: list[Fault], keep: bool = True, state: Incident | None = None
+) -> Incident:
+    """The fold of a chain that may be tampered with: entries edited beyond reading are a broken chain too."""
+    try:
+        return fold(entries, keep=keep, state=state)
+    except (KeyError, TypeError, ValueError) as exc:
+        where = f" (regel {faults[0].n}: {faults[0].message})" if faults else ""
+        raise TamperedError(f"het logboek van dit incident is onleesbaar{where}: {exc}") from None
 
 
 _NOTES = ("observation", "judgement")

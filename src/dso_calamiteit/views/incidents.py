@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
 from ..domain import dutchtime
 from ..domain.criteria import CriteriaFile
-from ..domain.logbook import Action, Entry, Incident
+from ..domain.logbook import EXPORT_KIND, Action, Entry, Incident
 from ..domain.safetext import visible
 from ..domain.timeline import kind_word, summary_line
 from ..domain.words import count
 from . import layout
+from .jsondoc import dumps
 from .layout import Column
 
 if TYPE_CHECKING:
     from ..adapters.config import Config
+    from ..app.handover import Export
     from ..app.incidents import Listed, Timeline
 from .terminal import Text
 
@@ -179,3 +181,27 @@ def actions(console: Console, rows: list[tuple[Incident, Action]], now: datetime
         ],
         empty="Geen open acties.",
     )
+
+
+def export_document(found: Export) -> str:
+    """`incident export`: the incident whole, for another logbook or the evaluation (app.handover reads it)."""
+    body: dict[str, Any] = {"incident": found.summary.id}
+    if found.faults:  # said first: a reader of the file sees it before anything else
+        body["chain"] = {"verified": False, "faults": [{"n": f.n, "message": f.message} for f in found.faults]}
+    body |= {
+        "title": found.summary.title,
+        "head": found.summary.head,
+        "entries": [
+            {
+                "n": e.n,
+                "at": e.at,
+                "author": e.author,
+                "kind": e.kind,
+                "body": e.data,
+                "prev_hash": e.prev_hash,
+                "hash": e.hash,
+            }
+            for e in found.entries
+        ],
+    }
+    return dumps(EXPORT_KIND, body) + "\n"

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from ... import __version__
+from ... import APP, __version__
 from ...domain.errors import ConfigError, Problem, UsageError
 
 if TYPE_CHECKING:  # the model modules are imported when a part is first used, not at start-up
@@ -32,7 +32,6 @@ if TYPE_CHECKING:  # the model modules are imported when a part is first used, n
     from ...domain.routing import RoutingFile
     from ...domain.teams import TeamsFile
 
-APP = "calamiteit"
 FILES: dict[str, str] = {
     "criteria": "criteria.yaml",
     "contacts": "contacts.yaml",
@@ -48,8 +47,6 @@ FILES: dict[str, str] = {
 ENV_CONFIG_DIR = "CALAMITEIT_CONFIG_DIR"
 ENV_CACHE_DIR = "CALAMITEIT_CACHE_DIR"
 ENV_NO_CACHE = "CALAMITEIT_NO_CACHE"
-ENV_DATA_DIR = "CALAMITEIT_DATA_DIR"
-LOGBOOK_FILE = "logboek.sqlite"
 PACKAGE = Path(__file__).parents[2]  # dso_calamiteit/: its code is in the cache key, its defaults/ are shipped
 
 
@@ -264,17 +261,6 @@ def _validate(files: dict[str, tuple[str, bytes]]) -> Config:
         raise ConfigError(problems)
     typed["contacts"].search_index  # noqa: B018 - computed now, so the cache keeps it for every later run
     return Config(typed)
-
-
-def data_dir(flag: Path | None = None) -> Path:
-    """Where the logbook lives: --data-dir, else CALAMITEIT_DATA_DIR, else the user's data folder."""
-    if flag is not None:
-        return flag
-    if os.environ.get(ENV_DATA_DIR):
-        return Path(os.environ[ENV_DATA_DIR])
-    from platformdirs import user_data_path
-
-    return user_data_path(APP)
 
 
 def cache_dir() -> Path:

@@ -17,7 +17,7 @@ from typing import Any
 
 from ...domain import exitcodes
 from ...domain.errors import CalamiteitError, UsageError, suggest
-from ...domain.logbook import GENESIS, Entry, Summary, Tip, canonical, chained
+from ...domain.logbook import GENESIS, Entry, Fault, Summary, Tip, canonical, chained, fold, verify
 
 ENTRY_SQL = "SELECT incident, n, at, author, kind, body, prev_hash, hash, role FROM entries"
 # The newest body of one kind; `{hint}` lets SQLite name the index its planner would otherwise pass by.
@@ -178,6 +178,42 @@ class Store(ABC):
     def entry(self, incident: str, n: int) -> Entry | None:
         row = self._one(self.entry_sql + " WHERE incident = ? AND n = ?", (incident, n))
         return Entry(*row) if row else None
+
+    def verify_chain(self, summary: Summary, sent_head: str | None = None) -> list[Fault]:
+        """The chain's breaks; then the `incidents` row against what the chain says; then, when given, whether
+        the head hash printed on a sent sitrap is still in the chain (a chain recomputed after sending is not).
+        Here, below every use case, so that `check` and `incident verify` ask the same question."""
+        faults = verify(summary.id, self.stream(summary.id), summary.head)  # two streaming passes: flat memory
+        if faults:
+            return faults
+        state = fold(self.stream(summary.id), keep=False)
+        told = {
+            "regels": (summary.entries, state.entries),
+            "niveau": (summary.level, state.level),
+            "acties": (summary.actions, max(state.actions, default=0)),
+            "rapporten": (summary.reports, state.reports),
+            "gesloten": (summary.closed_at, state.closed_at),
+        }
+        for name, (row, chain) in told.items():
+            if row != chain:
+                message = f"de incidentregel zegt {name} = {row}, de keten zegt {chain} (incidentregel gewijzigd)"
+                faults.append(Fault(summary.id, state.entries, message))
+        if sent_head is not None and not self.has_hash(summary.id, sent_head):
+            faults.append(
+                Fault(
+                    summary.id,
+                    state.entries,
+                    f"hash {sent_head} staat niet in de keten: het logboek is herschreven nadat die hash werd "
+                    "verstuurd",
+                )
+            )
+        return faults
+
+    def verify_all(self) -> list[Fault]:
+        faults: list[Fault] = []
+        for summary in self.summaries():
+            faults += self.verify_chain(summary)
+        return faults
 
     def checks_since(self, since: str) -> list[tuple[str, str, str, float | None]]:
         rows = self._rows("SELECT name, env, state, latency_ms FROM checks WHERE at >= ? ORDER BY at", (since,))

@@ -6,14 +6,17 @@ never holds a password.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from ... import APP
 from ...domain.errors import UsageError
-from ..config import LOGBOOK_FILE as FILE_NAME
 
 POSTGRES_SCHEMES = ("postgresql", "postgres")
+LOGBOOK_FILE = "logboek.sqlite"  # the file's name in a folder given by --data-dir or CALAMITEIT_DATA_DIR
+ENV_DATA_DIR = "CALAMITEIT_DATA_DIR"
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,16 @@ class Location:
 
 
 def folder(path: Path) -> Location:
-    return Location(path=path / FILE_NAME)
+    return Location(path=path / LOGBOOK_FILE)
+
+
+def default_folder() -> Path:
+    """Where the logbook lives when nothing names one: CALAMITEIT_DATA_DIR, else the user's data folder."""
+    if os.environ.get(ENV_DATA_DIR):
+        return Path(os.environ[ENV_DATA_DIR])
+    from platformdirs import user_data_path
+
+    return user_data_path(APP)
 
 
 def parse(text: str, origin: str, *, password_allowed: bool) -> Location:
@@ -44,7 +56,7 @@ def parse(text: str, origin: str, *, password_allowed: bool) -> Location:
         if not text:
             raise UsageError(f"{origin} is leeg", "Geef een pad naar een logboek of een postgresql://-URL.")
         path = Path(text).expanduser()
-        return Location(path=path / FILE_NAME if path.is_dir() or text.endswith("/") else path)
+        return Location(path=path / LOGBOOK_FILE if path.is_dir() or text.endswith("/") else path)
     if scheme.lower() == "sqlite":
         if not rest.strip("/"):
             raise UsageError(f"{origin}: sqlite:// zonder pad", "Bijvoorbeeld sqlite:///srv/calamiteit/logboek.sqlite")

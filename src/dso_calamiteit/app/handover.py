@@ -1,0 +1,129 @@
+"""Handing an incident over: `incident export` (the whole chain, for another logbook or the evaluation) and
+`incident import` (taken in only when every entry obeys the rules and the chain verifies).
+
+The export's JSON is written by views.incidents.export_document; this module reads it back.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..adapters.stores import Store
+from ..domain.criteria import CriteriaFile
+from ..domain.entry_rules import Refused, Replay, check_entry, valid_id
+from ..domain.errors import TamperedError, UsageError
+from ..domain.logbook import EXPORT_KIND, Entry, Fault, Incident, Summary, canonical, fold, refuse_broken, verify
+from .logbook import Where, opened
+
+MAX_IMPORT_BYTES = 256 * 1024 * 1024  # an export of about 400,000 entries; /dev/zero is refused at once
+READ_CHUNK = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Export:
+    """An incident as it is handed over: its row, every entry, and the chain's breaks when insisted on."""
+
+    summary: Summary
+    entries: list[Entry]
+    faults: list[Fault]
+
+
+def export_incident(where: Where, incident: str, insist: bool = False) -> Export:
+    """The incident whole; refused for a broken chain unless `insist`, and then the export says so."""
+    with opened(where, create=False, readonly=True) as store:
+        incident = store.resolve(incident)
+        summary = store.summary(incident)
+        faults = verify(incident, store.stream(incident), summary.head)
+        refuse_broken(incident, faults, insist, "geëxporteerd")
+        return Export(store.summary(incident), store.entries(incident), faults)
+
+
+def _read_bounded(path: Path) -> str:
+    """The file's text, read a chunk at a time (Ctrl-C ends it) and never more than MAX_IMPORT_BYTES."""
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(READ_CHUNK):
+                if not chunks and not chunk.lstrip().startswith(b"{"):
+                    raise UsageError(f"{path}: geen export van `calamiteit incident export` (geen JSON-object)")
+                size += len(chunk)
+                if size > MAX_IMPORT_BYTES:
+                    raise UsageError(
+                        f"{path}: groter dan {MAX_IMPORT_BYTES // (1024 * 1024)} MiB; geen export van één incident"
+                    )
+                chunks.append(chunk)
+    except OSError as exc:
+        raise UsageError(f"{path}: kan niet gelezen worden: {exc.strerror}") from None
+    try:
+        return b"".join(chunks).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{path}: geen UTF-8 (byte {exc.start})") from None
+
+
+def read_export(criteria: CriteriaFile, path: Path) -> tuple[list[Entry], Incident]:
+    """Take in an export; refuse it whole when one entry breaks the rules or the hash chain does not verify.
+
+    Every entry is checked (shape, values, the numbering of actions and reports, the level path) before
+    anything is written: a nonsense entry in an append-only log would break the views of that incident
+    for good.
+    """
+    try:
+        doc = json.loads(_read_bounded(path))
+    except RecursionError:
+        raise UsageError(f"{path}: te diep genest; geen export van `calamiteit incident export`") from None
+    except ValueError as exc:
+        raise UsageError(f"{path}: geen geldige JSON ({exc})") from None
+    if not isinstance(doc, dict) or doc.get("kind") != EXPORT_KIND:
+        raise UsageError(f"{path}: geen export van `calamiteit incident export` (kind ontbreekt of klopt niet)")
+    incident = doc.get("incident")
+    if not valid_id(incident):
+        raise UsageError(
+            f"{path}: ongeldig incident-id {json.dumps(incident, ensure_ascii=False)[:60]}",
+            "Een id bestaat uit letters, cijfers en streepjes (zoals 2026-007).",
+        )
+    raw_entries, head = doc.get("entries"), doc.get("head")
+    if not isinstance(raw_entries, list) or not raw_entries or not isinstance(head, str):
+        raise UsageError(f"{path}: geen export van `calamiteit incident export` (entries of head ontbreekt)")
+    replay = Replay(frozenset(lv.level for lv in criteria.ordered))
+    for number, raw in enumerate(raw_entries, start=1):
+        try:
+            check_entry(replay, raw, number)
+        except Refused as exc:
+            raise UsageError(f"{path}: regel {number}: {exc}", "Niets ingelezen.") from None
+    entries = [
+        Entry(
+            str(incident),
+            e["n"],
+            e["at"],
+            e["author"],
+            e["kind"],
+            canonical(e["body"]),
+            e["prev_hash"],
+            e["hash"],
+        )
+        for e in raw_entries
+    ]
+    faults = verify(str(incident), entries, head)
+    if faults:
+        first = faults[0]
+        raise TamperedError(
+            f"{path}: de hashketen klopt niet bij regel {first.n}: {first.message}",
+            f"Niets ingelezen ({len(faults)} fout(en)).",
+        )
+    return entries, fold(entries)
+
+
+def import_entries(store: Store, entries: list[Entry], state: Incident) -> int:
+    """Store an export that `read_export` has checked whole; returns how many of its entries were new."""
+    return store.import_entries(entries, state.title, state.level, max(state.actions, default=0), state.reports)
+
+
+def import_incident(where: Where, criteria: CriteriaFile, path: Path) -> tuple[Incident, int]:
+    """Read and check the export whole before the logbook is even opened; then store what is new in it."""
+    entries, result = read_export(criteria, path)
+    with opened(where) as store:
+        new = import_entries(store, entries, result)
+    return result, new
