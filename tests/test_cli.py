@@ -10,7 +10,6 @@ import pytest
 
 from dso_calamiteit import __version__
 from dso_calamiteit.adapters import config
-from dso_calamiteit.cli import root
 from dso_calamiteit.domain import exitcodes
 
 from .conftest import DATA, Invoke, all_answers
@@ -364,7 +363,7 @@ def test_internal_error_has_no_traceback(calamiteit: Invoke, monkeypatch: pytest
     def boom(*_: object) -> None:
         raise RuntimeError("kapot")
 
-    monkeypatch.setattr(root, "_config", boom)
+    monkeypatch.setattr("dso_calamiteit.app.configuration.load", boom)
     result = calamiteit("criteria")
     assert result.code == exitcodes.FAILURE
     assert "interne fout: RuntimeError: kapot" in result.err and "Traceback" not in result.err

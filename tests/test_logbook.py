@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from dso_calamiteit.adapters import clock, files
+from dso_calamiteit.adapters import clock, output_files
 from dso_calamiteit.adapters.stores.location import LOGBOOK_FILE as FILE_NAME
 from dso_calamiteit.adapters.stores.sqlite import SCHEMA_VERSION
 from dso_calamiteit.domain import dutchtime, exitcodes
@@ -237,13 +237,13 @@ def test_rapport_output_is_never_half_written(
     def fail(*_: object) -> None:
         raise OSError(28, "No space left on device")
 
-    real_fsync = files.os.fsync
-    monkeypatch.setattr(files.os, "fsync", fail)  # the disk is full while the report is written
+    real_fsync = output_files.os.fsync
+    monkeypatch.setattr(output_files.os, "fsync", fail)  # the disk is full while the report is written
     result = calamiteit("rapport", incident, "--output", str(target))
     assert result.code == exitcodes.FAILURE and "No space left" in result.err
     assert target.read_text(encoding="utf-8") == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".sitrap")] == []
-    monkeypatch.setattr(files.os, "fsync", real_fsync)
+    monkeypatch.setattr(output_files.os, "fsync", real_fsync)
     again = json.loads(calamiteit("rapport", incident, "--format", "json").out)
     assert again["number"] == 2  # the failed report did not use up number 2
     assert sum(e["kind"] == "report" for e in timeline(calamiteit, incident)["entries"]) == 2
@@ -260,8 +260,8 @@ def test_a_sitrap_file_is_published_only_after_its_number_is_committed(
     def fail(*_: object) -> None:
         raise OSError(13, "Permission denied")
 
-    real_replace = files.os.replace
-    monkeypatch.setattr(files.os, "replace", fail)
+    real_replace = output_files.os.replace
+    monkeypatch.setattr(output_files.os, "replace", fail)
     result = calamiteit("rapport", incident, "--output", str(target))
     assert result.code == exitcodes.FAILURE
     assert "situatierapport 1 is vastgelegd in het logboek, maar niet geschreven" in result.err
@@ -269,7 +269,7 @@ def test_a_sitrap_file_is_published_only_after_its_number_is_committed(
     assert not target.exists() and list((tmp_path / "out[").iterdir()) == []
     reports = [e for e in timeline(calamiteit, incident)["entries"] if e["kind"] == "report"]
     assert [r["data"]["number"] for r in reports] == [1]
-    monkeypatch.setattr(files.os, "replace", real_replace)
+    monkeypatch.setattr(output_files.os, "replace", real_replace)
     published = calamiteit("rapport", incident, "--output", str(target))
     assert published.code == 0 and "out[/b].md" in published.err
     assert target.read_text(encoding="utf-8").startswith("# Situatierapport 2 ")

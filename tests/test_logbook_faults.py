@@ -170,7 +170,7 @@ def _colleague_writes_during_render(
 ) -> list[int]:
     """Make every render of a sitrap (the first `times`) be interrupted by a colleague's append that may
     not wait for a lock (busy_ms=0): it fails with "bezet" if the report holds the write lock meanwhile."""
-    from dso_calamiteit.app import reports
+    from dso_calamiteit.views import sitrap as reports
 
     written: list[int] = []
     render = reports.FORMATS["md"]

@@ -8,20 +8,23 @@ or the same sitrap), unless everyone is asked for again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from ..domain import dutchtime, exitcodes
-from ..domain.callout import Delivery, Message, Plan, from_team, plan
+from ..domain import exitcodes
+from ..domain.callout import Delivery, Draft, Message, Plan, from_team, plan
 from ..domain.errors import UsageError
 from ..domain.logbook import ChainCheck, Entry, Incident, fold_checked, refuse_broken
-from ..domain.safetext import markdown as markdown_text
+from ..domain.sitrap import next_sitrap
 from .logbook import Where, opened, stamp
+from .readiness import convocation
+from .sitrap import sitrap_of
 
 if TYPE_CHECKING:
     from ..adapters.config import Config
-    from ..domain.criteria import Level
+    from ..domain.teams import Convocation
 
 CALLOUT_INCOMPLETE = exitcodes.CALLOUT_INCOMPLETE
 
@@ -30,7 +33,7 @@ CALLOUT_INCOMPLETE = exitcodes.CALLOUT_INCOMPLETE
 class Composed:
     plan: Plan
     state: Incident
-    team: dict[str, Any] | None
+    team: Convocation | None
 
 
 @dataclass
@@ -54,16 +57,14 @@ def compose(
     where: Where,
     incident: str,
     at: datetime,
+    write: Callable[[Draft], Message],
     *,
     author: str,
     sitrap: tuple[int, str] | None = None,
     everyone: bool = False,
 ) -> Composed:
     """The call-out for the incident's current level: a convocation, or (`sitrap`: number and Markdown) a
-    sitrap to the same distribution."""
-    from .readiness import convocation
-    from .reports import FORMATS, sitrap_of
-
+    sitrap to the same distribution. `write` words it (views.callout.message): what is said is decided here."""
     earlier: list[Entry] = []
 
     def kept(entries: Any) -> Any:
@@ -83,12 +84,30 @@ def compose(
     level = config.criteria.level(state.level) or config.criteria.base
     team = convocation(config, level.team, at) if level.team else None
     recipients, nobody = from_team(team, config.contacts)
+    due = next_sitrap(config.reporting, state.opened_at, state.level, state.next_report, state.closed)
+    draft = Draft(
+        "convocation" if sitrap is None else "sitrap",
+        state,
+        level,
+        (team.name if team else "") or level.team or level.label,
+        config.callout.meeting,
+        config.callout.subject_prefix,
+        due,
+        at,
+        {o.id: o.name for o in config.contacts.organisations},
+    )
     if sitrap is None:
-        names = {o.id: o.name for o in config.contacts.organisations}
-        concept = FORMATS["md"](sitrap_of(config, state, None, at, author, concept=True, team=team), names)
-        message = _convocation(config, state, level, team, advice, concept, at)
+        texts = {c.id: c.text for _, c in config.criteria.all_criteria()}
+        draft = replace(
+            draft,
+            advised=advice is not None,
+            advice_reason=((advice.data.get("advice") or {}).get("reason", "") if advice is not None else ""),
+            triggered=tuple(texts.get(i, i) for i in advice.data.get("triggered", [])) if advice is not None else (),
+            concept=sitrap_of(config, state, None, at, author, concept=True, team=team),
+        )
     else:
-        message = _sitrap(config, state, level, sitrap[0], sitrap[1])
+        draft = replace(draft, report=sitrap[0], report_text=sitrap[1])
+    message = write(draft)
     delivered = {} if everyone else _accepted(earlier, message)
     found = plan(message, recipients, config.callout, delivered)
     found.nobody = nobody
@@ -134,58 +153,3 @@ def _accepted(earlier: list[Entry], message: Message) -> dict[tuple[str, str], D
             if x["outcome"] == "accepted":
                 found[(x["channel"], x["recipient"])] = Delivery(x["channel"], x["recipient"], "accepted", "eerder")
     return found
-
-
-def _facts(config: Config, state: Incident, level: Level) -> list[tuple[str, str]]:
-    next_update = _next_update(config, state)
-    facts = [("Incident", f"{state.id}: {state.title}"), ("Niveau", level.label)]
-    if config.callout.meeting:
-        facts.append(("Bijeenkomen", config.callout.meeting))
-    if next_update:
-        facts.append(("Volgende update", next_update))
-    return facts
-
-
-def _next_update(config: Config, state: Incident) -> str:
-    from ..domain.reporting import next_sitrap
-
-    due = next_sitrap(config.reporting, state.opened_at, state.level, state.next_report, state.closed)
-    return dutchtime.local(due) if due else ""
-
-
-def _convocation(
-    config: Config,
-    state: Incident,
-    level: Level,
-    team: dict[str, Any] | None,
-    advice: Entry | None,
-    concept: str,
-    at: datetime,
-) -> Message:
-    esc = markdown_text
-    team_name = (team or {}).get("name") or level.team or level.label
-    facts = _facts(config, state, level)
-    lines = [f"# Oproep {esc(team_name)}: incident {esc(state.id)}, {esc(state.title)}", ""]
-    lines += [f"- **{label}:** {esc(value)}" for label, value in facts]
-    lines.append(f"- **Opgeroepen:** {dutchtime.local(at)}")
-    if advice is not None:
-        texts = {c.id: c.text for _, c in config.criteria.all_criteria()}
-        triggered = [texts.get(i, i) for i in advice.data.get("triggered", [])]
-        lines += ["", "## Advies", ""]
-        reason = (advice.data.get("advice") or {}).get("reason", "")
-        if reason:
-            lines.append(esc(reason))
-        lines += [f"- {esc(t)}" for t in triggered] or ["- geen criterium met ja beantwoord"]
-    lines += ["", "## Situatierapport (wie bijeen te roepen, beeld, besluiten)", ""]
-    lines += [("#" + line) if line.startswith("#") else line for line in concept.splitlines()]
-    prefix = config.callout.subject_prefix
-    subject = f"{prefix} {state.id} · {level.label} · oproep {team_name}".strip()
-    return Message(
-        "convocation", state.id, state.title, state.level, level.label, subject, "\n".join(lines) + "\n", tuple(facts)
-    )
-
-
-def _sitrap(config: Config, state: Incident, level: Level, number: int, text: str) -> Message:
-    facts = _facts(config, state, level)
-    subject = f"{config.callout.subject_prefix} {state.id} · {level.label} · situatierapport {number}".strip()
-    return Message("sitrap", state.id, state.title, state.level, level.label, subject, text, tuple(facts), number)

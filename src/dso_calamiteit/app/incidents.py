@@ -19,9 +19,8 @@ from ..domain import dutchtime
 from ..domain.assessment import Assessment
 from ..domain.criteria import CriteriaFile
 from ..domain.errors import CalamiteitError, TamperedError, UsageError
-from ..domain.logbook import Action, ChainCheck, Entry, Fault, Incident, Summary, fold, fold_checked
-from ..domain.reporting import ReportingFile, next_sitrap
-from ..domain.timeline import kind_word
+from ..domain.logbook import Action, ChainCheck, Entry, Fault, Incident, Summary, fold, fold_checked, kind_word
+from ..domain.sitrap import ReportingFile, next_sitrap
 from .logbook import Where, opened, stamp
 
 T = TypeVar("T")

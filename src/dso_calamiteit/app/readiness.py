@@ -4,18 +4,23 @@ over a period, and the rotas as a calendar."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..adapters import clock
+from ..adapters.holidays import dutch_holidays
 from ..domain import dutchtime
 from ..domain.errors import UsageError
+from ..domain.readiness import Reachability, next_opening, shifts, stand_in, status, utc_seconds
+from ..domain.readiness import at_moment as standings_at
+from ..domain.readiness import gaps as find_gaps
+from ..domain.teams import Convocation, Seat, candidates, ordered
 
 if TYPE_CHECKING:
     from ..adapters.config import Config
     from ..domain.contacts import Contact
-    from ..domain.readiness import Gap, Reachability, Standing
+    from ..domain.readiness import Gap, Standing
 
 MAX_PERIOD = timedelta(days=3 * 366)
 
@@ -40,44 +45,8 @@ def period(van: str, tot: str) -> tuple[datetime, datetime]:
 
 
 def reach_around(config: Config, start: datetime, end: datetime) -> Reachability:
-    from ..domain.readiness import Reachability, utc_seconds
-
     holidays = dutch_holidays(start.year - 1, end.year + 1)
     return Reachability(config.readiness, (utc_seconds(start), utc_seconds(end)), holidays.__contains__)
-
-
-def dutch_holidays(first: int, last: int) -> frozenset[date]:
-    """The Dutch public holidays of those years, from the `holidays` package, kept in the user cache.
-
-    Importing `holidays` costs ~150 ms (it loads every country), most of a level-1 assessment. The dates are
-    worked out once per range of years and per installed version of the package (its file is the key, found
-    without importing it) and read back from the cache after that.
-    """
-    import importlib.util
-
-    from ..adapters.config import cache_dir
-
-    spec = importlib.util.find_spec("holidays")
-    stamp = ""
-    if spec is not None and spec.origin:
-        info = Path(spec.origin).stat()
-        stamp = f"{info.st_size}-{info.st_mtime_ns}"
-    path = cache_dir() / f"holidays-nl-{first}-{last}-{stamp}.txt"
-    try:
-        return frozenset(date.fromisoformat(line) for line in path.read_text(encoding="ascii").split())
-    except (OSError, ValueError):
-        pass
-    import holidays
-
-    found = frozenset(holidays.country_holidays("NL", years=range(first, last + 1)))
-    try:
-        from ..adapters.files import write_atomic
-
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, "\n".join(sorted(d.isoformat() for d in found)) + "\n")
-    except Exception:
-        pass
-    return found
 
 
 def around(at: datetime, config: Config) -> Reachability:
@@ -86,56 +55,39 @@ def around(at: datetime, config: Config) -> Reachability:
 
 def reachable(config: Config, found: list[Contact], at: datetime) -> list[Contact]:
     """Only the contacts reachable at `at`; contacts without readiness data are never assumed so."""
-    from ..domain.readiness import status, utc_seconds
-
     reach = around(at, config)
     return [c for c in found if status(c, reach, utc_seconds(at)) == "bereikbaar"]
 
 
-def contact_json(c: Contact, state: str) -> dict[str, Any]:
-    return {
-        "id": c.id or None,
-        "org": c.org,
-        "role": c.role,
-        "name": c.name,
-        "tier": c.tier,
-        "phone": c.phone,
-        "status": state,
-    }
-
-
-def convene(config: Config, team_id: str, at: datetime, reach: Reachability | None = None) -> list[dict[str, Any]]:
+def convene(config: Config, team_id: str, at: datetime, reach: Reachability | None = None) -> tuple[Seat, ...]:
     """Per role of the team: the contacts that fill it and which of them is reachable at `at` (`reach`: one
     already worked out around `at`, so a briefing computes readiness once)."""
-    from ..domain.readiness import status, utc_seconds
-    from ..domain.teams import candidates, ordered
-
     found = config.teams.team(team_id)
     if found is None:
-        return []
+        return ()
     reach = reach or around(at, config)
     seconds = utc_seconds(at)
     out = []
     for m in ordered(found):
         people = [(c, status(c, reach, seconds)) for c in candidates(m, config.contacts)]
         out.append(
-            {
-                "group": m.group,
-                "org": m.org,
-                "role": m.role,
-                "reachable": [contact_json(c, "bereikbaar") for c, s in people if s == "bereikbaar"],
-                "unknown": [contact_json(c, "onbekend") for c, s in people if s == "onbekend"],
-            }
+            Seat(
+                m.group,
+                m.org,
+                m.role,
+                tuple(c for c, s in people if s == "bereikbaar"),
+                tuple(c for c, s in people if s == "onbekend"),
+            )
         )
-    return out
+    return tuple(out)
 
 
-def convocation(config: Config, team_id: str, at: datetime, reach: Reachability | None = None) -> dict[str, Any] | None:
+def convocation(config: Config, team_id: str, at: datetime, reach: Reachability | None = None) -> Convocation | None:
     """Whom to call together for a level's team: its roles, with who is reachable at `at`."""
     found = config.teams.team(team_id)
     if found is None:
         return None
-    return {"team": found.id, "name": found.name, "members": convene(config, found.id, at, reach)}
+    return Convocation(found.id, found.name, convene(config, found.id, at, reach))
 
 
 @dataclass
@@ -157,9 +109,6 @@ class Moment:
 
 
 def at_moment(config: Config, at: datetime) -> Moment:
-    from ..domain.readiness import at_moment as standings_at
-    from ..domain.readiness import status, utc_seconds
-
     reach = around(at, config)
     seconds = utc_seconds(at)
     desk_ids = {s.contact for s in config.readiness.schedules if s.desk}
@@ -173,55 +122,51 @@ def at_moment(config: Config, at: datetime) -> Moment:
 
 
 def gaps(config: Config, start: datetime, end: datetime) -> list[Gap]:
-    from ..domain.readiness import gaps as find
-
-    return find(config.contacts, reach_around(config, start, end))
+    return find_gaps(config.contacts, reach_around(config, start, end))
 
 
-def write_ics(config: Config, path: Path, start: datetime, end: datetime) -> int:
-    """The rotas (and the absences with their stand-ins) as an iCalendar file; returns the number of events."""
-    from icalendar import Calendar, Event
-
-    from ..adapters.files import write_atomic
-    from ..domain.readiness import shifts, utc_seconds
-
+def calendar(config: Config, start: datetime, end: datetime) -> list[CalendarEvent]:
+    """The rotas' shifts and the absences (with their stand-ins) in the period, as calendar events."""
     people = {c.id: c for c in config.contacts.contacts if c.id}
     window = (utc_seconds(start), utc_seconds(end))
-    stamp = clock.now()
-    cal = Calendar()
-    cal.add("prodid", "-//dso-calamiteit//paraatheid//NL")
-    cal.add("version", "2.0")
-    cal.add("x-wr-calname", "Piket calamiteitenorganisatie DSO")
-    count = 0
+    events = []
     for rota in config.readiness.rotas:
         for who, s, e in shifts(rota, window):
             person = people[who]
-            event = Event()
-            event.add("uid", f"{_slug(rota.name)}-{s}@dso-calamiteit")
-            event.add("summary", f"{rota.name}: {person.name or person.role}")
-            event.add("dtstart", datetime.fromtimestamp(s, UTC))
-            event.add("dtend", datetime.fromtimestamp(e, UTC))
-            event.add("dtstamp", stamp)
-            event.add("description", f"{person.role}, {person.phone or person.email}")
-            cal.add_component(event)
-            count += 1
+            events.append(
+                CalendarEvent(
+                    f"{_slug(rota.name)}-{s}@dso-calamiteit",
+                    f"{rota.name}: {person.name or person.role}",
+                    datetime.fromtimestamp(s, UTC),
+                    datetime.fromtimestamp(e, UTC),
+                    f"{person.role}, {person.phone or person.email}",
+                )
+            )
     for x in config.readiness.exceptions:
         s, e = utc_seconds(x.start), utc_seconds(x.end)
         if e <= window[0] or s >= window[1]:
             continue
         person = people[x.contact]
-        event = Event()
-        event.add("uid", f"uitzondering-{x.contact}-{s}@dso-calamiteit")
         what = "Afwezig" if x.kind == "afwezig" else "Extra bereikbaar"
         stand_in = f" (waarnemer: {people[x.stand_in].name})" if x.stand_in else ""
-        event.add("summary", f"{what}: {person.name or person.role}{stand_in}")
-        event.add("dtstart", datetime.fromtimestamp(s, UTC))
-        event.add("dtend", datetime.fromtimestamp(e, UTC))
-        event.add("dtstamp", stamp)
-        cal.add_component(event)
-        count += 1
-    write_atomic(path, cal.to_ical().decode("utf-8"))
-    return count
+        events.append(
+            CalendarEvent(
+                f"uitzondering-{x.contact}-{s}@dso-calamiteit",
+                f"{what}: {person.name or person.role}{stand_in}",
+                datetime.fromtimestamp(s, UTC),
+                datetime.fromtimestamp(e, UTC),
+            )
+        )
+    return events
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    uid: str
+    summary: str
+    start: datetime
+    end: datetime
+    description: str | None = None  # None: the event has no description at all
 
 
 def _slug(text: str) -> str:
@@ -238,8 +183,6 @@ class Call:
 
 
 def whom_to_call(config: Config, what: str, candidates: list[Contact], at: datetime, reach: Reachability) -> Call:
-    from ..domain.readiness import next_opening, stand_in, status, utc_seconds
-
     seconds = utc_seconds(at)
     for c in candidates:
         if status(c, reach, seconds) == "bereikbaar":

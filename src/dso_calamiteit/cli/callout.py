@@ -1,18 +1,20 @@
 """`calamiteit oproep`: the convocation for the incident's level, shown, and with --verstuur sent and recorded.
 
-Thin: flags in, app.callout composes and sends, render_callout or JSON out. `rapport --verstuur` (logbook_cli)
-goes through the same functions.
+Thin: flags in, app.callout composes (worded by views.callout) and sends, the preview, a table or JSON out.
+`rapport --verstuur` (cli/sitrap.py) goes through the same functions.
 """
 
 # No `from __future__ import annotations`: Typer evals every annotation at start-up otherwise (see cli.py).
 
-from typing import TYPE_CHECKING, Annotated, Any
+import sys
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ..adapters import clock
 from ..app.logbook import Place
 from ..domain import exitcodes
-from ..views.jsondoc import dumps
+from . import prompt
 from .options import Author, ConfigDir, DataDir, Db, Json, console
 
 if TYPE_CHECKING:
@@ -45,21 +47,17 @@ def oproep(
     Exitcode 8 als niet iedereen het via al zijn kanalen kreeg; opnieuw draaien verstuurt alleen wat mislukte.
     Voorbeeld: calamiteit oproep 2026-001 --verstuur
     """
-    from ..adapters import clock
     from ..app import callout, configuration, logbook
+    from ..views import callout as words
 
     config = configuration.load(config_dir)
     where, author = Place(data_dir, db, config_dir), logbook.author(auteur)
-    composed = callout.compose(config, where, incident, clock.now(), author=author, everyone=allen)
+    composed = callout.compose(config, where, incident, clock.now(), words.message, author=author, everyone=allen)
     if not verstuur:
         if json:
-            print(dumps("callout", document(composed, None)))
+            print(words.document(composed, None))
         else:
-            import sys
-
-            from ..views import callout as render_callout
-
-            render_callout.preview(sys.stdout, composed.plan, {o.id: o.name for o in config.contacts.organisations})
+            words.preview(sys.stdout, composed.plan, {o.id: o.name for o in config.contacts.organisations})
             sys.stderr.write("Niets verstuurd: --verstuur verstuurt.\n")
         return exitcodes.OK
     if not confirmed(composed, ja):
@@ -71,8 +69,6 @@ def oproep(
 
 def confirmed(composed: "Composed", yes: bool) -> bool:
     """On a terminal, one question naming how many and how; a runbook (no terminal, or --ja) is not asked."""
-    from . import prompt
-
     plan = composed.plan
     if yes or not prompt.stdin_is_terminal() or not plan.routes:
         return True
@@ -85,34 +81,13 @@ def confirmed(composed: "Composed", yes: bool) -> bool:
 
 
 def show(sent: "Sent", json: bool) -> None:
+    """What came of the deliveries: the JSON document, or a table and one line (on stdout and stderr)."""
     if json:
-        print(dumps("callout", document(sent.composed, sent)))
+        from ..views.callout import document
+
+        print(document(sent.composed, sent))
         return
-    from ..views import callout as render_callout
+    from ..views.tables.callout import result
 
     entry = f"regel {sent.entry.n} van {sent.entry.incident}" if sent.entry else "?"
-    render_callout.result(console(), console(stderr=True), sent.deliveries, sent.complete, entry)
-
-
-def document(composed: "Composed", sent: "Sent | None") -> dict[str, Any]:
-    plan = composed.plan
-    m = plan.message
-    body: dict[str, Any] = {
-        "sent": sent is not None,
-        "incident": m.incident,
-        "purpose": m.purpose,
-        "level": m.level,
-        "report": m.report,
-        "subject": m.subject,
-        "text": m.markdown,
-        "routes": {ch: [{"recipient": r.key, "name": r.name, "role": r.role, "org": r.org} for r in rs]
-                   for ch, rs in plan.routes.items()},
-        "already": [d.as_json() for d in plan.already],
-        "unreachable": [d.as_json() for d in plan.unreachable],
-        "nobody_reachable": plan.nobody,
-    }
-    if sent is not None:
-        body["deliveries"] = [d.as_json() for d in sent.deliveries]
-        body["complete"] = sent.complete
-        body["entry"] = sent.entry.n if sent.entry else None
-    return body
+    result(console(), console(stderr=True), sent.deliveries, sent.complete, entry)

@@ -69,9 +69,9 @@ def db_copy(
             )
         )
         return done.exit_code
-    from ..views import layout
-    from ..views.layout import Column
-    from ..views.terminal import Text
+    from ..views.tables import layout
+    from ..views.tables.layout import Column
+    from ..views.tables.terminal import Text
 
     out = console()
     out.print(Text(f"Gekopieerd van {done.source}\n           naar {done.target}"))

@@ -1,27 +1,28 @@
-"""Commands of the incident logbook: `incident …`, `log`, `acties`, `actie`, `rapport`.
+"""Commands of the incident logbook: `incident …`, `log`, `niveau`, `acties`, `actie` (`rapport` is in sitrap.py).
 
-Thin: each parses its flags, calls one use case of app.incidents or app.reports, and hands the result to
-render_logbook or document.
+Thin: each parses its flags, calls one use case of app.incidents or app.handover, and hands the result to
+views.incidents (JSON, the export) or views.tables.incidents (for people).
 """
 
 # No `from __future__ import annotations` here: Typer would then eval every annotation of every command
 # at start-up (measured: 18 ms against 8 ms to build the command tree).
 
-from enum import StrEnum
+import re
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
+from ..adapters import clock
 from ..app.logbook import Place
-from ..domain import exitcodes
+from ..domain import dutchtime, exitcodes
 from ..domain.errors import UsageError
-from ..views.jsondoc import dumps
-from .options import Author, ConfigDir, DataDir, Db, Json, console
+from ..domain.logbook import kind_word
+from ..domain.safetext import visible
+from .options import Author, ConfigDir, DataDir, Db, Insist, Json, Output, Situation, console, emit, say
 
 if TYPE_CHECKING:
-    from ..adapters.config import Config
-    from ..app.callout import Sent
     from ..app.logbook import Where
     from ..domain.logbook import Fault
 
@@ -30,27 +31,11 @@ incident_app = typer.Typer(
 )
 
 
-Insist = Annotated[
-    bool,
-    typer.Option("--toch", help="Ook als de hashketen niet klopt (het resultaat zegt dat dan als eerste)."),
-]
-
-
-class Format(StrEnum):
-    md = "md"
-    json = "json"
-    text = "text"
-
-
-def _say(message: str) -> None:
-    console(stderr=True).print(message)
-
-
 def _alarm(faults: "list[Fault]") -> int:
     """A broken chain is said loudly on stderr, and the exit code says it too (4), whatever was shown."""
     if not faults:
         return exitcodes.OK
-    from ..views.terminal import Text
+    from ..views.tables.terminal import Text
 
     err = console(stderr=True)
     for f in faults[:5]:
@@ -67,10 +52,7 @@ def incident_open(
         Optional[int],  # noqa: UP045
         typer.Option("--level", help="Beginniveau (standaard het basisniveau).", show_default=False),
     ] = None,
-    situatie: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option("--situatie", help="Situatie voor de routering (zie `calamiteit routes`).", show_default=False),
-    ] = None,
+    situatie: Situation = None,
     auteur: Author = None,
     json: Json = False,
     data_dir: DataDir = None,
@@ -81,13 +63,14 @@ def incident_open(
 
     Voorbeeld: ID=$(calamiteit incident open "Omgevingsloket onbereikbaar" --level 1)
     """
-    from ..app import briefing, configuration, incidents, logbook
+    from ..app import assessment, configuration, incidents, logbook
+    from ..views.incidents import incident_document
 
     config = configuration.load(config_dir)
-    body = incidents.opening(config.criteria, title, level, briefing.situation(config, situatie))
+    body = incidents.opening(config.criteria, title, level, assessment.situation(config, situatie))
     incident = incidents.open_incident(Place(data_dir, db), body, logbook.author(auteur))
     if json:
-        print(dumps("incident", {"id": incident}, indent=None))
+        print(incident_document(incident))
     else:
         print(incident)
     return exitcodes.OK
@@ -105,22 +88,18 @@ def incident_list(
 
     Voorbeeld: calamiteit incident list --all
     """
-    from ..adapters import clock
     from ..app import configuration, incidents
-    from ..domain import dutchtime
 
     config = configuration.load(config_dir)
     rows = incidents.incidents(Place(data_dir, db), all_, config.reporting)
     if json:
-        listed = [
-            vars(r.summary) | {"next_sitrap": None if r.next_sitrap is None else dutchtime.stamp(r.next_sitrap)}
-            for r in rows
-        ]
-        print(dumps("incidents", {"incidents": listed}))
-    else:
-        from ..views import incidents as render_logbook
+        from ..views.incidents import incidents_document
 
-        render_logbook.incidents(console(), rows, config.criteria, clock.now())
+        print(incidents_document(rows))
+    else:
+        from ..views.tables import incidents as tables
+
+        tables.incidents(console(), rows, config.criteria, clock.now())
     return exitcodes.OK
 
 
@@ -150,42 +129,36 @@ def incident_show(
     Voorbeeld: calamiteit incident show 2026-001 --laatste 20
     """
     from ..app import configuration, incidents
-    from ..views import incidents as render_logbook
 
     if follow:
         return _follow(Place(data_dir, db), incident, laatste, json, config_dir)
     if json:
-        from ..views.document import entry_text, timeline_json
+        from ..views.incidents import entry_text, timeline_document
 
         state, entries, faults = incidents.each_entry(Place(data_dir, db), incident, entry_text)
-        print(timeline_json(state, entries, faults))
+        print(timeline_document(state, entries, faults))
         return _alarm(faults)
-    from ..adapters import clock
+    from ..views.tables import incidents as tables
 
     config = configuration.load(config_dir)
     now = clock.now()
     if not alles:
         found = incidents.timeline(Place(data_dir, db), incident, laatste)
-        render_logbook.timeline(console(), found, config, now)
+        tables.timeline(console(), found, config, now)
         return _alarm(found.faults)
     with incidents.every_entry(Place(data_dir, db), incident) as (full, stream, broken):
         out = console()
-        render_logbook.heading(out, full, config, now)
-        render_logbook.lines(out, full, stream, now, signed=config.contacts.signed)
+        tables.heading(out, full, config, now)
+        tables.lines(out, full, stream, now, signed=config.contacts.signed)
     return _alarm(broken)
-    return exitcodes.OK
 
 
 def _follow(where: "Where", incident: str, newest: int, json: bool, config_dir: "Path | None") -> int:
     """The timeline as `show` prints it, then every new entry as one line (JSON Lines with --json)."""
-    import sys
-
-    from ..adapters import clock
     from ..app import configuration, incidents
-    from ..views import incidents as render_logbook
 
     if json:
-        from ..views.document import entry_text
+        from ..views.incidents import entry_text
 
         state, texts, faults = incidents.each_entry(where, incident, entry_text)
         print("\n".join(texts), flush=True)
@@ -194,16 +167,18 @@ def _follow(where: "Where", incident: str, newest: int, json: bool, config_dir: 
         for e in incidents.follow(where, incident, state):
             print(entry_text(e), flush=True)
         return exitcodes.OK
+    from ..views.tables import incidents as tables
+
     config = configuration.load(config_dir)
     found = incidents.timeline(where, incident, newest)
     out = console()
-    render_logbook.timeline(out, found, config, clock.now())
+    tables.timeline(out, found, config, clock.now())
     if found.faults:
         return _alarm(found.faults)
     out.print("Volgt nieuwe regels (Ctrl-C stopt) …", style="dim")
     sys.stdout.flush()
     for e in incidents.follow(where, incident, found.state):
-        render_logbook.lines(out, found.state, [e], clock.now(), head=False, signed=config.contacts.signed)
+        tables.lines(out, found.state, [e], clock.now(), head=False, signed=config.contacts.signed)
         out.file.flush()
     out.print(f"Incident {found.state.id} is gesloten.", style="dim")
     return exitcodes.OK
@@ -225,7 +200,7 @@ def incident_close(
     from ..app import incidents, logbook
 
     closed = incidents.close_incident(Place(data_dir, db), incident, reden, force, logbook.author(auteur))
-    _say(f"Incident {closed.incident} gesloten.")
+    say(f"Incident {closed.incident} gesloten.")
     return exitcodes.OK
 
 
@@ -248,10 +223,7 @@ def incident_verify(
     Met --head ook of een eerder verstuurde stand nog in de keten staat (een herberekende keten valt dan op).
     Voorbeeld: calamiteit incident verify 2026-001 --head 3f2a9c0d1e4b5a67
     """
-    import re
-
     from ..app import incidents
-    from ..domain.safetext import visible
 
     if head is not None and not re.fullmatch(r"[0-9a-f]{16,64}", head.strip().lower()):
         raise UsageError(f"--head '{head}': geef minstens de eerste 16 tekens (0-9, a-f) van de hash")
@@ -269,10 +241,7 @@ def incident_verify(
 @incident_app.command("export")
 def incident_export(
     incident: Annotated[str, typer.Argument(help="Id van het incident.")],
-    output: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Option("--output", "-o", help="Schrijf naar dit bestand in plaats van stdout.", show_default=False),
-    ] = None,
+    output: Output = None,
     toch: Insist = False,
     data_dir: DataDir = None,
     db: Db = None,
@@ -285,7 +254,7 @@ def incident_export(
     from ..app import handover
     from ..views.incidents import export_document
 
-    _emit(export_document(handover.export_incident(Place(data_dir, db), incident, insist=toch)), output)
+    emit(export_document(handover.export_incident(Place(data_dir, db), incident, insist=toch)), output)
     return exitcodes.OK
 
 
@@ -305,11 +274,11 @@ def incident_import(
     state, new = handover.import_incident(Place(data_dir, db), configuration.load(config_dir).criteria, file)
     print(state.id)
     if new == state.entries:
-        _say(f"Incident {state.id} ingelezen: {state.entries} regels, hashketen klopt.")
+        say(f"Incident {state.id} ingelezen: {state.entries} regels, hashketen klopt.")
     elif new:
-        _say(f"Incident {state.id} bijgewerkt: {new} nieuwe regels (nu {state.entries}), hashketen klopt.")
+        say(f"Incident {state.id} bijgewerkt: {new} nieuwe regels (nu {state.entries}), hashketen klopt.")
     else:
-        _say(f"Incident {state.id} stond al in dit logboek, met alle {state.entries} regels; niets ingelezen.")
+        say(f"Incident {state.id} stond al in dit logboek, met alle {state.entries} regels; niets ingelezen.")
     return exitcodes.OK
 
 
@@ -340,10 +309,7 @@ def log(
 
     Voorbeeld: calamiteit log 2026-001 "Loket weer bereikbaar" --beeld
     """
-    from ..adapters import clock
     from ..app import incidents, logbook
-    from ..domain import dutchtime
-    from ..domain.timeline import kind_word
 
     kinds = [k for k, on in (("observation", beeld), ("judgement", oordeel), ("decision", besluit)) if on]
     if len(kinds) != 1:
@@ -360,13 +326,13 @@ def log(
         corrects=corrigeert,
     )
     if json:
-        from ..views.document import entry_json
+        from ..views.incidents import entry_document
 
-        print(dumps("entry", entry_json(entry), indent=None))
+        print(entry_document(entry))
     else:
         action = entry.data.get("action")
         extra = f" (actie {action} voor {entry.data['owner']})" if action else ""
-        _say(f"Regel {entry.n} vastgelegd bij {entry.incident}: {kind_word(entry.kind)}{extra}.")
+        say(f"Regel {entry.n} vastgelegd bij {entry.incident}: {kind_word(entry.kind)}{extra}.")
     return exitcodes.OK
 
 
@@ -390,15 +356,15 @@ def niveau(
     criteria = configuration.load(config_dir).criteria
     entry = incidents.decide_level(Place(data_dir, db), criteria, incident, level, reden, logbook.author(auteur))
     if json:
-        from ..views.document import entry_json
+        from ..views.incidents import entry_document
 
-        print(dumps("entry", entry_json(entry), indent=None))
+        print(entry_document(entry))
         return exitcodes.OK
     data = entry.data
     against = ""
     if data.get("advised") is not None and data["advised"] != data["after"]:
         against = f", tegen het advies (niveau {data['advised']}) in"
-    _say(f"Besluit vastgelegd bij {entry.incident}: {data['action']} naar niveau {data['after']}{against}.")
+    say(f"Besluit vastgelegd bij {entry.incident}: {data['action']} naar niveau {data['after']}{against}.")
     return exitcodes.OK
 
 
@@ -415,30 +381,18 @@ def acties(
 
     Voorbeeld: calamiteit acties 2026-001
     """
-    from ..adapters import clock
     from ..app import incidents
 
     rows, faults = incidents.open_actions(Place(data_dir, db), incident)
     now = clock.now()
     if json:
-        doc = {
-            "actions": [
-                {
-                    "incident": s.id,
-                    "number": a.number,
-                    "text": a.text,
-                    "owner": a.owner,
-                    "deadline": a.deadline,
-                    "overdue": a.overdue(now),
-                }
-                for s, a in rows
-            ],
-        }
-        print(dumps("actions", doc))
-    else:
-        from ..views import incidents as render_logbook
+        from ..views.incidents import actions_document
 
-        render_logbook.actions(console(), rows, now)
+        print(actions_document(rows, now))
+    else:
+        from ..views.tables import incidents as tables
+
+        tables.actions(console(), rows, now)
     return _alarm(faults)
 
 
@@ -460,111 +414,5 @@ def actie(
     if not gereed:
         raise UsageError("geef --gereed om de actie gereed te melden")
     done = incidents.complete_action(Place(data_dir, db), incident, number, toelichting, logbook.author(auteur))
-    _say(f"Actie {number} van {done.incident} gereed gemeld.")
+    say(f"Actie {number} van {done.incident} gereed gemeld.")
     return exitcodes.OK
-
-
-def rapport(
-    incident: Annotated[str, typer.Argument(help="Id van het incident.")],
-    format_: Annotated[Format, typer.Option("--format", help="md, json of text.")] = Format.md,
-    output: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Option("--output", "-o", help="Schrijf naar dit bestand (in één keer, nooit half).", show_default=False),
-    ] = None,
-    concept: Annotated[
-        bool, typer.Option("--concept", help="Alleen een voorbeeld: krijgt geen nummer en wordt niet vastgelegd.")
-    ] = False,
-    toch: Insist = False,
-    verstuur: Annotated[
-        bool,
-        typer.Option(
-            "--verstuur",
-            help="Verstuur de sitrap ook naar het team van het niveau, via de kanalen van config/oproep.yaml "
-            "(zoals `calamiteit oproep`); vastgelegd per ontvanger. Exitcode 8 als niet alles aankwam.",
-        ),
-    ] = False,
-    ja: Annotated[bool, typer.Option("--ja", help="Met --verstuur: niet om bevestiging vragen.")] = False,
-    auteur: Author = None,
-    data_dir: DataDir = None,
-    db: Db = None,
-    config_dir: ConfigDir = None,
-) -> int:
-    """Maak het situatierapport (sitrap) van een incident, genummerd per incident (--concept: voorbeeld).
-
-    Voorbeeld: calamiteit rapport 2026-001 --output sitrap.md --verstuur
-    """
-    from ..adapters import clock
-    from ..app import configuration, logbook, reports
-
-    if verstuur and concept:
-        raise UsageError("een concept wordt niet verstuurd", "Laat --concept weg om de sitrap te maken en versturen.")
-    config = configuration.load(config_dir)
-    where, author = Place(data_dir, db, config_dir), logbook.author(auteur)
-    if verstuur and not _send_confirmed(config, where, incident, author, ja):
-        return exitcodes.OK
-    report = reports.make(
-        config,
-        where,
-        incident,
-        format_.value,
-        output,
-        author,
-        clock.now(),
-        concept=concept,
-        insist=toch,
-        markdown=verstuur,
-    )
-    if output is None:
-        _emit(report.text, None)
-    else:
-        reports.publish(report)
-        _say(f"Geschreven: {output}")
-    if not verstuur:
-        return exitcodes.OK
-    if report.number is None:
-        raise UsageError("het slotrapport van een gesloten incident wordt niet verstuurd")
-    from ..app import callout
-
-    composed = callout.compose(
-        config, where, incident, clock.now(), author=author, sitrap=(report.number, report.markdown)
-    )
-    sent = callout.send(config, where, composed, author)
-    _show_sent(sent)
-    return sent.exit_code
-
-
-def _send_confirmed(config: "Config", where: "Where", incident: str, author: str, yes: bool) -> bool:
-    """Asked before the sitrap is made: declining leaves no numbered sitrap that was meant to go out."""
-    from ..adapters import clock
-    from ..app import callout
-    from . import prompt
-
-    if yes or not prompt.stdin_is_terminal():
-        return True
-    preview = callout.compose(config, where, incident, clock.now(), author=author, sitrap=(0, ""))
-    count, channels = preview.plan.count, len(preview.plan.routes)
-    via = f"{channels} kana{'al' if channels == 1 else 'len'}"
-    question = f"Sitrap maken en versturen naar {count} ontvanger(s) via {via}?"
-    if prompt.confirm(console(stderr=True), question):
-        return True
-    _say("Niets gemaakt en niets verstuurd.")
-    return False
-
-
-def _show_sent(sent: "Sent") -> None:
-    """What came of each delivery, on stderr (stdout holds the sitrap itself)."""
-    from ..views import callout as render_callout
-
-    entry = f"regel {sent.entry.n} van {sent.entry.incident}" if sent.entry else "?"
-    err = console(stderr=True)
-    render_callout.result(err, err, sent.deliveries, sent.complete, entry)
-
-
-def _emit(text: str, output: Path | None) -> None:
-    if output is None:
-        print(text, end="" if text.endswith("\n") else "\n")
-        return
-    from ..adapters.files import write_atomic
-
-    write_atomic(output, text)
-    _say(f"Geschreven: {output}")

@@ -160,9 +160,9 @@ def _document(results: "list[Result]") -> str:
 
 def _table(results: "list[Result]") -> "RenderableType":
     from ..domain.monitoring import likely_cause, summary
-    from ..views import layout
-    from ..views.layout import Column
-    from ..views.terminal import Text
+    from ..views.tables import layout
+    from ..views.tables.layout import Column
+    from ..views.tables.terminal import Text
 
     when = dutchtime.local(results[0].checked_at) if results else ""
     cause = likely_cause(results)
@@ -239,8 +239,8 @@ def _history(data_dir: "Where", since: str, json: bool) -> int:
         print(dumps("monitor-history", {"since": dutchtime.stamp(start), "applications": [vars(f) for f in figures]}))
         return exitcodes.OK
     from ..domain.words import percent
-    from ..views import layout
-    from ..views.layout import Column
+    from ..views.tables import layout
+    from ..views.tables.layout import Column
 
     planned = any(f.maintenance for f in figures)  # the column only when there was planned maintenance
     layout.records(

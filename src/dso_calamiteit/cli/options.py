@@ -1,4 +1,5 @@
-"""Options that several commands share, defined once so their flags and help read the same everywhere."""
+"""Options that several commands share, defined once so their flags and help read the same everywhere, and the
+two ways a command speaks: its result (stdout or --output) and a message (stderr)."""
 
 # No `from __future__ import annotations`: Typer reads these annotations at run time.
 
@@ -51,8 +52,62 @@ Moment = Annotated[
 ]
 
 
+Output = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option(
+        "--output", "-o", help="Schrijf naar dit bestand in plaats van stdout (in één keer, nooit half).",
+        show_default=False,
+    ),
+]
+Insist = Annotated[
+    bool,
+    typer.Option("--toch", help="Ook als de hashketen niet klopt (het resultaat zegt dat dan als eerste)."),
+]
+PeriodFrom = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option("--van", help="Begin van de periode: JJJJ-MM-DD [HH:MM], Nederlandse tijd.", show_default=False),
+]
+PeriodTo = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option("--tot", help="Einde van de periode; een datum alleen telt als hele dag mee.", show_default=False),
+]
+Situation = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--situatie", help="Situatie voor de routering, id of titel (zie `calamiteit routes`).", show_default=False
+    ),
+]
+Send = Annotated[
+    bool,
+    typer.Option(
+        "--verstuur",
+        help="Verstuur naar het team van het niveau, via de kanalen van config/oproep.yaml; per ontvanger "
+        "vastgelegd, exitcode 8 als niet alles aankwam.",
+    ),
+]
+Yes = Annotated[
+    bool, typer.Option("--ja", help="Met --verstuur: niet om bevestiging vragen (een terminal vraagt het anders).")
+]
+
+
 def console(stderr: bool = False) -> "Console":
-    """The safe console of terminal.py (imported here on first use: Rich is heavy)."""
-    from ..views.terminal import console as make
+    """The safe console of views/tables/terminal.py (imported here on first use: Rich is heavy)."""
+    from ..views.tables.terminal import console as make
 
     return make(stderr)
+
+
+def say(message: str) -> None:
+    """One message for the operator, on stderr (stdout holds only the result)."""
+    console(stderr=True).print(message)
+
+
+def emit(text: str, output: Path | None) -> None:
+    """The result: on stdout, or with --output written to that file at once (a reader never sees half)."""
+    if output is None:
+        print(text, end="" if text.endswith("\n") else "\n")
+        return
+    from ..adapters.output_files import write_atomic
+
+    write_atomic(output, text)
+    say(f"Geschreven: {output}")

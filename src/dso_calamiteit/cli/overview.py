@@ -73,7 +73,7 @@ def overzicht(
     if output is None:
         print(text, end="")
     else:
-        from ..adapters.files import write_atomic
+        from ..adapters.output_files import write_atomic
 
         write_atomic(output, text)
         console(stderr=True).print(f"Geschreven: {output}", markup=False)
@@ -118,9 +118,9 @@ def document(o: "Overview") -> dict[str, Any]:
 def _table(o: "Overview") -> None:
     from ..domain import dutchtime
     from ..domain.overview import duration, ms, percent
-    from ..views import layout
-    from ..views.layout import Column
-    from ..views.terminal import Text
+    from ..views.tables import layout
+    from ..views.tables.layout import Column
+    from ..views.tables.terminal import Text
 
     out = console()
     out.print(Text(f"Overzicht {dutchtime.local(o.start)} tot {dutchtime.local(o.end)}", style="bold"))

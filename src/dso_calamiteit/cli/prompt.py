@@ -20,10 +20,10 @@ def stdin_is_terminal() -> bool:
 
 def ask_all(criteria: CriteriaFile, ids: list[str], console: Console) -> dict[str, bool]:
     """Ask the criteria in `ids`, level by level; end of input is a usage error (exit 2), never a hang."""
-    from ..views import render
-    from ..views.terminal import Text
+    from ..views.tables.criteria import definition
+    from ..views.tables.terminal import Text
 
-    console.print(render.definition(criteria.definition))
+    console.print(definition(criteria.definition))
     console.print(Text("Beantwoord elke vraag met j(a) of n(ee).", style="dim"))
     wanted = set(ids)
     answers: dict[str, bool] = {}
@@ -41,7 +41,7 @@ def ask_all(criteria: CriteriaFile, ids: list[str], console: Console) -> dict[st
 def _ask(
     console: Console, question: str, ended: str = "invoer beëindigd voordat alle criteria beantwoord waren"
 ) -> bool:
-    from ..views.terminal import Text
+    from ..views.tables.terminal import Text
 
     while True:
         try:

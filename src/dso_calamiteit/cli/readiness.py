@@ -7,13 +7,13 @@ Thin: flags in, one use case of app.readiness, render_readiness or document out.
 
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Optional
 
 import typer
 
-from ..domain import exitcodes
+from ..adapters import clock
+from ..domain import dutchtime, exitcodes
 from ..domain.errors import UsageError, suggest
-from ..views.jsondoc import dumps
 from .options import ConfigDir, Json, Moment, console
 
 ICS_WEEKS = 12
@@ -61,21 +61,23 @@ def paraatheid(
         start = readiness.moment(op)
         end = start + timedelta(weeks=ICS_WEEKS)
     if ics is not None:
-        from ..domain import dutchtime
+        from ..adapters.output_files import write_atomic
+        from ..views.readiness import ics as calendar_text
 
-        count = readiness.write_ics(config, ics, start, end)
+        events = readiness.calendar(config, start, end)
+        write_atomic(ics, calendar_text(events, clock.now()))
         console(stderr=True).print(
-            f"{count} afspraken geschreven naar {ics} ({dutchtime.local(start)} tot {dutchtime.local(end)})."
+            f"{len(events)} afspraken geschreven naar {ics} ({dutchtime.local(start)} tot {dutchtime.local(end)})."
         )
         return exitcodes.OK
     if van is not None:
         found = readiness.gaps(config, start, end)
         if json:
-            from ..views.document import readiness_gaps
+            from ..views.readiness import gaps_document
 
-            print(readiness_gaps(found, start, end))
+            print(gaps_document(found, start, end))
         else:
-            from ..views import readiness as render_readiness
+            from ..views.tables import readiness as render_readiness
 
             render_readiness.gaps(console(), found, start, end)
         return exitcodes.READINESS_GAPS if found else exitcodes.OK
@@ -83,11 +85,11 @@ def paraatheid(
     if prometheus is not None:
         readiness.export(standing, prometheus)
     if json:
-        from ..views.document import readiness_moment
+        from ..views.readiness import moment_document
 
-        print(readiness_moment(standing))
+        print(moment_document(standing))
     else:
-        from ..views import readiness as render_readiness
+        from ..views.tables import readiness as render_readiness
 
         render_readiness.moment(console(), standing, config, asked=op is not None)
     return exitcodes.READINESS_GAPS if standing.unmet else exitcodes.OK
@@ -120,11 +122,13 @@ def team(
             raise UsageError(f"onbekend team '{name}'.{suggest(name, ids)}", f"Kies uit: {', '.join(ids)}.")
         teams = [found]
     at = readiness.moment(op)
-    rows: dict[str, Any] = {t.id: readiness.convene(config, t.id, at) for t in teams}
+    rows = {t.id: readiness.convene(config, t.id, at) for t in teams}
     if json:
-        print(dumps("teams", {"teams": rows}))
+        from ..views.readiness import teams_document
+
+        print(teams_document(rows))
     else:
-        from ..views.readiness import team_table
+        from ..views.tables.readiness import team_table
 
         out = console()
         for t in teams:

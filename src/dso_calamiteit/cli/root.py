@@ -1,7 +1,10 @@
-"""The `calamiteit` command: thin Typer commands that wire config, domain and output, and map errors to exits.
+"""The `calamiteit` command: the root Typer app, which command groups it registers, and `run`, where every
+outcome becomes an exit code and every error one message.
 
-Heavy modules (Rich, PyYAML, pydantic) are imported inside the commands that need them: start-up is
-measured (benchmarks/startup.py), and an operator in a calamity should not wait for imports.
+The commands themselves are in the modules beside this one, one per command group. A group beyond the core
+is imported and registered only when the command line asks for it, and a command imports its use cases and
+views when it runs: start-up is measured (benchmarks/startup.py), and an operator in a calamity should not
+wait for imports (docs/design.md, "Lazy imports").
 """
 
 # No `from __future__ import annotations` here: Typer would then eval every annotation of every command
@@ -9,19 +12,19 @@ measured (benchmarks/startup.py), and an operator in a calamity should not wait 
 
 import os
 import sys
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
 from .. import __version__
-from ..app.logbook import Place
 from ..domain import exitcodes
-from ..domain.errors import CalamiteitError, NotFoundError, UsageError, suggest
-from .options import Author, ConfigDir, DataDir, Db, Json, Moment, console
-
-if TYPE_CHECKING:
-    from ..adapters.config import Config
+from ..domain.errors import CalamiteitError, UsageError
+from ..domain.safetext import visible
+from .assessment import assess
+from .configuration import check, schema
+from .contacts import contacts
+from .criteria import criteria
+from .routing import routes
 
 app = typer.Typer(
     name="calamiteit",
@@ -33,14 +36,13 @@ app = typer.Typer(
 )
 
 
-def _config(config_dir: Path | None) -> "Config":
-    from ..app import configuration
-
-    return configuration.load(config_dir)
+for core in (assess, contacts, criteria, routes, check, schema):  # always there: in this order in --help
+    app.command()(core)
 
 
 def _logbook_commands() -> None:
-    from .incidents import actie, acties, incident_app, log, niveau, rapport
+    from .incidents import actie, acties, incident_app, log, niveau
+    from .sitrap import rapport
 
     app.add_typer(incident_app, name="incident")
     for command in (log, niveau, acties, actie, rapport):
@@ -119,12 +121,6 @@ def _register(argv: list[str]) -> None:
             group()
 
 
-def _say_line(message: str) -> None:
-    from ..domain.safetext import visible
-
-    sys.stderr.write(visible(message) + "\n")
-
-
 def _version(value: bool) -> None:
     if value:
         print(f"calamiteit {__version__}")
@@ -146,337 +142,7 @@ def _root(
     """
 
 
-@app.command()
-def assess(
-    answer: Annotated[
-        Optional[list[str]],  # noqa: UP045
-        typer.Option("--answer", "-a", help="Antwoord als ID=ja of ID=nee (herhaalbaar).", show_default=False),
-    ] = None,
-    answers_file: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Option("--answers", help="YAML- of JSON-bestand: criterium-id → ja/nee.", show_default=False),
-    ] = None,
-    no_input: Annotated[
-        bool, typer.Option("--no-input", help="Nooit vragen; ontbrekende antwoorden zijn een fout.")
-    ] = False,
-    current: Annotated[
-        Optional[int],  # noqa: UP045
-        typer.Option(
-            "--current",
-            help="Het niveau waarop het incident nu staat: geeft advies op-/afschalen.",
-            show_default=False,
-        ),
-    ] = None,
-    situatie: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option(
-            "--situatie",
-            help="Spits de routering toe op een situatie (zie `calamiteit routes`).",
-            show_default=False,
-        ),
-    ] = None,
-    exit_level: Annotated[
-        bool, typer.Option("--exit-level", help=f"Exitcode {exitcodes.LEVEL_BASE} + niveau bij succes.")
-    ] = False,
-    incident: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option(
-            "--incident",
-            help="Leg de beoordeling vast in het logboek van dit incident; zijn niveau is dan het huidige niveau.",
-            show_default=False,
-        ),
-    ] = None,
-    volg_advies: Annotated[
-        bool,
-        typer.Option("--volg-advies", help="Met --incident: neem het geadviseerde niveau over (zonder vraag)."),
-    ] = False,
-    alleen_advies: Annotated[
-        bool,
-        typer.Option("--alleen-advies", help="Met --incident: leg alleen het advies vast; het niveau blijft."),
-    ] = False,
-    alle_contacten: Annotated[
-        bool,
-        typer.Option("--alle-contacten", help="Toon alle contacten langs de lijnen, niet de eerste 8 per organisatie."),
-    ] = False,
-    auteur: Author = None,
-    json: Json = False,
-    config_dir: ConfigDir = None,
-    data_dir: DataDir = None,
-    db: Db = None,
-) -> int:
-    """Stel de opschalingscriteria als ja/nee-vragen en adviseer een niveau, routering en contacten.
-
-    Voorbeeld: calamiteit assess --no-input --answer snelle-besluitvorming=ja ... --current 0 --json
-    """
-    from ..adapters import clock
-    from ..app import briefing
-    from ..domain import answers as answers_mod
-    from ..domain.assessment import assess as decide
-    from . import prompt
-
-    config = _config(config_dir)
-    criteria = config.criteria
-    given = briefing.given(criteria, answers_file, answer or [])
-    if incident is not None:  # the incident's level is the current one; its situation the default
-        from ..app import incidents
-
-        known = incidents.context(Place(data_dir, db), incident)
-        if known.closed:
-            raise UsageError(f"incident {incident} is gesloten; er kan niets meer worden vastgelegd")
-        if current is not None and current != known.level:
-            raise UsageError(f"--current {current} klopt niet: incident {incident} staat op niveau {known.level}")
-        current = known.level
-        if situatie is None:
-            situatie = known.situation
-    if current is not None and criteria.level(current) is None:
-        levels = ", ".join(str(lv.level) for lv in criteria.ordered)
-        raise UsageError(f"--current {current}: onbekend niveau; kies uit {levels}")
-    situatie = briefing.situation(config, situatie)
-    todo = answers_mod.missing(criteria, given)
-    if todo:
-        if no_input or not prompt.stdin_is_terminal():
-            raise UsageError(
-                f"geen antwoord op {len(todo)} criteria: {', '.join(todo)}",
-                "Geef ze met --answer ID=ja|nee of --answers BESTAND, of start in een terminal zonder --no-input.",
-            )
-        given.update(prompt.ask_all(criteria, todo, console(stderr=True)))
-    if incident is not None:
-        from ..app import incidents, logbook
-
-        if volg_advies and alleen_advies:
-            raise UsageError("kies --volg-advies of --alleen-advies, niet beide")
-        seen = known.level
-        advised = decide(criteria, given, seen).recommended.level
-        apply, asked = volg_advies, False
-        if advised != seen and not (volg_advies or alleen_advies):
-            move = f"{'opschalen' if advised > seen else 'afschalen'} van niveau {seen} naar {advised}"
-            if no_input or not prompt.stdin_is_terminal():
-                raise UsageError(
-                    f"het advies is {move}; het niveau is een besluit: er is niets vastgelegd",
-                    "Geef --volg-advies om het advies over te nemen, of --alleen-advies om alleen het advies vast "
-                    "te leggen (besluit zelf met `calamiteit niveau`).",
-                )
-            apply = prompt.confirm(console(stderr=True), f"Het advies is {move}. Het niveau zo wijzigen?")
-            asked = True
-        result, written = incidents.record_assessment(
-            Place(data_dir, db),
-            incident,
-            lambda level: decide(criteria, given, level),
-            situatie,
-            logbook.author(auteur),
-            apply=apply,
-            seen_level=seen if asked else None,  # a person's answer holds only for the level they were shown
-        )
-        outcome = ""
-        if len(written) > 1:
-            outcome = f"; {written[-1].data['action']} naar niveau {written[-1].data['after']}"
-        elif result.recommended.level != seen:
-            outcome = f"; alleen als advies (niveau {result.recommended.level}); het niveau blijft {seen}"
-        _say_line(f"Beoordeling vastgelegd bij incident {written[0].incident}{outcome}.")
-    else:
-        result = decide(criteria, given, current)
-    found = briefing.brief(config, result, situatie, clock.now())
-    if json:
-        from ..views import document
-
-        print(document.assessment(found, config))
-    else:
-        from ..views import render
-
-        render.assessment(console(), found, config, all_contacts=alle_contacten)
-    return exitcodes.LEVEL_BASE + result.recommended.level if exit_level else exitcodes.OK
-
-
-@app.command()
-def contacts(
-    query: Annotated[str, typer.Argument(help="Zoektekst: organisatie, rol, naam, trefwoord of notitie.")] = "",
-    org: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option("--org", help="Alleen deze organisatie (id).", show_default=False),
-    ] = None,
-    tier: Annotated[
-        Optional[list[str]],  # noqa: UP045
-        typer.Option(
-            "--tier",
-            help="Alleen deze laag: operationeel, tactisch of strategisch (herhaalbaar).",
-            show_default=False,
-        ),
-    ] = None,
-    bereikbaar: Annotated[
-        bool, typer.Option("--bereikbaar", help="Alleen wie bereikbaar is (volgens config/paraatheid.yaml).")
-    ] = False,
-    op: Moment = None,
-    json: Json = False,
-    config_dir: ConfigDir = None,
-) -> int:
-    """Zoek personen en organisaties in de contactmatrix (hoofdletter- en accentongevoelig).
-
-    Voorbeeld: calamiteit contacts provincien --tier tactisch
-    """
-    from ..domain.contacts import TIERS, nearest, pick, search, vocabulary
-
-    config = _config(config_dir)
-    matrix = config.contacts
-    orgs = [o.id for o in matrix.organisations]
-    if org is not None:
-        chosen = pick(org, [(o.id, o.name) for o in matrix.organisations])
-        if chosen is None:
-            raise UsageError(
-                f"--org '{org}': onbekende organisatie.{suggest(org, orgs)}", f"Kies uit: {', '.join(orgs)}."
-            )
-        org = chosen
-    tiers = []
-    for t in tier or []:
-        found_tier = pick(t, [(x, x) for x in TIERS])
-        if found_tier is None:
-            raise UsageError(f"--tier '{t}': onbekend.{suggest(t, TIERS)}", f"Kies uit: {', '.join(TIERS)}.")
-        tiers.append(found_tier)
-    found = search(matrix, query, org, tiers)
-    if bereikbaar:
-        from ..app import readiness
-
-        found = readiness.reachable(config, found, readiness.moment(op))
-    elif op is not None:
-        raise UsageError("--op hoort bij --bereikbaar")
-    if not found:
-        what = f" voor '{query}'" if query else ""
-        close = nearest(query, vocabulary(matrix)) if query and not search(matrix, query) else []
-        hint = f" Bedoelde u {' of '.join(repr(c) for c in close)}?" if close else ""
-        raise NotFoundError(f"geen {'bereikbaar ' if bereikbaar else ''}contact gevonden{what}.{hint}")
-    if json:
-        from ..views import document
-
-        print(document.contacts(found, matrix))
-    else:
-        from ..views import render
-
-        title = f"Contacten ({len(found)})"
-        if bereikbaar:
-            from ..app import readiness
-            from ..domain import dutchtime
-
-            title += f", bereikbaar {'nu' if op is None else 'op ' + dutchtime.local(readiness.moment(op))}"
-        render.contacts_table(console(), found, matrix, title)
-    return exitcodes.OK
-
-
-@app.command()
-def criteria(json: Json = False, config_dir: ConfigDir = None) -> int:
-    """Toon de definitie, de niveaus en hun opschalingscriteria.
-
-    Voorbeeld: calamiteit criteria --json
-    """
-    config = _config(config_dir)
-    if json:
-        from ..views import document
-
-        print(document.criteria(config.criteria))
-    else:
-        from ..views import render
-
-        render.criteria(console(), config.criteria)
-    return exitcodes.OK
-
-
-@app.command()
-def routes(json: Json = False, config_dir: ConfigDir = None) -> int:
-    """Toon de korte lijnen: bij welke situatie u naar wie gaat.
-
-    Voorbeeld: calamiteit routes
-    """
-    config = _config(config_dir)
-    if json:
-        from ..views import document
-
-        print(document.routes(config))
-    else:
-        from ..views import render
-
-        out = console()
-        render.routes_table(out, list(config.routing.routes), config.contacts, "Korte lijnen")
-        for s in config.routing.situations:
-            out.print(f"  --situatie {s.id}: {s.title}")
-    return exitcodes.OK
-
-
-@app.command()
-def check(json: Json = False, config_dir: ConfigDir = None, data_dir: DataDir = None, db: Db = None) -> int:
-    """Controleer alle YAML-bestanden en het logboek; meld elk probleem als bestand:regel:kolom.
-
-    Het logboek wordt, als het bestaat, op zijn hashketen gecontroleerd (exitcode 4 bij een breuk).
-    Voorbeeld: calamiteit check --config-dir ./mijn-config
-    """
-    from ..app import configuration, logbook
-
-    files = configuration.check(config_dir)
-    book = logbook.check(Place(data_dir, db))
-    problems = files.problems + book.unusable + book.broken
-    if json:
-        from ..views import document
-
-        print(document.check(files.sources, problems))
-    else:
-        from ..domain.safetext import visible
-        from ..views import render
-
-        render.check(console(), files.sources, files.summary)
-        print(visible(book.note))
-        for p in problems:
-            print(visible(str(p)))
-        if problems:
-            from ..domain.words import count
-
-            print(f"{count(len(problems), 'probleem', 'problemen')} gevonden.")
-    if files.problems or book.unusable:
-        return exitcodes.CONFIG
-    return exitcodes.TAMPERED if book.broken else exitcodes.OK
-
-
-@app.command()
-def schema(
-    kind: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Argument(
-            help="criteria, contacts, routing, rapport, monitor, paraatheid, teams, logboek, oproep of onderhoud "
-            "(de bestandsnamen; ook de Engelse namen reporting, readiness, logbook, callout en maintenance); "
-            "zonder: alle.",
-            show_default=False,
-        ),
-    ] = None,
-) -> int:
-    """Print het JSON Schema van een YAML-bestand, voor editors (yaml-language-server) en controle.
-
-    Voorbeeld: calamiteit schema contacts > contacts.schema.json
-    """
-    import json as jsonlib
-
-    from ..adapters.config.validation import MODELS, json_schema
-
-    dutch = {
-        "rapport": "reporting",
-        "paraatheid": "readiness",
-        "routering": "routing",
-        "contacten": "contacts",
-        "logboek": "logbook",
-        "oproep": "callout",
-        "onderhoud": "maintenance",
-    }
-    if kind is not None:
-        kind = dutch.get(kind.casefold(), kind.casefold())
-    if kind is not None and kind not in MODELS:
-        names = [
-            "criteria", "contacts", "routing", "rapport", "monitor", "paraatheid", "teams", "logboek", "oproep",
-            "onderhoud",
-        ]
-        raise UsageError(f"onbekende soort '{kind}'.{suggest(kind, names)}", f"Kies uit: {', '.join(names)}.")
-    body = json_schema(kind) if kind else {k: json_schema(k) for k in MODELS}
-    print(jsonlib.dumps(body, ensure_ascii=False, indent=2))
-    return exitcodes.OK
-
-
 def _say(lines: list[str]) -> None:
-    from ..domain.safetext import visible
-
     for i, line in enumerate(lines):
         sys.stderr.write(("calamiteit: " if i == 0 else "  ") + visible(line) + "\n")
     sys.stderr.flush()

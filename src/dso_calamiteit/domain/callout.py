@@ -1,7 +1,8 @@
 """The call-out: whom to reach through which channel, the message they get, and what came of each delivery.
 
-Pure: the configuration (config/oproep.yaml) as dataclasses, who is reached through what, and the text of a
-convocation or a sitrap as a message. Sending is for the notifiers (notifiers/); recording for app.callout.
+Pure: the configuration (config/oproep.yaml) as dataclasses, who is reached through what, and what a
+convocation or a sitrap says (its words are views.callout's). Sending is for the notifiers
+(adapters/notifiers/); recording for app.callout.
 Secrets are never here: the file names the environment variable (or keyring entry) that holds each one.
 """
 
@@ -9,23 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, ClassVar, Literal
 
 from .contacts import Contact, ContactsFile
-from .criteria import STRICT
+from .criteria import STRICT, Level
+from .logbook import Incident
+from .sitrap import Sitrap
+from .teams import Convocation
 
 Security = Literal["starttls", "tls", "geen"]
 WebhookKind = Literal["teams", "json"]
 Outcome = Literal["accepted", "refused", "timeout", "unreachable", "error"]
 EMAIL = "email"
-
-OUTCOME_WORDS: dict[str, str] = {
-    "accepted": "aangenomen",
-    "refused": "geweigerd",
-    "timeout": "geen antwoord (time-out)",
-    "unreachable": "niet bereikbaar",
-    "error": "fout",
-}
 
 
 @dataclass(frozen=True)
@@ -146,6 +143,28 @@ class Message:
     report: int | None = None  # the sitrap's number, for a sitrap
 
 
+@dataclass(frozen=True)
+class Draft:
+    """What a call-out says, before it is worded: app.callout decides what goes out, the face's view
+    (views.callout.message) writes the subject and the Markdown every channel sends."""
+
+    purpose: Literal["convocation", "sitrap"]
+    incident: Incident
+    level: Level
+    team_name: str
+    meeting: str  # where the team meets (config/oproep.yaml), or ''
+    subject_prefix: str
+    next_update: datetime | None
+    called_at: datetime
+    org_names: dict[str, str]
+    advised: bool = False  # a convocation: whether the incident has an assessment to quote
+    advice_reason: str = ""
+    triggered: tuple[str, ...] = ()  # the texts of the criteria answered 'ja' in that assessment
+    concept: Sitrap | None = None  # a convocation: the picture now, as an unnumbered sitrap
+    report: int | None = None  # a sitrap: its number
+    report_text: str = ""  # a sitrap: its Markdown, as made and recorded
+
+
 @dataclass
 class Plan:
     """Who gets the message through which channel; who cannot be reached through one of theirs."""
@@ -206,25 +225,24 @@ def plan(
     return found
 
 
-def from_team(convocation: Mapping[str, Any] | None, contacts: ContactsFile) -> tuple[list[Recipient], list[str]]:
+def from_team(convocation: Convocation | None, contacts: ContactsFile) -> tuple[list[Recipient], list[str]]:
     """The reachable contact of each role of a team (app.readiness.convocation), and the roles with nobody."""
     if not convocation:
         return [], []
     recipients: list[Recipient] = []
     nobody: list[str] = []
     by_name = {(c.org, c.role, c.name, c.phone): c for c in contacts.contacts}
-    for member in convocation["members"]:
-        reachable = member.get("reachable") or []
-        if not reachable:
-            nobody.append(f"{member['role']} ({member['org']})")
+    for member in convocation.members:
+        if not member.reachable:
+            nobody.append(f"{member.role} ({member.org})")
             continue
-        first = reachable[0]
-        contact = by_name.get((first["org"], first["role"], first["name"], first["phone"]))
+        first = member.reachable[0]
+        contact = by_name.get((first.org, first.role, first.name, first.phone))
         if contact is None:
             continue
         key = recipient_key(contact)
         if all(r.key != key for r in recipients):
-            recipients.append(Recipient(key, contact.name or contact.role, contact.org, member["role"], contact))
+            recipients.append(Recipient(key, contact.name or contact.role, contact.org, member.role, contact))
     return recipients, nobody
 
 

@@ -20,6 +20,25 @@ GENESIS = "0" * 64
 EXPORT_KIND = "incident-export"  # the `kind` of the document `incident export` writes and `incident import` reads
 
 
+# What an operator reads for each kind of entry (in messages, tables and the sitrap).
+def kind_word(kind: str) -> str:
+    return KIND_WORDS.get(kind, kind)
+
+
+KIND_WORDS = {
+    "open": "geopend",
+    "observation": "beeld",
+    "judgement": "oordeel",
+    "decision": "besluit",
+    "action_done": "actie gereed",
+    "assessment": "beoordeling",
+    "level_change": "niveau",
+    "report": "sitrap",
+    "close": "gesloten",
+    "callout": "oproep",
+}
+
+
 def canonical(body: Mapping[str, Any]) -> str:
     """The one text form of a body: hashed, stored and exported, so a verifier can recompute it."""
     return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))

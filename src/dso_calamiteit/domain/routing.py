@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from .assessment import Assessment
 from .contacts import Contact, ContactsFile, Tier
 from .criteria import STRICT
+from .teams import Convocation
 
 
 @dataclass(frozen=True)
@@ -109,5 +110,5 @@ class Briefing:
     situation: str | None
     routes: list[Route]
     routed: list[RoutedContact]
-    convene: dict[str, Any] | None
+    convene: Convocation | None
     call_now: list[Any] = field(default_factory=list)  # app.readiness.Call: whom to phone now, in order

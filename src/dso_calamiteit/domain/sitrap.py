@@ -1,25 +1,67 @@
-"""The situation report (sitrap): the incident's picture at one moment, for mail, chat and handover.
+"""The situation report (sitrap): what it says about the incident at one moment, and when the next one is due.
 
-The cadence of updates per level is data (config/rapport.yaml, see reporting.py); the report is built
-from the logbook's folded state by pure functions, then written as Markdown, plain text or JSON.
+The cadence of updates per level is data (config/rapport.yaml: `ReportingFile`); the report's content is built
+from the logbook's folded state by a pure function (`build`). views/sitrap.py writes it as Markdown, plain
+text or JSON; app/sitrap.py numbers, records and publishes it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from . import dutchtime, safetext
-from .criteria import Level
+from . import dutchtime
+from .criteria import STRICT, Level
 from .logbook import Action, Entry, Incident
 from .routing import Route
+from .teams import Convocation
 
 if TYPE_CHECKING:
     from .criteria import CriteriaFile
-    from .reporting import ReportingFile
     from .routing import RoutingFile
+
+
+# --- how often: config/rapport.yaml ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cadence:
+    __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
+
+    level: int
+    """Escalatieniveau uit criteria.yaml."""
+    every_minutes: int
+    """Om de hoeveel minuten op dit niveau een nieuwe sitrap volgt."""
+
+
+@dataclass(frozen=True)
+class ReportingFile:
+    __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
+
+    default_minutes: int = 60
+    """Update-interval voor niveaus zonder eigen regel, in minuten."""
+    cadence: tuple[Cadence, ...] = ()
+    """Update-interval per niveau."""
+
+    def minutes_for(self, level: int) -> int:
+        return next((c.every_minutes for c in self.cadence if c.level == level), self.default_minutes)
+
+
+def next_sitrap(
+    reporting: ReportingFile, opened_at: str, level: int, promised: str | None, closed: bool
+) -> datetime | None:
+    """When the next sitrap is due: what the latest one promised, or for the first one the opening plus the
+    cadence of the current level; None once the incident is closed."""
+    if closed:
+        return None
+    if promised is not None:
+        return datetime.fromisoformat(promised)
+    return datetime.fromisoformat(opened_at) + timedelta(minutes=reporting.minutes_for(level))
+
+
+# --- what it says ---------------------------------------------------------------------------------------
 
 
 JUDGEMENTS_SHOWN = 10  # a sitrap is read in minutes: the latest judgements, not the whole history
@@ -57,7 +99,7 @@ class Sitrap:
     decisions: list[tuple[Entry, Action]]
     open_actions: list[Action]
     overdue: frozenset[int]  # numbers of the open actions past their deadline at made_at
-    team: dict[str, Any] | None  # whom to convene at this level, with who is reachable (app.readiness)
+    team: Convocation | None  # whom to convene at this level, with who is reachable (app.readiness)
     routes: list[Route]
     every_minutes: int
     next_update: datetime | None
@@ -75,7 +117,7 @@ def build(
     author: str,
     *,
     concept: bool = False,
-    team: dict[str, Any] | None = None,
+    team: Convocation | None = None,
     broken: list[str] | None = None,
     signed: Callable[[str], str] = str,
 ) -> Sitrap:
@@ -126,223 +168,3 @@ def build(
         broken=list(broken or []),
         signed=signed,
     )
-
-
-def _title(s: Sitrap) -> str:
-    if s.concept:
-        return "CONCEPT situatierapport (nog zonder nummer)"
-    return f"Situatierapport {s.number}" if s.number is not None else "Eindrapport"
-
-
-def _step_note(h: Step) -> str:
-    if not h.decided:
-        return ""
-    return f" (besluit, tegen het advies: {h.advised})" if h.advised else " (besluit)"
-
-
-def _deadline(a: Action) -> str:
-    return dutchtime.local(a.deadline) if a.deadline else "—"
-
-
-def _status(a: Action, overdue: frozenset[int]) -> str:
-    if a.number in overdue:
-        return "open, te laat"
-    return "open" if a.open else f"gereed {dutchtime.local(a.done_at or '')}"
-
-
-@dataclass(frozen=True)
-class _Style:
-    """How one format writes the report's pieces; `esc` is applied to every text that comes from the logbook."""
-
-    esc: Callable[[str], str]
-    strong: Callable[[str], str]
-    em: Callable[[str], str]
-    heading: Callable[[str, int], str]
-    markdown: bool
-
-
-_MD = _Style(
-    esc=safetext.markdown,
-    strong=lambda t: f"**{t}**",
-    em=lambda t: f"_{t}_",
-    heading=lambda t, level: f"{'#' * level} {t}",
-    markdown=True,
-)
-_TEXT = _Style(esc=safetext.one_line, strong=str, em=str, heading=lambda t, level: t, markdown=False)
-
-
-def _table(style: _Style, header: list[str], rows: list[list[str]]) -> list[str]:
-    if style.markdown:
-        return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)] + [
-            "| " + " | ".join(row) + " |" for row in rows
-        ]
-    return ["  ".join(header)] + ["  ".join(row) for row in rows]
-
-
-def _write(s: Sitrap, org_names: dict[str, str], style: _Style) -> str:
-    i, esc, strong, em, by = s.incident, style.esc, style.strong, style.em, s.signed
-    lines = []
-    if s.broken:  # the first line: nobody reads this report as if nothing happened
-        lines += [
-            strong("LET OP: de hashketen van dit logboek klopt niet")
-            + f" ({esc(s.broken[0])}{f'; en nog {len(s.broken) - 1}' if len(s.broken) > 1 else ''}); "
-            "dit rapport is toch gemaakt (--toch).",
-            "",
-        ]
-    lines += [style.heading(f"{_title(s)} — incident {esc(i.id)}: {esc(i.title)}", 1), ""]
-    lines.append(f"- {strong('Opgesteld:')} {dutchtime.local(s.made_at)} door {esc(by(s.author))}")
-    lines.append(f"- {strong('Geopend:')} {dutchtime.local(i.opened_at)} door {esc(by(i.opened_by))}")
-    if i.closed_at:
-        lines.append(f"- {strong('Gesloten:')} {dutchtime.local(i.closed_at)} — {esc(i.close_reason)}")
-    level = s.level
-    team = f" ({esc(level.team_name)})" if level.team_name and level.team_name != level.team else ""
-    lines.append(f"- {strong('Niveau:')} {esc(level.label)}{team}")
-    if i.situation:
-        lines.append(f"- {strong('Situatie:')} {esc(i.situation)}")
-    lines += ["", style.heading("Niveauverloop", 2), ""]
-    lines += _table(
-        style,
-        ["Tijd", "Van", "Naar", "Door", "Reden"],
-        [
-            [
-                dutchtime.local(h.at),
-                esc(h.before) or "—",
-                esc(h.after),
-                esc(by(h.author)),
-                esc(h.reason) + _step_note(h),
-            ]
-            for h in s.history
-        ],
-    )
-    since = f"sinds situatierapport {s.since}" if s.since else "sinds het begin"
-    lines += ["", style.heading(f"Beeld ({since})", 2), ""]
-    lines += [f"- {dutchtime.local(o.at)} {esc(o.data['text'])} {em(f'({esc(by(o.author))})')}" for o in s.picture]
-    if not s.picture:
-        lines.append("Geen nieuwe feiten." if s.last_picture else "Nog geen beeld vastgelegd.")
-        if s.last_picture is not None:
-            o = s.last_picture
-            lines.append(
-                f"- Laatst vastgesteld, {dutchtime.local(o.at)}: {esc(o.data['text'])} {em(f'({esc(by(o.author))})')}"
-            )
-    lines += ["", style.heading("Oordeel (knelpunten, risico's)", 2), ""]
-    lines += [
-        f"- {dutchtime.local_time(j.at)} {esc(j.data['text'])} {em(f'({esc(by(j.author))})')}" for j in s.judgements
-    ] or ["Geen."]
-    if s.earlier_judgements:
-        command = f"calamiteit incident show {safetext.one_line(i.id)}"
-        shown = f"`{command}`" if style.markdown else command
-        lines.append("- " + em(f"… en {s.earlier_judgements} eerdere in het logboek ({shown})."))
-    lines += ["", style.heading("Besluiten", 2), ""]
-    if s.decisions:
-        lines += _table(
-            style,
-            ["#", "Tijd", "Besluit", "Actiehouder", "Deadline", "Status"],
-            [
-                [str(a.number), dutchtime.local(d.at), esc(a.text), esc(a.owner), _deadline(a), _status(a, s.overdue)]
-                for d, a in s.decisions
-            ],
-        )
-    else:
-        lines.append("Geen.")
-    lines += ["", style.heading("Open acties", 2), ""]
-    box = "[ ] " if style.markdown else ""
-    lines += [
-        f"- {box}{strong(f'{a.number}.')} {esc(a.text)} — {esc(a.owner)}, deadline {_deadline(a)}"
-        + (f" {strong('TE LAAT')}" if a.number in s.overdue else "")
-        for a in s.open_actions
-    ] or ["Geen."]
-    if s.team is not None:
-        lines += ["", style.heading(f"Bijeen te roepen: {esc(s.team['name'])}", 2), ""]
-        for m in s.team["members"]:
-            who = m["reachable"][0] if m["reachable"] else None
-            reach = f"{esc(who['name'] or who['role'])}, {esc(who['phone'] or '')}" if who else "niemand bereikbaar"
-            lines.append(f"- {esc(m['role'])} ({esc(org_names.get(m['org'], m['org']))}): {reach}")
-    lines += ["", style.heading("Routering op dit niveau", 2), ""]
-    lines += [
-        f"- {esc(r.when)}{' (' + ', '.join(r.tiers) + ')' if r.tiers else ''}: "
-        f"{', '.join(esc(org_names.get(o, o)) for o in r.to)}"
-        + (f"; zo nodig ook {', '.join(esc(org_names.get(o, o)) for o in r.also)}" if r.also else "")
-        for r in s.routes
-    ]
-    lines += ["", style.heading("Prognose en volgende update", 2), ""]
-    if s.next_update is not None:
-        lines.append(
-            f"Uiterlijk {strong(dutchtime.local(s.next_update))} (elke {s.every_minutes} minuten op {esc(level.name)})."
-        )
-    else:
-        lines.append("Geen: het incident is gesloten.")
-    head = f"`{i.head[:16]}`" if style.markdown else i.head[:16]
-    lines += ["", em(f"Logboek: {i.entries} regels, laatste hash {head}."), ""]
-    return "\n".join(lines)
-
-
-def markdown(s: Sitrap, org_names: dict[str, str]) -> str:
-    """Markdown that reads well pasted into mail or chat: short sections, small tables, no HTML.
-
-    Text from the logbook is escaped: it never becomes a link, an image, a tag or a heading.
-    """
-    return _write(s, org_names, _MD)
-
-
-def text(s: Sitrap, org_names: dict[str, str]) -> str:
-    """Plain text for a terminal or SMS-like channel: the same sections, data shown exactly as written."""
-    return _write(s, org_names, _TEXT).rstrip("\n") + "\n"
-
-
-def as_json(s: Sitrap, org_names: dict[str, str]) -> str:
-    i = s.incident
-
-    def note(o: Entry) -> dict[str, Any]:
-        return {"n": o.n, "at": o.at, "author": o.author, "text": o.data["text"]}
-
-    doc: dict[str, Any] = {
-        "chain": {"verified": not s.broken, "faults": s.broken},
-        "number": s.number,
-        "concept": s.concept,
-        "incident": {
-            "id": i.id,
-            "title": i.title,
-            "opened_at": i.opened_at,
-            "closed_at": i.closed_at,
-            "situation": i.situation,
-        },
-        "made_at": dutchtime.stamp(s.made_at),
-        "author": s.author,
-        "level": {"level": s.level.level, "name": s.level.name, "team": s.level.team},
-        "history": [vars(h) for h in s.history],
-        "since_report": s.since,
-        "observations": [note(o) for o in s.picture],
-        "picture": None if s.last_picture is None else note(s.last_picture),
-        "judgements": [{"at": j.at, "author": j.author, "text": j.data["text"]} for j in s.judgements],
-        "earlier_judgements": s.earlier_judgements,
-        "decisions": [_action(a, s.overdue) | {"at": d.at, "author": d.author} for d, a in s.decisions],
-        "open_actions": [_action(a, s.overdue) for a in s.open_actions],
-        "team": s.team,
-        "routing": [
-            {
-                "when": r.when,
-                "tiers": list(r.tiers),
-                "to": [org_names.get(o, o) for o in r.to],
-                "also": [org_names.get(o, o) for o in r.also],
-            }
-            for r in s.routes
-        ],
-        "every_minutes": s.every_minutes,
-        "next_update": None if s.next_update is None else dutchtime.stamp(s.next_update),
-        "log": {"entries": i.entries, "head": i.head},
-    }
-    from ..views.jsondoc import dumps
-
-    return dumps("sitrap", doc) + "\n"
-
-
-def _action(a: Action, overdue: frozenset[int]) -> dict[str, Any]:
-    return {
-        "number": a.number,
-        "text": a.text,
-        "owner": a.owner,
-        "deadline": a.deadline,
-        "open": a.open,
-        "overdue": a.number in overdue,
-        "done_at": a.done_at,
-    }

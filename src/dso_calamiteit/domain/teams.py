@@ -56,3 +56,23 @@ def candidates(member: Member, matrix: ContactsFile) -> list[Contact]:
 
 def ordered(team: Team) -> list[Member]:
     return sorted(team.members, key=lambda m: GROUP_ORDER.index(m.group))
+
+
+@dataclass(frozen=True)
+class Seat:
+    """One role of a team at a moment: who fills it and is reachable, and who fills it with unknown readiness."""
+
+    group: str
+    org: str
+    role: str
+    reachable: tuple[Contact, ...]
+    unknown: tuple[Contact, ...]
+
+
+@dataclass(frozen=True)
+class Convocation:
+    """Whom to call together for a team at a moment: its roles in order, each with who is reachable."""
+
+    team: str
+    name: str
+    members: tuple[Seat, ...]

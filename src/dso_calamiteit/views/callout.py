@@ -1,17 +1,54 @@
-"""A call-out on the screen: what would go to whom through which channel, and what came of each delivery."""
+"""A call-out in words: the message every channel sends (subject and Markdown), the preview of what would go
+to whom (plain lines, without Rich), and the JSON of `oproep --json`. The table of what came of each delivery
+is in views/tables/callout.py."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from ..domain.callout import OUTCOME_WORDS, Delivery, Plan, channel_word
+from ..domain import dutchtime
+from ..domain.callout import Draft, Message, Plan, channel_word
+from ..domain.safetext import markdown as esc
 from ..domain.safetext import visible
+from .jsondoc import dumps
+from .sitrap import markdown as sitrap_markdown
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    from ..app.callout import Composed, Sent
 
-OUTCOME_STYLE = {"accepted": "green", "refused": "bold red", "timeout": "bold red", "unreachable": "yellow",
-                 "error": "bold red"}
+
+def _facts(d: Draft) -> list[tuple[str, str]]:
+    facts = [("Incident", f"{d.incident.id}: {d.incident.title}"), ("Niveau", d.level.label)]
+    if d.meeting:
+        facts.append(("Bijeenkomen", d.meeting))
+    if d.next_update:
+        facts.append(("Volgende update", dutchtime.local(d.next_update)))
+    return facts
+
+
+def message(d: Draft) -> Message:
+    """The call-out as every channel sends it: a convocation (team, facts, advice, the picture now) or a sitrap."""
+    state, level, facts = d.incident, d.level, _facts(d)
+    if d.purpose == "sitrap":
+        subject = f"{d.subject_prefix} {state.id} · {level.label} · situatierapport {d.report}".strip()
+        return Message(
+            "sitrap", state.id, state.title, state.level, level.label, subject, d.report_text, tuple(facts), d.report
+        )
+    lines = [f"# Oproep {esc(d.team_name)}: incident {esc(state.id)}, {esc(state.title)}", ""]
+    lines += [f"- **{label}:** {esc(value)}" for label, value in facts]
+    lines.append(f"- **Opgeroepen:** {dutchtime.local(d.called_at)}")
+    if d.advised:
+        lines += ["", "## Advies", ""]
+        if d.advice_reason:
+            lines.append(esc(d.advice_reason))
+        lines += [f"- {esc(t)}" for t in d.triggered] or ["- geen criterium met ja beantwoord"]
+    lines += ["", "## Situatierapport (wie bijeen te roepen, beeld, besluiten)", ""]
+    concept = sitrap_markdown(d.concept, d.org_names) if d.concept is not None else ""
+    lines += [("#" + line) if line.startswith("#") else line for line in concept.splitlines()]
+    subject = f"{d.subject_prefix} {state.id} · {level.label} · oproep {d.team_name}".strip()
+    return Message(
+        "convocation", state.id, state.title, state.level, level.label, subject, "\n".join(lines) + "\n", tuple(facts)
+    )
 
 
 def preview(out: TextIO, plan: Plan, org_names: dict[str, str]) -> None:
@@ -34,29 +71,28 @@ def preview(out: TextIO, plan: Plan, org_names: dict[str, str]) -> None:
     out.write("\n".join(visible(line) for line in lines) + "\n")
 
 
-def deliveries(console: Console, found: list[Delivery]) -> None:
-    from . import layout  # the table (and Rich) is imported only once something was sent
-    from .layout import Column
-    from .terminal import Text
-
-    layout.records(
-        console,
-        "Verstuurd",
-        [Column("Kanaal"), Column("Ontvanger"), Column("Uitkomst"), Column("Reden")],
-        [
-            [channel_word(d.channel), d.recipient, Text(OUTCOME_WORDS[d.outcome], style=OUTCOME_STYLE[d.outcome]),
-             d.reason if d.outcome != "accepted" else ""]
-            for d in found
-        ],
-        empty="Er is niets verstuurd.",
-    )
-
-
-def result(table: Console, note: Console, found: list[Delivery], complete: bool, entry: str) -> None:
-    """The deliveries as a table, and one line that says whether everything arrived and where it is recorded."""
-    from .terminal import Text
-
-    deliveries(table, found)
-    done = sum(d.outcome == "accepted" for d in found)
-    word = "Alles aangekomen" if complete else "NIET alles aangekomen"
-    note.print(Text(f"{word}: {done} van {len(found)} aangenomen; vastgelegd als {entry}."))
+def document(composed: Composed, sent: Sent | None) -> str:
+    """`oproep --json`: what would go (or went) to whom through which channel, and what came of it."""
+    plan = composed.plan
+    m = plan.message
+    body: dict[str, Any] = {
+        "sent": sent is not None,
+        "incident": m.incident,
+        "purpose": m.purpose,
+        "level": m.level,
+        "report": m.report,
+        "subject": m.subject,
+        "text": m.markdown,
+        "routes": {
+            ch: [{"recipient": r.key, "name": r.name, "role": r.role, "org": r.org} for r in rs]
+            for ch, rs in plan.routes.items()
+        },
+        "already": [d.as_json() for d in plan.already],
+        "unreachable": [d.as_json() for d in plan.unreachable],
+        "nobody_reachable": plan.nobody,
+    }
+    if sent is not None:
+        body["deliveries"] = [d.as_json() for d in sent.deliveries]
+        body["complete"] = sent.complete
+        body["entry"] = sent.entry.n if sent.entry else None
+    return dumps("callout", body)

@@ -1,186 +1,146 @@
-"""Rich views of the logbook: the incident list, an incident's timeline, the open actions."""
+"""The logbook in words and for scripts: an entry as one line of Dutch, the JSON of every logbook command
+(`incident open/list/show`, `log`, `niveau`, `acties`) and the document `incident export` writes."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime
+from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-
 from ..domain import dutchtime
-from ..domain.criteria import CriteriaFile
-from ..domain.logbook import EXPORT_KIND, Action, Entry, Incident
-from ..domain.safetext import visible
-from ..domain.timeline import kind_word, summary_line
-from ..domain.words import count
-from . import layout
+from ..domain.logbook import EXPORT_KIND, Entry
+from ..domain.safetext import json_text
 from .jsondoc import dumps
-from .layout import Column
 
 if TYPE_CHECKING:
-    from ..adapters.config import Config
     from ..app.handover import Export
-    from ..app.incidents import Listed, Timeline
-from .terminal import Text
-
-KIND_STYLE = {"decision": "bold", "level_change": "bold red", "close": "bold", "assessment": "cyan"}
+    from ..app.incidents import Listed
+    from ..domain.logbook import Action, Fault, Incident
 
 
-def _level(criteria: CriteriaFile, number: int) -> str:
-    found = criteria.level(number)
-    return found.label if found else str(number)
-
-
-def _due(moment: datetime | None, now: datetime) -> Text:
-    if moment is None:
-        return Text("—", style="dim")
-    late = moment < now
-    return Text(dutchtime.local(moment) + (" te laat" if late else ""), style="bold red" if late else "")
-
-
-def incidents(console: Console, rows: list[Listed], criteria: CriteriaFile, now: datetime) -> None:
-    layout.records(
-        console,
-        f"Incidenten ({len(rows)})",
-        [
-            Column("Id", keep=True, style="cyan"),
-            Column("Titel"),
-            Column("Niveau"),
-            Column("Geopend", keep=True),
-            Column("Regels", justify="right"),
-            Column("Status"),
-            Column("Volgende sitrap"),
-        ],
-        [
-            [
-                r.summary.id,
-                r.summary.title,
-                _level(criteria, r.summary.level),
-                dutchtime.local(r.summary.opened_at),
-                str(r.summary.entries),
-                Text("gesloten", style="dim") if r.summary.closed_at else Text("open", style="bold green"),
-                _due(r.next_sitrap, now),
-            ]
-            for r in rows
-        ],
-        empty="Geen open incidenten (`calamiteit incident list --all` toont ook de gesloten).",
-    )
-
-
-def heading(console: Console, state: Incident, config: Config, now: datetime) -> None:
-    from ..domain.reporting import next_sitrap
-
-    status = f"gesloten {dutchtime.local(state.closed_at)}" if state.closed_at else "open"
-    late = sum(a.overdue(now) for a in state.open_actions)
-    actions = count(len(state.open_actions), "open actie", "open acties")
-    console.print(
-        Text.assemble(
-            (f"Incident {state.id}: ", "bold"),
-            (state.title, "bold"),
-            f"\n{_level(config.criteria, state.level)} · {status} · geopend {dutchtime.local(state.opened_at)} "
-            f"door {config.contacts.signed(state.opened_by)} · {actions}",
-            (f", {late} te laat" if late else "", "bold red"),
-        )
-    )
-    due = next_sitrap(config.reporting, state.opened_at, state.level, state.next_report, state.closed)
-    if due is not None:
-        console.print(Text.assemble("Volgende sitrap uiterlijk ", _due(due, now)))
-
-
-def _line(e: Entry, state: Incident, now: datetime) -> str:
-    """The entry's summary; an open decision past its deadline says so."""
-    line = summary_line(e)
+def summary_line(e: Entry) -> str:
+    """One line of the timeline, in Dutch, for tables and plain text."""
+    d = e.data
+    prefix = f"(corrigeert regel {d['corrects']}) " if "corrects" in d else ""
+    if e.kind == "open":
+        return f"{d['title']} (niveau {d['level']})"
+    if e.kind in ("observation", "judgement"):
+        return f"{prefix}{d['text']}"
     if e.kind == "decision":
-        action = state.actions.get(int(e.data["action"]))
-        if action is not None and action.entry == e.n and action.overdue(now):
-            line += " (te laat)"
-    return line
-
-
-def timeline(console: Console, found: Timeline, config: Config, now: datetime) -> None:
-    """The newest entries as a table; how many earlier ones there are is said, not hidden."""
-    state = found.state
-    heading(console, state, config, now)
-    if found.earlier:
-        console.print(
-            Text(f"… {found.earlier} eerdere regels niet getoond (--laatste N of --alles toont meer).", style="dim")
+        deadline = f", deadline {dutchtime.local(d['deadline'])}" if d.get("deadline") else ""
+        return f"{prefix}{d['text']} — actie {d['action']}: {d['owner']}{deadline}"
+    if e.kind == "action_done":
+        return f"actie {d['action']} gereed" + (f": {d['note']}" if d.get("note") else "")
+    if e.kind == "assessment":
+        return f"beoordeeld: niveau {d['level']}; ja op {', '.join(d['triggered']) or 'geen criterium'}"
+    if e.kind == "level_change":
+        return f"{d['action']} van {d['before']} naar {d['after']}{decision_note(d)}: {d['reason']}"
+    if e.kind == "report":
+        return f"situatierapport {d['number']}" + (
+            f", volgende update {dutchtime.local(d['next_update'])}" if d.get("next_update") else ""
         )
-    layout.records(
-        console,
-        None,
-        [
-            Column("#", justify="right", style="dim"),
-            Column("Tijd", keep=True),
-            Column("Door"),
-            Column("Soort"),
-            Column("Inhoud"),
-        ],
-        [
-            [
-                str(e.n),
-                dutchtime.local(e.at),
-                config.contacts.signed(e.author, "\n"),
-                Text(kind_word(e.kind), KIND_STYLE.get(e.kind, "")),
-                Text(_line(e, state, now), style="strike dim" if e.n in state.corrected else ""),
-            ]
-            for e in found.newest
-        ],
+    if e.kind == "close":
+        return f"{d['reason']}" + (" (geforceerd, met open acties)" if d.get("forced") else "")
+    if e.kind == "callout":
+        return callout_line(d)
+    return e.body
+
+
+def decision_note(d: dict[str, object]) -> str:
+    """' (besluit)' or ' (besluit, tegen het advies: niveau 2)' for a level change a person decided."""
+    if not d.get("decided"):
+        return ""
+    advised = d.get("advised")
+    if advised is not None and advised != d.get("after"):
+        return f" (besluit, tegen het advies: niveau {advised})"
+    return " (besluit)"
+
+
+def callout_line(d: dict[str, Any]) -> str:
+    """'oproep verstuurd: 7 aangenomen, 1 geweigerd (email), 1 niet bereikbaar (sms)'."""
+    what = "sitrap {} verstuurd".format(d["report"]) if d["purpose"] == "sitrap" else "oproep verstuurd"
+    words = {"accepted": "aangenomen", "refused": "geweigerd", "timeout": "time-out", "unreachable": "niet bereikbaar",
+             "error": "fout"}
+    parts = []
+    for outcome, word in words.items():
+        hits = [x for x in d["deliveries"] if x["outcome"] == outcome]
+        if hits:
+            channels = "" if outcome == "accepted" else f" ({', '.join(sorted({x['channel'] for x in hits}))})"
+            parts.append(f"{len(hits)} {word}{channels}")
+    return f"{what}: {', '.join(parts) or 'niemand'}"
+
+
+# --- JSON ------------------------------------------------------------------------------------------------
+
+
+def entry_json(e: Entry) -> dict[str, Any]:
+    return {"n": e.n, "at": e.at, "author": e.author, "role": e.role, "kind": e.kind, "data": e.data, "hash": e.hash}
+
+
+def entry_text(e: Entry, quote: Callable[[str], str] = encode_basestring) -> str:
+    """One entry as JSON with its stored body spliced in as it is: no parse and re-dump per entry (`quote`
+    is json's own C string encoder, without the per-call overhead of json.dumps)."""
+    return (
+        f'{{"n":{e.n},"at":{quote(e.at)},"author":{quote(e.author)},'
+        f'"role":{"null" if e.role is None else quote(e.role)},'
+        f'"kind":{quote(e.kind)},"data":{e.body},"hash":{quote(e.hash)}}}'
     )
-    console.print(Text(f"Laatste hash: {state.head}", style="dim"))
 
 
-def lines(
-    console: Console,
-    state: Incident,
-    entries: Iterable[Entry],
-    now: datetime,
-    head: bool = True,
-    signed: Callable[[str], str] = str,
-) -> None:
-    """Every entry as one plain line, written as it is read: no table layout over 200,000 rows."""
-    write, chunk = console.file.write, []
-    authors: dict[str, str] = {}  # a log has few authors and many entries: each one signed once
-    for e in entries:
-        mark = " (gecorrigeerd)" if e.n in state.corrected else ""
-        said = f"{kind_word(e.kind)}{mark}: {_line(e, state, now)}"
-        by = authors.get(e.author)
-        if by is None:
-            by = authors[e.author] = signed(e.author)
-        text = f"{e.n:>6}  {dutchtime.local(e.at)}  {by}  {said}"
-        chunk.append(visible(text))
-        if len(chunk) == 1000:  # one write per thousand lines: a write per line costs more than the line
-            write("\n".join(chunk) + "\n")
-            chunk.clear()
-    if chunk:
-        write("\n".join(chunk) + "\n")
-    if head:
-        console.print(Text(f"Laatste hash: {state.head}", style="dim"))
-
-
-def actions(console: Console, rows: list[tuple[Incident, Action]], now: datetime) -> None:
-    layout.records(
-        console,
-        f"Open acties ({len(rows)})",
-        [
-            Column("Incident", keep=True, style="cyan"),
-            Column("Nr", justify="right"),
-            Column("Actie"),
-            Column("Actiehouder"),
-            Column("Deadline", keep=True),
-        ],
-        [
-            [
-                incident.id,
-                str(a.number),
-                a.text,
-                a.owner,
-                _due(datetime.fromisoformat(a.deadline), now) if a.deadline else Text("—", style="dim"),
-            ]
-            for incident, a in rows
-        ],
-        empty="Geen open acties.",
+def timeline_document(state: Incident, entries: list[str], faults: list[Fault]) -> str:
+    """`incident show --json`: the incident's state, then every entry (each already `entry_text`)."""
+    head = dumps(
+        "timeline",
+        {
+            "chain": {"verified": not faults, "faults": [{"n": f.n, "message": f.message} for f in faults]},
+            "incident": state.id,
+            "title": state.title,
+            "level": state.level,
+            "closed_at": state.closed_at,
+            "open_actions": [a.number for a in state.open_actions],
+            "head": state.head,
+        },
+        indent=None,
     )
+    return json_text(f'{head[:-1]},"entries":[{",".join(entries)}]}}')
+
+
+def entry_document(e: Entry) -> str:
+    """`log --json`, `niveau --json`: the entry just written, on one line."""
+    return dumps("entry", entry_json(e), indent=None)
+
+
+def incident_document(incident: str) -> str:
+    """`incident open --json`."""
+    return dumps("incident", {"id": incident}, indent=None)
+
+
+def incidents_document(rows: list[Listed]) -> str:
+    """`incident list --json`: each incident's row, with when its next sitrap is due."""
+    listed = [
+        vars(r.summary) | {"next_sitrap": None if r.next_sitrap is None else dutchtime.stamp(r.next_sitrap)}
+        for r in rows
+    ]
+    return dumps("incidents", {"incidents": listed})
+
+
+def actions_document(rows: list[tuple[Incident, Action]], now: datetime) -> str:
+    """`acties --json`: the open actions, each with whether it is past its deadline at `now`."""
+    doc = {
+        "actions": [
+            {
+                "incident": s.id,
+                "number": a.number,
+                "text": a.text,
+                "owner": a.owner,
+                "deadline": a.deadline,
+                "overdue": a.overdue(now),
+            }
+            for s, a in rows
+        ],
+    }
+    return dumps("actions", doc)
 
 
 def export_document(found: Export) -> str:

@@ -28,8 +28,8 @@ if TYPE_CHECKING:  # the model modules are imported when a part is first used, n
     from ...domain.logbook import LogbookFile
     from ...domain.monitoring import MaintenanceFile, MonitorFile
     from ...domain.readiness import ReadinessFile
-    from ...domain.reporting import ReportingFile
     from ...domain.routing import RoutingFile
+    from ...domain.sitrap import ReportingFile
     from ...domain.teams import TeamsFile
 
 FILES: dict[str, str] = {

@@ -25,8 +25,8 @@ from ...domain.errors import Problem, UsageError, suggest
 from ...domain.logbook import LogbookFile
 from ...domain.monitoring import MaintenanceFile, MonitorFile
 from ...domain.readiness import Hours, ReadinessFile, Requirement
-from ...domain.reporting import ReportingFile
 from ...domain.routing import RoutingFile
+from ...domain.sitrap import ReportingFile
 from ...domain.teams import TeamsFile
 from .yamlfile import Document
 

@@ -15,7 +15,7 @@ from rich.console import Console, ConsoleOptions, RenderableType
 from rich.segment import Segment
 from rich.style import Style
 
-from ..domain.safetext import has_unsafe, visible
+from ...domain.safetext import has_unsafe, visible
 
 
 class Text(rich_text.Text):

@@ -1,4 +1,8 @@
-"""The situation report (sitrap) of an incident: numbered, recorded and published in the right order."""
+"""The situation report (sitrap) of an incident: numbered, recorded and published in the right order.
+
+How the report reads is the face's to say: `make` takes the function that writes it (views.sitrap.FORMATS
+bound to the organisations' names), because the text is written while the report's entry is made.
+"""
 
 from __future__ import annotations
 
@@ -6,23 +10,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ..adapters.output_files import Staged
 from ..adapters.stores import BusyError
 from ..domain import dutchtime, sitrap
 from ..domain.errors import CalamiteitError
-from ..domain.logbook import Entry, Incident, canonical, chained
+from ..domain.logbook import ChainCheck, Entry, Incident, canonical, chained, fold, fold_checked, refuse_broken
 from .logbook import Where, opened
+from .readiness import convocation
 
 if TYPE_CHECKING:
     from ..adapters.config import Config
-    from ..adapters.files import Staged
+    from ..domain.teams import Convocation
 
-FORMATS: dict[str, Callable[[sitrap.Sitrap, dict[str, str]], str]] = {
-    "md": sitrap.markdown,
-    "text": sitrap.text,
-    "json": sitrap.as_json,
-}
+Write = Callable[[sitrap.Sitrap], str]  # a sitrap as text: views.sitrap.FORMATS[format] with the names bound
 
 
 @dataclass
@@ -42,16 +44,16 @@ ATTEMPTS = 5  # colleagues writing while a big report is built: catch up and try
 
 def make(
     config: Config,
-    data_dir: Where,
+    where: Where,
     incident: str,
-    fmt: str,
+    write: Write,
     output: Path | None,
     author: str,
     made: datetime,
     *,
     concept: bool = False,
     insist: bool = False,
-    markdown: bool = False,
+    markdown: Write | None = None,
 ) -> Report:
     """Make the next numbered report from what the logbook holds (a `concept` takes no number and records
     nothing: a preview that spoils no numbering).
@@ -61,22 +63,18 @@ def make(
     lock is held only to check that the chain has not moved and to insert that entry. When a colleague
     wrote in between, only the new entries are read and the report is made again. A full disk therefore
     records nothing; a crash after the commit leaves a numbered sitrap without a file, never a file whose
-    number the logbook does not know (the file gets its name in `publish`).
+    number the logbook does not know (the file gets its name in `publish`). `markdown`, when given, also
+    writes the report in Markdown (to send it: rapport --verstuur).
     """
-    from ..adapters.files import Staged
-    from ..domain.logbook import ChainCheck, fold, fold_checked, refuse_broken
-
-    names = {o.id: o.name for o in config.contacts.organisations}
-    render = FORMATS[fmt]
     as_markdown: list[str] = []  # the Markdown of the latest report written, when asked for
 
     def written(found: Incident, number: int | None, broken: list[str]) -> str:
         report = sitrap_of(config, found, number, made, author, concept=concept and not found.closed, broken=broken)
-        if markdown:
-            as_markdown[:] = [FORMATS["md"](report, names)]
-        return render(report, names)
+        if markdown is not None:
+            as_markdown[:] = [markdown(report)]
+        return write(report)
 
-    with opened(data_dir, create=False) as store:
+    with opened(where, create=False) as store:
         incident = store.resolve(incident)
         check = ChainCheck(incident, store.summary(incident).head)
         found = fold_checked(check.passing(store.stream(incident)), check.faults)
@@ -120,7 +118,7 @@ def sitrap_of(
     *,
     concept: bool,
     broken: list[str] | None = None,
-    team: dict[str, Any] | bool | None = True,
+    team: Convocation | bool | None = True,
 ) -> sitrap.Sitrap:
     """The sitrap of `found` at `made`; `team` True works out whom to convene, else it is the one given
     (a call-out has it already)."""
@@ -128,8 +126,6 @@ def sitrap_of(
     if team is True:
         team = None
         if level.team and not found.closed:
-            from .readiness import convocation
-
             team = convocation(config, level.team, made)
     return sitrap.build(
         found,

@@ -1,20 +1,19 @@
-"""Rich tables and panels for people: the same result objects the JSON documents carry."""
+"""An assessment for people: the advised level and the advice, whom to phone now, the criteria answered 'ja',
+the routing and the contacts along it."""
 
 from __future__ import annotations
 
 from collections import Counter
 
-from rich import box
-from rich.console import Console, Group
+from rich.console import Console
 from rich.panel import Panel
-from rich.table import Table
 
-from ..adapters.config import Config, Source, shown
-from ..domain.contacts import Contact, ContactsFile
-from ..domain.criteria import CriteriaFile, Definition
-from ..domain.routing import Briefing, Route, RoutedContact, level_span
+from ...adapters.config import Config
+from ...domain.routing import Briefing, RoutedContact
 from . import layout
+from .contacts import contacts_table
 from .layout import Column
+from .routing import routes_table
 from .terminal import Text
 
 ACTION_STYLE = {"opschalen": "bold red", "afschalen": "bold green", "handhaven": "bold yellow"}
@@ -24,14 +23,6 @@ def _level_style(number: int, highest: int) -> str:
     if number == 0 or highest == 0:
         return "green"
     return "red" if number == highest else "dark_orange"
-
-
-def definition(d: Definition) -> Panel:
-    body = Text(d.text)
-    if d.elements:
-        body.append("\n\nKernelementen: ", style="bold")
-        body.append(" · ".join(d.elements))
-    return Panel(body, title="Wanneer spreken we van een calamiteit?", title_align="left", box=box.ROUNDED)
 
 
 PER_ORGANISATION = 8  # an assessment is read at a glance: a matrix of thousands is counted, not listed
@@ -127,7 +118,7 @@ def call_now(console: Console, briefing: Briefing) -> None:
         rows.append(
             [call.what, who, c.phone if c is not None else "", c.email if c is not None and not c.phone else ""]
         )
-    team = f" — {briefing.convene['team']} en de korte lijnen" if briefing.convene else " — de korte lijnen"
+    team = f" — {briefing.convene.team} en de korte lijnen" if briefing.convene else " — de korte lijnen"
     layout.records(
         console,
         f"Nu bellen{team}",
@@ -135,84 +126,3 @@ def call_now(console: Console, briefing: Briefing) -> None:
         rows,
         empty="Nu bellen: geen lijnen of teamrollen op dit niveau.",
     )
-
-
-def routes_table(console: Console, routes: list[Route], matrix: ContactsFile, title: str) -> None:
-    names = {o.id: o.name for o in matrix.organisations}
-    layout.records(
-        console,
-        title,
-        [Column("Situatie"), Column("Voor"), Column("Naar", style="bold"), Column("Zo nodig ook"), Column("Niveau")],
-        [
-            [
-                r.when,
-                ", ".join(r.tiers) or "alle",
-                ", ".join(names.get(o, o) for o in r.to),
-                ", ".join(names.get(o, o) for o in r.also),
-                level_span(r),
-            ]
-            for r in routes
-        ],
-        empty="Geen lijnen.",
-    )
-
-
-def contacts_table(
-    console: Console, found: list[Contact], matrix: ContactsFile, title: str, optional: list[bool] | None = None
-) -> None:
-    """Nothing is cut off: phone and e-mail stay whole; role, tier, name and notes share one column."""
-    names = {o.id: o.name for o in matrix.organisations}
-    rows: list[list[str | Text]] = []
-    for i, c in enumerate(found):
-        who = Text(c.role)
-        who.append(f" · {c.tier}", style="cyan")
-        if c.name:
-            who.append(f"\n{c.name}", style="italic")
-        notes = c.notes
-        if optional and optional[i]:
-            notes = ("zo nodig; " + notes) if notes else "zo nodig"
-        if notes:
-            who.append(f"\n{notes}", style="dim")
-        rows.append([names.get(c.org, c.org), who, c.phone, c.email])
-    layout.records(
-        console,
-        title,
-        [
-            Column("Organisatie"),
-            Column("Contact"),
-            Column("Telefoon", keep=True, style="bold"),
-            Column("E-mail", keep=True),
-        ],
-        rows,
-        empty="Geen contacten.",
-    )
-
-
-def criteria(console: Console, f: CriteriaFile) -> None:
-    console.print(definition(f.definition))
-    for lv in f.ordered:
-        header = f"{lv.level} · {lv.label}"
-        if lv.team_name and lv.team_name != lv.team:
-            header += f" ({lv.team_name})"
-        if not lv.criteria:
-            console.print(Panel(Text(lv.meaning or "Basisniveau."), title=Text(header), title_align="left"))
-            continue
-        table = Table(box=box.SIMPLE_HEAD, show_edge=False)
-        table.add_column("Id", style="cyan", no_wrap=True)
-        table.add_column("Criterium")
-        for c in lv.criteria:
-            table.add_row(c.id, c.text)
-        note = Text(f"Bereikt bij minstens {lv.threshold} van {len(lv.criteria)} criteria met 'ja'.", style="dim")
-        parts: list[Text | Table] = [Text(lv.meaning), table, note] if lv.meaning else [table, note]
-        console.print(Panel(Group(*parts), title=Text(header), title_align="left"))
-
-
-def check(console: Console, sources: list[Source], summary: str | None) -> None:
-    layout.records(
-        console,
-        "Gebruikte bestanden",
-        [Column("Soort"), Column("Bestand", keep=True), Column("Gevonden in")],
-        [[s.kind, shown(s.path), s.origin] for s in sources],
-    )
-    if summary:
-        console.print(Text(summary, style="green"))

@@ -1,0 +1,132 @@
+"""`calamiteit rapport`: the situation report (sitrap) of an incident, numbered, written and with --verstuur
+sent to the team of the level.
+
+Thin: flags in, app.sitrap makes and records the report in the format asked (views.sitrap writes it),
+app.callout sends it the way `calamiteit oproep` does.
+"""
+
+# No `from __future__ import annotations`: Typer evals every annotation at start-up otherwise (see root.py).
+
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+from ..adapters import clock
+from ..app.logbook import Place
+from ..domain import exitcodes
+from ..domain.errors import UsageError
+from . import prompt
+from .options import Author, ConfigDir, DataDir, Db, Insist, console, emit, say
+
+if TYPE_CHECKING:
+    from ..adapters.config import Config
+    from ..app.callout import Sent
+    from ..app.logbook import Where
+
+
+class Format(StrEnum):
+    md = "md"
+    json = "json"
+    text = "text"
+
+
+def rapport(
+    incident: Annotated[str, typer.Argument(help="Id van het incident.")],
+    format_: Annotated[Format, typer.Option("--format", help="md, json of text.")] = Format.md,
+    output: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--output", "-o", help="Schrijf naar dit bestand (in één keer, nooit half).", show_default=False),
+    ] = None,
+    concept: Annotated[
+        bool, typer.Option("--concept", help="Alleen een voorbeeld: krijgt geen nummer en wordt niet vastgelegd.")
+    ] = False,
+    toch: Insist = False,
+    verstuur: Annotated[
+        bool,
+        typer.Option(
+            "--verstuur",
+            help="Verstuur de sitrap ook naar het team van het niveau, via de kanalen van config/oproep.yaml "
+            "(zoals `calamiteit oproep`); vastgelegd per ontvanger. Exitcode 8 als niet alles aankwam.",
+        ),
+    ] = False,
+    ja: Annotated[bool, typer.Option("--ja", help="Met --verstuur: niet om bevestiging vragen.")] = False,
+    auteur: Author = None,
+    data_dir: DataDir = None,
+    db: Db = None,
+    config_dir: ConfigDir = None,
+) -> int:
+    """Maak het situatierapport (sitrap) van een incident, genummerd per incident (--concept: voorbeeld).
+
+    Voorbeeld: calamiteit rapport 2026-001 --output sitrap.md --verstuur
+    """
+    from ..app import configuration, logbook
+    from ..app import sitrap as reports
+    from ..views import sitrap as written
+
+    if verstuur and concept:
+        raise UsageError("een concept wordt niet verstuurd", "Laat --concept weg om de sitrap te maken en versturen.")
+    config = configuration.load(config_dir)
+    where, author = Place(data_dir, db, config_dir), logbook.author(auteur)
+    if verstuur and not _send_confirmed(config, where, incident, author, ja):
+        return exitcodes.OK
+    names = {o.id: o.name for o in config.contacts.organisations}
+    report = reports.make(
+        config,
+        where,
+        incident,
+        lambda s: written.FORMATS[format_.value](s, names),
+        output,
+        author,
+        clock.now(),
+        concept=concept,
+        insist=toch,
+        markdown=(lambda s: written.FORMATS["md"](s, names)) if verstuur else None,
+    )
+    if output is None:
+        emit(report.text, None)
+    else:
+        reports.publish(report)
+        say(f"Geschreven: {output}")
+    if not verstuur:
+        return exitcodes.OK
+    if report.number is None:
+        raise UsageError("het slotrapport van een gesloten incident wordt niet verstuurd")
+    from ..app import callout
+    from ..views.callout import message
+
+    composed = callout.compose(
+        config, where, incident, clock.now(), message, author=author, sitrap=(report.number, report.markdown)
+    )
+    sent = callout.send(config, where, composed, author)
+    _show_sent(sent)
+    return sent.exit_code
+
+
+def _send_confirmed(config: "Config", where: "Where", incident: str, author: str, yes: bool) -> bool:
+    """Asked before the sitrap is made: declining leaves no numbered sitrap that was meant to go out."""
+    from ..app import callout
+    from ..views.callout import message
+
+    if yes or not prompt.stdin_is_terminal():
+        return True
+    preview = callout.compose(config, where, incident, clock.now(), message, author=author, sitrap=(0, ""))
+    count, channels = preview.plan.count, len(preview.plan.routes)
+    via = f"{channels} kana{'al' if channels == 1 else 'len'}"
+    question = f"Sitrap maken en versturen naar {count} ontvanger(s) via {via}?"
+    if prompt.confirm(console(stderr=True), question):
+        return True
+    say("Niets gemaakt en niets verstuurd.")
+    return False
+
+
+def _show_sent(sent: "Sent") -> None:
+    """What came of each delivery, on stderr (stdout holds the sitrap itself)."""
+    from ..views.tables.callout import result
+
+    entry = f"regel {sent.entry.n} van {sent.entry.incident}" if sent.entry else "?"
+    err = console(stderr=True)
+    result(err, err, sent.deliveries, sent.complete, entry)
+
+

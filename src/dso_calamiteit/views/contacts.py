@@ -1,0 +1,29 @@
+"""Contacts for scripts: `contacts --json`, and a contact as every JSON document shows it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .jsondoc import dumps
+
+if TYPE_CHECKING:
+    from ..domain.contacts import Contact, ContactsFile
+
+
+def contact(c: Contact, matrix: ContactsFile) -> dict[str, Any]:
+    org = matrix.organisation(c.org)
+    return {
+        "org": c.org,
+        "org_name": org.name if org else c.org,
+        "role": c.role,
+        "name": c.name,
+        "tier": c.tier,
+        "phone": c.phone,
+        "email": c.email,
+        "notes": c.notes,
+        "tags": list(c.tags),
+    }
+
+
+def document(found: list[Contact], matrix: ContactsFile) -> str:
+    return dumps("contacts", {"count": len(found), "contacts": [contact(c, matrix) for c in found]})

@@ -1,0 +1,43 @@
+"""What came of a call-out's deliveries, as a table, and one line that says whether everything arrived."""
+
+from __future__ import annotations
+
+from rich.console import Console
+
+from ...domain.callout import Delivery, channel_word
+from . import layout
+from .layout import Column
+from .terminal import Text
+
+OUTCOME_WORDS: dict[str, str] = {
+    "accepted": "aangenomen",
+    "refused": "geweigerd",
+    "timeout": "geen antwoord (time-out)",
+    "unreachable": "niet bereikbaar",
+    "error": "fout",
+}
+
+OUTCOME_STYLE = {"accepted": "green", "refused": "bold red", "timeout": "bold red", "unreachable": "yellow",
+                 "error": "bold red"}
+
+
+def deliveries(console: Console, found: list[Delivery]) -> None:
+    layout.records(
+        console,
+        "Verstuurd",
+        [Column("Kanaal"), Column("Ontvanger"), Column("Uitkomst"), Column("Reden")],
+        [
+            [channel_word(d.channel), d.recipient, Text(OUTCOME_WORDS[d.outcome], style=OUTCOME_STYLE[d.outcome]),
+             d.reason if d.outcome != "accepted" else ""]
+            for d in found
+        ],
+        empty="Er is niets verstuurd.",
+    )
+
+
+def result(table: Console, note: Console, found: list[Delivery], complete: bool, entry: str) -> None:
+    """The deliveries as a table, and one line that says whether everything arrived and where it is recorded."""
+    deliveries(table, found)
+    done = sum(d.outcome == "accepted" for d in found)
+    word = "Alles aangekomen" if complete else "NIET alles aangekomen"
+    note.print(Text(f"{word}: {done} van {len(found)} aangenomen; vastgelegd als {entry}."))

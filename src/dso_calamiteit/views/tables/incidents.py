@@ -1,0 +1,182 @@
+"""The logbook for people: the incident list, an incident's timeline (a table, or a line per entry), the open
+actions. The same results as JSON are in views/incidents.py."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+
+from ...domain import dutchtime
+from ...domain.criteria import CriteriaFile
+from ...domain.logbook import Action, Entry, Incident, kind_word
+from ...domain.safetext import visible
+from ...domain.words import count
+from ..incidents import summary_line
+from . import layout
+from .layout import Column
+
+if TYPE_CHECKING:
+    from ...adapters.config import Config
+    from ...app.incidents import Listed, Timeline
+from .terminal import Text
+
+KIND_STYLE = {"decision": "bold", "level_change": "bold red", "close": "bold", "assessment": "cyan"}
+
+
+def _level(criteria: CriteriaFile, number: int) -> str:
+    found = criteria.level(number)
+    return found.label if found else str(number)
+
+
+def _due(moment: datetime | None, now: datetime) -> Text:
+    if moment is None:
+        return Text("—", style="dim")
+    late = moment < now
+    return Text(dutchtime.local(moment) + (" te laat" if late else ""), style="bold red" if late else "")
+
+
+def incidents(console: Console, rows: list[Listed], criteria: CriteriaFile, now: datetime) -> None:
+    layout.records(
+        console,
+        f"Incidenten ({len(rows)})",
+        [
+            Column("Id", keep=True, style="cyan"),
+            Column("Titel"),
+            Column("Niveau"),
+            Column("Geopend", keep=True),
+            Column("Regels", justify="right"),
+            Column("Status"),
+            Column("Volgende sitrap"),
+        ],
+        [
+            [
+                r.summary.id,
+                r.summary.title,
+                _level(criteria, r.summary.level),
+                dutchtime.local(r.summary.opened_at),
+                str(r.summary.entries),
+                Text("gesloten", style="dim") if r.summary.closed_at else Text("open", style="bold green"),
+                _due(r.next_sitrap, now),
+            ]
+            for r in rows
+        ],
+        empty="Geen open incidenten (`calamiteit incident list --all` toont ook de gesloten).",
+    )
+
+
+def heading(console: Console, state: Incident, config: Config, now: datetime) -> None:
+    from ...domain.sitrap import next_sitrap
+
+    status = f"gesloten {dutchtime.local(state.closed_at)}" if state.closed_at else "open"
+    late = sum(a.overdue(now) for a in state.open_actions)
+    actions = count(len(state.open_actions), "open actie", "open acties")
+    console.print(
+        Text.assemble(
+            (f"Incident {state.id}: ", "bold"),
+            (state.title, "bold"),
+            f"\n{_level(config.criteria, state.level)} · {status} · geopend {dutchtime.local(state.opened_at)} "
+            f"door {config.contacts.signed(state.opened_by)} · {actions}",
+            (f", {late} te laat" if late else "", "bold red"),
+        )
+    )
+    due = next_sitrap(config.reporting, state.opened_at, state.level, state.next_report, state.closed)
+    if due is not None:
+        console.print(Text.assemble("Volgende sitrap uiterlijk ", _due(due, now)))
+
+
+def _line(e: Entry, state: Incident, now: datetime) -> str:
+    """The entry's summary; an open decision past its deadline says so."""
+    line = summary_line(e)
+    if e.kind == "decision":
+        action = state.actions.get(int(e.data["action"]))
+        if action is not None and action.entry == e.n and action.overdue(now):
+            line += " (te laat)"
+    return line
+
+
+def timeline(console: Console, found: Timeline, config: Config, now: datetime) -> None:
+    """The newest entries as a table; how many earlier ones there are is said, not hidden."""
+    state = found.state
+    heading(console, state, config, now)
+    if found.earlier:
+        console.print(
+            Text(f"… {found.earlier} eerdere regels niet getoond (--laatste N of --alles toont meer).", style="dim")
+        )
+    layout.records(
+        console,
+        None,
+        [
+            Column("#", justify="right", style="dim"),
+            Column("Tijd", keep=True),
+            Column("Door"),
+            Column("Soort"),
+            Column("Inhoud"),
+        ],
+        [
+            [
+                str(e.n),
+                dutchtime.local(e.at),
+                config.contacts.signed(e.author, "\n"),
+                Text(kind_word(e.kind), KIND_STYLE.get(e.kind, "")),
+                Text(_line(e, state, now), style="strike dim" if e.n in state.corrected else ""),
+            ]
+            for e in found.newest
+        ],
+    )
+    console.print(Text(f"Laatste hash: {state.head}", style="dim"))
+
+
+def lines(
+    console: Console,
+    state: Incident,
+    entries: Iterable[Entry],
+    now: datetime,
+    head: bool = True,
+    signed: Callable[[str], str] = str,
+) -> None:
+    """Every entry as one plain line, written as it is read: no table layout over 200,000 rows."""
+    write, chunk = console.file.write, []
+    authors: dict[str, str] = {}  # a log has few authors and many entries: each one signed once
+    for e in entries:
+        mark = " (gecorrigeerd)" if e.n in state.corrected else ""
+        said = f"{kind_word(e.kind)}{mark}: {_line(e, state, now)}"
+        by = authors.get(e.author)
+        if by is None:
+            by = authors[e.author] = signed(e.author)
+        text = f"{e.n:>6}  {dutchtime.local(e.at)}  {by}  {said}"
+        chunk.append(visible(text))
+        if len(chunk) == 1000:  # one write per thousand lines: a write per line costs more than the line
+            write("\n".join(chunk) + "\n")
+            chunk.clear()
+    if chunk:
+        write("\n".join(chunk) + "\n")
+    if head:
+        console.print(Text(f"Laatste hash: {state.head}", style="dim"))
+
+
+def actions(console: Console, rows: list[tuple[Incident, Action]], now: datetime) -> None:
+    layout.records(
+        console,
+        f"Open acties ({len(rows)})",
+        [
+            Column("Incident", keep=True, style="cyan"),
+            Column("Nr", justify="right"),
+            Column("Actie"),
+            Column("Actiehouder"),
+            Column("Deadline", keep=True),
+        ],
+        [
+            [
+                incident.id,
+                str(a.number),
+                a.text,
+                a.owner,
+                _due(datetime.fromisoformat(a.deadline), now) if a.deadline else Text("—", style="dim"),
+            ]
+            for incident, a in rows
+        ],
+        empty="Geen open acties.",
+    )
