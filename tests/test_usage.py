@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from dso_calamiteit.domain import exitcodes
-from dso_calamiteit.domain.usage import flagged, parse
+from dso_calamiteit.domain.usage_figures import flagged, parse
 
 from . import backends
 from .conftest import REPO, Invoke

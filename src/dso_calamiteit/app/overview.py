@@ -32,7 +32,7 @@ def period(van: str | None, tot: str | None, now: datetime) -> tuple[datetime, d
 def gather(config: Config, where: Where, start: datetime, end: datetime) -> Overview:
     from ..domain import overview
     from ..domain.logbook import fold
-    from ..domain.usage import flagged
+    from ..domain.usage_figures import flagged
     from .readiness import gaps
 
     first, last = dutchtime.stamp(start), dutchtime.stamp(end)

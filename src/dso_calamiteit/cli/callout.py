@@ -15,15 +15,11 @@ from ..adapters import clock
 from ..app.logbook import Place
 from ..domain import exitcodes
 from . import prompt
-from .options import Author, ConfigDir, DataDir, Db, Json, console
+from .options import Author, ConfigDir, DataDir, Db, Json, Send, Yes, console
 
 if TYPE_CHECKING:
     from ..app.callout import Composed, Sent
 
-Send = Annotated[
-    bool, typer.Option("--verstuur", help="Verstuur werkelijk (zonder: alleen tonen wat naar wie zou gaan).")
-]
-Yes = Annotated[bool, typer.Option("--ja", help="Niet om bevestiging vragen (een terminal vraagt het anders).")]
 Everyone = Annotated[
     bool, typer.Option("--allen", help="Ook naar wie deze oproep eerder al ontving (anders alleen wie hem miste).")
 ]

@@ -8,7 +8,6 @@ import typer
 
 from ..app.logbook import Place
 from ..domain import exitcodes
-from ..views.jsondoc import dumps
 from .options import DataDir, Db, Json, console
 
 db_app = typer.Typer(
@@ -29,7 +28,9 @@ def db_upgrade(json: Json = False, data_dir: DataDir = None, db: Db = None) -> i
 
     done = database.upgrade(Place(data_dir, db))
     if json:
-        print(dumps("db-upgrade", {"database": done.where, "before": done.before, "after": done.after}))
+        from ..views.database import upgrade_document
+
+        print(upgrade_document(done))
     elif done.before == done.after:
         console().print(f"Schema {done.after} is al actueel: {done.where}", markup=False)
     else:
@@ -54,38 +55,11 @@ def db_copy(
 
     done = database.copy(source, target)
     if json:
-        print(
-            dumps(
-                "db-copy",
-                {
-                    "from": done.source,
-                    "to": done.target,
-                    "incidents": [
-                        {"id": i.id, "entries": i.entries, "new": i.new, "problem": i.problem} for i in done.incidents
-                    ],
-                    "checks": done.checks,
-                    "checks_new": done.checks_new,
-                },
-            )
-        )
-        return done.exit_code
-    from ..views.tables import layout
-    from ..views.tables.layout import Column
-    from ..views.tables.terminal import Text
+        from ..views.database import copy_document
 
-    out = console()
-    out.print(Text(f"Gekopieerd van {done.source}\n           naar {done.target}"))
-    layout.records(
-        out,
-        None,
-        [Column("Incident", keep=True, style="cyan"), Column("Regels", justify="right"),
-         Column("Nieuw", justify="right"), Column("Uitkomst")],
-        [
-            [i.id, str(i.entries), str(i.new),
-             Text(i.problem, style="bold red") if i.problem else Text("keten klopt", style="green")]
-            for i in done.incidents
-        ],
-        empty="Geen incidenten in de bron.",
-    )
-    out.print(Text(f"Monitorhistorie: {done.checks} metingen, {done.checks_new} nieuw in het doel."))
+        print(copy_document(done))
+        return done.exit_code
+    from ..views.tables.database import copied
+
+    copied(console(), done)
     return done.exit_code

@@ -11,18 +11,13 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from ..app.logbook import Place
-from ..domain import dutchtime, exitcodes
+from ..domain import exitcodes
 from ..domain.errors import UsageError
-from ..views.jsondoc import dumps
 from .options import ConfigDir, DataDir, Db, Json, console
 
 if TYPE_CHECKING:
-    from rich.console import RenderableType
-
     from ..app.logbook import Where
     from ..domain.monitoring import MaintenanceFile, MonitorFile, Result, Target
-
-STATE_STYLE = {"beschikbaar": "green", "traag": "yellow", "onbeschikbaar": "bold red", "onderhoud": "blue"}
 
 
 class EnvChoice(StrEnum):
@@ -132,71 +127,16 @@ def _record(results: "list[Result]", record: bool, data_dir: "Where") -> None:
             console(stderr=True).print(f"calamiteit: {warning}")
 
 
-def _document(results: "list[Result]") -> str:
-    from ..domain.monitoring import likely_cause, summary
-
-    return dumps(
-        "monitor",
-        {
-            "checked_at": results[0].checked_at if results else None,
-            "summary": summary(results),
-            "likely_cause": likely_cause(results),
-            "results": [
-                {
-                    "name": r.target.name,
-                    "env": r.target.env,
-                    "url": r.target.url,
-                    "state": r.state,
-                    "status": r.status,
-                    "latency_ms": None if r.latency_ms is None else round(r.latency_ms, 1),
-                    "reason": r.reason,
-                }
-                for r in results
-            ],
-        },
-        indent=None,  # one line: `--watch --json` prints one document per line
-    )
-
-
-def _table(results: "list[Result]") -> "RenderableType":
-    from ..domain.monitoring import likely_cause, summary
-    from ..views.tables import layout
-    from ..views.tables.layout import Column
-    from ..views.tables.terminal import Text
-
-    when = dutchtime.local(results[0].checked_at) if results else ""
-    cause = likely_cause(results)
-    return layout.fitted(
-        console(),
-        f"Beschikbaarheid DSO ({when})",
-        [
-            Column("Applicatie"),
-            Column("Omgeving"),
-            Column("Staat"),
-            Column("HTTP", justify="right"),
-            Column("Latentie", justify="right", keep=True),
-            Column("Reden"),
-        ],
-        [
-            [
-                r.target.name,
-                r.target.env,
-                Text(r.state, style=STATE_STYLE[r.state]),
-                "" if r.status is None else str(r.status),
-                "" if r.latency_ms is None else f"{r.latency_ms:.0f} ms",
-                r.reason,
-            ]
-            for r in results
-        ],
-        caption=summary(results) + (f"\nLET OP: {cause}." if cause else ""),
-    )
-
-
 def _show(results: "list[Result]", json: bool) -> None:
     if json:
-        print(_document(results))
+        from ..views.monitor import document
+
+        print(document(results))
     else:
-        console().print(_table(results))
+        from ..views.tables.monitor import round_table
+
+        out = console()
+        out.print(round_table(out, results))
 
 
 def _watch(
@@ -222,48 +162,27 @@ def _watch(
             time.sleep(every)
     from rich.live import Live
 
+    from ..views.tables.monitor import round_table
+
     with Live(console=out, auto_refresh=False) as live:
         while True:
             results = _round(cfg, planned, targets, api_key, timeout, progress=False)
-            live.update(_table(results), refresh=True)
+            live.update(round_table(out, results), refresh=True)
             _record(results, record, data_dir)
             _export(results, prometheus)
             time.sleep(every)
 
 
-def _history(data_dir: "Where", since: str, json: bool) -> int:
+def _history(where: "Where", since: str, json: bool) -> int:
     from ..app.monitor import history
 
-    start, figures = history(data_dir, since)
+    start, figures = history(where, since)
     if json:
-        print(dumps("monitor-history", {"since": dutchtime.stamp(start), "applications": [vars(f) for f in figures]}))
-        return exitcodes.OK
-    from ..domain.words import percent
-    from ..views.tables import layout
-    from ..views.tables.layout import Column
+        from ..views.monitor import history_document
 
-    planned = any(f.maintenance for f in figures)  # the column only when there was planned maintenance
-    layout.records(
-        console(),
-        f"Beschikbaarheid sinds {dutchtime.local(start)}",
-        [
-            Column("Applicatie"),
-            Column("Omgeving"),
-            Column("Controles", justify="right"),
-            Column("Beschikbaar", justify="right", keep=True),
-            Column("Mediane latentie", justify="right", keep=True),
-            *([Column("In onderhoud", justify="right")] if planned else []),
-        ],
-        [
-            [
-                f.name,
-                f.env,
-                str(f.checks),
-                percent(f.available_pct) if f.checks else "—",
-                "" if f.median_latency_ms is None else f"{f.median_latency_ms:.0f} ms",
-                *([str(f.maintenance)] if planned else []),
-            ]
-            for f in figures
-        ],
-    )
+        print(history_document(start, figures))
+    else:
+        from ..views.tables.monitor import history as table
+
+        table(console(), start, figures)
     return exitcodes.OK

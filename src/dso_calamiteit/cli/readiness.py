@@ -14,21 +14,15 @@ import typer
 from ..adapters import clock
 from ..domain import dutchtime, exitcodes
 from ..domain.errors import UsageError, suggest
-from .options import ConfigDir, Json, Moment, console
+from .options import ConfigDir, Json, Moment, PeriodFrom, PeriodTo, console
 
 ICS_WEEKS = 12
 
 
 def paraatheid(
     op: Moment = None,
-    van: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option("--van", help="Begin van een periode (JJJJ-MM-DD [HH:MM]).", show_default=False),
-    ] = None,
-    tot: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option("--tot", help="Einde van de periode; een datum telt mee.", show_default=False),
-    ] = None,
+    van: PeriodFrom = None,
+    tot: PeriodTo = None,
     ics: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option("--ics", help="Schrijf de piketroosters als iCalendar-bestand.", show_default=False),

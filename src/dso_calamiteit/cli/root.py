@@ -68,7 +68,7 @@ def _overview_commands() -> None:
 
 
 def _usage_commands() -> None:
-    from .usage import usage_app
+    from .usage_figures import usage_app
 
     app.add_typer(usage_app, name="gebruik")
 

@@ -8,8 +8,7 @@ app.callout sends it the way `calamiteit oproep` does.
 # No `from __future__ import annotations`: Typer evals every annotation at start-up otherwise (see root.py).
 
 from enum import StrEnum
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -18,7 +17,7 @@ from ..app.logbook import Place
 from ..domain import exitcodes
 from ..domain.errors import UsageError
 from . import prompt
-from .options import Author, ConfigDir, DataDir, Db, Insist, console, emit, say
+from .options import Author, ConfigDir, DataDir, Db, Insist, Output, Send, Yes, console, emit, say
 
 if TYPE_CHECKING:
     from ..adapters.config import Config
@@ -35,23 +34,13 @@ class Format(StrEnum):
 def rapport(
     incident: Annotated[str, typer.Argument(help="Id van het incident.")],
     format_: Annotated[Format, typer.Option("--format", help="md, json of text.")] = Format.md,
-    output: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Option("--output", "-o", help="Schrijf naar dit bestand (in één keer, nooit half).", show_default=False),
-    ] = None,
+    output: Output = None,
     concept: Annotated[
         bool, typer.Option("--concept", help="Alleen een voorbeeld: krijgt geen nummer en wordt niet vastgelegd.")
     ] = False,
     toch: Insist = False,
-    verstuur: Annotated[
-        bool,
-        typer.Option(
-            "--verstuur",
-            help="Verstuur de sitrap ook naar het team van het niveau, via de kanalen van config/oproep.yaml "
-            "(zoals `calamiteit oproep`); vastgelegd per ontvanger. Exitcode 8 als niet alles aankwam.",
-        ),
-    ] = False,
-    ja: Annotated[bool, typer.Option("--ja", help="Met --verstuur: niet om bevestiging vragen.")] = False,
+    verstuur: Send = False,
+    ja: Yes = False,
     auteur: Author = None,
     data_dir: DataDir = None,
     db: Db = None,

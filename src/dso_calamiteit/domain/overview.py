@@ -1,22 +1,19 @@
 """The period overview the source asks of monitoring: availability, usage, incidents and their handling, and
 readiness, over a period, from what the tool keeps. Pure: the figures come in (already aggregated by the
-database where they are many), the overview and its Markdown go out.
+database where they are many), the overview goes out; views/overview.py writes it (Markdown, JSON, HTML).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from . import dutchtime
 from .logbook import Incident
-from .safetext import markdown as esc
-from .usage import Day
+from .usage_figures import Day
 
-BAR = "▁▂▃▄▅▆▇█"
 LATENCY_STEP = 1.05  # the latency histogram's buckets are 5 % wide
-BAR_DAYS = 31  # the bar shows the last month of a longer period
 
 
 def latency_bucket(ms: float) -> int:
@@ -51,13 +48,6 @@ class Availability:
     def share(self) -> float | None:
         return 100.0 * self.up / self.checks if self.checks else None
 
-    def bar(self, days: Sequence[str]) -> str:
-        """One character per day (the last BAR_DAYS): higher is more available; '·' for a day without checks."""
-        out = []
-        for day in days[-BAR_DAYS:]:
-            checks, up = self.days.get(day, (0, 0))
-            out.append("·" if not checks else BAR[min(len(BAR) - 1, int(up / checks * (len(BAR) - 1) + 0.5))])
-        return "".join(out)
 
 
 def availability(
@@ -184,80 +174,3 @@ def period_days(start: datetime, end: datetime) -> list[str]:
     first = start.astimezone(dutchtime.LOCAL).date()
     last = (end - timedelta(microseconds=1)).astimezone(dutchtime.LOCAL).date()
     return [date.fromordinal(d).isoformat() for d in range(first.toordinal(), last.toordinal() + 1)]
-
-
-def duration(minutes: float | None) -> str:
-    if minutes is None:
-        return "—"
-    hours, rest = divmod(round(minutes), 60)
-    return f"{hours} u {rest:02d} min" if hours else f"{rest} min"
-
-
-def percent(value: float | None) -> str:
-    return "—" if value is None else f"{value:.2f}".replace(".", ",") + " %"
-
-
-def ms(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0f} ms"
-
-
-def markdown(o: Overview) -> str:
-    """The report to the partners."""
-    period = f"{dutchtime.local(o.start)} tot {dutchtime.local(o.end)}"
-    lines = [f"# Overzicht {period}", "", "## Beschikbaarheid applicaties", ""]
-    if o.availability:
-        lines += [
-            "| Applicatie | Omgeving | Beschikbaar | Mediaan | p95 | Langst onbeschikbaar | Onderhoud | Per dag |",
-            "|---|---|---|---|---|---|---|---|",
-        ]
-        for a in o.availability:
-            down = "—"
-            if a.longest_down:
-                first, last, count = a.longest_down
-                down = f"{dutchtime.local(first)} tot {dutchtime.local(last)} ({count} controles)"
-            lines.append(
-                f"| {esc(a.name)} | {a.env} | {percent(a.share)} | {ms(a.median_ms)} | {ms(a.p95_ms)} | {down} | "
-                f"{a.maintenance} | `{a.bar(o.days)}` |"
-            )
-    else:
-        lines.append("Geen bewaarde controles in deze periode (`calamiteit monitor --record`).")
-    lines += ["", "## Gebruik applicaties", ""]
-    if o.usage:
-        for (application, metric), days in sorted(o.usage.items()):
-            low = [d for d in days if d.low]
-            total = sum(d.count for d in days)
-            line = f"- {esc(application)}, {esc(metric)}: {total} in {len(days)} dagen"
-            if low:
-                line += "; opvallend laag: " + ", ".join(
-                    f"{dutchtime.local(d.day + 'T12:00:00+00:00').split(' ')[1]} ({d.count}, gewoonlijk {d.usual:.0f})"
-                    for d in low
-                )
-            lines.append(line)
-    else:
-        lines.append("Geen gebruikscijfers in deze periode (`calamiteit gebruik import`).")
-    lines += ["", "## Incidenten en afhandeling", ""]
-    if o.incidents:
-        levels = ", ".join(f"niveau {lv}: {n}" for lv, n in o.by_level().items())
-        lines += [
-            f"{len(o.incidents)} incident(en); hoogste niveau {levels}.",
-            "",
-            "| Incident | Titel | Niveaus | Duur | Tot eerste opschaling | Sitraps | Besluiten "
-            "| Acties gereed (te laat) / open |",
-            "|---|---|---|---|---|---|---|---|",
-        ]
-        for i in o.incidents:
-            lines.append(
-                f"| {esc(i.id)} | {esc(i.title)} | {'→'.join(map(str, i.path))} | "
-                f"{duration(i.duration_min) if i.closed_at else 'nog open'} | {duration(i.first_scale_up_min)} | "
-                f"{i.sitraps} | {i.decisions} | {i.done} ({i.done_late}) / {i.open} |"
-            )
-    else:
-        lines.append("Geen incidenten in deze periode.")
-    lines += ["", "## Paraatheid", ""]
-    if o.readiness:
-        lines += ["| Organisatie | Laag | Periode | Gaten | Ongedekt |", "|---|---|---|---|---|"]
-        lines += [f"| {esc(s.org)} | {s.tier} | {esc(s.period) or '—'} | {s.gaps} | {duration(s.minutes)} |"
-                  for s in o.readiness]
-    else:
-        lines.append("Alle eisen waren de hele periode gedekt.")
-    return "\n".join(lines) + "\n"

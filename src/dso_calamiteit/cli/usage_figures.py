@@ -9,7 +9,6 @@ import typer
 
 from ..app.logbook import Place
 from ..domain import exitcodes
-from ..views.jsondoc import dumps
 from .options import ConfigDir, DataDir, Db, Json, console
 
 usage_app = typer.Typer(
@@ -32,13 +31,14 @@ def usage_import(
     en toch bewaard. Een fout bestand (datum, aantal, dubbele regel, geen UTF-8) noemt de regels, exitcode 2.
     Voorbeeld: calamiteit gebruik import gebruik-januari.csv
     """
-    from ..app import configuration, usage
+    from ..app import configuration, usage_figures
 
     monitor = configuration.load(config_dir).monitor
-    done = usage.import_file(Place(data_dir, db, config_dir), file, monitor)
+    done = usage_figures.import_file(Place(data_dir, db, config_dir), file, monitor)
     if json:
-        print(dumps("usage-import", {"file": str(file), "rows": done.rows, "new": done.new, "changed": done.changed,
-                                     "unknown_applications": done.unknown}))
+        from ..views.usage_figures import import_document
+
+        print(import_document(file, done))
     err = console(stderr=True)
     for name in done.unknown:
         err.print(f"Let op: applicatie {name} staat niet in config/monitor.yaml (wel bewaard).", markup=False)

@@ -36,7 +36,7 @@ class Imported:
 
 
 def import_file(where: Where, path: Path, monitor: MonitorFile) -> Imported:
-    from ..domain.usage import line_of_offset, parse
+    from ..domain.usage_figures import line_of_offset, parse
 
     try:
         raw = path.read_bytes()

@@ -1,0 +1,269 @@
+"""The period overview for partners and scripts: Markdown (the report to the partners), JSON, and one
+self-contained HTML file with charts of availability and usage per day (plotly, with its JavaScript inside the
+file, so the page opens without any network). The tables for people are in views/tables/overview.py.
+
+Every text from the logbook or a file is escaped for its format (Markdown, HTML); plotly gets the figures as
+data, never as markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+from typing import TYPE_CHECKING
+
+from ..domain import dutchtime
+from ..domain.errors import UsageError
+from ..domain.overview import Availability, Overview
+from ..domain.safetext import markdown as esc
+from ..domain.words import percent
+from .jsondoc import dumps
+
+if TYPE_CHECKING:
+    from plotly.graph_objects import Figure
+
+BAR = "▁▂▃▄▅▆▇█"
+BAR_DAYS = 31  # the bar shows the last month of a longer period
+
+
+def bar(a: Availability, days: Sequence[str]) -> str:
+    """One character per day (the last BAR_DAYS): higher is more available; '·' for a day without checks."""
+    out = []
+    for day in days[-BAR_DAYS:]:
+        checks, up = a.days.get(day, (0, 0))
+        out.append("·" if not checks else BAR[min(len(BAR) - 1, int(up / checks * (len(BAR) - 1) + 0.5))])
+    return "".join(out)
+
+
+def duration(minutes: float | None) -> str:
+    if minutes is None:
+        return "—"
+    hours, rest = divmod(round(minutes), 60)
+    return f"{hours} u {rest:02d} min" if hours else f"{rest} min"
+
+
+def ms(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f} ms"
+
+
+def markdown(o: Overview) -> str:
+    """The report to the partners."""
+    period = f"{dutchtime.local(o.start)} tot {dutchtime.local(o.end)}"
+    lines = [f"# Overzicht {period}", "", "## Beschikbaarheid applicaties", ""]
+    if o.availability:
+        lines += [
+            "| Applicatie | Omgeving | Beschikbaar | Mediaan | p95 | Langst onbeschikbaar | Onderhoud | Per dag |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for a in o.availability:
+            down = "—"
+            if a.longest_down:
+                first, last, count = a.longest_down
+                down = f"{dutchtime.local(first)} tot {dutchtime.local(last)} ({count} controles)"
+            lines.append(
+                f"| {esc(a.name)} | {a.env} | {percent(a.share, 2)} | {ms(a.median_ms)} | {ms(a.p95_ms)} | {down} | "
+                f"{a.maintenance} | `{bar(a, o.days)}` |"
+            )
+    else:
+        lines.append("Geen bewaarde controles in deze periode (`calamiteit monitor --record`).")
+    lines += ["", "## Gebruik applicaties", ""]
+    if o.usage:
+        for (application, metric), days in sorted(o.usage.items()):
+            low = [d for d in days if d.low]
+            total = sum(d.count for d in days)
+            line = f"- {esc(application)}, {esc(metric)}: {total} in {len(days)} dagen"
+            if low:
+                line += "; opvallend laag: " + ", ".join(
+                    f"{dutchtime.local(d.day + 'T12:00:00+00:00').split(' ')[1]} ({d.count}, gewoonlijk {d.usual:.0f})"
+                    for d in low
+                )
+            lines.append(line)
+    else:
+        lines.append("Geen gebruikscijfers in deze periode (`calamiteit gebruik import`).")
+    lines += ["", "## Incidenten en afhandeling", ""]
+    if o.incidents:
+        levels = ", ".join(f"niveau {lv}: {n}" for lv, n in o.by_level().items())
+        lines += [
+            f"{len(o.incidents)} incident(en); hoogste niveau {levels}.",
+            "",
+            "| Incident | Titel | Niveaus | Duur | Tot eerste opschaling | Sitraps | Besluiten "
+            "| Acties gereed (te laat) / open |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for i in o.incidents:
+            lines.append(
+                f"| {esc(i.id)} | {esc(i.title)} | {'→'.join(map(str, i.path))} | "
+                f"{duration(i.duration_min) if i.closed_at else 'nog open'} | {duration(i.first_scale_up_min)} | "
+                f"{i.sitraps} | {i.decisions} | {i.done} ({i.done_late}) / {i.open} |"
+            )
+    else:
+        lines.append("Geen incidenten in deze periode.")
+    lines += ["", "## Paraatheid", ""]
+    if o.readiness:
+        lines += ["| Organisatie | Laag | Periode | Gaten | Ongedekt |", "|---|---|---|---|---|"]
+        lines += [f"| {esc(s.org)} | {s.tier} | {esc(s.period) or '—'} | {s.gaps} | {duration(s.minutes)} |"
+                  for s in o.readiness]
+    else:
+        lines.append("Alle eisen waren de hele periode gedekt.")
+    return "\n".join(lines) + "\n"
+
+
+def document(o: Overview) -> str:
+    """`overzicht --json` (or --format json)."""
+    body = {
+        "from": dutchtime.stamp(o.start),
+        "to": dutchtime.stamp(o.end),
+        "availability": [
+            {
+                "name": a.name,
+                "env": a.env,
+                "checks": a.checks,
+                "available_pct": a.share,
+                "median_ms": a.median_ms,
+                "p95_ms": a.p95_ms,
+                "maintenance_checks": a.maintenance,
+                "longest_unavailable": None if a.longest_down is None else {
+                    "first": a.longest_down[0], "last": a.longest_down[1], "checks": a.longest_down[2]
+                },
+                "days": {day: {"checks": c, "up": u} for day, (c, u) in sorted(a.days.items())},
+            }
+            for a in o.availability
+        ],
+        "usage": [
+            {"application": app, "metric": metric,
+             "days": [{"day": d.day, "count": d.count, "usual": d.usual, "low": d.low} for d in days]}
+            for (app, metric), days in sorted(o.usage.items())
+        ],
+        "incidents": {
+            "by_highest_level": {str(k): v for k, v in o.by_level().items()},
+            "list": [vars(i) | {"path": list(i.path)} for i in o.incidents],
+        },
+        "readiness": [vars(s) for s in o.readiness],
+    }
+    return dumps("overview", body) + "\n"
+
+
+STYLE = """
+body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 72rem; color: #1b1b1b; }
+h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; margin-top: 2rem; border-bottom: 1px solid #ccc; }
+table { border-collapse: collapse; width: 100%; margin: 0.5rem 0 1rem; font-size: 0.9rem; }
+th, td { border: 1px solid #ddd; padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }
+th { background: #f3f3f3; } td.num { text-align: right; } .low { color: #b00020; font-weight: bold; }
+"""
+
+
+def page(o: Overview) -> str:
+    """`overzicht --format html`: one file, its charts drawn by plotly (imported here: only this format needs it)."""
+    try:
+        import plotly.graph_objects as go
+    except ImportError:
+        raise UsageError(
+            "--format html vraagt plotly, en dat is niet geïnstalleerd",
+            "pip install 'dso-calamiteit[html]', of kies --format md of json.",
+        ) from None
+    title = f"Overzicht {dutchtime.local(o.start)} tot {dutchtime.local(o.end)}"
+    parts = [f"<h1>{escape(title)}</h1>", "<h2>Beschikbaarheid applicaties</h2>"]
+    first = True
+
+    def chart(fig: Figure) -> str:
+        nonlocal first
+        fig.update_layout(height=360, margin={"l": 50, "r": 20, "t": 40, "b": 40}, template="plotly_white")
+        html = fig.to_html(full_html=False, include_plotlyjs=first, config={"displaylogo": False})
+        first = False
+        return str(html)
+
+    if o.availability:
+        fig = go.Figure()
+        for a in o.availability:
+            checked = [d for d in o.days if a.days.get(d, (0, 0))[0]]
+            fig.add_trace(
+                go.Scatter(
+                    x=checked,
+                    y=[100.0 * a.days[d][1] / a.days[d][0] for d in checked],
+                    mode="lines+markers",
+                    name=f"{a.name} ({a.env})",
+                )
+            )
+        fig.update_layout(title="Beschikbaar per dag (%)", yaxis={"range": [0, 100.5]})
+        parts.append(chart(fig))
+        parts.append(
+            _table(
+                ["Applicatie", "Omgeving", "#Beschikbaar", "#Mediaan", "#p95", "Langst onbeschikbaar", "#Onderhoud"],
+                [
+                    [a.name, a.env, percent(a.share, 2), ms(a.median_ms), ms(a.p95_ms), _stretch(a.longest_down),
+                     str(a.maintenance)]
+                    for a in o.availability
+                ],
+            )
+        )
+    else:
+        parts.append("<p>Geen bewaarde controles in deze periode.</p>")
+    parts.append("<h2>Gebruik applicaties</h2>")
+    if o.usage:
+        fig = go.Figure()
+        for (application, metric), days in sorted(o.usage.items()):
+            fig.add_trace(go.Bar(x=[d.day for d in days], y=[d.count for d in days], name=f"{application}: {metric}"))
+            low = [d for d in days if d.low]
+            if low:
+                fig.add_trace(
+                    go.Scatter(
+                        x=[d.day for d in low],
+                        y=[d.count for d in low],
+                        mode="markers",
+                        marker={"symbol": "x", "size": 12, "color": "#b00020"},
+                        name=f"opvallend laag: {application}",
+                    )
+                )
+        fig.update_layout(title="Gebruik per dag", barmode="group")
+        parts.append(chart(fig))
+    else:
+        parts.append("<p>Geen gebruikscijfers in deze periode.</p>")
+    parts.append("<h2>Incidenten en afhandeling</h2>")
+    if o.incidents:
+        parts.append(
+            _table(
+                ["Incident", "Titel", "Niveaus", "Duur", "Tot eerste opschaling", "#Sitraps", "#Besluiten",
+                 "#Acties gereed (te laat) / open"],
+                [
+                    [i.id, i.title, "→".join(map(str, i.path)),
+                     duration(i.duration_min) if i.closed_at else "nog open", duration(i.first_scale_up_min),
+                     str(i.sitraps), str(i.decisions), f"{i.done} ({i.done_late}) / {i.open}"]
+                    for i in o.incidents
+                ],
+            )
+        )
+    else:
+        parts.append("<p>Geen incidenten in deze periode.</p>")
+    parts.append("<h2>Paraatheid</h2>")
+    if o.readiness:
+        parts.append(
+            _table(
+                ["Organisatie", "Laag", "Periode", "#Gaten", "#Ongedekt"],
+                [[s.org, s.tier, s.period or "—", str(s.gaps), duration(s.minutes)] for s in o.readiness],
+            )
+        )
+    else:
+        parts.append("<p>Alle eisen waren de hele periode gedekt.</p>")
+    return (
+        f'<!DOCTYPE html>\n<html lang="nl"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+        f"<style>{STYLE}</style></head><body>\n" + "\n".join(parts) + "\n</body></html>\n"
+    )
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    """An HTML table with every cell escaped; a header starting with '#' marks a column of numbers."""
+    numeric = [h.startswith("#") for h in headers]
+    head = "".join(f"<th>{escape(h.removeprefix('#'))}</th>" for h in headers)
+    body = "".join(
+        "<tr>" + "".join(f"<td{' class=num' if n else ''}>{escape(c)}</td>" for c, n in zip(row, numeric, strict=True))
+        + "</tr>"
+        for row in rows
+    )
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def _stretch(found: tuple[str, str, int] | None) -> str:
+    if found is None:
+        return "—"
+    first, last, count = found
+    return f"{dutchtime.local(first)} tot {dutchtime.local(last)} ({count} controles)"

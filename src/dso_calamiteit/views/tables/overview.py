@@ -1,0 +1,55 @@
+"""The period overview for people: availability with a bar per day, usage, incidents and readiness's gaps."""
+
+from __future__ import annotations
+
+from rich.console import Console
+
+from ...domain import dutchtime
+from ...domain.overview import Overview
+from ...domain.words import percent
+from ..overview import bar, duration, ms
+from . import layout
+from .layout import Column
+from .terminal import Text
+
+
+def overview(out: Console, o: Overview) -> None:
+    out.print(Text(f"Overzicht {dutchtime.local(o.start)} tot {dutchtime.local(o.end)}", style="bold"))
+    layout.records(
+        out,
+        "Beschikbaarheid",
+        [Column("Applicatie"), Column("Omgeving"), Column("Beschikbaar", justify="right", keep=True),
+         Column("p50 / p95", keep=True), Column("Langst onbeschikbaar"), Column("Per dag", keep=True)],
+        [
+            [a.name, a.env, percent(a.share, 2), f"{ms(a.median_ms)} / {ms(a.p95_ms)}",
+             "—" if a.longest_down is None else
+             f"{dutchtime.local(a.longest_down[0])} tot {dutchtime.local(a.longest_down[1])}",
+             bar(a, o.days)]
+            for a in o.availability
+        ],
+        empty="Geen bewaarde controles in deze periode (calamiteit monitor --record).",
+    )
+    for (application, metric), days in sorted(o.usage.items()):
+        low = [d for d in days if d.low]
+        note = f"; opvallend laag op {', '.join(d.day for d in low)}" if low else ""
+        out.print(Text(f"Gebruik {application}, {metric}: {sum(d.count for d in days)} in {len(days)} dagen{note}"))
+    layout.records(
+        out,
+        f"Incidenten ({len(o.incidents)})",
+        [Column("Incident", keep=True), Column("Titel"), Column("Niveaus", keep=True), Column("Duur"),
+         Column("Sitraps", justify="right"), Column("Acties gereed (te laat) / open")],
+        [
+            [i.id, i.title, "→".join(map(str, i.path)), duration(i.duration_min) if i.closed_at else "nog open",
+             str(i.sitraps), f"{i.done} ({i.done_late}) / {i.open}"]
+            for i in o.incidents
+        ],
+        empty="Geen incidenten in deze periode.",
+    )
+    layout.records(
+        out,
+        "Paraatheid: ongedekte tijd",
+        [Column("Organisatie"), Column("Laag"), Column("Periode"), Column("Gaten", justify="right"),
+         Column("Ongedekt", keep=True)],
+        [[s.org, s.tier, s.period or "—", str(s.gaps), duration(s.minutes)] for s in o.readiness],
+        empty="Alle eisen waren de hele periode gedekt.",
+    )

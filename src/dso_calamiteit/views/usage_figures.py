@@ -1,0 +1,20 @@
+"""Usage figures for scripts: the JSON of `gebruik import`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .jsondoc import dumps
+
+if TYPE_CHECKING:
+    from ..app.usage_figures import Imported
+
+
+def import_document(file: Path, done: Imported) -> str:
+    """`gebruik import --json`: how many rows, how many new or changed, and applications the monitor does not know."""
+    return dumps(
+        "usage-import",
+        {"file": str(file), "rows": done.rows, "new": done.new, "changed": done.changed,
+         "unknown_applications": done.unknown},
+    )
