@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from dso_calamiteit.adapters import config
+from dso_calamiteit.adapters.config import loading
+from dso_calamiteit.domain.errors import ConfigError
 
 from .conftest import REPO, Invoke
 
@@ -106,13 +108,13 @@ def test_check_names_the_files_and_where_they_were_found(calamiteit: Invoke) -> 
 @pytest.fixture
 def validations(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     calls: list[int] = []
-    real = config._validate
+    real = loading._validate
 
     def counting(files: dict[str, tuple[str, bytes]]) -> config.Config:
         calls.append(1)
         return real(files)
 
-    monkeypatch.setattr(config, "_validate", counting)
+    monkeypatch.setattr(loading, "_validate", counting)
     return calls
 
 
@@ -141,7 +143,7 @@ def test_invalid_files_are_never_cached(validations: list[int], tmp_path: Path) 
     own = tmp_path / "own"
     write(own, "contacts.yaml", "organisations: 1\n")
     for _ in range(2):
-        with pytest.raises(config.ConfigError):
+        with pytest.raises(ConfigError):
             config.load(config.locate(own))
     assert len(validations) == 2
 

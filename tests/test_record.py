@@ -283,17 +283,17 @@ def test_ctrl_c_before_the_commit_says_nothing_was_stored(calamiteit: Invoke, mo
 
 def test_ctrl_c_after_the_commit_says_the_entry_is_stored(calamiteit: Invoke, monkeypatch) -> None:
     incident = calamiteit("incident", "open", "Storing").out.strip()
-    from dso_calamiteit.adapters import commits
+    from dso_calamiteit.adapters import interrupts
 
-    real = commits.committed
+    real = interrupts.committed
 
     def signal_at_commit() -> None:
         real()
         os.kill(os.getpid(), signal.SIGINT)  # a real Ctrl-C, while the commit is held from interruption
 
-    monkeypatch.setattr(commits, "committed", signal_at_commit)
+    monkeypatch.setattr(interrupts, "committed", signal_at_commit)
     result = calamiteit("log", incident, "Beeld", "--beeld")
-    monkeypatch.setattr(commits, "committed", real)
+    monkeypatch.setattr(interrupts, "committed", real)
     assert result.code == exitcodes.INTERRUPTED
     assert "staat in het logboek (niet opnieuw vastleggen" in result.err
     assert len(timeline(calamiteit, incident)["entries"]) == 2

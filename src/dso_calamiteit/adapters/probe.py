@@ -8,6 +8,9 @@ against the system's trust store (which honours SSL_CERT_FILE). A check that wou
 timeout is cut off, and a body is read, and decompressed, only as far as the text check needs: a gzip bomb
 inflates no further than that. A check that goes straight to its target travels on the lean transport below
 (asyncio streams + h11) rather than httpcore's pool, which cost most of a check's CPU.
+
+Over 400 lines on purpose: the transport, the bounded body reading and the wording of each failure are one
+piece (a failure's words depend on where in the transport it happened); split, each part would need the others.
 """
 
 from __future__ import annotations

@@ -69,7 +69,7 @@ def check_round(
     ]
 
 
-def record(results: list[Result], data_dir: Where) -> str | None:
+def record(results: list[Result], where: Where) -> str | None:
     """Keep the results in the logbook file; a logbook that cannot take them gives a warning, not a failure:
     the round was already reported, and its exit code is that of the targets."""
     rows = [
@@ -77,7 +77,7 @@ def record(results: list[Result], data_dir: Where) -> str | None:
         for r in results
     ]
     try:
-        with opened(data_dir) as store:
+        with opened(where) as store:
             store.record_checks(rows)
     except CalamiteitError as exc:
         return f"uitkomsten niet bewaard: {exc.message}"
@@ -99,7 +99,7 @@ def exit_code(results: list[Result]) -> int:
     return exitcodes.OK
 
 
-def history(data_dir: Where, since: str) -> tuple[datetime, list[Availability]]:
+def history(where: Where, since: str) -> tuple[datetime, list[Availability]]:
     """Availability per application since `since` ago (30m, 24h, 7d) from the recorded checks."""
     from ..domain.monitoring import availability
 
@@ -108,7 +108,7 @@ def history(data_dir: Where, since: str) -> tuple[datetime, list[Availability]]:
         raise UsageError(f"--since '{since}': gebruik bijvoorbeeld 30m, 24h of 7d")
     amount, unit = int(match[1]), match[2]
     start = clock.now() - timedelta(**{{"m": "minutes", "h": "hours", "d": "days"}[unit]: amount})
-    with opened(data_dir, create=False, readonly=True) as store:
+    with opened(where, create=False, readonly=True) as store:
         rows = store.checks_since(dutchtime.stamp(start))
     figures = availability(rows)
     if not figures:

@@ -12,7 +12,8 @@ from ..adapters import clock
 from ..adapters.holidays import dutch_holidays
 from ..domain import dutchtime
 from ..domain.errors import UsageError
-from ..domain.readiness import Reachability, next_opening, shifts, stand_in, status, utc_seconds
+from ..domain.intervals import utc_seconds
+from ..domain.readiness import Reachability, next_opening, shifts, stand_in, status
 from ..domain.readiness import at_moment as standings_at
 from ..domain.readiness import gaps as find_gaps
 from ..domain.teams import Convocation, Seat, candidates, ordered

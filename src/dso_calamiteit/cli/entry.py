@@ -15,7 +15,7 @@ def main() -> None:
 
         code = run()
     except KeyboardInterrupt:  # during the imports, or in the instant before run() could catch it itself
-        stored = sys.modules.get("dso_calamiteit.adapters.commits")
+        stored = sys.modules.get("dso_calamiteit.adapters.interrupts")
         said = stored.outcome() if stored is not None else None
         sys.stderr.write("calamiteit: onderbroken\n" + (f"  {said}\n" if said else ""))
         code = 130

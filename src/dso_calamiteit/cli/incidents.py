@@ -20,7 +20,8 @@ from ..domain import dutchtime, exitcodes
 from ..domain.errors import UsageError
 from ..domain.logbook import kind_word
 from ..domain.safetext import visible
-from .options import Author, ConfigDir, DataDir, Db, Insist, Json, Output, Situation, console, emit, say
+from .handover import incident_export, incident_import
+from .options import Author, ConfigDir, DataDir, Db, Json, Situation, console, say
 
 if TYPE_CHECKING:
     from ..app.logbook import Where
@@ -238,50 +239,6 @@ def incident_verify(
     return exitcodes.OK
 
 
-@incident_app.command("export")
-def incident_export(
-    incident: Annotated[str, typer.Argument(help="Id van het incident.")],
-    output: Output = None,
-    toch: Insist = False,
-    data_dir: DataDir = None,
-    db: Db = None,
-) -> int:
-    """Exporteer een incident volledig als JSON, voor overdracht en evaluatie.
-
-    Een incident waarvan de hashketen niet klopt wordt niet geëxporteerd (exitcode 4), tenzij met --toch.
-    Voorbeeld: calamiteit incident export 2026-001 -o 2026-001.json
-    """
-    from ..app import handover
-    from ..views.incidents import export_document
-
-    emit(export_document(handover.export_incident(Place(data_dir, db), incident, insist=toch)), output)
-    return exitcodes.OK
-
-
-@incident_app.command("import")
-def incident_import(
-    file: Annotated[Path, typer.Argument(help="Een bestand van `calamiteit incident export`.")],
-    data_dir: DataDir = None,
-    db: Db = None,
-    config_dir: ConfigDir = None,
-) -> int:
-    """Lees een geëxporteerd incident in; geweigerd als de hashketen niet klopt.
-
-    Voorbeeld: calamiteit incident import 2026-001.json
-    """
-    from ..app import configuration, handover
-
-    state, new = handover.import_incident(Place(data_dir, db), configuration.load(config_dir).criteria, file)
-    print(state.id)
-    if new == state.entries:
-        say(f"Incident {state.id} ingelezen: {state.entries} regels, hashketen klopt.")
-    elif new:
-        say(f"Incident {state.id} bijgewerkt: {new} nieuwe regels (nu {state.entries}), hashketen klopt.")
-    else:
-        say(f"Incident {state.id} stond al in dit logboek, met alle {state.entries} regels; niets ingelezen.")
-    return exitcodes.OK
-
-
 def log(
     incident: Annotated[str, typer.Argument(help="Id van het incident.")],
     text: Annotated[str, typer.Argument(help="Wat er is vastgesteld, geoordeeld of besloten.")],
@@ -416,3 +373,8 @@ def actie(
     done = incidents.complete_action(Place(data_dir, db), incident, number, toelichting, logbook.author(auteur))
     say(f"Actie {number} van {done.incident} gereed gemeld.")
     return exitcodes.OK
+
+
+# Handing an incident over is its own module (handover.py); its commands belong to `incident`, after verify.
+incident_app.command("export")(incident_export)
+incident_app.command("import")(incident_import)

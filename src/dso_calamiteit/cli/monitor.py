@@ -118,11 +118,11 @@ def _export(results: "list[Result]", path: "Path | None") -> None:
         export(results, path)
 
 
-def _record(results: "list[Result]", record: bool, data_dir: "Where") -> None:
+def _record(results: "list[Result]", record: bool, where: "Where") -> None:
     if record:
         from ..app.monitor import record as keep
 
-        warning = keep(results, data_dir)
+        warning = keep(results, where)
         if warning:
             console(stderr=True).print(f"calamiteit: {warning}")
 
@@ -147,7 +147,7 @@ def _watch(
     timeout: float,
     every: float,
     record: bool,
-    data_dir: "Where",
+    where: "Where",
     json: bool,
     prometheus: "Path | None" = None,
 ) -> int:
@@ -157,7 +157,7 @@ def _watch(
         while True:
             results = _round(cfg, planned, targets, api_key, timeout, progress=False)
             _show(results, json)
-            _record(results, record, data_dir)
+            _record(results, record, where)
             _export(results, prometheus)
             time.sleep(every)
     from rich.live import Live
@@ -168,7 +168,7 @@ def _watch(
         while True:
             results = _round(cfg, planned, targets, api_key, timeout, progress=False)
             live.update(round_table(out, results), refresh=True)
-            _record(results, record, data_dir)
+            _record(results, record, where)
             _export(results, prometheus)
             time.sleep(every)
 

@@ -151,9 +151,9 @@ def _say(lines: list[str]) -> None:
 def _interrupted() -> int:
     """Ctrl-C: exit 130, and for a command that writes, whether its entry is in the logbook (a runbook that
     retries on 130 must not write it twice)."""
-    from ..adapters import commits
+    from ..adapters import interrupts
 
-    stored = commits.outcome()
+    stored = interrupts.outcome()
     _say(["onderbroken"] + ([stored] if stored else []))
     return exitcodes.INTERRUPTED
 
@@ -174,10 +174,10 @@ def _check_encoding(argv: list[str]) -> None:
 def run(argv: list[str] | None = None) -> int:
     """Run the app and turn every outcome into an exit code; nothing escapes as a traceback."""
     try:
-        from ..adapters import commits
+        from ..adapters import interrupts
         from ..views import i18n  # inside the try: a Ctrl-C while these load is an interruption too
 
-        commits.reset()
+        interrupts.reset()
         i18n.setup()
         argv = sys.argv[1:] if argv is None else argv
         _check_encoding(argv)

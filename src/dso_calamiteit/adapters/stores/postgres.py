@@ -8,6 +8,9 @@ directly after its predecessor (no gaps, no branches), record the database role 
 the `incidents` row in step. A NOTIFY on every entry lets `incident show --follow` wait without polling.
 
 psycopg is imported here only: a command on a SQLite logbook never loads it.
+
+Over 400 lines on purpose: one engine's connection, errors, schema, triggers and migrations, which change
+together (the chain rules both engines share are in interface.py, the roll-ups in rollups.py).
 """
 
 from __future__ import annotations
@@ -24,9 +27,10 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg.pq import TransactionStatus
 
 from ...domain.logbook import Entry
-from .. import commits
-from .interface import BusyError, Check, StorageError, Store, new_code
+from .. import interrupts
+from .interface import BusyError, StorageError, Store, new_code
 from .location import Location
+from .rollups import Check
 
 SCHEMA = "calamiteit"
 CHANNEL = "calamiteit"
@@ -270,13 +274,13 @@ class PostgresStore(Store):
                 self.conn.execute("BEGIN")
                 self.conn.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
                 if noted:
-                    commits.began()
+                    interrupts.began()
                 yield
-                with commits.no_interrupt():  # Ctrl-C waits until the outcome is known and noted
+                with interrupts.no_interrupt():  # Ctrl-C waits until the outcome is known and noted
                     self.conn.execute("COMMIT")
                     pipe.sync()
                     if noted:
-                        commits.committed()
+                        interrupts.committed()
         except psycopg.Error as exc:
             self._rollback()
             raise self._failed(exc) from None

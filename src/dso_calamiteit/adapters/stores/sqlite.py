@@ -18,8 +18,9 @@ from typing import Any
 
 from ...domain.errors import CalamiteitError
 from ...domain.logbook import Entry
-from .. import commits
-from .interface import ENTRY_SQL, TIP_SQL, BusyError, Check, StorageError, Store, new_code
+from .. import interrupts
+from .interface import ENTRY_SQL, TIP_SQL, BusyError, StorageError, Store, new_code
+from .rollups import Check
 
 BUSY_TIMEOUT_MS = 10_000
 INSERT_SQL = (
@@ -224,7 +225,7 @@ class SqliteStore(Store):
         except sqlite3.OperationalError as exc:
             raise _operational(self.path, exc) from None
         if noted:  # a migration is not what an interrupted user asks about
-            commits.began()
+            interrupts.began()
         try:
             yield
         except sqlite3.OperationalError as exc:
@@ -233,14 +234,14 @@ class SqliteStore(Store):
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
-        with commits.no_interrupt():  # Ctrl-C waits until the outcome is known and noted
+        with interrupts.no_interrupt():  # Ctrl-C waits until the outcome is known and noted
             try:
                 self.conn.execute("COMMIT")
             except sqlite3.OperationalError as exc:
                 self.conn.execute("ROLLBACK")
                 raise _operational(self.path, exc) from None
             if noted:
-                commits.committed()
+                interrupts.committed()
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self.conn.execute(sql, params).fetchall()

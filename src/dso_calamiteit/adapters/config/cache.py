@@ -1,0 +1,78 @@
+"""The cache of validated files: a validated set is pickled in the user cache folder under a key made of the
+files' contents and this package's code, so an unchanged set loads without PyYAML or pydantic.
+
+CALAMITEIT_CACHE_DIR names another folder; CALAMITEIT_NO_CACHE=1 turns it off. Only valid sets are cached, and
+a missing, stale or damaged cache only costs a fresh validation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from pathlib import Path
+
+from ... import APP, __version__
+from .finding import FILES, PACKAGE
+
+ENV_CACHE_DIR = "CALAMITEIT_CACHE_DIR"
+ENV_NO_CACHE = "CALAMITEIT_NO_CACHE"
+
+
+def cache_dir() -> Path:
+    if os.environ.get(ENV_CACHE_DIR):
+        return Path(os.environ[ENV_CACHE_DIR])
+    from platformdirs import user_cache_path
+
+    return user_cache_path(APP)
+
+
+def cache_key(raws: dict[str, bytes]) -> str:
+    """Contents of the files plus the code that validated them: any change to either misses the cache."""
+    digest = hashlib.sha256(f"{__version__}|{sys.version}".encode())
+    for module in sorted(PACKAGE.rglob("*.py")):
+        stat = module.stat()
+        digest.update(f"{module.relative_to(PACKAGE)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    for kind in sorted(raws):
+        digest.update(kind.encode() + b"\0" + hashlib.sha256(raws[kind]).digest())
+    return digest.hexdigest()
+
+
+CACHE_KEEP = 8  # validated sets kept side by side (several config folders in use); older ones are removed
+
+
+def _cache_file(key: str) -> Path:
+    return cache_dir() / f"config-{key[:24]}.pickle"
+
+
+def read_cache(key: str) -> dict[str, bytes] | None:
+    """The pickled parts of the set stored under `key` (each unpickled when first used), or None."""
+    try:
+        with _cache_file(key).open("rb") as fh:
+            stored_key, parts = pickle.load(fh)
+    except Exception:  # a missing, stale or damaged cache only costs a fresh validation
+        return None
+    valid = stored_key == key and isinstance(parts, dict) and set(parts) == set(FILES)
+    return parts if valid else None
+
+
+def write_cache(key: str, parts: dict[str, bytes]) -> None:
+    """Write atomically (temp file + rename): no run reads half a cache. Failures are ignored."""
+    try:
+        folder = cache_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".config-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump((key, parts), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, _cache_file(key))
+        except BaseException:
+            os.unlink(tmp)
+            raise
+        newest_first = sorted(folder.glob("config-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in newest_first[CACHE_KEEP:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass

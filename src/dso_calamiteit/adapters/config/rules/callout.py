@@ -1,0 +1,54 @@
+"""config/oproep.yaml: channels named once, routes to known organisations and contacts, secrets by name."""
+
+from __future__ import annotations
+
+import re
+
+from ....domain.callout import EMAIL as EMAIL_CHANNEL
+from ....domain.callout import CalloutFile
+from ....domain.contacts import ContactsFile
+from ....domain.errors import suggest
+from .common import EMAIL, Finding, Loc, unique_ids
+
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def check(f: CalloutFile, contacts: ContactsFile | None) -> list[Finding]:
+    """Channels that exist and are named once, routes to known organisations and contacts, secrets named by
+    a variable (a URL or password pasted into the file is refused: it would be in every backup)."""
+    out: list[Finding] = list(unique_ids(f.webhooks, ("webhooks",), "kanaal"))
+    for i, hook in enumerate(f.webhooks):
+        if hook.id == EMAIL_CHANNEL:
+            out.append((("webhooks", i, "id"), "'email' is het e-mailkanaal; kies een andere naam"))
+        if not ENV_NAME.match(hook.url_from):
+            out.append((("webhooks", i, "url_from"), "de naam van een omgevingsvariabele, niet de URL zelf"))
+        if hook.timeout_seconds <= 0:
+            out.append((("webhooks", i, "timeout_seconds"), "moet groter dan 0 zijn"))
+    if f.email is not None:
+        if not ENV_NAME.match(f.email.password_from):
+            out.append((("email", "password_from"), "de naam van een omgevingsvariabele, niet het wachtwoord zelf"))
+        if not EMAIL.match(f.email.sender):
+            out.append((("email", "sender"), f"'{f.email.sender}' is geen e-mailadres"))
+        if not 0 < f.email.port < 65536:
+            out.append((("email", "port"), "moet tussen 1 en 65535 liggen"))
+        if f.email.timeout_seconds <= 0:
+            out.append((("email", "timeout_seconds"), "moet groter dan 0 zijn"))
+    known = set(f.channel_ids())
+    rules: list[tuple[Loc, tuple[str, ...]]] = [(("routes", "default"), f.routes.default)]
+    rules += [(("routes", "organisations", org), chans) for org, chans in f.routes.organisations.items()]
+    rules += [(("routes", "contacts", cid), chans) for cid, chans in f.routes.contacts.items()]
+    for loc, channels in rules:
+        for j, channel in enumerate(channels):
+            if channel not in known:
+                hint = " (er is geen email: in dit bestand)" if channel == EMAIL_CHANNEL else suggest(channel, known)
+                out.append(((*loc, j), f"onbekend kanaal '{channel}'{hint}"))
+    if contacts is not None:
+        orgs = {o.id for o in contacts.organisations}
+        ids = {c.id for c in contacts.contacts if c.id}
+        for org in f.routes.organisations:
+            if org not in orgs:
+                out.append((("routes", "organisations", org), f"onbekende organisatie '{org}'.{suggest(org, orgs)}"))
+        for cid in f.routes.contacts:
+            if cid not in ids:
+                out.append((("routes", "contacts", cid), f"onbekend contact-id '{cid}'.{suggest(cid, ids)}"))
+    return out

@@ -1,0 +1,55 @@
+"""`calamiteit incident export` and `incident import`: an incident handed over whole, and taken in only when
+every entry obeys the rules and its chain verifies (registered on `incident` by incidents.py)."""
+
+# No `from __future__ import annotations`: Typer evals every annotation at start-up otherwise (see root.py).
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..app.logbook import Place
+from ..domain import exitcodes
+from .options import ConfigDir, DataDir, Db, Insist, Output, emit, say
+
+
+def incident_export(
+    incident: Annotated[str, typer.Argument(help="Id van het incident.")],
+    output: Output = None,
+    toch: Insist = False,
+    data_dir: DataDir = None,
+    db: Db = None,
+) -> int:
+    """Exporteer een incident volledig als JSON, voor overdracht en evaluatie.
+
+    Een incident waarvan de hashketen niet klopt wordt niet geëxporteerd (exitcode 4), tenzij met --toch.
+    Voorbeeld: calamiteit incident export 2026-001 -o 2026-001.json
+    """
+    from ..app import handover
+    from ..views.incidents import export_document
+
+    emit(export_document(handover.export_incident(Place(data_dir, db), incident, insist=toch)), output)
+    return exitcodes.OK
+
+
+def incident_import(
+    file: Annotated[Path, typer.Argument(help="Een bestand van `calamiteit incident export`.")],
+    data_dir: DataDir = None,
+    db: Db = None,
+    config_dir: ConfigDir = None,
+) -> int:
+    """Lees een geëxporteerd incident in; geweigerd als de hashketen niet klopt.
+
+    Voorbeeld: calamiteit incident import 2026-001.json
+    """
+    from ..app import configuration, handover
+
+    state, new = handover.import_incident(Place(data_dir, db), configuration.load(config_dir).criteria, file)
+    print(state.id)
+    if new == state.entries:
+        say(f"Incident {state.id} ingelezen: {state.entries} regels, hashketen klopt.")
+    elif new:
+        say(f"Incident {state.id} bijgewerkt: {new} nieuwe regels (nu {state.entries}), hashketen klopt.")
+    else:
+        say(f"Incident {state.id} stond al in dit logboek, met alle {state.entries} regels; niets ingelezen.")
+    return exitcodes.OK
