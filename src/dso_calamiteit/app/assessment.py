@@ -8,15 +8,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..domain import answers
-from ..domain.errors import ConfigError, UsageError, suggest
+from ..domain.errors import ConfigError, UsageError
+from ..domain.routing import Briefing, contacts_for
+from ..domain.teams import candidates, ordered
+from .readiness import Call, around, convocation, whom_to_call
 
 if TYPE_CHECKING:
     from ..adapters.config import Config
     from ..domain.assessment import Assessment
     from ..domain.criteria import CriteriaFile
     from ..domain.readiness import Reachability
-    from ..domain.routing import Briefing, Route, RoutedContact
-    from .readiness import Call
+    from ..domain.routing import Route, RoutedContact
 
 
 def given(criteria: CriteriaFile, file: Path | None, flags: list[str]) -> dict[str, bool]:
@@ -35,28 +37,8 @@ def given(criteria: CriteriaFile, file: Path | None, flags: list[str]) -> dict[s
     return found
 
 
-def situation(config: Config, chosen: str | None) -> str | None:
-    """The id of a --situatie given by id or title (any case, accents optional), or None; an unknown one is
-    refused with the nearest suggestion."""
-    from ..domain.contacts import pick
-
-    if chosen is None:
-        return None
-    situations = [s.id for s in config.routing.situations]
-    found = pick(chosen, [(s.id, s.title) for s in config.routing.situations])
-    if found is None:
-        raise UsageError(
-            f"--situatie '{chosen}': onbekend.{suggest(chosen, situations)}",
-            f"Kies uit: {', '.join(situations)}.",
-        )
-    return found
-
-
 def brief(config: Config, result: Assessment, chosen: str | None, at: datetime) -> Briefing:
     """The advice with the routes of its level, the contacts those routes bring in, and whom to convene at `at`."""
-    from ..domain.routing import Briefing, contacts_for
-    from .readiness import around, convocation
-
     routes = config.routing.routes_for(result.recommended.level, chosen)
     routed = contacts_for(routes, config.contacts)
     reach = around(at, config)  # once, for both the team to convene and whom to phone now
@@ -74,9 +56,6 @@ def call_now(
 ) -> list[Call]:
     """Whom to phone now, in order: each role of the level's team, then each line of the routing; people not
     reachable now and closed desks are left out, with what to do instead (a stand-in, the next opening)."""
-    from ..domain.teams import candidates, ordered
-    from .readiness import whom_to_call
-
     names = {o.id: o.name for o in config.contacts.organisations}
     calls: list[Call] = []
     team = config.teams.team(result.recommended.team)

@@ -18,7 +18,8 @@ from ..domain.callout import Delivery, Draft, Message, Plan, from_team, plan
 from ..domain.errors import UsageError
 from ..domain.logbook import ChainCheck, Entry, Incident, fold_checked, refuse_broken
 from ..domain.sitrap import next_sitrap
-from .logbook import Where, opened, stamp
+from .logbook import opened, stamp
+from .place import Where
 from .readiness import convocation
 from .sitrap import sitrap_of
 

@@ -6,14 +6,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..adapters import config
+from ..domain.errors import ConfigError
+
 if TYPE_CHECKING:
     from ..adapters.config import Config, Source
     from ..domain.errors import Problem
 
 
 def load(config_dir: Path | None) -> Config:
-    from ..adapters import config
-
     return config.load(config.locate(config_dir))
 
 
@@ -27,9 +28,6 @@ class Checked:
 
 
 def check(config_dir: Path | None) -> Checked:
-    from ..adapters import config
-    from ..domain.errors import ConfigError
-
     sources = config.locate(config_dir)
     try:
         cfg = config.load(sources)

@@ -14,7 +14,8 @@ from ..domain import exitcodes
 from ..domain.errors import UsageError
 from ..domain.logbook import fold, verify
 from .handover import import_entries
-from .logbook import Where, locate
+from .logbook import locate
+from .place import Where
 
 
 @dataclass

@@ -15,7 +15,8 @@ from ..domain.criteria import CriteriaFile
 from ..domain.entry_rules import Refused, Replay, check_entry, valid_id
 from ..domain.errors import TamperedError, UsageError
 from ..domain.logbook import EXPORT_KIND, Entry, Fault, Incident, Summary, canonical, fold, refuse_broken, verify
-from .logbook import Where, opened
+from .logbook import opened
+from .place import Where
 
 MAX_IMPORT_BYTES = 256 * 1024 * 1024  # an export of about 400,000 entries; /dev/zero is refused at once
 READ_CHUNK = 1024 * 1024

@@ -21,7 +21,8 @@ from ..domain.criteria import CriteriaFile
 from ..domain.errors import CalamiteitError, TamperedError, UsageError
 from ..domain.logbook import Action, ChainCheck, Entry, Fault, Incident, Summary, fold, fold_checked, kind_word
 from ..domain.sitrap import ReportingFile, next_sitrap
-from .logbook import Where, opened, stamp
+from .logbook import opened, stamp
+from .place import Where
 
 T = TypeVar("T")
 

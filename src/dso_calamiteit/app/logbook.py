@@ -14,35 +14,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from ..domain.errors import Problem
-
-if TYPE_CHECKING:
-    from ..adapters.stores import Location, Store
+from ..adapters import clock, config
+from ..adapters.stores import Location, StorageError, Store, location, open_store
+from ..domain import dutchtime
+from ..domain.errors import Problem, UsageError
+from ..domain.words import count as counted
+from .place import Place, Where
 
 ENV_AUTHOR = "CALAMITEIT_AUTEUR"
 ENV_DB = "CALAMITEIT_DB"
 
 
-@dataclass(frozen=True)
-class Place:
-    """What the operator said about where the logbook is: --data-dir and/or --db (both None: the default),
-    and the --config-dir where config/logboek.yaml may name it."""
-
-    folder: Path | None = None
-    db: str | None = None
-    config_dir: Path | None = None
-
-
-Where = Place | Path | None
-
-
 def locate(where: Where) -> Location:
     """The logbook chosen by flags, then the environment, then config/logboek.yaml, then the default folder."""
-    from ..adapters.stores import location
-    from ..domain.errors import UsageError
-
     chosen = where if isinstance(where, Place) else Place(where)
     if chosen.folder is not None and chosen.db is not None:
         raise UsageError("--db en --data-dir wijzen allebei een logboek aan", "Kies er één.")
@@ -62,8 +47,6 @@ def locate(where: Where) -> Location:
 
 def _configured(config_dir: Path | None) -> str:
     """`database:` of config/logboek.yaml; the shipped file names none, so it is not even read."""
-    from ..adapters import config
-
     sources = config.locate(config_dir)
     if next(s for s in sources if s.kind == "logbook").origin == "standaard":
         return ""
@@ -73,8 +56,6 @@ def _configured(config_dir: Path | None) -> str:
 @contextmanager
 def opened(where: Where, create: bool = True, readonly: bool = False) -> Iterator[Store]:
     """The logbook; `readonly` for use cases that only read (they then need read access only)."""
-    from ..adapters.stores import open_store
-
     store = open_store(locate(where), create=create, readonly=readonly)
     collecting = gc.isenabled()
     # A million-entry log becomes millions of small objects that never form cycles; the cyclic collector
@@ -101,9 +82,6 @@ def author(flag: str | None) -> str:
 
 def stamp() -> str:
     """Now, in the stored form."""
-    from ..adapters import clock
-    from ..domain import dutchtime
-
     return dutchtime.stamp(clock.now())
 
 
@@ -121,8 +99,6 @@ def check(where: Where) -> Checked:
     path = found.shown
     if found.path is not None and not found.path.exists():
         return Checked(f"Logboek: nog geen; het komt hier:\n  {path}")
-    from ..adapters.stores import StorageError, open_store
-
     try:
         store = open_store(found, create=False, readonly=True)
     except StorageError as exc:
@@ -133,7 +109,5 @@ def check(where: Where) -> Checked:
     finally:
         store.close()
     broken = [Problem(str(path), None, None, f"incident {f.incident} regel {f.n}: {f.message}") for f in faults]
-    from ..domain.words import count as counted
-
     ok = ", hashketens kloppen" if not faults else ""
     return Checked(f"Logboek: {counted(count, 'incident', 'incidenten')}{ok}.\n  {path}", broken=broken)

@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING
 from ..adapters import clock
 from ..domain import dutchtime, exitcodes
 from ..domain.errors import CalamiteitError, NotFoundError, UsageError, suggest
-from .logbook import Where, opened
+from ..domain.monitoring import availability, judge, select
+from .logbook import opened
+from .place import Where
 
 if TYPE_CHECKING:
     from ..domain.monitoring import Availability, MaintenanceFile, MonitorFile, Result, Target
@@ -20,8 +22,6 @@ ENV_API_KEY = "DSO_API_KEY"
 
 
 def targets(cfg: MonitorFile, env: str | None, only: list[str]) -> list[Target]:
-    from ..domain.monitoring import select
-
     names = sorted({t.name for t in cfg.targets})
     folded = {n.casefold() for n in names}
     for name in only:
@@ -49,8 +49,6 @@ def check_round(
     import asyncio
 
     from ..adapters.probe import check_all
-    from ..domain.monitoring import judge
-
     now = clock.now()
     checked_at = dutchtime.stamp(now)
     checks = asyncio.run(
@@ -101,8 +99,6 @@ def exit_code(results: list[Result]) -> int:
 
 def history(where: Where, since: str) -> tuple[datetime, list[Availability]]:
     """Availability per application since `since` ago (30m, 24h, 7d) from the recorded checks."""
-    from ..domain.monitoring import availability
-
     match = re.fullmatch(r"\s*(\d+)\s*([mhd])\s*", since)
     if not match:
         raise UsageError(f"--since '{since}': gebruik bijvoorbeeld 30m, 24h of 7d")

@@ -6,10 +6,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from ..domain import dutchtime
+from ..domain import dutchtime, overview
 from ..domain.errors import UsageError
-from .logbook import Where, opened
-from .readiness import MAX_PERIOD
+from ..domain.logbook import fold
+from ..domain.usage_figures import flagged
+from .logbook import opened
+from .place import Where
+from .readiness import MAX_PERIOD, gaps
 
 if TYPE_CHECKING:
     from ..adapters.config import Config
@@ -30,11 +33,6 @@ def period(van: str | None, tot: str | None, now: datetime) -> tuple[datetime, d
 
 
 def gather(config: Config, where: Where, start: datetime, end: datetime) -> Overview:
-    from ..domain import overview
-    from ..domain.logbook import fold
-    from ..domain.usage_figures import flagged
-    from .readiness import gaps
-
     first, last = dutchtime.stamp(start), dutchtime.stamp(end)
     handled = []
     with opened(where, create=False, readonly=True) as store:

@@ -17,7 +17,8 @@ from ..adapters.stores import BusyError
 from ..domain import dutchtime, sitrap
 from ..domain.errors import CalamiteitError
 from ..domain.logbook import ChainCheck, Entry, Incident, canonical, chained, fold, fold_checked, refuse_broken
-from .logbook import Where, opened
+from .logbook import opened
+from .place import Where
 from .readiness import convocation
 
 if TYPE_CHECKING:

@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..domain.errors import CalamiteitError, UsageError, suggest
-from .logbook import Where, opened
+from ..domain.usage_figures import line_of_offset, parse
+from .logbook import opened
+from .place import Where
 
 if TYPE_CHECKING:
     from ..domain.monitoring import MonitorFile
@@ -36,8 +38,6 @@ class Imported:
 
 
 def import_file(where: Where, path: Path, monitor: MonitorFile) -> Imported:
-    from ..domain.usage_figures import line_of_offset, parse
-
     try:
         raw = path.read_bytes()
     except OSError as exc:

@@ -14,13 +14,10 @@ from typing import Annotated, Optional
 import typer
 
 from ..adapters import clock
-from ..app.logbook import Place
-from ..domain import answers as answers_mod
+from ..app.place import Place
 from ..domain import exitcodes
-from ..domain.assessment import assess as decide
 from ..domain.errors import UsageError
 from ..domain.safetext import visible
-from . import prompt
 from .options import Author, ConfigDir, DataDir, Db, Json, Situation, console
 
 
@@ -83,6 +80,10 @@ def assess(
     Voorbeeld: calamiteit assess --no-input --answer snelle-besluitvorming=ja ... --current 0 --json
     """
     from ..app import assessment, configuration
+    from ..domain import answers as answers_mod
+    from ..domain.assessment import assess as decide
+    from ..domain.routing import chosen_situation
+    from . import prompt
 
     config = configuration.load(config_dir)
     criteria = config.criteria
@@ -101,7 +102,7 @@ def assess(
     if current is not None and criteria.level(current) is None:
         levels = ", ".join(str(lv.level) for lv in criteria.ordered)
         raise UsageError(f"--current {current}: onbekend niveau; kies uit {levels}")
-    situatie = assessment.situation(config, situatie)
+    situatie = chosen_situation(config.routing, situatie)
     todo = answers_mod.missing(criteria, given)
     if todo:
         if no_input or not prompt.stdin_is_terminal():

@@ -12,9 +12,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..adapters import clock
-from ..app.logbook import Place
+from ..app.place import Place
 from ..domain import exitcodes
-from . import prompt
 from .options import Author, ConfigDir, DataDir, Db, Json, Send, Yes, console
 
 if TYPE_CHECKING:
@@ -65,6 +64,8 @@ def oproep(
 
 def confirmed(composed: "Composed", yes: bool) -> bool:
     """On a terminal, one question naming how many and how; a runbook (no terminal, or --ja) is not asked."""
+    from . import prompt
+
     plan = composed.plan
     if yes or not prompt.stdin_is_terminal() or not plan.routes:
         return True

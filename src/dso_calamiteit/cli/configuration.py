@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..app.logbook import Place
+from ..app.place import Place
 from ..domain import exitcodes
 from ..domain.errors import UsageError, suggest
 from ..domain.safetext import visible

@@ -6,8 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..domain import dutchtime, exitcodes
-from ..domain.contacts import TIERS, nearest, pick, search, vocabulary
+from ..domain import exitcodes
 from ..domain.errors import NotFoundError, UsageError, suggest
 from .options import ConfigDir, Json, Moment, console
 
@@ -38,6 +37,7 @@ def contacts(
     Voorbeeld: calamiteit contacts provincien --tier tactisch
     """
     from ..app import configuration
+    from ..domain.contacts import TIERS, nearest, pick, search, vocabulary
 
     config = configuration.load(config_dir)
     matrix = config.contacts
@@ -77,6 +77,7 @@ def contacts(
         title = f"Contacten ({len(found)})"
         if bereikbaar:
             from ..app import readiness
+            from ..domain import dutchtime
 
             title += f", bereikbaar {'nu' if op is None else 'op ' + dutchtime.local(readiness.moment(op))}"
         contacts_table(console(), found, matrix, title)

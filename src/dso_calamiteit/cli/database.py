@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from ..app.logbook import Place
+from ..app.place import Place
 from ..domain import exitcodes
 from .options import DataDir, Db, Json, console
 

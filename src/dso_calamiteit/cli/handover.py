@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ..app.logbook import Place
+from ..app.place import Place
 from ..domain import exitcodes
 from .options import ConfigDir, DataDir, Db, Insist, Output, emit, say
 

@@ -15,16 +15,15 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from ..adapters import clock
-from ..app.logbook import Place
-from ..domain import dutchtime, exitcodes
+from ..app.place import Place
+from ..domain import exitcodes
 from ..domain.errors import UsageError
-from ..domain.logbook import kind_word
 from ..domain.safetext import visible
 from .handover import incident_export, incident_import
 from .options import Author, ConfigDir, DataDir, Db, Json, Situation, console, say
 
 if TYPE_CHECKING:
-    from ..app.logbook import Where
+    from ..app.place import Where
     from ..domain.logbook import Fault
 
 incident_app = typer.Typer(
@@ -64,11 +63,12 @@ def incident_open(
 
     Voorbeeld: ID=$(calamiteit incident open "Omgevingsloket onbereikbaar" --level 1)
     """
-    from ..app import assessment, configuration, incidents, logbook
+    from ..app import configuration, incidents, logbook
+    from ..domain.routing import chosen_situation
     from ..views.incidents import incident_document
 
     config = configuration.load(config_dir)
-    body = incidents.opening(config.criteria, title, level, assessment.situation(config, situatie))
+    body = incidents.opening(config.criteria, title, level, chosen_situation(config.routing, situatie))
     incident = incidents.open_incident(Place(data_dir, db), body, logbook.author(auteur))
     if json:
         print(incident_document(incident))
@@ -267,6 +267,8 @@ def log(
     Voorbeeld: calamiteit log 2026-001 "Loket weer bereikbaar" --beeld
     """
     from ..app import incidents, logbook
+    from ..domain import dutchtime
+    from ..domain.logbook import kind_word
 
     kinds = [k for k, on in (("observation", beeld), ("judgement", oordeel), ("decision", besluit)) if on]
     if len(kinds) != 1:

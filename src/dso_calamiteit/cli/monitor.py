@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from ..app.logbook import Place
+from ..app.place import Place
 from ..domain import exitcodes
 from ..domain.errors import UsageError
 from .options import ConfigDir, DataDir, Db, Json, console
 
 if TYPE_CHECKING:
-    from ..app.logbook import Where
+    from ..app.place import Where
     from ..domain.monitoring import MaintenanceFile, MonitorFile, Result, Target
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ..adapters import clock
-from ..app.logbook import Place
+from ..app.place import Place
 from ..domain import exitcodes
 from .options import ConfigDir, DataDir, Db, Json, Output, PeriodFrom, PeriodTo, console, emit
 

@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..adapters import clock
-from ..domain import dutchtime, exitcodes
+from ..domain import exitcodes
 from ..domain.errors import UsageError, suggest
 from .options import ConfigDir, Json, Moment, PeriodFrom, PeriodTo, console
 
@@ -56,6 +56,7 @@ def paraatheid(
         end = start + timedelta(weeks=ICS_WEEKS)
     if ics is not None:
         from ..adapters.output_files import write_atomic
+        from ..domain import dutchtime
         from ..views.readiness import ics as calendar_text
 
         events = readiness.calendar(config, start, end)

@@ -13,16 +13,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..adapters import clock
-from ..app.logbook import Place
+from ..app.place import Place
 from ..domain import exitcodes
 from ..domain.errors import UsageError
-from . import prompt
 from .options import Author, ConfigDir, DataDir, Db, Insist, Output, Send, Yes, console, emit, say
 
 if TYPE_CHECKING:
     from ..adapters.config import Config
     from ..app.callout import Sent
-    from ..app.logbook import Where
+    from ..app.place import Where
 
 
 class Format(StrEnum):
@@ -97,6 +96,7 @@ def _send_confirmed(config: "Config", where: "Where", incident: str, author: str
     """Asked before the sitrap is made: declining leaves no numbered sitrap that was meant to go out."""
     from ..app import callout
     from ..views.callout import message
+    from . import prompt
 
     if yes or not prompt.stdin_is_terminal():
         return True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -111,8 +112,6 @@ def pick(text: str, options: Iterable[tuple[str, str]]) -> str | None:
 
 def nearest(text: str, words: Iterable[str], n: int = 3) -> list[str]:
     """The words closest to `text` (folded), for a 'Bedoelde u …?' after a search that found nothing."""
-    import difflib
-
     by_key = {squash(w): w for w in sorted(set(words)) if squash(w)}
     return [by_key[c] for c in difflib.get_close_matches(squash(text), list(by_key), n=n, cutoff=0.6)]
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from . import exitcodes
+from .words import count
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,8 +69,6 @@ class ConfigError(CalamiteitError):
         self.problems = list(problems)
         first = str(self.problems[0]) if self.problems else "ongeldige configuratie"
         more = len(self.problems) - 1
-        from .words import count
-
         hint = (
             f"(en nog {count(more, 'probleem', 'problemen')}; `calamiteit check` toont ze allemaal)" if more else None
         )

@@ -9,8 +9,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar, Literal
+from urllib.parse import urlsplit
 
 from .criteria import STRICT
+from .dutchtime import LOCAL
 
 Env = Literal["prod", "pre"]
 State = Literal["beschikbaar", "traag", "onbeschikbaar", "onderhoud"]
@@ -43,8 +45,6 @@ class Target:
 
 def origin(url: str) -> tuple[str, str, int | None]:
     """(scheme, host, port) with the scheme's default port filled in: the unit a secret may be sent to."""
-    from urllib.parse import urlsplit
-
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     return scheme, (parts.hostname or "").lower(), parts.port or {"https": 443, "http": 80}.get(scheme)
@@ -81,8 +81,6 @@ class Window:
 
     def bounds(self) -> tuple[datetime, datetime]:
         """(start, end) as aware moments; the file's validation has made sure both read."""
-        from .dutchtime import LOCAL
-
         return (
             datetime.fromisoformat(self.start).replace(tzinfo=LOCAL),
             datetime.fromisoformat(self.end).replace(tzinfo=LOCAL),

@@ -5,9 +5,10 @@ database where they are many), the overview goes out; views/overview.py writes i
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from . import dutchtime
 from .logbook import Incident
@@ -18,8 +19,6 @@ LATENCY_STEP = 1.05  # the latency histogram's buckets are 5 % wide
 
 def latency_bucket(ms: float) -> int:
     """The histogram bucket of a latency: 5 % wide, so a percentile read from it is within 2.5 %."""
-    import math
-
     return 0 if ms < 1 else int(math.log(ms) / math.log(LATENCY_STEP))
 
 
@@ -169,8 +168,6 @@ class Overview:
 
 def period_days(start: datetime, end: datetime) -> list[str]:
     """The local days of [start, end): an end at midnight does not add the day it starts."""
-    from datetime import timedelta
-
     first = start.astimezone(dutchtime.LOCAL).date()
     last = (end - timedelta(microseconds=1)).astimezone(dutchtime.LOCAL).date()
     return [date.fromordinal(d).isoformat() for d in range(first.toordinal(), last.toordinal() + 1)]

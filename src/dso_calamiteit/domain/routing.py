@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from .assessment import Assessment
-from .contacts import Contact, ContactsFile, Tier
+from .contacts import Contact, ContactsFile, Tier, pick
 from .criteria import STRICT
+from .errors import UsageError, suggest
 from .teams import Convocation
 
 
@@ -112,3 +113,18 @@ class Briefing:
     routed: list[RoutedContact]
     convene: Convocation | None
     call_now: list[Any] = field(default_factory=list)  # app.readiness.Call: whom to phone now, in order
+
+
+def chosen_situation(routing: RoutingFile, chosen: str | None) -> str | None:
+    """The id of a --situatie given by id or title (any case, accents optional), or None; an unknown one is
+    refused with the nearest suggestion."""
+    if chosen is None:
+        return None
+    situations = [s.id for s in routing.situations]
+    found = pick(chosen, [(s.id, s.title) for s in routing.situations])
+    if found is None:
+        raise UsageError(
+            f"--situatie '{chosen}': onbekend.{suggest(chosen, situations)}",
+            f"Kies uit: {', '.join(situations)}.",
+        )
+    return found

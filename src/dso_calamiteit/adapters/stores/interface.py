@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from ...domain import exitcodes
+from ...domain.dutchtime import LOCAL
 from ...domain.errors import CalamiteitError, UsageError, suggest
 from ...domain.logbook import GENESIS, Entry, Fault, Summary, Tip, canonical, chained, fold, verify
 from .rollups import Check, RollUps
@@ -248,8 +249,6 @@ class Store(RollUps):
         """A new incident with a typeable id that no other logbook gives out: `2026-007-kxqm` is the Dutch
         year, the number within it in this logbook, and this logbook's code. `2026-007` alone still finds it
         while no other incident's id starts with that."""
-        from ...domain.dutchtime import LOCAL
-
         year = datetime.fromisoformat(at).astimezone(LOCAL).year
         with self.transaction():
             code = f"-{self.code}" if self.code else ""  # a logbook before schema 4 has no code

@@ -13,6 +13,7 @@ from ...domain import dutchtime
 from ...domain.criteria import CriteriaFile
 from ...domain.logbook import Action, Entry, Incident, kind_word
 from ...domain.safetext import visible
+from ...domain.sitrap import next_sitrap
 from ...domain.words import count
 from ..incidents import summary_line
 from . import layout
@@ -68,8 +69,6 @@ def incidents(console: Console, rows: list[Listed], criteria: CriteriaFile, now:
 
 
 def heading(console: Console, state: Incident, config: Config, now: datetime) -> None:
-    from ...domain.sitrap import next_sitrap
-
     status = f"gesloten {dutchtime.local(state.closed_at)}" if state.closed_at else "open"
     late = sum(a.overdue(now) for a in state.open_actions)
     actions = count(len(state.open_actions), "open actie", "open acties")
