@@ -171,18 +171,18 @@ def test_psycopg_is_not_loaded_for_a_sqlite_logbook(tmp_path: Path) -> None:
 
 # --- roles: coordinators insert and read, nobody changes --------------------------------------------------
 
-def readme_roles() -> str:
-    """The ```sql block of the README's section on the shared logbook: the administrator's role set-up."""
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("### Gedeeld logboek (PostgreSQL)") :]
+def documented_roles() -> str:
+    """The ```sql block under '## Roles' in docs/shared-logbook.md: the administrator's role set-up."""
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "shared-logbook.md").read_text(encoding="utf-8")
+    section = doc[doc.index("\n## Roles") :]
     block = section[section.index("```sql") + len("```sql") : section.index("```", section.index("```sql") + 6)]
     return "\n".join(line.strip() for line in block.strip().splitlines())
 
 
-def test_the_roles_of_the_readme(calamiteit: Invoke, pg_cluster: Cluster, pg_database: str, monkeypatch) -> None:
-    """The README's set-up, run as written: a coordinator writes (and the database records who), cannot
-    change an entry even past calamiteit; a reader reads and is told clearly that it cannot write."""
-    roles = readme_roles()
+def test_the_roles_as_documented(calamiteit: Invoke, pg_cluster: Cluster, pg_database: str, monkeypatch) -> None:
+    """docs/shared-logbook.md's set-up, run as written: a coordinator writes (and the database records who),
+    cannot change an entry even past calamiteit; a reader reads and is told clearly that it cannot write."""
+    roles = documented_roles()
     assert "REVOKE DELETE" in roles
     with admin(pg_cluster, pg_database) as conn:
         for statement in roles.split(";\n"):

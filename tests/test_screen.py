@@ -150,7 +150,7 @@ def test_the_shipped_catalogue_is_compiled_from_its_source() -> None:
     assert all(m.string for m in catalogue if m.id), "an untranslated message"
     compiled = io.BytesIO()
     write_mo(compiled, catalogue)
-    assert compiled.getvalue() == (folder / "calamiteit.mo").read_bytes(), "run: pybabel compile (README)"
+    assert compiled.getvalue() == (folder / "calamiteit.mo").read_bytes(), "run: pybabel compile (docs/development.md)"
 
 
 @pytest.mark.usefixtures("backend")  # touches the logbook: on both engines

@@ -1,4 +1,4 @@
-"""Exit codes: the contract a runbook branches on. Documented in the README; change both together."""
+"""Exit codes: the contract a runbook branches on. Documented in docs/runbook.md; change both together."""
 
 OK = 0
 FAILURE = 1  # found nothing (e.g. no contact matches), or stdout closed early (`| head`), or a bug

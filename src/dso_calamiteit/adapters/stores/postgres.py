@@ -43,7 +43,7 @@ BULK_CHUNK = 5_000
 INSERT_SQL = (
     "INSERT INTO entries (incident, n, at, author, kind, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 )
-UPGRADE_HINT = "Laat de beheerder `calamiteit db upgrade --db …` draaien (README, 'Gedeeld logboek')."
+UPGRADE_HINT = "Laat de beheerder `calamiteit db upgrade --db …` draaien (docs/shared-logbook.md)."
 
 # Each step brings the schema from version i to i + 1; never edit a released step, add a new one.
 MIGRATIONS: tuple[str, ...] = (
@@ -381,7 +381,7 @@ class PostgresStore(Store):
         if isinstance(exc, pgerrors.InsufficientPrivilege | pgerrors.ReadOnlySqlTransaction):
             return StorageError(
                 f"{self.where}: geen rechten hiervoor ({first})",
-                "Vraag de beheerder om de rol van de coördinatoren (README, 'Gedeeld logboek').",
+                "Vraag de beheerder om de rol van de coördinatoren (docs/shared-logbook.md).",
             )
         if isinstance(exc, pgerrors.UndefinedTable):
             return StorageError(f"{self.where}: het logboek ontbreekt in deze database ({first})", UPGRADE_HINT)
