@@ -1,9 +1,9 @@
 """The `calamiteit` command: the root Typer app, which command groups it registers, and `run`, where every
 outcome becomes an exit code and every error one message.
 
-The commands themselves are in the modules beside this one, one per command group. A group beyond the core
-is imported and registered only when the command line asks for it, and a command imports its use cases and
-views when it runs: start-up is measured (benchmarks/startup.py), and an operator in a calamity should not
+The commands themselves are in the modules beside this one, one per command group. A group is imported and
+registered only when the command line asks for it, and a command imports its use cases and views when it
+runs: start-up is measured (benchmarks/startup.py), and an operator in a calamity should not
 wait for imports (docs/design.md, "Lazy imports").
 """
 
@@ -20,11 +20,6 @@ from .. import __version__
 from ..domain import exitcodes
 from ..domain.errors import CalamiteitError, UsageError
 from ..domain.safetext import visible
-from .assessment import assess
-from .configuration import check, schema
-from .contacts import contacts
-from .criteria import criteria
-from .routing import routes
 
 app = typer.Typer(
     name="calamiteit",
@@ -36,8 +31,35 @@ app = typer.Typer(
 )
 
 
-for core in (assess, contacts, criteria, routes, check, schema):  # always there: in this order in --help
-    app.command()(core)
+def _assessment_commands() -> None:
+    from .assessment import assess
+
+    app.command()(assess)
+
+
+def _contacts_commands() -> None:
+    from .contacts import contacts
+
+    app.command()(contacts)
+
+
+def _criteria_commands() -> None:
+    from .criteria import criteria
+
+    app.command()(criteria)
+
+
+def _routing_commands() -> None:
+    from .routing import routes
+
+    app.command()(routes)
+
+
+def _configuration_commands() -> None:
+    from .configuration import check, schema
+
+    app.command()(check)
+    app.command()(schema)
 
 
 def _logbook_commands() -> None:
@@ -86,9 +108,16 @@ def _readiness_commands() -> None:
     app.command()(team)
 
 
-# Typer builds every registered command on each run (about 0.5 ms each): the command groups beyond the core
-# are registered only when the command line asks for one of them, and all of them for help and completion.
+# Typer builds every registered command on each run (about 0.5 ms each), and each command module is one more
+# file to import: a command group is imported and registered only when the command line asks for it, and all
+# of them for help, --version and completion.
 GROUPS = {
+    "assess": _assessment_commands,
+    "contacts": _contacts_commands,
+    "criteria": _criteria_commands,
+    "routes": _routing_commands,
+    "check": _configuration_commands,
+    "schema": _configuration_commands,
     "incident": _logbook_commands,
     "log": _logbook_commands,
     "niveau": _logbook_commands,
@@ -103,18 +132,13 @@ GROUPS = {
     "gebruik": _usage_commands,
     "overzicht": _overview_commands,
 }
-CORE = {"assess", "contacts", "criteria", "routes", "check", "schema"}
 _registered: set[Any] = set()
 
 
 def _register(argv: list[str]) -> None:
     first = next((a for a in argv if not a.startswith("-")), None)
-    if first in CORE:
-        wanted: list[Any] = []
-    elif first in GROUPS:
-        wanted = [GROUPS[first]]
-    else:
-        wanted = list(dict.fromkeys(GROUPS.values()))
+    # help, --version, completion or a typo: all of them, in the order --help lists them
+    wanted = [GROUPS[first]] if first in GROUPS else list(dict.fromkeys(GROUPS.values()))
     for group in wanted:
         if group not in _registered:
             _registered.add(group)

@@ -32,12 +32,28 @@ def cache_dir() -> Path:
 def cache_key(raws: dict[str, bytes]) -> str:
     """Contents of the files plus the code that validated them: any change to either misses the cache."""
     digest = hashlib.sha256(f"{__version__}|{sys.version}".encode())
-    for module in sorted(PACKAGE.rglob("*.py")):
-        stat = module.stat()
-        digest.update(f"{module.relative_to(PACKAGE)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    digest.update(_code_stamp())
     for kind in sorted(raws):
         digest.update(kind.encode() + b"\0" + hashlib.sha256(raws[kind]).digest())
     return digest.hexdigest()
+
+
+def _code_stamp() -> bytes:
+    """Name, size and modification time of every module of the package, in every folder below it (the domain's
+    dataclasses that are pickled, and the code that builds them). os.scandir rather than Path.rglob: this runs
+    on every command, and pathlib's objects cost it 3 ms for 120 modules."""
+    root = str(PACKAGE)
+    found: list[str] = []
+    folders = [root]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.name.endswith(".py"):
+                    stat = entry.stat()
+                    found.append(f"{entry.path[len(root):]}:{stat.st_size}:{stat.st_mtime_ns}")
+                elif entry.name != "__pycache__" and entry.is_dir():
+                    folders.append(entry.path)
+    return "\n".join(sorted(found)).encode()
 
 
 CACHE_KEEP = 8  # validated sets kept side by side (several config folders in use); older ones are removed
