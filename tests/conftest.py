@@ -14,7 +14,7 @@ import pytest
 
 from dso_calamiteit import cli, config
 
-from . import postgres
+from . import parts, postgres
 
 if TYPE_CHECKING:
     from dso_calamiteit.stores import Store
@@ -43,12 +43,11 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[postgres.Cluster]:
-    """One real PostgreSQL server for the whole run (skipped, with the reason, where none can start)."""
-    why = postgres.missing()
-    if why:
-        if os.environ.get(postgres.REQUIRE):
-            pytest.fail(f"PostgreSQL vereist ({postgres.REQUIRE}) maar: {why}")
-        pytest.skip(why)
+    """One real PostgreSQL server for the whole run, or for each worker of pytest-xdist (skipped loudly, with
+    what is missing, where none can start; see tests/parts.py)."""
+    lacking = postgres.missing()
+    if lacking:
+        parts.missing(parts.POSTGRES, *lacking)
     cluster = postgres.start()
     try:
         yield cluster
@@ -86,6 +85,22 @@ def pg_databases(pg_cluster: postgres.Cluster, monkeypatch: pytest.MonkeyPatch) 
 def pg_database(pg_databases: Callable[[], str]) -> str:
     """One new database with the logbook schema (see pg_databases)."""
     return pg_databases()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> Iterator[None]:
+    """A skip is loud: the run ends with one line per missing part (PostgreSQL, chromium) and how to install it,
+    after pytest's short summary and just above its count."""
+    yield
+    reasons = []
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = report.longrepr
+        reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+        reasons.append(reason.removeprefix("Skipped: "))
+    if reasons:
+        terminalreporter.section("overgeslagen", sep="=", yellow=True, bold=True)
+        for line in parts.summary(reasons):
+            terminalreporter.line(line, yellow=True, bold=line.count(parts.PREFIX) > 0)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -14,6 +14,7 @@ import pytest
 from dso_calamiteit import clock, exitcodes
 
 from .conftest import REPO, Invoke
+from .parts import chromium
 from .servers import serve
 from .test_monitor import t, targets_yaml
 
@@ -128,33 +129,12 @@ def test_an_empty_period_and_a_bad_one(calamiteit: Invoke, moment: Clock) -> Non
     assert bad.code == exitcodes.USAGE and "--van ligt niet voor --tot" in bad.err
 
 
-CHROMIUM_PATHS = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
-REQUIRE = "CALAMITEIT_REQUIRE_CHROMIUM"
-
-
-def chromium() -> str:
-    """Debian's chromium, for Playwright's executable_path (never `playwright install`, which downloads)."""
-    import os
-    import shutil
-
-    found = next((p for p in CHROMIUM_PATHS if Path(p).exists()), None) or shutil.which("chromium")
-    if found is None:
-        if os.environ.get(REQUIRE):
-            pytest.fail(f"chromium vereist ({REQUIRE}) maar niet gevonden; apt-get install chromium")
-        pytest.skip("chromium staat niet op deze machine (apt-get install chromium)")
-    try:
-        import playwright  # noqa: F401
-    except ImportError:
-        pytest.skip("playwright is niet geïnstalleerd (pip install -e '.[test]')")
-    return found
-
-
 def test_the_html_overview_opens_offline_with_its_charts(
     calamiteit: Invoke, make_config: Callable[..., Path], server, moment: Clock, tmp_path: Path
 ) -> None:
+    executable = chromium()  # before Playwright's import: where either is missing the test is skipped loudly
     from playwright.sync_api import sync_playwright
 
-    executable = chromium()
     base, _ = server
     folder = make_config(monitor=targets_yaml(t("Loket <b>", f"{base}/ok"), t("Kapot", f"{base}/status/500")))
     for hour in range(3):
