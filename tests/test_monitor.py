@@ -584,15 +584,55 @@ def test_monitor_writes_a_prometheus_textfile(calamiteit: Invoke, make_config, t
     assert [p.name for p in out.parent.iterdir()] == ["calamiteit.prom"]  # no temporary file left
 
 
-def test_paraatheid_writes_a_prometheus_textfile(calamiteit: Invoke, tmp_path: Path) -> None:
+READINESS = """\
+schedules:
+  - {contact: bram-jansen, always: true}
+  - {contact: lotte-meijer, always: true}
+  - contact: carla-bakker
+    weekly:
+      - {days: [ma, di, wo, do, vr], start: "08:00", end: "17:00"}
+requirements:
+  - {org: dso-lv, tier: tactisch, always: true, minimum: 2}
+  - {org: dso-lv, tier: strategisch, always: true}
+heightened:
+  - name: Verhoogd
+    start: "2026-11-01"
+    end: "2026-11-30"
+    requirements:
+      - {org: iplo, tier: strategisch, always: true}
+"""
+
+
+@pytest.mark.parametrize(
+    ("moment", "code", "expected"),
+    [
+        # a Wednesday in the heightened period: Bram and Lotte (tactisch, both needed), Carla (strategisch, office
+        # hours); nobody of IPLO's strategic tier is reachable
+        ("2026-11-25 10:00", exitcodes.READINESS_GAPS,
+         {("dso-lv", "tactisch", ""): (1, 2), ("dso-lv", "strategisch", ""): (1, 1),
+          ("iplo", "strategisch", "Verhoogd"): (0, 0)}),
+        # the evening of the day after the period: Carla has gone home, the period's requirement is gone
+        ("2026-12-01 20:00", exitcodes.READINESS_GAPS,
+         {("dso-lv", "tactisch", ""): (1, 2), ("dso-lv", "strategisch", ""): (0, 0)}),
+        # a Monday morning after the period: all met
+        ("2026-12-07 09:00", exitcodes.OK, {("dso-lv", "tactisch", ""): (1, 2), ("dso-lv", "strategisch", ""): (1, 1)}),
+    ],
+)
+def test_paraatheid_writes_a_prometheus_textfile(
+    calamiteit: Invoke, make_config, tmp_path: Path, moment: str, code: int, expected: dict
+) -> None:
+    """Per requirement: met (1/0) and how many of its contacts are reachable now, worked out from the rota above."""
     out = tmp_path / "paraatheid.prom"
-    result = calamiteit("paraatheid", "--op", "2026-11-25 10:00", "--json", "--prometheus", str(out))
-    shown = json.loads(result.out)
+    folder = make_config(readiness=READINESS)
+    result = calamiteit("paraatheid", "--op", moment, "--prometheus", str(out), "--config-dir", str(folder))
+    assert result.code == code, result.err
     metrics = families(out)
-    met = metrics["calamiteit_readiness_requirement_met"]
-    assert len(met) == len(shown["requirements"]) > 0
-    assert sum(v == 0 for v in met.values()) == sum(not r["met"] for r in shown["requirements"])
-    assert all(dict(k)["org"] and dict(k)["tier"] for k in met)
+
+    def key(org: str, tier: str, period: str) -> tuple:
+        return tuple(sorted({"org": org, "tier": tier, "period": period}.items()))
+
+    assert metrics["calamiteit_readiness_requirement_met"] == {key(*k): v[0] for k, v in expected.items()}
+    assert metrics["calamiteit_readiness_reachable_contacts"] == {key(*k): v[1] for k, v in expected.items()}
 
 
 def test_a_prometheus_file_that_cannot_be_written(calamiteit: Invoke, tmp_path: Path) -> None:
