@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from dso_calamiteit import clock, exitcodes
-from dso_calamiteit.dutchtime import local, parse_moment
+from dso_calamiteit.dutchtime import local, parse_moment, period_end
 from dso_calamiteit.errors import UsageError
 
 from .conftest import Invoke
@@ -73,11 +73,66 @@ def test_moments_as_people_type_them(typed: str, shown: str, with_time: bool) ->
     assert (local(moment), timed) == (shown, with_time)
 
 
-@pytest.mark.parametrize("typed", ["25:00", "31-02-2026", "volgende week", "12:75"])
+@pytest.mark.parametrize("typed", ["25:00", "24:01", "23:60", "31-02-2026", "volgende week", "12:75"])
 def test_an_unreadable_moment_names_the_accepted_forms(typed: str) -> None:
     with pytest.raises(UsageError) as caught:
         parse_moment(typed, NOW)
     assert "DD-MM-JJJJ HH:MM" in (caught.value.hint or "") and "morgen" in (caught.value.hint or "")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("paraatheid", "--op", "24:00"), ("paraatheid", "--van", "2026-11-28", "--tot", "29-11-2026 24:00"),
+     ("overzicht", "--tot", "2026-11-29 24:00"), ("team", "OCT", "--op", "morgen 24:00")],
+)
+def test_24_00_is_a_usage_error_that_says_what_to_write(calamiteit: Invoke, args: tuple[str, ...]) -> None:
+    """24:00 is not a moment here: two lines naming it and what to write instead, never an internal error."""
+    result = calamiteit(*args)
+    assert result.code == exitcodes.USAGE, result.err
+    assert result.err == (
+        f"calamiteit: '{args[-1]}' is geen geldig tijdstip: 24:00 bestaat niet\n"
+        "  Schrijf 00:00 van de volgende dag, of bij --tot de datum alleen (die telt de hele dag mee).\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "end"),
+    [
+        ("2026-11-29", "ma 30-11-2026 00:00"),  # a date alone: that whole day
+        ("29-11-2026", "ma 30-11-2026 00:00"),
+        ("2026-11-29 12:00", "zo 29-11-2026 12:00"),  # a time: that very moment
+        ("2026-11-29 00:00", "zo 29-11-2026 00:00"),
+        ("zo 29-11-2026 00:00", "zo 29-11-2026 00:00"),
+        ("morgen 08:00", "zo 29-11-2026 08:00"),
+        ("2026-11-29T00:00", "zo 29-11-2026 00:00"),
+        ("2026-10-25", "ma 26-10-2026 00:00"),  # a day of 25 hours (the clocks go back): still the next midnight
+    ],
+)
+def test_a_period_ends_after_a_whole_day_or_at_a_typed_time(typed: str, end: str) -> None:
+    assert local(period_end(typed, NOW)) == end
+
+
+@pytest.mark.usefixtures("backend")  # the overview reads the logbook: on both engines
+@pytest.mark.parametrize("command", ["paraatheid", "overzicht"])
+@pytest.mark.parametrize(
+    ("tot", "to"),
+    [
+        ("2026-11-29 12:00", "2026-11-29T11:00:00+00:00"),
+        ("2026-11-29", "2026-11-29T23:00:00+00:00"),
+        ("2027-01-02", "2027-01-02T23:00:00+00:00"),  # 1 January 2024 to the end of this day: 3 x 366 days
+        ("2027-01-03 00:00", "2027-01-02T23:00:00+00:00"),
+        ("2027-01-03 00:01", None),  # a minute more than three years
+        ("2027-01-03", None),
+    ],
+)
+def test_a_period_of_at_most_three_years(calamiteit: Invoke, command: str, tot: str, to: str | None) -> None:
+    calamiteit("incident", "open", "Storing")  # the overview needs a logbook
+    result = calamiteit(command, "--van", "2024-01-01", "--tot", tot, "--json")
+    if to is None:
+        assert result.code == exitcodes.USAGE and result.err == "calamiteit: kies een periode van hooguit drie jaar\n"
+    else:
+        assert result.code in (exitcodes.OK, exitcodes.READINESS_GAPS), result.err
+        assert (json.loads(result.out)["from"], json.loads(result.out)["to"]) == ("2023-12-31T23:00:00+00:00", to)
 
 
 @pytest.mark.usefixtures("backend")  # touches the logbook: on both engines
