@@ -114,14 +114,24 @@ def test_email_reaches_the_team_and_the_logbook_records_it(
 
 
 def test_one_bcc_message_when_configured(calamiteit: Invoke, make_config: Callable[..., Path]) -> None:
-    box = Mailbox()
-    with smtp_server(box) as port:
+    """One message whose envelope holds each recipient once: the very people a message each would reach."""
+    each, together = Mailbox(), Mailbox()
+    with smtp_server(each) as port:
+        folder = make_config(callout=callout_yaml(port))
+        incident = open_level_one(calamiteit, folder)
+        planned = preview(calamiteit, incident, folder)["routes"]["email"]
+        assert calamiteit("oproep", incident, "--verstuur", "--config-dir", str(folder)).code == 0
+    with smtp_server(together) as port:
         folder = make_config(callout=callout_yaml(port, separate=False))
         incident = open_level_one(calamiteit, folder)
         assert calamiteit("oproep", incident, "--verstuur", "--config-dir", str(folder)).code == 0
-    assert len(box.messages) == 1
-    rcpts, message = box.messages[0]
-    assert len(rcpts) >= 2 and message["To"] == "undisclosed-recipients:;" and "Bcc" not in message
+    assert [len(rcpts) for rcpts, _ in each.messages] == [1] * len(planned)
+    assert len(together.messages) == 1
+    rcpts, message = together.messages[0]
+    assert sorted(rcpts) == sorted(r for rs, _ in each.messages for r in rs) and len(set(rcpts)) == len(planned) >= 2
+    assert message["To"] == "undisclosed-recipients:;" and "Bcc" not in message
+    (recorded,) = callouts(calamiteit, incident)
+    assert sorted(d["recipient"] for d in recorded["deliveries"]) == sorted(r["recipient"] for r in planned)
 
 
 def test_starttls_and_login_with_a_password_from_the_environment(
