@@ -444,6 +444,13 @@ def test_one_target_down_is_not_blamed_on_the_network(calamiteit: Invoke, make_c
     )
     doc = json.loads(calamiteit("monitor", "--json", "--config-dir", str(folder)).out)
     assert doc["likely_cause"] is None
+    # the one target checked (--only) failing at connect: one closed service says nothing of the own network
+    alone = calamiteit("monitor", "--json", "--only", "Dicht", "--config-dir", str(folder))
+    assert alone.code == exitcodes.MONITOR_DOWN
+    doc = json.loads(alone.out)
+    assert [r["reason"] for r in doc["results"]] == ["verbinding geweigerd"] and doc["likely_cause"] is None
+    table = calamiteit("monitor", "--only", "Dicht", "--config-dir", str(folder))
+    assert table.code == exitcodes.MONITOR_DOWN and "LET OP" not in table.out + table.err
 
 
 def test_checks_reuse_their_connections(calamiteit: Invoke, make_config, server) -> None:
