@@ -327,13 +327,24 @@ def test_import_of_something_else(calamiteit: Invoke, tmp_path: Path) -> None:
     assert calamiteit("incident", "import", str(out)).code == exitcodes.USAGE
 
 
-def test_edited_entry_is_detected(calamiteit: Invoke, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "change",
+    [
+        "body = replace(body, 'Anna', 'Bram')",
+        "author = 'iemand anders'",  # who wrote it is part of the record as much as what
+        "at = '2026-01-01T00:00:00+00:00'",
+        "kind = 'judgement'",  # the decision made a judgement: same fields, another meaning
+    ],
+)
+def test_edited_entry_is_detected(calamiteit: Invoke, tmp_path: Path, change: str) -> None:
+    """Each field the hash covers, changed behind the tool's back in entry 3 only: exactly that entry is named."""
     incident = filled(calamiteit)
     assert calamiteit("incident", "verify", incident).code == 0
-    backends.tamper(tmp_path / "data", "UPDATE entries SET body = replace(body, 'Anna', 'Bram') WHERE n = 3")
+    backends.tamper(tmp_path / "data", f"UPDATE entries SET {change} WHERE n = 3")
     result = calamiteit("incident", "verify", incident)
     assert result.code == exitcodes.TAMPERED
-    assert re.search(rf"incident {incident} regel 3: .*gewijzigd", result.out)
+    faults = [line for line in result.out.splitlines() if re.search(r"regel \d+:", line)]
+    assert len(faults) == 1 and re.search(rf"incident {incident} regel 3: .*gewijzigd", faults[0]), result.out
     checked = calamiteit("check")
     assert checked.code == exitcodes.TAMPERED and "regel 3" in checked.out
 
