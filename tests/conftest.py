@@ -104,12 +104,15 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> Iterat
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """A test about the SQLite file itself (modes, WAL, header) has no PostgreSQL variant: not collected."""
+    """A test about the SQLite file itself (modes, WAL, header) has no PostgreSQL variant, and one about what only
+    a server has (TRUNCATE) no SQLite variant: not collected."""
+    other = {"sqlite_only": "postgres", "postgres_only": "sqlite"}
     dropped = [
         item
         for item in items
-        if item.get_closest_marker("sqlite_only")
-        and getattr(getattr(item, "callspec", None), "params", {}).get("backend") == "postgres"
+        for marker, engine in other.items()
+        if item.get_closest_marker(marker)
+        and getattr(getattr(item, "callspec", None), "params", {}).get("backend") == engine
     ]
     if dropped:
         config.hook.pytest_deselected(items=dropped)

@@ -359,13 +359,43 @@ def test_removed_entry_is_detected(calamiteit: Invoke, tmp_path: Path, n: int) -
 
 
 @pytest.mark.parametrize(
-    "change",
-    ["DELETE FROM entries WHERE n = 2", "UPDATE entries SET author = 'iemand anders' WHERE n = 1"],
+    ("change", "said"),
+    [
+        ("DELETE FROM entries WHERE n = 2", "logbook entries are append-only"),
+        ("DELETE FROM entries", "logbook entries are append-only"),
+        ("UPDATE entries SET author = 'iemand anders' WHERE n = 1", "logbook entries are append-only"),
+        ("DELETE FROM incidents", "incidents are never removed"),
+        ("UPDATE incidents SET title = 'Iets anders'", "the incidents row follows its entries"),
+        ("UPDATE incidents SET entries = entries + 1", "the incidents row follows its entries"),
+    ],
 )
-def test_entries_cannot_be_changed_by_a_plain_client(calamiteit: Invoke, tmp_path: Path, change: str) -> None:
-    filled(calamiteit)
-    with backends.client(tmp_path / "data") as conn, pytest.raises(backends.refused(), match="append-only"):
+def test_entries_cannot_be_changed_by_a_plain_client(
+    calamiteit: Invoke, tmp_path: Path, change: str, said: str
+) -> None:
+    """The database itself refuses, with its own trigger's words (not a foreign key's), and nothing changes."""
+    refused_unchanged(calamiteit, tmp_path, change, said)
+
+
+@pytest.mark.postgres_only  # SQLite has no TRUNCATE; its `DELETE FROM entries` above is the same
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        ("TRUNCATE entries", "logbook entries are append-only"),
+        ("TRUNCATE incidents CASCADE", "incidents are never removed"),
+    ],
+)
+def test_the_logbook_cannot_be_truncated(calamiteit: Invoke, tmp_path: Path, change: str, said: str) -> None:
+    refused_unchanged(calamiteit, tmp_path, change, said)
+
+
+def refused_unchanged(calamiteit: Invoke, tmp_path: Path, change: str, said: str) -> None:
+    incident = filled(calamiteit)
+    everything = "SELECT * FROM incidents JOIN entries ON entries.incident = incidents.id ORDER BY n"
+    before = backends.rows(tmp_path / "data", everything)
+    with backends.client(tmp_path / "data") as conn, pytest.raises(backends.refused(), match=said):
         conn.execute(change)
+    assert backends.rows(tmp_path / "data", everything) == before and len(before) == 4
+    assert calamiteit("incident", "verify", incident).code == 0
 
 
 # --- a database file the tool must not trust, and a data folder it cannot write ---------------------------
