@@ -154,7 +154,7 @@ def test_a_first_release_logbook_is_migrated(tmp_path: Path, monkeypatch: pytest
             assert not conn.execute("SELECT name FROM sqlite_master WHERE name = 'checks'").fetchall()
     store = open_logbook(tmp_path)
     try:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == store_mod.SCHEMA_VERSION == 7
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == store_mod.SCHEMA_VERSION
         assert store.code is not None and len(store.code) == 4  # a migrated logbook gets its code too
         store.record_checks([(AT, "Loket", "prod", "https://example.nl/", "beschikbaar", 200, 12.0, "")])
         store.append(incident, "observation", {"text": "na de migratie"}, "test", AT)  # the guards let it through
