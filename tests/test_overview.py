@@ -115,10 +115,25 @@ def test_figures_worked_out_by_hand(
     md = calamiteit("overzicht", "--van", "2024-01-15", "--tot", "2024-01-24", "--format", "md", "--config-dir",
                     str(folder)).out
     assert "## Beschikbaarheid applicaties" in md and "| Wisselend | prod | 37,50 % |" in md
+    # one character a day, 15 to 24 January: higher is more available (3 of 8 is the fourth of eight steps)
+    bars = {line.split(" | ")[0].strip("| "): line.rsplit("`", 2)[1] for line in md.splitlines() if "`" in line}
+    assert bars == {"Goed": "█·········", "Wisselend": "▄·········"}
     assert f"| {incident} | Omgevingsloket traag | 0→1→2→1 | 3 u 00 min | 30 min | 2 | 3 | 2 (1) / 1 |" in md
     assert "opvallend laag" in md and "## Paraatheid" in md
     table = calamiteit("overzicht", "--van", "2024-01-15", "--tot", "2024-01-24", "--config-dir", str(folder))
     assert table.code == 0 and "Wisselend" in table.out and "0→1→2→1" in table.out
+
+
+def test_the_bar_rises_with_availability() -> None:
+    """Per day of the last month: all answered is the full block, none the lowest, half the fifth of eight steps;
+    a day without checks is a dot."""
+    from dso_calamiteit.overview import BAR_DAYS, Availability
+
+    days = [f"2024-01-{d:02d}" for d in range(1, 32)] + [f"2024-02-{d:02d}" for d in range(1, 10)]
+    a = Availability("Loket", "prod", days={"2024-02-06": (4, 4), "2024-02-07": (4, 0), "2024-02-08": (4, 2)})
+    assert a.bar(days) == "·" * (BAR_DAYS - 4) + "█▁▅·"
+    a.days["2024-01-09"] = (1, 1)  # the 40th day back: before the last 31 days, not shown
+    assert len(a.bar(days)) == BAR_DAYS and a.bar(days).startswith("·")
 
 
 def test_an_empty_period_and_a_bad_one(calamiteit: Invoke, moment: Clock) -> None:
