@@ -144,44 +144,106 @@ def test_an_empty_period_and_a_bad_one(calamiteit: Invoke, moment: Clock) -> Non
     assert bad.code == exitcodes.USAGE and "--van ligt niet voor --tot" in bad.err
 
 
+LINKED = '<a href="https://kwaad.example.nl/">Kapot</a>'  # names as markup would make: a link, bold, a script
+TITLE = "Titel met <script>alert(1)</script>"
+APP = "<b>Loket</b> & co"
+
+
+def hostile_overview(calamiteit: Invoke, make_config: Callable[..., Path], base: str, moment: Clock,
+                     tmp_path: Path) -> Path:
+    """The HTML overview of a logbook whose every name is markup: two targets, an incident, usage figures."""
+    folder = make_config(monitor=targets_yaml(t("Loket <b>", f"{base}/ok"), t(LINKED, f"{base}/status/500")))
+    for hour in range(3):
+        moment.now = T0 + timedelta(hours=hour)
+        calamiteit("monitor", "--record", "--config-dir", str(folder))
+    calamiteit("incident", "open", TITLE)
+    usage = tmp_path / "gebruik.csv"
+    usage.write_text("datum;applicatie;metriek;aantal\n" + "".join(
+        f"2024-01-{day};{APP};indieningen;{1800 if day != 16 else 10}\n" for day in range(10, 18)), encoding="utf-8")
+    assert calamiteit("gebruik", "import", str(usage)).code == 0
+    moment.now = T0 + timedelta(days=3)
+    out = tmp_path / "overzicht.html"
+    result = calamiteit("overzicht", "--van", "2024-01-10", "--format", "html", "-o", str(out),
+                        "--config-dir", str(folder))
+    assert result.code == 0, result.err
+    return out
+
+
+def test_the_html_tables_hold_every_name_as_text(
+    calamiteit: Invoke, make_config: Callable[..., Path], server, moment: Clock, tmp_path: Path
+) -> None:
+    """Read with an HTML parser: every cell holds the name as written, and no element came from a name."""
+    from html.parser import HTMLParser
+
+    class Cells(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.cells: list[str] = []
+            self.scripts: list[str] = []
+            self.tags: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list) -> None:
+            self.tags.append(tag)
+            if tag in ("td", "script"):
+                (self.cells if tag == "td" else self.scripts).append("")
+
+        def handle_data(self, data: str) -> None:
+            inside = next((t for t in reversed(self.tags) if t in ("td", "script", "tr")), None)
+            if inside == "td":
+                self.cells[-1] += data
+            elif inside == "script":
+                self.scripts[-1] += data
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag in ("td", "script"):
+                self.tags.append("tr")  # what follows is outside the cell or script
+
+    page = hostile_overview(calamiteit, make_config, server[0], moment, tmp_path).read_text(encoding="utf-8")
+    parsed = Cells()
+    parsed.feed(page)
+    assert {"Loket <b>", LINKED, TITLE} <= set(parsed.cells)
+    assert "a" not in parsed.tags and "b" not in parsed.tags  # no element made from a name
+    assert not any("alert(" in script for script in parsed.scripts)  # the title did not become a script
+    # the charts' names: escaped for plotly, which would read <b> and <a href> in a name as markup
+    charts = "".join(parsed.scripts).replace("\\u002f", "/").replace('\\"', "'")  # plotly's JSON, read plainly
+    for name in ("Loket &lt;b&gt; (prod)", "&lt;a href='https://kwaad.example.nl/'&gt;Kapot&lt;/a&gt; (prod)",
+                 "&lt;b&gt;Loket&lt;/b&gt; &amp; co: indieningen"):
+        assert f'"name":"{name}"' in charts, name
+
+
 def test_the_html_overview_opens_offline_with_its_charts(
     calamiteit: Invoke, make_config: Callable[..., Path], server, moment: Clock, tmp_path: Path
 ) -> None:
     executable = chromium()  # before Playwright's import: where either is missing the test is skipped loudly
     from playwright.sync_api import sync_playwright
 
-    base, _ = server
-    folder = make_config(monitor=targets_yaml(t("Loket <b>", f"{base}/ok"), t("Kapot", f"{base}/status/500")))
-    for hour in range(3):
-        moment.now = T0 + timedelta(hours=hour)
-        calamiteit("monitor", "--record", "--config-dir", str(folder))
-    calamiteit("incident", "open", "Titel met <script>alert(1)</script>")
-    calamiteit("gebruik", "import", str(REPO / "voorbeelden" / "gebruik.csv"))
-    moment.now = T0 + timedelta(days=3)
-    out = tmp_path / "overzicht.html"
-    result = calamiteit("overzicht", "--van", "2024-01-10", "--format", "html", "-o", str(out),
-                        "--config-dir", str(folder))
-    assert result.code == 0, result.err
+    out = hostile_overview(calamiteit, make_config, server[0], moment, tmp_path)
     requests: list[str] = []
     errors: list[str] = []
+    dialogs: list[str] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox"])
         page = browser.new_page()
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         page.route("**/*", lambda route: (requests.append(route.request.url), route.continue_()
                                           if route.request.url.startswith("file:") else route.abort()))
         page.goto(out.as_uri())
         page.wait_for_selector(".js-plotly-plot .main-svg")
         charts = page.locator(".js-plotly-plot").count()
-        dialogs = page.evaluate("document.querySelectorAll('script:not([type])').length")
+        legends = page.evaluate("[...document.querySelectorAll('.legendtext')].map(e => e.textContent)")
+        marked = page.locator(".legend a, .legend tspan[style*=bold]").count()
         text = page.inner_text("body")
         browser.close()
     assert errors == [], errors
     assert [r for r in requests if not r.startswith("file:")] == []  # no network needed
+    assert dialogs == []  # the title's script did not run
     assert charts == 2  # availability and usage per day
-    assert "Titel met <script>alert(1)</script>" in text and "Loket <b>" in text  # shown as text, not run
-    assert dialogs >= 1  # plotly's own script, inside the file
+    assert TITLE in text and "Loket <b>" in text and LINKED in text  # the tables: shown as text
+    # the legends: the names as written, no link and no bold made from them (plotly reads names as markup)
+    assert sorted(legends) == sorted(["Loket <b> (prod)", f"{LINKED} (prod)"]), legends
+    assert marked == 0
 
 
 def test_the_roll_ups_are_filled_on_migration_from_the_checks_held(
