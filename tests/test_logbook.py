@@ -473,7 +473,14 @@ def test_id_year_is_the_dutch_year(tmp_path: Path) -> None:
 
 
 def test_a_refused_open_creates_no_logbook(calamiteit: Invoke, tmp_path: Path) -> None:
-    assert calamiteit("incident", "open", "  ").code == exitcodes.USAGE
-    assert calamiteit("incident", "open", "x", "--situatie", "nergens").code == exitcodes.USAGE
-    assert calamiteit("incident", "open", "x", "--level", "9").code == exitcodes.USAGE
-    assert not db(tmp_path).exists()
+    """Refused before anything is written: on SQLite no file appears, on PostgreSQL (whose database exists
+    already) no row; and the next incident is still the first number of the year."""
+    for args in (("  ",), ("x", "--situatie", "nergens"), ("x", "--level", "9")):
+        assert calamiteit("incident", "open", *args).code == exitcodes.USAGE
+    if backends.postgres():
+        assert backends.rows(tmp_path, "SELECT (SELECT count(*) FROM incidents), (SELECT count(*) FROM entries)") \
+            == [(0, 0)]
+    else:
+        assert not db(tmp_path).exists()
+    opened = json.loads(calamiteit("incident", "open", "Storing", "--json").out)["id"]
+    assert opened.split("-")[1] == "001"
