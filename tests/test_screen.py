@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -24,27 +25,43 @@ def test_org_by_id_or_name_in_any_case_and_accent(calamiteit: Invoke, org: str) 
 
 
 @pytest.mark.usefixtures("backend")  # touches the logbook: on both engines
-def test_tier_team_and_situation_by_name(calamiteit: Invoke, tmp_path) -> None:
-    assert calamiteit("contacts", "--tier", "Tactisch", "--json").code == 0
-    assert json.loads(calamiteit("team", "operationeel calamiteitenteam", "--json").out)["teams"].keys() == {"OCT"}
-    assert calamiteit("team", "oct", "--json").code == 0
+def test_tier_team_and_situation_by_name(calamiteit: Invoke, shipped) -> None:
+    from dso_calamiteit import config
+
+    contacts = config.load(config.locate(shipped), use_cache=False).contacts.contacts
+    tactical = sorted(c.name for c in contacts if c.tier == "tactisch")
+    for typed in ("Tactisch", "TACTISCH", "tactisch"):
+        found = json.loads(calamiteit("contacts", "--tier", typed, "--json").out)["contacts"]
+        assert sorted(c["name"] for c in found) == tactical and len(tactical) >= 2, typed
+    by_name = json.loads(calamiteit("team", "operationeel calamiteitenteam", "--json").out)
+    by_id = json.loads(calamiteit("team", "oct", "--json").out)
+    assert by_name == by_id and list(by_id["teams"]) == ["OCT"]
+    assert {m["role"] for m in by_id["teams"]["OCT"]} >= {"Voorzitter OCT"}
     opened = calamiteit("incident", "open", "Storing", "--situatie", "verstoring in het dso-lv", "--json")
     assert opened.code == 0, opened.err
     incident = json.loads(opened.out)["id"]
     shown = json.loads(calamiteit("rapport", incident, "--format", "json", "--concept").out)
     assert shown["incident"]["situation"] == "dso-lv"  # stored as the id, whatever was typed
-    assert calamiteit("contacts", "--org", "gemeentes").code == exitcodes.USAGE
+    wrong = calamiteit("contacts", "--org", "gemeentes")
+    assert wrong.code == exitcodes.USAGE and "Bedoelde u 'gemeenten'?" in wrong.err
 
 
 @pytest.mark.parametrize(
     ("typed", "meant"),
-    [("iplp", "iplo"), ("leveranciersmanagment", "leveranciersmanagement"), ("provincie utrecht x", None)],
+    [
+        ("iplp", ["iplo"]),
+        ("leveranciersmanagment", ["leveranciersmanagement", "Leveranciersmanager", "Hoofd leveranciersmanagement"]),
+        ("provincie utrecht x", ["provincies", "provinciën"]),  # the nearest word of several
+        ("xyzzy qqq", []),  # nothing near: no guess
+    ],
 )
-def test_a_search_that_finds_nothing_suggests(calamiteit: Invoke, typed: str, meant: str | None) -> None:
+def test_a_search_that_finds_nothing_suggests(calamiteit: Invoke, typed: str, meant: list[str]) -> None:
     result = calamiteit("contacts", typed)
     assert result.code == exitcodes.FAILURE
-    if meant:
-        assert "Bedoelde u" in result.err and meant in result.err.casefold()
+    said = result.err.splitlines()[0]
+    assert said.startswith(f"calamiteit: geen contact gevonden voor '{typed}'."), said
+    suggested = re.findall(r"'([^']+)'", said.partition("Bedoelde u")[2])
+    assert sorted(suggested) == sorted(meant), said
 
 
 def test_letters_without_dashes_still_find(calamiteit: Invoke) -> None:
