@@ -85,14 +85,14 @@ def handler(seen: Seen, other: str = "") -> type[BaseHTTPRequestHandler]:
                 self.reply(200, bomb(), {"Content-Encoding": "gzip"})
             elif path == "/gzip-broken":
                 self.reply(200, b"dit is geen gzip", {"Content-Encoding": "gzip"})
-            elif path == "/trickle":  # the headers at once, then the body a byte at a time
+            elif path == "/trickle":  # the headers at once, then the body a byte every half second: 10 s in all
                 self.send_response(200)
                 self.send_header("Content-Length", "20")
                 self.end_headers()
                 self.wfile.flush()
                 try:
                     for _ in range(20):
-                        time.sleep(0.1)
+                        time.sleep(0.5)
                         self.wfile.write(b"x")
                         self.wfile.flush()
                 except OSError:
