@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import signal
 import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -194,6 +195,12 @@ def all_answers(value: str = "nee") -> list[str]:
     for _, c in cfg.criteria.all_criteria():
         args += ["--answer", f"{c.id}={value}"]
     return args
+
+
+def default_sigint() -> None:
+    """`preexec_fn` for a child that a test interrupts: SIGINT as the system gives it. A runner that ignores
+    SIGINT (nohup, some CI) passes that on, and Python then installs no KeyboardInterrupt at all."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def env_without_cache(tmp: Path) -> dict[str, str]:

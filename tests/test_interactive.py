@@ -15,7 +15,7 @@ import pytest
 
 from dso_calamiteit import exitcodes, prompt
 
-from .conftest import Invoke
+from .conftest import Invoke, default_sigint
 
 CRITERIA_COUNT = 14
 
@@ -83,6 +83,7 @@ def spawn(tmp_path: Path, *args: str) -> pexpect.spawn:
         encoding="utf-8",
         timeout=20,
         dimensions=(50, 120),
+        preexec_fn=default_sigint,  # a Ctrl-C typed here must reach it even where the runner ignores SIGINT
     )
 
 

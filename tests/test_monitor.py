@@ -14,7 +14,7 @@ import trustme
 from dso_calamiteit import exitcodes
 
 from . import backends
-from .conftest import Invoke
+from .conftest import Invoke, default_sigint
 from .servers import BIG, ProxySeen, Seen, closed_port, proxy, serve
 
 KEY = "geheim-sleutel-8c1f0e"
@@ -333,6 +333,7 @@ def test_watch_in_a_terminal_until_ctrl_c(make_config, server, tmp_path) -> None
         encoding="utf-8",
         timeout=20,
         dimensions=(30, 120),
+        preexec_fn=default_sigint,
     )
     child.expect("Beschikbaarheid DSO")
     deadline = time.monotonic() + 10
@@ -362,6 +363,7 @@ def test_watch_without_a_terminal_prints_one_document_a_round(make_config, serve
         stdin=subprocess.DEVNULL,
         text=True,
         env=dict(os.environ, CALAMITEIT_CACHE_DIR=str(tmp_path / "c")),
+        preexec_fn=default_sigint,
     )
     assert proc.stdout is not None
     docs = [json.loads(proc.stdout.readline()) for _ in range(2)]
