@@ -227,6 +227,36 @@ def test_the_roles_of_the_readme(calamiteit: Invoke, pg_cluster: Cluster, pg_dat
             conn.execute("DROP ROLE anna, kees")
 
 
+def test_the_readmes_roles_take_back_delete_and_truncate(pg_cluster: Cluster, pg_database: str) -> None:
+    """On a database where someone once granted everything to everyone, the README's set-up leaves no coordinator
+    and no reader DELETE or TRUNCATE on any table of the logbook: its REVOKE does that, not the triggers (which
+    guard only the entries and the incidents)."""
+    with admin(pg_cluster, pg_database) as conn:
+        conn.execute("GRANT ALL ON ALL TABLES IN SCHEMA calamiteit TO PUBLIC")
+        for statement in readme_roles().split(";\n"):
+            if statement.strip().startswith("CREATE ROLE calamiteit_"):  # roles belong to the cluster: maybe there
+                conn.execute(f"DO $$ BEGIN {statement}; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+            elif statement.strip():
+                conn.execute(statement)
+        conn.execute("CREATE ROLE bram IN ROLE calamiteit_coordinator")
+        conn.execute("CREATE ROLE els IN ROLE calamiteit_reader")
+        try:
+            tables = [r[0] for r in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'calamiteit' ORDER BY tablename").fetchall()]
+            assert {"entries", "incidents", "checks", "usage"} <= set(tables)
+            allowed = conn.execute(
+                "SELECT r, t, p FROM unnest(%s::text[]) t, unnest(ARRAY['bram', 'els']) r, "
+                "unnest(ARRAY['DELETE', 'TRUNCATE']) p WHERE has_table_privilege(r, 'calamiteit.' || t, p)",
+                (tables,),
+            ).fetchall()
+            assert allowed == []
+            assert conn.execute("SELECT has_table_privilege('bram', 'calamiteit.entries', 'INSERT')").fetchone() == (
+                True,)  # the block did run: the coordinator writes
+        finally:
+            conn.execute("DROP OWNED BY bram, els, calamiteit_coordinator, calamiteit_reader")
+            conn.execute("DROP ROLE bram, els")
+
+
 # --- db copy: SQLite into PostgreSQL and back ------------------------------------------------------------
 
 
