@@ -40,11 +40,24 @@ def executable(given: str | None = None) -> str:
     return given or shutil.which("calamiteit", path=str(BIN)) or "calamiteit"
 
 
-def parser(doc: str | None) -> argparse.ArgumentParser:
-    """The benchmark's command line, with `--quick` (small data, few runs, figures not judged)."""
-    made = argparse.ArgumentParser(description=(doc or "").split("\n\n")[0])
-    made.add_argument("--quick", action="store_true", help="small data, few runs: check that it runs, not how fast")
-    return made
+def arguments(
+    doc: str | None,
+    sizes: Mapping[str, tuple[int, int]],
+    more: Callable[[argparse.ArgumentParser], object] | None = None,
+) -> argparse.Namespace:
+    """The benchmark's command line: each of `sizes` (option: (full, quick)) as an integer option, whatever
+    `more` adds, and `--quick`, which sets every size to its quick value (small data, few runs)."""
+    cli = argparse.ArgumentParser(description=(doc or "").split("\n\n")[0])
+    cli.add_argument("--quick", action="store_true", help="small data, few runs: check that it runs, not how fast")
+    for option, (full, _) in sizes.items():
+        cli.add_argument(f"--{option.replace('_', '-')}", type=int, default=full)
+    if more is not None:
+        more(cli)
+    args = cli.parse_args()
+    if args.quick:
+        for option, (_, quick) in sizes.items():
+            setattr(args, option, quick)
+    return args
 
 
 def floor_argv(name: str) -> list[str]:

@@ -266,16 +266,14 @@ def measure(
     return figures
 
 
-def main() -> int:
-    cli = bench.parser(__doc__)
-    cli.add_argument("--entries", type=int, default=100_000)
-    cli.add_argument("--runs", type=int, default=5)
+def options(cli: argparse.ArgumentParser) -> None:
     cli.add_argument("--exe", help="another calamiteit to measure (e.g. an older checkout's), same data")
     cli.add_argument("--only", nargs="*", help="measure only these commands (names as printed)")
     cli.add_argument("--db", help="an empty PostgreSQL database (postgresql://…) to measure beside SQLite")
-    args = cli.parse_args()
-    if args.quick:
-        args.entries, args.runs = 2_000, 1
+
+
+def main() -> int:
+    args = bench.arguments(__doc__, {"entries": (100_000, 2_000), "runs": (5, 1)}, options)
     exe = bench.executable(args.exe)
     report = bench.Report(args.quick)
     with tempfile.TemporaryDirectory() as tmp:

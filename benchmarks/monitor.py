@@ -13,6 +13,7 @@ checked, and the monitor's JSON must say every target is available.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -121,18 +122,15 @@ def all_available(out: str, names: list[str]) -> None:
         raise bench.Failed(f"monitor: {len(states)} results of {len(names)}, not available: {list(wrong)[:3]}")
 
 
-def main() -> int:
-    cli = bench.parser(__doc__)
-    cli.add_argument("--runs", type=int, default=5)
-    cli.add_argument("--targets", type=int, default=50)
-    cli.add_argument("--delay-ms", type=int, default=200)
+def options(cli: argparse.ArgumentParser) -> None:
     cli.add_argument(
         "--concurrency", type=int, default=None, help="the config's cap (1..100); default: min(targets, 100)"
     )
     cli.add_argument("--exe", help="the calamiteit to measure, e.g. one installed without the test extras")
-    args = cli.parse_args()
-    if args.quick:
-        args.runs, args.targets, args.delay_ms = 1, 20, 50
+
+
+def main() -> int:
+    args = bench.arguments(__doc__, {"runs": (5, 1), "targets": (50, 20), "delay_ms": (200, 50)}, options)
     cap = args.concurrency or min(args.targets, 100)  # a cap of the config, whatever the number of targets
     exe = bench.executable(args.exe)
     httpd = server(args.delay_ms / 1000)

@@ -129,14 +129,7 @@ def figures(apps: int, days: int, incidents: int, end: datetime) -> object:
 
 
 def main() -> int:
-    cli = bench.parser(__doc__)
-    cli.add_argument("--apps", type=int, default=20)
-    cli.add_argument("--days", type=int, default=365)
-    cli.add_argument("--incidents", type=int, default=500)
-    cli.add_argument("--runs", type=int, default=3)
-    args = cli.parse_args()
-    if args.quick:
-        args.apps, args.days, args.incidents, args.runs = 2, 7, 5, 1
+    args = bench.arguments(__doc__, {"apps": (20, 2), "days": (365, 7), "incidents": (500, 5), "runs": (3, 1)})
     exe = bench.executable()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "data"

@@ -108,13 +108,7 @@ def generate(folder: Path, shipped: Path, contacts: int, requirements: int, seed
 
 
 def main() -> int:
-    cli = bench.parser(__doc__)
-    cli.add_argument("--runs", type=int, default=5)
-    cli.add_argument("--contacts", type=int, default=500)
-    cli.add_argument("--requirements", type=int, default=20)
-    args = cli.parse_args()
-    if args.quick:
-        args.runs, args.contacts, args.requirements = 1, 50, 5
+    args = bench.arguments(__doc__, {"runs": (5, 1), "contacts": (500, 50), "requirements": (20, 5)})
     exe = bench.executable()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "cfg"

@@ -88,12 +88,7 @@ def shows(*texts: str) -> object:
 
 
 def main() -> int:
-    cli = bench.parser(__doc__)
-    cli.add_argument("--runs", type=int, default=21)
-    cli.add_argument("--contacts", type=int, default=10_000)
-    args = cli.parse_args()
-    if args.quick:
-        args.runs, args.contacts = 1, 1_000
+    args = bench.arguments(__doc__, {"runs": (21, 1), "contacts": (10_000, 1_000)})
     exe = bench.executable()
     shipped = config.shipped_dir()
     cfg = config.load(config.locate(shipped), use_cache=False)

@@ -96,12 +96,7 @@ def correctness(parse: Callable[[str], Any]) -> str:
 
 
 def main() -> int:
-    cli = bench.parser(__doc__)
-    cli.add_argument("--contacts", type=int, default=10_000)
-    cli.add_argument("--runs", type=int, default=5)
-    args = cli.parse_args()
-    if args.quick:
-        args.contacts, args.runs = 500, 1
+    args = bench.arguments(__doc__, {"contacts": (10_000, 500), "runs": (5, 1)})
     shipped = config.shipped_dir()
     text = big_contacts(shipped, args.contacts)
     print(f"{args.contacts:,} contacts, {len(text.encode()) / 1e6:.1f} MB\n")
