@@ -389,9 +389,12 @@ def test_sitrap_numbers_stay_unique_across_writers(pg_database: str, monkeypatch
                               text=True, check=True).stdout.strip()
     numbers: list[int] = []
     for _ in range(3):
-        both = [subprocess.Popen([script, "rapport", incident, "--format", "json"], stdout=subprocess.PIPE, text=True)
-                for _ in range(2)]
-        numbers += [json.loads(p.communicate(timeout=60)[0])["number"] for p in both]
+        both = [subprocess.Popen([script, "rapport", incident, "--format", "json"], stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        for proc in both:
+            out, err = proc.communicate(timeout=120)
+            assert proc.returncode == 0, err  # what a failure said, should one ever happen again (seen once)
+            numbers.append(json.loads(out)["number"])
     assert sorted(numbers) == [1, 2, 3, 4, 5, 6]
 
 
