@@ -241,8 +241,10 @@ def measure(
     for name in ("incident show --json", "rapport (md)", "acties"):
         if name in own:
             report.at_most(f"{engine}: {name}, own cost / limit", own[name] / floor, 1.5)
-    if reference and "incident show (table)" in own:
-        report.at_most(f"{engine}: show (table) / show --json, own cost", own["incident show (table)"] / reference, 2.0)
+    for human in ("incident show (table)", "incident show --alles"):  # the human timeline: newest 50, and all
+        if reference and human in own:
+            report.at_most(f"{engine}: {human.removeprefix('incident ')} / show --json, own cost",
+                           own[human] / reference, 2.0)
 
     if not args.only or "concurrent" in args.only:
         report.at_most(f"{engine}: a log's wait during a rapport", concurrent(exe, env, args.runs), 100.0, "ms", 0)

@@ -2,13 +2,13 @@
 
     python benchmarks/monitor.py [--runs 5] [--targets 50] [--delay-ms 200] [--concurrency 10] [--quick]
 
-Targets: (issue 4) the whole `calamiteit monitor` run within 1.5x of (the slowest single target plus the tool's
-own start-up), which is what `calamiteit monitor --only <one target>` measures; (issue 12) within 1.3x the wall
-time and 3x the CPU time of a raw asyncio socket client measured in the same run: its own process, the same cap
-on concurrent connections, and like the tool it keeps its connections (HTTP/1.1 keep-alive: each of its `cap`
-connections serves one GET after the other), reading each status line, header and body. Up to 100 targets, a
-sequential loop (one httpx request after the other) also shows what concurrency buys. Every run's exit code is
-checked, and the monitor's JSON must say every target is available.
+Targets: (issue 4) the whole `calamiteit monitor` run within 1.5x of (the slowest single target plus the tool's own
+start-up), which is what `calamiteit monitor --only <one target>` measures, judged when all targets fit under the
+cap at once; (issue 12) at 1,000 targets within 1.3x the wall time and 3x the CPU time of a raw asyncio socket
+client measured in the same run: its own process, the same cap on concurrent connections, and like the tool it keeps
+its connections (HTTP/1.1 keep-alive: each of its `cap` connections serves one GET after the other), reading each
+status line, header and body. Up to 100 targets, a sequential loop (one httpx request after the other) also shows
+what concurrency buys. Every run's exit code is checked, and the monitor's JSON must say every target is available.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ import httpx
 from dso_calamiteit import config
 
 SEQUENTIAL_UP_TO = 100
+RAW_AT = 1_000  # issue 12 set its targets against the raw client at this many targets
 
 
 def server(delay_s: float) -> ThreadingHTTPServer:
@@ -179,10 +180,19 @@ def main() -> int:
     if times["sequential"]:
         print(f"  sequential httpx loop over the same targets (in-process):        {med['sequential']:8.0f} ms")
         print(f"  sequential / whole:          {med['sequential'] / med['whole']:.1f}x")
+    # Each target at the scale its issue set it: all targets at once (issue 4: no more than the cap), and 1,000
+    # targets (issue 12); at another size the ratio is shown, not judged.
     report = bench.Report(args.quick)
-    report.at_most("whole / (start-up + slowest single)", med["whole"] / med["single"], 1.5)
-    report.at_most(f"wall, {args.targets} targets / raw client", med["whole"] / med["raw"], 1.3)
-    report.at_most(f"CPU, {args.targets} targets / raw client", cpu_med["whole"] / cpu_med["raw"], 3.0)
+    ratios = {
+        "whole / (start-up + slowest single)": (med["whole"] / med["single"], 1.5, args.targets <= cap),
+        f"wall, {args.targets} targets / raw client": (med["whole"] / med["raw"], 1.3, args.targets >= RAW_AT),
+        f"CPU, {args.targets} targets / raw client": (cpu_med["whole"] / cpu_med["raw"], 3.0, args.targets >= RAW_AT),
+    }
+    for what, (ratio, limit, judged) in ratios.items():
+        if judged or args.quick:
+            report.at_most(what, ratio, limit)
+        else:
+            print(f"  {what}: {ratio:.2f}x (its target, <= {limit:.2f}x, is set for another number of targets)")
     return report.finish()
 
 

@@ -3,13 +3,13 @@
 
     python benchmarks/overview.py [--apps 20] [--days 365] [--incidents 500] [--runs 3] [--quick]
 
-The command reads the roll-ups kept as checks are recorded (hourly counts, a daily latency histogram, the runs
-of failed checks), never the raw checks; its floor is reading those same rows for the period, in-process
-(`SELECT` and fetch, nothing else). The command's own cost is its time less its start-up (`calamiteit
---version`, same run). A plain count over the raw checks is shown too, for what the roll-ups save.
-Targets (issue 15): the command's own cost within 1.5x of reading its roll-up rows... see TARGETS below; the
-whole command under 2 s; recording one check as fast at 2 million rows as at 100 (within 1.5x). SQLite (the
-default logbook). The command's exit code and its figures (checks per application, incidents) are checked.
+The command reads the roll-ups kept as checks are recorded (hourly counts, a daily latency histogram, the runs of
+failed checks), never the raw checks; its floor is reading those same rows for the period, in-process (`SELECT` and
+fetch, nothing else). The command's own cost is its time less its start-up (`calamiteit --version`, same run). A
+plain count over the raw checks is shown too, for what the roll-ups save. Targets (issue 15, its 1.5x now against
+what the command reads): the command's own cost within 1.5x of reading its roll-up rows; the whole command under 2
+s; recording one check as fast at 2 million rows as at 100 (within 1.5x). SQLite (the default logbook). The
+command's exit code and its figures (checks per application, incidents) are checked.
 """
 
 from __future__ import annotations
@@ -106,7 +106,7 @@ def one_check(store: object, at: str) -> float:
     return time.perf_counter() - started
 
 
-OWN_TARGET = 3.0  # the command's own cost / reading its roll-up rows
+OWN_TARGET = 1.5  # the command's own cost / reading its roll-up rows
 WHOLE_TARGET_MS = 2000.0
 FLAT_TARGET = 1.5  # recording one check at the full size / at 100 rows
 
