@@ -1,6 +1,6 @@
 """Logbook benchmark: reading, reporting and verifying a big incident beside the limit; appending at 10 vs N.
 
-    python benchmarks/logbook.py [--entries 100000] [--runs 5] [--exe PATH] [--only NAME ...] [--db URL]
+    python benchmarks/logbook.py [--entries 100000] [--runs 5] [--exe PATH] [--only NAME ...] [--db URL] [--quick]
 
 Targets (issues 3 and 12): appending one entry costs the same at N entries as at 10; `incident show --json`,
 `rapport` and `acties` within 1.5x the limit and the human `show` within 2x `show --json`, at 100,000 and at
@@ -14,6 +14,9 @@ The big incident is built with the store's own import, hash chain included.
 beside SQLite in the same run, and prints both side by side. Target (issue 13): one append over a loopback
 connection within 2x the SQLite append, and as flat from 10 to N entries. The password comes from PGPASSWORD or
 ~/.pgpass, as for calamiteit itself.
+
+Every command's exit code is checked, and before the timed runs what each prints of the big incident: all its
+entries in `show --json`, a verified chain, a numbered sitrap, the open actions.
 """
 
 from __future__ import annotations
@@ -23,20 +26,19 @@ import hashlib
 import json
 import multiprocessing
 import os
-import shutil
 import sqlite3
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+import bench
 
 from dso_calamiteit.adapters.stores import Location, Store, location, open_store
 from dso_calamiteit.adapters.stores.location import LOGBOOK_FILE as FILE_NAME
 from dso_calamiteit.domain.logbook import GENESIS, Entry, canonical, entry_hash, fold
 
-BIN = Path(sys.executable).parent
 AT = "2026-11-28T10:00:00+00:00"
 
 
@@ -106,11 +108,11 @@ def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{' '.join(argv)} failed")
+        raise bench.Failed(f"{' '.join(argv)}: exit {os.waitstatus_to_exitcode(status)}")
     return elapsed, usage.ru_maxrss / 1024
 
 
-def concurrent(exe: str, env: dict[str, str], runs: int) -> None:
+def concurrent(exe: str, env: dict[str, str], runs: int) -> float:
     """How long a colleague's `log` waits while a `rapport` of the big incident is being made (issue 12:
     under 100 ms at any size): each `log` starts at a different moment of the report's run."""
     alone = [timed([exe, "log", "SMALL-1", "alleen", "--beeld"], env)[0] for _ in range(runs)]
@@ -121,11 +123,29 @@ def concurrent(exe: str, env: dict[str, str], runs: int) -> None:
         time.sleep(report * (i + 1) / (runs + 1))  # spread over the report's run, start to end
         during.append(timed([exe, "log", "BIG-1", f"tijdens rapport {i}", "--beeld"], env)[0])
         if proc.wait() != 0:
-            raise SystemExit("rapport failed while a colleague appended")
+            raise bench.Failed("rapport failed while a colleague appended")
     base = statistics.median(alone)
     print(f"\nlog during a rapport of BIG-1 ({report * 1000:.0f} ms), {runs} moments spread over its run:")
     print(f"  log alone: median {base * 1000:.0f} ms; during: max {max(during) * 1000:.0f} ms, ", end="")
     print(f"longest wait {max(0.0, max(during) - base) * 1000:.0f} ms (target < 100 ms)")
+    return max(0.0, max(during) - base) * 1000
+
+
+def printed(exe: str, env: dict[str, str], count: int) -> None:
+    """What the commands print of the big incident, checked once before they are timed."""
+
+    def entries(out: str) -> str | None:
+        doc = json.loads(out)
+        ok = doc["kind"] == "timeline" and doc["chain"]["verified"] and len(doc["entries"]) == count
+        return None if ok else f"timeline of {len(doc['entries'])} entries, expected {count} verified"
+
+    def says(*texts: str):  # type: ignore[no-untyped-def]
+        return lambda out: None if all(t in out for t in texts) else f"output lacks {texts}"
+
+    bench.run([exe, "incident", "show", "BIG-1", "--json"], env, check=entries)
+    bench.run([exe, "incident", "verify", "BIG-1"], env, check=says("Logboek van BIG-1 klopt"))
+    bench.run([exe, "acties", "BIG-1"], env, check=says("Geen open acties."))  # every action in it is done
+    bench.run([exe, "rapport", "BIG-1", "--concept"], env, check=says("# CONCEPT situatierapport", "BIG-1"))
 
 
 def appends(store: Store, count: int = 400) -> dict[str, float]:
@@ -162,7 +182,9 @@ def transaction_floor(url: str, count: int = 400) -> float:
     return statistics.median(samples) * 1000
 
 
-def measure(engine: str, place: str, exe: str, args: argparse.Namespace, tmp: str) -> dict[str, float]:
+def measure(
+    engine: str, place: str, exe: str, args: argparse.Namespace, tmp: str, report: bench.Report
+) -> dict[str, float]:
     """The tables for one engine; returns each command's median ms at N entries, and the append figures."""
     started = time.perf_counter()
     # Built in a child process: Linux carries a parent's peak memory over into its children's ru_maxrss.
@@ -187,7 +209,8 @@ def measure(engine: str, place: str, exe: str, args: argparse.Namespace, tmp: st
     }
     if args.only:
         commands = {k: v for k, v in commands.items() if k in args.only}
-    subprocess.run([exe, "--version"], env=env, check=True, stdout=subprocess.DEVNULL)
+    bench.run([exe, "--version"], env)
+    printed(exe, env, args.entries)
     times: dict[tuple[str, str], list[float]] = {}
     peaks: dict[tuple[str, str], float] = {}
     for _ in range(args.runs):
@@ -215,9 +238,16 @@ def measure(engine: str, place: str, exe: str, args: argparse.Namespace, tmp: st
     for name, ms in own.items():
         versus = f"{ms / reference:>14.2f}x" if reference else ""
         print(f"{name:<30}{ms:>8.0f}{ms / floor:>9.2f}x{versus}")
+    for name in ("incident show --json", "rapport (md)", "acties"):
+        if name in own:
+            report.at_most(f"{engine}: {name}, own cost / limit", own[name] / floor, 1.5)
+    for human in ("incident show (table)", "incident show --alles"):  # the human timeline: newest 50, and all
+        if reference and human in own:
+            report.at_most(f"{engine}: {human.removeprefix('incident ')} / show --json, own cost",
+                           own[human] / reference, 2.0)
 
     if not args.only or "concurrent" in args.only:
-        concurrent(exe, env, args.runs)
+        report.at_most(f"{engine}: a log's wait during a rapport", concurrent(exe, env, args.runs), 100.0, "ms", 0)
 
     store = open_store(where(place))
     print("\nStore.append in-process, 400 appends alternating between the two incidents (same WAL, same noise):")
@@ -226,6 +256,7 @@ def measure(engine: str, place: str, exe: str, args: argparse.Namespace, tmp: st
     for incident in per:
         print(f"  {incident:<8} from {before[incident]:>8,} entries: median {per[incident]:.3f} ms per append")
     print(f"  ratio at {args.entries:,} vs 10: {per['BIG-1'] / per['SMALL-1']:.2f}x")
+    report.at_most(f"{engine}: one append at {args.entries:,} / at 10 entries", per["BIG-1"] / per["SMALL-1"], 1.2)
     store.close()
     if "://" in place:
         per["floor"] = transaction_floor(place)
@@ -237,20 +268,21 @@ def measure(engine: str, place: str, exe: str, args: argparse.Namespace, tmp: st
     return figures
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--entries", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--exe", help="another calamiteit to measure (e.g. an older checkout's), same data")
-    parser.add_argument("--only", nargs="*", help="measure only these commands (names as printed)")
-    parser.add_argument("--db", help="an empty PostgreSQL database (postgresql://…) to measure beside SQLite")
-    args = parser.parse_args()
-    exe = args.exe or shutil.which("calamiteit", path=str(BIN)) or "calamiteit"
+def options(cli: argparse.ArgumentParser) -> None:
+    cli.add_argument("--exe", help="another calamiteit to measure (e.g. an older checkout's), same data")
+    cli.add_argument("--only", nargs="*", help="measure only these commands (names as printed)")
+    cli.add_argument("--db", help="an empty PostgreSQL database (postgresql://…) to measure beside SQLite")
+
+
+def main() -> int:
+    args = bench.arguments(__doc__, {"entries": (100_000, 2_000), "runs": (5, 1)}, options)
+    exe = bench.executable(args.exe)
+    report = bench.Report(args.quick)
     with tempfile.TemporaryDirectory() as tmp:
         engines = {"sqlite": str(Path(tmp) / "data")}
         if args.db:
             engines["postgres"] = args.db
-        results = {engine: measure(engine, place, exe, args, tmp) for engine, place in engines.items()}
+        results = {engine: measure(engine, place, exe, args, tmp, report) for engine, place in engines.items()}
     if len(results) == 2:
         sq, pg = results["sqlite"], results["postgres"]
         print(f"\n=== side by side at {args.entries:,} entries (median ms)")
@@ -261,7 +293,9 @@ def main() -> None:
         print(f"{'PG floor (bare transaction)':<30}{'':>10}{floor:>12.3f}{floor / sq['append at BIG-1']:>12.2f}x")
         flat = {e: r["append at BIG-1"] / r["append at SMALL-1"] for e, r in results.items()}
         print(f"append at {args.entries:,} vs at 10: SQLite {flat['sqlite']:.2f}x, PostgreSQL {flat['postgres']:.2f}x")
+        report.at_most("one append: PostgreSQL / SQLite", pg["append at BIG-1"] / sq["append at BIG-1"], 2.0)
+    return report.finish()
 
 
 if __name__ == "__main__":
-    main()
+    bench.main(main)

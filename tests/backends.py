@@ -89,19 +89,3 @@ def write_lock_held(folder: Path) -> Iterator[None]:
         finally:
             conn.execute("ROLLBACK")
 
-
-HOLDER = """
-import os, sqlite3, sys, time
-url = os.environ.get("CALAMITEIT_DB")
-if url:
-    import psycopg
-    from dso_calamiteit.adapters.stores.postgres import WRITE_LOCK
-    c = psycopg.connect(url, autocommit=True)
-    c.execute(f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})")
-else:
-    c = sqlite3.connect(sys.argv[1], isolation_level=None)
-    c.execute("BEGIN IMMEDIATE")
-print("vast", flush=True)
-time.sleep(0.5)
-c.execute("COMMIT")
-"""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import signal
 import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ import pytest
 from dso_calamiteit.adapters import config
 from dso_calamiteit.cli import root
 
-from . import postgres
+from . import parts, postgres
 
 if TYPE_CHECKING:
     from dso_calamiteit.adapters.stores import Store
@@ -44,12 +45,11 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[postgres.Cluster]:
-    """One real PostgreSQL server for the whole run (skipped, with the reason, where none can start)."""
-    why = postgres.missing()
-    if why:
-        if os.environ.get(postgres.REQUIRE):
-            pytest.fail(f"PostgreSQL vereist ({postgres.REQUIRE}) maar: {why}")
-        pytest.skip(why)
+    """One real PostgreSQL server for the whole run, or for each worker of pytest-xdist (skipped loudly, with
+    what is missing, where none can start; see tests/parts.py)."""
+    lacking = postgres.missing()
+    if lacking:
+        parts.missing(parts.POSTGRES, *lacking)
     cluster = postgres.start()
     try:
         yield cluster
@@ -89,13 +89,32 @@ def pg_database(pg_databases: Callable[[], str]) -> str:
     return pg_databases()
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> Iterator[None]:
+    """A skip is loud: the run ends with one line per missing part (PostgreSQL, chromium) and how to install it,
+    after pytest's short summary and just above its count."""
+    yield
+    reasons = []
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = report.longrepr
+        reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+        reasons.append(reason.removeprefix("Skipped: "))
+    if reasons:
+        terminalreporter.section("overgeslagen", sep="=", yellow=True, bold=True)
+        for line in parts.summary(reasons):
+            terminalreporter.line(line, yellow=True, bold=line.count(parts.PREFIX) > 0)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """A test about the SQLite file itself (modes, WAL, header) has no PostgreSQL variant: not collected."""
+    """A test about the SQLite file itself (modes, WAL, header) has no PostgreSQL variant, and one about what only
+    a server has (TRUNCATE) no SQLite variant: not collected."""
+    other = {"sqlite_only": "postgres", "postgres_only": "sqlite"}
     dropped = [
         item
         for item in items
-        if item.get_closest_marker("sqlite_only")
-        and getattr(getattr(item, "callspec", None), "params", {}).get("backend") == "postgres"
+        for marker, engine in other.items()
+        if item.get_closest_marker(marker)
+        and getattr(getattr(item, "callspec", None), "params", {}).get("backend") == engine
     ]
     if dropped:
         config.hook.pytest_deselected(items=dropped)
@@ -177,6 +196,12 @@ def all_answers(value: str = "nee") -> list[str]:
     for _, c in cfg.criteria.all_criteria():
         args += ["--answer", f"{c.id}={value}"]
     return args
+
+
+def default_sigint() -> None:
+    """`preexec_fn` for a child that a test interrupts: SIGINT as the system gives it. A runner that ignores
+    SIGINT (nohup, some CI) passes that on, and Python then installs no KeyboardInterrupt at all."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def env_without_cache(tmp: Path) -> dict[str, str]:

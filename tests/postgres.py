@@ -1,8 +1,9 @@
 """A throw-away PostgreSQL cluster for the tests: a real server on a free loopback port, in a temporary
 folder, removed afterwards. `initdb` refuses to run as root, so as root the cluster runs as `postgres`.
 
-On a machine without the server binaries the PostgreSQL tests are skipped with that reason, except where
-CALAMITEIT_REQUIRE_POSTGRES is set (.ci/run sets it): there a missing server fails the run.
+On a machine without the server binaries the PostgreSQL tests are skipped, saying what is missing and how to
+install it (tests/parts.py), except where CALAMITEIT_REQUIRE_POSTGRES is set (.ci/run sets it): there a missing
+server fails the run.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REQUIRE = "CALAMITEIT_REQUIRE_POSTGRES"
+SERVER = "installeer met: apt-get install postgresql (en zet /usr/lib/postgresql/<versie>/bin op PATH)"
 
 
 @dataclass
@@ -42,17 +44,17 @@ class Cluster:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def missing() -> str | None:
-    """Why no cluster can be started here, or None."""
+def missing() -> tuple[str, str] | None:
+    """Why no cluster can be started here and how to fix that, or None."""
     for binary in ("initdb", "pg_ctl", "postgres"):
         if shutil.which(binary) is None:
-            return f"PostgreSQL-serverprogramma '{binary}' staat niet op PATH"
+            return f"serverprogramma '{binary}' staat niet op PATH", SERVER
     if os.geteuid() == 0 and shutil.which("runuser") is None:
-        return "als root is runuser nodig om initdb als gebruiker postgres te draaien"
+        return "als root is runuser nodig om initdb als gebruiker postgres te draaien", "apt-get install util-linux"
     try:
         import psycopg  # noqa: F401
     except ImportError:
-        return "psycopg is niet geïnstalleerd (pip install -e '.[test]')"
+        return "psycopg is niet geïnstalleerd", "installeer met: pip install -e '.[test]'"
     return None
 
 

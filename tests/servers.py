@@ -14,6 +14,7 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
@@ -22,14 +23,13 @@ GZIP_PAGE = gzip.compress(b"<html>" + b"DSO " * 50_000 + b"Omgevingsloket werkt<
 BOMB_SIZE = 256 * 1024 * 1024
 
 
-def _bomb() -> bytes:
-    """256 MiB of zeros as one gzip member of about 250 KB: what a decompression bomb looks like."""
+@cache
+def bomb() -> bytes:
+    """256 MiB of zeros as one gzip member of about 250 KB: what a decompression bomb looks like. It takes a
+    second or more to make: a test makes it before its request, never inside the server's answer."""
     packer = zlib.compressobj(9, zlib.DEFLATED, 31)
     block = bytes(1024 * 1024)
     return b"".join(packer.compress(block) for _ in range(BOMB_SIZE // len(block))) + packer.flush()
-
-
-BOMB: list[bytes] = []  # made on first use: it takes a second
 
 
 @dataclass
@@ -82,19 +82,17 @@ def handler(seen: Seen, other: str = "") -> type[BaseHTTPRequestHandler]:
             elif path == "/gzip":
                 self.reply(200, GZIP_PAGE, {"Content-Encoding": "gzip"})
             elif path == "/gzip-bomb":
-                if not BOMB:
-                    BOMB.append(_bomb())
-                self.reply(200, BOMB[0], {"Content-Encoding": "gzip"})
+                self.reply(200, bomb(), {"Content-Encoding": "gzip"})
             elif path == "/gzip-broken":
                 self.reply(200, b"dit is geen gzip", {"Content-Encoding": "gzip"})
-            elif path == "/trickle":  # the headers at once, then the body a byte at a time
+            elif path == "/trickle":  # the headers at once, then the body a byte every half second: 10 s in all
                 self.send_response(200)
                 self.send_header("Content-Length", "20")
                 self.end_headers()
                 self.wfile.flush()
                 try:
                     for _ in range(20):
-                        time.sleep(0.1)
+                        time.sleep(0.5)
                         self.wfile.write(b"x")
                         self.wfile.flush()
                 except OSError:

@@ -115,14 +115,24 @@ def test_email_reaches_the_team_and_the_logbook_records_it(
 
 
 def test_one_bcc_message_when_configured(calamiteit: Invoke, make_config: Callable[..., Path]) -> None:
-    box = Mailbox()
-    with smtp_server(box) as port:
+    """One message whose envelope holds each recipient once: the very people a message each would reach."""
+    each, together = Mailbox(), Mailbox()
+    with smtp_server(each) as port:
+        folder = make_config(callout=callout_yaml(port))
+        incident = open_level_one(calamiteit, folder)
+        planned = preview(calamiteit, incident, folder)["routes"]["email"]
+        assert calamiteit("oproep", incident, "--verstuur", "--config-dir", str(folder)).code == 0
+    with smtp_server(together) as port:
         folder = make_config(callout=callout_yaml(port, separate=False))
         incident = open_level_one(calamiteit, folder)
         assert calamiteit("oproep", incident, "--verstuur", "--config-dir", str(folder)).code == 0
-    assert len(box.messages) == 1
-    rcpts, message = box.messages[0]
-    assert len(rcpts) >= 2 and message["To"] == "undisclosed-recipients:;" and "Bcc" not in message
+    assert [len(rcpts) for rcpts, _ in each.messages] == [1] * len(planned)
+    assert len(together.messages) == 1
+    rcpts, message = together.messages[0]
+    assert sorted(rcpts) == sorted(r for rs, _ in each.messages for r in rs) and len(set(rcpts)) == len(planned) >= 2
+    assert message["To"] == "undisclosed-recipients:;" and "Bcc" not in message
+    (recorded,) = callouts(calamiteit, incident)
+    assert sorted(d["recipient"] for d in recorded["deliveries"]) == sorted(r["recipient"] for r in planned)
 
 
 def test_starttls_and_login_with_a_password_from_the_environment(
@@ -263,18 +273,23 @@ def test_teams_card_and_gateway_document(
     assert "geheim-token-123" not in everything  # a webhook URL is a secret too
 
 
+SECRET = "/geheim-sms-token-456"  # in the gateway's URL: a secret, never in a message or the logbook
+
+
 @pytest.mark.parametrize(("path", "outcome", "reason"), [
     ("/fail", "refused", "antwoordde HTTP 500"),
     ("/hang", "timeout", "antwoordde niet binnen 0.5 s"),
     ("/redirect", "refused", "stuurt door naar een ander adres (HTTP 307); niet gevolgd"),
+    (None, "unreachable", "is niet bereikbaar (ConnectError)"),
 ])
 def test_a_failing_gateway_is_recorded_and_email_still_goes(
     calamiteit: Invoke, make_config: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, hooks,
-    path: str, outcome: str, reason: str,
+    path: str | None, outcome: str, reason: str,
 ) -> None:
     posted, base, _ = hooks
     monkeypatch.setenv("TEST_TEAMS_URL", base + "/teams")
-    monkeypatch.setenv("TEST_SMS_URL", base + path)
+    gateway = base + path if path else f"http://127.0.0.1:{free_port()}"  # None: nothing listens there
+    monkeypatch.setenv("TEST_SMS_URL", gateway + SECRET)
     box = Mailbox()
     with smtp_server(box) as port:
         folder = make_config(callout=callout_yaml(port, hooks=HOOKS, routes=ROUTES))
@@ -289,6 +304,9 @@ def test_a_failing_gateway_is_recorded_and_email_still_goes(
     assert box.messages and {d["outcome"] for d in deliveries if d["channel"] == "email"} == {"accepted"}
     assert took < 4  # the time-out holds
     assert [h for h, _, _ in posted.bodies if h == "127.0.0.2"] == []  # nothing re-sent to the other host
+    shown = [calamiteit("incident", "show", incident, *args) for args in ((), ("--json",), ("--alles",))]
+    recorded = result.out + result.err + "".join(r.out + r.err for r in shown)
+    assert "sms " + reason in recorded and SECRET.strip("/") not in recorded
 
 
 def test_unreachable_mail_server_and_missing_secrets(

@@ -112,16 +112,21 @@ def test_json_keeps_the_exact_text(calamiteit: Invoke) -> None:
     assert sitrap["incident"]["title"] == HOSTILE
 
 
-@pytest.mark.usefixtures("backend")  # touches the logbook: on both engines
-def test_hostile_export_imports_and_stays_readable(calamiteit: Invoke, tmp_path: Path, monkeypatch) -> None:
+def test_hostile_export_imports_and_stays_readable(calamiteit: Invoke, tmp_path: Path, elsewhere) -> None:
+    """Into another, empty logbook on the same engine (a colleague's): the incident arrives whole and every
+    view of it stays safe."""
     incident = calamiteit("incident", "open", HOSTILE).out.strip()
     calamiteit("log", incident, HOSTILE, "--beeld")
     export = tmp_path / "export.json"
     assert calamiteit("incident", "export", incident, "-o", str(export)).code == 0
-    monkeypatch.setenv("CALAMITEIT_DATA_DIR", str(tmp_path / "receiver"))
+    elsewhere("receiver")
+    assert json.loads(calamiteit("incident", "list", "--all", "--json").out)["incidents"] == []  # really elsewhere
     imported = calamiteit("incident", "import", str(export))
     assert imported.code == 0, imported.err
     assert_safe(imported.err, expect_markup=False)
+    arrived = json.loads(calamiteit("incident", "show", incident, "--json").out)
+    assert arrived["title"] == HOSTILE and [e["kind"] for e in arrived["entries"]] == ["open", "observation"]
+    assert calamiteit("incident", "verify", incident).code == 0
     for view in (calamiteit("incident", "list"), calamiteit("incident", "show", incident)):
         assert view.code == 0
         assert_safe(view.out)

@@ -16,7 +16,7 @@ import pytest
 from dso_calamiteit.cli import prompt
 from dso_calamiteit.domain import exitcodes
 
-from .conftest import Invoke
+from .conftest import Invoke, default_sigint
 
 CRITERIA_COUNT = 14
 
@@ -84,6 +84,7 @@ def spawn(tmp_path: Path, *args: str) -> pexpect.spawn:
         encoding="utf-8",
         timeout=20,
         dimensions=(50, 120),
+        preexec_fn=default_sigint,  # a Ctrl-C typed here must reach it even where the runner ignores SIGINT
     )
 
 
@@ -191,5 +192,24 @@ def test_colour_on_a_terminal_unless_no_color(tmp_path: Path) -> None:
     assert colour_codes(tmp_path, NO_COLOR="1") == 0
 
 
-def test_shell_completion_is_offered(calamiteit: Invoke) -> None:
-    assert "--install-completion" in calamiteit("--help").out
+def complete(line: str) -> list[str]:
+    """What bash's completion gets from the installed console script for the words typed so far."""
+    words = line.split(" ")
+    env = {**os.environ, "_CALAMITEIT_COMPLETE": "complete_bash", "COMP_WORDS": line, "COMP_CWORD": str(len(words) - 1)}
+    done = subprocess.run([console_script()], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    return done.stdout.split()
+
+
+def test_shell_completion_knows_every_command_and_choice(calamiteit: Invoke) -> None:
+    """Completion sees the command groups that a normal run registers only when named (cli.GROUPS), their
+    subcommands and the choices of an option; its options are explained in Dutch like the rest of the help."""
+    from .test_cli import GROUPS, TOP
+
+    assert complete("calamiteit ") == TOP
+    assert complete("calamiteit ov") == ["overzicht"]
+    assert complete("calamiteit incident ") == GROUPS["incident"]
+    assert complete("calamiteit gebruik ") == ["import"]
+    assert complete("calamiteit overzicht --format ") == ["tabel", "md", "json", "html"]
+    shown = " ".join(calamiteit("--help").out.split())
+    assert "--install-completion Installeer aanvulling (tab-completion) voor de huidige shell." in shown

@@ -328,13 +328,24 @@ def test_import_of_something_else(calamiteit: Invoke, tmp_path: Path) -> None:
     assert calamiteit("incident", "import", str(out)).code == exitcodes.USAGE
 
 
-def test_edited_entry_is_detected(calamiteit: Invoke, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "change",
+    [
+        "body = replace(body, 'Anna', 'Bram')",
+        "author = 'iemand anders'",  # who wrote it is part of the record as much as what
+        "at = '2026-01-01T00:00:00+00:00'",
+        "kind = 'judgement'",  # the decision made a judgement: same fields, another meaning
+    ],
+)
+def test_edited_entry_is_detected(calamiteit: Invoke, tmp_path: Path, change: str) -> None:
+    """Each field the hash covers, changed behind the tool's back in entry 3 only: exactly that entry is named."""
     incident = filled(calamiteit)
     assert calamiteit("incident", "verify", incident).code == 0
-    backends.tamper(tmp_path / "data", "UPDATE entries SET body = replace(body, 'Anna', 'Bram') WHERE n = 3")
+    backends.tamper(tmp_path / "data", f"UPDATE entries SET {change} WHERE n = 3")
     result = calamiteit("incident", "verify", incident)
     assert result.code == exitcodes.TAMPERED
-    assert re.search(rf"incident {incident} regel 3: .*gewijzigd", result.out)
+    faults = [line for line in result.out.splitlines() if re.search(r"regel \d+:", line)]
+    assert len(faults) == 1 and re.search(rf"incident {incident} regel 3: .*gewijzigd", faults[0]), result.out
     checked = calamiteit("check")
     assert checked.code == exitcodes.TAMPERED and "regel 3" in checked.out
 
@@ -349,13 +360,43 @@ def test_removed_entry_is_detected(calamiteit: Invoke, tmp_path: Path, n: int) -
 
 
 @pytest.mark.parametrize(
-    "change",
-    ["DELETE FROM entries WHERE n = 2", "UPDATE entries SET author = 'iemand anders' WHERE n = 1"],
+    ("change", "said"),
+    [
+        ("DELETE FROM entries WHERE n = 2", "logbook entries are append-only"),
+        ("DELETE FROM entries", "logbook entries are append-only"),
+        ("UPDATE entries SET author = 'iemand anders' WHERE n = 1", "logbook entries are append-only"),
+        ("DELETE FROM incidents", "incidents are never removed"),
+        ("UPDATE incidents SET title = 'Iets anders'", "the incidents row follows its entries"),
+        ("UPDATE incidents SET entries = entries + 1", "the incidents row follows its entries"),
+    ],
 )
-def test_entries_cannot_be_changed_by_a_plain_client(calamiteit: Invoke, tmp_path: Path, change: str) -> None:
-    filled(calamiteit)
-    with backends.client(tmp_path / "data") as conn, pytest.raises(backends.refused(), match="append-only"):
+def test_entries_cannot_be_changed_by_a_plain_client(
+    calamiteit: Invoke, tmp_path: Path, change: str, said: str
+) -> None:
+    """The database itself refuses, with its own trigger's words (not a foreign key's), and nothing changes."""
+    refused_unchanged(calamiteit, tmp_path, change, said)
+
+
+@pytest.mark.postgres_only  # SQLite has no TRUNCATE; its `DELETE FROM entries` above is the same
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        ("TRUNCATE entries", "logbook entries are append-only"),
+        ("TRUNCATE incidents CASCADE", "incidents are never removed"),
+    ],
+)
+def test_the_logbook_cannot_be_truncated(calamiteit: Invoke, tmp_path: Path, change: str, said: str) -> None:
+    refused_unchanged(calamiteit, tmp_path, change, said)
+
+
+def refused_unchanged(calamiteit: Invoke, tmp_path: Path, change: str, said: str) -> None:
+    incident = filled(calamiteit)
+    everything = "SELECT * FROM incidents JOIN entries ON entries.incident = incidents.id ORDER BY n"
+    before = backends.rows(tmp_path / "data", everything)
+    with backends.client(tmp_path / "data") as conn, pytest.raises(backends.refused(), match=said):
         conn.execute(change)
+    assert backends.rows(tmp_path / "data", everything) == before and len(before) == 4
+    assert calamiteit("incident", "verify", incident).code == 0
 
 
 # --- a database file the tool must not trust, and a data folder it cannot write ---------------------------
@@ -433,7 +474,14 @@ def test_id_year_is_the_dutch_year(tmp_path: Path) -> None:
 
 
 def test_a_refused_open_creates_no_logbook(calamiteit: Invoke, tmp_path: Path) -> None:
-    assert calamiteit("incident", "open", "  ").code == exitcodes.USAGE
-    assert calamiteit("incident", "open", "x", "--situatie", "nergens").code == exitcodes.USAGE
-    assert calamiteit("incident", "open", "x", "--level", "9").code == exitcodes.USAGE
-    assert not db(tmp_path).exists()
+    """Refused before anything is written: on SQLite no file appears, on PostgreSQL (whose database exists
+    already) no row; and the next incident is still the first number of the year."""
+    for args in (("  ",), ("x", "--situatie", "nergens"), ("x", "--level", "9")):
+        assert calamiteit("incident", "open", *args).code == exitcodes.USAGE
+    if backends.postgres():
+        assert backends.rows(tmp_path, "SELECT (SELECT count(*) FROM incidents), (SELECT count(*) FROM entries)") \
+            == [(0, 0)]
+    else:
+        assert not db(tmp_path).exists()
+    opened = json.loads(calamiteit("incident", "open", "Storing", "--json").out)["id"]
+    assert opened.split("-")[1] == "001"

@@ -116,19 +116,41 @@ def test_lock_held_too_long_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_a_short_lock_is_waited_for(tmp_path: Path) -> None:
+    """An append that meets another writer's lock waits for it (no fixed sleep: the lock is released only once
+    the append is seen waiting for it) and goes in after it, as the next entry."""
+    import threading
+
     incident = new_incident(tmp_path)
-    holder = subprocess.Popen(
-        [sys.executable, "-c", backends.HOLDER, str(tmp_path / FILE_NAME)],
-        stdout=subprocess.PIPE,
-    )
-    assert holder.stdout is not None and holder.stdout.readline().strip() == b"vast"
-    store = open_logbook(tmp_path)
-    try:
-        entry = store.append(incident, "observation", {"text": "gewacht"}, "t", AT)
-    finally:
-        store.close()
-        holder.wait(timeout=10)
-    assert entry.n == 2
+    attempting = threading.Event()
+    outcome: list[object] = []
+
+    def append() -> None:
+        store = open_logbook(tmp_path)
+        try:
+            if not backends.postgres():  # SQLite: the append's BEGIN IMMEDIATE is where it meets the lock
+                store.conn.set_trace_callback(lambda sql: attempting.set() if sql.startswith("BEGIN") else None)
+            outcome.append(store.append(incident, "observation", {"text": "gewacht"}, "t", AT))
+        except Exception as exc:  # said by the assertion below
+            outcome.append(exc)
+        finally:
+            attempting.set()
+            store.close()
+
+    writer = threading.Thread(target=append)
+    with backends.write_lock_held(tmp_path):
+        writer.start()
+        if backends.postgres():  # the append is waiting once the server shows its lock request not granted
+            waiting = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+            while backends.rows(tmp_path, waiting) == [(0,)] and writer.is_alive():
+                time.sleep(0.01)
+        else:
+            assert attempting.wait(timeout=60)
+        writer.join(timeout=0.2)
+        assert writer.is_alive() and outcome == [], outcome  # held up by the lock, not refused at once
+    writer.join(timeout=60)
+    assert not writer.is_alive()
+    (entry,) = outcome
+    assert getattr(entry, "n", entry) == 2
 
 
 def test_busy_logbook_through_the_cli(calamiteit: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -154,7 +176,7 @@ def test_a_first_release_logbook_is_migrated(tmp_path: Path, monkeypatch: pytest
             assert not conn.execute("SELECT name FROM sqlite_master WHERE name = 'checks'").fetchall()
     store = open_logbook(tmp_path)
     try:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == store_mod.SCHEMA_VERSION == 7
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == store_mod.SCHEMA_VERSION
         assert store.code is not None and len(store.code) == 4  # a migrated logbook gets its code too
         store.record_checks([(AT, "Loket", "prod", "https://example.nl/", "beschikbaar", 200, 12.0, "")])
         store.append(incident, "observation", {"text": "na de migratie"}, "test", AT)  # the guards let it through

@@ -15,6 +15,7 @@ from dso_calamiteit.adapters import clock
 from dso_calamiteit.domain import exitcodes
 
 from .conftest import REPO, Invoke
+from .parts import chromium
 from .servers import serve
 from .test_monitor import t, targets_yaml
 
@@ -115,10 +116,26 @@ def test_figures_worked_out_by_hand(
     md = calamiteit("overzicht", "--van", "2024-01-15", "--tot", "2024-01-24", "--format", "md", "--config-dir",
                     str(folder)).out
     assert "## Beschikbaarheid applicaties" in md and "| Wisselend | prod | 37,50% |" in md
+    # one character a day, 15 to 24 January: higher is more available (3 of 8 is the fourth of eight steps)
+    bars = {line.split(" | ")[0].strip("| "): line.rsplit("`", 2)[1] for line in md.splitlines() if "`" in line}
+    assert bars == {"Goed": "█·········", "Wisselend": "▄·········"}
     assert f"| {incident} | Omgevingsloket traag | 0→1→2→1 | 3 u 00 min | 30 min | 2 | 3 | 2 (1) / 1 |" in md
     assert "opvallend laag" in md and "## Paraatheid" in md
     table = calamiteit("overzicht", "--van", "2024-01-15", "--tot", "2024-01-24", "--config-dir", str(folder))
     assert table.code == 0 and "Wisselend" in table.out and "0→1→2→1" in table.out
+
+
+def test_the_bar_rises_with_availability() -> None:
+    """Per day of the last month: all answered is the full block, none the lowest, half the fifth of eight steps;
+    a day without checks is a dot."""
+    from dso_calamiteit.domain.overview import Availability
+    from dso_calamiteit.views.overview import BAR_DAYS, bar
+
+    days = [f"2024-01-{d:02d}" for d in range(1, 32)] + [f"2024-02-{d:02d}" for d in range(1, 10)]
+    a = Availability("Loket", "prod", days={"2024-02-06": (4, 4), "2024-02-07": (4, 0), "2024-02-08": (4, 2)})
+    assert bar(a, days) == "·" * (BAR_DAYS - 4) + "█▁▅·"
+    a.days["2024-01-09"] = (1, 1)  # the 40th day back: before the last 31 days, not shown
+    assert len(bar(a, days)) == BAR_DAYS and bar(a, days).startswith("·")
 
 
 def test_an_empty_period_and_a_bad_one(calamiteit: Invoke, moment: Clock) -> None:
@@ -129,65 +146,148 @@ def test_an_empty_period_and_a_bad_one(calamiteit: Invoke, moment: Clock) -> Non
     assert bad.code == exitcodes.USAGE and "--van ligt niet voor --tot" in bad.err
 
 
-CHROMIUM_PATHS = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
-REQUIRE = "CALAMITEIT_REQUIRE_CHROMIUM"
+LINKED = '<a href="https://kwaad.example.nl/">Kapot</a>'  # names as markup would make: a link, bold, a script
+TITLE = "Titel met <script>alert(1)</script>"
+APP = "<b>Loket</b> & co"
 
 
-def chromium() -> str:
-    """Debian's chromium, for Playwright's executable_path (never `playwright install`, which downloads)."""
-    import os
-    import shutil
-
-    found = next((p for p in CHROMIUM_PATHS if Path(p).exists()), None) or shutil.which("chromium")
-    if found is None:
-        if os.environ.get(REQUIRE):
-            pytest.fail(f"chromium vereist ({REQUIRE}) maar niet gevonden; apt-get install chromium")
-        pytest.skip("chromium staat niet op deze machine (apt-get install chromium)")
-    try:
-        import playwright  # noqa: F401
-    except ImportError:
-        pytest.skip("playwright is niet geïnstalleerd (pip install -e '.[test]')")
-    return found
-
-
-def test_the_html_overview_opens_offline_with_its_charts(
-    calamiteit: Invoke, make_config: Callable[..., Path], server, moment: Clock, tmp_path: Path
-) -> None:
-    from playwright.sync_api import sync_playwright
-
-    executable = chromium()
-    base, _ = server
-    folder = make_config(monitor=targets_yaml(t("Loket <b>", f"{base}/ok"), t("Kapot", f"{base}/status/500")))
+def hostile_overview(calamiteit: Invoke, make_config: Callable[..., Path], base: str, moment: Clock,
+                     tmp_path: Path) -> Path:
+    """The HTML overview of a logbook whose every name is markup: two targets, an incident, usage figures."""
+    folder = make_config(monitor=targets_yaml(t("Loket <b>", f"{base}/ok"), t(LINKED, f"{base}/status/500")))
     for hour in range(3):
         moment.now = T0 + timedelta(hours=hour)
         calamiteit("monitor", "--record", "--config-dir", str(folder))
-    calamiteit("incident", "open", "Titel met <script>alert(1)</script>")
-    calamiteit("gebruik", "import", str(REPO / "voorbeelden" / "gebruik.csv"))
+    calamiteit("incident", "open", TITLE)
+    usage = tmp_path / "gebruik.csv"
+    usage.write_text("datum;applicatie;metriek;aantal\n" + "".join(
+        f"2024-01-{day};{APP};indieningen;{1800 if day != 16 else 10}\n" for day in range(10, 18)), encoding="utf-8")
+    assert calamiteit("gebruik", "import", str(usage)).code == 0
     moment.now = T0 + timedelta(days=3)
     out = tmp_path / "overzicht.html"
     result = calamiteit("overzicht", "--van", "2024-01-10", "--format", "html", "-o", str(out),
                         "--config-dir", str(folder))
     assert result.code == 0, result.err
+    return out
+
+
+def test_the_html_tables_hold_every_name_as_text(
+    calamiteit: Invoke, make_config: Callable[..., Path], server, moment: Clock, tmp_path: Path
+) -> None:
+    """Read with an HTML parser: every cell holds the name as written, and no element came from a name."""
+    from html.parser import HTMLParser
+
+    class Cells(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.cells: list[str] = []
+            self.scripts: list[str] = []
+            self.tags: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list) -> None:
+            self.tags.append(tag)
+            if tag in ("td", "script"):
+                (self.cells if tag == "td" else self.scripts).append("")
+
+        def handle_data(self, data: str) -> None:
+            inside = next((t for t in reversed(self.tags) if t in ("td", "script", "tr")), None)
+            if inside == "td":
+                self.cells[-1] += data
+            elif inside == "script":
+                self.scripts[-1] += data
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag in ("td", "script"):
+                self.tags.append("tr")  # what follows is outside the cell or script
+
+    page = hostile_overview(calamiteit, make_config, server[0], moment, tmp_path).read_text(encoding="utf-8")
+    parsed = Cells()
+    parsed.feed(page)
+    assert {"Loket <b>", LINKED, TITLE} <= set(parsed.cells)
+    assert "a" not in parsed.tags and "b" not in parsed.tags  # no element made from a name
+    assert not any("alert(" in script for script in parsed.scripts)  # the title did not become a script
+    # the charts' names: escaped for plotly, which would read <b> and <a href> in a name as markup
+    charts = "".join(parsed.scripts).replace("\\u002f", "/").replace('\\"', "'")  # plotly's JSON, read plainly
+    for name in ("Loket &lt;b&gt; (prod)", "&lt;a href='https://kwaad.example.nl/'&gt;Kapot&lt;/a&gt; (prod)",
+                 "&lt;b&gt;Loket&lt;/b&gt; &amp; co: indieningen"):
+        assert f'"name":"{name}"' in charts, name
+
+
+def test_the_html_overview_opens_offline_with_its_charts(
+    calamiteit: Invoke, make_config: Callable[..., Path], server, moment: Clock, tmp_path: Path
+) -> None:
+    executable = chromium()  # before Playwright's import: where either is missing the test is skipped loudly
+    from playwright.sync_api import sync_playwright
+
+    out = hostile_overview(calamiteit, make_config, server[0], moment, tmp_path)
     requests: list[str] = []
     errors: list[str] = []
+    dialogs: list[str] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox"])
         page = browser.new_page()
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         page.route("**/*", lambda route: (requests.append(route.request.url), route.continue_()
                                           if route.request.url.startswith("file:") else route.abort()))
         page.goto(out.as_uri())
         page.wait_for_selector(".js-plotly-plot .main-svg")
         charts = page.locator(".js-plotly-plot").count()
-        dialogs = page.evaluate("document.querySelectorAll('script:not([type])').length")
+        legends = page.evaluate("[...document.querySelectorAll('.legendtext')].map(e => e.textContent)")
+        marked = page.locator(".legend a, .legend tspan[style*=bold]").count()
         text = page.inner_text("body")
         browser.close()
     assert errors == [], errors
     assert [r for r in requests if not r.startswith("file:")] == []  # no network needed
+    assert dialogs == []  # the title's script did not run
     assert charts == 2  # availability and usage per day
-    assert "Titel met <script>alert(1)</script>" in text and "Loket <b>" in text  # shown as text, not run
-    assert dialogs >= 1  # plotly's own script, inside the file
+    assert TITLE in text and "Loket <b>" in text and LINKED in text  # the tables: shown as text
+    # the legends: the names as written, no link and no bold made from them (plotly reads names as markup)
+    assert sorted(legends) == sorted(["Loket <b> (prod)", f"{LINKED} (prod)"]), legends
+    assert marked == 0
+
+
+def test_the_roll_ups_are_filled_on_migration_from_the_checks_held(
+    calamiteit: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A logbook from before the roll-ups, with checks recorded in it: after the migration the overview, which reads
+    only the roll-ups, says what those checks say."""
+    from dso_calamiteit.adapters.stores import postgres as on_server
+    from dso_calamiteit.adapters.stores import sqlite as in_file
+
+    from . import backends
+
+    engine = on_server if backends.postgres() else in_file
+    if backends.postgres():
+        with backends.client(tmp_path) as conn:
+            conn.execute("DROP SCHEMA calamiteit CASCADE")
+    with monkeypatch.context() as old:  # the store as it was before the roll-ups
+        old.setattr(engine, "MIGRATIONS", engine.MIGRATIONS[: engine.ROLLUPS - 1])
+        old.setattr(engine, "SCHEMA_VERSION", engine.ROLLUPS - 1)
+        made = calamiteit("db", "upgrade", "--json")
+        assert made.code == 0 and json.loads(made.out)["after"] == engine.ROLLUPS - 1, made.out + made.err
+    insert = ("INSERT INTO checks (at, name, env, url, state, status, latency_ms, reason) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+    url = "https://loket.example.nl/"
+    held = [  # Monday 15 January 2024, 10:00 to 10:40 in the Netherlands
+        ("2024-01-15T09:00:00+00:00", "beschikbaar", 200, 100.0),
+        ("2024-01-15T09:10:00+00:00", "onbeschikbaar", None, None),
+        ("2024-01-15T09:20:00+00:00", "onbeschikbaar", 503, None),
+        ("2024-01-15T09:30:00+00:00", "traag", 200, 2500.0),
+        ("2024-01-15T09:40:00+00:00", "beschikbaar", 200, 300.0),
+    ]
+    backends.tamper(tmp_path / "data", *[(insert, (at, "Loket", "prod", url, state, status, ms, ""))
+                                          for at, state, status, ms in held])
+    upgraded = calamiteit("db", "upgrade", "--json")
+    assert upgraded.code == 0 and json.loads(upgraded.out)["after"] == engine.SCHEMA_VERSION, upgraded.err
+    result = calamiteit("overzicht", "--van", "2024-01-15", "--tot", "2024-01-15", "--json")
+    assert result.code == 0, result.err
+    (loket,) = json.loads(result.out)["availability"]
+    assert (loket["name"], loket["checks"], loket["available_pct"]) == ("Loket", 5, 60.0)  # 3 of 5 answered
+    assert loket["days"] == {"2024-01-15": {"checks": 5, "up": 3}}
+    assert loket["longest_unavailable"] == {"first": held[1][0], "last": held[2][0], "checks": 2}
+    assert loket["median_ms"] == pytest.approx(300.0, rel=0.026)  # of 100, 300 and 2500: within one bucket
 
 
 def test_the_roll_ups_agree_with_the_raw_checks(tmp_path: Path) -> None:
@@ -233,7 +333,10 @@ def test_the_roll_ups_agree_with_the_raw_checks(tmp_path: Path) -> None:
             if current:
                 runs.append((app, "prod", current[0], current[-1], len(current)))
         assert sorted(store.down_stretches(first, last)) == sorted(runs)
-        for name, _env, p50, p95 in store.latency_percentiles("2024-01-01", "2024-12-31"):
+        percentiles = {(name, env): (p50, p95) for name, env, p50, p95 in store.latency_percentiles(
+            "2024-01-01", "2024-12-31")}
+        assert set(percentiles) == {("A", "prod"), ("B", "prod")}  # a loop over no rows would assert nothing
+        for (name, _env), (p50, p95) in percentiles.items():
             values = sorted(r[6] for r in raw if r[1] == name and r[4] in ("beschikbaar", "traag"))
             exact50, exact95 = values[(len(values) + 1) // 2 - 1], values[(95 * len(values) + 99) // 100 - 1]
             assert p50 == pytest.approx(exact50, rel=0.026) and p95 == pytest.approx(exact95, rel=0.026)

@@ -100,7 +100,10 @@ def test_a_database_without_the_schema(calamiteit: Invoke, pg_cluster: Cluster, 
         assert result.code == exitcodes.CONFIG
         assert "heeft nog geen calamiteit-logboek" in result.err and "db upgrade" in result.err
     made = calamiteit("db", "upgrade", "--db", url, "--json")
-    assert made.code == 0 and (json.loads(made.out)["before"], json.loads(made.out)["after"]) == (0, 3)
+    from dso_calamiteit.adapters.stores.postgres import SCHEMA_VERSION
+
+    made_doc = json.loads(made.out)  # from nothing to the schema this version knows
+    assert made.code == 0 and (made_doc["before"], made_doc["after"]) == (0, SCHEMA_VERSION)
     assert calamiteit("incident", "open", "Storing", "--db", url).code == 0
     again = calamiteit("db", "upgrade", "--db", url)
     assert again.code == 0 and "al actueel" in again.out
@@ -222,6 +225,36 @@ def test_the_roles_as_documented(calamiteit: Invoke, pg_cluster: Cluster, pg_dat
         with admin(pg_cluster, pg_database) as conn:
             conn.execute("DROP OWNED BY anna, kees, calamiteit_coordinator, calamiteit_reader")
             conn.execute("DROP ROLE anna, kees")
+
+
+def test_the_documented_roles_take_back_delete_and_truncate(pg_cluster: Cluster, pg_database: str) -> None:
+    """On a database where someone once granted everything to everyone, the README's set-up leaves no coordinator
+    and no reader DELETE or TRUNCATE on any table of the logbook: its REVOKE does that, not the triggers (which
+    guard only the entries and the incidents)."""
+    with admin(pg_cluster, pg_database) as conn:
+        conn.execute("GRANT ALL ON ALL TABLES IN SCHEMA calamiteit TO PUBLIC")
+        for statement in documented_roles().split(";\n"):
+            if statement.strip().startswith("CREATE ROLE calamiteit_"):  # roles belong to the cluster: maybe there
+                conn.execute(f"DO $$ BEGIN {statement}; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+            elif statement.strip():
+                conn.execute(statement)
+        conn.execute("CREATE ROLE bram IN ROLE calamiteit_coordinator")
+        conn.execute("CREATE ROLE els IN ROLE calamiteit_reader")
+        try:
+            tables = [r[0] for r in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'calamiteit' ORDER BY tablename").fetchall()]
+            assert {"entries", "incidents", "checks", "usage"} <= set(tables)
+            allowed = conn.execute(
+                "SELECT r, t, p FROM unnest(%s::text[]) t, unnest(ARRAY['bram', 'els']) r, "
+                "unnest(ARRAY['DELETE', 'TRUNCATE']) p WHERE has_table_privilege(r, 'calamiteit.' || t, p)",
+                (tables,),
+            ).fetchall()
+            assert allowed == []
+            assert conn.execute("SELECT has_table_privilege('bram', 'calamiteit.entries', 'INSERT')").fetchone() == (
+                True,)  # the block did run: the coordinator writes
+        finally:
+            conn.execute("DROP OWNED BY bram, els, calamiteit_coordinator, calamiteit_reader")
+            conn.execute("DROP ROLE bram, els")
 
 
 # --- db copy: SQLite into PostgreSQL and back ------------------------------------------------------------
@@ -356,29 +389,43 @@ def test_sitrap_numbers_stay_unique_across_writers(pg_database: str, monkeypatch
                               text=True, check=True).stdout.strip()
     numbers: list[int] = []
     for _ in range(3):
-        both = [subprocess.Popen([script, "rapport", incident, "--format", "json"], stdout=subprocess.PIPE, text=True)
-                for _ in range(2)]
-        numbers += [json.loads(p.communicate(timeout=60)[0])["number"] for p in both]
+        both = [subprocess.Popen([script, "rapport", incident, "--format", "json"], stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        for proc in both:
+            out, err = proc.communicate(timeout=120)
+            assert proc.returncode == 0, err  # what a failure said, should one ever happen again (seen once)
+            numbers.append(json.loads(out)["number"])
     assert sorted(numbers) == [1, 2, 3, 4, 5, 6]
 
 
 # --- following the team's timeline --------------------------------------------------------------------------
 
 
+FOLLOWER = """
+import sys
+from dso_calamiteit.app import incidents
+incidents.FOLLOW_WAIT_S = 3600.0
+sys.argv[0] = "calamiteit"
+from dso_calamiteit.cli.entry import main
+main()
+"""
+
+
 def test_follow_shows_what_a_colleague_writes(
     calamiteit: Invoke, backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import select
-    import time
 
     incident = calamiteit("incident", "open", "Storing").out.strip()
+    # The follower's fallback wait made an hour: on PostgreSQL only the NOTIFY can wake it within the test, so
+    # no bound on the time it took is needed (SQLite looks again each second whatever the wait).
     follower = subprocess.Popen(
-        [console_script(), "incident", "show", incident, "--follow", "--json"],
+        [sys.executable, "-c", FOLLOWER, "incident", "show", incident, "--follow", "--json"],
         stdout=subprocess.PIPE, text=True, env=os.environ,
     )
     assert follower.stdout is not None
 
-    def next_line(within: float = 10.0) -> dict:
+    def next_line(within: float = 60.0) -> dict:  # a bound for a failure only: a line comes or never does
         ready, _, _ = select.select([follower.stdout], [], [], within)
         assert ready, "no line from the follower"
         return json.loads(follower.stdout.readline())
@@ -386,15 +433,12 @@ def test_follow_shows_what_a_colleague_writes(
     try:
         assert next_line()["kind"] == "open"
         monkeypatch.setenv("CALAMITEIT_AUTEUR", "Collega")
-        started = time.monotonic()
         assert calamiteit("log", incident, "Loket geeft 503", "--beeld").code == 0
         seen = next_line()
         assert (seen["n"], seen["author"], seen["data"]["text"]) == (2, "Collega", "Loket geeft 503")
-        if backend == "postgres":
-            assert time.monotonic() - started < 1.0  # NOTIFY wakes the follower: no waiting for a poll
         calamiteit("incident", "close", incident, "--reden", "Opgelost")
         assert next_line()["kind"] == "close"
-        assert follower.wait(timeout=10) == 0  # a closed incident ends the follow
+        assert follower.wait(timeout=60) == 0  # a closed incident ends the follow
     finally:
         follower.kill()
 

@@ -196,18 +196,13 @@ def test_moment_shows_who_and_what_is_missing(calamiteit: Invoke, make_config: M
     result = calamiteit("paraatheid", "--op", "2026-11-30 10:00", "--json", "--config-dir", str(folder))
     assert result.code == exitcodes.READINESS_GAPS
     doc = json.loads(result.out)
-    assert [d["status"] for d in doc["desks"]] == ["bereikbaar"]
-    assert doc["requirements"] == [
-        {
-            "org": "iplo",
-            "tier": "strategisch",
-            "label": "iplo strategisch dag en nacht",
-            "period": None,
-            "met": False,
-            "minimum": 1,
-            "reachable": [],
-        }
-    ]
+    # Monday 10:00: the one desk with a schedule (08:00-17:00 on weekdays) is open
+    assert [(d["id"], d["status"]) for d in doc["desks"]] == [("servicedesk-dso-lv", "bereikbaar")]
+    # nobody else has a schedule: no one of IPLO's strategic tier is known to be reachable, so the requirement
+    # (one person by default, all day and night, outside any heightened period) is not met
+    (req,) = doc["requirements"]
+    assert (req["org"], req["tier"], req["period"], req["minimum"]) == ("iplo", "strategisch", None, 1)
+    assert (req["met"], req["reachable"]) == (False, [])
     assert {c["status"] for c in doc["contacts"]} == {"onbekend"}
     table = calamiteit("paraatheid", "--op", "2026-11-30 10:00", "--config-dir", str(folder))
     assert "NIET GEDEKT" in table.out and "open" in table.out

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 
 import pytest
 
 from dso_calamiteit.adapters import clock
 from dso_calamiteit.domain import exitcodes
-from dso_calamiteit.domain.dutchtime import local, parse_moment
+from dso_calamiteit.domain.dutchtime import local, parse_moment, period_end
 from dso_calamiteit.domain.errors import UsageError
 
 from .conftest import Invoke
@@ -25,27 +26,43 @@ def test_org_by_id_or_name_in_any_case_and_accent(calamiteit: Invoke, org: str) 
 
 
 @pytest.mark.usefixtures("backend")  # touches the logbook: on both engines
-def test_tier_team_and_situation_by_name(calamiteit: Invoke, tmp_path) -> None:
-    assert calamiteit("contacts", "--tier", "Tactisch", "--json").code == 0
-    assert json.loads(calamiteit("team", "operationeel calamiteitenteam", "--json").out)["teams"].keys() == {"OCT"}
-    assert calamiteit("team", "oct", "--json").code == 0
+def test_tier_team_and_situation_by_name(calamiteit: Invoke, shipped) -> None:
+    from dso_calamiteit.adapters import config
+
+    contacts = config.load(config.locate(shipped), use_cache=False).contacts.contacts
+    tactical = sorted(c.name for c in contacts if c.tier == "tactisch")
+    for typed in ("Tactisch", "TACTISCH", "tactisch"):
+        found = json.loads(calamiteit("contacts", "--tier", typed, "--json").out)["contacts"]
+        assert sorted(c["name"] for c in found) == tactical and len(tactical) >= 2, typed
+    by_name = json.loads(calamiteit("team", "operationeel calamiteitenteam", "--json").out)
+    by_id = json.loads(calamiteit("team", "oct", "--json").out)
+    assert by_name == by_id and list(by_id["teams"]) == ["OCT"]
+    assert {m["role"] for m in by_id["teams"]["OCT"]} >= {"Voorzitter OCT"}
     opened = calamiteit("incident", "open", "Storing", "--situatie", "verstoring in het dso-lv", "--json")
     assert opened.code == 0, opened.err
     incident = json.loads(opened.out)["id"]
     shown = json.loads(calamiteit("rapport", incident, "--format", "json", "--concept").out)
     assert shown["incident"]["situation"] == "dso-lv"  # stored as the id, whatever was typed
-    assert calamiteit("contacts", "--org", "gemeentes").code == exitcodes.USAGE
+    wrong = calamiteit("contacts", "--org", "gemeentes")
+    assert wrong.code == exitcodes.USAGE and "Bedoelde u 'gemeenten'?" in wrong.err
 
 
 @pytest.mark.parametrize(
     ("typed", "meant"),
-    [("iplp", "iplo"), ("leveranciersmanagment", "leveranciersmanagement"), ("provincie utrecht x", None)],
+    [
+        ("iplp", ["iplo"]),
+        ("leveranciersmanagment", ["leveranciersmanagement", "Leveranciersmanager", "Hoofd leveranciersmanagement"]),
+        ("provincie utrecht x", ["provincies", "provinciën"]),  # the nearest word of several
+        ("xyzzy qqq", []),  # nothing near: no guess
+    ],
 )
-def test_a_search_that_finds_nothing_suggests(calamiteit: Invoke, typed: str, meant: str | None) -> None:
+def test_a_search_that_finds_nothing_suggests(calamiteit: Invoke, typed: str, meant: list[str]) -> None:
     result = calamiteit("contacts", typed)
     assert result.code == exitcodes.FAILURE
-    if meant:
-        assert "Bedoelde u" in result.err and meant in result.err.casefold()
+    said = result.err.splitlines()[0]
+    assert said.startswith(f"calamiteit: geen contact gevonden voor '{typed}'."), said
+    suggested = re.findall(r"'([^']+)'", said.partition("Bedoelde u")[2])
+    assert sorted(suggested) == sorted(meant), said
 
 
 def test_letters_without_dashes_still_find(calamiteit: Invoke) -> None:
@@ -74,11 +91,66 @@ def test_moments_as_people_type_them(typed: str, shown: str, with_time: bool) ->
     assert (local(moment), timed) == (shown, with_time)
 
 
-@pytest.mark.parametrize("typed", ["25:00", "31-02-2026", "volgende week", "12:75"])
+@pytest.mark.parametrize("typed", ["25:00", "24:01", "23:60", "31-02-2026", "volgende week", "12:75"])
 def test_an_unreadable_moment_names_the_accepted_forms(typed: str) -> None:
     with pytest.raises(UsageError) as caught:
         parse_moment(typed, NOW)
     assert "DD-MM-JJJJ HH:MM" in (caught.value.hint or "") and "morgen" in (caught.value.hint or "")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("paraatheid", "--op", "24:00"), ("paraatheid", "--van", "2026-11-28", "--tot", "29-11-2026 24:00"),
+     ("overzicht", "--tot", "2026-11-29 24:00"), ("team", "OCT", "--op", "morgen 24:00")],
+)
+def test_24_00_is_a_usage_error_that_says_what_to_write(calamiteit: Invoke, args: tuple[str, ...]) -> None:
+    """24:00 is not a moment here: two lines naming it and what to write instead, never an internal error."""
+    result = calamiteit(*args)
+    assert result.code == exitcodes.USAGE, result.err
+    assert result.err == (
+        f"calamiteit: '{args[-1]}' is geen geldig tijdstip: 24:00 bestaat niet\n"
+        "  Schrijf 00:00 van de volgende dag, of bij --tot de datum alleen (die telt de hele dag mee).\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "end"),
+    [
+        ("2026-11-29", "ma 30-11-2026 00:00"),  # a date alone: that whole day
+        ("29-11-2026", "ma 30-11-2026 00:00"),
+        ("2026-11-29 12:00", "zo 29-11-2026 12:00"),  # a time: that very moment
+        ("2026-11-29 00:00", "zo 29-11-2026 00:00"),
+        ("zo 29-11-2026 00:00", "zo 29-11-2026 00:00"),
+        ("morgen 08:00", "zo 29-11-2026 08:00"),
+        ("2026-11-29T00:00", "zo 29-11-2026 00:00"),
+        ("2026-10-25", "ma 26-10-2026 00:00"),  # a day of 25 hours (the clocks go back): still the next midnight
+    ],
+)
+def test_a_period_ends_after_a_whole_day_or_at_a_typed_time(typed: str, end: str) -> None:
+    assert local(period_end(typed, NOW)) == end
+
+
+@pytest.mark.usefixtures("backend")  # the overview reads the logbook: on both engines
+@pytest.mark.parametrize("command", ["paraatheid", "overzicht"])
+@pytest.mark.parametrize(
+    ("tot", "to"),
+    [
+        ("2026-11-29 12:00", "2026-11-29T11:00:00+00:00"),
+        ("2026-11-29", "2026-11-29T23:00:00+00:00"),
+        ("2027-01-02", "2027-01-02T23:00:00+00:00"),  # 1 January 2024 to the end of this day: 3 x 366 days
+        ("2027-01-03 00:00", "2027-01-02T23:00:00+00:00"),
+        ("2027-01-03 00:01", None),  # a minute more than three years
+        ("2027-01-03", None),
+    ],
+)
+def test_a_period_of_at_most_three_years(calamiteit: Invoke, command: str, tot: str, to: str | None) -> None:
+    calamiteit("incident", "open", "Storing")  # the overview needs a logbook
+    result = calamiteit(command, "--van", "2024-01-01", "--tot", tot, "--json")
+    if to is None:
+        assert result.code == exitcodes.USAGE and result.err == "calamiteit: kies een periode van hooguit drie jaar\n"
+    else:
+        assert result.code in (exitcodes.OK, exitcodes.READINESS_GAPS), result.err
+        assert (json.loads(result.out)["from"], json.loads(result.out)["to"]) == ("2023-12-31T23:00:00+00:00", to)
 
 
 @pytest.mark.usefixtures("backend")  # touches the logbook: on both engines

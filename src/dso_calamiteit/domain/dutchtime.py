@@ -92,6 +92,11 @@ def parse_moment(text: str, today: datetime) -> tuple[datetime, bool]:
     if not rest:
         return datetime.combine(day, time(0, 0), LOCAL), False
     clock = _TIME.fullmatch(rest)
+    if clock and (int(clock[1]), int(clock[2])) == (24, 0):  # the end of a day as some write it: not a moment here
+        raise UsageError(
+            f"'{text}' is geen geldig tijdstip: 24:00 bestaat niet",
+            "Schrijf 00:00 van de volgende dag, of bij --tot de datum alleen (die telt de hele dag mee).",
+        )
     if not clock or int(clock[1]) > 23 or int(clock[2]) > 59:
         raise _unreadable(text)
     return datetime.combine(day, time(int(clock[1]), int(clock[2])), LOCAL), True

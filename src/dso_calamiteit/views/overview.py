@@ -181,7 +181,7 @@ def page(o: Overview) -> str:
                     x=checked,
                     y=[100.0 * a.days[d][1] / a.days[d][0] for d in checked],
                     mode="lines+markers",
-                    name=f"{a.name} ({a.env})",
+                    name=_text(f"{a.name} ({a.env})"),
                 )
             )
         fig.update_layout(title="Beschikbaar per dag (%)", yaxis={"range": [0, 100.5]})
@@ -202,7 +202,9 @@ def page(o: Overview) -> str:
     if o.usage:
         fig = go.Figure()
         for (application, metric), days in sorted(o.usage.items()):
-            fig.add_trace(go.Bar(x=[d.day for d in days], y=[d.count for d in days], name=f"{application}: {metric}"))
+            fig.add_trace(
+                go.Bar(x=[d.day for d in days], y=[d.count for d in days], name=_text(f"{application}: {metric}"))
+            )
             low = [d for d in days if d.low]
             if low:
                 fig.add_trace(
@@ -211,7 +213,7 @@ def page(o: Overview) -> str:
                         y=[d.count for d in low],
                         mode="markers",
                         marker={"symbol": "x", "size": 12, "color": "#b00020"},
-                        name=f"opvallend laag: {application}",
+                        name=_text(f"opvallend laag: {application}"),
                     )
                 )
         fig.update_layout(title="Gebruik per dag", barmode="group")
@@ -248,6 +250,11 @@ def page(o: Overview) -> str:
         f'<!DOCTYPE html>\n<html lang="nl"><head><meta charset="utf-8"><title>{escape(title)}</title>'
         f"<style>{STYLE}</style></head><body>\n" + "\n".join(parts) + "\n</body></html>\n"
     )
+
+
+def _text(name: str) -> str:
+    """A name for plotly, which shows `&lt;` as `<` but reads `<b>`, `<br>` and `<a href>` as markup."""
+    return escape(name, quote=False)
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:

@@ -1,0 +1,54 @@
+"""The benchmarks still run: each in its quick mode (small data, one run) with its commands' exit codes and
+output checked; the figures are not judged here (a machine running the suite says nothing about speed)."""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import REPO
+
+BENCHMARKS = REPO / "benchmarks"
+NAMES = ("startup", "readiness", "yaml_parsers", "logbook", "overview", "monitor")
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True, timeout=600, check=False)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_each_benchmark_runs_in_quick_mode(name: str) -> None:
+    done = run(str(BENCHMARKS / "all.py"), "--quick", name)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "quick mode: every command ran and printed what it should" in done.stdout
+    assert "(quick: not judged)" in done.stdout  # its targets were worked out and shown
+    assert done.stdout.rstrip().splitlines()[-1].split()[:2] == [name, "ok"]
+
+
+def test_all_names_every_benchmark() -> None:
+    assert {p.stem for p in BENCHMARKS.glob("*.py")} - {"all", "bench"} == set(NAMES)
+    assert run(str(BENCHMARKS / "all.py"), "--quick", "nosuch").returncode == 2
+
+
+def test_a_command_that_fails_fails_the_benchmark() -> None:
+    done = run(str(BENCHMARKS / "monitor.py"), "--quick", "--exe", "/bin/false")
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1] == "FAILED: /bin/false monitor --json exited 1"
+
+
+def test_a_missed_target_fails_a_full_run_but_not_a_quick_one(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    bench = importlib.import_module("bench")
+    for quick, code in ((False, 1), (True, 0)):
+        report = bench.Report(quick)
+        report.at_most("snel genoeg", 1.2, 1.5)
+        report.at_most("te traag", 2100.0, 2000.0, "ms", 0)
+        assert report.finish() == code
+        rows = [line.split() for line in capsys.readouterr().out.splitlines()]
+        judged = [row[-1] for row in rows if row[:2] in (["snel", "genoeg"], ["te", "traag"])]
+        assert judged == (["yes", "NO"] if not quick else ["judged)", "judged)"])
