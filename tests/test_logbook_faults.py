@@ -15,6 +15,7 @@ import pytest
 from dso_calamiteit.adapters.stores import BusyError
 from dso_calamiteit.adapters.stores.location import LOGBOOK_FILE as FILE_NAME
 from dso_calamiteit.domain import exitcodes
+from dso_calamiteit.domain.errors import TamperedError
 from dso_calamiteit.domain.logbook import fold, verify
 
 from . import backends
@@ -250,3 +251,64 @@ def test_a_report_that_never_catches_up_records_nothing(
         assert "report" not in [e.kind for e in store.entries(incident)]
     finally:
         store.close()
+
+
+SNAPSHOT_WRITERS = 4
+SNAPSHOT_SECONDS = 10.0  # per engine: a verify every few ms against four writers, hundreds of rounds
+
+
+def appender(folder: str, incident: str, worker: int, until: float) -> None:
+    """Append until the wall clock reaches `until` (the reader's loop runs as long)."""
+    store = open_logbook(Path(folder))
+    try:
+        i = 0
+        while time.time() < until:
+            store.append(incident, "observation", {"text": f"w{worker}-{i}"}, f"schrijver {worker}", AT)
+            i += 1
+    finally:
+        store.close()
+
+
+def test_verify_against_appending_colleagues_never_cries_tamper(tmp_path: Path) -> None:
+    """Issue 27: the incident's row and its entries are read in one snapshot, so a colleague's append during
+    `incident verify` (or `check`, `show --json`, `export`) is wholly seen or not at all: no false alarm."""
+    from dso_calamiteit.app import handover
+    from dso_calamiteit.app import incidents as use
+    from dso_calamiteit.app import logbook as app_logbook
+    from dso_calamiteit.app.place import Place
+
+    incident = new_incident(tmp_path)
+    where = Place(None if backends.postgres() else tmp_path)
+    ctx = multiprocessing.get_context("spawn")
+    until = time.time() + SNAPSHOT_SECONDS + 3  # the writers' start-up (spawn) is inside the margin
+    procs = [ctx.Process(target=appender, args=(str(tmp_path), incident, w, until)) for w in range(SNAPSHOT_WRITERS)]
+    for p in procs:
+        p.start()
+    alarms: list[str] = []
+    rounds = 0
+    try:
+        while time.time() < until - 0.5:
+            verified = use.verify(where, incident, None)
+            alarms += [f"verify: {f.n} {f.message}" for f in verified.faults]
+            alarms += [f"check: {p.message}" for p in app_logbook.check(where).broken]
+            _, _, faults = use.each_entry(where, incident, lambda e: e.n)
+            alarms += [f"show: {f.n} {f.message}" for f in faults]
+            try:
+                exported = handover.export_incident(where, incident)
+            except TamperedError as exc:
+                alarms.append(f"export: {exc.message}")
+            else:
+                if exported.summary.entries != len(exported.entries):
+                    alarms.append(f"export: row {exported.summary.entries}, entries {len(exported.entries)}")
+            rounds += 1
+    finally:
+        for p in procs:
+            p.join(timeout=60)
+    assert all(p.exitcode == 0 for p in procs)
+    assert alarms == [], f"{len(alarms)} false alarms in {rounds} rounds: {alarms[:3]}"
+    store = open_logbook(tmp_path)
+    try:
+        grown = store.summary(incident).entries
+    finally:
+        store.close()
+    assert rounds >= 20 and grown > 200, (rounds, grown)  # the reads really ran while the log grew
