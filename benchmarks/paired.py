@@ -10,7 +10,8 @@ Each command is `name=command line` (split like a shell would, no shell run). `-
 logbook with an incident BIG-1 of N entries and SMALL-1 of 10 (as benchmarks/logbook.py does) and points
 CALAMITEIT_DATA_DIR at it; the floor may then be `limit`: the in-process least a verified read of BIG-1 must do
 (SELECT the rows, one SHA-256 and one json.dumps per entry). `--contacts N` writes a config folder with N
-contacts (as benchmarks/startup.py does) and replaces `{config}` in the commands with it. Exit codes must be 0
+contacts (as benchmarks/startup.py does) and replaces `{config}` in the commands with it; `--readiness N` writes
+benchmarks/readiness.py's year of cover for N contacts there instead. Exit codes must be 0
 (or `--code`).
 """
 
@@ -37,7 +38,8 @@ def main() -> int:
     cli.add_argument("--runs", type=int, default=15)
     cli.add_argument("--entries", type=int, default=0, help="build a logbook of BIG-1 with this many entries")
     cli.add_argument("--contacts", type=int, default=0, help="write a config folder with this many contacts")
-    cli.add_argument("--code", type=int, default=0, help="the exit code every command must give")
+    cli.add_argument("--readiness", type=int, default=0, help="write benchmarks/readiness.py's year for N contacts")
+    cli.add_argument("--code", type=int, default=0, help="the exit code every command but the floor must give")
     args = cli.parse_args()
     named = [c.partition("=") for c in args.commands]
     with tempfile.TemporaryDirectory() as tmp:
@@ -62,10 +64,18 @@ def main() -> int:
             (big / "contacts.yaml").write_text(startup.big_contacts(shipped, args.contacts), encoding="utf-8")
             shutil.copy(shipped / "config" / "routing.yaml", big / "config" / "routing.yaml")
             config = str(big)
+        if args.readiness:
+            import readiness
+
+            big = Path(tmp) / "readiness"
+            readiness.generate(big, readiness.config.shipped_dir(), args.readiness, 20)
+            config = str(big)
         commands = {name: shlex.split(line.replace("{config}", config)) for name, _, line in named}
-        for argv in commands.values():  # once each, unmeasured: caches warm, exit codes checked
+        floor = next(iter(commands))
+        codes = {name: 0 if name == floor else args.code for name in commands}
+        for name, argv in commands.items():  # once each, unmeasured: caches warm, exit codes checked
             if argv != ["limit"]:
-                bench.run(argv, env, code=args.code)
+                bench.run(argv, env, code=codes[name])
         times: dict[str, list[float]] = {name: [] for name in commands}
         for _ in range(args.runs):
             for name, argv in commands.items():
@@ -74,8 +84,7 @@ def main() -> int:
 
                     times[name].append(logbook.limit(place, "BIG-1"))
                 else:
-                    times[name].append(bench.run(argv, env, code=args.code))
-    floor = next(iter(commands))
+                    times[name].append(bench.run(argv, env, code=codes[name]))
     print(f"{'command':<24}{'median ms':>11}{'x ' + floor + ' (median of paired ratios)':>40}")
     for name in commands:
         ratios = [t / f for t, f in zip(times[name], times[floor], strict=True)]
