@@ -44,6 +44,7 @@ def main() -> int:
     named = [c.partition("=") for c in args.commands]
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, CALAMITEIT_CACHE_DIR=str(Path(tmp) / "cache"), CALAMITEIT_AUTEUR="benchmark")
+        env.pop("PYTHONDONTWRITEBYTECODE", None)  # else every run compiles every module of the tool again
         place = str(Path(tmp) / "data")
         if args.entries:
             import logbook

@@ -350,7 +350,7 @@ def required(req: Requirement, window: Interval, reach: Reachability) -> list[In
 
 def covering(contacts: ContactsFile, req: Requirement) -> list[Contact]:
     """The contacts that can meet a requirement: its organisation and tier, with an id to find their hours by."""
-    return [c for c in contacts.contacts if c.org == req.org and c.tier == req.tier and c.id]
+    return [c for c in contacts.by_org_tier.get((req.org, req.tier), ()) if c.id]
 
 
 def gaps(contacts: ContactsFile, reach: Reachability) -> list[Gap]:
