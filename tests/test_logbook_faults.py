@@ -312,3 +312,66 @@ def test_verify_against_appending_colleagues_never_cries_tamper(tmp_path: Path) 
     finally:
         store.close()
     assert rounds >= 20 and grown > 200, (rounds, grown)  # the reads really ran while the log grew
+
+
+BIG = 200_000
+MEMORY_BOUND_MIB = 64  # issue 27: flat in the number of entries (measured 40 MiB; `show --json` was 200 MiB)
+
+
+def build_big(folder: str, count: int) -> None:
+    """An incident BIG-1 of `count` entries, in a child process (spawned: the test's own memory stays small,
+    and a child forked from it would carry its peak into the measured command's)."""
+    from dso_calamiteit.domain.logbook import GENESIS, Entry, canonical, entry_hash
+
+    entries, prev = [], GENESIS
+    for n in range(1, count + 1):
+        kind, data = ("open", {"title": "Groot", "level": 1, "situation": None}) if n == 1 else (
+            "observation", {"text": f"Regel {n}: de servicedesk meldt een wisselend beeld."})
+        text = canonical(data)
+        digest = entry_hash("BIG-1", n, AT, "t", kind, text, prev)
+        entries.append(Entry("BIG-1", n, AT, "t", kind, text, prev, digest))
+        prev = digest
+    store = open_logbook(Path(folder))
+    try:
+        store.import_entries(entries, "Groot", 1, 0, 0)
+    finally:
+        store.close()
+
+
+PEAK_OF = """
+import atexit, sys
+def peak():  # VmHWM: this process's own high-water mark since exec (ru_maxrss would count a parent's peak)
+    with open("/proc/self/status") as status:
+        found = [line.split()[1] for line in status if line.startswith("VmHWM:")]
+    print("VmHWM", found[0], file=sys.stderr)
+atexit.register(peak)
+sys.argv = ["calamiteit", *sys.argv[1:]]
+from dso_calamiteit.cli.entry import main
+main()
+"""
+
+
+@pytest.mark.sqlite_only
+def test_reading_a_big_incident_keeps_memory_flat(tmp_path: Path) -> None:
+    """`incident show --json` and `incident verify` of 200,000 entries stay under 64 MiB peak (the command's own
+    high-water mark): the document is written while the entries stream past, nothing is kept per entry."""
+    import json
+    import os
+
+    child = multiprocessing.get_context("spawn").Process(target=build_big, args=(str(tmp_path), BIG))
+    child.start()
+    child.join(timeout=300)
+    assert child.exitcode == 0
+    env = dict(os.environ, CALAMITEIT_DATA_DIR=str(tmp_path))
+    env.pop("CALAMITEIT_DB", None)
+    out = tmp_path / "show.json"
+    for argv, stdout in ((["incident", "show", "BIG-1", "--json"], out), (["incident", "verify", "BIG-1"], None)):
+        with open(stdout or os.devnull, "wb") as sink:
+            done = subprocess.run([sys.executable, "-c", PEAK_OF, *argv], env=env, stdout=sink,
+                                  stderr=subprocess.PIPE, text=True, check=False, timeout=300)
+        assert done.returncode == 0, done.stderr
+        peak = int(done.stderr.split("VmHWM")[-1].split()[0]) / 1024
+        assert peak < MEMORY_BOUND_MIB, f"{' '.join(argv)}: {peak:.0f} MiB at {BIG:,} entries"
+    doc = json.loads(out.read_text(encoding="utf-8"))  # and the document is whole and right
+    assert doc["kind"] == "timeline" and doc["chain"] == {"verified": True, "faults": []}
+    assert len(doc["entries"]) == BIG and doc["entries"][-1]["n"] == BIG and doc["incident"] == "BIG-1"

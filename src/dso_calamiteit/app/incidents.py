@@ -88,14 +88,19 @@ def incidents(where: Where, include_closed: bool, reporting: ReportingFile) -> l
 # --- reading a timeline -------------------------------------------------------------------------------------
 
 
-def each_entry(where: Where, incident: str, each: Callable[[Entry], T]) -> tuple[Incident, list[T], list[Fault]]:
-    """The state, `each(entry)` of every entry, and the breaks in the chain (a reader is always told), in one
-    streaming pass that keeps no entry: for `show --json` at a million entries."""
+def each_entry(
+    where: Where, incident: str, each: Callable[[Entry], T], keep: bool = True
+) -> tuple[Incident, list[T], list[Fault]]:
+    """The state, `each(entry)` of every entry (none kept without `keep`: `each` writes them out), and the breaks
+    in the chain (a reader is always told), in one streaming pass that keeps no entry: for `show --json` at a
+    million entries."""
     out: list[T] = []
 
     def seen(entries: Iterator[Entry]) -> Iterator[Entry]:
         for e in entries:
-            out.append(each(e))
+            done = each(e)
+            if keep:
+                out.append(done)
             yield e
 
     with opened(where, readonly=True) as store:
