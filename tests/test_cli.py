@@ -270,6 +270,23 @@ def test_json_is_compact_for_a_script_and_indented_when_asked(calamiteit: Invoke
     assert json.loads(indented.out) == json.loads(compact.out)
 
 
+
+def test_an_export_file_is_compact_unless_asked(calamiteit: Invoke, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """An export is a file for another logbook: its form does not depend on the terminal, compact unless
+    CALAMITEIT_JSON_INDENT asks; both read back the same."""
+    import sys
+
+    incident = calamiteit("incident", "open", "Storing").out.strip()
+    compact, indented = tmp_path / "a.json", tmp_path / "b.json"
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)  # as at a terminal: a document on stdout is indented
+    assert len(calamiteit("assess", "--json", *all_answers()).out.splitlines()) > 20
+    assert calamiteit("incident", "export", incident, "-o", str(compact)).code == 0
+    monkeypatch.setenv("CALAMITEIT_JSON_INDENT", "2")
+    assert calamiteit("incident", "export", incident, "-o", str(indented)).code == 0
+    assert len(compact.read_text().splitlines()) == 1 and len(indented.read_text().splitlines()) > 10
+    assert json.loads(compact.read_text()) == json.loads(indented.read_text())
+
+
 def test_missing_answers_file(calamiteit: Invoke, tmp_path: Path) -> None:
     result = calamiteit("assess", "--no-input", "--answers", str(tmp_path / "weg.yaml"))
     assert result.code == exitcodes.USAGE and "weg.yaml" in result.err

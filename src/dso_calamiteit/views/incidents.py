@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ..domain import dutchtime
 from ..domain.logbook import EXPORT_KIND, Entry
 from ..domain.safetext import json_text
-from .jsondoc import SCHEMA_VERSION, dumps
+from .jsondoc import SCHEMA_VERSION, asked_indent, dumps
 
 if TYPE_CHECKING:
     from ..app.handover import Export
@@ -197,4 +197,4 @@ def export_document(found: Export) -> str:
             for e in found.entries
         ],
     }
-    return dumps(EXPORT_KIND, body) + "\n"
+    return dumps(EXPORT_KIND, body, indent=asked_indent()) + "\n"  # a file: compact unless asked

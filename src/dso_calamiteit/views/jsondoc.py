@@ -13,13 +13,19 @@ SCHEMA_VERSION = 1
 INDENT_ENV = "CALAMITEIT_JSON_INDENT"
 
 
+def asked_indent() -> int | None:
+    """The indentation CALAMITEIT_JSON_INDENT asks for, else None (one compact line): for files such as an
+    export, whose form should not depend on whether stdout happens to be a terminal."""
+    asked = os.environ.get(INDENT_ENV, "").strip()
+    return int(asked) if asked.isdigit() and int(asked) > 0 else None
+
+
 def chosen_indent() -> int | None:
     """Indented for a person (stdout a terminal, or CALAMITEIT_JSON_INDENT=N asks for it), else one compact
     line: a script does not read the spaces, and Python writes indented JSON with its slow pure-Python encoder
     (`assess --json` on 10,000 contacts: most of its time)."""
-    asked = os.environ.get(INDENT_ENV, "").strip()
-    if asked:
-        return int(asked) if asked.isdigit() and int(asked) > 0 else None
+    if os.environ.get(INDENT_ENV, "").strip():
+        return asked_indent()
     try:
         return 2 if sys.stdout.isatty() else None
     except (AttributeError, ValueError):  # stdout replaced or closed
