@@ -10,6 +10,7 @@ shared machine running a test suite says nothing about speed.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -20,6 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 BIN = Path(sys.executable).parent
+# A command measured with PYTHONDONTWRITEBYTECODE set compiles every module of the tool again on every run
+# (some shells and CI images set it): that is not the tool's start-up, so no benchmark passes it on.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 # What a command must import to do its work, measured in the same run as the commands (never a guess, never
 # the whole stack): every command is a Typer program; one that draws tables also needs Rich's console and

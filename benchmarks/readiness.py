@@ -1,6 +1,6 @@
-"""Readiness benchmark: a year of cover for 500 contacts and 20 requirements, at 15-minute resolution.
+"""Readiness benchmark: a year of cover for 5,000 contacts and 20 requirements, at 15-minute resolution.
 
-    python benchmarks/readiness.py [--runs 5] [--contacts 500] [--requirements 20] [--quick]
+    python benchmarks/readiness.py [--runs 5] [--contacts 5000] [--requirements 20] [--quick]
 
 Target (issue 5): the period check (`calamiteit paraatheid --van … --tot … --json`) within a second on this
 machine. Generated data: weekly hours on 15-minute boundaries, rotas, a few hundred dated exceptions (leave with
@@ -109,7 +109,7 @@ def generate(folder: Path, shipped: Path, contacts: int, requirements: int, seed
 
 
 def main() -> int:
-    args = bench.arguments(__doc__, {"runs": (5, 1), "contacts": (500, 50), "requirements": (20, 5)})
+    args = bench.arguments(__doc__, {"runs": (5, 1), "contacts": (5_000, 50), "requirements": (20, 5)})
     exe = bench.executable()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "cfg"

@@ -29,8 +29,20 @@ def test_each_benchmark_runs_in_quick_mode(name: str) -> None:
 
 
 def test_all_names_every_benchmark() -> None:
-    assert {p.stem for p in BENCHMARKS.glob("*.py")} - {"all", "bench"} == set(NAMES)
+    assert {p.stem for p in BENCHMARKS.glob("*.py")} - {"all", "bench", "paired"} == set(NAMES)
     assert run(str(BENCHMARKS / "all.py"), "--quick", "nosuch").returncode == 2
+
+
+def test_paired_runs_commands_in_turn_against_the_first() -> None:
+    """benchmarks/paired.py (a runner, not a benchmark with targets): each command's median of its per-round
+    ratios to the first; a command with the wrong exit code fails it."""
+    floor, same = f"floor={sys.executable} -c pass", f"same={sys.executable} -c pass"
+    done = run(str(BENCHMARKS / "paired.py"), "--runs", "3", floor, same)
+    assert done.returncode == 0, done.stderr
+    rows = {line.split()[0]: line.split()[1:] for line in done.stdout.splitlines()[1:3]}
+    assert rows["floor"][-1] == "1.00" and float(rows["same"][-1]) > 0
+    failing = run(str(BENCHMARKS / "paired.py"), "--runs", "1", floor, "false=/bin/false")
+    assert failing.returncode == 1 and "FAILED: /bin/false: exit 1" in failing.stderr
 
 
 def test_a_command_that_fails_fails_the_benchmark() -> None:

@@ -208,6 +208,85 @@ def test_bad_answers_file_names_file_and_line(calamiteit: Invoke, tmp_path: Path
     assert f"{path}:2:" in result.err and "'soms'" in result.err
 
 
+PLAIN_ANSWERS_RUN = """
+import sys
+from dso_calamiteit.cli import root
+code = root.run(["assess", "--no-input", "--json", "--answers", sys.argv[1]])
+print(code, "yaml" in sys.modules, "ryml" in sys.modules, file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("form", ["yaml", "json", "json of assess"])
+def test_a_plain_answers_file_is_read_without_a_yaml_library(
+    calamiteit: Invoke, tmp_path: Path, form: str
+) -> None:
+    """Issue 27: `assess --answers FILE` at shipped size within 1.3x its floor: a plain file (id: ja a line, or
+    JSON) loads neither PyYAML nor rapidyaml, and gives the very document the flags give."""
+    import subprocess
+    import sys
+
+    flags = with_answers(["pers-en-media", "herstelstrategie"])
+    expected = assess_json(calamiteit, *flags)
+    pairs = dict(a.split("=") for a in flags[1::2])
+    path = tmp_path / "antwoorden"
+    if form == "yaml":
+        path.write_text("# antwoorden\n" + "".join(f"{k}: {v}  # x\n" for k, v in pairs.items()), encoding="utf-8")
+    elif form == "json":
+        path.write_text(json.dumps(pairs), encoding="utf-8")
+    else:
+        path.write_text(calamiteit("assess", "--json", *flags).out, encoding="utf-8")
+    assert assess_json(calamiteit, "--answers", str(path)) == expected
+    done = subprocess.run([sys.executable, "-c", PLAIN_ANSWERS_RUN, str(path)], capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 0 and json.loads(done.stdout) == expected
+    assert done.stderr.strip().splitlines()[-1] == "0 False False", done.stderr
+
+
+@pytest.mark.parametrize(
+    "text,said",
+    [
+        ("pers-en-media: ja\npers-en-media: nee\n", "pers-en-media"),  # a duplicate: the YAML loader says where
+        ("pers-en-media: ja\nherstelstrategie: ~\n", ":2:"),  # null is no answer, named by its line
+        ('{"pers-en-media": "ja", "pers-en-media": "nee"}', "pers-en-media"),
+    ],
+)
+def test_an_answers_file_that_is_not_plain_still_gets_its_message(
+    calamiteit: Invoke, tmp_path: Path, text: str, said: str
+) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = calamiteit("assess", "--no-input", "--answers", str(path))
+    assert result.code == exitcodes.USAGE and said in result.err and "Traceback" not in result.err
+
+
+def test_json_is_compact_for_a_script_and_indented_when_asked(calamiteit: Invoke, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Issue 27: JSON for a script is one line (Python's fast encoder; `assess --json` on 10,000 contacts spent
+    most of its time indenting); a terminal, or CALAMITEIT_JSON_INDENT=2, gets it indented: the same document."""
+    compact = calamiteit("assess", "--json", *all_answers())
+    assert compact.code == 0 and len(compact.out.strip().splitlines()) == 1
+    monkeypatch.setenv("CALAMITEIT_JSON_INDENT", "2")
+    indented = calamiteit("assess", "--json", *all_answers())
+    assert len(indented.out.strip().splitlines()) > 20 and '\n  "kind": "assessment"' in indented.out
+    assert json.loads(indented.out) == json.loads(compact.out)
+
+
+
+def test_an_export_file_is_compact_unless_asked(calamiteit: Invoke, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """An export is a file for another logbook: its form does not depend on the terminal, compact unless
+    CALAMITEIT_JSON_INDENT asks; both read back the same."""
+    import sys
+
+    incident = calamiteit("incident", "open", "Storing").out.strip()
+    compact, indented = tmp_path / "a.json", tmp_path / "b.json"
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)  # as at a terminal: a document on stdout is indented
+    assert len(calamiteit("assess", "--json", *all_answers()).out.splitlines()) > 20
+    assert calamiteit("incident", "export", incident, "-o", str(compact)).code == 0
+    monkeypatch.setenv("CALAMITEIT_JSON_INDENT", "2")
+    assert calamiteit("incident", "export", incident, "-o", str(indented)).code == 0
+    assert len(compact.read_text().splitlines()) == 1 and len(indented.read_text().splitlines()) > 10
+    assert json.loads(compact.read_text()) == json.loads(indented.read_text())
+
+
 def test_missing_answers_file(calamiteit: Invoke, tmp_path: Path) -> None:
     result = calamiteit("assess", "--no-input", "--answers", str(tmp_path / "weg.yaml"))
     assert result.code == exitcodes.USAGE and "weg.yaml" in result.err

@@ -219,6 +219,26 @@ def test_sitrap_numbering_sections_and_next_update(calamiteit: Invoke, tmp_path:
     assert text.startswith("Situatierapport 3") and "**" not in text and "|---" not in text
 
 
+@pytest.mark.sqlite_only  # the picture is folded the same on both engines; one is enough here
+def test_the_sitrap_picture_is_capped_with_a_count_of_the_rest(calamiteit: Invoke, make_config) -> None:  # type: ignore[no-untyped-def]
+    """Issue 27: a sitrap stays readable at any size: the newest `picture_shown` observations since the previous
+    sitrap (config/rapport.yaml), and how many earlier ones the logbook holds."""
+    folder = make_config(reporting="default_minutes: 60\npicture_shown: 3\n")
+    incident = open_incident(calamiteit)
+    for i in range(1, 11):
+        calamiteit("log", incident, f"Waarneming {i}", "--beeld")
+    md = calamiteit("rapport", incident, "--concept", "--config-dir", str(folder)).out
+    assert "- … en 7 eerdere waarnemingen: zie het logboek" in md
+    assert all(f"Waarneming {i}" in md for i in (8, 9, 10)) and "Waarneming 7" not in md
+    doc = json.loads(calamiteit("rapport", incident, "--concept", "--format", "json", "--config-dir", str(folder)).out)
+    assert doc["earlier_observations"] == 7 and [o["text"] for o in doc["observations"]][-1] == "Waarneming 10"
+    assert len(doc["observations"]) == 3
+    bad = make_config(reporting="picture_shown: 0\n")
+    checked = calamiteit("check", "--config-dir", str(bad))
+    assert checked.code == exitcodes.CONFIG
+    assert "minstens 1 waarneming" in checked.out + checked.err
+
+
 def test_sitrap_of_a_closed_incident_is_a_final_report(calamiteit: Invoke) -> None:
     incident = open_incident(calamiteit)
     calamiteit("incident", "close", incident, "--reden", "Opgelost")

@@ -15,6 +15,7 @@ import pytest
 from dso_calamiteit.adapters.stores import BusyError
 from dso_calamiteit.adapters.stores.location import LOGBOOK_FILE as FILE_NAME
 from dso_calamiteit.domain import exitcodes
+from dso_calamiteit.domain.errors import TamperedError
 from dso_calamiteit.domain.logbook import fold, verify
 
 from . import backends
@@ -250,3 +251,127 @@ def test_a_report_that_never_catches_up_records_nothing(
         assert "report" not in [e.kind for e in store.entries(incident)]
     finally:
         store.close()
+
+
+SNAPSHOT_WRITERS = 4
+SNAPSHOT_SECONDS = 10.0  # per engine: a verify every few ms against four writers, hundreds of rounds
+
+
+def appender(folder: str, incident: str, worker: int, until: float) -> None:
+    """Append until the wall clock reaches `until` (the reader's loop runs as long)."""
+    store = open_logbook(Path(folder))
+    try:
+        i = 0
+        while time.time() < until:
+            store.append(incident, "observation", {"text": f"w{worker}-{i}"}, f"schrijver {worker}", AT)
+            i += 1
+    finally:
+        store.close()
+
+
+def test_verify_against_appending_colleagues_never_cries_tamper(tmp_path: Path) -> None:
+    """Issue 27: the incident's row and its entries are read in one snapshot, so a colleague's append during
+    `incident verify` (or `check`, `show --json`, `export`) is wholly seen or not at all: no false alarm."""
+    from dso_calamiteit.app import handover
+    from dso_calamiteit.app import incidents as use
+    from dso_calamiteit.app import logbook as app_logbook
+    from dso_calamiteit.app.place import Place
+
+    incident = new_incident(tmp_path)
+    where = Place(None if backends.postgres() else tmp_path)
+    ctx = multiprocessing.get_context("spawn")
+    until = time.time() + SNAPSHOT_SECONDS + 3  # the writers' start-up (spawn) is inside the margin
+    procs = [ctx.Process(target=appender, args=(str(tmp_path), incident, w, until)) for w in range(SNAPSHOT_WRITERS)]
+    for p in procs:
+        p.start()
+    alarms: list[str] = []
+    rounds = 0
+    try:
+        while time.time() < until - 0.5:
+            verified = use.verify(where, incident, None)
+            alarms += [f"verify: {f.n} {f.message}" for f in verified.faults]
+            alarms += [f"check: {p.message}" for p in app_logbook.check(where).broken]
+            _, _, faults = use.each_entry(where, incident, lambda e: e.n)
+            alarms += [f"show: {f.n} {f.message}" for f in faults]
+            try:
+                exported = handover.export_incident(where, incident)
+            except TamperedError as exc:
+                alarms.append(f"export: {exc.message}")
+            else:
+                if exported.summary.entries != len(exported.entries):
+                    alarms.append(f"export: row {exported.summary.entries}, entries {len(exported.entries)}")
+            rounds += 1
+    finally:
+        for p in procs:
+            p.join(timeout=60)
+    assert all(p.exitcode == 0 for p in procs)
+    assert alarms == [], f"{len(alarms)} false alarms in {rounds} rounds: {alarms[:3]}"
+    store = open_logbook(tmp_path)
+    try:
+        grown = store.summary(incident).entries
+    finally:
+        store.close()
+    assert rounds >= 5 and grown > 200, (rounds, grown)  # reads ran while the log grew (loaded: few)
+
+
+BIG = 200_000
+MEMORY_BOUND_MIB = 64  # issue 27: flat in the number of entries (measured 40 MiB; `show --json` was 200 MiB)
+
+
+def build_big(folder: str, count: int) -> None:
+    """An incident BIG-1 of `count` entries, in a child process (spawned: the test's own memory stays small,
+    and a child forked from it would carry its peak into the measured command's)."""
+    from dso_calamiteit.domain.logbook import GENESIS, Entry, canonical, entry_hash
+
+    entries, prev = [], GENESIS
+    for n in range(1, count + 1):
+        kind, data = ("open", {"title": "Groot", "level": 1, "situation": None}) if n == 1 else (
+            "observation", {"text": f"Regel {n}: de servicedesk meldt een wisselend beeld."})
+        text = canonical(data)
+        digest = entry_hash("BIG-1", n, AT, "t", kind, text, prev)
+        entries.append(Entry("BIG-1", n, AT, "t", kind, text, prev, digest))
+        prev = digest
+    store = open_logbook(Path(folder))
+    try:
+        store.import_entries(entries, "Groot", 1, 0, 0)
+    finally:
+        store.close()
+
+
+PEAK_OF = """
+import atexit, sys
+def peak():  # VmHWM: this process's own high-water mark since exec (ru_maxrss would count a parent's peak)
+    with open("/proc/self/status") as status:
+        found = [line.split()[1] for line in status if line.startswith("VmHWM:")]
+    print("VmHWM", found[0], file=sys.stderr)
+atexit.register(peak)
+sys.argv = ["calamiteit", *sys.argv[1:]]
+from dso_calamiteit.cli.entry import main
+main()
+"""
+
+
+@pytest.mark.sqlite_only
+def test_reading_a_big_incident_keeps_memory_flat(tmp_path: Path) -> None:
+    """`incident show --json` and `incident verify` of 200,000 entries stay under 64 MiB peak (the command's own
+    high-water mark): the document is written while the entries stream past, nothing is kept per entry."""
+    import json
+    import os
+
+    child = multiprocessing.get_context("spawn").Process(target=build_big, args=(str(tmp_path), BIG))
+    child.start()
+    child.join(timeout=300)
+    assert child.exitcode == 0
+    env = dict(os.environ, CALAMITEIT_DATA_DIR=str(tmp_path))
+    env.pop("CALAMITEIT_DB", None)
+    out = tmp_path / "show.json"
+    for argv, stdout in ((["incident", "show", "BIG-1", "--json"], out), (["incident", "verify", "BIG-1"], None)):
+        with open(stdout or os.devnull, "wb") as sink:
+            done = subprocess.run([sys.executable, "-c", PEAK_OF, *argv], env=env, stdout=sink,
+                                  stderr=subprocess.PIPE, text=True, check=False, timeout=300)
+        assert done.returncode == 0, done.stderr
+        peak = int(done.stderr.split("VmHWM")[-1].split()[0]) / 1024
+        assert peak < MEMORY_BOUND_MIB, f"{' '.join(argv)}: {peak:.0f} MiB at {BIG:,} entries"
+    doc = json.loads(out.read_text(encoding="utf-8"))  # and the document is whole and right
+    assert doc["kind"] == "timeline" and doc["chain"] == {"verified": True, "faults": []}
+    assert len(doc["entries"]) == BIG and doc["entries"][-1]["n"] == BIG and doc["incident"] == "BIG-1"

@@ -308,3 +308,107 @@ def test_team_role_that_nobody_has(calamiteit: Invoke, make_config: MakeConfig) 
     )
     found = located(calamiteit, folder)
     assert any("teams.yaml:5:" in p and "Voorzitter OCT" in p for p in found), found
+
+
+# --- issue 27: coverage by one sweep equals coverage by unions per contact --------------------------------
+
+from datetime import date, time, timedelta  # noqa: E402
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from dso_calamiteit.domain import readiness as rd  # noqa: E402
+from dso_calamiteit.domain.contacts import Contact, ContactsFile, Organisation  # noqa: E402
+from dso_calamiteit.domain.intervals import at_least, subtract  # noqa: E402
+
+PEOPLE = [f"p{i}" for i in range(6)]
+# Quarter hours, but none in the hour that does not exist on the night clocks go forward (02:00-03:00):
+# a time in it has no meaning on that day, and the old computation made inverted intervals of it.
+QUARTERS = [time(h, m) for h in range(24) for m in (0, 15, 30, 45) if h != 2]
+
+
+def old_gaps(contacts: ContactsFile, reach: Reachability) -> list[rd.Gap]:
+    """The computation before issue 27: every member's intervals over the whole window, unioned and counted."""
+    out: list[rd.Gap] = []
+    for req, period, span in rd.active(reach.data):
+        window = reach.window if span is None else (max(reach.window[0], span[0]), min(reach.window[1], span[1]))
+        if window[0] >= window[1]:
+            continue
+        need = rd.required(req, window, reach)
+        covered = at_least((reach.intervals(c.id) or [] for c in rd.covering(contacts, req)), req.minimum)
+        out += [rd.Gap(req, period, s, e) for s, e in subtract(need, covered)]
+    return sorted(out, key=lambda g: (g.start, g.requirement.org, g.requirement.tier))
+
+
+hours = st.builds(
+    lambda days, start, end, whole: rd.Hours(days, start, start if whole else end),  # whole: 24 hours from start
+    st.lists(st.sampled_from(rd.DAYS), min_size=1, max_size=7, unique=True).map(tuple),
+    st.sampled_from(QUARTERS),
+    st.sampled_from(QUARTERS),
+    st.sampled_from([False, False, False, True]),
+)
+schedule = st.builds(
+    rd.Schedule,
+    contact=st.sampled_from(PEOPLE),
+    always=st.sampled_from([False, False, False, True]),
+    weekly=st.lists(hours, min_size=1, max_size=3).map(tuple),
+    closed_on_holidays=st.booleans(),
+)
+moment = st.builds(
+    lambda day, q: datetime.combine(date(2026, 1, 1) + timedelta(days=day), q),
+    st.integers(0, 364),
+    st.sampled_from(QUARTERS),
+)
+rota = st.builds(
+    rd.Rota,
+    name=st.just("Piket"),
+    start=moment,
+    order=st.lists(st.sampled_from(PEOPLE), min_size=1, max_size=3).map(tuple),
+    shift_hours=st.sampled_from([12, 24, 168]),
+)
+override = st.builds(
+    lambda who, begin, hours, kind, other: rd.Override(
+        who, begin, begin + timedelta(hours=hours), kind, other if kind == "afwezig" else None
+    ),
+    st.sampled_from(PEOPLE),
+    moment,
+    st.integers(1, 200),
+    st.sampled_from(["afwezig", "bereikbaar"]),
+    st.sampled_from([None, *PEOPLE]),
+)
+requirement = st.builds(
+    rd.Requirement,
+    org=st.just("org"),
+    tier=st.sampled_from(["operationeel", "tactisch"]),
+    always=st.booleans(),
+    weekly=st.lists(hours, min_size=1, max_size=2).map(tuple),
+    closed_on_holidays=st.booleans(),
+    minimum=st.integers(1, 3),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    schedules=st.lists(schedule, max_size=8),
+    rotas=st.lists(rota, max_size=2),
+    exceptions=st.lists(override, max_size=3),
+    requirements=st.lists(requirement, min_size=1, max_size=3),
+    tiers=st.lists(st.sampled_from(["operationeel", "tactisch"]), min_size=6, max_size=6),
+    first=st.sampled_from([date(2026, 3, 20), date(2026, 4, 24), date(2026, 10, 20), date(2026, 12, 20)]),
+    days=st.integers(1, 21),
+)
+def test_coverage_by_sweep_equals_unions_per_contact(  # type: ignore[no-untyped-def]
+    schedules, rotas, exceptions, requirements, tiers, first, days
+) -> None:
+    """Random weekly hours, rotas, exceptions and requirements, over windows across both daylight-saving
+    switches, King's Day and Christmas: the gaps found by the sweep are exactly the gaps found before."""
+    contacts = ContactsFile(
+        (Organisation("org", "Org"),),
+        tuple(Contact("org", f"Rol {i}", tier, id=p) for i, (p, tier) in enumerate(zip(PEOPLE, tiers, strict=True))),
+    )
+    data = rd.ReadinessFile(tuple(schedules), tuple(rotas), tuple(exceptions), tuple(requirements))
+    start = datetime.combine(first, time(7, 30))
+    window, holidays = window_for(start, start + timedelta(days=days, hours=3))
+    assert gaps(contacts, Reachability(data, window, holidays)) == old_gaps(
+        contacts, Reachability(data, window, holidays)
+    )

@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..adapters import answers_file
 from ..domain import answers
 from ..domain.errors import ConfigError, UsageError
 from ..domain.routing import Briefing, contacts_for
@@ -24,7 +25,10 @@ if TYPE_CHECKING:
 def given(criteria: CriteriaFile, file: Path | None, flags: list[str]) -> dict[str, bool]:
     """The answers from an answers file (YAML or JSON) and from --answer flags (which win); ids checked."""
     found: dict[str, bool] = {}
-    if file is not None:
+    quick = answers_file.plain(file) if file is not None else None
+    if quick is not None:
+        found.update(quick)
+    elif file is not None:
         from ..adapters.config import yamlfile
 
         try:

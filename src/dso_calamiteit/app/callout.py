@@ -76,10 +76,11 @@ def compose(
 
     with opened(where, readonly=True) as store:
         incident = store.resolve(incident)
-        check = ChainCheck(incident, store.summary(incident).head)
-        state = fold_checked(kept(check.passing(store.stream(incident))), check.faults)
-        refuse_broken(incident, check.done(), False, "verstuurd")
-        advice = store.last_of_kind(incident, "assessment")
+        with store.snapshot():
+            check = ChainCheck(incident, store.summary(incident).head)
+            state = fold_checked(kept(check.passing(store.stream(incident))), check.faults)
+            refuse_broken(incident, check.done(), False, "verstuurd")
+            advice = store.last_of_kind(incident, "assessment")
     if state.closed:
         raise UsageError(f"incident {incident} is gesloten; er wordt niemand meer opgeroepen")
     level = config.criteria.level(state.level) or config.criteria.base

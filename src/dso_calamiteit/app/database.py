@@ -70,8 +70,10 @@ def copy(source: str, target: str) -> Copied:
         dst = open_store(dst_at, create=True)
         try:
             copied = Copied(src.where, dst.where)
-            for summary in src.summaries():
-                entries = list(src.stream(summary.id))
+            for listed in src.summaries():
+                with src.snapshot():  # the row and the entries as of one moment: a colleague may write on
+                    summary = src.summary(listed.id)
+                    entries = list(src.stream(summary.id))
                 done = CopiedIncident(summary.id, len(entries))
                 copied.incidents.append(done)
                 faults = verify(summary.id, entries, summary.head)

@@ -35,10 +35,11 @@ def export_incident(where: Where, incident: str, insist: bool = False) -> Export
     """The incident whole; refused for a broken chain unless `insist`, and then the export says so."""
     with opened(where, create=False, readonly=True) as store:
         incident = store.resolve(incident)
-        summary = store.summary(incident)
-        faults = verify(incident, store.stream(incident), summary.head)
-        refuse_broken(incident, faults, insist, "geëxporteerd")
-        return Export(store.summary(incident), store.entries(incident), faults)
+        with store.snapshot():  # the row and the entries as of one moment
+            summary = store.summary(incident)
+            faults = verify(incident, store.stream(incident), summary.head)
+            refuse_broken(incident, faults, insist, "geëxporteerd")
+            return Export(summary, store.entries(incident), faults)
 
 
 def _read_bounded(path: Path) -> str:

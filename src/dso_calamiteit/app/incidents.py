@@ -40,8 +40,9 @@ def require_text(text: str, what: str = "tekst") -> str:
 
 
 def state(store: Store, incident: str) -> Incident:
-    store.summary(incident)  # unknown id → a usage error that suggests the nearest one
-    return fold(store.entries(incident))
+    with store.snapshot():
+        store.summary(incident)  # unknown id → a usage error that suggests the nearest one
+        return fold(store.entries(incident))
 
 
 # --- opening and listing ------------------------------------------------------------------------------------
@@ -87,20 +88,26 @@ def incidents(where: Where, include_closed: bool, reporting: ReportingFile) -> l
 # --- reading a timeline -------------------------------------------------------------------------------------
 
 
-def each_entry(where: Where, incident: str, each: Callable[[Entry], T]) -> tuple[Incident, list[T], list[Fault]]:
-    """The state, `each(entry)` of every entry, and the breaks in the chain (a reader is always told), in one
-    streaming pass that keeps no entry: for `show --json` at a million entries."""
+def each_entry(
+    where: Where, incident: str, each: Callable[[Entry], T], keep: bool = True
+) -> tuple[Incident, list[T], list[Fault]]:
+    """The state, `each(entry)` of every entry (none kept without `keep`: `each` writes them out), and the breaks
+    in the chain (a reader is always told), in one streaming pass that keeps no entry: for `show --json` at a
+    million entries."""
     out: list[T] = []
 
     def seen(entries: Iterator[Entry]) -> Iterator[Entry]:
         for e in entries:
-            out.append(each(e))
+            done = each(e)
+            if keep:
+                out.append(done)
             yield e
 
     with opened(where, readonly=True) as store:
         incident = store.resolve(incident)
-        check = ChainCheck(incident, store.summary(incident).head)
-        found = fold_checked(seen(check.passing(store.stream(incident))), check.faults, keep=False)
+        with store.snapshot():  # the row and the entries as of one moment: an append meanwhile is no break
+            check = ChainCheck(incident, store.summary(incident).head)
+            found = fold_checked(seen(check.passing(store.stream(incident))), check.faults, keep=False)
     return found, out, check.done()
 
 
@@ -126,8 +133,9 @@ def timeline(where: Where, incident: str, newest: int) -> Timeline:
 
     with opened(where, readonly=True) as store:
         incident = store.resolve(incident)
-        check = ChainCheck(incident, store.summary(incident).head)
-        found = fold_checked(kept(check.passing(store.stream(incident))), check.faults, keep=False)
+        with store.snapshot():
+            check = ChainCheck(incident, store.summary(incident).head)
+            found = fold_checked(kept(check.passing(store.stream(incident))), check.faults, keep=False)
     return Timeline(found, list(recent), check.done())
 
 
@@ -136,9 +144,10 @@ def every_entry(where: Where, incident: str) -> Iterator[tuple[Incident, Iterato
     """The state and the chain's breaks, then every entry streamed while the logbook is open."""
     with opened(where, readonly=True) as store:
         incident = store.resolve(incident)
-        check = ChainCheck(incident, store.summary(incident).head)
-        found = fold_checked(check.passing(store.stream(incident)), check.faults, keep=False)
-        yield found, store.stream(incident), check.done()
+        with store.snapshot():  # the second pass streams the very entries the first one folded
+            check = ChainCheck(incident, store.summary(incident).head)
+            found = fold_checked(check.passing(store.stream(incident)), check.faults, keep=False)
+            yield found, store.stream(incident), check.done()
 
 
 FOLLOW_WAIT_S = 5.0  # PostgreSQL wakes at once on a NOTIFY; this only bounds a missed one (SQLite polls each second)
@@ -170,8 +179,9 @@ def open_actions(where: Where, incident: str | None) -> tuple[list[tuple[Inciden
     with opened(where, readonly=True) as store:
         ids = [store.resolve(incident)] if incident else [s.id for s in store.summaries(include_closed=False)]
         for i in ids:
-            check = ChainCheck(i, store.summary(i).head)
-            states.append(fold_checked(check.passing(store.stream(i)), check.faults, keep=False))
+            with store.snapshot():
+                check = ChainCheck(i, store.summary(i).head)
+                states.append(fold_checked(check.passing(store.stream(i)), check.faults, keep=False))
             faults += check.done()
     return [(s, a) for s in states for a in s.open_actions], faults
 
@@ -187,8 +197,9 @@ def verify(where: Where, incident: str, sent_head: str | None) -> Verified:
     """`incident verify`: the chain, the incident's row, and whether a sent sitrap's head is still in it."""
     with opened(where, create=False, readonly=True) as store:
         incident = store.resolve(incident)
-        summary = store.summary(incident)
-        return Verified(store.where, summary, store.verify_chain(summary, sent_head))
+        with store.snapshot():  # an append by a colleague meanwhile is no tampering
+            summary = store.summary(incident)
+            return Verified(store.where, summary, store.verify_chain(summary, sent_head))
 
 
 # --- writing ------------------------------------------------------------------------------------------------

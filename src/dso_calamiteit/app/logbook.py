@@ -104,8 +104,9 @@ def check(where: Where) -> Checked:
     except StorageError as exc:
         return Checked(f"Logboek:\n  {path}", unusable=[Problem(str(path), None, None, exc.message)])
     try:
-        faults = store.verify_all()
-        count = len(store.summaries())
+        with store.snapshot():  # every row against its entries as of one moment
+            faults = store.verify_all()
+            count = len(store.summaries())
     finally:
         store.close()
     broken = [Problem(str(path), None, None, f"incident {f.incident} regel {f.n}: {f.message}") for f in faults]

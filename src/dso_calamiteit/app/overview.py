@@ -42,9 +42,10 @@ def gather(config: Config, where: Where, start: datetime, end: datetime) -> Over
         stretches = store.down_stretches(first, last)
         early = (start - timedelta(weeks=USUAL_WEEKS)).astimezone(dutchtime.LOCAL).date().isoformat()
         usage = store.usage_between(early, end.astimezone(dutchtime.LOCAL).date().isoformat())
-        for summary in store.summaries():
-            if summary.opened_at < last and (summary.closed_at is None or summary.closed_at >= first):
-                handled.append(overview.handled(fold(store.stream(summary.id), keep=False)))
+        with store.snapshot():
+            for summary in store.summaries():
+                if summary.opened_at < last and (summary.closed_at is None or summary.closed_at >= first):
+                    handled.append(overview.handled(fold(store.stream(summary.id), keep=False)))
     series: dict[tuple[str, str], list[tuple[str, int]]] = {}
     for day, application, metric, count in usage:
         series.setdefault((application, metric), []).append((day, count))

@@ -77,8 +77,9 @@ def make(
 
     with opened(where, create=False) as store:
         incident = store.resolve(incident)
-        check = ChainCheck(incident, store.summary(incident).head)
-        found = fold_checked(check.passing(store.stream(incident)), check.faults)
+        with store.snapshot():  # ends before the append: the write transaction takes the lock itself
+            check = ChainCheck(incident, store.summary(incident).head)
+            found = fold_checked(check.passing(store.stream(incident)), check.faults)
         for _ in range(ATTEMPTS):
             faults = check.done()
             refuse_broken(incident, faults, insist, "gerapporteerd")

@@ -134,10 +134,11 @@ def incident_show(
     if follow:
         return _follow(Place(data_dir, db), incident, laatste, json, config_dir)
     if json:
-        from ..views.incidents import entry_text, timeline_document
+        from ..views.incidents import TimelineWriter
 
-        state, entries, faults = incidents.each_entry(Place(data_dir, db), incident, entry_text)
-        print(timeline_document(state, entries, faults))
+        writer = TimelineWriter(sys.stdout.write)
+        state, _, faults = incidents.each_entry(Place(data_dir, db), incident, writer.entry, keep=False)
+        writer.end(state, faults)
         return _alarm(faults)
     from ..views.tables import incidents as tables
 

@@ -114,9 +114,16 @@ def at_least(per_contact: Iterable[list[Interval]], minimum: int) -> list[Interv
     for intervals in per_contact:
         for s, e in intervals:
             events += ((s, 1), (e, -1))
+    return sweep(events, minimum)
+
+
+def sweep(events: list[tuple[int, int]], minimum: int) -> list[Interval]:
+    """Where the running sum of (moment, step) events is at least `minimum`, merged and sorted. Each contact's
+    own intervals must not overlap (merged), so that it counts once."""
     events.sort()
     out: list[Interval] = []
     count, opened = 0, 0
+    minimum = max(minimum, 1)
     for moment, step in events:
         before = count
         count += step

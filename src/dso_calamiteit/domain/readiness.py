@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Literal, get_args
 from .contacts import Contact, ContactsFile, Tier
 from .criteria import STRICT
 from .dutchtime import LOCAL
-from .intervals import Clock, Interval, at_least, clip, subtract, trim, union, utc_seconds
+from .intervals import Clock, Interval, clip, subtract, sweep, trim, union, utc_seconds
 
 Day = Literal["ma", "di", "wo", "do", "vr", "za", "zo"]
 DAYS: tuple[str, ...] = get_args(Day)
@@ -255,6 +255,17 @@ class Reachability:
             self._spans = [(x, (utc_seconds(x.start), utc_seconds(x.end))) for x in self.data.exceptions]
         return self._spans
 
+    def weekly_only(self, contact: str) -> tuple[Schedule, ...] | None:
+        """The schedules of a contact reachable by weekly hours alone (no rota, exception, stand-in or
+        dag en nacht); None for any other contact."""
+        index = self._indexed()
+        schedules = index.schedules.get(contact)
+        if not schedules or any(s.always for s in schedules):
+            return None
+        if contact in index.rotas or contact in index.own or contact in index.standing_in:
+            return None
+        return tuple(schedules)
+
     def reachable_at(self, contact: str, moment: int) -> bool | None:
         found = self.intervals(contact)
         if found is None:
@@ -339,7 +350,7 @@ def required(req: Requirement, window: Interval, reach: Reachability) -> list[In
 
 def covering(contacts: ContactsFile, req: Requirement) -> list[Contact]:
     """The contacts that can meet a requirement: its organisation and tier, with an id to find their hours by."""
-    return [c for c in contacts.contacts if c.org == req.org and c.tier == req.tier and c.id]
+    return [c for c in contacts.by_org_tier.get((req.org, req.tier), ()) if c.id]
 
 
 def gaps(contacts: ContactsFile, reach: Reachability) -> list[Gap]:
@@ -350,10 +361,104 @@ def gaps(contacts: ContactsFile, reach: Reachability) -> list[Gap]:
         if window[0] >= window[1]:
             continue
         need = required(req, window, reach)
-        members = covering(contacts, req)
-        covered = at_least((reach.intervals(c.id) or [] for c in members), req.minimum)
-        out += [Gap(req, period, s, e) for s, e in subtract(need, covered)]
+        found = covered([c.id for c in covering(contacts, req)], req.minimum, window, reach)
+        out += [Gap(req, period, s, e) for s, e in subtract(need, found)]
     return sorted(out, key=lambda g: (g.start, g.requirement.org, g.requirement.tier))
+
+
+def covered(members: list[str], minimum: int, window: Interval, reach: Reachability) -> list[Interval]:
+    """Where at least `minimum` of `members` are reachable within `window`: one sweep over start/end events.
+
+    Most contacts are reachable by weekly hours alone. Their number at each moment of a 24-hour day depends only
+    on its weekday and on whether it and the day before are public holidays: that count is worked out once per
+    such kind of day (a handful a year) and laid on each day, not unioned contact by contact and day by day
+    (a year of 5,000 contacts: 2.4 million intervals). Contacts on a rota, with exceptions or standing in, and
+    the days of a daylight-saving switch are computed exactly as each contact's own intervals.
+    """
+    events: list[tuple[int, int]] = []
+    plain: dict[str, tuple[Schedule, ...]] = {}
+    for contact in members:
+        found = reach.weekly_only(contact)
+        if found is not None:
+            plain[contact] = found
+            continue
+        for s, e in clip(reach.intervals(contact) or [], window):
+            events += ((s, 1), (e, -1))
+    if plain:
+        events += _weekly_events(list(plain.values()), window, reach)
+    return trim(sweep(events, minimum), window)
+
+
+def _weekly_events(members: list[tuple[Schedule, ...]], window: Interval, reach: Reachability) -> list[tuple[int, int]]:
+    """The start/end events of contacts with weekly hours only, day by day over the window."""
+    closing = any(s.closed_on_holidays for schedules in members for s in schedules)
+    kinds: dict[tuple[int, bool, bool], list[tuple[int, int]]] = {}
+    events: list[tuple[int, int]] = []
+    spans = [_spans(schedules) for schedules in members]
+    days = sorted(day for by_weekday in reach.clock.days(window) for day in by_weekday)
+    for d, midnight, whole, _ in days:
+        if not whole:  # a daylight-saving day: each contact's hours through the zone, as before
+            end = reach.clock.at(d + timedelta(days=1), time(0, 0))
+            for schedules in members:
+                own = union(
+                    span
+                    for s in schedules
+                    for span in weekly(
+                        s.weekly, (midnight, end), reach.clock, reach.holidays if s.closed_on_holidays else _never
+                    )
+                )
+                for s, e in own:
+                    events += ((s, 1), (e, -1))
+            continue
+        kind = (
+            d.weekday(),
+            closing and reach.holidays(d),
+            closing and reach.holidays(d - timedelta(days=1)),
+        )
+        profile = kinds.get(kind)
+        if profile is None:
+            profile = kinds[kind] = _day_profile(spans, *kind)
+        events += [(midnight + offset, step) for offset, step in profile]
+    return events
+
+
+def _day_profile(
+    members: list[list[_Span]], weekday: int, holiday: bool, holiday_before: bool
+) -> list[tuple[int, int]]:
+    """(seconds after midnight, change in the number reachable) over one 24-hour day of this kind: each
+    contact's hours that start on it, and the night hours that started the day before."""
+    steps: dict[int, int] = {}
+    before = (weekday - 1) % 7
+    for spans in members:
+        today: list[Interval] = []
+        for days, start, end, night, closed in spans:
+            if weekday in days and not (closed and holiday):
+                today.append((start, 86400 if night else end))
+            if night and end > 0 and before in days and not (closed and holiday_before):
+                today.append((0, end))
+        for start, end in union(today) if len(today) > 1 else today:
+            steps[start] = steps.get(start, 0) + 1
+            steps[end] = steps.get(end, 0) - 1
+    return sorted((offset, step) for offset, step in steps.items() if step)
+
+
+_Span = tuple[
+    frozenset[int], int, int, bool, bool
+]  # weekdays, start and end (seconds), through the night, closed on holidays
+
+
+def _spans(schedules: tuple[Schedule, ...]) -> list[_Span]:
+    return [
+        (
+            frozenset(DAYS.index(d) for d in h.days),
+            _seconds(h.start),
+            _seconds(h.end),
+            h.end <= h.start,
+            s.closed_on_holidays,
+        )
+        for s in schedules
+        for h in s.weekly
+    ]
 
 
 @dataclass(frozen=True)

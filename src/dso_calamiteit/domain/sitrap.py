@@ -44,6 +44,8 @@ class ReportingFile:
     """Update-interval voor niveaus zonder eigen regel, in minuten."""
     cadence: tuple[Cadence, ...] = ()
     """Update-interval per niveau."""
+    picture_shown: int = 50
+    """Zoveel waarnemingen sinds de vorige sitrap (de nieuwste) staan in een sitrap; de eerdere worden geteld."""
 
     def minutes_for(self, level: int) -> int:
         return next((c.every_minutes for c in self.cadence if c.level == level), self.default_minutes)
@@ -105,6 +107,7 @@ class Sitrap:
     next_update: datetime | None
     broken: list[str]  # the breaks in the log's hash chain, when the report was made anyway (--toch)
     signed: Callable[[str], str] = str  # an author with the organisation the contact matrix knows for them
+    earlier_picture: int = 0  # observations since the previous sitrap beyond the newest picture_shown
 
 
 def build(
@@ -133,6 +136,7 @@ def build(
     # This sitrap's own entry is already in the log when it has a number: the one before it is the previous.
     earlier = state.report_entries[:-1] if number is not None else state.report_entries
     since_n = earlier[-1] if earlier else 0
+    picture = [o for o in observations if o.n > since_n]
     return Sitrap(
         number=number,
         concept=concept,
@@ -154,7 +158,8 @@ def build(
             for s in state.history
         ],
         since=len(earlier) or None,
-        picture=[o for o in observations if o.n > since_n],
+        picture=picture[-reporting.picture_shown :],
+        earlier_picture=max(0, len(picture) - reporting.picture_shown),
         last_picture=observations[-1] if observations else None,
         judgements=judgements[-JUDGEMENTS_SHOWN:],
         earlier_judgements=max(0, len(judgements) - JUDGEMENTS_SHOWN),

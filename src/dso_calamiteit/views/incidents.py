@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import datetime
 from json.encoder import encode_basestring
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ..domain import dutchtime
 from ..domain.logbook import EXPORT_KIND, Entry
 from ..domain.safetext import json_text
-from .jsondoc import dumps
+from .jsondoc import SCHEMA_VERSION, asked_indent, dumps
 
 if TYPE_CHECKING:
     from ..app.handover import Export
@@ -88,22 +89,54 @@ def entry_text(e: Entry, quote: Callable[[str], str] = encode_basestring) -> str
     )
 
 
+def timeline_state(state: Incident, faults: list[Fault]) -> dict[str, Any]:
+    """The keys of `incident show --json` beside its entries: the chain's verdict and the incident's state."""
+    return {
+        "chain": {"verified": not faults, "faults": [{"n": f.n, "message": f.message} for f in faults]},
+        "incident": state.id,
+        "title": state.title,
+        "level": state.level,
+        "closed_at": state.closed_at,
+        "open_actions": [a.number for a in state.open_actions],
+        "head": state.head,
+    }
+
+
 def timeline_document(state: Incident, entries: list[str], faults: list[Fault]) -> str:
-    """`incident show --json`: the incident's state, then every entry (each already `entry_text`)."""
-    head = dumps(
-        "timeline",
-        {
-            "chain": {"verified": not faults, "faults": [{"n": f.n, "message": f.message} for f in faults]},
-            "incident": state.id,
-            "title": state.title,
-            "level": state.level,
-            "closed_at": state.closed_at,
-            "open_actions": [a.number for a in state.open_actions],
-            "head": state.head,
-        },
-        indent=None,
-    )
+    """`incident show --json` whole: the incident's state, then every entry (each already `entry_text`)."""
+    head = dumps("timeline", timeline_state(state, faults), indent=None)
     return json_text(f'{head[:-1]},"entries":[{",".join(entries)}]}}')
+
+
+class TimelineWriter:
+    """`incident show --json` written while the entries stream past, in one pass: the entries first, then the
+    incident's state and the chain's verdict, which are known only at the end (the same keys as
+    `timeline_document`, in another order). A million entries: flat memory, one read."""
+
+    BATCH = 2_000  # entries per write: few writes, and memory flat at any size
+
+    def __init__(self, write: Callable[[str], object]) -> None:
+        self.write = write
+        self.batch: list[str] = []
+        self.first = True  # nothing written yet: an unknown incident leaves stdout empty
+
+    def entry(self, e: Entry) -> None:
+        self.batch.append(entry_text(e))
+        if len(self.batch) >= self.BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.first:
+            self.write(f'{{"schema_version":{SCHEMA_VERSION},"kind":"timeline","entries":[')
+        if self.batch:
+            self.write(json_text(("" if self.first else ",") + ",".join(self.batch)))
+            self.batch = []
+        self.first = False
+
+    def end(self, state: Incident, faults: list[Fault]) -> None:
+        self._flush()
+        rest = json_text(json.dumps(timeline_state(state, faults), ensure_ascii=False))
+        self.write("]," + rest[1:] + "\n")
 
 
 def entry_document(e: Entry) -> str:
@@ -164,4 +197,4 @@ def export_document(found: Export) -> str:
             for e in found.entries
         ],
     }
-    return dumps(EXPORT_KIND, body) + "\n"
+    return dumps(EXPORT_KIND, body, indent=asked_indent()) + "\n"  # a file: compact unless asked

@@ -10,6 +10,7 @@ from typing import Any
 from ..domain import dutchtime, safetext
 from ..domain.logbook import Action, Entry
 from ..domain.sitrap import Sitrap, Step
+from ..domain.words import count as counted
 from .jsondoc import dumps
 from .readiness import convocation_json
 
@@ -102,6 +103,9 @@ def _write(s: Sitrap, org_names: dict[str, str], style: _Style) -> str:
     )
     since = f"sinds situatierapport {s.since}" if s.since else "sinds het begin"
     lines += ["", style.heading(f"Beeld ({since})", 2), ""]
+    if s.earlier_picture:  # only the newest are shown: the rest is in the logbook
+        earlier = counted(s.earlier_picture, "eerdere waarneming", "eerdere waarnemingen")
+        lines.append(f"- … en {earlier}: zie het logboek")
     lines += [f"- {dutchtime.local(o.at)} {esc(o.data['text'])} {em(f'({esc(by(o.author))})')}" for o in s.picture]
     if not s.picture:
         lines.append("Geen nieuwe feiten." if s.last_picture else "Nog geen beeld vastgelegd.")
@@ -198,6 +202,7 @@ def as_json(s: Sitrap, org_names: dict[str, str]) -> str:
         "history": [vars(h) for h in s.history],
         "since_report": s.since,
         "observations": [note(o) for o in s.picture],
+        "earlier_observations": s.earlier_picture,
         "picture": None if s.last_picture is None else note(s.last_picture),
         "judgements": [{"at": j.at, "author": j.author, "text": j.data["text"]} for j in s.judgements],
         "earlier_judgements": s.earlier_judgements,

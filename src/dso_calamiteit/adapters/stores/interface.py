@@ -73,6 +73,12 @@ class Store(RollUps):
         inside is still true at the commit; inside another one it joins it."""
 
     @abstractmethod
+    def snapshot(self) -> AbstractContextManager[None]:
+        """One read transaction: every read inside sees the logbook as it was at one moment, so an entry a
+        colleague appends meanwhile is wholly seen (row and entries) or not at all. Inside another
+        transaction it joins it. Use it around every read of an incident's row together with its entries."""
+
+    @abstractmethod
     def stream(self, incident: str, after: int = 0) -> Iterator[Entry]:
         """The entries oldest first (those after entry `after`), from a cursor: memory stays flat."""
 

@@ -290,6 +290,21 @@ class PostgresStore(Store):
         finally:
             self._writing = False
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """REPEATABLE READ: every query inside sees the snapshot of the first, whatever is committed meanwhile."""
+        if self._writing or self.conn.info.transaction_status != TransactionStatus.IDLE:
+            yield
+            return
+        try:
+            self.conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        except psycopg.Error as exc:
+            raise self._failed(exc) from None
+        try:
+            yield
+        finally:
+            self._rollback()  # nothing was written: the read transaction just ends
+
     def _rollback(self) -> None:
         try:
             if not self.conn.closed and self.conn.info.transaction_status != TransactionStatus.IDLE:

@@ -243,6 +243,23 @@ class SqliteStore(Store):
             if noted:
                 interrupts.committed()
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """A deferred BEGIN: the first read fixes the moment (WAL keeps it for this connection) and every
+        read up to the end sees that moment, whatever is committed meanwhile."""
+        if self.conn.in_transaction:
+            yield
+            return
+        try:
+            self.conn.execute("BEGIN")
+        except sqlite3.OperationalError as exc:
+            raise _operational(self.path, exc) from None
+        try:
+            yield
+        finally:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")  # nothing was written: the read transaction just ends
+
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self.conn.execute(sql, params).fetchall()
 

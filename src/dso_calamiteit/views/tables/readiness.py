@@ -16,10 +16,12 @@ from .terminal import Text
 if TYPE_CHECKING:
     from ...adapters.config import Config
     from ...app.readiness import Moment
+    from ...domain.contacts import Contact
     from ...domain.readiness import Gap
     from ...domain.teams import Seat
 
 TIERS_SHOWN = ("strategisch", "tactisch", "operationeel")
+UNKNOWN_SHOWN = 8  # names of contacts without readiness data per row; the rest as a count
 
 
 def moment(console: Console, found: Moment, config: Config, asked: bool = False) -> None:
@@ -30,13 +32,19 @@ def moment(console: Console, found: Moment, config: Config, asked: bool = False)
     console.print(Text(title, style="bold"))
     names = {o.id: o.name for o in config.contacts.organisations}
     rows: list[list[str | Text]] = []
+    grouped: dict[tuple[str, str], list[tuple[Contact, str]]] = {}
+    for c, s in found.people:  # once, not once per organisation and tier
+        grouped.setdefault((c.org, c.tier), []).append((c, s))
     for org in config.contacts.organisations:
         for tier in TIERS_SHOWN:
-            mine = [(c, s) for c, s in found.people if c.org == org.id and c.tier == tier]
+            mine = grouped.get((org.id, tier), [])
             if not mine:
                 continue
             up = [c for c, s in mine if s == "bereikbaar"]
-            unknown = ", ".join(c.name or c.role for c, s in mine if s == "onbekend")
+            unknown_names = [c.name or c.role for c, s in mine if s == "onbekend"]
+            unknown = ", ".join(unknown_names[:UNKNOWN_SHOWN])
+            if len(unknown_names) > UNKNOWN_SHOWN:  # thousands of names wrapped in one cell help nobody
+                unknown += f" en {len(unknown_names) - UNKNOWN_SHOWN} meer"
             rows.append(
                 [
                     org.name,

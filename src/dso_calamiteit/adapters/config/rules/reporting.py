@@ -1,4 +1,4 @@
-"""config/rapport.yaml: a cadence in minutes within a day, per level that exists, once."""
+"""config/rapport.yaml: a cadence in minutes within a day, per level that exists, once; a picture cap of 1+."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ def check(f: ReportingFile, criteria: CriteriaFile | None) -> list[Finding]:
     day = 24 * 60
     if not 1 <= f.default_minutes <= day:
         out.append((("default_minutes",), f"{f.default_minutes} minuten valt buiten 1..{day}"))
+    if f.picture_shown < 1:
+        out.append((("picture_shown",), f"{f.picture_shown}: een sitrap toont minstens 1 waarneming"))
     levels = [lv.level for lv in criteria.levels] if criteria else None
     seen: set[int] = set()
     for i, c in enumerate(f.cadence):
