@@ -3,6 +3,11 @@
     .venv/bin/python tools/mutate.py domain/assessment.py          # quick: one module, its own tests
     .venv/bin/python tools/mutate.py --all                           # every module in MODULES (slow: not in CI)
     .venv/bin/python tools/mutate.py --list                          # the modules and their tests
+    .venv/bin/python tools/mutate.py --sql                           # the stores' SQL and the documented roles
+
+mutmut 3 mutates code inside functions only; the schema's triggers and the roles' GRANT/REVOKE are text (module
+constants and a block in docs/shared-logbook.md), so `--sql` mutates those itself: each trigger or grant left out,
+each comparison in a trigger flipped, each refusal turned into a notice; one test run per mutant.
 
 Each module is mutated in its own staging folder (`.mutation/<module>/`, a copy of the project with a
 `[tool.mutmut]` section for that module only), so runs are isolated from each other and never touch the work tree. The
@@ -47,17 +52,33 @@ MODULES: dict[str, list[str]] = {
 # What the tests read besides the package and the tests themselves.
 ALSO_COPY = ["criteria.yaml", "contacts.yaml", "config", "schemas", "voorbeelden", "docs", "README.md", ".ci"]
 
+# The SQL that guards the record, and the tests that run it on both engines.
+SQL_FILES = {
+    f"{PACKAGE}/adapters/stores/sqlite.py": ("MIGRATIONS", "SCHEMA_VERSION"),
+    f"{PACKAGE}/adapters/stores/postgres.py": ("MIGRATIONS", "SCHEMA_VERSION"),
+    "docs/shared-logbook.md": ("\n## Roles", "\n## Errors"),
+}
+SQL_TESTS = ["tests/test_postgres.py", "tests/test_logbook.py", "tests/test_logbook_faults.py",
+             "tests/test_record.py"]
+SQL_LEFT_OUT = re.compile(
+    r"CREATE TRIGGER[^;]*?(?:BEGIN[^;]*;\s*END;|;)|^(?:GRANT|REVOKE)[^;]*;", re.MULTILINE
+)
+SQL_GUARD = re.compile(r"CREATE FUNCTION[\s\S]*?END \$\$;|CREATE TRIGGER(?:(?!CREATE)[\s\S])*?END;")
+SQL_FLIPS = [(" <= ", " < "), (" < ", " <= "), (" >= ", " > "), (" > ", " >= "), (" <> ", " = "),
+             (" IS NOT ", " IS "), (" IS DISTINCT FROM", " IS NOT DISTINCT FROM"), (" OR ", " AND "),
+             ("RAISE EXCEPTION", "RAISE NOTICE"), ("RAISE(ABORT", "RAISE(IGNORE")]
+
 MUTANT = re.compile(r"^\s*(\S+): (.+)$")
 
 
 def equivalents() -> dict[str, str]:
-    """Mutant name -> why it cannot be told from the original (one line each; '#' starts a comment line)."""
+    """Mutant -> why it cannot be told from the original: one line each, `NAME # why` ('#' first: a comment)."""
     found: dict[str, str] = {}
     if EQUIVALENT.exists():
         for line in EQUIVALENT.read_text(encoding="utf-8").splitlines():
             if line.strip() and not line.lstrip().startswith("#"):
-                name, _, why = line.partition(" ")
-                found[name] = why.strip()
+                name, _, why = line.partition(" # ")
+                found[name.strip()] = why.strip()
     return found
 
 
@@ -163,11 +184,94 @@ def run(module: str, tests: list[str], children: int, known: dict[str, str]) -> 
     return counts, lost
 
 
+def sql_mutants() -> list[tuple[str, int, int, str, str]]:
+    """(file, start, end, replacement, description) for every SQL mutant."""
+    found = []
+    for name, (first, last) in SQL_FILES.items():
+        text = (ROOT / name).read_text(encoding="utf-8")
+        low = text.index(first)
+        high = text.index(last, low)
+        region = text[low:high]
+        for match in SQL_LEFT_OUT.finditer(region):
+            head = " ".join(match.group(0).split()[:4])
+            found.append((name, low + match.start(), low + match.end(), "", f"left out: {head} …"))
+        for guard in SQL_GUARD.finditer(region):
+            head = " ".join(guard.group(0).split()[:3])
+            for old, new in SQL_FLIPS:
+                for hit in re.finditer(re.escape(old), guard.group(0)):
+                    if old == " IS NOT " and guard.group(0)[hit.end():].startswith("DISTINCT"):
+                        continue
+                    at = low + guard.start() + hit.start()
+                    line = text.count("\n", 0, at) + 1
+                    what = f"{head} (line {line}): '{old.strip()}' → '{new.strip()}'"
+                    found.append((name, at, at + len(old), new, what))
+    return found
+
+
+def run_sql(tests: list[str]) -> int:
+    """Each SQL mutant in a staging copy, the SQL tests against it (PostgreSQL required); 1 if one survives."""
+    folder = STAGING / "sql"
+    for part in ("src", "tests", *ALSO_COPY, "pyproject.toml"):
+        target, source = folder / part, ROOT / part
+        if target.is_dir():
+            shutil.rmtree(target)
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+        elif source.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    (folder / "tmp").mkdir(exist_ok=True)
+    env = {**os.environ, "PYTHONPATH": str(folder / "src"), "TMPDIR": str(folder / "tmp"),
+           "CALAMITEIT_REQUIRE_POSTGRES": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-n", "2", *tests]
+
+    last: list[str] = []
+
+    def passes() -> bool:
+        try:
+            done = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, timeout=900)
+        except subprocess.TimeoutExpired:
+            return False
+        finally:
+            stop_left_servers(folder)
+        last[:] = done.stdout.splitlines()[-12:]
+        return done.returncode == 0
+
+    if not passes():
+        print("mutate --sql: the tests fail on the unmutated copy; fix that first:", *last, sep="\n", file=sys.stderr)
+        return 2
+    known = equivalents()
+    killed, lost, equivalent = 0, [], 0
+    mutants = sql_mutants()
+    started = time.monotonic()
+    for name, start, end, new, what in mutants:
+        original = (ROOT / name).read_text(encoding="utf-8")
+        (folder / name).write_text(original[:start] + new + original[end:], encoding="utf-8")
+        try:
+            survived = passes()
+        finally:
+            (folder / name).write_text(original, encoding="utf-8")
+        label = f"{name}: {what}"
+        if not survived:
+            killed += 1
+        elif label in known:
+            equivalent += 1
+        else:
+            lost.append(label)
+    judged = len(mutants) - equivalent
+    print(f"SQL: {len(mutants)} mutants, {killed} killed, {equivalent} equivalent, {len(lost)} survived; "
+          f"score {100.0 * killed / judged if judged else 100.0:.1f}% ({time.monotonic() - started:.0f} s)")
+    for label in lost:
+        print(f"  survived: {label}")
+    return 1 if lost else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("modules", nargs="*", help="module paths under src/dso_calamiteit, e.g. domain/assessment.py")
     parser.add_argument("--all", action="store_true", help="every module in the list (slow)")
     parser.add_argument("--list", action="store_true", help="the modules and the tests that pin them")
+    parser.add_argument("--sql", action="store_true", help="the stores' SQL and the documented roles")
     parser.add_argument("--tests", nargs="+", help="run these tests instead of the module's own (e.g. tests/)")
     parser.add_argument("--max-children", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args(argv)
@@ -175,6 +279,8 @@ def main(argv: list[str] | None = None) -> int:
         for module, tests in MODULES.items():
             print(f"{module}: {' '.join(tests)}")
         return 0
+    if args.sql:
+        return run_sql(args.tests or SQL_TESTS)
     chosen = list(MODULES) if args.all else args.modules
     unknown = [m for m in chosen if not (ROOT / PACKAGE / m).is_file()]
     if not chosen or unknown:
