@@ -51,3 +51,11 @@ def test_the_sql_mutants_cover_every_trigger_and_the_documented_revoke(mutate: M
 def test_equivalent_mutants_each_say_why(mutate: ModuleType) -> None:
     for name, why in mutate.equivalents().items():
         assert name and len(why) > 10, (name, why)
+
+
+def test_only_a_change_of_case_in_sql_is_equivalent_by_rule(mutate: ModuleType) -> None:
+    before = '-    sql = "SELECT name FROM check_hours WHERE hour >= ?"'
+    assert mutate.sql_case_only(f"{before}\n{before.lower().replace('-', '+', 1)}")
+    assert not mutate.sql_case_only(f"{before}\n{before.lower().replace('-', '+', 1).replace('>=', '>')}")
+    assert not mutate.sql_case_only('-    "Kies een map"\n+    "KIES EEN MAP"')  # text a person reads is not SQL
+    assert not mutate.sql_case_only("")

@@ -12,7 +12,8 @@ each comparison in a trigger flipped, each refusal turned into a notice; one tes
 Each module is mutated in its own staging folder (`.mutation/<module>/`, a copy of the project with a
 `[tool.mutmut]` section for that module only), so runs are isolated from each other and never touch the work tree. The
 survivors are printed with their diff; a survivor that is equivalent (no test can tell it from the original) is
-written in `tools/mutation-equivalent.txt` with one line why, and is not counted against the score. Exit 1 when a
+written in `tools/mutation-equivalent.txt` with one line why, and is not counted against the score; one kind is
+equivalent by rule (`sql_case_only`: SQL text in another case). Exit 1 when a
 non-equivalent mutant survives, 2 on a usage error.
 """
 
@@ -145,6 +146,21 @@ def diff(folder: Path, mutmut: Path, name: str) -> str:
     )
 
 
+SQL_WORDS = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|CREATE|ON CONFLICT|GROUP BY|ORDER BY|WHERE)\b", re.IGNORECASE)
+
+
+def sql_case_only(change: str) -> bool:
+    """Equivalent by rule: a mutant that only changes the case of SQL text (keywords and unquoted names are
+    case-insensitive in SQLite and PostgreSQL alike)."""
+    removed = [line[1:] for line in change.splitlines() if line.startswith("-")]
+    added = [line[1:] for line in change.splitlines() if line.startswith("+")]
+    return (
+        bool(removed)
+        and len(removed) == len(added)
+        and all(a != b and a.lower() == b.lower() and SQL_WORDS.search(a) for a, b in zip(removed, added, strict=True))
+    )
+
+
 def run(module: str, tests: list[str], children: int, known: dict[str, str]) -> tuple[Counter[str], list[str]]:
     folder = stage(module, tests)
     mutmut = Path(sys.executable).parent / "mutmut"
@@ -162,7 +178,7 @@ def run(module: str, tests: list[str], children: int, known: dict[str, str]) -> 
     counts: Counter[str] = Counter()
     lost: list[str] = []
     for name, state in sorted(states.items()):
-        if state == "survived" and name in known:
+        if state == "survived" and (name in known or sql_case_only(diff(folder, mutmut, name))):
             counts["equivalent"] += 1
         elif state in ("survived", "no tests"):
             counts[state] += 1
