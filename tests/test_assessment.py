@@ -112,3 +112,66 @@ def test_scale_down_several_levels_in_grip(grip: CriteriaFile) -> None:
 def test_unknown_current_level_is_refused(dso: CriteriaFile) -> None:
     with pytest.raises(ValueError):
         assess(dso, answers(dso), current=7)
+
+
+def text(criteria: CriteriaFile, criterion: str) -> str:
+    return next(c.text for _, c in criteria.all_criteria() if c.id == criterion)
+
+
+def test_an_assessment_keeps_the_answers_and_gives_no_advice_without_a_current_level(dso: CriteriaFile) -> None:
+    given = answers(dso, "pers-en-media")
+    result = assess(dso, given)
+    assert result.answers == given
+    assert result.advice is None
+
+
+def test_scale_up_names_only_the_criteria_above_the_current_level(dso: CriteriaFile) -> None:
+    # At Niveau 1 already, its own criterion still holding is no reason to go up; the two of Niveau 2 are.
+    result = assess(dso, answers(dso, "snelle-besluitvorming", "pers-en-media", "herstelstrategie"), current=1)
+    assert result.advice is not None
+    assert (result.advice.action, result.advice.current.level, result.advice.recommended.level) == ("opschalen", 1, 2)
+    assert result.advice.reason == (
+        f"Opschalen van Niveau 1 naar Niveau 2 (SCT): nu geldt '{text(dso, 'pers-en-media')}'; "
+        f"'{text(dso, 'herstelstrategie')}'."
+    )
+
+
+def test_scale_down_sums_up_each_level_left_and_not_the_one_it_goes_to(dso: CriteriaFile) -> None:
+    result = assess(dso, answers(dso, "snelle-besluitvorming"), current=2)
+    assert result.advice is not None
+    assert (result.advice.current.level, result.advice.recommended.level) == (2, 1)
+    assert result.advice.reason == (
+        "Afschalen van Niveau 2 naar Niveau 1 (OCT): de criteria van het huidige niveau gelden niet meer "
+        "(Niveau 2: 0 van 9 criteria met 'ja' (drempel 1))."
+    )
+
+
+def test_hold_names_the_level_with_its_team_only_where_the_team_has_another_name(
+    dso: CriteriaFile, grip: CriteriaFile
+) -> None:
+    held = assess(dso, answers(dso), current=0).advice
+    assert held is not None
+    assert (held.action, held.current.level, held.recommended.level) == ("handhaven", 0, 0)
+    assert held.reason == "Handhaven op Serviceketen: geen enkele drempel voor opschalen bereikt."
+    routine = assess(grip, answers(grip), current=0).advice
+    assert routine is not None
+    assert routine.reason == "Handhaven op Routine (Meldkamer): geen enkele drempel voor opschalen bereikt."
+    held = assess(dso, answers(dso, "snelle-besluitvorming"), current=1).advice
+    assert held is not None
+    assert held.reason == (
+        "Handhaven op Niveau 1 (OCT): Niveau 1: 1 van 5 criteria met 'ja' (drempel 1); hoger niveau niet bereikt."
+    )
+
+
+def test_an_unknown_current_level_is_named_in_the_refusal(dso: CriteriaFile) -> None:
+    with pytest.raises(ValueError, match="unknown level 7"):
+        assess(dso, answers(dso), current=7)
+
+
+def test_scale_down_over_two_levels_sums_up_both(dso: CriteriaFile) -> None:
+    result = assess(dso, answers(dso), current=2)
+    assert result.advice is not None
+    assert result.advice.reason == (
+        "Afschalen van Niveau 2 naar Serviceketen: de criteria van het huidige niveau gelden niet meer "
+        "(Niveau 1: 0 van 5 criteria met 'ja' (drempel 1); Niveau 2: 0 van 9 criteria met 'ja' (drempel 1))."
+    )

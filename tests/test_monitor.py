@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import ssl
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -650,3 +651,66 @@ def test_a_prometheus_file_that_cannot_be_written(calamiteit: Invoke, tmp_path: 
     result = calamiteit("paraatheid", "--prometheus", str(tmp_path / "bestaat-niet" / "x.prom"))
     assert result.code == exitcodes.FAILURE
     assert "kan niet schrijven" in result.err and "Traceback" not in result.err
+    assert "Kies een map waarin geschreven mag worden (node_exporter: --collector.textfile.directory)." in result.err
+
+
+def test_without_prometheus_client_the_option_says_what_to_install(
+    calamiteit: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both files, with the library missing: one line and the install command, no internal error, no file."""
+    from dso_calamiteit.adapters import metrics
+    from dso_calamiteit.domain.errors import UsageError
+
+    monkeypatch.setitem(sys.modules, "prometheus_client", None)
+    out = tmp_path / "x.prom"
+    result = calamiteit("paraatheid", "--prometheus", str(out))
+    assert result.code == exitcodes.USAGE, result.err
+    assert "--prometheus vraagt prometheus_client, en dat is niet geïnstalleerd" in result.err
+    assert "pip install 'dso-calamiteit[prometheus]'" in result.err
+    assert "interne fout" not in result.err and not out.exists()
+    with pytest.raises(UsageError, match="vraagt prometheus_client"):
+        metrics.monitor_file([], out)
+
+
+def test_the_monitor_file_speaks_blackbox_exporters_language(tmp_path: Path) -> None:
+    """The metric names and HELP texts are blackbox_exporter's own (dashboards and alerts written for it work);
+    the duration is in seconds, the certificate's expiry in Unix time, maintenance a 1."""
+    from dso_calamiteit.adapters import metrics
+    from dso_calamiteit.domain.monitoring import Result, Target
+
+    site = Target(name="Omgevingsloket", url="https://example.nl/", env="prod")
+    results = [
+        Result(site, "beschikbaar", 200, 1500.0, "ok", "2026-12-05T02:00:00+01:00", "beschikbaar", 1_900_000_000.0),
+        Result(Target(name="Viewer", url="https://example.nl/v", env="pre"), "onderhoud", None, None,
+               "gepland onderhoud", "2026-12-05T02:00:00+01:00", "onbereikbaar"),
+    ]
+    out = tmp_path / "m.prom"
+    metrics.monitor_file(results, out)
+    text = out.read_text(encoding="utf-8")
+    helps = dict(line[len("# HELP "):].split(" ", 1) for line in text.splitlines() if line.startswith("# HELP "))
+    assert helps == {
+        "probe_success": "Displays whether or not the probe was a success",
+        "probe_duration_seconds": "Returns how long the probe took to complete in seconds",
+        "probe_http_status_code": "Response HTTP status code",
+        "probe_ssl_earliest_cert_expiry": "Returns last SSL chain expiry in unixtime",
+        "calamiteit_planned_maintenance": "1 while the target is in a window of config/onderhoud.yaml",
+    }
+    found = families(out)
+    loket, viewer = (("env", "prod"), ("target", "Omgevingsloket")), (("env", "pre"), ("target", "Viewer"))
+    assert found["probe_duration_seconds"] == {loket: 1.5}
+    assert found["probe_ssl_earliest_cert_expiry"] == {loket: 1_900_000_000.0}
+    assert found["probe_success"] == {loket: 1.0, viewer: 0.0}
+    assert found["probe_http_status_code"] == {loket: 200.0, viewer: 0.0}
+    assert found["calamiteit_planned_maintenance"] == {loket: 0.0, viewer: 1.0}
+
+
+def test_the_readiness_file_says_what_each_gauge_means(calamiteit: Invoke, make_config, tmp_path: Path) -> None:
+    out = tmp_path / "p.prom"
+    result = calamiteit("paraatheid", "--op", "2026-12-07 09:00", "--prometheus", str(out),
+                        "--config-dir", str(make_config(readiness=READINESS)))
+    assert result.code == exitcodes.OK, result.err
+    helps = [line for line in out.read_text(encoding="utf-8").splitlines() if line.startswith("# HELP ")]
+    assert helps == [
+        "# HELP calamiteit_readiness_requirement_met 1 when the readiness requirement is met now",
+        "# HELP calamiteit_readiness_reachable_contacts Contacts reachable now for the requirement",
+    ]

@@ -33,9 +33,9 @@ def _registry() -> CollectorRegistry:
 
 
 def monitor_file(results: Sequence[Result], path: Path) -> None:
+    registry = _registry()  # first: it says plainly when prometheus_client is not installed
     from prometheus_client import Gauge
 
-    registry = _registry()
     labels = ["target", "env"]
     success = Gauge("probe_success", "Displays whether or not the probe was a success", labels, registry=registry)
     duration = Gauge("probe_duration_seconds", "Returns how long the probe took to complete in seconds", labels,
@@ -58,9 +58,9 @@ def monitor_file(results: Sequence[Result], path: Path) -> None:
 
 
 def readiness_file(standings: Sequence[Standing], path: Path) -> None:
+    registry = _registry()
     from prometheus_client import Gauge
 
-    registry = _registry()
     met = Gauge("calamiteit_readiness_requirement_met", "1 when the readiness requirement is met now",
                 ["org", "tier", "period"], registry=registry)
     reachable = Gauge("calamiteit_readiness_reachable_contacts", "Contacts reachable now for the requirement",
