@@ -14,7 +14,7 @@ from ..domain import exitcodes
 from ..domain.errors import UsageError
 from ..domain.logbook import fold, verify
 from .handover import import_entries
-from .logbook import locate
+from .logbook import ladder, locate
 from .place import Where
 
 
@@ -65,6 +65,7 @@ def copy(source: str, target: str) -> Copied:
     dst_at = location.parse(target, "--to", password_allowed=False)
     if src_at == dst_at:
         raise UsageError("--from en --to wijzen hetzelfde logboek aan")
+    levels = ladder(None)
     src = open_store(src_at, create=False, readonly=True)
     try:
         dst = open_store(dst_at, create=True)
@@ -74,7 +75,7 @@ def copy(source: str, target: str) -> Copied:
                 entries = list(src.stream(summary.id))
                 done = CopiedIncident(summary.id, len(entries))
                 copied.incidents.append(done)
-                faults = verify(summary.id, entries, summary.head)
+                faults = verify(summary.id, entries, summary.head, levels)
                 if faults:
                     done.broken = True
                     done.problem = f"hashketen klopt niet (regel {faults[0].n}: {faults[0].message}); niet gekopieerd"

@@ -15,7 +15,7 @@ from ..domain.criteria import CriteriaFile
 from ..domain.entry_rules import Refused, Replay, check_entry, valid_id
 from ..domain.errors import TamperedError, UsageError
 from ..domain.logbook import EXPORT_KIND, Entry, Fault, Incident, Summary, canonical, fold, refuse_broken, verify
-from .logbook import opened
+from .logbook import ladder, opened
 from .place import Where
 
 MAX_IMPORT_BYTES = 256 * 1024 * 1024  # an export of about 400,000 entries; /dev/zero is refused at once
@@ -33,10 +33,11 @@ class Export:
 
 def export_incident(where: Where, incident: str, insist: bool = False) -> Export:
     """The incident whole; refused for a broken chain unless `insist`, and then the export says so."""
+    levels = ladder(where)
     with opened(where, create=False, readonly=True) as store:
         incident = store.resolve(incident)
         summary = store.summary(incident)
-        faults = verify(incident, store.stream(incident), summary.head)
+        faults = verify(incident, store.stream(incident), summary.head, levels)
         refuse_broken(incident, faults, insist, "geëxporteerd")
         return Export(store.summary(incident), store.entries(incident), faults)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -19,9 +19,9 @@ from ..domain import dutchtime
 from ..domain.assessment import Assessment
 from ..domain.criteria import CriteriaFile
 from ..domain.errors import CalamiteitError, TamperedError, UsageError
-from ..domain.logbook import Action, ChainCheck, Entry, Fault, Incident, Summary, fold, fold_checked, kind_word
+from ..domain.logbook import Action, ChainCheck, Entry, Fault, Incident, Summary, fold_checked, kind_word
 from ..domain.sitrap import ReportingFile, next_sitrap
-from .logbook import opened, stamp
+from .logbook import ladder, opened, stamp
 from .place import Where
 
 T = TypeVar("T")
@@ -40,8 +40,9 @@ def require_text(text: str, what: str = "tekst") -> str:
 
 
 def state(store: Store, incident: str) -> Incident:
-    store.summary(incident)  # unknown id → a usage error that suggests the nearest one
-    return fold(store.entries(incident))
+    """The incident as its entries say, those that break their kind's rules left out (never an internal error)."""
+    check = ChainCheck(incident, store.summary(incident).head)  # unknown id → a usage error with a suggestion
+    return fold_checked(check.passing(store.stream(incident)), check.faults)
 
 
 # --- opening and listing ------------------------------------------------------------------------------------
@@ -67,20 +68,26 @@ def open_incident(where: Where, body: dict[str, Any], author: str) -> str:
 class Listed:
     summary: Summary
     next_sitrap: datetime | None  # when the next sitrap is due; None for a closed incident
+    faults: tuple[Fault, ...] = ()  # where its chain does not verify: then nothing of its row is to be trusted
 
 
 def incidents(where: Where, include_closed: bool, reporting: ReportingFile) -> list[Listed]:
-    """The incidents, each with the moment its next sitrap is due."""
+    """The incidents, each with the moment its next sitrap is due and whether its chain verifies (a row whose
+    chain does not is listed as such, never as if it were sound)."""
+    levels = ladder(where)
     with opened(where, readonly=True) as store:
         rows = store.summaries(include_closed=include_closed)
-        promised = {r.id: store.last_of_kind(r.id, "report") for r in rows if r.closed_at is None}
+        faults = {r.id: tuple(store.verify_chain(r, levels=levels)) for r in rows}
+        promised = {r.id: store.last_of_kind(r.id, "report") for r in rows if r.closed_at is None and not faults[r.id]}
     listed = []
     for r in rows:
         last = promised.get(r.id)
-        due = next_sitrap(
-            reporting, r.opened_at, r.level, last.data.get("next_update") if last else None, r.closed_at is not None
-        )
-        listed.append(Listed(r, due))
+        due = None
+        if not faults[r.id]:
+            due = next_sitrap(
+                reporting, r.opened_at, r.level, last.data.get("next_update") if last else None, r.closed_at is not None
+            )
+        listed.append(Listed(r, due, faults[r.id]))
     return listed
 
 
@@ -97,9 +104,10 @@ def each_entry(where: Where, incident: str, each: Callable[[Entry], T]) -> tuple
             out.append(each(e))
             yield e
 
+    levels = ladder(where)
     with opened(where, readonly=True) as store:
         incident = store.resolve(incident)
-        check = ChainCheck(incident, store.summary(incident).head)
+        check = ChainCheck(incident, store.summary(incident).head, levels)
         found = fold_checked(seen(check.passing(store.stream(incident))), check.faults, keep=False)
     return found, out, check.done()
 
@@ -124,9 +132,10 @@ def timeline(where: Where, incident: str, newest: int) -> Timeline:
             recent.append(e)
             yield e
 
+    levels = ladder(where)
     with opened(where, readonly=True) as store:
         incident = store.resolve(incident)
-        check = ChainCheck(incident, store.summary(incident).head)
+        check = ChainCheck(incident, store.summary(incident).head, levels)
         found = fold_checked(kept(check.passing(store.stream(incident))), check.faults, keep=False)
     return Timeline(found, list(recent), check.done())
 
@@ -134,11 +143,13 @@ def timeline(where: Where, incident: str, newest: int) -> Timeline:
 @contextmanager
 def every_entry(where: Where, incident: str) -> Iterator[tuple[Incident, Iterator[Entry], list[Fault]]]:
     """The state and the chain's breaks, then every entry streamed while the logbook is open."""
+    levels = ladder(where)
     with opened(where, readonly=True) as store:
         incident = store.resolve(incident)
-        check = ChainCheck(incident, store.summary(incident).head)
+        check = ChainCheck(incident, store.summary(incident).head, levels)
         found = fold_checked(check.passing(store.stream(incident)), check.faults, keep=False)
-        yield found, store.stream(incident), check.done()
+        again = ChainCheck(incident, levels=levels)  # the second pass shows only what the first one folded
+        yield found, again.passing(store.stream(incident)), check.done()
 
 
 FOLLOW_WAIT_S = 5.0  # PostgreSQL wakes at once on a NOTIFY; this only bounds a missed one (SQLite polls each second)
@@ -167,11 +178,13 @@ def open_actions(where: Where, incident: str | None) -> tuple[list[tuple[Inciden
     """The open actions of one incident, or of every open incident, and any break in the chains read."""
     faults: list[Fault] = []
     states = []
+    levels = ladder(where)
     with opened(where, readonly=True) as store:
         ids = [store.resolve(incident)] if incident else [s.id for s in store.summaries(include_closed=False)]
         for i in ids:
-            check = ChainCheck(i, store.summary(i).head)
-            states.append(fold_checked(check.passing(store.stream(i)), check.faults, keep=False))
+            check = ChainCheck(i, store.summary(i).head, levels)
+            with suppress(TamperedError):  # nothing readable: its faults say so, the other incidents are still shown
+                states.append(fold_checked(check.passing(store.stream(i)), check.faults, keep=False))
             faults += check.done()
     return [(s, a) for s in states for a in s.open_actions], faults
 
@@ -185,10 +198,11 @@ class Verified:
 
 def verify(where: Where, incident: str, sent_head: str | None) -> Verified:
     """`incident verify`: the chain, the incident's row, and whether a sent sitrap's head is still in it."""
+    levels = ladder(where)
     with opened(where, create=False, readonly=True) as store:
         incident = store.resolve(incident)
         summary = store.summary(incident)
-        return Verified(store.where, summary, store.verify_chain(summary, sent_head))
+        return Verified(store.where, summary, store.verify_chain(summary, sent_head, levels))
 
 
 # --- writing ------------------------------------------------------------------------------------------------

@@ -77,7 +77,8 @@ def make(
 
     with opened(where, create=False) as store:
         incident = store.resolve(incident)
-        check = ChainCheck(incident, store.summary(incident).head)
+        levels = frozenset(lv.level for lv in config.criteria.ordered)
+        check = ChainCheck(incident, store.summary(incident).head, levels)
         found = fold_checked(check.passing(store.stream(incident)), check.faults)
         for _ in range(ATTEMPTS):
             faults = check.done()
@@ -102,7 +103,8 @@ def make(
             if staged is not None:
                 staged.discard()
             check.head = None  # the stored head moved on with the chain; the transaction checks the tip
-            found = fold_checked(check.passing(store.stream(incident, after=found.entries)), check.faults, state=found)
+            new = store.stream(incident, after=check.expected_n - 1)  # not found.entries: a withheld entry is seen
+            found = fold_checked(check.passing(new), check.faults, state=found)
     raise BusyError(
         f"het logboek van {incident} veranderde {ATTEMPTS} keer terwijl het rapport werd gemaakt; er is niets "
         "vastgelegd",

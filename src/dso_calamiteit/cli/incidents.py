@@ -101,7 +101,7 @@ def incident_list(
         from ..views.tables import incidents as tables
 
         tables.incidents(console(), rows, config.criteria, clock.now())
-    return exitcodes.OK
+    return _alarm([f for r in rows for f in r.faults])
 
 
 @incident_app.command("show")

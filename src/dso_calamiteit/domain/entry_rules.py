@@ -83,25 +83,32 @@ def _keys(body: Mapping[str, Any], required: Set[str], optional: Set[str] = froz
 class Replay:
     """What the entries so far have established, as far as the next entry's rules need it."""
 
-    levels: frozenset[int]
+    levels: frozenset[int] | None  # None: any whole number (a reader that has no criteria.yaml at hand)
     level: int = 0
     actions: set[int] = field(default_factory=set)
     open_actions: set[int] = field(default_factory=set)
     reports: int = 0
-    kinds: dict[int, str] = field(default_factory=dict)
+    # the kind of every entry so far, one byte each (entry n at index n): a million-entry log costs 1 MB here
+    kinds: bytearray = field(default_factory=lambda: bytearray(1))
     closed: bool = False
 
     def known_level(self, value: object, what: str) -> int:
         number = _int(value, what)
-        if number not in self.levels:
+        if self.levels is not None and number not in self.levels:
             raise Refused(f"{what} {number} is geen niveau uit criteria.yaml")
         return number
 
     def corrects(self, body: Mapping[str, Any], kind: str, n: int) -> None:
         if "corrects" in body:
             target = _int(body["corrects"], "corrects")
-            if not 1 <= target < n or self.kinds.get(target) != kind:
+            if not 1 <= target < min(n, len(self.kinds)) or self.kinds[target] != KIND_CODES[kind]:
                 raise Refused(f"corrects {target} wijst niet naar een eerdere regel van dezelfde soort")
+
+    def seen(self, n: int, kind: str) -> None:
+        """Entry `n` was of `kind` (entries come in order; a gap is the chain's fault, said elsewhere)."""
+        if n >= len(self.kinds):
+            self.kinds.extend(bytes(n + 1 - len(self.kinds)))
+        self.kinds[n] = KIND_CODES[kind]
 
 
 def _open(r: Replay, body: Mapping[str, Any], n: int) -> None:
@@ -230,6 +237,9 @@ RULES: dict[str, Callable[[Replay, Mapping[str, Any], int], None]] = {
 }
 
 
+KIND_CODES = {kind: code for code, kind in enumerate(RULES, start=1)}
+
+
 def check_entry(r: Replay, raw: object, expected_n: int) -> None:
     """Refuse one exported entry that does not follow the rules; `r` is moved on past it."""
     if not isinstance(raw, dict):
@@ -238,20 +248,24 @@ def check_entry(r: Replay, raw: object, expected_n: int) -> None:
     n = _int(raw["n"], "n")
     if n != expected_n:
         raise Refused(f"nummer {n}, verwacht {expected_n}")
-    _moment(raw["at"], "at")
-    _text(raw["author"], "author")
     for key in ("prev_hash", "hash"):
         if not isinstance(raw[key], str) or not HASH.fullmatch(raw[key]):
             raise Refused(f"{key} is geen SHA-256-hash")
-    kind = raw["kind"]
-    if kind not in RULES:
+    check_parts(r, n, raw["at"], raw["author"], raw["kind"], raw["body"])
+
+
+def check_parts(r: Replay, n: int, at: object, author: object, kind: object, body: object) -> None:
+    """The rules of one entry, whether it comes from an export or is read back from a logbook: whatever a
+    chain holds must make sense as an incident before any view folds it. `r` is moved on past it."""
+    _moment(at, "at")
+    _text(author, "author")
+    if not isinstance(kind, str) or kind not in RULES:
         raise Refused(f"onbekende soort {str(kind)[:40]!r}")
     if (n == 1) != (kind == "open"):
         raise Refused("een incident begint met precies één 'open'-regel")
     if r.closed:
         raise Refused("regel na het sluiten van het incident")
-    body = raw["body"]
     if not isinstance(body, dict):
         raise Refused("body moet een object zijn")
     RULES[kind](r, body, n)
-    r.kinds[n] = kind
+    r.seen(n, kind)

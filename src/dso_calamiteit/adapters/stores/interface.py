@@ -172,11 +172,13 @@ class Store(RollUps):
         row = self._one(self.entry_sql + " WHERE incident = ? AND n = ?", (incident, n))
         return Entry(*row) if row else None
 
-    def verify_chain(self, summary: Summary, sent_head: str | None = None) -> list[Fault]:
+    def verify_chain(
+        self, summary: Summary, sent_head: str | None = None, levels: frozenset[int] | None = None
+    ) -> list[Fault]:
         """The chain's breaks; then the `incidents` row against what the chain says; then, when given, whether
         the head hash printed on a sent sitrap is still in the chain (a chain recomputed after sending is not).
         Here, below every use case, so that `check` and `incident verify` ask the same question."""
-        faults = verify(summary.id, self.stream(summary.id), summary.head)  # two streaming passes: flat memory
+        faults = verify(summary.id, self.stream(summary.id), summary.head, levels)  # two streaming passes: flat memory
         if faults:
             return faults
         state = fold(self.stream(summary.id), keep=False)
@@ -202,10 +204,10 @@ class Store(RollUps):
             )
         return faults
 
-    def verify_all(self) -> list[Fault]:
+    def verify_all(self, levels: frozenset[int] | None = None) -> list[Fault]:
         faults: list[Fault] = []
         for summary in self.summaries():
-            faults += self.verify_chain(summary)
+            faults += self.verify_chain(summary, levels=levels)
         return faults
 
     def checks_since(self, since: str) -> list[tuple[str, str, str, float | None]]:

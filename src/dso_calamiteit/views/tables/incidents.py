@@ -59,7 +59,11 @@ def incidents(console: Console, rows: list[Listed], criteria: CriteriaFile, now:
                 _level(criteria, r.summary.level),
                 dutchtime.local(r.summary.opened_at),
                 str(r.summary.entries),
-                Text("gesloten", style="dim") if r.summary.closed_at else Text("open", style="bold green"),
+                Text("keten klopt niet", style="bold red")
+                if r.faults
+                else Text("gesloten", style="dim")
+                if r.summary.closed_at
+                else Text("open", style="bold green"),
                 _due(r.next_sitrap, now),
             ]
             for r in rows

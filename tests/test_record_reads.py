@@ -1,0 +1,149 @@
+"""Every read validates what it reads: hash-valid nonsense in the database (a forger who recomputes the chain)
+is a fault of that chain in every command that reads it, named on stderr with its incident and entry, never an
+"interne fout" and never a silently wrong answer."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dso_calamiteit.adapters.stores.location import LOGBOOK_FILE
+from dso_calamiteit.domain import exitcodes
+from dso_calamiteit.domain.logbook import GENESIS, canonical, entry_hash
+
+from . import backends
+from .conftest import Invoke
+
+pytestmark = pytest.mark.usefixtures("backend")  # every test on SQLite and on PostgreSQL
+
+
+def forge(folder: Path, incident: str, kind: str, body: Any) -> int:
+    """Append an entry the rules forbid, with a chain that verifies and the incidents row moved along: what a
+    careful forger with full access leaves behind. Returns the entry's number."""
+    n, at, prev = backends.rows(
+        folder, "SELECT n, at, hash FROM entries WHERE incident = ? ORDER BY n DESC LIMIT 1", (incident,)
+    )[0]
+    text = canonical(body) if isinstance(body, dict) else json.dumps(body)
+    digest = entry_hash(incident, n + 1, at, "vervalser", kind, text, prev)
+    backends.tamper(
+        folder,
+        (
+            "INSERT INTO entries (incident, n, at, author, kind, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (incident, n + 1, at, "vervalser", kind, text, prev, digest),
+        ),
+        ("UPDATE incidents SET entries = ?, head = ? WHERE id = ?", (n + 1, digest, incident)),
+    )
+    return int(n + 1)
+
+
+NONSENSE: dict[str, tuple[str, Any]] = {
+    "besluit zonder actiehouder": ("decision", {"text": "Bel de leverancier", "action": 2}),
+    "beeld met text null": ("observation", {"text": None}),
+    "tweede open-regel": ("open", {"title": "Opnieuw", "level": 0}),
+    "niveau buiten de ladder": (
+        "level_change",
+        {"before": 0, "after": 42, "action": "opschalen", "reason": "x", "decided": True},
+    ),
+}
+
+# around today: `overzicht` up to now leaves out what was opened in the current second
+PERIOD = ("--van", (date.today() - timedelta(days=2)).isoformat(), "--tot", (date.today() + timedelta(days=2)).isoformat())
+READERS: list[tuple[str, ...]] = [
+    ("incident", "show", "{id}"),
+    ("incident", "show", "{id}", "--json"),
+    ("incident", "show", "{id}", "--alles"),
+    ("incident", "list"),
+    ("incident", "list", "--json"),
+    ("acties",),
+    ("acties", "{id}", "--json"),
+    ("rapport", "{id}", "--concept"),
+    ("oproep", "{id}"),
+    ("overzicht", *PERIOD),
+    ("overzicht", "--json", *PERIOD),
+]
+
+
+def _said(result: Any, incident: str, n: int) -> None:
+    assert "interne fout" not in result.err + result.out
+    assert result.code == exitcodes.TAMPERED, (result.code, result.out, result.err)
+    assert incident in result.err and f"regel {n}" in result.err, result.err
+
+
+@pytest.mark.parametrize("case", list(NONSENSE))
+def test_hash_valid_nonsense_is_a_chain_fault_everywhere(calamiteit: Invoke, tmp_path: Path, case: str) -> None:
+    incident = calamiteit("incident", "open", "Storing").out.strip()
+    assert calamiteit("log", incident, "Bel IPLO", "--besluit", "--actiehouder", "IPLO").code == 0
+    kind, body = NONSENSE[case]
+    n = forge(tmp_path / "data", incident, kind, body)
+
+    verified = calamiteit("incident", "verify", incident)
+    assert verified.code == exitcodes.TAMPERED, verified.out
+    assert f"incident {incident} regel {n}" in verified.out and "interne fout" not in verified.err
+    checked = calamiteit("check")
+    assert checked.code == exitcodes.TAMPERED and "interne fout" not in checked.err + checked.out
+    assert f"incident {incident} regel {n}" in checked.out + checked.err
+
+    for args in READERS:
+        result = calamiteit(*(a.format(id=incident) for a in args))
+        _said(result, incident, n)
+
+    shown = json.loads(calamiteit("incident", "show", incident, "--json").out)
+    assert shown["level"] == 0  # the forged level (42) is not taken for the incident's
+    assert [e["n"] for e in shown["entries"]] == [1, 2]  # the forged entry is not shown as if it were sound
+    listed = json.loads(calamiteit("incident", "list", "--json").out)["incidents"]
+    assert [i["chain_ok"] for i in listed] == [False]
+    actions = json.loads(calamiteit("acties", incident, "--json").out)["actions"]
+    assert [a["number"] for a in actions] == [1]  # a second `open` does not wipe the actions out
+    overview = json.loads(calamiteit("overzicht", "--json", *PERIOD).out)["incidents"]
+    assert overview["list"] == [] and [b["incident"] for b in overview["broken"]] == [incident]
+
+    exported = calamiteit("incident", "export", incident, "-o", str(tmp_path / "x.json"))
+    assert exported.code == exitcodes.TAMPERED and "interne fout" not in exported.err
+
+
+def test_an_incidents_row_without_entries_is_a_fault_not_a_crash(calamiteit: Invoke, tmp_path: Path) -> None:
+    sound = calamiteit("incident", "open", "Storing").out.strip()
+    opened = backends.rows(tmp_path / "data", "SELECT opened_at FROM incidents WHERE id = ?", (sound,))[0][0]
+    backends.tamper(
+        tmp_path / "data",
+        (
+            "INSERT INTO incidents (id, title, opened_at, level, entries, head) VALUES (?, ?, ?, ?, ?, ?)",
+            ("2026-999-leeg", "Leeg", opened, 0, 0, GENESIS),
+        ),
+    )
+    for args in [("incident", "verify", "2026-999-leeg"), ("check",)]:
+        result = calamiteit(*args)
+        assert result.code == exitcodes.TAMPERED and "interne fout" not in result.err
+        assert "2026-999-leeg regel 1: het incident heeft geen enkele regel" in result.out + result.err
+    for args in [("incident", "show", "2026-999-leeg"), ("incident", "list"), ("acties",), ("overzicht", *PERIOD),
+                 ("overzicht", "--json", *PERIOD), ("rapport", "2026-999-leeg", "--concept")]:
+        _said(calamiteit(*args), "2026-999-leeg", 1)
+    overview = json.loads(calamiteit("overzicht", "--json", *PERIOD).out)["incidents"]
+    assert [i["id"] for i in overview["list"]] == [sound]  # the sound incident is still counted
+
+
+def test_a_tampered_chain_is_counted_apart_in_the_overview(calamiteit: Invoke, tmp_path: Path) -> None:
+    incident = calamiteit("incident", "open", "Storing").out.strip()
+    calamiteit("log", incident, "Loket geeft 503", "--beeld")
+    backends.tamper(
+        tmp_path / "data", ("UPDATE entries SET body = ? WHERE incident = ? AND n = 2", ('{"text":"niets"}', incident))
+    )
+    result = calamiteit("overzicht", "--format", "md", *PERIOD)
+    _said(result, incident, 2)
+    assert "Niet meegeteld, hashketen klopt niet (1)" in result.out and "Geen incidenten in deze periode" in result.out
+
+
+def test_db_copy_refuses_a_nonsense_incident_whole(calamiteit: Invoke, tmp_path: Path) -> None:
+    incident = calamiteit("incident", "open", "Storing").out.strip()
+    forge(tmp_path / "data", incident, "observation", {"text": None})
+    sound = calamiteit("incident", "open", "Andere storing").out.strip()
+    source = backends.postgres() or str(tmp_path / "data" / LOGBOOK_FILE)
+    target = str(tmp_path / "kopie.sqlite")
+    copied = calamiteit("db", "copy", "--from", source, "--to", target, "--json")
+    assert copied.code == exitcodes.TAMPERED and "interne fout" not in copied.err
+    listed = calamiteit("incident", "list", "--json", "--db", target)
+    assert [i["id"] for i in json.loads(listed.out)["incidents"]] == [sound]
