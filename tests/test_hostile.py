@@ -214,3 +214,22 @@ def test_monitor_target_names_are_shown_literally(calamiteit: Invoke, make_confi
     assert json.loads(recorded.out)["results"][0]["name"] == HOSTILE
     assert history.code == 0
     assert_safe(history.out)
+
+
+# --- what a logbook holds is checked as it is read (issue 21) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    ['{"text":"   "}', '{"text":"a","owner":"x"}', '{"text":"a\nb"}', '{"text":null}', '{"text":"\\u0020"}', "[1]"],
+)
+def test_a_note_that_only_looks_plain_is_checked_in_full(body: str) -> None:
+    """The fast path for plain notes takes only what the full rules take."""
+    from dso_calamiteit.domain.logbook import GENESIS, ChainCheck, canonical, chained
+
+    opening = chained("i", 1, "2026-01-01T00:00:00+00:00", "a", "open", canonical({"title": "t", "level": 0}), GENESIS)
+    note = chained("i", 2, "2026-01-01T00:00:00+00:00", "a", "observation", body, opening.hash)
+    good = chained("i", 3, "2026-01-01T00:00:00+00:00", "a", "observation", '{"text":"goed"}', note.hash)
+    check = ChainCheck("i", good.hash, frozenset({0}))
+    assert [e.n for e in check.passing([opening, note, good])] == [1, 3]
+    assert [f.n for f in check.done()] == [2]

@@ -132,9 +132,13 @@ def test_a_tampered_chain_is_counted_apart_in_the_overview(calamiteit: Invoke, t
     backends.tamper(
         tmp_path / "data", ("UPDATE entries SET body = ? WHERE incident = ? AND n = 2", ('{"text":"niets"}', incident))
     )
+    shortened = calamiteit("incident", "open", "Andere storing").out.strip()
+    calamiteit("log", shortened, "Tweede regel", "--beeld")
+    backends.tamper(tmp_path / "data", ("DELETE FROM entries WHERE incident = ? AND n = 2", (shortened,)))
     result = calamiteit("overzicht", "--format", "md", *PERIOD)
     _said(result, incident, 2)
-    assert "Niet meegeteld, hashketen klopt niet (1)" in result.out and "Geen incidenten in deze periode" in result.out
+    assert f"{shortened} klopt niet: regel 2" in result.err  # the last entry removed: the stored head says so
+    assert "Niet meegeteld, hashketen klopt niet (2)" in result.out and "Geen incidenten in deze periode" in result.out
 
 
 def test_db_copy_refuses_a_nonsense_incident_whole(calamiteit: Invoke, tmp_path: Path) -> None:
