@@ -54,7 +54,8 @@ def tamper(folder: Path, *statements: Statement) -> None:
         if postgres():
             conn.execute("SET session_replication_role = replica")  # a superuser's way past the triggers
         else:
-            for trigger in ("entries_append_only_update", "entries_append_only_delete", "incidents_follow_entries"):
+            for trigger in ("entries_append_only_update", "entries_append_only_delete", "incidents_follow_entries",
+                            "entries_time_forward"):
                 conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
         for statement in statements:
             sql, params = (statement, ()) if isinstance(statement, str) else statement

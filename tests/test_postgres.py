@@ -442,3 +442,67 @@ def test_follow_shows_what_a_colleague_writes(
     finally:
         follower.kill()
 
+
+
+# --- entries the database vouches for (issue 21) ----------------------------------------------------------
+
+
+def _set_up_roles(conn: psycopg.Connection) -> None:
+    for statement in documented_roles().split(";\n"):
+        if statement.strip().startswith("CREATE ROLE calamiteit_"):  # roles belong to the cluster: maybe there
+            conn.execute(f"DO $$ BEGIN {statement}; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+        elif statement.strip():
+            conn.execute(statement)
+
+
+def test_a_forged_entry_through_a_plain_client_is_refused_or_shown(
+    calamiteit: Invoke, pg_cluster: Cluster, pg_database: str, monkeypatch
+) -> None:
+    """The attack of issue 21: as the README's coordinator, a client that computes the hash itself writes a
+    decision dated 2020 by someone else. The server refuses the time; what it lets in carries the login."""
+    from dso_calamiteit.domain.logbook import canonical, entry_hash
+
+    with admin(pg_cluster, pg_database) as conn:
+        _set_up_roles(conn)
+        conn.execute(f"CREATE ROLE anna LOGIN PASSWORD '{pg_cluster.password}' IN ROLE calamiteit_coordinator")
+        conn.execute(f"ALTER DATABASE {pg_database.rsplit('/', 1)[1]} RESET calamiteit.import")  # as a real one
+    try:
+        anna = pg_database.replace("postgres@", "anna@")
+        monkeypatch.setenv("CALAMITEIT_AUTEUR", "Anna de Vries")
+        incident = calamiteit("incident", "open", "Storing", "--db", anna).out.strip()
+        assert incident, "the coordinator opens an incident with the real clock"
+
+        def forge(conn: psycopg.Connection, at: str) -> None:
+            n, prev = conn.execute(
+                "SELECT n, hash FROM calamiteit.entries WHERE incident = %s ORDER BY n DESC LIMIT 1", (incident,)
+            ).fetchone()
+            body = canonical({"text": "Geen opschaling nodig", "owner": "SCT", "deadline": None, "action": 1})
+            author = "Bert Bestuurder (SCT-voorzitter)"
+            digest = entry_hash(incident, n + 1, at, author, "decision", body, prev)
+            conn.execute(
+                "INSERT INTO calamiteit.entries (incident, n, at, author, kind, body, prev_hash, hash) "
+                "VALUES (%s, %s, %s, %s, 'decision', %s, %s, %s)",
+                (incident, n + 1, at, author, body, prev, digest),
+            )
+            conn.execute(
+                "UPDATE calamiteit.incidents SET entries = %s, head = %s, actions = 1 WHERE id = %s",
+                (n + 1, digest, incident),
+            )
+
+        with psycopg.connect(anna, autocommit=True, password=pg_cluster.password) as conn:
+            with pytest.raises(psycopg.errors.RaiseException, match="not the server's time"):
+                forge(conn, "2020-01-01T09:00:00+00:00")
+            conn.execute("SET calamiteit.import = 'on'")  # the import's way: its times are its own, but in order
+            with pytest.raises(psycopg.errors.RaiseException, match="not older than the one before"):
+                forge(conn, "2020-01-01T09:00:00+00:00")
+            conn.execute("RESET calamiteit.import")
+            conn.execute("SET ROLE calamiteit_coordinator")  # the group's name instead of her own: not recorded
+            now = conn.execute("SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS+00:00')")
+            forge(conn, now.fetchone()[0])
+        shown = json.loads(calamiteit("incident", "show", incident, "--json", "--db", anna).out)
+        assert [e["role"] for e in shown["entries"]] == ["anna", "anna"]  # session_user: the login, not SET ROLE
+        assert calamiteit("incident", "verify", incident, "--db", anna).code == 0  # a well-formed entry, in time
+    finally:
+        with admin(pg_cluster, pg_database) as conn:
+            conn.execute("DROP OWNED BY anna, calamiteit_coordinator, calamiteit_reader")
+            conn.execute("DROP ROLE anna")

@@ -51,7 +51,12 @@ NONSENSE: dict[str, tuple[str, Any]] = {
 }
 
 # around today: `overzicht` up to now leaves out what was opened in the current second
-PERIOD = ("--van", (date.today() - timedelta(days=2)).isoformat(), "--tot", (date.today() + timedelta(days=2)).isoformat())
+PERIOD = (
+    "--van",
+    (date.today() - timedelta(days=2)).isoformat(),
+    "--tot",
+    (date.today() + timedelta(days=2)).isoformat(),
+)
 READERS: list[tuple[str, ...]] = [
     ("incident", "show", "{id}"),
     ("incident", "show", "{id}", "--json"),
@@ -119,8 +124,14 @@ def test_an_incidents_row_without_entries_is_a_fault_not_a_crash(calamiteit: Inv
         result = calamiteit(*args)
         assert result.code == exitcodes.TAMPERED and "interne fout" not in result.err
         assert "2026-999-leeg regel 1: het incident heeft geen enkele regel" in result.out + result.err
-    for args in [("incident", "show", "2026-999-leeg"), ("incident", "list"), ("acties",), ("overzicht", *PERIOD),
-                 ("overzicht", "--json", *PERIOD), ("rapport", "2026-999-leeg", "--concept")]:
+    for args in [
+        ("incident", "show", "2026-999-leeg"),
+        ("incident", "list"),
+        ("acties",),
+        ("overzicht", *PERIOD),
+        ("overzicht", "--json", *PERIOD),
+        ("rapport", "2026-999-leeg", "--concept"),
+    ]:
         _said(calamiteit(*args), "2026-999-leeg", 1)
     overview = json.loads(calamiteit("overzicht", "--json", *PERIOD).out)["incidents"]
     assert [i["id"] for i in overview["list"]] == [sound]  # the sound incident is still counted
@@ -151,3 +162,90 @@ def test_db_copy_refuses_a_nonsense_incident_whole(calamiteit: Invoke, tmp_path:
     assert copied.code == exitcodes.TAMPERED and "interne fout" not in copied.err
     listed = calamiteit("incident", "list", "--json", "--db", target)
     assert [i["id"] for i in json.loads(listed.out)["incidents"]] == [sound]
+
+
+# --- time runs forward, and the database says so too ----------------------------------------------------
+
+
+def _forged_at(folder: Path, incident: str, at: str) -> int:
+    """An observation at `at` after the last entry, chain and row recomputed, past the triggers."""
+    n, prev = backends.rows(
+        folder, "SELECT n, hash FROM entries WHERE incident = ? ORDER BY n DESC LIMIT 1", (incident,)
+    )[0]
+    body = canonical({"text": "Alles was al opgelost"})
+    digest = entry_hash(incident, n + 1, at, "vervalser", "observation", body, prev)
+    backends.tamper(
+        folder,
+        (
+            "INSERT INTO entries (incident, n, at, author, kind, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (incident, n + 1, at, "vervalser", "observation", body, prev, digest),
+        ),
+        ("UPDATE incidents SET entries = ?, head = ? WHERE id = ?", (n + 1, digest, incident)),
+    )
+    return int(n + 1)
+
+
+@pytest.mark.parametrize(
+    ("at", "said"),
+    [("2020-01-01T00:00:00+00:00", "ligt voor de opening"), (None, "tijd loopt terug")],
+)
+def test_time_running_backwards_is_a_fault(calamiteit: Invoke, tmp_path: Path, at: str | None, said: str) -> None:
+    incident = calamiteit("incident", "open", "Storing").out.strip()
+    calamiteit("log", incident, "Loket traag", "--beeld")
+    data = tmp_path / "data"
+    opened, second = (
+        r[0] for r in backends.rows(data, "SELECT at FROM entries WHERE incident = ? ORDER BY n", (incident,))
+    )
+    if at is None:  # after the opening, before the entry before it
+        at = second
+        backends.tamper(
+            data, ("UPDATE entries SET at = ? WHERE incident = ? AND n = 2", ("2099-01-01T00:00:00+00:00", incident))
+        )
+        _rechain(data, incident)
+    n = _forged_at(data, incident, at)
+    verified = calamiteit("incident", "verify", incident)
+    assert verified.code == exitcodes.TAMPERED and f"regel {n}: " in verified.out and said in verified.out
+    _said(calamiteit("incident", "show", incident), incident, n)
+
+
+def _rechain(folder: Path, incident: str) -> None:
+    rows = backends.rows(
+        folder, "SELECT n, at, author, kind, body FROM entries WHERE incident = ? ORDER BY n", (incident,)
+    )
+    prev, changes = GENESIS, []
+    for number, at, author, kind, body in rows:
+        digest = entry_hash(incident, number, at, author, kind, body, prev)
+        changes.append(
+            (
+                "UPDATE entries SET prev_hash = ?, hash = ? WHERE incident = ? AND n = ?",
+                (prev, digest, incident, number),
+            )
+        )
+        prev = digest
+    backends.tamper(folder, *changes, ("UPDATE incidents SET head = ? WHERE id = ?", (prev, incident)))
+
+
+def test_the_database_refuses_an_entry_older_than_the_one_before(calamiteit: Invoke, tmp_path: Path) -> None:
+    incident = calamiteit("incident", "open", "Storing").out.strip()
+    data = tmp_path / "data"
+    prev = backends.rows(data, "SELECT hash FROM entries WHERE incident = ?", (incident,))[0][0]
+    at, body = "2020-01-01T00:00:00+00:00", canonical({"text": "Achteraf"})
+    digest = entry_hash(incident, 2, at, "t", "observation", body, prev)
+    sql = "INSERT INTO entries (incident, n, at, author, kind, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    with backends.client(data) as conn, pytest.raises(backends.refused(), match="not older than the one before"):
+        conn.execute(
+            sql.replace("?", "%s") if backends.postgres() else sql,
+            (incident, 2, at, "t", "observation", body, prev, digest),
+        )
+
+
+def test_a_writer_whose_moment_was_taken_before_a_colleagues_entry_writes_at_its_time(tmp_path: Path) -> None:
+    from .conftest import open_logbook
+
+    store = open_logbook(tmp_path / "data")
+    try:
+        opened = store.open_incident("x", {"title": "x", "level": 0}, "t", "2026-12-01T10:00:05+00:00")
+        late = store.append(opened.incident, "observation", {"text": "y"}, "t", "2026-12-01T10:00:03+00:00")
+    finally:
+        store.close()
+    assert late.at == "2026-12-01T10:00:05+00:00"

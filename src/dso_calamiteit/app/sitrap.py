@@ -16,7 +16,17 @@ from ..adapters.output_files import Staged
 from ..adapters.stores import BusyError
 from ..domain import dutchtime, sitrap
 from ..domain.errors import CalamiteitError
-from ..domain.logbook import ChainCheck, Entry, Incident, canonical, chained, fold, fold_checked, refuse_broken
+from ..domain.logbook import (
+    ChainCheck,
+    Entry,
+    Incident,
+    canonical,
+    chained,
+    fold,
+    fold_checked,
+    not_before,
+    refuse_broken,
+)
 from .logbook import opened
 from .place import Where
 from .readiness import convocation
@@ -148,7 +158,7 @@ def sitrap_of(
 def report_entry(found: Incident, every_minutes: int, author: str, made: datetime) -> Entry:
     """The report's own entry, made in full after the chain as `found` ends: number, next update, hash."""
     body = {"next_update": dutchtime.stamp(dutchtime.later(made, every_minutes)), "number": found.reports + 1}
-    at, text, n = dutchtime.stamp(made), canonical(body), found.entries + 1
+    at, text, n = not_before(dutchtime.stamp(made), found.last_at), canonical(body), found.entries + 1
     return chained(found.id, n, at, author, "report", text, found.head)
 
 

@@ -48,6 +48,11 @@ def _int(value: object, what: str) -> int:
 
 
 def _moment(value: object, what: str) -> str:
+    _when(value, what)
+    return str(value)
+
+
+def _when(value: object, what: str) -> datetime:
     text = _text(value, what)
     try:
         moment = datetime.fromisoformat(text)
@@ -55,7 +60,7 @@ def _moment(value: object, what: str) -> str:
         raise Refused(f"{what} '{text[:40]}' is geen tijdstip (ISO 8601)") from None
     if moment.tzinfo is None:
         raise Refused(f"{what} '{text[:40]}' mist de tijdzone")
-    return text
+    return moment
 
 
 def _optional(check: Callable[[object, str], object], value: object, what: str) -> None:
@@ -106,6 +111,21 @@ class Replay:
 
     last_at: object = None  # the `at` and author of the entry before, once found valid (most entries repeat them)
     last_author: object = None
+    last_moment: datetime | None = None  # time never runs backwards in a chain
+    opened: datetime | None = None
+
+    def moment(self, at: object, n: int) -> None:
+        """`at` is a time with its zone, not before the opening and not before the entry before it."""
+        if at == self.last_at:
+            return
+        moment = _when(at, "at")
+        if self.opened is not None and moment < self.opened:
+            raise Refused(f"tijd {str(at)[:40]} ligt voor de opening van het incident ({self.opened.isoformat()})")
+        if self.last_moment is not None and moment < self.last_moment:
+            raise Refused(f"tijd loopt terug: {str(at)[:40]} ligt voor regel {n - 1} ({self.last_moment.isoformat()})")
+        if n == 1:
+            self.opened = moment
+        self.last_at, self.last_moment = at, moment
 
     def seen(self, n: int, kind: str) -> None:
         """Entry `n` was of `kind` (entries come in order; a gap is the chain's fault, said elsewhere)."""
@@ -272,9 +292,7 @@ def plain_note(r: Replay, n: int, at: object, author: object, kind: str, body: o
     found = _PLAIN_NOTE.fullmatch(body)
     if found is None or not found.group(1).strip():
         return False
-    if at != r.last_at:
-        _moment(at, "at")
-        r.last_at = at
+    r.moment(at, n)
     if author != r.last_author:
         _text(author, "author")
         r.last_author = author
@@ -285,14 +303,14 @@ def plain_note(r: Replay, n: int, at: object, author: object, kind: str, body: o
 def check_parts(r: Replay, n: int, at: object, author: object, kind: object, body: object) -> None:
     """The rules of one entry, whether it comes from an export or is read back from a logbook: whatever a
     chain holds must make sense as an incident before any view folds it. `r` is moved on past it."""
-    _moment(at, "at")
+    if r.closed:
+        raise Refused("regel na het sluiten van het incident")
+    r.moment(at, n)
     _text(author, "author")
     if not isinstance(kind, str) or kind not in RULES:
         raise Refused(f"onbekende soort {str(kind)[:40]!r}")
     if (n == 1) != (kind == "open"):
         raise Refused("een incident begint met precies één 'open'-regel")
-    if r.closed:
-        raise Refused("regel na het sluiten van het incident")
     if not isinstance(body, dict):
         raise Refused("body moet een object zijn")
     RULES[kind](r, body, n)

@@ -378,6 +378,16 @@ def _note(state: Incident | None, e: Entry, keep: bool) -> Incident:
     return state
 
 
+def not_before(at: str, earlier: str) -> str:
+    """`at`, or `earlier` when `at` lies before it: a writer whose moment was taken before a colleague's entry went
+    in writes at that entry's time, so time never runs backwards in a chain (an unreadable `earlier` is ignored:
+    the chain's check says what is wrong with it)."""
+    try:
+        return earlier if datetime.fromisoformat(at) < datetime.fromisoformat(earlier) else at
+    except (TypeError, ValueError):
+        return at
+
+
 @dataclass(frozen=True)
 class Tip:
     """Where an incident's chain ends and what its entries say now: worked out from the entries themselves,
@@ -389,6 +399,7 @@ class Tip:
     actions: int
     reports: int
     closed: bool
+    at: str = ""  # the time of the last entry: the next one is not earlier
 
 
 @dataclass(frozen=True)

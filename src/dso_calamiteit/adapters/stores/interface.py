@@ -18,14 +18,14 @@ from typing import Any
 from ...domain import exitcodes
 from ...domain.dutchtime import LOCAL
 from ...domain.errors import CalamiteitError, UsageError, suggest
-from ...domain.logbook import GENESIS, Entry, Fault, Summary, Tip, canonical, chained, fold, verify
+from ...domain.logbook import GENESIS, Entry, Fault, Summary, Tip, canonical, chained, fold, not_before, verify
 from .rollups import Check, RollUps
 
 ENTRY_SQL = "SELECT incident, n, at, author, kind, body, prev_hash, hash, role FROM entries"
 # The newest body of one kind; `{hint}` lets SQLite name the index its planner would otherwise pass by.
 _LATEST = "(SELECT body FROM entries{hint} WHERE incident = ? AND kind = '{kind}' ORDER BY n DESC LIMIT 1)"
 TIP_SQL = (
-    "SELECT n, hash, kind, "
+    "SELECT n, hash, kind, at, "
     + ", ".join(_LATEST.format(hint="{hint}", kind=k) for k in ("level_change", "open", "decision", "report"))
     + " FROM entries WHERE incident = ? ORDER BY n DESC LIMIT 1"
 )
@@ -99,6 +99,9 @@ class Store(RollUps):
         for e in entries:
             self._insert(e)
 
+    def _bringing_in(self) -> None:
+        """This transaction stores entries made elsewhere (an import, a copy), with their own times."""
+
     @abstractmethod
     def schema_version(self) -> int: ...
 
@@ -143,7 +146,7 @@ class Store(RollUps):
         if last is None:
             self.summary(incident)  # unknown id: the usual message with a suggestion
             raise StorageError(f"{self.where}: incident {incident} heeft geen regels")
-        n, digest, kind, change, opening, decision, report = last
+        n, digest, kind, at, change, opening, decision, report = last
 
         def latest(body: str | None) -> dict[str, Any]:
             found: dict[str, Any] = json.loads(body) if body is not None else {}
@@ -156,6 +159,7 @@ class Store(RollUps):
             actions=int(latest(decision).get("action", 0)),
             reports=int(latest(report).get("number", 0)),
             closed=kind == "close",
+            at=str(at),
         )
 
     def has_hash(self, incident: str, prefix: str) -> bool:
@@ -282,6 +286,7 @@ class Store(RollUps):
                 body = {**body, "action": tip.actions + 1}
             if kind == "report":
                 body = {**body, "number": tip.reports + 1}
+            at = not_before(at, tip.at)
             entry = chained(incident, tip.n + 1, at, author, kind, canonical(body), tip.hash)
             self._advance(tip, entry, body)
         return entry
@@ -297,6 +302,8 @@ class Store(RollUps):
             tip = self.tip(entry.incident)
             if tip.closed or (tip.n + 1, tip.hash) != (entry.n, entry.prev_hash):
                 return False
+            if not_before(entry.at, tip.at) != entry.at:
+                raise StorageError(f"{self.where}: regel {entry.n} van {entry.incident} is ouder dan de regel ervoor")
             body = entry.data
             numbered = {"decision": ("action", tip.actions), "report": ("number", tip.reports)}.get(entry.kind)
             if numbered is not None and body.get(numbered[0]) != numbered[1] + 1:
@@ -315,6 +322,7 @@ class Store(RollUps):
         """
         first, last = entries[0], entries[-1]
         with self.transaction():
+            self._bringing_in()
             held = self._one(
                 "SELECT n, hash FROM entries WHERE incident = ? ORDER BY n DESC LIMIT 1", (first.incident,)
             )

@@ -39,6 +39,7 @@ LOCK_TIMEOUT_MS = 10_000  # as long as SQLite's busy timeout: a writer waits thi
 CONNECT_TIMEOUT_S = 5
 STREAM_ROWS = 2_000
 BULK_CHUNK = 5_000
+CLOCK_SLACK_S = 30  # how far an entry's time may be from the server's clock (the insert trigger refuses more)
 # `role` is not among them: the insert trigger sets it to the database role that stores the entry.
 INSERT_SQL = (
     "INSERT INTO entries (incident, n, at, author, kind, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
@@ -158,6 +159,38 @@ MIGRATIONS: tuple[str, ...] = (
         name text NOT NULL, env text NOT NULL, at text NOT NULL, state text NOT NULL, run_first text,
         PRIMARY KEY (name, env)
     );
+    """,
+    # The database vouches for who and when: the role recorded is the login (session_user: a SET ROLE changes
+    # nothing), an entry is not older than the one before it, and its time is the server's own, within
+    # CLOCK_SLACK_S, unless the transaction says it brings in entries from elsewhere (an import, a copy: then
+    # the chain's own times are kept, and the account that brought them in is still recorded).
+    f"""
+    CREATE OR REPLACE FUNCTION calamiteit.entry_stored() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+        before_at text;
+    BEGIN
+        NEW.role := session_user;
+        IF coalesce(current_setting('calamiteit.import', true), '') <> 'on'
+                AND abs(extract(epoch FROM NEW.at::timestamptz - clock_timestamp())) > {CLOCK_SLACK_S} THEN
+            RAISE EXCEPTION 'the entry''s time is not the server''s time';
+        END IF;
+        IF NEW.n = 1 THEN
+            IF NEW.prev_hash <> repeat('0', 64) THEN
+                RAISE EXCEPTION 'the first entry of a chain follows the genesis hash';
+            END IF;
+        ELSE
+            SELECT at INTO before_at FROM calamiteit.entries
+                WHERE incident = NEW.incident AND n = NEW.n - 1 AND hash = NEW.prev_hash;
+            IF NOT FOUND THEN
+                RAISE EXCEPTION 'an entry follows the one before it: no gaps, no branches';
+            END IF;
+            IF NEW.at::timestamptz < before_at::timestamptz THEN
+                RAISE EXCEPTION 'an entry is not older than the one before it';
+            END IF;
+        END IF;
+        PERFORM pg_notify('calamiteit', NEW.incident);
+        RETURN NEW;
+    END $$;
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -351,11 +384,14 @@ class PostgresStore(Store):
         self._run(INSERT_SQL, _values(e))
         e.role = self.role
 
+    def _bringing_in(self) -> None:
+        self._run("SELECT set_config('calamiteit.import', 'on', true)")  # for this transaction only
+
     @property
     def role(self) -> str:
         """The database role this connection writes as: what the insert trigger records (asked once)."""
         if self._role is None:
-            row = self._one("SELECT current_user")
+            row = self._one("SELECT session_user")
             self._role = str(row[0]) if row else ""
         return self._role
 
@@ -376,6 +412,12 @@ class PostgresStore(Store):
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         if isinstance(exc, pgerrors.LockNotAvailable | pgerrors.DeadlockDetected | pgerrors.SerializationFailure):
             return BusyError(f"{self.where}: het logboek is bezet door een ander proces", "Probeer het zo opnieuw.")
+        if isinstance(exc, pgerrors.RaiseException) and "server's time" in first:
+            return StorageError(
+                f"{self.where}: de klok van deze computer wijkt meer dan {CLOCK_SLACK_S} s af van die van de "
+                "databaseserver; er is niets vastgelegd",
+                "Zet de klok gelijk (NTP) en probeer het opnieuw.",
+            )
         if isinstance(exc, pgerrors.RaiseException):
             return StorageError(f"{self.where}: geweigerd door de database: {first}")
         if isinstance(exc, pgerrors.InsufficientPrivilege | pgerrors.ReadOnlySqlTransaction):
