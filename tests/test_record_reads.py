@@ -32,7 +32,7 @@ def forge(folder: Path, incident: str, kind: str, body: Any) -> int:
     backends.tamper(
         folder,
         (
-            "INSERT INTO entries (incident, n, at, author, kind, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            INSERT_ENTRY,
             (incident, n + 1, at, "vervalser", kind, text, prev, digest),
         ),
         ("UPDATE incidents SET entries = ?, head = ? WHERE id = ?", (n + 1, digest, incident)),
@@ -40,6 +40,9 @@ def forge(folder: Path, incident: str, kind: str, body: Any) -> int:
     return int(n + 1)
 
 
+INSERT_ENTRY = (
+    "INSERT INTO entries (incident, n, at, author, kind, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
 NONSENSE: dict[str, tuple[str, Any]] = {
     "besluit zonder actiehouder": ("decision", {"text": "Bel de leverancier", "action": 2}),
     "beeld met text null": ("observation", {"text": None}),
@@ -177,7 +180,7 @@ def _forged_at(folder: Path, incident: str, at: str) -> int:
     backends.tamper(
         folder,
         (
-            "INSERT INTO entries (incident, n, at, author, kind, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            INSERT_ENTRY,
             (incident, n + 1, at, "vervalser", "observation", body, prev, digest),
         ),
         ("UPDATE incidents SET entries = ?, head = ? WHERE id = ?", (n + 1, digest, incident)),
@@ -193,7 +196,7 @@ def test_time_running_backwards_is_a_fault(calamiteit: Invoke, tmp_path: Path, a
     incident = calamiteit("incident", "open", "Storing").out.strip()
     calamiteit("log", incident, "Loket traag", "--beeld")
     data = tmp_path / "data"
-    opened, second = (
+    _opened, second = (
         r[0] for r in backends.rows(data, "SELECT at FROM entries WHERE incident = ? ORDER BY n", (incident,))
     )
     if at is None:  # after the opening, before the entry before it
