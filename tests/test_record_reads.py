@@ -252,3 +252,35 @@ def test_a_writer_whose_moment_was_taken_before_a_colleagues_entry_writes_at_its
     finally:
         store.close()
     assert late.at == "2026-12-01T10:00:05+00:00"
+
+
+def test_an_entry_stored_by_another_account_says_so(
+    calamiteit: Invoke, make_config: Any, shipped: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """contacts.yaml names Anna's database account; an entry written through it in Bert's name shows that
+    everywhere it is shown, and `verify` warns (exit 0): logging what a colleague said is allowed, never unseen."""
+    monkeypatch.setenv("CALAMITEIT_AUTEUR", "Anna de Vries")
+    incident = calamiteit("incident", "open", "Storing").out.strip()
+    account = json.loads(calamiteit("incident", "show", incident, "--json").out)["entries"][0]["role"]
+    assert account, "the store records the account"
+    contacts = (shipped / "contacts.yaml").read_text(encoding="utf-8")
+    assert "    name: Anna de Vries\n" in contacts
+    contacts = contacts.replace("    name: Anna de Vries\n", f"    name: Anna de Vries\n    account: {account}\n")
+    monkeypatch.setenv("CALAMITEIT_CONFIG_DIR", str(make_config(contacts=contacts)))
+    said = calamiteit(
+        "log", incident, "Niet opschalen", "--besluit", "--actiehouder", "SCT", "--auteur", "Bert Bestuurder"
+    )
+    assert said.code == 0, said.err
+    shown = calamiteit("incident", "show", incident).out
+    assert f"Bert Bestuurder, vastgelegd door account {account}" in " ".join(shown.split())
+    assert "Anna de Vries (DSO-LV), vastgelegd" not in " ".join(shown.split())
+    every = calamiteit("incident", "show", incident, "--alles").out
+    assert f"Bert Bestuurder, vastgelegd door account {account}" in every
+    seen = calamiteit("log", incident, "Loket weer bereikbaar", "--beeld", "--auteur", "Bert Bestuurder")
+    assert seen.code == 0
+    report = calamiteit("rapport", incident, "--concept").out
+    assert f"(Bert Bestuurder, vastgelegd door account {account})" in report
+    verified = calamiteit("incident", "verify", incident)
+    assert verified.code == 0, verified.out
+    assert f"regel 2: geschreven als 'Bert Bestuurder', vastgelegd door account {account}" in verified.err
+    assert "regel 1" not in verified.err

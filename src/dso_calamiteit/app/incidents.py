@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -21,7 +21,7 @@ from ..domain.criteria import CriteriaFile
 from ..domain.errors import CalamiteitError, TamperedError, UsageError
 from ..domain.logbook import Action, ChainCheck, Entry, Fault, Incident, Summary, fold_checked, kind_word
 from ..domain.sitrap import ReportingFile, next_sitrap
-from .logbook import ladder, opened, stamp
+from .logbook import configured, ladder, opened, stamp
 from .place import Where
 
 T = TypeVar("T")
@@ -194,15 +194,27 @@ class Verified:
     path: str
     summary: Summary
     faults: list[Fault]
+    warnings: list[Fault] = field(default_factory=list)  # entries stored by another account than the author's
 
 
 def verify(where: Where, incident: str, sent_head: str | None) -> Verified:
-    """`incident verify`: the chain, the incident's row, and whether a sent sitrap's head is still in it."""
-    levels = ladder(where)
+    """`incident verify`: the chain, the incident's row, and whether a sent sitrap's head is still in it; and,
+    where contacts.yaml names people's database accounts, every entry stored by another account than its
+    author's (a warning: a coordinator may log what a colleague said, but never invisibly)."""
+    found = configured(where)
+    levels = None if found is None else frozenset(lv.level for lv in found.criteria.ordered)
     with opened(where, create=False, readonly=True) as store:
         incident = store.resolve(incident)
         summary = store.summary(incident)
-        return Verified(store.where, summary, store.verify_chain(summary, sent_head, levels))
+        verified = Verified(store.where, summary, store.verify_chain(summary, sent_head, levels))
+        contacts = None if found is None else found.contacts
+        if contacts is not None and contacts.accounts and not verified.faults:
+            for e in store.stream(incident):
+                account = contacts.stored_by(e.author, e.role)
+                if account:
+                    said = f"geschreven als {e.author!r}, vastgelegd door account {account}"
+                    verified.warnings.append(Fault(incident, e.n, said))
+        return verified
 
 
 # --- writing ------------------------------------------------------------------------------------------------

@@ -69,15 +69,20 @@ def opened(where: Where, create: bool = True, readonly: bool = False) -> Iterato
             gc.enable()
 
 
+def configured(where: Where) -> config.Config | None:
+    """The configuration beside the logbook, or None when it cannot be read (`calamiteit check` says why)."""
+    config_dir = where.config_dir if isinstance(where, Place) else None
+    try:
+        return config.load(config.locate(config_dir))
+    except CalamiteitError:
+        return None
+
+
 def ladder(where: Where) -> frozenset[int] | None:
     """The levels of criteria.yaml, which every entry's level must be one of; None when the configuration cannot
     be read (the chain is then checked without the ladder, and `calamiteit check` says what is wrong with it)."""
-    config_dir = where.config_dir if isinstance(where, Place) else None
-    try:
-        criteria = config.load(config.locate(config_dir)).criteria
-    except CalamiteitError:
-        return None
-    return frozenset(lv.level for lv in criteria.ordered)
+    found = configured(where)
+    return None if found is None else frozenset(lv.level for lv in found.criteria.ordered)
 
 
 def author(flag: str | None) -> str:

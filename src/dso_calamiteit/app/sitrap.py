@@ -152,6 +152,7 @@ def sitrap_of(
         team=team or None,
         broken=broken,
         signed=config.contacts.signed,
+        stored_by=config.contacts.stored_by,
     )
 
 

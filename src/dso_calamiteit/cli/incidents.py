@@ -150,7 +150,7 @@ def incident_show(
     with incidents.every_entry(Place(data_dir, db), incident) as (full, stream, broken):
         out = console()
         tables.heading(out, full, config, now)
-        tables.lines(out, full, stream, now, signed=config.contacts.signed)
+        tables.lines(out, full, stream, now, signed=config.contacts.signed_by)
     return _alarm(broken)
 
 
@@ -179,7 +179,7 @@ def _follow(where: "Where", incident: str, newest: int, json: bool, config_dir: 
     out.print("Volgt nieuwe regels (Ctrl-C stopt) …", style="dim")
     sys.stdout.flush()
     for e in incidents.follow(where, incident, found.state):
-        tables.lines(out, found.state, [e], clock.now(), head=False, signed=config.contacts.signed)
+        tables.lines(out, found.state, [e], clock.now(), head=False, signed=config.contacts.signed_by)
         out.file.flush()
     out.print(f"Incident {found.state.id} is gesloten.", style="dim")
     return exitcodes.OK
@@ -234,6 +234,8 @@ def incident_verify(
         print(visible(f"{found.path}: incident {f.incident} regel {f.n}: {f.message}"))
     if found.faults:
         return exitcodes.TAMPERED
+    for w in found.warnings:  # a warning, not a break: said on stderr, exit 0
+        print(visible(f"let op: incident {w.incident} regel {w.n}: {w.message}"), file=sys.stderr)
     also = f"; hash {sent} staat erin" if sent else ""
     print(f"Logboek van {incident} klopt: {found.summary.entries} regels, laatste hash {found.summary.head}{also}")
     return exitcodes.OK

@@ -161,6 +161,13 @@ class Overview:
     # incidents whose chain does not verify (the first fault of each): counted apart, never among `incidents`
     broken: list[Fault] = field(default_factory=list)
 
+    def broken_line(self) -> str:
+        """The incidents counted apart because their chain does not verify ('' when there are none)."""
+        if not self.broken:
+            return ""
+        shown = "; ".join(f"{f.incident} (regel {f.n}: {f.message})" for f in self.broken)
+        return f"Niet meegeteld, hashketen klopt niet ({len(self.broken)}): {shown}"
+
     def by_level(self) -> dict[int, int]:
         counts: dict[int, int] = {}
         for i in self.incidents:

@@ -26,14 +26,6 @@ BAR = "▁▂▃▄▅▆▇█"
 BAR_DAYS = 31  # the bar shows the last month of a longer period
 
 
-def broken_line(o: Overview) -> str:
-    """The incidents counted apart because their chain does not verify ('' when there are none)."""
-    if not o.broken:
-        return ""
-    shown = "; ".join(f"{f.incident} (regel {f.n}: {f.message})" for f in o.broken)
-    return f"Niet meegeteld, hashketen klopt niet ({len(o.broken)}): {shown}"
-
-
 def bar(a: Availability, days: Sequence[str]) -> str:
     """One character per day (the last BAR_DAYS): higher is more available; '·' for a day without checks."""
     out = []
@@ -107,7 +99,7 @@ def markdown(o: Overview) -> str:
     else:
         lines.append("Geen incidenten in deze periode.")
     if o.broken:
-        lines += ["", f"**{esc(broken_line(o))}**"]
+        lines += ["", f"**{esc(o.broken_line())}**"]
     lines += ["", "## Paraatheid", ""]
     if o.readiness:
         lines += ["| Organisatie | Laag | Periode | Gaten | Ongedekt |", "|---|---|---|---|---|"]
@@ -248,7 +240,7 @@ def page(o: Overview) -> str:
     else:
         parts.append("<p>Geen incidenten in deze periode.</p>")
     if o.broken:
-        parts.append(f"<p><strong>{escape(broken_line(o))}</strong></p>")
+        parts.append(f"<p><strong>{escape(o.broken_line())}</strong></p>")
     parts.append("<h2>Paraatheid</h2>")
     if o.readiness:
         parts.append(

@@ -46,9 +46,7 @@ def overview(out: Console, o: Overview) -> None:
         empty="Geen incidenten in deze periode.",
     )
     if o.broken:
-        from ..overview import broken_line
-
-        out.print(Text(broken_line(o), style="bold red"))
+        out.print(Text(o.broken_line(), style="bold red"))
     layout.records(
         out,
         "Paraatheid: ongedekte tijd",
