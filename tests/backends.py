@@ -74,10 +74,10 @@ def write_lock_held(folder: Path) -> Iterator[None]:
     if url:
         import psycopg
 
-        from dso_calamiteit.adapters.stores.postgres import WRITE_LOCK
+        from dso_calamiteit.adapters.stores.postgres import WRITE_LOCK_SQL
 
         with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+            conn.execute(f"BEGIN; {WRITE_LOCK_SQL}")
             try:
                 yield
             finally:

@@ -506,3 +506,35 @@ def test_a_forged_entry_through_a_plain_client_is_refused_or_shown(
         with admin(pg_cluster, pg_database) as conn:
             conn.execute("DROP OWNED BY anna, calamiteit_coordinator, calamiteit_reader")
             conn.execute("DROP ROLE anna")
+
+
+def test_a_reader_can_block_no_writer(calamiteit: Invoke, pg_cluster: Cluster, pg_database: str, monkeypatch) -> None:
+    """The README's reader tries every lock it could hold against the writers: the writers' row lock is refused
+    (it needs UPDATE), and what it can hold (the old advisory key, a share lock on the table) stops nobody."""
+    from dso_calamiteit.adapters.stores.postgres import MIGRATE_LOCK, WRITE_LOCK_SQL
+
+    with admin(pg_cluster, pg_database) as conn:
+        _set_up_roles(conn)
+        conn.execute(f"CREATE ROLE anna LOGIN PASSWORD '{pg_cluster.password}' IN ROLE calamiteit_coordinator")
+        conn.execute(f"CREATE ROLE kees LOGIN PASSWORD '{pg_cluster.password}' IN ROLE calamiteit_reader")
+    try:
+        anna, kees = (pg_database.replace("postgres@", f"{who}@") for who in ("anna", "kees"))
+        incident = calamiteit("incident", "open", "Storing", "--db", anna).out.strip()
+        with psycopg.connect(kees, autocommit=True, password=pg_cluster.password) as reader:
+            for strength in ("UPDATE", "NO KEY UPDATE", "SHARE", "KEY SHARE"):
+                with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                    reader.execute(WRITE_LOCK_SQL.replace("FOR UPDATE", f"FOR {strength}"))
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                reader.execute("BEGIN; LOCK TABLE calamiteit.writer_lock IN SHARE ROW EXCLUSIVE MODE")
+            reader.execute("ROLLBACK")
+            reader.execute("BEGIN")
+            reader.execute(f"SELECT pg_advisory_xact_lock({MIGRATE_LOCK})")  # the key every writer used to take
+            reader.execute("LOCK TABLE calamiteit.writer_lock, calamiteit.entries IN ACCESS SHARE MODE")
+            reader.execute("SELECT * FROM calamiteit.entries")
+            written = calamiteit("log", incident, "Loket traag", "--beeld", "--db", anna)
+            assert written.code == 0, written.err  # not "het logboek is bezet"
+            reader.execute("ROLLBACK")
+    finally:
+        with admin(pg_cluster, pg_database) as conn:
+            conn.execute("DROP OWNED BY anna, kees, calamiteit_coordinator, calamiteit_reader")
+            conn.execute("DROP ROLE anna, kees")

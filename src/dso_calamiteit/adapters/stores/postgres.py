@@ -1,7 +1,8 @@
 """The logbook in PostgreSQL: one timeline that a whole OCT writes to and reads at once.
 
 Same tables, same chain, same rules as SQLite (interface.Store); what differs is the engine's part. Every
-write transaction first takes one advisory lock, as SQLite's BEGIN IMMEDIATE takes its write lock: what a
+write transaction first locks the one row of `writer_lock` (a lock only a role that may update it can take), as
+SQLite's BEGIN IMMEDIATE takes its write lock: what a
 writer reads (the tip of the chain, the next action or sitrap number) is still true when it commits. The
 database itself refuses what no client should do: triggers keep entries append-only, admit an entry only
 directly after its predecessor (no gaps, no branches), record the database role that stored it, and keep
@@ -34,7 +35,10 @@ from .rollups import Check
 
 SCHEMA = "calamiteit"
 CHANNEL = "calamiteit"
-WRITE_LOCK = 7_366_000_113  # pg_advisory_xact_lock key held by every writer of this logbook
+MIGRATE_LOCK = 7_366_000_113  # pg_advisory_xact_lock key held by `db upgrade` (the writers' lock is a row lock)
+# Every writer locks the one row of `writer_lock` first: a row lock needs UPDATE on that table, which only the
+# writers' role has, so a reader can block nothing (an advisory lock any role could take and hold).
+WRITE_LOCK_SQL = "SELECT 1 FROM calamiteit.writer_lock WHERE id = 1 FOR UPDATE"
 LOCK_TIMEOUT_MS = 10_000  # as long as SQLite's busy timeout: a writer waits this long for another
 CONNECT_TIMEOUT_S = 5
 STREAM_ROWS = 2_000
@@ -192,6 +196,11 @@ MIGRATIONS: tuple[str, ...] = (
         RETURN NEW;
     END $$;
     """,
+    # The writers' lock: one row that every write transaction locks first (see WRITE_LOCK_SQL).
+    """
+    CREATE TABLE calamiteit.writer_lock (id integer PRIMARY KEY CHECK (id = 1));
+    INSERT INTO calamiteit.writer_lock VALUES (1);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 ROLLUPS = 3  # the schema version that has the roll-ups of the checks
@@ -267,7 +276,7 @@ class PostgresStore(Store):
     def _upgrade(self) -> None:
         """Create the schema or bring it up to date, in one transaction; refused on a newer one. Not in
         pipeline mode: a migration step is a script of many statements."""
-        self._run(f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+        self._run(f"BEGIN; SELECT pg_advisory_xact_lock({MIGRATE_LOCK})")
         try:
             self._migrate()
             self._run("COMMIT")
@@ -305,7 +314,7 @@ class PostgresStore(Store):
         try:
             with self.conn.pipeline() as pipe:
                 self.conn.execute("BEGIN")
-                self.conn.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+                self.conn.execute(WRITE_LOCK_SQL)
                 if noted:
                     interrupts.began()
                 yield
