@@ -233,3 +233,24 @@ def test_a_note_that_only_looks_plain_is_checked_in_full(body: str) -> None:
     check = ChainCheck("i", good.hash, frozenset({0}))
     assert [e.n for e in check.passing([opening, note, good])] == [1, 3]
     assert [f.n for f in check.done()] == [2]
+
+
+@pytest.mark.parametrize(
+    ("field", "pasted"),
+    [("password_from", "Zomer2026Welkom"), ("password_from", "zomer_2026"), ("url_from", "https://gw.example.nl/x")],
+)
+def test_a_pasted_secret_in_a_from_field_is_refused_and_not_repeated(
+    calamiteit: Invoke, make_config: Callable[..., Path], field: str, pasted: str
+) -> None:
+    """A password where a variable's name belongs would pass as a 'name' and end up in the logbook for good."""
+    email = "email:\n  host: 127.0.0.1\n  sender: c@dso.example.nl\n  username: oct\n"
+    hooks = "webhooks:\n  - id: sms\n    kind: json\n    url_from: SMS_URL\n"
+    if field == "password_from":
+        email += f"  password_from: {pasted}\n"
+    else:
+        hooks = hooks.replace("SMS_URL", pasted)
+    folder = make_config(callout=email + hooks)
+    result = calamiteit("check", "--config-dir", str(folder))
+    assert result.code == exitcodes.CONFIG, result.out
+    assert field in result.out and "de naam van een omgevingsvariabele" in result.out
+    assert pasted not in result.out + result.err

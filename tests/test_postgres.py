@@ -44,6 +44,34 @@ def test_a_password_on_the_command_line_is_refused(calamiteit: Invoke) -> None:
     assert "wachtwoord hoort niet op de opdrachtregel" in result.err and "geheim" not in result.err
 
 
+@pytest.mark.parametrize(
+    "db",
+    [
+        "postgresql://anna@127.0.0.1/calamiteit?password=Zomer2026Welkom",
+        "postgresql://anna@127.0.0.1/calamiteit?sslmode=disable&PASSWORD=Zomer2026Welkom",
+        "postgresql://anna@127.0.0.1/calamiteit?sslpassword=Zomer2026Welkom",
+        "host=127.0.0.1 password=Zomer2026Welkom dbname=calamiteit",
+        "host=127.0.0.1 dbname=calamiteit password='Zomer2026Welkom'",
+    ],
+)
+def test_a_password_anywhere_in_db_is_refused(calamiteit: Invoke, tmp_path: Path, monkeypatch, db: str) -> None:
+    """In the query, or in libpq's keyword/value form (which is never taken for a SQLite file name either)."""
+    (tmp_path / "werk").mkdir()
+    monkeypatch.chdir(tmp_path / "werk")
+    result = calamiteit("incident", "open", "Storing", "--db", db)
+    assert result.code == exitcodes.USAGE, result.err
+    assert "wachtwoord hoort niet op de opdrachtregel" in result.err and "Zomer2026Welkom" not in result.err
+    assert list((tmp_path / "werk").iterdir()) == []  # no private logbook made under a name that holds the password
+
+
+def test_a_keyword_value_string_is_postgresql(calamiteit: Invoke, tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / "werk").mkdir()
+    monkeypatch.chdir(tmp_path / "werk")
+    result = calamiteit("incident", "list", "--db", f"host=127.0.0.1 port={free_port()} dbname=calamiteit user=oct")
+    assert result.code == exitcodes.CONFIG and "databaseserver is niet bereikbaar" in result.err, result.err
+    assert "host=127.0.0.1" in result.err and list((tmp_path / "werk").iterdir()) == []
+
+
 def test_a_bad_scheme_is_a_usage_error(calamiteit: Invoke) -> None:
     result = calamiteit("incident", "list", "--db", "mysql://oct@127.0.0.1/calamiteit")
     assert result.code == exitcodes.USAGE and "onbekend soort database 'mysql://'" in result.err
