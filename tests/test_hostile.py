@@ -254,3 +254,50 @@ def test_a_pasted_secret_in_a_from_field_is_refused_and_not_repeated(
     assert result.code == exitcodes.CONFIG, result.out
     assert field in result.out and "de naam van een omgevingsvariabele" in result.out
     assert pasted not in result.out + result.err
+
+
+# --- a config cache that cannot run planted code ---------------------------------------------------------
+
+
+class _Planted:
+    """What another user plants: unpickling it creates the marker file (it could as well run anything)."""
+
+    def __init__(self, marker: str) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return (open, (self.marker, "w"))
+
+
+@pytest.mark.parametrize("how", ["folder writable by all", "file of another user", "file writable by all", "wrong key"])
+def test_a_planted_cache_file_is_never_unpickled(calamiteit: Invoke, tmp_path: Path, how: str) -> None:
+    import os
+    import pickle
+
+    from dso_calamiteit.adapters import config
+
+    config.load(config.locate())  # a real cache file: its name and key are what a planter can work out too
+    (cached,) = config.cache_dir().glob("config-*.pickle")
+    key = cached.read_bytes().split(b"\n", 1)[0]
+    marker = tmp_path / "ran"
+    header = b"0" * len(key) if how == "wrong key" else key
+    cached.write_bytes(header + b"\n" + pickle.dumps(_Planted(str(marker))))
+    if how == "folder writable by all":
+        config.cache_dir().chmod(0o777)
+    elif how == "file of another user":
+        if os.geteuid() != 0:
+            pytest.skip("only root can give a file to another user")
+        os.chown(cached, 65534, 65534)
+    elif how == "file writable by all":
+        cached.chmod(0o666)
+    assert calamiteit("check").code == 0
+    assert not marker.exists()
+    assert calamiteit("incident", "list").code == 0 and not marker.exists()
+
+
+def test_the_cache_folder_is_private(calamiteit: Invoke) -> None:
+    from dso_calamiteit.adapters import config
+
+    calamiteit("check")
+    assert config.cache_dir().stat().st_mode & 0o777 == 0o700
+    assert {p.stat().st_mode & 0o777 for p in config.cache_dir().iterdir()} == {0o600}
