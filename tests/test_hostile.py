@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -301,3 +302,84 @@ def test_the_cache_folder_is_private(calamiteit: Invoke) -> None:
     calamiteit("check")
     assert config.cache_dir().stat().st_mode & 0o777 == 0o700
     assert {p.stat().st_mode & 0o777 for p in config.cache_dir().iterdir()} == {0o600}
+
+
+# --- output files are files ------------------------------------------------------------------------------
+
+
+def _reading(fifo: Path) -> tuple[Any, list[bytes]]:
+    import threading
+
+    got: list[bytes] = []
+
+    def read() -> None:
+        with open(fifo, "rb") as fh:
+            got.append(fh.read())
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    return reader, got
+
+
+@pytest.mark.parametrize("command", ["export", "rapport", "paraatheid"])
+def test_a_fifo_is_written_into_and_stays_a_fifo(calamiteit: Invoke, tmp_path: Path, command: str) -> None:
+    import os
+    import stat
+
+    incident = calamiteit("incident", "open", "Storing").out.strip()
+    fifo = tmp_path / "pijp"
+    os.mkfifo(fifo)
+    reader, got = _reading(fifo)
+    args = {
+        "export": ("incident", "export", incident, "-o", str(fifo)),
+        "rapport": ("rapport", incident, "--output", str(fifo)),
+        "paraatheid": ("paraatheid", "--prometheus", str(fifo)),
+    }[command]
+    result = calamiteit(*args)
+    reader.join(timeout=30)
+    assert result.code == 0, result.err
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)  # not replaced by a regular file
+    assert got and got[0].strip(), "the reader got the document"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".pijp")] == []  # no temporary left
+
+
+def test_a_device_is_written_to_and_never_replaced(calamiteit: Invoke, tmp_path: Path) -> None:
+    """A /dev/null of the test's own (same major/minor), never the system's: as root, a rename over it would
+    have put a regular file where the device was."""
+    import os
+    import stat
+
+    if os.geteuid() != 0:
+        pytest.skip("making a device node needs root")
+    node = tmp_path / "null"
+    null = os.stat("/dev/null").st_rdev
+    os.mknod(node, 0o666 | stat.S_IFCHR, null)
+    incident = calamiteit("incident", "open", "Storing").out.strip()
+    for args in (("incident", "export", incident, "-o", str(node)), ("rapport", incident, "-o", str(node)),
+                 ("paraatheid", "--prometheus", str(node)), ("overzicht", "-o", str(node))):
+        assert calamiteit(*args).code == 0, args
+        found = os.lstat(node)
+        assert stat.S_ISCHR(found.st_mode) and found.st_rdev == null, args
+
+
+def test_a_symlink_is_refused_and_left_alone(calamiteit: Invoke, tmp_path: Path) -> None:
+    target = tmp_path / "iemands-bestand"
+    target.write_text("van iemand anders\n")
+    link = tmp_path / "link"
+    link.symlink_to(target)
+    incident = calamiteit("incident", "open", "Storing").out.strip()
+    for args in (("incident", "export", incident, "-o", str(link)), ("rapport", incident, "-o", str(link)),
+                 ("paraatheid", "--prometheus", str(link))):
+        result = calamiteit(*args)
+        assert result.code == exitcodes.USAGE and "symbolische koppeling" in result.err, (args, result.err)
+        assert link.is_symlink() and target.read_text() == "van iemand anders\n"
+    entries = json.loads(calamiteit("incident", "show", incident, "--json").out)["entries"]
+    assert [e["kind"] for e in entries] == ["open"]  # the refused rapport recorded no sitrap
+
+
+@pytest.mark.parametrize("name", ["-", "/dev/stdout"])
+def test_dash_and_dev_stdout_are_stdout(calamiteit: Invoke, tmp_path: Path, name: str) -> None:
+    incident = calamiteit("incident", "open", "Storing").out.strip()
+    result = calamiteit("incident", "export", incident, "-o", name)
+    assert result.code == 0 and '"kind": "incident-export"' in result.out and "Geschreven" not in result.err
+    assert not (tmp_path / "work" / "-").exists()
