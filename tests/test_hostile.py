@@ -383,3 +383,13 @@ def test_dash_and_dev_stdout_are_stdout(calamiteit: Invoke, tmp_path: Path, name
     result = calamiteit("incident", "export", incident, "-o", name)
     assert result.code == 0 and '"kind": "incident-export"' in result.out and "Geschreven" not in result.err
     assert not (tmp_path / "work" / "-").exists()
+
+
+def test_an_import_of_a_pipe_or_device_is_refused_before_reading(calamiteit: Invoke, tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "export.json"
+    os.mkfifo(fifo)
+    for path in (str(fifo), "/dev/zero"):
+        result = calamiteit("incident", "import", path)
+        assert result.code == exitcodes.USAGE and "geen gewoon bestand" in result.err, result.err

@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..adapters.input_files import read_bounded
 from ..adapters.stores import Store
 from ..domain.criteria import CriteriaFile
 from ..domain.entry_rules import Refused, Replay, check_entry, valid_id
@@ -43,24 +44,12 @@ def export_incident(where: Where, incident: str, insist: bool = False) -> Export
 
 
 def _read_bounded(path: Path) -> str:
-    """The file's text, read a chunk at a time (Ctrl-C ends it) and never more than MAX_IMPORT_BYTES."""
-    chunks: list[bytes] = []
-    size = 0
+    """The file's text, measured before it is read and never more than MAX_IMPORT_BYTES."""
+    raw = read_bounded(path, MAX_IMPORT_BYTES, "Geen export van één incident.")
+    if not raw.lstrip()[:1] == b"{":
+        raise UsageError(f"{path}: geen export van `calamiteit incident export` (geen JSON-object)")
     try:
-        with path.open("rb") as fh:
-            while chunk := fh.read(READ_CHUNK):
-                if not chunks and not chunk.lstrip().startswith(b"{"):
-                    raise UsageError(f"{path}: geen export van `calamiteit incident export` (geen JSON-object)")
-                size += len(chunk)
-                if size > MAX_IMPORT_BYTES:
-                    raise UsageError(
-                        f"{path}: groter dan {MAX_IMPORT_BYTES // (1024 * 1024)} MiB; geen export van één incident"
-                    )
-                chunks.append(chunk)
-    except OSError as exc:
-        raise UsageError(f"{path}: kan niet gelezen worden: {exc.strerror}") from None
-    try:
-        return b"".join(chunks).decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise UsageError(f"{path}: geen UTF-8 (byte {exc.start})") from None
 
