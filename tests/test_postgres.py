@@ -566,3 +566,110 @@ def test_a_reader_can_block_no_writer(calamiteit: Invoke, pg_cluster: Cluster, p
         with admin(pg_cluster, pg_database) as conn:
             conn.execute("DROP OWNED BY anna, kees, calamiteit_coordinator, calamiteit_reader")
             conn.execute("DROP ROLE anna, kees")
+
+
+def test_every_command_as_the_documented_roles(
+    calamiteit: Invoke, pg_cluster: Cluster, pg_database: str, make_config, tmp_path: Path, monkeypatch
+) -> None:
+    """docs/shared-logbook.md's roles as written: the coordinator runs every writing command (monitor --record,
+    gebruik import, db copy --to and import included); the reader runs every reading command and is refused every
+    writing one in one line, exit 3."""
+    from .conftest import REPO
+
+    with admin(pg_cluster, pg_database) as conn:
+        _set_up_roles(conn)
+        conn.execute(f"CREATE ROLE anna LOGIN PASSWORD '{pg_cluster.password}' IN ROLE calamiteit_coordinator")
+        conn.execute(f"CREATE ROLE kees LOGIN PASSWORD '{pg_cluster.password}' IN ROLE calamiteit_reader")
+    monkeypatch.delenv("CALAMITEIT_DB", raising=False)
+    try:
+        anna, kees = (pg_database.replace("postgres@", f"{who}@") for who in ("anna", "kees"))
+        with serve() as (base, _):
+            monitor = "timeout_s: 2\nmax_body_kb: 512\ntargets:\n"
+            monitor += f'  - name: Loket\n    url: "{base}/ok"\n    env: prod\n'
+            folder = make_config(monitor=monitor)
+            cfg = ("--config-dir", str(folder))
+            incident = calamiteit("incident", "open", "Storing", "--db", anna).out.strip()
+            writes = [
+                ("log", incident, "Loket traag", "--beeld", "--db", anna),
+                ("log", incident, "Bel IPLO", "--besluit", "--actiehouder", "IPLO", "--db", anna),
+                ("actie", incident, "1", "--gereed", "--db", anna),
+                ("niveau", incident, "1", "--reden", "Meer meldingen", "--db", anna),
+                ("rapport", incident, "--db", anna, *cfg),
+                ("monitor", "--record", "--db", anna, *cfg),
+                ("gebruik", "import", str(REPO / "voorbeelden" / "gebruik.csv"), "--db", anna, *cfg),
+            ]
+            for args in writes:
+                result = calamiteit(*args)
+                assert result.code == 0 and "niet bewaard" not in result.err, (args, result.err)
+            local = tmp_path / "eigen"
+            other = calamiteit("incident", "open", "Elders", "--data-dir", str(local)).out.strip()
+            calamiteit("incident", "export", other, "-o", str(tmp_path / "x.json"), "--data-dir", str(local))
+            imported = calamiteit("incident", "import", str(tmp_path / "x.json"), "--db", anna)
+            assert imported.code == 0, imported.err
+            third = calamiteit("incident", "open", "Derde", "--data-dir", str(local)).out.strip()
+            copied = calamiteit("db", "copy", "--from", str(local / "logboek.sqlite"), "--to", anna, "--json")
+            assert copied.code == 0, copied.err
+            assert calamiteit("incident", "close", incident, "--reden", "Opgelost", "--force", "--db", anna).code == 0
+            assert calamiteit("incident", "show", third, "--db", kees).code == 0
+
+            reads = [
+                ("incident", "list", "--all", "--db", kees),
+                ("incident", "show", incident, "--db", kees),
+                ("incident", "verify", incident, "--db", kees),
+                ("acties", "--db", kees),
+                ("overzicht", "--db", kees, *cfg),
+                ("monitor", "--history", "--db", kees, *cfg),
+                ("incident", "export", incident, "--db", kees),
+                ("rapport", third, "--concept", "--db", kees, *cfg),
+            ]
+            for args in reads:
+                result = calamiteit(*args)
+                assert result.code == 0, (args, result.err)
+            refused = [
+                ("incident", "open", "Kees", "--db", kees),
+                ("log", third, "Kees schrijft", "--beeld", "--db", kees),
+                ("rapport", third, "--db", kees, *cfg),
+                ("gebruik", "import", str(REPO / "voorbeelden" / "gebruik.csv"), "--db", kees, *cfg),
+                ("incident", "import", str(tmp_path / "x.json"), "--db", kees),
+            ]
+            # the monitor reports its round whatever happens to the recording: exit by the targets, one line
+            watched = calamiteit("monitor", "--record", "--db", kees, *cfg)
+            assert watched.code == 0 and "uitkomsten niet bewaard" in watched.err and "geen rechten" in watched.err
+            for args in refused:
+                result = calamiteit(*args)
+                assert result.code == exitcodes.CONFIG, (args, result.err)
+                assert "geen rechten" in result.err and len(result.err.strip().splitlines()) <= 2, result.err
+    finally:
+        with admin(pg_cluster, pg_database) as conn:
+            conn.execute("DROP OWNED BY anna, kees, calamiteit_coordinator, calamiteit_reader")
+            conn.execute("DROP ROLE anna, kees")
+
+
+def test_db_copy_is_whole_or_nothing(calamiteit: Invoke, pg_cluster: Cluster, pg_database: str, tmp_path: Path) -> None:
+    """A copy that fails half-way (here: no right to store usage figures) leaves nothing in the target; the next
+    run, with the right, copies everything."""
+    from .conftest import REPO
+
+    local = tmp_path / "eigen"
+    for title in ("Een", "Twee"):
+        calamiteit("incident", "open", title, "--data-dir", str(local))
+    example = str(REPO / "voorbeelden" / "gebruik.csv")
+    assert calamiteit("gebruik", "import", example, "--data-dir", str(local)).code == 0
+    with admin(pg_cluster, pg_database) as conn:
+        _set_up_roles(conn)
+        conn.execute(f"CREATE ROLE anna LOGIN PASSWORD '{pg_cluster.password}' IN ROLE calamiteit_coordinator")
+        conn.execute("REVOKE INSERT, UPDATE ON calamiteit.usage FROM calamiteit_coordinator")
+    try:
+        anna = pg_database.replace("postgres@", "anna@")
+        failed = calamiteit("db", "copy", "--from", str(local / "logboek.sqlite"), "--to", anna)
+        assert failed.code == exitcodes.CONFIG and "geen rechten" in failed.err
+        with admin(pg_cluster, pg_database) as conn:
+            assert conn.execute("SELECT count(*) FROM calamiteit.incidents").fetchone() == (0,)
+            conn.execute("GRANT INSERT, UPDATE ON calamiteit.usage TO calamiteit_coordinator")
+        again = calamiteit("db", "copy", "--from", str(local / "logboek.sqlite"), "--to", anna, "--json")
+        assert again.code == 0, again.err
+        assert [i["new"] for i in json.loads(again.out)["incidents"]] == [1, 1]
+    finally:
+        with admin(pg_cluster, pg_database) as conn:
+            conn.execute("DROP OWNED BY anna, calamiteit_coordinator, calamiteit_reader")
+            conn.execute("DROP ROLE anna")

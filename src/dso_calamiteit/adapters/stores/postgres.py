@@ -17,13 +17,14 @@ together (the chain rules both engines share are in interface.py, the roll-ups i
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
 import psycopg
 from psycopg import errors as pgerrors
+from psycopg import pq
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg.pq import TransactionStatus
 
@@ -361,7 +362,12 @@ class PostgresStore(Store):
     def stream(self, incident: str, after: int = 0) -> Iterator[Entry]:
         sql = _q(self.entry_sql + " WHERE incident = ? AND n > ? ORDER BY n")
         try:
-            for row in self.conn.cursor().stream(sql, (incident, after), size=STREAM_ROWS):
+            rows: Iterable[Any]
+            if self.conn.info.pipeline_status != pq.PipelineStatus.OFF:  # inside a write (db copy): no streaming
+                rows = self.conn.execute(sql, (incident, after)).fetchall()
+            else:
+                rows = self.conn.cursor().stream(sql, (incident, after), size=STREAM_ROWS)
+            for row in rows:
                 yield Entry(*row)
         except psycopg.Error as exc:
             raise self._failed(exc) from None
