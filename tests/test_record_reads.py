@@ -284,3 +284,69 @@ def test_an_entry_stored_by_another_account_says_so(
     assert verified.code == 0, verified.out
     assert f"regel 2: geschreven als 'Bert Bestuurder', vastgelegd door account {account}" in verified.err
     assert "regel 1" not in verified.err
+
+
+# --- the chain's rules, written down and checked ---------------------------------------------------------
+
+
+def _doc_blocks(language: str) -> list[str]:
+    from .conftest import REPO
+
+    text = (REPO / "docs" / "chain.md").read_text(encoding="utf-8")
+    return [part.split("```", 1)[0] for part in text.split(f"```{language}\n")[1:]]
+
+
+def test_the_documented_chain_rules_and_vectors(calamiteit: Invoke, tmp_path: Path) -> None:
+    """docs/chain.md's two vectors hash as the page says (computed here from the page's rule, not with the tool's
+    code) and as the tool does; its 20-line script verifies a real export and catches an edited one."""
+    import hashlib
+    import subprocess
+    import sys
+
+    (vectors,) = _doc_blocks("json")
+    found = json.loads(vectors)
+    assert len(found) == 2
+    prev = GENESIS
+    for v in found:
+        fields = (v["incident"], str(v["n"]), v["at"], v["author"], v["kind"], v["body"], v["prev_hash"])
+        assert hashlib.sha256("\x1f".join(fields).encode("utf-8")).hexdigest() == v["hash"]
+        assert entry_hash(*fields) == v["hash"]
+        assert canonical(json.loads(v["body"])) == v["body"] and v["prev_hash"] == prev
+        prev = v["hash"]
+
+    (script,) = _doc_blocks("python")
+    assert len(script.strip().splitlines()) <= 20
+    (tmp_path / "verify.py").write_text(script, encoding="utf-8")
+    incident = calamiteit("incident", "open", "Storing").out.strip()
+    calamiteit("log", incident, "Loket geeft 503 \u2014 \u2018\u03a9\u2019 \"x\" \\ \t", "--beeld")
+    calamiteit("log", incident, "Bel IPLO", "--besluit", "--actiehouder", "IPLO")
+    export = tmp_path / "export.json"
+    assert calamiteit("incident", "export", incident, "-o", str(export)).code == 0
+    ok = subprocess.run([sys.executable, str(tmp_path / "verify.py"), str(export)], capture_output=True, text=True)
+    assert ok.returncode == 0 and "the chain holds" in ok.stdout, ok.stderr
+    doc = json.loads(export.read_text(encoding="utf-8"))
+    doc["entries"][1]["body"]["text"] = "Loket werkt"
+    export.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    bad = subprocess.run([sys.executable, str(tmp_path / "verify.py"), str(export)], capture_output=True, text=True)
+    assert bad.returncode != 0 and "entry 2" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("author", "Iemand anders"),
+        ("at", "2026-11-28T10:00:01+00:00"),
+        ("kind", "judgement"),
+        ("body", '{"text":"Loket werkt"}'),
+        ("n", 7),
+    ],
+)
+def test_editing_any_stored_field_breaks_verify(calamiteit: Invoke, tmp_path: Path, column: str, value: Any) -> None:
+    incident = calamiteit("incident", "open", "Storing").out.strip()
+    calamiteit("log", incident, "Loket geeft 503", "--beeld")
+    calamiteit("log", incident, "Nog steeds 503", "--beeld")
+    sql = f"UPDATE entries SET {column} = ? WHERE incident = ? AND n = 2"
+    backends.tamper(tmp_path / "data", (sql, (value, incident)))
+    verified = calamiteit("incident", "verify", incident)
+    assert verified.code == exitcodes.TAMPERED, (column, verified.out)
+    assert f"incident {incident} regel" in verified.out
