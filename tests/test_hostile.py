@@ -393,3 +393,25 @@ def test_an_import_of_a_pipe_or_device_is_refused_before_reading(calamiteit: Inv
     for path in (str(fifo), "/dev/zero"):
         result = calamiteit("incident", "import", path)
         assert result.code == exitcodes.USAGE and "geen gewoon bestand" in result.err, result.err
+
+
+@pytest.mark.parametrize("kind", ["fifo", "groot"])
+def test_a_config_file_that_is_no_file_or_too_big_is_refused_before_reading(
+    calamiteit: Invoke, make_config: Callable[..., Path], kind: str
+) -> None:
+    import os
+
+    folder = make_config()
+    contacts = folder / "contacts.yaml"
+    contacts.unlink()
+    if kind == "fifo":
+        os.mkfifo(contacts)  # reading it would wait for ever
+    else:
+        with contacts.open("wb") as fh:
+            fh.truncate(40 * 1024 * 1024)
+    result = calamiteit("check", "--config-dir", str(folder))
+    if kind == "fifo":  # not a file: not taken for one (the lookup passes it by), and nothing waits on it
+        assert result.code == 0 and str(contacts) not in result.out
+        return
+    assert result.code == exitcodes.CONFIG and "contacts.yaml" in result.out + result.err
+    assert "groter dan 32 MiB" in result.out + result.err

@@ -350,3 +350,12 @@ def test_editing_any_stored_field_breaks_verify(calamiteit: Invoke, tmp_path: Pa
     verified = calamiteit("incident", "verify", incident)
     assert verified.code == exitcodes.TAMPERED, (column, verified.out)
     assert f"incident {incident} regel" in verified.out
+
+
+def test_a_writer_after_an_unreadable_entry_is_refused_not_crashed(calamiteit: Invoke, tmp_path: Path) -> None:
+    incident = calamiteit("incident", "open", "Storing").out.strip()
+    unreadable = {"before": 0, "after": None, "action": "opschalen", "reason": ""}
+    forge(tmp_path / "data", incident, "level_change", unreadable)
+    written = calamiteit("log", incident, "Nog een beeld", "--beeld")
+    assert written.code == exitcodes.TAMPERED and "interne fout" not in written.err, written.err
+    assert f"de hashketen van {incident} klopt niet" in written.err

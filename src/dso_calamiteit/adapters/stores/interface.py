@@ -17,7 +17,7 @@ from typing import Any
 
 from ...domain import exitcodes
 from ...domain.dutchtime import LOCAL
-from ...domain.errors import CalamiteitError, UsageError, suggest
+from ...domain.errors import CalamiteitError, TamperedError, UsageError, suggest
 from ...domain.logbook import GENESIS, Entry, Fault, Summary, Tip, canonical, chained, fold, not_before, verify
 from .rollups import Check, RollUps
 
@@ -152,15 +152,21 @@ class Store(RollUps):
             found: dict[str, Any] = json.loads(body) if body is not None else {}
             return found
 
-        return Tip(
-            n=n,
-            hash=digest,
-            level=int(latest(change).get("after", latest(opening).get("level", 0))),
-            actions=int(latest(decision).get("action", 0)),
-            reports=int(latest(report).get("number", 0)),
-            closed=kind == "close",
-            at=str(at),
-        )
+        try:
+            return Tip(
+                n=n,
+                hash=digest,
+                level=int(latest(change).get("after", latest(opening).get("level", 0))),
+                actions=int(latest(decision).get("action", 0)),
+                reports=int(latest(report).get("number", 0)),
+                closed=kind == "close",
+                at=str(at),
+            )
+        except (AttributeError, TypeError, ValueError):  # a body edited beyond reading: nothing is written after it
+            raise TamperedError(
+                f"de hashketen van {incident} klopt niet: een regel is onleesbaar; er is niets vastgelegd",
+                f"`calamiteit incident verify {incident}` toont waar.",
+            ) from None
 
     def has_hash(self, incident: str, prefix: str) -> bool:
         """Whether an entry's hash starts with `prefix` (hex, as printed on a sitrap)."""
