@@ -385,14 +385,41 @@ def test_dash_and_dev_stdout_are_stdout(calamiteit: Invoke, tmp_path: Path, name
     assert not (tmp_path / "work" / "-").exists()
 
 
-def test_an_import_of_a_pipe_or_device_is_refused_before_reading(calamiteit: Invoke, tmp_path: Path) -> None:
+def test_an_import_of_a_device_is_refused_and_a_pipe_cut_off(
+    calamiteit: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A device is refused before reading; a pipe (`… | incident import /dev/stdin`) is read as it comes and cut
+    off at the limit, whatever the writer keeps sending."""
+    import contextlib
     import os
+    import threading
 
+    result = calamiteit("incident", "import", "/dev/zero")
+    assert result.code == exitcodes.USAGE and "geen gewoon bestand" in result.err, result.err
+    monkeypatch.setattr("dso_calamiteit.app.handover.MAX_IMPORT_BYTES", 1024 * 1024)
     fifo = tmp_path / "export.json"
     os.mkfifo(fifo)
-    for path in (str(fifo), "/dev/zero"):
-        result = calamiteit("incident", "import", path)
-        assert result.code == exitcodes.USAGE and "geen gewoon bestand" in result.err, result.err
+
+    keep = os.open(fifo, os.O_RDWR)  # the writer's end is open before the import opens the pipe: no early EOF
+
+    def endless() -> None:  # 4 MiB, far past the limit
+        os.write(keep, b"{")
+        for _ in range(64):
+            os.write(keep, b" " * 65536)
+
+    writer = threading.Thread(target=endless, daemon=True)
+    writer.start()
+    try:
+        result = calamiteit("incident", "import", str(fifo))
+        drain = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+        while writer.is_alive():  # take what the import left, so the writer ends
+            with contextlib.suppress(BlockingIOError):
+                os.read(drain, 1024 * 1024)
+            writer.join(timeout=0.05)
+        os.close(drain)
+    finally:
+        os.close(keep)
+    assert result.code == exitcodes.USAGE and "groter dan 1 MiB" in result.err, result.err
 
 
 @pytest.mark.parametrize("kind", ["fifo", "groot"])

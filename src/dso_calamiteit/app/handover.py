@@ -45,9 +45,13 @@ def export_incident(where: Where, incident: str, insist: bool = False) -> Export
 
 def _read_bounded(path: Path) -> str:
     """The file's text, measured before it is read and never more than MAX_IMPORT_BYTES."""
-    raw = read_bounded(path, MAX_IMPORT_BYTES, "Geen export van één incident.")
-    if not raw.lstrip()[:1] == b"{":
-        raise UsageError(f"{path}: geen export van `calamiteit incident export` (geen JSON-object)")
+    def an_object(chunk: bytes) -> None:
+        if not chunk.lstrip().startswith(b"{"):
+            raise UsageError(f"{path}: geen export van `calamiteit incident export` (geen JSON-object)")
+
+    raw = read_bounded(path, MAX_IMPORT_BYTES, "Geen export van één incident.", pipes=True, first=an_object)
+    if not raw:
+        an_object(raw)
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
