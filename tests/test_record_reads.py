@@ -359,3 +359,19 @@ def test_a_writer_after_an_unreadable_entry_is_refused_not_crashed(calamiteit: I
     written = calamiteit("log", incident, "Nog een beeld", "--beeld")
     assert written.code == exitcodes.TAMPERED and "interne fout" not in written.err, written.err
     assert f"de hashketen van {incident} klopt niet" in written.err
+
+
+def test_following_a_timeline_holds_new_entries_to_the_rules(calamiteit: Invoke, tmp_path: Path) -> None:
+    """`show --follow`: an entry that breaks its kind's rules, written while a reader follows, stops the reader
+    with the chain's fault instead of being shown (or crashing the fold)."""
+    from dso_calamiteit.app import incidents
+    from dso_calamiteit.app.place import Place
+    from dso_calamiteit.domain.errors import TamperedError
+
+    incident = calamiteit("incident", "open", "Storing").out.strip()
+    where = Place()  # as the commands find it: CALAMITEIT_DB, else CALAMITEIT_DATA_DIR
+    found = incidents.timeline(where, incident, 10)
+    assert found.faults == []
+    n = forge(tmp_path / "data", incident, "decision", {"text": "Zonder actiehouder", "action": 1})
+    with pytest.raises(TamperedError, match=f"klopt niet bij regel {n}: regel klopt niet als besluit"):
+        next(incidents.follow(where, incident, found.state, found.check))

@@ -117,6 +117,7 @@ class Timeline:
     state: Incident
     newest: list[Entry]
     faults: list[Fault]
+    check: ChainCheck | None = None  # the check that read it: `follow` goes on with it (the rules need the past)
 
     @property
     def earlier(self) -> int:
@@ -137,7 +138,7 @@ def timeline(where: Where, incident: str, newest: int) -> Timeline:
         incident = store.resolve(incident)
         check = ChainCheck(incident, store.summary(incident).head, levels)
         found = fold_checked(kept(check.passing(store.stream(incident))), check.faults, keep=False)
-    return Timeline(found, list(recent), check.done())
+    return Timeline(found, list(recent), check.done(), check)
 
 
 @contextmanager
@@ -155,10 +156,11 @@ def every_entry(where: Where, incident: str) -> Iterator[tuple[Incident, Iterato
 FOLLOW_WAIT_S = 5.0  # PostgreSQL wakes at once on a NOTIFY; this only bounds a missed one (SQLite polls each second)
 
 
-def follow(where: Where, incident: str, state: Incident) -> Iterator[Entry]:
+def follow(where: Where, incident: str, state: Incident, check: ChainCheck | None = None) -> Iterator[Entry]:
     """The entries written after `state` (as colleagues write them), each folded into `state` before it is
-    given out, until the incident is closed. Each new entry must link to the one before: a chain that
-    changes under a reader is said, not shown."""
+    given out, until the incident is closed. Each new entry must link to the one before (and, with the `check`
+    that read the timeline, follow the rules of its kind): a chain that changes under a reader is said, not
+    shown."""
     with opened(where, readonly=True) as store:
         incident = store.resolve(incident)
         store.wait(incident, 0)  # listen before reading, so nothing written in between is missed
@@ -167,6 +169,11 @@ def follow(where: Where, incident: str, state: Incident) -> Iterator[Entry]:
             for e in store.stream(incident, after=state.entries):
                 if e.n != state.entries + 1 or e.prev_hash != state.head or e.expected_hash() != e.hash:
                     raise TamperedError(f"de hashketen van {incident} klopt niet bij regel {e.n}")
+                if check is not None:
+                    before = len(check.faults)
+                    if not check.see(e) or len(check.faults) > before:
+                        f = check.faults[-1]
+                        raise TamperedError(f"de hashketen van {incident} klopt niet bij regel {f.n}: {f.message}")
                 fold_checked([e], [], keep=False, state=state)
                 new = True
                 yield e

@@ -178,7 +178,7 @@ def _follow(where: "Where", incident: str, newest: int, json: bool, config_dir: 
         return _alarm(found.faults)
     out.print("Volgt nieuwe regels (Ctrl-C stopt) …", style="dim")
     sys.stdout.flush()
-    for e in incidents.follow(where, incident, found.state):
+    for e in incidents.follow(where, incident, found.state, found.check):
         tables.lines(out, found.state, [e], clock.now(), head=False, signed=config.contacts.signed_by)
         out.file.flush()
     out.print(f"Incident {found.state.id} is gesloten.", style="dim")
