@@ -370,8 +370,11 @@ def test_following_a_timeline_holds_new_entries_to_the_rules(calamiteit: Invoke,
 
     incident = calamiteit("incident", "open", "Storing").out.strip()
     where = Place()  # as the commands find it: CALAMITEIT_DB, else CALAMITEIT_DATA_DIR
-    found = incidents.timeline(where, incident, 10)
-    assert found.faults == []
+    found = incidents.timeline(where, incident, 10)  # the table's --follow
+    state, _, faults, check = incidents.each_entry(where, incident, str)  # the JSON Lines' --follow
+    assert found.faults == [] and faults == []
     n = forge(tmp_path / "data", incident, "decision", {"text": "Zonder actiehouder", "action": 1})
-    with pytest.raises(TamperedError, match=f"klopt niet bij regel {n}: regel klopt niet als besluit"):
-        next(incidents.follow(where, incident, found.state, found.check))
+    for following in (incidents.follow(where, incident, found.state, found.check),
+                      incidents.follow(where, incident, state, check)):
+        with pytest.raises(TamperedError, match=f"klopt niet bij regel {n}: regel klopt niet als besluit"):
+            next(following)

@@ -94,9 +94,12 @@ def incidents(where: Where, include_closed: bool, reporting: ReportingFile) -> l
 # --- reading a timeline -------------------------------------------------------------------------------------
 
 
-def each_entry(where: Where, incident: str, each: Callable[[Entry], T]) -> tuple[Incident, list[T], list[Fault]]:
-    """The state, `each(entry)` of every entry, and the breaks in the chain (a reader is always told), in one
-    streaming pass that keeps no entry: for `show --json` at a million entries."""
+def each_entry(
+    where: Where, incident: str, each: Callable[[Entry], T]
+) -> tuple[Incident, list[T], list[Fault], ChainCheck]:
+    """The state, `each(entry)` of every entry, the breaks in the chain (a reader is always told) and the check
+    that found them (`follow` goes on with it), in one streaming pass that keeps no entry: for `show --json` at a
+    million entries."""
     out: list[T] = []
 
     def seen(entries: Iterator[Entry]) -> Iterator[Entry]:
@@ -109,7 +112,7 @@ def each_entry(where: Where, incident: str, each: Callable[[Entry], T]) -> tuple
         incident = store.resolve(incident)
         check = ChainCheck(incident, store.summary(incident).head, levels)
         found = fold_checked(seen(check.passing(store.stream(incident))), check.faults, keep=False)
-    return found, out, check.done()
+    return found, out, check.done(), check
 
 
 @dataclass

@@ -136,7 +136,7 @@ def incident_show(
     if json:
         from ..views.incidents import entry_text, timeline_document
 
-        state, entries, faults = incidents.each_entry(Place(data_dir, db), incident, entry_text)
+        state, entries, faults, _ = incidents.each_entry(Place(data_dir, db), incident, entry_text)
         print(timeline_document(state, entries, faults))
         return _alarm(faults)
     from ..views.tables import incidents as tables
@@ -161,11 +161,11 @@ def _follow(where: "Where", incident: str, newest: int, json: bool, config_dir: 
     if json:
         from ..views.incidents import entry_text
 
-        state, texts, faults = incidents.each_entry(where, incident, entry_text)
+        state, texts, faults, check = incidents.each_entry(where, incident, entry_text)
         print("\n".join(texts), flush=True)
         if faults:
             return _alarm(faults)
-        for e in incidents.follow(where, incident, state):
+        for e in incidents.follow(where, incident, state, check):
             print(entry_text(e), flush=True)
         return exitcodes.OK
     from ..views.tables import incidents as tables
