@@ -31,6 +31,7 @@ import statistics
 import subprocess
 import tempfile
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import bench
@@ -39,7 +40,13 @@ from dso_calamiteit.adapters.stores import Location, Store, location, open_store
 from dso_calamiteit.adapters.stores.location import LOGBOOK_FILE as FILE_NAME
 from dso_calamiteit.domain.logbook import GENESIS, Entry, canonical, entry_hash, fold
 
-AT = "2026-11-28T10:00:00+00:00"
+# An hour ago, as the server sees it: a PostgreSQL logbook refuses an appended entry whose time is not its clock's,
+# and an entry is never older than the one before it (the imported log is at AT, the appends at now).
+AT = (datetime.now(UTC) - timedelta(hours=1)).isoformat(timespec="seconds")
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def body(i: int) -> tuple[str, dict[str, object]]:
@@ -154,7 +161,7 @@ def appends(store: Store, count: int = 400) -> dict[str, float]:
     for i in range(count):
         incident = ("SMALL-1", "BIG-1")[i % 2]
         t = time.perf_counter()
-        store.append(incident, "observation", {"text": f"meting {i}"}, "benchmark", AT)
+        store.append(incident, "observation", {"text": f"meting {i}"}, "benchmark", _now())
         samples[incident].append(time.perf_counter() - t)
     return {k: statistics.median(v) * 1000 for k, v in samples.items()}
 

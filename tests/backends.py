@@ -54,7 +54,8 @@ def tamper(folder: Path, *statements: Statement) -> None:
         if postgres():
             conn.execute("SET session_replication_role = replica")  # a superuser's way past the triggers
         else:
-            for trigger in ("entries_append_only_update", "entries_append_only_delete", "incidents_follow_entries"):
+            for trigger in ("entries_append_only_update", "entries_append_only_delete", "incidents_follow_entries",
+                            "entries_time_forward"):
                 conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
         for statement in statements:
             sql, params = (statement, ()) if isinstance(statement, str) else statement
@@ -73,10 +74,10 @@ def write_lock_held(folder: Path) -> Iterator[None]:
     if url:
         import psycopg
 
-        from dso_calamiteit.adapters.stores.postgres import WRITE_LOCK
+        from dso_calamiteit.adapters.stores.postgres import WRITE_LOCK_SQL
 
         with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+            conn.execute(f"BEGIN; {WRITE_LOCK_SQL}")
             try:
                 yield
             finally:

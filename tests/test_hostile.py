@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -214,3 +215,230 @@ def test_monitor_target_names_are_shown_literally(calamiteit: Invoke, make_confi
     assert json.loads(recorded.out)["results"][0]["name"] == HOSTILE
     assert history.code == 0
     assert_safe(history.out)
+
+
+# --- what a logbook holds is checked as it is read (issue 21) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    ['{"text":"   "}', '{"text":"a","owner":"x"}', '{"text":"a\nb"}', '{"text":null}', '{"text":"\\u0020"}', "[1]"],
+)
+def test_a_note_that_only_looks_plain_is_checked_in_full(body: str) -> None:
+    """The fast path for plain notes takes only what the full rules take."""
+    from dso_calamiteit.domain.logbook import GENESIS, ChainCheck, canonical, chained
+
+    opening = chained("i", 1, "2026-01-01T00:00:00+00:00", "a", "open", canonical({"title": "t", "level": 0}), GENESIS)
+    note = chained("i", 2, "2026-01-01T00:00:00+00:00", "a", "observation", body, opening.hash)
+    good = chained("i", 3, "2026-01-01T00:00:00+00:00", "a", "observation", '{"text":"goed"}', note.hash)
+    check = ChainCheck("i", good.hash, frozenset({0}))
+    assert [e.n for e in check.passing([opening, note, good])] == [1, 3]
+    assert [f.n for f in check.done()] == [2]
+
+
+@pytest.mark.parametrize(
+    ("field", "pasted"),
+    [("password_from", "Zomer2026Welkom"), ("password_from", "zomer_2026"), ("url_from", "https://gw.example.nl/x")],
+)
+def test_a_pasted_secret_in_a_from_field_is_refused_and_not_repeated(
+    calamiteit: Invoke, make_config: Callable[..., Path], field: str, pasted: str
+) -> None:
+    """A password where a variable's name belongs would pass as a 'name' and end up in the logbook for good."""
+    email = "email:\n  host: 127.0.0.1\n  sender: c@dso.example.nl\n  username: oct\n"
+    hooks = "webhooks:\n  - id: sms\n    kind: json\n    url_from: SMS_URL\n"
+    if field == "password_from":
+        email += f"  password_from: {pasted}\n"
+    else:
+        hooks = hooks.replace("SMS_URL", pasted)
+    folder = make_config(callout=email + hooks)
+    result = calamiteit("check", "--config-dir", str(folder))
+    assert result.code == exitcodes.CONFIG, result.out
+    assert field in result.out and "de naam van een omgevingsvariabele" in result.out
+    assert pasted not in result.out + result.err
+
+
+# --- a config cache that cannot run planted code ---------------------------------------------------------
+
+
+class _Planted:
+    """What another user plants: unpickling it creates the marker file (it could as well run anything)."""
+
+    def __init__(self, marker: str) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return (open, (self.marker, "w"))
+
+
+@pytest.mark.parametrize("how", ["folder writable by all", "file of another user", "file writable by all", "wrong key"])
+def test_a_planted_cache_file_is_never_unpickled(calamiteit: Invoke, tmp_path: Path, how: str) -> None:
+    import os
+    import pickle
+
+    from dso_calamiteit.adapters import config
+
+    config.load(config.locate())  # a real cache file: its name and key are what a planter can work out too
+    (cached,) = config.cache_dir().glob("config-*.pickle")
+    key = cached.read_bytes().split(b"\n", 1)[0]
+    marker = tmp_path / "ran"
+    header = b"0" * len(key) if how == "wrong key" else key
+    cached.write_bytes(header + b"\n" + pickle.dumps(_Planted(str(marker))))
+    if how == "folder writable by all":
+        config.cache_dir().chmod(0o777)
+    elif how == "file of another user":
+        if os.geteuid() != 0:
+            pytest.skip("only root can give a file to another user")
+        os.chown(cached, 65534, 65534)
+    elif how == "file writable by all":
+        cached.chmod(0o666)
+    assert calamiteit("check").code == 0
+    assert not marker.exists()
+    assert calamiteit("incident", "list").code == 0 and not marker.exists()
+
+
+def test_the_cache_folder_is_private(calamiteit: Invoke) -> None:
+    from dso_calamiteit.adapters import config
+
+    calamiteit("check")
+    assert config.cache_dir().stat().st_mode & 0o777 == 0o700
+    assert {p.stat().st_mode & 0o777 for p in config.cache_dir().iterdir()} == {0o600}
+
+
+# --- output files are files ------------------------------------------------------------------------------
+
+
+def _reading(fifo: Path) -> tuple[Any, list[bytes]]:
+    import threading
+
+    got: list[bytes] = []
+
+    def read() -> None:
+        with open(fifo, "rb") as fh:
+            got.append(fh.read())
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    return reader, got
+
+
+@pytest.mark.parametrize("command", ["export", "rapport", "paraatheid"])
+def test_a_fifo_is_written_into_and_stays_a_fifo(calamiteit: Invoke, tmp_path: Path, command: str) -> None:
+    import os
+    import stat
+
+    incident = calamiteit("incident", "open", "Storing").out.strip()
+    fifo = tmp_path / "pijp"
+    os.mkfifo(fifo)
+    reader, got = _reading(fifo)
+    args = {
+        "export": ("incident", "export", incident, "-o", str(fifo)),
+        "rapport": ("rapport", incident, "--output", str(fifo)),
+        "paraatheid": ("paraatheid", "--prometheus", str(fifo)),
+    }[command]
+    result = calamiteit(*args)
+    reader.join(timeout=30)
+    assert result.code == 0, result.err
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)  # not replaced by a regular file
+    assert got and got[0].strip(), "the reader got the document"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".pijp")] == []  # no temporary left
+
+
+def test_a_device_is_written_to_and_never_replaced(calamiteit: Invoke, tmp_path: Path) -> None:
+    """A /dev/null of the test's own (same major/minor), never the system's: as root, a rename over it would
+    have put a regular file where the device was."""
+    import os
+    import stat
+
+    if os.geteuid() != 0:
+        pytest.skip("making a device node needs root")
+    node = tmp_path / "null"
+    null = os.stat("/dev/null").st_rdev
+    os.mknod(node, 0o666 | stat.S_IFCHR, null)
+    incident = calamiteit("incident", "open", "Storing").out.strip()
+    for args in (("incident", "export", incident, "-o", str(node)), ("rapport", incident, "-o", str(node)),
+                 ("paraatheid", "--prometheus", str(node)), ("overzicht", "-o", str(node))):
+        assert calamiteit(*args).code == 0, args
+        found = os.lstat(node)
+        assert stat.S_ISCHR(found.st_mode) and found.st_rdev == null, args
+
+
+def test_a_symlink_is_refused_and_left_alone(calamiteit: Invoke, tmp_path: Path) -> None:
+    target = tmp_path / "iemands-bestand"
+    target.write_text("van iemand anders\n")
+    link = tmp_path / "link"
+    link.symlink_to(target)
+    incident = calamiteit("incident", "open", "Storing").out.strip()
+    for args in (("incident", "export", incident, "-o", str(link)), ("rapport", incident, "-o", str(link)),
+                 ("paraatheid", "--prometheus", str(link))):
+        result = calamiteit(*args)
+        assert result.code == exitcodes.USAGE and "symbolische koppeling" in result.err, (args, result.err)
+        assert link.is_symlink() and target.read_text() == "van iemand anders\n"
+    entries = json.loads(calamiteit("incident", "show", incident, "--json").out)["entries"]
+    assert [e["kind"] for e in entries] == ["open"]  # the refused rapport recorded no sitrap
+
+
+@pytest.mark.parametrize("name", ["-", "/dev/stdout"])
+def test_dash_and_dev_stdout_are_stdout(calamiteit: Invoke, tmp_path: Path, name: str) -> None:
+    incident = calamiteit("incident", "open", "Storing").out.strip()
+    result = calamiteit("incident", "export", incident, "-o", name)
+    assert result.code == 0 and '"kind": "incident-export"' in result.out and "Geschreven" not in result.err
+    assert not (tmp_path / "work" / "-").exists()
+
+
+def test_an_import_of_a_device_is_refused_and_a_pipe_cut_off(
+    calamiteit: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A device is refused before reading; a pipe (`… | incident import /dev/stdin`) is read as it comes and cut
+    off at the limit, whatever the writer keeps sending."""
+    import contextlib
+    import os
+    import threading
+
+    result = calamiteit("incident", "import", "/dev/zero")
+    assert result.code == exitcodes.USAGE and "geen gewoon bestand" in result.err, result.err
+    monkeypatch.setattr("dso_calamiteit.app.handover.MAX_IMPORT_BYTES", 1024 * 1024)
+    fifo = tmp_path / "export.json"
+    os.mkfifo(fifo)
+
+    keep = os.open(fifo, os.O_RDWR)  # the writer's end is open before the import opens the pipe: no early EOF
+
+    def endless() -> None:  # 4 MiB, far past the limit
+        os.write(keep, b"{")
+        for _ in range(64):
+            os.write(keep, b" " * 65536)
+
+    writer = threading.Thread(target=endless, daemon=True)
+    writer.start()
+    try:
+        result = calamiteit("incident", "import", str(fifo))
+        drain = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+        while writer.is_alive():  # take what the import left, so the writer ends
+            with contextlib.suppress(BlockingIOError):
+                os.read(drain, 1024 * 1024)
+            writer.join(timeout=0.05)
+        os.close(drain)
+    finally:
+        os.close(keep)
+    assert result.code == exitcodes.USAGE and "groter dan 1 MiB" in result.err, result.err
+
+
+@pytest.mark.parametrize("kind", ["fifo", "groot"])
+def test_a_config_file_that_is_no_file_or_too_big_is_refused_before_reading(
+    calamiteit: Invoke, make_config: Callable[..., Path], kind: str
+) -> None:
+    import os
+
+    folder = make_config()
+    contacts = folder / "contacts.yaml"
+    contacts.unlink()
+    if kind == "fifo":
+        os.mkfifo(contacts)  # reading it would wait for ever
+    else:
+        with contacts.open("wb") as fh:
+            fh.truncate(40 * 1024 * 1024)
+    result = calamiteit("check", "--config-dir", str(folder))
+    if kind == "fifo":  # not a file: not taken for one (the lookup passes it by), and nothing waits on it
+        assert result.code == 0 and str(contacts) not in result.out
+        return
+    assert result.code == exitcodes.CONFIG and "contacts.yaml" in result.out + result.err
+    assert "groter dan 32 MiB" in result.out + result.err

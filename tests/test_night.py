@@ -346,7 +346,7 @@ def test_an_entry_edited_beyond_reading_is_a_broken_chain_not_a_crash(calamiteit
     for args in (("incident", "show", incident), ("incident", "show", incident, "--json"), ("acties",)):
         result = calamiteit(*args)
         assert result.code == exitcodes.TAMPERED, (args, result.err)
-        assert "interne fout" not in result.err and "onleesbaar" in result.err
+        assert "interne fout" not in result.err and f"{incident} klopt niet: regel 2" in result.err
 
 
 # --- who to phone now ----------------------------------------------------------------------------------

@@ -44,6 +44,34 @@ def test_a_password_on_the_command_line_is_refused(calamiteit: Invoke) -> None:
     assert "wachtwoord hoort niet op de opdrachtregel" in result.err and "geheim" not in result.err
 
 
+@pytest.mark.parametrize(
+    "db",
+    [
+        "postgresql://anna@127.0.0.1/calamiteit?password=Zomer2026Welkom",
+        "postgresql://anna@127.0.0.1/calamiteit?sslmode=disable&PASSWORD=Zomer2026Welkom",
+        "postgresql://anna@127.0.0.1/calamiteit?sslpassword=Zomer2026Welkom",
+        "host=127.0.0.1 password=Zomer2026Welkom dbname=calamiteit",
+        "host=127.0.0.1 dbname=calamiteit password='Zomer2026Welkom'",
+    ],
+)
+def test_a_password_anywhere_in_db_is_refused(calamiteit: Invoke, tmp_path: Path, monkeypatch, db: str) -> None:
+    """In the query, or in libpq's keyword/value form (which is never taken for a SQLite file name either)."""
+    (tmp_path / "werk").mkdir()
+    monkeypatch.chdir(tmp_path / "werk")
+    result = calamiteit("incident", "open", "Storing", "--db", db)
+    assert result.code == exitcodes.USAGE, result.err
+    assert "wachtwoord hoort niet op de opdrachtregel" in result.err and "Zomer2026Welkom" not in result.err
+    assert list((tmp_path / "werk").iterdir()) == []  # no private logbook made under a name that holds the password
+
+
+def test_a_keyword_value_string_is_postgresql(calamiteit: Invoke, tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / "werk").mkdir()
+    monkeypatch.chdir(tmp_path / "werk")
+    result = calamiteit("incident", "list", "--db", f"host=127.0.0.1 port={free_port()} dbname=calamiteit user=oct")
+    assert result.code == exitcodes.CONFIG and "databaseserver is niet bereikbaar" in result.err, result.err
+    assert "host=127.0.0.1" in result.err and list((tmp_path / "werk").iterdir()) == []
+
+
 def test_a_bad_scheme_is_a_usage_error(calamiteit: Invoke) -> None:
     result = calamiteit("incident", "list", "--db", "mysql://oct@127.0.0.1/calamiteit")
     assert result.code == exitcodes.USAGE and "onbekend soort database 'mysql://'" in result.err
@@ -442,3 +470,206 @@ def test_follow_shows_what_a_colleague_writes(
     finally:
         follower.kill()
 
+
+
+# --- entries the database vouches for (issue 21) ----------------------------------------------------------
+
+
+def _set_up_roles(conn: psycopg.Connection) -> None:
+    for statement in documented_roles().split(";\n"):
+        if statement.strip().startswith("CREATE ROLE calamiteit_"):  # roles belong to the cluster: maybe there
+            conn.execute(f"DO $$ BEGIN {statement}; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+        elif statement.strip():
+            conn.execute(statement)
+
+
+def test_a_forged_entry_through_a_plain_client_is_refused_or_shown(
+    calamiteit: Invoke, pg_cluster: Cluster, pg_database: str, monkeypatch
+) -> None:
+    """The attack of issue 21: as the README's coordinator, a client that computes the hash itself writes a
+    decision dated 2020 by someone else. The server refuses the time; what it lets in carries the login."""
+    from dso_calamiteit.domain.logbook import canonical, entry_hash
+
+    with admin(pg_cluster, pg_database) as conn:
+        _set_up_roles(conn)
+        conn.execute(f"CREATE ROLE anna LOGIN PASSWORD '{pg_cluster.password}' IN ROLE calamiteit_coordinator")
+        conn.execute(f"ALTER DATABASE {pg_database.rsplit('/', 1)[1]} RESET calamiteit.import")  # as a real one
+    try:
+        anna = pg_database.replace("postgres@", "anna@")
+        monkeypatch.setenv("CALAMITEIT_AUTEUR", "Anna de Vries")
+        incident = calamiteit("incident", "open", "Storing", "--db", anna).out.strip()
+        assert incident, "the coordinator opens an incident with the real clock"
+
+        def forge(conn: psycopg.Connection, at: str) -> None:
+            n, prev = conn.execute(
+                "SELECT n, hash FROM calamiteit.entries WHERE incident = %s ORDER BY n DESC LIMIT 1", (incident,)
+            ).fetchone()
+            body = canonical({"text": "Geen opschaling nodig", "owner": "SCT", "deadline": None, "action": 1})
+            author = "Bert Bestuurder (SCT-voorzitter)"
+            digest = entry_hash(incident, n + 1, at, author, "decision", body, prev)
+            conn.execute(
+                "INSERT INTO calamiteit.entries (incident, n, at, author, kind, body, prev_hash, hash) "
+                "VALUES (%s, %s, %s, %s, 'decision', %s, %s, %s)",
+                (incident, n + 1, at, author, body, prev, digest),
+            )
+            conn.execute(
+                "UPDATE calamiteit.incidents SET entries = %s, head = %s, actions = 1 WHERE id = %s",
+                (n + 1, digest, incident),
+            )
+
+        with psycopg.connect(anna, autocommit=True, password=pg_cluster.password) as conn:
+            with pytest.raises(psycopg.errors.RaiseException, match="not the server's time"):
+                forge(conn, "2020-01-01T09:00:00+00:00")
+            conn.execute("SET calamiteit.import = 'on'")  # the import's way: its times are its own, but in order
+            with pytest.raises(psycopg.errors.RaiseException, match="not older than the one before"):
+                forge(conn, "2020-01-01T09:00:00+00:00")
+            conn.execute("RESET calamiteit.import")
+            conn.execute("SET ROLE calamiteit_coordinator")  # the group's name instead of her own: not recorded
+            now = conn.execute("SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS+00:00')")
+            forge(conn, now.fetchone()[0])
+        shown = json.loads(calamiteit("incident", "show", incident, "--json", "--db", anna).out)
+        assert [e["role"] for e in shown["entries"]] == ["anna", "anna"]  # session_user: the login, not SET ROLE
+        assert calamiteit("incident", "verify", incident, "--db", anna).code == 0  # a well-formed entry, in time
+    finally:
+        with admin(pg_cluster, pg_database) as conn:
+            conn.execute("DROP OWNED BY anna, calamiteit_coordinator, calamiteit_reader")
+            conn.execute("DROP ROLE anna")
+
+
+def test_a_reader_can_block_no_writer(calamiteit: Invoke, pg_cluster: Cluster, pg_database: str, monkeypatch) -> None:
+    """The README's reader tries every lock it could hold against the writers: the writers' row lock is refused
+    (it needs UPDATE), and what it can hold (the old advisory key, a share lock on the table) stops nobody."""
+    from dso_calamiteit.adapters.stores.postgres import MIGRATE_LOCK, WRITE_LOCK_SQL
+
+    with admin(pg_cluster, pg_database) as conn:
+        _set_up_roles(conn)
+        conn.execute(f"CREATE ROLE anna LOGIN PASSWORD '{pg_cluster.password}' IN ROLE calamiteit_coordinator")
+        conn.execute(f"CREATE ROLE kees LOGIN PASSWORD '{pg_cluster.password}' IN ROLE calamiteit_reader")
+    try:
+        anna, kees = (pg_database.replace("postgres@", f"{who}@") for who in ("anna", "kees"))
+        incident = calamiteit("incident", "open", "Storing", "--db", anna).out.strip()
+        with psycopg.connect(kees, autocommit=True, password=pg_cluster.password) as reader:
+            for strength in ("UPDATE", "NO KEY UPDATE", "SHARE", "KEY SHARE"):
+                with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                    reader.execute(WRITE_LOCK_SQL.replace("FOR UPDATE", f"FOR {strength}"))
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                reader.execute("BEGIN; LOCK TABLE calamiteit.writer_lock IN SHARE ROW EXCLUSIVE MODE")
+            reader.execute("ROLLBACK")
+            reader.execute("BEGIN")
+            reader.execute(f"SELECT pg_advisory_xact_lock({MIGRATE_LOCK})")  # the key every writer used to take
+            reader.execute("LOCK TABLE calamiteit.writer_lock, calamiteit.entries IN ACCESS SHARE MODE")
+            reader.execute("SELECT * FROM calamiteit.entries")
+            written = calamiteit("log", incident, "Loket traag", "--beeld", "--db", anna)
+            assert written.code == 0, written.err  # not "het logboek is bezet"
+            reader.execute("ROLLBACK")
+    finally:
+        with admin(pg_cluster, pg_database) as conn:
+            conn.execute("DROP OWNED BY anna, kees, calamiteit_coordinator, calamiteit_reader")
+            conn.execute("DROP ROLE anna, kees")
+
+
+def test_every_command_as_the_documented_roles(
+    calamiteit: Invoke, pg_cluster: Cluster, pg_database: str, make_config, tmp_path: Path, monkeypatch
+) -> None:
+    """docs/shared-logbook.md's roles as written: the coordinator runs every writing command (monitor --record,
+    gebruik import, db copy --to and import included); the reader runs every reading command and is refused every
+    writing one in one line, exit 3."""
+    from .conftest import REPO
+
+    with admin(pg_cluster, pg_database) as conn:
+        _set_up_roles(conn)
+        conn.execute(f"CREATE ROLE anna LOGIN PASSWORD '{pg_cluster.password}' IN ROLE calamiteit_coordinator")
+        conn.execute(f"CREATE ROLE kees LOGIN PASSWORD '{pg_cluster.password}' IN ROLE calamiteit_reader")
+    monkeypatch.delenv("CALAMITEIT_DB", raising=False)
+    try:
+        anna, kees = (pg_database.replace("postgres@", f"{who}@") for who in ("anna", "kees"))
+        with serve() as (base, _):
+            monitor = "timeout_s: 2\nmax_body_kb: 512\ntargets:\n"
+            monitor += f'  - name: Loket\n    url: "{base}/ok"\n    env: prod\n'
+            folder = make_config(monitor=monitor)
+            cfg = ("--config-dir", str(folder))
+            incident = calamiteit("incident", "open", "Storing", "--db", anna).out.strip()
+            writes = [
+                ("log", incident, "Loket traag", "--beeld", "--db", anna),
+                ("log", incident, "Bel IPLO", "--besluit", "--actiehouder", "IPLO", "--db", anna),
+                ("actie", incident, "1", "--gereed", "--db", anna),
+                ("niveau", incident, "1", "--reden", "Meer meldingen", "--db", anna),
+                ("rapport", incident, "--db", anna, *cfg),
+                ("monitor", "--record", "--db", anna, *cfg),
+                ("gebruik", "import", str(REPO / "voorbeelden" / "gebruik.csv"), "--db", anna, *cfg),
+            ]
+            for args in writes:
+                result = calamiteit(*args)
+                assert result.code == 0 and "niet bewaard" not in result.err, (args, result.err)
+            local = tmp_path / "eigen"
+            other = calamiteit("incident", "open", "Elders", "--data-dir", str(local)).out.strip()
+            calamiteit("incident", "export", other, "-o", str(tmp_path / "x.json"), "--data-dir", str(local))
+            imported = calamiteit("incident", "import", str(tmp_path / "x.json"), "--db", anna)
+            assert imported.code == 0, imported.err
+            third = calamiteit("incident", "open", "Derde", "--data-dir", str(local)).out.strip()
+            copied = calamiteit("db", "copy", "--from", str(local / "logboek.sqlite"), "--to", anna, "--json")
+            assert copied.code == 0, copied.err
+            assert calamiteit("incident", "close", incident, "--reden", "Opgelost", "--force", "--db", anna).code == 0
+            assert calamiteit("incident", "show", third, "--db", kees).code == 0
+
+            reads = [
+                ("incident", "list", "--all", "--db", kees),
+                ("incident", "show", incident, "--db", kees),
+                ("incident", "verify", incident, "--db", kees),
+                ("acties", "--db", kees),
+                ("overzicht", "--db", kees, *cfg),
+                ("monitor", "--history", "--db", kees, *cfg),
+                ("incident", "export", incident, "--db", kees),
+                ("rapport", third, "--concept", "--db", kees, *cfg),
+            ]
+            for args in reads:
+                result = calamiteit(*args)
+                assert result.code == 0, (args, result.err)
+            refused = [
+                ("incident", "open", "Kees", "--db", kees),
+                ("log", third, "Kees schrijft", "--beeld", "--db", kees),
+                ("rapport", third, "--db", kees, *cfg),
+                ("gebruik", "import", str(REPO / "voorbeelden" / "gebruik.csv"), "--db", kees, *cfg),
+                ("incident", "import", str(tmp_path / "x.json"), "--db", kees),
+            ]
+            # the monitor reports its round whatever happens to the recording: exit by the targets, one line
+            watched = calamiteit("monitor", "--record", "--db", kees, *cfg)
+            assert watched.code == 0 and "uitkomsten niet bewaard" in watched.err and "geen rechten" in watched.err
+            for args in refused:
+                result = calamiteit(*args)
+                assert result.code == exitcodes.CONFIG, (args, result.err)
+                assert "geen rechten" in result.err and len(result.err.strip().splitlines()) <= 2, result.err
+    finally:
+        with admin(pg_cluster, pg_database) as conn:
+            conn.execute("DROP OWNED BY anna, kees, calamiteit_coordinator, calamiteit_reader")
+            conn.execute("DROP ROLE anna, kees")
+
+
+def test_db_copy_is_whole_or_nothing(calamiteit: Invoke, pg_cluster: Cluster, pg_database: str, tmp_path: Path) -> None:
+    """A copy that fails half-way (here: no right to store usage figures) leaves nothing in the target; the next
+    run, with the right, copies everything."""
+    from .conftest import REPO
+
+    local = tmp_path / "eigen"
+    for title in ("Een", "Twee"):
+        calamiteit("incident", "open", title, "--data-dir", str(local))
+    example = str(REPO / "voorbeelden" / "gebruik.csv")
+    assert calamiteit("gebruik", "import", example, "--data-dir", str(local)).code == 0
+    with admin(pg_cluster, pg_database) as conn:
+        _set_up_roles(conn)
+        conn.execute(f"CREATE ROLE anna LOGIN PASSWORD '{pg_cluster.password}' IN ROLE calamiteit_coordinator")
+        conn.execute("REVOKE INSERT, UPDATE ON calamiteit.usage FROM calamiteit_coordinator")
+    try:
+        anna = pg_database.replace("postgres@", "anna@")
+        failed = calamiteit("db", "copy", "--from", str(local / "logboek.sqlite"), "--to", anna)
+        assert failed.code == exitcodes.CONFIG and "geen rechten" in failed.err
+        with admin(pg_cluster, pg_database) as conn:
+            assert conn.execute("SELECT count(*) FROM calamiteit.incidents").fetchone() == (0,)
+            conn.execute("GRANT INSERT, UPDATE ON calamiteit.usage TO calamiteit_coordinator")
+        again = calamiteit("db", "copy", "--from", str(local / "logboek.sqlite"), "--to", anna, "--json")
+        assert again.code == 0, again.err
+        assert [i["new"] for i in json.loads(again.out)["incidents"]] == [1, 1]
+    finally:
+        with admin(pg_cluster, pg_database) as conn:
+            conn.execute("DROP OWNED BY anna, calamiteit_coordinator, calamiteit_reader")
+            conn.execute("DROP ROLE anna")

@@ -58,6 +58,15 @@ def test_dutch_and_iso_dates_commas_and_a_correction(calamiteit: Invoke, tmp_pat
          "regel 3: Loket x op 2024-01-15 staat ook op regel 2"),
         ("datum;applicatie;aantal\n2024-01-15;Loket;10\n", "regel 1: kolom 'metriek'"),
         ("datum;applicatie;metriek;aantal\n2024-01-15;Loket;x;tien\n", "regel 2: 'tien' is geen geheel aantal"),
+        ("datum;applicatie;metriek;aantal\n2024-01-15;Loket;x;10\n2024-01-16;Loket;x;12.5\n",
+         "regel 3: '12.5' is geen geheel aantal"),  # not 125
+        ("datum;applicatie;metriek;aantal\n2024-01-15;Loket;x;99999999999999999999\n", "regel 2: aantal"),
+        ("datum;applicatie;metriek;aantal\n2024-01-15;Loket;x;1000000000000001\n", "is groter dan 10^15"),
+        ("datum;applicatie;metriek;aantal\n2024-01-15;Loket;x;" + "9" * 4000 + "\n", "is groter dan 10^15"),
+        ("datum;applicatie;metriek;aantal\n2024-01-15;Loket;x;" + "9" * 5000 + "\n", "regel 2: een veld is langer"),
+        ("datum;applicatie;metriek;aantal\n2024-01-15;Loket;x;10\n2024-01-16;" + "L" * 200_000 + ";x;1\n",
+         "regel 3: onleesbaar: een veld is te lang"),
+        ("datum;applicatie;metriek;aantal\n2024-01-15;" + "L" * 100_000 + ";x;1\n", "regel 2: een veld is langer"),
     ],
 )
 def test_a_bad_row_stores_nothing(calamiteit: Invoke, tmp_path: Path, content: str, message: str) -> None:
@@ -94,3 +103,32 @@ def test_a_drop_below_half_the_usual_weekday_is_flagged() -> None:
     assert low == ["2024-01-23"]  # the example's fictional outage day, a Tuesday among busy Tuesdays
     first_weeks = [d for d in flagged(loket) if d.day < "2024-01-22"]
     assert all(d.usual is None for d in first_weeks)  # three earlier same weekdays are needed first
+
+
+def test_a_non_regular_file_is_refused_before_it_is_read(calamiteit: Invoke, tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "pijp.csv"
+    os.mkfifo(fifo)  # no writer: reading it would wait for ever
+    for path in (fifo, Path("/dev/zero")):
+        result = calamiteit("gebruik", "import", str(path))
+        assert result.code == exitcodes.USAGE and "geen gewoon bestand" in result.err, result.err
+    folder = calamiteit("gebruik", "import", str(tmp_path))
+    assert folder.code == exitcodes.USAGE and "is een map" in folder.err
+
+
+def test_an_oversized_file_is_refused_before_it_is_read(calamiteit: Invoke, tmp_path: Path) -> None:
+    """A sparse file of 2 GB: refused from its size, without reading (reading it would take 2 GB and seconds)."""
+    import time
+    import tracemalloc
+
+    big = tmp_path / "groot.csv"
+    with big.open("wb") as fh:
+        fh.truncate(2 * 1024**3)
+    tracemalloc.start()
+    started = time.perf_counter()
+    result = calamiteit("gebruik", "import", str(big))
+    took, (_, peak) = time.perf_counter() - started, tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert result.code == exitcodes.USAGE and "groter dan 64 MiB" in result.err
+    assert peak < 16 * 1024**2 and took < 5, (peak, took)

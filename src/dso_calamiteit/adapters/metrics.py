@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..domain.errors import CalamiteitError, UsageError
 from ..domain.monitoring import ANSWERED
+from .output_files import write_atomic
 
 if TYPE_CHECKING:
     from prometheus_client import CollectorRegistry
@@ -73,12 +74,13 @@ def readiness_file(standings: Sequence[Standing], path: Path) -> None:
 
 
 def _write(path: Path, registry: CollectorRegistry) -> None:
-    from prometheus_client import write_to_textfile
+    from prometheus_client import generate_latest
 
     try:
-        write_to_textfile(str(path), registry)  # a temporary file beside it, then renamed over it
-    except OSError as exc:
+        write_atomic(path, generate_latest(registry).decode("utf-8"))  # a file: beside it, then renamed over it
+    except CalamiteitError as exc:
+        if exc.hint:
+            raise
         raise CalamiteitError(
-            f"{path}: kan niet schrijven: {exc.strerror}",
-            "Kies een map waarin geschreven mag worden (node_exporter: --collector.textfile.directory).",
+            exc.message, "Kies een map waarin geschreven mag worden (node_exporter: --collector.textfile.directory)."
         ) from None

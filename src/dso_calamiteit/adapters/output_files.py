@@ -1,12 +1,53 @@
-"""Writing output files so that a reader never sees half of one, whatever happens half-way."""
+"""Writing output files so that a reader never sees half of one, whatever happens half-way; and only ever as a
+file: what is at the path decides how it is written.
+
+- a regular file or a new name: written beside it and renamed over it in one step (atomic);
+- `-` or /dev/stdout: the text goes to stdout;
+- a FIFO or a device (a pipe a collector reads, /dev/null): written to directly, never replaced (a rename
+  would put a regular file where the device was, which as root breaks /dev/null for the whole machine);
+- a symbolic link: refused (exit 2): whoever can make the link could point it at a file of yours; give the path
+  it points to;
+- a folder or anything else: refused.
+"""
 
 from __future__ import annotations
 
 import os
+import stat
+import sys
 import tempfile
 from pathlib import Path
 
-from ..domain.errors import CalamiteitError
+from ..domain.errors import CalamiteitError, UsageError
+
+STDOUT_NAMES = ("-", "/dev/stdout")
+
+
+def is_stdout(path: Path | str) -> bool:
+    return str(path) in STDOUT_NAMES
+
+
+def _kind(path: Path) -> str:
+    """'stdout', 'atomic' (a regular file or a new name) or 'direct' (a FIFO or device); refused otherwise."""
+    if is_stdout(path):
+        return "stdout"
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return "atomic"
+    except OSError as exc:
+        raise CalamiteitError(f"{path}: kan niet schrijven: {exc.strerror}") from None
+    if stat.S_ISLNK(st.st_mode):
+        raise UsageError(
+            f"{path}: is een symbolische koppeling; daarheen wordt niet geschreven",
+            "Geef het pad van het bestand zelf.",
+        )
+    if stat.S_ISREG(st.st_mode):
+        return "atomic"
+    if stat.S_ISFIFO(st.st_mode) or stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode):
+        return "direct"
+    what = "een map" if stat.S_ISDIR(st.st_mode) else "geen gewoon bestand"
+    raise UsageError(f"{path}: is {what}", "Geef de naam van een bestand.")
 
 
 class Staged:
@@ -14,10 +55,15 @@ class Staged:
 
     Lets a command write first, commit what the file records, and only then show the file: a crash in
     between leaves a hidden temporary file, never a file that claims something the logbook does not hold.
+    For stdout, a FIFO or a device the text is held until `publish` writes it there.
     """
 
     def __init__(self, path: Path, text: str) -> None:
-        self.path = path
+        self.path, self.text = path, text
+        self.kind = _kind(path)
+        self.tmp: Path | None = None
+        if self.kind != "atomic":
+            return
         folder = path.parent if str(path.parent) else Path(".")
         try:
             fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
@@ -36,16 +82,40 @@ class Staged:
             raise
 
     def publish(self) -> None:
+        if self.kind == "stdout":
+            sys.stdout.write(self.text)
+            sys.stdout.flush()
+            return
+        if self.kind == "direct":
+            self._direct()
+            return
+        assert self.tmp is not None
         try:
+            if _kind(self.path) != "atomic":  # something else was put at the path meanwhile: not replaced
+                raise UsageError(f"{self.path}: is intussen geen gewoon bestand meer; er is niets vervangen")
             os.replace(self.tmp, self.path)
         except OSError as exc:
             self.discard()
             raise CalamiteitError(f"{self.path}: kan niet schrijven: {exc.strerror}") from None
+        except BaseException:
+            self.discard()
+            raise
+
+    def _direct(self) -> None:
+        """Into the FIFO or device itself: opened without creating or following anything."""
+        try:
+            fd = os.open(self.path, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0))
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(self.text)
+        except OSError as exc:
+            raise CalamiteitError(f"{self.path}: kan niet schrijven: {exc.strerror}") from None
 
     def discard(self) -> None:
-        self.tmp.unlink(missing_ok=True)
+        if self.tmp is not None:
+            self.tmp.unlink(missing_ok=True)
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write to a temporary file beside `path`, flush it to disk, then rename it over `path` in one step."""
+    """Write `text` at `path` as its kind wants (see the module): a regular file through a temporary file beside
+    it, flushed to disk, then renamed over it in one step."""
     Staged(path, text).publish()

@@ -76,8 +76,9 @@ def compose(
 
     with opened(where, readonly=True) as store:
         incident = store.resolve(incident)
+        levels = frozenset(lv.level for lv in config.criteria.ordered)
         with store.snapshot():
-            check = ChainCheck(incident, store.summary(incident).head)
+            check = ChainCheck(incident, store.summary(incident).head, levels)
             state = fold_checked(kept(check.passing(store.stream(incident))), check.faults)
             refuse_broken(incident, check.done(), False, "verstuurd")
             advice = store.last_of_kind(incident, "assessment")

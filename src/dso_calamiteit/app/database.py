@@ -14,7 +14,7 @@ from ..domain import exitcodes
 from ..domain.errors import UsageError
 from ..domain.logbook import fold, verify
 from .handover import import_entries
-from .logbook import locate
+from .logbook import ladder, locate
 from .place import Where
 
 
@@ -60,44 +60,49 @@ class Copied:
 
 
 def copy(source: str, target: str) -> Copied:
-    """Every incident and recorded check of `source` into `target` (created or migrated as needed)."""
+    """Every incident and recorded check of `source` into `target` (created or migrated as needed), in one
+    transaction on the target: a copy that fails half-way (no rights, a lost connection) leaves nothing of itself,
+    and a next run starts from the same state."""
     src_at = location.parse(source, "--from", password_allowed=False)
     dst_at = location.parse(target, "--to", password_allowed=False)
     if src_at == dst_at:
         raise UsageError("--from en --to wijzen hetzelfde logboek aan")
+    levels = ladder(None)
     src = open_store(src_at, create=False, readonly=True)
     try:
         dst = open_store(dst_at, create=True)
         try:
             copied = Copied(src.where, dst.where)
-            for listed in src.summaries():
-                with src.snapshot():  # the row and the entries as of one moment: a colleague may write on
-                    summary = src.summary(listed.id)
-                    entries = list(src.stream(summary.id))
-                done = CopiedIncident(summary.id, len(entries))
-                copied.incidents.append(done)
-                faults = verify(summary.id, entries, summary.head)
-                if faults:
-                    done.broken = True
-                    done.problem = f"hashketen klopt niet (regel {faults[0].n}: {faults[0].message}); niet gekopieerd"
-                    continue
-                try:
-                    done.new = import_entries(dst, entries, fold(entries, keep=False))
-                except UsageError as exc:
-                    done.problem = exc.message
-                    continue
-                held = dst.summary(summary.id)
-                if verify(summary.id, dst.stream(summary.id), held.head):
-                    done.problem = "de keten klopt niet in het doel"
-            checks = src.all_checks()
-            have = set(dst.all_checks())
-            fresh = [row for row in checks if row not in have]
-            if fresh:
-                dst.record_checks(fresh)
-            copied.checks, copied.checks_new = len(checks), len(fresh)
-            usage = src.usage_between("0000-00-00", "9999-99-99")
-            if usage:
-                copied.usage_new = dst.record_usage(usage)[0]
+            with dst.transaction():  # whole or nothing: one transaction on the target
+                for listed in src.summaries():
+                    with src.snapshot():  # the row and the entries as of one moment: a colleague may write on
+                        summary = src.summary(listed.id)
+                        entries = list(src.stream(summary.id))
+                    done = CopiedIncident(summary.id, len(entries))
+                    copied.incidents.append(done)
+                    faults = verify(summary.id, entries, summary.head, levels)
+                    if faults:
+                        done.broken = True
+                        first = faults[0]
+                        done.problem = f"hashketen klopt niet (regel {first.n}: {first.message}); niet gekopieerd"
+                        continue
+                    try:
+                        done.new = import_entries(dst, entries, fold(entries, keep=False))
+                    except UsageError as exc:
+                        done.problem = exc.message
+                        continue
+                    held = dst.summary(summary.id)
+                    if verify(summary.id, dst.stream(summary.id), held.head):
+                        done.problem = "de keten klopt niet in het doel"
+                checks = src.all_checks()
+                have = set(dst.all_checks())
+                fresh = [row for row in checks if row not in have]
+                if fresh:
+                    dst.record_checks(fresh)
+                copied.checks, copied.checks_new = len(checks), len(fresh)
+                usage = src.usage_between("0000-00-00", "9999-99-99")
+                if usage:
+                    copied.usage_new = dst.record_usage(usage)[0]
             return copied
         finally:
             dst.close()

@@ -10,12 +10,13 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..adapters.input_files import read_bounded
 from ..adapters.stores import Store
 from ..domain.criteria import CriteriaFile
 from ..domain.entry_rules import Refused, Replay, check_entry, valid_id
 from ..domain.errors import TamperedError, UsageError
 from ..domain.logbook import EXPORT_KIND, Entry, Fault, Incident, Summary, canonical, fold, refuse_broken, verify
-from .logbook import opened
+from .logbook import ladder, opened
 from .place import Where
 
 MAX_IMPORT_BYTES = 256 * 1024 * 1024  # an export of about 400,000 entries; /dev/zero is refused at once
@@ -33,34 +34,27 @@ class Export:
 
 def export_incident(where: Where, incident: str, insist: bool = False) -> Export:
     """The incident whole; refused for a broken chain unless `insist`, and then the export says so."""
+    levels = ladder(where)
     with opened(where, create=False, readonly=True) as store:
         incident = store.resolve(incident)
         with store.snapshot():  # the row and the entries as of one moment
             summary = store.summary(incident)
-            faults = verify(incident, store.stream(incident), summary.head)
+            faults = verify(incident, store.stream(incident), summary.head, levels)
             refuse_broken(incident, faults, insist, "geëxporteerd")
             return Export(summary, store.entries(incident), faults)
 
 
 def _read_bounded(path: Path) -> str:
-    """The file's text, read a chunk at a time (Ctrl-C ends it) and never more than MAX_IMPORT_BYTES."""
-    chunks: list[bytes] = []
-    size = 0
+    """The file's text, measured before it is read and never more than MAX_IMPORT_BYTES."""
+    def an_object(chunk: bytes) -> None:
+        if not chunk.lstrip().startswith(b"{"):
+            raise UsageError(f"{path}: geen export van `calamiteit incident export` (geen JSON-object)")
+
+    raw = read_bounded(path, MAX_IMPORT_BYTES, "Geen export van één incident.", pipes=True, first=an_object)
+    if not raw:
+        an_object(raw)
     try:
-        with path.open("rb") as fh:
-            while chunk := fh.read(READ_CHUNK):
-                if not chunks and not chunk.lstrip().startswith(b"{"):
-                    raise UsageError(f"{path}: geen export van `calamiteit incident export` (geen JSON-object)")
-                size += len(chunk)
-                if size > MAX_IMPORT_BYTES:
-                    raise UsageError(
-                        f"{path}: groter dan {MAX_IMPORT_BYTES // (1024 * 1024)} MiB; geen export van één incident"
-                    )
-                chunks.append(chunk)
-    except OSError as exc:
-        raise UsageError(f"{path}: kan niet gelezen worden: {exc.strerror}") from None
-    try:
-        return b"".join(chunks).decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise UsageError(f"{path}: geen UTF-8 (byte {exc.start})") from None
 

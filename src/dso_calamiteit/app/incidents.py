@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -19,9 +19,9 @@ from ..domain import dutchtime
 from ..domain.assessment import Assessment
 from ..domain.criteria import CriteriaFile
 from ..domain.errors import CalamiteitError, TamperedError, UsageError
-from ..domain.logbook import Action, ChainCheck, Entry, Fault, Incident, Summary, fold, fold_checked, kind_word
+from ..domain.logbook import Action, ChainCheck, Entry, Fault, Incident, Summary, fold_checked, kind_word
 from ..domain.sitrap import ReportingFile, next_sitrap
-from .logbook import opened, stamp
+from .logbook import configured, ladder, opened, stamp
 from .place import Where
 
 T = TypeVar("T")
@@ -40,9 +40,10 @@ def require_text(text: str, what: str = "tekst") -> str:
 
 
 def state(store: Store, incident: str) -> Incident:
+    """The incident as its entries say, those that break their kind's rules left out (never an internal error)."""
     with store.snapshot():
-        store.summary(incident)  # unknown id → a usage error that suggests the nearest one
-        return fold(store.entries(incident))
+        check = ChainCheck(incident, store.summary(incident).head)  # unknown id → a usage error with a suggestion
+        return fold_checked(check.passing(store.stream(incident)), check.faults)
 
 
 # --- opening and listing ------------------------------------------------------------------------------------
@@ -68,20 +69,26 @@ def open_incident(where: Where, body: dict[str, Any], author: str) -> str:
 class Listed:
     summary: Summary
     next_sitrap: datetime | None  # when the next sitrap is due; None for a closed incident
+    faults: tuple[Fault, ...] = ()  # where its chain does not verify: then nothing of its row is to be trusted
 
 
 def incidents(where: Where, include_closed: bool, reporting: ReportingFile) -> list[Listed]:
-    """The incidents, each with the moment its next sitrap is due."""
+    """The incidents, each with the moment its next sitrap is due and whether its chain verifies (a row whose
+    chain does not is listed as such, never as if it were sound)."""
+    levels = ladder(where)
     with opened(where, readonly=True) as store:
         rows = store.summaries(include_closed=include_closed)
-        promised = {r.id: store.last_of_kind(r.id, "report") for r in rows if r.closed_at is None}
+        faults = {r.id: tuple(store.verify_chain(r, levels=levels)) for r in rows}
+        promised = {r.id: store.last_of_kind(r.id, "report") for r in rows if r.closed_at is None and not faults[r.id]}
     listed = []
     for r in rows:
         last = promised.get(r.id)
-        due = next_sitrap(
-            reporting, r.opened_at, r.level, last.data.get("next_update") if last else None, r.closed_at is not None
-        )
-        listed.append(Listed(r, due))
+        due = None
+        if not faults[r.id]:
+            due = next_sitrap(
+                reporting, r.opened_at, r.level, last.data.get("next_update") if last else None, r.closed_at is not None
+            )
+        listed.append(Listed(r, due, faults[r.id]))
     return listed
 
 
@@ -90,9 +97,10 @@ def incidents(where: Where, include_closed: bool, reporting: ReportingFile) -> l
 
 def each_entry(
     where: Where, incident: str, each: Callable[[Entry], T], keep: bool = True
-) -> tuple[Incident, list[T], list[Fault]]:
-    """The state, `each(entry)` of every entry (none kept without `keep`: `each` writes them out), and the breaks
-    in the chain (a reader is always told), in one streaming pass that keeps no entry: for `show --json` at a
+) -> tuple[Incident, list[T], list[Fault], ChainCheck]:
+    """The state, `each(entry)` of every entry (none kept without `keep`: `each` writes them out), the breaks in
+    the chain (a reader is always told) and the check that found them (`follow` goes on with it), in one
+    streaming pass that keeps no entry: for `show --json` at a
     million entries."""
     out: list[T] = []
 
@@ -103,12 +111,13 @@ def each_entry(
                 out.append(done)
             yield e
 
+    levels = ladder(where)
     with opened(where, readonly=True) as store:
         incident = store.resolve(incident)
         with store.snapshot():  # the row and the entries as of one moment: an append meanwhile is no break
-            check = ChainCheck(incident, store.summary(incident).head)
+            check = ChainCheck(incident, store.summary(incident).head, levels)
             found = fold_checked(seen(check.passing(store.stream(incident))), check.faults, keep=False)
-    return found, out, check.done()
+    return found, out, check.done(), check
 
 
 @dataclass
@@ -116,6 +125,7 @@ class Timeline:
     state: Incident
     newest: list[Entry]
     faults: list[Fault]
+    check: ChainCheck | None = None  # the check that read it: `follow` goes on with it (the rules need the past)
 
     @property
     def earlier(self) -> int:
@@ -131,32 +141,36 @@ def timeline(where: Where, incident: str, newest: int) -> Timeline:
             recent.append(e)
             yield e
 
+    levels = ladder(where)
     with opened(where, readonly=True) as store:
         incident = store.resolve(incident)
         with store.snapshot():
-            check = ChainCheck(incident, store.summary(incident).head)
+            check = ChainCheck(incident, store.summary(incident).head, levels)
             found = fold_checked(kept(check.passing(store.stream(incident))), check.faults, keep=False)
-    return Timeline(found, list(recent), check.done())
+    return Timeline(found, list(recent), check.done(), check)
 
 
 @contextmanager
 def every_entry(where: Where, incident: str) -> Iterator[tuple[Incident, Iterator[Entry], list[Fault]]]:
     """The state and the chain's breaks, then every entry streamed while the logbook is open."""
+    levels = ladder(where)
     with opened(where, readonly=True) as store:
         incident = store.resolve(incident)
         with store.snapshot():  # the second pass streams the very entries the first one folded
-            check = ChainCheck(incident, store.summary(incident).head)
+            check = ChainCheck(incident, store.summary(incident).head, levels)
             found = fold_checked(check.passing(store.stream(incident)), check.faults, keep=False)
-            yield found, store.stream(incident), check.done()
+            again = ChainCheck(incident, levels=levels)  # the second pass shows only what the first one folded
+            yield found, again.passing(store.stream(incident)), check.done()
 
 
 FOLLOW_WAIT_S = 5.0  # PostgreSQL wakes at once on a NOTIFY; this only bounds a missed one (SQLite polls each second)
 
 
-def follow(where: Where, incident: str, state: Incident) -> Iterator[Entry]:
+def follow(where: Where, incident: str, state: Incident, check: ChainCheck | None = None) -> Iterator[Entry]:
     """The entries written after `state` (as colleagues write them), each folded into `state` before it is
-    given out, until the incident is closed. Each new entry must link to the one before: a chain that
-    changes under a reader is said, not shown."""
+    given out, until the incident is closed. Each new entry must link to the one before (and, with the `check`
+    that read the timeline, follow the rules of its kind): a chain that changes under a reader is said, not
+    shown."""
     with opened(where, readonly=True) as store:
         incident = store.resolve(incident)
         store.wait(incident, 0)  # listen before reading, so nothing written in between is missed
@@ -165,6 +179,11 @@ def follow(where: Where, incident: str, state: Incident) -> Iterator[Entry]:
             for e in store.stream(incident, after=state.entries):
                 if e.n != state.entries + 1 or e.prev_hash != state.head or e.expected_hash() != e.hash:
                     raise TamperedError(f"de hashketen van {incident} klopt niet bij regel {e.n}")
+                if check is not None:
+                    before = len(check.faults)
+                    if not check.see(e) or len(check.faults) > before:
+                        f = check.faults[-1]
+                        raise TamperedError(f"de hashketen van {incident} klopt niet bij regel {f.n}: {f.message}")
                 fold_checked([e], [], keep=False, state=state)
                 new = True
                 yield e
@@ -176,12 +195,15 @@ def open_actions(where: Where, incident: str | None) -> tuple[list[tuple[Inciden
     """The open actions of one incident, or of every open incident, and any break in the chains read."""
     faults: list[Fault] = []
     states = []
+    levels = ladder(where)
     with opened(where, readonly=True) as store:
         ids = [store.resolve(incident)] if incident else [s.id for s in store.summaries(include_closed=False)]
         for i in ids:
             with store.snapshot():
-                check = ChainCheck(i, store.summary(i).head)
-                states.append(fold_checked(check.passing(store.stream(i)), check.faults, keep=False))
+                check = ChainCheck(i, store.summary(i).head, levels)
+                # nothing readable: its faults say so, the other incidents are still shown
+                with suppress(TamperedError):
+                    states.append(fold_checked(check.passing(store.stream(i)), check.faults, keep=False))
             faults += check.done()
     return [(s, a) for s in states for a in s.open_actions], faults
 
@@ -191,15 +213,28 @@ class Verified:
     path: str
     summary: Summary
     faults: list[Fault]
+    warnings: list[Fault] = field(default_factory=list)  # entries stored by another account than the author's
 
 
 def verify(where: Where, incident: str, sent_head: str | None) -> Verified:
-    """`incident verify`: the chain, the incident's row, and whether a sent sitrap's head is still in it."""
+    """`incident verify`: the chain, the incident's row, and whether a sent sitrap's head is still in it; and,
+    where contacts.yaml names people's database accounts, every entry stored by another account than its
+    author's (a warning: a coordinator may log what a colleague said, but never invisibly)."""
+    found = configured(where)
+    levels = None if found is None else frozenset(lv.level for lv in found.criteria.ordered)
     with opened(where, create=False, readonly=True) as store:
         incident = store.resolve(incident)
         with store.snapshot():  # an append by a colleague meanwhile is no tampering
             summary = store.summary(incident)
-            return Verified(store.where, summary, store.verify_chain(summary, sent_head))
+            verified = Verified(store.where, summary, store.verify_chain(summary, sent_head, levels))
+            contacts = None if found is None else found.contacts
+            if contacts is not None and contacts.accounts and not verified.faults:
+                for e in store.stream(incident):
+                    account = contacts.stored_by(e.author, e.role)
+                    if account:
+                        said = f"geschreven als {e.author!r}, vastgelegd door account {account}"
+                        verified.warnings.append(Fault(incident, e.n, said))
+        return verified
 
 
 # --- writing ------------------------------------------------------------------------------------------------

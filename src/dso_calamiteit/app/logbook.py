@@ -18,7 +18,7 @@ from pathlib import Path
 from ..adapters import clock, config
 from ..adapters.stores import Location, StorageError, Store, location, open_store
 from ..domain import dutchtime
-from ..domain.errors import Problem, UsageError
+from ..domain.errors import CalamiteitError, Problem, UsageError
 from ..domain.words import count as counted
 from .place import Place, Where
 
@@ -69,6 +69,22 @@ def opened(where: Where, create: bool = True, readonly: bool = False) -> Iterato
             gc.enable()
 
 
+def configured(where: Where) -> config.Config | None:
+    """The configuration beside the logbook, or None when it cannot be read (`calamiteit check` says why)."""
+    config_dir = where.config_dir if isinstance(where, Place) else None
+    try:
+        return config.load(config.locate(config_dir))
+    except CalamiteitError:
+        return None
+
+
+def ladder(where: Where) -> frozenset[int] | None:
+    """The levels of criteria.yaml, which every entry's level must be one of; None when the configuration cannot
+    be read (the chain is then checked without the ladder, and `calamiteit check` says what is wrong with it)."""
+    found = configured(where)
+    return None if found is None else frozenset(lv.level for lv in found.criteria.ordered)
+
+
 def author(flag: str | None) -> str:
     """--auteur, else CALAMITEIT_AUTEUR, else the login name: every entry says who wrote it."""
     for candidate in (flag, os.environ.get(ENV_AUTHOR)):
@@ -105,7 +121,7 @@ def check(where: Where) -> Checked:
         return Checked(f"Logboek:\n  {path}", unusable=[Problem(str(path), None, None, exc.message)])
     try:
         with store.snapshot():  # every row against its entries as of one moment
-            faults = store.verify_all()
+            faults = store.verify_all(ladder(where))
             count = len(store.summaries())
     finally:
         store.close()

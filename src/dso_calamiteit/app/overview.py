@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ..domain import dutchtime, overview
-from ..domain.errors import UsageError
-from ..domain.logbook import fold
+from ..domain.errors import TamperedError, UsageError
+from ..domain.logbook import ChainCheck, Fault, fold_checked
 from ..domain.usage_figures import flagged
 from .logbook import opened
 from .place import Where
@@ -35,6 +35,8 @@ def period(van: str | None, tot: str | None, now: datetime) -> tuple[datetime, d
 def gather(config: Config, where: Where, start: datetime, end: datetime) -> Overview:
     first, last = dutchtime.stamp(start), dutchtime.stamp(end)
     handled = []
+    broken: list[Fault] = []
+    levels = frozenset(lv.level for lv in config.criteria.ordered)
     with opened(where, create=False, readonly=True) as store:
         hours = store.check_hours(first, last)
         days = overview.period_days(start, end)
@@ -45,7 +47,17 @@ def gather(config: Config, where: Where, start: datetime, end: datetime) -> Over
         with store.snapshot():
             for summary in store.summaries():
                 if summary.opened_at < last and (summary.closed_at is None or summary.closed_at >= first):
-                    handled.append(overview.handled(fold(store.stream(summary.id), keep=False)))
+                    # One verifying pass: an incident whose chain does not hold is counted apart, never trusted.
+                    check = ChainCheck(summary.id, summary.head, levels)
+                    try:
+                        state = fold_checked(check.passing(store.stream(summary.id)), check.faults, keep=False)
+                    except TamperedError:
+                        state = None
+                    faults = check.done()
+                    if faults or state is None:
+                        broken += faults[:1]
+                    else:
+                        handled.append(overview.handled(state))
     series: dict[tuple[str, str], list[tuple[str, int]]] = {}
     for day, application, metric, count in usage:
         series.setdefault((application, metric), []).append((day, count))
@@ -61,4 +73,5 @@ def gather(config: Config, where: Where, start: datetime, end: datetime) -> Over
         {k: v for k, v in used.items() if v},
         handled,
         shortfalls,
+        broken,
     )

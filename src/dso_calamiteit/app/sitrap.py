@@ -16,7 +16,17 @@ from ..adapters.output_files import Staged
 from ..adapters.stores import BusyError
 from ..domain import dutchtime, sitrap
 from ..domain.errors import CalamiteitError
-from ..domain.logbook import ChainCheck, Entry, Incident, canonical, chained, fold, fold_checked, refuse_broken
+from ..domain.logbook import (
+    ChainCheck,
+    Entry,
+    Incident,
+    canonical,
+    chained,
+    fold,
+    fold_checked,
+    not_before,
+    refuse_broken,
+)
 from .logbook import opened
 from .place import Where
 from .readiness import convocation
@@ -77,8 +87,9 @@ def make(
 
     with opened(where, create=False) as store:
         incident = store.resolve(incident)
+        levels = frozenset(lv.level for lv in config.criteria.ordered)
         with store.snapshot():  # ends before the append: the write transaction takes the lock itself
-            check = ChainCheck(incident, store.summary(incident).head)
+            check = ChainCheck(incident, store.summary(incident).head, levels)
             found = fold_checked(check.passing(store.stream(incident)), check.faults)
         for _ in range(ATTEMPTS):
             faults = check.done()
@@ -103,7 +114,8 @@ def make(
             if staged is not None:
                 staged.discard()
             check.head = None  # the stored head moved on with the chain; the transaction checks the tip
-            found = fold_checked(check.passing(store.stream(incident, after=found.entries)), check.faults, state=found)
+            new = store.stream(incident, after=check.expected_n - 1)  # not found.entries: a withheld entry is seen
+            found = fold_checked(check.passing(new), check.faults, state=found)
     raise BusyError(
         f"het logboek van {incident} veranderde {ATTEMPTS} keer terwijl het rapport werd gemaakt; er is niets "
         "vastgelegd",
@@ -141,13 +153,14 @@ def sitrap_of(
         team=team or None,
         broken=broken,
         signed=config.contacts.signed,
+        stored_by=config.contacts.stored_by,
     )
 
 
 def report_entry(found: Incident, every_minutes: int, author: str, made: datetime) -> Entry:
     """The report's own entry, made in full after the chain as `found` ends: number, next update, hash."""
     body = {"next_update": dutchtime.stamp(dutchtime.later(made, every_minutes)), "number": found.reports + 1}
-    at, text, n = dutchtime.stamp(made), canonical(body), found.entries + 1
+    at, text, n = not_before(dutchtime.stamp(made), found.last_at), canonical(body), found.entries + 1
     return chained(found.id, n, at, author, "report", text, found.head)
 
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..domain.errors import CalamiteitError, UsageError, suggest
+from ..adapters.input_files import read_bounded
+from ..domain.errors import UsageError, suggest
 from ..domain.usage_figures import line_of_offset, parse
 from .logbook import opened
 from .place import Where
@@ -38,12 +39,7 @@ class Imported:
 
 
 def import_file(where: Where, path: Path, monitor: MonitorFile) -> Imported:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise CalamiteitError(f"{path}: kan niet gelezen worden: {exc.strerror}") from None
-    if len(raw) > MAX_BYTES:
-        raise UsageError(f"{path}: groter dan {MAX_BYTES // (1024 * 1024)} MiB; splits het bestand")
+    raw = read_bounded(path, MAX_BYTES, "Splits het bestand.")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -107,7 +107,8 @@ def emit(text: str, output: Path | None) -> None:
     if output is None:
         print(text, end="" if text.endswith("\n") else "\n")
         return
-    from ..adapters.output_files import write_atomic
+    from ..adapters.output_files import is_stdout, write_atomic
 
     write_atomic(output, text)
-    say(f"Geschreven: {output}")
+    if not is_stdout(output):
+        say(f"Geschreven: {output}")

@@ -3,13 +3,17 @@
 # No `from __future__ import annotations`: Typer evals every annotation at start-up otherwise (see root.py).
 
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..adapters import clock
 from ..app.place import Place
 from ..domain import exitcodes
+
+if TYPE_CHECKING:
+    from ..domain.overview import Overview
+
 from .options import ConfigDir, DataDir, Db, Json, Output, PeriodFrom, PeriodTo, console, emit
 
 
@@ -50,9 +54,18 @@ def overzicht(
         from ..views.tables.overview import overview as table
 
         table(console(), found)
-        return exitcodes.OK
+        return _alarm(found)
     from ..views import overview
 
     written = {Format.html: overview.page, Format.json: overview.document}.get(chosen, overview.markdown)
     emit(written(found), output)
-    return exitcodes.OK
+    return _alarm(found)
+
+
+def _alarm(found: "Overview") -> int:
+    """Incidents whose chain does not verify were counted apart: said on stderr, and exit 4."""
+    if not found.broken:
+        return exitcodes.OK
+    from .incidents import _alarm as said
+
+    return said(found.broken)

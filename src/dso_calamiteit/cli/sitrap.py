@@ -76,7 +76,8 @@ def rapport(
         emit(report.text, None)
     else:
         reports.publish(report)
-        say(f"Geschreven: {output}")
+        if str(output) not in ("-", "/dev/stdout"):
+            say(f"Geschreven: {output}")
     if not verstuur:
         return exitcodes.OK
     if report.number is None:

@@ -51,6 +51,10 @@ class Contact:
     """Trefwoorden om op te zoeken."""
     id: str = ""
     """Vaste id (kleine letters, cijfers en '-'); nodig om naar dit contact te verwijzen in config/paraatheid.yaml."""
+    account: str = ""
+    """Het databaseaccount waarmee deze persoon in het gedeelde logboek schrijft (de PostgreSQL-loginnaam; bij
+    SQLite de loginnaam op de computer). Een regel die via dit account is vastgelegd met een ander als auteur,
+    wordt overal getoond als 'auteur, vastgelegd door account …'."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,48 @@ class ContactsFile:
         for c in self.contacts:
             found.setdefault((c.org, c.tier), []).append(c)
         return {key: tuple(group) for key, group in found.items()}
+
+    @cached_property
+    def accounts(self) -> dict[str, set[str]]:
+        """Per database account (folded) the names and e-mail addresses (folded) of the person who uses it."""
+        found: dict[str, set[str]] = {}
+        for c in self.contacts:
+            if c.account.strip():
+                found.setdefault(c.account.strip().casefold(), set()).update(
+                    k.strip().casefold() for k in (c.name, c.email) if k.strip()
+                )
+        return found
+
+    @cached_property
+    def own_accounts(self) -> dict[str, str]:
+        """Per person (name or e-mail, folded) the account they write with, when the matrix names one."""
+        return {
+            k.strip().casefold(): c.account.strip().casefold()
+            for c in self.contacts
+            if c.account.strip()
+            for k in (c.name, c.email)
+            if k.strip()
+        }
+
+    def stored_by(self, author: str, role: str | None) -> str | None:
+        """The account that stored an entry when it is not the author's own (a coordinator may log what a
+        colleague said on the phone, but never invisibly); None when the matrix says nothing against it."""
+        if not role or not role.strip():
+            return None
+        account, who = role.strip().casefold(), author.strip().casefold()
+        people = self.accounts.get(account)
+        if people is not None and who not in people:
+            return role
+        own = self.own_accounts.get(who)
+        if own is not None and own != account:
+            return role
+        return None
+
+    def signed_by(self, author: str, role: str | None, between: str = " ") -> str:
+        """`signed`, with ', vastgelegd door account …' when another account than the author's stored it."""
+        account = self.stored_by(author, role)
+        said = self.signed(author, between)
+        return f"{said}, vastgelegd door account {account}" if account else said
 
     @cached_property
     def search_index(self) -> tuple[str, ...]:

@@ -48,6 +48,11 @@ def _int(value: object, what: str) -> int:
 
 
 def _moment(value: object, what: str) -> str:
+    _when(value, what)
+    return str(value)
+
+
+def _when(value: object, what: str) -> datetime:
     text = _text(value, what)
     try:
         moment = datetime.fromisoformat(text)
@@ -55,7 +60,7 @@ def _moment(value: object, what: str) -> str:
         raise Refused(f"{what} '{text[:40]}' is geen tijdstip (ISO 8601)") from None
     if moment.tzinfo is None:
         raise Refused(f"{what} '{text[:40]}' mist de tijdzone")
-    return text
+    return moment
 
 
 def _optional(check: Callable[[object, str], object], value: object, what: str) -> None:
@@ -83,25 +88,53 @@ def _keys(body: Mapping[str, Any], required: Set[str], optional: Set[str] = froz
 class Replay:
     """What the entries so far have established, as far as the next entry's rules need it."""
 
-    levels: frozenset[int]
+    levels: frozenset[int] | None  # None: any whole number (a reader that has no criteria.yaml at hand)
     level: int = 0
     actions: set[int] = field(default_factory=set)
     open_actions: set[int] = field(default_factory=set)
     reports: int = 0
-    kinds: dict[int, str] = field(default_factory=dict)
+    # the kind of every entry so far, one byte each (entry n at index n): a million-entry log costs 1 MB here
+    kinds: bytearray = field(default_factory=lambda: bytearray(1))
     closed: bool = False
 
     def known_level(self, value: object, what: str) -> int:
         number = _int(value, what)
-        if number not in self.levels:
+        if self.levels is not None and number not in self.levels:
             raise Refused(f"{what} {number} is geen niveau uit criteria.yaml")
         return number
 
     def corrects(self, body: Mapping[str, Any], kind: str, n: int) -> None:
         if "corrects" in body:
             target = _int(body["corrects"], "corrects")
-            if not 1 <= target < n or self.kinds.get(target) != kind:
+            if not 1 <= target < min(n, len(self.kinds)) or self.kinds[target] != KIND_CODES[kind]:
                 raise Refused(f"corrects {target} wijst niet naar een eerdere regel van dezelfde soort")
+
+    last_at: object = None  # the `at` and author of the entry before, once found valid (most entries repeat them)
+    last_author: object = None
+    last_moment: datetime | None = None  # time never runs backwards in a chain
+    opened: datetime | None = None
+
+    def moment(self, at: object, n: int) -> None:
+        """`at` is a time with its zone, not before the opening and not before the entry before it."""
+        if at == self.last_at:
+            return
+        moment = _when(at, "at")
+        if self.opened is not None and moment < self.opened:
+            raise Refused(f"tijd {str(at)[:40]} ligt voor de opening van het incident ({self.opened.isoformat()})")
+        if self.last_moment is not None and moment < self.last_moment:
+            raise Refused(f"tijd loopt terug: {str(at)[:40]} ligt voor regel {n - 1} ({self.last_moment.isoformat()})")
+        if n == 1:
+            self.opened = moment
+        self.last_at, self.last_moment = at, moment
+
+    def seen(self, n: int, kind: str) -> None:
+        """Entry `n` was of `kind` (entries come in order; a gap is the chain's fault, said elsewhere)."""
+        if n == len(self.kinds):
+            self.kinds.append(KIND_CODES[kind])
+            return
+        if n > len(self.kinds):
+            self.kinds.extend(bytes(n + 1 - len(self.kinds)))
+        self.kinds[n] = KIND_CODES[kind]
 
 
 def _open(r: Replay, body: Mapping[str, Any], n: int) -> None:
@@ -230,6 +263,9 @@ RULES: dict[str, Callable[[Replay, Mapping[str, Any], int], None]] = {
 }
 
 
+KIND_CODES = {kind: code for code, kind in enumerate(RULES, start=1)}
+
+
 def check_entry(r: Replay, raw: object, expected_n: int) -> None:
     """Refuse one exported entry that does not follow the rules; `r` is moved on past it."""
     if not isinstance(raw, dict):
@@ -238,20 +274,44 @@ def check_entry(r: Replay, raw: object, expected_n: int) -> None:
     n = _int(raw["n"], "n")
     if n != expected_n:
         raise Refused(f"nummer {n}, verwacht {expected_n}")
-    _moment(raw["at"], "at")
-    _text(raw["author"], "author")
     for key in ("prev_hash", "hash"):
         if not isinstance(raw[key], str) or not HASH.fullmatch(raw[key]):
             raise Refused(f"{key} is geen SHA-256-hash")
-    kind = raw["kind"]
-    if kind not in RULES:
+    check_parts(r, n, raw["at"], raw["author"], raw["kind"], raw["body"])
+
+
+# An observation or judgement as the commands write it: `{"text":"…"}`, no escapes, no control characters.
+_PLAIN_NOTE = re.compile(r'\{"text":"([^"\\\x00-\x1f]*)"\}')
+
+
+def plain_note(r: Replay, n: int, at: object, author: object, kind: str, body: object) -> bool:
+    """Check the most common entry without parsing its body (a million-entry log is mostly these); False when it
+    is not one, and check_parts must check it in full. Refused when its time or author is wrong."""
+    if r.closed or n == 1 or not isinstance(body, str):
+        return False
+    found = _PLAIN_NOTE.fullmatch(body)
+    if found is None or not found.group(1).strip():
+        return False
+    r.moment(at, n)
+    if author != r.last_author:
+        _text(author, "author")
+        r.last_author = author
+    r.seen(n, kind)
+    return True
+
+
+def check_parts(r: Replay, n: int, at: object, author: object, kind: object, body: object) -> None:
+    """The rules of one entry, whether it comes from an export or is read back from a logbook: whatever a
+    chain holds must make sense as an incident before any view folds it. `r` is moved on past it."""
+    if r.closed:
+        raise Refused("regel na het sluiten van het incident")
+    r.moment(at, n)
+    _text(author, "author")
+    if not isinstance(kind, str) or kind not in RULES:
         raise Refused(f"onbekende soort {str(kind)[:40]!r}")
     if (n == 1) != (kind == "open"):
         raise Refused("een incident begint met precies één 'open'-regel")
-    if r.closed:
-        raise Refused("regel na het sluiten van het incident")
-    body = raw["body"]
     if not isinstance(body, dict):
         raise Refused("body moet een object zijn")
     RULES[kind](r, body, n)
-    r.kinds[n] = kind
+    r.seen(n, kind)

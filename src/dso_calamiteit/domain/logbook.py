@@ -14,6 +14,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any, ClassVar
 
+from .entry_rules import Refused, Replay, check_parts, plain_note
 from .errors import TamperedError
 
 GENESIS = "0" * 64
@@ -109,16 +110,48 @@ class Fault:
     message: str
 
 
+def _parsed(body: object) -> object:
+    """The stored body as JSON, or None when it is none (check_parts then says the body is no object)."""
+    try:
+        return json.loads(body) if isinstance(body, str) else None
+    except ValueError:
+        return None
+
+
 class ChainCheck:
     """Checks the chain while the entries stream past: a view reads them anyway, so verifying costs one hash
-    per entry and no memory."""
+    per entry and no memory.
 
-    def __init__(self, incident: str, head: str | None = None) -> None:
+    Each entry is also held to the rules an import holds it to (entry_rules, with the level ladder when
+    `levels` is given): a hash-valid entry that makes no sense as an incident (a decision without owner, a
+    second opening, a level off the ladder) is a fault of the chain too, and `passing` withholds it, so no
+    view folds nonsense into an answer."""
+
+    def __init__(self, incident: str, head: str | None = None, levels: frozenset[int] | None = None) -> None:
         self.incident, self.head = incident, head
         self.faults: list[Fault] = []
         self.prev, self.expected_n = GENESIS, 1
+        self.replay = Replay(levels)
 
-    def see(self, e: Entry) -> None:
+    def see(self, e: Entry) -> bool:
+        """Check `e`; False when it breaks the rules of its kind (a fault is noted; fold must not see it)."""
+        known = len(self.faults)
+        self._links(e)
+        try:
+            if not isinstance(e.n, int) or isinstance(e.n, bool):
+                raise Refused("nummer is geen geheel getal")
+            if e.kind in _NOTES and plain_note(self.replay, e.n, e.at, e.author, e.kind, e.body):
+                return True
+            body = _parsed(e.body)
+            check_parts(self.replay, e.n, e.at, e.author, e.kind, body)
+        except Refused as exc:
+            if len(self.faults) == known:  # one fault per entry: an edited entry is said to be edited
+                self.faults.append(Fault(self.incident, e.n, f"regel klopt niet als {kind_word(str(e.kind))}: {exc}"))
+            return False
+        e.__dict__["data"] = body  # parsed once: fold reads it from here
+        return True
+
+    def _links(self, e: Entry) -> None:
         if e.n != self.expected_n:
             self.faults.append(
                 Fault(self.incident, self.expected_n, f"regel {self.expected_n} ontbreekt (volgende is {e.n})")
@@ -132,12 +165,20 @@ class ChainCheck:
         self.prev, self.expected_n = e.hash, e.n + 1
 
     def passing(self, entries: Iterable[Entry]) -> Iterator[Entry]:
+        """The entries that follow the rules; one that breaks them is a fault and is not passed on."""
         for e in entries:
-            self.see(e)
-            yield e
+            if self.see(e):
+                yield e
+        self._empty()
+
+    def _empty(self) -> None:
+        if self.expected_n == 1 and not any(f.n == 1 for f in self.faults):  # said before a fold finds nothing
+            self.faults.append(Fault(self.incident, 1, "het incident heeft geen enkele regel"))
+            self.head = None
 
     def done(self) -> list[Fault]:
         """Every break; `head` (the stored last hash) catches a removed last entry."""
+        self._empty()
         if self.head is not None and self.head != self.prev:
             self.faults.append(
                 Fault(
@@ -150,9 +191,12 @@ class ChainCheck:
         return self.faults
 
 
-def verify(incident: str, entries: Iterable[Entry], head: str | None = None) -> list[Fault]:
-    """Every break in the chain of `incident`; `head` (the stored last hash) catches a removed last entry."""
-    check = ChainCheck(incident, head)
+def verify(
+    incident: str, entries: Iterable[Entry], head: str | None = None, levels: frozenset[int] | None = None
+) -> list[Fault]:
+    """Every break in the chain of `incident`, and every entry that breaks its kind's rules; `head` (the stored
+    last hash) catches a removed last entry."""
+    check = ChainCheck(incident, head, levels)
     for e in entries:
         check.see(e)
     return check.done()
@@ -314,8 +358,12 @@ def fold_checked(
     try:
         return fold(entries, keep=keep, state=state)
     except (KeyError, TypeError, ValueError) as exc:
-        where = f" (regel {faults[0].n}: {faults[0].message})" if faults else ""
-        raise TamperedError(f"het logboek van dit incident is onleesbaar{where}: {exc}") from None
+        if faults:
+            first = faults[0]
+            raise TamperedError(
+                f"het logboek van incident {first.incident} is onleesbaar: regel {first.n}: {first.message}"
+            ) from None
+        raise TamperedError(f"het logboek van dit incident is onleesbaar: {exc}") from None
 
 
 _NOTES = ("observation", "judgement")
@@ -330,6 +378,16 @@ def _note(state: Incident | None, e: Entry, keep: bool) -> Incident:
     return state
 
 
+def not_before(at: str, earlier: str) -> str:
+    """`at`, or `earlier` when `at` lies before it: a writer whose moment was taken before a colleague's entry went
+    in writes at that entry's time, so time never runs backwards in a chain (an unreadable `earlier` is ignored:
+    the chain's check says what is wrong with it)."""
+    try:
+        return earlier if datetime.fromisoformat(at) < datetime.fromisoformat(earlier) else at
+    except (TypeError, ValueError):
+        return at
+
+
 @dataclass(frozen=True)
 class Tip:
     """Where an incident's chain ends and what its entries say now: worked out from the entries themselves,
@@ -341,6 +399,7 @@ class Tip:
     actions: int
     reports: int
     closed: bool
+    at: str = ""  # the time of the last entry: the next one is not earlier
 
 
 @dataclass(frozen=True)

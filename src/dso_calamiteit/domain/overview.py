@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from . import dutchtime
-from .logbook import Incident
+from .logbook import Fault, Incident
 from .usage_figures import Day
 
 LATENCY_STEP = 1.05  # the latency histogram's buckets are 5 % wide
@@ -158,6 +158,15 @@ class Overview:
     usage: dict[tuple[str, str], list[Day]]  # (application, metric) → the period's days, flagged
     incidents: list[Handled]
     readiness: list[Shortfall]
+    # incidents whose chain does not verify (the first fault of each): counted apart, never among `incidents`
+    broken: list[Fault] = field(default_factory=list)
+
+    def broken_line(self) -> str:
+        """The incidents counted apart because their chain does not verify ('' when there are none)."""
+        if not self.broken:
+            return ""
+        shown = "; ".join(f"{f.incident} (regel {f.n}: {f.message})" for f in self.broken)
+        return f"Niet meegeteld, hashketen klopt niet ({len(self.broken)}): {shown}"
 
     def by_level(self) -> dict[int, int]:
         counts: dict[int, int] = {}

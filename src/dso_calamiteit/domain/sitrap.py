@@ -108,6 +108,13 @@ class Sitrap:
     broken: list[str]  # the breaks in the log's hash chain, when the report was made anyway (--toch)
     signed: Callable[[str], str] = str  # an author with the organisation the contact matrix knows for them
     earlier_picture: int = 0  # observations since the previous sitrap beyond the newest picture_shown
+    # the account that stored an entry, when it is not the author's own (ContactsFile.stored_by)
+    stored_by: Callable[[str, str | None], str | None] = lambda author, role: None
+
+    def by(self, e: Entry) -> str:
+        """Who wrote entry `e`, signed, and the account that stored it when that was not the author's."""
+        account = self.stored_by(e.author, e.role)
+        return f"{self.signed(e.author)}, vastgelegd door account {account}" if account else self.signed(e.author)
 
 
 def build(
@@ -123,6 +130,7 @@ def build(
     team: Convocation | None = None,
     broken: list[str] | None = None,
     signed: Callable[[str], str] = str,
+    stored_by: Callable[[str, str | None], str | None] = lambda author, role: None,
 ) -> Sitrap:
     def name(level: int | None) -> str:
         found = criteria.level(level) if level is not None else None
@@ -172,4 +180,5 @@ def build(
         next_update=None if state.closed else dutchtime.later(made_at, every),
         broken=list(broken or []),
         signed=signed,
+        stored_by=stored_by,
     )

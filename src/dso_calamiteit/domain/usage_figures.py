@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import re
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -23,6 +23,10 @@ HEADERS = {
 _DUTCH = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 MAX_PROBLEMS = 20
+MAX_COUNT = 10**15  # a count per day above this is a mistake (and would not fit the database's bigint for long)
+MAX_NAME = 200  # characters of an application or metric name
+MAX_FIELD = 4096  # characters of one field; csv's own limit (128 KiB) would end the reading with its own error
+_COUNT = re.compile(r"-?(?:\d{1,3}(?:\.\d{3})+|\d+)")
 LOW_SHARE = 0.5  # a day below half the usual level of its weekday is flagged
 MIN_WEEKS = 3  # the usual level needs at least this many earlier same weekdays
 
@@ -49,7 +53,10 @@ def parse(text: str) -> tuple[list[Row], list[Problem]]:
         return [], [Problem(1, "geen kopregel; verwacht datum;applicatie;metriek;aantal")]
     delimiter = ";" if lines[0].count(";") >= lines[0].count(",") else ","
     reader = csv.reader(lines, delimiter=delimiter)
-    header = [h.strip().casefold() for h in next(reader)]
+    try:
+        header = [h.strip().casefold() for h in next(reader)]
+    except csv.Error:
+        return [], [Problem(1, "kopregel onleesbaar: een veld is te lang of een aanhalingsteken sluit niet")]
     columns: dict[str, int] = {}
     for field, names in HEADERS.items():
         found = next((i for i, h in enumerate(header) if h in names), None)
@@ -58,8 +65,11 @@ def parse(text: str) -> tuple[list[Row], list[Problem]]:
         columns[field] = found
     rows: dict[tuple[str, str, str], tuple[int, Row]] = {}
     problems: list[Problem] = []
-    for number, cells in enumerate(reader, start=2):
+    for number, cells in _rows(reader, problems):
         if not any(c.strip() for c in cells):
+            continue
+        if any(len(c) > MAX_FIELD for c in cells):
+            problems.append(Problem(number, f"een veld is langer dan {MAX_FIELD} tekens"))
             continue
         if len(cells) < len(header):
             problems.append(Problem(number, f"{len(cells)} velden, verwacht {len(header)}"))
@@ -83,6 +93,22 @@ def parse(text: str) -> tuple[list[Row], list[Problem]]:
     return [r for _, r in rows.values()], problems
 
 
+def _rows(reader: Iterator[list[str]], problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
+    """(line number, fields) of every row after the header; a row csv cannot read (an unclosed quote running on
+    for ever) ends the reading with a problem at its line."""
+    number = 1
+    while True:
+        number += 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            problems.append(Problem(number, "onleesbaar: een veld is te lang of een aanhalingsteken sluit niet"))
+            return
+        yield number, cells
+
+
 def _row(cells: Sequence[str], columns: dict[str, int], number: int) -> tuple[Row | None, Problem | None]:
     raw_day = cells[columns["date"]].strip()
     day = read_date(raw_day)
@@ -92,13 +118,19 @@ def _row(cells: Sequence[str], columns: dict[str, int], number: int) -> tuple[Ro
     metric = " ".join(cells[columns["metric"]].split())
     if not application or not metric:
         return None, Problem(number, "applicatie en metriek mogen niet leeg zijn")
-    raw_count = cells[columns["count"]].strip().replace(".", "").replace(" ", "")  # 12.345 as Dutch write it
-    if not re.fullmatch(r"-?\d+", raw_count):
-        return None, Problem(number, f"'{cells[columns['count']].strip()}' is geen geheel aantal")
-    count = int(raw_count)
-    if count < 0:
-        return None, Problem(number, f"negatief aantal ({count})")
-    return Row(day.isoformat(), application, metric, count), None
+    if len(application) > MAX_NAME or len(metric) > MAX_NAME:
+        return None, Problem(number, f"applicatie of metriek langer dan {MAX_NAME} tekens")
+    typed = cells[columns["count"]].strip()
+    shown = typed if len(typed) <= 40 else typed[:40] + "…"
+    raw_count = typed.replace(" ", "")
+    if not _COUNT.fullmatch(raw_count):  # 12.345 as Dutch write it; 12.5 is not a whole count
+        return None, Problem(number, f"'{shown}' is geen geheel aantal (duizendtallen met een punt: 12.345)")
+    digits = raw_count.replace(".", "")
+    if digits.startswith("-"):
+        return None, Problem(number, f"negatief aantal ({shown})")
+    if len(digits.lstrip("0")) > 16 or int(digits) > MAX_COUNT:
+        return None, Problem(number, f"aantal '{shown}' is groter dan 10^15")
+    return Row(day.isoformat(), application, metric, int(digits)), None
 
 
 def read_date(text: str) -> date | None:

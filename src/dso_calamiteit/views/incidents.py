@@ -152,7 +152,11 @@ def incident_document(incident: str) -> str:
 def incidents_document(rows: list[Listed]) -> str:
     """`incident list --json`: each incident's row, with when its next sitrap is due."""
     listed = [
-        vars(r.summary) | {"next_sitrap": None if r.next_sitrap is None else dutchtime.stamp(r.next_sitrap)}
+        vars(r.summary)
+        | {
+            "next_sitrap": None if r.next_sitrap is None else dutchtime.stamp(r.next_sitrap),
+            "chain_ok": not r.faults,
+        }
         for r in rows
     ]
     return dumps("incidents", {"incidents": listed})

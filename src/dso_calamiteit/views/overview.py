@@ -98,6 +98,8 @@ def markdown(o: Overview) -> str:
             )
     else:
         lines.append("Geen incidenten in deze periode.")
+    if o.broken:
+        lines += ["", f"**{esc(o.broken_line())}**"]
     lines += ["", "## Paraatheid", ""]
     if o.readiness:
         lines += ["| Organisatie | Laag | Periode | Gaten | Ongedekt |", "|---|---|---|---|---|"]
@@ -137,6 +139,7 @@ def document(o: Overview) -> str:
         "incidents": {
             "by_highest_level": {str(k): v for k, v in o.by_level().items()},
             "list": [vars(i) | {"path": list(i.path)} for i in o.incidents],
+            "broken": [{"incident": f.incident, "entry": f.n, "message": f.message} for f in o.broken],
         },
         "readiness": [vars(s) for s in o.readiness],
     }
@@ -236,6 +239,8 @@ def page(o: Overview) -> str:
         )
     else:
         parts.append("<p>Geen incidenten in deze periode.</p>")
+    if o.broken:
+        parts.append(f"<p><strong>{escape(o.broken_line())}</strong></p>")
     parts.append("<h2>Paraatheid</h2>")
     if o.readiness:
         parts.append(

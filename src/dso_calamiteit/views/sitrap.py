@@ -106,17 +106,17 @@ def _write(s: Sitrap, org_names: dict[str, str], style: _Style) -> str:
     if s.earlier_picture:  # only the newest are shown: the rest is in the logbook
         earlier = counted(s.earlier_picture, "eerdere waarneming", "eerdere waarnemingen")
         lines.append(f"- … en {earlier}: zie het logboek")
-    lines += [f"- {dutchtime.local(o.at)} {esc(o.data['text'])} {em(f'({esc(by(o.author))})')}" for o in s.picture]
+    lines += [f"- {dutchtime.local(o.at)} {esc(o.data['text'])} {em(f'({esc(s.by(o))})')}" for o in s.picture]
     if not s.picture:
         lines.append("Geen nieuwe feiten." if s.last_picture else "Nog geen beeld vastgelegd.")
         if s.last_picture is not None:
             o = s.last_picture
             lines.append(
-                f"- Laatst vastgesteld, {dutchtime.local(o.at)}: {esc(o.data['text'])} {em(f'({esc(by(o.author))})')}"
+                f"- Laatst vastgesteld, {dutchtime.local(o.at)}: {esc(o.data['text'])} {em(f'({esc(s.by(o))})')}"
             )
     lines += ["", style.heading("Oordeel (knelpunten, risico's)", 2), ""]
     lines += [
-        f"- {dutchtime.local_time(j.at)} {esc(j.data['text'])} {em(f'({esc(by(j.author))})')}" for j in s.judgements
+        f"- {dutchtime.local_time(j.at)} {esc(j.data['text'])} {em(f'({esc(s.by(j))})')}" for j in s.judgements
     ] or ["Geen."]
     if s.earlier_judgements:
         command = f"calamiteit incident show {safetext.one_line(i.id)}"

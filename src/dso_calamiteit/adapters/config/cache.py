@@ -2,7 +2,8 @@
 files' contents and this package's code, so an unchanged set loads without PyYAML or pydantic.
 
 CALAMITEIT_CACHE_DIR names another folder; CALAMITEIT_NO_CACHE=1 turns it off. Only valid sets are cached, and
-a missing, stale or damaged cache only costs a fresh validation.
+a missing, stale or damaged cache only costs a fresh validation. A pickle can run code: a cache is read only from
+a folder and file of this user that nobody else can write, and only after its plain-text key matches.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -63,26 +65,47 @@ def _cache_file(key: str) -> Path:
     return cache_dir() / f"config-{key[:24]}.pickle"
 
 
+def _safe(st: os.stat_result) -> bool:
+    """Owned by this user and writable by nobody else: what another user cannot have put there."""
+    return st.st_uid == os.geteuid() and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
 def read_cache(key: str) -> dict[str, bytes] | None:
-    """The pickled parts of the set stored under `key` (each unpickled when first used), or None."""
+    """The pickled parts of the set stored under `key` (each unpickled when first used), or None.
+
+    A pickle can run code, so one is loaded only from a folder and a file that this user owns and nobody else can
+    write (checked on every read: a shared CALAMITEIT_CACHE_DIR is not used), and only after the key written
+    before it, in plain text, is the one asked for."""
     try:
-        with _cache_file(key).open("rb") as fh:
-            stored_key, parts = pickle.load(fh)
-    except Exception:  # a missing, stale or damaged cache only costs a fresh validation
+        if not _safe(os.stat(cache_dir())):
+            return None
+        fd = os.open(_cache_file(key), os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode) or not _safe(st):
+                return None
+            if fh.readline(len(key) + 2) != key.encode() + b"\n":
+                return None
+            parts = pickle.load(fh)
+    except Exception:  # a missing, stale, damaged or unsafe cache only costs a fresh validation
         return None
-    valid = stored_key == key and isinstance(parts, dict) and set(parts) == set(FILES)
+    valid = isinstance(parts, dict) and set(parts) == set(FILES)
     return parts if valid else None
 
 
 def write_cache(key: str, parts: dict[str, bytes]) -> None:
-    """Write atomically (temp file + rename): no run reads half a cache. Failures are ignored."""
+    """Write atomically (temp file + rename): no run reads half a cache; the folder is made private (0700). A
+    folder another user could write is not written to either. Failures are ignored."""
     try:
         folder = cache_dir()
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _safe(os.stat(folder)):
+            return
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".config-", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as fh:
-                pickle.dump((key, parts), fh, protocol=pickle.HIGHEST_PROTOCOL)
+                fh.write(key.encode() + b"\n")
+                pickle.dump(parts, fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, _cache_file(key))
         except BaseException:
             os.unlink(tmp)

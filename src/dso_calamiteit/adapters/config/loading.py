@@ -10,9 +10,12 @@ import pickle
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
 
-from ...domain.errors import ConfigError, Problem
+from ...domain.errors import ConfigError, Problem, UsageError
+from ..input_files import read_bounded
 from .cache import ENV_NO_CACHE, cache_key, read_cache, write_cache
 from .finding import FILES, Source, shown
+
+MAX_CONFIG_BYTES = 32 * 1024 * 1024  # per file: far above any real one
 
 if TYPE_CHECKING:  # the model modules are imported when a part is first used, not at start-up
     from ...domain.callout import CalloutFile
@@ -101,10 +104,11 @@ def load(sources: list[Source], use_cache: bool | None = None) -> Config:
     raws: dict[str, bytes] = {}
     problems: list[Problem] = []
     for src in sources:
-        try:
-            raws[src.kind] = src.path.read_bytes()
-        except OSError as exc:
-            problems.append(Problem(shown(src.path), None, None, f"kan niet gelezen worden: {exc.strerror}"))
+        try:  # a regular file of at most MAX_CONFIG_BYTES, measured before it is read
+            raws[src.kind] = read_bounded(src.path, MAX_CONFIG_BYTES, "Splits of verklein het bestand.")
+        except UsageError as exc:
+            reason = exc.message.split(": ", 1)[-1]
+            problems.append(Problem(shown(src.path), None, None, reason))
     if problems:
         raise ConfigError(problems)
     if use_cache is None:

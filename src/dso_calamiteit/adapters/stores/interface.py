@@ -17,15 +17,15 @@ from typing import Any
 
 from ...domain import exitcodes
 from ...domain.dutchtime import LOCAL
-from ...domain.errors import CalamiteitError, UsageError, suggest
-from ...domain.logbook import GENESIS, Entry, Fault, Summary, Tip, canonical, chained, fold, verify
+from ...domain.errors import CalamiteitError, TamperedError, UsageError, suggest
+from ...domain.logbook import GENESIS, Entry, Fault, Summary, Tip, canonical, chained, fold, not_before, verify
 from .rollups import Check, RollUps
 
 ENTRY_SQL = "SELECT incident, n, at, author, kind, body, prev_hash, hash, role FROM entries"
 # The newest body of one kind; `{hint}` lets SQLite name the index its planner would otherwise pass by.
 _LATEST = "(SELECT body FROM entries{hint} WHERE incident = ? AND kind = '{kind}' ORDER BY n DESC LIMIT 1)"
 TIP_SQL = (
-    "SELECT n, hash, kind, "
+    "SELECT n, hash, kind, at, "
     + ", ".join(_LATEST.format(hint="{hint}", kind=k) for k in ("level_change", "open", "decision", "report"))
     + " FROM entries WHERE incident = ? ORDER BY n DESC LIMIT 1"
 )
@@ -105,6 +105,9 @@ class Store(RollUps):
         for e in entries:
             self._insert(e)
 
+    def _bringing_in(self) -> None:
+        """This transaction stores entries made elsewhere (an import, a copy), with their own times."""
+
     @abstractmethod
     def schema_version(self) -> int: ...
 
@@ -149,20 +152,27 @@ class Store(RollUps):
         if last is None:
             self.summary(incident)  # unknown id: the usual message with a suggestion
             raise StorageError(f"{self.where}: incident {incident} heeft geen regels")
-        n, digest, kind, change, opening, decision, report = last
+        n, digest, kind, at, change, opening, decision, report = last
 
         def latest(body: str | None) -> dict[str, Any]:
             found: dict[str, Any] = json.loads(body) if body is not None else {}
             return found
 
-        return Tip(
-            n=n,
-            hash=digest,
-            level=int(latest(change).get("after", latest(opening).get("level", 0))),
-            actions=int(latest(decision).get("action", 0)),
-            reports=int(latest(report).get("number", 0)),
-            closed=kind == "close",
-        )
+        try:
+            return Tip(
+                n=n,
+                hash=digest,
+                level=int(latest(change).get("after", latest(opening).get("level", 0))),
+                actions=int(latest(decision).get("action", 0)),
+                reports=int(latest(report).get("number", 0)),
+                closed=kind == "close",
+                at=str(at),
+            )
+        except (AttributeError, TypeError, ValueError):  # a body edited beyond reading: nothing is written after it
+            raise TamperedError(
+                f"de hashketen van {incident} klopt niet: een regel is onleesbaar; er is niets vastgelegd",
+                f"`calamiteit incident verify {incident}` toont waar.",
+            ) from None
 
     def has_hash(self, incident: str, prefix: str) -> bool:
         """Whether an entry's hash starts with `prefix` (hex, as printed on a sitrap)."""
@@ -178,11 +188,13 @@ class Store(RollUps):
         row = self._one(self.entry_sql + " WHERE incident = ? AND n = ?", (incident, n))
         return Entry(*row) if row else None
 
-    def verify_chain(self, summary: Summary, sent_head: str | None = None) -> list[Fault]:
+    def verify_chain(
+        self, summary: Summary, sent_head: str | None = None, levels: frozenset[int] | None = None
+    ) -> list[Fault]:
         """The chain's breaks; then the `incidents` row against what the chain says; then, when given, whether
         the head hash printed on a sent sitrap is still in the chain (a chain recomputed after sending is not).
         Here, below every use case, so that `check` and `incident verify` ask the same question."""
-        faults = verify(summary.id, self.stream(summary.id), summary.head)  # two streaming passes: flat memory
+        faults = verify(summary.id, self.stream(summary.id), summary.head, levels)  # two streaming passes: flat memory
         if faults:
             return faults
         state = fold(self.stream(summary.id), keep=False)
@@ -208,10 +220,10 @@ class Store(RollUps):
             )
         return faults
 
-    def verify_all(self) -> list[Fault]:
+    def verify_all(self, levels: frozenset[int] | None = None) -> list[Fault]:
         faults: list[Fault] = []
         for summary in self.summaries():
-            faults += self.verify_chain(summary)
+            faults += self.verify_chain(summary, levels=levels)
         return faults
 
     def checks_since(self, since: str) -> list[tuple[str, str, str, float | None]]:
@@ -286,6 +298,7 @@ class Store(RollUps):
                 body = {**body, "action": tip.actions + 1}
             if kind == "report":
                 body = {**body, "number": tip.reports + 1}
+            at = not_before(at, tip.at)
             entry = chained(incident, tip.n + 1, at, author, kind, canonical(body), tip.hash)
             self._advance(tip, entry, body)
         return entry
@@ -301,6 +314,8 @@ class Store(RollUps):
             tip = self.tip(entry.incident)
             if tip.closed or (tip.n + 1, tip.hash) != (entry.n, entry.prev_hash):
                 return False
+            if not_before(entry.at, tip.at) != entry.at:
+                raise StorageError(f"{self.where}: regel {entry.n} van {entry.incident} is ouder dan de regel ervoor")
             body = entry.data
             numbered = {"decision": ("action", tip.actions), "report": ("number", tip.reports)}.get(entry.kind)
             if numbered is not None and body.get(numbered[0]) != numbered[1] + 1:
@@ -319,6 +334,7 @@ class Store(RollUps):
         """
         first, last = entries[0], entries[-1]
         with self.transaction():
+            self._bringing_in()
             held = self._one(
                 "SELECT n, hash FROM entries WHERE incident = ? ORDER BY n DESC LIMIT 1", (first.incident,)
             )

@@ -7,9 +7,10 @@ never holds a password.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from ... import APP
 from ...domain.errors import UsageError
@@ -48,10 +49,50 @@ def default_folder() -> Path:
     return user_data_path(APP)
 
 
+# libpq's keyword/value form ("host=db dbname=calamiteit user=anna"): PostgreSQL, never a file name
+KEYWORDS = frozenset(
+    {
+        "host", "hostaddr", "port", "dbname", "user", "password", "passfile", "channel_binding", "connect_timeout",
+        "client_encoding", "options", "application_name", "fallback_application_name", "keepalives",
+        "keepalives_idle", "keepalives_interval", "keepalives_count", "tcp_user_timeout", "replication",
+        "gssencmode", "sslmode", "requiressl", "sslcompression", "sslcert", "sslkey", "sslpassword", "sslrootcert",
+        "sslcrl", "sslcrldir", "sslsni", "requirepeer", "ssl_min_protocol_version", "ssl_max_protocol_version",
+        "krbsrvname", "gsslib", "gssdelegation", "service", "target_session_attrs", "load_balance_hosts",
+    }
+)
+SECRET_KEYS = frozenset({"password", "sslpassword"})  # what may never be on a command line or in a file name
+_PAIR = re.compile(r"\s*([A-Za-z_]+)\s*=\s*('(?:[^'\\]|\\.)*'|\S*)")
+
+
+def keywords(text: str) -> list[tuple[str, str]] | None:
+    """The keyword/value pairs of a libpq connection string, or None when `text` is not one (a path)."""
+    pairs, at = [], 0
+    while at < len(text.rstrip()):
+        found = _PAIR.match(text, at)
+        if found is None or found.group(1).lower() not in KEYWORDS:
+            return None
+        pairs.append((found.group(1).lower(), found.group(2)))
+        at = found.end()
+    return pairs or None
+
+
+def _secret_said(origin: str) -> UsageError:
+    return UsageError(
+        f"{origin}: een wachtwoord hoort niet op de opdrachtregel (het blijft in de shellgeschiedenis "
+        "en is voor andere gebruikers zichtbaar)",
+        "Gebruik PGPASSWORD, ~/.pgpass of PGSERVICE, of zet de hele URL in CALAMITEIT_DB.",
+    )
+
+
 def parse(text: str, origin: str, *, password_allowed: bool) -> Location:
     """`origin` names where the text came from (--db, CALAMITEIT_DB, a file) for the message."""
     text = text.strip()
     scheme, sep, rest = text.partition("://")
+    pairs = None if sep else keywords(text)
+    if pairs is not None:
+        if not password_allowed and any(key in SECRET_KEYS for key, _ in pairs):
+            raise _secret_said(origin)
+        return Location(url=text)
     if not sep:
         if not text:
             raise UsageError(f"{origin} is leeg", "Geef een pad naar een logboek of een postgresql://-URL.")
@@ -71,17 +112,18 @@ def parse(text: str, origin: str, *, password_allowed: bool) -> Location:
         parts.port  # noqa: B018 - raises on a port that is not a number
     except ValueError as exc:
         raise UsageError(f"{origin}: geen geldige URL ({exc})") from None
-    if parts.password is not None and not password_allowed:
-        raise UsageError(
-            f"{origin}: een wachtwoord hoort niet op de opdrachtregel (het blijft in de shellgeschiedenis "
-            "en is voor andere gebruikers zichtbaar)",
-            "Gebruik PGPASSWORD, ~/.pgpass of PGSERVICE, of zet de hele URL in CALAMITEIT_DB.",
-        )
+    query = {key.lower() for key, _ in parse_qsl(parts.query, keep_blank_values=True)}
+    if (parts.password is not None or query & SECRET_KEYS) and not password_allowed:
+        raise _secret_said(origin)
     return Location(url=text)
 
 
 def redact(url: str) -> str:
-    """The URL without password or query (which may hold one): for messages, JSON and the logbook."""
+    """The URL without password or query (which may hold one): for messages, JSON and the logbook; a keyword/value
+    string without its password."""
+    pairs = None if "://" in url else keywords(url)
+    if pairs is not None:
+        return " ".join(f"{key}={value}" for key, value in pairs if key not in SECRET_KEYS)
     try:
         parts = urlsplit(url)
         host = parts.hostname or ""

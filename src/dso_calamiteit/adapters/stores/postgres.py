@@ -1,7 +1,8 @@
 """The logbook in PostgreSQL: one timeline that a whole OCT writes to and reads at once.
 
 Same tables, same chain, same rules as SQLite (interface.Store); what differs is the engine's part. Every
-write transaction first takes one advisory lock, as SQLite's BEGIN IMMEDIATE takes its write lock: what a
+write transaction first locks the one row of `writer_lock` (a lock only a role that may update it can take), as
+SQLite's BEGIN IMMEDIATE takes its write lock: what a
 writer reads (the tip of the chain, the next action or sitrap number) is still true when it commits. The
 database itself refuses what no client should do: triggers keep entries append-only, admit an entry only
 directly after its predecessor (no gaps, no branches), record the database role that stored it, and keep
@@ -16,13 +17,14 @@ together (the chain rules both engines share are in interface.py, the roll-ups i
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
 import psycopg
 from psycopg import errors as pgerrors
+from psycopg import pq
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg.pq import TransactionStatus
 
@@ -34,11 +36,15 @@ from .rollups import Check
 
 SCHEMA = "calamiteit"
 CHANNEL = "calamiteit"
-WRITE_LOCK = 7_366_000_113  # pg_advisory_xact_lock key held by every writer of this logbook
+MIGRATE_LOCK = 7_366_000_113  # pg_advisory_xact_lock key held by `db upgrade` (the writers' lock is a row lock)
+# Every writer locks the one row of `writer_lock` first: a row lock needs UPDATE on that table, which only the
+# writers' role has, so a reader can block nothing (an advisory lock any role could take and hold).
+WRITE_LOCK_SQL = "SELECT 1 FROM calamiteit.writer_lock WHERE id = 1 FOR UPDATE"
 LOCK_TIMEOUT_MS = 10_000  # as long as SQLite's busy timeout: a writer waits this long for another
 CONNECT_TIMEOUT_S = 5
 STREAM_ROWS = 2_000
 BULK_CHUNK = 5_000
+CLOCK_SLACK_S = 30  # how far an entry's time may be from the server's clock (the insert trigger refuses more)
 # `role` is not among them: the insert trigger sets it to the database role that stores the entry.
 INSERT_SQL = (
     "INSERT INTO entries (incident, n, at, author, kind, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
@@ -159,6 +165,43 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (name, env)
     );
     """,
+    # The database vouches for who and when: the role recorded is the login (session_user: a SET ROLE changes
+    # nothing), an entry is not older than the one before it, and its time is the server's own, within
+    # CLOCK_SLACK_S, unless the transaction says it brings in entries from elsewhere (an import, a copy: then
+    # the chain's own times are kept, and the account that brought them in is still recorded).
+    f"""
+    CREATE OR REPLACE FUNCTION calamiteit.entry_stored() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+        before_at text;
+    BEGIN
+        NEW.role := session_user;
+        IF coalesce(current_setting('calamiteit.import', true), '') <> 'on'
+                AND abs(extract(epoch FROM NEW.at::timestamptz - clock_timestamp())) > {CLOCK_SLACK_S} THEN
+            RAISE EXCEPTION 'the entry''s time is not the server''s time';
+        END IF;
+        IF NEW.n = 1 THEN
+            IF NEW.prev_hash <> repeat('0', 64) THEN
+                RAISE EXCEPTION 'the first entry of a chain follows the genesis hash';
+            END IF;
+        ELSE
+            SELECT at INTO before_at FROM calamiteit.entries
+                WHERE incident = NEW.incident AND n = NEW.n - 1 AND hash = NEW.prev_hash;
+            IF NOT FOUND THEN
+                RAISE EXCEPTION 'an entry follows the one before it: no gaps, no branches';
+            END IF;
+            IF NEW.at::timestamptz < before_at::timestamptz THEN
+                RAISE EXCEPTION 'an entry is not older than the one before it';
+            END IF;
+        END IF;
+        PERFORM pg_notify('calamiteit', NEW.incident);
+        RETURN NEW;
+    END $$;
+    """,
+    # The writers' lock: one row that every write transaction locks first (see WRITE_LOCK_SQL).
+    """
+    CREATE TABLE calamiteit.writer_lock (id integer PRIMARY KEY CHECK (id = 1));
+    INSERT INTO calamiteit.writer_lock VALUES (1);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 ROLLUPS = 3  # the schema version that has the roll-ups of the checks
@@ -234,7 +277,7 @@ class PostgresStore(Store):
     def _upgrade(self) -> None:
         """Create the schema or bring it up to date, in one transaction; refused on a newer one. Not in
         pipeline mode: a migration step is a script of many statements."""
-        self._run(f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+        self._run(f"BEGIN; SELECT pg_advisory_xact_lock({MIGRATE_LOCK})")
         try:
             self._migrate()
             self._run("COMMIT")
@@ -272,7 +315,7 @@ class PostgresStore(Store):
         try:
             with self.conn.pipeline() as pipe:
                 self.conn.execute("BEGIN")
-                self.conn.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+                self.conn.execute(WRITE_LOCK_SQL)
                 if noted:
                     interrupts.began()
                 yield
@@ -334,7 +377,12 @@ class PostgresStore(Store):
     def stream(self, incident: str, after: int = 0) -> Iterator[Entry]:
         sql = _q(self.entry_sql + " WHERE incident = ? AND n > ? ORDER BY n")
         try:
-            for row in self.conn.cursor().stream(sql, (incident, after), size=STREAM_ROWS):
+            rows: Iterable[Any]
+            if self.conn.info.pipeline_status != pq.PipelineStatus.OFF:  # inside a write (db copy): no streaming
+                rows = self.conn.execute(sql, (incident, after)).fetchall()
+            else:
+                rows = self.conn.cursor().stream(sql, (incident, after), size=STREAM_ROWS)
+            for row in rows:
                 yield Entry(*row)
         except psycopg.Error as exc:
             raise self._failed(exc) from None
@@ -366,11 +414,14 @@ class PostgresStore(Store):
         self._run(INSERT_SQL, _values(e))
         e.role = self.role
 
+    def _bringing_in(self) -> None:
+        self._run("SELECT set_config('calamiteit.import', 'on', true)")  # for this transaction only
+
     @property
     def role(self) -> str:
         """The database role this connection writes as: what the insert trigger records (asked once)."""
         if self._role is None:
-            row = self._one("SELECT current_user")
+            row = self._one("SELECT session_user")
             self._role = str(row[0]) if row else ""
         return self._role
 
@@ -391,6 +442,12 @@ class PostgresStore(Store):
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         if isinstance(exc, pgerrors.LockNotAvailable | pgerrors.DeadlockDetected | pgerrors.SerializationFailure):
             return BusyError(f"{self.where}: het logboek is bezet door een ander proces", "Probeer het zo opnieuw.")
+        if isinstance(exc, pgerrors.RaiseException) and "server's time" in first:
+            return StorageError(
+                f"{self.where}: de klok van deze computer wijkt meer dan {CLOCK_SLACK_S} s af van die van de "
+                "databaseserver; er is niets vastgelegd",
+                "Zet de klok gelijk (NTP) en probeer het opnieuw.",
+            )
         if isinstance(exc, pgerrors.RaiseException):
             return StorageError(f"{self.where}: geweigerd door de database: {first}")
         if isinstance(exc, pgerrors.InsufficientPrivilege | pgerrors.ReadOnlySqlTransaction):

@@ -124,6 +124,13 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (name, env)
     ) STRICT, WITHOUT ROWID;
     """,
+    # Time never runs backwards in a chain: an entry is not older than the one before it (as on PostgreSQL).
+    """
+    CREATE TRIGGER entries_time_forward BEFORE INSERT ON entries
+        WHEN NEW.n > 1 AND julianday(NEW.at) < (SELECT julianday(at) FROM entries
+                                                 WHERE incident = NEW.incident AND n = NEW.n - 1)
+        BEGIN SELECT RAISE(ABORT, 'an entry is not older than the one before it'); END;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 ROLLUPS = 7  # the schema version that has the roll-ups of the checks

@@ -59,7 +59,11 @@ def incidents(console: Console, rows: list[Listed], criteria: CriteriaFile, now:
                 _level(criteria, r.summary.level),
                 dutchtime.local(r.summary.opened_at),
                 str(r.summary.entries),
-                Text("gesloten", style="dim") if r.summary.closed_at else Text("open", style="bold green"),
+                Text("keten klopt niet", style="bold red")
+                if r.faults
+                else Text("gesloten", style="dim")
+                if r.summary.closed_at
+                else Text("open", style="bold green"),
                 _due(r.next_sitrap, now),
             ]
             for r in rows
@@ -118,7 +122,7 @@ def timeline(console: Console, found: Timeline, config: Config, now: datetime) -
             [
                 str(e.n),
                 dutchtime.local(e.at),
-                config.contacts.signed(e.author, "\n"),
+                config.contacts.signed_by(e.author, e.role, "\n"),
                 Text(kind_word(e.kind), KIND_STYLE.get(e.kind, "")),
                 Text(_line(e, state, now), style="strike dim" if e.n in state.corrected else ""),
             ]
@@ -134,17 +138,17 @@ def lines(
     entries: Iterable[Entry],
     now: datetime,
     head: bool = True,
-    signed: Callable[[str], str] = str,
+    signed: Callable[[str, str | None], str] = lambda author, role: author,
 ) -> None:
     """Every entry as one plain line, written as it is read: no table layout over 200,000 rows."""
     write, chunk = console.file.write, []
-    authors: dict[str, str] = {}  # a log has few authors and many entries: each one signed once
+    authors: dict[tuple[str, str | None], str] = {}  # few authors and accounts, many entries: each signed once
     for e in entries:
         mark = " (gecorrigeerd)" if e.n in state.corrected else ""
         said = f"{kind_word(e.kind)}{mark}: {_line(e, state, now)}"
-        by = authors.get(e.author)
+        by = authors.get((e.author, e.role))
         if by is None:
-            by = authors[e.author] = signed(e.author)
+            by = authors[(e.author, e.role)] = signed(e.author, e.role)
         text = f"{e.n:>6}  {dutchtime.local(e.at)}  {by}  {said}"
         chunk.append(visible(text))
         if len(chunk) == 1000:  # one write per thousand lines: a write per line costs more than the line

@@ -45,6 +45,8 @@ def overview(out: Console, o: Overview) -> None:
         ],
         empty="Geen incidenten in deze periode.",
     )
+    if o.broken:
+        out.print(Text(o.broken_line(), style="bold red"))
     layout.records(
         out,
         "Paraatheid: ongedekte tijd",

@@ -10,7 +10,10 @@ from ....domain.contacts import ContactsFile
 from ....domain.errors import suggest
 from .common import EMAIL, Finding, Loc, unique_ids
 
-ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+NAMED = "de naam van een omgevingsvariabele (HOOFDLETTERS, cijfers en _)"
+# A secret is named, never written: an environment variable's name (capitals, digits, '_'), which is also the
+# item's name in the keyring. Anything else (a pasted password, a URL) is refused without being repeated.
+ENV_NAME = re.compile(r"[A-Z_][A-Z0-9_]*")
 
 
 def check(f: CalloutFile, contacts: ContactsFile | None) -> list[Finding]:
@@ -20,13 +23,13 @@ def check(f: CalloutFile, contacts: ContactsFile | None) -> list[Finding]:
     for i, hook in enumerate(f.webhooks):
         if hook.id == EMAIL_CHANNEL:
             out.append((("webhooks", i, "id"), "'email' is het e-mailkanaal; kies een andere naam"))
-        if not ENV_NAME.match(hook.url_from):
-            out.append((("webhooks", i, "url_from"), "de naam van een omgevingsvariabele, niet de URL zelf"))
+        if not ENV_NAME.fullmatch(hook.url_from):
+            out.append((("webhooks", i, "url_from"), f"url_from: {NAMED}, niet de URL zelf"))
         if hook.timeout_seconds <= 0:
             out.append((("webhooks", i, "timeout_seconds"), "moet groter dan 0 zijn"))
     if f.email is not None:
-        if not ENV_NAME.match(f.email.password_from):
-            out.append((("email", "password_from"), "de naam van een omgevingsvariabele, niet het wachtwoord zelf"))
+        if not ENV_NAME.fullmatch(f.email.password_from):
+            out.append((("email", "password_from"), f"password_from: {NAMED}, niet het wachtwoord zelf"))
         if not EMAIL.match(f.email.sender):
             out.append((("email", "sender"), f"'{f.email.sender}' is geen e-mailadres"))
         if not 0 < f.email.port < 65536:

@@ -1,0 +1,53 @@
+"""Reading an input file measured before it is read: a regular file only (a FIFO or a device could never end,
+or block), its size checked against the limit before a byte is read, and counted while it is read (a file that
+grows meanwhile is cut off at the limit, not read on into memory)."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable
+from pathlib import Path
+
+from ..domain.errors import UsageError
+
+READ_CHUNK = 1024 * 1024
+
+
+def read_bounded(
+    path: Path, limit: int, advice: str, *, pipes: bool = False, first: Callable[[bytes], None] | None = None
+) -> bytes:
+    """The bytes of `path`, never more than `limit`; refused (exit 2) for a device, a folder or a larger file, and
+    for a pipe unless `pipes` (then it is read as it comes and cut off at the limit: `… | incident import
+    /dev/stdin`). `advice` says what to do with a file that is too large; `first`, when given, sees the first
+    chunk and may refuse the file at once (no need to read 256 MiB of something that is no export)."""
+    mib = f"{limit // (1024 * 1024)} MiB"
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO's open does not wait for a writer
+    except OSError as exc:
+        raise UsageError(f"{path}: kan niet gelezen worden: {exc.strerror}") from None
+    st = os.fstat(fd)
+    pipe = pipes and stat.S_ISFIFO(st.st_mode)
+    if (not stat.S_ISREG(st.st_mode) and not pipe) or st.st_size > limit:
+        os.close(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise UsageError(f"{path}: is een map", "Geef een bestand.")
+        if not stat.S_ISREG(st.st_mode):
+            raise UsageError(f"{path}: is geen gewoon bestand (een pijp of apparaat)", "Geef een bestand.")
+        raise UsageError(f"{path}: groter dan {mib}", advice)
+    if pipe:
+        os.set_blocking(fd, True)  # a pipe is read as the writer gives it
+    with os.fdopen(fd, "rb") as fh:
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            while chunk := fh.read(READ_CHUNK):
+                if first is not None and not chunks:
+                    first(chunk)
+                size += len(chunk)
+                if size > limit:
+                    raise UsageError(f"{path}: groter dan {mib} (het groeide tijdens het lezen)", advice)
+                chunks.append(chunk)
+        except OSError as exc:
+            raise UsageError(f"{path}: kan niet gelezen worden: {exc.strerror}") from None
+    return b"".join(chunks)
