@@ -291,7 +291,7 @@ def test_verify_against_appending_colleagues_never_cries_tamper(tmp_path: Path) 
             verified = use.verify(where, incident, None)
             alarms += [f"verify: {f.n} {f.message}" for f in verified.faults]
             alarms += [f"check: {p.message}" for p in app_logbook.check(where).broken]
-            _, _, faults = use.each_entry(where, incident, lambda e: e.n)
+            _, _, faults, _ = use.each_entry(where, incident, lambda e: e.n)
             alarms += [f"show: {f.n} {f.message}" for f in faults]
             try:
                 exported = handover.export_incident(where, incident)
@@ -312,6 +312,38 @@ def test_verify_against_appending_colleagues_never_cries_tamper(tmp_path: Path) 
     finally:
         store.close()
     assert rounds >= 5 and grown > 200, (rounds, grown)  # reads ran while the log grew (loaded: few)
+
+
+def test_a_read_that_stops_half_way_leaves_the_logbook_usable(tmp_path: Path) -> None:
+    """A snapshot left by an exception while its entries are still streaming (a broken entry, an interrupt) ends
+    at once and the store reads on; on PostgreSQL a half-read stream held the connection and ROLLBACK waited on it
+    for ever (a hang found in the merged suite)."""
+    import threading
+
+    incident = new_incident(tmp_path)
+    store = open_logbook(tmp_path)
+    for i in range(3):
+        store.append(incident, "observation", {"text": f"regel {i}"}, "Coördinator Test", AT)
+    outcome: list[object] = []
+
+    def stop_half_way() -> None:
+        try:
+            with store.snapshot():
+                entries = store.stream(incident)
+                next(entries)
+                raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            outcome.append(store.summary(incident).entries)
+
+    reader = threading.Thread(target=stop_half_way, daemon=True)
+    reader.start()
+    reader.join(timeout=30)
+    try:
+        assert not reader.is_alive(), "the snapshot did not end: the half-read stream held the connection"
+        assert outcome == [4]
+    finally:
+        if not reader.is_alive():
+            store.close()
 
 
 BIG = 200_000

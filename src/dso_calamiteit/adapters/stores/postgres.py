@@ -227,6 +227,9 @@ class PostgresStore(Store):
         self._role: str | None = None
         self._listening = False
         self._writing = False
+        # Entry streams not read to their end: psycopg holds the connection while one is open, so a read that
+        # stops early (a broken entry, an exception) must close it before the connection can say ROLLBACK.
+        self._streams: list[Iterator[Any]] = []
 
     @classmethod
     def open(
@@ -349,6 +352,8 @@ class PostgresStore(Store):
             self._rollback()  # nothing was written: the read transaction just ends
 
     def _rollback(self) -> None:
+        while self._streams:  # a stream left half-read holds the connection: end it first
+            self._streams.pop().close()  # type: ignore[attr-defined]
         try:
             if not self.conn.closed and self.conn.info.transaction_status != TransactionStatus.IDLE:
                 self.conn.execute("ROLLBACK")
@@ -376,16 +381,20 @@ class PostgresStore(Store):
 
     def stream(self, incident: str, after: int = 0) -> Iterator[Entry]:
         sql = _q(self.entry_sql + " WHERE incident = ? AND n > ? ORDER BY n")
+        rows: Iterable[Any] = ()
         try:
-            rows: Iterable[Any]
             if self.conn.info.pipeline_status != pq.PipelineStatus.OFF:  # inside a write (db copy): no streaming
                 rows = self.conn.execute(sql, (incident, after)).fetchall()
             else:
                 rows = self.conn.cursor().stream(sql, (incident, after), size=STREAM_ROWS)
+                self._streams.append(rows)
             for row in rows:
                 yield Entry(*row)
         except psycopg.Error as exc:
             raise self._failed(exc) from None
+        finally:
+            if rows in self._streams:
+                self._streams.remove(rows)
 
     def last_of_kind(self, incident: str, kind: str) -> Entry | None:
         row = self._one(self.entry_sql + " WHERE incident = ? AND kind = ? ORDER BY n DESC LIMIT 1", (incident, kind))
