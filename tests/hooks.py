@@ -42,6 +42,8 @@ def _handler(posted: Posted, elsewhere: str) -> type[BaseHTTPRequestHandler]:
                 self.reply(200)
             elif self.path.startswith("/fail"):
                 self.reply(500)
+            elif self.path.startswith("/gone"):
+                self.reply(410)
             elif self.path.startswith("/redirect"):
                 self.reply(307, {"Location": f"{elsewhere}/ok"})
             else:

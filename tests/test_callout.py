@@ -277,7 +277,8 @@ SECRET = "/geheim-sms-token-456"  # in the gateway's URL: a secret, never in a m
 
 
 @pytest.mark.parametrize(("path", "outcome", "reason"), [
-    ("/fail", "refused", "antwoordde HTTP 500"),
+    ("/fail", "error", "antwoordde HTTP 500 (fout bij de ontvanger; later opnieuw proberen)"),
+    ("/gone", "refused", "weigerde het bericht (HTTP 410); controleer de webhook"),
     ("/hang", "timeout", "antwoordde niet binnen 0.5 s"),
     ("/redirect", "refused", "stuurt door naar een ander adres (HTTP 307); niet gevolgd"),
     (None, "unreachable", "is niet bereikbaar (ConnectError)"),

@@ -196,7 +196,11 @@ OUTCOMES = ("accepted", "refused", "timeout", "unreachable", "error")
 
 
 def _callout(r: Replay, body: Mapping[str, Any], n: int) -> None:
-    _keys(body, {"purpose", "level", "subject", "deliveries"}, {"report"})
+    _keys(body, {"purpose", "level", "subject", "deliveries"}, {"report", "callout", "interrupted"})
+    if "callout" in body:
+        _text(body["callout"], "callout")
+    if "interrupted" in body and body["interrupted"] is not True:
+        raise Refused("interrupted moet true zijn")
     if body["purpose"] not in ("convocation", "sitrap"):
         raise Refused("purpose moet convocation of sitrap zijn")
     r.known_level(body["level"], "level")

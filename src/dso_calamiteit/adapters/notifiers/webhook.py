@@ -8,10 +8,12 @@ in a message.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from typing import Any
 
-from ...domain.callout import Delivery, Message, Recipient, Webhook
+from ...domain.callout import Delivery, Message, Outcome, Recipient
+from ...domain.callout import Webhook as Hook
 from .interface import Notifier
 from .secrets import missing, secret
 
@@ -63,31 +65,74 @@ def document(message: Message, recipients: Sequence[Recipient]) -> dict[str, Any
     }
 
 
+def idempotency_key(ids: Sequence[str]) -> str:
+    """One key per POST, the same when the same recipients are sent the same call-out again."""
+    import hashlib
+
+    return hashlib.sha256("\n".join(sorted(ids)).encode("utf-8")).hexdigest()[:40]
+
+
 class WebhookNotifier(Notifier):
-    def __init__(self, hook: Webhook) -> None:
+    def __init__(self, hook: Hook) -> None:
         self.hook = hook
         self.channel = hook.id
 
-    def send(self, message: Message, recipients: Sequence[Recipient]) -> list[Delivery]:
-        import httpx
-
+    def deliver(self, message: Message, recipients: Sequence[Recipient]) -> list[Delivery]:
+        """One POST for everyone, its outcome recorded for all of them at once. The whole answer must be in
+        within the deadline (a gateway that answers one byte at a time is cut off)."""
         url = secret(self.hook.url_from)
         if not url:
             return self.all(recipients, "error", missing(self.hook.url_from, "de webhook-URL"))
-        payload = card(message, recipients) if self.hook.kind == "teams" else document(message, recipients)
-        seconds = self.hook.timeout_seconds
+        if self.hook.kind == "teams":
+            payload = card(message, recipients)
+        else:
+            payload = document(message, recipients)
+            for r, row in zip(recipients, payload["recipients"], strict=True):
+                row["message_id"] = self.ids.get(r.key, "")
+        key = idempotency_key([self.ids.get(r.key, r.key) for r in recipients])
+        outcome, reason = post(url, payload, key, self.hook.timeout_seconds, self.channel)
+        return self.all(recipients, outcome, reason)
+
+
+def post(url: str, payload: dict[str, Any], key: str, seconds: float, channel: str) -> tuple[Outcome, str]:
+    """POST within one overall deadline (connect + the whole answer); the outcome and why."""
+    import httpx
+
+    result: list[tuple[Outcome, str]] = []
+    started: list[int] = []  # the status, once the answer's head is in
+
+    def late() -> tuple[Outcome, str]:
+        if started:
+            return "timeout", f"{channel} begon te antwoorden (HTTP {started[0]}) maar was niet binnen {seconds:g} s klaar"
+        return "timeout", f"{channel} antwoordde niet binnen {seconds:g} s"
+
+    def attempt() -> None:
         try:
             with httpx.Client(timeout=seconds, follow_redirects=False) as client:
-                answer = client.post(url, json=payload)
+                with client.stream("POST", url, json=payload, headers={"Idempotency-Key": key}) as answer:
+                    started.append(answer.status_code)
+                    answer.read()
         except httpx.TimeoutException:
-            return self.all(recipients, "timeout", f"{self.channel} antwoordde niet binnen {seconds:g} s")
+            result.append(late())
+            return
         except httpx.HTTPError as exc:  # never str(exc): it holds the URL
-            return self.all(recipients, "unreachable", f"{self.channel} is niet bereikbaar ({type(exc).__name__})")
-        status = answer.status_code
-        if 200 <= status < 300:
-            return self.all(recipients, "accepted", f"HTTP {status}")
-        if 300 <= status < 400:
-            return self.all(
-                recipients, "refused", f"{self.channel} stuurt door naar een ander adres (HTTP {status}); niet gevolgd"
-            )
-        return self.all(recipients, "refused", f"{self.channel} antwoordde HTTP {status}")
+            result.append(("unreachable", f"{channel} is niet bereikbaar ({type(exc).__name__})"))
+            return
+        result.append(_status(answer.status_code, channel))
+
+    worker = threading.Thread(target=attempt, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if not result:  # still waiting, or reading a slow answer: given up (the thread ends with the process)
+        return late()
+    return result[0]
+
+
+def _status(status: int, channel: str) -> tuple[Outcome, str]:
+    if 200 <= status < 300:
+        return "accepted", f"HTTP {status}"
+    if 300 <= status < 400:
+        return "refused", f"{channel} stuurt door naar een ander adres (HTTP {status}); niet gevolgd"
+    if 400 <= status < 500:
+        return "refused", f"{channel} weigerde het bericht (HTTP {status}); controleer de webhook"
+    return "error", f"{channel} antwoordde HTTP {status} (fout bij de ontvanger; later opnieuw proberen)"
