@@ -16,6 +16,8 @@ from typing import Any
 @dataclass
 class Posted:
     bodies: list[tuple[str, str, Any]] = field(default_factory=list)  # (host, path, JSON)
+    accepted: list[tuple[str, str | None, Any]] = field(default_factory=list)  # answered 2xx: (path, Idempotency-Key, JSON)
+    delay: float = 0.0  # seconds before every answer
 
 
 def _handler(posted: Posted, elsewhere: str) -> type[BaseHTTPRequestHandler]:
@@ -37,6 +39,7 @@ def _handler(posted: Posted, elsewhere: str) -> type[BaseHTTPRequestHandler]:
             raw = self.rfile.read(size)
             host = self.server.server_address[0]
             posted.bodies.append((str(host), self.path, json.loads(raw or b"null")))
+            time.sleep(posted.delay)
             if self.path.startswith("/hang"):
                 time.sleep(5)
                 self.reply(200)
@@ -47,6 +50,7 @@ def _handler(posted: Posted, elsewhere: str) -> type[BaseHTTPRequestHandler]:
             elif self.path.startswith("/redirect"):
                 self.reply(307, {"Location": f"{elsewhere}/ok"})
             else:
+                posted.accepted.append((self.path, self.headers.get("Idempotency-Key"), json.loads(raw or b"null")))
                 self.reply(202)
 
     return Handler

@@ -22,6 +22,15 @@ class Mailbox:
     refuse: set[str] = field(default_factory=set)  # addresses answered with 550
     hang_up: bool = False  # close the connection when the message data arrives
     logins: list[tuple[bytes, bytes]] = field(default_factory=list)
+    delay: float = 0.0  # seconds before a message is accepted
+
+    def ids_by_recipient(self) -> dict[str, list[str]]:
+        """Every accepted message's Message-ID, per envelope recipient (a duplicate shows twice)."""
+        found: dict[str, list[str]] = {}
+        for rcpts, message in self.messages:
+            for r in rcpts:
+                found.setdefault(r, []).append(str(message["Message-ID"]))
+        return found
 
     def to(self) -> list[str]:
         return [r for rcpts, _ in self.messages for r in rcpts]
@@ -43,6 +52,8 @@ class Handler:
             server.transport.close()
             await asyncio.sleep(0)
             return "421 weg"
+        if self.box.delay:
+            await asyncio.sleep(self.box.delay)
         parsed = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
         self.box.messages.append((list(envelope.rcpt_tos), parsed))  # type: ignore[arg-type]
         return "250 Bericht aangenomen"

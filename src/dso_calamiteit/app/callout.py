@@ -15,6 +15,7 @@ Message-ID). Channels run side by side, each in its own thread; only this thread
 from __future__ import annotations
 
 import hashlib
+import signal
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -49,6 +50,7 @@ class Composed:
     state: Incident
     team: Convocation | None
     callout: str = ""  # this call-out's id: incident/purpose-level (or -report)#round
+    recovered: list[Delivery] = field(default_factory=list)  # accepted in a run that died before its entry
 
 
 @dataclass
@@ -132,7 +134,19 @@ def compose(
             delivered[(channel, recipient)] = Delivery(channel, recipient, "accepted", "eerder")
     found = plan(message, recipients, config.callout, delivered)
     found.nobody = nobody
-    return Composed(found, state, team, callout)
+    told = {
+        (x["channel"], x["recipient"])
+        for e in earlier
+        if e.data.get("callout") == callout
+        for x in [*e.data["deliveries"], *e.data.get("recovered", [])]
+        if x["outcome"] == "accepted"
+    }
+    recovered = [
+        Delivery(channel, recipient, "accepted", "aangenomen in een onderbroken run")
+        for channel, recipient, _, outcome, _, _ in held
+        if outcome == "accepted" and (channel, recipient) not in told
+    ]
+    return Composed(found, state, team, callout, recovered)
 
 
 def callout_id(message: Message, known: Sequence[str], everyone: bool) -> str:
@@ -189,6 +203,8 @@ def send(config: Config, where: Where, composed: Composed, author: str) -> Sent:
         }
         if message.report is not None:
             body["report"] = message.report
+        if composed.recovered:  # what a killed run delivered: in the chain now, once
+            body["recovered"] = [d.as_json() for d in composed.recovered]
         if interrupted:
             body["interrupted"] = True
         with interrupts.no_interrupt():
@@ -208,7 +224,6 @@ def send(config: Config, where: Where, composed: Composed, author: str) -> Sent:
 def _deliver(store: Any, config: Config, composed: Composed, ids: dict[tuple[str, str], str], sent: Sent) -> None:
     """Every channel in its own thread; each outcome comes back here, is recorded (one transaction), and only
     then may that channel go on to its next recipient."""
-    from ..adapters import interrupts
     from ..adapters.notifiers import for_channel
 
     message, callout = composed.plan.message, composed.callout
@@ -254,26 +269,31 @@ def _deliver(store: Any, config: Config, composed: Composed, ids: dict[tuple[str
             running -= 1
             return
         deliveries, done = item
-        with interrupts.no_interrupt():  # an outcome the server gave is recorded whole, or not at all
-            rows = [(d.channel, d.recipient, d.outcome, d.reason) for d in deliveries]
-            store.record_outcomes(callout, rows, stamp())
-            sent.deliveries.extend(deliveries)
-            done.set()
+        rows = [(d.channel, d.recipient, d.outcome, d.reason) for d in deliveries]
+        store.record_outcomes(callout, rows, stamp())
+        sent.deliveries.extend(deliveries)
+        done.set()
 
+    # Ctrl-C only sets a flag here: it never lands between a server's answer and its record.
+    asked = threading.Event()
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, lambda *_: asked.set()) if main else None
     try:
         for t in threads:
             t.start()
-        while running:
+        while running and not asked.is_set():
             take(0.1)
-    except KeyboardInterrupt:
-        stop.set()  # each channel stops after the message it is on
-        end = time.monotonic() + GRACE_SECONDS
-        with interrupts.no_interrupt():
+        if asked.is_set():
+            stop.set()  # each channel stops after the message it is on
+            end = time.monotonic() + GRACE_SECONDS
             while running and time.monotonic() < end:
                 take(0.05)
-        raise
     finally:
         closed.set()
+        if main:
+            signal.signal(signal.SIGINT, previous)
+    if asked.is_set():
+        raise KeyboardInterrupt
 
 
 def _accepted(earlier: list[Entry], message: Message) -> dict[tuple[str, str], Delivery]:

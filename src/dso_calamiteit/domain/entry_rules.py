@@ -196,7 +196,7 @@ OUTCOMES = ("accepted", "refused", "timeout", "unreachable", "error")
 
 
 def _callout(r: Replay, body: Mapping[str, Any], n: int) -> None:
-    _keys(body, {"purpose", "level", "subject", "deliveries"}, {"report", "callout", "interrupted"})
+    _keys(body, {"purpose", "level", "subject", "deliveries"}, {"report", "callout", "interrupted", "recovered"})
     if "callout" in body:
         _text(body["callout"], "callout")
     if "interrupted" in body and body["interrupted"] is not True:
@@ -206,9 +206,13 @@ def _callout(r: Replay, body: Mapping[str, Any], n: int) -> None:
     r.known_level(body["level"], "level")
     _text(body["subject"], "subject")
     _optional(_int, body.get("report"), "report")
-    deliveries = body["deliveries"]
+    for key in ("deliveries", "recovered"):
+        _deliveries(body.get(key, []), key)
+
+
+def _deliveries(deliveries: object, key: str) -> None:
     if not isinstance(deliveries, list):
-        raise Refused("deliveries moet een lijst zijn")
+        raise Refused(f"{key} moet een lijst zijn")
     for d in deliveries:
         if not isinstance(d, dict):
             raise Refused("een delivery moet een object zijn")

@@ -1,0 +1,153 @@
+"""A call-out that is killed (SIGKILL) or interrupted (Ctrl-C) at any moment and then run again reaches every
+recipient exactly once per channel, counted at the servers: a real SMTP server (aiosmtpd) and two loopback
+webhooks (a Teams Workflows webhook and an SMS gateway), thirty recipients, the CLI in its own process.
+
+What "exactly once" can mean when a process dies between a server's "accepted" and the logbook's commit:
+the retry carries the same Message-ID (e-mail) or message_id / Idempotency-Key (webhooks), so the receiver
+can drop it. The servers here count distinct ids: every recipient has exactly one per channel.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from dso_calamiteit.adapters import clock
+from dso_calamiteit.domain import exitcodes
+
+from .conftest import Invoke
+from .hooks import Posted, hook_server
+from .mail import Mailbox, smtp_server
+
+WEDNESDAY_MORNING = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)  # as RUN's clock
+PEOPLE = 30
+KILLS = int(os.environ.get("CALAMITEIT_KILLS", "20"))
+
+# The CLI in a process of its own, at an office-hours moment (so who is reachable does not depend on the hour).
+RUN = """
+import sys
+from datetime import UTC, datetime
+from dso_calamiteit.adapters import clock
+clock.now = lambda: datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+from dso_calamiteit.cli import root
+sys.exit(root.run(sys.argv[1:]))
+"""
+
+
+def team_of_thirty(shipped: Path) -> dict[str, str]:
+    """The shipped configuration with thirty more advisers in the OCT, always reachable, each with an address."""
+    contacts = (shipped / "contacts.yaml").read_text(encoding="utf-8")
+    teams = (shipped / "config" / "teams.yaml").read_text(encoding="utf-8")
+    readiness = (shipped / "config" / "paraatheid.yaml").read_text(encoding="utf-8")
+    people = "".join(
+        f"  - id: adviseur-{i}\n    org: gemeenten\n    role: Adviseur {i}\n    name: Adviseur Nummer {i}\n"
+        f"    tier: tactisch\n    phone: \"+31 00 0001 {i:04d}\"\n    email: adviseur{i}@gemeente.example.nl\n"
+        for i in range(PEOPLE)
+    )
+    seats = "".join(f"      - {{group: opgeroepen, org: gemeenten, role: Adviseur {i}}}\n" for i in range(PEOPLE))
+    always = "".join(f"  - contact: adviseur-{i}\n    always: true\n" for i in range(PEOPLE))
+    last_seat = "      - {group: koepel, org: uvw, role: Adviseur Omgevingswet}\n"
+    assert last_seat in teams
+    return {
+        "contacts": contacts.replace("\ncontacts:\n", "\ncontacts:\n" + people, 1),
+        "teams": teams.replace(last_seat, last_seat + seats, 1),
+        "readiness": readiness.replace("\nschedules:\n", "\nschedules:\n" + always, 1),
+    }
+
+
+def callout_yaml(port: int) -> str:
+    return (
+        "email:\n  host: 127.0.0.1\n"
+        f"  port: {port}\n"
+        "  security: geen\n  sender: calamiteiten@dso.example.nl\n  timeout_seconds: 5\n"
+        "webhooks:\n"
+        "  - id: teams-oct\n    kind: teams\n    url_from: TEST_TEAMS_URL\n    timeout_seconds: 5\n"
+        "  - id: sms\n    kind: json\n    url_from: TEST_SMS_URL\n    timeout_seconds: 5\n"
+        "routes:\n  default: [email, teams-oct, sms]\n"
+    )
+
+
+@pytest.fixture(autouse=True)
+def office_hours(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(clock, "now", lambda: WEDNESDAY_MORNING)
+
+
+@pytest.fixture
+def servers() -> Iterator[tuple[Mailbox, Posted, int, str]]:
+    box, posted = Mailbox(delay=0.3), Posted(delay=1.0)  # slow enough that a kill lands in the middle
+    with smtp_server(box) as port, hook_server(posted) as base:
+        yield box, posted, port, base
+
+
+def run(args: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", RUN, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+def count_at_servers(box: Mailbox, posted: Posted) -> dict[str, dict[str, set[str]]]:
+    """Per channel, per recipient: the distinct ids of what the server accepted."""
+    found: dict[str, dict[str, set[str]]] = {"email": {}, "sms": {}, "teams-oct": {}}
+    for address, ids in box.ids_by_recipient().items():
+        found["email"].setdefault(address.split("@")[0], set()).update(ids)
+    for path, key, body in posted.accepted:
+        if path == "/sms":  # the gateway: a message_id per recipient
+            for r in body["recipients"]:
+                found["sms"].setdefault(r["id"], set()).add(r["message_id"])
+        elif path == "/teams":  # one card names everyone; the POST's Idempotency-Key is its id
+            for fact in body["attachments"][0]["content"]["body"][-1]["facts"]:
+                found["teams-oct"].setdefault(fact["value"], set()).add(str(key))
+    return found
+
+
+@pytest.mark.parametrize("how", ["kill", "interrupt"])
+def test_killed_or_interrupted_at_random_moments_then_resumed_reaches_everyone_once(
+    calamiteit: Invoke, make_config: Callable[..., Path], shipped: Path, tmp_path: Path, servers, how: str
+) -> None:
+    box, posted, port, base = servers
+    folder = make_config(callout=callout_yaml(port), **team_of_thirty(shipped))
+    env = dict(os.environ, TEST_TEAMS_URL=base + "/teams", TEST_SMS_URL=base + "/sms")
+    incident = calamiteit("incident", "open", "Omgevingsloket onbereikbaar", "--level", "1").out.strip()
+    planned = json.loads(calamiteit("oproep", incident, "--json", "--config-dir", str(folder)).out)["routes"]
+    assert min(len(planned[c]) for c in ("email", "teams-oct", "sms")) >= PEOPLE, planned
+    args = ["oproep", incident, "--verstuur", "--ja", "--config-dir", str(folder)]
+    rng = random.Random(int(os.environ.get("CALAMITEIT_SEED", "22")))
+    stopped = 0
+    for _ in range(KILLS):
+        proc = run(args, env)
+        time.sleep(rng.uniform(0.8, 1.8))
+        proc.send_signal(signal.SIGKILL if how == "kill" else signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+        if how == "interrupt" and proc.returncode == exitcodes.INTERRUPTED:
+            assert "Traceback" not in err and "berichten aangenomen" in err and "niet verstuurd" in err, err
+        stopped += proc.returncode in (-signal.SIGKILL, exitcodes.INTERRUPTED)
+        sys.__stderr__.write(f"{how}: exit {proc.returncode}, {len(box.messages)} mails, {len(posted.accepted)} posts\n")
+    assert stopped >= KILLS // 2  # most of them really landed in the middle of sending
+    for _ in range(3):  # then run it to the end
+        proc = run(args, env)
+        out, err = proc.communicate(timeout=120)
+        if proc.returncode == 0:
+            break
+    assert proc.returncode == 0, err
+    found = count_at_servers(box, posted)
+    for channel, per in found.items():
+        assert len(per) == len(planned[channel]), (channel, sorted(per))
+        twice = {who: ids for who, ids in per.items() if len(ids) != 1}
+        assert not twice, (channel, twice)  # exactly one accepted delivery (one id) per recipient
+    status = json.loads(calamiteit("incident", "show", incident, "--json").out)["entries"]
+    accepted = {
+        (d["channel"], d["recipient"])
+        for e in status if e["kind"] == "callout"
+        for d in e["data"]["deliveries"] + e["data"].get("recovered", []) if d["outcome"] == "accepted"
+    }
+    assert len(accepted) == sum(len(v) for v in planned.values())
