@@ -131,7 +131,6 @@ def test_killed_or_interrupted_at_random_moments_then_resumed_reaches_everyone_o
         if how == "interrupt" and proc.returncode == exitcodes.INTERRUPTED:
             assert "Traceback" not in err and "berichten aangenomen" in err and "niet verstuurd" in err, err
         stopped += proc.returncode in (-signal.SIGKILL, exitcodes.INTERRUPTED)
-        sys.__stderr__.write(f"{how}: exit {proc.returncode}, {len(box.messages)} mails, {len(posted.accepted)} posts\n")
     assert stopped >= KILLS // 2  # most of them really landed in the middle of sending
     for _ in range(3):  # then run it to the end
         proc = run(args, env)
@@ -151,3 +150,60 @@ def test_killed_or_interrupted_at_random_moments_then_resumed_reaches_everyone_o
         for d in e["data"]["deliveries"] + e["data"].get("recovered", []) if d["outcome"] == "accepted"
     }
     assert len(accepted) == sum(len(v) for v in planned.values())
+
+
+# --- a role that cannot write the logbook is refused before the first message -------------------------------
+
+
+def test_the_documented_reader_role_is_refused_before_anything_is_sent(
+    calamiteit: Invoke, make_config: Callable[..., Path], pg_cluster, pg_database: str, monkeypatch, servers
+) -> None:
+    from .test_postgres import admin, documented_roles
+
+    box, posted, port, base = servers
+    monkeypatch.setenv("TEST_TEAMS_URL", base + "/teams")
+    monkeypatch.setenv("TEST_SMS_URL", base + "/sms")
+    with admin(pg_cluster, pg_database) as conn:
+        for statement in documented_roles().split(";\n"):
+            if statement.strip() and not statement.startswith("CREATE ROLE calamiteit_"):
+                conn.execute(statement)
+            elif statement.strip():
+                conn.execute(f"DO $$ BEGIN {statement}; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+        conn.execute(f"CREATE ROLE anna2 LOGIN PASSWORD '{pg_cluster.password}' IN ROLE calamiteit_coordinator")
+        conn.execute(f"CREATE ROLE kees2 LOGIN PASSWORD '{pg_cluster.password}' IN ROLE calamiteit_reader")
+    try:
+        anna, kees = (pg_database.replace("postgres@", f"{who}@") for who in ("anna2", "kees2"))
+        folder = make_config(callout=callout_yaml(port))
+        incident = calamiteit("incident", "open", "Storing", "--level", "1", "--db", anna).out.strip()
+        refused = calamiteit("oproep", incident, "--verstuur", "--config-dir", str(folder), "--db", kees)
+        assert refused.code == exitcodes.CONFIG, refused.err
+        assert "geen rechten hiervoor" in refused.err and "Er is niets verstuurd" in refused.err
+        assert "Traceback" not in refused.err
+        assert box.messages == [] and box.sessions == set() and posted.bodies == []
+        done = calamiteit("oproep", incident, "--verstuur", "--config-dir", str(folder), "--db", anna)
+        assert done.code == exitcodes.OK, done.err  # the coordinator's grants cover the deliveries
+        assert box.messages and len(posted.accepted) == 2
+    finally:
+        with admin(pg_cluster, pg_database) as conn:
+            conn.execute("DROP OWNED BY anna2, kees2, calamiteit_coordinator, calamiteit_reader")
+            conn.execute("DROP ROLE anna2, kees2")
+
+
+def test_a_read_only_logbook_file_is_refused_before_anything_is_sent(
+    calamiteit: Invoke, make_config: Callable[..., Path], tmp_path: Path, servers
+) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root writes a read-only file anyway")
+    box, posted, port, _ = servers
+    folder = make_config(callout=callout_yaml(port))
+    incident = calamiteit("incident", "open", "Storing", "--level", "1").out.strip()
+    data = Path(os.environ["CALAMITEIT_DATA_DIR"])
+    for f in data.iterdir():
+        f.chmod(0o400)
+    data.chmod(0o500)
+    try:
+        refused = calamiteit("oproep", incident, "--verstuur", "--config-dir", str(folder))
+    finally:
+        data.chmod(0o700)
+    assert refused.code == exitcodes.CONFIG and "Traceback" not in refused.err
+    assert box.messages == [] and box.sessions == set() and posted.bodies == []

@@ -367,7 +367,7 @@ class PostgresStore(Store):
         row = self._one(
             "SELECT has_table_privilege('calamiteit.entries', 'INSERT')"
             " AND has_table_privilege('calamiteit.deliveries', 'INSERT')"
-            " AND has_table_privilege('calamiteit.deliveries', 'UPDATE')"
+            " AND has_any_column_privilege('calamiteit.deliveries', 'UPDATE')"
             " AND current_setting('transaction_read_only') = 'off'"
         )
         if not row or not row[0]:
