@@ -23,6 +23,7 @@ class Mailbox:
     hang_up: bool = False  # close the connection when the message data arrives
     logins: list[tuple[bytes, bytes]] = field(default_factory=list)
     delay: float = 0.0  # seconds before a message is accepted
+    dropped: list[str] = field(default_factory=list)  # Message-IDs of messages received, then hung up on
 
     def ids_by_recipient(self) -> dict[str, list[str]]:
         """Every accepted message's Message-ID, per envelope recipient (a duplicate shows twice)."""
@@ -49,6 +50,8 @@ class Handler:
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.box.hang_up:
+            raw = envelope.original_content or envelope.content
+            self.box.dropped.append(str(message_from_bytes(raw, policy=policy.default)["Message-ID"]))
             server.transport.close()
             await asyncio.sleep(0)
             return "421 weg"
