@@ -25,6 +25,7 @@ class Checked:
     sources: list[Source]
     problems: list[Problem] = field(default_factory=list)
     summary: str | None = None
+    warnings: list[str] = field(default_factory=list)  # valid, but worth knowing before a call-out
 
 
 def check(config_dir: Path | None) -> Checked:
@@ -38,4 +39,14 @@ def check(config_dir: Path | None) -> Checked:
         f"{len(cfg.criteria.all_criteria())} criteria, {len(cfg.contacts.organisations)} organisaties, "
         f"{len(cfg.contacts.contacts)} contacten, {len(cfg.routing.routes)} lijnen."
     )
-    return Checked(sources, [], summary)
+    from ..domain.callout import address_warnings
+
+    return Checked(sources, [], summary, address_warnings(cfg.contacts.contacts) + callout_bound(cfg))
+
+
+def callout_bound(cfg: Config) -> list[str]:
+    """How long a call-out can take at most, said by `check` (see domain.callout.bound)."""
+    from ..domain.callout import bound
+
+    seconds = bound(cfg.callout, len(cfg.contacts.contacts))
+    return [f"een oproep duurt hoogstens {seconds:g} s (alle kanalen tegelijk; ieder bericht met zijn eigen deadline)"] if seconds else []

@@ -251,3 +251,31 @@ def outcome_counts(deliveries: Sequence[Delivery]) -> dict[str, int]:
     for d in deliveries:
         counts[d.outcome] = counts.get(d.outcome, 0) + 1
     return counts
+
+
+def address_warnings(contacts: Iterable[Contact]) -> list[str]:
+    """Addresses that only some mail servers take: a local part (before the @) with a character outside ASCII
+    needs SMTPUTF8; without it, that one recipient is refused (the others still get it)."""
+    out: list[str] = []
+    for c in contacts:
+        local = c.email.strip().rpartition("@")[0]
+        odd = next((ch for ch in local if not ch.isascii()), "")
+        if odd:
+            out.append(
+                f"contact {c.id or c.name or c.role}: e-mailadres met '{odd}' voor de @; alleen een mailserver met "
+                "SMTPUTF8 neemt het aan (de anderen krijgen de oproep wel)"
+            )
+    return out
+
+
+def bound(config: CalloutFile, recipients: int) -> float:
+    """The longest a call-out to `recipients` people can take: the channels run side by side, so the slowest
+    channel's worst case. E-mail: the connection's deadline, then per recipient its message's deadline and at
+    most one new connection and second try after a drop; a BCC message is one message. A webhook: one POST
+    within its deadline. Plus 2 s to say goodbye to the mail server."""
+    worst = max((w.timeout_seconds for w in config.webhooks), default=0.0)
+    if config.email is not None and recipients:
+        t = config.email.timeout_seconds
+        messages = recipients if config.email.separate else 1
+        worst = max(worst, t + messages * 3 * t + 2)
+    return worst
