@@ -16,7 +16,8 @@ from typing import Any
 @dataclass
 class Posted:
     bodies: list[tuple[str, str, Any]] = field(default_factory=list)  # (host, path, JSON)
-    accepted: list[tuple[str, str | None, Any]] = field(default_factory=list)  # answered 2xx: (path, Idempotency-Key, JSON)
+    # answered 2xx: (path, Idempotency-Key, JSON)
+    accepted: list[tuple[str, str | None, Any]] = field(default_factory=list)
     delay: float = 0.0  # seconds before every answer
 
 

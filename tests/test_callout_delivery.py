@@ -21,9 +21,7 @@ from dso_calamiteit.adapters import clock
 from dso_calamiteit.domain import exitcodes
 
 from .conftest import Invoke
-from .hooks import Posted, hook_server
 from .mail import Mailbox, smtp_server
-from .postgres import free_port
 
 LOTTE = "l.meïjer@dso-lv.example.nl"  # a local part outside ASCII: only SMTPUTF8 takes it
 SANNE = "s.bos@iplö.example.nl"  # a domain outside ASCII: IDNA
@@ -112,7 +110,9 @@ def test_a_server_without_auth_is_said_to_offer_no_login(
         code, outcomes, _ = send(calamiteit, folder)
     reasons = {r for _, r in outcomes.values()}
     assert code == exitcodes.CALLOUT_INCOMPLETE and box.messages == []
-    assert reasons == {f"de mailserver 127.0.0.1:{port} biedt geen aanmelden (AUTH) aan; laat username weg of kies een andere server"}
+    assert reasons == {
+        f"de mailserver 127.0.0.1:{port} biedt geen aanmelden (AUTH) aan; laat username weg of kies een andere server"
+    }
 
 
 def test_a_server_without_starttls_is_said_to_lack_it(calamiteit: Invoke, make_config: Callable[..., Path]) -> None:

@@ -134,7 +134,7 @@ def test_killed_or_interrupted_at_random_moments_then_resumed_reaches_everyone_o
     assert stopped >= KILLS // 2  # most of them really landed in the middle of sending
     for _ in range(3):  # then run it to the end
         proc = run(args, env)
-        out, err = proc.communicate(timeout=120)
+        _out, err = proc.communicate(timeout=120)
         if proc.returncode == 0:
             break
     assert proc.returncode == 0, err

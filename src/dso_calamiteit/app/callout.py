@@ -24,6 +24,7 @@ from datetime import datetime
 from queue import Empty, Queue
 from typing import TYPE_CHECKING, Any
 
+from ..adapters import interrupts
 from ..domain import exitcodes
 from ..domain.callout import EMAIL, Delivery, Draft, Message, Plan, Recipient, from_team, plan
 from ..domain.errors import CalamiteitError, Interrupted, UsageError
@@ -170,8 +171,6 @@ def send(config: Config, where: Where, composed: Composed, author: str) -> Sent:
     """Record the intent, send through every channel side by side (one failing channel does not stop the
     others) recording each outcome as it comes, then the call-out's entry in the chain. Ctrl-C: what was
     accepted is recorded, the entry says so, and the message counts what was sent and what was not."""
-    from ..adapters import interrupts
-
     message = composed.plan.message
     callout = composed.callout
     sender = config.callout.email.sender if config.callout.email else ""

@@ -18,10 +18,12 @@ import socket
 import ssl
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any
+
+import idna
 
 from ...domain.callout import EMAIL, Delivery, EmailChannel, Message, Outcome, Recipient
 from .interface import Notifier
@@ -54,12 +56,8 @@ def envelope_address(address: str) -> tuple[str, str]:
     if not at:
         return address.strip(), ""
     if not domain.isascii():
-        import idna
-
-        try:
+        with suppress(idna.IDNAError):  # else left as it is: the server's refusal says what is wrong with it
             domain = idna.encode(domain, uts46=True).decode("ascii")
-        except idna.IDNAError:
-            pass  # left as it is: the server's refusal says what is wrong with it
     odd = next((c for c in local if not c.isascii()), "")
     return f"{local}@{domain}", odd
 
@@ -95,10 +93,8 @@ def deadline(smtp: smtplib.SMTP, seconds: float) -> Iterator[list[bool]]:
         cut[0] = True
         sock = getattr(smtp, "sock", None)
         if sock is not None:
-            try:
+            with suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
     timer = threading.Timer(seconds, fire)
     timer.daemon = True
@@ -230,9 +226,11 @@ class EmailNotifier(Notifier):
             if cut or isinstance(exc, socket.timeout | TimeoutError):
                 reason = f"de mailserver {where} bevestigde het bericht niet binnen {seconds:g} s (na DATA)"
                 return Delivery(EMAIL, r.key, "timeout", reason), False
-            return Delivery(EMAIL, r.key, "error", f"de mailserver {where} verbrak de verbinding tijdens het bericht"), False
+            reason = f"de mailserver {where} verbrak de verbinding tijdens het bericht"
+            return Delivery(EMAIL, r.key, "error", reason), False
         if cut or isinstance(exc, socket.timeout | TimeoutError):
-            return Delivery(EMAIL, r.key, "timeout", f"de mailserver {where} antwoordde niet binnen {seconds:g} s"), False
+            reason = f"de mailserver {where} antwoordde niet binnen {seconds:g} s"
+            return Delivery(EMAIL, r.key, "timeout", reason), False
         return Delivery(EMAIL, r.key, "error", f"de mailserver {where} verbrak de verbinding"), True
 
     # --- one message, everyone in BCC ---------------------------------------------------------------------
@@ -248,7 +246,8 @@ class EmailNotifier(Notifier):
             for r in recipients:
                 address, odd = envelope_address(r.contact.email)
                 if odd and not smtp.has_extn("smtputf8"):
-                    self.done(out, [Delivery(EMAIL, r.key, "refused", f"de mailserver ondersteunt geen adres met {odd}")])
+                    refused_ = Delivery(EMAIL, r.key, "refused", f"de mailserver ondersteunt geen adres met {odd}")
+                    self.done(out, [refused_])
                 else:
                     addresses[r.key] = address
             if not addresses:
@@ -284,10 +283,8 @@ class EmailNotifier(Notifier):
 
 
 def _close(smtp: smtplib.SMTP) -> None:
-    try:
+    with suppress(OSError):
         smtp.close()
-    except OSError:
-        pass
 
 
 def _quit(smtp: smtplib.SMTP) -> None:
@@ -300,10 +297,8 @@ def _quit(smtp: smtplib.SMTP) -> None:
 
 
 def _reset(smtp: smtplib.SMTP) -> None:
-    try:
+    with suppress(OSError, smtplib.SMTPException):
         smtp.rset()
-    except (OSError, smtplib.SMTPException):
-        pass
 
 
 def _reply(code: int, text: bytes | str) -> tuple[Outcome, str]:
@@ -322,7 +317,9 @@ def _failure(exc: BaseException, cfg: EmailChannel, phase: str) -> tuple[Outcome
     if isinstance(exc, smtplib.SMTPAuthenticationError):
         return "refused", f"aanmelden bij {where} geweigerd voor {cfg.username} ({exc.smtp_code})"
     if isinstance(exc, smtplib.SMTPNotSupportedError) and phase == "login":
-        return "error", f"de mailserver {where} biedt geen aanmelden (AUTH) aan; laat username weg of kies een andere server"
+        return "error", (
+            f"de mailserver {where} biedt geen aanmelden (AUTH) aan; laat username weg of kies een andere server"
+        )
     if isinstance(exc, smtplib.SMTPNotSupportedError) and phase == "starttls":
         return "error", f"de mailserver {where} kent geen STARTTLS; kies security: tls, of een andere server"
     if isinstance(exc, ssl.SSLCertVerificationError):

@@ -24,7 +24,7 @@ def _keep_going(_: Sequence[Delivery]) -> bool:
 
 class Notifier(ABC):
     channel: str
-    record: Record = staticmethod(_keep_going)  # type: ignore[assignment]
+    record: Record = staticmethod(_keep_going)
 
     def send(
         self,

@@ -8,6 +8,7 @@ in a message.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Sequence
 from typing import Any
@@ -67,8 +68,6 @@ def document(message: Message, recipients: Sequence[Recipient]) -> dict[str, Any
 
 def idempotency_key(ids: Sequence[str]) -> str:
     """One key per POST, the same when the same recipients are sent the same call-out again."""
-    import hashlib
-
     return hashlib.sha256("\n".join(sorted(ids)).encode("utf-8")).hexdigest()[:40]
 
 
@@ -103,15 +102,18 @@ def post(url: str, payload: dict[str, Any], key: str, seconds: float, channel: s
 
     def late() -> tuple[Outcome, str]:
         if started:
-            return "timeout", f"{channel} begon te antwoorden (HTTP {started[0]}) maar was niet binnen {seconds:g} s klaar"
+            status = started[0]
+            return "timeout", f"{channel} begon te antwoorden (HTTP {status}) maar was niet binnen {seconds:g} s klaar"
         return "timeout", f"{channel} antwoordde niet binnen {seconds:g} s"
 
     def attempt() -> None:
         try:
-            with httpx.Client(timeout=seconds, follow_redirects=False) as client:
-                with client.stream("POST", url, json=payload, headers={"Idempotency-Key": key}) as answer:
-                    started.append(answer.status_code)
-                    answer.read()
+            with (
+                httpx.Client(timeout=seconds, follow_redirects=False) as client,
+                client.stream("POST", url, json=payload, headers={"Idempotency-Key": key}) as answer,
+            ):
+                started.append(answer.status_code)
+                answer.read()
         except httpx.TimeoutException:
             result.append(late())
             return

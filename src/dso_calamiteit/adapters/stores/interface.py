@@ -232,7 +232,8 @@ class Store(RollUps):
     def deliveries(self, callout: str) -> list[Delivered]:
         """The deliveries of one call-out: (channel, recipient, message_id, outcome, reason, at)."""
         sql = "SELECT channel, recipient, message_id, outcome, reason, at FROM deliveries WHERE callout = ?"
-        return [(r[0], r[1], r[2], r[3], r[4], r[5]) for r in self._rows(sql + " ORDER BY channel, recipient", (callout,))]
+        rows = self._rows(sql + " ORDER BY channel, recipient", (callout,))
+        return [(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
 
     def callouts(self, incident: str) -> list[str]:
         """The ids of the incident's call-outs that have deliveries recorded."""
@@ -252,8 +253,8 @@ class Store(RollUps):
             for channel, recipient, message_id in planned:
                 if (channel, recipient) not in held:
                     self._run(
-                        "INSERT INTO deliveries (callout, incident, channel, recipient, message_id, outcome, reason, at)"
-                        " VALUES (?, ?, ?, ?, ?, 'pending', '', ?)",
+                        "INSERT INTO deliveries (callout, incident, channel, recipient, message_id, outcome, reason,"
+                        " at) VALUES (?, ?, ?, ?, ?, 'pending', '', ?)",
                         (callout, incident, channel, recipient, message_id, at),
                     )
                     held[(channel, recipient)] = message_id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 
 from ....domain.callout import EMAIL as EMAIL_CHANNEL
@@ -62,8 +63,6 @@ def check(f: CalloutFile, contacts: ContactsFile | None) -> list[Finding]:
 
 def loopback(host: str) -> bool:
     """A relay on this machine (localhost, 127.0.0.0/8, ::1): the only place a clear-text login may go."""
-    import ipaddress
-
     name = host.strip().strip("[]").casefold().rstrip(".")
     if name == "localhost" or name.endswith(".localhost"):
         return True
