@@ -127,11 +127,9 @@ class EmailNotifier(Notifier):
         """A connection with TLS and login done, within one deadline; raises what went wrong (with .phase)."""
         cfg = self.config
         context = ssl.create_default_context()  # verifies the certificate and the host name
-        smtp: _Smtp = (
-            _SmtpSsl(timeout=cfg.timeout_seconds, context=context)
-            if cfg.security == "tls"
-            else _Smtp(timeout=cfg.timeout_seconds)
-        )
+        # a socket read may wait a second longer than the step's deadline: the deadline cuts first, and says so
+        read = cfg.timeout_seconds + 1
+        smtp: _Smtp = _SmtpSsl(timeout=read, context=context) if cfg.security == "tls" else _Smtp(timeout=read)
         smtp._host = cfg.host  # type: ignore[attr-defined]  # what TLS checks the certificate against
         with deadline(smtp, cfg.timeout_seconds) as cut:
             try:
@@ -222,13 +220,15 @@ class EmailNotifier(Notifier):
 
     def _broken(self, r: Recipient, phase: str, cut: bool, exc: BaseException) -> tuple[Delivery, bool]:
         where, seconds = self._where(), self.config.timeout_seconds
+        # smtplib turns a read's time-out into "disconnected": the cause says what it was
+        cut = cut or isinstance(exc, TimeoutError) or isinstance(exc.__context__, TimeoutError)
         if phase == "data":  # the message was on its way: whether it arrived is not known
-            if cut or isinstance(exc, socket.timeout | TimeoutError):
+            if cut:
                 reason = f"de mailserver {where} bevestigde het bericht niet binnen {seconds:g} s (na DATA)"
                 return Delivery(EMAIL, r.key, "timeout", reason), False
             reason = f"de mailserver {where} verbrak de verbinding tijdens het bericht"
             return Delivery(EMAIL, r.key, "error", reason), False
-        if cut or isinstance(exc, socket.timeout | TimeoutError):
+        if cut:
             reason = f"de mailserver {where} antwoordde niet binnen {seconds:g} s"
             return Delivery(EMAIL, r.key, "timeout", reason), False
         return Delivery(EMAIL, r.key, "error", f"de mailserver {where} verbrak de verbinding"), True
