@@ -264,8 +264,8 @@ def test_teams_card_and_gateway_document(
     by_path = {path: body for _, path, body in posted.bodies}
     card = by_path[TEAMS_URL_PATH]
     content = card["attachments"][0]["content"]
-    assert card["type"] == "message" and content["type"] == "AdaptiveCard" and content["version"] == "1.4"
-    assert content["body"][0]["text"].startswith(f"[DSO calamiteit] {incident}")
+    assert card["type"] == "message" and content["type"] == "AdaptiveCard" and content["version"] == "1.5"
+    assert content["body"][0]["text"].startswith(f"\\[DSO calamiteit\\] {incident}")  # escaped for Teams
     gateway = by_path["/sms"]
     assert gateway["kind"] == "callout" and gateway["incident"] == incident
     assert all(r["phone"] for r in gateway["recipients"])

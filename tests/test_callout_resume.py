@@ -105,8 +105,8 @@ def count_at_servers(box: Mailbox, posted: Posted) -> dict[str, dict[str, list[s
             for r in body["recipients"]:
                 found["sms"].setdefault(r["id"], []).append(r["message_id"])
         elif path == "/teams":  # one card names everyone; the POST's Idempotency-Key is its id
-            for fact in body["attachments"][0]["content"]["body"][-1]["facts"]:
-                found["teams-oct"].setdefault(fact["value"], []).append(str(key))
+            for line in body["attachments"][0]["content"]["body"][-1]["text"].splitlines():  # the team, a list
+                found["teams-oct"].setdefault(line, []).append(str(key))
     return found
 
 

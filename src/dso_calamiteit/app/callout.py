@@ -97,6 +97,7 @@ def compose(
         state = fold_checked(kept(check.passing(store.stream(incident))), check.faults)
         refuse_broken(incident, check.done(), False, "verstuurd")
         advice = store.last_of_kind(incident, "assessment")
+        change = store.last_of_kind(incident, "level_change")
     if state.closed:
         raise UsageError(f"incident {incident} is gesloten; er wordt niemand meer opgeroepen")
     level = config.criteria.level(state.level) or config.criteria.base
@@ -116,8 +117,16 @@ def compose(
     )
     if sitrap is None:
         texts = {c.id: c.text for _, c in config.criteria.all_criteria()}
+        advised_level = int(advice.data.get("level", state.level)) if advice is not None else state.level
+        before = config.criteria.level(int(change.data["before"])) if change is not None else None
         draft = replace(
             draft,
+            decided_by=change.author if change is not None else "",
+            decided_at=change.at if change is not None else "",
+            decided_from=before.label if before is not None else "",
+            decision_reason=str(change.data.get("reason", "")) if change is not None else "",
+            advice_differs=advised_level != state.level,
+            advice_level=label(config, advised_level),
             advised=advice is not None,
             advice_reason=((advice.data.get("advice") or {}).get("reason", "") if advice is not None else ""),
             triggered=tuple(texts.get(i, i) for i in advice.data.get("triggered", [])) if advice is not None else (),
@@ -148,6 +157,21 @@ def compose(
         if outcome == "accepted" and (channel, recipient) not in told
     ]
     return Composed(found, state, team, callout, recovered)
+
+
+def blocked(config: Config, composed: Composed) -> list[tuple[str, str]]:
+    """For a dry run: every channel that could not send now and why (a missing secret), and every recipient
+    with no address for one of their channels: (channel, reason)."""
+    from ..adapters.notifiers import not_ready
+
+    out = [(c, why) for c in composed.plan.routes if (why := not_ready(c, config.callout))]
+    out += [(d.channel, f"{d.recipient}: {d.reason}") for d in composed.plan.unreachable]
+    return out
+
+
+def label(config: Config, level: int) -> str:
+    found = config.criteria.level(level)
+    return found.label if found is not None else f"niveau {level}"
 
 
 def callout_id(message: Message, known: Sequence[str], everyone: bool) -> str:

@@ -49,10 +49,12 @@ def oproep(
     where, author = Place(data_dir, db, config_dir), logbook.author(auteur)
     composed = callout.compose(config, where, incident, clock.now(), words.message, author=author, everyone=allen)
     if not verstuur:
+        blocked = callout.blocked(config, composed)
         if json:
-            print(words.document(composed, None))
+            print(words.document(composed, None, blocked))
         else:
             words.preview(sys.stdout, composed.plan, {o.id: o.name for o in config.contacts.organisations})
+            words.warnings(sys.stdout, blocked)
             sys.stderr.write("Niets verstuurd: --verstuur verstuurt.\n")
         return exitcodes.OK
     if not confirmed(composed, ja):

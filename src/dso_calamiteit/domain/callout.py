@@ -141,6 +141,9 @@ class Message:
     markdown: str
     facts: tuple[tuple[str, str], ...]  # for a card: (label, value)
     report: int | None = None  # the sitrap's number, for a sitrap
+    # for a card: (heading, lines) of plain text, the parts of the message a card shows (it cannot show Markdown
+    # headings or tables); the card escapes them
+    sections: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -163,6 +166,13 @@ class Draft:
     concept: Sitrap | None = None  # a convocation: the picture now, as an unnumbered sitrap
     report: int | None = None  # a sitrap: its number
     report_text: str = ""  # a sitrap: its Markdown, as made and recorded
+    # the decision that set the level (a convocation): who, when, from which level, why; '' when it was opened so
+    decided_by: str = ""
+    decided_at: str = ""  # stored stamp
+    decided_from: str = ""  # the label of the level before
+    decision_reason: str = ""
+    advice_differs: bool = False  # the latest advice's level is not the level decided: then the advice is shown
+    advice_level: str = ""  # the label of the advised level
 
 
 @dataclass

@@ -15,6 +15,7 @@ from typing import Any
 
 from ...domain.callout import Delivery, Message, Outcome, Recipient
 from ...domain.callout import Webhook as Hook
+from ...domain.safetext import markdown as esc
 from .interface import Notifier
 from .secrets import missing, secret
 
@@ -22,26 +23,35 @@ CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 
 
 def card(message: Message, recipients: Sequence[Recipient]) -> dict[str, Any]:
-    """The Adaptive Card (version 1.4, what Teams renders) in the envelope a Workflows webhook expects."""
+    """The Adaptive Card (version 1.5) in the envelope a Workflows webhook expects, built from its own elements:
+    TextBlocks, a FactSet for the facts, a list for the team. Teams renders a subset of Markdown in TextBlocks
+    and fact values (bold, italics, lists, links) and not headings or tables: every text from the incident is
+    escaped, so a title like `[Klik hier](https://…)` stays text."""
+
+    def text(value: str, **style: Any) -> dict[str, Any]:
+        return {"type": "TextBlock", "text": esc(value), "wrap": True, **style}
+
     body: list[dict[str, Any]] = [
-        {"type": "TextBlock", "text": message.subject, "weight": "Bolder", "size": "Medium", "wrap": True},
-        {"type": "FactSet", "facts": [{"title": k, "value": v} for k, v in message.facts]},
-        {"type": "TextBlock", "text": message.markdown, "wrap": True},
+        text(message.subject, weight="Bolder", size="Medium"),
+        {"type": "FactSet", "facts": [{"title": esc(k), "value": esc(v)} for k, v in message.facts]},
     ]
+    for heading, lines in message.sections:
+        body.append(text(heading, weight="Bolder", spacing="Medium"))
+        items = [f"- {esc(x[2:])}" if x.startswith("- ") else esc(x) for x in lines]
+        body.append({"type": "TextBlock", "text": "\n".join(items), "wrap": True})
+    if message.purpose == "sitrap":
+        body.append(text(f"Situatierapport {message.report}: de volledige tekst staat in de e-mail en het logboek."))
     if recipients:
-        body.append(
-            {
-                "type": "FactSet",
-                "facts": [{"title": r.role, "value": f"{r.name} ({r.org})"} for r in recipients],
-            }
-        )
+        body.append(text("Opgeroepen", weight="Bolder", spacing="Medium"))
+        team = [f"- {esc(r.role)}: {esc(r.name)} ({esc(r.org)})" for r in recipients]
+        body.append({"type": "TextBlock", "text": "\n".join(team), "wrap": True})
     return {
         "type": "message",
         "attachments": [
             {
                 "contentType": "application/vnd.microsoft.card.adaptive",
                 "contentUrl": None,
-                "content": {"$schema": CARD_SCHEMA, "type": "AdaptiveCard", "version": "1.4", "body": body},
+                "content": {"$schema": CARD_SCHEMA, "type": "AdaptiveCard", "version": "1.5", "body": body},
             }
         ],
     }
@@ -106,12 +116,12 @@ def post(url: str, payload: dict[str, Any], key: str, seconds: float, channel: s
             return "timeout", f"{channel} begon te antwoorden (HTTP {status}) maar was niet binnen {seconds:g} s klaar"
         return "timeout", f"{channel} antwoordde niet binnen {seconds:g} s"
 
+    # made before the clock starts: building a client (its TLS context) is this machine's time, not the server's
+    client = httpx.Client(timeout=seconds, follow_redirects=False)
+
     def attempt() -> None:
         try:
-            with (
-                httpx.Client(timeout=seconds, follow_redirects=False) as client,
-                client.stream("POST", url, json=payload, headers={"Idempotency-Key": key}) as answer,
-            ):
+            with client, client.stream("POST", url, json=payload, headers={"Idempotency-Key": key}) as answer:
                 started.append(answer.status_code)
                 answer.read()
         except httpx.TimeoutException:
