@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from ..adapters import interrupts
 from ..domain import exitcodes
 from ..domain.callout import EMAIL, Delivery, Draft, Message, Plan, Recipient, from_team, plan
+from ..domain.confirmation import link, token
 from ..domain.errors import CalamiteitError, Interrupted, UsageError
 from ..domain.logbook import ChainCheck, Entry, Incident, fold_checked, refuse_broken
 from ..domain.sitrap import next_sitrap
@@ -213,8 +214,12 @@ def send(config: Config, where: Where, composed: Composed, author: str) -> Sent:
             for r in recipients
         ]
         ids = store.record_intent(message.incident, callout, planned, stamp()) if planned else {}
+        links: dict[str, str] = {}
+        if config.callout.confirm_url and message.purpose == "convocation":
+            key = store.confirm_key()
+            links = {r: link(config.callout.confirm_url, token(key, callout, r)) for _, r, _ in planned}
         try:
-            _deliver(store, config, composed, ids, sent)
+            _deliver(store, config, composed, ids, sent, links)
         except KeyboardInterrupt:
             interrupted = True
         body: dict[str, Any] = {
@@ -244,7 +249,10 @@ def send(config: Config, where: Where, composed: Composed, author: str) -> Sent:
     return sent
 
 
-def _deliver(store: Any, config: Config, composed: Composed, ids: dict[tuple[str, str], str], sent: Sent) -> None:
+def _deliver(
+    store: Any, config: Config, composed: Composed, ids: dict[tuple[str, str], str], sent: Sent,
+    links: dict[str, str],
+) -> None:
     """Every channel in its own thread; each outcome comes back here, is recorded (one transaction), and only
     then may that channel go on to its next recipient."""
     from ..adapters.notifiers import for_channel
@@ -267,7 +275,7 @@ def _deliver(store: Any, config: Config, composed: Composed, ids: dict[tuple[str
 
         try:
             mine = {r.key: ids[(channel, r.key)] for r in recipients}
-            for_channel(channel, config.callout).send(message, recipients, mine, record)
+            for_channel(channel, config.callout).send(message, recipients, mine, record, links)
         except Exception as exc:  # a fault in one channel's code: recorded, and the others still go
             failed = f"interne fout: {type(exc).__name__}"
             rest = [Delivery(channel, r.key, "error", failed) for r in recipients if r.key not in recorded]

@@ -87,6 +87,8 @@ class CalloutFile:
     """Waar het team bijeenkomt: vergaderplek of brug (telefoon, Teams-link); staat in elke oproep."""
     subject_prefix: str = "[DSO calamiteit]"
     """Begin van het onderwerp van elke e-mail."""
+    confirm_url: str = ""
+    """Adres van de bevestigingspagina (bijvoorbeeld https://oct.example.nl/bevestig); leeg: geen link."""
 
     def channel_ids(self) -> list[str]:
         return ([EMAIL] if self.email else []) + [w.id for w in self.webhooks]

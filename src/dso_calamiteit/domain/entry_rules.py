@@ -224,6 +224,23 @@ def _deliveries(deliveries: object, key: str) -> None:
         _text(d["reason"], "reason", empty=True)
 
 
+ANSWERS = ("komt", "kan_niet")  # a confirmation: comes, or cannot
+VIA = ("telefoon", "mail", "teams", "sms", "link")  # how it came in
+
+
+def _confirmation(r: Replay, body: Mapping[str, Any], n: int) -> None:
+    _keys(body, {"callout", "recipient", "answer", "via"}, {"note", "name", "role"})
+    for key in ("callout", "recipient"):
+        _text(body[key], key)
+    if body["answer"] not in ANSWERS:
+        raise Refused(f"answer moet een van {', '.join(ANSWERS)} zijn")
+    if body["via"] not in VIA:
+        raise Refused(f"via moet een van {', '.join(VIA)} zijn")
+    for key in ("note", "name", "role"):
+        if key in body:
+            _text(body[key], key, empty=True)
+
+
 RULES: dict[str, Callable[[Replay, Mapping[str, Any], int], None]] = {
     "open": _open,
     "observation": lambda r, b, n: _note(r, b, n, "observation"),
@@ -235,6 +252,7 @@ RULES: dict[str, Callable[[Replay, Mapping[str, Any], int], None]] = {
     "report": _report,
     "close": _close,
     "callout": _callout,
+    "confirmation": _confirmation,
 }
 
 

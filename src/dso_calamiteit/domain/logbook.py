@@ -36,6 +36,7 @@ KIND_WORDS = {
     "report": "sitrap",
     "close": "gesloten",
     "callout": "oproep",
+    "confirmation": "bevestiging",
 }
 
 

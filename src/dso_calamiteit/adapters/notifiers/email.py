@@ -37,15 +37,20 @@ def html(markdown: str) -> str:
     return f'<!DOCTYPE html>\n<html lang="nl"><head><meta charset="utf-8"></head><body>\n{body}</body></html>\n'
 
 
-def compose(message: Message, sender: str, to: str | None, message_id: str | None = None) -> EmailMessage:
+def compose(
+    message: Message, sender: str, to: str | None, message_id: str | None = None, link: str = ""
+) -> EmailMessage:
     mail = EmailMessage()
     mail["From"] = sender
     mail["To"] = to if to is not None else "undisclosed-recipients:;"
     mail["Subject"] = message.subject
     mail["Date"] = formatdate(localtime=False)
     mail["Message-ID"] = message_id or make_msgid("calamiteit", domain=sender.rpartition("@")[2] or None)
-    mail.set_content(message.markdown)
-    mail.add_alternative(html(message.markdown), subtype="html")
+    text = message.markdown
+    if link:  # this recipient's own confirmation link (a signed token: see domain.confirmation)
+        text = text.rstrip("\n") + f"\n\n**Kom je?** Bevestig of meld af: <{link}>\n"
+    mail.set_content(text)
+    mail.add_alternative(html(text), subtype="html")
     return mail
 
 
@@ -199,7 +204,7 @@ class EmailNotifier(Notifier):
         began: try it again on a new one), False (it broke during this message)."""
         if odd and not smtp.has_extn("smtputf8"):
             return Delivery(EMAIL, r.key, "refused", f"de mailserver ondersteunt geen adres met {odd}"), None
-        mail = compose(message, self.config.sender, address, self.ids.get(r.key))
+        mail = compose(message, self.config.sender, address, self.ids.get(r.key), self.links.get(r.key, ""))
         smtp.phase = "mail"
         with deadline(smtp, self.config.timeout_seconds) as cut:
             try:

@@ -32,10 +32,13 @@ class Notifier(ABC):
         recipients: Sequence[Recipient],
         ids: Mapping[str, str] | None = None,
         record: Record | None = None,
+        links: Mapping[str, str] | None = None,
     ) -> list[Delivery]:
-        """Deliver to everyone (or until `record` says stop); every outcome also goes to `record` first."""
+        """Deliver to everyone (or until `record` says stop); every outcome also goes to `record` first.
+        `links`: each recipient's own confirmation link, where the channel can carry one."""
         self.record = record or _keep_going
         self.ids = dict(ids or {})
+        self.links = dict(links or {})
         return self.deliver(message, recipients)
 
     @abstractmethod

@@ -15,6 +15,7 @@ from typing import Any
 
 from ...domain.callout import Delivery, Message, Outcome, Recipient
 from ...domain.callout import Webhook as Hook
+from ...domain.confirmation import REPLY_TEXT
 from ...domain.safetext import markdown as esc
 from .interface import Notifier
 from .secrets import missing, secret
@@ -96,8 +97,10 @@ class WebhookNotifier(Notifier):
             payload = card(message, recipients)
         else:
             payload = document(message, recipients)
+            payload["reply_text"] = REPLY_TEXT
             for r, row in zip(recipients, payload["recipients"], strict=True):
                 row["message_id"] = self.ids.get(r.key, "")
+                row["confirm_url"] = self.links.get(r.key, "")
         key = idempotency_key([self.ids.get(r.key, r.key) for r in recipients])
         outcome, reason = post(url, payload, key, self.hook.timeout_seconds, self.channel)
         return self.all(recipients, outcome, reason)

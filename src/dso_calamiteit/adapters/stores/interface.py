@@ -235,6 +235,14 @@ class Store(RollUps):
         rows = self._rows(sql + " ORDER BY channel, recipient", (callout,))
         return [(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
 
+    def confirm_key(self) -> bytes:
+        """The key that signs confirmation links: made once with the logbook's schema, kept in its database,
+        so any coordinator's machine on the same logbook can check a token."""
+        row = self._one("SELECT value FROM meta WHERE key = 'confirm_key'")
+        if not row or len(str(row[0])) < 32:
+            raise StorageError(f"{self.where}: het logboek heeft geen sleutel voor bevestigingen", "Werk het bij.")
+        return bytes.fromhex(str(row[0]))
+
     def callouts(self, incident: str) -> list[str]:
         """The ids of the incident's call-outs that have deliveries recorded."""
         rows = self._rows("SELECT DISTINCT callout FROM deliveries WHERE incident = ? ORDER BY callout", (incident,))

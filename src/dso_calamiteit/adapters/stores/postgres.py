@@ -173,6 +173,9 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (callout, channel, recipient)
     );
     CREATE INDEX deliveries_by_incident ON calamiteit.deliveries (incident, callout);
+    INSERT INTO calamiteit.meta (key, value)
+        VALUES ('confirm_key', replace(gen_random_uuid()::text, '-', '') || replace(gen_random_uuid()::text, '-', ''))
+        ON CONFLICT DO NOTHING;
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -140,6 +140,7 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (callout, channel, recipient)
     ) STRICT, WITHOUT ROWID;
     CREATE INDEX deliveries_by_incident ON deliveries (incident, callout);
+    INSERT OR IGNORE INTO meta (key, value) VALUES ('confirm_key', lower(hex(randomblob(32))));
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
