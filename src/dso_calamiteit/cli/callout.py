@@ -28,10 +28,21 @@ Everyone = Annotated[
 Status = Annotated[bool, typer.Option("--status", help="Per rol: wie opgeroepen is, hoe, en of hij of zij komt.")]
 
 
+Escalate = Annotated[
+    bool,
+    typer.Option("--escaleer", help="Herinner wie na de wachttijd niet bevestigde; roep de volgende voor die rol op."),
+]
+Watch = Annotated[
+    bool, typer.Option("--bewaak", help="Escaleer steeds opnieuw tot elke rol bevestigd is (Ctrl-C stopt).")
+]
+
+
 def oproep(
     incident: Annotated[str, typer.Argument(help="Id van het incident.")],
     verstuur: Send = False,
     status: Status = False,
+    escaleer: Escalate = False,
+    bewaak: Watch = False,
     ja: Yes = False,
     allen: Everyone = False,
     json: Json = False,
@@ -54,6 +65,8 @@ def oproep(
     where, author = Place(data_dir, db, config_dir), logbook.author(auteur)
     if status:
         return show_status(config, where, incident, json)
+    if escaleer or bewaak:
+        return escalate(config, where, incident, author, watch=bewaak)
     composed = callout.compose(config, where, incident, clock.now(), words.message, author=author, everyone=allen)
     if not verstuur:
         blocked = callout.blocked(config, composed)
@@ -69,6 +82,46 @@ def oproep(
     sent = callout.send(config, where, composed, author)
     show(sent, json)
     return sent.exit_code
+
+
+def escalate(config: "Config", where: Place, incident: str, author: str, watch: bool) -> int:
+    """One round of escalation (--escaleer), or rounds until every role is confirmed (--bewaak)."""
+    import time
+
+    from ..app import escalation
+    from ..domain import dutchtime
+    from ..domain.errors import Interrupted
+    from ..views import callout as words
+
+    note = console(stderr=True)
+    reminded = backups = 0
+    try:
+        while True:
+            now = clock.now()
+            done = escalation.escalate(config, where, incident, now, words.message, author)
+            reminded, backups = reminded + len(done.reminded), backups + len(done.backups)
+            for name in done.reminded:
+                note.print(f"Herinnering aan {name}.", markup=False)
+            for name in done.backups:
+                note.print(f"Volgende opgeroepen: {name}.", markup=False)
+            if done.exhausted and not done.waiting and not done.reminded and not done.backups:
+                note.print(f"Niemand meer op te roepen voor: {', '.join(done.exhausted)}.", markup=False)
+                return exitcodes.CALLOUT_INCOMPLETE
+            if not done.waiting and not done.reminded and not done.backups:
+                note.print(f"Elke rol bevestigd ({len(done.confirmed)}).", markup=False)
+                return exitcodes.OK
+            if not watch:
+                if done.waiting and done.next_due:
+                    due = dutchtime.local(done.next_due)
+                    note.print(f"Wacht nog op {len(done.waiting)} rol(len); volgende ronde vanaf {due}.", markup=False)
+                return exitcodes.OK
+            pause = 15.0 if done.next_due is None else (done.next_due - clock.now()).total_seconds()
+            time.sleep(min(max(pause, 1.0), 30.0))
+    except KeyboardInterrupt:
+        raise Interrupted(
+            f"onderbroken: bewaken gestopt; {reminded} herinnering(en) en {backups} volgende(n) opgeroepen",
+            f"Wat verstuurd is, staat in het logboek: `calamiteit oproep {incident} --status`.",
+        ) from None
 
 
 def show_status(config: "Config", where: Place, incident: str, json: bool) -> int:

@@ -74,6 +74,18 @@ class Routes:
 
 
 @dataclass(frozen=True)
+class Escalation:
+    __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
+
+    level: int
+    """Het niveau (criteria.yaml) waarvoor dit geldt."""
+    wait_minutes: float = 10
+    """Hoe lang op een bevestiging gewacht wordt voordat herinnerd en de volgende voor de rol opgeroepen wordt."""
+    repeats: int = 1
+    """Hoe vaak een opgeroepene die niet antwoordt een herinnering krijgt."""
+
+
+@dataclass(frozen=True)
 class CalloutFile:
     __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
 
@@ -89,6 +101,11 @@ class CalloutFile:
     """Begin van het onderwerp van elke e-mail."""
     confirm_url: str = ""
     """Adres van de bevestigingspagina (bijvoorbeeld https://oct.example.nl/bevestig); leeg: geen link."""
+    escalation: tuple[Escalation, ...] = ()
+    """Per niveau: wachttijd op een bevestiging en aantal herinneringen (anders 10 minuten en 1)."""
+
+    def escalation_for(self, level: int) -> Escalation:
+        return next((e for e in self.escalation if e.level == level), Escalation(level))
 
     def channel_ids(self) -> list[str]:
         return ([EMAIL] if self.email else []) + [w.id for w in self.webhooks]
