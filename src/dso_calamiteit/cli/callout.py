@@ -7,6 +7,7 @@ Thin: flags in, app.callout composes (worded by views.callout) and sends, the pr
 # No `from __future__ import annotations`: Typer evals every annotation at start-up otherwise (see cli.py).
 
 import sys
+import time
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
@@ -86,8 +87,6 @@ def oproep(
 
 def escalate(config: "Config", where: Place, incident: str, author: str, watch: bool) -> int:
     """One round of escalation (--escaleer), or rounds until every role is confirmed (--bewaak)."""
-    import time
-
     from ..app import escalation
     from ..domain import dutchtime
     from ..domain.errors import Interrupted
