@@ -112,3 +112,26 @@ def test_a_second_escalation_between_deciding_and_sending_finds_it_claimed(
         done = calamiteit("oproep", incident, "--escaleer", "--config-dir", str(folder))
     assert done.code in (0, 8) and "Volgende opgeroepen" in done.err
     assert inner and inner[0].reminded == [] and inner[0].backups == [] and inner[0].sent is None
+
+
+def test_bewaak_stops_on_ctrl_c_saying_what_it_sent(
+    calamiteit: Invoke, make_config: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import signal
+    import time
+
+    box = Mailbox()
+    with smtp_server(box) as port:
+        folder = make_config(callout=callout_yaml(port))
+        at(monkeypatch, 0)
+        incident = calamiteit("incident", "open", "Storing", "--level", "1").out.strip()
+        assert calamiteit("oproep", incident, "--verstuur", "--config-dir", str(folder)).code == 0
+        env = dict(os.environ, TEST_NOW=START.replace(minute=5).isoformat())  # within the wait: it waits
+        argv = [sys.executable, "-c", RUN, "oproep", incident, "--bewaak", "--config-dir", str(folder)]
+        proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(3)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    assert proc.returncode == exitcodes.INTERRUPTED, err
+    assert "onderbroken: bewaken gestopt; 0 herinnering(en) en 0 volgende(n) opgeroepen" in err
+    assert "Traceback" not in err
