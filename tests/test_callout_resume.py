@@ -128,8 +128,10 @@ def test_killed_or_interrupted_at_random_moments_then_resumed_reaches_everyone_o
         time.sleep(rng.uniform(0.8, 1.8))
         proc.send_signal(signal.SIGKILL if how == "kill" else signal.SIGINT)
         _, err = proc.communicate(timeout=30)
-        if how == "interrupt" and proc.returncode == exitcodes.INTERRUPTED:
-            assert "Traceback" not in err and "berichten aangenomen" in err and "niet verstuurd" in err, err
+        if how == "interrupt" and proc.returncode == exitcodes.INTERRUPTED:  # how many went, or that none did
+            assert "Traceback" not in err, err
+            said = ("berichten aangenomen" in err and "niet verstuurd" in err) or "er is niets verstuurd" in err
+            assert said or err.strip() == "calamiteit: onderbroken", err  # the last: before the command began
         stopped += proc.returncode in (-signal.SIGKILL, exitcodes.INTERRUPTED)
     assert stopped >= KILLS // 2  # most of them really landed in the middle of sending
     for _ in range(3):  # then run it to the end
@@ -144,8 +146,13 @@ def test_killed_or_interrupted_at_random_moments_then_resumed_reaches_everyone_o
         twice = {who: ids for who, ids in per.items() if len(set(ids)) != 1}
         assert not twice, (channel, twice)  # exactly one accepted delivery (one id) per recipient
         # a repeat with the same id happens only when a kill lands between the server's "accepted" and the
-        # logbook's commit: at most one per stopped run, never everything again
-        repeats = sum(len(ids) - 1 for ids in per.values())
+        # logbook's commit (for a webhook: while the server holds its answer): at most one message (e-mail) or
+        # one POST (a webhook, for all its recipients at once) per stopped run, never everything again
+        if channel == "email":
+            repeats = sum(len(ids) - 1 for ids in per.values())
+        else:
+            keys = [key for path, key, _ in posted.accepted if path == {"sms": "/sms", "teams-oct": "/teams"}[channel]]
+            repeats = len(keys) - len(set(keys))
         assert repeats <= stopped, (channel, repeats, stopped)
     status = json.loads(calamiteit("incident", "show", incident, "--json").out)["entries"]
     accepted = {

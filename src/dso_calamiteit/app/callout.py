@@ -205,19 +205,21 @@ def send(config: Config, where: Where, composed: Composed, author: str) -> Sent:
     with opened(where, create=False) as store:
         try:
             store.require_writer()
+            planned = [
+                (channel, r.key, message_id(callout, channel, "" if together and channel == EMAIL else r.key, sender))
+                for channel, recipients in composed.plan.routes.items()
+                for r in recipients
+            ]
+            ids = store.record_intent(message.incident, callout, planned, stamp()) if planned else {}
+            links: dict[str, str] = {}
+            if config.callout.confirm_url and message.purpose == "convocation":
+                key = store.confirm_key()
+                links = {r: link(config.callout.confirm_url, token(key, callout, r)) for _, r, _ in planned}
         except CalamiteitError as exc:  # refused before anything goes out
             exc.hint = ((exc.hint or "") + " Er is niets verstuurd.").strip()
             raise
-        planned = [
-            (channel, r.key, message_id(callout, channel, "" if together and channel == EMAIL else r.key, sender))
-            for channel, recipients in composed.plan.routes.items()
-            for r in recipients
-        ]
-        ids = store.record_intent(message.incident, callout, planned, stamp()) if planned else {}
-        links: dict[str, str] = {}
-        if config.callout.confirm_url and message.purpose == "convocation":
-            key = store.confirm_key()
-            links = {r: link(config.callout.confirm_url, token(key, callout, r)) for _, r, _ in planned}
+        except KeyboardInterrupt:
+            raise Interrupted("onderbroken: er is niets verstuurd") from None
         try:
             _deliver(store, config, composed, ids, sent, links)
         except KeyboardInterrupt:

@@ -15,6 +15,7 @@ import typer
 from ..adapters import clock
 from ..app.place import Place
 from ..domain import exitcodes
+from ..domain.errors import Interrupted
 from .options import Author, ConfigDir, DataDir, Db, Json, Send, Yes, console
 
 if TYPE_CHECKING:
@@ -68,7 +69,10 @@ def oproep(
         return show_status(config, where, incident, json)
     if escaleer or bewaak:
         return escalate(config, where, incident, author, watch=bewaak)
-    composed = callout.compose(config, where, incident, clock.now(), words.message, author=author, everyone=allen)
+    try:
+        composed = callout.compose(config, where, incident, clock.now(), words.message, author=author, everyone=allen)
+    except KeyboardInterrupt:
+        raise Interrupted("onderbroken: er is niets verstuurd") from None
     if not verstuur:
         blocked = callout.blocked(config, composed)
         if json:
@@ -89,7 +93,6 @@ def escalate(config: "Config", where: Place, incident: str, author: str, watch: 
     """One round of escalation (--escaleer), or rounds until every role is confirmed (--bewaak)."""
     from ..app import escalation
     from ..domain import dutchtime
-    from ..domain.errors import Interrupted
     from ..views import callout as words
 
     note = console(stderr=True)
