@@ -35,8 +35,8 @@ def check(json: Json = False, config_dir: ConfigDir = None, data_dir: DataDir = 
 
         table(console(), files.sources, files.summary)
         print(visible(book.note))
-        for w in files.warnings:
-            print(visible(f"Let op: {w}"))
+        for w in files.warnings:  # through Rich: wrapped to the terminal's width, never markup
+            console().print(visible(f"Let op: {w}"), markup=False, highlight=False)
         for p in problems:
             print(visible(str(p)))
         if problems:
