@@ -80,6 +80,12 @@ def test_after_the_wait_a_reminder_and_the_next_contact_and_never_twice(
     assert len(second) == len(set(second)), second  # two at once: nobody got this round twice
     said = [err for _, err in outs]
     assert sum("Herinnering aan" in e or "Volgende opgeroepen" in e for e in said) <= 1, said
+    # a contact called at 09:11 as the next for a role, still silent at 09:25, gets their reminder
+    called_next = {line.split(": ", 1)[1].rsplit(" (", 1)[0] for line in late.err.splitlines()
+                   if line.startswith("Volgende opgeroepen: ")}
+    reminded_now = {line.removeprefix("Herinnering aan ").rstrip(".") for e in said for line in e.splitlines()
+                    if line.startswith("Herinnering aan ")}
+    assert called_next & reminded_now, (called_next, reminded_now)
 
 
 def test_a_second_escalation_between_deciding_and_sending_finds_it_claimed(

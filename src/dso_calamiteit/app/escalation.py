@@ -56,10 +56,16 @@ def escalate(
         with store.transaction():
             people = called(config, store, message.incident)
             rounds = [c for c in store.callouts(message.incident) if f"/{ESCALATION}-" in c]
+            # reminders a person had: the escalation rounds they were in, less the one that first called them (a
+            # contact called as the next for a role is called, not reminded, by that round)
             reminders: dict[str, int] = {}
+            firsts = {r.recipient.key: min((d[3] for d in r.deliveries), default="") for r in people.values()}
             for past in rounds:
-                for _, key, *_ in store.deliveries(past):
-                    reminders[key] = reminders.get(key, 0) + 1
+                keys_in = {(key, at_) for _, key, _, _, _, at_ in store.deliveries(past)}
+                for key in {k for k, _ in keys_in}:
+                    first_here = min(a for k, a in keys_in if k == key)
+                    if first_here > firsts.get(key, ""):
+                        reminders[key] = reminders.get(key, 0) + 1
             by_key = {recipient_key(c): c for c in config.contacts.contacts}
             started = min((d[3] for r in people.values() for d in r.deliveries), default="")
             for seat in team.members if team else ():
