@@ -19,6 +19,8 @@ from dso_calamiteit.domain import exitcodes
 from .conftest import Invoke
 from .mail import Mailbox, smtp_server
 
+pytestmark = pytest.mark.usefixtures("backend")  # deciding inside the write lock: on SQLite and on PostgreSQL
+
 START = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 RUN = """
 import os, sys

@@ -47,8 +47,8 @@ def called(config: Config, store: Any, incident: str) -> dict[str, Called]:
             row.callout = callout
             row.deliveries.append((channel, outcome, reason, at))
             row.since = max(row.since, at)
-    for e in store.stream(incident):
-        if e.kind == "confirmation" and e.data["recipient"] in out:
+    for e in store.of_kind(incident, "confirmation"):
+        if e.data["recipient"] in out:
             row = out[e.data["recipient"]]
             row.answer, row.via, row.since, row.note = e.data["answer"], e.data["via"], e.at, e.data.get("note", "")
     return out

@@ -235,6 +235,12 @@ class Store(RollUps):
         rows = self._rows(sql + " ORDER BY channel, recipient", (callout,))
         return [(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
 
+    def of_kind(self, incident: str, kind: str) -> list[Entry]:
+        """The incident's entries of one kind, oldest first (by the kind index: a call-out's confirmations
+        without reading the whole chain; a plain query, so it may run inside a write transaction)."""
+        rows = self._rows(self.entry_sql + " WHERE incident = ? AND kind = ? ORDER BY n", (incident, kind))
+        return [Entry(*row) for row in rows]
+
     def confirm_key(self) -> bytes:
         """The key that signs confirmation links: made once with the logbook's schema, kept in its database,
         so any coordinator's machine on the same logbook can check a token."""
