@@ -143,3 +143,33 @@ def test_bewaak_stops_on_ctrl_c_saying_what_it_sent(
     assert proc.returncode == exitcodes.INTERRUPTED, err
     assert "onderbroken: bewaken gestopt; 0 herinnering(en) en 0 volgende(n) opgeroepen" in err
     assert "Traceback" not in err
+
+
+def test_bewaak_says_plainly_when_nobody_is_left_for_a_role(
+    calamiteit: Invoke, make_config: Callable[..., Path], shipped: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A team of one role with two contacts, no reminders: the first is called, then the other, then nobody is
+    left: `--bewaak` says so and exits 8 (its clock moves on six minutes each time it looks; it never sleeps)."""
+    import time
+
+    teams = (shipped / "config" / "teams.yaml").read_text(encoding="utf-8")
+    start, end = teams.index("  - id: OCT"), teams.index("  - id: SCT")
+    one = teams[:start] + (
+        "  - id: OCT\n    name: Operationeel Calamiteitenteam\n    members:\n"
+        "      - {group: kernteam, org: dso-lv, role: Voorzitter OCT}\n"
+    ) + teams[end:]
+    box = Mailbox()
+    with smtp_server(box) as port:
+        folder = make_config(callout=callout_yaml(port).replace("repeats: 1", "repeats: 0"), teams=one)
+        at(monkeypatch, 0)
+        incident = calamiteit("incident", "open", "Storing", "--level", "1").out.strip()
+        assert calamiteit("oproep", incident, "--verstuur", "--config-dir", str(folder)).code == 0
+        first = set(box.to())
+        moments = iter(range(11, 60, 6))
+        monkeypatch.setattr(clock, "now", lambda: START.replace(minute=next(moments)))
+        monkeypatch.setattr(time, "sleep", lambda _: None)
+        watched = calamiteit("oproep", incident, "--bewaak", "--config-dir", str(folder))
+    assert watched.code == exitcodes.CALLOUT_INCOMPLETE, watched.err
+    assert "Niemand meer op te roepen voor: Voorzitter OCT." in watched.err
+    assert len(first) == 1 and len(set(box.to())) == 2  # the one called, then the other; nobody twice
+    assert len(box.to()) == 2

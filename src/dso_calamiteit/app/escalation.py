@@ -69,7 +69,9 @@ def escalate(
             by_key = {recipient_key(c): c for c in config.contacts.contacts}
             started = min((d[3] for r in people.values() for d in r.deliveries), default="")
             for seat in team.members if team else ():
-                keys = [recipient_key(c) for c in (*seat.reachable, *seat.unknown)]
+                # the role's list in readiness order: reachable now, readiness unknown, then everyone else in it
+                rest = [c for c in config.contacts.contacts if (c.org, c.role) == (seat.org, seat.role)]
+                keys = list(dict.fromkeys(recipient_key(c) for c in (*seat.reachable, *seat.unknown, *rest)))
                 mine = [people[k] for k in keys if k in people]
                 if any(r.answer == "komt" for r in mine):
                     out.confirmed.append(seat.role)
