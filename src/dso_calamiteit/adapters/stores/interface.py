@@ -243,8 +243,9 @@ class Store(RollUps):
 
     def confirm_key(self) -> bytes:
         """The key that signs confirmation links: made once with the logbook's schema, kept in its database,
-        so any coordinator's machine on the same logbook can check a token."""
-        row = self._one("SELECT value FROM meta WHERE key = 'confirm_key'")
+        so any coordinator's machine on the same logbook can check a token. A table of its own, which the
+        documented reader role may not read (it could sign tokens with it)."""
+        row = self._one("SELECT value FROM confirm_key")
         if not row or len(str(row[0])) < 32:
             raise StorageError(f"{self.where}: het logboek heeft geen sleutel voor bevestigingen", "Werk het bij.")
         return bytes.fromhex(str(row[0]))

@@ -177,6 +177,20 @@ MIGRATIONS: tuple[str, ...] = (
         VALUES ('confirm_key', replace(gen_random_uuid()::text, '-', '') || replace(gen_random_uuid()::text, '-', ''))
         ON CONFLICT DO NOTHING;
     """,
+    # The confirmation key in a table of its own, out of the reader's reach: `meta` is readable by every role
+    # (the reader could sign confirmation tokens with it). docs/shared-logbook.md revokes it from the reader.
+    """
+    CREATE TABLE calamiteit.confirm_key (
+        only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+        value text NOT NULL
+    );
+    REVOKE ALL ON calamiteit.confirm_key FROM PUBLIC;
+    INSERT INTO calamiteit.confirm_key (value) SELECT value FROM calamiteit.meta WHERE key = 'confirm_key';
+    INSERT INTO calamiteit.confirm_key (value)
+        VALUES (replace(gen_random_uuid()::text, '-', '') || replace(gen_random_uuid()::text, '-', ''))
+        ON CONFLICT DO NOTHING;
+    DELETE FROM calamiteit.meta WHERE key = 'confirm_key';
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 ROLLUPS = 3  # the schema version that has the roll-ups of the checks

@@ -142,6 +142,16 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX deliveries_by_incident ON deliveries (incident, callout);
     INSERT OR IGNORE INTO meta (key, value) VALUES ('confirm_key', lower(hex(randomblob(32))));
     """,
+    # The confirmation key in a table of its own (on PostgreSQL out of the reader role's reach; see postgres.py).
+    """
+    CREATE TABLE confirm_key (
+        only_row INTEGER PRIMARY KEY CHECK (only_row = 1),
+        value TEXT NOT NULL
+    ) STRICT;
+    INSERT INTO confirm_key (only_row, value) SELECT 1, value FROM meta WHERE key = 'confirm_key';
+    INSERT OR IGNORE INTO confirm_key (only_row, value) VALUES (1, lower(hex(randomblob(32))));
+    DELETE FROM meta WHERE key = 'confirm_key';
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 ROLLUPS = 7  # the schema version that has the roll-ups of the checks
