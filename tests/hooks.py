@@ -16,6 +16,9 @@ from typing import Any
 @dataclass
 class Posted:
     bodies: list[tuple[str, str, Any]] = field(default_factory=list)  # (host, path, JSON)
+    # answered 2xx: (path, Idempotency-Key, JSON)
+    accepted: list[tuple[str, str | None, Any]] = field(default_factory=list)
+    delay: float = 0.0  # seconds before every answer
 
 
 def _handler(posted: Posted, elsewhere: str) -> type[BaseHTTPRequestHandler]:
@@ -37,14 +40,18 @@ def _handler(posted: Posted, elsewhere: str) -> type[BaseHTTPRequestHandler]:
             raw = self.rfile.read(size)
             host = self.server.server_address[0]
             posted.bodies.append((str(host), self.path, json.loads(raw or b"null")))
+            time.sleep(posted.delay)
             if self.path.startswith("/hang"):
                 time.sleep(5)
                 self.reply(200)
             elif self.path.startswith("/fail"):
                 self.reply(500)
+            elif self.path.startswith("/gone"):
+                self.reply(410)
             elif self.path.startswith("/redirect"):
                 self.reply(307, {"Location": f"{elsewhere}/ok"})
             else:
+                posted.accepted.append((self.path, self.headers.get("Idempotency-Key"), json.loads(raw or b"null")))
                 self.reply(202)
 
     return Handler

@@ -264,8 +264,8 @@ def test_teams_card_and_gateway_document(
     by_path = {path: body for _, path, body in posted.bodies}
     card = by_path[TEAMS_URL_PATH]
     content = card["attachments"][0]["content"]
-    assert card["type"] == "message" and content["type"] == "AdaptiveCard" and content["version"] == "1.4"
-    assert content["body"][0]["text"].startswith(f"[DSO calamiteit] {incident}")
+    assert card["type"] == "message" and content["type"] == "AdaptiveCard" and content["version"] == "1.5"
+    assert content["body"][0]["text"].startswith(f"\\[DSO calamiteit\\] {incident}")  # escaped for Teams
     gateway = by_path["/sms"]
     assert gateway["kind"] == "callout" and gateway["incident"] == incident
     assert all(r["phone"] for r in gateway["recipients"])
@@ -277,7 +277,8 @@ SECRET = "/geheim-sms-token-456"  # in the gateway's URL: a secret, never in a m
 
 
 @pytest.mark.parametrize(("path", "outcome", "reason"), [
-    ("/fail", "refused", "antwoordde HTTP 500"),
+    ("/fail", "error", "antwoordde HTTP 500 (fout bij de ontvanger; later opnieuw proberen)"),
+    ("/gone", "refused", "weigerde het bericht (HTTP 410); controleer de webhook"),
     ("/hang", "timeout", "antwoordde niet binnen 0.5 s"),
     ("/redirect", "refused", "stuurt door naar een ander adres (HTTP 307); niet gevolgd"),
     (None, "unreachable", "is niet bereikbaar (ConnectError)"),

@@ -249,6 +249,29 @@ def test_the_roles_as_documented(calamiteit: Invoke, pg_cluster: Cluster, pg_dat
         assert calamiteit("incident", "verify", incident, "--db", kees).code == 0
         refused = calamiteit("log", incident, "Kees schrijft", "--beeld", "--db", kees)
         assert refused.code == exitcodes.CONFIG and "geen rechten" in refused.err and "Traceback" not in refused.err
+        # The key that signs confirmation links: in no table the reader may read, so a reader cannot sign one.
+        with admin(pg_cluster, pg_database) as conn:
+            (key,) = conn.execute("SELECT value FROM calamiteit.confirm_key").fetchone()
+        readable = ""
+        with psycopg.connect(kees, autocommit=True, password=pg_cluster.password) as conn:
+            tables = [r[0] for r in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'calamiteit' ORDER BY tablename").fetchall()]
+            assert "confirm_key" in tables
+            for table in tables:
+                if table == "confirm_key":
+                    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                        conn.execute("SELECT value FROM calamiteit.confirm_key")
+                else:
+                    readable += repr(conn.execute(f"SELECT * FROM calamiteit.{table}").fetchall())
+        assert len(key) == 64 and key not in readable
+        from dso_calamiteit.domain.confirmation import token
+        for guess in (b"", b"\0" * 32, b"calamiteit"):  # what a reader could sign with: not the key
+            forged = token(guess, f"{incident}/convocation-1#1", "anna")
+            said = calamiteit("bevestig", incident, "--komt", "--token", forged, "--db", anna)
+            assert said.code != 0 and "niet door dit logboek ondertekend" in said.err, said.err
+        genuine = calamiteit("bevestig", incident, "--komt", "--token",
+                             token(bytes.fromhex(key), f"{incident}/convocation-1#1", "anna"), "--db", anna)
+        assert "niet door dit logboek ondertekend" not in genuine.err  # the signature itself is what refused them
     finally:
         with admin(pg_cluster, pg_database) as conn:
             conn.execute("DROP OWNED BY anna, kees, calamiteit_coordinator, calamiteit_reader")

@@ -3,19 +3,32 @@ of the incident's level, route it per recipient and channel, send it, and record
 incident's logbook, so the evaluation can see who was called, when, how, and whether it arrived.
 
 A re-run sends only what was not accepted before for the same call-out (the same purpose at the same level,
-or the same sitrap), unless everyone is asked for again.
+or the same sitrap), unless everyone is asked for again (`--allen`: a new round of the call-out).
+
+Exactly once, resumable: before the first message, every planned delivery is recorded as an intent (call-out,
+channel, recipient, Message-ID, 'pending'); each outcome is recorded in its own transaction the moment the
+channel knows it, before its next recipient is tried. A kill at any moment leaves every accepted delivery
+recorded (a re-run skips it) and everything else pending or failed (a re-run sends it, with the same
+Message-ID). Channels run side by side, each in its own thread; only this thread touches the logbook.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
+import signal
+import threading
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from queue import Empty, Queue
 from typing import TYPE_CHECKING, Any
 
+from ..adapters import interrupts
 from ..domain import exitcodes
-from ..domain.callout import Delivery, Draft, Message, Plan, from_team, plan
-from ..domain.errors import UsageError
+from ..domain.callout import EMAIL, Delivery, Draft, Message, Plan, Recipient, from_team, plan
+from ..domain.confirmation import link, token
+from ..domain.errors import CalamiteitError, Interrupted, UsageError
 from ..domain.logbook import ChainCheck, Entry, Incident, fold_checked, refuse_broken
 from ..domain.sitrap import next_sitrap
 from .logbook import opened, stamp
@@ -30,11 +43,16 @@ if TYPE_CHECKING:
 CALLOUT_INCOMPLETE = exitcodes.CALLOUT_INCOMPLETE
 
 
+GRACE_SECONDS = 2.0  # after Ctrl-C: how long outcomes already on their way are still waited for and recorded
+
+
 @dataclass
 class Composed:
     plan: Plan
     state: Incident
     team: Convocation | None
+    callout: str = ""  # this call-out's id: incident/purpose-level (or -report)#round
+    recovered: list[Delivery] = field(default_factory=list)  # accepted in a run that died before its entry
 
 
 @dataclass
@@ -82,6 +100,7 @@ def compose(
             state = fold_checked(kept(check.passing(store.stream(incident))), check.faults)
             refuse_broken(incident, check.done(), False, "verstuurd")
             advice = store.last_of_kind(incident, "assessment")
+            change = store.last_of_kind(incident, "level_change")
     if state.closed:
         raise UsageError(f"incident {incident} is gesloten; er wordt niemand meer opgeroepen")
     level = config.criteria.level(state.level) or config.criteria.base
@@ -101,8 +120,16 @@ def compose(
     )
     if sitrap is None:
         texts = {c.id: c.text for _, c in config.criteria.all_criteria()}
+        advised_level = int(advice.data.get("level", state.level)) if advice is not None else state.level
+        before = config.criteria.level(int(change.data["before"])) if change is not None else None
         draft = replace(
             draft,
+            decided_by=change.author if change is not None else "",
+            decided_at=change.at if change is not None else "",
+            decided_from=before.label if before is not None else "",
+            decision_reason=str(change.data.get("reason", "")) if change is not None else "",
+            advice_differs=advised_level != state.level,
+            advice_level=label(config, advised_level),
             advised=advice is not None,
             advice_reason=((advice.data.get("advice") or {}).get("reason", "") if advice is not None else ""),
             triggered=tuple(texts.get(i, i) for i in advice.data.get("triggered", [])) if advice is not None else (),
@@ -111,35 +138,197 @@ def compose(
     else:
         draft = replace(draft, report=sitrap[0], report_text=sitrap[1])
     message = write(draft)
+    with opened(where, readonly=True) as store:
+        callout = callout_id(message, store.callouts(incident), everyone)
+        held = store.deliveries(callout)
     delivered = {} if everyone else _accepted(earlier, message)
+    for channel, recipient, _, outcome, _, _ in held:
+        if outcome == "accepted":
+            delivered[(channel, recipient)] = Delivery(channel, recipient, "accepted", "eerder")
     found = plan(message, recipients, config.callout, delivered)
     found.nobody = nobody
-    return Composed(found, state, team)
+    told = {
+        (x["channel"], x["recipient"])
+        for e in earlier
+        if e.data.get("callout") == callout
+        for x in [*e.data["deliveries"], *e.data.get("recovered", [])]
+        if x["outcome"] == "accepted"
+    }
+    recovered = [
+        Delivery(channel, recipient, "accepted", "aangenomen in een onderbroken run")
+        for channel, recipient, _, outcome, _, _ in held
+        if outcome == "accepted" and (channel, recipient) not in told
+    ]
+    return Composed(found, state, team, callout, recovered)
+
+
+def blocked(config: Config, composed: Composed) -> list[tuple[str, str]]:
+    """For a dry run: every channel that could not send now and why (a missing secret), and every recipient
+    with no address for one of their channels: (channel, reason)."""
+    from ..adapters.notifiers import not_ready
+
+    out = [(c, why) for c in composed.plan.routes if (why := not_ready(c, config.callout))]
+    out += [(d.channel, f"{d.recipient}: {d.reason}") for d in composed.plan.unreachable]
+    return out
+
+
+def label(config: Config, level: int) -> str:
+    found = config.criteria.level(level)
+    return found.label if found is not None else f"niveau {level}"
+
+
+def callout_id(message: Message, known: Sequence[str], everyone: bool) -> str:
+    """The same call-out (purpose and level, or the sitrap's number) keeps its id over re-runs; `--allen`
+    starts its next round."""
+    what = message.report if message.purpose == "sitrap" else message.level
+    base = f"{message.incident}/{message.purpose}-{what}"
+    rounds = [int(r) for b, _, r in (c.rpartition("#") for c in known) if b == base and r.isdigit()]
+    last = max(rounds, default=0)
+    return f"{base}#{last + 1 if everyone or not last else last}"
+
+
+def message_id(callout: str, channel: str, recipient: str, sender: str) -> str:
+    """The Message-ID of one delivery: the same on every retry of it, so a receiver can drop a duplicate."""
+    digest = hashlib.sha256(f"{callout}\n{channel}\n{recipient}".encode()).hexdigest()[:32]
+    domain = sender.rpartition("@")[2].strip() or "calamiteit.invalid"
+    return f"<{digest}@{domain}>"
 
 
 def send(config: Config, where: Where, composed: Composed, author: str) -> Sent:
-    """Send through every channel (one failing channel does not stop the others), then record it all."""
+    """Record the intent, send through every channel side by side (one failing channel does not stop the
+    others) recording each outcome as it comes, then the call-out's entry in the chain. Ctrl-C: what was
+    accepted is recorded, the entry says so, and the message counts what was sent and what was not."""
+    message = composed.plan.message
+    callout = composed.callout
+    sender = config.callout.email.sender if config.callout.email else ""
+    together = config.callout.email is not None and not config.callout.email.separate
+    sent = Sent(composed, list(composed.plan.unreachable))
+    interrupted = False
+    with opened(where, create=False) as store:
+        try:
+            store.require_writer()
+            planned = [
+                (channel, r.key, message_id(callout, channel, "" if together and channel == EMAIL else r.key, sender))
+                for channel, recipients in composed.plan.routes.items()
+                for r in recipients
+            ]
+            ids = store.record_intent(message.incident, callout, planned, stamp()) if planned else {}
+            links: dict[str, str] = {}
+            if config.callout.confirm_url and message.purpose == "convocation":
+                key = store.confirm_key()
+                links = {r: link(config.callout.confirm_url, token(key, callout, r)) for _, r, _ in planned}
+        except CalamiteitError as exc:  # refused before anything goes out
+            exc.hint = ((exc.hint or "") + " Er is niets verstuurd.").strip()
+            raise
+        except KeyboardInterrupt:
+            raise Interrupted("onderbroken: er is niets verstuurd") from None
+        try:
+            _deliver(store, config, composed, ids, sent, links)
+        except KeyboardInterrupt:
+            interrupted = True
+        body: dict[str, Any] = {
+            "purpose": message.purpose,
+            "level": message.level,
+            "subject": message.subject,
+            "callout": callout,
+            "deliveries": [d.as_json() for d in sent.deliveries],
+        }
+        if message.report is not None:
+            body["report"] = message.report
+        if composed.recovered:  # what a killed run delivered: in the chain now, once
+            body["recovered"] = [d.as_json() for d in composed.recovered]
+        if interrupted:
+            body["interrupted"] = True
+        with interrupts.no_interrupt():
+            sent.entry = store.append(message.incident, "callout", body, author, stamp())
+            held = store.deliveries(callout)
+    if interrupted:
+        accepted = sum(1 for d in held if d[3] == "accepted")
+        raise Interrupted(
+            f"onderbroken: {accepted} van de {len(held)} berichten aangenomen, {len(held) - accepted} niet "
+            "verstuurd of niet bevestigd",
+            f"Opnieuw `calamiteit oproep {message.incident} --verstuur` verstuurt alleen die "
+            f"{len(held) - accepted}, met hetzelfde Message-ID.",
+        )
+    return sent
+
+
+def _deliver(
+    store: Any, config: Config, composed: Composed, ids: dict[tuple[str, str], str], sent: Sent,
+    links: dict[str, str],
+) -> None:
+    """Every channel in its own thread; each outcome comes back here, is recorded (one transaction), and only
+    then may that channel go on to its next recipient."""
     from ..adapters.notifiers import for_channel
 
-    message = composed.plan.message
-    sent = Sent(composed, list(composed.plan.unreachable))
-    for channel, recipients in composed.plan.routes.items():
+    message, callout = composed.plan.message, composed.callout
+    results: Queue[tuple[list[Delivery], threading.Event] | None] = Queue()
+    stop, closed = threading.Event(), threading.Event()
+
+    def worker(channel: str, recipients: list[Recipient]) -> None:
+        recorded: set[str] = set()
+
+        def record(deliveries: Sequence[Delivery]) -> bool:
+            done = threading.Event()
+            results.put((list(deliveries), done))
+            while not done.wait(0.1):
+                if closed.is_set():
+                    return False
+            recorded.update(d.recipient for d in deliveries)
+            return not stop.is_set()
+
         try:
-            sent.deliveries += for_channel(channel, config.callout).send(message, recipients)
+            mine = {r.key: ids[(channel, r.key)] for r in recipients}
+            for_channel(channel, config.callout).send(message, recipients, mine, record, links)
         except Exception as exc:  # a fault in one channel's code: recorded, and the others still go
             failed = f"interne fout: {type(exc).__name__}"
-            sent.deliveries += [Delivery(channel, r.key, "error", failed) for r in recipients]
-    body: dict[str, Any] = {
-        "purpose": message.purpose,
-        "level": message.level,
-        "subject": message.subject,
-        "deliveries": [d.as_json() for d in sent.deliveries],
-    }
-    if message.report is not None:
-        body["report"] = message.report
-    with opened(where, create=False) as store:
-        sent.entry = store.append(message.incident, "callout", body, author, stamp())
-    return sent
+            rest = [Delivery(channel, r.key, "error", failed) for r in recipients if r.key not in recorded]
+            if rest and not stop.is_set():
+                record(rest)
+        finally:
+            results.put(None)
+
+    threads = [
+        threading.Thread(target=worker, args=(channel, recipients), daemon=True, name=f"oproep-{channel}")
+        for channel, recipients in composed.plan.routes.items()
+    ]
+    running = len(threads)
+
+    def take(timeout: float) -> None:
+        nonlocal running
+        try:
+            item = results.get(timeout=timeout)
+        except Empty:
+            return
+        if item is None:
+            running -= 1
+            return
+        deliveries, done = item
+        rows = [(d.channel, d.recipient, d.outcome, d.reason) for d in deliveries]
+        store.record_outcomes(callout, rows, stamp())
+        sent.deliveries.extend(deliveries)
+        done.set()
+
+    # Ctrl-C only sets a flag here: it never lands between a server's answer and its record.
+    asked = threading.Event()
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, lambda *_: asked.set()) if main else None
+    try:
+        for t in threads:
+            t.start()
+        while running and not asked.is_set():
+            take(0.1)
+        if asked.is_set():
+            stop.set()  # each channel stops after the message it is on
+            end = time.monotonic() + GRACE_SECONDS
+            while running and time.monotonic() < end:
+                take(0.05)
+    finally:
+        closed.set()
+        if main:
+            signal.signal(signal.SIGINT, previous)
+    if asked.is_set():
+        raise KeyboardInterrupt
 
 
 def _accepted(earlier: list[Entry], message: Message) -> dict[tuple[str, str], Delivery]:
@@ -147,6 +336,8 @@ def _accepted(earlier: list[Entry], message: Message) -> dict[tuple[str, str], D
     found: dict[tuple[str, str], Delivery] = {}
     for e in earlier:
         d = e.data
+        if "callout" in d:  # recorded with its deliveries: those rows say what was accepted, per round
+            continue
         same = d["purpose"] == message.purpose and (
             d.get("report") == message.report if message.purpose == "sitrap" else d["level"] == message.level
         )

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..adapters import config
+from ..domain.callout import address_warnings, bound
 from ..domain.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -25,6 +26,7 @@ class Checked:
     sources: list[Source]
     problems: list[Problem] = field(default_factory=list)
     summary: str | None = None
+    warnings: list[str] = field(default_factory=list)  # valid, but worth knowing before a call-out
 
 
 def check(config_dir: Path | None) -> Checked:
@@ -38,4 +40,12 @@ def check(config_dir: Path | None) -> Checked:
         f"{len(cfg.criteria.all_criteria())} criteria, {len(cfg.contacts.organisations)} organisaties, "
         f"{len(cfg.contacts.contacts)} contacten, {len(cfg.routing.routes)} lijnen."
     )
-    return Checked(sources, [], summary)
+    return Checked(sources, [], summary, address_warnings(cfg.contacts.contacts) + callout_bound(cfg))
+
+
+def callout_bound(cfg: Config) -> list[str]:
+    """How long a call-out can take at most, said by `check` (see domain.callout.bound)."""
+    seconds = bound(cfg.callout, len(cfg.contacts.contacts))
+    if not seconds:
+        return []
+    return [f"een oproep duurt hoogstens {seconds:g} s (alle kanalen tegelijk; ieder bericht met zijn eigen deadline)"]

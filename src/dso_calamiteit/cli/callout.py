@@ -7,16 +7,19 @@ Thin: flags in, app.callout composes (worded by views.callout) and sends, the pr
 # No `from __future__ import annotations`: Typer evals every annotation at start-up otherwise (see cli.py).
 
 import sys
-from typing import TYPE_CHECKING, Annotated
+import time
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from ..adapters import clock
 from ..app.place import Place
 from ..domain import exitcodes
+from ..domain.errors import Interrupted
 from .options import Author, ConfigDir, DataDir, Db, Json, Send, Yes, console
 
 if TYPE_CHECKING:
+    from ..adapters.config import Config
     from ..app.callout import Composed, Sent
 
 Everyone = Annotated[
@@ -24,9 +27,24 @@ Everyone = Annotated[
 ]
 
 
+Status = Annotated[bool, typer.Option("--status", help="Per rol: wie opgeroepen is, hoe, en of hij of zij komt.")]
+
+
+Escalate = Annotated[
+    bool,
+    typer.Option("--escaleer", help="Herinner wie na de wachttijd niet bevestigde; roep de volgende voor die rol op."),
+]
+Watch = Annotated[
+    bool, typer.Option("--bewaak", help="Escaleer steeds opnieuw tot elke rol bevestigd is (Ctrl-C stopt).")
+]
+
+
 def oproep(
     incident: Annotated[str, typer.Argument(help="Id van het incident.")],
     verstuur: Send = False,
+    status: Status = False,
+    escaleer: Escalate = False,
+    bewaak: Watch = False,
     ja: Yes = False,
     allen: Everyone = False,
     json: Json = False,
@@ -47,12 +65,21 @@ def oproep(
 
     config = configuration.load(config_dir)
     where, author = Place(data_dir, db, config_dir), logbook.author(auteur)
-    composed = callout.compose(config, where, incident, clock.now(), words.message, author=author, everyone=allen)
+    if status:
+        return show_status(config, where, incident, json)
+    if escaleer or bewaak:
+        return escalate(config, where, incident, author, watch=bewaak)
+    try:
+        composed = callout.compose(config, where, incident, clock.now(), words.message, author=author, everyone=allen)
+    except KeyboardInterrupt:
+        raise Interrupted("onderbroken: er is niets verstuurd") from None
     if not verstuur:
+        blocked = callout.blocked(config, composed)
         if json:
-            print(words.document(composed, None))
+            print(words.document(composed, None, blocked))
         else:
             words.preview(sys.stdout, composed.plan, {o.id: o.name for o in config.contacts.organisations})
+            words.warnings(sys.stdout, blocked)
             sys.stderr.write("Niets verstuurd: --verstuur verstuurt.\n")
         return exitcodes.OK
     if not confirmed(composed, ja):
@@ -60,6 +87,111 @@ def oproep(
     sent = callout.send(config, where, composed, author)
     show(sent, json)
     return sent.exit_code
+
+
+def escalate(config: "Config", where: Place, incident: str, author: str, watch: bool) -> int:
+    """One round of escalation (--escaleer), or rounds until every role is confirmed (--bewaak)."""
+    from ..app import escalation
+    from ..domain import dutchtime
+    from ..views import callout as words
+
+    note = console(stderr=True)
+    reminded = backups = 0
+    try:
+        while True:
+            now = clock.now()
+            done = escalation.escalate(config, where, incident, now, words.message, author)
+            reminded, backups = reminded + len(done.reminded), backups + len(done.backups)
+            for name in done.reminded:
+                note.print(f"Herinnering aan {name}.", markup=False)
+            for name in done.backups:
+                note.print(f"Volgende opgeroepen: {name}.", markup=False)
+            if done.exhausted and not done.waiting and not done.reminded and not done.backups:
+                note.print(f"Niemand meer op te roepen voor: {', '.join(done.exhausted)}.", markup=False)
+                return exitcodes.CALLOUT_INCOMPLETE
+            if not done.waiting and not done.reminded and not done.backups:
+                note.print(f"Elke rol bevestigd ({len(done.confirmed)}).", markup=False)
+                return exitcodes.OK
+            if not watch:
+                if done.waiting and done.next_due:
+                    due = dutchtime.local(done.next_due)
+                    note.print(f"Wacht nog op {len(done.waiting)} rol(len); volgende ronde vanaf {due}.", markup=False)
+                return exitcodes.OK
+            pause = 15.0 if done.next_due is None else (done.next_due - clock.now()).total_seconds()
+            time.sleep(min(max(pause, 1.0), 30.0))
+    except KeyboardInterrupt:
+        raise Interrupted(
+            f"onderbroken: bewaken gestopt; {reminded} herinnering(en) en {backups} volgende(n) opgeroepen",
+            f"Wat verstuurd is, staat in het logboek: `calamiteit oproep {incident} --status`.",
+        ) from None
+
+
+def show_status(config: "Config", where: Place, incident: str, json: bool) -> int:
+    from ..app import confirmation
+
+    incident, rows = confirmation.status(config, where, incident)
+    if json:
+        from ..views.callout import status_document
+
+        print(status_document(incident, rows))
+    else:
+        from ..views.tables.callout import status as table
+
+        table(console(), incident, rows)
+    return exitcodes.OK
+
+
+Answer = Annotated[Optional[bool], typer.Option("--komt/--kan-niet", help="Komt hij of zij, of niet.")]  # noqa: UP045
+Via = Annotated[str, typer.Option("--via", help="Hoe het binnenkwam: telefoon, mail of teams.")]
+Note = Annotated[str, typer.Option("--toelichting", help="Wat erbij gezegd werd (bijvoorbeeld: over 20 minuten).")]
+Code = Annotated[Optional[str], typer.Option("--code", help="Antwoordcode uit een sms: 1 = ik kom, 2 = ik kan niet.")]  # noqa: UP045
+Phone = Annotated[Optional[str], typer.Option("--telefoon", help="Met --code: het nummer waar de sms vandaan kwam.")]  # noqa: UP045
+Token = Annotated[Optional[str], typer.Option("--token", help="De code uit een bevestigingslink (t=…).")]  # noqa: UP045
+
+
+def bevestig(
+    incident: Annotated[str, typer.Argument(help="Id van het incident.")],
+    persoon: Annotated[Optional[str], typer.Argument(help="Naam of contact-id van wie antwoordde.")] = None,  # noqa: UP045
+    komt: Answer = None,
+    via: Via = "telefoon",
+    toelichting: Note = "",
+    code: Code = None,
+    telefoon: Phone = None,
+    token: Token = None,
+    json: Json = False,
+    auteur: Author = None,
+    data_dir: DataDir = None,
+    db: Db = None,
+    config_dir: ConfigDir = None,
+) -> int:
+    """Leg vast dat een opgeroepene komt of niet kan komen (in de hashketen van het incident).
+
+    Voor wie het aan de telefoon hoort: een naam of contact-id (hoofdletters en accenten doen er niet toe).
+    Een sms-antwoord: --code 1|2 met --telefoon. Een bevestigingslink: --token.
+    Voorbeeld: calamiteit bevestig 2026-001 "Lotte Meijer" --komt --toelichting "over 20 minuten"
+    """
+    from ..app import configuration, confirmation, logbook
+    from ..domain.errors import UsageError
+
+    if via not in ("telefoon", "mail", "teams"):
+        raise UsageError(f"--via '{via}' ken ik niet", "Kies telefoon, mail of teams.")
+    answer = None if komt is None else ("komt" if komt else "kan_niet")
+    config = configuration.load(config_dir)
+    entry, row = confirmation.confirm(
+        config, Place(data_dir, db, config_dir), incident, author=logbook.author(auteur), person=persoon,
+        answer=answer, via=via, note=toelichting, code=code, phone=telefoon, signed=token,
+    )
+    if json:
+        from ..views.callout import confirmation_document
+
+        print(confirmation_document(entry.incident, entry.n, entry.data))
+    else:
+        from ..domain.confirmation import ANSWER_WORDS
+
+        who = f"{row.recipient.name} ({row.recipient.role})"
+        said = f"{who} {ANSWER_WORDS[row.answer]}; vastgelegd als regel {entry.n}."
+        console(stderr=True).print(said, markup=False)
+    return exitcodes.OK
 
 
 def confirmed(composed: "Composed", yes: bool) -> bool:

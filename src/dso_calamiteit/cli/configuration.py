@@ -29,12 +29,14 @@ def check(json: Json = False, config_dir: ConfigDir = None, data_dir: DataDir = 
     if json:
         from ..views.configuration import document
 
-        print(document(files.sources, problems))
+        print(document(files.sources, problems, files.warnings))
     else:
         from ..views.tables.configuration import check as table
 
         table(console(), files.sources, files.summary)
         print(visible(book.note))
+        for w in files.warnings:  # through Rich: wrapped to the terminal's width, never markup
+            console().print(visible(f"Let op: {w}"), markup=False, highlight=False)
         for p in problems:
             print(visible(str(p)))
         if problems:

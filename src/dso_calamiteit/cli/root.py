@@ -78,9 +78,10 @@ def _monitor_commands() -> None:
 
 
 def _callout_commands() -> None:
-    from .callout import oproep
+    from .callout import bevestig, oproep
 
     app.command()(oproep)
+    app.command()(bevestig)
 
 
 def _overview_commands() -> None:
@@ -129,6 +130,7 @@ GROUPS = {
     "team": _readiness_commands,
     "db": _db_commands,
     "oproep": _callout_commands,
+    "bevestig": _callout_commands,
     "gebruik": _usage_commands,
     "overzicht": _overview_commands,
 }

@@ -74,6 +74,18 @@ class Routes:
 
 
 @dataclass(frozen=True)
+class Escalation:
+    __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
+
+    level: int
+    """Het niveau (criteria.yaml) waarvoor dit geldt."""
+    wait_minutes: float = 10
+    """Hoe lang op een bevestiging gewacht wordt voordat herinnerd en de volgende voor de rol opgeroepen wordt."""
+    repeats: int = 1
+    """Hoe vaak een opgeroepene die niet antwoordt een herinnering krijgt."""
+
+
+@dataclass(frozen=True)
 class CalloutFile:
     __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
 
@@ -87,6 +99,13 @@ class CalloutFile:
     """Waar het team bijeenkomt: vergaderplek of brug (telefoon, Teams-link); staat in elke oproep."""
     subject_prefix: str = "[DSO calamiteit]"
     """Begin van het onderwerp van elke e-mail."""
+    confirm_url: str = ""
+    """Adres van de bevestigingspagina (bijvoorbeeld https://oct.example.nl/bevestig); leeg: geen link."""
+    escalation: tuple[Escalation, ...] = ()
+    """Per niveau: wachttijd op een bevestiging en aantal herinneringen (anders 10 minuten en 1)."""
+
+    def escalation_for(self, level: int) -> Escalation:
+        return next((e for e in self.escalation if e.level == level), Escalation(level))
 
     def channel_ids(self) -> list[str]:
         return ([EMAIL] if self.email else []) + [w.id for w in self.webhooks]
@@ -141,6 +160,9 @@ class Message:
     markdown: str
     facts: tuple[tuple[str, str], ...]  # for a card: (label, value)
     report: int | None = None  # the sitrap's number, for a sitrap
+    # for a card: (heading, lines) of plain text, the parts of the message a card shows (it cannot show Markdown
+    # headings or tables); the card escapes them
+    sections: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -163,6 +185,13 @@ class Draft:
     concept: Sitrap | None = None  # a convocation: the picture now, as an unnumbered sitrap
     report: int | None = None  # a sitrap: its number
     report_text: str = ""  # a sitrap: its Markdown, as made and recorded
+    # the decision that set the level (a convocation): who, when, from which level, why; '' when it was opened so
+    decided_by: str = ""
+    decided_at: str = ""  # stored stamp
+    decided_from: str = ""  # the label of the level before
+    decision_reason: str = ""
+    advice_differs: bool = False  # the latest advice's level is not the level decided: then the advice is shown
+    advice_level: str = ""  # the label of the advised level
 
 
 @dataclass
@@ -251,3 +280,31 @@ def outcome_counts(deliveries: Sequence[Delivery]) -> dict[str, int]:
     for d in deliveries:
         counts[d.outcome] = counts.get(d.outcome, 0) + 1
     return counts
+
+
+def address_warnings(contacts: Iterable[Contact]) -> list[str]:
+    """Addresses that only some mail servers take: a local part (before the @) with a character outside ASCII
+    needs SMTPUTF8; without it, that one recipient is refused (the others still get it)."""
+    out: list[str] = []
+    for c in contacts:
+        local = c.email.strip().rpartition("@")[0]
+        odd = next((ch for ch in local if not ch.isascii()), "")
+        if odd:
+            out.append(
+                f"contact {c.id or c.name or c.role}: e-mailadres met '{odd}' voor de @; alleen een mailserver met "
+                "SMTPUTF8 neemt het aan (de anderen krijgen de oproep wel)"
+            )
+    return out
+
+
+def bound(config: CalloutFile, recipients: int) -> float:
+    """The longest a call-out to `recipients` people can take: the channels run side by side, so the slowest
+    channel's worst case. E-mail: the connection's deadline, then per recipient its message's deadline and at
+    most one new connection and second try after a drop; a BCC message is one message. A webhook: one POST
+    within its deadline. Plus 2 s to say goodbye to the mail server."""
+    worst = max((w.timeout_seconds for w in config.webhooks), default=0.0)
+    if config.email is not None and recipients:
+        t = config.email.timeout_seconds
+        messages = recipients if config.email.separate else 1
+        worst = max(worst, t + messages * 3 * t + 2)
+    return worst

@@ -229,15 +229,23 @@ OUTCOMES = ("accepted", "refused", "timeout", "unreachable", "error")
 
 
 def _callout(r: Replay, body: Mapping[str, Any], n: int) -> None:
-    _keys(body, {"purpose", "level", "subject", "deliveries"}, {"report"})
+    _keys(body, {"purpose", "level", "subject", "deliveries"}, {"report", "callout", "interrupted", "recovered"})
+    if "callout" in body:
+        _text(body["callout"], "callout")
+    if "interrupted" in body and body["interrupted"] is not True:
+        raise Refused("interrupted moet true zijn")
     if body["purpose"] not in ("convocation", "sitrap"):
         raise Refused("purpose moet convocation of sitrap zijn")
     r.known_level(body["level"], "level")
     _text(body["subject"], "subject")
     _optional(_int, body.get("report"), "report")
-    deliveries = body["deliveries"]
+    for key in ("deliveries", "recovered"):
+        _deliveries(body.get(key, []), key)
+
+
+def _deliveries(deliveries: object, key: str) -> None:
     if not isinstance(deliveries, list):
-        raise Refused("deliveries moet een lijst zijn")
+        raise Refused(f"{key} moet een lijst zijn")
     for d in deliveries:
         if not isinstance(d, dict):
             raise Refused("een delivery moet een object zijn")
@@ -247,6 +255,23 @@ def _callout(r: Replay, body: Mapping[str, Any], n: int) -> None:
         if d["outcome"] not in OUTCOMES:
             raise Refused(f"outcome moet een van {', '.join(OUTCOMES)} zijn")
         _text(d["reason"], "reason", empty=True)
+
+
+ANSWERS = ("komt", "kan_niet")  # a confirmation: comes, or cannot
+VIA = ("telefoon", "mail", "teams", "sms", "link")  # how it came in
+
+
+def _confirmation(r: Replay, body: Mapping[str, Any], n: int) -> None:
+    _keys(body, {"callout", "recipient", "answer", "via"}, {"note", "name", "role"})
+    for key in ("callout", "recipient"):
+        _text(body[key], key)
+    if body["answer"] not in ANSWERS:
+        raise Refused(f"answer moet een van {', '.join(ANSWERS)} zijn")
+    if body["via"] not in VIA:
+        raise Refused(f"via moet een van {', '.join(VIA)} zijn")
+    for key in ("note", "name", "role"):
+        if key in body:
+            _text(body[key], key, empty=True)
 
 
 RULES: dict[str, Callable[[Replay, Mapping[str, Any], int], None]] = {
@@ -260,6 +285,7 @@ RULES: dict[str, Callable[[Replay, Mapping[str, Any], int], None]] = {
     "report": _report,
     "close": _close,
     "callout": _callout,
+    "confirmation": _confirmation,
 }
 
 

@@ -37,6 +37,7 @@ KIND_WORDS = {
     "report": "sitrap",
     "close": "gesloten",
     "callout": "oproep",
+    "confirmation": "bevestiging",
 }
 
 

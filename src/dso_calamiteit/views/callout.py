@@ -15,15 +15,44 @@ from .sitrap import markdown as sitrap_markdown
 
 if TYPE_CHECKING:
     from ..app.callout import Composed, Sent
+    from ..app.confirmation import Called
 
 
 def _facts(d: Draft) -> list[tuple[str, str]]:
     facts = [("Incident", f"{d.incident.id}: {d.incident.title}"), ("Niveau", d.level.label)]
     if d.meeting:
         facts.append(("Bijeenkomen", d.meeting))
-    if d.next_update:
-        facts.append(("Volgende update", dutchtime.local(d.next_update)))
+    # one next update: the one the sitrap in the message says (a convocation's concept), else the promised one
+    due = d.concept.next_update if d.concept is not None else d.next_update
+    if due:
+        facts.append(("Volgende update", dutchtime.local(due)))
     return facts
+
+
+def _sections(d: Draft) -> list[tuple[str, list[str]]]:
+    """The decision that set the level; the advice beside it only when it says otherwise, marked as such. Plain
+    text: the Markdown and the card each escape it their own way."""
+    if d.decided_by:
+        moment = dutchtime.local(d.decided_at)
+        line = f"Van {d.decided_from} naar {d.level.label}, besloten door {d.decided_by} ({moment})"
+        decision = line + (f": {d.decision_reason}" if d.decision_reason else ".")
+    else:
+        decision = f"{d.level.label} sinds de opening van het incident."
+    out = [("Besluit", [decision])]
+    if d.advised and d.advice_differs:
+        advice = ([d.advice_reason] if d.advice_reason else []) + (
+            [f"- {t}" for t in d.triggered] or ["- geen criterium met ja beantwoord"]
+        )
+        out.append((f"Advies (wijkt af van het besluit: {d.advice_level})", advice))
+    return out
+
+
+def _decision(sections: list[tuple[str, list[str]]]) -> list[str]:
+    lines: list[str] = []
+    for heading, body in sections:
+        lines += ["", f"## {esc(heading)}", ""]
+        lines += [f"- {esc(x[2:])}" if x.startswith("- ") else esc(x) for x in body]
+    return lines
 
 
 def message(d: Draft) -> Message:
@@ -37,17 +66,15 @@ def message(d: Draft) -> Message:
     lines = [f"# Oproep {esc(d.team_name)}: incident {esc(state.id)}, {esc(state.title)}", ""]
     lines += [f"- **{label}:** {esc(value)}" for label, value in facts]
     lines.append(f"- **Opgeroepen:** {dutchtime.local(d.called_at)}")
-    if d.advised:
-        lines += ["", "## Advies", ""]
-        if d.advice_reason:
-            lines.append(esc(d.advice_reason))
-        lines += [f"- {esc(t)}" for t in d.triggered] or ["- geen criterium met ja beantwoord"]
+    sections = _sections(d)
+    lines += _decision(sections)
     lines += ["", "## Situatierapport (wie bijeen te roepen, beeld, besluiten)", ""]
     concept = sitrap_markdown(d.concept, d.org_names) if d.concept is not None else ""
     lines += [("#" + line) if line.startswith("#") else line for line in concept.splitlines()]
     subject = f"{d.subject_prefix} {state.id} · {level.label} · oproep {d.team_name}".strip()
     return Message(
-        "convocation", state.id, state.title, state.level, level.label, subject, "\n".join(lines) + "\n", tuple(facts)
+        "convocation", state.id, state.title, state.level, level.label, subject, "\n".join(lines) + "\n", tuple(facts),
+        sections=tuple((h, tuple(b)) for h, b in sections),
     )
 
 
@@ -71,7 +98,16 @@ def preview(out: TextIO, plan: Plan, org_names: dict[str, str]) -> None:
     out.write("\n".join(visible(line) for line in lines) + "\n")
 
 
-def document(composed: Composed, sent: Sent | None) -> str:
+def warnings(out: TextIO, blocked: list[tuple[str, str]]) -> None:
+    """The dry run's warning block: what could not go out if it were sent now, and why."""
+    if not blocked:
+        return
+    lines = ["", f"LET OP: {len(blocked)} bericht(en) of kanalen kunnen nu niet versturen:"]
+    lines += [f"  ! {channel_word(channel)}: {why}" for channel, why in blocked]
+    out.write("\n".join(visible(line) for line in lines) + "\n")
+
+
+def document(composed: Composed, sent: Sent | None, blocked: list[tuple[str, str]] | None = None) -> str:
     """`oproep --json`: what would go (or went) to whom through which channel, and what came of it."""
     plan = composed.plan
     m = plan.message
@@ -91,8 +127,42 @@ def document(composed: Composed, sent: Sent | None) -> str:
         "unreachable": [d.as_json() for d in plan.unreachable],
         "nobody_reachable": plan.nobody,
     }
+    if sent is None:
+        body["cannot_send"] = [{"channel": c, "reason": why} for c, why in blocked or []]
     if sent is not None:
         body["deliveries"] = [d.as_json() for d in sent.deliveries]
         body["complete"] = sent.complete
         body["entry"] = sent.entry.n if sent.entry else None
     return dumps("callout", body)
+
+
+def status_document(incident: str, rows: list[Called]) -> str:
+    """`oproep ID --status --json`: per recipient (and role) the deliveries and the answer."""
+    return dumps(
+        "callout-status",
+        {
+            "incident": incident,
+            "called": [
+                {
+                    "recipient": r.recipient.key,
+                    "name": r.recipient.name,
+                    "role": r.recipient.role,
+                    "org": r.recipient.org,
+                    "callout": r.callout,
+                    "deliveries": [
+                        {"channel": ch, "outcome": o, "reason": why, "at": at} for ch, o, why, at in r.deliveries
+                    ],
+                    "answer": r.answer or None,
+                    "via": r.via or None,
+                    "since": r.since or None,
+                    "note": r.note or None,
+                }
+                for r in rows
+            ],
+        },
+    )
+
+
+def confirmation_document(incident: str, n: int, data: dict[str, Any]) -> str:
+    """`bevestig --json`: the confirmation as recorded, and its entry number."""
+    return dumps("confirmation", {"incident": incident, "entry": n, **data})

@@ -14,13 +14,14 @@ if TYPE_CHECKING:
     from ..domain.errors import Problem
 
 
-def document(sources: list[Source], problems: list[Problem]) -> str:
+def document(sources: list[Source], problems: list[Problem], warnings: list[str] | None = None) -> str:
     return dumps(
         "check",
         {
             "valid": not problems,
             "files": [{"kind": s.kind, "path": shown(s.path), "origin": s.origin} for s in sources],
             "problems": [{"file": p.path, "line": p.line, "column": p.column, "message": p.message} for p in problems],
+            "warnings": list(warnings or []),
         },
     )
 

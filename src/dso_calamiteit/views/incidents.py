@@ -45,6 +45,10 @@ def summary_line(e: Entry) -> str:
         return f"{d['reason']}" + (" (geforceerd, met open acties)" if d.get("forced") else "")
     if e.kind == "callout":
         return callout_line(d)
+    if e.kind == "confirmation":
+        answer = "komt" if d["answer"] == "komt" else "kan niet komen"
+        who = d.get("name") or d["recipient"]
+        return f"{who} {answer} (via {d['via']})" + (f": {d['note']}" if d.get("note") else "")
     return e.body
 
 

@@ -3,6 +3,12 @@ one message per recipient or one with everyone in BCC, over one connection for a
 
 Each message has a plain-text body and an HTML alternative rendered from the same Markdown (markdown-it-py,
 which Rich already brings, with raw HTML off: text from the logbook stays text).
+
+Every recipient's outcome is their own: a refused or odd address, or a connection that drops, is that one
+recipient's outcome, and the next is tried (over a new connection when needed). A message the server has
+accepted (250 after DATA) counts as delivered, whatever the connection does after. Each step has one overall
+deadline (the connection with TLS and login; then each message), not a time-out per socket read: a server
+that answers one byte at a time is cut off when the deadline passes.
 """
 
 from __future__ import annotations
@@ -10,9 +16,14 @@ from __future__ import annotations
 import smtplib
 import socket
 import ssl
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from typing import Any
+
+import idna
 
 from ...domain.callout import EMAIL, Delivery, EmailChannel, Message, Outcome, Recipient
 from .interface import Notifier
@@ -26,16 +37,77 @@ def html(markdown: str) -> str:
     return f'<!DOCTYPE html>\n<html lang="nl"><head><meta charset="utf-8"></head><body>\n{body}</body></html>\n'
 
 
-def compose(message: Message, sender: str, to: str | None) -> EmailMessage:
+def compose(
+    message: Message, sender: str, to: str | None, message_id: str | None = None, link: str = ""
+) -> EmailMessage:
     mail = EmailMessage()
     mail["From"] = sender
     mail["To"] = to if to is not None else "undisclosed-recipients:;"
     mail["Subject"] = message.subject
     mail["Date"] = formatdate(localtime=False)
-    mail["Message-ID"] = make_msgid("calamiteit", domain=sender.rpartition("@")[2] or None)
-    mail.set_content(message.markdown)
-    mail.add_alternative(html(message.markdown), subtype="html")
+    mail["Message-ID"] = message_id or make_msgid("calamiteit", domain=sender.rpartition("@")[2] or None)
+    text = message.markdown
+    if link:  # this recipient's own confirmation link (a signed token: see domain.confirmation)
+        text = text.rstrip("\n") + f"\n\n**Kom je?** Bevestig of meld af: <{link}>\n"
+    mail.set_content(text)
+    mail.add_alternative(html(text), subtype="html")
     return mail
+
+
+def envelope_address(address: str) -> tuple[str, str]:
+    """The address as it goes on the wire (the domain in IDNA), and '' or the first character of a local part
+    that only a server with SMTPUTF8 can take."""
+    local, at, domain = address.strip().rpartition("@")
+    if not at:
+        return address.strip(), ""
+    if not domain.isascii():
+        with suppress(idna.IDNAError):  # else left as it is: the server's refusal says what is wrong with it
+            domain = idna.encode(domain, uts46=True).decode("ascii")
+    odd = next((c for c in local if not c.isascii()), "")
+    return f"{local}@{domain}", odd
+
+
+class _Smtp(smtplib.SMTP):
+    """smtplib's client, noting the step it is in, so a failure is diagnosed by where it happened."""
+
+    phase = "connect"
+
+    def mail(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        self.phase = "mail"
+        return super().mail(*args, **kwargs)
+
+    def data(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        self.phase = "data"
+        return super().data(*args, **kwargs)
+
+
+class _SmtpSsl(_Smtp, smtplib.SMTP_SSL):
+    pass
+
+
+class _Cut(Exception):
+    """The step's deadline passed and the connection was cut."""
+
+
+@contextmanager
+def deadline(smtp: smtplib.SMTP, seconds: float) -> Iterator[list[bool]]:
+    """Cut the connection when `seconds` pass before the block is done; the flag says it was cut."""
+    cut = [False]
+
+    def fire() -> None:
+        cut[0] = True
+        sock = getattr(smtp, "sock", None)
+        if sock is not None:
+            with suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    timer = threading.Timer(seconds, fire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield cut
+    finally:
+        timer.cancel()
 
 
 class EmailNotifier(Notifier):
@@ -43,103 +115,226 @@ class EmailNotifier(Notifier):
 
     def __init__(self, config: EmailChannel) -> None:
         self.config = config
+        self.password: str | None = None
 
-    def send(self, message: Message, recipients: Sequence[Recipient]) -> list[Delivery]:
+    def deliver(self, message: Message, recipients: Sequence[Recipient]) -> list[Delivery]:
         cfg = self.config
-        password = secret(cfg.password_from) if cfg.username else None
-        if cfg.username and not password:
+        self.password = secret(cfg.password_from) if cfg.username else None
+        if cfg.username and not self.password:
             return self.all(recipients, "error", missing(cfg.password_from, "het SMTP-wachtwoord"))
-        try:
-            smtp = self._connect(password)
-        except (OSError, smtplib.SMTPException) as exc:
-            outcome, reason = _failure(exc, cfg)
-            return self.all(recipients, outcome, reason)
-        try:
-            if cfg.separate:
-                return self._one_each(smtp, message, recipients)
-            return self._together(smtp, message, recipients)
-        finally:
-            try:
-                smtp.quit()
-            except (OSError, smtplib.SMTPException):
-                smtp.close()
+        if cfg.separate:
+            return self._one_each(message, recipients)
+        return self._together(message, recipients)
 
-    def _connect(self, password: str | None) -> smtplib.SMTP:
+    # --- the connection ----------------------------------------------------------------------------------
+
+    def _connect(self) -> _Smtp:
+        """A connection with TLS and login done, within one deadline; raises what went wrong (with .phase)."""
         cfg = self.config
         context = ssl.create_default_context()  # verifies the certificate and the host name
-        smtp: smtplib.SMTP
-        if cfg.security == "tls":
-            smtp = smtplib.SMTP_SSL(cfg.host, cfg.port, timeout=cfg.timeout_seconds, context=context)
-        else:
-            smtp = smtplib.SMTP(cfg.host, cfg.port, timeout=cfg.timeout_seconds)
-        try:
-            if cfg.security == "starttls":
-                smtp.starttls(context=context)
-            if cfg.username and password:
-                smtp.login(cfg.username, password)
-        except BaseException:
-            smtp.close()
-            raise
+        # a socket read may wait a second longer than the step's deadline: the deadline cuts first, and says so
+        read = cfg.timeout_seconds + 1
+        smtp: _Smtp = _SmtpSsl(timeout=read, context=context) if cfg.security == "tls" else _Smtp(timeout=read)
+        smtp._host = cfg.host  # type: ignore[attr-defined]  # what TLS checks the certificate against
+        with deadline(smtp, cfg.timeout_seconds) as cut:
+            try:
+                smtp.connect(cfg.host, cfg.port)
+                smtp.ehlo_or_helo_if_needed()
+                if cfg.security == "starttls":
+                    smtp.phase = "starttls"
+                    smtp.starttls(context=context)
+                    smtp.ehlo()
+                if cfg.username and self.password:
+                    smtp.phase = "login"
+                    smtp.login(cfg.username, self.password)
+                smtp.phase = "ready"
+            except BaseException as exc:
+                _close(smtp)
+                if cut[0] and isinstance(exc, OSError | smtplib.SMTPException):
+                    raise _Cut(smtp.phase) from exc
+                exc.phase = smtp.phase  # type: ignore[attr-defined]
+                raise
         return smtp
 
-    def _one_each(self, smtp: smtplib.SMTP, message: Message, recipients: Sequence[Recipient]) -> list[Delivery]:
+    def _session(self) -> tuple[_Smtp | None, tuple[Outcome, str] | None]:
+        try:
+            return self._connect(), None
+        except _Cut:
+            return None, ("timeout", f"de mailserver {self._where()} antwoordde niet binnen "
+                                     f"{self.config.timeout_seconds:g} s (verbinden)")
+        except (OSError, smtplib.SMTPException) as exc:
+            return None, _failure(exc, self.config, getattr(exc, "phase", "connect"))
+
+    def _where(self) -> str:
+        return f"{self.config.host}:{self.config.port}"
+
+    # --- one message per recipient ------------------------------------------------------------------------
+
+    def _one_each(self, message: Message, recipients: Sequence[Recipient]) -> list[Delivery]:
         out: list[Delivery] = []
-        for i, r in enumerate(recipients):
-            address = r.contact.email.strip()
-            try:
-                refused = smtp.send_message(compose(message, self.config.sender, address), to_addrs=[address])
-            except smtplib.SMTPRecipientsRefused as exc:
-                out.append(Delivery(EMAIL, r.key, "refused", _reply(*exc.recipients.get(address, (0, b"")))))
-                continue
-            except smtplib.SMTPResponseException as exc:
-                out.append(Delivery(EMAIL, r.key, "refused", _reply(exc.smtp_code, exc.smtp_error)))
-                continue
-            except (OSError, smtplib.SMTPException) as exc:  # the connection is gone: so is the rest
-                outcome, reason = _failure(exc, self.config)
-                return out + self.all(recipients[i:], outcome, reason)
-            if address in refused:
-                out.append(Delivery(EMAIL, r.key, "refused", _reply(*refused[address])))
-            else:
-                out.append(Delivery(EMAIL, r.key, "accepted"))
+        smtp: _Smtp | None = None
+        try:
+            for i, r in enumerate(recipients):
+                address, odd = envelope_address(r.contact.email)
+                for attempt in (0, 1):
+                    if smtp is None:
+                        smtp, down = self._session()
+                        if smtp is None:  # no connection at all: the same for everyone not yet tried
+                            assert down is not None
+                            self.done(out, [Delivery(EMAIL, x.key, *down) for x in recipients[i:]])
+                            return out
+                    result, gone = self._send_one(smtp, message, r, address, odd)
+                    if gone is not None:  # the connection is gone: the next one gets a new one
+                        _close(smtp)
+                        smtp = None
+                        if gone and attempt == 0:  # dropped before this message began: once more, anew
+                            continue
+                    break
+                if not self.done(out, [result]):
+                    break
+        finally:
+            if smtp is not None:
+                _quit(smtp)
         return out
 
-    def _together(self, smtp: smtplib.SMTP, message: Message, recipients: Sequence[Recipient]) -> list[Delivery]:
-        addresses = {r.key: r.contact.email.strip() for r in recipients}
+    def _send_one(
+        self, smtp: _Smtp, message: Message, r: Recipient, address: str, odd: str
+    ) -> tuple[Delivery, bool | None]:
+        """One message; the second value: None (the connection is fine), True (it was gone before this message
+        began: try it again on a new one), False (it broke during this message)."""
+        if odd and not smtp.has_extn("smtputf8"):
+            return Delivery(EMAIL, r.key, "refused", f"de mailserver ondersteunt geen adres met {odd}"), None
+        mail = compose(message, self.config.sender, address, self.ids.get(r.key), self.links.get(r.key, ""))
+        smtp.phase = "mail"
+        with deadline(smtp, self.config.timeout_seconds) as cut:
+            try:
+                refused = smtp.send_message(mail, to_addrs=[address])
+            except smtplib.SMTPRecipientsRefused as exc:
+                code, text = exc.recipients.get(address, (0, b""))
+                return Delivery(EMAIL, r.key, *_reply(code, text)), None
+            except smtplib.SMTPResponseException as exc:
+                if exc.smtp_code == -1 or isinstance(exc, smtplib.SMTPServerDisconnected):
+                    return self._broken(r, smtp.phase, cut[0], exc)
+                _reset(smtp)
+                return Delivery(EMAIL, r.key, *_reply(exc.smtp_code, exc.smtp_error)), None
+            except (OSError, smtplib.SMTPException) as exc:
+                return self._broken(r, smtp.phase, cut[0], exc)
+        if address in refused:
+            return Delivery(EMAIL, r.key, *_reply(*refused[address])), None
+        return Delivery(EMAIL, r.key, "accepted"), None
+
+    def _broken(self, r: Recipient, phase: str, cut: bool, exc: BaseException) -> tuple[Delivery, bool]:
+        where, seconds = self._where(), self.config.timeout_seconds
+        # smtplib turns a read's time-out into "disconnected": the cause says what it was
+        cut = cut or isinstance(exc, TimeoutError) or isinstance(exc.__context__, TimeoutError)
+        if phase == "data":  # the message was on its way: whether it arrived is not known
+            if cut:
+                reason = f"de mailserver {where} bevestigde het bericht niet binnen {seconds:g} s (na DATA)"
+                return Delivery(EMAIL, r.key, "timeout", reason), False
+            reason = f"de mailserver {where} verbrak de verbinding tijdens het bericht"
+            return Delivery(EMAIL, r.key, "error", reason), False
+        if cut:
+            reason = f"de mailserver {where} antwoordde niet binnen {seconds:g} s"
+            return Delivery(EMAIL, r.key, "timeout", reason), False
+        return Delivery(EMAIL, r.key, "error", f"de mailserver {where} verbrak de verbinding"), True
+
+    # --- one message, everyone in BCC ---------------------------------------------------------------------
+
+    def _together(self, message: Message, recipients: Sequence[Recipient]) -> list[Delivery]:
+        out: list[Delivery] = []
+        smtp, down = self._session()
+        if smtp is None:
+            assert down is not None
+            return self.all(recipients, *down)
         try:
-            refused = smtp.send_message(compose(message, self.config.sender, None), to_addrs=list(addresses.values()))
-        except smtplib.SMTPRecipientsRefused as exc:
-            refused = exc.recipients
-        except smtplib.SMTPResponseException as exc:
-            return self.all(recipients, "refused", _reply(exc.smtp_code, exc.smtp_error))
-        except (OSError, smtplib.SMTPException) as exc:
-            outcome, reason = _failure(exc, self.config)
-            return self.all(recipients, outcome, reason)
-        return [
-            Delivery(EMAIL, key, "refused", _reply(*refused[address])) if address in refused
-            else Delivery(EMAIL, key, "accepted")
-            for key, address in addresses.items()
-        ]
+            addresses: dict[str, str] = {}
+            for r in recipients:
+                address, odd = envelope_address(r.contact.email)
+                if odd and not smtp.has_extn("smtputf8"):
+                    refused_ = Delivery(EMAIL, r.key, "refused", f"de mailserver ondersteunt geen adres met {odd}")
+                    self.done(out, [refused_])
+                else:
+                    addresses[r.key] = address
+            if not addresses:
+                return out
+            first = next(iter(addresses))
+            mail = compose(message, self.config.sender, None, self.ids.get(first))
+            smtp.phase = "mail"
+            with deadline(smtp, self.config.timeout_seconds) as cut:
+                try:
+                    refused = smtp.send_message(mail, to_addrs=list(addresses.values()))
+                except smtplib.SMTPRecipientsRefused as exc:
+                    refused = exc.recipients
+                except smtplib.SMTPResponseException as exc:
+                    if exc.smtp_code == -1 or isinstance(exc, smtplib.SMTPServerDisconnected):
+                        outcome = self._broken(recipients[0], smtp.phase, cut[0], exc)[0]
+                        self.done(out, [Delivery(EMAIL, k, outcome.outcome, outcome.reason) for k in addresses])
+                        return out
+                    outcome_, reason = _reply(exc.smtp_code, exc.smtp_error)
+                    self.done(out, [Delivery(EMAIL, k, outcome_, reason) for k in addresses])
+                    return out
+                except (OSError, smtplib.SMTPException) as exc:
+                    outcome = self._broken(recipients[0], smtp.phase, cut[0], exc)[0]
+                    self.done(out, [Delivery(EMAIL, k, outcome.outcome, outcome.reason) for k in addresses])
+                    return out
+            self.done(out, [
+                Delivery(EMAIL, key, *_reply(*refused[address])) if address in refused
+                else Delivery(EMAIL, key, "accepted")
+                for key, address in addresses.items()
+            ])
+            return out
+        finally:
+            _quit(smtp)
 
 
-def _reply(code: int, text: bytes | str) -> str:
-    said = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
-    return f"de server weigerde: {code} {' '.join(said.split())}".strip()
+def _close(smtp: smtplib.SMTP) -> None:
+    with suppress(OSError):
+        smtp.close()
 
 
-def _failure(exc: BaseException, cfg: EmailChannel) -> tuple[Outcome, str]:
+def _quit(smtp: smtplib.SMTP) -> None:
+    """Say goodbye; a server that hangs up first changes nothing about what it accepted."""
+    try:
+        with deadline(smtp, 2):
+            smtp.quit()
+    except (OSError, smtplib.SMTPException):
+        _close(smtp)
+
+
+def _reset(smtp: smtplib.SMTP) -> None:
+    with suppress(OSError, smtplib.SMTPException):
+        smtp.rset()
+
+
+def _reply(code: int, text: bytes | str) -> tuple[Outcome, str]:
+    """A server's refusal: 4xx is 'not now' (a re-run tries again), 5xx is 'no'."""
+    said = " ".join((text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)).split())
+    if 400 <= code < 500:
+        return "error", f"de server weigerde tijdelijk: {code} {said}; later opnieuw proberen".replace("  ", " ")
+    return "refused", f"de server weigerde: {code} {said}".strip()
+
+
+def _failure(exc: BaseException, cfg: EmailChannel, phase: str) -> tuple[Outcome, str]:
+    """Why no session could be had, by the step it failed in."""
     where = f"{cfg.host}:{cfg.port}"
     if isinstance(exc, socket.timeout | TimeoutError):
         return "timeout", f"de mailserver {where} antwoordde niet binnen {cfg.timeout_seconds:g} s"
     if isinstance(exc, smtplib.SMTPAuthenticationError):
         return "refused", f"aanmelden bij {where} geweigerd voor {cfg.username} ({exc.smtp_code})"
-    if isinstance(exc, smtplib.SMTPNotSupportedError):
+    if isinstance(exc, smtplib.SMTPNotSupportedError) and phase == "login":
+        return "error", (
+            f"de mailserver {where} biedt geen aanmelden (AUTH) aan; laat username weg of kies een andere server"
+        )
+    if isinstance(exc, smtplib.SMTPNotSupportedError) and phase == "starttls":
         return "error", f"de mailserver {where} kent geen STARTTLS; kies security: tls, of een andere server"
     if isinstance(exc, ssl.SSLCertVerificationError):
         return "error", f"het certificaat van {where} is niet te vertrouwen ({exc.verify_message})"
+    if isinstance(exc, ssl.SSLError):
+        return "error", f"TLS met {where} mislukte ({exc.reason or type(exc).__name__})"
     if isinstance(exc, smtplib.SMTPServerDisconnected):
         return "error", f"de mailserver {where} verbrak de verbinding"
     if isinstance(exc, smtplib.SMTPResponseException):
-        return "refused", _reply(exc.smtp_code, exc.smtp_error)
+        return _reply(exc.smtp_code, exc.smtp_error)
     if isinstance(exc, ConnectionRefusedError | socket.gaierror):
         return "unreachable", f"de mailserver {where} is niet bereikbaar"
     return "error", f"versturen via {where} mislukte ({type(exc).__name__})"

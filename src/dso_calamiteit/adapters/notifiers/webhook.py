@@ -8,10 +8,15 @@ in a message.
 
 from __future__ import annotations
 
+import hashlib
+import threading
 from collections.abc import Sequence
 from typing import Any
 
-from ...domain.callout import Delivery, Message, Recipient, Webhook
+from ...domain.callout import Delivery, Message, Outcome, Recipient
+from ...domain.callout import Webhook as Hook
+from ...domain.confirmation import REPLY_TEXT
+from ...domain.safetext import markdown as esc
 from .interface import Notifier
 from .secrets import missing, secret
 
@@ -19,26 +24,35 @@ CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 
 
 def card(message: Message, recipients: Sequence[Recipient]) -> dict[str, Any]:
-    """The Adaptive Card (version 1.4, what Teams renders) in the envelope a Workflows webhook expects."""
+    """The Adaptive Card (version 1.5) in the envelope a Workflows webhook expects, built from its own elements:
+    TextBlocks, a FactSet for the facts, a list for the team. Teams renders a subset of Markdown in TextBlocks
+    and fact values (bold, italics, lists, links) and not headings or tables: every text from the incident is
+    escaped, so a title like `[Klik hier](https://…)` stays text."""
+
+    def text(value: str, **style: Any) -> dict[str, Any]:
+        return {"type": "TextBlock", "text": esc(value), "wrap": True, **style}
+
     body: list[dict[str, Any]] = [
-        {"type": "TextBlock", "text": message.subject, "weight": "Bolder", "size": "Medium", "wrap": True},
-        {"type": "FactSet", "facts": [{"title": k, "value": v} for k, v in message.facts]},
-        {"type": "TextBlock", "text": message.markdown, "wrap": True},
+        text(message.subject, weight="Bolder", size="Medium"),
+        {"type": "FactSet", "facts": [{"title": esc(k), "value": esc(v)} for k, v in message.facts]},
     ]
+    for heading, lines in message.sections:
+        body.append(text(heading, weight="Bolder", spacing="Medium"))
+        items = [f"- {esc(x[2:])}" if x.startswith("- ") else esc(x) for x in lines]
+        body.append({"type": "TextBlock", "text": "\n".join(items), "wrap": True})
+    if message.purpose == "sitrap":
+        body.append(text(f"Situatierapport {message.report}: de volledige tekst staat in de e-mail en het logboek."))
     if recipients:
-        body.append(
-            {
-                "type": "FactSet",
-                "facts": [{"title": r.role, "value": f"{r.name} ({r.org})"} for r in recipients],
-            }
-        )
+        body.append(text("Opgeroepen", weight="Bolder", spacing="Medium"))
+        team = [f"- {esc(r.role)}: {esc(r.name)} ({esc(r.org)})" for r in recipients]
+        body.append({"type": "TextBlock", "text": "\n".join(team), "wrap": True})
     return {
         "type": "message",
         "attachments": [
             {
                 "contentType": "application/vnd.microsoft.card.adaptive",
                 "contentUrl": None,
-                "content": {"$schema": CARD_SCHEMA, "type": "AdaptiveCard", "version": "1.4", "body": body},
+                "content": {"$schema": CARD_SCHEMA, "type": "AdaptiveCard", "version": "1.5", "body": body},
             }
         ],
     }
@@ -63,31 +77,77 @@ def document(message: Message, recipients: Sequence[Recipient]) -> dict[str, Any
     }
 
 
+def idempotency_key(ids: Sequence[str]) -> str:
+    """One key per POST, the same when the same recipients are sent the same call-out again."""
+    return hashlib.sha256("\n".join(sorted(ids)).encode("utf-8")).hexdigest()[:40]
+
+
 class WebhookNotifier(Notifier):
-    def __init__(self, hook: Webhook) -> None:
+    def __init__(self, hook: Hook) -> None:
         self.hook = hook
         self.channel = hook.id
 
-    def send(self, message: Message, recipients: Sequence[Recipient]) -> list[Delivery]:
-        import httpx
-
+    def deliver(self, message: Message, recipients: Sequence[Recipient]) -> list[Delivery]:
+        """One POST for everyone, its outcome recorded for all of them at once. The whole answer must be in
+        within the deadline (a gateway that answers one byte at a time is cut off)."""
         url = secret(self.hook.url_from)
         if not url:
             return self.all(recipients, "error", missing(self.hook.url_from, "de webhook-URL"))
-        payload = card(message, recipients) if self.hook.kind == "teams" else document(message, recipients)
-        seconds = self.hook.timeout_seconds
+        if self.hook.kind == "teams":
+            payload = card(message, recipients)
+        else:
+            payload = document(message, recipients)
+            payload["reply_text"] = REPLY_TEXT
+            for r, row in zip(recipients, payload["recipients"], strict=True):
+                row["message_id"] = self.ids.get(r.key, "")
+                row["confirm_url"] = self.links.get(r.key, "")
+        key = idempotency_key([self.ids.get(r.key, r.key) for r in recipients])
+        outcome, reason = post(url, payload, key, self.hook.timeout_seconds, self.channel)
+        return self.all(recipients, outcome, reason)
+
+
+def post(url: str, payload: dict[str, Any], key: str, seconds: float, channel: str) -> tuple[Outcome, str]:
+    """POST within one overall deadline (connect + the whole answer); the outcome and why."""
+    import httpx
+
+    result: list[tuple[Outcome, str]] = []
+    started: list[int] = []  # the status, once the answer's head is in
+
+    def late() -> tuple[Outcome, str]:
+        if started:
+            status = started[0]
+            return "timeout", f"{channel} begon te antwoorden (HTTP {status}) maar was niet binnen {seconds:g} s klaar"
+        return "timeout", f"{channel} antwoordde niet binnen {seconds:g} s"
+
+    # made before the clock starts: building a client (its TLS context) is this machine's time, not the server's
+    client = httpx.Client(timeout=seconds, follow_redirects=False)
+
+    def attempt() -> None:
         try:
-            with httpx.Client(timeout=seconds, follow_redirects=False) as client:
-                answer = client.post(url, json=payload)
+            with client, client.stream("POST", url, json=payload, headers={"Idempotency-Key": key}) as answer:
+                started.append(answer.status_code)
+                answer.read()
         except httpx.TimeoutException:
-            return self.all(recipients, "timeout", f"{self.channel} antwoordde niet binnen {seconds:g} s")
+            result.append(late())
+            return
         except httpx.HTTPError as exc:  # never str(exc): it holds the URL
-            return self.all(recipients, "unreachable", f"{self.channel} is niet bereikbaar ({type(exc).__name__})")
-        status = answer.status_code
-        if 200 <= status < 300:
-            return self.all(recipients, "accepted", f"HTTP {status}")
-        if 300 <= status < 400:
-            return self.all(
-                recipients, "refused", f"{self.channel} stuurt door naar een ander adres (HTTP {status}); niet gevolgd"
-            )
-        return self.all(recipients, "refused", f"{self.channel} antwoordde HTTP {status}")
+            result.append(("unreachable", f"{channel} is niet bereikbaar ({type(exc).__name__})"))
+            return
+        result.append(_status(answer.status_code, channel))
+
+    worker = threading.Thread(target=attempt, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if not result:  # still waiting, or reading a slow answer: given up (the thread ends with the process)
+        return late()
+    return result[0]
+
+
+def _status(status: int, channel: str) -> tuple[Outcome, str]:
+    if 200 <= status < 300:
+        return "accepted", f"HTTP {status}"
+    if 300 <= status < 400:
+        return "refused", f"{channel} stuurt door naar een ander adres (HTTP {status}); niet gevolgd"
+    if 400 <= status < 500:
+        return "refused", f"{channel} weigerde het bericht (HTTP {status}); controleer de webhook"
+    return "error", f"{channel} antwoordde HTTP {status} (fout bij de ontvanger; later opnieuw proberen)"

@@ -33,6 +33,8 @@ SUMMARY_SQL = "SELECT id, title, opened_at, level, closed_at, entries, actions, 
 CODE_LETTERS = "abcdefghjkmnpqrstuvwxyz"  # no i, l, o: nothing to mistake for 1 or 0 when read aloud or typed
 CODE_LENGTH = 4
 
+# (channel, recipient, message_id, outcome, reason, at): one delivery of a call-out; outcome 'pending' until known
+Delivered = tuple[str, str, str, str, str, str]
 # Check: (at, name, env, url, state, status, latency_ms, reason), defined with the roll-ups it feeds
 
 
@@ -110,6 +112,11 @@ class Store(RollUps):
 
     @abstractmethod
     def schema_version(self) -> int: ...
+
+    @abstractmethod
+    def require_writer(self) -> None:
+        """Raise StorageError (nothing changed) when this connection may not write the logbook: a use case
+        that acts outside the logbook (a call-out sends messages) asks this before it acts, not when it records."""
 
     # --- reading ----------------------------------------------------------------------------------------
 
@@ -240,7 +247,62 @@ class Store(RollUps):
         sql = "SELECT day, application, metric, count FROM usage WHERE day >= ? AND day <= ? ORDER BY day"
         return [(r[0], r[1], r[2], int(r[3])) for r in self._rows(sql, (first, last))]
 
+    def deliveries(self, callout: str) -> list[Delivered]:
+        """The deliveries of one call-out: (channel, recipient, message_id, outcome, reason, at)."""
+        sql = "SELECT channel, recipient, message_id, outcome, reason, at FROM deliveries WHERE callout = ?"
+        rows = self._rows(sql + " ORDER BY channel, recipient", (callout,))
+        return [(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
+
+    def of_kind(self, incident: str, kind: str) -> list[Entry]:
+        """The incident's entries of one kind, oldest first (by the kind index: a call-out's confirmations
+        without reading the whole chain; a plain query, so it may run inside a write transaction)."""
+        rows = self._rows(self.entry_sql + " WHERE incident = ? AND kind = ? ORDER BY n", (incident, kind))
+        return [Entry(*row) for row in rows]
+
+    def confirm_key(self) -> bytes:
+        """The key that signs confirmation links: made once with the logbook's schema, kept in its database,
+        so any coordinator's machine on the same logbook can check a token. A table of its own, which the
+        documented reader role may not read (it could sign tokens with it)."""
+        row = self._one("SELECT value FROM confirm_key")
+        if not row or len(str(row[0])) < 32:
+            raise StorageError(f"{self.where}: het logboek heeft geen sleutel voor bevestigingen", "Werk het bij.")
+        return bytes.fromhex(str(row[0]))
+
+    def callouts(self, incident: str) -> list[str]:
+        """The ids of the incident's call-outs that have deliveries recorded."""
+        rows = self._rows("SELECT DISTINCT callout FROM deliveries WHERE incident = ? ORDER BY callout", (incident,))
+        return [str(r[0]) for r in rows]
+
     # --- writing ----------------------------------------------------------------------------------------
+
+    def record_intent(
+        self, incident: str, callout: str, planned: Sequence[tuple[str, str, str]], at: str
+    ) -> dict[tuple[str, str], str]:
+        """Before the first message goes out: one 'pending' row per (channel, recipient, Message-ID) not yet
+        held, in one transaction. Returns the Message-ID of every planned delivery, as held: a retry uses the
+        one the first attempt used."""
+        with self.transaction():
+            held = {(d[0], d[1]): d[2] for d in self.deliveries(callout)}
+            for channel, recipient, message_id in planned:
+                if (channel, recipient) not in held:
+                    self._run(
+                        "INSERT INTO deliveries (callout, incident, channel, recipient, message_id, outcome, reason,"
+                        " at) VALUES (?, ?, ?, ?, ?, 'pending', '', ?)",
+                        (callout, incident, channel, recipient, message_id, at),
+                    )
+                    held[(channel, recipient)] = message_id
+        return held
+
+    def record_outcomes(self, callout: str, outcomes: Sequence[tuple[str, str, str, str]], at: str) -> None:
+        """What came of deliveries (channel, recipient, outcome, reason), in one transaction, as soon as it is
+        known. An accepted delivery stays accepted: nothing later can make it look unsent."""
+        with self.transaction():
+            for channel, recipient, outcome, reason in outcomes:
+                self._run(
+                    "UPDATE deliveries SET outcome = ?, reason = ?, at = ?"
+                    " WHERE callout = ? AND channel = ? AND recipient = ? AND outcome <> 'accepted'",
+                    (outcome, reason, at, callout, channel, recipient),
+                )
 
     def record_usage(self, rows: Sequence[tuple[str, str, str, int]]) -> tuple[int, int]:
         """Keep usage figures in one transaction: (new, changed). A row already held with the same count changes

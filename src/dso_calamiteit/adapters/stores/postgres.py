@@ -202,6 +202,38 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE calamiteit.writer_lock (id integer PRIMARY KEY CHECK (id = 1));
     INSERT INTO calamiteit.writer_lock VALUES (1);
     """,
+    # The call-out's deliveries: the intent before sending, each outcome as it is known (see sqlite.py).
+    """
+    CREATE TABLE calamiteit.deliveries (
+        callout text NOT NULL,
+        incident text NOT NULL REFERENCES calamiteit.incidents (id),
+        channel text NOT NULL,
+        recipient text NOT NULL,
+        message_id text NOT NULL,
+        outcome text NOT NULL,
+        reason text NOT NULL,
+        at text NOT NULL,
+        PRIMARY KEY (callout, channel, recipient)
+    );
+    CREATE INDEX deliveries_by_incident ON calamiteit.deliveries (incident, callout);
+    INSERT INTO calamiteit.meta (key, value)
+        VALUES ('confirm_key', replace(gen_random_uuid()::text, '-', '') || replace(gen_random_uuid()::text, '-', ''))
+        ON CONFLICT DO NOTHING;
+    """,
+    # The confirmation key in a table of its own, out of the reader's reach: `meta` is readable by every role
+    # (the reader could sign confirmation tokens with it). docs/shared-logbook.md revokes it from the reader.
+    """
+    CREATE TABLE calamiteit.confirm_key (
+        only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+        value text NOT NULL
+    );
+    REVOKE ALL ON calamiteit.confirm_key FROM PUBLIC;
+    INSERT INTO calamiteit.confirm_key (value) SELECT value FROM calamiteit.meta WHERE key = 'confirm_key';
+    INSERT INTO calamiteit.confirm_key (value)
+        VALUES (replace(gen_random_uuid()::text, '-', '') || replace(gen_random_uuid()::text, '-', ''))
+        ON CONFLICT DO NOTHING;
+    DELETE FROM calamiteit.meta WHERE key = 'confirm_key';
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 ROLLUPS = 3  # the schema version that has the roll-ups of the checks
@@ -418,6 +450,20 @@ class PostgresStore(Store):
                 pass
         except psycopg.Error as exc:
             raise self._failed(exc) from None
+
+    def require_writer(self) -> None:
+        """Refused when this role may not store entries and deliveries (the documented reader role)."""
+        row = self._one(
+            "SELECT has_table_privilege('calamiteit.entries', 'INSERT')"
+            " AND has_table_privilege('calamiteit.deliveries', 'INSERT')"
+            " AND has_any_column_privilege('calamiteit.deliveries', 'UPDATE')"
+            " AND current_setting('transaction_read_only') = 'off'"
+        )
+        if not row or not row[0]:
+            raise StorageError(
+                f"{self.where}: geen rechten hiervoor (rol {self.role} mag het logboek niet schrijven)",
+                "Vraag de beheerder om de rol van de coördinatoren (docs/shared-logbook.md).",
+            )
 
     def _insert(self, e: Entry) -> None:
         self._run(INSERT_SQL, _values(e))

@@ -19,7 +19,7 @@ from typing import Any
 from ...domain.errors import CalamiteitError
 from ...domain.logbook import Entry
 from .. import interrupts
-from .interface import ENTRY_SQL, TIP_SQL, BusyError, StorageError, Store, new_code
+from .interface import ENTRY_SQL, TIP_SQL, BusyError, Delivered, StorageError, Store, new_code
 from .rollups import Check
 
 BUSY_TIMEOUT_MS = 10_000
@@ -131,9 +131,38 @@ MIGRATIONS: tuple[str, ...] = (
                                                  WHERE incident = NEW.incident AND n = NEW.n - 1)
         BEGIN SELECT RAISE(ABORT, 'an entry is not older than the one before it'); END;
     """,
+    # The call-out's deliveries, one row per (call-out, channel, recipient): written as the intent before the
+    # first message goes out ('pending', with its Message-ID), and moved to its outcome as each one is known, one
+    # transaction each, so a call-out that is killed half-way resumes without sending anything twice.
+    """
+    CREATE TABLE deliveries (
+        callout TEXT NOT NULL,
+        incident TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        at TEXT NOT NULL,
+        PRIMARY KEY (callout, channel, recipient)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX deliveries_by_incident ON deliveries (incident, callout);
+    INSERT OR IGNORE INTO meta (key, value) VALUES ('confirm_key', lower(hex(randomblob(32))));
+    """,
+    # The confirmation key in a table of its own (on PostgreSQL out of the reader role's reach; see postgres.py).
+    """
+    CREATE TABLE confirm_key (
+        only_row INTEGER PRIMARY KEY CHECK (only_row = 1),
+        value TEXT NOT NULL
+    ) STRICT;
+    INSERT INTO confirm_key (only_row, value) SELECT 1, value FROM meta WHERE key = 'confirm_key';
+    INSERT OR IGNORE INTO confirm_key (only_row, value) VALUES (1, lower(hex(randomblob(32))));
+    DELETE FROM meta WHERE key = 'confirm_key';
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 ROLLUPS = 7  # the schema version that has the roll-ups of the checks
+DELIVERIES = next(i + 1 for i, m in enumerate(MIGRATIONS) if "CREATE TABLE deliveries" in m)
 
 
 class SqliteStore(Store):
@@ -295,6 +324,23 @@ class SqliteStore(Store):
 
     def schema_version(self) -> int:
         return int(self.version)
+
+    def deliveries(self, callout: str) -> list[Delivered]:
+        return super().deliveries(callout) if self.version >= DELIVERIES else []  # a read-only look at an old file
+
+    def callouts(self, incident: str) -> list[str]:
+        return super().callouts(incident) if self.version >= DELIVERIES else []
+
+    def require_writer(self) -> None:
+        """Refused when this process may not write the file (or its folder, where SQLite keeps its journal)."""
+        folder = self.path.parent
+        if not (os.access(self.path, os.W_OK) and os.access(folder, os.W_OK)) or self.version < SCHEMA_VERSION:
+            raise StorageError(
+                f"{self.path}: geen schrijfrechten op het logboek",
+                "Vraag schrijfrechten op het bestand en de map, of werk in een eigen logboek (--data-dir).",
+            )
+        with self.transaction(noted=False):  # the write lock can be had: a writer, not only a reader
+            pass
 
     def record_checks(self, rows: Sequence[Check]) -> None:
         with self.transaction():

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console
 
+from ...domain import dutchtime
 from ...domain.callout import Delivery, channel_word
 from . import layout
 from .layout import Column
 from .terminal import Text
+
+if TYPE_CHECKING:
+    from ...app.confirmation import Called
 
 OUTCOME_WORDS: dict[str, str] = {
     "accepted": "aangenomen",
@@ -41,3 +47,27 @@ def result(table: Console, note: Console, found: list[Delivery], complete: bool,
     done = sum(d.outcome == "accepted" for d in found)
     word = "Alles aangekomen" if complete else "NIET alles aangekomen"
     note.print(Text(f"{word}: {done} van {len(found)} aangenomen; vastgelegd als {entry}."))
+
+
+ANSWER_WORDS = {"komt": "komt", "kan_niet": "kan niet", "": "geen antwoord"}
+ANSWER_STYLE = {"komt": "green", "kan_niet": "bold red", "": "yellow"}
+
+
+def status(console: Console, incident: str, rows: list[Called]) -> None:
+    """`oproep ID --status`: per role who was called, on which channels with what outcome, and their answer."""
+    layout.records(
+        console,
+        f"Oproep {incident}: wie komt",
+        [Column("Rol"), Column("Opgeroepen"), Column("Kanalen"), Column("Antwoord"), Column("Sinds")],
+        [
+            [
+                r.recipient.role,
+                r.recipient.name,
+                ", ".join(f"{channel_word(ch)}: {OUTCOME_WORDS.get(o, o)}" for ch, o, _, _ in r.deliveries),
+                Text(ANSWER_WORDS[r.answer] + (f" ({r.via})" if r.via else ""), style=ANSWER_STYLE[r.answer]),
+                dutchtime.local(r.since) if r.since else "",
+            ]
+            for r in rows
+        ],
+        empty="Er is voor dit incident nog niemand opgeroepen.",
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 
 from ....domain.callout import EMAIL as EMAIL_CHANNEL
@@ -36,6 +37,12 @@ def check(f: CalloutFile, contacts: ContactsFile | None) -> list[Finding]:
             out.append((("email", "port"), "moet tussen 1 en 65535 liggen"))
         if f.email.timeout_seconds <= 0:
             out.append((("email", "timeout_seconds"), "moet groter dan 0 zijn"))
+        if f.email.username and f.email.security == "geen" and not loopback(f.email.host):
+            out.append((
+                ("email", "security"),
+                f"aanmelden zonder versleuteling naar {f.email.host}: het wachtwoord gaat leesbaar over het netwerk; "
+                "kies security: starttls of tls (geen mag alleen met een server op deze machine)",
+            ))
     known = set(f.channel_ids())
     rules: list[tuple[Loc, tuple[str, ...]]] = [(("routes", "default"), f.routes.default)]
     rules += [(("routes", "organisations", org), chans) for org, chans in f.routes.organisations.items()]
@@ -55,3 +62,14 @@ def check(f: CalloutFile, contacts: ContactsFile | None) -> list[Finding]:
             if cid not in ids:
                 out.append((("routes", "contacts", cid), f"onbekend contact-id '{cid}'.{suggest(cid, ids)}"))
     return out
+
+
+def loopback(host: str) -> bool:
+    """A relay on this machine (localhost, 127.0.0.0/8, ::1): the only place a clear-text login may go."""
+    name = host.strip().strip("[]").casefold().rstrip(".")
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False

@@ -1,0 +1,87 @@
+"""Confirmation (bevestiging) of a call-out: who said they come or cannot, when and how it came in; the signed
+per-recipient token for a confirmation link; the SMS reply code; finding a person as a coordinator types them.
+
+Pure: the HMAC key comes from the logbook (the store), the moments from the caller.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .callout import Recipient
+from .errors import UsageError, suggest
+
+REPLY_CODES = {"1": "komt", "2": "kan_niet"}
+REPLY_TEXT = "Antwoord 1 = ik kom, 2 = ik kan niet."
+ANSWER_WORDS = {"komt": "komt", "kan_niet": "kan niet komen"}
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    callout: str
+    recipient: str
+    answer: str  # komt | kan_niet
+    via: str
+    at: str
+    note: str = ""
+
+
+def folded(text: str) -> str:
+    """For matching what a coordinator types: without accents, case or surrounding space ('Fatima' = 'Fátima')."""
+    plain = unicodedata.normalize("NFKD", text)
+    return " ".join("".join(c for c in plain if not unicodedata.combining(c)).casefold().split())
+
+
+def find_person(typed: str, recipients: Iterable[Recipient]) -> Recipient:
+    """The one recipient whose id or name is `typed` (accent- and case-insensitive), or whose name starts with
+    it; refused with a suggestion otherwise."""
+    people = list(recipients)
+    want = folded(typed)
+    exact = [r for r in people if want in (folded(r.key), folded(r.name))]
+    found = exact or [r for r in people if folded(r.name).startswith(want) or folded(r.key).startswith(want)]
+    if len({r.key for r in found}) == 1:
+        return found[0]
+    names = [r.name for r in people]
+    if found:
+        shown = ", ".join(sorted({f"{r.name} ({r.key})" for r in found}))
+        raise UsageError(f"'{typed}' past bij meer opgeroepenen: {shown}", "Geef het contact-id.")
+    raise UsageError(
+        f"'{typed}' is niet opgeroepen voor dit incident.{suggest(typed, names)}",
+        "`calamiteit oproep ID --status` toont wie opgeroepen is.",
+    )
+
+
+def digits(phone: str) -> str:
+    only = "".join(c for c in phone if c.isdigit())
+    return only[-9:]  # the subscriber part: +31 6 …, 06 …, 0031 6 … are one number
+
+
+def token(key: bytes, callout: str, recipient: str) -> str:
+    """The signed, per-recipient, per-call-out token of a confirmation link: the call-out and recipient in
+    base64url, and an HMAC-SHA256 over both (the key is the logbook's own, kept in its database)."""
+    what = base64.urlsafe_b64encode(f"{callout}\n{recipient}".encode()).decode().rstrip("=")
+    return f"{what}.{_mac(key, what)}"
+
+
+def read_token(key: bytes, value: str) -> tuple[str, str]:
+    """(call-out, recipient) of a token this logbook signed; refused when it is not."""
+    what, _, mac = value.strip().partition(".")
+    if not what or not hmac.compare_digest(mac, _mac(key, what)):
+        raise UsageError("deze bevestigingscode is niet door dit logboek ondertekend (vervalst of van een ander)")
+    callout, _, recipient = base64.urlsafe_b64decode(what + "=" * (-len(what) % 4)).decode().partition("\n")
+    return callout, recipient
+
+
+def _mac(key: bytes, what: str) -> str:
+    digest = hmac.new(key, what.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")[:32]
+
+
+def link(base_url: str, value: str) -> str:
+    """The documented URL form: `<confirm_url>?t=<token>` (the web face of a later issue reads it)."""
+    return f"{base_url.rstrip('/')}?t={value}"

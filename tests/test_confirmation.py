@@ -1,0 +1,113 @@
+"""Confirmation: the coordinator records who comes (by name or id, accents and case aside), an SMS reply code
+from a phone number, a signed token from a confirmation link (a forged one, or one of another call-out,
+refused); `oproep --status` shows it per role; every confirmation is an entry in the chain."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from dso_calamiteit.adapters import clock
+from dso_calamiteit.domain import exitcodes
+
+from .conftest import Invoke
+from .mail import Mailbox, smtp_server
+
+pytestmark = pytest.mark.usefixtures("backend")
+
+
+@pytest.fixture(autouse=True)
+def office_hours(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
+
+
+def callout_yaml(port: int) -> str:
+    return (
+        'confirm_url: "https://oct.example.nl/bevestig"\n'
+        f"email:\n  host: 127.0.0.1\n  port: {port}\n  security: geen\n  sender: calamiteiten@dso.example.nl\n"
+        "routes:\n  default: [email]\n"
+    )
+
+
+@pytest.fixture
+def called(calamiteit: Invoke, make_config: Callable[..., Path]) -> tuple[str, Path, Mailbox]:
+    box = Mailbox()
+    with smtp_server(box) as port:
+        folder = make_config(callout=callout_yaml(port))
+        incident = calamiteit("incident", "open", "Storing", "--level", "1").out.strip()
+        assert calamiteit("oproep", incident, "--verstuur", "--config-dir", str(folder)).code == 0
+    return incident, folder, box
+
+
+def status(calamiteit: Invoke, incident: str, folder: Path) -> dict[str, dict]:
+    doc = json.loads(calamiteit("oproep", incident, "--status", "--json", "--config-dir", str(folder)).out)
+    return {r["recipient"]: r for r in doc["called"]}
+
+
+def test_a_coordinator_records_who_comes_by_name_accents_and_case_aside(calamiteit: Invoke, called) -> None:
+    incident, folder, _ = called
+    before = status(calamiteit, incident, folder)
+    assert before and all(r["answer"] is None for r in before.values())
+    said = calamiteit("bevestig", incident, "LOTTE meïjer", "--komt", "--toelichting", "over 20 minuten",
+                      "--config-dir", str(folder))
+    assert said.code == exitcodes.OK, said.err
+    assert "Lotte Meijer" in said.err and "komt" in said.err
+    cannot = calamiteit("bevestig", incident, "anna-de-vries", "--kan-niet", "--via", "mail",
+                        "--config-dir", str(folder))
+    assert cannot.code == exitcodes.OK
+    after = status(calamiteit, incident, folder)
+    assert after["lotte-meijer"]["answer"] == "komt" and after["lotte-meijer"]["via"] == "telefoon"
+    assert after["lotte-meijer"]["note"] == "over 20 minuten"
+    assert after["anna-de-vries"]["answer"] == "kan_niet" and after["anna-de-vries"]["via"] == "mail"
+    shown = calamiteit("incident", "show", incident).out
+    assert "Lotte Meijer komt (via telefoon): over 20 minuten" in shown
+    assert calamiteit("incident", "verify", incident).code == 0  # in the chain
+    table = calamiteit("oproep", incident, "--status", "--config-dir", str(folder)).out
+    assert "Lotte Meijer" in table and "geen antwoord" in table
+
+
+def test_an_unknown_person_is_refused_with_a_suggestion(calamiteit: Invoke, called) -> None:
+    incident, folder, _ = called
+    result = calamiteit("bevestig", incident, "Lote Meier", "--komt", "--config-dir", str(folder))
+    assert result.code == exitcodes.USAGE and "niet opgeroepen" in result.err and "Lotte Meijer" in result.err
+    nothing = calamiteit("bevestig", incident, "Lotte Meijer", "--config-dir", str(folder))
+    assert nothing.code == exitcodes.USAGE and "--komt of --kan-niet" in nothing.err
+    entries = json.loads(calamiteit("incident", "show", incident, "--json").out)["entries"]
+    assert [e for e in entries if e["kind"] == "confirmation"] == []
+
+
+def test_an_sms_reply_code_from_the_persons_number(calamiteit: Invoke, called) -> None:
+    incident, folder, _ = called
+    result = calamiteit("bevestig", incident, "--code", "2", "--telefoon", "+31 (0)0 0000 0105", "--config-dir",
+                        str(folder))
+    wrong = calamiteit("bevestig", incident, "--code", "1", "--telefoon", "+31 6 9999 9999",
+                       "--config-dir", str(folder))
+    assert wrong.code == exitcodes.USAGE and "hoort bij niemand" in wrong.err
+    assert result.code == exitcodes.OK, result.err
+    (who,) = [r for r in status(calamiteit, incident, folder).values() if r["answer"]]
+    assert who["answer"] == "kan_niet" and who["via"] == "sms"
+
+
+def test_the_link_in_each_mail_carries_a_signed_token_and_forgeries_are_refused(calamiteit: Invoke, called) -> None:
+    incident, folder, box = called
+    tokens = {}
+    for rcpts, message in box.messages:
+        text = message.get_body(("plain",)).get_content()
+        line = next(x for x in text.splitlines() if "https://oct.example.nl/bevestig?t=" in x)
+        tokens[rcpts[0]] = line.split("?t=", 1)[1].strip().rstrip(">")
+    assert len(set(tokens.values())) == len(box.messages) >= 3  # one per recipient
+    token = tokens["l.meijer@dso-lv.example.nl"]
+    what, mac = token.split(".")
+    forged = what + "." + ("A" if mac[0] != "A" else "B") + mac[1:]
+    refused = calamiteit("bevestig", incident, "--komt", "--token", forged, "--config-dir", str(folder))
+    assert refused.code == exitcodes.USAGE and "niet door dit logboek ondertekend" in refused.err
+    other = calamiteit("incident", "open", "Andere storing", "--level", "1").out.strip()
+    elsewhere = calamiteit("bevestig", other, "--komt", "--token", token, "--config-dir", str(folder))
+    assert elsewhere.code == exitcodes.USAGE and "hoort niet bij een oproep van dit incident" in elsewhere.err
+    ok = calamiteit("bevestig", incident, "--komt", "--token", token, "--config-dir", str(folder))
+    assert ok.code == exitcodes.OK, ok.err
+    assert status(calamiteit, incident, folder)["lotte-meijer"]["via"] == "link"
