@@ -39,7 +39,8 @@ def period(van: str, tot: str) -> tuple[datetime, datetime]:
     start = dutchtime.parse_local(van, now)
     end = dutchtime.period_end(tot, now)
     if end <= start:
-        raise UsageError(f"de periode eindigt ({tot}) voordat hij begint ({van})")
+        shown = f"{tot} = {dutchtime.local(end)}) voordat hij begint ({van} = {dutchtime.local(start)}"
+        raise UsageError(f"de periode eindigt ({shown})")
     if end - start > MAX_PERIOD:
         raise UsageError("kies een periode van hooguit drie jaar")
     return start, end
