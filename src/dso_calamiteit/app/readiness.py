@@ -3,7 +3,7 @@ over a period, and the rotas as a calendar."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,7 +13,7 @@ from ..adapters.holidays import dutch_holidays
 from ..domain import dutchtime
 from ..domain.errors import UsageError
 from ..domain.intervals import utc_seconds
-from ..domain.readiness import Reachability, next_opening, shifts, stand_in, status
+from ..domain.readiness import Reachability, next_opening, shifts, stand_in, status, weekly
 from ..domain.readiness import at_moment as standings_at
 from ..domain.readiness import gaps as find_gaps
 from ..domain.teams import Convocation, Seat, candidates, ordered
@@ -63,7 +63,8 @@ def reachable(config: Config, found: list[Contact], at: datetime) -> list[Contac
 
 def convene(config: Config, team_id: str, at: datetime, reach: Reachability | None = None) -> tuple[Seat, ...]:
     """Per role of the team: the contacts that fill it and which of them is reachable at `at` (`reach`: one
-    already worked out around `at`, so a briefing computes readiness once)."""
+    already worked out around `at`, so a briefing computes readiness once). The reachable come in the order
+    of `ranked`: on duty first, then file order; `instead` says what to do when nobody is."""
     found = config.teams.team(team_id)
     if found is None:
         return ()
@@ -71,14 +72,16 @@ def convene(config: Config, team_id: str, at: datetime, reach: Reachability | No
     seconds = utc_seconds(at)
     out = []
     for m in ordered(found):
-        people = [(c, status(c, reach, seconds)) for c in candidates(m, config.contacts)]
+        people = candidates(m, config.contacts)
+        call = whom_to_call(config, m.role, people, at, reach)
         out.append(
             Seat(
                 m.group,
                 m.org,
                 m.role,
-                tuple(c for c, s in people if s == "bereikbaar"),
-                tuple(c for c, s in people if s == "onbekend"),
+                tuple(ranked(config, people, reach, seconds)),
+                tuple(c for c in people if status(c, reach, seconds) == "onbekend"),
+                call.instead if call.contact is None else "",
             )
         )
     return tuple(out)
@@ -115,11 +118,15 @@ def at_moment(config: Config, at: datetime) -> Moment:
     seconds = utc_seconds(at)
     desk_ids = {s.contact for s in config.readiness.schedules if s.desk}
     contacts = config.contacts.contacts
+    standings = [  # who covers a requirement, in the order whom to call: on duty first (see `ranked`)
+        replace(st, reachable=ranked(config, st.reachable, reach, seconds))
+        for st in standings_at(config.contacts, reach, seconds)
+    ]
     return Moment(
         at,
         [(c, status(c, reach, seconds)) for c in contacts if c.id not in desk_ids],
         [(c, status(c, reach, seconds)) for c in contacts if c.id in desk_ids],
-        standings_at(config.contacts, reach, seconds),
+        standings,
     )
 
 
@@ -184,21 +191,70 @@ class Call:
     instead: str  # '' when `contact` is reachable; else the stand-in, the next opening, or that nobody is
 
 
-def whom_to_call(config: Config, what: str, candidates: list[Contact], at: datetime, reach: Reachability) -> Call:
+def on_duty(config: Config, reach: Reachability, contact: Contact, seconds: int) -> bool:
+    """On duty rather than merely reachable: in a rota's shift, a desk in its service hours, within a person's
+    own set hours (a night duty Fri-Sun 22-08), standing in for someone absent, or reachable by an exception.
+    Someone reachable only because a schedule says 'always' is a fallback, not on duty."""
+    if not contact.id:
+        return False
+    data = config.readiness
+    day = (seconds - 86400, seconds + 1)  # hours that began yesterday evening still hold now
+    for s in data.schedules:
+        if s.contact != contact.id:
+            continue
+        if s.desk:
+            return True
+        if s.weekly and not s.always:
+            skip = reach.holidays if s.closed_on_holidays else (lambda _: False)
+            if any(a <= seconds < b for a, b in weekly(s.weekly, day, reach.clock, skip)):
+                return True
+    for x in data.exceptions:
+        if utc_seconds(x.start) <= seconds < utc_seconds(x.end):
+            mine = x.kind == "bereikbaar" and x.contact == contact.id
+            if mine or (x.kind == "afwezig" and x.stand_in == contact.id):
+                return True
+    return any(
+        contact.id in rota.order and any(who == contact.id for who, _, _ in shifts(rota, (seconds, seconds + 1)))
+        for rota in data.rotas
+    )
+
+
+def ranked(config: Config, candidates: list[Contact], reach: Reachability, seconds: int) -> list[Contact]:
+    """The candidates reachable at the moment, those on duty first, each part in file order: whom to call."""
+    found = [c for c in candidates if status(c, reach, seconds) == "bereikbaar"]
+    return sorted(found, key=lambda c: not on_duty(config, reach, c, seconds))  # stable: file order within each part
+
+
+def whom_to_call(
+    config: Config,
+    what: str,
+    candidates: list[Contact],
+    at: datetime,
+    reach: Reachability,
+    called: frozenset[str] | set[str] = frozenset(),
+) -> Call:
+    """The person to call for one role or line at `at` (see `ranked`). Someone already in the list (`called`)
+    does not hide the line: the next reachable is shown, and only if there is none that same person again."""
     seconds = utc_seconds(at)
-    for c in candidates:
-        if status(c, reach, seconds) == "bereikbaar":
-            return Call(what, c, "")
+    reachable = ranked(config, candidates, reach, seconds)
+    fresh = [c for c in reachable if not c.id or c.id not in called]
+    if fresh:
+        return Call(what, fresh[0], "")
+    if reachable:
+        return Call(what, reachable[0], "ook hierboven")
     people = {c.id: c for c in config.contacts.contacts if c.id}
     for c in candidates:
         other = people.get(stand_in(config.readiness, c.id, seconds) or "")
         if other is not None and status(other, reach, seconds) == "bereikbaar":
             return Call(what, other, f"waarnemer voor {c.name or c.role}")
     openings = [(when, c) for c in candidates if c.id and (when := next_opening(reach, c.id, seconds)) is not None]
+    if not openings and any(c.id for c in candidates):  # `reach` holds a day around `at`: look a week ahead
+        ahead = reach_around(config, at, at + timedelta(days=8))
+        openings = [(when, c) for c in candidates if c.id and (when := next_opening(ahead, c.id, seconds)) is not None]
     if openings:
         when, c = min(openings, key=lambda pair: pair[0])
         moment = dutchtime.local(datetime.fromtimestamp(when, UTC))
-        return Call(what, None, f"nu niemand bereikbaar; {c.name or c.role} weer vanaf {moment}")
+        return Call(what, None, f"niemand bereikbaar; weer bereikbaar vanaf {moment} ({c.name or c.role})")
     if candidates and all(status(c, reach, seconds) == "onbekend" for c in candidates):
         return Call(what, None, "bereikbaarheid onbekend (niet in paraatheid.yaml)")
     return Call(what, None, "niemand bereikbaar")

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..adapters import clock
 from ..app.place import Place
 from ..domain import exitcodes
-from .options import Author, ConfigDir, DataDir, Db, Json, Send, Yes, console
+from ..domain.errors import UsageError
+from .options import Author, ConfigDir, DataDir, Db, Json, Moment, Send, Yes, console
 
 if TYPE_CHECKING:
     from ..app.callout import Composed, Sent
@@ -31,6 +31,7 @@ def oproep(
     allen: Everyone = False,
     json: Json = False,
     auteur: Author = None,
+    op: Moment = None,
     data_dir: DataDir = None,
     db: Db = None,
     config_dir: ConfigDir = None,
@@ -42,12 +43,15 @@ def oproep(
     Exitcode 8 als niet iedereen het via al zijn kanalen kreeg; opnieuw draaien verstuurt alleen wat mislukte.
     Voorbeeld: calamiteit oproep 2026-001 --verstuur
     """
-    from ..app import callout, configuration, logbook
+    from ..app import callout, configuration, logbook, readiness
     from ..views import callout as words
 
+    if op is not None and verstuur:
+        raise UsageError("--op toont wie er op een ander moment bereikbaar is; versturen gaat altijd over nu")
     config = configuration.load(config_dir)
     where, author = Place(data_dir, db, config_dir), logbook.author(auteur)
-    composed = callout.compose(config, where, incident, clock.now(), words.message, author=author, everyone=allen)
+    at = readiness.moment(op)  # without --op: now, as before
+    composed = callout.compose(config, where, incident, at, words.message, author=author, everyone=allen)
     if not verstuur:
         if json:
             print(words.document(composed, None))
