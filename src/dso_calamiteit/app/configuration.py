@@ -25,6 +25,7 @@ class Checked:
     sources: list[Source]
     problems: list[Problem] = field(default_factory=list)
     summary: str | None = None
+    warnings: list[str] = field(default_factory=list)  # one's own files and the shipped defaults disagree
 
 
 def check(config_dir: Path | None) -> Checked:
@@ -33,9 +34,13 @@ def check(config_dir: Path | None) -> Checked:
         cfg = config.load(sources)
     except ConfigError as exc:
         return Checked(sources, exc.problems)
+    found = cfg.all_problems()
+    if found:  # `check` reads every file: each problem of each of them
+        return Checked(sources, found)
+    warned = [w for kind in config.FILES for w in cfg.warnings.get(kind, [])]
     summary = (
         f"Alles in orde: {len(cfg.criteria.levels)} niveaus, "
         f"{len(cfg.criteria.all_criteria())} criteria, {len(cfg.contacts.organisations)} organisaties, "
         f"{len(cfg.contacts.contacts)} contacten, {len(cfg.routing.routes)} lijnen."
     )
-    return Checked(sources, [], summary)
+    return Checked(sources, [], summary, warned)

@@ -141,6 +141,8 @@ def calendar(config: Config, start: datetime, end: datetime) -> list[CalendarEve
     events = []
     for rota in config.readiness.rotas:
         for who, s, e in shifts(rota, window):
+            if who not in people:  # a rota naming someone one's own contacts.yaml lacks (a warning said so)
+                continue
             person = people[who]
             events.append(
                 CalendarEvent(
@@ -153,11 +155,11 @@ def calendar(config: Config, start: datetime, end: datetime) -> list[CalendarEve
             )
     for x in config.readiness.exceptions:
         s, e = utc_seconds(x.start), utc_seconds(x.end)
-        if e <= window[0] or s >= window[1]:
+        if e <= window[0] or s >= window[1] or x.contact not in people:
             continue
         person = people[x.contact]
         what = "Afwezig" if x.kind == "afwezig" else "Extra bereikbaar"
-        stand_in = f" (waarnemer: {people[x.stand_in].name})" if x.stand_in else ""
+        stand_in = f" (waarnemer: {people[x.stand_in].name})" if x.stand_in in people else ""
         events.append(
             CalendarEvent(
                 f"uitzondering-{x.contact}-{s}@dso-calamiteit",

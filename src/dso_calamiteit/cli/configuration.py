@@ -35,6 +35,8 @@ def check(json: Json = False, config_dir: ConfigDir = None, data_dir: DataDir = 
 
         table(console(), files.sources, files.summary)
         print(visible(book.note))
+        for w in files.warnings:  # one's own file and a shipped default disagree: a command still answers
+            print(visible(w))
         for p in problems:
             print(visible(str(p)))
         if problems:
