@@ -120,12 +120,21 @@ def timeline(console: Console, found: Timeline, config: Config, now: datetime) -
                 dutchtime.local(e.at),
                 config.contacts.signed(e.author, "\n"),
                 Text(kind_word(e.kind), KIND_STYLE.get(e.kind, "")),
-                Text(_line(e, state, now), style="strike dim" if e.n in state.corrected else ""),
+                _corrected(_line(e, state, now), state.corrected.get(e.n)),
             ]
             for e in found.newest
         ],
     )
     console.print(Text(f"Laatste hash: {state.head}", style="dim"))
+
+
+def _corrected(line: str, by: int | None) -> Text:
+    """A corrected entry says so in words (piped or without colour too), and is struck through on a terminal."""
+    if by is None:
+        return Text(line)
+    shown = Text(line, style="strike dim")
+    shown.append(f" (gecorrigeerd in regel {by})", style="yellow")
+    return shown
 
 
 def lines(
@@ -140,7 +149,8 @@ def lines(
     write, chunk = console.file.write, []
     authors: dict[str, str] = {}  # a log has few authors and many entries: each one signed once
     for e in entries:
-        mark = " (gecorrigeerd)" if e.n in state.corrected else ""
+        by_n = state.corrected.get(e.n)
+        mark = f" (gecorrigeerd in regel {by_n})" if by_n is not None else ""
         said = f"{kind_word(e.kind)}{mark}: {_line(e, state, now)}"
         by = authors.get(e.author)
         if by is None:
@@ -169,7 +179,7 @@ def actions(console: Console, rows: list[tuple[Incident, Action]], now: datetime
         ],
         [
             [
-                incident.id,
+                f"{incident.id} (gesloten)" if incident.closed else incident.id,
                 str(a.number),
                 a.text,
                 a.owner,

@@ -1,0 +1,75 @@
+"""Nothing said is lost (issue 23): open actions of closed incidents, a sitrap read again without a new number,
+and a correction said in words in every format."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from dso_calamiteit.adapters import clock
+from dso_calamiteit.domain import exitcodes
+
+from .conftest import Invoke
+
+pytestmark = pytest.mark.usefixtures("backend")  # SQLite and PostgreSQL
+
+
+def entries(calamiteit: Invoke, incident: str) -> list[dict]:
+    return json.loads(calamiteit("incident", "show", incident, "--json").out)["entries"]
+
+
+def test_an_open_action_of_a_closed_incident_stays_listed(calamiteit: Invoke) -> None:
+    closed = calamiteit("incident", "open", "Loket plat").out.strip()
+    calamiteit("log", closed, "Leverancier bellen", "--besluit", "--actiehouder", "Fatima")
+    calamiteit("incident", "close", closed, "--force", "--reden", "Opgelost")
+    still = calamiteit("incident", "open", "Ander incident").out.strip()
+    calamiteit("log", still, "Bericht plaatsen", "--besluit", "--actiehouder", "IPLO")
+    listed = calamiteit("acties")
+    assert f"{closed} (gesloten)" in listed.out and "Leverancier bellen" in listed.out
+    assert "Bericht plaatsen" in listed.out and f"{still} (gesloten)" not in listed.out
+    found = json.loads(calamiteit("acties", "--json").out)["actions"]
+    assert [(a["incident"], a["incident_closed"]) for a in found] == [(closed, True), (still, False)]
+    assert "Leverancier bellen" in calamiteit("acties", closed).out
+
+
+def test_a_sitrap_is_read_again_exactly_without_a_new_number(
+    calamiteit: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 12, 5, 1, 10, tzinfo=UTC))
+    incident = calamiteit("incident", "open", "Loket plat").out.strip()
+    calamiteit("log", incident, "Loket traag", "--beeld")
+    made_text = calamiteit("rapport", incident, "--format", "text").out  # sitrap 1
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 12, 5, 2, 40, tzinfo=UTC))
+    calamiteit("log", incident, "Loket helemaal weg", "--beeld")
+    made_md = calamiteit("rapport", incident, "--format", "md").out  # sitrap 2
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 12, 6, 9, 0, tzinfo=UTC))  # a day later
+    calamiteit("log", incident, "Nieuw feit na sitrap 2", "--beeld")
+    before = len(entries(calamiteit, incident))
+    assert calamiteit("rapport", incident, "--nummer", "1", "--format", "text").out == made_text
+    assert calamiteit("rapport", incident, "--nummer", "2", "--format", "md").out == made_md
+    again = json.loads(calamiteit("rapport", incident, "--nummer", "1", "--format", "json").out)
+    assert again["number"] == 1 and "Loket helemaal weg" not in json.dumps(again)  # the log as it was then
+    assert len(entries(calamiteit, incident)) == before  # nothing recorded
+    missing = calamiteit("rapport", incident, "--nummer", "3")
+    assert missing.code == exitcodes.USAGE and "heeft geen sitrap 3; het heeft sitrap 1 t/m 2" in missing.err
+    both = calamiteit("rapport", incident, "--nummer", "1", "--concept")
+    assert both.code == exitcodes.USAGE
+    assert json.loads(calamiteit("rapport", incident, "--format", "json").out)["number"] == 3  # no number used
+
+
+def test_a_correction_is_said_in_words_in_every_format(calamiteit: Invoke) -> None:
+    incident = calamiteit("incident", "open", "Loket plat").out.strip()
+    calamiteit("log", incident, "Loket 100% plat", "--beeld")  # entry 2
+    calamiteit("log", incident, "Loket 50% plat", "--beeld", "--corrigeert", "2")  # entry 3
+    table = " ".join(calamiteit("incident", "show", incident).out.split())
+    assert "Loket 100% plat (gecorrigeerd in regel 3)" in table  # piped: no strike-through to carry it
+    every = calamiteit("incident", "show", incident, "--alles").out
+    assert "(gecorrigeerd in regel 3): Loket 100% plat" in every
+    assert json.loads(calamiteit("incident", "show", incident, "--json").out)["corrected"] == {"2": 3}
+    for form in ("text", "md"):
+        report = calamiteit("rapport", incident, "--concept", "--format", form).out
+        assert "Loket 50% plat (correctie van regel 2)" in report and "100%" not in report, form
+    document = json.loads(calamiteit("rapport", incident, "--concept", "--format", "json").out)
+    assert '"corrects": 2' in json.dumps(document)
