@@ -140,7 +140,7 @@ def test_team_oproep_and_paraatheid_give_the_same_answer(
     briefing = calamiteit("assess", "--config-dir", str(night), *at, *level_one()).out
     assert "Bellen op za 05-12-2026 02:10 — OCT" in briefing and "Nu bellen" not in briefing
     shown = calamiteit("team", "OCT", "--config-dir", str(night), *at).out
-    assert "weer bereikbaar vanaf ma 07-12-2026 08:00 (Anna de Vries)" in " ".join(shown.split())
+    assert "niemand; weer bereikbaar vanaf ma 07-12-2026 08:00 (Anna de Vries)" in " ".join(shown.split())
     ready = calamiteit("paraatheid", "--config-dir", str(night), *at).out
     assert "Nora Nachtegaal, Olaf Altijd" in " ".join(ready.split())  # on duty first, then file order
     incident = calamiteit("incident", "open", "Loket plat").out.strip()

@@ -41,7 +41,9 @@ def _alarm(faults: "list[Fault]") -> int:
     for f in faults[:5]:
         err.print(Text(f"LET OP: de hashketen van {f.incident} klopt niet: regel {f.n}: {f.message}", style="bold red"))
     if len(faults) > 5:
-        err.print(Text(f"… en nog {len(faults) - 5} breuk(en); `calamiteit incident verify` toont ze.", style="red"))
+        more = len(faults) - 5
+        breaks = "breuk" if more == 1 else "breuken"
+        err.print(Text(f"… en nog {more} {breaks}; calamiteit incident verify toont ze.", style="red"))
     return exitcodes.TAMPERED
 
 

@@ -124,7 +124,8 @@ def _send_confirmed(config: "Config", where: "Where", incident: str, author: str
     preview = callout.compose(config, where, incident, clock.now(), message, author=author, sitrap=(0, ""))
     count, channels = preview.plan.count, len(preview.plan.routes)
     via = f"{channels} kana{'al' if channels == 1 else 'len'}"
-    question = f"Sitrap maken en versturen naar {count} ontvanger(s) via {via}?"
+    who = f"{count} {'ontvanger' if count == 1 else 'ontvangers'}"
+    question = f"Sitrap maken en versturen naar {who} via {via}?"
     if prompt.confirm(console(stderr=True), question):
         return True
     say("Niets gemaakt en niets verstuurd.")

@@ -16,6 +16,7 @@ from ..domain import dutchtime
 from ..domain.errors import UsageError
 from ..domain.overview import Availability, Overview
 from ..domain.safetext import markdown as esc
+from ..domain.words import count as counted
 from ..domain.words import percent
 from .jsondoc import dumps
 
@@ -82,9 +83,9 @@ def markdown(o: Overview) -> str:
         lines.append("Geen gebruikscijfers in deze periode (`calamiteit gebruik import`).")
     lines += ["", "## Incidenten en afhandeling", ""]
     if o.incidents:
-        levels = ", ".join(f"niveau {lv}: {n}" for lv, n in o.by_level().items())
+        levels = ", ".join(f"{n} tot niveau {lv}" for lv, n in o.by_level().items())
         lines += [
-            f"{len(o.incidents)} incident(en); hoogste niveau {levels}.",
+            f"{counted(len(o.incidents), 'incident', 'incidenten')}; hoogst bereikt: {levels}.",
             "",
             "| Incident | Titel | Niveaus | Duur | Tot eerste opschaling | Sitraps | Besluiten "
             "| Acties gereed (te laat) / open |",
