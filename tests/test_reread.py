@@ -73,3 +73,22 @@ def test_a_correction_is_said_in_words_in_every_format(calamiteit: Invoke) -> No
         assert "Loket 50% plat (correctie van regel 2)" in report and "100%" not in report, form
     document = json.loads(calamiteit("rapport", incident, "--concept", "--format", "json").out)
     assert '"corrects": 2' in json.dumps(document)
+
+
+def test_db_copy_reports_every_kind_of_row(calamiteit: Invoke, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Incidents, monitor checks and usage figures: each kind copied is said (the usage figures were not)."""
+    import os
+
+    if os.environ.get("CALAMITEIT_DB"):  # the PostgreSQL run: its copy is tested in test_postgres.py
+        pytest.skip("SQLite to SQLite here")
+    monkeypatch.setenv("CALAMITEIT_DATA_DIR", str(tmp_path / "bron"))
+    calamiteit("incident", "open", "Loket plat")
+    figures = tmp_path / "g.csv"
+    figures.write_text("datum;applicatie;metriek;aantal\n2024-01-15;Omgevingsloket;indieningen;1250\n"
+                       "2024-01-16;Omgevingsloket;indieningen;1300\n", encoding="utf-8")
+    assert calamiteit("gebruik", "import", str(figures)).code == 0
+    source, target = str(tmp_path / "bron" / "logboek.sqlite"), str(tmp_path / "doel" / "logboek.sqlite")
+    copied = json.loads(calamiteit("db", "copy", "--from", source, "--to", target, "--json").out)
+    assert (copied["usage"], copied["usage_new"]) == (2, 2)
+    shown = calamiteit("db", "copy", "--from", source, "--to", target).out
+    assert "Gebruikscijfers: 2 cijfers, 0 nieuw in het doel." in shown
