@@ -92,3 +92,32 @@ def test_db_copy_reports_every_kind_of_row(calamiteit: Invoke, tmp_path, monkeyp
     assert (copied["usage"], copied["usage_new"]) == (2, 2)
     shown = calamiteit("db", "copy", "--from", source, "--to", target).out
     assert "Gebruikscijfers: 2 cijfers, 0 nieuw in het doel." in shown
+
+
+def test_the_rota_calendar_names_the_stand_in_not_the_absent(calamiteit: Invoke, tmp_path) -> None:
+    """Bram Jansen is on Christmas leave (shipped example) with Lotte Meijer standing in: read back with
+    icalendar, at every six hours across the leave each rota event names someone `paraatheid --op` calls
+    reachable, Bram never, and Lotte's events say whom she stands in for."""
+    from datetime import timedelta
+
+    import icalendar
+
+    from dso_calamiteit.domain.dutchtime import local
+
+    path = tmp_path / "piket.ics"
+    made = calamiteit("paraatheid", "--ics", str(path), "--van", "2026-12-14", "--tot", "2027-01-11")
+    assert made.code == 0, made.err
+    events = [
+        (str(e["SUMMARY"]), e.decoded("DTSTART"), e.decoded("DTEND"))
+        for e in icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT")
+    ]
+    assert any("Lotte Meijer (waarneming voor Bram Jansen)" in s for s, _, _ in events)
+    at = datetime(2026, 12, 14, 11, 0, tzinfo=UTC)
+    while at < datetime(2027, 1, 11, tzinfo=UTC):
+        on_duty = [s for s, a, b in events if s.startswith("Piket tactisch DSO-LV:") and a <= at < b]
+        assert len(on_duty) == 1, (at, on_duty)  # one person per rota at a time, never the absent one beside
+        name = on_duty[0].split(": ", 1)[1].split(" (")[0]
+        state = json.loads(calamiteit("paraatheid", "--op", local(at), "--json").out)
+        status = {c["name"]: c["status"] for c in state["contacts"] if c.get("name")}
+        assert status[name] == "bereikbaar", (at, name)
+        at += timedelta(hours=6)

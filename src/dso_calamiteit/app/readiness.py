@@ -12,7 +12,7 @@ from ..adapters import clock
 from ..adapters.holidays import dutch_holidays
 from ..domain import dutchtime
 from ..domain.errors import UsageError
-from ..domain.intervals import utc_seconds
+from ..domain.intervals import subtract, union, utc_seconds
 from ..domain.readiness import Reachability, next_opening, shifts, stand_in, status, weekly
 from ..domain.readiness import at_moment as standings_at
 from ..domain.readiness import gaps as find_gaps
@@ -139,20 +139,24 @@ def calendar(config: Config, start: datetime, end: datetime) -> list[CalendarEve
     people = {c.id: c for c in config.contacts.contacts if c.id}
     window = (utc_seconds(start), utc_seconds(end))
     events = []
+    absent = [
+        (x.contact, utc_seconds(x.start), utc_seconds(x.end), x.stand_in)
+        for x in config.readiness.exceptions
+        if x.kind == "afwezig"
+    ]
     for rota in config.readiness.rotas:
         for who, s, e in shifts(rota, window):
             if who not in people:  # a rota naming someone one's own contacts.yaml lacks (a warning said so)
                 continue
             person = people[who]
-            events.append(
-                CalendarEvent(
-                    f"{_slug(rota.name)}-{s}@dso-calamiteit",
-                    f"{rota.name}: {person.name or person.role}",
-                    datetime.fromtimestamp(s, UTC),
-                    datetime.fromtimestamp(e, UTC),
-                    f"{person.role}, {person.phone or person.email}",
-                )
-            )
+            away = [(max(a, s), min(b, e), by) for c, a, b, by in absent if c == who and a < e and b > s]
+            # an absence takes the absent person's part of the shift away; a stand-in gets it, said as such
+            for a, b in subtract([(s, e)], union([(a, b) for a, b, _ in away])):
+                events.append(_shift(rota.name, a, b, person))
+            for a, b, by in away:
+                if by is not None and by in people and by != who:
+                    instead = f" (waarneming voor {person.name or person.role})"
+                    events.append(_shift(rota.name, a, b, people[by], instead))
     for x in config.readiness.exceptions:
         s, e = utc_seconds(x.start), utc_seconds(x.end)
         if e <= window[0] or s >= window[1] or x.contact not in people:
@@ -169,6 +173,16 @@ def calendar(config: Config, start: datetime, end: datetime) -> list[CalendarEve
             )
         )
     return events
+
+
+def _shift(rota: str, start: int, end: int, person: Contact, note: str = "") -> CalendarEvent:
+    return CalendarEvent(
+        f"{_slug(rota)}-{start}{'-waarneming' if note else ''}@dso-calamiteit",
+        f"{rota}: {person.name or person.role}{note}",
+        datetime.fromtimestamp(start, UTC),
+        datetime.fromtimestamp(end, UTC),
+        f"{person.role}, {person.phone or person.email}",
+    )
 
 
 @dataclass(frozen=True)
