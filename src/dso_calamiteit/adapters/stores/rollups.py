@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 Check = tuple[str, str, str, str, str, int | None, float | None, str]
@@ -30,7 +31,6 @@ class RollUps(ABC):
         """Per application and UTC hour: (name, env, hour, checks, up, in maintenance), every hour the period
         touches: the hour the end falls in is counted when the end is past its start (the current partial hour
         right after `monitor --record`); an end exactly on the hour leaves that hour out."""
-        from datetime import datetime, timedelta
         last = (datetime.fromisoformat(end) - timedelta(seconds=1)).isoformat()  # stamps have whole seconds
         sql = "SELECT name, env, hour, checks, up, maintenance FROM check_hours WHERE hour >= ? AND hour <= ?"
         rows = self._rows(sql, (start[:13], last[:13]))
