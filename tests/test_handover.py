@@ -57,7 +57,7 @@ def test_two_logbooks_hand_an_incident_over_and_back(calamiteit: Invoke, two, tm
 
     two("A")
     updated = calamiteit("incident", "import", str(back))
-    assert updated.code == 0 and "bijgewerkt: 1 nieuwe regels" in updated.err
+    assert updated.code == 0 and "bijgewerkt: 1 nieuwe regel (" in updated.err
     shown = json.loads(calamiteit("incident", "show", short, "--json").out)  # in A the short form is unique
     assert shown["incident"] == mine and shown["entries"][-1]["author"] == "Coördinator B"
     assert calamiteit("incident", "verify", mine).code == 0

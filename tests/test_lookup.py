@@ -63,12 +63,14 @@ def test_each_file_is_looked_up_on_its_own(calamiteit: Invoke, tmp_path: Path) -
 
 
 def test_own_contacts_with_shipped_routing_must_still_agree(calamiteit: Invoke, tmp_path: Path) -> None:
-    """Routing points at organisations by id: replacing contacts.yaml alone is checked against it."""
+    """Routing points at organisations by id: replacing contacts.yaml alone is checked against it. Since issue 23
+    that disagreement is a warning naming both files (a contact lookup must work at 02:00), not an error."""
     own = tmp_path / "own"
     write(own, "contacts.yaml", ONE_ORG)
     result = calamiteit("check", "--config-dir", str(own))
-    assert result.code == 3
-    assert "routing.yaml" in result.out and "onbekende organisatie 'dso-lv'" in result.out
+    assert result.code == 0
+    assert "waarschuwing" in result.out and "routing.yaml" in result.out
+    assert "onbekende organisatie 'dso-lv'" in result.out
 
 
 def test_order_flag_env_cwd_user_shipped(
@@ -110,9 +112,9 @@ def validations(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     calls: list[int] = []
     real = loading._validate
 
-    def counting(files: dict[str, tuple[str, bytes]]) -> config.Config:
+    def counting(*args: object, **kwargs: object) -> config.Config:
         calls.append(1)
-        return real(files)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(loading, "_validate", counting)
     return calls
@@ -144,7 +146,7 @@ def test_invalid_files_are_never_cached(validations: list[int], tmp_path: Path) 
     write(own, "contacts.yaml", "organisations: 1\n")
     for _ in range(2):
         with pytest.raises(ConfigError):
-            config.load(config.locate(own))
+            config.load(config.locate(own)).contacts  # noqa: B018 - stops the commands that read it
     assert len(validations) == 2
 
 

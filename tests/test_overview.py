@@ -342,3 +342,45 @@ def test_the_roll_ups_agree_with_the_raw_checks(tmp_path: Path) -> None:
             assert p50 == pytest.approx(exact50, rel=0.026) and p95 == pytest.approx(exact95, rel=0.026)
     finally:
         store.close()
+
+
+def test_right_after_recording_the_overview_counts_what_was_just_recorded(
+    calamiteit: Invoke, make_config: Callable[..., Path], server, moment: Clock
+) -> None:
+    """Issue 23: `overzicht` right after `monitor --record` and `incident open`, on the same clock: the current
+    partial hour is counted, an application seen only in maintenance is listed (with a maintenance column, so
+    it differs from an application without data), the incident just opened is in it, the title says the period
+    as asked, and "2 (2) / 1" is explained."""
+    base, _ = server
+    window = (
+        "windows:\n  - application: Onderhouden\n    start: \"2024-01-15 10:00\"\n    end: \"2024-01-15 12:00\"\n"
+        "    description: Release\n"
+    )
+    folder = make_config(
+        monitor=targets_yaml(t("Goed", f"{base}/ok"), t("Onderhouden", f"{base}/ok")), maintenance=window
+    )
+    moment.now = T0 + timedelta(minutes=35)  # 10:35 in the Netherlands: the hour 10:00-11:00 is not over
+    assert calamiteit("monitor", "--record", "--config-dir", str(folder)).code == 0
+    incident = calamiteit("incident", "open", "Net geopend").out.strip()
+    doc = json.loads(calamiteit("overzicht", "--json", "--config-dir", str(folder)).out)
+    apps = {a["name"]: a for a in doc["availability"]}
+    assert (apps["Goed"]["checks"], apps["Goed"]["available_pct"]) == (1, 100.0)
+    assert (apps["Onderhouden"]["checks"], apps["Onderhouden"]["maintenance_checks"]) == (0, 1)
+    assert [i["id"] for i in doc["incidents"]["list"]] == [incident]
+
+    table = calamiteit("overzicht", "--config-dir", str(folder))
+    assert table.code == 0, table.err
+    assert "Geen incidenten" not in table.out and incident in table.out
+    rows = {line.split()[0]: line for line in table.out.splitlines() if line.split()[:1] in (["Goed"], ["Onderhouden"])}
+    assert "Onderhoud" in table.out
+    assert "in onderhoud" in rows["Onderhouden"] and "100,00%" in rows["Goed"]
+    assert "gereed (te laat) / open" in table.out and "te laat: na de deadline" in table.out
+    md = calamiteit("overzicht", "--format", "md", "--config-dir", str(folder)).out
+    assert "| Onderhouden | prod | in onderhoud |" in md and "te laat: na de deadline" in md
+
+    asked = calamiteit("overzicht", "--van", "2024-01-08", "--tot", "2024-01-15", "--config-dir", str(folder))
+    assert "Overzicht ma 08-01-2024 t/m ma 15-01-2024" in asked.out
+    assert "16-01-2024" not in asked.out
+    md = calamiteit("overzicht", "--van", "2024-01-08", "--tot", "2024-01-15", "--format", "md", "--config-dir",
+                    str(folder)).out
+    assert md.startswith("# Overzicht ma 08-01-2024 t/m ma 15-01-2024\n")

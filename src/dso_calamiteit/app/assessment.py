@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..adapters import answers_file
-from ..domain import answers
+from ..domain import answers, dutchtime
 from ..domain.errors import ConfigError, UsageError
 from ..domain.routing import Briefing, contacts_for
 from ..domain.teams import candidates, ordered
@@ -41,13 +41,15 @@ def given(criteria: CriteriaFile, file: Path | None, flags: list[str]) -> dict[s
     return found
 
 
-def brief(config: Config, result: Assessment, chosen: str | None, at: datetime) -> Briefing:
-    """The advice with the routes of its level, the contacts those routes bring in, and whom to convene at `at`."""
+def brief(config: Config, result: Assessment, chosen: str | None, at: datetime, asked: bool = False) -> Briefing:
+    """The advice with the routes of its level, the contacts those routes bring in, and whom to convene at `at`
+    (`asked`: a moment given with --op, which the headings then name instead of 'Nu')."""
     routes = config.routing.routes_for(result.recommended.level, chosen)
     routed = contacts_for(routes, config.contacts)
     reach = around(at, config)  # once, for both the team to convene and whom to phone now
     convene = convocation(config, result.recommended.team, at, reach)
-    return Briefing(result, chosen, routes, routed, convene, call_now(config, result, routes, routed, at, reach))
+    calls = call_now(config, result, routes, routed, at, reach)
+    return Briefing(result, chosen, routes, routed, convene, calls, dutchtime.local(at) if asked else None)
 
 
 def call_now(
@@ -69,12 +71,13 @@ def call_now(
             calls.append(whom_to_call(config, what, candidates(m, config.contacts), at, reach))
     called = {c.contact.id for c in calls if c.contact is not None and c.contact.id}
     for route in routes:
-        mine = [rc.contact for rc in routed if rc.route == route.id and not rc.optional]
+        # every contact of the line's organisations and tiers, in file order: `routed` lists each contact
+        # once over all lines, which would leave a second line to the same organisation without its people
+        mine = [c for c in config.contacts.contacts if c.org in route.to and (not route.tiers or c.tier in route.tiers)]
         if not mine:
             continue
-        call = whom_to_call(config, f"{route.when} → {', '.join(names.get(o, o) for o in route.to)}", mine, at, reach)
-        if call.contact is not None and call.contact.id and call.contact.id in called:
-            continue  # already in the list for a role of the team
+        what = f"{route.when} → {', '.join(names.get(o, o) for o in route.to)}"
+        call = whom_to_call(config, what, mine, at, reach, called)  # someone already listed: the next one
         calls.append(call)
         if call.contact is not None and call.contact.id:
             called.add(call.contact.id)

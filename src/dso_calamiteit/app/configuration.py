@@ -26,7 +26,8 @@ class Checked:
     sources: list[Source]
     problems: list[Problem] = field(default_factory=list)
     summary: str | None = None
-    warnings: list[str] = field(default_factory=list)  # valid, but worth knowing before a call-out
+    warnings: list[str] = field(default_factory=list)  # valid, but worth knowing: own files and shipped defaults
+    # that disagree, addresses a mail server may refuse, how long a call-out can take
 
 
 def check(config_dir: Path | None) -> Checked:
@@ -35,12 +36,16 @@ def check(config_dir: Path | None) -> Checked:
         cfg = config.load(sources)
     except ConfigError as exc:
         return Checked(sources, exc.problems)
+    found = cfg.all_problems()
+    if found:  # `check` reads every file: each problem of each of them
+        return Checked(sources, found)
+    warned = [w for kind in config.FILES for w in cfg.warnings.get(kind, [])]
     summary = (
         f"Alles in orde: {len(cfg.criteria.levels)} niveaus, "
         f"{len(cfg.criteria.all_criteria())} criteria, {len(cfg.contacts.organisations)} organisaties, "
         f"{len(cfg.contacts.contacts)} contacten, {len(cfg.routing.routes)} lijnen."
     )
-    return Checked(sources, [], summary, address_warnings(cfg.contacts.contacts) + callout_bound(cfg))
+    return Checked(sources, [], summary, warned + address_warnings(cfg.contacts.contacts) + callout_bound(cfg))
 
 
 def callout_bound(cfg: Config) -> list[str]:

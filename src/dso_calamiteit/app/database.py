@@ -50,6 +50,7 @@ class Copied:
     incidents: list[CopiedIncident] = field(default_factory=list)
     checks: int = 0
     checks_new: int = 0
+    usage: int = 0  # usage figures (gebruik import) in the source
     usage_new: int = 0
 
     @property
@@ -101,6 +102,7 @@ def copy(source: str, target: str) -> Copied:
                     dst.record_checks(fresh)
                 copied.checks, copied.checks_new = len(checks), len(fresh)
                 usage = src.usage_between("0000-00-00", "9999-99-99")
+                copied.usage = len(usage)
                 if usage:
                     copied.usage_new = dst.record_usage(usage)[0]
             return copied

@@ -16,6 +16,7 @@ from ..domain.criteria import CriteriaFile
 from ..domain.entry_rules import Refused, Replay, check_entry, valid_id
 from ..domain.errors import TamperedError, UsageError
 from ..domain.logbook import EXPORT_KIND, Entry, Fault, Incident, Summary, canonical, fold, refuse_broken, verify
+from ..domain.words import count
 from .logbook import ladder, opened
 from .place import Where
 
@@ -107,7 +108,7 @@ def read_export(criteria: CriteriaFile, path: Path) -> tuple[list[Entry], Incide
         first = faults[0]
         raise TamperedError(
             f"{path}: de hashketen klopt niet bij regel {first.n}: {first.message}",
-            f"Niets ingelezen ({len(faults)} fout(en)).",
+            f"Niets ingelezen ({count(len(faults), 'fout', 'fouten')}).",
         )
     return entries, fold(entries)
 

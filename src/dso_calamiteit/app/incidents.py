@@ -192,12 +192,16 @@ def follow(where: Where, incident: str, state: Incident, check: ChainCheck | Non
 
 
 def open_actions(where: Where, incident: str | None) -> tuple[list[tuple[Incident, Action]], list[Fault]]:
-    """The open actions of one incident, or of every open incident, and any break in the chains read."""
+    """The open actions of one incident, or of every incident (a closed one's too: closing does not do an action),
+    and any break in the chains read. Only incidents that ever had an action are read."""
     faults: list[Fault] = []
     states = []
     levels = ladder(where)
     with opened(where, readonly=True) as store:
-        ids = [store.resolve(incident)] if incident else [s.id for s in store.summaries(include_closed=False)]
+        if incident:
+            ids = [store.resolve(incident)]
+        else:
+            ids = [s.id for s in store.summaries() if s.closed_at is None or s.actions > 0]
         for i in ids:
             with store.snapshot():
                 check = ChainCheck(i, store.summary(i).head, levels)

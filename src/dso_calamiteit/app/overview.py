@@ -22,8 +22,9 @@ USUAL_WEEKS = 8  # usage of this many weeks before the period makes "usual" know
 
 
 def period(van: str | None, tot: str | None, now: datetime) -> tuple[datetime, datetime]:
-    """--van/--tot as days (the end day included); by default the last 7 days up to now."""
-    end = now if tot is None else dutchtime.period_end(tot, now)
+    """--van/--tot as days (the end day included); by default the last 7 days up to now, this second included
+    (stamps have whole seconds: what was recorded or opened just now is in the period)."""
+    end = now.replace(microsecond=0) + timedelta(seconds=1) if tot is None else dutchtime.period_end(tot, now)
     start = dutchtime.parse_local(van, now) if van is not None else end - timedelta(days=7)
     if start >= end:
         raise UsageError(f"--van ligt niet voor --tot ({dutchtime.local(start)} tot {dutchtime.local(end)})")

@@ -3,7 +3,7 @@ over a period, and the rotas as a calendar."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,8 +12,8 @@ from ..adapters import clock
 from ..adapters.holidays import dutch_holidays
 from ..domain import dutchtime
 from ..domain.errors import UsageError
-from ..domain.intervals import utc_seconds
-from ..domain.readiness import Reachability, next_opening, shifts, stand_in, status
+from ..domain.intervals import subtract, union, utc_seconds
+from ..domain.readiness import Reachability, next_opening, shifts, stand_in, status, weekly
 from ..domain.readiness import at_moment as standings_at
 from ..domain.readiness import gaps as find_gaps
 from ..domain.teams import Convocation, Seat, candidates, ordered
@@ -39,7 +39,8 @@ def period(van: str, tot: str) -> tuple[datetime, datetime]:
     start = dutchtime.parse_local(van, now)
     end = dutchtime.period_end(tot, now)
     if end <= start:
-        raise UsageError(f"de periode eindigt ({tot}) voordat hij begint ({van})")
+        shown = f"{tot} = {dutchtime.local(end)}) voordat hij begint ({van} = {dutchtime.local(start)}"
+        raise UsageError(f"de periode eindigt ({shown})")
     if end - start > MAX_PERIOD:
         raise UsageError("kies een periode van hooguit drie jaar")
     return start, end
@@ -62,7 +63,8 @@ def reachable(config: Config, found: list[Contact], at: datetime) -> list[Contac
 
 def convene(config: Config, team_id: str, at: datetime, reach: Reachability | None = None) -> tuple[Seat, ...]:
     """Per role of the team: the contacts that fill it and which of them is reachable at `at` (`reach`: one
-    already worked out around `at`, so a briefing computes readiness once)."""
+    already worked out around `at`, so a briefing computes readiness once). The reachable come in the order
+    of `ranked`: on duty first, then file order; `instead` says what to do when nobody is."""
     found = config.teams.team(team_id)
     if found is None:
         return ()
@@ -70,14 +72,16 @@ def convene(config: Config, team_id: str, at: datetime, reach: Reachability | No
     seconds = utc_seconds(at)
     out = []
     for m in ordered(found):
-        people = [(c, status(c, reach, seconds)) for c in candidates(m, config.contacts)]
+        people = candidates(m, config.contacts)
+        call = whom_to_call(config, m.role, people, at, reach)
         out.append(
             Seat(
                 m.group,
                 m.org,
                 m.role,
-                tuple(c for c, s in people if s == "bereikbaar"),
-                tuple(c for c, s in people if s == "onbekend"),
+                tuple(ranked(config, people, reach, seconds)),
+                tuple(c for c in people if status(c, reach, seconds) == "onbekend"),
+                call.instead if call.contact is None else "",
             )
         )
     return tuple(out)
@@ -114,11 +118,15 @@ def at_moment(config: Config, at: datetime) -> Moment:
     seconds = utc_seconds(at)
     desk_ids = {s.contact for s in config.readiness.schedules if s.desk}
     contacts = config.contacts.contacts
+    standings = [  # who covers a requirement, in the order whom to call: on duty first (see `ranked`)
+        replace(st, reachable=ranked(config, st.reachable, reach, seconds))
+        for st in standings_at(config.contacts, reach, seconds)
+    ]
     return Moment(
         at,
         [(c, status(c, reach, seconds)) for c in contacts if c.id not in desk_ids],
         [(c, status(c, reach, seconds)) for c in contacts if c.id in desk_ids],
-        standings_at(config.contacts, reach, seconds),
+        standings,
     )
 
 
@@ -131,25 +139,31 @@ def calendar(config: Config, start: datetime, end: datetime) -> list[CalendarEve
     people = {c.id: c for c in config.contacts.contacts if c.id}
     window = (utc_seconds(start), utc_seconds(end))
     events = []
+    absent = [
+        (x.contact, utc_seconds(x.start), utc_seconds(x.end), x.stand_in)
+        for x in config.readiness.exceptions
+        if x.kind == "afwezig"
+    ]
     for rota in config.readiness.rotas:
         for who, s, e in shifts(rota, window):
+            if who not in people:  # a rota naming someone one's own contacts.yaml lacks (a warning said so)
+                continue
             person = people[who]
-            events.append(
-                CalendarEvent(
-                    f"{_slug(rota.name)}-{s}@dso-calamiteit",
-                    f"{rota.name}: {person.name or person.role}",
-                    datetime.fromtimestamp(s, UTC),
-                    datetime.fromtimestamp(e, UTC),
-                    f"{person.role}, {person.phone or person.email}",
-                )
-            )
+            away = [(max(a, s), min(b, e), by) for c, a, b, by in absent if c == who and a < e and b > s]
+            # an absence takes the absent person's part of the shift away; a stand-in gets it, said as such
+            for a, b in subtract([(s, e)], union([(a, b) for a, b, _ in away])):
+                events.append(_shift(rota.name, a, b, person))
+            for a, b, by in away:
+                if by is not None and by in people and by != who:
+                    instead = f" (waarneming voor {person.name or person.role})"
+                    events.append(_shift(rota.name, a, b, people[by], instead))
     for x in config.readiness.exceptions:
         s, e = utc_seconds(x.start), utc_seconds(x.end)
-        if e <= window[0] or s >= window[1]:
+        if e <= window[0] or s >= window[1] or x.contact not in people:
             continue
         person = people[x.contact]
         what = "Afwezig" if x.kind == "afwezig" else "Extra bereikbaar"
-        stand_in = f" (waarnemer: {people[x.stand_in].name})" if x.stand_in else ""
+        stand_in = f" (waarnemer: {people[x.stand_in].name})" if x.stand_in in people else ""
         events.append(
             CalendarEvent(
                 f"uitzondering-{x.contact}-{s}@dso-calamiteit",
@@ -159,6 +173,16 @@ def calendar(config: Config, start: datetime, end: datetime) -> list[CalendarEve
             )
         )
     return events
+
+
+def _shift(rota: str, start: int, end: int, person: Contact, note: str = "") -> CalendarEvent:
+    return CalendarEvent(
+        f"{_slug(rota)}-{start}{'-waarneming' if note else ''}@dso-calamiteit",
+        f"{rota}: {person.name or person.role}{note}",
+        datetime.fromtimestamp(start, UTC),
+        datetime.fromtimestamp(end, UTC),
+        f"{person.role}, {person.phone or person.email}",
+    )
 
 
 @dataclass(frozen=True)
@@ -183,21 +207,70 @@ class Call:
     instead: str  # '' when `contact` is reachable; else the stand-in, the next opening, or that nobody is
 
 
-def whom_to_call(config: Config, what: str, candidates: list[Contact], at: datetime, reach: Reachability) -> Call:
+def on_duty(config: Config, reach: Reachability, contact: Contact, seconds: int) -> bool:
+    """On duty rather than merely reachable: in a rota's shift, a desk in its service hours, within a person's
+    own set hours (a night duty Fri-Sun 22-08), standing in for someone absent, or reachable by an exception.
+    Someone reachable only because a schedule says 'always' is a fallback, not on duty."""
+    if not contact.id:
+        return False
+    data = config.readiness
+    day = (seconds - 86400, seconds + 1)  # hours that began yesterday evening still hold now
+    for s in data.schedules:
+        if s.contact != contact.id:
+            continue
+        if s.desk:
+            return True
+        if s.weekly and not s.always:
+            skip = reach.holidays if s.closed_on_holidays else (lambda _: False)
+            if any(a <= seconds < b for a, b in weekly(s.weekly, day, reach.clock, skip)):
+                return True
+    for x in data.exceptions:
+        if utc_seconds(x.start) <= seconds < utc_seconds(x.end):
+            mine = x.kind == "bereikbaar" and x.contact == contact.id
+            if mine or (x.kind == "afwezig" and x.stand_in == contact.id):
+                return True
+    return any(
+        contact.id in rota.order and any(who == contact.id for who, _, _ in shifts(rota, (seconds, seconds + 1)))
+        for rota in data.rotas
+    )
+
+
+def ranked(config: Config, candidates: list[Contact], reach: Reachability, seconds: int) -> list[Contact]:
+    """The candidates reachable at the moment, those on duty first, each part in file order: whom to call."""
+    found = [c for c in candidates if status(c, reach, seconds) == "bereikbaar"]
+    return sorted(found, key=lambda c: not on_duty(config, reach, c, seconds))  # stable: file order within each part
+
+
+def whom_to_call(
+    config: Config,
+    what: str,
+    candidates: list[Contact],
+    at: datetime,
+    reach: Reachability,
+    called: frozenset[str] | set[str] = frozenset(),
+) -> Call:
+    """The person to call for one role or line at `at` (see `ranked`). Someone already in the list (`called`)
+    does not hide the line: the next reachable is shown, and only if there is none that same person again."""
     seconds = utc_seconds(at)
-    for c in candidates:
-        if status(c, reach, seconds) == "bereikbaar":
-            return Call(what, c, "")
+    reachable = ranked(config, candidates, reach, seconds)
+    fresh = [c for c in reachable if not c.id or c.id not in called]
+    if fresh:
+        return Call(what, fresh[0], "")
+    if reachable:
+        return Call(what, reachable[0], "ook hierboven")
     people = {c.id: c for c in config.contacts.contacts if c.id}
     for c in candidates:
         other = people.get(stand_in(config.readiness, c.id, seconds) or "")
         if other is not None and status(other, reach, seconds) == "bereikbaar":
             return Call(what, other, f"waarnemer voor {c.name or c.role}")
     openings = [(when, c) for c in candidates if c.id and (when := next_opening(reach, c.id, seconds)) is not None]
+    if not openings and any(c.id for c in candidates):  # `reach` holds a day around `at`: look a week ahead
+        ahead = reach_around(config, at, at + timedelta(days=8))
+        openings = [(when, c) for c in candidates if c.id and (when := next_opening(ahead, c.id, seconds)) is not None]
     if openings:
         when, c = min(openings, key=lambda pair: pair[0])
         moment = dutchtime.local(datetime.fromtimestamp(when, UTC))
-        return Call(what, None, f"nu niemand bereikbaar; {c.name or c.role} weer vanaf {moment}")
+        return Call(what, None, f"niemand bereikbaar; weer bereikbaar vanaf {moment} ({c.name or c.role})")
     if candidates and all(status(c, reach, seconds) == "onbekend" for c in candidates):
         return Call(what, None, "bereikbaarheid onbekend (niet in paraatheid.yaml)")
     return Call(what, None, "niemand bereikbaar")

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from ..adapters.output_files import Staged
 from ..adapters.stores import BusyError
 from ..domain import dutchtime, sitrap
-from ..domain.errors import CalamiteitError
+from ..domain.errors import CalamiteitError, UsageError
 from ..domain.logbook import (
     ChainCheck,
     Entry,
@@ -121,6 +121,27 @@ def make(
         "vastgelegd",
         f"Probeer het zo opnieuw: `calamiteit rapport {incident}`.",
     )
+
+
+def reprint(config: Config, where: Where, incident: str, number: int, write: Write, output: Path | None) -> Report:
+    """Sitrap `number` again, exactly as made: the log up to and with its own entry, at that entry's moment and by
+    its author. Nothing is recorded and no number is used (`rapport --nummer N`)."""
+    with opened(where, create=False, readonly=True) as store:
+        incident = store.resolve(incident)
+        check = ChainCheck(incident, store.summary(incident).head)
+        found = fold_checked(check.passing(store.stream(incident)), check.faults, keep=False)
+        refuse_broken(incident, check.done(), False, "opnieuw getoond")
+        if not 1 <= number <= len(found.report_entries):
+            count = len(found.report_entries)
+            have = f"sitrap 1 t/m {count}" if count > 1 else ("alleen sitrap 1" if count else "nog geen sitrap")
+            raise UsageError(f"incident {incident} heeft geen sitrap {number}; het heeft {have}")
+        n = found.report_entries[number - 1]
+        entry = store.entry(incident, n)
+        then = fold(e for e in store.stream(incident) if e.n <= n)  # the log as it was when it was made
+    if entry is None:  # the chain check above read it: only a store that lies gets here
+        raise UsageError(f"incident {incident}: regel {n} van sitrap {number} ontbreekt")
+    text = write(sitrap_of(config, then, number, datetime.fromisoformat(entry.at), entry.author, concept=False))
+    return Report(incident, text, number, Staged(output, text) if output is not None else None, "")
 
 
 def sitrap_of(

@@ -54,5 +54,7 @@ def import_file(where: Where, path: Path, monitor: MonitorFile) -> Imported:
     unknown = sorted({r.application for r in rows if r.application.casefold() not in known})
     with opened(where) as store:
         new, changed = store.record_usage([(r.day, r.application, r.metric, r.count) for r in rows])
-    warnings = [f"{name}{suggest(name, known.values())}" for name in unknown]
+    warnings = [  # the name first, then whether it is in monitor.yaml, then the nearest known name
+        f"'{name}' staat niet in config/monitor.yaml (wel bewaard).{suggest(name, known.values())}" for name in unknown
+    ]
     return Imported(path, len(rows), new, changed, warnings)

@@ -13,12 +13,11 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..adapters import clock
 from ..app.place import Place
 from ..domain import exitcodes
 from ..domain.errors import UsageError
 from ..domain.safetext import visible
-from .options import Author, ConfigDir, DataDir, Db, Json, Situation, console
+from .options import Author, ConfigDir, DataDir, Db, Json, Moment, Situation, console
 
 
 def _say_line(message: str) -> None:
@@ -70,6 +69,7 @@ def assess(
         typer.Option("--alle-contacten", help="Toon alle contacten langs de lijnen, niet de eerste 8 per organisatie."),
     ] = False,
     auteur: Author = None,
+    op: Moment = None,
     json: Json = False,
     config_dir: ConfigDir = None,
     data_dir: DataDir = None,
@@ -146,7 +146,9 @@ def assess(
         _say_line(f"Beoordeling vastgelegd bij incident {written[0].incident}{outcome}.")
     else:
         result = decide(criteria, given, current)
-    found = assessment.brief(config, result, situatie, clock.now())
+    from ..app import readiness
+
+    found = assessment.brief(config, result, situatie, readiness.moment(op), asked=op is not None)  # --op: then
     if json:
         from ..views.assessment import document
 

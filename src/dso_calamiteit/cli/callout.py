@@ -15,8 +15,8 @@ import typer
 from ..adapters import clock
 from ..app.place import Place
 from ..domain import exitcodes
-from ..domain.errors import Interrupted
-from .options import Author, ConfigDir, DataDir, Db, Json, Send, Yes, console
+from ..domain.errors import Interrupted, UsageError
+from .options import Author, ConfigDir, DataDir, Db, Json, Moment, Send, Yes, console
 
 if TYPE_CHECKING:
     from ..adapters.config import Config
@@ -49,6 +49,7 @@ def oproep(
     allen: Everyone = False,
     json: Json = False,
     auteur: Author = None,
+    op: Moment = None,
     data_dir: DataDir = None,
     db: Db = None,
     config_dir: ConfigDir = None,
@@ -60,17 +61,20 @@ def oproep(
     Exitcode 8 als niet iedereen het via al zijn kanalen kreeg; opnieuw draaien verstuurt alleen wat mislukte.
     Voorbeeld: calamiteit oproep 2026-001 --verstuur
     """
-    from ..app import callout, configuration, logbook
+    from ..app import callout, configuration, logbook, readiness
     from ..views import callout as words
 
+    if op is not None and verstuur:
+        raise UsageError("--op toont wie er op een ander moment bereikbaar is; versturen gaat altijd over nu")
     config = configuration.load(config_dir)
     where, author = Place(data_dir, db, config_dir), logbook.author(auteur)
     if status:
         return show_status(config, where, incident, json)
     if escaleer or bewaak:
         return escalate(config, where, incident, author, watch=bewaak)
+    at = readiness.moment(op)  # without --op: now, as before
     try:
-        composed = callout.compose(config, where, incident, clock.now(), words.message, author=author, everyone=allen)
+        composed = callout.compose(config, where, incident, at, words.message, author=author, everyone=allen)
     except KeyboardInterrupt:
         raise Interrupted("onderbroken: er is niets verstuurd") from None
     if not verstuur:

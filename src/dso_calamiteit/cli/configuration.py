@@ -36,7 +36,8 @@ def check(json: Json = False, config_dir: ConfigDir = None, data_dir: DataDir = 
         table(console(), files.sources, files.summary)
         print(visible(book.note))
         for w in files.warnings:  # through Rich: wrapped to the terminal's width, never markup
-            console().print(visible(f"Let op: {w}"), markup=False, highlight=False)
+            said = w if w.startswith("waarschuwing") else f"Let op: {w}"  # own files vs defaults say it themselves
+            console().print(visible(said), markup=False, highlight=False)
         for p in problems:
             print(visible(str(p)))
         if problems:

@@ -10,6 +10,7 @@ import typer
 
 from ..app.place import Place
 from ..domain import exitcodes
+from ..views.i18n import ngettext
 from .options import ConfigDir, DataDir, Db, Insist, Output, emit, say
 
 
@@ -49,7 +50,8 @@ def incident_import(
     if new == state.entries:
         say(f"Incident {state.id} ingelezen: {state.entries} regels, hashketen klopt.")
     elif new:
-        say(f"Incident {state.id} bijgewerkt: {new} nieuwe regels (nu {state.entries}), hashketen klopt.")
+        lines = ngettext("nieuwe regel", "nieuwe regels", new)
+        say(f"Incident {state.id} bijgewerkt: {new} {lines} (nu {state.entries}), hashketen klopt.")
     else:
         say(f"Incident {state.id} stond al in dit logboek, met alle {state.entries} regels; niets ingelezen.")
     return exitcodes.OK

@@ -41,7 +41,9 @@ def _alarm(faults: "list[Fault]") -> int:
     for f in faults[:5]:
         err.print(Text(f"LET OP: de hashketen van {f.incident} klopt niet: regel {f.n}: {f.message}", style="bold red"))
     if len(faults) > 5:
-        err.print(Text(f"… en nog {len(faults) - 5} breuk(en); `calamiteit incident verify` toont ze.", style="red"))
+        more = len(faults) - 5
+        breaks = "breuk" if more == 1 else "breuken"
+        err.print(Text(f"… en nog {more} {breaks}; calamiteit incident verify toont ze.", style="red"))
     return exitcodes.TAMPERED
 
 
@@ -254,7 +256,12 @@ def log(
     ] = None,
     deadline: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option("--deadline", help="Uiterlijk: HH:MM (vandaag) of JJJJ-MM-DD HH:MM.", show_default=False),
+        typer.Option(
+            "--deadline",
+            help="Uiterlijk, Nederlandse tijd: HH:MM (vandaag), 'zo 14:00', 'morgen 08:00', '+30m', 'over 2 uur' "
+            "of JJJJ-MM-DD HH:MM.",
+            show_default=False,
+        ),
     ] = None,
     corrigeert: Annotated[
         Optional[int],  # noqa: UP045
@@ -276,7 +283,12 @@ def log(
     kinds = [k for k, on in (("observation", beeld), ("judgement", oordeel), ("decision", besluit)) if on]
     if len(kinds) != 1:
         raise UsageError("kies precies één van --beeld, --oordeel of --besluit")
-    due = dutchtime.stamp(dutchtime.parse_local(deadline, clock.now())) if deadline else None
+    due = None
+    if deadline:
+        understood = dutchtime.read(deadline, clock.now(), future=True, what="deadline")
+        if understood.note:
+            say(understood.note)
+        due = dutchtime.stamp(understood.at)
     entry = incidents.record_note(
         Place(data_dir, db),
         incident,
@@ -294,6 +306,8 @@ def log(
     else:
         action = entry.data.get("action")
         extra = f" (actie {action} voor {entry.data['owner']})" if action else ""
+        if entry.data.get("deadline"):  # the moment as understood, with its weekday: a misreading shows at once
+            extra = f" (actie {action} voor {entry.data['owner']}, deadline {dutchtime.local(entry.data['deadline'])})"
         say(f"Regel {entry.n} vastgelegd bij {entry.incident}: {kind_word(entry.kind)}{extra}.")
     return exitcodes.OK
 

@@ -44,10 +44,28 @@ Author = Annotated[
     ),
 ]
 Json = Annotated[bool, typer.Option("--json", help="Eén JSON-document op stdout, voor scripts.")]
+
+
+def understood(value: str | None) -> str | None:
+    """Every flag that takes a moment: read while parsing (a refusal comes first), a choice made is said."""
+    if value is not None:
+        from ..adapters import clock
+        from ..domain import dutchtime
+
+        note = dutchtime.read(value, clock.now()).note
+        if note:
+            say(note)
+    return value
+
+
 Moment = Annotated[
     Optional[str],  # noqa: UP045
     typer.Option(
-        "--op", help="Moment: HH:MM (vandaag) of JJJJ-MM-DD HH:MM, Nederlandse tijd; standaard nu.", show_default=False
+        "--op",
+        help="Moment, Nederlandse tijd: HH:MM (vandaag), 'zo 14:00', 'morgen 08:00', '+30m' of JJJJ-MM-DD HH:MM; "
+        "standaard nu.",
+        show_default=False,
+        callback=understood,
     ),
 ]
 
@@ -65,11 +83,21 @@ Insist = Annotated[
 ]
 PeriodFrom = Annotated[
     Optional[str],  # noqa: UP045
-    typer.Option("--van", help="Begin van de periode: JJJJ-MM-DD [HH:MM], Nederlandse tijd.", show_default=False),
+    typer.Option(
+        "--van",
+        help="Begin van de periode: JJJJ-MM-DD [HH:MM], 'ma 08:00' of 'gisteren', Nederlandse tijd.",
+        show_default=False,
+        callback=understood,
+    ),
 ]
 PeriodTo = Annotated[
     Optional[str],  # noqa: UP045
-    typer.Option("--tot", help="Einde van de periode; een datum alleen telt als hele dag mee.", show_default=False),
+    typer.Option(
+        "--tot",
+        help="Einde van de periode; een datum of dag alleen ('2026-12-06', 'zondag') telt als hele dag mee.",
+        show_default=False,
+        callback=understood,
+    ),
 ]
 Situation = Annotated[
     Optional[str],  # noqa: UP045

@@ -127,5 +127,6 @@ def team(
 
         out = console()
         for t in teams:
-            team_table(out, t.name, t.id, rows[t.id], at if op is not None else None)
+            names = {o.id: o.name for o in config.contacts.organisations}
+            team_table(out, t.name, t.id, rows[t.id], at if op is not None else None, names)
     return exitcodes.OK

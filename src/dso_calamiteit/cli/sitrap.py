@@ -8,7 +8,7 @@ app.callout sends it the way `calamiteit oproep` does.
 # No `from __future__ import annotations`: Typer evals every annotation at start-up otherwise (see root.py).
 
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
@@ -37,6 +37,13 @@ def rapport(
     concept: Annotated[
         bool, typer.Option("--concept", help="Alleen een voorbeeld: krijgt geen nummer en wordt niet vastgelegd.")
     ] = False,
+    nummer: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(
+            "--nummer", help="Toon sitrap N opnieuw zoals hij gemaakt is (geen nieuw nummer, niets vastgelegd).",
+            show_default=False,
+        ),
+    ] = None,
     toch: Insist = False,
     verstuur: Send = False,
     ja: Yes = False,
@@ -47,6 +54,8 @@ def rapport(
 ) -> int:
     """Maak het situatierapport (sitrap) van een incident, genummerd per incident (--concept: voorbeeld).
 
+    Een eerdere sitrap opnieuw lezen: --nummer N (in elk --format; er wordt niets vastgelegd).
+
     Voorbeeld: calamiteit rapport 2026-001 --output sitrap.md --verstuur
     """
     from ..app import configuration, logbook
@@ -55,8 +64,20 @@ def rapport(
 
     if verstuur and concept:
         raise UsageError("een concept wordt niet verstuurd", "Laat --concept weg om de sitrap te maken en versturen.")
+    if nummer is not None and (verstuur or concept):
+        raise UsageError("--nummer toont een gemaakte sitrap opnieuw; niet samen met --concept of --verstuur")
     config = configuration.load(config_dir)
     where, author = Place(data_dir, db, config_dir), logbook.author(auteur)
+    if nummer is not None:
+        names = {o.id: o.name for o in config.contacts.organisations}
+        render = written.FORMATS[format_.value]
+        again = reports.reprint(config, where, incident, nummer, lambda s: render(s, names), output)
+        if output is None:
+            emit(again.text, None)
+        else:
+            reports.publish(again)
+            say(f"Geschreven: {output}")
+        return exitcodes.OK
     if verstuur and not _send_confirmed(config, where, incident, author, ja):
         return exitcodes.OK
     names = {o.id: o.name for o in config.contacts.organisations}
@@ -104,7 +125,8 @@ def _send_confirmed(config: "Config", where: "Where", incident: str, author: str
     preview = callout.compose(config, where, incident, clock.now(), message, author=author, sitrap=(0, ""))
     count, channels = preview.plan.count, len(preview.plan.routes)
     via = f"{channels} kana{'al' if channels == 1 else 'len'}"
-    question = f"Sitrap maken en versturen naar {count} ontvanger(s) via {via}?"
+    who = f"{count} {'ontvanger' if count == 1 else 'ontvangers'}"
+    question = f"Sitrap maken en versturen naar {who} via {via}?"
     if prompt.confirm(console(stderr=True), question):
         return True
     say("Niets gemaakt en niets verstuurd.")

@@ -41,7 +41,7 @@ def usage_import(
         print(import_document(file, done))
     err = console(stderr=True)
     for name in done.unknown:
-        err.print(f"Let op: applicatie {name} staat niet in config/monitor.yaml (wel bewaard).", markup=False)
+        err.print(f"Let op: applicatie {name}", markup=False)
     if not json:
         err.print(
             f"{done.rows} regels gelezen: {done.new} nieuw, {done.changed} bijgewerkt, "

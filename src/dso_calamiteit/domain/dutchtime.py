@@ -7,6 +7,7 @@ Pure: the current moment is never read here, it comes in as an argument (the clo
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -23,12 +24,14 @@ def stamp(moment: datetime) -> str:
 
 
 def local(at: str | datetime, with_day: bool = True) -> str:
-    """'za 28-11-2026 11:45' in Europe/Amsterdam."""
+    """'za 28-11-2026 11:45' in Europe/Amsterdam; in the hour the clock passes twice, '02:30+02:00' or '+01:00'."""
     if isinstance(at, str) and with_day and len(at) == 25 and at.endswith("+00:00"):
         return _local_minute(at[:16])  # a stored stamp: the same minute reads the same
     moment = datetime.fromisoformat(at) if isinstance(at, str) else at
     moment = moment.astimezone(LOCAL)
     text = moment.strftime("%d-%m-%Y %H:%M")
+    if moment.replace(fold=1 - moment.fold).utcoffset() != moment.utcoffset():
+        text += _offset(moment)  # an hour the clock passes twice (autumn): which of the two
     return f"{DAYS[moment.weekday()]} {text}" if with_day else text
 
 
@@ -47,70 +50,248 @@ def later(at: datetime, minutes: int) -> datetime:
 
 
 FORMS = (
-    "HH:MM (vandaag), JJJJ-MM-DD HH:MM, DD-MM-JJJJ HH:MM, een datum alleen, of vandaag/morgen/gisteren HH:MM; "
-    "ook zoals het tool het zelf schrijft ('zo 29-11-2026 03:00'); Nederlandse tijd"
+    "HH:MM (vandaag), een dag en tijd ('zo 14:00', 'zondag 14:00', 'morgen 08:00'), JJJJ-MM-DD HH:MM, "
+    "DD-MM-JJJJ HH:MM, een datum alleen, '+30m' of 'over 2 uur'; ook zoals het tool het zelf schrijft "
+    "('zo 29-11-2026 03:00'); Nederlandse tijd"
 )
+LONG_DAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+_DAY_NAMES = {**{d: i for i, d in enumerate(DAYS)}, **{d: i for i, d in enumerate(LONG_DAYS)}}
 _WORDS = {"vandaag": 0, "morgen": 1, "overmorgen": 2, "gisteren": -1}
 _DATE = re.compile(r"(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})-(\d{1,2})-(\d{4}))")
-_TIME = re.compile(r"(\d{1,2})[:.](\d{2})")
+_TIME = re.compile(r"(\d{1,2})[:.](\d{2})(?:\s*([+-])(\d{2}):?(\d{2}))?(?:\s*uur)?")
+_PLUS = re.compile(r"\+\s*(\d{1,4})\s*(m|min|minuut|minuten|u|uur|h|d|dag|dagen)")
+_OVER = re.compile(r"over\s+(\d{1,4}|een|één|anderhalf|een half|half)\s+(minuut|minuten|kwartier|uur|uren|dag|dagen)")
+_UNIT_MINUTES = {
+    "m": 1, "min": 1, "minuut": 1, "minuten": 1, "kwartier": 15,
+    "u": 60, "uur": 60, "uren": 60, "h": 60, "d": 1440, "dag": 1440, "dagen": 1440,
+}  # fmt: skip
+_COUNTS = {"een": 1.0, "één": 1.0, "anderhalf": 1.5, "een half": 0.5, "half": 0.5}
+_MAX_AHEAD = timedelta(days=3 * 366)
 
 
-def parse_moment(text: str, today: datetime) -> tuple[datetime, bool]:
-    """A moment typed by an operator, and whether it named a time of day (a date alone is its midnight).
+@dataclass(frozen=True)
+class Moment:
+    """A moment as understood: the instant, whether a time of day was named, and what to tell about a choice made."""
 
-    Accepts what people type and what the tool prints: '3:00', '29-11-2026 03:00', '2026-11-29 3:00',
-    'zo 29-11-2026 03:00', 'morgen 08:00', 'nu', and ISO 8601 with or without a zone. Local (Dutch) time.
+    at: datetime
+    """The instant, in UTC: a Dutch wall time of the hour the clock passes twice compares wrongly (PEP 495)."""
+    with_time: bool
+    note: str | None = None
+
+
+def read(text: str, now: datetime, *, future: bool = False, what: str = "", after: datetime | None = None) -> Moment:
+    """A moment as a person types it, in Dutch time; `now` is the clock (this module never reads one).
+
+    Forms: 'nu'; '14:00' (today); a weekday short or long ('zo 14:00', 'zondag 14:00': the next such day, today if
+    the time is still ahead); 'vandaag', 'morgen', 'overmorgen', 'gisteren', 'vanavond 20:00', 'vannacht 03:00';
+    a date ('2026-12-06', '06-12-2026') with or without a time, a weekday in front that must match it; '+30m',
+    '+2u', 'over 2 uur', 'over een kwartier'; ISO 8601 with or without a zone; a time followed by '+01:00' or
+    '+02:00' chooses between the two readings of an hour the clock goes back over.
+
+    `future`: the moment must lie after `now` (a deadline); a bare time that has passed today is refused with the
+    hint of tomorrow. `what` names the moment in that message ('deadline'). `after`: an ambiguous (autumn) time
+    takes its first reading after this instant (the end of a window that started in the first reading).
     """
+    moment = _read(text, now, after)
+    if future and moment.at <= now:
+        label = f"{what} " if what else ""
+        raise UsageError(
+            f"{label}{local(moment.at)} is al voorbij (nu {local(now)})",
+            _past_hint(text, moment.at),
+        )
+    return moment
+
+
+def read_fixed(text: str, after: datetime | None = None) -> Moment:
+    """A moment written in a file (maintenance windows): a date and a time, nothing relative to a clock."""
     raw = " ".join(text.strip().split())
-    try:  # ISO 8601, with or without a zone, as stored and as scripts write it
-        iso = datetime.fromisoformat(raw)
-        return (iso if iso.tzinfo else iso.replace(tzinfo=LOCAL)), len(raw) > 10
-    except ValueError:
-        pass
-    words = raw.casefold().split(" ")
-    if words and words[0] in DAYS:  # 'zo 29-11-2026 03:00', as the tool prints it
-        words = words[1:]
-    base = today.astimezone(LOCAL)
-    if words == ["nu"]:
-        return base, True
-    day = base.date()
-    rest = " ".join(words)
-    if words and words[0] in _WORDS:
-        day = day + timedelta(days=_WORDS[words[0]])
-        rest = " ".join(words[1:])
+    found = _DATE.match(raw)
+    if not found or not raw[found.end() :].strip():
+        raise UsageError(
+            f"'{text}' is geen tijdstip", "Schrijf JJJJ-MM-DD HH:MM (Nederlandse tijd), eventueel met +01:00/+02:00."
+        )
+    return _read(text, datetime(2000, 1, 1, tzinfo=UTC), after)
+
+
+def _past_hint(text: str, at: datetime) -> str:
+    clock = _TIME.fullmatch(" ".join(text.strip().casefold().split()))
+    if clock:  # a bare time: the person nearly always means the next one, tomorrow
+        hhmm = f"{int(clock[1]):02d}:{clock[2]}"
+        return f"Bedoelt u morgen {hhmm}? Typ dan 'morgen {hhmm}'; een andere dag: JJJJ-MM-DD HH:MM of 'zo 14:00'."
+    return "Geef een later moment: HH:MM voor vandaag, 'morgen 08:00', 'zo 14:00' of JJJJ-MM-DD HH:MM."
+
+
+def _read(text: str, now: datetime, after: datetime | None) -> Moment:
+    raw = " ".join(text.strip().split())
+    if "T" in raw or raw.endswith("Z"):
+        try:  # ISO 8601, with or without a zone, as stored and as scripts write it
+            iso = datetime.fromisoformat(raw)
+        except ValueError:
+            raise _unreadable(text) from None
+        if iso.tzinfo:
+            return Moment(iso.astimezone(UTC), True)
+        return _resolve(text, iso.date(), iso.time(), None, after, True)
+    words = raw.casefold()
+    base = now.astimezone(LOCAL)
+    if words == "nu":
+        return Moment(now.astimezone(UTC), True)
+    relative = _PLUS.fullmatch(words) or _OVER.fullmatch(words)
+    if relative:
+        count = float(relative[1]) if relative[1].isdigit() else _COUNTS[relative[1]]
+        minutes = count * _UNIT_MINUTES[relative[2]]
+        if minutes <= 0 or timedelta(minutes=minutes) > _MAX_AHEAD:
+            raise _unreadable(text)
+        return Moment((now + timedelta(minutes=minutes)).astimezone(UTC).replace(second=0, microsecond=0), True)
+    weekday = None
+    first, _, rest = words.partition(" ")
+    first = first.rstrip(".,")
+    if first in _DAY_NAMES:
+        weekday, words = _DAY_NAMES[first], rest
+    first, _, rest = words.partition(" ")
+    day: date | None = None
+    part: str | None = None
+    if first in _WORDS:
+        day, words = base.date() + timedelta(days=_WORDS[first]), rest
+    elif first in ("vanavond", "vannacht"):
+        part, words = first, rest
     else:
-        found = _DATE.match(rest)
+        found = _DATE.match(words)
         if found:
             y, m, d = (found[1], found[2], found[3]) if found[1] else (found[6], found[5], found[4])
             try:
                 day = date(int(y), int(m), int(d))
             except ValueError:
                 raise _unreadable(text) from None
-            rest = rest[found.end() :].strip()
-        elif rest and not _TIME.fullmatch(rest):
-            raise _unreadable(text)
-    if not rest:
-        return datetime.combine(day, time(0, 0), LOCAL), False
-    clock = _TIME.fullmatch(rest)
-    if clock and (int(clock[1]), int(clock[2])) == (24, 0):  # the end of a day as some write it: not a moment here
-        raise UsageError(
-            f"'{text}' is geen geldig tijdstip: 24:00 bestaat niet",
-            "Schrijf 00:00 van de volgende dag, of bij --tot de datum alleen (die telt de hele dag mee).",
-        )
-    if not clock or int(clock[1]) > 23 or int(clock[2]) > 59:
+            words = words[found.end() :].strip()
+    clock = _TIME.fullmatch(words) if words else None
+    if words and not clock:
         raise _unreadable(text)
-    return datetime.combine(day, time(int(clock[1]), int(clock[2])), LOCAL), True
+    at: time | None = None
+    zone = None
+    if clock:
+        hour, minute = int(clock[1]), int(clock[2])
+        if (hour, minute) == (24, 0):  # the end of a day as some write it: not a moment here
+            raise UsageError(
+                f"'{text}' is geen geldig tijdstip: 24:00 bestaat niet",
+                "Schrijf 00:00 van de volgende dag, of bij --tot de datum alleen (die telt de hele dag mee).",
+            )
+        if hour > 23 or minute > 59:
+            raise _unreadable(text)
+        at = time(hour, minute)
+        if clock[3]:
+            zone = (1 if clock[3] == "+" else -1) * (int(clock[4]) * 60 + int(clock[5]))
+    if part is not None:
+        day = _part_of_day(text, part, at, base)
+    if weekday is not None:
+        if day is not None and day.weekday() != weekday:
+            raise UsageError(
+                f"'{text}': {day.strftime('%d-%m-%Y')} is een {LONG_DAYS[day.weekday()]}, geen {LONG_DAYS[weekday]}",
+                "Verbeter de dag of de datum, of laat de dag weg.",
+            )
+        if day is None:
+            ahead = (weekday - base.weekday()) % 7
+            if ahead == 0 and at is not None and at <= base.time().replace(tzinfo=None):
+                ahead = 7  # 'zo 02:00' typed on Sunday at 03:00: next Sunday
+            day = base.date() + timedelta(days=ahead)
+    if day is None:
+        if at is None:
+            raise _unreadable(text)
+        day = base.date()
+    if at is None:
+        return _resolve(text, day, time(0, 0), None, after, False)
+    return _resolve(text, day, at, zone, after, True)
+
+
+def _part_of_day(text: str, part: str, at: time | None, base: datetime) -> date:
+    """'vanavond 20:00' is today; 'vannacht 03:00' is the coming night (after midday) or the current one."""
+    if at is None:
+        raise UsageError(
+            f"'{text}': noem ook de tijd", f"Bijvoorbeeld '{part} {'20:00' if part == 'vanavond' else '03:00'}'."
+        )
+    if part == "vanavond":
+        if at.hour < 12:
+            raise UsageError(f"'{text}' is geen avond", f"Bedoelt u vanavond {at.hour + 12:02d}:{at.minute:02d}?")
+        return base.date()
+    if 7 <= at.hour < 18:
+        raise UsageError(f"'{text}' is geen nacht", "Schrijf vannacht met een tijd tussen 18:00 en 07:00.")
+    if at.hour < 7 and base.hour >= 12:
+        return base.date() + timedelta(days=1)
+    return base.date()
+
+
+def _resolve(text: str, day: date, at: time, zone: int | None, after: datetime | None, with_time: bool) -> Moment:
+    """A Dutch wall-clock time as an instant: a time the clock skips is refused, one it passes twice is chosen."""
+    wall = datetime.combine(day, at)
+    first, second = wall.replace(tzinfo=LOCAL, fold=0), wall.replace(tzinfo=LOCAL, fold=1)
+    readings = [m for m in (first, second) if m.astimezone(UTC).astimezone(LOCAL).replace(tzinfo=None) == wall]
+    readings = sorted({m.astimezone(UTC) for m in readings})
+    shown = f"{DAYS[day.weekday()]} {wall.strftime('%d-%m-%Y %H:%M')}"
+    if not readings:
+        before, then = _gap(first)
+        jump = before.replace(tzinfo=None) + timedelta(minutes=1)
+        raise UsageError(
+            f"{shown} bestaat niet: die nacht gaat de klok van {jump:%H:%M} naar {then:%H:%M} (zomertijd)",
+            f"Bedoelt u {before:%H:%M} of {then:%H:%M}?",
+        )
+    if zone is not None:
+        chosen = [r for r in readings if r.astimezone(LOCAL).utcoffset() == timedelta(minutes=zone)]
+        if not chosen:
+            offsets = " of ".join(_offset(r) for r in readings)
+            raise UsageError(
+                f"'{text}': {shown} is in Nederlandse tijd {offsets}", "Gebruik die toevoeging of laat hem weg."
+            )
+        return Moment(chosen[0], with_time)
+    if len(readings) == 1:
+        return Moment(readings[0], with_time)
+    later = [r for r in readings if after is None or r > after]
+    pick = (later or readings)[0]
+    other = readings[1] if pick == readings[0] else readings[0]
+    which = "eerste" if pick == readings[0] else "tweede"
+    note = (
+        f"{shown} komt twee keer voor (de klok gaat die nacht terug van 03:00 naar 02:00): "
+        f"genomen de {which}, {wall:%H:%M}{_offset(pick)}; voor de andere schrijf {wall:%H:%M}{_offset(other)}"
+    )
+    return Moment(pick, with_time, note)
+
+
+def _gap(skipped: datetime) -> tuple[datetime, datetime]:
+    """Around a time the clock skips (spring): the last local minute before the jump and the first after it."""
+    low, high = skipped.replace(fold=1).astimezone(UTC), skipped.replace(fold=0).astimezone(UTC)
+    offset = low.astimezone(LOCAL).utcoffset()
+    while high - low > timedelta(minutes=1):  # the jump lies between the two readings: find its minute
+        mid = (low + (high - low) / 2).replace(second=0, microsecond=0)
+        if mid.astimezone(LOCAL).utcoffset() == offset:
+            low = mid
+        else:
+            high = mid
+    return low.astimezone(LOCAL), high.astimezone(LOCAL)
+
+
+def _offset(moment: datetime) -> str:
+    delta = moment.astimezone(LOCAL).utcoffset() or timedelta(0)
+    minutes = int(delta.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def parse_moment(text: str, today: datetime) -> tuple[datetime, bool]:
+    """A moment typed by an operator, and whether it named a time of day (a date alone is its midnight)."""
+    moment = read(text, today)
+    return moment.at, moment.with_time
 
 
 def parse_local(text: str, today: datetime) -> datetime:
-    """A moment typed by an operator (see `parse_moment`)."""
-    return parse_moment(text, today)[0]
+    """A moment typed by an operator (see `read`)."""
+    return read(text, today).at
 
 
 def period_end(text: str, today: datetime) -> datetime:
     """The end of a period as typed (--tot): a date alone counts that whole day, so its end is the next midnight."""
     end, with_time = parse_moment(text, today)
-    return end if with_time else end + timedelta(days=1)
+    if with_time:
+        return end
+    after = datetime.combine(end.astimezone(LOCAL).date() + timedelta(days=1), time(0, 0), LOCAL)
+    return after
 
 
 def _unreadable(text: str) -> UsageError:

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, ClassVar, Literal
 from urllib.parse import urlsplit
 
 from .criteria import STRICT
-from .dutchtime import LOCAL
+from .dutchtime import read_fixed
 
 Env = Literal["prod", "pre"]
 State = Literal["beschikbaar", "traag", "onbeschikbaar", "onderhoud"]
@@ -71,20 +71,22 @@ class Window:
     application: str
     """Naam van de applicatie zoals in config/monitor.yaml."""
     start: str
-    """Begin, Nederlandse tijd: JJJJ-MM-DD HH:MM."""
+    """Begin, Nederlandse tijd: JJJJ-MM-DD HH:MM (in het uur dat de klok terug gaat eventueel +02:00 of +01:00)."""
     end: str
-    """Einde, Nederlandse tijd: JJJJ-MM-DD HH:MM (na het begin)."""
+    """Einde, Nederlandse tijd: JJJJ-MM-DD HH:MM (na het begin; over de klokwissel heen telt de echte tijd)."""
     description: str
     """Wat er gebeurt, bijvoorbeeld 'Release 2026.12 van het Omgevingsloket'."""
     env: Env | None = None
     """Alleen deze omgeving (prod of pre); weglaten: beide."""
 
     def bounds(self) -> tuple[datetime, datetime]:
-        """(start, end) as aware moments; the file's validation has made sure both read."""
-        return (
-            datetime.fromisoformat(self.start).replace(tzinfo=LOCAL),
-            datetime.fromisoformat(self.end).replace(tzinfo=LOCAL),
-        )
+        """(start, end) as UTC moments; the file's validation has made sure both read.
+
+        Dutch time over the clock change: an end in the hour the clock goes back over takes its first reading
+        after the start (02:45 to 02:15 that night is a window of 30 minutes).
+        """
+        start = read_fixed(self.start).at.astimezone(UTC)
+        return start, read_fixed(self.end, after=start).at.astimezone(UTC)
 
     def covers(self, target: Target, at: datetime) -> bool:
         if self.application.casefold() != target.name.casefold() or self.env not in (None, target.env):

@@ -180,3 +180,19 @@ def period_days(start: datetime, end: datetime) -> list[str]:
     first = start.astimezone(dutchtime.LOCAL).date()
     last = (end - timedelta(microseconds=1)).astimezone(dutchtime.LOCAL).date()
     return [date.fromordinal(d).isoformat() for d in range(first.toordinal(), last.toordinal() + 1)]
+
+
+def _midnight(moment: datetime) -> bool:
+    local = moment.astimezone(dutchtime.LOCAL)
+    return (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0)
+
+
+def period_label(start: datetime, end: datetime) -> str:
+    """The period as asked: `--van 2024-01-08 --tot 2024-01-15` is "ma 08-01-2024 t/m ma 15-01-2024" (the end day
+    included, its midnight end not shown as the next day); a moment with a time keeps its time."""
+    first = dutchtime.local(start)
+    if _midnight(start):
+        first = first[: -len(" 00:00")]
+    if _midnight(end):
+        return f"{first} t/m {dutchtime.local(end - timedelta(days=1))[: -len(' 00:00')]}"
+    return f"{first} tot {dutchtime.local(end)}"

@@ -113,6 +113,7 @@ class Briefing:
     routed: list[RoutedContact]
     convene: Convocation | None
     call_now: list[Any] = field(default_factory=list)  # app.readiness.Call: whom to phone now, in order
+    asked: str | None = None  # the moment asked with --op, as shown ('za 05-12-2026 02:10'); None: now
 
 
 def chosen_situation(routing: RoutingFile, chosen: str | None) -> str | None:

@@ -66,7 +66,10 @@ class Seat:
     org: str
     role: str
     reachable: tuple[Contact, ...]
+    """On duty first, then file order: the first is whom to call."""
     unknown: tuple[Contact, ...]
+    instead: str = ""
+    """When nobody is reachable: what to do instead (a stand-in, 'weer bereikbaar vanaf … (naam)')."""
 
 
 @dataclass(frozen=True)

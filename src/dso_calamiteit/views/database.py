@@ -25,5 +25,7 @@ def copy_document(done: Copied) -> str:
             ],
             "checks": done.checks,
             "checks_new": done.checks_new,
+            "usage": done.usage,
+            "usage_new": done.usage_new,
         },
     )

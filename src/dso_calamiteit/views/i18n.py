@@ -63,10 +63,20 @@ _CLICK: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 _POSSIBLE = re.compile(r"^(?P<head>.*?) \(Possible options: (?P<options>.*)\)$")
+_SUGGESTED = re.compile(r"^(?P<head>.*?)\.? Did you mean (?P<suggestions>.+)\?$", re.DOTALL)  # Typer adds it
+
+
+def ngettext(one: str, more: str, n: int) -> str:
+    """A count's word in the user's language ('1 nieuwe regel', '3 nieuwe regels'), through the catalogue."""
+    return _catalogue().ngettext(one, more, n)
 
 
 def click_message(message: str) -> str:
     """A message of Click in the user's language (unknown ones stay as they are)."""
+    suggested = _SUGGESTED.match(message)
+    if suggested:
+        tail = _("Did you mean {suggestions}?").format(suggestions=suggested["suggestions"])
+        return f"{click_message(suggested['head'] + '.')} {tail}"
     found = _POSSIBLE.match(message)
     if found:
         tail = _("(Possible options: {options})").format(options=found["options"])

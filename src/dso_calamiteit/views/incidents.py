@@ -102,6 +102,7 @@ def timeline_state(state: Incident, faults: list[Fault]) -> dict[str, Any]:
         "level": state.level,
         "closed_at": state.closed_at,
         "open_actions": [a.number for a in state.open_actions],
+        "corrected": {str(n): by for n, by in sorted(state.corrected.items())},  # entry → the entry correcting it
         "head": state.head,
     }
 
@@ -172,6 +173,7 @@ def actions_document(rows: list[tuple[Incident, Action]], now: datetime) -> str:
         "actions": [
             {
                 "incident": s.id,
+                "incident_closed": s.closed,
                 "number": a.number,
                 "text": a.text,
                 "owner": a.owner,

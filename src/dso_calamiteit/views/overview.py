@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 
 from ..domain import dutchtime
 from ..domain.errors import UsageError
-from ..domain.overview import Availability, Overview
+from ..domain.overview import Availability, Overview, period_label
 from ..domain.safetext import markdown as esc
+from ..domain.words import count as counted
 from ..domain.words import percent
 from .jsondoc import dumps
 
@@ -42,14 +43,28 @@ def duration(minutes: float | None) -> str:
     return f"{hours} u {rest:02d} min" if hours else f"{rest} min"
 
 
+ACTIONS_NOTE = (
+    "Acties gereed (te laat) / open: hoeveel acties gereed zijn, tussen haakjes hoeveel daarvan te laat: na de "
+    "deadline gereed gemeld, en na de schuine streep hoeveel nog open staan."
+)
+MAINTENANCE_NOTE = "Onderhoud: controles tijdens gepland onderhoud; die tellen niet mee voor Beschikbaar."
+
+
+def available(a: Availability) -> str:
+    """The availability share; an application checked only during planned maintenance says so (not '—', which
+    is an application without any check)."""
+    if a.share is None and a.maintenance:
+        return "in onderhoud"
+    return percent(a.share, 2)
+
+
 def ms(value: float | None) -> str:
     return "—" if value is None else f"{value:.0f} ms"
 
 
 def markdown(o: Overview) -> str:
     """The report to the partners."""
-    period = f"{dutchtime.local(o.start)} tot {dutchtime.local(o.end)}"
-    lines = [f"# Overzicht {period}", "", "## Beschikbaarheid applicaties", ""]
+    lines = [f"# Overzicht {period_label(o.start, o.end)}", "", "## Beschikbaarheid applicaties", ""]
     if o.availability:
         lines += [
             "| Applicatie | Omgeving | Beschikbaar | Mediaan | p95 | Langst onbeschikbaar | Onderhoud | Per dag |",
@@ -61,11 +76,12 @@ def markdown(o: Overview) -> str:
                 first, last, count = a.longest_down
                 down = f"{dutchtime.local(first)} tot {dutchtime.local(last)} ({count} controles)"
             lines.append(
-                f"| {esc(a.name)} | {a.env} | {percent(a.share, 2)} | {ms(a.median_ms)} | {ms(a.p95_ms)} | {down} | "
+                f"| {esc(a.name)} | {a.env} | {available(a)} | {ms(a.median_ms)} | {ms(a.p95_ms)} | {down} | "
                 f"{a.maintenance} | `{bar(a, o.days)}` |"
             )
+        lines += ["", f"_{MAINTENANCE_NOTE}_"]
     else:
-        lines.append("Geen bewaarde controles in deze periode (`calamiteit monitor --record`).")
+        lines.append("Geen bewaarde controles in deze periode (calamiteit monitor --record).")
     lines += ["", "## Gebruik applicaties", ""]
     if o.usage:
         for (application, metric), days in sorted(o.usage.items()):
@@ -82,9 +98,9 @@ def markdown(o: Overview) -> str:
         lines.append("Geen gebruikscijfers in deze periode (`calamiteit gebruik import`).")
     lines += ["", "## Incidenten en afhandeling", ""]
     if o.incidents:
-        levels = ", ".join(f"niveau {lv}: {n}" for lv, n in o.by_level().items())
+        levels = ", ".join(f"{n} tot niveau {lv}" for lv, n in o.by_level().items())
         lines += [
-            f"{len(o.incidents)} incident(en); hoogste niveau {levels}.",
+            f"{counted(len(o.incidents), 'incident', 'incidenten')}; hoogst bereikt: {levels}.",
             "",
             "| Incident | Titel | Niveaus | Duur | Tot eerste opschaling | Sitraps | Besluiten "
             "| Acties gereed (te laat) / open |",
@@ -96,6 +112,7 @@ def markdown(o: Overview) -> str:
                 f"{duration(i.duration_min) if i.closed_at else 'nog open'} | {duration(i.first_scale_up_min)} | "
                 f"{i.sitraps} | {i.decisions} | {i.done} ({i.done_late}) / {i.open} |"
             )
+        lines += ["", f"_{ACTIONS_NOTE}_"]
     else:
         lines.append("Geen incidenten in deze periode.")
     if o.broken:
@@ -164,7 +181,7 @@ def page(o: Overview) -> str:
             "--format html vraagt plotly, en dat is niet geïnstalleerd",
             "pip install 'dso-calamiteit[html]', of kies --format md of json.",
         ) from None
-    title = f"Overzicht {dutchtime.local(o.start)} tot {dutchtime.local(o.end)}"
+    title = f"Overzicht {period_label(o.start, o.end)}"
     parts = [f"<h1>{escape(title)}</h1>", "<h2>Beschikbaarheid applicaties</h2>"]
     first = True
 
@@ -193,7 +210,7 @@ def page(o: Overview) -> str:
             _table(
                 ["Applicatie", "Omgeving", "#Beschikbaar", "#Mediaan", "#p95", "Langst onbeschikbaar", "#Onderhoud"],
                 [
-                    [a.name, a.env, percent(a.share, 2), ms(a.median_ms), ms(a.p95_ms), _stretch(a.longest_down),
+                    [a.name, a.env, available(a), ms(a.median_ms), ms(a.p95_ms), _stretch(a.longest_down),
                      str(a.maintenance)]
                     for a in o.availability
                 ],
@@ -237,6 +254,7 @@ def page(o: Overview) -> str:
                 ],
             )
         )
+        parts.append(f"<p><small>{escape(ACTIONS_NOTE)}</small></p>")
     else:
         parts.append("<p>Geen incidenten in deze periode.</p>")
     if o.broken:

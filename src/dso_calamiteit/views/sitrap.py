@@ -15,6 +15,11 @@ from .jsondoc import dumps
 from .readiness import convocation_json
 
 
+def _corrects(e: Entry) -> str:
+    """An entry that corrects an earlier one says so in words, in every format (the earlier one is left out)."""
+    return f" (correctie van regel {e.data['corrects']})" if "corrects" in e.data else ""
+
+
 def _title(s: Sitrap) -> str:
     if s.concept:
         return "CONCEPT situatierapport (nog zonder nummer)"
@@ -106,17 +111,22 @@ def _write(s: Sitrap, org_names: dict[str, str], style: _Style) -> str:
     if s.earlier_picture:  # only the newest are shown: the rest is in the logbook
         earlier = counted(s.earlier_picture, "eerdere waarneming", "eerdere waarnemingen")
         lines.append(f"- … en {earlier}: zie het logboek")
-    lines += [f"- {dutchtime.local(o.at)} {esc(o.data['text'])} {em(f'({esc(s.by(o))})')}" for o in s.picture]
+    lines += [
+        f"- {dutchtime.local(o.at)} {esc(o.data['text'])}{_corrects(o)} {em(f'({esc(s.by(o))})')}"
+        for o in s.picture
+    ]
     if not s.picture:
         lines.append("Geen nieuwe feiten." if s.last_picture else "Nog geen beeld vastgelegd.")
         if s.last_picture is not None:
             o = s.last_picture
             lines.append(
-                f"- Laatst vastgesteld, {dutchtime.local(o.at)}: {esc(o.data['text'])} {em(f'({esc(s.by(o))})')}"
+                f"- Laatst vastgesteld, {dutchtime.local(o.at)}: {esc(o.data['text'])}{_corrects(o)} "
+                f"{em(f'({esc(s.by(o))})')}"
             )
     lines += ["", style.heading("Oordeel (knelpunten, risico's)", 2), ""]
     lines += [
-        f"- {dutchtime.local_time(j.at)} {esc(j.data['text'])} {em(f'({esc(s.by(j))})')}" for j in s.judgements
+        f"- {dutchtime.local_time(j.at)} {esc(j.data['text'])}{_corrects(j)} {em(f'({esc(s.by(j))})')}"
+        for j in s.judgements
     ] or ["Geen."]
     if s.earlier_judgements:
         command = f"calamiteit incident show {safetext.one_line(i.id)}"
@@ -183,7 +193,7 @@ def as_json(s: Sitrap, org_names: dict[str, str]) -> str:
     i = s.incident
 
     def note(o: Entry) -> dict[str, Any]:
-        return {"n": o.n, "at": o.at, "author": o.author, "text": o.data["text"]}
+        return {"n": o.n, "at": o.at, "author": o.author, "text": o.data["text"], "corrects": o.data.get("corrects")}
 
     doc: dict[str, Any] = {
         "chain": {"verified": not s.broken, "faults": s.broken},
@@ -204,7 +214,10 @@ def as_json(s: Sitrap, org_names: dict[str, str]) -> str:
         "observations": [note(o) for o in s.picture],
         "earlier_observations": s.earlier_picture,
         "picture": None if s.last_picture is None else note(s.last_picture),
-        "judgements": [{"at": j.at, "author": j.author, "text": j.data["text"]} for j in s.judgements],
+        "judgements": [
+            {"at": j.at, "author": j.author, "text": j.data["text"], "corrects": j.data.get("corrects")}
+            for j in s.judgements
+        ],
         "earlier_judgements": s.earlier_judgements,
         "decisions": [_action(a, s.overdue) | {"at": d.at, "author": d.author} for d, a in s.decisions],
         "open_actions": [_action(a, s.overdue) for a in s.open_actions],

@@ -7,13 +7,14 @@ from __future__ import annotations
 import gc
 import os
 import pickle
+import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 from ...domain.errors import ConfigError, Problem, UsageError
 from ..input_files import read_bounded
 from .cache import ENV_NO_CACHE, cache_key, read_cache, write_cache
-from .finding import FILES, Source, shown
+from .finding import FILES, Source, shipped_dir, shown
 
 MAX_CONFIG_BYTES = 32 * 1024 * 1024  # per file: far above any real one
 
@@ -29,14 +30,52 @@ if TYPE_CHECKING:  # the model modules are imported when a part is first used, n
     from ...domain.teams import TeamsFile
 
 
+# Which other files the rules of a kind read: a name in routing.yaml must be an organisation in contacts.yaml.
+DEPENDS: dict[str, tuple[str, ...]] = {
+    "routing": ("contacts", "criteria"),
+    "reporting": ("criteria",),
+    "readiness": ("contacts",),
+    "teams": ("contacts",),
+    "callout": ("contacts",),
+    "maintenance": ("monitor",),
+}
+
+
+def _say_on_stderr(message: str) -> None:
+    sys.stderr.write(f"calamiteit: {message}\n")
+
+
+WARN = [_say_on_stderr]  # the CLI puts its own console here; one list item so it can be replaced
+
+
 class Config:
     """The validated files. From the cache each part is unpickled, and its module imported, only when a command
-    first asks for it: `contacts` never pays for the readiness or monitoring models."""
+    first asks for it: `contacts` never pays for the readiness or monitoring models.
 
-    def __init__(self, parts: Mapping[str, Any]) -> None:
+    A file with problems stops only a command that reads it (`problems`: per kind); where one's own file and a
+    shipped default disagree, the command that reads them says so once on stderr and goes on (`warnings`)."""
+
+    def __init__(
+        self,
+        parts: Mapping[str, Any],
+        problems: Mapping[str, list[Problem]] | None = None,
+        warnings: Mapping[str, list[str]] | None = None,
+    ) -> None:
         self._parts: dict[str, Any] = dict(parts)  # kind → the object, or its pickled bytes
+        self.problems: dict[str, list[Problem]] = {k: list(v) for k, v in (problems or {}).items() if v}
+        self.warnings: dict[str, list[str]] = {k: list(v) for k, v in (warnings or {}).items() if v}
+        self._warned: set[str] = set()
+
+    def all_problems(self) -> list[Problem]:
+        return [p for kind in FILES for p in self.problems.get(kind, [])]
 
     def _part(self, kind: str) -> Any:
+        if kind in self.problems:
+            raise ConfigError(self.problems[kind])
+        if kind in self.warnings and kind not in self._warned:
+            self._warned.add(kind)
+            for message in self.warnings[kind]:
+                WARN[0](message)
         value = self._parts[kind]
         if isinstance(value, bytes):
             collecting = gc.isenabled()
@@ -55,6 +94,10 @@ class Config:
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Config) and all(self._part(k) == other._part(k) for k in FILES)
+
+    def usable(self) -> bool:
+        """Every file read without a problem or a disagreement: only such a set is cached."""
+        return not self.problems and not self.warnings and set(self._parts) == set(FILES)
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -102,15 +145,17 @@ class Config:
 def load(sources: list[Source], use_cache: bool | None = None) -> Config:
     """The validated configuration, from cache when the files are unchanged; ConfigError lists all."""
     raws: dict[str, bytes] = {}
-    problems: list[Problem] = []
+    unread: dict[str, list[Problem]] = {}
     for src in sources:
         try:  # a regular file of at most MAX_CONFIG_BYTES, measured before it is read
             raws[src.kind] = read_bounded(src.path, MAX_CONFIG_BYTES, "Splits of verklein het bestand.")
-        except UsageError as exc:
+        except UsageError as exc:  # stops only a command that reads this file
             reason = exc.message.split(": ", 1)[-1]
-            problems.append(Problem(shown(src.path), None, None, reason))
-    if problems:
-        raise ConfigError(problems)
+            unread[src.kind] = [Problem(shown(src.path), None, None, reason)]
+    if unread:
+        readable = [s for s in sources if s.kind in raws]
+        found = _validate({s.kind: (shown(s.path), raws[s.kind]) for s in readable}, _origins(readable))
+        return Config(found._parts, {**found.problems, **unread}, found.warnings)
     if use_cache is None:
         use_cache = not os.environ.get(ENV_NO_CACHE)
     key = cache_key(raws) if use_cache else ""
@@ -118,48 +163,96 @@ def load(sources: list[Source], use_cache: bool | None = None) -> Config:
         cached = read_cache(key)
         if cached is not None:
             return Config(cached)
-    config = _validate({s.kind: (shown(s.path), raws[s.kind]) for s in sources})
-    if use_cache:
+    config = _validate({s.kind: (shown(s.path), raws[s.kind]) for s in sources}, _origins(sources))
+    if use_cache and config.usable():
         write_cache(key, config.pickled())
     return config
 
 
-def _validate(files: dict[str, tuple[str, bytes]]) -> Config:
-    """Parse, check against the schema, then the rules of each kind: every problem of every file at once."""
+def _origins(sources: list[Source]) -> dict[str, str]:
+    """Per kind 'standaard' for the shipped file, wherever it was found (a source checkout is the current folder)."""
+    shipped = shipped_dir().resolve()
+    out = {}
+    for s in sources:
+        try:
+            same = s.path.resolve() == shipped / FILES[s.kind]
+        except OSError:
+            same = False
+        out[s.kind] = "standaard" if same else s.origin
+    return out
+
+
+def _validate(files: dict[str, tuple[str, bytes]], origins: Mapping[str, str] | None = None) -> Config:
+    """Parse, check against the schema, then the rules of each kind: every problem of every file, kept per file
+    so that a command stops only on the files it reads (`Config.problems`).
+
+    A rule that reads another file (routing names organisations from contacts.yaml) is also run without it: what
+    it finds only with the other file is a disagreement between the two. When one of the two is one's own and the
+    other the shipped default, that is a warning naming both files (`Config.warnings`), not an error.
+    """
     from . import validation, yamlfile
     from .rules import callout, contacts, criteria, logbook, maintenance, monitor, readiness, reporting, routing, teams
 
-    problems: list[Problem] = []
+    origins = origins or {}
+    problems: dict[str, list[Problem]] = {}
     docs: dict[str, yamlfile.Document] = {}
     typed: dict[str, Any] = {}
     for kind, (name, raw) in files.items():
         try:
             docs[kind] = yamlfile.parse(raw, name)
         except ConfigError as exc:
-            problems += exc.problems
+            problems.setdefault(kind, []).extend(exc.problems)
             continue
         obj, found = validation.validate(docs[kind], kind)
-        problems += found
-        if obj is not None:
+        if found:
+            problems.setdefault(kind, []).extend(found)
+        elif obj is not None:
             typed[kind] = obj
-    findings = {
-        "criteria": criteria.check(typed["criteria"]) if "criteria" in typed else [],
-        "contacts": contacts.check(typed["contacts"]) if "contacts" in typed else [],
-        "routing": routing.check(typed["routing"], typed.get("contacts"), typed.get("criteria"))
-        if "routing" in typed
-        else [],
-        "reporting": reporting.check(typed["reporting"], typed.get("criteria")) if "reporting" in typed else [],
-        "monitor": monitor.check(typed["monitor"]) if "monitor" in typed else [],
-        "readiness": readiness.check(typed["readiness"], typed.get("contacts")) if "readiness" in typed else [],
-        "teams": teams.check(typed["teams"], typed.get("contacts")) if "teams" in typed else [],
-        "logbook": logbook.check(typed["logbook"]) if "logbook" in typed else [],
-        "callout": callout.check(typed["callout"], typed.get("contacts")) if "callout" in typed else [],
-        "maintenance": maintenance.check(typed["maintenance"], typed.get("monitor")) if "maintenance" in typed else [],
+    rules: dict[str, Any] = {
+        "criteria": lambda f: criteria.check(f),
+        "contacts": lambda f: contacts.check(f),
+        "routing": lambda f, c, k: routing.check(f, c, k),
+        "reporting": lambda f, k: reporting.check(f, k),
+        "monitor": lambda f: monitor.check(f),
+        "readiness": lambda f, c: readiness.check(f, c),
+        "teams": lambda f, c: teams.check(f, c),
+        "logbook": lambda f: logbook.check(f),
+        "callout": lambda f, c: callout.check(f, c),
+        "maintenance": lambda f, m: maintenance.check(f, m),
     }
-    for kind, rule_findings in findings.items():
-        problems += [docs[kind].problem(loc, message) for loc, message in rule_findings]
-    if problems:
-        raise ConfigError(problems)
-    typed["contacts"].search_index  # noqa: B018 - computed now, so the cache keeps it for every later run
-    typed["contacts"].by_org_tier  # noqa: B018 - likewise
-    return Config(typed)
+    warnings: dict[str, list[str]] = {}
+    for kind, rule in rules.items():
+        if kind not in typed:
+            continue
+        needs = DEPENDS.get(kind, ())
+        found = rule(typed[kind], *(typed.get(d) for d in needs))
+        alone = rule(typed[kind], *(None for _ in needs)) if needs and found else found
+        crossing = [f for f in found if f not in alone]
+        mine = [docs[kind].problem(loc, message) for loc, message in found if (loc, message) in alone]
+        if mine:
+            problems.setdefault(kind, []).extend(mine)
+        shipped = origins.get(kind) == "standaard"
+        for other in needs:  # whose findings are they: run once more without each other file
+            if other not in typed or not crossing:
+                continue
+            without = rule(typed[kind], *(None if d == other else typed.get(d) for d in needs))
+            blamed = [f for f in crossing if f not in without]
+            crossing = [f for f in crossing if f in without]
+            if not blamed:
+                continue
+            if (origins.get(other) == "standaard") == shipped:  # both one's own, or both shipped: an error
+                problems.setdefault(kind, []).extend(docs[kind].problem(loc, message) for loc, message in blamed)
+                continue
+            first = str(docs[kind].problem(*blamed[0])).rstrip(".")
+            more = f" (en nog {len(blamed) - 1})" if len(blamed) > 1 else ""
+            own, default = (files[other][0], files[kind][0]) if shipped else (files[kind][0], files[other][0])
+            warnings.setdefault(kind, []).append(
+                f"waarschuwing: {first}{more}: uw eigen {own} en het meegeleverde {default} passen niet bij "
+                f"elkaar; vul {own} aan of leg ook een eigen {FILES[kind] if shipped else FILES[other]} neer"
+            )
+        if crossing:  # found only with two other files together
+            problems.setdefault(kind, []).extend(docs[kind].problem(loc, message) for loc, message in crossing)
+    if "contacts" in typed and "contacts" not in problems:
+        typed["contacts"].search_index  # noqa: B018 - computed now, so the cache keeps it for every later run
+        typed["contacts"].by_org_tier  # noqa: B018 - likewise
+    return Config(typed, problems, warnings)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 Check = tuple[str, str, str, str, str, int | None, float | None, str]
@@ -27,9 +28,12 @@ class RollUps(ABC):
         return rows[0] if rows else None
 
     def check_hours(self, start: str, end: str) -> list[tuple[str, str, str, int, int, int]]:
-        """Per application and UTC hour: (name, env, hour, checks, up, in maintenance)."""
-        sql = "SELECT name, env, hour, checks, up, maintenance FROM check_hours WHERE hour >= ? AND hour < ?"
-        rows = self._rows(sql, (start[:13], end[:13]))
+        """Per application and UTC hour: (name, env, hour, checks, up, in maintenance), every hour the period
+        touches: the hour the end falls in is counted when the end is past its start (the current partial hour
+        right after `monitor --record`); an end exactly on the hour leaves that hour out."""
+        last = (datetime.fromisoformat(end) - timedelta(seconds=1)).isoformat()  # stamps have whole seconds
+        sql = "SELECT name, env, hour, checks, up, maintenance FROM check_hours WHERE hour >= ? AND hour <= ?"
+        rows = self._rows(sql, (start[:13], last[:13]))
         return [(r[0], r[1], r[2], int(r[3]), int(r[4]), int(r[5])) for r in rows]
 
     def latency_percentiles(self, first_day: str, last_day: str) -> list[tuple[str, str, float | None, float | None]]:

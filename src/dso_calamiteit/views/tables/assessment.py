@@ -116,12 +116,12 @@ def call_now(console: Console, briefing: Briefing) -> None:
         if call.instead:
             who.append(f"\n{call.instead}", style="yellow" if c is not None else "bold red")
         rows.append(
-            [call.what, who, c.phone if c is not None else "", c.email if c is not None and not c.phone else ""]
+            [call.what, who, c.phone if c is not None else "", c.email if c is not None else ""]
         )
     team = f" — {briefing.convene.team} en de korte lijnen" if briefing.convene else " — de korte lijnen"
     layout.records(
         console,
-        f"Nu bellen{team}",
+        f"{'Nu bellen' if briefing.asked is None else 'Bellen op ' + briefing.asked}{team}",
         [Column("Voor"), Column("Wie"), Column("Telefoon", keep=True, style="bold"), Column("E-mail", keep=True)],
         rows,
         empty="Nu bellen: geen lijnen of teamrollen op dit niveau.",

@@ -29,3 +29,4 @@ def copied(out: Console, done: Copied) -> None:
         empty="Geen incidenten in de bron.",
     )
     out.print(Text(f"Monitorhistorie: {done.checks} metingen, {done.checks_new} nieuw in het doel."))
+    out.print(Text(f"Gebruikscijfers: {done.usage} cijfers, {done.usage_new} nieuw in het doel."))

@@ -124,12 +124,21 @@ def timeline(console: Console, found: Timeline, config: Config, now: datetime) -
                 dutchtime.local(e.at),
                 config.contacts.signed_by(e.author, e.role, "\n"),
                 Text(kind_word(e.kind), KIND_STYLE.get(e.kind, "")),
-                Text(_line(e, state, now), style="strike dim" if e.n in state.corrected else ""),
+                _corrected(_line(e, state, now), state.corrected.get(e.n)),
             ]
             for e in found.newest
         ],
     )
     console.print(Text(f"Laatste hash: {state.head}", style="dim"))
+
+
+def _corrected(line: str, by: int | None) -> Text:
+    """A corrected entry says so in words (piped or without colour too), and is struck through on a terminal."""
+    if by is None:
+        return Text(line)
+    shown = Text(line, style="strike dim")
+    shown.append(f" (gecorrigeerd in regel {by})", style="yellow")
+    return shown
 
 
 def lines(
@@ -144,7 +153,8 @@ def lines(
     write, chunk = console.file.write, []
     authors: dict[tuple[str, str | None], str] = {}  # few authors and accounts, many entries: each signed once
     for e in entries:
-        mark = " (gecorrigeerd)" if e.n in state.corrected else ""
+        by_n = state.corrected.get(e.n)
+        mark = f" (gecorrigeerd in regel {by_n})" if by_n is not None else ""
         said = f"{kind_word(e.kind)}{mark}: {_line(e, state, now)}"
         by = authors.get((e.author, e.role))
         if by is None:
@@ -173,7 +183,7 @@ def actions(console: Console, rows: list[tuple[Incident, Action]], now: datetime
         ],
         [
             [
-                incident.id,
+                f"{incident.id} (gesloten)" if incident.closed else incident.id,
                 str(a.number),
                 a.text,
                 a.owner,

@@ -85,10 +85,27 @@ def fitted(
     rows: Sequence[Sequence[Cell]],
     caption: str | None = None,
 ) -> RenderableType:
-    """The table when its narrowest form fits the console, else the stacked form."""
+    """The table when its narrowest form fits the console and Rich gives every column at least what it needs,
+    else the stacked form. Rich shares out the width itself and, when the natural widths do not fit, narrows
+    columns below their minimum and crops ("Ni" for "Niveau", "opschalen van 1 naar " at 80 columns): its own
+    column widths are asked for before printing, which costs a measurement, not a render."""
     if narrowest(columns, rows) <= console.width:
-        return table(title, columns, rows, caption)
+        found = table(title, columns, rows, caption)
+        if _fits(console, found, columns, rows):
+            return found
     return Group(*_stacked_parts(title, columns, rows, caption, console.width))
+
+
+def _fits(console: Console, found: Table, columns: Sequence[Column], rows: Sequence[Sequence[Cell]]) -> bool:
+    try:
+        widths = found._calculate_column_widths(console, console.options.update_width(console.width))
+        extra = found._extra_width
+    except AttributeError:  # a Rich without this (private) measurement: trust the estimate
+        return True
+    if sum(widths) + extra > console.width:  # Rich would cut the row at the screen's edge
+        return False
+    pairs = enumerate(zip(columns, widths, strict=False))
+    return all(w >= _need(col, [_plain(r[i]) for r in rows]) for i, (col, w) in pairs)
 
 
 READABLE_WORD = 24  # words up to this long are never broken ("(Leveranciersmanagement)"); longer ones fold
@@ -143,7 +160,11 @@ def _stacked_parts(
                 parts += [out, *(Whole(line, style=style) for line in lines)]
                 out = Text()
                 continue
-            wrapped = [w for line in lines for w in (textwrap.wrap(line, room) if not col.keep else [line]) or [""]]
+            wrapped = [
+                w
+                for line in lines
+                for w in (textwrap.wrap(line, room, break_on_hyphens=False) if not col.keep else [line]) or [""]
+            ]
             out.append(wrapped[0], style=style)
             for more in wrapped[1:]:
                 out.append("\n" + " " * (label + 1))

@@ -5,30 +5,32 @@ from __future__ import annotations
 from rich.console import Console
 
 from ...domain import dutchtime
-from ...domain.overview import Overview
-from ...domain.words import percent
-from ..overview import bar, duration, ms
+from ...domain.overview import Overview, period_label
+from ..overview import ACTIONS_NOTE, MAINTENANCE_NOTE, available, bar, duration, ms
 from . import layout
 from .layout import Column
 from .terminal import Text
 
 
 def overview(out: Console, o: Overview) -> None:
-    out.print(Text(f"Overzicht {dutchtime.local(o.start)} tot {dutchtime.local(o.end)}", style="bold"))
+    out.print(Text(f"Overzicht {period_label(o.start, o.end)}", style="bold"))
     layout.records(
         out,
         "Beschikbaarheid",
         [Column("Applicatie"), Column("Omgeving"), Column("Beschikbaar", justify="right", keep=True),
-         Column("p50 / p95", keep=True), Column("Langst onbeschikbaar"), Column("Per dag", keep=True)],
+         Column("p50 / p95", keep=True), Column("Langst onbeschikbaar"), Column("Onderhoud", justify="right"),
+         Column("Per dag", keep=True)],
         [
-            [a.name, a.env, percent(a.share, 2), f"{ms(a.median_ms)} / {ms(a.p95_ms)}",
+            [a.name, a.env, available(a), f"{ms(a.median_ms)} / {ms(a.p95_ms)}",
              "—" if a.longest_down is None else
              f"{dutchtime.local(a.longest_down[0])} tot {dutchtime.local(a.longest_down[1])}",
-             bar(a, o.days)]
+             str(a.maintenance), bar(a, o.days)]
             for a in o.availability
         ],
         empty="Geen bewaarde controles in deze periode (calamiteit monitor --record).",
     )
+    if o.availability:
+        out.print(Text(MAINTENANCE_NOTE, style="dim"))
     for (application, metric), days in sorted(o.usage.items()):
         low = [d for d in days if d.low]
         note = f"; opvallend laag op {', '.join(d.day for d in low)}" if low else ""
@@ -47,6 +49,8 @@ def overview(out: Console, o: Overview) -> None:
     )
     if o.broken:
         out.print(Text(o.broken_line(), style="bold red"))
+    if o.incidents:
+        out.print(Text(ACTIONS_NOTE, style="dim"))
     layout.records(
         out,
         "Paraatheid: ongedekte tijd",

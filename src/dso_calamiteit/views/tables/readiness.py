@@ -176,19 +176,30 @@ def summary(console: Console, found: list[Gap]) -> None:
     )
 
 
-def team_table(console: Console, title: str, team_id: str, seats: Iterable[Seat], at: datetime | None = None) -> None:
-    """`at`: the moment asked with --op; the heading then names it instead of 'Nu'."""
+def team_table(
+    console: Console,
+    title: str,
+    team_id: str,
+    seats: Iterable[Seat],
+    at: datetime | None = None,
+    names: dict[str, str] | None = None,
+) -> None:
+    """`at`: the moment asked with --op; the heading then names it instead of 'Nu'. `names`: organisation
+    names by id (a person reads 'IPLO', not 'iplo')."""
+    names = names or {}
     out: list[list[str | Text]] = []
     for r in seats:
-        if r.reachable:
+        if r.reachable:  # on duty first, then file order: the same choice as assess's "Nu bellen"
             first = r.reachable[0]
-            who, phone = Text(first.name or first.role), first.phone or ""
+            who, phone, email = Text(first.name or first.role), first.phone or "", first.email or ""
         elif r.unknown:
             who = Text("onbekend: " + ", ".join(c.name or c.role for c in r.unknown), style="dim")
-            phone = r.unknown[0].phone or ""
+            phone, email = r.unknown[0].phone or "", r.unknown[0].email or ""
         else:
-            who, phone = Text("niemand bereikbaar", style="bold red"), ""
-        out.append([r.group, r.role, r.org, who, phone])
+            # under the heading "Bereikbaar": "niemand; weer bereikbaar vanaf …", not "niemand bereikbaar" twice
+            said = r.instead.removeprefix("niemand bereikbaar").lstrip("; ")
+            who, phone, email = Text("niemand" + (f"; {said}" if said else ""), style="bold red"), "", ""
+        out.append([r.group, r.role, names.get(r.org, r.org), who, phone, email])
     layout.records(
         console,
         f"{title} ({team_id})",
@@ -198,6 +209,7 @@ def team_table(console: Console, title: str, team_id: str, seats: Iterable[Seat]
             Column("Organisatie"),
             Column("Nu bereikbaar" if at is None else f"Bereikbaar op {dutchtime.local(at)}"),
             Column("Telefoon", keep=True),
+            Column("E-mail", keep=True),
         ],
         out,
         empty="Dit team heeft geen rollen.",

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
-from datetime import datetime
+from datetime import UTC, datetime
 
-from ....domain.errors import suggest
+from ....domain.dutchtime import read_fixed
+from ....domain.errors import UsageError, suggest
 from ....domain.monitoring import MaintenanceFile, MonitorFile
 from .common import Finding, Loc, filled
-
-MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")
 
 
 def check(f: MaintenanceFile, monitor: MonitorFile | None) -> list[Finding]:
@@ -18,15 +16,13 @@ def check(f: MaintenanceFile, monitor: MonitorFile | None) -> list[Finding]:
     names = {t.name.casefold(): t.name for t in monitor.targets} if monitor is not None else None
     for i, w in enumerate(f.windows):
         here: Loc = ("windows", i)
-        moments = {}
+        moments: dict[str, datetime] = {}
         for key in ("start", "end"):
             text = getattr(w, key)
-            try:
-                if not MOMENT.match(text):
-                    raise ValueError
-                moments[key] = datetime.fromisoformat(text)
-            except ValueError:
-                out.append(((*here, key), f"'{text}' is geen tijdstip; schrijf JJJJ-MM-DD HH:MM (Nederlandse tijd)"))
+            try:  # the one reader of moments: a time the clock skips is refused, one it passes twice is chosen
+                moments[key] = read_fixed(text, after=moments.get("start")).at.astimezone(UTC)
+            except UsageError as problem:
+                out.append(((*here, key), "; ".join(problem.lines())))
         if len(moments) == 2 and moments["end"] <= moments["start"]:
             out.append(((*here, "end"), f"het venster eindigt ({w.end}) voor of op het begin ({w.start})"))
         if names is not None and w.application.casefold() not in names:
