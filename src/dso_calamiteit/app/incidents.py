@@ -115,19 +115,25 @@ class Timeline:
         return self.newest[0].n - 1 if self.newest else 0
 
 
-def timeline(where: Where, incident: str, newest: int) -> Timeline:
-    """The state and the newest entries, in one streaming pass: memory stays flat at any size."""
+def timeline(
+    where: Where, incident: str, newest: int, *, before: int | None = None, keep: bool = False
+) -> Timeline:
+    """The state and the newest entries (with `before`, the newest up to and including entry `before`: a page
+    further back), in one streaming pass: memory stays flat at any size. `keep` keeps the notes in the
+    state too, for a reader that shows the sitrap beside the timeline (the web face)."""
     recent: deque[Entry] = deque(maxlen=newest)
+    last = before if before is not None else -1
 
     def kept(entries: Iterator[Entry]) -> Iterator[Entry]:
         for e in entries:
-            recent.append(e)
+            if last < 0 or e.n <= last:
+                recent.append(e)
             yield e
 
     with opened(where, readonly=True) as store:
         incident = store.resolve(incident)
         check = ChainCheck(incident, store.summary(incident).head)
-        found = fold_checked(kept(check.passing(store.stream(incident))), check.faults, keep=False)
+        found = fold_checked(kept(check.passing(store.stream(incident))), check.faults, keep=keep)
     return Timeline(found, list(recent), check.done())
 
 
