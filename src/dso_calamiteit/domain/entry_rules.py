@@ -227,6 +227,7 @@ RULES: dict[str, Callable[[Replay, Mapping[str, Any], int], None]] = {
     "report": _report,
     "close": _close,
     "callout": _callout,
+    "public_update": lambda r, b, n: _note(r, b, n, "public_update"),  # same shape as a note: text (, corrects)
 }
 
 

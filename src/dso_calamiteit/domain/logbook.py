@@ -36,7 +36,9 @@ KIND_WORDS = {
     "report": "sitrap",
     "close": "gesloten",
     "callout": "oproep",
+    "public_update": "publieke update",
 }
+PUBLIC = "public_update"  # the one kind of entry the public status page shows: written for everyone to read
 
 
 def canonical(body: Mapping[str, Any]) -> str:

@@ -22,7 +22,8 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 ENV_TOKEN = "CALAMITEIT_WEB_TOKEN"
 COOKIE = "calamiteit_toegang"
-PUBLIC = ("/static/",)  # what a reader needs before the token is known: the style sheet of the 401 page
+# Open to everyone, token or not: the style sheet (the 401 page needs it) and the public status page.
+PUBLIC = ("/static/", "/status/")
 ALLOWED = ("GET", "HEAD")
 
 # No inline script or style anywhere: everything the page uses comes from this server's /static/.
@@ -71,7 +72,8 @@ class Guard:
                 with_headers, 405, "Niet toegestaan", "Deze site is alleen te lezen.", [(b"allow", b"GET, HEAD")]
             )
             return
-        guarded = self.token is not None and not scope["path"].startswith(PUBLIC)
+        path = scope["path"]
+        guarded = self.token is not None and not (path.startswith(PUBLIC) or path == "/status")
         if guarded and not await self._admitted(scope, with_headers):
             return
         await self.app(scope, receive, with_headers)

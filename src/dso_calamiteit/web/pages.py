@@ -12,7 +12,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ..adapters import clock
-from ..app import configuration, incidents, monitor, readiness
+from ..app import configuration, incidents, monitor, readiness, status
 from ..app.place import Place
 from ..app.sitrap import sitrap_of
 from ..domain import dutchtime
@@ -135,3 +135,12 @@ def incident(settings: Settings, ref: str, page: int) -> dict[str, Any]:
         "faults": found.faults,
         "verified": not found.faults,
     }
+
+
+def public(settings: Settings) -> dict[str, Any]:
+    """The public status page: only what app.status gives, which holds nothing internal of the logbook."""
+    config = configuration.load(settings.config_dir)
+    now = clock.now()
+    found = status.status(settings.where, config.maintenance, now)
+    latest = max((d.updates[0].at for d in found.disruptions), default=dutchtime.stamp(now))
+    return {"now": now, "status": found, "updated": latest}

@@ -5,6 +5,8 @@ No URL path reaches the file system: the static files are a fixed list read from
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Awaitable, Callable
 from importlib import resources
 from typing import Any
 
@@ -15,9 +17,11 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from ..domain.errors import CalamiteitError
+from ..domain.safetext import visible
 from . import pages
 from .guard import Guard
 
+Handler = Callable[[Request], Awaitable[Response]]
 STATIC = {"calamiteit.css": "text/css; charset=utf-8"}  # every file /static/ serves, by name
 
 
@@ -33,8 +37,8 @@ def build(settings: pages.Settings) -> Any:
     def error_page(status: int, title: str, text: str) -> bytes:
         return env.get_template("fout.html").render(title=title, text=text).encode("utf-8")
 
-    def render(template: str, status: int = 200, **values: Any) -> HTMLResponse:
-        return HTMLResponse(env.get_template(template).render(**values), status_code=status)
+    def render(template: str, **values: Any) -> HTMLResponse:
+        return HTMLResponse(env.get_template(template).render(**values))
 
     def missing(text: str) -> HTMLResponse:
         return HTMLResponse(error_page(404, "Niet gevonden", text), status_code=404)
@@ -54,6 +58,15 @@ def build(settings: pages.Settings) -> Any:
             return missing(f"Incident {ref} bestaat niet in dit logboek (of die pagina van de tijdlijn niet).")
         return render("incident.html", **values)
 
+    async def status_page(request: Request) -> Response:
+        return render("status.html", **await run_in_threadpool(pages.public, settings))
+
+    async def feed(request: Request) -> Response:
+        values = await run_in_threadpool(pages.public, settings)
+        base = str(request.base_url).rstrip("/")
+        text = env.get_template("feed.atom").render(base=base, **values)
+        return Response(text, media_type="application/atom+xml; charset=utf-8")
+
     async def static(request: Request) -> Response:
         found = files.get(request.path_params["name"])
         if found is None:
@@ -64,18 +77,31 @@ def build(settings: pages.Settings) -> Any:
     async def not_found(request: Request, exc: Exception) -> Response:
         return missing("Deze pagina bestaat niet.")
 
-    async def failed(request: Request, exc: Exception) -> Response:
-        # The logbook went away or broke while serving: said on the page, in Dutch, without a traceback.
-        text = exc.message if isinstance(exc, CalamiteitError) else "Er ging iets mis bij het lezen van het logboek."
-        return HTMLResponse(error_page(503, "Logboek niet te lezen", text), status_code=503)
+    def failed(request: Request, exc: Exception) -> Response:
+        """The logbook went away or broke while serving, or a bug: one line on the console, a Dutch page to
+        the reader, never a traceback (the public status page says nothing of the cause)."""
+        said = exc.message if isinstance(exc, CalamiteitError) else f"interne fout: {type(exc).__name__}: {exc}"
+        sys.stderr.write(visible(f"calamiteit web: {request.url.path}: {said}") + "\n")
+        sys.stderr.flush()
+        public = request.url.path.startswith("/status/")
+        text = "De status is even niet te lezen; probeer het zo opnieuw." if public else visible(said)
+        return HTMLResponse(error_page(503, "Even niet beschikbaar", text), status_code=503)
+
+    def caught(handler: Handler) -> Handler:
+        async def answer(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except Exception as exc:
+                return failed(request, exc)
+
+        return answer
 
     routes = [
-        Route("/", index, methods=["GET"]),
-        Route("/incident/{ref}", incident, methods=["GET"]),
-        Route("/static/{name}", static, methods=["GET"]),
+        Route("/", caught(index), methods=["GET"]),
+        Route("/incident/{ref}", caught(incident), methods=["GET"]),
+        Route("/static/{name}", caught(static), methods=["GET"]),
+        Route("/status/", caught(status_page), methods=["GET"]),
+        Route("/status/feed.atom", caught(feed), methods=["GET"]),
     ]
-    app = Starlette(
-        routes=routes,
-        exception_handlers={404: not_found, CalamiteitError: failed, Exception: failed},
-    )
+    app = Starlette(routes=routes, exception_handlers={404: not_found})
     return Guard(app, settings.token, error_page)

@@ -79,6 +79,11 @@ class Store(RollUps):
     @abstractmethod
     def last_of_kind(self, incident: str, kind: str) -> Entry | None: ...
 
+    def of_kind(self, incident: str, kind: str) -> list[Entry]:
+        """Every entry of one kind, oldest first, by the (incident, kind, n) index (the status page's updates)."""
+        rows = self._rows(self.entry_sql + " WHERE incident = ? AND kind = ? ORDER BY n", (incident, kind))
+        return [Entry(*row) for row in rows]
+
     @abstractmethod
     def record_checks(self, rows: Sequence[Check]) -> None:
         """Monitoring results: (at, name, env, url, state, status, latency_ms, reason); never the API key."""
