@@ -169,6 +169,24 @@ def follow(where: Where, incident: str, state: Incident) -> Iterator[Entry]:
                 store.wait(incident, FOLLOW_WAIT_S)
 
 
+WATCH_S = 1.0  # at the latest, `watch` reads again after this long; a stored entry wakes it at once
+
+
+def watch(where: Where) -> Iterator[dict[str, int]]:
+    """The number of entries of every incident, and again each time it changes (for a face that shows the
+    logbook live: it re-reads what it shows). PostgreSQL wakes on the NOTIFY every stored entry sends; SQLite on
+    a change of `PRAGMA data_version` (another connection committed), looked at 20 times a second."""
+    with opened(where, readonly=True) as store:
+        store.wait("", 0)  # listen before the first read, so nothing written in between is missed
+        seen: dict[str, int] | None = None
+        while True:
+            counts = {s.id: s.entries for s in store.summaries()}
+            if counts != seen:
+                seen = counts
+                yield counts
+            store.wait("", WATCH_S)
+
+
 def open_actions(where: Where, incident: str | None) -> tuple[list[tuple[Incident, Action]], list[Fault]]:
     """The open actions of one incident, or of every open incident, and any break in the chains read."""
     faults: list[Fault] = []

@@ -10,19 +10,25 @@ from collections.abc import Awaitable, Callable
 from importlib import resources
 from typing import Any
 
+from sse_starlette.sse import EventSourceResponse
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from ..domain.entry_rules import valid_id
 from ..domain.errors import CalamiteitError
 from ..domain.safetext import visible
 from . import pages
 from .guard import Guard
+from .live import Watcher
 
 Handler = Callable[[Request], Awaitable[Response]]
-STATIC = {"calamiteit.css": "text/css; charset=utf-8"}  # every file /static/ serves, by name
+STATIC = {  # every file /static/ serves, by name
+    "calamiteit.css": "text/css; charset=utf-8",
+    "live.js": "text/javascript; charset=utf-8",
+}
 
 
 def _static_files() -> dict[str, tuple[bytes, str]]:
@@ -33,6 +39,7 @@ def _static_files() -> dict[str, tuple[bytes, str]]:
 def build(settings: pages.Settings) -> Any:
     env = pages.environment()
     files = _static_files()
+    watcher = Watcher(settings)
 
     def error_page(status: int, title: str, text: str) -> bytes:
         return env.get_template("fout.html").render(title=title, text=text).encode("utf-8")
@@ -44,7 +51,7 @@ def build(settings: pages.Settings) -> Any:
         return HTMLResponse(error_page(404, "Niet gevonden", text), status_code=404)
 
     async def index(request: Request) -> Response:
-        return render("index.html", **await run_in_threadpool(pages.index, settings))
+        return render("index.html", live="/live/", **await run_in_threadpool(pages.index, settings))
 
     async def incident(request: Request) -> Response:
         ref = request.path_params["ref"]
@@ -56,7 +63,8 @@ def build(settings: pages.Settings) -> Any:
             values = await run_in_threadpool(pages.incident, settings, ref, page)
         except pages.Missing:
             return missing(f"Incident {ref} bestaat niet in dit logboek (of die pagina van de tijdlijn niet).")
-        return render("incident.html", **values)
+        live = f"/live/incident/{values['state'].id}" if page == 1 else ""
+        return render("incident.html", live=live, **values)
 
     async def status_page(request: Request) -> Response:
         return render("status.html", **await run_in_threadpool(pages.public, settings))
@@ -66,6 +74,15 @@ def build(settings: pages.Settings) -> Any:
         base = str(request.base_url).rstrip("/")
         text = env.get_template("feed.atom").render(base=base, **values)
         return Response(text, media_type="application/atom+xml; charset=utf-8")
+
+    async def live_all(request: Request) -> Response:
+        return EventSourceResponse(watcher.changes(None), ping=15)
+
+    async def live_incident(request: Request) -> Response:
+        ref = request.path_params["ref"]
+        if not valid_id(ref):
+            return missing("Dit incident bestaat niet.")
+        return EventSourceResponse(watcher.changes(ref), ping=15)
 
     async def static(request: Request) -> Response:
         found = files.get(request.path_params["name"])
@@ -100,6 +117,8 @@ def build(settings: pages.Settings) -> Any:
         Route("/", caught(index), methods=["GET"]),
         Route("/incident/{ref}", caught(incident), methods=["GET"]),
         Route("/static/{name}", caught(static), methods=["GET"]),
+        Route("/live/", caught(live_all), methods=["GET"]),
+        Route("/live/incident/{ref}", caught(live_incident), methods=["GET"]),
         Route("/status/", caught(status_page), methods=["GET"]),
         Route("/status/feed.atom", caught(feed), methods=["GET"]),
     ]
