@@ -28,6 +28,7 @@ Handler = Callable[[Request], Awaitable[Response]]
 STATIC = {  # every file /static/ serves, by name
     "calamiteit.css": "text/css; charset=utf-8",
     "live.js": "text/javascript; charset=utf-8",
+    "favicon.svg": "image/svg+xml",
 }
 
 
