@@ -20,7 +20,8 @@ TITLE = "<script>alert('x')</script> [bold red]rood[/] <a href=\"javascript:aler
 def incident_with_everything(calamiteit: Invoke) -> str:
     incident = calamiteit("incident", "open", TITLE, "--level", "1").out.strip()
     assert calamiteit("log", incident, "Omgevingsloket geeft 503", "--beeld").code == 0
-    assert calamiteit("log", incident, "Storingsmelding plaatsen", "--besluit", "--actiehouder", "Ellen de Wit").code == 0
+    decided = calamiteit("log", incident, "Storingsmelding plaatsen", "--besluit", "--actiehouder", "Ellen de Wit")
+    assert decided.code == 0
     assert calamiteit("niveau", incident, "2", "--reden", "Landelijke uitval").code == 0
     assert calamiteit("rapport", incident).code == 0
     assert calamiteit("log", incident, "Het loket is traag.", "--publiek").code == 0
