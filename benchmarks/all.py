@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-NAMES = ("startup", "readiness", "yaml_parsers", "logbook", "overview", "monitor")
+NAMES = ("startup", "readiness", "yaml_parsers", "logbook", "overview", "monitor", "web")
 
 
 def main() -> int:
