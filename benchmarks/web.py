@@ -7,7 +7,9 @@ The server runs as a user starts it (the console script, on loopback); pages are
 HTTP connection, after one warm-up fetch each, and their median is taken. `show --json` is the whole command
 (start-up included), as an operator or a script gets it. Targets (issue 26): the incident page under 300 ms and
 within 1.5x `show --json` of the same incident; the status page within 50 ms (with the same incident holding 10
-public updates and a month of checks for 20 applications). The pages' status and content are checked.
+public updates and a month of checks for 20 applications). The status page is worked out at most every 5 s
+for all readers (web/site.py, PUBLIC_S): the target is what a reader gets; the first fetch, which works it out,
+is shown beside it. The pages' status and content are checked.
 """
 
 from __future__ import annotations
@@ -47,8 +49,12 @@ def checks(apps: int, days: int) -> list[tuple[str, str, str, str, str, int | No
     return rows
 
 
-def timed_get(client: httpx.Client, url: str, runs: int, must: str) -> float:
-    answer = client.get(url)  # warm-up: templates compiled, files in the page cache
+def timed_get(client: httpx.Client, url: str, runs: int, must: str) -> tuple[float, float]:
+    """The first fetch (warm-up: templates compiled; for the status page the one that works it out) and the
+    median of the next `runs`, in ms."""
+    started = time.perf_counter()
+    answer = client.get(url)
+    first = (time.perf_counter() - started) * 1000
     if answer.status_code != 200 or must not in answer.text:
         raise bench.Failed(f"GET {url}: {answer.status_code}, {must!r} not in the page")
     times = []
@@ -58,7 +64,7 @@ def timed_get(client: httpx.Client, url: str, runs: int, must: str) -> float:
         times.append(time.perf_counter() - started)
         if answer.status_code != 200:
             raise bench.Failed(f"GET {url}: {answer.status_code}")
-    return bench.median_ms(times)
+    return first, bench.median_ms(times)
 
 
 def main() -> int:
@@ -96,14 +102,15 @@ def main() -> int:
                         raise bench.Failed("calamiteit web did not start") from None
                     time.sleep(0.05)
             with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
-                page_ms = timed_get(client, "/incident/BIG-1", args.runs, "Hashketen <strong>klopt</strong>")
-                status_ms = timed_get(client, "/status/", args.runs, "Publieke update 9")
+                _, page_ms = timed_get(client, "/incident/BIG-1", args.runs, "Hashketen <strong>klopt</strong>")
+                worked_out_ms, status_ms = timed_get(client, "/status/", args.runs, "Publieke update 9")
         finally:
             server.terminate()
             server.wait(10)
     print(f"incident page, {args.entries:,} entries: {page_ms:,.1f} ms")
     print(f"incident show --json (whole command):   {show_ms:,.1f} ms")
     print(f"status page:                            {status_ms:,.1f} ms")
+    print(f"status page, worked out (first fetch):  {worked_out_ms:,.1f} ms (then kept 5 s for every reader)")
     report.at_most("incident page", page_ms, 300.0, "ms", 1)
     report.at_most("incident page / show --json", page_ms / show_ms, 1.5)
     report.at_most("status page", status_ms, 50.0, "ms", 1)

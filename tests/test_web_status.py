@@ -5,6 +5,7 @@ The leak test looks for every internal text of the logbook and the contacts on e
 from __future__ import annotations
 
 import json
+import time
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -172,3 +173,16 @@ def test_an_update_edited_in_the_database_is_not_published(calamiteit: Invoke, t
     with serving() as site:
         page = httpx.get(site.url + "/status/").text
     assert PUBLIC_TWO in page and "niets aan de hand" not in page and PUBLIC_ONE not in page
+
+
+def test_the_status_page_is_worked_out_at_most_every_five_seconds(calamiteit: Invoke) -> None:
+    incident = calamiteit("incident", "open", "Cache").out.strip()
+    assert calamiteit("log", incident, PUBLIC_ONE, "--publiek").code == 0
+    with serving() as site:
+        first = httpx.get(site.url + "/status/").text
+        assert calamiteit("log", incident, PUBLIC_TWO, "--publiek").code == 0
+        soon = httpx.get(site.url + "/status/").text
+        time.sleep(5.3)
+        later = httpx.get(site.url + "/status/").text
+    assert PUBLIC_ONE in first and PUBLIC_TWO not in soon  # every reader gets the one worked out
+    assert PUBLIC_TWO in later  # and within 5 s the next one

@@ -6,6 +6,7 @@ No URL path reaches the file system: the static files are a fixed list read from
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Awaitable, Callable
 from importlib import resources
 from typing import Any
@@ -24,6 +25,7 @@ from . import pages
 from .guard import Guard
 from .live import Watcher
 
+PUBLIC_S = 5.0  # the status page and its feed are worked out at most this often
 Handler = Callable[[Request], Awaitable[Response]]
 STATIC = {  # every file /static/ serves, by name
     "calamiteit.css": "text/css; charset=utf-8",
@@ -67,11 +69,23 @@ def build(settings: pages.Settings) -> Any:
         live = f"/live/incident/{values['state'].id}" if page == 1 else ""
         return render("incident.html", live=live, **values)
 
+    public: dict[str, tuple[float, dict[str, Any], str]] = {}
+
+    async def public_values() -> tuple[dict[str, Any], str]:
+        """The status page's data and its HTML, worked out at most once every PUBLIC_S seconds whatever the
+        number of readers: a public page must not let the outside world load the logbook at will."""
+        kept = public.get("status")
+        if kept is None or time.monotonic() - kept[0] > PUBLIC_S:
+            values = await run_in_threadpool(pages.public, settings)
+            kept = (time.monotonic(), values, env.get_template("status.html").render(**values))
+            public["status"] = kept
+        return kept[1], kept[2]
+
     async def status_page(request: Request) -> Response:
-        return render("status.html", **await run_in_threadpool(pages.public, settings))
+        return HTMLResponse((await public_values())[1])
 
     async def feed(request: Request) -> Response:
-        values = await run_in_threadpool(pages.public, settings)
+        values = (await public_values())[0]
         base = str(request.base_url).rstrip("/")
         text = env.get_template("feed.atom").render(base=base, **values)
         return Response(text, media_type="application/atom+xml; charset=utf-8")
