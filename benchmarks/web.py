@@ -7,13 +7,17 @@ The server runs as a user starts it (the console script, on loopback); pages are
 HTTP connection, after one warm-up fetch each, and their median is taken. `show --json` is the whole command
 (start-up included), as an operator or a script gets it. Targets (issue 26): the incident page under 300 ms and
 within 1.5x `show --json` of the same incident; the status page within 50 ms (with the same incident holding 10
-public updates and a month of checks for 20 applications). The status page is worked out at most every 5 s
+public updates and a month of checks for 20 applications); 200 page loads at once all answered, and 200 open
+event streams all told of an entry logged from the CLI (the time to the last one is shown: it includes the
+CLI's own start-up). The status page is worked out at most every 5 s
 for all readers (web/site.py, PUBLIC_S): the target is what a reader gets; the first fetch, which works it out,
 is shown beside it. The pages' status and content are checked.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import os
 import socket
@@ -67,13 +71,51 @@ def timed_get(client: httpx.Client, url: str, runs: int, must: str) -> tuple[flo
     return first, bench.median_ms(times)
 
 
+async def crowd(base: str, readers: int, exe: str, env: dict[str, str]) -> tuple[int, int, int, float]:
+    """`readers` page loads at once, and `readers` open event streams of which each must see an entry logged
+    from the CLI: (pages answered 200, streams opened, streams told, seconds from the log to the last told)."""
+    limits = httpx.Limits(max_connections=readers * 2 + 10, max_keepalive_connections=readers * 2 + 10)
+    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
+        answers = await asyncio.gather(*(client.get("/incident/SMALL-1" if i % 2 else "/status/")
+                                         for i in range(readers)))
+        pages = sum(a.status_code == 200 for a in answers)
+        opened, told = asyncio.Event(), []
+        count = [0]
+
+        async def listen() -> None:
+            async with client.stream("GET", "/live/incident/SMALL-1") as stream:
+                if stream.status_code != 200:
+                    return
+                count[0] += 1
+                if count[0] == readers:
+                    opened.set()
+                async for line in stream.aiter_lines():
+                    if line.startswith("data: SMALL-1"):
+                        told.append(time.perf_counter())
+                        return
+
+        tasks = [asyncio.create_task(listen()) for _ in range(readers)]
+        with contextlib.suppress(TimeoutError):  # fewer opened: counted below
+            await asyncio.wait_for(opened.wait(), 60)
+        await asyncio.sleep(0.5)
+        logged = time.perf_counter()
+        await asyncio.to_thread(bench.run, [exe, "log", "SMALL-1", "Nieuw voor iedereen", "--beeld"], env)
+        _, pending = await asyncio.wait(tasks, timeout=10)
+        for task in pending:
+            task.cancel()
+        return pages, count[0], len(told), (max(told) - logged) if told else float("inf")
+
+
 def main() -> int:
-    args = bench.arguments(__doc__, {"entries": (10_000, 300), "runs": (7, 2), "apps": (20, 3), "days": (30, 2)})
+    args = bench.arguments(
+        __doc__, {"entries": (10_000, 300), "runs": (7, 2), "apps": (20, 3), "days": (30, 2), "readers": (200, 20)}
+    )
     exe = bench.executable()
     report = bench.Report(args.quick)
     with tempfile.TemporaryDirectory() as folder:
         store = open_store(location.folder(Path(folder)), upgrade=True)
         logbook.build(store, "BIG-1", args.entries)
+        logbook.build(store, "SMALL-1", 10)
         at = dutchtime.stamp(datetime.now(UTC))
         for i in range(10):
             store.append("BIG-1", "public_update", {"text": f"Publieke update {i}"}, "benchmark", at)
@@ -104,6 +146,7 @@ def main() -> int:
             with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
                 _, page_ms = timed_get(client, "/incident/BIG-1", args.runs, "Hashketen <strong>klopt</strong>")
                 worked_out_ms, status_ms = timed_get(client, "/status/", args.runs, "Publieke update 9")
+            pages, streams, told, reach_s = asyncio.run(crowd(f"http://127.0.0.1:{port}", args.readers, exe, env))
         finally:
             server.terminate()
             server.wait(10)
@@ -111,6 +154,10 @@ def main() -> int:
     print(f"incident show --json (whole command):   {show_ms:,.1f} ms")
     print(f"status page:                            {status_ms:,.1f} ms")
     print(f"status page, worked out (first fetch):  {worked_out_ms:,.1f} ms (then kept 5 s for every reader)")
+    print(f"{args.readers} page loads at once: {pages} answered; {args.readers} event streams: {streams} open, "
+          f"{told} told of a new entry, the last {reach_s:.2f} s after it was logged (from the CLI's start)")
+    report.at_most(f"page loads at once not answered (of {args.readers})", args.readers - pages, 0, "", 0)
+    report.at_most(f"event streams not told (of {args.readers})", args.readers - told, 0, "", 0)
     report.at_most("incident page", page_ms, 300.0, "ms", 1)
     report.at_most("incident page / show --json", page_ms / show_ms, 1.5)
     report.at_most("status page", status_ms, 50.0, "ms", 1)

@@ -25,6 +25,11 @@ COOKIE = "calamiteit_toegang"
 # Open to everyone, token or not: the style sheet (the 401 page needs it) and the public status page.
 PUBLIC = ("/static/", "/status/")
 ALLOWED = ("GET", "HEAD")
+# The seam for the call-out's confirmation links (issue 22 builds their signed tokens): the one place a POST
+# may come in. Its route (a page naming the incident and role with "Ik kom" / "Ik kan niet", the POST carrying
+# the token, checked for a same-origin Origin header and recorded through an app/ use case) goes here and in
+# site.py. Empty: nothing on this site is writable.
+WRITABLE: tuple[str, ...] = ()
 
 # No inline script or style anywhere: everything the page uses comes from this server's /static/.
 CSP = (
@@ -67,7 +72,8 @@ class Guard:
                 message["headers"] = [*message["headers"], *HEADERS]
             await send(message)
 
-        if scope["method"] not in ALLOWED:
+        writing = scope["method"] == "POST" and scope["path"].startswith(WRITABLE)
+        if scope["method"] not in ALLOWED and not writing:
             await self._answer(
                 with_headers, 405, "Niet toegestaan", "Deze site is alleen te lezen.", [(b"allow", b"GET, HEAD")]
             )
