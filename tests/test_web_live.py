@@ -84,3 +84,30 @@ def test_a_waiting_reader_wakes_when_another_connection_writes(calamiteit: Invok
         writer.join()
         assert store.summary(incident).entries == 2
     assert 0.25 < waited < 0.7, f"{waited:.2f} s"
+
+
+def test_ctrl_c_stops_the_site_with_streams_open(calamiteit: Invoke) -> None:
+    import signal
+
+    incident = calamiteit("incident", "open", "Stoppen").out.strip()
+    with serving() as site:
+        ready = threading.Event()
+        reader = threading.Thread(target=lambda: _hold(f"{site.url}/live/incident/{incident}", ready), daemon=True)
+        reader.start()
+        assert ready.wait(10)
+        site.process.send_signal(signal.SIGINT)
+        code = site.process.wait(10)
+        assert site.process.stderr is not None
+        said = site.process.stderr.read()
+    assert code == 130 and "Traceback" not in said and "ERROR" not in said  # as every command on Ctrl-C
+    assert said.strip().splitlines()[-1] == "calamiteit: onderbroken", said
+
+
+def _hold(url: str, ready: threading.Event) -> None:
+    try:
+        with httpx.stream("GET", url, timeout=20) as answer:
+            ready.set()
+            for _ in answer.iter_lines():
+                pass
+    except httpx.HTTPError:
+        pass
