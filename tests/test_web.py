@@ -187,6 +187,8 @@ def test_the_token_as_bearer_or_cookie(calamiteit: Invoke) -> None:
         again = httpx.get(page, headers={"Cookie": value})
         forged = httpx.get(page, headers={"Cookie": "calamiteit_toegang=" + "0" * 64})
         css = httpx.get(site.url + "/static/calamiteit.css")
+        stream = httpx.get(f"{site.url}/live/incident/{incident}")  # the live stream is behind the token too
+    assert stream.status_code == 401
     assert "toegangscode" in said and "CALAMITEIT_WEB_TOKEN" in said
     for refused in (none, wrong, prefix, wrong_link, forged):
         assert refused.status_code == 401 and "Toegangscode nodig" in refused.text
