@@ -188,7 +188,9 @@ def test_the_token_as_bearer_or_cookie(calamiteit: Invoke) -> None:
         forged = httpx.get(page, headers={"Cookie": "calamiteit_toegang=" + "0" * 64})
         css = httpx.get(site.url + "/static/calamiteit.css")
         stream = httpx.get(f"{site.url}/live/incident/{incident}")  # the live stream is behind the token too
+        elsewhere = raw_get(site.port, f"//kwaad.example.nl/?token={TOKEN}")[1]
     assert stream.status_code == 401
+    assert b"\r\nlocation: /kwaad.example.nl/\r\n" in elsewhere.lower()  # no redirect to another site
     assert "toegangscode" in said and "CALAMITEIT_WEB_TOKEN" in said
     for refused in (none, wrong, prefix, wrong_link, forged):
         assert refused.status_code == 401 and "Toegangscode nodig" in refused.text

@@ -101,7 +101,8 @@ class Guard:
         given = [v for k, v in query if k == "token"]
         if given and _same(given[-1], self.token):
             rest = urlencode([(k, v) for k, v in query if k != "token"])
-            target = scope["path"] + (f"?{rest}" if rest else "")
+            # the same path on this site: never "//host/…", which a browser would read as another site
+            target = "/" + scope["path"].lstrip("/") + (f"?{rest}" if rest else "")
             cookie = f"{COOKIE}={cookie_value(self.token)}; HttpOnly; SameSite=Strict; Path=/"
             if scope.get("scheme") == "https":
                 cookie += "; Secure"
