@@ -40,7 +40,7 @@ GROUPS = {
     "gebruik": ["import"],
 }
 TOP = ["assess", "contacts", "criteria", "routes", "check", "schema", "log", "niveau", "acties", "actie", "rapport",
-       "monitor", "paraatheid", "team", "oproep", "bevestig", "overzicht", *GROUPS]
+       "monitor", "paraatheid", "team", "oproep", "bevestig", "overzicht", "web", *GROUPS]
 COMMANDS = [c for c in TOP if c not in GROUPS] + [f"{g} {sub}" for g, subs in GROUPS.items() for sub in subs]
 
 

@@ -15,7 +15,7 @@ import grimp
 import dso_calamiteit
 
 PACKAGE = Path(dso_calamiteit.__file__).parent
-LAYERS = {"cli", "views", "app", "adapters", "domain"}
+LAYERS = {"cli", "web", "views", "app", "adapters", "domain"}
 
 
 def test_every_module_lives_in_the_folder_of_its_layer() -> None:

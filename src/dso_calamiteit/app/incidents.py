@@ -132,13 +132,19 @@ class Timeline:
         return self.newest[0].n - 1 if self.newest else 0
 
 
-def timeline(where: Where, incident: str, newest: int) -> Timeline:
-    """The state and the newest entries, in one streaming pass: memory stays flat at any size."""
+def timeline(
+    where: Where, incident: str, newest: int, *, before: int | None = None, keep: bool = False
+) -> Timeline:
+    """The state and the newest entries (with `before`, the newest up to and including entry `before`: a page
+    further back), in one streaming pass: memory stays flat at any size. `keep` keeps the notes in the
+    state too, for a reader that shows the sitrap beside the timeline (the web face)."""
     recent: deque[Entry] = deque(maxlen=newest)
+    last = before if before is not None else -1
 
     def kept(entries: Iterator[Entry]) -> Iterator[Entry]:
         for e in entries:
-            recent.append(e)
+            if last < 0 or e.n <= last:
+                recent.append(e)
             yield e
 
     levels = ladder(where)
@@ -146,7 +152,7 @@ def timeline(where: Where, incident: str, newest: int) -> Timeline:
         incident = store.resolve(incident)
         with store.snapshot():
             check = ChainCheck(incident, store.summary(incident).head, levels)
-            found = fold_checked(kept(check.passing(store.stream(incident))), check.faults, keep=False)
+            found = fold_checked(kept(check.passing(store.stream(incident))), check.faults, keep=keep)
     return Timeline(found, list(recent), check.done(), check)
 
 
@@ -189,6 +195,24 @@ def follow(where: Where, incident: str, state: Incident, check: ChainCheck | Non
                 yield e
             if not new:
                 store.wait(incident, FOLLOW_WAIT_S)
+
+
+WATCH_S = 1.0  # at the latest, `watch` reads again after this long; a stored entry wakes it at once
+
+
+def watch(where: Where) -> Iterator[dict[str, int]]:
+    """The number of entries of every incident, and again each time it changes (for a face that shows the
+    logbook live: it re-reads what it shows). PostgreSQL wakes on the NOTIFY every stored entry sends; SQLite on
+    a change of `PRAGMA data_version` (another connection committed), looked at 20 times a second."""
+    with opened(where, readonly=True) as store:
+        store.wait("", 0)  # listen before the first read, so nothing written in between is missed
+        seen: dict[str, int] | None = None
+        while True:
+            counts = {s.id: s.entries for s in store.summaries()}
+            if counts != seen:
+                seen = counts
+                yield counts
+            store.wait("", WATCH_S)
 
 
 def open_actions(where: Where, incident: str | None) -> tuple[list[tuple[Incident, Action]], list[Fault]]:

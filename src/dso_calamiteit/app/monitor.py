@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,12 +12,12 @@ from typing import TYPE_CHECKING
 from ..adapters import clock
 from ..domain import dutchtime, exitcodes
 from ..domain.errors import CalamiteitError, NotFoundError, UsageError, suggest
-from ..domain.monitoring import availability, judge, select
+from ..domain.monitoring import Availability, availability, judge, select
 from .logbook import opened
 from .place import Where
 
 if TYPE_CHECKING:
-    from ..domain.monitoring import Availability, MaintenanceFile, MonitorFile, Result, Target
+    from ..domain.monitoring import MaintenanceFile, MonitorFile, Result, Target
 
 ENV_API_KEY = "DSO_API_KEY"
 
@@ -113,3 +114,26 @@ def history(where: Where, since: str) -> tuple[datetime, list[Availability]]:
             "Bewaar uitkomsten met `calamiteit monitor --record`.",
         )
     return start, figures
+
+
+@dataclass(frozen=True)
+class Latest:
+    """An application's most recent recorded check, with its availability over the same span."""
+
+    name: str
+    env: str
+    state: str
+    latency_ms: float | None
+    figures: Availability
+
+
+def latest(where: Where, hours: int = 24) -> list[Latest]:
+    """The last recorded state of each application in the last `hours`, for the web face's gedeeld beeld
+    (empty when nothing was recorded: a page shows that, it is not an error)."""
+    start = clock.now() - timedelta(hours=hours)
+    with opened(where, create=False, readonly=True) as store:
+        rows = store.checks_since(dutchtime.stamp(start))
+    last: dict[tuple[str, str], tuple[str, float | None]] = {}
+    for name, env, state, latency in rows:  # oldest first: the last one seen stays
+        last[(name, env)] = (state, latency)
+    return [Latest(a.name, a.env, *last[(a.name, a.env)], a) for a in availability(rows)]

@@ -250,6 +250,10 @@ def log(
     beeld: Annotated[bool, typer.Option("--beeld", help="Beeldvorming: feiten.")] = False,
     oordeel: Annotated[bool, typer.Option("--oordeel", help="Oordeelsvorming: duiding, opties.")] = False,
     besluit: Annotated[bool, typer.Option("--besluit", help="Besluitvorming: een besluit (ook een actie).")] = False,
+    publiek: Annotated[
+        bool,
+        typer.Option("--publiek", help="Een publieke update: de enige tekst die de openbare statuspagina toont."),
+    ] = False,
     actiehouder: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option("--actiehouder", help="Wie het besluit uitvoert (verplicht bij --besluit).", show_default=False),
@@ -272,7 +276,10 @@ def log(
     data_dir: DataDir = None,
     db: Db = None,
 ) -> int:
-    """Leg beeld, oordeel of besluit vast in het logboek van een incident (BOB).
+    """Leg beeld, oordeel of besluit vast in het logboek van een incident (BOB), of een publieke update.
+
+    Een publieke update (--publiek) is voor iedereen: de openbare statuspagina van `calamiteit web` toont die
+    en niets anders uit het logboek.
 
     Voorbeeld: calamiteit log 2026-001 "Loket weer bereikbaar" --beeld
     """
@@ -280,9 +287,10 @@ def log(
     from ..domain import dutchtime
     from ..domain.logbook import kind_word
 
-    kinds = [k for k, on in (("observation", beeld), ("judgement", oordeel), ("decision", besluit)) if on]
+    chosen = (("observation", beeld), ("judgement", oordeel), ("decision", besluit), ("public_update", publiek))
+    kinds = [k for k, on in chosen if on]
     if len(kinds) != 1:
-        raise UsageError("kies precies één van --beeld, --oordeel of --besluit")
+        raise UsageError("kies precies één van --beeld, --oordeel, --besluit of --publiek")
     due = None
     if deadline:
         understood = dutchtime.read(deadline, clock.now(), future=True, what="deadline")

@@ -102,6 +102,12 @@ def _db_commands() -> None:
     app.add_typer(db_app, name="db")
 
 
+def _web_commands() -> None:
+    from .web import web
+
+    app.command()(web)
+
+
 def _readiness_commands() -> None:
     from .readiness import paraatheid, team
 
@@ -133,6 +139,7 @@ GROUPS = {
     "bevestig": _callout_commands,
     "gebruik": _usage_commands,
     "overzicht": _overview_commands,
+    "web": _web_commands,
 }
 _registered: set[Any] = set()
 

@@ -28,11 +28,14 @@ class Format(StrEnum):
     md = "md"
     json = "json"
     text = "text"
+    html = "html"
 
 
 def rapport(
     incident: Annotated[str, typer.Argument(help="Id van het incident.")],
-    format_: Annotated[Format, typer.Option("--format", help="md, json of text.")] = Format.md,
+    format_: Annotated[
+        Format, typer.Option("--format", help="md, json, text of html (één zelfstandige pagina, voor mail en print).")
+    ] = Format.md,
     output: Output = None,
     concept: Annotated[
         bool, typer.Option("--concept", help="Alleen een voorbeeld: krijgt geen nummer en wordt niet vastgelegd.")

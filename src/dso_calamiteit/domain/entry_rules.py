@@ -286,6 +286,7 @@ RULES: dict[str, Callable[[Replay, Mapping[str, Any], int], None]] = {
     "close": _close,
     "callout": _callout,
     "confirmation": _confirmation,
+    "public_update": lambda r, b, n: _note(r, b, n, "public_update"),  # same shape as a note: text (, corrects)
 }
 
 

@@ -38,7 +38,9 @@ KIND_WORDS = {
     "close": "gesloten",
     "callout": "oproep",
     "confirmation": "bevestiging",
+    "public_update": "publieke update",
 }
+PUBLIC = "public_update"  # the one kind of entry the public status page shows: written for everyone to read
 
 
 def canonical(body: Mapping[str, Any]) -> str:

@@ -26,7 +26,7 @@ def summary_line(e: Entry) -> str:
     prefix = f"(corrigeert regel {d['corrects']}) " if "corrects" in d else ""
     if e.kind == "open":
         return f"{d['title']} (niveau {d['level']})"
-    if e.kind in ("observation", "judgement"):
+    if e.kind in ("observation", "judgement", "public_update"):
         return f"{prefix}{d['text']}"
     if e.kind == "decision":
         deadline = f", deadline {dutchtime.local(d['deadline'])}" if d.get("deadline") else ""

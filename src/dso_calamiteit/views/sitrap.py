@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 from ..domain import dutchtime, safetext
@@ -251,4 +252,38 @@ def _action(a: Action, overdue: frozenset[int]) -> dict[str, Any]:
 
 
 # The formats of `rapport --format`; each takes the report and the organisations' names by id.
-FORMATS: dict[str, Callable[[Sitrap, dict[str, str]], str]] = {"md": markdown, "text": text, "json": as_json}
+# The page's own style: one self-contained file for mail, readable on a phone, printed on A4. No script at all.
+_PAGE_STYLE = """
+body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 0 auto; padding: 0 1rem; color: #111;
+  background: #fff; line-height: 1.45; }
+h1 { font-size: 1.5rem; } h2 { font-size: 1.2rem; margin-top: 1.5rem; border-bottom: 1px solid #bbb; }
+table { border-collapse: collapse; width: 100%; } th, td { text-align: left; vertical-align: top;
+  padding: .25rem .5rem; border-bottom: 1px solid #bbb; overflow-wrap: anywhere; }
+thead th { background: #e8eef5; } code { overflow-wrap: anywhere; }
+@page { size: A4; margin: 15mm; }
+@media print { body { max-width: none; padding: 0; font-size: 10pt; } h2 { break-after: avoid; }
+  tr { break-inside: avoid; } }
+"""
+
+
+def html(s: Sitrap, org_names: dict[str, str]) -> str:
+    """`rapport --format html`: the sitrap as one self-contained HTML page (for mail, and to print on A4), from
+    the same Markdown, rendered by markdown-it with raw HTML off: text from the logbook stays text."""
+    from markdown_it import MarkdownIt
+
+    body = MarkdownIt("commonmark", {"html": False}).enable("table").render(markdown(s, org_names))
+    title = escape(f"{_title(s)} — incident {s.incident.id}")
+    return (
+        '<!DOCTYPE html>\n<html lang="nl">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{title}</title>\n<style>{_PAGE_STYLE}</style>\n</head>\n<body>\n<main>\n{body}</main>\n"
+        "</body>\n</html>\n"
+    )
+
+
+FORMATS: dict[str, Callable[[Sitrap, dict[str, str]], str]] = {
+    "md": markdown,
+    "text": text,
+    "json": as_json,
+    "html": html,
+}

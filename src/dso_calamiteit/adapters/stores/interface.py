@@ -254,8 +254,9 @@ class Store(RollUps):
         return [(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
 
     def of_kind(self, incident: str, kind: str) -> list[Entry]:
-        """The incident's entries of one kind, oldest first (by the kind index: a call-out's confirmations
-        without reading the whole chain; a plain query, so it may run inside a write transaction)."""
+        """The incident's entries of one kind, oldest first (by the kind index: a call-out's confirmations or the
+        status page's public updates without reading the whole chain; a plain query, so it may run inside a write
+        transaction)."""
         rows = self._rows(self.entry_sql + " WHERE incident = ? AND kind = ? ORDER BY n", (incident, kind))
         return [Entry(*row) for row in rows]
 

@@ -165,6 +165,9 @@ ROLLUPS = 7  # the schema version that has the roll-ups of the checks
 DELIVERIES = next(i + 1 for i, m in enumerate(MIGRATIONS) if "CREATE TABLE deliveries" in m)
 
 
+DATA_VERSION_S = 0.05  # how often `wait` looks whether another connection committed
+
+
 class SqliteStore(Store):
     conn: sqlite3.Connection
     # without the hint the planner walks the primary key back over other kinds
@@ -349,8 +352,15 @@ class SqliteStore(Store):
                 self._roll_up(rows)
 
     def wait(self, incident: str, seconds: float) -> None:
-        """SQLite cannot tell another process that it wrote: look again after a second."""
-        time.sleep(min(seconds, 1.0))
+        """SQLite cannot tell another process that it wrote, but `PRAGMA data_version` changes when another
+        connection commits: look at it 20 times a second, for at most a second (then the caller reads again
+        anyway: a file read as it is on disk, without write access, never changes its version)."""
+        end = time.monotonic() + min(seconds, 1.0)
+        version = self.conn.execute("PRAGMA data_version").fetchone()
+        while time.monotonic() < end:
+            time.sleep(min(DATA_VERSION_S, max(0.0, end - time.monotonic())))
+            if self.conn.execute("PRAGMA data_version").fetchone() != version:
+                return
 
     def _insert(self, e: Entry) -> None:
         row = (e.incident, e.n, e.at, e.author, e.kind, e.body, e.prev_hash, e.hash)

@@ -1,0 +1,168 @@
+"""Web benchmark: `calamiteit web`, the incident page of a 10,000-entry incident beside `incident show --json` of
+the same incident, and the public status page.
+
+    python benchmarks/web.py [--entries 10000] [--runs 7] [--quick]
+
+The server runs as a user starts it (the console script, on loopback); pages are fetched over one kept-alive
+HTTP connection, after one warm-up fetch each, and their median is taken. `show --json` is the whole command
+(start-up included), as an operator or a script gets it. Targets (issue 26): the incident page under 300 ms and
+within 1.5x `show --json` of the same incident; the status page within 50 ms (with the same incident holding 10
+public updates and a month of checks for 20 applications); 200 page loads at once all answered, and 200 open
+event streams all told of an entry logged from the CLI (the time to the last one is shown: it includes the
+CLI's own start-up). The status page is worked out at most every 5 s
+for all readers (web/site.py, PUBLIC_S): the target is what a reader gets; the first fetch, which works it out,
+is shown beside it. The pages' status and content are checked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import socket
+import subprocess
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import bench
+import httpx
+import logbook
+
+from dso_calamiteit.adapters.stores import location, open_store
+from dso_calamiteit.domain import dutchtime
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def checks(apps: int, days: int) -> list[tuple[str, str, str, str, str, int | None, float | None, str]]:
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    rows = []
+    for i in range(days * 24 * 4):  # every 15 minutes
+        at = dutchtime.stamp(now - timedelta(minutes=15 * i))
+        for a in range(apps):
+            down = (i + a) % 400 == 0
+            rows.append((at, f"Applicatie {a}", "prod", f"https://a{a}.example.nl/",
+                         "onbeschikbaar" if down else "beschikbaar", None if down else 200, 80.0, ""))
+    return rows
+
+
+def timed_get(client: httpx.Client, url: str, runs: int, must: str) -> tuple[float, float]:
+    """The first fetch (warm-up: templates compiled; for the status page the one that works it out) and the
+    median of the next `runs`, in ms."""
+    started = time.perf_counter()
+    answer = client.get(url)
+    first = (time.perf_counter() - started) * 1000
+    if answer.status_code != 200 or must not in answer.text:
+        raise bench.Failed(f"GET {url}: {answer.status_code}, {must!r} not in the page")
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        answer = client.get(url)
+        times.append(time.perf_counter() - started)
+        if answer.status_code != 200:
+            raise bench.Failed(f"GET {url}: {answer.status_code}")
+    return first, bench.median_ms(times)
+
+
+async def crowd(base: str, readers: int, exe: str, env: dict[str, str]) -> tuple[int, int, int, float]:
+    """`readers` page loads at once, and `readers` open event streams of which each must see an entry logged
+    from the CLI: (pages answered 200, streams opened, streams told, seconds from the log to the last told)."""
+    limits = httpx.Limits(max_connections=readers * 2 + 10, max_keepalive_connections=readers * 2 + 10)
+    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
+        answers = await asyncio.gather(*(client.get("/incident/SMALL-1" if i % 2 else "/status/")
+                                         for i in range(readers)))
+        pages = sum(a.status_code == 200 for a in answers)
+        opened, told = asyncio.Event(), []
+        count = [0]
+
+        async def listen() -> None:
+            async with client.stream("GET", "/live/incident/SMALL-1") as stream:
+                if stream.status_code != 200:
+                    return
+                count[0] += 1
+                if count[0] == readers:
+                    opened.set()
+                async for line in stream.aiter_lines():
+                    if line.startswith("data: SMALL-1"):
+                        told.append(time.perf_counter())
+                        return
+
+        tasks = [asyncio.create_task(listen()) for _ in range(readers)]
+        with contextlib.suppress(TimeoutError):  # fewer opened: counted below
+            await asyncio.wait_for(opened.wait(), 60)
+        await asyncio.sleep(0.5)
+        logged = time.perf_counter()
+        await asyncio.to_thread(bench.run, [exe, "log", "SMALL-1", "Nieuw voor iedereen", "--beeld"], env)
+        _, pending = await asyncio.wait(tasks, timeout=10)
+        for task in pending:
+            task.cancel()
+        return pages, count[0], len(told), (max(told) - logged) if told else float("inf")
+
+
+def main() -> int:
+    args = bench.arguments(
+        __doc__, {"entries": (10_000, 300), "runs": (7, 2), "apps": (20, 3), "days": (30, 2), "readers": (200, 20)}
+    )
+    exe = bench.executable()
+    report = bench.Report(args.quick)
+    with tempfile.TemporaryDirectory() as folder:
+        store = open_store(location.folder(Path(folder)), upgrade=True)
+        logbook.build(store, "BIG-1", args.entries)
+        logbook.build(store, "SMALL-1", 10)
+        at = dutchtime.stamp(datetime.now(UTC))
+        for i in range(10):
+            store.append("BIG-1", "public_update", {"text": f"Publieke update {i}"}, "benchmark", at)
+        store.record_checks(checks(args.apps, args.days))
+        store.close()
+        env = {**os.environ, "CALAMITEIT_DATA_DIR": folder, "CALAMITEIT_AUTEUR": "benchmark"}
+
+        def complete(out: str) -> str | None:
+            found = len(json.loads(out)["entries"])
+            return None if found == args.entries + 10 else f"{found} entries, expected {args.entries + 10}"
+
+        show = [bench.run([exe, "incident", "show", "BIG-1", "--json"], env, check=complete)
+                for _ in range(args.runs + 1)][1:]
+        show_ms = bench.median_ms(show)
+        port = free_port()
+        server = subprocess.Popen([exe, "web", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.PIPE)
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    socket.create_connection(("127.0.0.1", port), 0.2).close()
+                    break
+                except OSError:
+                    if server.poll() is not None or time.monotonic() > deadline:
+                        raise bench.Failed("calamiteit web did not start") from None
+                    time.sleep(0.05)
+            with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
+                _, page_ms = timed_get(client, "/incident/BIG-1", args.runs, "Hashketen <strong>klopt</strong>")
+                worked_out_ms, status_ms = timed_get(client, "/status/", args.runs, "Publieke update 9")
+            pages, streams, told, reach_s = asyncio.run(crowd(f"http://127.0.0.1:{port}", args.readers, exe, env))
+        finally:
+            server.terminate()
+            server.wait(10)
+    print(f"incident page, {args.entries:,} entries: {page_ms:,.1f} ms")
+    print(f"incident show --json (whole command):   {show_ms:,.1f} ms")
+    print(f"status page:                            {status_ms:,.1f} ms")
+    print(f"status page, worked out (first fetch):  {worked_out_ms:,.1f} ms (then kept 5 s for every reader)")
+    print(f"{args.readers} page loads at once: {pages} answered; {args.readers} event streams: {streams} open, "
+          f"{told} told of a new entry, the last {reach_s:.2f} s after it was logged (from the CLI's start)")
+    report.at_most(f"page loads at once not answered (of {args.readers})", args.readers - pages, 0, "", 0)
+    report.at_most(f"event streams not told (of {args.readers})", args.readers - told, 0, "", 0)
+    report.at_most("incident page", page_ms, 300.0, "ms", 1)
+    report.at_most("incident page / show --json", page_ms / show_ms, 1.5)
+    report.at_most("status page", status_ms, 50.0, "ms", 1)
+    return report.finish()
+
+
+if __name__ == "__main__":
+    bench.main(main)

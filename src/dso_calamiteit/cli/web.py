@@ -1,0 +1,39 @@
+"""`calamiteit web`: the gedeeld beeld in a browser. This command only parses its flags and starts the web
+face (src/dso_calamiteit/web), a sibling of the CLI that calls the same use cases; see docs/guide/web.md."""
+
+# No `from __future__ import annotations` here: Typer reads these annotations at run time.
+
+from typing import Annotated
+
+import typer
+
+from ..app.place import Place
+from ..domain import exitcodes
+from ..domain.errors import UsageError
+from .options import ConfigDir, DataDir, Db
+
+
+def web(
+    host: Annotated[
+        str, typer.Option("--host", help="Adres om op te luisteren; standaard alleen deze computer.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Poort.")] = 8080,
+    data_dir: DataDir = None,
+    db: Db = None,
+    config_dir: ConfigDir = None,
+) -> int:
+    """Toon het gedeelde beeld in de browser: open incidenten, niveau, besluiten, sitrap, paraatheid, monitor.
+
+    Alleen lezen. Buiten deze computer (--host) alleen met CALAMITEIT_WEB_TOKEN.
+    Voorbeeld: calamiteit web --port 8080
+    """
+    try:
+        from ..web import server  # the optional extra `web`: Starlette, uvicorn, Jinja2
+    except ImportError as exc:
+        raise UsageError(  # as `overzicht --format html` without plotly
+            f"`calamiteit web` vraagt {exc.name}, en dat is niet geïnstalleerd",
+            "pip install 'dso-calamiteit[web]'",
+        ) from None
+    chosen = server.settings(Place(data_dir, db, config_dir), config_dir, host, port)
+    server.serve(chosen, port)
+    return exitcodes.OK

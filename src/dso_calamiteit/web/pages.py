@@ -1,0 +1,146 @@
+"""The pages of the gedeeld beeld: each gathers what it shows through the use cases in app/ (the same ones
+the CLI calls) and hands it to a Jinja2 template with autoescaping: every text from the logbook is user input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from ..adapters import clock
+from ..app import configuration, incidents, monitor, readiness, status
+from ..app.place import Place
+from ..app.sitrap import sitrap_of
+from ..domain import dutchtime
+from ..domain.entry_rules import valid_id
+from ..domain.errors import NotFoundError, UsageError
+from ..domain.logbook import kind_word
+from ..domain.safetext import visible
+from ..views import sitrap as sitrap_views
+from ..views.incidents import summary_line
+
+PAGE_SIZE = 50  # timeline entries per page, newest first
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What `calamiteit web` was started with: where the logbook and the configuration are, and the token."""
+
+    where: Place
+    config_dir: Path | None
+    token: str | None
+    host: str
+
+
+class Missing(Exception):
+    """An incident or page that does not exist: a Dutch 404 page."""
+
+
+def _when(at: str | datetime | None) -> str:
+    return "—" if not at else dutchtime.local(at)
+
+
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("dso_calamiteit.web", "templates"),
+        autoescape=True,  # every template, whatever its name: logbook text is never markup
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["tekst"] = lambda value: visible(str(value))  # control characters shown, never acted on
+    env.filters["tijd"] = _when
+    env.filters["soort"] = kind_word
+    return env
+
+
+def index(settings: Settings) -> dict[str, Any]:
+    """The open incidents, readiness now, and the latest monitor results."""
+    config = configuration.load(settings.config_dir)
+    now = clock.now()
+    listed = incidents.incidents(settings.where, False, config.reporting)
+    rows = [
+        {
+            "id": r.summary.id,
+            "title": r.summary.title,
+            "level": r.summary.level,
+            "label": _label(config, r.summary.level),
+            "opened": r.summary.opened_at,
+            "entries": r.summary.entries,
+            "next_sitrap": r.next_sitrap,
+            "late": r.next_sitrap is not None and r.next_sitrap < now,
+        }
+        for r in listed
+    ]
+    moment = readiness.at_moment(config, now)
+    return {
+        "now": now,
+        "incidents": rows,
+        "standings": [
+            {
+                "label": st.requirement.label,
+                "period": st.period,
+                "reachable": [c.name or c.role for c in st.reachable],
+                "met": st.met,
+            }
+            for st in moment.standings
+        ],
+        "checks": monitor.latest(settings.where),
+    }
+
+
+def _label(config: Any, level: int) -> str:
+    found = config.criteria.level(level)
+    return found.label if found else f"niveau {level}"
+
+
+def incident(settings: Settings, ref: str, page: int) -> dict[str, Any]:
+    """One incident: level and its history, sitraps, decisions, open actions, a page of the timeline, chain."""
+    if not valid_id(ref) or page < 1:
+        raise Missing(ref)
+    config = configuration.load(settings.config_dir)
+    now = clock.now()
+    try:
+        found = incidents.timeline(settings.where, ref, PAGE_SIZE, keep=True)
+    except (UsageError, NotFoundError):
+        raise Missing(ref) from None
+    state = found.state
+    if page > 1:
+        before = state.entries - (page - 1) * PAGE_SIZE
+        if before < 1:
+            raise Missing(ref)
+        found = incidents.timeline(settings.where, state.id, PAGE_SIZE, before=before)
+    report = sitrap_of(config, state, state.reports or None, now, "gedeeld beeld", concept=True,
+                       broken=[f"regel {f.n}: {f.message}" for f in found.faults])
+    decisions = sorted(state.actions.values(), key=lambda a: a.number)
+    return {
+        "now": now,
+        "state": state,
+        "label": _label(config, state.level),
+        "history": [
+            {"step": h, "from": _label(config, h.before) if h.before is not None else "", "to": _label(config, h.after)}
+            for h in state.history
+        ],
+        "decisions": [{"action": a, "overdue": a.overdue(now)} for a in decisions],
+        "open_actions": [a for a in decisions if a.open],
+        "sitrap": sitrap_views.text(report, {o.id: o.name for o in config.contacts.organisations}),
+        "reports": list(state.report_entries),
+        "timeline": [{"entry": e, "line": summary_line(e)} for e in reversed(found.newest)],
+        "page": page,
+        "earlier": found.earlier,
+        "faults": found.faults,
+        "verified": not found.faults,
+    }
+
+
+def public(settings: Settings) -> dict[str, Any]:
+    """The public status page: only what app.status gives, which holds nothing internal of the logbook."""
+    config = configuration.load(settings.config_dir)
+    now = clock.now()
+    found = status.status(settings.where, config.maintenance, now)
+    latest = max((d.updates[0].at for d in found.disruptions), default=dutchtime.stamp(now))
+    return {"now": now, "status": found, "updated": latest}

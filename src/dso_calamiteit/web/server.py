@@ -1,0 +1,94 @@
+"""Starting the web face: check the logbook and the configuration before anything listens, say on the console
+where the site is and who can reach it, then serve with uvicorn until Ctrl-C."""
+
+from __future__ import annotations
+
+import errno
+import ipaddress
+import os
+import socket
+import sys
+from pathlib import Path
+
+from ..app import configuration, incidents
+from ..app.place import Place
+from ..domain.errors import CalamiteitError, UsageError
+from ..domain.safetext import visible
+from .guard import ENV_TOKEN
+from .pages import Settings
+
+
+def loopback(host: str) -> bool:
+    """Only this computer can reach `host`: 127.0.0.0/8, ::1 or the name localhost."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def settings(where: Place, config_dir: Path | None, host: str, port: int) -> Settings:
+    """What the site runs with, checked: off loopback only with a token, and a logbook that opens."""
+    if not 1 <= port <= 65535:
+        raise UsageError(f"--port {port}: kies een poort van 1 tot en met 65535")
+    token = os.environ.get(ENV_TOKEN, "").strip() or None
+    if token is not None and len(token) < 16:
+        raise UsageError(f"{ENV_TOKEN} is te kort ({len(token)} tekens)", "Gebruik minstens 16 willekeurige tekens.")
+    if not loopback(host) and token is None:
+        raise UsageError(
+            f"--host {host} is bereikbaar voor andere computers, en {ENV_TOKEN} is niet gezet",
+            f"Zet {ENV_TOKEN} (minstens 16 willekeurige tekens), of laat --host weg (alleen deze computer).",
+        )
+    config = configuration.load(config_dir)  # a configuration error: exit 3 now, not on the first page
+    incidents.incidents(where, False, config.reporting)  # a logbook that cannot be opened: exit 3 now
+    return Settings(where, config_dir, token, host)
+
+
+def announce(chosen: Settings, port: int) -> None:
+    shown = f"[{chosen.host}]" if ":" in chosen.host else chosen.host
+    lines = [f"Gedeeld beeld op http://{shown}:{port}/ (Ctrl-C stopt)."]
+    if chosen.token is None:
+        lines.append("Alleen bereikbaar vanaf deze computer; geen toegangscode nodig.")
+    else:
+        lines.append(
+            f"Toegang alleen met de toegangscode uit {ENV_TOKEN}: als Bearer-header, of eenmalig als "
+            f"http://{shown}:{port}/?token=… (daarna onthoudt de browser het in een cookie)."
+        )
+        if not loopback(chosen.host):
+            lines.append("Bereikbaar voor andere computers: zet er een reverse proxy met TLS voor (docs/guide/web.md).")
+    for line in lines:
+        sys.stderr.write(visible(line) + "\n")
+    sys.stderr.flush()
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """The listening socket, bound here so that a port in use is one Dutch line, before anything is said."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        sock = socket.socket(family, kind, proto)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError as exc:
+        reason = "al in gebruik" if exc.errno == errno.EADDRINUSE else (exc.strerror or str(exc))
+        raise CalamiteitError(
+            f"kan niet luisteren op {host}:{port}: {reason}", "Kies een andere --port of --host."
+        ) from None
+    return sock
+
+
+def serve(chosen: Settings, port: int) -> None:
+    import uvicorn
+
+    from .site import build
+
+    sock = listen(chosen.host, port)
+    config = uvicorn.Config(
+        build(chosen), log_level="warning", access_log=False, server_header=False, proxy_headers=False,
+        lifespan="off",
+    )
+    announce(chosen, port)
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        sock.close()

@@ -1,0 +1,141 @@
+"""The Starlette application: routes, the Dutch error pages, and the guard around it all.
+
+No URL path reaches the file system: the static files are a fixed list read from the package at start-up.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from importlib import resources
+from typing import Any
+
+from sse_starlette.sse import EventSourceResponse
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Route
+
+from ..domain.entry_rules import valid_id
+from ..domain.errors import CalamiteitError
+from ..domain.safetext import visible
+from . import pages
+from .guard import Guard
+from .live import Watcher
+
+PUBLIC_S = 5.0  # the status page and its feed are worked out at most this often
+Handler = Callable[[Request], Awaitable[Response]]
+STATIC = {  # every file /static/ serves, by name
+    "calamiteit.css": "text/css; charset=utf-8",
+    "live.js": "text/javascript; charset=utf-8",
+    "favicon.svg": "image/svg+xml",
+}
+
+
+def _static_files() -> dict[str, tuple[bytes, str]]:
+    folder = resources.files("dso_calamiteit.web") / "static"
+    return {name: ((folder / name).read_bytes(), kind) for name, kind in STATIC.items()}
+
+
+def build(settings: pages.Settings) -> Any:
+    env = pages.environment()
+    files = _static_files()
+    watcher = Watcher(settings)
+
+    def error_page(status: int, title: str, text: str) -> bytes:
+        return env.get_template("fout.html").render(title=title, text=text).encode("utf-8")
+
+    def render(template: str, **values: Any) -> HTMLResponse:
+        return HTMLResponse(env.get_template(template).render(**values))
+
+    def missing(text: str) -> HTMLResponse:
+        return HTMLResponse(error_page(404, "Niet gevonden", text), status_code=404)
+
+    async def index(request: Request) -> Response:
+        return render("index.html", live="/live/", **await run_in_threadpool(pages.index, settings))
+
+    async def incident(request: Request) -> Response:
+        ref = request.path_params["ref"]
+        try:
+            page = int(request.query_params.get("pagina", "1"))
+        except ValueError:
+            page = 0
+        try:
+            values = await run_in_threadpool(pages.incident, settings, ref, page)
+        except pages.Missing:
+            return missing(f"Incident {ref} bestaat niet in dit logboek (of die pagina van de tijdlijn niet).")
+        live = f"/live/incident/{values['state'].id}" if page == 1 else ""
+        return render("incident.html", live=live, **values)
+
+    public: dict[str, tuple[float, dict[str, Any], str]] = {}
+
+    async def public_values() -> tuple[dict[str, Any], str]:
+        """The status page's data and its HTML, worked out at most once every PUBLIC_S seconds whatever the
+        number of readers: a public page must not let the outside world load the logbook at will."""
+        kept = public.get("status")
+        if kept is None or time.monotonic() - kept[0] > PUBLIC_S:
+            values = await run_in_threadpool(pages.public, settings)
+            kept = (time.monotonic(), values, env.get_template("status.html").render(**values))
+            public["status"] = kept
+        return kept[1], kept[2]
+
+    async def status_page(request: Request) -> Response:
+        return HTMLResponse((await public_values())[1])
+
+    async def feed(request: Request) -> Response:
+        values = (await public_values())[0]
+        base = str(request.base_url).rstrip("/")
+        text = env.get_template("feed.atom").render(base=base, **values)
+        return Response(text, media_type="application/atom+xml; charset=utf-8")
+
+    async def live_all(request: Request) -> Response:
+        return EventSourceResponse(watcher.changes(None), ping=15)
+
+    async def live_incident(request: Request) -> Response:
+        ref = request.path_params["ref"]
+        if not valid_id(ref):
+            return missing("Dit incident bestaat niet.")
+        return EventSourceResponse(watcher.changes(ref), ping=15)
+
+    async def static(request: Request) -> Response:
+        found = files.get(request.path_params["name"])
+        if found is None:
+            return missing("Dit bestand bestaat niet.")
+        body, kind = found
+        return Response(body, media_type=kind)
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        return missing("Deze pagina bestaat niet.")
+
+    def failed(request: Request, exc: Exception) -> Response:
+        """The logbook went away or broke while serving, or a bug: one line on the console, a Dutch page to
+        the reader, never a traceback (the public status page says nothing of the cause)."""
+        said = exc.message if isinstance(exc, CalamiteitError) else f"interne fout: {type(exc).__name__}: {exc}"
+        sys.stderr.write(visible(f"calamiteit web: {request.url.path}: {said}") + "\n")
+        sys.stderr.flush()
+        public = request.url.path.startswith("/status/")
+        text = "De status is even niet te lezen; probeer het zo opnieuw." if public else visible(said)
+        return HTMLResponse(error_page(503, "Even niet beschikbaar", text), status_code=503)
+
+    def caught(handler: Handler) -> Handler:
+        async def answer(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except Exception as exc:
+                return failed(request, exc)
+
+        return answer
+
+    routes = [
+        Route("/", caught(index), methods=["GET"]),
+        Route("/incident/{ref}", caught(incident), methods=["GET"]),
+        Route("/static/{name}", caught(static), methods=["GET"]),
+        Route("/live/", caught(live_all), methods=["GET"]),
+        Route("/live/incident/{ref}", caught(live_incident), methods=["GET"]),
+        Route("/status/", caught(status_page), methods=["GET"]),
+        Route("/status/feed.atom", caught(feed), methods=["GET"]),
+    ]
+    app = Starlette(routes=routes, exception_handlers={404: not_found})
+    return Guard(app, settings.token, error_page)

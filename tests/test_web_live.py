@@ -1,0 +1,113 @@
+"""Live pages of `calamiteit web`: an entry logged from the CLI reaches an open event stream (server-sent
+events) on SQLite and on PostgreSQL, carrying only the incident and its entry number; the JavaScript that
+re-reads the page is shipped in the package and runs under the site's CSP (no inline script)."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+
+import httpx
+import pytest
+
+from .conftest import Invoke
+from .web import serving
+
+pytest.importorskip("uvicorn", reason="ontbreekt: de extra 'web' (pip install -e '.[test]')")
+
+
+def first_event(url: str, found: list[tuple[float, str]], ready: threading.Event) -> None:
+    with httpx.stream("GET", url, timeout=10) as answer:
+        assert answer.headers["content-type"].startswith("text/event-stream")
+        ready.set()
+        lines: list[str] = []
+        for line in answer.iter_lines():
+            if line.startswith("data:") and lines and lines[-1] == "event: regel":
+                found.append((time.monotonic(), line[5:].strip()))
+                return
+            lines.append(line)
+
+
+@pytest.mark.usefixtures("backend")
+def test_an_entry_from_the_cli_reaches_an_open_stream(calamiteit: Invoke) -> None:
+    incident = calamiteit("incident", "open", "Live").out.strip()
+    other = calamiteit("incident", "open", "Een ander").out.strip()
+    with serving() as site:
+        found: list[tuple[float, str]] = []
+        ready = threading.Event()
+        reader = threading.Thread(target=first_event, args=(f"{site.url}/live/incident/{incident}", found, ready))
+        reader.start()
+        assert ready.wait(10)
+        time.sleep(0.5)  # the watcher has read the counts once
+        assert calamiteit("log", other, "niet dit incident", "--beeld").code == 0
+        time.sleep(1.0)
+        assert found == []  # another incident's entry is not this page's news
+        written = time.monotonic()
+        assert calamiteit("log", incident, "Loket weer bereikbaar", "--beeld").code == 0
+        reader.join(10)
+    assert [data for _, data in found] == [f"{incident} 2"]  # the incident and the entry number, nothing else
+    assert found[0][0] - written < 1.0, f"{found[0][0] - written:.2f} s"
+
+
+def test_the_pages_script_is_shipped_and_never_inline(calamiteit: Invoke) -> None:
+    incident = calamiteit("incident", "open", "Script").out.strip()
+    with serving() as site:
+        pages = [httpx.get(site.url + p) for p in ("/", f"/incident/{incident}", f"/incident/{incident}?pagina=1")]
+        script = httpx.get(site.url + "/static/live.js")
+        unknown = httpx.get(site.url + "/live/incident/%3Cx%3E")
+    assert script.status_code == 200 and script.headers["content-type"].startswith("text/javascript")
+    assert "EventSource" in script.text and "http" not in script.text.replace("https", "")
+    assert not re.search(r"//[a-z0-9.-]+\.[a-z]{2,}", script.text)  # no external source
+    for page in pages:
+        tags = re.findall(r"<script[^>]*>", page.text)
+        assert tags == ['<script src="/static/live.js" defer>'], tags
+        assert "<script>" not in page.text and " on" not in "".join(re.findall(r"<[^>]+>", page.text)).lower()
+    assert 'data-live="/live/"' in pages[0].text and f'data-live="/live/incident/{incident}"' in pages[1].text
+    assert unknown.status_code == 404
+
+
+@pytest.mark.usefixtures("backend")
+def test_a_waiting_reader_wakes_when_another_connection_writes(calamiteit: Invoke) -> None:
+    """What the live pages (and `show --follow`) wait on: a NOTIFY on PostgreSQL, PRAGMA data_version on SQLite;
+    never the whole second the wait may last."""
+    from dso_calamiteit.app.logbook import opened
+
+    incident = calamiteit("incident", "open", "Wachten").out.strip()
+    with opened(None, readonly=True) as store:
+        store.wait(incident, 0)
+        writer = threading.Timer(0.3, lambda: calamiteit("log", incident, "nu", "--beeld"))
+        started = time.monotonic()
+        writer.start()
+        store.wait(incident, 5.0)
+        waited = time.monotonic() - started
+        writer.join()
+        assert store.summary(incident).entries == 2
+    assert 0.25 < waited < 0.7, f"{waited:.2f} s"
+
+
+def test_ctrl_c_stops_the_site_with_streams_open(calamiteit: Invoke) -> None:
+    import signal
+
+    incident = calamiteit("incident", "open", "Stoppen").out.strip()
+    with serving() as site:
+        ready = threading.Event()
+        reader = threading.Thread(target=lambda: _hold(f"{site.url}/live/incident/{incident}", ready), daemon=True)
+        reader.start()
+        assert ready.wait(10)
+        site.process.send_signal(signal.SIGINT)
+        code = site.process.wait(10)
+        assert site.process.stderr is not None
+        said = site.process.stderr.read()
+    assert code == 130 and "Traceback" not in said and "ERROR" not in said  # as every command on Ctrl-C
+    assert said.strip().splitlines()[-1] == "calamiteit: onderbroken", said
+
+
+def _hold(url: str, ready: threading.Event) -> None:
+    try:
+        with httpx.stream("GET", url, timeout=20) as answer:
+            ready.set()
+            for _ in answer.iter_lines():
+                pass
+    except httpx.HTTPError:
+        pass
