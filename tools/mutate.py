@@ -14,7 +14,8 @@ Each module is mutated in its own staging folder (`.mutation/<module>/`, a copy 
 survivors are printed with their diff; a survivor that is equivalent (no test can tell it from the original) is
 written in `tools/mutation-equivalent.txt` with one line why, and is not counted against the score; one kind is
 equivalent by rule (`sql_case_only`: SQL text in another case). Exit 1 when a
-non-equivalent mutant survives, 2 on a usage error.
+non-equivalent mutant survives or mutmut gives no verdicts (the module's tests fail unmutated), 2 on a
+usage error.
 """
 
 from __future__ import annotations
@@ -134,7 +135,7 @@ def results(folder: Path, mutmut: Path) -> dict[str, str]:
     found = {}
     for line in shown.stdout.splitlines():
         match = MUTANT.match(line)
-        if match and ".x_" in match.group(1):
+        if match and "__mutmut_" in match.group(1):  # functions (x_f__mutmut_3) and methods (xǁClassǁf__mutmut_3)
             found[match.group(1)] = match.group(2).strip()
     return found
 
@@ -167,14 +168,18 @@ def run(module: str, tests: list[str], children: int, known: dict[str, str]) -> 
     env = {**os.environ, "TMPDIR": str(folder / "tmp")}
     started = time.monotonic()
     try:
-        subprocess.run(
+        done = subprocess.run(
             [str(mutmut), "run", "--max-children", str(children)],
-            cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False,
+            cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False,
         )
     finally:
         stop_left_servers(folder)
     seconds = time.monotonic() - started
     states = results(folder, mutmut)
+    if done.returncode != 0 or not states:
+        # e.g. "failed to collect stats": the module's tests fail unmutated. Never a score of nothing.
+        tail = [line for line in done.stdout.splitlines() if line.strip()][-8:]
+        raise SystemExit(f"mutate: mutmut found no verdicts for {module} (exit {done.returncode}):\n" + "\n".join(tail))
     counts: Counter[str] = Counter()
     lost: list[str] = []
     for name, state in sorted(states.items()):
