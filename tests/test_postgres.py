@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
@@ -513,7 +514,7 @@ def _set_up_roles(conn: psycopg.Connection) -> None:
 
 
 def test_a_forged_entry_through_a_plain_client_is_refused_or_shown(
-    calamiteit: Invoke, pg_cluster: Cluster, pg_database: str, monkeypatch
+    calamiteit: Invoke, pg_cluster: Cluster, pg_database: str, monkeypatch, tmp_path: Path
 ) -> None:
     """The attack of issue 21: as the README's coordinator, a client that computes the hash itself writes a
     decision dated 2020 by someone else. The server refuses the time; what it lets in carries the login."""
@@ -549,9 +550,15 @@ def test_a_forged_entry_through_a_plain_client_is_refused_or_shown(
         with psycopg.connect(anna, autocommit=True, password=pg_cluster.password) as conn:
             with pytest.raises(psycopg.errors.RaiseException, match="not the server's time"):
                 forge(conn, "2020-01-01T09:00:00+00:00")
-            conn.execute("SET calamiteit.import = 'on'")  # the import's way: its times are its own, but in order
+            conn.execute("SET calamiteit.import = 'on'")  # the import's way: any client can say it ...
+            with pytest.raises(psycopg.errors.RaiseException, match="needs the role calamiteit_import"):
+                forge(conn, "2020-01-01T09:00:00+00:00")  # ... only the administrator's grant makes it count
+            with admin(pg_cluster, pg_database) as granting:
+                granting.execute("GRANT calamiteit_import TO anna")
             with pytest.raises(psycopg.errors.RaiseException, match="not older than the one before"):
-                forge(conn, "2020-01-01T09:00:00+00:00")
+                forge(conn, "2020-01-01T09:00:00+00:00")  # an importer's times are its own, but in order
+            with admin(pg_cluster, pg_database) as granting:
+                granting.execute("REVOKE calamiteit_import FROM anna")
             conn.execute("RESET calamiteit.import")
             conn.execute("SET ROLE calamiteit_coordinator")  # the group's name instead of her own: not recorded
             now = conn.execute("SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS+00:00')")
@@ -559,6 +566,22 @@ def test_a_forged_entry_through_a_plain_client_is_refused_or_shown(
         shown = json.loads(calamiteit("incident", "show", incident, "--json", "--db", anna).out)
         assert [e["role"] for e in shown["entries"]] == ["anna", "anna"]  # session_user: the login, not SET ROLE
         assert calamiteit("incident", "verify", incident, "--db", anna).code == 0  # a well-formed entry, in time
+
+        # An export of 2020 brought in through the tool: refused in words without the role, in with it.
+        from dso_calamiteit.adapters import clock
+
+        local = tmp_path / "elders"
+        with monkeypatch.context() as then:
+            then.setattr(clock, "now", lambda: datetime(2020, 1, 1, 9, 0, tzinfo=UTC))
+            old = calamiteit("incident", "open", "Oud", "--data-dir", str(local)).out.strip()
+            calamiteit("incident", "export", old, "-o", str(tmp_path / "oud.json"), "--data-dir", str(local))
+        refused = calamiteit("incident", "import", str(tmp_path / "oud.json"), "--db", anna)
+        assert refused.code == exitcodes.CONFIG, refused.err
+        assert "mag alleen wie de rol calamiteit_import heeft" in refused.err
+        assert "GRANT calamiteit_import" in refused.err
+        with admin(pg_cluster, pg_database) as granting:
+            granting.execute("GRANT calamiteit_import TO anna")
+        assert calamiteit("incident", "import", str(tmp_path / "oud.json"), "--db", anna).code == 0
     finally:
         with admin(pg_cluster, pg_database) as conn:
             conn.execute("DROP OWNED BY anna, calamiteit_coordinator, calamiteit_reader")

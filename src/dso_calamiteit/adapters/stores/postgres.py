@@ -167,17 +167,28 @@ MIGRATIONS: tuple[str, ...] = (
     """,
     # The database vouches for who and when: the role recorded is the login (session_user: a SET ROLE changes
     # nothing), an entry is not older than the one before it, and its time is the server's own, within
-    # CLOCK_SLACK_S, unless the transaction says it brings in entries from elsewhere (an import, a copy: then
-    # the chain's own times are kept, and the account that brought them in is still recorded).
+    # CLOCK_SLACK_S, unless the transaction brings in entries from elsewhere (an import, a copy: the chain's own
+    # times are kept) and its login may do that: a superuser, the schema's owner, or a member of the role
+    # calamiteit_import that the administrator grants (docs/shared-logbook.md). Any client can set the setting;
+    # only the server decides whose setting counts. The account that brought the entries in is still recorded.
     f"""
     CREATE OR REPLACE FUNCTION calamiteit.entry_stored() RETURNS trigger LANGUAGE plpgsql AS $$
     DECLARE
         before_at text;
     BEGIN
         NEW.role := session_user;
-        IF coalesce(current_setting('calamiteit.import', true), '') <> 'on'
-                AND abs(extract(epoch FROM NEW.at::timestamptz - clock_timestamp())) > {CLOCK_SLACK_S} THEN
-            RAISE EXCEPTION 'the entry''s time is not the server''s time';
+        IF abs(extract(epoch FROM NEW.at::timestamptz - clock_timestamp())) > {CLOCK_SLACK_S} THEN
+            IF coalesce(current_setting('calamiteit.import', true), '') <> 'on' THEN
+                RAISE EXCEPTION 'the entry''s time is not the server''s time';
+            END IF;
+            IF NOT (
+                (SELECT rolsuper FROM pg_roles WHERE rolname = session_user)
+                OR session_user = (SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'calamiteit')
+                OR (EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'calamiteit_import')
+                    AND pg_has_role(session_user, 'calamiteit_import', 'MEMBER'))
+            ) THEN
+                RAISE EXCEPTION 'bringing in entries with their own times needs the role calamiteit_import';
+            END IF;
         END IF;
         IF NEW.n = 1 THEN
             IF NEW.prev_hash <> repeat('0', 64) THEN
@@ -502,6 +513,12 @@ class PostgresStore(Store):
                 f"{self.where}: de klok van deze computer wijkt meer dan {CLOCK_SLACK_S} s af van die van de "
                 "databaseserver; er is niets vastgelegd",
                 "Zet de klok gelijk (NTP) en probeer het opnieuw.",
+            )
+        if isinstance(exc, pgerrors.RaiseException) and "calamiteit_import" in first:
+            return StorageError(
+                f"{self.where}: regels met hun eigen tijden inlezen (import, db copy) mag alleen wie de rol "
+                "calamiteit_import heeft; er is niets vastgelegd",
+                "Vraag de beheerder om: GRANT calamiteit_import TO <uw login>;",
             )
         if isinstance(exc, pgerrors.RaiseException):
             return StorageError(f"{self.where}: geweigerd door de database: {first}")
