@@ -10,13 +10,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..adapters.output_files import Staged
 from ..adapters.stores import BusyError
 from ..domain import dutchtime, sitrap
 from ..domain.errors import CalamiteitError
 from ..domain.logbook import ChainCheck, Entry, Incident, canonical, chained, fold, fold_checked, refuse_broken
+from ..domain.sitrap import Answered
+from .confirmation import called
 from .logbook import opened
 from .place import Where
 from .readiness import convocation
@@ -70,7 +72,9 @@ def make(
     as_markdown: list[str] = []  # the Markdown of the latest report written, when asked for
 
     def written(found: Incident, number: int | None, broken: list[str]) -> str:
-        report = sitrap_of(config, found, number, made, author, concept=concept and not found.closed, broken=broken)
+        report = sitrap_of(
+            config, found, number, made, author, concept=concept and not found.closed, broken=broken, answers=answers
+        )
         if markdown is not None:
             as_markdown[:] = [markdown(report)]
         return write(report)
@@ -79,6 +83,7 @@ def make(
         incident = store.resolve(incident)
         check = ChainCheck(incident, store.summary(incident).head)
         found = fold_checked(check.passing(store.stream(incident)), check.faults)
+        answers = answered(config, store, incident)
         for _ in range(ATTEMPTS):
             faults = check.done()
             refuse_broken(incident, faults, insist, "gerapporteerd")
@@ -120,6 +125,7 @@ def sitrap_of(
     concept: bool,
     broken: list[str] | None = None,
     team: Convocation | bool | None = True,
+    answers: tuple[Answered, ...] = (),
 ) -> sitrap.Sitrap:
     """The sitrap of `found` at `made`; `team` True works out whom to convene, else it is the one given
     (a call-out has it already)."""
@@ -140,6 +146,15 @@ def sitrap_of(
         team=team or None,
         broken=broken,
         signed=config.contacts.signed,
+        answers=answers,
+    )
+
+
+def answered(config: Config, store: Any, incident: str) -> tuple[Answered, ...]:
+    """Whom the incident's call-outs reached for, with their latest confirmation, for the team section."""
+    return tuple(
+        Answered(r.recipient.role, r.recipient.key, r.recipient.name, r.answer, r.via, r.since)
+        for r in called(config, store, incident).values()
     )
 
 

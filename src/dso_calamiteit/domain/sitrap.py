@@ -7,7 +7,7 @@ text or JSON; app/sitrap.py numbers, records and publishes it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -80,6 +80,27 @@ class Step:
 
 
 @dataclass(frozen=True)
+class Answered:
+    """One person the incident's call-outs reached for, as the sitrap's team section shows them: their answer
+    ('' = none yet) and since when (their answer, else when they were last called)."""
+
+    role: str
+    recipient: str
+    name: str
+    answer: str  # komt | kan_niet | ''
+    via: str
+    since: str
+
+
+def by_role(answers: Iterable[Answered]) -> dict[str, list[Answered]]:
+    """The answers per role, roles and people in the order first called."""
+    out: dict[str, list[Answered]] = {}
+    for a in answers:
+        out.setdefault(a.role, []).append(a)
+    return out
+
+
+@dataclass(frozen=True)
 class Sitrap:
     """The picture at one moment, in the order Dutch crisis practice reads it: beeld, oordeel, besluiten,
     acties, the team at this level, prognose and next update."""
@@ -105,6 +126,7 @@ class Sitrap:
     next_update: datetime | None
     broken: list[str]  # the breaks in the log's hash chain, when the report was made anyway (--toch)
     signed: Callable[[str], str] = str  # an author with the organisation the contact matrix knows for them
+    answers: tuple[Answered, ...] = ()  # whom the call-outs reached, with their confirmation (app.confirmation)
 
 
 def build(
@@ -120,6 +142,7 @@ def build(
     team: Convocation | None = None,
     broken: list[str] | None = None,
     signed: Callable[[str], str] = str,
+    answers: tuple[Answered, ...] = (),
 ) -> Sitrap:
     def name(level: int | None) -> str:
         found = criteria.level(level) if level is not None else None
@@ -167,4 +190,5 @@ def build(
         next_update=None if state.closed else dutchtime.later(made_at, every),
         broken=list(broken or []),
         signed=signed,
+        answers=answers,
     )
