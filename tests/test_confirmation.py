@@ -136,3 +136,25 @@ def test_the_sitraps_team_section_shows_each_roles_answers_in_every_format(calam
                                        "answer": "komt", "via": "telefoon", "since": "2026-11-25T09:00:00+00:00"}
     assert answers["anna-de-vries"]["answer"] == "kan_niet" and answers[silent["recipient"]]["answer"] is None
     assert answers[silent["recipient"]]["since"] == "2026-11-25T09:00:00+00:00"  # when last called
+
+
+def test_status_imports_neither_the_call_out_nor_its_message(called) -> None:
+    """`oproep --status` is a plain read (benchmarks/callout_status.py): it loads none of the call-out's message,
+    channels or sitrap (the config cache warm, as it normally is)."""
+    import os
+    import subprocess
+    import sys
+
+    incident, folder, _ = called
+    heavy = ("dso_calamiteit.app.callout", "dso_calamiteit.domain.callout", "dso_calamiteit.views.sitrap",
+             "dso_calamiteit.views.callout", "dso_calamiteit.adapters.config.validation")
+    code = (
+        "import sys; from dso_calamiteit.cli import root; "
+        f"root.run(['oproep', {incident!r}, '--status', '--json', '--config-dir', {str(folder)!r}]); "
+        f"print([m for m in {heavy!r} if m in sys.modules])"
+    )
+    for _ in range(2):  # the first may fill the cache of validated files
+        done = subprocess.run([sys.executable, "-c", code], env=dict(os.environ), capture_output=True, text=True,
+                              check=False)
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout[-500:] + done.stderr[-500:]
+    assert json.loads("\n".join(done.stdout.strip().splitlines()[:-1]))["kind"] == "callout-status"

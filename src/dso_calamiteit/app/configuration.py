@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..adapters import config
-from ..domain.callout import address_warnings, bound
 from ..domain.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -40,11 +39,15 @@ def check(config_dir: Path | None) -> Checked:
         f"{len(cfg.criteria.all_criteria())} criteria, {len(cfg.contacts.organisations)} organisaties, "
         f"{len(cfg.contacts.contacts)} contacten, {len(cfg.routing.routes)} lijnen."
     )
+    from ..domain.callout import address_warnings  # only `check` needs the call-out's rules
+
     return Checked(sources, [], summary, address_warnings(cfg.contacts.contacts) + callout_bound(cfg))
 
 
 def callout_bound(cfg: Config) -> list[str]:
     """How long a call-out can take at most, said by `check` (see domain.callout.bound)."""
+    from ..domain.callout import bound
+
     seconds = bound(cfg.callout, len(cfg.contacts.contacts))
     if not seconds:
         return []

@@ -16,6 +16,9 @@ from typing import Any, ClassVar, Literal
 from .contacts import Contact, ContactsFile
 from .criteria import STRICT, Level
 from .logbook import Incident
+from .recipients import Recipient as Recipient  # re-exported (domain/recipients.py)
+from .recipients import channel_word as channel_word
+from .recipients import recipient_key as recipient_key
 from .sitrap import Sitrap
 from .teams import Convocation
 
@@ -119,20 +122,6 @@ class CalloutFile:
         return self.routes.organisations.get(contact.org, self.routes.default)
 
 
-def recipient_key(contact: Contact) -> str:
-    """What the logbook records for a recipient: the contact's id, else organisation and role; never an
-    address."""
-    return contact.id or f"{contact.org}/{contact.role}"
-
-
-@dataclass(frozen=True)
-class Recipient:
-    key: str
-    name: str
-    org: str
-    role: str  # the role they are called for (the team's role, or the contact's own)
-    contact: Contact
-
 
 @dataclass(frozen=True)
 class Delivery:
@@ -218,13 +207,6 @@ def address(channel: str, contact: Contact, config: CalloutFile) -> str:
     if hook is not None and hook.kind == "json":
         return contact.phone.strip()
     return "teams"
-
-
-CHANNEL_WORDS = {EMAIL: "e-mail"}
-
-
-def channel_word(channel: str) -> str:
-    return CHANNEL_WORDS.get(channel, channel)
 
 
 def plan(
