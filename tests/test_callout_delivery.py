@@ -96,6 +96,35 @@ def test_check_warns_about_an_address_only_smtputf8_takes(
     assert any("SMTPUTF8" in w for w in doc["warnings"] if "lotte-meijer" in w), doc
 
 
+def bound_lines(calamiteit: Invoke, folder: Path) -> list[str]:
+    doc = json.loads(calamiteit("check", "--json", "--config-dir", str(folder)).out)
+    return [w for w in doc["warnings"] if "oproep duurt" in w or "het langst duurt" in w]
+
+
+def test_check_says_the_bound_per_channel_and_what_makes_the_slowest_slow(
+    calamiteit: Invoke, make_config: Callable[..., Path]
+) -> None:
+    """The channels run side by side: the bound of each, the whole is the slowest's, and why that one is slow
+    (the shipped 21 contacts with e-mail: 20 s + 21 x 3 x 20 s + 2 s = 1282 s, BCC would be 82 s)."""
+    hooks = ("webhooks:\n  - {id: teams-oct, kind: teams, url_from: T_URL, timeout_seconds: 10}\n"
+             "  - {id: sms, kind: json, url_from: S_URL, timeout_seconds: 15}\n")
+    folder = make_config(callout=callout_yaml(25, timeout=20, extra=hooks, routes="[email, teams-oct, sms]"))
+    whole, why = bound_lines(calamiteit, folder)
+    assert whole == ("een oproep duurt hoogstens 1282 s: de kanalen lopen tegelijk, dus telt het traagste "
+                     "(e-mail 1282 s, sms 15 s, teams-oct 10 s)")
+    assert why.startswith("het langst duurt e-mail: verbinding 20 s + 21 berichten na elkaar, elk hoogstens drie "
+                          "deadlines van 20 s")
+    assert why.endswith("separate: false (één bericht in BCC: 82 s)")
+    shown = calamiteit("check", "--config-dir", str(folder)).out
+    assert "e-mail 1282 s" in " ".join(shown.split()) and "sms 15 s" in " ".join(shown.split())
+
+    folder = make_config(callout=callout_yaml(25, timeout=20, separate=False, routes="[email, teams-oct, sms]",
+                                              extra=hooks.replace("timeout_seconds: 15", "timeout_seconds: 120")))
+    whole, why = bound_lines(calamiteit, folder)
+    assert whole.startswith("een oproep duurt hoogstens 120 s") and "(sms 120 s, e-mail 82 s, teams-oct 10 s)" in whole
+    assert why == "het langst duurt sms: één POST met een deadline van 120 s (timeout_seconds van die webhook)"
+
+
 # --- 3. the right diagnosis ---------------------------------------------------------------------------------
 
 

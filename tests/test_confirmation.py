@@ -111,3 +111,50 @@ def test_the_link_in_each_mail_carries_a_signed_token_and_forgeries_are_refused(
     ok = calamiteit("bevestig", incident, "--komt", "--token", token, "--config-dir", str(folder))
     assert ok.code == exitcodes.OK, ok.err
     assert status(calamiteit, incident, folder)["lotte-meijer"]["via"] == "link"
+
+
+def test_the_sitraps_team_section_shows_each_roles_answers_in_every_format(calamiteit: Invoke, called) -> None:
+    """Who comes, who cannot, who has not answered, per role and since when: in md, text and JSON alike."""
+    incident, folder, _ = called
+    people = status(calamiteit, incident, folder)
+    assert calamiteit("bevestig", incident, "Lotte Meijer", "--komt", "--config-dir", str(folder)).code == 0
+    assert calamiteit("bevestig", incident, "anna-de-vries", "--kan-niet", "--via", "mail",
+                      "--config-dir", str(folder)).code == 0
+    silent = next(r for k, r in people.items() if k not in ("lotte-meijer", "anna-de-vries"))
+    lotte, anna = people["lotte-meijer"], people["anna-de-vries"]
+    for fmt in ("md", "text"):
+        shown = calamiteit("rapport", incident, "--concept", "--format", fmt, "--config-dir", str(folder)).out
+        section = shown[shown.index("Bevestigingen van de oproep"):]
+        lines = {line.split(":", 1)[0].lstrip("- "): line for line in section.splitlines() if line.startswith("- ")}
+        assert "Lotte Meijer komt (sinds 10:00, telefoon)" in lines[lotte["role"]], fmt
+        assert "Anna de Vries kan niet komen (sinds 10:00, mail)" in lines[anna["role"]], fmt
+        assert f"{silent['name']} geen antwoord (opgeroepen 10:00)" in lines[silent["role"]], fmt
+    doc = json.loads(calamiteit("rapport", incident, "--concept", "--format", "json", "--config-dir", str(folder)).out)
+    answers = {a["recipient"]: a for a in doc["confirmations"]}
+    assert set(answers) == set(people)
+    assert answers["lotte-meijer"] == {"role": lotte["role"], "recipient": "lotte-meijer", "name": "Lotte Meijer",
+                                       "answer": "komt", "via": "telefoon", "since": "2026-11-25T09:00:00+00:00"}
+    assert answers["anna-de-vries"]["answer"] == "kan_niet" and answers[silent["recipient"]]["answer"] is None
+    assert answers[silent["recipient"]]["since"] == "2026-11-25T09:00:00+00:00"  # when last called
+
+
+def test_status_imports_neither_the_call_out_nor_its_message(called) -> None:
+    """`oproep --status` is a plain read (benchmarks/callout_status.py): it loads none of the call-out's message,
+    channels or sitrap (the config cache warm, as it normally is)."""
+    import os
+    import subprocess
+    import sys
+
+    incident, folder, _ = called
+    heavy = ("dso_calamiteit.app.callout", "dso_calamiteit.domain.callout", "dso_calamiteit.views.sitrap",
+             "dso_calamiteit.views.callout", "dso_calamiteit.adapters.config.validation")
+    code = (
+        "import sys; from dso_calamiteit.cli import root; "
+        f"root.run(['oproep', {incident!r}, '--status', '--json', '--config-dir', {str(folder)!r}]); "
+        f"print([m for m in {heavy!r} if m in sys.modules])"
+    )
+    for _ in range(2):  # the first may fill the cache of validated files
+        done = subprocess.run([sys.executable, "-c", code], env=dict(os.environ), capture_output=True, text=True,
+                              check=False)
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout[-500:] + done.stderr[-500:]
+    assert json.loads("\n".join(done.stdout.strip().splitlines()[:-1]))["kind"] == "callout-status"

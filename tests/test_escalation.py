@@ -173,3 +173,42 @@ def test_bewaak_says_plainly_when_nobody_is_left_for_a_role(
     assert "Niemand meer op te roepen voor: Voorzitter OCT." in watched.err
     assert len(first) == 1 and len(set(box.to())) == 2  # the one called, then the other; nobody twice
     assert len(box.to()) == 2
+
+
+def test_bewaak_ends_with_exit_0_once_every_role_is_confirmed(
+    calamiteit: Invoke, make_config: Callable[..., Path], shipped: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A team of one role: the first contact does not answer, `--bewaak` calls the next after the wait; while it
+    waits that one confirms; its next look finds every role confirmed: it says so and exits 0, sending no more."""
+    import json
+    import time
+
+    teams = (shipped / "config" / "teams.yaml").read_text(encoding="utf-8")
+    start, end = teams.index("  - id: OCT"), teams.index("  - id: SCT")
+    one = teams[:start] + (
+        "  - id: OCT\n    name: Operationeel Calamiteitenteam\n    members:\n"
+        "      - {group: kernteam, org: dso-lv, role: Voorzitter OCT}\n"
+    ) + teams[end:]
+    box = Mailbox()
+    with smtp_server(box) as port:
+        folder = make_config(callout=callout_yaml(port).replace("repeats: 1", "repeats: 0"), teams=one)
+        at(monkeypatch, 0)
+        incident = calamiteit("incident", "open", "Storing", "--level", "1").out.strip()
+        assert calamiteit("oproep", incident, "--verstuur", "--config-dir", str(folder)).code == 0
+        moments = iter(range(11, 60, 6))
+        monkeypatch.setattr(clock, "now", lambda: START.replace(minute=next(moments)))
+        confirmed: list[str] = []
+
+        def answer_while_waiting(_: float) -> None:  # the backup confirms while --bewaak sleeps
+            doc = json.loads(calamiteit("oproep", incident, "--status", "--json", "--config-dir", str(folder)).out)
+            (backup,) = [r for r in doc["called"] if "escalation" in r["callout"]]
+            said = calamiteit("bevestig", incident, backup["recipient"], "--komt", "--config-dir", str(folder))
+            assert said.code == exitcodes.OK, said.err
+            confirmed.append(backup["name"])
+
+        monkeypatch.setattr(time, "sleep", answer_while_waiting)
+        watched = calamiteit("oproep", incident, "--bewaak", "--config-dir", str(folder))
+    assert watched.code == exitcodes.OK, watched.err
+    assert len(confirmed) == 1  # (the nested invocations took the stderr printed before the sleep)
+    assert "Elke rol bevestigd (1)." in watched.err and "Niemand meer" not in watched.err
+    assert len(box.to()) == 2  # the first, then the backup; nothing after the confirmation

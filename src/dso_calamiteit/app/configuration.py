@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..adapters import config
-from ..domain.callout import address_warnings, bound
 from ..domain.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -45,12 +44,35 @@ def check(config_dir: Path | None) -> Checked:
         f"{len(cfg.criteria.all_criteria())} criteria, {len(cfg.contacts.organisations)} organisaties, "
         f"{len(cfg.contacts.contacts)} contacten, {len(cfg.routing.routes)} lijnen."
     )
+    from ..domain.callout import address_warnings  # only `check` needs the call-out's rules
+
     return Checked(sources, [], summary, warned + address_warnings(cfg.contacts.contacts) + callout_bound(cfg))
 
 
 def callout_bound(cfg: Config) -> list[str]:
-    """How long a call-out can take at most, said by `check` (see domain.callout.bound)."""
-    seconds = bound(cfg.callout, len(cfg.contacts.contacts))
-    if not seconds:
+    """How long a call-out can take at most, said by `check`: per channel (they run side by side, so the
+    slowest counts), and what makes the slowest slow (see domain.callout.bounds)."""
+    from ..domain.callout import EMAIL, bounds, channel_word
+
+    found = sorted(bounds(cfg.callout, cfg.contacts.contacts), key=lambda b: -b.seconds)
+    if not found:
         return []
-    return [f"een oproep duurt hoogstens {seconds:g} s (alle kanalen tegelijk; ieder bericht met zijn eigen deadline)"]
+    slowest = found[0]
+    each = ", ".join(f"{channel_word(b.channel)} {b.seconds:g} s" for b in found)
+    lines = [f"een oproep duurt hoogstens {slowest.seconds:g} s: de kanalen lopen tegelijk, dus telt het "
+             f"traagste ({each})"]
+    if slowest.channel == EMAIL and slowest.messages > 1:
+        t = slowest.deadline
+        lines.append(
+            f"het langst duurt e-mail: verbinding {t:g} s + {slowest.messages} berichten na elkaar, elk hoogstens "
+            f"drie deadlines van {t:g} s (het bericht, een nieuwe verbinding, een tweede poging) + 2 s; dat is het "
+            f"ergste geval, "
+            f"als elke server zijn deadline opmaakt. Korter met een lagere email.timeout_seconds, of met "
+            f"separate: false (één bericht in BCC: {t + 3 * t + 2:g} s)"
+        )
+    elif slowest.channel == EMAIL:
+        lines.append(f"het langst duurt e-mail: verbinding en één bericht, elk binnen {slowest.deadline:g} s")
+    else:
+        lines.append(f"het langst duurt {slowest.channel}: één POST met een deadline van {slowest.deadline:g} s "
+                     "(timeout_seconds van die webhook)")
+    return lines

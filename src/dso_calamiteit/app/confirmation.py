@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..domain.callout import Recipient, recipient_key
 from ..domain.confirmation import REPLY_CODES, digits, find_person, read_token
 from ..domain.contacts import Contact
 from ..domain.errors import UsageError
 from ..domain.logbook import Entry
+from ..domain.recipients import Recipient, recipient_key
 from .logbook import opened, stamp
 from .place import Where
 

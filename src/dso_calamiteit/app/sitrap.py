@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..adapters.output_files import Staged
 from ..adapters.stores import BusyError
@@ -27,6 +27,8 @@ from ..domain.logbook import (
     not_before,
     refuse_broken,
 )
+from ..domain.sitrap import Answered
+from .confirmation import called
 from .logbook import opened
 from .place import Where
 from .readiness import convocation
@@ -80,7 +82,9 @@ def make(
     as_markdown: list[str] = []  # the Markdown of the latest report written, when asked for
 
     def written(found: Incident, number: int | None, broken: list[str]) -> str:
-        report = sitrap_of(config, found, number, made, author, concept=concept and not found.closed, broken=broken)
+        report = sitrap_of(
+            config, found, number, made, author, concept=concept and not found.closed, broken=broken, answers=answers
+        )
         if markdown is not None:
             as_markdown[:] = [markdown(report)]
         return write(report)
@@ -91,6 +95,7 @@ def make(
         with store.snapshot():  # ends before the append: the write transaction takes the lock itself
             check = ChainCheck(incident, store.summary(incident).head, levels)
             found = fold_checked(check.passing(store.stream(incident)), check.faults)
+            answers = answered(config, store, incident)
         for _ in range(ATTEMPTS):
             faults = check.done()
             refuse_broken(incident, faults, insist, "gerapporteerd")
@@ -154,6 +159,7 @@ def sitrap_of(
     concept: bool,
     broken: list[str] | None = None,
     team: Convocation | bool | None = True,
+    answers: tuple[Answered, ...] = (),
 ) -> sitrap.Sitrap:
     """The sitrap of `found` at `made`; `team` True works out whom to convene, else it is the one given
     (a call-out has it already)."""
@@ -175,6 +181,15 @@ def sitrap_of(
         broken=broken,
         signed=config.contacts.signed,
         stored_by=config.contacts.stored_by,
+        answers=answers,
+    )
+
+
+def answered(config: Config, store: Any, incident: str) -> tuple[Answered, ...]:
+    """Whom the incident's call-outs reached for, with their latest confirmation, for the team section."""
+    return tuple(
+        Answered(r.recipient.role, r.recipient.key, r.recipient.name, r.answer, r.via, r.since)
+        for r in called(config, store, incident).values()
     )
 
 

@@ -61,15 +61,17 @@ def oproep(
     Exitcode 8 als niet iedereen het via al zijn kanalen kreeg; opnieuw draaien verstuurt alleen wat mislukte.
     Voorbeeld: calamiteit oproep 2026-001 --verstuur
     """
-    from ..app import callout, configuration, logbook, readiness
-    from ..views import callout as words
+    from ..app import configuration
 
     if op is not None and verstuur:
         raise UsageError("--op toont wie er op een ander moment bereikbaar is; versturen gaat altijd over nu")
     config = configuration.load(config_dir)
+    if status:  # before the call-out's own imports (channels, message): a plain read (benchmarks/callout_status.py)
+        return show_status(config, Place(data_dir, db, config_dir), incident, json)
+    from ..app import callout, logbook, readiness
+    from ..views import callout as words
+
     where, author = Place(data_dir, db, config_dir), logbook.author(auteur)
-    if status:
-        return show_status(config, where, incident, json)
     if escaleer or bewaak:
         return escalate(config, where, incident, author, watch=bewaak)
     at = readiness.moment(op)  # without --op: now, as before
@@ -135,7 +137,7 @@ def show_status(config: "Config", where: Place, incident: str, json: bool) -> in
 
     incident, rows = confirmation.status(config, where, incident)
     if json:
-        from ..views.callout import status_document
+        from ..views.callout_status import status_document
 
         print(status_document(incident, rows))
     else:

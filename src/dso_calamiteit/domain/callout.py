@@ -16,6 +16,9 @@ from typing import Any, ClassVar, Literal
 from .contacts import Contact, ContactsFile
 from .criteria import STRICT, Level
 from .logbook import Incident
+from .recipients import Recipient as Recipient  # re-exported (domain/recipients.py)
+from .recipients import channel_word as channel_word
+from .recipients import recipient_key as recipient_key
 from .sitrap import Sitrap
 from .teams import Convocation
 
@@ -119,20 +122,6 @@ class CalloutFile:
         return self.routes.organisations.get(contact.org, self.routes.default)
 
 
-def recipient_key(contact: Contact) -> str:
-    """What the logbook records for a recipient: the contact's id, else organisation and role; never an
-    address."""
-    return contact.id or f"{contact.org}/{contact.role}"
-
-
-@dataclass(frozen=True)
-class Recipient:
-    key: str
-    name: str
-    org: str
-    role: str  # the role they are called for (the team's role, or the contact's own)
-    contact: Contact
-
 
 @dataclass(frozen=True)
 class Delivery:
@@ -220,13 +209,6 @@ def address(channel: str, contact: Contact, config: CalloutFile) -> str:
     return "teams"
 
 
-CHANNEL_WORDS = {EMAIL: "e-mail"}
-
-
-def channel_word(channel: str) -> str:
-    return CHANNEL_WORDS.get(channel, channel)
-
-
 def plan(
     message: Message,
     recipients: Iterable[Recipient],
@@ -297,14 +279,32 @@ def address_warnings(contacts: Iterable[Contact]) -> list[str]:
     return out
 
 
-def bound(config: CalloutFile, recipients: int) -> float:
-    """The longest a call-out to `recipients` people can take: the channels run side by side, so the slowest
-    channel's worst case. E-mail: the connection's deadline, then per recipient its message's deadline and at
-    most one new connection and second try after a drop; a BCC message is one message. A webhook: one POST
-    within its deadline. Plus 2 s to say goodbye to the mail server."""
-    worst = max((w.timeout_seconds for w in config.webhooks), default=0.0)
-    if config.email is not None and recipients:
+@dataclass(frozen=True)
+class ChannelBound:
+    """The longest one channel of a call-out can take (domain.callout.bounds)."""
+
+    channel: str
+    seconds: float
+    messages: int  # messages sent one after the other on this channel (a webhook: one POST)
+    deadline: float  # its `timeout_seconds`
+
+
+def bounds(config: CalloutFile, contacts: Iterable[Contact]) -> list[ChannelBound]:
+    """Per channel the longest a call-out to `contacts` can take; the channels run side by side, so the whole
+    call-out's bound is the slowest channel's. E-mail: the connection's deadline, then per recipient routed to
+    e-mail its message's deadline with at most one new connection and a second try after a drop (three
+    deadlines; a BCC message is one message), plus 2 s to say goodbye. A webhook: one POST within its deadline."""
+    people = list(contacts)
+    out: list[ChannelBound] = []
+    if config.email is not None:
         t = config.email.timeout_seconds
-        messages = recipients if config.email.separate else 1
-        worst = max(worst, t + messages * 3 * t + 2)
-    return worst
+        routed = sum(1 for c in people if c.email and EMAIL in config.channels_for(c))
+        messages = routed if config.email.separate else min(routed, 1)
+        if messages:
+            out.append(ChannelBound(EMAIL, t + messages * 3 * t + 2, messages, t))
+    for w in config.webhooks:
+        if any(w.id in config.channels_for(c) for c in people):
+            out.append(ChannelBound(w.id, w.timeout_seconds, 1, w.timeout_seconds))
+    return out
+
+

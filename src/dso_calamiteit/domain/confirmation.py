@@ -13,8 +13,8 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .callout import Recipient
 from .errors import UsageError, suggest
+from .recipients import Recipient
 
 REPLY_CODES = {"1": "komt", "2": "kan_niet"}
 REPLY_TEXT = "Antwoord 1 = ik kom, 2 = ik kan niet."

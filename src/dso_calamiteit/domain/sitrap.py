@@ -7,7 +7,7 @@ text or JSON; app/sitrap.py numbers, records and publishes it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -82,6 +82,27 @@ class Step:
 
 
 @dataclass(frozen=True)
+class Answered:
+    """One person the incident's call-outs reached for, as the sitrap's team section shows them: their answer
+    ('' = none yet) and since when (their answer, else when they were last called)."""
+
+    role: str
+    recipient: str
+    name: str
+    answer: str  # komt | kan_niet | ''
+    via: str
+    since: str
+
+
+def by_role(answers: Iterable[Answered]) -> dict[str, list[Answered]]:
+    """The answers per role, roles and people in the order first called."""
+    out: dict[str, list[Answered]] = {}
+    for a in answers:
+        out.setdefault(a.role, []).append(a)
+    return out
+
+
+@dataclass(frozen=True)
 class Sitrap:
     """The picture at one moment, in the order Dutch crisis practice reads it: beeld, oordeel, besluiten,
     acties, the team at this level, prognose and next update."""
@@ -110,6 +131,7 @@ class Sitrap:
     earlier_picture: int = 0  # observations since the previous sitrap beyond the newest picture_shown
     # the account that stored an entry, when it is not the author's own (ContactsFile.stored_by)
     stored_by: Callable[[str, str | None], str | None] = lambda author, role: None
+    answers: tuple[Answered, ...] = ()  # whom the call-outs reached, with their confirmation (app.confirmation)
 
     def by(self, e: Entry) -> str:
         """Who wrote entry `e`, signed, and the account that stored it when that was not the author's."""
@@ -131,6 +153,7 @@ def build(
     broken: list[str] | None = None,
     signed: Callable[[str], str] = str,
     stored_by: Callable[[str, str | None], str | None] = lambda author, role: None,
+    answers: tuple[Answered, ...] = (),
 ) -> Sitrap:
     def name(level: int | None) -> str:
         found = criteria.level(level) if level is not None else None
@@ -181,4 +204,5 @@ def build(
         broken=list(broken or []),
         signed=signed,
         stored_by=stored_by,
+        answers=answers,
     )

@@ -16,7 +16,6 @@ from .sitrap import markdown as sitrap_markdown
 
 if TYPE_CHECKING:
     from ..app.callout import Composed, Sent
-    from ..app.confirmation import Called
 
 
 def _facts(d: Draft) -> list[tuple[str, str]]:
@@ -138,33 +137,8 @@ def document(composed: Composed, sent: Sent | None, blocked: list[tuple[str, str
     return dumps("callout", body)
 
 
-def status_document(incident: str, rows: list[Called]) -> str:
-    """`oproep ID --status --json`: per recipient (and role) the deliveries and the answer."""
-    return dumps(
-        "callout-status",
-        {
-            "incident": incident,
-            "called": [
-                {
-                    "recipient": r.recipient.key,
-                    "name": r.recipient.name,
-                    "role": r.recipient.role,
-                    "org": r.recipient.org,
-                    "callout": r.callout,
-                    "deliveries": [
-                        {"channel": ch, "outcome": o, "reason": why, "at": at} for ch, o, why, at in r.deliveries
-                    ],
-                    "answer": r.answer or None,
-                    "via": r.via or None,
-                    "since": r.since or None,
-                    "note": r.note or None,
-                }
-                for r in rows
-            ],
-        },
-    )
-
-
 def confirmation_document(incident: str, n: int, data: dict[str, Any]) -> str:
     """`bevestig --json`: the confirmation as recorded, and its entry number."""
     return dumps("confirmation", {"incident": incident, "entry": n, **data})
+
+

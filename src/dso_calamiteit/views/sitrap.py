@@ -9,8 +9,9 @@ from html import escape
 from typing import Any
 
 from ..domain import dutchtime, safetext
+from ..domain.confirmation import ANSWER_WORDS
 from ..domain.logbook import Action, Entry
-from ..domain.sitrap import Sitrap, Step
+from ..domain.sitrap import Answered, Sitrap, Step, by_role
 from ..domain.words import count as counted
 from .jsondoc import dumps
 from .readiness import convocation_json
@@ -158,6 +159,10 @@ def _write(s: Sitrap, org_names: dict[str, str], style: _Style) -> str:
             who = m.reachable[0] if m.reachable else None
             reach = f"{esc(who.name or who.role)}, {esc(who.phone or '')}" if who else "niemand bereikbaar"
             lines.append(f"- {esc(m.role)} ({esc(org_names.get(m.org, m.org))}): {reach}")
+    if s.answers:
+        lines += ["", style.heading("Bevestigingen van de oproep", 2), ""]
+        for role, people in by_role(s.answers).items():
+            lines.append(f"- {esc(role)}: " + "; ".join(_answer(a, esc) for a in people))
     lines += ["", style.heading("Routering op dit niveau", 2), ""]
     lines += [
         f"- {esc(r.when)}{' (' + ', '.join(r.tiers) + ')' if r.tiers else ''}: "
@@ -175,6 +180,14 @@ def _write(s: Sitrap, org_names: dict[str, str], style: _Style) -> str:
     head = f"`{i.head[:16]}`" if style.markdown else i.head[:16]
     lines += ["", em(f"Logboek: {i.entries} regels, laatste hash {head}."), ""]
     return "\n".join(lines)
+
+
+def _answer(a: Answered, esc: Callable[[str], str]) -> str:
+    """'Lotte Meijer komt (sinds 09:12, telefoon)', '… kan niet komen (…)', '… geen antwoord (opgeroepen 09:01)'."""
+    when = dutchtime.local_time(a.since) if a.since else "?"
+    if not a.answer:
+        return f"{esc(a.name)} geen antwoord (opgeroepen {when})"
+    return f"{esc(a.name)} {ANSWER_WORDS.get(a.answer, a.answer)} (sinds {when}, {esc(a.via)})"
 
 
 def markdown(s: Sitrap, org_names: dict[str, str]) -> str:
@@ -223,6 +236,17 @@ def as_json(s: Sitrap, org_names: dict[str, str]) -> str:
         "decisions": [_action(a, s.overdue) | {"at": d.at, "author": d.author} for d, a in s.decisions],
         "open_actions": [_action(a, s.overdue) for a in s.open_actions],
         "team": convocation_json(s.team),
+        "confirmations": [
+            {
+                "role": a.role,
+                "recipient": a.recipient,
+                "name": a.name,
+                "answer": a.answer or None,
+                "via": a.via or None,
+                "since": a.since or None,
+            }
+            for a in s.answers
+        ],
         "routing": [
             {
                 "when": r.when,

@@ -7,13 +7,14 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 
 from ...domain import dutchtime
-from ...domain.callout import Delivery, channel_word
+from ...domain.recipients import channel_word
 from . import layout
 from .layout import Column
 from .terminal import Text
 
 if TYPE_CHECKING:
     from ...app.confirmation import Called
+    from ...domain.callout import Delivery
 
 OUTCOME_WORDS: dict[str, str] = {
     "accepted": "aangenomen",
