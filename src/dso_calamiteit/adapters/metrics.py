@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..domain.errors import CalamiteitError, UsageError
+from ..domain.errors import CalamiteitError, UsageError, os_reason
 from ..domain.monitoring import ANSWERED
 
 if TYPE_CHECKING:
@@ -79,6 +79,6 @@ def _write(path: Path, registry: CollectorRegistry) -> None:
         write_to_textfile(str(path), registry)  # a temporary file beside it, then renamed over it
     except OSError as exc:
         raise CalamiteitError(
-            f"{path}: kan niet schrijven: {exc.strerror}",
+            f"{path}: kan niet schrijven: {os_reason(exc)}",
             "Kies een map waarin geschreven mag worden (node_exporter: --collector.textfile.directory).",
         ) from None

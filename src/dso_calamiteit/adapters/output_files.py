@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from ..domain.errors import CalamiteitError
+from ..domain.errors import CalamiteitError, os_reason
 
 
 class Staged:
@@ -22,7 +22,7 @@ class Staged:
         try:
             fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
         except OSError as exc:
-            raise CalamiteitError(f"{path}: kan niet schrijven: {exc.strerror}") from None
+            raise CalamiteitError(f"{path}: kan niet schrijven: {os_reason(exc)}") from None
         self.tmp = Path(tmp)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -32,7 +32,7 @@ class Staged:
         except BaseException as exc:
             self.discard()
             if isinstance(exc, OSError):
-                raise CalamiteitError(f"{path}: kan niet schrijven: {exc.strerror}") from None
+                raise CalamiteitError(f"{path}: kan niet schrijven: {os_reason(exc)}") from None
             raise
 
     def publish(self) -> None:
@@ -40,7 +40,7 @@ class Staged:
             os.replace(self.tmp, self.path)
         except OSError as exc:
             self.discard()
-            raise CalamiteitError(f"{self.path}: kan niet schrijven: {exc.strerror}") from None
+            raise CalamiteitError(f"{self.path}: kan niet schrijven: {os_reason(exc)}") from None
 
     def discard(self) -> None:
         self.tmp.unlink(missing_ok=True)

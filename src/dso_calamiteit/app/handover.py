@@ -13,7 +13,7 @@ from pathlib import Path
 from ..adapters.stores import Store
 from ..domain.criteria import CriteriaFile
 from ..domain.entry_rules import Refused, Replay, check_entry, valid_id
-from ..domain.errors import TamperedError, UsageError
+from ..domain.errors import TamperedError, UsageError, os_reason
 from ..domain.logbook import EXPORT_KIND, Entry, Fault, Incident, Summary, canonical, fold, refuse_broken, verify
 from ..domain.words import count
 from .logbook import opened
@@ -50,7 +50,7 @@ def _read_bounded(path: Path) -> str:
         with path.open("rb") as fh:
             while chunk := fh.read(READ_CHUNK):
                 if not chunks and not chunk.lstrip().startswith(b"{"):
-                    raise UsageError(f"{path}: geen export van `calamiteit incident export` (geen JSON-object)")
+                    raise UsageError(f"{path}: geen export van 'calamiteit incident export' (geen JSON-object)")
                 size += len(chunk)
                 if size > MAX_IMPORT_BYTES:
                     raise UsageError(
@@ -58,7 +58,7 @@ def _read_bounded(path: Path) -> str:
                     )
                 chunks.append(chunk)
     except OSError as exc:
-        raise UsageError(f"{path}: kan niet gelezen worden: {exc.strerror}") from None
+        raise UsageError(f"{path}: kan niet gelezen worden: {os_reason(exc)}") from None
     try:
         return b"".join(chunks).decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -75,11 +75,11 @@ def read_export(criteria: CriteriaFile, path: Path) -> tuple[list[Entry], Incide
     try:
         doc = json.loads(_read_bounded(path))
     except RecursionError:
-        raise UsageError(f"{path}: te diep genest; geen export van `calamiteit incident export`") from None
+        raise UsageError(f"{path}: te diep genest; geen export van 'calamiteit incident export'") from None
     except ValueError as exc:
         raise UsageError(f"{path}: geen geldige JSON ({exc})") from None
     if not isinstance(doc, dict) or doc.get("kind") != EXPORT_KIND:
-        raise UsageError(f"{path}: geen export van `calamiteit incident export` (kind ontbreekt of klopt niet)")
+        raise UsageError(f"{path}: geen export van 'calamiteit incident export' (kind ontbreekt of klopt niet)")
     incident = doc.get("incident")
     if not valid_id(incident):
         raise UsageError(
@@ -88,7 +88,7 @@ def read_export(criteria: CriteriaFile, path: Path) -> tuple[list[Entry], Incide
         )
     raw_entries, head = doc.get("entries"), doc.get("head")
     if not isinstance(raw_entries, list) or not raw_entries or not isinstance(head, str):
-        raise UsageError(f"{path}: geen export van `calamiteit incident export` (entries of head ontbreekt)")
+        raise UsageError(f"{path}: geen export van 'calamiteit incident export' (entries of head ontbreekt)")
     replay = Replay(frozenset(lv.level for lv in criteria.ordered))
     for number, raw in enumerate(raw_entries, start=1):
         try:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..domain.errors import CalamiteitError, UsageError, suggest
+from ..domain.errors import CalamiteitError, UsageError, os_reason, suggest
 from ..domain.usage_figures import line_of_offset, parse
 from .logbook import opened
 from .place import Where
@@ -41,7 +41,7 @@ def import_file(where: Where, path: Path, monitor: MonitorFile) -> Imported:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise CalamiteitError(f"{path}: kan niet gelezen worden: {exc.strerror}") from None
+        raise CalamiteitError(f"{path}: kan niet gelezen worden: {os_reason(exc)}") from None
     if len(raw) > MAX_BYTES:
         raise UsageError(f"{path}: groter dan {MAX_BYTES // (1024 * 1024)} MiB; splits het bestand")
     try:

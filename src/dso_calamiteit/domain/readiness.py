@@ -311,6 +311,14 @@ def stand_in(data: ReadinessFile, contact: str, moment: int) -> str | None:
 # --- requirements -------------------------------------------------------------------------------------------
 
 
+ORDINARY = "gewoon"  # the period column of an ordinary requirement (not a heightened period): never empty
+
+
+def period_name(period: str) -> str:
+    """For people: the heightened period's name, or 'gewoon' for the ordinary requirements."""
+    return period or ORDINARY
+
+
 @dataclass(frozen=True)
 class Gap:
     requirement: Requirement

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from ..domain import dutchtime
 from ..domain.errors import UsageError
 from ..domain.overview import Availability, Overview, period_label
+from ..domain.readiness import period_name
 from ..domain.safetext import markdown as esc
 from ..domain.words import count as counted
 from ..domain.words import percent
@@ -118,7 +119,7 @@ def markdown(o: Overview) -> str:
     lines += ["", "## Paraatheid", ""]
     if o.readiness:
         lines += ["| Organisatie | Laag | Periode | Gaten | Ongedekt |", "|---|---|---|---|---|"]
-        lines += [f"| {esc(s.org)} | {s.tier} | {esc(s.period) or '—'} | {s.gaps} | {duration(s.minutes)} |"
+        lines += [f"| {esc(s.org)} | {s.tier} | {esc(period_name(s.period))} | {s.gaps} | {duration(s.minutes)} |"
                   for s in o.readiness]
     else:
         lines.append("Alle eisen waren de hele periode gedekt.")
@@ -259,7 +260,7 @@ def page(o: Overview) -> str:
         parts.append(
             _table(
                 ["Organisatie", "Laag", "Periode", "#Gaten", "#Ongedekt"],
-                [[s.org, s.tier, s.period or "—", str(s.gaps), duration(s.minutes)] for s in o.readiness],
+                [[s.org, s.tier, period_name(s.period), str(s.gaps), duration(s.minutes)] for s in o.readiness],
             )
         )
     else:

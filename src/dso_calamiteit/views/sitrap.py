@@ -10,6 +10,7 @@ from typing import Any
 from ..domain import dutchtime, safetext
 from ..domain.logbook import Action, Entry
 from ..domain.sitrap import Sitrap, Step
+from ..domain.words import count
 from .jsondoc import dumps
 from .readiness import convocation_json
 
@@ -168,7 +169,7 @@ def _write(s: Sitrap, org_names: dict[str, str], style: _Style) -> str:
     else:
         lines.append("Geen: het incident is gesloten.")
     head = f"`{i.head[:16]}`" if style.markdown else i.head[:16]
-    lines += ["", em(f"Logboek: {i.entries} regels, laatste hash {head}."), ""]
+    lines += ["", em(f"Logboek: {count(i.entries, 'regel', 'regels')}, laatste hash {head}."), ""]
     return "\n".join(lines)
 
 

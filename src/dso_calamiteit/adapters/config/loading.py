@@ -11,7 +11,7 @@ import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
 
-from ...domain.errors import ConfigError, Problem
+from ...domain.errors import ConfigError, Problem, os_reason
 from .cache import ENV_NO_CACHE, cache_key, read_cache, write_cache
 from .finding import FILES, Source, shipped_dir, shown
 
@@ -147,7 +147,7 @@ def load(sources: list[Source], use_cache: bool | None = None) -> Config:
         try:
             raws[src.kind] = src.path.read_bytes()
         except OSError as exc:  # stops only a command that reads this file
-            unread[src.kind] = [Problem(shown(src.path), None, None, f"kan niet gelezen worden: {exc.strerror}")]
+            unread[src.kind] = [Problem(shown(src.path), None, None, f"kan niet gelezen worden: {os_reason(exc)}")]
     if unread:
         readable = [s for s in sources if s.kind in raws]
         found = _validate({s.kind: (shown(s.path), raws[s.kind]) for s in readable}, _origins(readable))

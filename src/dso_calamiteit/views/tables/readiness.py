@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 
 from ...domain import dutchtime
+from ...domain.readiness import period_name
 from . import layout
 from .layout import Column
 from .terminal import Text
@@ -85,7 +86,7 @@ def moment(console: Console, found: Moment, config: Config, asked: bool = False)
         [
             [
                 st.requirement.label,
-                st.period,
+                period_name(st.period),
                 ", ".join(c.name or c.role for c in st.reachable) or "—",
                 Text("in orde", style="green") if st.met else Text("NIET GEDEKT", style="bold red"),
             ]
@@ -111,7 +112,7 @@ def gaps(console: Console, found: list[Gap], start: datetime, end: datetime) -> 
         rows.append(
             [
                 g.requirement.label,
-                g.period,
+                period_name(g.period),
                 dutchtime.local(datetime.fromtimestamp(g.start, dutchtime.LOCAL)),
                 dutchtime.local(datetime.fromtimestamp(g.end, dutchtime.LOCAL)),
                 f"{minutes // 60}u{minutes % 60:02d}",
