@@ -62,7 +62,7 @@ PHRASES = {
     "hoogste niveau niveau 2": r"niveau niveau",
     "Nu bereikbaar: niemand bereikbaar": r"Nu bereikbaar:\s*niemand bereikbaar",
     "applicatie Omgevingslokket Bedoelde u": r"Omgevingslokket Bedoelde u",
-    "Woordvoerder (iplo)": r"\((iplo|dso-lv|bzk|vng)\)",
+    "Woordvoerder (iplo)": r"\((iplo|dso-lv|bzk|vng)\)|Eis:\s+(iplo|dso-lv)\b",
     "backticks": r"`",
     "an empty Periode": r"(?m)Periode:\s*$",
     "Usage: … {incident} {text}": r"Usage:|\{incident\}|\{text\}|\[OPTIONS\]",
