@@ -66,7 +66,7 @@ def test_every_command_has_help_with_an_example(calamiteit: Invoke, command: str
     result = calamiteit(*command.split(), "--help")
     assert result.code == 0
     text = " ".join(result.out.split())
-    assert f"Usage: calamiteit {command} [OPTIONS]" in text
+    assert f"Gebruik: calamiteit {command} [OPTIES]" in text  # the usage line in Dutch (issue 23)
     example = text[text.index("Voorbeeld"):].split("╭")[0]  # up to the first panel
     assert f"calamiteit {command} " in example, example
 

@@ -261,7 +261,7 @@ def test_rapport_output_is_never_half_written(
     real_fsync = output_files.os.fsync
     monkeypatch.setattr(output_files.os, "fsync", fail)  # the disk is full while the report is written
     result = calamiteit("rapport", incident, "--output", str(target))
-    assert result.code == exitcodes.FAILURE and "No space left" in result.err
+    assert result.code == exitcodes.FAILURE and "de schijf is vol" in result.err  # the OS error in Dutch (issue 23)
     assert target.read_text(encoding="utf-8") == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".sitrap")] == []
     monkeypatch.setattr(output_files.os, "fsync", real_fsync)

@@ -5,6 +5,7 @@ values worked out by hand."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -384,3 +385,68 @@ def test_right_after_recording_the_overview_counts_what_was_just_recorded(
     md = calamiteit("overzicht", "--van", "2024-01-08", "--tot", "2024-01-15", "--format", "md", "--config-dir",
                     str(folder)).out
     assert md.startswith("# Overzicht ma 08-01-2024 t/m ma 15-01-2024\n")
+
+
+PHISH = '<a href="https://evil.example/phish">Klik hier</a>'
+
+
+def test_the_html_charts_are_dutch_per_application_and_hold_no_link(
+    calamiteit: Invoke, make_config: Callable[..., Path], server, moment: Clock, tmp_path: Path
+) -> None:
+    """Issue 23: an application named as a link is text everywhere plotly writes it (legend, subplot titles,
+    hover), checked in chromium's DOM after hovering every point; usage of 40,000 and 1,800 a day each on its own
+    scale (the small one's low day is not on the zero line of the big one); every line its own style; the axes
+    and hover in Dutch (plotly's nl locale, embedded)."""
+    executable = chromium()
+    from playwright.sync_api import sync_playwright
+
+    base, _ = server
+    folder = make_config(monitor=targets_yaml(t(PHISH, f"{base}/ok"), t("Groot", f"{base}/status/500"),
+                                              t("Klein", f"{base}/ok")))
+    for hour in range(3):
+        moment.now = T0 + timedelta(hours=hour)
+        calamiteit("monitor", "--record", "--config-dir", str(folder))
+    usage = tmp_path / "gebruik.csv"
+    rows = [f"2024-01-{day:02d};Groot;verzoeken;{40000 + day}\n" for day in range(1, 18)]
+    rows += [f"2024-01-{day:02d};{PHISH};indieningen;{1800 if day != 16 else 300}\n" for day in range(1, 18)]
+    usage.write_text("datum;applicatie;metriek;aantal\n" + "".join(rows), encoding="utf-8")
+    assert calamiteit("gebruik", "import", str(usage)).code == 0
+    moment.now = T0 + timedelta(days=3)
+    out = tmp_path / "overzicht.html"
+    result = calamiteit("overzicht", "--van", "2024-01-10", "--format", "html", "-o", str(out), "--config-dir",
+                        str(folder))
+    assert result.code == 0, result.err
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        page = browser.new_page()
+        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
+        page.goto(out.as_uri())
+        page.wait_for_selector(".js-plotly-plot .main-svg")
+        charts = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')].map(gd => {
+            const seen = [];
+            gd.data.forEach((trace, curve) => (trace.x || []).forEach((_, point) => {
+                Plotly.Fx.hover(gd, [{curveNumber: curve, pointNumber: point}]);
+                seen.push(gd.querySelector('.hoverlayer') ? gd.querySelector('.hoverlayer').textContent : '');
+            }));
+            const axes = Object.keys(gd._fullLayout).filter(k => /^yaxis\\d*$/.test(k))
+                .map(k => gd._fullLayout[k].range[1]);
+            return {hover: seen, axes: axes, dashes: gd._fullData.map(t => t.line && t.line.dash),
+                    ticks: [...gd.querySelectorAll('.xtick text')].map(e => e.textContent),
+                    titles: [...gd.querySelectorAll('.annotation-text, .legendtext, .gtitle')]
+                        .map(e => e.textContent)};
+        })""")
+        links = page.evaluate("""() => [...document.querySelectorAll('a, [href], [*|href]')]
+            .map(e => e.getAttribute('href') || e.getAttribute('xlink:href') || '')
+            .filter(h => h.includes('evil'))""")
+        anchors_in_charts = page.locator(".js-plotly-plot .main-svg a").count()
+        browser.close()
+    availability, used = charts
+    assert links == [] and anchors_in_charts == 0
+    assert any(PHISH in h for h in availability["hover"]) and any(PHISH in h for h in used["hover"])
+    assert f"{PHISH}: indieningen" in used["titles"] and f"{PHISH} (prod)" in availability["titles"]
+    lines = [d for d in availability["dashes"] if d]
+    assert len(lines) == 3 and len(set(lines)) == 3  # no line hides another in the same style
+    assert len(used["axes"]) == 2 and min(used["axes"]) < 2500 < 40000 < max(used["axes"])  # each its own scale
+    assert all(re.fullmatch(r"(zo|ma|di|wo|do|vr|za) \d\d-\d\d", tick) for tick in availability["ticks"] if tick)
+    assert any(re.search(r"(zo|ma|di|wo|do|vr|za) \d\d-\d\d-2024", h) for h in used["hover"])
+    assert any(re.search(r"\d\.\d\d\d", h) for h in used["hover"])  # 40.001: Dutch thousands separator

@@ -9,7 +9,7 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
-from ..domain.errors import UsageError
+from ..domain.errors import UsageError, os_reason
 
 READ_CHUNK = 1024 * 1024
 
@@ -25,7 +25,7 @@ def read_bounded(
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO's open does not wait for a writer
     except OSError as exc:
-        raise UsageError(f"{path}: kan niet gelezen worden: {exc.strerror}") from None
+        raise UsageError(f"{path}: kan niet gelezen worden: {os_reason(exc)}") from None
     st = os.fstat(fd)
     pipe = pipes and stat.S_ISFIFO(st.st_mode)
     if (not stat.S_ISREG(st.st_mode) and not pipe) or st.st_size > limit:
@@ -49,5 +49,5 @@ def read_bounded(
                     raise UsageError(f"{path}: groter dan {mib} (het groeide tijdens het lezen)", advice)
                 chunks.append(chunk)
         except OSError as exc:
-            raise UsageError(f"{path}: kan niet gelezen worden: {exc.strerror}") from None
+            raise UsageError(f"{path}: kan niet gelezen worden: {os_reason(exc)}") from None
     return b"".join(chunks)

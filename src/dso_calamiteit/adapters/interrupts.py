@@ -30,7 +30,7 @@ def committed() -> None:
 def outcome() -> str | None:
     """One line for an interrupted command that writes; None when it had not started writing."""
     if _counts["committed"]:
-        return "wat al was vastgelegd, staat in het logboek (niet opnieuw vastleggen; zie `calamiteit incident show`)"
+        return "wat al was vastgelegd, staat in het logboek (niet opnieuw vastleggen; zie 'calamiteit incident show')"
     if _counts["began"]:
         return "er is niets vastgelegd in het logboek"
     return None

@@ -18,7 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..domain.errors import CalamiteitError, UsageError
+from ..domain.errors import CalamiteitError, UsageError, os_reason
 
 STDOUT_NAMES = ("-", "/dev/stdout")
 
@@ -36,7 +36,7 @@ def _kind(path: Path) -> str:
     except FileNotFoundError:
         return "atomic"
     except OSError as exc:
-        raise CalamiteitError(f"{path}: kan niet schrijven: {exc.strerror}") from None
+        raise CalamiteitError(f"{path}: kan niet schrijven: {os_reason(exc)}") from None
     if stat.S_ISLNK(st.st_mode):
         raise UsageError(
             f"{path}: is een symbolische koppeling; daarheen wordt niet geschreven",
@@ -68,7 +68,7 @@ class Staged:
         try:
             fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
         except OSError as exc:
-            raise CalamiteitError(f"{path}: kan niet schrijven: {exc.strerror}") from None
+            raise CalamiteitError(f"{path}: kan niet schrijven: {os_reason(exc)}") from None
         self.tmp = Path(tmp)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -78,7 +78,7 @@ class Staged:
         except BaseException as exc:
             self.discard()
             if isinstance(exc, OSError):
-                raise CalamiteitError(f"{path}: kan niet schrijven: {exc.strerror}") from None
+                raise CalamiteitError(f"{path}: kan niet schrijven: {os_reason(exc)}") from None
             raise
 
     def publish(self) -> None:
@@ -96,7 +96,7 @@ class Staged:
             os.replace(self.tmp, self.path)
         except OSError as exc:
             self.discard()
-            raise CalamiteitError(f"{self.path}: kan niet schrijven: {exc.strerror}") from None
+            raise CalamiteitError(f"{self.path}: kan niet schrijven: {os_reason(exc)}") from None
         except BaseException:
             self.discard()
             raise
@@ -108,7 +108,7 @@ class Staged:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(self.text)
         except OSError as exc:
-            raise CalamiteitError(f"{self.path}: kan niet schrijven: {exc.strerror}") from None
+            raise CalamiteitError(f"{self.path}: kan niet schrijven: {os_reason(exc)}") from None
 
     def discard(self) -> None:
         if self.tmp is not None:

@@ -70,11 +70,11 @@ def read_export(criteria: CriteriaFile, path: Path) -> tuple[list[Entry], Incide
     try:
         doc = json.loads(_read_bounded(path))
     except RecursionError:
-        raise UsageError(f"{path}: te diep genest; geen export van `calamiteit incident export`") from None
+        raise UsageError(f"{path}: te diep genest; geen export van 'calamiteit incident export'") from None
     except ValueError as exc:
         raise UsageError(f"{path}: geen geldige JSON ({exc})") from None
     if not isinstance(doc, dict) or doc.get("kind") != EXPORT_KIND:
-        raise UsageError(f"{path}: geen export van `calamiteit incident export` (kind ontbreekt of klopt niet)")
+        raise UsageError(f"{path}: geen export van 'calamiteit incident export' (kind ontbreekt of klopt niet)")
     incident = doc.get("incident")
     if not valid_id(incident):
         raise UsageError(
@@ -83,7 +83,7 @@ def read_export(criteria: CriteriaFile, path: Path) -> tuple[list[Entry], Incide
         )
     raw_entries, head = doc.get("entries"), doc.get("head")
     if not isinstance(raw_entries, list) or not raw_entries or not isinstance(head, str):
-        raise UsageError(f"{path}: geen export van `calamiteit incident export` (entries of head ontbreekt)")
+        raise UsageError(f"{path}: geen export van 'calamiteit incident export' (entries of head ontbreekt)")
     replay = Replay(frozenset(lv.level for lv in criteria.ordered))
     for number, raw in enumerate(raw_entries, start=1):
         try:

@@ -329,7 +329,7 @@ def close_incident(where: Where, incident: str, reason: str, force: bool, author
             numbers = ", ".join(f"{a.number} ({a.owner})" for a in current.open_actions)
             raise UsageError(
                 f"incident {incident} heeft nog open acties: {numbers}",
-                "Meld ze gereed met `calamiteit actie ID N --gereed`, of sluit toch met --force.",
+                "Meld ze gereed met 'calamiteit actie ID N --gereed', of sluit toch met --force.",
             )
         body = {"reason": reason, "forced": bool(force and current.open_actions)}
         return store.append(incident, "close", body, author, stamp())

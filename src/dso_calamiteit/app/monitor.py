@@ -29,7 +29,7 @@ def targets(cfg: MonitorFile, env: str | None, only: list[str]) -> list[Target]:
         if name.casefold() not in folded:
             raise UsageError(
                 f"--only '{name}': onbekende applicatie.{suggest(name, names)}",
-                "`calamiteit monitor --help`; de namen staan in config/monitor.yaml.",
+                "'calamiteit monitor --help'; de namen staan in config/monitor.yaml.",
             )
     chosen = select(cfg.targets, env, only)
     if not chosen:
@@ -111,7 +111,7 @@ def history(where: Where, since: str) -> tuple[datetime, list[Availability]]:
     if not figures:
         raise NotFoundError(
             f"geen bewaarde controles sinds {dutchtime.local(start)}",
-            "Bewaar uitkomsten met `calamiteit monitor --record`.",
+            "Bewaar uitkomsten met 'calamiteit monitor --record'.",
         )
     return start, figures
 

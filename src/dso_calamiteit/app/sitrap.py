@@ -124,7 +124,7 @@ def make(
     raise BusyError(
         f"het logboek van {incident} veranderde {ATTEMPTS} keer terwijl het rapport werd gemaakt; er is niets "
         "vastgelegd",
-        f"Probeer het zo opnieuw: `calamiteit rapport {incident}`.",
+        f"Probeer het zo opnieuw: 'calamiteit rapport {incident}'.",
     )
 
 
@@ -211,6 +211,6 @@ def publish(report: Report) -> None:
             raise
         raise CalamiteitError(
             f"situatierapport {report.number} is vastgelegd in het logboek, maar niet geschreven: {exc.message}",
-            f"Maak een nieuw rapport met `calamiteit rapport {report.incident}` "
+            f"Maak een nieuw rapport met 'calamiteit rapport {report.incident}' "
             f"(het krijgt nummer {report.number + 1}).",
         ) from None

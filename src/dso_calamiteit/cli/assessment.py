@@ -125,7 +125,7 @@ def assess(
                 raise UsageError(
                     f"het advies is {move}; het niveau is een besluit: er is niets vastgelegd",
                     "Geef --volg-advies om het advies over te nemen, of --alleen-advies om alleen het advies vast "
-                    "te leggen (besluit zelf met `calamiteit niveau`).",
+                    "te leggen (besluit zelf met 'calamiteit niveau').",
                 )
             apply = prompt.confirm(console(stderr=True), f"Het advies is {move}. Het niveau zo wijzigen?")
             asked = True

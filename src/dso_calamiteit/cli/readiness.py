@@ -74,7 +74,8 @@ def paraatheid(
         else:
             from ..views.tables import readiness as render_readiness
 
-            render_readiness.gaps(console(), found, start, end)
+            names = {o.id: o.name for o in config.contacts.organisations}
+            render_readiness.gaps(console(), found, start, end, names)
         return exitcodes.READINESS_GAPS if found else exitcodes.OK
     standing = readiness.at_moment(config, start)
     if prometheus is not None:

@@ -9,6 +9,7 @@ import typer
 
 from ..app.place import Place
 from ..domain import exitcodes
+from ..domain.words import count
 from .options import ConfigDir, DataDir, Db, Json, console
 
 usage_app = typer.Typer(
@@ -44,7 +45,7 @@ def usage_import(
         err.print(f"Let op: applicatie {name}", markup=False)
     if not json:
         err.print(
-            f"{done.rows} regels gelezen: {done.new} nieuw, {done.changed} bijgewerkt, "
+            f"{count(done.rows, 'regel', 'regels')} gelezen: {done.new} nieuw, {done.changed} bijgewerkt, "
             f"{done.rows - done.new - done.changed} al bekend.",
             markup=False,
         )

@@ -68,7 +68,7 @@ def check_known(criteria: CriteriaFile, answers: Mapping[str, bool]) -> None:
         if ident not in known:
             raise UsageError(
                 f"onbekend criterium '{ident}'.{suggest(ident, known)}",
-                "`calamiteit criteria` toont alle ids.",
+                "'calamiteit criteria' toont alle ids.",
             )
 
 

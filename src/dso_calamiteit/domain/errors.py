@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import errno
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -70,7 +71,7 @@ class ConfigError(CalamiteitError):
         first = str(self.problems[0]) if self.problems else "ongeldige configuratie"
         more = len(self.problems) - 1
         hint = (
-            f"(en nog {count(more, 'probleem', 'problemen')}; `calamiteit check` toont ze allemaal)" if more else None
+            f"(en nog {count(more, 'probleem', 'problemen')}; 'calamiteit check' toont ze allemaal)" if more else None
         )
         super().__init__(first, hint)
 
@@ -79,3 +80,31 @@ def suggest(word: str, options: Iterable[str]) -> str:
     """A ' Bedoelde u …?' suffix naming the nearest option, or '' when nothing is close."""
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f" Bedoelde u '{close[0]}'?" if close else ""
+
+
+# What the operating system says, in Dutch (strerror is the C library's English: "Not a directory").
+_OS_REASONS = {
+    errno.ENOENT: "bestaat niet",
+    errno.ENOTDIR: "een deel van het pad is een bestand, geen map",
+    errno.EISDIR: "is een map, geen bestand",
+    errno.EACCES: "geen toegang (rechten)",
+    errno.EPERM: "niet toegestaan (rechten)",
+    errno.ENOSPC: "de schijf is vol",
+    errno.EROFS: "alleen-lezen bestandssysteem",
+    errno.EEXIST: "bestaat al",
+    errno.ENAMETOOLONG: "naam te lang",
+    errno.ELOOP: "te veel symbolische koppelingen",
+    errno.EBUSY: "in gebruik",
+    errno.EIO: "lees- of schrijffout van de schijf",
+    errno.EDQUOT: "schijfquotum bereikt",
+    errno.EMFILE: "te veel open bestanden",
+    errno.ETXTBSY: "in gebruik",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """An OSError's reason in Dutch; an unusual one by its number (the English text would be the only one)."""
+    known = _OS_REASONS.get(exc.errno) if exc.errno is not None else None
+    if known:
+        return known
+    return f"fout van het besturingssysteem (errno {exc.errno})" if exc.errno else "fout van het besturingssysteem"

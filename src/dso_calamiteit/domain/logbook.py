@@ -211,7 +211,7 @@ def refuse_broken(incident: str, faults: list[Fault], insist: bool, what: str) -
         first = faults[0]
         raise TamperedError(
             f"de hashketen van {incident} klopt niet bij regel {first.n}: {first.message}",
-            f"Er is niets {what}. `calamiteit incident verify {incident}` toont alle breuken; met --toch gebeurt "
+            f"Er is niets {what}. 'calamiteit incident verify {incident}' toont alle breuken; met --toch gebeurt "
             "het toch, en zegt het resultaat dat de keten niet klopt.",
         )
 

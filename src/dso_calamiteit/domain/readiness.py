@@ -103,9 +103,14 @@ class Requirement:
 
     @property
     def label(self) -> str:
+        """The requirement by the organisation's id (the JSON's label); `described` names the organisation."""
+        return self.described(self.org)
+
+    def described(self, org_name: str) -> str:
+        """For people: 'DSO-LV tactisch dag en nacht' (the organisation's name, not its id)."""
         when = "dag en nacht" if self.always else "op vaste tijden"
         many = f", minstens {self.minimum}" if self.minimum > 1 else ""
-        return f"{self.org} {self.tier} {when}{many}"
+        return f"{org_name} {self.tier} {when}{many}"
 
 
 @dataclass(frozen=True)
@@ -320,6 +325,14 @@ def stand_in(data: ReadinessFile, contact: str, moment: int) -> str | None:
 
 
 # --- requirements -------------------------------------------------------------------------------------------
+
+
+ORDINARY = "gewoon"  # the period column of an ordinary requirement (not a heightened period): never empty
+
+
+def period_name(period: str) -> str:
+    """For people: the heightened period's name, or 'gewoon' for the ordinary requirements."""
+    return period or ORDINARY
 
 
 @dataclass(frozen=True)

@@ -91,8 +91,43 @@ def click_message(message: str) -> str:
     return message
 
 
+def _usage_metavar(self: Any, ctx: Any, *, usage: bool = False) -> str:
+    """An argument in the usage line as a person reads it: 'INCIDENT TEKST', optional '[TEAM]' (Typer writes
+    '{incident} {text}', the parameter's English name in braces)."""
+    if not usage:
+        return str(_ORIGINAL_METAVAR[0](self, ctx, usage=False))
+    name = self.metavar or _(str(self.name or "").upper())
+    name += "..." if self.nargs != 1 else ""
+    return name if self.required else f"[{name}]"
+
+
+_ORIGINAL_METAVAR: list[Any] = []
+
+
+def _usage_line() -> None:
+    """Typer's usage line in the user's language: 'Gebruik: calamiteit log [OPTIES] INCIDENT TEKST'."""
+    import typer.core
+    from typer._click import formatting
+
+    if not _ORIGINAL_METAVAR:
+        _ORIGINAL_METAVAR.append(typer.core.TyperArgument.make_metavar)
+        typer.core.TyperArgument.make_metavar = _usage_metavar  # type: ignore[method-assign]
+        write_usage = formatting.HelpFormatter.write_usage
+
+        def written(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
+            write_usage(self, prog, args, f"{_('Usage')}: " if prefix is None else prefix)
+
+        formatting.HelpFormatter.write_usage = written  # type: ignore[method-assign]
+
+
 def translate_help(command: Any, ctx: Any) -> None:
-    """The help and completion options' own help texts, in the user's language (Click writes them in English)."""
+    """The help and completion options' own help texts, in the user's language (Click writes them in English),
+    and the usage line (its prefix, '[OPTIONS]', the arguments' names)."""
+    _usage_line()
+    if getattr(command, "options_metavar", None) == "[OPTIONS]":
+        command.options_metavar = _("[OPTIONS]")
+    if getattr(command, "subcommand_metavar", None) == "COMMAND [ARGS]...":
+        command.subcommand_metavar = _("COMMAND [ARGS]...")
     help_option = command.get_help_option(ctx)
     for param in [*command.params, *([help_option] if help_option is not None else [])]:
         if getattr(param, "help", None):

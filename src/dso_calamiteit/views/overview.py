@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from ..domain import dutchtime
 from ..domain.errors import UsageError
 from ..domain.overview import Availability, Overview, period_label
+from ..domain.readiness import period_name
 from ..domain.safetext import markdown as esc
 from ..domain.words import count as counted
 from ..domain.words import percent
@@ -48,6 +49,32 @@ ACTIONS_NOTE = (
     "deadline gereed gemeld, en na de schuine streep hoeveel nog open staan."
 )
 MAINTENANCE_NOTE = "Onderhoud: controles tijdens gepland onderhoud; die tellen niet mee voor Beschikbaar."
+
+
+AVAILABILITY_NOTE = (
+    "Beschikbaar per dag: het deel van de controles van die dag dat goed antwoordde (traag telt als beschikbaar); "
+    "controles tijdens gepland onderhoud tellen niet mee. Een dag zonder controles heeft geen punt."
+)
+USAGE_NOTE = (
+    "Gebruik per dag: één grafiek per applicatie en metriek, elk op eigen schaal. Een rood kruis is een opvallend "
+    "lage dag: minder dan de helft van de mediaan van dezelfde weekdag in de weken ervoor."
+)
+DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")  # each line its own style: none hides another
+SYMBOLS = ("circle", "square", "diamond", "triangle-up", "cross", "star")
+# plotly.js's Dutch locale (as its dist/plotly-locale-nl.js, written out here: the page needs no network):
+# weekday and month names for the date axes and hover, decimal comma, and the mode bar's texts.
+PLOTLY_NL = """Plotly.register({moduleType: "locale", name: "nl", dictionary: {
+"Autoscale": "Automatische schaal", "Box Select": "Rechthoek selecteren", "Download plot as a png": "Download als png",
+"Lasso Select": "Lasso selecteren", "Pan": "Verschuiven", "Reset axes": "Assen herstellen",
+"Show closest data on hover": "Dichtstbijzijnde waarde bij zweven", "Zoom": "Zoomen", "Zoom in": "Inzoomen",
+"Zoom out": "Uitzoomen", "Compare data on hover": "Waarden vergelijken bij zweven",
+"Toggle Spike Lines": "Hulplijnen aan/uit"},
+format: {days: ["zondag", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"],
+shortDays: ["zo", "ma", "di", "wo", "do", "vr", "za"],
+months: ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+"november", "december"],
+shortMonths: ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"],
+date: "%d-%m-%Y", decimal: ",", thousands: "."}});"""
 
 
 def available(a: Availability) -> str:
@@ -120,7 +147,7 @@ def markdown(o: Overview) -> str:
     lines += ["", "## Paraatheid", ""]
     if o.readiness:
         lines += ["| Organisatie | Laag | Periode | Gaten | Ongedekt |", "|---|---|---|---|---|"]
-        lines += [f"| {esc(s.org)} | {s.tier} | {esc(s.period) or '—'} | {s.gaps} | {duration(s.minutes)} |"
+        lines += [f"| {esc(s.org)} | {s.tier} | {esc(period_name(s.period))} | {s.gaps} | {duration(s.minutes)} |"
                   for s in o.readiness]
     else:
         lines.append("Alle eisen waren de hele periode gedekt.")
@@ -181,31 +208,42 @@ def page(o: Overview) -> str:
             "--format html vraagt plotly, en dat is niet geïnstalleerd",
             "pip install 'dso-calamiteit[html]', of kies --format md of json.",
         ) from None
-    title = f"Overzicht {period_label(o.start, o.end)}"
-    parts = [f"<h1>{escape(title)}</h1>", "<h2>Beschikbaarheid applicaties</h2>"]
-    first = True
+    from plotly.offline import get_plotlyjs
+    from plotly.subplots import make_subplots
 
-    def chart(fig: Figure) -> str:
-        nonlocal first
-        fig.update_layout(height=360, margin={"l": 50, "r": 20, "t": 40, "b": 40}, template="plotly_white")
-        html = fig.to_html(full_html=False, include_plotlyjs=first, config={"displaylogo": False})
-        first = False
+    title = f"Overzicht {period_label(o.start, o.end)}"
+    # plotly.js once, then the Dutch locale registered before any chart is drawn
+    parts = [f"<script>{get_plotlyjs()}</script><script>{PLOTLY_NL}</script>", f"<h1>{escape(title)}</h1>",
+             "<h2>Beschikbaarheid applicaties</h2>"]
+
+    def chart(fig: Figure, height: int = 360) -> str:
+        fig.update_layout(height=height, margin={"l": 60, "r": 20, "t": 50, "b": 40}, template="plotly_white",
+                          separators=",.")
+        fig.update_xaxes(tickformat="%a %d-%m", hoverformat="%a %d-%m-%Y")
+        html = fig.to_html(full_html=False, include_plotlyjs=False,
+                           config={"displaylogo": False, "locale": "nl"})
         return str(html)
 
     if o.availability:
         fig = go.Figure()
-        for a in o.availability:
+        for n, a in enumerate(o.availability):
             checked = [d for d in o.days if a.days.get(d, (0, 0))[0]]
+            name = _text(f"{a.name} ({a.env})")
             fig.add_trace(
                 go.Scatter(
                     x=checked,
                     y=[100.0 * a.days[d][1] / a.days[d][0] for d in checked],
                     mode="lines+markers",
-                    name=_text(f"{a.name} ({a.env})"),
+                    name=name,
+                    line={"dash": DASHES[n % len(DASHES)], "width": 2},
+                    marker={"symbol": SYMBOLS[n % len(SYMBOLS)], "size": 8},
+                    hovertemplate="%{x|%a %d-%m-%Y}: %{y:.1f}%",
                 )
             )
-        fig.update_layout(title="Beschikbaar per dag (%)", yaxis={"range": [0, 100.5]})
+        fig.update_layout(title="Beschikbaar per dag (%)", yaxis={"range": [0, 100.5], "title": "beschikbaar (%)"},
+                          xaxis={"title": "dag"})
         parts.append(chart(fig))
+        parts.append(f"<p><small>{escape(AVAILABILITY_NOTE)}</small></p>")
         parts.append(
             _table(
                 ["Applicatie", "Omgeving", "#Beschikbaar", "#Mediaan", "#p95", "Langst onbeschikbaar", "#Onderhoud"],
@@ -216,14 +254,23 @@ def page(o: Overview) -> str:
                 ],
             )
         )
+        parts.append(f"<p><small>{escape(MAINTENANCE_NOTE)}</small></p>")
     else:
         parts.append("<p>Geen bewaarde controles in deze periode.</p>")
     parts.append("<h2>Gebruik applicaties</h2>")
     if o.usage:
-        fig = go.Figure()
-        for (application, metric), days in sorted(o.usage.items()):
+        # small multiples: one chart per application and metric, each on its own scale, so a low day of a
+        # small application is as visible as one of a large application
+        series = sorted(o.usage.items())
+        fig = make_subplots(rows=len(series), cols=1, shared_xaxes=True, vertical_spacing=min(0.08, 0.3 / len(series)),
+                            subplot_titles=[_text(f"{application}: {metric}") for (application, metric), _ in series])
+        for row, ((application, metric), days) in enumerate(series, start=1):
+            name = _text(f"{application}: {metric}")
             fig.add_trace(
-                go.Bar(x=[d.day for d in days], y=[d.count for d in days], name=_text(f"{application}: {metric}"))
+                go.Bar(x=[d.day for d in days], y=[d.count for d in days], name=name, marker={"color": "#4c78a8"},
+                       showlegend=False,  # the chart's title names it
+                       hovertemplate="%{x|%a %d-%m-%Y}: %{y:,d}"),
+                row=row, col=1,
             )
             low = [d for d in days if d.low]
             if low:
@@ -233,11 +280,17 @@ def page(o: Overview) -> str:
                         y=[d.count for d in low],
                         mode="markers",
                         marker={"symbol": "x", "size": 12, "color": "#b00020"},
-                        name=_text(f"opvallend laag: {application}"),
-                    )
+                        name="opvallend laag",
+                        legendgroup="laag",
+                        showlegend=not any(t.legendgroup == "laag" for t in fig.data),
+                        hovertemplate="%{x|%a %d-%m-%Y}: %{y:,d} (opvallend laag)",
+                    ),
+                    row=row, col=1,
                 )
-        fig.update_layout(title="Gebruik per dag", barmode="group")
-        parts.append(chart(fig))
+            fig.update_yaxes(rangemode="tozero", row=row, col=1)
+        fig.update_layout(title="Gebruik per dag (elke grafiek op eigen schaal)")
+        parts.append(chart(fig, height=max(360, 200 * len(series))))
+        parts.append(f"<p><small>{escape(USAGE_NOTE)}</small></p>")
     else:
         parts.append("<p>Geen gebruikscijfers in deze periode.</p>")
     parts.append("<h2>Incidenten en afhandeling</h2>")
@@ -264,7 +317,7 @@ def page(o: Overview) -> str:
         parts.append(
             _table(
                 ["Organisatie", "Laag", "Periode", "#Gaten", "#Ongedekt"],
-                [[s.org, s.tier, s.period or "—", str(s.gaps), duration(s.minutes)] for s in o.readiness],
+                [[s.org, s.tier, period_name(s.period), str(s.gaps), duration(s.minutes)] for s in o.readiness],
             )
         )
     else:
@@ -276,7 +329,8 @@ def page(o: Overview) -> str:
 
 
 def _text(name: str) -> str:
-    """A name for plotly, which shows `&lt;` as `<` but reads `<b>`, `<br>` and `<a href>` as markup."""
+    """A name for plotly, which shows `&lt;` as `<` but reads `<b>`, `<br>` and `<a href>` as markup; '%{' and
+    no name goes into a hover template (plotly shows the trace's escaped name beside it), where '%{' is read."""
     return escape(name, quote=False)
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ... import APP
-from ...domain.errors import UsageError
+from ...domain.errors import UsageError, os_reason
 
 FILES: dict[str, str] = {
     "criteria": "criteria.yaml",
@@ -88,7 +88,7 @@ def _existing(folder: Path, flag: str) -> Path:
     try:
         found = folder.is_dir()
     except OSError as exc:
-        raise UsageError(f"{flag}: map '{folder}' is niet te lezen: {exc.strerror}") from None
+        raise UsageError(f"{flag}: map '{folder}' is niet te lezen: {os_reason(exc)}") from None
     if not found:
         raise UsageError(f"{flag}: map '{folder}' bestaat niet", "Geef een map met criteria.yaml en/of contacts.yaml.")
     return folder

@@ -20,7 +20,7 @@ from typing import Any, ClassVar, Self
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from ...domain.errors import ConfigError, Problem
+from ...domain.errors import ConfigError, Problem, os_reason
 
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml parses ~8x faster when present
 
@@ -336,7 +336,7 @@ def read(path: Path, shown_as: str | None = None) -> Document:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ConfigError([Problem(name, None, None, f"kan niet gelezen worden: {exc.strerror}")]) from None
+        raise ConfigError([Problem(name, None, None, f"kan niet gelezen worden: {os_reason(exc)}")]) from None
     return parse(raw, name)
 
 

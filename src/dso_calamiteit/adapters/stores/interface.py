@@ -148,7 +148,7 @@ class Store(RollUps):
             known = [r[0] for r in self._rows("SELECT id FROM incidents")]
             raise UsageError(
                 f"onbekend incident '{incident}'.{suggest(incident, known)}",
-                "`calamiteit incident list --all` toont alle incidenten.",
+                "'calamiteit incident list --all' toont alle incidenten.",
             )
         return Summary(*row)
 

@@ -49,7 +49,7 @@ CLOCK_SLACK_S = 30  # how far an entry's time may be from the server's clock (th
 INSERT_SQL = (
     "INSERT INTO entries (incident, n, at, author, kind, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 )
-UPGRADE_HINT = "Laat de beheerder `calamiteit db upgrade --db …` draaien (docs/shared-logbook.md)."
+UPGRADE_HINT = "Laat de beheerder 'calamiteit db upgrade --db …' draaien (docs/shared-logbook.md)."
 
 # Each step brings the schema from version i to i + 1; never edit a released step, add a new one.
 MIGRATIONS: tuple[str, ...] = (

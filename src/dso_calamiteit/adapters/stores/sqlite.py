@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ...domain.errors import CalamiteitError
+from ...domain.errors import CalamiteitError, os_reason
 from ...domain.logbook import Entry
 from .. import interrupts
 from .interface import ENTRY_SQL, TIP_SQL, BusyError, Delivered, StorageError, Store, new_code
@@ -396,7 +396,7 @@ def _create(folder: Path, path: Path) -> None:
         pass  # another process created it first: fine
     except OSError as exc:
         raise StorageError(
-            f"{folder}: kan het logboek niet aanmaken: {exc.strerror}",
+            f"{folder}: kan het logboek niet aanmaken: {os_reason(exc)}",
             "Kies een schrijfbare map met --data-dir of CALAMITEIT_DATA_DIR.",
         ) from None
 
@@ -445,7 +445,7 @@ def _check_header(path: Path) -> None:
         with path.open("rb") as fh:
             header = fh.read(len(SQLITE_HEADER))
     except OSError as exc:
-        raise StorageError(f"{path}: kan niet gelezen worden: {exc.strerror}") from None
+        raise StorageError(f"{path}: kan niet gelezen worden: {os_reason(exc)}") from None
     if header and header != SQLITE_HEADER:
         raise StorageError(
             f"{path}: dit is geen logboekdatabase (geen SQLite-bestand)",

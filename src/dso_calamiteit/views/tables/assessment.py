@@ -100,7 +100,7 @@ def assessment(console: Console, briefing: Briefing, config: Config, all_contact
             console.print(
                 Text(
                     f"Niet getoond, per organisatie na de eerste {PER_ORGANISATION}: {counted}. "
-                    "--alle-contacten toont ze allemaal; `calamiteit contacts --org ID` zoekt erin.",
+                    "--alle-contacten toont ze allemaal; 'calamiteit contacts --org ID' zoekt erin.",
                     style="dim",
                 )
             )

@@ -68,7 +68,7 @@ def incidents(console: Console, rows: list[Listed], criteria: CriteriaFile, now:
             ]
             for r in rows
         ],
-        empty="Geen open incidenten (`calamiteit incident list --all` toont ook de gesloten).",
+        empty="Geen open incidenten ('calamiteit incident list --all' toont ook de gesloten).",
     )
 
 

@@ -6,6 +6,7 @@ from rich.console import Console
 
 from ...domain import dutchtime
 from ...domain.overview import Overview, period_label
+from ...domain.readiness import period_name
 from ..overview import ACTIONS_NOTE, MAINTENANCE_NOTE, available, bar, duration, ms
 from . import layout
 from .layout import Column
@@ -56,6 +57,6 @@ def overview(out: Console, o: Overview) -> None:
         "Paraatheid: ongedekte tijd",
         [Column("Organisatie"), Column("Laag"), Column("Periode"), Column("Gaten", justify="right"),
          Column("Ongedekt", keep=True)],
-        [[s.org, s.tier, s.period or "—", str(s.gaps), duration(s.minutes)] for s in o.readiness],
+        [[s.org, s.tier, period_name(s.period), str(s.gaps), duration(s.minutes)] for s in o.readiness],
         empty="Alle eisen waren de hele periode gedekt.",
     )

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 
 from ...domain import dutchtime
+from ...domain.readiness import period_name
 from . import layout
 from .layout import Column
 from .terminal import Text
@@ -92,8 +93,8 @@ def moment(console: Console, found: Moment, config: Config, asked: bool = False)
         [Column("Eis"), Column("Periode"), Column("Gedekt door"), Column("Stand")],
         [
             [
-                st.requirement.label,
-                st.period,
+                st.requirement.described(names.get(st.requirement.org, st.requirement.org)),
+                period_name(st.period),
                 ", ".join(c.name or c.role for c in st.reachable) or "—",
                 Text("in orde", style="green") if st.met else Text("NIET GEDEKT", style="bold red"),
             ]
@@ -107,19 +108,23 @@ def moment(console: Console, found: Moment, config: Config, asked: bool = False)
         )
 
 
-def gaps(console: Console, found: list[Gap], start: datetime, end: datetime) -> None:
+def gaps(
+    console: Console, found: list[Gap], start: datetime, end: datetime, names: dict[str, str] | None = None
+) -> None:
+    """`names`: organisation id → name, so a requirement reads 'DSO-LV tactisch …' (not its id)."""
+    names = names or {}
     span = f"{dutchtime.local(start)} tot {dutchtime.local(end)}"
     if not found:
         console.print(Text(f"Geen gaten in de dekking van {span}.", style="green"))
         return
-    summary(console, found)
+    summary(console, found, names)
     rows: list[list[str | Text]] = []
     for g in found:
         minutes = (g.end - g.start) // 60
         rows.append(
             [
-                g.requirement.label,
-                g.period,
+                g.requirement.described(names.get(g.requirement.org, g.requirement.org)),
+                period_name(g.period),
                 dutchtime.local(datetime.fromtimestamp(g.start, dutchtime.LOCAL)),
                 dutchtime.local(datetime.fromtimestamp(g.end, dutchtime.LOCAL)),
                 f"{minutes // 60}u{minutes % 60:02d}",
@@ -140,11 +145,11 @@ def gaps(console: Console, found: list[Gap], start: datetime, end: datetime) -> 
     console.print(Text(f"{len(found)} {'gat' if len(found) == 1 else 'gaten'} gevonden.", style="bold red"))
 
 
-def summary(console: Console, found: list[Gap]) -> None:
+def summary(console: Console, found: list[Gap], names: dict[str, str] | None = None) -> None:
     """Per requirement first: how many gaps, hours uncovered, the longest, the first and the last."""
     by: dict[str, list[Gap]] = {}
     for g in found:
-        by.setdefault(g.requirement.label, []).append(g)
+        by.setdefault(g.requirement.described((names or {}).get(g.requirement.org, g.requirement.org)), []).append(g)
     rows: list[list[str | Text]] = []
     for label, mine in by.items():
         total = sum(g.end - g.start for g in mine) // 60
