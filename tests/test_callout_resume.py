@@ -137,8 +137,14 @@ def test_killed_or_interrupted_at_random_moments_then_resumed_reaches_everyone_o
     rng = random.Random(int(os.environ.get("CALAMITEIT_SEED", "22")))
     stopped = 0
     for _ in range(KILLS):
+        before = len(box.sessions) + len(posted.bodies)
         proc = run(args, env)
-        time.sleep(rng.uniform(0.8, 1.8))
+        # Until this run talks to a server (or ends): on a loaded machine start-up alone can take longer than any
+        # fixed delay, and the signal would land before the sending. Then a random moment within the sending.
+        waited = time.monotonic() + 60
+        while proc.poll() is None and time.monotonic() < waited and len(box.sessions) + len(posted.bodies) == before:
+            time.sleep(0.02)
+        time.sleep(rng.uniform(0.0, 0.8))
         proc.send_signal(signal.SIGKILL if how == "kill" else signal.SIGINT)
         _, err = proc.communicate(timeout=30)
         if how == "interrupt" and proc.returncode == exitcodes.INTERRUPTED:  # how many went, or that none did

@@ -247,7 +247,7 @@ def send(config: Config, where: Where, composed: Composed, author: str) -> Sent:
         raise Interrupted(
             f"onderbroken: {accepted} van de {len(held)} berichten aangenomen, {len(held) - accepted} niet "
             "verstuurd of niet bevestigd",
-            f"Opnieuw `calamiteit oproep {message.incident} --verstuur` verstuurt alleen die "
+            f"Opnieuw 'calamiteit oproep {message.incident} --verstuur' verstuurt alleen die "
             f"{len(held) - accepted}, met hetzelfde Message-ID.",
         )
     return sent

@@ -49,7 +49,7 @@ def _read_bounded(path: Path) -> str:
     """The file's text, measured before it is read and never more than MAX_IMPORT_BYTES."""
     def an_object(chunk: bytes) -> None:
         if not chunk.lstrip().startswith(b"{"):
-            raise UsageError(f"{path}: geen export van `calamiteit incident export` (geen JSON-object)")
+            raise UsageError(f"{path}: geen export van 'calamiteit incident export' (geen JSON-object)")
 
     raw = read_bounded(path, MAX_IMPORT_BYTES, "Geen export van één incident.", pipes=True, first=an_object)
     if not raw:

@@ -128,7 +128,7 @@ def escalate(config: "Config", where: Place, incident: str, author: str, watch: 
     except KeyboardInterrupt:
         raise Interrupted(
             f"onderbroken: bewaken gestopt; {reminded} herinnering(en) en {backups} volgende(n) opgeroepen",
-            f"Wat verstuurd is, staat in het logboek: `calamiteit oproep {incident} --status`.",
+            f"Wat verstuurd is, staat in het logboek: 'calamiteit oproep {incident} --status'.",
         ) from None
 
 

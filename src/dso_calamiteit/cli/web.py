@@ -31,7 +31,7 @@ def web(
         from ..web import server  # the optional extra `web`: Starlette, uvicorn, Jinja2
     except ImportError as exc:
         raise UsageError(  # as `overzicht --format html` without plotly
-            f"`calamiteit web` vraagt {exc.name}, en dat is niet geïnstalleerd",
+            f"'calamiteit web' vraagt {exc.name}, en dat is niet geïnstalleerd",
             "pip install 'dso-calamiteit[web]'",
         ) from None
     chosen = server.settings(Place(data_dir, db, config_dir), config_dir, host, port)

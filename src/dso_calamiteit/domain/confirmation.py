@@ -52,7 +52,7 @@ def find_person(typed: str, recipients: Iterable[Recipient]) -> Recipient:
         raise UsageError(f"'{typed}' past bij meer opgeroepenen: {shown}", "Geef het contact-id.")
     raise UsageError(
         f"'{typed}' is niet opgeroepen voor dit incident.{suggest(typed, names)}",
-        "`calamiteit oproep ID --status` toont wie opgeroepen is.",
+        "'calamiteit oproep ID --status' toont wie opgeroepen is.",
     )
 
 

@@ -178,7 +178,7 @@ class Store(RollUps):
         except (AttributeError, TypeError, ValueError):  # a body edited beyond reading: nothing is written after it
             raise TamperedError(
                 f"de hashketen van {incident} klopt niet: een regel is onleesbaar; er is niets vastgelegd",
-                f"`calamiteit incident verify {incident}` toont waar.",
+                f"'calamiteit incident verify {incident}' toont waar.",
             ) from None
 
     def has_hash(self, incident: str, prefix: str) -> bool:
