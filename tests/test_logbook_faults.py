@@ -353,7 +353,7 @@ main()
 
 @pytest.mark.sqlite_only
 def test_reading_a_big_incident_keeps_memory_flat(tmp_path: Path) -> None:
-    """`incident show --json` and `incident verify` of 200,000 entries stay under 64 MiB peak (the command's own
+    """`incident show --json`, `incident verify` and `incident export` of 200,000 entries stay under 64 MiB peak (the command's own
     high-water mark): the document is written while the entries stream past, nothing is kept per entry."""
     import json
     import os
@@ -364,8 +364,13 @@ def test_reading_a_big_incident_keeps_memory_flat(tmp_path: Path) -> None:
     assert child.exitcode == 0
     env = dict(os.environ, CALAMITEIT_DATA_DIR=str(tmp_path))
     env.pop("CALAMITEIT_DB", None)
-    out = tmp_path / "show.json"
-    for argv, stdout in ((["incident", "show", "BIG-1", "--json"], out), (["incident", "verify", "BIG-1"], None)):
+    out, exported = tmp_path / "show.json", tmp_path / "export.json"
+    for argv, stdout in (
+        (["incident", "show", "BIG-1", "--json"], out),
+        (["incident", "verify", "BIG-1"], None),
+        (["incident", "export", "BIG-1", "-o", str(exported)], None),  # to a file, streamed and renamed
+        (["incident", "export", "BIG-1"], None),  # to stdout
+    ):
         with open(stdout or os.devnull, "wb") as sink:
             done = subprocess.run([sys.executable, "-c", PEAK_OF, *argv], env=env, stdout=sink,
                                   stderr=subprocess.PIPE, text=True, check=False, timeout=300)
@@ -375,3 +380,6 @@ def test_reading_a_big_incident_keeps_memory_flat(tmp_path: Path) -> None:
     doc = json.loads(out.read_text(encoding="utf-8"))  # and the document is whole and right
     assert doc["kind"] == "timeline" and doc["chain"] == {"verified": True, "faults": []}
     assert len(doc["entries"]) == BIG and doc["entries"][-1]["n"] == BIG and doc["incident"] == "BIG-1"
+    doc = json.loads(exported.read_text(encoding="utf-8"))
+    assert doc["kind"] == "incident-export" and "chain" not in doc and doc["head"] == doc["entries"][-1]["hash"]
+    assert len(doc["entries"]) == BIG and doc["entries"][1]["body"] == {"text": "Regel 2: de servicedesk meldt een wisselend beeld."}
