@@ -17,7 +17,7 @@ from ..domain import exitcodes
 from ..domain.callout import Delivery, Draft, Message, Plan, from_team, plan
 from ..domain.errors import UsageError
 from ..domain.logbook import ChainCheck, Entry, Incident, fold_checked, refuse_broken
-from ..domain.sitrap import next_sitrap
+from ..domain.sitrap import kept_notes, next_sitrap
 from .logbook import opened, stamp
 from .place import Where
 from .readiness import convocation
@@ -78,7 +78,8 @@ def compose(
         incident = store.resolve(incident)
         with store.snapshot():
             check = ChainCheck(incident, store.summary(incident).head)
-            state = fold_checked(kept(check.passing(store.stream(incident))), check.faults)
+            notes = kept_notes(config.reporting)  # the concept sitrap shows no more; a million entries stay flat
+            state = fold_checked(kept(check.passing(store.stream(incident))), check.faults, keep=notes)
             refuse_broken(incident, check.done(), False, "verstuurd")
             advice = store.last_of_kind(incident, "assessment")
     if state.closed:

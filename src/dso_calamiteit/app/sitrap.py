@@ -68,6 +68,7 @@ def make(
     writes the report in Markdown (to send it: rapport --verstuur).
     """
     as_markdown: list[str] = []  # the Markdown of the latest report written, when asked for
+    kept = sitrap.kept_notes(config.reporting)  # of a million notes only the few the report shows
 
     def written(found: Incident, number: int | None, broken: list[str]) -> str:
         report = sitrap_of(config, found, number, made, author, concept=concept and not found.closed, broken=broken)
@@ -79,7 +80,7 @@ def make(
         incident = store.resolve(incident)
         with store.snapshot():  # ends before the append: the write transaction takes the lock itself
             check = ChainCheck(incident, store.summary(incident).head)
-            found = fold_checked(check.passing(store.stream(incident)), check.faults)
+            found = fold_checked(check.passing(store.stream(incident)), check.faults, keep=kept)
         for _ in range(ATTEMPTS):
             faults = check.done()
             refuse_broken(incident, faults, insist, "gerapporteerd")
@@ -103,7 +104,8 @@ def make(
             if staged is not None:
                 staged.discard()
             check.head = None  # the stored head moved on with the chain; the transaction checks the tip
-            found = fold_checked(check.passing(store.stream(incident, after=found.entries)), check.faults, state=found)
+            news = check.passing(store.stream(incident, after=found.entries))
+            found = fold_checked(news, check.faults, keep=kept, state=found)
     raise BusyError(
         f"het logboek van {incident} veranderde {ATTEMPTS} keer terwijl het rapport werd gemaakt; er is niets "
         "vastgelegd",
