@@ -93,6 +93,21 @@ class ContactsFile:
         return {key: tuple(group) for key, group in found.items()}
 
     @cached_property
+    def positions(self) -> dict[tuple[str, str], tuple[int, ...]]:
+        """Where in `contacts` each (organisation, tier)'s contacts stand, in file order; cached like
+        `by_org_tier`: the routing lines and a team's roles merge these instead of scanning every contact."""
+        found: dict[tuple[str, str], list[int]] = {}
+        for i, c in enumerate(self.contacts):
+            found.setdefault((c.org, c.tier), []).append(i)
+        return {key: tuple(group) for key, group in found.items()}
+
+    def at(self, orgs: Iterable[str], tiers: Iterable[str] = TIERS) -> list[int]:
+        """The positions of the contacts of `orgs` at `tiers`, in file order."""
+        index = self.positions
+        wanted = [index.get((o, t), ()) for o in dict.fromkeys(orgs) for t in dict.fromkeys(tiers)]
+        return sorted(i for group in wanted for i in group)
+
+    @cached_property
     def search_index(self) -> tuple[str, ...]:
         """Per contact the folded text a query is matched against; kept in the cache of validated files."""
         names = {o.id: o.name for o in self.organisations}

@@ -158,4 +158,5 @@ def _validate(files: dict[str, tuple[str, bytes]]) -> Config:
         raise ConfigError(problems)
     typed["contacts"].search_index  # noqa: B018 - computed now, so the cache keeps it for every later run
     typed["contacts"].by_org_tier  # noqa: B018 - likewise
+    typed["contacts"].positions  # noqa: B018 - likewise
     return Config(typed)
