@@ -119,6 +119,8 @@ class ContactsFile:
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form, so that `provincien` finds `provinciën`."""
+    if text.isascii():  # nothing to decompose (most of a contact matrix): a cold check of 10,000 contacts
+        return text.lower()  # spent a third of its own time on the per-character walk below
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
