@@ -91,7 +91,8 @@ def test_a_sitrap_of_the_newest_notes_is_the_sitrap_of_all(
     assert shown(made(everything)) == expected
     assert (newest.observations_current, newest.judgements_current) == (len(observations), len(judgements))
     assert shown(made(newest)) == expected
-    assert len(newest.observations) + len(newest.judgements) <= 4 * (sitrap.kept_notes(reporting) + newest.corrected_notes)
+    bound = sitrap.kept_notes(reporting) + newest.corrected_notes
+    assert len(newest.observations) + len(newest.judgements) <= 4 * bound
 
 
 @settings(max_examples=300, deadline=None)
