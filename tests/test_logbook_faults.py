@@ -385,8 +385,9 @@ main()
 
 @pytest.mark.sqlite_only
 def test_reading_a_big_incident_keeps_memory_flat(tmp_path: Path) -> None:
-    """`incident show --json` and `incident verify` of 200,000 entries stay under 64 MiB peak (the command's own
-    high-water mark): the document is written while the entries stream past, nothing is kept per entry."""
+    """`incident show --json`, `incident verify`, `incident export`, `rapport` and `oproep` of 200,000 entries
+    stay under 64 MiB peak (the command's own high-water mark): documents are written while the entries stream
+    past, a sitrap keeps only the notes it shows."""
     import json
     import os
 
@@ -396,8 +397,16 @@ def test_reading_a_big_incident_keeps_memory_flat(tmp_path: Path) -> None:
     assert child.exitcode == 0
     env = dict(os.environ, CALAMITEIT_DATA_DIR=str(tmp_path))
     env.pop("CALAMITEIT_DB", None)
-    out = tmp_path / "show.json"
-    for argv, stdout in ((["incident", "show", "BIG-1", "--json"], out), (["incident", "verify", "BIG-1"], None)):
+    out, exported, report = tmp_path / "show.json", tmp_path / "export.json", tmp_path / "sitrap.json"
+    for argv, stdout in (
+        (["incident", "show", "BIG-1", "--json"], out),
+        (["incident", "verify", "BIG-1"], None),
+        (["incident", "export", "BIG-1", "-o", str(exported)], None),  # to a file, streamed and renamed
+        (["incident", "export", "BIG-1"], None),  # to stdout
+        (["rapport", "BIG-1", "--concept"], None),  # Markdown
+        (["oproep", "BIG-1"], None),  # what would go to whom; nothing is sent
+        (["rapport", "BIG-1", "--format", "json"], report),  # numbered: its entry recorded
+    ):
         with open(stdout or os.devnull, "wb") as sink:
             done = subprocess.run([sys.executable, "-c", PEAK_OF, *argv], env=env, stdout=sink,
                                   stderr=subprocess.PIPE, text=True, check=False, timeout=300)
@@ -407,3 +416,10 @@ def test_reading_a_big_incident_keeps_memory_flat(tmp_path: Path) -> None:
     doc = json.loads(out.read_text(encoding="utf-8"))  # and the document is whole and right
     assert doc["kind"] == "timeline" and doc["chain"] == {"verified": True, "faults": []}
     assert len(doc["entries"]) == BIG and doc["entries"][-1]["n"] == BIG and doc["incident"] == "BIG-1"
+    doc = json.loads(exported.read_text(encoding="utf-8"))
+    assert doc["kind"] == "incident-export" and "chain" not in doc and doc["head"] == doc["entries"][-1]["hash"]
+    assert len(doc["entries"]) == BIG
+    assert doc["entries"][1]["body"] == {"text": "Regel 2: de servicedesk meldt een wisselend beeld."}
+    doc = json.loads(report.read_text(encoding="utf-8"))  # the newest 50 observations, the rest counted
+    assert doc["number"] == 1 and doc["earlier_observations"] == BIG - 1 - 50
+    assert [o["text"] for o in doc["observations"]][-1].startswith(f"Regel {BIG}:") and len(doc["observations"]) == 50

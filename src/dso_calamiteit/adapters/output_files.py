@@ -16,6 +16,8 @@ import os
 import stat
 import sys
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..domain.errors import CalamiteitError, UsageError, os_reason
@@ -119,3 +121,27 @@ def write_atomic(path: Path, text: str) -> None:
     """Write `text` at `path` as its kind wants (see the module): a regular file through a temporary file beside
     it, flushed to disk, then renamed over it in one step."""
     Staged(path, text).publish()
+
+
+@contextmanager
+def streamed_atomic(path: Path) -> Iterator[Callable[[str], object]]:
+    """Like `write_atomic` for a text written piece by piece (an export of a million entries is never one
+    string): the pieces go to a temporary file beside `path`, which is flushed and renamed over `path` only
+    when the block ends without an error; otherwise it is removed."""
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise CalamiteitError(f"{path}: kan niet schrijven: {exc.strerror}") from None
+    staged = Path(tmp)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            yield fh.write
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(staged, path)
+    except BaseException as exc:
+        staged.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise CalamiteitError(f"{path}: kan niet schrijven: {exc.strerror}") from None
+        raise

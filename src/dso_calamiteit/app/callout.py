@@ -30,7 +30,7 @@ from ..domain.callout import EMAIL, Delivery, Draft, Message, Plan, Recipient, f
 from ..domain.confirmation import link, token
 from ..domain.errors import CalamiteitError, Interrupted, UsageError
 from ..domain.logbook import ChainCheck, Entry, Incident, fold_checked, refuse_broken
-from ..domain.sitrap import next_sitrap
+from ..domain.sitrap import kept_notes, next_sitrap
 from .logbook import opened, stamp
 from .place import Where
 from .readiness import convocation
@@ -97,7 +97,8 @@ def compose(
         levels = frozenset(lv.level for lv in config.criteria.ordered)
         with store.snapshot():
             check = ChainCheck(incident, store.summary(incident).head, levels)
-            state = fold_checked(kept(check.passing(store.stream(incident))), check.faults)
+            notes = kept_notes(config.reporting)  # the concept sitrap shows no more; a million entries stay flat
+            state = fold_checked(kept(check.passing(store.stream(incident))), check.faults, keep=notes)
             refuse_broken(incident, check.done(), False, "verstuurd")
             advice = store.last_of_kind(incident, "assessment")
             change = store.last_of_kind(incident, "level_change")

@@ -7,6 +7,8 @@ The export's JSON is written by views.incidents.export_document; this module rea
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,16 +35,27 @@ class Export:
     faults: list[Fault]
 
 
-def export_incident(where: Where, incident: str, insist: bool = False) -> Export:
-    """The incident whole; refused for a broken chain unless `insist`, and then the export says so."""
+@contextmanager
+def exporting(
+    where: Where, incident: str, insist: bool = False
+) -> Iterator[tuple[Summary, list[Fault], Iterator[Entry]]]:
+    """The incident's row and the chain's breaks (a first streaming pass), then every entry streamed in a second
+    pass over the same snapshot: an export of a million entries keeps none of them. Refused for a broken chain
+    unless `insist` (before anything is yielded, so nothing is written), and then the export says so."""
     levels = ladder(where)
     with opened(where, create=False, readonly=True) as store:
         incident = store.resolve(incident)
-        with store.snapshot():  # the row and the entries as of one moment
+        with store.snapshot():  # the row and both passes as of one moment
             summary = store.summary(incident)
             faults = verify(incident, store.stream(incident), summary.head, levels)
             refuse_broken(incident, faults, insist, "geëxporteerd")
-            return Export(summary, store.entries(incident), faults)
+            yield summary, faults, store.stream(incident)
+
+
+def export_incident(where: Where, incident: str, insist: bool = False) -> Export:
+    """The incident whole, in memory (for tests and small tools; the command streams with `exporting`)."""
+    with exporting(where, incident, insist) as (summary, faults, entries):
+        return Export(summary, list(entries), faults)
 
 
 def _read_bounded(path: Path) -> str:

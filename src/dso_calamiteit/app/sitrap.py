@@ -80,6 +80,7 @@ def make(
     writes the report in Markdown (to send it: rapport --verstuur).
     """
     as_markdown: list[str] = []  # the Markdown of the latest report written, when asked for
+    kept = sitrap.kept_notes(config.reporting)  # of a million notes only the few the report shows
 
     def written(found: Incident, number: int | None, broken: list[str]) -> str:
         report = sitrap_of(
@@ -94,7 +95,7 @@ def make(
         levels = frozenset(lv.level for lv in config.criteria.ordered)
         with store.snapshot():  # ends before the append: the write transaction takes the lock itself
             check = ChainCheck(incident, store.summary(incident).head, levels)
-            found = fold_checked(check.passing(store.stream(incident)), check.faults)
+            found = fold_checked(check.passing(store.stream(incident)), check.faults, keep=kept)
             answers = answered(config, store, incident)
         for _ in range(ATTEMPTS):
             faults = check.done()
@@ -120,7 +121,7 @@ def make(
                 staged.discard()
             check.head = None  # the stored head moved on with the chain; the transaction checks the tip
             new = store.stream(incident, after=check.expected_n - 1)  # not found.entries: a withheld entry is seen
-            found = fold_checked(check.passing(new), check.faults, state=found)
+            found = fold_checked(check.passing(new), check.faults, keep=kept, state=found)
     raise BusyError(
         f"het logboek van {incident} veranderde {ATTEMPTS} keer terwijl het rapport werd gemaakt; er is niets "
         "vastgelegd",

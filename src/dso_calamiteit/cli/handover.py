@@ -3,6 +3,7 @@ every entry obeys the rules and its chain verifies (registered on `incident` by 
 
 # No `from __future__ import annotations`: Typer evals every annotation at start-up otherwise (see root.py).
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -11,7 +12,7 @@ import typer
 from ..app.place import Place
 from ..domain import exitcodes
 from ..views.i18n import ngettext
-from .options import ConfigDir, DataDir, Db, Insist, Output, emit, say
+from .options import ConfigDir, DataDir, Db, Insist, Output, say
 
 
 def incident_export(
@@ -27,9 +28,17 @@ def incident_export(
     Voorbeeld: calamiteit incident export 2026-001 -o 2026-001.json
     """
     from ..app import handover
-    from ..views.incidents import export_document
+    from ..views.incidents import write_export
 
-    emit(export_document(handover.export_incident(Place(data_dir, db), incident, insist=toch)), output)
+    with handover.exporting(Place(data_dir, db), incident, insist=toch) as (summary, faults, entries):
+        if output is None:  # streamed: a million entries are never one string in memory
+            write_export(summary, faults, entries, sys.stdout.write)
+            return exitcodes.OK
+        from ..adapters.output_files import streamed_atomic
+
+        with streamed_atomic(output) as write:
+            write_export(summary, faults, entries, write)
+    say(f"Geschreven: {output}")
     return exitcodes.OK
 
 

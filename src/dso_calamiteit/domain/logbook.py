@@ -272,6 +272,12 @@ class Incident:
     corrected: dict[int, int] = field(default_factory=dict)  # entry n → the entry that corrects it
     reports: int = 0
     report_entries: list[int] = field(default_factory=list)  # the entry number of each sitrap, in order
+    # Counted whatever is kept, so a sitrap of a million entries keeps only the newest few notes:
+    observations_current: int = 0  # observations not corrected by a later one
+    judgements_current: int = 0
+    picture_since: int = 0  # current observations after the latest sitrap entry
+    picture_before_report: int = 0  # ... after the sitrap before it, when the latest one was folded
+    corrected_notes: int = 0  # observations and judgements corrected by a later one
     next_report: str | None = None  # the next update moment the latest sitrap promised
     entries: int = 0
     head: str = GENESIS
@@ -290,18 +296,34 @@ class Incident:
         return [e for e in entries if e.n not in self.corrected]
 
 
-def fold(entries: Iterable[Entry], keep: bool = True, state: Incident | None = None) -> Incident:
+def fold(entries: Iterable[Entry], keep: bool | int = True, state: Incident | None = None) -> Incident:
     """Replay the entries of one incident, oldest first, into its state (or on from `state`, which is
     changed in place: a reader that catches up with what colleagues wrote reads only the new entries).
 
     `keep=False` keeps no entry objects (observations, judgements, decisions): a view that streams a
     200,000-entry incident then holds only the actions and the level history, not the whole log.
+    `keep=N` keeps all decisions but of the observations and of the judgements only the newest N that no
+    later entry corrects (and those corrected among them): a sitrap shows no more, and counts the rest
+    (`observations_current`, `picture_since`, ...), so its memory is flat in the number of entries.
     """
     for e in entries:
         if e.kind in _NOTES and '"corrects":' not in e.body:  # most entries: nothing in them changes the state
             state = _note(state, e, keep)
             continue
         data = e.data
+        if e.kind in _NOTES and state is not None and "corrects" in data:  # a correction: its target stops counting
+            target = int(data["corrects"])
+            if target not in state.corrected:
+                state.corrected_notes += 1
+                if e.kind == "observation":
+                    state.observations_current -= 1
+                    if target > (state.report_entries[-1] if state.report_entries else 0):
+                        state.picture_since -= 1
+                else:
+                    state.judgements_current -= 1
+            state.corrected[target] = e.n
+            state = _note(state, e, keep)
+            continue
         if e.kind == "open":
             state = Incident(e.incident, data["title"], e.at, e.author, data["level"], data.get("situation"))
             state.history.append(LevelStep(e.at, e.author, None, data["level"], "geopend", ""))
@@ -310,13 +332,7 @@ def fold(entries: Iterable[Entry], keep: bool = True, state: Incident | None = N
         state.entries, state.head, state.last_at = e.n, e.hash, e.at
         if "corrects" in data:
             state.corrected[int(data["corrects"])] = e.n
-        if e.kind == "observation":
-            if keep:
-                state.observations.append(e)
-        elif e.kind == "judgement":
-            if keep:
-                state.judgements.append(e)
-        elif e.kind == "decision":
+        if e.kind == "decision":
             if keep:
                 state.decisions.append(e)
             number = int(data["action"])
@@ -344,6 +360,7 @@ def fold(entries: Iterable[Entry], keep: bool = True, state: Incident | None = N
             )
             state.level = data["after"]
         elif e.kind == "report":
+            state.picture_before_report, state.picture_since = state.picture_since, 0
             state.reports = int(data["number"])
             state.report_entries.append(e.n)
             state.next_report = data.get("next_update")
@@ -355,7 +372,7 @@ def fold(entries: Iterable[Entry], keep: bool = True, state: Incident | None = N
 
 
 def fold_checked(
-    entries: Iterable[Entry], faults: list[Fault], keep: bool = True, state: Incident | None = None
+    entries: Iterable[Entry], faults: list[Fault], keep: bool | int = True, state: Incident | None = None
 ) -> Incident:
     """The fold of a chain that may be tampered with: entries edited beyond reading are a broken chain too."""
     try:
@@ -372,12 +389,24 @@ def fold_checked(
 _NOTES = ("observation", "judgement")
 
 
-def _note(state: Incident | None, e: Entry, keep: bool) -> Incident:
+def _note(state: Incident | None, e: Entry, keep: bool | int) -> Incident:
     if state is None:
         raise ValueError(f"incident {e.incident} does not start with an 'open' entry")
     state.entries, state.head, state.last_at = e.n, e.hash, e.at
-    if keep:
-        (state.observations if e.kind == "observation" else state.judgements).append(e)
+    if e.kind == "observation":
+        state.observations_current += 1
+        state.picture_since += 1
+        kept = state.observations
+    else:
+        state.judgements_current += 1
+        kept = state.judgements
+    if keep is True:
+        kept.append(e)
+    elif keep:  # the newest `keep` current notes are among the newest `keep` + every corrected one
+        kept.append(e)
+        enough = keep + state.corrected_notes
+        if len(kept) > 2 * enough:
+            del kept[:-enough]
     return state
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from .assessment import Assessment
-from .contacts import Contact, ContactsFile, Tier, pick
+from .contacts import TIERS, Contact, ContactsFile, Tier, pick
 from .criteria import STRICT
 from .errors import UsageError, suggest
 from .teams import Convocation
@@ -84,11 +84,10 @@ def contacts_for(routes: list[Route], matrix: ContactsFile) -> list[RoutedContac
     for optional in (False, True):
         for route in routes:
             orgs = route.also if optional else route.to
-            for contact in matrix.contacts:
-                wanted = contact.org in orgs and (not route.tiers or contact.tier in route.tiers)
-                if wanted and id(contact) not in seen:
-                    seen.add(id(contact))
-                    result.append(RoutedContact(route.id, contact, optional))
+            for i in matrix.at(orgs, route.tiers or TIERS):  # the index, not every contact per line
+                if i not in seen:
+                    seen.add(i)
+                    result.append(RoutedContact(route.id, matrix.contacts[i], optional))
     return result
 
 

@@ -69,6 +69,12 @@ def next_sitrap(
 JUDGEMENTS_SHOWN = 10  # a sitrap is read in minutes: the latest judgements, not the whole history
 
 
+def kept_notes(reporting: ReportingFile) -> int:
+    """How many of the newest observations and judgements a sitrap's fold keeps (logbook.fold `keep=`): what
+    the sitrap shows of either; the rest is counted, so a million entries take no more memory than a few."""
+    return max(reporting.picture_shown, JUDGEMENTS_SHOWN)
+
+
 @dataclass(frozen=True)
 class Step:
     at: str
@@ -167,7 +173,9 @@ def build(
     # This sitrap's own entry is already in the log when it has a number: the one before it is the previous.
     earlier = state.report_entries[:-1] if number is not None else state.report_entries
     since_n = earlier[-1] if earlier else 0
-    picture = [o for o in observations if o.n > since_n]
+    picture = [o for o in observations if o.n > since_n][-reporting.picture_shown :]
+    # Counted by the fold, not from the lists: a sitrap's fold keeps only the newest notes (kept_notes).
+    in_picture = state.picture_before_report if number is not None else state.picture_since
     return Sitrap(
         number=number,
         concept=concept,
@@ -189,11 +197,11 @@ def build(
             for s in state.history
         ],
         since=len(earlier) or None,
-        picture=picture[-reporting.picture_shown :],
-        earlier_picture=max(0, len(picture) - reporting.picture_shown),
+        picture=picture,
+        earlier_picture=max(0, in_picture - len(picture)),
         last_picture=observations[-1] if observations else None,
         judgements=judgements[-JUDGEMENTS_SHOWN:],
-        earlier_judgements=max(0, len(judgements) - JUDGEMENTS_SHOWN),
+        earlier_judgements=max(0, state.judgements_current - JUDGEMENTS_SHOWN),
         decisions=[(d, by_entry[d.n]) for d in state.current(state.decisions) if d.n in by_entry],
         open_actions=state.open_actions,
         overdue=frozenset(a.number for a in state.open_actions if a.overdue(made_at)),

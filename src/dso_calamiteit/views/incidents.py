@@ -15,9 +15,11 @@ from ..domain.safetext import json_text
 from .jsondoc import SCHEMA_VERSION, asked_indent, dumps
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from ..app.handover import Export
     from ..app.incidents import Listed
-    from ..domain.logbook import Action, Fault, Incident
+    from ..domain.logbook import Action, Fault, Incident, Summary
 
 
 def summary_line(e: Entry) -> str:
@@ -186,25 +188,66 @@ def actions_document(rows: list[tuple[Incident, Action]], now: datetime) -> str:
     return dumps("actions", doc)
 
 
+def export_entry_text(e: Entry, quote: Callable[[str], str] = encode_basestring) -> str:
+    """One entry of an export, compact, with its stored canonical body spliced in as it is (no parse per entry)."""
+    return (
+        f'{{"n":{e.n},"at":{quote(e.at)},"author":{quote(e.author)},"kind":{quote(e.kind)},"body":{e.body},'
+        f'"prev_hash":{quote(e.prev_hash)},"hash":{quote(e.hash)}}}'
+    )
+
+
+def write_export(
+    summary: Summary, faults: list[Fault], entries: Iterable[Entry], write: Callable[[str], object]
+) -> None:
+    """`incident export` written while the entries stream past (app.handover.exporting): the chain's verdict
+    (first, when broken: a reader of the file sees it before anything else), title and head, then the entries
+    in batches; app.handover reads it back. Compact unless CALAMITEIT_JSON_INDENT asks: a file's form does not
+    depend on whether stdout is a terminal. A million entries: flat memory."""
+    indent = asked_indent()
+    body: dict[str, Any] = {"incident": summary.id}
+    if faults:
+        body["chain"] = {"verified": False, "faults": [{"n": f.n, "message": f.message} for f in faults]}
+    body |= {"title": summary.title, "head": summary.head}
+    head = dumps(EXPORT_KIND, body, indent=indent)
+    if indent is None:
+        write(head[:-1] + ',"entries":[')
+        pad = ""
+    else:
+        write(head[:-2] + ",\n" + " " * indent + '"entries": [')
+        pad = "\n" + " " * (2 * indent)
+    sep = ","
+    batch: list[str] = []
+    first = True
+
+    def flush() -> None:
+        nonlocal first
+        if batch:
+            write(("" if first else sep) + json_text(sep.join(batch)))
+            batch.clear()
+            first = False
+
+    for e in entries:
+        if indent is None:
+            batch.append(export_entry_text(e))
+        else:
+            item = json.dumps(export_entry(e), ensure_ascii=False, indent=indent)
+            batch.append(pad + item.replace("\n", pad))
+        if len(batch) >= TimelineWriter.BATCH:
+            flush()
+    flush()
+    if indent is None:
+        write("]}\n")
+    else:
+        write(("" if first else "\n" + " " * indent) + "]\n}\n")
+
+
+def export_entry(e: Entry) -> dict[str, Any]:
+    return {"n": e.n, "at": e.at, "author": e.author, "kind": e.kind, "body": e.data, "prev_hash": e.prev_hash,
+            "hash": e.hash}
+
+
 def export_document(found: Export) -> str:
-    """`incident export`: the incident whole, for another logbook or the evaluation (app.handover reads it)."""
-    body: dict[str, Any] = {"incident": found.summary.id}
-    if found.faults:  # said first: a reader of the file sees it before anything else
-        body["chain"] = {"verified": False, "faults": [{"n": f.n, "message": f.message} for f in found.faults]}
-    body |= {
-        "title": found.summary.title,
-        "head": found.summary.head,
-        "entries": [
-            {
-                "n": e.n,
-                "at": e.at,
-                "author": e.author,
-                "kind": e.kind,
-                "body": e.data,
-                "prev_hash": e.prev_hash,
-                "hash": e.hash,
-            }
-            for e in found.entries
-        ],
-    }
-    return dumps(EXPORT_KIND, body, indent=asked_indent()) + "\n"  # a file: compact unless asked
+    """`incident export` whole, as one text (the command streams with `write_export`)."""
+    parts: list[str] = []
+    write_export(found.summary, found.faults, found.entries, parts.append)
+    return "".join(parts)

@@ -236,7 +236,7 @@ def _rapid(text: str) -> Any:
             return _UNDECIDED
         root = tree.first_child(root)
     try:
-        return _Rapid(tree).build(root)
+        return _Rapid(tree, int(ryml.MAP), int(ryml.SEQ)).build(root)
     except Exception:  # a duplicate key, an unusual tag, an empty document: never decided here
         return _UNDECIDED
 
@@ -264,32 +264,42 @@ class _Unusual(Exception):
 class _Rapid:
     """Walks a rapidyaml tree into Python data."""
 
-    def __init__(self, tree: Any) -> None:
+    def __init__(self, tree: Any, map_bit: int, seq_bit: int) -> None:
         self.tree = tree
+        self.map_bit, self.seq_bit = map_bit, seq_bit  # rapidyaml's NodeType bits MAP and SEQ
         self.tags: dict[str, str] = {}
 
     def build(self, node: int) -> Any:
+        # One call for the node's type bits instead of is_map/is_seq/val_is_null per node, and the tree's
+        # methods bound once: a cold check of 10,000 contacts spent 2.5 s of its 2.6 s parse in this walk.
         tree = self.tree
-        if tree.is_map(node):
+        kind = tree.type(node)
+        if kind & self.map_bit:
             data: dict[Any, Any] = {}
-            child = tree.first_child(node)
-            while child != _NONE:
-                key = self.scalar(bytes(tree.key(child)), tree.is_key_plain(child) and tree.has_key(child))
+            first_child, next_sibling, key_of, key_plain = (
+                tree.first_child, tree.next_sibling, tree.key, tree.is_key_plain
+            )
+            scalar, build = self.scalar, self.build
+            child = first_child(node)
+            while child != _NONE:  # every child of a map has a key
+                key = scalar(bytes(key_of(child)), key_plain(child))
                 if not isinstance(key, Hashable) or key in data:
                     raise _Unusual
-                data[key] = self.build(child)
-                child = tree.next_sibling(child)
+                data[key] = build(child)
+                child = next_sibling(child)
             return data
-        if tree.is_seq(node):
+        if kind & self.seq_bit:
             items = []
             child = tree.first_child(node)
             while child != _NONE:
                 items.append(self.build(child))
                 child = tree.next_sibling(child)
             return items
-        if tree.val_is_null(node) and tree.is_val_plain(node):
+        plain = tree.is_val_plain(node)
+        raw = tree.val(node)
+        if plain and raw is None:  # `key:` with nothing after it; a plain ~ or null is None by the resolvers
             return None
-        return self.scalar(bytes(tree.val(node)), tree.is_val_plain(node))
+        return self.scalar(bytes(raw), plain)
 
     def scalar(self, raw: bytes, plain: bool) -> Any:
         value = raw.decode("utf-8")
