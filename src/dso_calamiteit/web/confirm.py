@@ -108,7 +108,6 @@ async def record(env: Environment, settings: Settings, request: Request) -> Resp
         return _refused(env, exc)
     said = "Vastgelegd: u komt. Dank u." if answer == "komt" else "Vastgelegd: u kunt niet komen. Dank u."
     link = confirmation.Link(entry.incident, "", row.recipient.name, row.recipient.role, answer)
-    answer_page = _page(env, 200, link=link, said=said)
-    answer_page.delete_cookie(FORM_COOKIE, path=PATH)
-    return answer_page
+    # the form cookie stays: a second press (back, resubmit) then hears "al gebruikt", not "another site"
+    return _page(env, 200, link=link, said=said)
 
