@@ -22,6 +22,7 @@ from dso_calamiteit.domain.confirmation import token as sign
 
 from .conftest import Invoke
 from .mail import Mailbox, smtp_server
+from .parts import chromium
 from .web import serving
 
 pytest.importorskip("uvicorn", reason="ontbreekt: de extra 'web' (pip install -e '.[test]')")
@@ -204,3 +205,37 @@ def test_the_same_token_still_works_on_the_command_line_once(calamiteit: Invoke,
         assert page.status_code == 409
 
 
+
+
+def test_ik_kom_clicked_in_chromium_shows_in_oproep_status(calamiteit: Invoke, called) -> None:
+    """Debian's chromium (Playwright, executable_path): the link from the mail, "Ik kom" clicked, and the
+    answer in `oproep --status --json`; a second person answers with JavaScript off ("Ik kan niet")."""
+    executable = chromium()
+    from playwright.sync_api import sync_playwright
+
+    incident, folder, links = called
+    lotte = token_of(links["l.meijer@dso-lv.example.nl"])
+    other_address, other_link = next((a, x) for a, x in links.items() if a != "l.meijer@dso-lv.example.nl")
+    other = token_of(other_link)
+    errors: list[str] = []
+    with serving("--config-dir", str(folder), env={"CALAMITEIT_WEB_TOKEN": ACCESS}) as site, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        page = browser.new_context().new_page()
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto(f"{site.url}/bevestig?t={lotte}")
+        heading = page.inner_text("h1")
+        page.click("text=Ik kom")
+        page.wait_for_selector("#vastgelegd")
+        said = page.inner_text("#vastgelegd")
+        quiet = browser.new_context(java_script_enabled=False).new_page()
+        quiet.goto(f"{site.url}/bevestig?t={other}")
+        quiet.click("text=Ik kan niet")
+        quiet.wait_for_selector("#vastgelegd")
+        browser.close()
+    assert errors == [], errors
+    assert heading.startswith(f"Incident {incident}: Storing <b>loket</b>")
+    assert "u komt" in said
+    rows = status(calamiteit, incident, folder)
+    assert rows["lotte-meijer"]["answer"] == "komt" and rows["lotte-meijer"]["via"] == "link"
+    (second,) = [r for key, r in rows.items() if key != "lotte-meijer" and r["answer"]]
+    assert second["answer"] == "kan_niet" and second["via"] == "link", other_address
