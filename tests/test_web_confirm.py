@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -23,6 +24,7 @@ from dso_calamiteit.domain.confirmation import token as sign
 from .conftest import Invoke
 from .mail import Mailbox, smtp_server
 from .parts import chromium
+from .test_web_a11y import AXE, violations
 from .web import serving
 
 pytest.importorskip("uvicorn", reason="ontbreekt: de extra 'web' (pip install -e '.[test]')")
@@ -192,6 +194,20 @@ def test_the_link_opens_its_page_only_never_the_gedeeld_beeld(calamiteit: Invoke
     assert status(calamiteit, incident, folder)["lotte-meijer"]["answer"] == "komt"
 
 
+def test_two_answers_at_once_record_one(calamiteit: Invoke, called) -> None:
+    """Pressed twice (two tabs, a double click): the check and the entry share the write lock."""
+    incident, folder, links = called
+    token = token_of(links["l.meijer@dso-lv.example.nl"])
+    with serving("--config-dir", str(folder)) as site, httpx.Client(base_url=site.url) as client:
+        _, form = opened_page(client, token)
+        with ThreadPoolExecutor(2) as pool:
+            codes = sorted(pool.map(lambda said: answer(client, site.url, token, form, said).status_code,
+                                    ["komt", "kan_niet"] * 3))
+    assert codes == [200, 409, 409, 409, 409, 409]
+    entries = json.loads(calamiteit("incident", "show", incident, "--json").out)["entries"]
+    assert len([e for e in entries if e["kind"] == "confirmation"]) == 1
+
+
 def test_the_same_token_still_works_on_the_command_line_once(calamiteit: Invoke, called) -> None:
     """One use case for both faces: a link answered on the command line is used for the page too."""
     incident, folder, links = called
@@ -227,12 +243,21 @@ def test_ik_kom_clicked_in_chromium_shows_in_oproep_status(calamiteit: Invoke, c
         page.click("text=Ik kom")
         page.wait_for_selector("#vastgelegd")
         said = page.inner_text("#vastgelegd")
+        # accessibility by axe-core (injected, so this context bypasses the CSP), at a phone's width
+        checked = browser.new_context(bypass_csp=True, viewport={"width": 375, "height": 800}).new_page()
+        axe = AXE.read_text(encoding="utf-8")
+        checked.goto(f"{site.url}/bevestig?t={other}")  # not answered yet: the form
+        found = {"form": violations(checked, axe)}
+        checked.goto(f"{site.url}/bevestig?t=vervalst.x")
+        found["refused"] = violations(checked, axe)
         quiet = browser.new_context(java_script_enabled=False).new_page()
         quiet.goto(f"{site.url}/bevestig?t={other}")
         quiet.click("text=Ik kan niet")
         quiet.wait_for_selector("#vastgelegd")
         browser.close()
     assert errors == [], errors
+    serious = {where: [v for v in vs if v[1] in ("serious", "critical")] for where, vs in found.items()}
+    assert all(not vs for vs in serious.values()), serious
     assert heading.startswith(f"Incident {incident}: Storing <b>loket</b>")
     assert "u komt" in said
     rows = status(calamiteit, incident, folder)
