@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..domain.confirmation import REPLY_CODES, digits, find_person, read_token
+from ..domain.confirmation import REPLY_CODES, LinkRefused, digits, find_person, read_token
 from ..domain.contacts import Contact
 from ..domain.errors import UsageError
 from ..domain.logbook import Entry
@@ -54,10 +54,60 @@ def called(config: Config, store: Any, incident: str) -> dict[str, Called]:
     return out
 
 
+@dataclass(frozen=True)
+class Link:
+    """What a confirmation link's page may show: the incident, the person and role, and what this link
+    already recorded ('' nothing yet). Nothing else of the logbook."""
+
+    incident: str
+    title: str
+    name: str
+    role: str
+    answer: str
+
+
+def _linked(store: Any, people: dict[str, Called], incident: str | None, signed: str) -> tuple[str, str, Called]:
+    """(incident, call-out, the person) of a signed token, checked: signed by this logbook, of a call-out of
+    the incident (the one named, or the one in the token) that reached that person, not yet answered."""
+    callout, key = read_token(store.confirm_key(), signed)
+    owner = callout.partition("/")[0]
+    if incident is not None and owner != incident:
+        raise LinkRefused("onbekend", "deze bevestigingscode hoort niet bij een oproep van dit incident")
+    reached = callout in store.callouts(owner) and key in {d[1] for d in store.deliveries(callout)}
+    if not reached or key not in people:
+        raise LinkRefused("onbekend", "deze bevestigingscode hoort niet bij een oproep van dit incident")
+    for e in store.of_kind(owner, "confirmation"):
+        if e.data.get("via") == "link" and e.data["callout"] == callout and e.data["recipient"] == key:
+            said = "komt" if e.data["answer"] == "komt" else "kan niet komen"
+            raise LinkRefused(
+                "gebruikt", f"deze bevestigingslink is al gebruikt: vastgelegd is dat u {said}",
+                "Iets veranderd? Bel de coördinator; die legt het vast met calamiteit bevestig.",
+            )
+    return owner, callout, people[key]
+
+
+def _owner(store: Any, signed: str) -> str:
+    """The incident of a signed token's call-out (the call-out id starts with the incident's id and a /)."""
+    callout, _ = read_token(store.confirm_key(), signed)
+    owner = callout.partition("/")[0]
+    if not owner or owner not in {s.id for s in store.summaries()}:
+        raise LinkRefused("onbekend", "deze bevestigingscode hoort niet bij een oproep van dit logboek")
+    return str(owner)
+
+
+def link_page(config: Config, where: Where, signed: str) -> Link:
+    """The page behind a confirmation link: refused (LinkRefused) when the token is forged, of no call-out of
+    this logbook, or used."""
+    with opened(where, readonly=True) as store, store.snapshot():
+        owner = _owner(store, signed)
+        incident, _, row = _linked(store, called(config, store, owner), None, signed)
+        return Link(incident, store.summary(incident).title, row.recipient.name, row.recipient.role, row.answer)
+
+
 def confirm(
     config: Config,
     where: Where,
-    incident: str,
+    incident: str | None,
     *,
     author: str,
     person: str | None = None,
@@ -70,14 +120,17 @@ def confirm(
 ) -> tuple[Entry, Called]:
     """Record one confirmation: a person the coordinator names, an SMS reply code from a phone number, or a
     signed token from a confirmation link."""
-    with opened(where, create=False) as store:
+    with opened(where, create=False) as store, store.transaction():  # the write lock: a link answers once
+        if incident is None:  # a confirmation link's page: the incident is the token's
+            if signed is None:
+                raise UsageError("welk incident?")
+            incident = _owner(store, signed)
         incident = store.resolve(incident)
         people = called(config, store, incident)
+        callout = ""
         if signed is not None:
-            callout, key = read_token(store.confirm_key(), signed)
-            if key not in people or not callout.startswith(incident + "/"):
-                raise UsageError("deze bevestigingscode hoort niet bij een oproep van dit incident")
-            row, via = people[key], "link"
+            incident, callout, row = _linked(store, people, incident, signed)
+            via = "link"
         elif code is not None:
             answer = REPLY_CODES.get(code.strip())
             if answer is None:
@@ -94,7 +147,7 @@ def confirm(
         if answer is None:
             raise UsageError("komt hij of zij? Geef --komt of --kan-niet")
         body: dict[str, Any] = {
-            "callout": row.callout,
+            "callout": callout or row.callout,  # a link's answer belongs to the call-out that sent the link
             "recipient": row.recipient.key,
             "name": row.recipient.name,
             "role": row.recipient.role,

@@ -68,11 +68,24 @@ def token(key: bytes, callout: str, recipient: str) -> str:
     return f"{what}.{_mac(key, what)}"
 
 
+class LinkRefused(UsageError):
+    """A confirmation link's token that may not be used (exit 2 on the command line; the web face turns `why`
+    into its status code): `vervalst` (not signed by this logbook), `onbekend` (signed, but not of a call-out
+    of this incident that reached that person), `gebruikt` (this link was answered already)."""
+
+    def __init__(self, why: str, message: str, hint: str | None = None) -> None:
+        super().__init__(message, hint)
+        self.why = why
+
+
 def read_token(key: bytes, value: str) -> tuple[str, str]:
     """(call-out, recipient) of a token this logbook signed; refused when it is not."""
     what, _, mac = value.strip().partition(".")
-    if not what or not hmac.compare_digest(mac, _mac(key, what)):
-        raise UsageError("deze bevestigingscode is niet door dit logboek ondertekend (vervalst of van een ander)")
+    # compared as bytes: compare_digest refuses a str with non-ASCII characters (a typed or mangled link)
+    if not what or not hmac.compare_digest(mac.encode("utf-8"), _mac(key, what).encode("utf-8")):
+        raise LinkRefused(
+            "vervalst", "deze bevestigingscode is niet door dit logboek ondertekend (vervalst of van een ander)"
+        )
     callout, _, recipient = base64.urlsafe_b64decode(what + "=" * (-len(what) % 4)).decode().partition("\n")
     return callout, recipient
 

@@ -25,11 +25,11 @@ COOKIE = "calamiteit_toegang"
 # Open to everyone, token or not: the style sheet (the 401 page needs it) and the public status page.
 PUBLIC = ("/static/", "/status/")
 ALLOWED = ("GET", "HEAD")
-# The seam for the call-out's confirmation links (issue 22 builds their signed tokens): the one place a POST
-# may come in. Its route (a page naming the incident and role with "Ik kom" / "Ik kan niet", the POST carrying
-# the token, checked for a same-origin Origin header and recorded through an app/ use case) goes here and in
-# site.py. Empty: nothing on this site is writable.
-WRITABLE: tuple[str, ...] = ()
+# The one place a POST may come in: the call-out's confirmation link (web/confirm.py checks the link's token,
+# the same-site Origin and the form value, and records through app.confirmation.confirm). Exact paths only:
+# a POST anywhere else, "/bevestig/x" included, is a 405. These paths need no access token (the link's token
+# is the credential there) and open nothing else.
+WRITABLE: tuple[str, ...] = ("/bevestig",)
 
 # No inline script or style anywhere: everything the page uses comes from this server's /static/.
 CSP = (
@@ -69,17 +69,18 @@ class Guard:
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], *HEADERS]
+                own = {bytes(k).lower() for k, _ in message["headers"]}  # a page may set its own (referrer policy)
+                message["headers"] = [*message["headers"], *((k, v) for k, v in HEADERS if k not in own)]
             await send(message)
 
-        writing = scope["method"] == "POST" and scope["path"].startswith(WRITABLE)
+        writing = scope["method"] == "POST" and scope["path"] in WRITABLE
         if scope["method"] not in ALLOWED and not writing:
             await self._answer(
                 with_headers, 405, "Niet toegestaan", "Deze site is alleen te lezen.", [(b"allow", b"GET, HEAD")]
             )
             return
         path = scope["path"]
-        guarded = self.token is not None and not (path.startswith(PUBLIC) or path == "/status")
+        guarded = self.token is not None and not (path.startswith(PUBLIC) or path == "/status" or path in WRITABLE)
         if guarded and not await self._admitted(scope, with_headers):
             return
         await self.app(scope, receive, with_headers)

@@ -21,7 +21,7 @@ from starlette.routing import Route
 from ..domain.entry_rules import valid_id
 from ..domain.errors import CalamiteitError
 from ..domain.safetext import visible
-from . import pages
+from . import confirm, pages
 from .guard import Guard
 from .live import Watcher
 
@@ -106,6 +106,12 @@ def build(settings: pages.Settings) -> Any:
         body, kind = found
         return Response(body, media_type=kind)
 
+    async def confirm_page(request: Request) -> Response:
+        return await confirm.show(env, settings, request)
+
+    async def confirm_answer(request: Request) -> Response:
+        return await confirm.record(env, settings, request)
+
     async def not_found(request: Request, exc: Exception) -> Response:
         return missing("Deze pagina bestaat niet.")
 
@@ -136,6 +142,8 @@ def build(settings: pages.Settings) -> Any:
         Route("/live/incident/{ref}", caught(live_incident), methods=["GET"]),
         Route("/status/", caught(status_page), methods=["GET"]),
         Route("/status/feed.atom", caught(feed), methods=["GET"]),
+        Route(confirm.PATH, caught(confirm_page), methods=["GET"]),
+        Route(confirm.PATH, caught(confirm_answer), methods=["POST"]),
     ]
     app = Starlette(routes=routes, exception_handlers={404: not_found})
     return Guard(app, settings.token, error_page)
