@@ -126,22 +126,37 @@ def write_atomic(path: Path, text: str) -> None:
 @contextmanager
 def streamed_atomic(path: Path) -> Iterator[Callable[[str], object]]:
     """Like `write_atomic` for a text written piece by piece (an export of a million entries is never one
-    string): the pieces go to a temporary file beside `path`, which is flushed and renamed over `path` only
-    when the block ends without an error; otherwise it is removed."""
+    string), by the same rules: a regular file or a new name gets a temporary file beside it, flushed and renamed
+    over it only when the block ends without an error (otherwise removed); `-` or /dev/stdout is stdout; a FIFO
+    or a device is written into; a symbolic link or anything else is refused before anything is written."""
+    kind = _kind(path)
+    if kind == "stdout":
+        yield sys.stdout.write
+        sys.stdout.flush()
+        return
+    if kind == "direct":
+        try:
+            fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0))
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                yield fh.write
+        except OSError as exc:
+            raise CalamiteitError(f"{path}: kan niet schrijven: {os_reason(exc)}") from None
+        return
     folder = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
-        raise CalamiteitError(f"{path}: kan niet schrijven: {exc.strerror}") from None
+        raise CalamiteitError(f"{path}: kan niet schrijven: {os_reason(exc)}") from None
     staged = Path(tmp)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             yield fh.write
             fh.flush()
             os.fsync(fh.fileno())
+        _kind(path)  # still a regular file or a new name: never renamed over a link or device made meanwhile
         os.replace(staged, path)
     except BaseException as exc:
         staged.unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            raise CalamiteitError(f"{path}: kan niet schrijven: {exc.strerror}") from None
+            raise CalamiteitError(f"{path}: kan niet schrijven: {os_reason(exc)}") from None
         raise

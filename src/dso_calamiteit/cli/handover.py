@@ -34,11 +34,12 @@ def incident_export(
         if output is None:  # streamed: a million entries are never one string in memory
             write_export(summary, faults, entries, sys.stdout.write)
             return exitcodes.OK
-        from ..adapters.output_files import streamed_atomic
+        from ..adapters.output_files import is_stdout, streamed_atomic
 
         with streamed_atomic(output) as write:
             write_export(summary, faults, entries, write)
-    say(f"Geschreven: {output}")
+    if not is_stdout(output):
+        say(f"Geschreven: {output}")
     return exitcodes.OK
 
 
