@@ -19,6 +19,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 from ..domain.errors import CalamiteitError, UsageError, os_reason
 
@@ -27,6 +28,10 @@ STDOUT_NAMES = ("-", "/dev/stdout")
 
 def is_stdout(path: Path | str) -> bool:
     return str(path) in STDOUT_NAMES
+
+
+def _cannot(path: Path, exc: OSError) -> CalamiteitError:
+    return CalamiteitError(f"{path}: kan niet schrijven: {os_reason(exc)}")
 
 
 def _kind(path: Path) -> str:
@@ -38,7 +43,7 @@ def _kind(path: Path) -> str:
     except FileNotFoundError:
         return "atomic"
     except OSError as exc:
-        raise CalamiteitError(f"{path}: kan niet schrijven: {os_reason(exc)}") from None
+        raise _cannot(path, exc) from None
     if stat.S_ISLNK(st.st_mode):
         raise UsageError(
             f"{path}: is een symbolische koppeling; daarheen wordt niet geschreven",
@@ -50,6 +55,28 @@ def _kind(path: Path) -> str:
         return "direct"
     what = "een map" if stat.S_ISDIR(st.st_mode) else "geen gewoon bestand"
     raise UsageError(f"{path}: is {what}", "Geef de naam van een bestand.")
+
+
+def _beside(path: Path) -> tuple[int, Path]:
+    """A new hidden temporary file in the folder of `path` (so the rename stays on one file system)."""
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise _cannot(path, exc) from None
+    return fd, Path(tmp)
+
+
+def _replace(tmp: Path, path: Path) -> None:
+    """`tmp` renamed over `path`, only while that is still a regular file or a new name."""
+    if _kind(path) != "atomic":  # something else was put at the path meanwhile: not replaced
+        raise UsageError(f"{path}: is intussen geen gewoon bestand meer; er is niets vervangen")
+    os.replace(tmp, path)
+
+
+def _open_direct(path: Path) -> TextIO:
+    """The FIFO or device itself, opened for writing without creating or following anything."""
+    return os.fdopen(os.open(path, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0)), "w", encoding="utf-8")
 
 
 class Staged:
@@ -66,12 +93,7 @@ class Staged:
         self.tmp: Path | None = None
         if self.kind != "atomic":
             return
-        folder = path.parent if str(path.parent) else Path(".")
-        try:
-            fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-        except OSError as exc:
-            raise CalamiteitError(f"{path}: kan niet schrijven: {os_reason(exc)}") from None
-        self.tmp = Path(tmp)
+        fd, self.tmp = _beside(path)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(text)
@@ -80,7 +102,7 @@ class Staged:
         except BaseException as exc:
             self.discard()
             if isinstance(exc, OSError):
-                raise CalamiteitError(f"{path}: kan niet schrijven: {os_reason(exc)}") from None
+                raise _cannot(path, exc) from None
             raise
 
     def publish(self) -> None:
@@ -89,28 +111,20 @@ class Staged:
             sys.stdout.flush()
             return
         if self.kind == "direct":
-            self._direct()
+            try:
+                with _open_direct(self.path) as fh:
+                    fh.write(self.text)
+            except OSError as exc:
+                raise _cannot(self.path, exc) from None
             return
         assert self.tmp is not None
         try:
-            if _kind(self.path) != "atomic":  # something else was put at the path meanwhile: not replaced
-                raise UsageError(f"{self.path}: is intussen geen gewoon bestand meer; er is niets vervangen")
-            os.replace(self.tmp, self.path)
-        except OSError as exc:
+            _replace(self.tmp, self.path)
+        except BaseException as exc:
             self.discard()
-            raise CalamiteitError(f"{self.path}: kan niet schrijven: {os_reason(exc)}") from None
-        except BaseException:
-            self.discard()
+            if isinstance(exc, OSError):
+                raise _cannot(self.path, exc) from None
             raise
-
-    def _direct(self) -> None:
-        """Into the FIFO or device itself: opened without creating or following anything."""
-        try:
-            fd = os.open(self.path, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0))
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(self.text)
-        except OSError as exc:
-            raise CalamiteitError(f"{self.path}: kan niet schrijven: {os_reason(exc)}") from None
 
     def discard(self) -> None:
         if self.tmp is not None:
@@ -126,9 +140,8 @@ def write_atomic(path: Path, text: str) -> None:
 @contextmanager
 def streamed_atomic(path: Path) -> Iterator[Callable[[str], object]]:
     """Like `write_atomic` for a text written piece by piece (an export of a million entries is never one
-    string), by the same rules: a regular file or a new name gets a temporary file beside it, flushed and renamed
-    over it only when the block ends without an error (otherwise removed); `-` or /dev/stdout is stdout; a FIFO
-    or a device is written into; a symbolic link or anything else is refused before anything is written."""
+    string), by the same rules and the same parts as `Staged`: the temporary file is renamed over `path` only
+    when the block ends without an error (otherwise removed)."""
     kind = _kind(path)
     if kind == "stdout":
         yield sys.stdout.write
@@ -136,27 +149,20 @@ def streamed_atomic(path: Path) -> Iterator[Callable[[str], object]]:
         return
     if kind == "direct":
         try:
-            fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0))
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            with _open_direct(path) as fh:
                 yield fh.write
         except OSError as exc:
-            raise CalamiteitError(f"{path}: kan niet schrijven: {os_reason(exc)}") from None
+            raise _cannot(path, exc) from None
         return
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise CalamiteitError(f"{path}: kan niet schrijven: {os_reason(exc)}") from None
-    staged = Path(tmp)
+    fd, staged = _beside(path)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             yield fh.write
             fh.flush()
             os.fsync(fh.fileno())
-        _kind(path)  # still a regular file or a new name: never renamed over a link or device made meanwhile
-        os.replace(staged, path)
+        _replace(staged, path)
     except BaseException as exc:
         staged.unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            raise CalamiteitError(f"{path}: kan niet schrijven: {os_reason(exc)}") from None
+            raise _cannot(path, exc) from None
         raise
