@@ -94,7 +94,7 @@ def compose(
 
     with opened(where, readonly=True) as store:
         incident = store.resolve(incident)
-        levels = frozenset(lv.level for lv in config.criteria.ordered)
+        levels = config.criteria.ladder
         with store.snapshot():
             check = ChainCheck(incident, store.summary(incident).head, levels)
             notes = kept_notes(config.reporting)  # the concept sitrap shows no more; a million entries stay flat

@@ -97,7 +97,7 @@ def read_export(criteria: CriteriaFile, path: Path) -> tuple[list[Entry], Incide
     raw_entries, head = doc.get("entries"), doc.get("head")
     if not isinstance(raw_entries, list) or not raw_entries or not isinstance(head, str):
         raise UsageError(f"{path}: geen export van 'calamiteit incident export' (entries of head ontbreekt)")
-    replay = Replay(frozenset(lv.level for lv in criteria.ordered))
+    replay = Replay(criteria.ladder)
     for number, raw in enumerate(raw_entries, start=1):
         try:
             check_entry(replay, raw, number)

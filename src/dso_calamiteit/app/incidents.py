@@ -249,7 +249,7 @@ def verify(where: Where, incident: str, sent_head: str | None) -> Verified:
     where contacts.yaml names people's database accounts, every entry stored by another account than its
     author's (a warning: a coordinator may log what a colleague said, but never invisibly)."""
     found = configured(where)
-    levels = None if found is None else frozenset(lv.level for lv in found.criteria.ordered)
+    levels = None if found is None else found.criteria.ladder
     with opened(where, create=False, readonly=True) as store:
         incident = store.resolve(incident)
         with store.snapshot():  # an append by a colleague meanwhile is no tampering

@@ -82,7 +82,7 @@ def ladder(where: Where) -> frozenset[int] | None:
     """The levels of criteria.yaml, which every entry's level must be one of; None when the configuration cannot
     be read (the chain is then checked without the ladder, and `calamiteit check` says what is wrong with it)."""
     found = configured(where)
-    return None if found is None else frozenset(lv.level for lv in found.criteria.ordered)
+    return None if found is None else found.criteria.ladder
 
 
 def author(flag: str | None) -> str:

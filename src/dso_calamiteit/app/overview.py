@@ -37,7 +37,7 @@ def gather(config: Config, where: Where, start: datetime, end: datetime) -> Over
     first, last = dutchtime.stamp(start), dutchtime.stamp(end)
     handled = []
     broken: list[Fault] = []
-    levels = frozenset(lv.level for lv in config.criteria.ordered)
+    levels = config.criteria.ladder
     with opened(where, create=False, readonly=True) as store:
         hours = store.check_hours(first, last)
         days = overview.period_days(start, end)

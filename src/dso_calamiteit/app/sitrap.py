@@ -92,7 +92,7 @@ def make(
 
     with opened(where, create=False) as store:
         incident = store.resolve(incident)
-        levels = frozenset(lv.level for lv in config.criteria.ordered)
+        levels = config.criteria.ladder
         with store.snapshot():  # ends before the append: the write transaction takes the lock itself
             check = ChainCheck(incident, store.summary(incident).head, levels)
             found = fold_checked(check.passing(store.stream(incident)), check.faults, keep=kept)

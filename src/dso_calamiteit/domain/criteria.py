@@ -77,6 +77,11 @@ class CriteriaFile:
     def base(self) -> Level:
         return self.ordered[0]
 
+    @property
+    def ladder(self) -> frozenset[int]:
+        """The level numbers, which every logged level must be one of (the chain's rules check it)."""
+        return frozenset(lv.level for lv in self.ordered)
+
     def level(self, number: int) -> Level | None:
         return next((lv for lv in self.levels if lv.level == number), None)
 
