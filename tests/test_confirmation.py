@@ -19,6 +19,8 @@ from .mail import Mailbox, smtp_server
 
 pytestmark = pytest.mark.usefixtures("backend")
 
+AT = "2026-11-25T09:00:00+00:00"
+
 
 @pytest.fixture(autouse=True)
 def office_hours(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -147,7 +149,10 @@ def test_status_imports_neither_the_call_out_nor_its_message(called) -> None:
 
     incident, folder, _ = called
     heavy = ("dso_calamiteit.app.callout", "dso_calamiteit.domain.callout", "dso_calamiteit.views.sitrap",
-             "dso_calamiteit.views.callout", "dso_calamiteit.adapters.config.validation")
+             "dso_calamiteit.views.callout", "dso_calamiteit.adapters.config.validation",
+             # nor the tokens' HMAC, the criteria, the time zone or Rich for the JSON
+             "dso_calamiteit.domain.confirmation", "hmac", "dso_calamiteit.domain.criteria",
+             "dso_calamiteit.domain.dutchtime", "rich")
     code = (
         "import sys; from dso_calamiteit.cli import root; "
         f"root.run(['oproep', {incident!r}, '--status', '--json', '--config-dir', {str(folder)!r}]); "
@@ -158,3 +163,26 @@ def test_status_imports_neither_the_call_out_nor_its_message(called) -> None:
                               check=False)
     assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout[-500:] + done.stderr[-500:]
     assert json.loads("\n".join(done.stdout.strip().splitlines()[:-1]))["kind"] == "callout-status"
+
+
+def test_status_reads_this_incidents_call_outs_only_in_one_query(calamiteit: Invoke, called) -> None:
+    """Every delivery of the incident in one query: not another incident's, and each try of a repeated call-out
+    in the JSON (the table shows each channel once)."""
+    from dso_calamiteit.app.logbook import opened
+    from dso_calamiteit.app.place import Place
+
+    incident, folder, _ = called
+    other = calamiteit("incident", "open", "Andere storing", "--level", "1").out.strip()
+    with opened(Place(None, None, folder)) as store:
+        store.record_intent(other, f"{other}/convocation-1#1", [("email", "elders-1", "<e1@x>")], AT)
+        again = f"{incident}/convocation-1#2"
+        store.record_intent(incident, again, [("email", "lotte-meijer", "<l2@x>")], AT)
+        store.record_outcomes(again, [("email", "lotte-meijer", "refused", "5.1.1 onbekend")], AT)
+    mine = status(calamiteit, incident, folder)
+    assert "elders-1" not in mine
+    assert [d["outcome"] for d in mine["lotte-meijer"]["deliveries"]] == ["accepted", "refused"]
+    assert mine["lotte-meijer"]["callout"] == again
+    assert list(status(calamiteit, other, folder)) == ["elders-1"]
+    table = calamiteit("oproep", incident, "--status", "--config-dir", str(folder)).out
+    lotte = next(line for line in table.splitlines() if "Lotte Meijer" in line)
+    assert "e-mail: aangenomen" in lotte and lotte.count("e-mail") == 1  # it reached her once

@@ -1,5 +1,5 @@
 """Use cases of confirmation: `calamiteit bevestig` (by name or id, by SMS reply code, by signed token) and
-`oproep ID --status` (per role: who was called, how, what came of it, confirmed or not and since when).
+`oproep ID --status` reads them (app/callout_status.py).
 
 Every confirmation is a `confirmation` entry in the incident's chain: who, which call-out, comes or cannot,
 how it came in, and the coordinator's note.
@@ -7,51 +7,18 @@ how it came in, and the coordinator's note.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..domain.confirmation import REPLY_CODES, LinkRefused, digits, find_person, read_token
-from ..domain.contacts import Contact
 from ..domain.errors import UsageError
 from ..domain.logbook import Entry
-from ..domain.recipients import Recipient, recipient_key
+from .callout_status import Called, called
 from .logbook import opened, stamp
 from .place import Where
 
 if TYPE_CHECKING:
     from ..adapters.config import Config
-
-
-@dataclass
-class Called:
-    """One recipient of the incident's call-outs: their deliveries and their latest confirmation."""
-
-    recipient: Recipient
-    callout: str
-    deliveries: list[tuple[str, str, str, str]] = field(default_factory=list)  # (channel, outcome, reason, at)
-    answer: str = ""  # komt | kan_niet | '' (no answer)
-    via: str = ""
-    since: str = ""  # when they answered, else when they were last called
-    note: str = ""
-
-
-def called(config: Config, store: Any, incident: str) -> dict[str, Called]:
-    """Everyone the incident's call-outs reached for, in the order first called, with their confirmations."""
-    contacts = {recipient_key(c): c for c in config.contacts.contacts}
-    out: dict[str, Called] = {}
-    for callout in store.callouts(incident):
-        for channel, key, _, outcome, reason, at in store.deliveries(callout):
-            c = contacts.get(key) or Contact("", key, "operationeel", key)  # since removed from contacts.yaml
-            person = Recipient(key, c.name or c.role, c.org, c.role, c)
-            row = out.setdefault(key, Called(person, callout))
-            row.callout = callout
-            row.deliveries.append((channel, outcome, reason, at))
-            row.since = max(row.since, at)
-    for e in store.of_kind(incident, "confirmation"):
-        if e.data["recipient"] in out:
-            row = out[e.data["recipient"]]
-            row.answer, row.via, row.since, row.note = e.data["answer"], e.data["via"], e.at, e.data.get("note", "")
-    return out
 
 
 @dataclass(frozen=True)
@@ -159,9 +126,3 @@ def confirm(
         entry = store.append(incident, "confirmation", body, author, stamp())
     row.answer, row.via, row.since, row.note = answer, via, entry.at, note.strip()
     return entry, row
-
-
-def status(config: Config, where: Where, incident: str) -> tuple[str, list[Called]]:
-    with opened(where, readonly=True) as store:
-        incident = store.resolve(incident)
-        return incident, list(called(config, store, incident).values())

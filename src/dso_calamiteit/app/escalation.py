@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from ..domain.callout import Draft, Message, Recipient, plan, recipient_key
 from .callout import Composed, Sent, compose, message_id, send
-from .confirmation import called
+from .callout_status import called
 from .logbook import opened, stamp
 from .place import Where
 

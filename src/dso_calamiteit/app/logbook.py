@@ -17,7 +17,6 @@ from pathlib import Path
 
 from ..adapters import clock, config
 from ..adapters.stores import Location, StorageError, Store, location, open_store
-from ..domain import dutchtime
 from ..domain.errors import CalamiteitError, Problem, UsageError
 from ..domain.words import count as counted
 from .place import Place, Where
@@ -98,6 +97,8 @@ def author(flag: str | None) -> str:
 
 def stamp() -> str:
     """Now, in the stored form."""
+    from ..domain import dutchtime  # here: a read (oproep --status) need not load the time zone
+
     return dutchtime.stamp(clock.now())
 
 

@@ -28,7 +28,7 @@ from ..domain.logbook import (
     refuse_broken,
 )
 from ..domain.sitrap import Answered
-from .confirmation import called
+from .callout_status import called
 from .logbook import opened
 from .place import Where
 from .readiness import convocation

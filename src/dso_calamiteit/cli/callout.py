@@ -133,9 +133,9 @@ def escalate(config: "Config", where: Place, incident: str, author: str, watch: 
 
 
 def show_status(config: "Config", where: Place, incident: str, json: bool) -> int:
-    from ..app import confirmation
+    from ..app import callout_status
 
-    incident, rows = confirmation.status(config, where, incident)
+    incident, rows = callout_status.status(config, where, incident)
     if json:
         from ..views.callout_status import status_document
 

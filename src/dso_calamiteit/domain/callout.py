@@ -14,11 +14,12 @@ from datetime import datetime
 from typing import Any, ClassVar, Literal
 
 from .contacts import Contact, ContactsFile
-from .criteria import STRICT, Level
+from .criteria import Level
 from .logbook import Incident
 from .recipients import Recipient as Recipient  # re-exported (domain/recipients.py)
 from .recipients import channel_word as channel_word
 from .recipients import recipient_key as recipient_key
+from .schema import STRICT
 from .sitrap import Sitrap
 from .teams import Convocation
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, ClassVar, Literal, get_args
 
-from .criteria import STRICT
+from .schema import STRICT
 
 Tier = Literal["operationeel", "tactisch", "strategisch"]
 TIERS: tuple[str, ...] = get_args(Tier)

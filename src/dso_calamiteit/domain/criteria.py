@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-STRICT: dict[str, Any] = {"extra": "forbid", "use_attribute_docstrings": True}
+from .schema import STRICT
 
 
 @dataclass(frozen=True)

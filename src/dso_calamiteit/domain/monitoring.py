@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar, Literal
 from urllib.parse import urlsplit
 
-from .criteria import STRICT
 from .dutchtime import read_fixed
+from .schema import STRICT
 
 Env = Literal["prod", "pre"]
 State = Literal["beschikbaar", "traag", "onbeschikbaar", "onderhoud"]

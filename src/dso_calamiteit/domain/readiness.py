@@ -14,9 +14,9 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, ClassVar, Literal, get_args
 
 from .contacts import Contact, ContactsFile, Tier
-from .criteria import STRICT
 from .dutchtime import LOCAL
 from .intervals import Clock, Interval, clip, subtract, sweep, trim, union, utc_seconds
+from .schema import STRICT
 
 Day = Literal["ma", "di", "wo", "do", "vr", "za", "zo"]
 DAYS: tuple[str, ...] = get_args(Day)

@@ -7,8 +7,8 @@ from typing import Any, ClassVar
 
 from .assessment import Assessment
 from .contacts import TIERS, Contact, ContactsFile, Tier, pick
-from .criteria import STRICT
 from .errors import UsageError, suggest
+from .schema import STRICT
 from .teams import Convocation
 
 

@@ -13,9 +13,10 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import dutchtime
-from .criteria import STRICT, Level
+from .criteria import Level
 from .logbook import Action, Entry, Incident
 from .routing import Route
+from .schema import STRICT
 from .teams import Convocation
 
 if TYPE_CHECKING:

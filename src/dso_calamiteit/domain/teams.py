@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
 from .contacts import Contact, ContactsFile
-from .criteria import STRICT
+from .schema import STRICT
 
 Group = Literal["kernteam", "opgeroepen", "koepel"]
 GROUP_ORDER = ("kernteam", "opgeroepen", "koepel")

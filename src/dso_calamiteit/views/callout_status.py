@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from .jsondoc import dumps
 
 if TYPE_CHECKING:
-    from ..app.confirmation import Called
+    from ..app.callout_status import Called
 
 
 def status_document(incident: str, rows: list[Called]) -> str:

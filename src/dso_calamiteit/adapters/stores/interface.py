@@ -16,7 +16,6 @@ from datetime import datetime
 from typing import Any
 
 from ...domain import exitcodes
-from ...domain.dutchtime import LOCAL
 from ...domain.errors import CalamiteitError, TamperedError, UsageError, suggest
 from ...domain.logbook import GENESIS, Entry, Fault, Summary, Tip, canonical, chained, fold, not_before, verify
 from .rollups import Check, RollUps
@@ -253,6 +252,13 @@ class Store(RollUps):
         rows = self._rows(sql + " ORDER BY channel, recipient", (callout,))
         return [(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
 
+    def incident_deliveries(self, incident: str) -> list[tuple[str, str, str, str, str, str]]:
+        """Every delivery of the incident's call-outs in one query, call-out by call-out:
+        (callout, channel, recipient, outcome, reason, at). What `oproep --status` reads."""
+        sql = "SELECT callout, channel, recipient, outcome, reason, at FROM deliveries WHERE incident = ?"
+        rows = self._rows(sql + " ORDER BY callout, channel, recipient", (incident,))
+        return [(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
+
     def of_kind(self, incident: str, kind: str) -> list[Entry]:
         """The incident's entries of one kind, oldest first (by the kind index: a call-out's confirmations or the
         status page's public updates without reading the whole chain; a plain query, so it may run inside a write
@@ -330,6 +336,8 @@ class Store(RollUps):
         """A new incident with a typeable id that no other logbook gives out: `2026-007-kxqm` is the Dutch
         year, the number within it in this logbook, and this logbook's code. `2026-007` alone still finds it
         while no other incident's id starts with that."""
+        from ...domain.dutchtime import LOCAL  # here: a read (oproep --status) need not load the time zone
+
         year = datetime.fromisoformat(at).astimezone(LOCAL).year
         with self.transaction():
             code = f"-{self.code}" if self.code else ""  # a logbook before schema 4 has no code

@@ -334,6 +334,9 @@ class SqliteStore(Store):
     def callouts(self, incident: str) -> list[str]:
         return super().callouts(incident) if self.version >= DELIVERIES else []
 
+    def incident_deliveries(self, incident: str) -> list[tuple[str, str, str, str, str, str]]:
+        return super().incident_deliveries(incident) if self.version >= DELIVERIES else []
+
     def require_writer(self) -> None:
         """Refused when this process may not write the file (or its folder, where SQLite keeps its journal)."""
         folder = self.path.parent
