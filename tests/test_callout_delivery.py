@@ -308,3 +308,59 @@ def test_a_clear_text_login_is_only_for_a_local_relay(
     else:
         assert result.code == exitcodes.CONFIG and "config/oproep.yaml" in result.out
         assert "aanmelden zonder versleuteling" in result.out and "kies security: starttls of tls" in result.out
+
+
+# --- the whole call-out's deadline --------------------------------------------------------------------------
+
+
+def test_the_call_outs_deadline_stops_every_channel_and_a_re_run_sends_the_rest_once(
+    calamiteit: Invoke, make_config: Callable[..., Path]
+) -> None:
+    """deadline_seconds: a server that takes 0.6 s per message and a deadline of 1.5 s: the e-mail channel stops
+    after the message it is on, the rest stays 'pending', the run says so in one line and exits 9; a re-run
+    (no deadline) sends exactly those, each recipient ends with one message."""
+    box = Mailbox(delay=0.6)
+    with smtp_server(box) as port:
+        folder = make_config(callout=callout_yaml(port, extra="deadline_seconds: 1.5\n"))
+        incident = calamiteit("incident", "open", "Storing", "--level", "1").out.strip()
+        started = time.monotonic()
+        cut = calamiteit("oproep", incident, "--verstuur", "--json", "--config-dir", str(folder))
+        took = time.monotonic() - started
+        doc = json.loads(cut.out)
+        status = json.loads(calamiteit("oproep", incident, "--status", "--json", "--config-dir", str(folder)).out)
+        outcomes = [d["outcome"] for r in status["called"] for d in r["deliveries"]]
+        first = len(box.messages)
+        folder = make_config(callout=callout_yaml(port))
+        again = calamiteit("oproep", incident, "--verstuur", "--json", "--config-dir", str(folder))
+    assert cut.code == exitcodes.CALLOUT_DEADLINE, cut.err
+    assert doc["deadline_passed"] is True and doc["pending"] == outcomes.count("pending") >= 1
+    assert 1 <= first == outcomes.count("accepted") < len(outcomes)
+    lines = [line for line in cut.err.splitlines() if "deadline" in line]
+    assert lines == [f"Deadline van de oproep verstreken (deadline_seconds: 1.5 s): {doc['pending']} bericht(en) nog "
+                     "niet verstuurd; opnieuw versturen verstuurt alleen die, met hetzelfde Message-ID."]
+    assert took < 1.5 + 0.6 + 2.0 + 3.0  # the deadline, the message on its way, the grace, start-up
+    assert again.code == exitcodes.OK, again.err
+    assert len(box.messages) == len(outcomes)
+    assert all(len(ids) == 1 for ids in box.ids_by_recipient().values())
+
+
+def test_a_deadline_that_is_not_reached_changes_nothing(calamiteit: Invoke, make_config: Callable[..., Path]) -> None:
+    box = Mailbox()
+    with smtp_server(box) as port:
+        folder = make_config(callout=callout_yaml(port, extra="deadline_seconds: 60\n"))
+        code, outcomes, err = send(calamiteit, folder)
+    assert code == exitcodes.OK and {o for o, _ in outcomes.values()} == {"accepted"}
+    assert "deadline" not in err.lower()
+
+
+def test_check_refuses_a_deadline_of_zero_and_says_when_it_cuts_the_bound(
+    calamiteit: Invoke, make_config: Callable[..., Path]
+) -> None:
+    folder = make_config(callout=callout_yaml(25, timeout=20, extra="deadline_seconds: 0\n"))
+    refused = calamiteit("check", "--config-dir", str(folder))
+    assert refused.code == exitcodes.CONFIG
+    assert "oproep.yaml" in refused.out + refused.err and "deadline_seconds" in refused.out + refused.err
+    assert "moet groter dan 0 zijn" in refused.out + refused.err
+    folder = make_config(callout=callout_yaml(25, timeout=20, extra="deadline_seconds: 300\n"))
+    doc = json.loads(calamiteit("check", "--json", "--config-dir", str(folder)).out)
+    assert any(w.startswith("deadline_seconds: 300 s begrenst de hele oproep") for w in doc["warnings"])

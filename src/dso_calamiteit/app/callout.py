@@ -60,6 +60,8 @@ class Sent:
     composed: Composed
     deliveries: list[Delivery] = field(default_factory=list)
     entry: Entry | None = None
+    deadline: float | None = None  # deadline_seconds, when it passed with deliveries still pending
+    pending: int = 0  # deliveries of this call-out not sent or not answered: a re-run sends them
 
     @property
     def complete(self) -> bool:
@@ -68,6 +70,8 @@ class Sent:
 
     @property
     def exit_code(self) -> int:
+        if self.deadline is not None:
+            return exitcodes.CALLOUT_DEADLINE
         return exitcodes.OK if self.complete else CALLOUT_INCOMPLETE
 
 
@@ -223,8 +227,9 @@ def send(config: Config, where: Where, composed: Composed, author: str) -> Sent:
             raise
         except KeyboardInterrupt:
             raise Interrupted("onderbroken: er is niets verstuurd") from None
+        cut = False
         try:
-            _deliver(store, config, composed, ids, sent, links)
+            cut = _deliver(store, config, composed, ids, sent, links)
         except KeyboardInterrupt:
             interrupted = True
         body: dict[str, Any] = {
@@ -243,6 +248,9 @@ def send(config: Config, where: Where, composed: Composed, author: str) -> Sent:
         with interrupts.no_interrupt():
             sent.entry = store.append(message.incident, "callout", body, author, stamp())
             held = store.deliveries(callout)
+    sent.pending = sum(1 for d in held if d[3] == "pending")
+    if cut and sent.pending:
+        sent.deadline = config.callout.deadline_seconds
     if interrupted:
         accepted = sum(1 for d in held if d[3] == "accepted")
         raise Interrupted(
@@ -257,9 +265,11 @@ def send(config: Config, where: Where, composed: Composed, author: str) -> Sent:
 def _deliver(
     store: Any, config: Config, composed: Composed, ids: dict[tuple[str, str], str], sent: Sent,
     links: dict[str, str],
-) -> None:
+) -> bool:
     """Every channel in its own thread; each outcome comes back here, is recorded (one transaction), and only
-    then may that channel go on to its next recipient."""
+    then may that channel go on to its next recipient. True when the call-out's deadline (deadline_seconds)
+    passed first: every channel then stops after the message it is on, whose outcome is still waited for
+    (GRACE_SECONDS); what was not sent stays 'pending', for a re-run."""
     from ..adapters.notifiers import for_channel
 
     message, callout = composed.plan.message, composed.callout
@@ -314,12 +324,18 @@ def _deliver(
     asked = threading.Event()
     main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGINT, lambda *_: asked.set()) if main else None
+    seconds = config.callout.deadline_seconds
+    limit = None if seconds is None else time.monotonic() + seconds
+    cut = False
     try:
         for t in threads:
             t.start()
         while running and not asked.is_set():
-            take(0.1)
-        if asked.is_set():
+            if limit is not None and time.monotonic() >= limit:
+                cut = True
+                break
+            take(0.1 if limit is None else min(0.1, max(limit - time.monotonic(), 0.0)))
+        if asked.is_set() or cut:
             stop.set()  # each channel stops after the message it is on
             end = time.monotonic() + GRACE_SECONDS
             while running and time.monotonic() < end:
@@ -330,6 +346,7 @@ def _deliver(
             signal.signal(signal.SIGINT, previous)
     if asked.is_set():
         raise KeyboardInterrupt
+    return cut
 
 
 def _accepted(earlier: list[Entry], message: Message) -> dict[tuple[str, str], Delivery]:

@@ -75,4 +75,8 @@ def callout_bound(cfg: Config) -> list[str]:
     else:
         lines.append(f"het langst duurt {slowest.channel}: één POST met een deadline van {slowest.deadline:g} s "
                      "(timeout_seconds van die webhook)")
+    cap = cfg.callout.deadline_seconds
+    if cap is not None and cap < slowest.seconds:
+        lines.append(f"deadline_seconds: {cap:g} s begrenst de hele oproep: daarna probeert geen kanaal nog een "
+                     "volgende ontvanger; wat niet verstuurd is, blijft openstaan en gaat mee met de volgende run")
     return lines

@@ -217,12 +217,17 @@ def confirmed(composed: "Composed", yes: bool) -> bool:
 
 def show(sent: "Sent", json: bool) -> None:
     """What came of the deliveries: the JSON document, or a table and one line (on stdout and stderr)."""
+    from ..views.callout import deadline_line
+
     if json:
         from ..views.callout import document
 
         print(document(sent.composed, sent))
-        return
-    from ..views.tables.callout import result
+    else:
+        from ..views.tables.callout import result
 
-    entry = f"regel {sent.entry.n} van {sent.entry.incident}" if sent.entry else "?"
-    result(console(), console(stderr=True), sent.deliveries, sent.complete, entry)
+        entry = f"regel {sent.entry.n} van {sent.entry.incident}" if sent.entry else "?"
+        result(console(), console(stderr=True), sent.deliveries, sent.complete, entry)
+    cut = deadline_line(sent)
+    if cut:
+        console(stderr=True).print(cut, markup=False)

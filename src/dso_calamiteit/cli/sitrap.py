@@ -138,10 +138,14 @@ def _send_confirmed(config: "Config", where: "Where", incident: str, author: str
 
 def _show_sent(sent: "Sent") -> None:
     """What came of each delivery, on stderr (stdout holds the sitrap itself)."""
+    from ..views.callout import deadline_line
     from ..views.tables.callout import result
 
     entry = f"regel {sent.entry.n} van {sent.entry.incident}" if sent.entry else "?"
     err = console(stderr=True)
     result(err, err, sent.deliveries, sent.complete, entry)
+    cut = deadline_line(sent)
+    if cut:
+        err.print(cut, markup=False)
 
 

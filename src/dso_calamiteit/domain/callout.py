@@ -107,6 +107,9 @@ class CalloutFile:
     """Adres van de bevestigingspagina (bijvoorbeeld https://oct.example.nl/bevestig); leeg: geen link."""
     escalation: tuple[Escalation, ...] = ()
     """Per niveau: wachttijd op een bevestiging en aantal herinneringen (anders 10 minuten en 1)."""
+    deadline_seconds: float | None = None
+    """Hoogstens zoveel seconden voor de hele oproep (alle kanalen samen); daarna probeert geen kanaal nog een
+    volgende ontvanger en blijft de rest openstaan voor een volgende run. Leeg: geen grens."""
 
     def escalation_for(self, level: int) -> Escalation:
         return next((e for e in self.escalation if e.level == level), Escalation(level))

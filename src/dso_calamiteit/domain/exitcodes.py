@@ -9,6 +9,7 @@ MONITOR_SLOW = 5  # monitor: every target answered, but at least one over its la
 MONITOR_DOWN = 6  # monitor: at least one target unavailable
 READINESS_GAPS = 7  # paraatheid: a requirement is not met (at the moment asked, or somewhere in the period)
 CALLOUT_INCOMPLETE = 8  # oproep / rapport --verstuur: not every recipient got it through every channel
+CALLOUT_DEADLINE = 9  # oproep / rapport --verstuur: the call-out's deadline passed; the rest is pending (re-run)
 INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
 
 # `assess --exit-level`: a successful assessment exits LEVEL_BASE + level number. Level numbers are

@@ -134,7 +134,19 @@ def document(composed: Composed, sent: Sent | None, blocked: list[tuple[str, str
         body["deliveries"] = [d.as_json() for d in sent.deliveries]
         body["complete"] = sent.complete
         body["entry"] = sent.entry.n if sent.entry else None
+        body["deadline_passed"] = sent.deadline is not None
+        body["pending"] = sent.pending
     return dumps("callout", body)
+
+
+def deadline_line(sent: Sent) -> str | None:
+    """The one line when the call-out's deadline (deadline_seconds) stopped it with deliveries still pending."""
+    if sent.deadline is None:
+        return None
+    return (
+        f"Deadline van de oproep verstreken (deadline_seconds: {sent.deadline:g} s): {sent.pending} bericht(en) nog "
+        f"niet verstuurd; opnieuw versturen verstuurt alleen die, met hetzelfde Message-ID."
+    )
 
 
 def confirmation_document(incident: str, n: int, data: dict[str, Any]) -> str:

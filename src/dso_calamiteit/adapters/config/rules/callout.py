@@ -43,6 +43,9 @@ def check(f: CalloutFile, contacts: ContactsFile | None) -> list[Finding]:
                 f"aanmelden zonder versleuteling naar {f.email.host}: het wachtwoord gaat leesbaar over het netwerk; "
                 "kies security: starttls of tls (geen mag alleen met een server op deze machine)",
             ))
+    if f.deadline_seconds is not None and f.deadline_seconds <= 0:
+        why = "deadline_seconds moet groter dan 0 zijn (of weglaten: geen grens voor de hele oproep)"
+        out.append((("deadline_seconds",), why))
     known = set(f.channel_ids())
     rules: list[tuple[Loc, tuple[str, ...]]] = [(("routes", "default"), f.routes.default)]
     rules += [(("routes", "organisations", org), chans) for org, chans in f.routes.organisations.items()]
