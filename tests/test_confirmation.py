@@ -186,3 +186,23 @@ def test_status_reads_this_incidents_call_outs_only_in_one_query(calamiteit: Inv
     table = calamiteit("oproep", incident, "--status", "--config-dir", str(folder)).out
     lotte = next(line for line in table.splitlines() if "Lotte Meijer" in line)
     assert "e-mail: aangenomen" in lotte and lotte.count("e-mail") == 1  # it reached her once
+
+
+def test_the_concept_sitrap_inside_a_call_out_carries_the_confirmations(calamiteit: Invoke, called) -> None:
+    """The message's concept sitrap has the same team section as the sitrap itself: who comes, who cannot,
+    who has not answered, per role and since when (issue 22)."""
+    incident, folder, _ = called
+    assert calamiteit("bevestig", incident, "Lotte Meijer", "--komt", "--config-dir", str(folder)).code == 0
+    assert calamiteit("bevestig", incident, "anna-de-vries", "--kan-niet", "--via", "mail",
+                      "--config-dir", str(folder)).code == 0
+    message = json.loads(calamiteit("oproep", incident, "--allen", "--json", "--config-dir", str(folder)).out)["text"]
+    report = calamiteit("rapport", incident, "--concept", "--format", "md", "--config-dir", str(folder)).out
+
+    def section(text: str) -> list[str]:
+        part = text[text.index("Bevestigingen van de oproep"):].splitlines()[1:]
+        return [line for line in part[: next(i for i, x in enumerate(part) if x.startswith("#"))] if line.strip()]
+
+    inside = section(message)
+    assert any("Lotte Meijer komt (sinds 10:00, telefoon)" in line for line in inside)
+    assert any("Anna de Vries kan niet komen (sinds 10:00, mail)" in line for line in inside)
+    assert inside == section(report)

@@ -34,7 +34,7 @@ from ..domain.sitrap import kept_notes, next_sitrap
 from .logbook import opened, stamp
 from .place import Where
 from .readiness import convocation
-from .sitrap import sitrap_of
+from .sitrap import answered, sitrap_of
 
 if TYPE_CHECKING:
     from ..adapters.config import Config
@@ -106,6 +106,7 @@ def compose(
             refuse_broken(incident, check.done(), False, "verstuurd")
             advice = store.last_of_kind(incident, "assessment")
             change = store.last_of_kind(incident, "level_change")
+            answers = answered(config, store, incident)  # the concept sitrap's team section: who comes, since when
     if state.closed:
         raise UsageError(f"incident {incident} is gesloten; er wordt niemand meer opgeroepen")
     level = config.criteria.level(state.level) or config.criteria.base
@@ -138,7 +139,7 @@ def compose(
             advised=advice is not None,
             advice_reason=((advice.data.get("advice") or {}).get("reason", "") if advice is not None else ""),
             triggered=tuple(texts.get(i, i) for i in advice.data.get("triggered", [])) if advice is not None else (),
-            concept=sitrap_of(config, state, None, at, author, concept=True, team=team),
+            concept=sitrap_of(config, state, None, at, author, concept=True, team=team, answers=answers),
         )
     else:
         draft = replace(draft, report=sitrap[0], report_text=sitrap[1])
