@@ -135,3 +135,34 @@ def test_a_dry_run_warns_about_every_channel_that_could_not_send_now(
     assert "teams-oct: de webhook-URL ontbreekt: zet TEST_TEAMS_URL" in block
     assert "e-mail: lotte-meijer: niet bereikbaar via e-mail: geen e-mailadres" in block
     assert {c["channel"] for c in doc["cannot_send"]} == {"teams-oct", "email"}
+
+
+def test_a_sitraps_teams_card_carries_the_sitraps_text_as_card_elements(
+    calamiteit: Invoke, make_config: Callable[..., Path], teams: Posted
+) -> None:
+    """`rapport --verstuur` to Teams: the card holds the sitrap itself (its sections as TextBlocks, its tables as
+    lists), not only its number; no Markdown heading or pipe table; every text from the logbook escaped."""
+    hooks = "webhooks:\n  - id: teams-oct\n    kind: teams\n    url_from: TEST_TEAMS_URL\n"
+    folder = make_config(callout=callout_yaml(hooks, "[teams-oct]"))
+    incident = calamiteit("incident", "open", HOSTILE, "--level", "1").out.strip()
+    calamiteit("niveau", incident, "2", "--reden", "Zie [hier](https://kwaad.example.nl)")
+    assert calamiteit("log", incident, "Koppelvlak | traag | *sinds 08:00*", "--beeld").code == 0
+    sent = calamiteit("rapport", incident, "--verstuur", "--format", "text", "--config-dir", str(folder))
+    assert sent.code == exitcodes.OK, sent.err
+    (envelope,) = [body for _, _, body in teams.accepted]
+    assert conform(envelope) == []
+    body = envelope["attachments"][0]["content"]["body"]
+    texts = [e["text"] for e in body if e["type"] == "TextBlock"]
+    headings = [e["text"] for e in body if e["type"] == "TextBlock" and e.get("weight") == "Bolder"]
+    for part in ("Niveauverloop", "Beeld (sinds het begin)", "Open acties", "Prognose en volgende update"):
+        assert part in headings, headings
+    assert any(h.startswith("Situatierapport 1 — incident") for h in headings)
+    everything = "\n".join(texts)
+    assert "Koppelvlak \\| traag \\| \\*sinds 08:00\\*" in everything  # the observation, escaped
+    assert "\\[hier\\](https://kwaad.example.nl)" in everything  # the decision's reason, in the level's history
+    assert "](" not in everything.replace("\\](", "")  # never a link
+    assert not any(line.lstrip().startswith(("#", "|")) for t in texts for line in t.splitlines())
+    at = next(i for i, e in enumerate(body) if e.get("text") == "Niveauverloop")
+    history = body[at + 1]["text"].splitlines()
+    assert all(line.startswith("- ") for line in history) and "Niveau 2" in history[-1]  # a table as a list
+    assert "de volledige tekst staat in de e-mail" not in everything

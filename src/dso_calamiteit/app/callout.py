@@ -84,6 +84,7 @@ def compose(
     *,
     author: str,
     sitrap: tuple[int, str] | None = None,
+    sitrap_sections: tuple[tuple[str, tuple[str, ...]], ...] = (),
     everyone: bool = False,
 ) -> Composed:
     """The call-out for the incident's current level: a convocation, or (`sitrap`: number and Markdown) a
@@ -142,7 +143,7 @@ def compose(
             concept=sitrap_of(config, state, None, at, author, concept=True, team=team, answers=answers),
         )
     else:
-        draft = replace(draft, report=sitrap[0], report_text=sitrap[1])
+        draft = replace(draft, report=sitrap[0], report_text=sitrap[1], report_sections=sitrap_sections)
     message = write(draft)
     with opened(where, readonly=True) as store:
         callout = callout_id(message, store.callouts(incident), everyone)

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from ..domain.teams import Convocation
 
 Write = Callable[[sitrap.Sitrap], str]  # a sitrap as text: views.sitrap.FORMATS[format] with the names bound
+Sections = tuple[tuple[str, tuple[str, ...]], ...]  # a sitrap as an Adaptive Card's (heading, lines): views.sitrap
 
 
 @dataclass
@@ -50,6 +51,7 @@ class Report:
     number: int | None
     staged: Staged | None = None
     markdown: str = ""  # the same report in Markdown, when asked for (to send it: rapport --verstuur)
+    sections: Sections = ()  # and as a card's sections (views.sitrap.card_sections), likewise
 
 
 ATTEMPTS = 5  # colleagues writing while a big report is built: catch up and try again, this many times
@@ -67,6 +69,7 @@ def make(
     concept: bool = False,
     insist: bool = False,
     markdown: Write | None = None,
+    card: Callable[[sitrap.Sitrap], Sections] | None = None,
 ) -> Report:
     """Make the next numbered report from what the logbook holds (a `concept` takes no number and records
     nothing: a preview that spoils no numbering).
@@ -80,6 +83,7 @@ def make(
     writes the report in Markdown (to send it: rapport --verstuur).
     """
     as_markdown: list[str] = []  # the Markdown of the latest report written, when asked for
+    as_card: list[Sections] = []  # likewise its card's sections
     kept = sitrap.kept_notes(config.reporting)  # of a million notes only the few the report shows
 
     def written(found: Incident, number: int | None, broken: list[str]) -> str:
@@ -88,6 +92,8 @@ def make(
         )
         if markdown is not None:
             as_markdown[:] = [markdown(report)]
+        if card is not None:
+            as_card[:] = [card(report)]
         return write(report)
 
     with opened(where, create=False) as store:
@@ -104,7 +110,7 @@ def make(
             if concept or found.closed:  # not numbered, not recorded
                 text = written(found, None, broken)
                 staged = Staged(output, text) if output is not None else None
-                return Report(incident, text, None, staged, "".join(as_markdown))
+                return Report(incident, text, None, staged, "".join(as_markdown), *as_card)
             entry = report_entry(found, config.reporting.minutes_for(found.level), author, made)
             # The report shows the log with its own entry; fold that into a copy, `found` may need catching up.
             ahead = fold([entry], state=replace(found, report_entries=list(found.report_entries)))
@@ -112,7 +118,7 @@ def make(
             staged = Staged(output, text) if output is not None else None
             try:
                 if store.append_made(entry):
-                    return Report(incident, text, ahead.reports, staged, "".join(as_markdown))
+                    return Report(incident, text, ahead.reports, staged, "".join(as_markdown), *as_card)
             except BaseException:
                 if staged is not None:
                     staged.discard()

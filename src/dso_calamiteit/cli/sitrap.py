@@ -95,6 +95,7 @@ def rapport(
         concept=concept,
         insist=toch,
         markdown=(lambda s: written.FORMATS["md"](s, names)) if verstuur else None,
+        card=(lambda s: written.card_sections(s, names)) if verstuur else None,
     )
     if output is None:
         emit(report.text, None)
@@ -110,7 +111,8 @@ def rapport(
     from ..views.callout import message
 
     composed = callout.compose(
-        config, where, incident, clock.now(), message, author=author, sitrap=(report.number, report.markdown)
+        config, where, incident, clock.now(), message, author=author, sitrap=(report.number, report.markdown),
+        sitrap_sections=report.sections,
     )
     sent = callout.send(config, where, composed, author)
     _show_sent(sent)

@@ -178,6 +178,7 @@ class Draft:
     concept: Sitrap | None = None  # a convocation: the picture now, as an unnumbered sitrap
     report: int | None = None  # a sitrap: its number
     report_text: str = ""  # a sitrap: its Markdown, as made and recorded
+    report_sections: tuple[tuple[str, tuple[str, ...]], ...] = ()  # a sitrap: the same, as a card's plain sections
     # the decision that set the level (a convocation): who, when, from which level, why; '' when it was opened so
     decided_by: str = ""
     decided_at: str = ""  # stored stamp

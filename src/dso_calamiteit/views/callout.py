@@ -61,7 +61,8 @@ def message(d: Draft) -> Message:
     if d.purpose == "sitrap":
         subject = f"{d.subject_prefix} {state.id} · {level.label} · situatierapport {d.report}".strip()
         return Message(
-            "sitrap", state.id, state.title, state.level, level.label, subject, d.report_text, tuple(facts), d.report
+            "sitrap", state.id, state.title, state.level, level.label, subject, d.report_text, tuple(facts), d.report,
+            sections=d.report_sections,
         )
     lines = [f"# Oproep {esc(d.team_name)}: incident {esc(state.id)}, {esc(state.title)}", ""]
     lines += [f"- **{label}:** {esc(value)}" for label, value in facts]

@@ -54,6 +54,7 @@ class _Style:
     em: Callable[[str], str]
     heading: Callable[[str, int], str]
     markdown: bool
+    card: bool = False  # plain lines for an Adaptive Card: a table's rows as list items, headings marked
 
 
 _MD = _Style(
@@ -64,9 +65,15 @@ _MD = _Style(
     markdown=True,
 )
 _TEXT = _Style(esc=safetext.one_line, strong=str, em=str, heading=lambda t, level: t, markdown=False)
+_HEADING = "\x00"  # marks a heading line in the card's plain text (one_line makes a NUL of the data visible)
+_CARD = _Style(
+    esc=safetext.one_line, strong=str, em=str, heading=lambda t, level: _HEADING + t, markdown=False, card=True
+)
 
 
 def _table(style: _Style, header: list[str], rows: list[list[str]]) -> list[str]:
+    if style.card:  # a card shows no table (Teams renders no pipe tables): one list item per row
+        return ["- " + " · ".join(cell for cell in row if cell.strip()) for row in rows]
     if style.markdown:
         return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)] + [
             "| " + " | ".join(row) + " |" for row in rows
@@ -202,6 +209,20 @@ def markdown(s: Sitrap, org_names: dict[str, str]) -> str:
 def text(s: Sitrap, org_names: dict[str, str]) -> str:
     """Plain text for a terminal or SMS-like channel: the same sections, data shown exactly as written."""
     return _write(s, org_names, _TEXT).rstrip("\n") + "\n"
+
+
+def card_sections(s: Sitrap, org_names: dict[str, str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The sitrap for an Adaptive Card (rapport --verstuur to Teams): (heading, lines) of plain text, the same
+    content as the text format, tables as list items; the card escapes every line for Teams' Markdown subset."""
+    sections: list[tuple[str, list[str]]] = []
+    for line in _write(s, org_names, _CARD).splitlines():
+        if line.startswith(_HEADING):
+            sections.append((line[len(_HEADING):], []))
+        elif line.strip():
+            if not sections:
+                sections.append(("", []))
+            sections[-1][1].append(line)
+    return tuple((heading, tuple(lines)) for heading, lines in sections)
 
 
 def as_json(s: Sitrap, org_names: dict[str, str]) -> str:

@@ -37,10 +37,12 @@ def card(message: Message, recipients: Sequence[Recipient]) -> dict[str, Any]:
         {"type": "FactSet", "facts": [{"title": esc(k), "value": esc(v)} for k, v in message.facts]},
     ]
     for heading, lines in message.sections:
-        body.append(text(heading, weight="Bolder", spacing="Medium"))
+        if heading:
+            body.append(text(heading, weight="Bolder", spacing="Medium"))
         items = [f"- {esc(x[2:])}" if x.startswith("- ") else esc(x) for x in lines]
-        body.append({"type": "TextBlock", "text": "\n".join(items), "wrap": True})
-    if message.purpose == "sitrap":
+        if items:
+            body.append({"type": "TextBlock", "text": "\n".join(items), "wrap": True})
+    if message.purpose == "sitrap" and not message.sections:
         body.append(text(f"Situatierapport {message.report}: de volledige tekst staat in de e-mail en het logboek."))
     if recipients:
         body.append(text("Opgeroepen", weight="Bolder", spacing="Medium"))
