@@ -13,7 +13,6 @@ import os
 import pickle
 import stat
 import sys
-import tempfile
 from pathlib import Path
 
 from ... import APP, __version__
@@ -96,6 +95,8 @@ def read_cache(key: str) -> dict[str, bytes] | None:
 def write_cache(key: str, parts: dict[str, bytes]) -> None:
     """Write atomically (temp file + rename): no run reads half a cache; the folder is made private (0700). A
     folder another user could write is not written to either. Failures are ignored."""
+    import tempfile  # here: only a cache miss writes (tempfile brings random, ~2 ms of every command's start)
+
     try:
         folder = cache_dir()
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
