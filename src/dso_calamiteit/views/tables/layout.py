@@ -106,16 +106,22 @@ def lines(
         out.append(f"{title}\n\n", style="italic")
 
     def line(cells: Sequence[Cell], texts: Sequence[str], style: str = "") -> None:
-        out.append(" ")
+        plain = " "  # unstyled text gathered and appended at once: one append per styled cell, not per piece
         for i, (col, cell, text) in enumerate(zip(columns, cells, texts, strict=True)):
             pad = " " * (widths[i] - cell_len(text))
-            out.append(" " if i == 0 else "  ")
+            plain += " " if i == 0 else "  "
             if col.justify == "right":
-                out.append(pad)
-            out.append(text, style=style or col.style or (cell.style if isinstance(cell, Text) else ""))
+                plain += pad
+            own = style or col.style or (cell.style if isinstance(cell, Text) else "")
+            if own:
+                out.append(plain)
+                out.append(text, style=own)
+                plain = ""
+            else:
+                plain += text
             if col.justify != "right" and i < len(columns) - 1:
-                out.append(pad)
-        out.append("\n")
+                plain += pad
+        out.append(plain + "\n")
 
     headers = [c.header for c in columns]
     line(headers, headers, style="bold")
