@@ -206,3 +206,24 @@ def test_the_concept_sitrap_inside_a_call_out_carries_the_confirmations(calamite
     assert any("Lotte Meijer komt (sinds 10:00, telefoon)" in line for line in inside)
     assert any("Anna de Vries kan niet komen (sinds 10:00, mail)" in line for line in inside)
     assert inside == section(report)
+
+
+def test_a_persons_call_out_is_the_latest_even_past_nine_rounds(calamiteit: Invoke, called) -> None:
+    """Call-out ids end in '#N': '#10' sorts before '#9' as text. The status (and a confirmation by name) takes
+    the latest by time, and lists the tries oldest first."""
+    from dso_calamiteit.app.logbook import opened
+    from dso_calamiteit.app.place import Place
+
+    incident, folder, _ = called
+    with opened(Place(None, None, folder)) as store:
+        for n in range(2, 11):
+            again, at = f"{incident}/convocation-1#{n}", f"2026-11-25T09:{n:02d}:00+00:00"
+            store.record_intent(incident, again, [("email", "lotte-meijer", f"<l{n}@x>")], at)
+            store.record_outcomes(again, [("email", "lotte-meijer", "accepted", "")], at)
+    lotte = status(calamiteit, incident, folder)["lotte-meijer"]
+    assert lotte["callout"] == f"{incident}/convocation-1#10"
+    assert [d["at"] for d in lotte["deliveries"]] == sorted(d["at"] for d in lotte["deliveries"])
+    assert calamiteit("bevestig", incident, "Lotte Meijer", "--komt", "--config-dir", str(folder)).code == 0
+    entries = json.loads(calamiteit("incident", "show", incident, "--json").out)["entries"]
+    (said,) = [e for e in entries if e["kind"] == "confirmation"]
+    assert said["data"]["callout"] == f"{incident}/convocation-1#10"

@@ -32,7 +32,8 @@ class Called:
 
 def called(config: Config, store: Any, incident: str) -> dict[str, Called]:
     """Everyone the incident's call-outs reached for, in the order first called, with their confirmations:
-    the deliveries in one query, each recipient's contact looked up once."""
+    the deliveries in one query, oldest first, each recipient's contact looked up once. A person's call-out is
+    the latest that reached for them (a confirmation by name is recorded against it)."""
     contacts = {recipient_key(c): c for c in config.contacts.contacts}
     out: dict[str, Called] = {}
     for callout, channel, key, outcome, reason, at in store.incident_deliveries(incident):

@@ -253,10 +253,11 @@ class Store(RollUps):
         return [(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
 
     def incident_deliveries(self, incident: str) -> list[tuple[str, str, str, str, str, str]]:
-        """Every delivery of the incident's call-outs in one query, call-out by call-out:
+        """Every delivery of the incident's call-outs in one query, oldest first (by when its outcome, or its
+        intent, was recorded; not by the call-out's id, where '#10' sorts before '#9'):
         (callout, channel, recipient, outcome, reason, at). What `oproep --status` reads."""
         sql = "SELECT callout, channel, recipient, outcome, reason, at FROM deliveries WHERE incident = ?"
-        rows = self._rows(sql + " ORDER BY callout, channel, recipient", (incident,))
+        rows = self._rows(sql + " ORDER BY at, callout, channel, recipient", (incident,))
         return [(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
 
     def of_kind(self, incident: str, kind: str) -> list[Entry]:
