@@ -330,18 +330,27 @@ def test_the_call_outs_deadline_stops_every_channel_and_a_re_run_sends_the_rest_
         status = json.loads(calamiteit("oproep", incident, "--status", "--json", "--config-dir", str(folder)).out)
         outcomes = [d["outcome"] for r in status["called"] for d in r["deliveries"]]
         first = len(box.messages)
+        other = calamiteit("incident", "open", "Tweede storing", "--level", "1").out.strip()
+        table = calamiteit("oproep", other, "--verstuur", "--config-dir", str(folder))  # the table, cut likewise
         folder = make_config(callout=callout_yaml(port))
         again = calamiteit("oproep", incident, "--verstuur", "--json", "--config-dir", str(folder))
     assert cut.code == exitcodes.CALLOUT_DEADLINE, cut.err
     assert doc["deadline_passed"] is True and doc["pending"] == outcomes.count("pending") >= 1
+    assert doc["complete"] is False
     assert 1 <= first == outcomes.count("accepted") < len(outcomes)
     lines = [line for line in cut.err.splitlines() if "deadline" in line]
     assert lines == [f"Deadline van de oproep verstreken (deadline_seconds: 1.5 s): {doc['pending']} bericht(en) nog "
                      "niet verstuurd; opnieuw versturen verstuurt alleen die, met hetzelfde Message-ID."]
     assert took < 1.5 + 0.6 + 2.0 + 3.0  # the deadline, the message on its way, the grace, start-up
+    assert table.code == exitcodes.CALLOUT_DEADLINE
+    said = " ".join(table.err.split())
+    assert "NIET alles aangekomen" in said and f"van {len(outcomes)} aangenomen" in said  # the pending counted in
+    assert "Deadline van de oproep verstreken" in said
     assert again.code == exitcodes.OK, again.err
-    assert len(box.messages) == len(outcomes)
-    assert all(len(ids) == 1 for ids in box.ids_by_recipient().values())
+    mine = [(rcpts, m) for rcpts, m in box.messages if incident in str(m["Subject"])]
+    assert len(mine) == len(outcomes)
+    per_person = [r for rcpts, _ in mine for r in rcpts]
+    assert len(per_person) == len(set(per_person))  # each recipient once
 
 
 def test_a_deadline_that_is_not_reached_changes_nothing(calamiteit: Invoke, make_config: Callable[..., Path]) -> None:

@@ -66,7 +66,7 @@ class Sent:
     @property
     def complete(self) -> bool:
         everything = [*self.deliveries, *self.composed.plan.already]
-        return bool(everything) and all(d.outcome == "accepted" for d in everything)
+        return bool(everything) and all(d.outcome == "accepted" for d in everything) and not self.pending
 
     @property
     def exit_code(self) -> int:
@@ -250,7 +250,8 @@ def send(config: Config, where: Where, composed: Composed, author: str) -> Sent:
         with interrupts.no_interrupt():
             sent.entry = store.append(message.incident, "callout", body, author, stamp())
             held = store.deliveries(callout)
-    sent.pending = sum(1 for d in held if d[3] == "pending")
+    mine = {(channel, recipient) for channel, recipient, _ in planned}  # not an old run's row this run left out
+    sent.pending = sum(1 for d in held if d[3] == "pending" and (d[0], d[1]) in mine)
     if cut and sent.pending:
         sent.deadline = config.callout.deadline_seconds
     if interrupted:

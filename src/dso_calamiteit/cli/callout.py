@@ -227,7 +227,7 @@ def show(sent: "Sent", json: bool) -> None:
         from ..views.tables.callout import result
 
         entry = f"regel {sent.entry.n} van {sent.entry.incident}" if sent.entry else "?"
-        result(console(), console(stderr=True), sent.deliveries, sent.complete, entry)
+        result(console(), console(stderr=True), sent.deliveries, sent.complete, entry, sent.pending)
     cut = deadline_line(sent)
     if cut:
         console(stderr=True).print(cut, markup=False)

@@ -145,7 +145,7 @@ def _show_sent(sent: "Sent") -> None:
 
     entry = f"regel {sent.entry.n} van {sent.entry.incident}" if sent.entry else "?"
     err = console(stderr=True)
-    result(err, err, sent.deliveries, sent.complete, entry)
+    result(err, err, sent.deliveries, sent.complete, entry, sent.pending)
     cut = deadline_line(sent)
     if cut:
         err.print(cut, markup=False)

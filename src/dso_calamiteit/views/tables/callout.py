@@ -43,12 +43,15 @@ def deliveries(console: Console, found: list[Delivery]) -> None:
     )
 
 
-def result(table: Console, note: Console, found: list[Delivery], complete: bool, entry: str) -> None:
-    """The deliveries as a table, and one line that says whether everything arrived and where it is recorded."""
+def result(
+    table: Console, note: Console, found: list[Delivery], complete: bool, entry: str, pending: int = 0
+) -> None:
+    """The deliveries as a table, and one line that says whether everything arrived and where it is recorded
+    (`pending`: deliveries not sent when the call-out's deadline passed, counted in)."""
     deliveries(table, found)
     done = sum(d.outcome == "accepted" for d in found)
     word = "Alles aangekomen" if complete else "NIET alles aangekomen"
-    note.print(Text(f"{word}: {done} van {len(found)} aangenomen; vastgelegd als {entry}."))
+    note.print(Text(f"{word}: {done} van {len(found) + pending} aangenomen; vastgelegd als {entry}."))
 
 
 ANSWER_WORDS = {"komt": "komt", "kan_niet": "kan niet", "": "geen antwoord"}
