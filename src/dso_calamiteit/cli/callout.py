@@ -59,6 +59,7 @@ def oproep(
     Zonder --verstuur wordt alleen getoond wat naar wie zou gaan. Met --verstuur gaat het via de kanalen uit
     config/oproep.yaml (e-mail, Teams, een eigen webhook) en legt het logboek per ontvanger de uitkomst vast.
     Exitcode 8 als niet iedereen het via al zijn kanalen kreeg; opnieuw draaien verstuurt alleen wat mislukte.
+    Exitcode 9 als de deadline van de hele oproep (deadline_seconds) verstreek; opnieuw draaien verstuurt de rest.
     Voorbeeld: calamiteit oproep 2026-001 --verstuur
     """
     from ..app import configuration
