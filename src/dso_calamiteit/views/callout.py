@@ -145,8 +145,9 @@ def deadline_line(sent: Sent) -> str | None:
     if sent.deadline is None:
         return None
     return (
-        f"Deadline van de oproep verstreken (deadline_seconds: {sent.deadline:g} s): {sent.pending} bericht(en) nog "
-        f"niet verstuurd; opnieuw versturen verstuurt alleen die, met hetzelfde Message-ID."
+        f"Deadline van de oproep verstreken (deadline_seconds: {sent.deadline:g} s): "
+        f"{count(sent.pending, 'bericht', 'berichten')} nog niet verstuurd; opnieuw versturen verstuurt alleen die, "
+        "met hetzelfde Message-ID."
     )
 
 
