@@ -266,3 +266,61 @@ def test_ik_kom_clicked_in_chromium_shows_in_oproep_status(calamiteit: Invoke, c
     assert rows["lotte-meijer"]["answer"] == "komt" and rows["lotte-meijer"]["via"] == "link"
     (second,) = [r for key, r in rows.items() if key != "lotte-meijer" and r["answer"]]
     assert second["answer"] == "kan_niet" and second["via"] == "link", other_address
+
+
+def test_bevestig_is_rate_limited_per_address_and_per_token(calamiteit: Invoke, called) -> None:
+    """An outsider cannot make the server read the logbook at will through the one page without an access
+    token: per client address and per link token at most so many requests a minute, then a Dutch 429 page
+    with Retry-After. Other addresses (127.0.0.x are all this computer) are not held up by one."""
+    from dso_calamiteit.web.confirm import PER_ADDRESS, PER_TOKEN, WINDOW_S
+
+    incident, folder, links = called
+    token = token_of(links["l.meijer@dso-lv.example.nl"])
+
+    def client_from(site_url: str, address: str) -> httpx.Client:
+        return httpx.Client(base_url=site_url, transport=httpx.HTTPTransport(local_address=address))
+
+    with serving("--config-dir", str(folder)) as site:
+        with client_from(site.url, "127.0.0.2") as client:
+            codes = [opened_page(client, f"vervalst-{i}.x")[0].status_code for i in range(PER_ADDRESS)]
+            assert codes == [403] * PER_ADDRESS  # every one read and refused, none held up
+            busy = client.get("/bevestig", params={"t": "vervalst-nog-een.x"})
+            posted = answer(client, site.url, token, "x", "komt")  # a POST from that address too
+        for r in (busy, posted):
+            assert r.status_code == 429, r.text
+            assert 1 <= int(r.headers["retry-after"]) <= WINDOW_S
+            assert 'lang="nl"' in r.text and "Te veel verzoeken" in r.text and "Probeer het over" in r.text
+            assert r.headers["content-security-policy"] and "vervalst" not in r.text
+        with client_from(site.url, "127.0.0.3") as other:  # another address: not held up
+            page, form = opened_page(other, token)
+            assert page.status_code == 200 and form
+        # one link from many addresses: PER_TOKEN a minute in all (the page above was one)
+        seen = []
+        for i in range(PER_TOKEN):
+            with client_from(site.url, f"127.0.1.{i + 1}") as each:
+                seen.append(each.get("/bevestig", params={"t": token}).status_code)
+        assert seen == [200] * (PER_TOKEN - 1) + [429], seen
+        with client_from(site.url, "127.0.2.1") as last:
+            page, form = opened_page(last, "vervalst.x")  # that address may still ask about another link
+            assert page.status_code == 403
+            last.cookies.set("calamiteit_formulier", "f")
+            held = last.post("/bevestig", data={"t": token, "formulier": "f", "antwoord": "komt"},
+                             headers={"origin": site.url})
+            assert held.status_code == 429 and int(held.headers["retry-after"]) >= 1
+    assert status(calamiteit, incident, folder)["lotte-meijer"]["answer"] is None
+
+
+def test_the_limit_is_a_sliding_window() -> None:
+    """After the window has passed for the oldest request, one more may go; Retry-After counts to that moment."""
+    from dso_calamiteit.web.limit import Limit
+
+    now = [100.0]
+    limit = Limit(3, 60.0, lambda: now[0])
+    for at in (100.0, 110.0, 120.0):
+        now[0] = at
+        assert limit.wait_s("a") == 0
+    assert limit.wait_s("a") == 40 and limit.wait_s("b") == 0  # another key has its own window
+    now[0] = 130.5
+    assert limit.wait_s("a") == 30  # refused requests are not counted
+    now[0] = 160.0
+    assert limit.wait_s("a") == 0 and limit.wait_s("a") == 10  # the oldest (100) has passed; next at 170

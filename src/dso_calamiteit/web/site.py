@@ -43,6 +43,7 @@ def build(settings: pages.Settings) -> Any:
     env = pages.environment()
     files = _static_files()
     watcher = Watcher(settings)
+    gate = confirm.Gate()
 
     def error_page(status: int, title: str, text: str) -> bytes:
         return env.get_template("fout.html").render(title=title, text=text).encode("utf-8")
@@ -107,10 +108,10 @@ def build(settings: pages.Settings) -> Any:
         return Response(body, media_type=kind)
 
     async def confirm_page(request: Request) -> Response:
-        return await confirm.show(env, settings, request)
+        return await confirm.show(env, settings, gate, request)
 
     async def confirm_answer(request: Request) -> Response:
-        return await confirm.record(env, settings, request)
+        return await confirm.record(env, settings, gate, request)
 
     async def not_found(request: Request, exc: Exception) -> Response:
         return missing("Deze pagina bestaat niet.")
