@@ -19,6 +19,7 @@ import pytest
 from dso_calamiteit.adapters import clock
 from dso_calamiteit.app.logbook import opened
 from dso_calamiteit.app.place import Place
+from dso_calamiteit.domain import dutchtime
 from dso_calamiteit.domain.confirmation import token as sign
 
 from .conftest import Invoke
@@ -324,3 +325,56 @@ def test_the_limit_is_a_sliding_window() -> None:
     assert limit.wait_s("a") == 30  # refused requests are not counted
     now[0] = 160.0
     assert limit.wait_s("a") == 0 and limit.wait_s("a") == 10  # the oldest (100) has passed; next at 170
+
+
+def test_the_incident_page_shows_the_confirmations_per_role_live(calamiteit: Invoke, called) -> None:
+    """The gedeeld beeld's incident page, in chromium: per role who comes, who cannot and who has not answered
+    yet, since when; a "Ik kom" through the link and a "kan niet" from the command line appear without a
+    reload (the existing event stream: a confirmation is an entry of the incident)."""
+    executable = chromium()
+    from playwright.sync_api import sync_playwright
+
+    incident, folder, links = called
+    rows = status(calamiteit, incident, folder)
+    lotte = rows["lotte-meijer"]
+    other_key, other = next((k, r) for k, r in rows.items() if k != "lotte-meijer")
+    token = token_of(links["l.meijer@dso-lv.example.nl"])
+    with serving("--config-dir", str(folder)) as site, sync_playwright() as p:
+        with httpx.Client(base_url=site.url) as client:  # without JavaScript: the same section, as served
+            served = client.get(f"/incident/{incident}").text
+        browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        page.goto(f"{site.url}/incident/{incident}")
+        before = page.inner_text("#bevestigingen")
+        page.evaluate("window.nietHerladen = true")
+        page.wait_for_timeout(500)  # the stream is open
+        with httpx.Client(base_url=site.url) as client:
+            _, form = opened_page(client, token)
+            assert answer(client, site.url, token, form, "komt").status_code == 200
+        page.wait_for_selector("#bevestigingen tr.antwoord-komt", timeout=5000)
+        said = calamiteit("bevestig", incident, other["name"], "--kan-niet", "--toelichting", "<b>ziek</b>",
+                          "--config-dir", str(folder))
+        assert said.code == 0, said.err
+        page.wait_for_selector("#bevestigingen tr.antwoord-kan_niet", timeout=5000)
+        after = page.inner_text("#bevestigingen")
+        groups = page.eval_on_selector_all("#bevestigingen tbody.rol th", "hs => hs.map(h => h.innerText)")
+        lotte_row = page.inner_text("#bevestigingen tr.antwoord-komt")
+        still = page.evaluate("window.nietHerladen === true")
+        checked = browser.new_context(bypass_csp=True, viewport={"width": 375, "height": 800}).new_page()
+        checked.goto(f"{site.url}/incident/{incident}")
+        found = [v for v in violations(checked, AXE.read_text(encoding="utf-8")) if v[1] in ("serious", "critical")]
+        browser.close()
+    assert found == [], found
+    assert "Oproep: wie komt" in served and "Lotte Meijer" in served and "geen antwoord" in served
+    assert "komt (link)" not in before and "Lotte Meijer" in before
+    assert still, "the page was reloaded"
+    assert lotte["role"] in lotte_row and "Lotte Meijer" in lotte_row and "komt (link)" in lotte_row
+    answered = status(calamiteit, incident, folder)
+    assert dutchtime.local(answered["lotte-meijer"]["since"]) in lotte_row  # since when: the answer's time
+    assert "kan niet (telefoon): <b>ziek</b>" in after  # the note is text
+    roles = {r["role"] for r in answered.values()}
+    assert len(groups) == len(roles)  # one group per role
+    waiting = sum(1 for r in answered.values() if not r["answer"])
+    assert sum(int(g.split(", ")[2].split()[0]) for g in groups) == waiting
+    assert any(g.startswith(f"{lotte['role']}: ") and "1 komt" in g for g in groups), groups
+    assert any(g.startswith(f"{other['role']}: ") and "1 kan niet" in g for g in groups), (groups, other_key)

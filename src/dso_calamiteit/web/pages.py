@@ -12,7 +12,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ..adapters import clock
-from ..app import configuration, incidents, monitor, readiness, status
+from ..app import configuration, confirmation, incidents, monitor, readiness, status
 from ..app.place import Place
 from ..app.sitrap import sitrap_of
 from ..domain import dutchtime
@@ -22,6 +22,7 @@ from ..domain.logbook import kind_word
 from ..domain.safetext import visible
 from ..views import sitrap as sitrap_views
 from ..views.incidents import summary_line
+from ..views.tables.callout import ANSWER_WORDS
 
 PAGE_SIZE = 50  # timeline entries per page, newest first
 
@@ -117,6 +118,7 @@ def incident(settings: Settings, ref: str, page: int) -> dict[str, Any]:
     report = sitrap_of(config, state, state.reports or None, now, "gedeeld beeld", concept=True,
                        broken=[f"regel {f.n}: {f.message}" for f in found.faults])
     decisions = sorted(state.actions.values(), key=lambda a: a.number)
+    _, called = confirmation.status(config, settings.where, state.id)  # the use case of `oproep ID --status`
     return {
         "now": now,
         "state": state,
@@ -134,7 +136,23 @@ def incident(settings: Settings, ref: str, page: int) -> dict[str, Any]:
         "earlier": found.earlier,
         "faults": found.faults,
         "verified": not found.faults,
+        "roles": _per_role(called),
     }
+
+
+def _per_role(called: list[confirmation.Called]) -> list[dict[str, Any]]:
+    """The call-out's confirmations per role, roles in the order first called: who comes, who cannot, who has
+    not answered yet, each with since when (the answer's time, or when last called)."""
+    roles: dict[str, dict[str, Any]] = {}
+    for r in called:
+        role = roles.setdefault(r.recipient.role, {"role": r.recipient.role, "people": [],
+                                                   "counts": dict.fromkeys(ANSWER_WORDS, 0)})
+        role["counts"][r.answer] += 1
+        role["people"].append({
+            "name": r.recipient.name, "org": r.recipient.org, "answer": r.answer,
+            "word": ANSWER_WORDS[r.answer], "via": r.via, "since": r.since, "note": r.note,
+        })
+    return list(roles.values())
 
 
 def public(settings: Settings) -> dict[str, Any]:
