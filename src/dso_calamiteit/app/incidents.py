@@ -202,17 +202,24 @@ WATCH_S = 1.0  # at the latest, `watch` reads again after this long; a stored en
 
 def watch(where: Where) -> Iterator[dict[str, int]]:
     """The number of entries of every incident, and again each time it changes (for a face that shows the
-    logbook live: it re-reads what it shows). PostgreSQL wakes on the NOTIFY every stored entry sends; SQLite on
-    a change of `PRAGMA data_version` (another connection committed), looked at 20 times a second."""
+    logbook live: it re-reads what it shows). PostgreSQL wakes on the NOTIFY every stored entry sends, which
+    names the incident and the entry number, so the counts follow without a read; SQLite on a change of
+    `PRAGMA data_version` (another connection committed), looked at 20 times a second, and reads them again."""
     with opened(where, readonly=True) as store:
         store.wait("", 0)  # listen before the first read, so nothing written in between is missed
-        seen: dict[str, int] | None = None
+        counts = {s.id: s.entries for s in store.summaries()}
+        yield dict(counts)
         while True:
-            counts = {s.id: s.entries for s in store.summaries()}
-            if counts != seen:
-                seen = counts
-                yield counts
-            store.wait("", WATCH_S)
+            told = store.wait("", WATCH_S)
+            if told:  # PostgreSQL's NOTIFY names each incident and entry number: nothing to read
+                fresh = dict(counts)
+                for ref, n in told:
+                    fresh[ref] = max(fresh.get(ref, 0), n)
+            else:  # SQLite (None), or nothing heard for WATCH_S ([]): read the counts again
+                fresh = {s.id: s.entries for s in store.summaries()}
+            if fresh != counts:
+                counts = fresh
+                yield dict(counts)
 
 
 def open_actions(where: Where, incident: str | None) -> tuple[list[tuple[Incident, Action]], list[Fault]]:
