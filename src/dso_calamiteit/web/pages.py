@@ -4,6 +4,7 @@ the CLI calls) and hands it to a Jinja2 template with autoescaping: every text f
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -162,3 +163,11 @@ def public(settings: Settings) -> dict[str, Any]:
     found = status.status(settings.where, config.maintenance, now)
     latest = max((d.updates[0].at for d in found.disruptions), default=dutchtime.stamp(now))
     return {"now": now, "status": found, "updated": latest}
+
+
+def public_digest(values: dict[str, Any]) -> str:
+    """What the status page shows, as one digest: its applications, maintenance and public updates, not the
+    moment it was worked out (the same content at another time is the same digest)."""
+    found: status.Status = values["status"]
+    shown = repr((found.applications, found.planned, found.disruptions))
+    return hashlib.sha256(shown.encode("utf-8")).hexdigest()
