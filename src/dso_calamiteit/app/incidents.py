@@ -7,6 +7,7 @@ it. Handing an incident over (export, import) is in app.handover; the sitrap in 
 
 from __future__ import annotations
 
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -154,6 +155,79 @@ def timeline(
             check = ChainCheck(incident, store.summary(incident).head, levels)
             found = fold_checked(kept(check.passing(store.stream(incident))), check.faults, keep=keep)
     return Timeline(found, list(recent), check.done(), check)
+
+
+@dataclass
+class _Kept:
+    verified: float  # when the whole chain was last verified (the reader's monotonic clock)
+    found: Timeline
+    recent: deque[Entry]
+
+
+class KeptTimelines:
+    """For a reader that runs for hours and shows the same incidents again and again (the web face): the first
+    page of an incident's timeline, its chain verified WHOLE at most every `whole_s` seconds; in between only the
+    entries stored since are read, each checked as `follow` checks them (it links to the one before, its hash,
+    the rules of its kind) and folded in, and the stored last hash is compared. A chain with any fault is never
+    kept: it is read whole on every request. `read` holds the incident's lock while the caller uses the state
+    (a later request folds into the same state)."""
+
+    def __init__(self, where: Where, newest: int, whole_s: float, clock: Callable[[], float],
+                 most: int = 16) -> None:
+        self.where, self.newest, self.whole_s, self.clock, self.most = where, newest, whole_s, clock, most
+        self._kept: dict[str, _Kept] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    @contextmanager
+    def whole(where: Where, incident: str, newest: int) -> Iterator[tuple[Timeline, float]]:
+        """Without a kept reader: read and verify it whole, now."""
+        yield timeline(where, incident, newest, keep=True), 0.0
+
+    @contextmanager
+    def read(self, incident: str) -> Iterator[tuple[Timeline, float]]:
+        """The timeline (state, newest entries, faults) and how many seconds ago the chain was verified whole."""
+        with self._lock:
+            lock = self._locks.setdefault(incident, threading.Lock())
+        with lock:
+            kept = self._kept.get(incident)
+            try:
+                fresh = kept is not None and self.clock() - kept.verified <= self.whole_s and self._add_new(kept)
+            except Exception:
+                self._kept.pop(incident, None)  # half folded: never kept
+                raise
+            if fresh and kept is not None:
+                yield kept.found, self.clock() - kept.verified
+                return
+            self._kept.pop(incident, None)
+            found = timeline(self.where, incident, self.newest, keep=True)
+            if not found.faults and found.check is not None and found.state.id == incident:
+                with self._lock:
+                    while len(self._kept) >= self.most:  # the one verified longest ago goes
+                        self._kept.pop(min(self._kept, key=lambda k: self._kept[k].verified))
+                    self._kept[incident] = _Kept(self.clock(), found, deque(found.newest, maxlen=self.newest))
+            yield found, 0.0
+
+    def _add_new(self, kept: _Kept) -> bool:
+        """The entries stored since, checked and folded in; False when anything does not hold (read it whole)."""
+        found, check = kept.found, kept.found.check
+        assert check is not None
+        state = found.state
+        with opened(self.where, readonly=True) as store, store.snapshot():
+            summary = store.summary(state.id)
+            if summary.entries < state.entries:
+                return False
+            for e in store.stream(state.id, after=state.entries):
+                if not check.see(e) or check.faults:
+                    return False
+                fold_checked([e], [], keep=True, state=state)
+                kept.recent.append(e)
+            check.head = summary.head
+            if check.done():
+                return False
+        found.newest = list(kept.recent)
+        return True
 
 
 @contextmanager

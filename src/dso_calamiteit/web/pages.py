@@ -100,21 +100,33 @@ def _label(config: Any, level: int) -> str:
     return found.label if found else f"niveau {level}"
 
 
-def incident(settings: Settings, ref: str, page: int) -> dict[str, Any]:
-    """One incident: level and its history, sitraps, decisions, open actions, a page of the timeline, chain."""
+def incident(settings: Settings, env: Environment, ref: str, page: int,
+             kept: incidents.KeptTimelines | None = None) -> str:
+    """One incident's page as HTML: level and its history, sitraps, decisions, open actions, confirmations per
+    role, a page of the timeline, chain. With `kept` (the running site's), the first page's chain is verified
+    whole at most every WHOLE_S seconds and the entries added since on every read (app.incidents.KeptTimelines);
+    the page says when it was verified whole. Worked out and rendered under that incident's lock."""
     if not valid_id(ref) or page < 1:
         raise Missing(ref)
-    config = configuration.load(settings.config_dir)
-    now = clock.now()
     try:
-        found = incidents.timeline(settings.where, ref, PAGE_SIZE, keep=True)
+        with incidents.KeptTimelines.whole(settings.where, ref, PAGE_SIZE) if kept is None else kept.read(ref) as (
+            found, age
+        ):
+            values = _incident(settings, found, page)
+            live = f"/live/incident/{values['state'].id}" if page == 1 else ""
+            return env.get_template("incident.html").render(live=live, verified_ago=int(age), **values)
     except (UsageError, NotFoundError):
         raise Missing(ref) from None
+
+
+def _incident(settings: Settings, found: incidents.Timeline, page: int) -> dict[str, Any]:
+    config = configuration.load(settings.config_dir)
+    now = clock.now()
     state = found.state
     if page > 1:
         before = state.entries - (page - 1) * PAGE_SIZE
         if before < 1:
-            raise Missing(ref)
+            raise Missing(state.id)
         found = incidents.timeline(settings.where, state.id, PAGE_SIZE, before=before)
     report = sitrap_of(config, state, state.reports or None, now, "gedeeld beeld", concept=True,
                        broken=[f"regel {f.n}: {f.message}" for f in found.faults])

@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from ..app import incidents
 from ..domain.entry_rules import valid_id
 from ..domain.errors import CalamiteitError
 from ..domain.safetext import visible
@@ -27,6 +28,7 @@ from .guard import Guard
 from .live import Watcher
 
 PUBLIC_S = 5.0  # the status page and its feed are worked out at most this often
+WHOLE_S = 30.0  # an incident page verifies the whole chain at most this often; the new entries on every read
 Handler = Callable[[Request], Awaitable[Response]]
 STATIC = {  # every file /static/ serves, by name
     "calamiteit.css": "text/css; charset=utf-8",
@@ -45,6 +47,7 @@ def build(settings: pages.Settings) -> Any:
     files = _static_files()
     watcher = Watcher(settings)
     gate = confirm.Gate()
+    kept = incidents.KeptTimelines(settings.where, pages.PAGE_SIZE, WHOLE_S, time.monotonic)
 
     def error_page(status: int, title: str, text: str) -> bytes:
         return env.get_template("fout.html").render(title=title, text=text).encode("utf-8")
@@ -65,11 +68,10 @@ def build(settings: pages.Settings) -> Any:
         except ValueError:
             page = 0
         try:
-            values = await run_in_threadpool(pages.incident, settings, ref, page)
+            html = await run_in_threadpool(pages.incident, settings, env, ref, page, kept)
         except pages.Missing:
             return missing(f"Incident {ref} bestaat niet in dit logboek (of die pagina van de tijdlijn niet).")
-        live = f"/live/incident/{values['state'].id}" if page == 1 else ""
-        return render("incident.html", live=live, **values)
+        return HTMLResponse(html)
 
     public: dict[str, tuple[float, dict[str, Any], str, str]] = {}
     working = asyncio.Lock()  # one reader works it out; the others wait for that and take it
