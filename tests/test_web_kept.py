@@ -36,6 +36,7 @@ def reader(monkeypatch: pytest.MonkeyPatch):
         with kept.read(incident) as (found, age):
             return found, age
 
+    read.settle = kept.settle  # type: ignore[attr-defined]
     return read, whole
 
 
@@ -52,8 +53,12 @@ def test_new_entries_are_checked_and_folded_in_without_reading_it_whole(calamite
     assert found.state.entries == 3 and found.faults == []
     assert [e.n for e in found.newest] == [1, 2, 3]
     assert [a.text for a in found.state.actions.values()] == ["Melding plaatsen"]  # folded in
-    found, age = read(31, incident)  # after whole_s: read whole again
-    assert whole == [incident, incident] and age == 0.0 and found.state.entries == 3
+    found, age = read(31, incident)  # after whole_s: the reader still gets the kept state at once ...
+    assert age == 31.0 and found.state.entries == 3
+    read.settle()  # ... while the whole verification runs beside
+    assert whole == [incident, incident]
+    found, age = read(32, incident)
+    assert age == 1.0 and found.state.entries == 3 and found.faults == [] and len(whole) == 2
 
 
 def test_an_entry_that_does_not_hold_is_found_at_once(calamiteit: Invoke, reader, tmp_path: Path) -> None:
@@ -79,7 +84,7 @@ def test_an_entry_that_does_not_hold_is_found_at_once(calamiteit: Invoke, reader
 
 def test_an_old_entry_edited_is_found_within_whole_s(calamiteit: Invoke, reader, tmp_path: Path) -> None:
     """The bound the page states ("de hele keten gecontroleerd N s geleden"): an edit of an entry already read
-    is found at the next whole reading, at most whole_s (30 s) later."""
+    is found by the next whole verification, which starts on the first read after whole_s (30 s)."""
     read, _ = reader
     incident = calamiteit("incident", "open", "Oud").out.strip()
     assert calamiteit("log", incident, "Zoals het was", "--beeld").code == 0
@@ -88,7 +93,10 @@ def test_an_old_entry_edited_is_found_within_whole_s(calamiteit: Invoke, reader,
                                         ('{"text": "Zoals het niet was"}', incident)))
     found, age = read(29, incident)
     assert found.faults == [] and age == 29.0  # kept: not yet read whole again (the page says since when)
-    found, age = read(31, incident)
+    found, age = read(31, incident)  # starts the whole verification beside
+    assert found.faults == [] and age == 31.0
+    read.settle()
+    found, age = read(32, incident)  # it found the edit: the kept state was dropped, read whole
     assert [f.n for f in found.faults] == [2] and age == 0.0
 
 
