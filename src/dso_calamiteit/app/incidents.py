@@ -177,7 +177,7 @@ class KeptTimelines:
     while the caller uses the state (a later request folds into the same state)."""
 
     def __init__(self, where: Where, newest: int, whole_s: float, clock: Callable[[], float],
-                 most: int = 16) -> None:
+                 most: int = 8) -> None:
         self.where, self.newest, self.whole_s, self.clock, self.most = where, newest, whole_s, clock, most
         self._kept: dict[str, _Kept] = {}
         self._locks: dict[str, threading.Lock] = {}
