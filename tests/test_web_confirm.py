@@ -257,6 +257,12 @@ def test_ik_kom_clicked_in_chromium_shows_in_oproep_status(calamiteit: Invoke, c
         quiet.goto(f"{site.url}/bevestig?t={other}")
         quiet.click("text=Ik kan niet")
         quiet.wait_for_selector("#vastgelegd")
+        with httpx.Client(base_url=site.url) as hammer:  # this address past its limit: the 429 page, checked too
+            codes = [hammer.get("/bevestig", params={"t": f"x{i}.y"}).status_code for i in range(80)]
+        assert 429 in codes
+        busy = checked.goto(f"{site.url}/bevestig?t=vervalst.x")
+        assert busy is not None and busy.status == 429
+        found["busy"] = violations(checked, axe)
         browser.close()
     assert errors == [], errors
     serious = {where: [v for v in vs if v[1] in ("serious", "critical")] for where, vs in found.items()}
