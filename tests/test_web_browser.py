@@ -99,3 +99,27 @@ def test_everything_is_there_without_javascript(calamiteit: Invoke) -> None:
         assert shown in text, shown
     assert "Het loket is traag." in public
     assert "Ellen de Wit" not in public and "Omgevingsloket geeft 503" not in public and "rood" not in public
+
+
+def test_the_status_page_follows_a_public_update_in_chromium(calamiteit: Invoke) -> None:
+    """The public page in chromium: a public update appears without a reload (its own stream, /status/live)."""
+    executable = chromium()
+    from playwright.sync_api import sync_playwright
+
+    from dso_calamiteit.web.site import PUBLIC_S
+
+    incident = calamiteit("incident", "open", "Publiek live").out.strip()
+    assert calamiteit("log", incident, "Het loket is traag.", "--publiek").code == 0
+    errors: list[str] = []
+    with serving() as site, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        page = browser.new_context().new_page()
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto(f"{site.url}/status/")
+        page.evaluate("window.nietHerladen = true")
+        page.wait_for_timeout(500)
+        assert calamiteit("log", incident, "Het loket werkt weer.", "--publiek").code == 0
+        page.wait_for_selector("text=Het loket werkt weer.", timeout=(2 * PUBLIC_S + 2) * 1000)
+        still = page.evaluate("window.nietHerladen === true")
+        browser.close()
+    assert still and errors == [], errors

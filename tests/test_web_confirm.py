@@ -19,6 +19,7 @@ import pytest
 from dso_calamiteit.adapters import clock
 from dso_calamiteit.app.logbook import opened
 from dso_calamiteit.app.place import Place
+from dso_calamiteit.domain import dutchtime
 from dso_calamiteit.domain.confirmation import token as sign
 
 from .conftest import Invoke
@@ -256,6 +257,12 @@ def test_ik_kom_clicked_in_chromium_shows_in_oproep_status(calamiteit: Invoke, c
         quiet.goto(f"{site.url}/bevestig?t={other}")
         quiet.click("text=Ik kan niet")
         quiet.wait_for_selector("#vastgelegd")
+        with httpx.Client(base_url=site.url) as hammer:  # this address past its limit: the 429 page, checked too
+            codes = [hammer.get("/bevestig", params={"t": f"x{i}.y"}).status_code for i in range(80)]
+        assert 429 in codes
+        busy = checked.goto(f"{site.url}/bevestig?t=vervalst.x")
+        assert busy is not None and busy.status == 429
+        found["busy"] = violations(checked, axe)
         browser.close()
     assert errors == [], errors
     serious = {where: [v for v in vs if v[1] in ("serious", "critical")] for where, vs in found.items()}
@@ -266,3 +273,114 @@ def test_ik_kom_clicked_in_chromium_shows_in_oproep_status(calamiteit: Invoke, c
     assert rows["lotte-meijer"]["answer"] == "komt" and rows["lotte-meijer"]["via"] == "link"
     (second,) = [r for key, r in rows.items() if key != "lotte-meijer" and r["answer"]]
     assert second["answer"] == "kan_niet" and second["via"] == "link", other_address
+
+
+def test_bevestig_is_rate_limited_per_address_and_per_token(calamiteit: Invoke, called) -> None:
+    """An outsider cannot make the server read the logbook at will through the one page without an access
+    token: per client address and per link token at most so many requests a minute, then a Dutch 429 page
+    with Retry-After. Other addresses (127.0.0.x are all this computer) are not held up by one."""
+    from dso_calamiteit.web.confirm import PER_ADDRESS, PER_TOKEN, WINDOW_S
+
+    incident, folder, links = called
+    token = token_of(links["l.meijer@dso-lv.example.nl"])
+
+    def client_from(site_url: str, address: str) -> httpx.Client:
+        return httpx.Client(base_url=site_url, transport=httpx.HTTPTransport(local_address=address))
+
+    with serving("--config-dir", str(folder)) as site:
+        with client_from(site.url, "127.0.0.2") as client:
+            codes = [opened_page(client, f"vervalst-{i}.x")[0].status_code for i in range(PER_ADDRESS)]
+            assert codes == [403] * PER_ADDRESS  # every one read and refused, none held up
+            busy = client.get("/bevestig", params={"t": "vervalst-nog-een.x"})
+            posted = answer(client, site.url, token, "x", "komt")  # a POST from that address too
+        for r in (busy, posted):
+            assert r.status_code == 429, r.text
+            assert 1 <= int(r.headers["retry-after"]) <= WINDOW_S
+            assert 'lang="nl"' in r.text and "Te veel verzoeken" in r.text and "Probeer het over" in r.text
+            assert r.headers["content-security-policy"] and "vervalst" not in r.text
+        with client_from(site.url, "127.0.0.3") as other:  # another address: not held up
+            page, form = opened_page(other, token)
+            assert page.status_code == 200 and form
+        # one link from many addresses: PER_TOKEN a minute in all (the page above was one)
+        seen = []
+        for i in range(PER_TOKEN):
+            with client_from(site.url, f"127.0.1.{i + 1}") as each:
+                seen.append(each.get("/bevestig", params={"t": token}).status_code)
+        assert seen == [200] * (PER_TOKEN - 1) + [429], seen
+        with client_from(site.url, "127.0.2.1") as last:
+            page, form = opened_page(last, "vervalst.x")  # that address may still ask about another link
+            assert page.status_code == 403
+            last.cookies.set("calamiteit_formulier", "f")
+            held = last.post("/bevestig", data={"t": token, "formulier": "f", "antwoord": "komt"},
+                             headers={"origin": site.url})
+            assert held.status_code == 429 and int(held.headers["retry-after"]) >= 1
+    assert status(calamiteit, incident, folder)["lotte-meijer"]["answer"] is None
+
+
+def test_the_limit_is_a_sliding_window() -> None:
+    """After the window has passed for the oldest request, one more may go; Retry-After counts to that moment."""
+    from dso_calamiteit.web.limit import Limit
+
+    now = [100.0]
+    limit = Limit(3, 60.0, lambda: now[0])
+    for at in (100.0, 110.0, 120.0):
+        now[0] = at
+        assert limit.wait_s("a") == 0
+    assert limit.wait_s("a") == 40 and limit.wait_s("b") == 0  # another key has its own window
+    now[0] = 130.5
+    assert limit.wait_s("a") == 30  # refused requests are not counted
+    now[0] = 160.0
+    assert limit.wait_s("a") == 0 and limit.wait_s("a") == 10  # the oldest (100) has passed; next at 170
+
+
+def test_the_incident_page_shows_the_confirmations_per_role_live(calamiteit: Invoke, called) -> None:
+    """The gedeeld beeld's incident page, in chromium: per role who comes, who cannot and who has not answered
+    yet, since when; a "Ik kom" through the link and a "kan niet" from the command line appear without a
+    reload (the existing event stream: a confirmation is an entry of the incident)."""
+    executable = chromium()
+    from playwright.sync_api import sync_playwright
+
+    incident, folder, links = called
+    rows = status(calamiteit, incident, folder)
+    lotte = rows["lotte-meijer"]
+    other_key, other = next((k, r) for k, r in rows.items() if k != "lotte-meijer")
+    token = token_of(links["l.meijer@dso-lv.example.nl"])
+    with serving("--config-dir", str(folder)) as site, sync_playwright() as p:
+        with httpx.Client(base_url=site.url) as client:  # without JavaScript: the same section, as served
+            served = client.get(f"/incident/{incident}").text
+        browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        page.goto(f"{site.url}/incident/{incident}")
+        before = page.inner_text("#bevestigingen")
+        page.evaluate("window.nietHerladen = true")
+        page.wait_for_timeout(500)  # the stream is open
+        with httpx.Client(base_url=site.url) as client:
+            _, form = opened_page(client, token)
+            assert answer(client, site.url, token, form, "komt").status_code == 200
+        page.wait_for_selector("#bevestigingen tr.antwoord-komt", timeout=5000)
+        said = calamiteit("bevestig", incident, other["name"], "--kan-niet", "--toelichting", "<b>ziek</b>",
+                          "--config-dir", str(folder))
+        assert said.code == 0, said.err
+        page.wait_for_selector("#bevestigingen tr.antwoord-kan_niet", timeout=5000)
+        after = page.inner_text("#bevestigingen")
+        groups = page.eval_on_selector_all("#bevestigingen tbody.rol th", "hs => hs.map(h => h.innerText)")
+        lotte_row = page.inner_text("#bevestigingen tr.antwoord-komt")
+        still = page.evaluate("window.nietHerladen === true")
+        checked = browser.new_context(bypass_csp=True, viewport={"width": 375, "height": 800}).new_page()
+        checked.goto(f"{site.url}/incident/{incident}")
+        found = [v for v in violations(checked, AXE.read_text(encoding="utf-8")) if v[1] in ("serious", "critical")]
+        browser.close()
+    assert found == [], found
+    assert "Oproep: wie komt" in served and "Lotte Meijer" in served and "geen antwoord" in served
+    assert "komt (link)" not in before and "Lotte Meijer" in before
+    assert still, "the page was reloaded"
+    assert lotte["role"] in lotte_row and "Lotte Meijer" in lotte_row and "komt (link)" in lotte_row
+    answered = status(calamiteit, incident, folder)
+    assert dutchtime.local(answered["lotte-meijer"]["since"]) in lotte_row  # since when: the answer's time
+    assert "kan niet (telefoon): <b>ziek</b>" in after  # the note is text
+    roles = {r["role"] for r in answered.values()}
+    assert len(groups) == len(roles)  # one group per role
+    waiting = sum(1 for r in answered.values() if not r["answer"])
+    assert sum(int(g.split(", ")[2].split()[0]) for g in groups) == waiting
+    assert any(g.startswith(f"{lotte['role']}: ") and "1 komt" in g for g in groups), groups
+    assert any(g.startswith(f"{other['role']}: ") and "1 kan niet" in g for g in groups), (groups, other_key)

@@ -111,3 +111,78 @@ def _hold(url: str, ready: threading.Event) -> None:
                 pass
     except httpx.HTTPError:
         pass
+
+
+@pytest.mark.postgres_only
+@pytest.mark.usefixtures("backend")
+def test_the_notify_names_the_incident_and_the_entry_number(
+    calamiteit: Invoke, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Against the real PostgreSQL server: a logbook of the schema before (7) is brought up by `db upgrade`, and
+    from then on every stored entry's NOTIFY says "<incident> <n>", to any listener."""
+    import json
+
+    import psycopg
+
+    from dso_calamiteit.adapters.stores import postgres as engine
+
+    from . import backends
+
+    with backends.client(tmp_path) as conn:
+        conn.execute("DROP SCHEMA calamiteit CASCADE")
+    with monkeypatch.context() as old:
+        old.setattr(engine, "MIGRATIONS", engine.MIGRATIONS[:-1])
+        old.setattr(engine, "SCHEMA_VERSION", engine.SCHEMA_VERSION - 1)
+        assert calamiteit("db", "upgrade", "--json").code == 0
+        incident = calamiteit("incident", "open", "Voor de upgrade").out.strip()
+    upgraded = calamiteit("db", "upgrade", "--json")
+    assert json.loads(upgraded.out)["after"] == engine.SCHEMA_VERSION == 8, upgraded.out + upgraded.err
+    url = backends.postgres()
+    assert url
+    with psycopg.connect(url, autocommit=True) as listener:
+        listener.execute("LISTEN calamiteit")
+        assert calamiteit("log", incident, "Na de upgrade", "--beeld").code == 0
+        assert calamiteit("log", incident, "En nog een", "--beeld").code == 0
+        heard = [n.payload for n in listener.notifies(timeout=5, stop_after=2)]
+    assert heard == [f"{incident} 2", f"{incident} 3"]
+
+
+@pytest.mark.postgres_only
+@pytest.mark.usefixtures("backend")
+def test_the_watcher_takes_the_entry_number_from_the_notify(
+    calamiteit: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the live pages follow (app.incidents.watch): on PostgreSQL a stored entry wakes it at once and the
+    NOTIFY's number is the new count: the logbook is not read again for it."""
+    from dso_calamiteit.adapters.stores.postgres import PostgresStore
+    from dso_calamiteit.app import incidents
+    from dso_calamiteit.app.place import Place
+
+    incident = calamiteit("incident", "open", "Gevolgd").out.strip()
+    reads: list[int] = []
+    real = PostgresStore.summaries
+
+    def counted(self: PostgresStore, *args, **kwargs):
+        reads.append(1)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(PostgresStore, "summaries", counted)
+    monkeypatch.setattr(incidents, "WATCH_S", 30.0)  # no read because nothing was heard for a while
+    follow = incidents.watch(Place(None, None, None))
+    try:
+        assert next(follow) == {incident: 1} and len(reads) == 1
+        reads.clear()
+        other = calamiteit("incident", "open", "Nieuw").out.strip()
+        assert calamiteit("log", incident, "Een", "--beeld").code == 0
+        assert calamiteit("log", incident, "Twee", "--beeld").code == 0
+        reads_by_cli = len(reads)  # the CLI's own reads, in this process
+        started = time.monotonic()
+        seen = next(follow)
+        while seen.get(incident) != 3:
+            seen = next(follow)
+        waited = time.monotonic() - started
+    finally:
+        follow.close()
+    assert seen == {incident: 3, other: 1}
+    assert len(reads) == reads_by_cli, "the watcher read the logbook again instead of taking the NOTIFY's number"
+    assert waited < 2.0, f"{waited:.2f} s"

@@ -5,6 +5,7 @@ The leak test looks for every internal text of the logbook and the contacts on e
 from __future__ import annotations
 
 import json
+import threading
 import time
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
@@ -186,3 +187,57 @@ def test_the_status_page_is_worked_out_at_most_every_five_seconds(calamiteit: In
         later = httpx.get(site.url + "/status/").text
     assert PUBLIC_ONE in first and PUBLIC_TWO not in soon  # every reader gets the one worked out
     assert PUBLIC_TWO in later  # and within 5 s the next one
+
+
+def _events(url: str, found: list[tuple[float, str, str]], ready: threading.Event) -> None:
+    try:
+        with httpx.stream("GET", url, timeout=60) as answer:
+            assert answer.headers["content-type"].startswith("text/event-stream")
+            ready.set()
+            event = ""
+            for line in answer.iter_lines():
+                if line.startswith("event:"):
+                    event = line[6:].strip()
+                elif line.startswith("data:"):
+                    found.append((time.monotonic(), event, line[5:].strip()))
+    except httpx.HTTPError:
+        pass  # the server stopped
+
+
+def test_the_status_stream_tells_of_public_changes_only(calamiteit: Invoke) -> None:
+    """The public page is live without telling outsiders when the team writes: its stream compares the digest
+    of what the page shows on a fixed cadence; internal entries (on a disruption and elsewhere) send nothing,
+    a public update sends one event that says nothing else."""
+    from dso_calamiteit.web.site import PUBLIC_S
+
+    incident = calamiteit("incident", "open", INTERNAL[0], "--level", "1").out.strip()
+    assert calamiteit("log", incident, PUBLIC_ONE, "--publiek").code == 0
+    other = calamiteit("incident", "open", INTERNAL[8]).out.strip()
+    with serving(env={"CALAMITEIT_WEB_TOKEN": TOKEN}) as site:  # the stream is public, as the page
+        page = httpx.get(site.url + "/status/")
+        found: list[tuple[float, str, str]] = []
+        ready = threading.Event()
+        threading.Thread(target=_events, args=(site.url + "/status/live", found, ready), daemon=True).start()
+        assert ready.wait(10)
+        time.sleep(0.5)
+        for text, kind in [(INTERNAL[1], "--beeld"), (INTERNAL[2], "--oordeel")]:
+            assert calamiteit("log", incident, text, kind).code == 0
+        assert calamiteit("log", incident, INTERNAL[3], "--besluit", "--actiehouder", INTERNAL[4]).code == 0
+        assert calamiteit("niveau", incident, "2", "--reden", INTERNAL[5]).code == 0
+        assert calamiteit("log", other, "Iets interns", "--beeld").code == 0
+        assert calamiteit("incident", "open", "Nog een intern incident").code == 0
+        time.sleep(2 * PUBLIC_S + 1)  # two whole rounds of the cadence, and the page worked out again
+        quiet = list(found)
+        written = time.monotonic()
+        assert calamiteit("log", incident, PUBLIC_TWO, "--publiek").code == 0
+        deadline = written + 2 * PUBLIC_S + 2
+        while not found and time.monotonic() < deadline:
+            time.sleep(0.1)
+        told = list(found)
+        later = httpx.get(site.url + "/status/").text
+    assert quiet == [], quiet  # nothing internal: no event at all
+    assert [(event, data) for _, event, data in told] == [("status", "bijgewerkt")]
+    assert told[0][0] - written <= 2 * PUBLIC_S + 1
+    assert PUBLIC_TWO in later
+    assert page.status_code == 200 and 'data-live="/status/live"' in page.text
+    assert '<script src="/static/live.js" defer></script>' in page.text

@@ -31,7 +31,8 @@ class Site:
 
 
 @contextmanager
-def serving(*args: str, env: dict[str, str] | None = None, host: str = "127.0.0.1") -> Iterator[Site]:
+def serving(*args: str, env: dict[str, str] | None = None, host: str = "127.0.0.1",
+            scheme: str = "http") -> Iterator[Site]:
     """`calamiteit web` started with `args`, ready to answer; its console output is checked by the caller."""
     port = free_port()
     process = subprocess.Popen(
@@ -55,7 +56,7 @@ def serving(*args: str, env: dict[str, str] | None = None, host: str = "127.0.0.
                     raise AssertionError("calamiteit web luistert na 20 s nog niet") from None
                 time.sleep(0.05)
         shown = "127.0.0.1" if host == "0.0.0.0" else host
-        yield Site(f"http://{shown}:{port}", port, process)
+        yield Site(f"{scheme}://{shown}:{port}", port, process)
     finally:
         if process.poll() is None:
             process.terminate()

@@ -7,6 +7,7 @@ it. Handing an incident over (export, import) is in app.handover; the sitrap in 
 
 from __future__ import annotations
 
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -156,6 +157,122 @@ def timeline(
     return Timeline(found, list(recent), check.done(), check)
 
 
+@dataclass
+class _Kept:
+    verified: float  # when the whole chain was last verified (the reader's monotonic clock: the start of that read)
+    found: Timeline
+    recent: deque[Entry]
+    checking: threading.Thread | None = None  # the whole verification running beside, if any
+
+
+class KeptTimelines:
+    """For a reader that runs for hours and shows the same incidents again and again (the web face): the first
+    page of an incident's timeline. The first read verifies the chain whole; after that every read checks only
+    the entries stored since, as `follow` checks them (each links to the one before, its hash, the rules of its
+    kind), folds them in and compares the stored last hash; and once the whole verification is older than
+    `whole_s` seconds a read starts it again beside (a thread), so no reader waits for it: what it finds replaces
+    the kept state, or, with any fault, drops it. A chain with any fault is never kept: it is read whole on every
+    request. An entry edited in place after it was read is therefore found at most `whole_s` + one whole
+    verification later; the age is given with every read, for the page to say. `read` holds the incident's lock
+    while the caller uses the state (a later request folds into the same state)."""
+
+    def __init__(self, where: Where, newest: int, whole_s: float, clock: Callable[[], float],
+                 most: int = 8) -> None:
+        self.where, self.newest, self.whole_s, self.clock, self.most = where, newest, whole_s, clock, most
+        self._kept: dict[str, _Kept] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._lock = threading.Lock()  # guards the two dicts and the list
+        self._running: list[threading.Thread] = []
+
+    @staticmethod
+    @contextmanager
+    def whole(where: Where, incident: str, newest: int) -> Iterator[tuple[Timeline, float]]:
+        """Without a kept reader: read and verify it whole, now."""
+        yield timeline(where, incident, newest, keep=True), 0.0
+
+    def _locked(self, incident: str) -> threading.Lock:
+        with self._lock:
+            return self._locks.setdefault(incident, threading.Lock())
+
+    def _keep(self, incident: str, kept: _Kept | None) -> None:
+        with self._lock:
+            if kept is None:
+                self._kept.pop(incident, None)
+                return
+            while incident not in self._kept and len(self._kept) >= self.most:  # verified longest ago goes
+                self._kept.pop(min(self._kept, key=lambda k: self._kept[k].verified))
+            self._kept[incident] = kept
+
+    @contextmanager
+    def read(self, incident: str) -> Iterator[tuple[Timeline, float]]:
+        """The timeline (state, newest entries, faults) and how many seconds ago the chain was verified whole."""
+        with self._locked(incident):
+            with self._lock:
+                kept = self._kept.get(incident)
+            try:
+                fresh = kept is not None and self._add_new(kept)
+            except Exception:
+                self._keep(incident, None)  # half folded: never kept
+                raise
+            if fresh and kept is not None:
+                if self.clock() - kept.verified > self.whole_s and kept.checking is None:
+                    kept.checking = threading.Thread(target=self._again, args=(incident, kept), daemon=True,
+                                                     name="calamiteit-keten")
+                    kept.checking.start()
+                    with self._lock:
+                        self._running = [t for t in self._running if t.is_alive()] + [kept.checking]
+                yield kept.found, self.clock() - kept.verified
+                return
+            self._keep(incident, None)
+            started = self.clock()
+            found = timeline(self.where, incident, self.newest, keep=True)
+            if not found.faults and found.check is not None and found.state.id == incident:
+                self._keep(incident, _Kept(started, found, deque(found.newest, maxlen=self.newest)))
+            yield found, 0.0
+
+    def _again(self, incident: str, old: _Kept) -> None:
+        """The whole verification beside the readers; what it finds replaces `old` (if that is still kept)."""
+        started = self.clock()
+        try:
+            found: Timeline | None = timeline(self.where, incident, self.newest, keep=True)
+        except Exception:  # the next read reads it whole and says what is wrong
+            found = None
+        with self._locked(incident), self._lock:
+            if self._kept.get(incident) is not old:
+                return
+            if found is None or found.faults or found.check is None:
+                self._kept.pop(incident, None)
+            else:
+                self._kept[incident] = _Kept(started, found, deque(found.newest, maxlen=self.newest))
+
+    def settle(self) -> None:
+        """Wait for the whole verifications running beside (tests; a clean stop)."""
+        with self._lock:
+            running = list(self._running)
+        for thread in running:
+            thread.join()
+
+    def _add_new(self, kept: _Kept) -> bool:
+        """The entries stored since, checked and folded in; False when anything does not hold (read it whole)."""
+        found, check = kept.found, kept.found.check
+        assert check is not None
+        state = found.state
+        with opened(self.where, readonly=True) as store, store.snapshot():
+            summary = store.summary(state.id)
+            if summary.entries < state.entries:
+                return False
+            for e in store.stream(state.id, after=state.entries):
+                if not check.see(e) or check.faults:
+                    return False
+                fold_checked([e], [], keep=True, state=state)
+                kept.recent.append(e)
+            check.head = summary.head
+            if check.done():
+                return False
+        found.newest = list(kept.recent)
+        return True
+
+
 @contextmanager
 def every_entry(where: Where, incident: str) -> Iterator[tuple[Incident, Iterator[Entry], list[Fault]]]:
     """The state and the chain's breaks, then every entry streamed while the logbook is open."""
@@ -202,17 +319,24 @@ WATCH_S = 1.0  # at the latest, `watch` reads again after this long; a stored en
 
 def watch(where: Where) -> Iterator[dict[str, int]]:
     """The number of entries of every incident, and again each time it changes (for a face that shows the
-    logbook live: it re-reads what it shows). PostgreSQL wakes on the NOTIFY every stored entry sends; SQLite on
-    a change of `PRAGMA data_version` (another connection committed), looked at 20 times a second."""
+    logbook live: it re-reads what it shows). PostgreSQL wakes on the NOTIFY every stored entry sends, which
+    names the incident and the entry number, so the counts follow without a read; SQLite on a change of
+    `PRAGMA data_version` (another connection committed), looked at 20 times a second, and reads them again."""
     with opened(where, readonly=True) as store:
         store.wait("", 0)  # listen before the first read, so nothing written in between is missed
-        seen: dict[str, int] | None = None
+        counts = {s.id: s.entries for s in store.summaries()}
+        yield dict(counts)
         while True:
-            counts = {s.id: s.entries for s in store.summaries()}
-            if counts != seen:
-                seen = counts
-                yield counts
-            store.wait("", WATCH_S)
+            told = store.wait("", WATCH_S)
+            if told:  # PostgreSQL's NOTIFY names each incident and entry number: nothing to read
+                fresh = dict(counts)
+                for ref, n in told:
+                    fresh[ref] = max(fresh.get(ref, 0), n)
+            else:  # SQLite (None), or nothing heard for WATCH_S ([]): read the counts again
+                fresh = {s.id: s.entries for s in store.summaries()}
+            if fresh != counts:
+                counts = fresh
+                yield dict(counts)
 
 
 def open_actions(where: Where, incident: str | None) -> tuple[list[tuple[Incident, Action]], list[Fault]]:

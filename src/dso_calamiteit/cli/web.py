@@ -3,7 +3,8 @@ face (src/dso_calamiteit/web), a sibling of the CLI that calls the same use case
 
 # No `from __future__ import annotations` here: Typer reads these annotations at run time.
 
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Optional
 
 import typer
 
@@ -18,6 +19,14 @@ def web(
         str, typer.Option("--host", help="Adres om op te luisteren; standaard alleen deze computer.")
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Poort.")] = 8080,
+    tls_cert: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--tls-cert", help="Certificaat (PEM) voor HTTPS; met --tls-key."),
+    ] = None,
+    tls_key: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--tls-key", help="Onversleutelde privésleutel (PEM) bij --tls-cert."),
+    ] = None,
     data_dir: DataDir = None,
     db: Db = None,
     config_dir: ConfigDir = None,
@@ -26,6 +35,7 @@ def web(
 
     Alleen lezen. Buiten deze computer (--host) alleen met CALAMITEIT_WEB_TOKEN.
     Voorbeeld: calamiteit web --port 8080
+    HTTPS: calamiteit web --tls-cert cert.pem --tls-key key.pem
     """
     try:
         from ..web import server  # the optional extra `web`: Starlette, uvicorn, Jinja2
@@ -34,6 +44,7 @@ def web(
             f"'calamiteit web' vraagt {exc.name}, en dat is niet geïnstalleerd",
             "pip install 'dso-calamiteit[web]'",
         ) from None
+    tls = server.tls_files(tls_cert, tls_key)
     chosen = server.settings(Place(data_dir, db, config_dir), config_dir, host, port)
-    server.serve(chosen, port)
+    server.serve(chosen, port, tls)
     return exitcodes.OK

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hmac
 import secrets
+import time
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -22,6 +24,7 @@ from starlette.responses import HTMLResponse, Response
 
 from ..app import configuration, confirmation
 from ..domain.confirmation import LinkRefused
+from .limit import Limit
 from .pages import Settings
 
 PATH = "/bevestig"
@@ -32,6 +35,31 @@ ANSWERS = {"komt": "komt", "kan_niet": "kan_niet"}
 # The page's own address holds the token: the referrer goes to this site only (the form's Origin needs it).
 AUTHOR = "bevestigingslink"  # who recorded it, in the chain (the person is in the entry itself)
 OWN_HEADERS = {"referrer-policy": "same-origin"}
+# How often /bevestig may be asked (GET and POST alike), in a sliding minute: per client address (a person
+# opens the page and presses once; a whole office behind one address stays well under it) and per link token
+# (a link passed around cannot be hammered from many addresses).
+PER_ADDRESS = 60  # behind a reverse proxy every reader has its address: a whole call-out answering at once
+PER_TOKEN = 20
+WINDOW_S = 60.0
+
+
+class Gate:
+    """The rate limits of one running site (in memory)."""
+
+    def __init__(self, now: Callable[[], float] = time.monotonic) -> None:
+        self.address = Limit(PER_ADDRESS, WINDOW_S, now)
+        self.token = Limit(PER_TOKEN, WINDOW_S, now)
+
+
+def _busy(env: Environment, wait_s: int) -> HTMLResponse:
+    answer = _page(env, 429, heading="Te veel verzoeken", refused="Deze pagina is te vaak gevraagd in korte tijd.",
+                   hint=f"Probeer het over {wait_s} seconden opnieuw, of bel de coördinator.")
+    answer.headers["retry-after"] = str(wait_s)
+    return answer
+
+
+def _address(request: Request) -> str:
+    return request.client.host if request.client else ""
 
 
 def _page(env: Environment, status: int, **values: Any) -> HTMLResponse:
@@ -41,6 +69,7 @@ def _page(env: Environment, status: int, **values: Any) -> HTMLResponse:
     values.setdefault("said", "")
     values.setdefault("refused", "")
     values.setdefault("hint", "")
+    values.setdefault("heading", "Deze link werkt niet")
     return HTMLResponse(env.get_template("bevestig.html").render(**values), status_code=status, headers=OWN_HEADERS)
 
 
@@ -60,11 +89,17 @@ def _same_site(request: Request) -> bool:
     return parts.scheme in ("http", "https") and parts.netloc == host
 
 
-async def show(env: Environment, settings: Settings, request: Request) -> Response:
+async def show(env: Environment, settings: Settings, gate: Gate, request: Request) -> Response:
+    wait_s = gate.address.wait_s(_address(request))
+    if wait_s:
+        return _busy(env, wait_s)
     signed = request.query_params.get("t", "")
     if not signed:
         return _page(env, 404, refused="Deze link mist de bevestigingscode.",
                      hint="Open de link uit de oproep-mail helemaal, of bel de coördinator.")
+    wait_s = gate.token.wait_s(signed)
+    if wait_s:
+        return _busy(env, wait_s)
     try:
         link = await run_in_threadpool(
             lambda: confirmation.link_page(configuration.load(settings.config_dir), settings.where, signed)
@@ -78,7 +113,10 @@ async def show(env: Environment, settings: Settings, request: Request) -> Respon
     return answer
 
 
-async def record(env: Environment, settings: Settings, request: Request) -> Response:
+async def record(env: Environment, settings: Settings, gate: Gate, request: Request) -> Response:
+    wait_s = gate.address.wait_s(_address(request))
+    if wait_s:
+        return _busy(env, wait_s)
     refused = _page(env, 403, refused="Dit antwoord komt niet van de bevestigingspagina van deze site.",
                     hint="Open de link uit de oproep-mail opnieuw en kies daar, of bel de coördinator.")
     if not _same_site(request):
@@ -97,6 +135,9 @@ async def record(env: Environment, settings: Settings, request: Request) -> Resp
     signed = fields.get("t", "")
     if answer is None or not signed:
         return _page(env, 400, refused="Kies \"Ik kom\" of \"Ik kan niet\".", hint="")
+    wait_s = gate.token.wait_s(signed)
+    if wait_s:
+        return _busy(env, wait_s)
     try:
         entry, row = await run_in_threadpool(
             lambda: confirmation.confirm(

@@ -4,6 +4,7 @@ the CLI calls) and hands it to a Jinja2 template with autoescaping: every text f
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ..adapters import clock
-from ..app import configuration, incidents, monitor, readiness, status
+from ..app import configuration, confirmation, incidents, monitor, readiness, status
 from ..app.place import Place
 from ..app.sitrap import sitrap_of
 from ..domain import dutchtime
@@ -22,6 +23,7 @@ from ..domain.logbook import kind_word
 from ..domain.safetext import visible
 from ..views import sitrap as sitrap_views
 from ..views.incidents import summary_line
+from ..views.tables.callout import ANSWER_WORDS
 
 PAGE_SIZE = 50  # timeline entries per page, newest first
 
@@ -98,25 +100,38 @@ def _label(config: Any, level: int) -> str:
     return found.label if found else f"niveau {level}"
 
 
-def incident(settings: Settings, ref: str, page: int) -> dict[str, Any]:
-    """One incident: level and its history, sitraps, decisions, open actions, a page of the timeline, chain."""
+def incident(settings: Settings, env: Environment, ref: str, page: int,
+             kept: incidents.KeptTimelines | None = None) -> str:
+    """One incident's page as HTML: level and its history, sitraps, decisions, open actions, confirmations per
+    role, a page of the timeline, chain. With `kept` (the running site's), the first page's chain is verified
+    whole at most every WHOLE_S seconds and the entries added since on every read (app.incidents.KeptTimelines);
+    the page says when it was verified whole. Worked out and rendered under that incident's lock."""
     if not valid_id(ref) or page < 1:
         raise Missing(ref)
-    config = configuration.load(settings.config_dir)
-    now = clock.now()
     try:
-        found = incidents.timeline(settings.where, ref, PAGE_SIZE, keep=True)
+        with incidents.KeptTimelines.whole(settings.where, ref, PAGE_SIZE) if kept is None else kept.read(ref) as (
+            found, age
+        ):
+            values = _incident(settings, found, page)
+            live = f"/live/incident/{values['state'].id}" if page == 1 else ""
+            return env.get_template("incident.html").render(live=live, verified_ago=int(age), **values)
     except (UsageError, NotFoundError):
         raise Missing(ref) from None
+
+
+def _incident(settings: Settings, found: incidents.Timeline, page: int) -> dict[str, Any]:
+    config = configuration.load(settings.config_dir)
+    now = clock.now()
     state = found.state
     if page > 1:
         before = state.entries - (page - 1) * PAGE_SIZE
         if before < 1:
-            raise Missing(ref)
+            raise Missing(state.id)
         found = incidents.timeline(settings.where, state.id, PAGE_SIZE, before=before)
     report = sitrap_of(config, state, state.reports or None, now, "gedeeld beeld", concept=True,
                        broken=[f"regel {f.n}: {f.message}" for f in found.faults])
     decisions = sorted(state.actions.values(), key=lambda a: a.number)
+    _, called = confirmation.status(config, settings.where, state.id)  # the use case of `oproep ID --status`
     return {
         "now": now,
         "state": state,
@@ -134,7 +149,23 @@ def incident(settings: Settings, ref: str, page: int) -> dict[str, Any]:
         "earlier": found.earlier,
         "faults": found.faults,
         "verified": not found.faults,
+        "roles": _per_role(called),
     }
+
+
+def _per_role(called: list[confirmation.Called]) -> list[dict[str, Any]]:
+    """The call-out's confirmations per role, roles in the order first called: who comes, who cannot, who has
+    not answered yet, each with since when (the answer's time, or when last called)."""
+    roles: dict[str, dict[str, Any]] = {}
+    for r in called:
+        role = roles.setdefault(r.recipient.role, {"role": r.recipient.role, "people": [],
+                                                   "counts": dict.fromkeys(ANSWER_WORDS, 0)})
+        role["counts"][r.answer] += 1
+        role["people"].append({
+            "name": r.recipient.name, "org": r.recipient.org, "answer": r.answer,
+            "word": ANSWER_WORDS[r.answer], "via": r.via, "since": r.since, "note": r.note,
+        })
+    return list(roles.values())
 
 
 def public(settings: Settings) -> dict[str, Any]:
@@ -144,3 +175,11 @@ def public(settings: Settings) -> dict[str, Any]:
     found = status.status(settings.where, config.maintenance, now)
     latest = max((d.updates[0].at for d in found.disruptions), default=dutchtime.stamp(now))
     return {"now": now, "status": found, "updated": latest}
+
+
+def public_digest(values: dict[str, Any]) -> str:
+    """What the status page shows, as one digest: its applications, maintenance and public updates, not the
+    moment it was worked out (the same content at another time is the same digest)."""
+    found: status.Status = values["status"]
+    shown = repr((found.applications, found.planned, found.disruptions))
+    return hashlib.sha256(shown.encode("utf-8")).hexdigest()

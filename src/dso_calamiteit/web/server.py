@@ -7,11 +7,13 @@ import errno
 import ipaddress
 import os
 import socket
+import ssl
 import sys
 from pathlib import Path
 
 from ..app import configuration, incidents
 from ..app.place import Place
+from ..domain import exitcodes
 from ..domain.errors import CalamiteitError, UsageError
 from ..domain.safetext import visible
 from .guard import ENV_TOKEN
@@ -45,18 +47,75 @@ def settings(where: Place, config_dir: Path | None, host: str, port: int) -> Set
     return Settings(where, config_dir, token, host)
 
 
-def announce(chosen: Settings, port: int) -> None:
+class TlsError(CalamiteitError):
+    """A --tls-cert or --tls-key file that cannot be used: exit 3, like a configuration file."""
+
+    exit_code = exitcodes.CONFIG
+
+
+TLS_HINT = "Geef een certificaat en de bijbehorende onversleutelde privésleutel, beide in PEM-vorm."
+
+
+def _refuse_password() -> bytes:
+    """An encrypted key would make OpenSSL ask for its password on the terminal: refused instead."""
+    raise TlsError("de privésleutel is versleuteld met een wachtwoord", TLS_HINT)
+
+
+def _readable(flag: str, path: Path) -> None:
+    shown = visible(str(path))
+    if not path.exists():
+        raise TlsError(f"{flag} {shown}: dat bestand bestaat niet", TLS_HINT)
+    if not path.is_file():
+        raise TlsError(f"{flag} {shown}: dat is geen bestand", TLS_HINT)
+    try:
+        with path.open("rb") as f:
+            f.read(1)
+    except OSError as exc:
+        raise TlsError(f"{flag} {shown}: niet te lezen ({exc.strerror or exc})", TLS_HINT) from None
+
+
+def tls_files(cert: Path | None, key: Path | None) -> tuple[str, str] | None:
+    """The certificate and key for HTTPS, checked before anything listens: both or neither (exit 2); each a
+    readable file, a PEM certificate, an unencrypted PEM key, and the key the certificate was made with
+    (exit 3, one Dutch line that names the file)."""
+    if cert is None and key is None:
+        return None
+    if cert is None or key is None:
+        raise UsageError("--tls-cert en --tls-key horen bij elkaar: geef ze allebei, of geen van beide")
+    _readable("--tls-cert", cert)
+    _readable("--tls-key", key)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    try:
+        context.load_verify_locations(cafile=str(cert))
+    except ssl.SSLError:
+        raise TlsError(f"--tls-cert {visible(str(cert))}: geen certificaat in PEM-vorm", TLS_HINT) from None
+    try:
+        context.load_cert_chain(str(cert), str(key), password=_refuse_password)
+    except ssl.SSLError as exc:
+        if exc.reason == "KEY_VALUES_MISMATCH":
+            raise TlsError(
+                f"--tls-key {visible(str(key))} hoort niet bij --tls-cert {visible(str(cert))}",
+                "Geef de privésleutel waarmee dit certificaat gemaakt is.",
+            ) from None
+        raise TlsError(f"--tls-key {visible(str(key))}: geen onversleutelde privésleutel in PEM-vorm",
+                       TLS_HINT) from None
+    return str(cert), str(key)
+
+
+def announce(chosen: Settings, port: int, tls: bool = False) -> None:
     shown = f"[{chosen.host}]" if ":" in chosen.host else chosen.host
-    lines = [f"Gedeeld beeld op http://{shown}:{port}/ (Ctrl-C stopt)."]
+    scheme = "https" if tls else "http"
+    lines = [f"Gedeeld beeld op {scheme}://{shown}:{port}/ (Ctrl-C stopt)."]
     if chosen.token is None:
         lines.append("Alleen bereikbaar vanaf deze computer; geen toegangscode nodig.")
     else:
         lines.append(
             f"Toegang alleen met de toegangscode uit {ENV_TOKEN}: als Bearer-header, of eenmalig als "
-            f"http://{shown}:{port}/?token=… (daarna onthoudt de browser het in een cookie)."
+            f"{scheme}://{shown}:{port}/?token=… (daarna onthoudt de browser het in een cookie)."
         )
-        if not loopback(chosen.host):
-            lines.append("Bereikbaar voor andere computers: zet er een reverse proxy met TLS voor (docs/guide/web.md).")
+        if not loopback(chosen.host) and not tls:
+            lines.append("Bereikbaar voor andere computers: zet er een reverse proxy met TLS voor, of geef "
+                         "--tls-cert en --tls-key (docs/guide/web.md).")
     for line in lines:
         sys.stderr.write(visible(line) + "\n")
     sys.stderr.flush()
@@ -77,7 +136,7 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def serve(chosen: Settings, port: int) -> None:
+def serve(chosen: Settings, port: int, tls: tuple[str, str] | None = None) -> None:
     import uvicorn
 
     from .site import build
@@ -85,9 +144,9 @@ def serve(chosen: Settings, port: int) -> None:
     sock = listen(chosen.host, port)
     config = uvicorn.Config(
         build(chosen), log_level="warning", access_log=False, server_header=False, proxy_headers=False,
-        lifespan="off",
+        lifespan="off", ssl_certfile=tls[0] if tls else None, ssl_keyfile=tls[1] if tls else None,
     )
-    announce(chosen, port)
+    announce(chosen, port, tls is not None)
     try:
         uvicorn.Server(config).run(sockets=[sock])
     finally:

@@ -5,6 +5,7 @@ No URL path reaches the file system: the static files are a fixed list read from
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -18,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from ..app import incidents
 from ..domain.entry_rules import valid_id
 from ..domain.errors import CalamiteitError
 from ..domain.safetext import visible
@@ -26,6 +28,7 @@ from .guard import Guard
 from .live import Watcher
 
 PUBLIC_S = 5.0  # the status page and its feed are worked out at most this often
+WHOLE_S = 30.0  # an incident page verifies the whole chain at most this often; the new entries on every read
 Handler = Callable[[Request], Awaitable[Response]]
 STATIC = {  # every file /static/ serves, by name
     "calamiteit.css": "text/css; charset=utf-8",
@@ -43,6 +46,8 @@ def build(settings: pages.Settings) -> Any:
     env = pages.environment()
     files = _static_files()
     watcher = Watcher(settings)
+    gate = confirm.Gate()
+    kept = incidents.KeptTimelines(settings.where, pages.PAGE_SIZE, WHOLE_S, time.monotonic)
 
     def error_page(status: int, title: str, text: str) -> bytes:
         return env.get_template("fout.html").render(title=title, text=text).encode("utf-8")
@@ -63,26 +68,44 @@ def build(settings: pages.Settings) -> Any:
         except ValueError:
             page = 0
         try:
-            values = await run_in_threadpool(pages.incident, settings, ref, page)
+            html = await run_in_threadpool(pages.incident, settings, env, ref, page, kept)
         except pages.Missing:
             return missing(f"Incident {ref} bestaat niet in dit logboek (of die pagina van de tijdlijn niet).")
-        live = f"/live/incident/{values['state'].id}" if page == 1 else ""
-        return render("incident.html", live=live, **values)
+        return HTMLResponse(html)
 
-    public: dict[str, tuple[float, dict[str, Any], str]] = {}
+    public: dict[str, tuple[float, dict[str, Any], str, str]] = {}
+    working = asyncio.Lock()  # one reader works it out; the others wait for that and take it
 
-    async def public_values() -> tuple[dict[str, Any], str]:
-        """The status page's data and its HTML, worked out at most once every PUBLIC_S seconds whatever the
-        number of readers: a public page must not let the outside world load the logbook at will."""
-        kept = public.get("status")
-        if kept is None or time.monotonic() - kept[0] > PUBLIC_S:
-            values = await run_in_threadpool(pages.public, settings)
-            kept = (time.monotonic(), values, env.get_template("status.html").render(**values))
-            public["status"] = kept
-        return kept[1], kept[2]
+    async def public_values() -> tuple[dict[str, Any], str, str]:
+        """The status page's data, its HTML and the digest of what it shows, worked out at most once every
+        PUBLIC_S seconds whatever the number of readers: a public page must not let the outside world load the
+        logbook at will."""
+        async with working:
+            kept = public.get("status")
+            if kept is None or time.monotonic() - kept[0] > PUBLIC_S:
+                values = await run_in_threadpool(pages.public, settings)
+                html = env.get_template("status.html").render(live="/status/live", **values)
+                kept = (time.monotonic(), values, html, pages.public_digest(values))
+                public["status"] = kept
+        return kept[1], kept[2], kept[3]
 
     async def status_page(request: Request) -> Response:
         return HTMLResponse((await public_values())[1])
+
+    async def status_changes() -> Any:
+        """The public page's event stream: on a fixed cadence (PUBLIC_S) it compares the digest of what the
+        page shows, and says "bijgewerkt" only when that changed. An internal entry changes nothing there, so
+        it sends nothing: the stream cannot tell outsiders when the team is writing."""
+        seen = (await public_values())[2]
+        while True:
+            await asyncio.sleep(PUBLIC_S)
+            now = (await public_values())[2]
+            if now != seen:
+                seen = now
+                yield {"event": "status", "data": "bijgewerkt"}
+
+    async def live_status(request: Request) -> Response:
+        return EventSourceResponse(status_changes(), ping=15)
 
     async def feed(request: Request) -> Response:
         values = (await public_values())[0]
@@ -107,10 +130,10 @@ def build(settings: pages.Settings) -> Any:
         return Response(body, media_type=kind)
 
     async def confirm_page(request: Request) -> Response:
-        return await confirm.show(env, settings, request)
+        return await confirm.show(env, settings, gate, request)
 
     async def confirm_answer(request: Request) -> Response:
-        return await confirm.record(env, settings, request)
+        return await confirm.record(env, settings, gate, request)
 
     async def not_found(request: Request, exc: Exception) -> Response:
         return missing("Deze pagina bestaat niet.")
@@ -142,6 +165,7 @@ def build(settings: pages.Settings) -> Any:
         Route("/live/incident/{ref}", caught(live_incident), methods=["GET"]),
         Route("/status/", caught(status_page), methods=["GET"]),
         Route("/status/feed.atom", caught(feed), methods=["GET"]),
+        Route("/status/live", caught(live_status), methods=["GET"]),
         Route(confirm.PATH, caught(confirm_page), methods=["GET"]),
         Route(confirm.PATH, caught(confirm_answer), methods=["POST"]),
     ]

@@ -91,8 +91,10 @@ class Store(RollUps):
         """Monitoring results: (at, name, env, url, state, status, latency_ms, reason); never the API key."""
 
     @abstractmethod
-    def wait(self, incident: str, seconds: float) -> None:
-        """Return when `incident` may have new entries, or after `seconds` (for `show --follow`)."""
+    def wait(self, incident: str, seconds: float) -> list[tuple[str, int]] | None:
+        """Return when `incident` may have new entries, or after `seconds` (for `show --follow`): the entries
+        stored meanwhile as (incident, n) when the engine says so (PostgreSQL's NOTIFY; [] when none came), or
+        None when it cannot (SQLite): read again."""
 
     @property
     @abstractmethod

@@ -36,6 +36,7 @@ from .rollups import Check
 
 SCHEMA = "calamiteit"
 CHANNEL = "calamiteit"
+NOTIFIES_AT_ONCE = 10_000  # at most this many notifications taken in one wait; the rest at the next
 MIGRATE_LOCK = 7_366_000_113  # pg_advisory_xact_lock key held by `db upgrade` (the writers' lock is a row lock)
 # Every writer locks the one row of `writer_lock` first: a row lock needs UPDATE on that table, which only the
 # writers' role has, so a reader can block nothing (an advisory lock any role could take and hold).
@@ -246,6 +247,18 @@ MIGRATIONS: tuple[str, ...] = (
     DELETE FROM calamiteit.meta WHERE key = 'confirm_key';
     """,
 )
+
+
+def _notify_with_number(stored: str) -> str:
+    """Step 8: the insert trigger's NOTIFY names the incident AND the entry number ("<incident> <n>"), so a
+    listener (the live pages) knows what was stored without reading the logbook again. The function of step 4
+    with that one line changed (it is replaced whole, as CREATE OR REPLACE does)."""
+    before = "PERFORM pg_notify('calamiteit', NEW.incident);"
+    assert stored.count(before) == 1
+    return stored.replace(before, "PERFORM pg_notify('calamiteit', NEW.incident || ' ' || NEW.n);")
+
+
+MIGRATIONS = (*MIGRATIONS, _notify_with_number(MIGRATIONS[3]))
 SCHEMA_VERSION = len(MIGRATIONS)
 ROLLUPS = 3  # the schema version that has the roll-ups of the checks
 
@@ -451,16 +464,26 @@ class PostgresStore(Store):
                 raise self._failed(exc) from None
             self._roll_up(rows)
 
-    def wait(self, incident: str, seconds: float) -> None:
-        """Sleep until any entry is stored (NOTIFY from the insert trigger) or `seconds` pass."""
+    def wait(self, incident: str, seconds: float) -> list[tuple[str, int]] | None:
+        """Sleep until any entry is stored (NOTIFY from the insert trigger) or `seconds` pass. The entries the
+        notifications named, (incident, n) each, every one waiting at that moment; [] when none came; None when
+        one cannot be read (then read the logbook again)."""
         try:
             if not self._listening:
                 self.conn.execute(f"LISTEN {CHANNEL}")
                 self._listening = True
-            for _ in self.conn.notifies(timeout=seconds, stop_after=1):
-                pass
+            heard = [note.payload for note in self.conn.notifies(timeout=seconds, stop_after=1)]
+            if heard:  # the others already here (a transaction of many entries sends one each)
+                heard += [note.payload for note in self.conn.notifies(timeout=0.0, stop_after=NOTIFIES_AT_ONCE)]
         except psycopg.Error as exc:
             raise self._failed(exc) from None
+        told = []
+        for payload in heard:
+            ref, _, number = payload.rpartition(" ")
+            if not ref or not number.isdigit():
+                return None
+            told.append((ref, int(number)))
+        return told
 
     def require_writer(self) -> None:
         """Refused when this role may not store entries and deliveries (the documented reader role)."""

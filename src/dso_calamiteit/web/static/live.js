@@ -48,4 +48,5 @@
 
   var events = new EventSource(source, { withCredentials: true });
   events.addEventListener("regel", refresh);
+  events.addEventListener("status", refresh); /* the public status page: what it shows has changed */
 })();
