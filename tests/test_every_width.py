@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,6 +24,8 @@ from dso_calamiteit.views.tables import layout
 from dso_calamiteit.views.tables.terminal import console as make_console
 
 from .conftest import all_answers
+
+REPO = Path(__file__).resolve().parents[1]
 
 LONG_PEOPLE = """
   - id: maria-jose
@@ -173,6 +176,11 @@ def tables(tmp_path_factory: pytest.TempPathFactory) -> list[Recorded]:
             ("incident", "show", incident),
             ("acties",),
             ("check", *cfg),
+            ("team", "OCT", "--op", "di 22-12-2026 10:00", *cfg),  # a stand-in: "waarnemer voor …" under the name
+            ("acties", incident),
+            ("oproep", incident, *cfg),
+            ("oproep", incident, "--status", *cfg),
+            ("gebruik", "import", str(REPO / "voorbeelden" / "gebruik.csv")),
         ):
             run(*args)
         run("check", "--config-dir", str(broken), codes=(exitcodes.CONFIG,))
@@ -181,7 +189,9 @@ def tables(tmp_path_factory: pytest.TempPathFactory) -> list[Recorded]:
         run("monitor", "--history", "--since", "1h", *cfg)
         run("overzicht", *cfg)
     shown = {s.what.split()[0].rstrip(":") for s in seen}
-    assert {"overzicht", "monitor", "check", "criteria", "assess", "incident", "paraatheid"} <= shown, shown
+    assert {"overzicht", "monitor", "check", "criteria", "assess", "incident", "paraatheid", "oproep", "gebruik"} <= shown, (
+        shown
+    )
     assert any(isinstance(s, Printed) for s in seen if s.what.startswith("criteria"))
     assert len(seen) >= 12, [s.what for s in seen]
     return seen
