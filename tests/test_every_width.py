@@ -189,9 +189,8 @@ def tables(tmp_path_factory: pytest.TempPathFactory) -> list[Recorded]:
         run("monitor", "--history", "--since", "1h", *cfg)
         run("overzicht", *cfg)
     shown = {s.what.split()[0].rstrip(":") for s in seen}
-    assert {"overzicht", "monitor", "check", "criteria", "assess", "incident", "paraatheid", "oproep", "gebruik"} <= shown, (
-        shown
-    )
+    views = {"overzicht", "monitor", "check", "criteria", "assess", "incident", "paraatheid", "oproep", "gebruik"}
+    assert views <= shown, shown
     assert any(isinstance(s, Printed) for s in seen if s.what.startswith("criteria"))
     assert len(seen) >= 12, [s.what for s in seen]
     return seen
