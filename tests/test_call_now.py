@@ -161,6 +161,11 @@ def test_team_and_assess_json_say_who_stands_in_exactly(calamiteit: Invoke, nigh
     """A seat whose holder is absent says who stands in and for whom: in `team --json`, in `assess --json`'s
     `convene`, and in the human `team` beside the name. Both kinds: a stand-in who holds the role too (Lotte for
     Bram, shipped), and one who does not (Olaf, a Beheerder, for Anna, the only Incidentcoördinator)."""
+    cfg = ("--config-dir", str(night))
+    before = calamiteit("team", "--json", "--op", "za 05-12-2026 02:10", *cfg)  # nobody stands in yet
+    nobody = _seats(json.loads(before.out)["teams"], "OCT")["Incidentcoördinator"]
+    assert nobody["reachable"] == [] and nobody["stand_in"] is None
+    assert nobody["instead"] == "niemand bereikbaar; weer bereikbaar vanaf ma 07-12-2026 08:00 (Anna de Vries)"
     hours = night / "config" / "paraatheid.yaml"
     hours.write_text(
         hours.read_text(encoding="utf-8").replace(
@@ -171,7 +176,6 @@ def test_team_and_assess_json_say_who_stands_in_exactly(calamiteit: Invoke, nigh
         ),
         encoding="utf-8",
     )
-    cfg = ("--config-dir", str(night))
     found = calamiteit("team", "--json", "--op", "di 22-12-2026 10:00", *cfg)
     christmas = _seats(json.loads(found.out)["teams"], "OCT")
     chair = christmas["Voorzitter OCT"]
