@@ -151,3 +151,54 @@ def test_team_oproep_and_paraatheid_give_the_same_answer(
     assert "Anna de Vries" in monday.out and "Anna de Vries" not in night_call.out
     refused = calamiteit("oproep", incident, "--config-dir", str(night), "--verstuur", "--ja", *at)
     assert refused.code == exitcodes.USAGE and "versturen gaat altijd over nu" in refused.err
+
+
+def _seats(doc: dict, team: str) -> dict[str, dict]:
+    return {s["role"]: s for s in doc[team]}
+
+
+def test_team_and_assess_json_say_who_stands_in_exactly(calamiteit: Invoke, night: Path) -> None:
+    """A seat whose holder is absent says who stands in and for whom: in `team --json`, in `assess --json`'s
+    `convene`, and in the human `team` beside the name. Both kinds: a stand-in who holds the role too (Lotte for
+    Bram, shipped), and one who does not (Olaf, a Beheerder, for Anna, the only Incidentcoördinator)."""
+    cfg = ("--config-dir", str(night))
+    before = calamiteit("team", "--json", "--op", "za 05-12-2026 02:10", *cfg)  # nobody stands in yet
+    nobody = _seats(json.loads(before.out)["teams"], "OCT")["Incidentcoördinator"]
+    assert nobody["reachable"] == [] and nobody["stand_in"] is None
+    assert nobody["instead"] == "niemand bereikbaar; weer bereikbaar vanaf ma 07-12-2026 08:00 (Anna de Vries)"
+    hours = night / "config" / "paraatheid.yaml"
+    hours.write_text(
+        hours.read_text(encoding="utf-8").replace(
+            "exceptions:\n",
+            "exceptions:\n  - {contact: anna-de-vries, kind: afwezig, start: \"2026-12-04 00:00\", "
+            "end: \"2026-12-08 00:00\", stand_in: olaf-altijd}\n",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    found = calamiteit("team", "--json", "--op", "di 22-12-2026 10:00", *cfg)
+    christmas = _seats(json.loads(found.out)["teams"], "OCT")
+    chair = christmas["Voorzitter OCT"]
+    assert [c["id"] for c in chair["reachable"]] == ["lotte-meijer"]  # she holds the role herself
+    assert chair["instead"] == "waarnemer voor Bram Jansen"
+    assert chair["stand_in"]["id"] == "lotte-meijer" and chair["stand_in"]["for"]["id"] == "bram-jansen"
+    assert chair["stand_in"]["for"]["status"] == "afwezig"
+    helpdesk = christmas["Teamleider helpdesk"]
+    assert helpdesk["instead"] is None and helpdesk["stand_in"] is None  # nobody absent: nothing said
+
+    found = calamiteit("team", "--json", "--op", "za 05-12-2026 02:10", *cfg)
+    night_seat = _seats(json.loads(found.out)["teams"], "OCT")["Incidentcoördinator"]
+    assert night_seat["reachable"] == []  # Olaf does not hold the role ...
+    assert night_seat["stand_in"]["id"] == "olaf-altijd"  # ... but stands in for the one who does
+    assert night_seat["stand_in"]["phone"] == "+31 00 0000 0198"
+    assert night_seat["stand_in"]["for"]["id"] == "anna-de-vries"
+    assert night_seat["instead"] == "waarnemer voor Anna de Vries"
+
+    assessed = calamiteit("assess", "--json", "--op", "za 05-12-2026 02:10", *cfg, *level_one())
+    convene = {s["role"]: s for s in json.loads(assessed.out)["convene"]["members"]}
+    assert convene["Incidentcoördinator"] == night_seat  # the same seat, exactly
+
+    human = calamiteit("team", "OCT", "--op", "za 05-12-2026 02:10", *cfg)  # 200 columns: one line a seat
+    line = next(x for x in human.out.splitlines() if "Incidentcoördinator" in x)
+    assert "Olaf Altijd" in line and "+31 00 0000 0198" in line, human.out
+    assert "waarnemer voor Anna de Vries" in human.out and "niemand" not in line

@@ -45,7 +45,8 @@ def test_shipped_files_are_valid(calamiteit: Invoke) -> None:
 
 def test_yaml_syntax_error(calamiteit: Invoke, make_config: MakeConfig) -> None:
     folder = make_config(contacts="organisations:\n  - id: a\n    name: [unclosed\ncontacts: []\n")
-    one_problem(calamiteit, folder, "contacts", 4, "YAML-fout")
+    # the place to change: the "[" left open on line 3, not line 4 where PyYAML gave up
+    one_problem(calamiteit, folder, "contacts", 3, "YAML-fout: de [ die hier begint wordt niet gesloten")
 
 
 def test_empty_file(calamiteit: Invoke, make_config: MakeConfig) -> None:

@@ -124,6 +124,18 @@ def test_figures_worked_out_by_hand(
     assert "opvallend laag" in md and "## Paraatheid" in md
     table = calamiteit("overzicht", "--van", "2024-01-15", "--tot", "2024-01-24", "--config-dir", str(folder))
     assert table.code == 0 and "Wisselend" in table.out and "0→1→2→1" in table.out
+    # readiness names the organisation for people (DSO-LV), its id only for scripts (the JSON's `org`)
+    short = doc["readiness"]
+    assert short and {s["org"]: s["name"] for s in short}.get("dso-lv") == "DSO-LV", short
+    named = [s for s in short if s["org"] != s["name"]]
+    assert named and all(f"| {s['name']} | {s['tier']} |" in md for s in short)
+    assert not any(f"| {s['org']} | " in md for s in named)
+    html = calamiteit("overzicht", "--van", "2024-01-15", "--tot", "2024-01-24", "--format", "html",
+                      "--config-dir", str(folder)).out
+    assert f"<td>{named[0]['name']}</td><td>{named[0]['tier']}</td>" in html
+    assert f"<td>{named[0]['org']}</td>" not in html
+    rows = [" ".join(line.split()) for line in table.out.splitlines()]
+    assert any(line.startswith(f"{named[0]['name']} {named[0]['tier']}") for line in rows), table.out
 
 
 def test_the_bar_rises_with_availability() -> None:

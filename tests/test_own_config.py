@@ -86,3 +86,41 @@ def test_check_names_the_disagreements_and_the_rota_calendar_still_writes(
     assert "waarschuwing: " in checked.out and "config/paraatheid.yaml" in checked.out
     calendar = calamiteit("paraatheid", "--ics", str(tmp_path / "piket.ics"), "--config-dir", str(own))
     assert calendar.code == 0, calendar.err  # the shipped rota names people one's own file lacks: left out
+
+
+def test_check_json_carries_each_disagreement_by_its_parts(calamiteit: Invoke, own: Path) -> None:
+    """`check --json` holds what the human `check` says, and the parts a script needs: the first place, how many
+    more, one's own file and the shipped one. Both faces say it once: not again on stderr."""
+    import json
+
+    human = calamiteit("check", "--config-dir", str(own))
+    found = calamiteit("check", "--json", "--config-dir", str(own))
+    assert found.code == human.code == 0, found.err
+    assert found.err == "" and human.err == ""  # said in the result, not also as a stderr warning
+    doc = json.loads(found.out)
+    by_file = {"/".join(Path(d["file"]).parts[-2:]): d for d in doc["disagreements"]}
+    assert set(by_file) == {"config/routing.yaml", "config/paraatheid.yaml", "config/teams.yaml"}
+    routing = by_file["config/routing.yaml"]
+    shipped = Path(routing["file"]).read_text(encoding="utf-8").splitlines()  # as shown: absolute or from here
+    assert shipped[routing["line"] - 1][routing["column"] - 1 :].startswith("iplo")  # the place named
+    assert routing["message"] == "onbekende organisatie 'iplo'." and routing["more"] >= 1
+    assert routing["own"] == str(own / "contacts.yaml") and routing["shipped"] == routing["file"]
+    assert routing["instead"] == "config/routing.yaml"
+    for d in doc["disagreements"]:  # the human lines, word for word
+        assert d["text"] in doc["warnings"]
+        assert d["text"].replace("\n", " ") in " ".join(human.out.split())
+
+
+def test_check_names_the_disagreements_beside_a_broken_file(calamiteit: Invoke, own: Path) -> None:
+    """A problem in one file does not hide that one's own contacts and the shipped routing disagree."""
+    import json
+
+    (own / "config").mkdir()
+    (own / "config" / "monitor.yaml").write_text("targets: [\n", encoding="utf-8")
+    found = calamiteit("check", "--json", "--config-dir", str(own))
+    assert found.code == exitcodes.CONFIG
+    doc = json.loads(found.out)
+    assert not doc["valid"] and [p["file"] for p in doc["problems"]] == [str(own / "config" / "monitor.yaml")]
+    assert any(d["file"].endswith("config/routing.yaml") for d in doc["disagreements"])
+    human = calamiteit("check", "--config-dir", str(own))
+    assert human.code == exitcodes.CONFIG and "onbekende organisatie 'iplo'" in human.out

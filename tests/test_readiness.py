@@ -412,3 +412,16 @@ def test_coverage_by_sweep_equals_unions_per_contact(  # type: ignore[no-untyped
     assert gaps(contacts, Reachability(data, window, holidays)) == old_gaps(
         contacts, Reachability(data, window, holidays)
     )
+
+
+def test_requirements_are_named_by_the_organisation_for_people_and_by_id_for_scripts(calamiteit: Invoke) -> None:
+    """The Eisen table, the gaps and their summary read 'DSO-LV tactisch dag en nacht'; the JSON keeps the id."""
+    now = calamiteit("paraatheid", "--op", "2026-12-02 12:00")
+    assert now.code == 0, now.err
+    assert "DSO-LV tactisch dag en nacht" in now.out and "dso-lv tactisch" not in now.out
+    gaps = calamiteit("paraatheid", "--van", "2024-01-15", "--tot", "2024-01-24")
+    assert gaps.out.count("DSO-LV operationeel op vaste tijden") >= 2, gaps.out  # the summary and a gap
+    assert "dso-lv operationeel" not in gaps.out
+    doc = json.loads(calamiteit("paraatheid", "--op", "2026-12-02 12:00", "--json").out)
+    labels = [s["label"] for s in doc["requirements"]]
+    assert "dso-lv tactisch dag en nacht" in labels  # scripts branch on ids

@@ -57,6 +57,8 @@ def test_the_gedeeld_beeld_shows_an_incident_whole(calamiteit: Invoke, earlier: 
         page = httpx.get(f"{site.url}/incident/{incident}")
     assert index.status_code == 200 and f'href="/incident/{incident}"' in index.text
     assert "Paraatheid nu" in index.text and "Monitor" in index.text
+    # a requirement by the organisation's name, as in the terminal ("DSO-LV", not its id "dso-lv")
+    assert "<td>DSO-LV tactisch dag en nacht</td>" in index.text and "dso-lv tactisch" not in index.text
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     html = page.text
     # data is never markup: the title is shown as text, nothing of it is a tag or a link

@@ -11,7 +11,7 @@ from ..domain.errors import ConfigError
 
 if TYPE_CHECKING:
     from ..adapters.config import Config, Source
-    from ..domain.errors import Problem
+    from ..domain.errors import Disagreement, Problem
 
 
 def load(config_dir: Path | None) -> Config:
@@ -27,6 +27,7 @@ class Checked:
     summary: str | None = None
     warnings: list[str] = field(default_factory=list)  # valid, but worth knowing: own files and shipped defaults
     # that disagree, addresses a mail server may refuse, how long a call-out can take
+    disagreements: list[Disagreement] = field(default_factory=list)  # the first of these, for `check --json`
 
 
 def check(config_dir: Path | None) -> Checked:
@@ -36,9 +37,10 @@ def check(config_dir: Path | None) -> Checked:
     except ConfigError as exc:
         return Checked(sources, exc.problems)
     found = cfg.all_problems()
-    if found:  # `check` reads every file: each problem of each of them
-        return Checked(sources, found)
-    warned = [w for kind in config.FILES for w in cfg.warnings.get(kind, [])]
+    disagreements = cfg.disagreements()  # said by `check` itself, in its list and its JSON, not also on stderr
+    warned = [str(d) for d in disagreements]
+    if found:  # `check` reads every file: each problem of each of them, and where own and shipped disagree
+        return Checked(sources, found, None, warned, disagreements)
     summary = (
         f"Alles in orde: {len(cfg.criteria.levels)} niveaus, "
         f"{len(cfg.criteria.all_criteria())} criteria, {len(cfg.contacts.organisations)} organisaties, "
@@ -46,7 +48,8 @@ def check(config_dir: Path | None) -> Checked:
     )
     from ..domain.callout import address_warnings  # only `check` needs the call-out's rules
 
-    return Checked(sources, [], summary, warned + address_warnings(cfg.contacts.contacts) + callout_bound(cfg))
+    also = address_warnings(cfg.contacts.contacts) + callout_bound(cfg)
+    return Checked(sources, [], summary, warned + also, disagreements)
 
 
 def callout_bound(cfg: Config) -> list[str]:

@@ -64,7 +64,8 @@ def gather(config: Config, where: Where, start: datetime, end: datetime) -> Over
         series.setdefault((application, metric), []).append((day, count))
     used = {key: [d for d in flagged(values) if days[0] <= d.day <= days[-1]] for key, values in series.items()}
     shortfalls = overview.shortfalls(
-        (g.requirement.org, g.requirement.tier, g.period, g.start, g.end) for g in gaps(config, start, end)
+        ((g.requirement.org, g.requirement.tier, g.period, g.start, g.end) for g in gaps(config, start, end)),
+        {o.id: o.name for o in config.contacts.organisations},
     )
     return overview.Overview(
         start,

@@ -16,7 +16,7 @@ from ..domain.intervals import subtract, union, utc_seconds
 from ..domain.readiness import Reachability, next_opening, shifts, stand_in, status, weekly
 from ..domain.readiness import at_moment as standings_at
 from ..domain.readiness import gaps as find_gaps
-from ..domain.teams import Convocation, Seat, candidates, ordered
+from ..domain.teams import Convocation, Seat, candidates, ordered, standing_in
 
 if TYPE_CHECKING:
     from ..adapters.config import Config
@@ -74,14 +74,23 @@ def convene(config: Config, team_id: str, at: datetime, reach: Reachability | No
     for m in ordered(found):
         people = candidates(m, config.contacts)
         call = whom_to_call(config, m.role, people, at, reach)
+        reachable = tuple(ranked(config, people, reach, seconds))
+        first = reachable[0] if reachable else call.contact
+        # the first to call may stand in for an absent holder of the role: the seat says for whom
+        absent = next(
+            (c for c in people if first is not None and c.id and stand_in(config.readiness, c.id, seconds) == first.id),
+            None,
+        )
         out.append(
             Seat(
                 m.group,
                 m.org,
                 m.role,
-                tuple(ranked(config, people, reach, seconds)),
+                reachable,
                 tuple(c for c in people if status(c, reach, seconds) == "onbekend"),
-                call.instead if call.contact is None else "",
+                standing_in(absent) if absent is not None else call.instead if call.contact is None else "",
+                first if absent is not None else None,
+                absent,
             )
         )
     return tuple(out)
@@ -262,7 +271,7 @@ def whom_to_call(
     for c in candidates:
         other = people.get(stand_in(config.readiness, c.id, seconds) or "")
         if other is not None and status(other, reach, seconds) == "bereikbaar":
-            return Call(what, other, f"waarnemer voor {c.name or c.role}")
+            return Call(what, other, standing_in(c))
     openings = [(when, c) for c in candidates if c.id and (when := next_opening(reach, c.id, seconds)) is not None]
     if not openings and any(c.id for c in candidates):  # `reach` holds a day around `at`: look a week ahead
         ahead = reach_around(config, at, at + timedelta(days=8))

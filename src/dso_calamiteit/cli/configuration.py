@@ -29,7 +29,7 @@ def check(json: Json = False, config_dir: ConfigDir = None, data_dir: DataDir = 
     if json:
         from ..views.configuration import document
 
-        print(document(files.sources, problems, files.warnings))
+        print(document(files.sources, problems, files.warnings, files.disagreements))
     else:
         from ..views.tables.configuration import check as table
 

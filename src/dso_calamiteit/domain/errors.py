@@ -29,6 +29,25 @@ class Problem:
         return f"{where}: {self.message}"
 
 
+@dataclass(frozen=True, slots=True)
+class Disagreement:
+    """One's own file and a shipped default that do not fit together (one names what the other lacks): a
+    warning, the command goes on. `first` is the first such place, `more` how many others there are."""
+
+    first: Problem
+    more: int
+    own: str  # one's own file, to complete
+    shipped: str  # the shipped default
+    instead: str  # the file name one could lay down oneself instead of the shipped default
+
+    def __str__(self) -> str:
+        more = f" (en nog {self.more})" if self.more else ""
+        return (
+            f"waarschuwing: {str(self.first).rstrip('.')}{more}: uw eigen {self.own} en het meegeleverde "
+            f"{self.shipped} passen niet bij elkaar; vul {self.own} aan of leg ook een eigen {self.instead} neer"
+        )
+
+
 class CalamiteitError(Exception):
     """An error an operator can act on; never shown with a traceback."""
 

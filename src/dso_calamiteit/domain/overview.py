@@ -6,7 +6,7 @@ database where they are many), the overview goes out; views/overview.py writes i
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -139,14 +139,20 @@ class Shortfall:
     period: str
     gaps: int
     minutes: float
+    name: str = ""
+    """The organisation's name, for people (`org` is its id, for scripts)."""
 
 
-def shortfalls(gaps: Iterable[tuple[str, str, str, int, int]]) -> list[Shortfall]:
-    """(org, tier, period, start, end in seconds) per gap → totals per requirement."""
+def shortfalls(
+    gaps: Iterable[tuple[str, str, str, int, int]], names: Mapping[str, str] | None = None
+) -> list[Shortfall]:
+    """(org, tier, period, start, end in seconds) per gap → totals per requirement; `names`: organisation id →
+    name."""
+    names = names or {}
     totals: dict[tuple[str, str, str], list[float]] = {}
     for org, tier, period, start, end in gaps:
         totals.setdefault((org, tier, period), []).append((end - start) / 60)
-    return [Shortfall(*key, len(v), sum(v)) for key, v in sorted(totals.items())]
+    return [Shortfall(*key, len(v), sum(v), names.get(key[0], key[0])) for key, v in sorted(totals.items())]
 
 
 @dataclass

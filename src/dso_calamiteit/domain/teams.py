@@ -70,7 +70,17 @@ class Seat:
     """On duty first, then file order: the first is whom to call."""
     unknown: tuple[Contact, ...]
     instead: str = ""
-    """When nobody is reachable: what to do instead (a stand-in, 'weer bereikbaar vanaf … (naam)')."""
+    """Who stands in ('waarnemer voor Bram Jansen'), or when nobody is reachable what to do instead ('weer
+    bereikbaar vanaf … (naam)')."""
+    stand_in: Contact | None = None
+    """The person standing in for an absent holder of the role (also when they hold the role themselves)."""
+    absent: Contact | None = None
+    """The absent holder `stand_in` stands in for."""
+
+
+def standing_in(absent: Contact) -> str:
+    """What a stand-in is called, the one text for it: 'waarnemer voor Bram Jansen'."""
+    return f"waarnemer voor {absent.name or absent.role}"
 
 
 @dataclass(frozen=True)

@@ -147,7 +147,7 @@ def markdown(o: Overview) -> str:
     lines += ["", "## Paraatheid", ""]
     if o.readiness:
         lines += ["| Organisatie | Laag | Periode | Gaten | Ongedekt |", "|---|---|---|---|---|"]
-        lines += [f"| {esc(s.org)} | {s.tier} | {esc(period_name(s.period))} | {s.gaps} | {duration(s.minutes)} |"
+        lines += [f"| {esc(s.name)} | {s.tier} | {esc(period_name(s.period))} | {s.gaps} | {duration(s.minutes)} |"
                   for s in o.readiness]
     else:
         lines.append("Alle eisen waren de hele periode gedekt.")
@@ -317,7 +317,7 @@ def page(o: Overview) -> str:
         parts.append(
             _table(
                 ["Organisatie", "Laag", "Periode", "#Gaten", "#Ongedekt"],
-                [[s.org, s.tier, period_name(s.period), str(s.gaps), duration(s.minutes)] for s in o.readiness],
+                [[s.name, s.tier, period_name(s.period), str(s.gaps), duration(s.minutes)] for s in o.readiness],
             )
         )
     else:

@@ -36,6 +36,10 @@ def seat_json(seat: Seat) -> dict[str, Any]:
         "role": seat.role,
         "reachable": [contact_json(c, "bereikbaar") for c in seat.reachable],
         "unknown": [contact_json(c, "onbekend") for c in seat.unknown],
+        "instead": seat.instead or None,
+        "stand_in": None
+        if seat.stand_in is None or seat.absent is None
+        else {**contact_json(seat.stand_in, "bereikbaar"), "for": contact_json(seat.absent, "afwezig")},
     }
 
 

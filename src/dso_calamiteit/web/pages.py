@@ -79,12 +79,13 @@ def index(settings: Settings) -> dict[str, Any]:
         for r in listed
     ]
     moment = readiness.at_moment(config, now)
+    names = {o.id: o.name for o in config.contacts.organisations}
     return {
         "now": now,
         "incidents": rows,
         "standings": [
             {
-                "label": st.requirement.label,
+                "label": st.requirement.described(names.get(st.requirement.org, st.requirement.org)),
                 "period": st.period,
                 "reachable": [c.name or c.role for c in st.reachable],
                 "met": st.met,

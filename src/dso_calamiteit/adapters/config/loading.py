@@ -11,7 +11,7 @@ import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
 
-from ...domain.errors import ConfigError, Problem, UsageError
+from ...domain.errors import ConfigError, Disagreement, Problem, UsageError
 from ..input_files import read_bounded
 from .cache import ENV_NO_CACHE, cache_key, read_cache, write_cache
 from .finding import FILES, Source, shipped_dir, shown
@@ -59,12 +59,18 @@ class Config:
         self,
         parts: Mapping[str, Any],
         problems: Mapping[str, list[Problem]] | None = None,
-        warnings: Mapping[str, list[str]] | None = None,
+        warnings: Mapping[str, list[Disagreement]] | None = None,
     ) -> None:
         self._parts: dict[str, Any] = dict(parts)  # kind → the object, or its pickled bytes
         self.problems: dict[str, list[Problem]] = {k: list(v) for k, v in (problems or {}).items() if v}
-        self.warnings: dict[str, list[str]] = {k: list(v) for k, v in (warnings or {}).items() if v}
+        self.warnings: dict[str, list[Disagreement]] = {k: list(v) for k, v in (warnings or {}).items() if v}
         self._warned: set[str] = set()
+
+    def disagreements(self) -> list[Disagreement]:
+        """Every disagreement between one's own files and the shipped defaults, said here and not also on
+        stderr when the parts are read (`check` shows them itself)."""
+        self._warned.update(self.warnings)
+        return [d for kind in FILES for d in self.warnings.get(kind, [])]
 
     def all_problems(self) -> list[Problem]:
         return [p for kind in FILES for p in self.problems.get(kind, [])]
@@ -75,7 +81,7 @@ class Config:
         if kind in self.warnings and kind not in self._warned:
             self._warned.add(kind)
             for message in self.warnings[kind]:
-                WARN[0](message)
+                WARN[0](str(message))
         value = self._parts[kind]
         if isinstance(value, bytes):
             collecting = gc.isenabled()
@@ -220,7 +226,7 @@ def _validate(files: dict[str, tuple[str, bytes]], origins: Mapping[str, str] | 
         "callout": lambda f, c: callout.check(f, c),
         "maintenance": lambda f, m: maintenance.check(f, m),
     }
-    warnings: dict[str, list[str]] = {}
+    warnings: dict[str, list[Disagreement]] = {}
     for kind, rule in rules.items():
         if kind not in typed:
             continue
@@ -243,12 +249,12 @@ def _validate(files: dict[str, tuple[str, bytes]], origins: Mapping[str, str] | 
             if (origins.get(other) == "standaard") == shipped:  # both one's own, or both shipped: an error
                 problems.setdefault(kind, []).extend(docs[kind].problem(loc, message) for loc, message in blamed)
                 continue
-            first = str(docs[kind].problem(*blamed[0])).rstrip(".")
-            more = f" (en nog {len(blamed) - 1})" if len(blamed) > 1 else ""
             own, default = (files[other][0], files[kind][0]) if shipped else (files[kind][0], files[other][0])
             warnings.setdefault(kind, []).append(
-                f"waarschuwing: {first}{more}: uw eigen {own} en het meegeleverde {default} passen niet bij "
-                f"elkaar; vul {own} aan of leg ook een eigen {FILES[kind] if shipped else FILES[other]} neer"
+                Disagreement(
+                    docs[kind].problem(*blamed[0]), len(blamed) - 1, own, default,
+                    FILES[kind] if shipped else FILES[other],
+                )
             )
         if crossing:  # found only with two other files together
             problems.setdefault(kind, []).extend(docs[kind].problem(loc, message) for loc, message in crossing)

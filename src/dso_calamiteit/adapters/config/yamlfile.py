@@ -21,6 +21,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ...domain.errors import ConfigError, Problem, os_reason
+from .yamlerrors import GENERIC, PREFIX, explain
 
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml parses ~8x faster when present
 
@@ -179,13 +180,9 @@ def parse(raw: bytes, path: str) -> Document:
         _check_structure(root, path, anchors=_ANCHOR.search(text) is not None)
         data = loader.construct_document(root)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        what = exc.problem or exc.context or "onleesbare YAML"
-        at_line = mark.line + 1 if mark else None
-        at_column = mark.column + 1 if mark else None
-        raise ConfigError([Problem(path, at_line, at_column, f"YAML-fout: {what}")]) from None
-    except yaml.YAMLError as exc:
-        raise ConfigError([Problem(path, None, None, f"YAML-fout: {exc}")]) from None
+        raise ConfigError([Problem(path, *explain(exc, text))]) from None
+    except yaml.YAMLError:
+        raise ConfigError([Problem(path, None, None, PREFIX + GENERIC)]) from None
     except RecursionError:
         raise ConfigError([Problem(path, None, None, "te diep genest")]) from None
     finally:
@@ -373,15 +370,17 @@ def _check_structure(root: Node, path: str, anchors: bool = True) -> None:
                 continue
             seen.add(id(node))
         if isinstance(node, MappingNode):
-            keys: set[str] = set()
+            keys: dict[str, int] = {}  # key → the line it first appears on
             for key_node, value_node in node.value:
                 if isinstance(key_node, ScalarNode):
                     if key_node.value in keys:
                         mark = key_node.start_mark
-                        problems.append(
-                            Problem(path, mark.line + 1, mark.column + 1, f"dubbele sleutel '{key_node.value}'")
+                        said = (
+                            f"dubbele sleutel '{key_node.value}' (ook op regel {keys[key_node.value]}); haal er één "
+                            "weg of voeg ze samen"
                         )
-                    keys.add(key_node.value)
+                        problems.append(Problem(path, mark.line + 1, mark.column + 1, said))
+                    keys.setdefault(key_node.value, key_node.start_mark.line + 1)
                 stack.append(value_node)
                 stack.append(key_node)
         elif isinstance(node, SequenceNode):

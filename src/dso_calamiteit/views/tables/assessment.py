@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections import Counter
 
 from rich.console import Console
-from rich.panel import Panel
 
 from ...adapters.config import Config
 from ...domain.routing import Briefing, RoutedContact
 from . import layout
 from .contacts import contacts_table
 from .layout import Column
+from .panels import Titled
 from .routing import routes_table
 from .terminal import Text
 
@@ -54,13 +54,13 @@ def assessment(console: Console, briefing: Briefing, config: Config, all_contact
             head.append(f" ({rec.team_name})")
     if rec.meaning:
         head.append(f"\n{rec.meaning}")
-    console.print(Panel(head, title="Geadviseerd niveau", title_align="left", border_style=style))
+    console.print(Titled(head, "Geadviseerd niveau", title_align="left", border_style=style))
     if result.advice is not None:
         a = result.advice
         console.print(
-            Panel(
+            Titled(
                 Text(a.reason),
-                title=Text(f"Advies: {a.action}", style=ACTION_STYLE[a.action]),
+                Text(f"Advies: {a.action}", style=ACTION_STYLE[a.action]),
                 title_align="left",
                 border_style=ACTION_STYLE[a.action].split()[-1],
             )

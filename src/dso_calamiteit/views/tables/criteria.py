@@ -5,19 +5,19 @@ from __future__ import annotations
 
 from rich import box
 from rich.console import Console, Group
-from rich.panel import Panel
-from rich.table import Table
 
 from ...domain.criteria import CriteriaFile, Definition
+from . import layout
+from .panels import Titled
 from .terminal import Text
 
 
-def definition(d: Definition) -> Panel:
+def definition(d: Definition) -> Titled:
     body = Text(d.text)
     if d.elements:
         body.append("\n\nKernelementen: ", style="bold")
         body.append(" · ".join(d.elements))
-    return Panel(body, title="Wanneer spreken we van een calamiteit?", title_align="left", box=box.ROUNDED)
+    return Titled(body, "Wanneer spreken we van een calamiteit?", title_align="left", box=box.ROUNDED)
 
 
 def criteria(console: Console, f: CriteriaFile) -> None:
@@ -27,13 +27,12 @@ def criteria(console: Console, f: CriteriaFile) -> None:
         if lv.team_name and lv.team_name != lv.team:
             header += f" ({lv.team_name})"
         if not lv.criteria:
-            console.print(Panel(Text(lv.meaning or "Basisniveau."), title=Text(header), title_align="left"))
+            console.print(Titled(Text(lv.meaning or "Basisniveau."), Text(header), title_align="left"))
             continue
-        table = Table(box=box.SIMPLE_HEAD, show_edge=False)
-        table.add_column("Id", style="cyan", no_wrap=True)
-        table.add_column("Criterium")
-        for c in lv.criteria:
-            table.add_row(c.id, c.text)
+        table = layout.Fitted(
+            [layout.Column("Id", keep=True, style="cyan"), layout.Column("Criterium")],
+            [[c.id, c.text] for c in lv.criteria],
+        )
         note = Text(f"Bereikt bij minstens {lv.threshold} van {len(lv.criteria)} criteria met 'ja'.", style="dim")
-        parts: list[Text | Table] = [Text(lv.meaning), table, note] if lv.meaning else [table, note]
-        console.print(Panel(Group(*parts), title=Text(header), title_align="left"))
+        parts: list[Text | layout.Fitted] = [Text(lv.meaning), table, note] if lv.meaning else [table, note]
+        console.print(Titled(Group(*parts), Text(header), title_align="left"))

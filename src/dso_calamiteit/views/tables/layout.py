@@ -14,7 +14,7 @@ from typing import Literal
 
 from rich import box
 from rich.cells import cell_len
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.table import Table
 
 from ...domain.safetext import visible
@@ -139,25 +139,39 @@ def fitted(
     columns: Sequence[Column],
     rows: Sequence[Sequence[Cell]],
     caption: str | None = None,
+    width: int | None = None,
 ) -> RenderableType:
     """The table when its narrowest form fits the console and Rich gives every column at least what it needs,
     else the stacked form. Rich shares out the width itself and, when the natural widths do not fit, narrows
     columns below their minimum and crops ("Ni" for "Niveau", "opschalen van 1 naar " at 80 columns): its own
     column widths are asked for before printing, which costs a measurement, not a render."""
-    if narrowest(columns, rows) <= console.width:
+    width = console.width if width is None else width
+    if narrowest(columns, rows) <= width:
         found = table(title, columns, rows, caption)
-        if _fits(console, found, columns, rows):
+        if _fits(console, found, columns, rows, width):
             return found
-    return Group(*_stacked_parts(title, columns, rows, caption, console.width))
+    return Group(*_stacked_parts(title, columns, rows, caption, width))
 
 
-def _fits(console: Console, found: Table, columns: Sequence[Column], rows: Sequence[Sequence[Cell]]) -> bool:
+class Fitted:
+    """A table laid out at the width it is printed at, as `fitted` does: for a table inside a panel."""
+
+    def __init__(self, columns: Sequence[Column], rows: Sequence[Sequence[Cell]]) -> None:
+        self.columns, self.rows = columns, rows
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield fitted(console, None, self.columns, self.rows, width=options.max_width)
+
+
+def _fits(
+    console: Console, found: Table, columns: Sequence[Column], rows: Sequence[Sequence[Cell]], width: int
+) -> bool:
     try:
-        widths = found._calculate_column_widths(console, console.options.update_width(console.width))
+        widths = found._calculate_column_widths(console, console.options.update_width(width))
         extra = found._extra_width
     except AttributeError:  # a Rich without this (private) measurement: trust the estimate
         return True
-    if sum(widths) + extra > console.width:  # Rich would cut the row at the screen's edge
+    if sum(widths) + extra > width:  # Rich would cut the row at the screen's edge
         return False
     pairs = enumerate(zip(columns, widths, strict=False))
     return all(w >= _need(col, [_plain(r[i]) for r in rows]) for i, (col, w) in pairs)
@@ -179,6 +193,9 @@ def _need(col: Column, cells: list[str]) -> int:
     return max(1, min(max((len(w) for c in [*cells, col.header] for w in c.split()), default=1), READABLE_WORD))
 
 
+INDENT = "  "  # a value under its label
+
+
 class Whole(Text):
     """A value printed as one line even past the screen's edge (the terminal wraps it, a copy gets it whole)."""
 
@@ -196,7 +213,8 @@ def _stacked_parts(
     Built as plain wrapped text rather than a Rich grid per record: a long list stays fast to print.
     """
     label = max(len(c.header) for c in columns) + 1
-    room = max(width - label - 1, 10)
+    room = width - label - 1
+    under = max(width - len(INDENT), 10)  # a value that does not fit beside its label goes under it
     parts: list[RenderableType] = []
     out = Text()
     if title:
@@ -209,6 +227,15 @@ def _stacked_parts(
                 continue
             style = col.style or (cell.style if isinstance(cell, Text) else "")
             lines = value.splitlines()
+            if not col.keep and room < min(READABLE_WORD, max(len(w) for w in value.split())):
+                # beside a long label a word would be broken: the value wraps under the label instead
+                out.append(f"{col.header}:\n", style="dim")
+                for line in lines:
+                    for w in textwrap.wrap(line, under, break_on_hyphens=False) or [""]:
+                        out.append(INDENT)
+                        out.append(w, style=style)
+                        out.append("\n")
+                continue
             out.append(f"{col.header + ':':<{label}} ", style="dim")
             if col.keep and any(len(line) > room for line in lines):
                 out.append("\n")

@@ -57,6 +57,6 @@ def overview(out: Console, o: Overview) -> None:
         "Paraatheid: ongedekte tijd",
         [Column("Organisatie"), Column("Laag"), Column("Periode"), Column("Gaten", justify="right"),
          Column("Ongedekt", keep=True)],
-        [[s.org, s.tier, period_name(s.period), str(s.gaps), duration(s.minutes)] for s in o.readiness],
+        [[s.name, s.tier, period_name(s.period), str(s.gaps), duration(s.minutes)] for s in o.readiness],
         empty="Alle eisen waren de hele periode gedekt.",
     )

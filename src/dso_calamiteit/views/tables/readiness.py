@@ -194,9 +194,12 @@ def team_table(
     names = names or {}
     out: list[list[str | Text]] = []
     for r in seats:
-        if r.reachable:  # on duty first, then file order: the same choice as assess's "Nu bellen"
-            first = r.reachable[0]
+        if r.reachable or r.stand_in is not None:  # on duty first, then file order: as assess's "Nu bellen"
+            first = r.reachable[0] if r.reachable else r.stand_in
+            assert first is not None
             who, phone, email = Text(first.name or first.role), first.phone or "", first.email or ""
+            if r.stand_in is not None:
+                who.append(f"\n{r.instead}", style="yellow")
         elif r.unknown:
             who = Text("onbekend: " + ", ".join(c.name or c.role for c in r.unknown), style="dim")
             phone, email = r.unknown[0].phone or "", r.unknown[0].email or ""
