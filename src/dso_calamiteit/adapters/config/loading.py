@@ -256,4 +256,6 @@ def _validate(files: dict[str, tuple[str, bytes]], origins: Mapping[str, str] | 
         typed["contacts"].search_index  # noqa: B018 - computed now, so the cache keeps it for every later run
         typed["contacts"].by_org_tier  # noqa: B018 - likewise
         typed["contacts"].positions  # noqa: B018 - likewise
+        typed["contacts"].organisations_by_id  # noqa: B018 - likewise
+        typed["contacts"].people  # noqa: B018 - likewise
     return Config(typed, problems, warnings)
