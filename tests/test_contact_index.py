@@ -16,7 +16,7 @@ from dso_calamiteit.adapters.config.loading import FILES
 from dso_calamiteit.app.assessment import brief
 from dso_calamiteit.app.readiness import Call, around, whom_to_call
 from dso_calamiteit.domain.assessment import Assessment, assess
-from dso_calamiteit.domain.contacts import TIERS, ContactsFile
+from dso_calamiteit.domain.contacts import ContactsFile
 from dso_calamiteit.domain.routing import Briefing, RoutedContact, contacts_for
 from dso_calamiteit.domain.teams import candidates, ordered
 

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 from ..adapters import answers_file
 from ..domain import answers, dutchtime
-from ..domain.errors import ConfigError, UsageError
 from ..domain.contacts import TIERS
+from ..domain.errors import ConfigError, UsageError
 from ..domain.routing import Briefing, contacts_for
 from ..domain.teams import candidates, ordered
 from .readiness import Call, around, convocation, whom_to_call
