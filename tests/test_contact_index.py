@@ -155,3 +155,44 @@ def test_the_briefing_reads_the_matrix_by_its_indexes_not_per_line_or_call() -> 
     assert [b.call_now for _, _, b in done] == [old_call_now(config, result, at) for result, at, _ in done]
     assert any(call.contact is not None for _, _, b in done for call in b.call_now)  # someone is phoned
     assert any(call.contact is None for _, _, b in done for call in b.call_now)  # and a line with nobody now
+
+
+def test_a_one_shot_command_freezes_the_unpickled_config_and_a_server_does_not(monkeypatch: Any) -> None:
+    """The cached config of a one-shot command (cli.entry) is frozen out of the garbage collector once unpickled
+    (every later collection walked 10,000 contacts again); `web` loads it per page and must not freeze."""
+    import gc
+
+    from dso_calamiteit.adapters.config import loading
+
+    def unpickled(freeze: bool) -> int:
+        monkeypatch.setattr(loading, "FREEZE", [freeze])
+        cached = Config(CONFIG.pickled())
+        before = gc.get_freeze_count()
+        try:
+            assert cached.contacts == CONFIG.contacts
+            return gc.get_freeze_count() - before
+        finally:
+            gc.unfreeze()
+
+    assert unpickled(True) > len(CONFIG.contacts.contacts)
+    assert unpickled(False) == 0
+    loading.FREEZE[0] = True
+    web_server = __import__("pytest").importorskip("dso_calamiteit.web.server")
+    monkeypatch.setattr(web_server, "serve", lambda *_: None)
+    from dso_calamiteit.cli.root import run
+
+    assert run(["web", "--config-dir", str(Path(__file__).resolve().parents[1])]) == 0
+    assert loading.FREEZE == [False]
+
+
+def test_the_console_script_is_a_one_shot_command(monkeypatch: Any) -> None:
+    import pytest
+
+    from dso_calamiteit.adapters.config import loading
+    from dso_calamiteit.cli import entry, root
+
+    monkeypatch.setattr(loading, "FREEZE", [False])
+    monkeypatch.setattr(root, "run", lambda: 40 + loading.FREEZE[0])
+    with pytest.raises(SystemExit) as ended:
+        entry.main()
+    assert ended.value.code == 41  # the command ran with FREEZE set
