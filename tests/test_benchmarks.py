@@ -12,7 +12,9 @@ import pytest
 from .conftest import REPO
 
 BENCHMARKS = REPO / "benchmarks"
-NAMES = ("startup", "scale", "readiness", "yaml_parsers", "logbook", "overview", "monitor", "callout", "callout_status", "web")
+NAMES = (
+    "startup", "scale", "readiness", "yaml_parsers", "logbook", "overview", "monitor", "callout", "callout_status", "web"
+)
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
