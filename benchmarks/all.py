@@ -18,7 +18,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 NAMES = (
-    "startup", "scale", "readiness", "yaml_parsers", "logbook", "overview", "monitor", "callout", "callout_status", "web"
+    "startup", "scale", "readiness", "yaml_parsers", "logbook", "overview", "monitor", "callout",
+    "callout_status", "web",
 )
 
 

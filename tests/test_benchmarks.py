@@ -13,7 +13,8 @@ from .conftest import REPO
 
 BENCHMARKS = REPO / "benchmarks"
 NAMES = (
-    "startup", "scale", "readiness", "yaml_parsers", "logbook", "overview", "monitor", "callout", "callout_status", "web"
+    "startup", "scale", "readiness", "yaml_parsers", "logbook", "overview", "monitor", "callout",
+    "callout_status", "web",
 )
 
 
