@@ -15,7 +15,7 @@ from .conftest import REPO
 BENCHMARKS = REPO / "benchmarks"
 NAMES = (
     "startup", "scale", "readiness", "yaml_parsers", "logbook", "overview", "monitor", "callout",
-    "callout_status", "web", "postgres_startup",
+    "callout_status", "web", "postgres_startup", "cold_check",
 )
 
 

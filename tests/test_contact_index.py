@@ -196,3 +196,19 @@ def test_the_console_script_is_a_one_shot_command(monkeypatch: Any) -> None:
     with pytest.raises(SystemExit) as ended:
         entry.main()
     assert ended.value.code == 41  # the command ran with FREEZE set
+
+
+def test_the_cache_keeps_the_matrix_indexes_and_a_cold_load_skips_them(monkeypatch: Any, tmp_path: Path) -> None:
+    """The indexes (search, per organisation and tier, by id) are computed once, for the cached config, so a
+    warm command unpickles them; a load that is not cached (a cold `check`) does not compute what it throws away."""
+    monkeypatch.setenv("CALAMITEIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("CALAMITEIT_NO_CACHE", raising=False)
+    sources = config_loading.locate(Path(__file__).resolve().parents[1])
+    indexes = {"search_index", "by_org_tier", "positions", "organisations_by_id", "people"}
+    cold = config_loading.load(sources, use_cache=False)
+    assert indexes.isdisjoint(vars(cold.contacts))
+    config_loading.load(sources, use_cache=True)  # validates and writes the cache
+    warm = config_loading.load(sources, use_cache=True)
+    assert isinstance(warm._parts["contacts"], bytes)  # from the cache, still pickled
+    assert indexes <= set(vars(warm.contacts))
+    assert warm.contacts.search_index == cold.contacts.search_index
