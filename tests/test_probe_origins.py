@@ -16,7 +16,7 @@ def test_a_connection_is_kept_for_its_origin_and_closed_when_no_check_is_left() 
         open_now: set[object] = set()
         seen: list[tuple[str, int]] = []  # per request: its server, and the connections open (all servers) then
 
-        def handler(name: str):  # noqa: ANN202
+        def handler(name: str):
             async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
                 open_now.add(writer)
                 try:
