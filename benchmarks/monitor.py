@@ -240,7 +240,7 @@ def main() -> int:
     print(f"{args.targets} targets answering after {args.delay_ms} ms, {cap} at a time; median of {args.runs} runs")
     print(f"  calamiteit monitor --only one target (start-up + slowest single): {med['single']:8.0f} ms")
     print(f"  calamiteit monitor, all {args.targets} targets:                        {med['whole']:8.0f} ms")
-    cpu_med = {k: bench.median_ms(v) for k, v in cpu.items()}
+    cpu_med = {k: bench.median_ms(v) for k, v in cpu.items() if v}
     print(f"  raw asyncio client, same targets and cap, connections kept:      {med['raw']:8.0f} ms")
     if distinct:
         print(f"  calamiteit monitor, table output:                                {med['table']:8.0f} ms")
