@@ -204,7 +204,8 @@ def test_the_cache_keeps_the_matrix_indexes_and_a_cold_load_skips_them(monkeypat
     monkeypatch.setenv("CALAMITEIT_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("CALAMITEIT_NO_CACHE", raising=False)
     sources = config_loading.locate(Path(__file__).resolve().parents[1])
-    indexes = {"search_index", "by_org_tier", "positions", "organisations_by_id", "people"}
+    indexes = {"search_index", "by_org_tier", "positions", "organisations_by_id", "people", "affiliations",
+               "accounts", "own_accounts"}
     cold = config_loading.load(sources, use_cache=False)
     assert indexes.isdisjoint(vars(cold.contacts))
     config_loading.load(sources, use_cache=True)  # validates and writes the cache
@@ -212,3 +213,4 @@ def test_the_cache_keeps_the_matrix_indexes_and_a_cold_load_skips_them(monkeypat
     assert isinstance(warm._parts["contacts"], bytes)  # from the cache, still pickled
     assert indexes <= set(vars(warm.contacts))
     assert warm.contacts.search_index == cold.contacts.search_index
+    assert warm.contacts.affiliations == cold.contacts.affiliations

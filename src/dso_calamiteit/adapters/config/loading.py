@@ -258,11 +258,19 @@ def _validate(files: dict[str, tuple[str, bytes]], origins: Mapping[str, str] | 
     return Config(typed, problems, warnings)
 
 
+# The contact matrix's cached properties, each a pass over every contact: kept in the cache (`affiliations`, who
+# signed an entry, was worked out anew by every show, rapport and oproep: a fifth of `oproep` at 10,000 contacts)
+INDEXES = (
+    "search_index", "by_org_tier", "positions", "organisations_by_id", "people", "affiliations", "accounts",
+    "own_accounts",
+)
+
+
 def _indexed(config: Config) -> Config:
     """The contact matrix's indexes computed now, so the cache keeps them for every later run; only for a
     config about to be cached (a cold `check` of 10,000 contacts spent a tenth of its time on indexes it
     then threw away)."""
     matrix = config.contacts
-    for index in ("search_index", "by_org_tier", "positions", "organisations_by_id", "people"):
+    for index in INDEXES:
         getattr(matrix, index)
     return config
