@@ -17,7 +17,10 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-NAMES = ("startup", "readiness", "yaml_parsers", "logbook", "overview", "monitor", "callout", "callout_status", "web")
+NAMES = (
+    "startup", "scale", "readiness", "yaml_parsers", "logbook", "overview", "monitor", "callout",
+    "callout_status", "web", "postgres_startup", "cold_check",
+)
 
 
 def main() -> int:

@@ -9,6 +9,10 @@ client measured in the same run: its own process, the same cap on concurrent con
 its connections (HTTP/1.1 keep-alive: each of its `cap` connections serves one GET after the other), reading each
 status line, header and body. Up to 100 targets, a sequential loop (one httpx request after the other) also shows
 what concurrency buys. Every run's exit code is checked, and the monitor's JSON must say every target is available.
+
+`--origins distinct` (issue 27): every target on its own loopback port (one asyncio server listening on N ports),
+so that no connection can be shared between two targets, the raw client opening one per origin as the tool must;
+the monitor is then also run with its table output (no --json), against the same raw client.
 """
 
 from __future__ import annotations
@@ -60,6 +64,44 @@ def server(delay_s: float) -> ThreadingHTTPServer:
     return httpd
 
 
+def servers(delay_s: float, count: int) -> tuple[list[int], object]:
+    """One asyncio loop in a thread listening on `count` loopback ports, each answering like `server`; the
+    ports and a stop function."""
+    import asyncio
+
+    ready: list[int] = []
+    started = threading.Event()
+    box: dict[str, object] = {}
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while (line := await reader.readline()) and line.startswith(b"GET"):
+                while (await reader.readline()) not in (b"\r\n", b""):
+                    pass
+                await asyncio.sleep(delay_s)
+                writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+                await writer.drain()
+        except (ConnectionError, asyncio.IncompleteReadError):
+            pass
+        finally:
+            writer.close()
+
+    async def run() -> None:
+        listening = [await asyncio.start_server(answer, "127.0.0.1", 0, backlog=256) for _ in range(count)]
+        ready.extend(srv.sockets[0].getsockname()[1] for srv in listening)
+        stop = asyncio.Event()
+        box["stop"] = lambda: loop.call_soon_threadsafe(stop.set)
+        started.set()
+        await stop.wait()
+        for srv in listening:
+            srv.close()
+
+    loop = asyncio.new_event_loop()
+    threading.Thread(target=loop.run_until_complete, args=(run(),), daemon=True).start()
+    started.wait()
+    return ready, box["stop"]
+
+
 RAW_CLIENT = """
 import asyncio, sys
 from urllib.parse import urlsplit
@@ -67,11 +109,17 @@ from urllib.parse import urlsplit
 async def connection(queue, wrong):
     # one kept connection: a GET, its status line, headers and body read to the end, then the next GET
     reader = writer = None
+    origin = None
     while not queue.empty():
         url = queue.get_nowait()
         parts = urlsplit(url)
+        if writer is not None and parts.netloc != origin:  # another origin: its own connection
+            writer.close()
+            await writer.wait_closed()
+            writer = None
         if writer is None:
             reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
+            origin = parts.netloc
         writer.write(f"GET {parts.path} HTTP/1.1\\r\\nHost: {parts.netloc}\\r\\n\\r\\n".encode())
         await writer.drain()
         status, length = await reader.readline(), 0
@@ -116,6 +164,13 @@ def measured(argv: list[str], env: dict[str, str], stdin: bytes | None = None) -
     return wall, usage.ru_utime + usage.ru_stime, out
 
 
+def paired(times: list[float], floor: list[float]) -> float:
+    """The median of the per-run ratios (each run's commands run one after the other: same neighbours)."""
+    import statistics
+
+    return statistics.median(t / f for t, f in zip(times, floor, strict=True))
+
+
 def all_available(out: str, names: list[str]) -> None:
     states = {r["name"]: r["state"] for r in json.loads(out)["results"]}
     if states != dict.fromkeys(names, "beschikbaar"):
@@ -128,15 +183,22 @@ def options(cli: argparse.ArgumentParser) -> None:
         "--concurrency", type=int, default=None, help="the config's cap (1..100); default: min(targets, 100)"
     )
     cli.add_argument("--exe", help="the calamiteit to measure, e.g. one installed without the test extras")
+    cli.add_argument("--origins", choices=("one", "distinct"), default="one",
+                     help="all targets on one server (default) or each on its own port")
 
 
 def main() -> int:
     args = bench.arguments(__doc__, {"runs": (5, 1), "targets": (50, 20), "delay_ms": (200, 50)}, options)
     cap = args.concurrency or min(args.targets, 100)  # a cap of the config, whatever the number of targets
     exe = bench.executable(args.exe)
-    httpd = server(args.delay_ms / 1000)
-    base = f"http://127.0.0.1:{httpd.server_address[1]}"
-    urls = [f"{base}/app/{i}" for i in range(args.targets)]
+    distinct = args.origins == "distinct"
+    if distinct:
+        ports, stop = servers(args.delay_ms / 1000, args.targets)
+        urls = [f"http://127.0.0.1:{port}/app/{i}" for i, port in enumerate(ports)]
+    else:
+        httpd = server(args.delay_ms / 1000)
+        stop = httpd.shutdown
+        urls = [f"http://127.0.0.1:{httpd.server_address[1]}/app/{i}" for i in range(args.targets)]
     names = [f"doel-{i:02d}" for i in range(args.targets)]
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "cfg"
@@ -152,13 +214,17 @@ def main() -> int:
         whole = [exe, "monitor", "--json", "--config-dir", str(folder)]
         single = [*whole, "--only", "doel-00"]
         all_available(measured(whole, env)[2], names)
-        times: dict[str, list[float]] = {"single": [], "whole": [], "sequential": [], "raw": []}
-        cpu: dict[str, list[float]] = {"whole": [], "raw": []}
+        times: dict[str, list[float]] = {"single": [], "whole": [], "sequential": [], "raw": [], "table": []}
+        cpu: dict[str, list[float]] = {"whole": [], "raw": [], "table": []}
         raw = [sys.executable, "-c", RAW_CLIENT, str(cap)]
+        table = [exe, "monitor", "--config-dir", str(folder)]
+        runs = [("single", single), ("whole", whole), ("raw", raw)] + ([("table", table)] if distinct else [])
         for _ in range(args.runs):
-            for name, argv in (("single", single), ("whole", whole), ("raw", raw)):
+            for name, argv in runs:
                 wall, used, out = measured(argv, env, "\n".join(urls).encode() if name == "raw" else None)
-                if name != "raw":
+                if name == "table" and out.count("beschikbaar") < args.targets:
+                    raise bench.Failed(f"monitor table: {out.count('beschikbaar')} of {args.targets} available")
+                elif name in ("single", "whole"):
                     all_available(out, names if name == "whole" else names[:1])
                 times[name].append(wall)
                 if name in cpu:
@@ -169,14 +235,19 @@ def main() -> int:
                     for url in urls:
                         client.get(url).raise_for_status()
                 times["sequential"].append(time.perf_counter() - started)
-    httpd.shutdown()
+    stop()  # type: ignore[operator]
     med = {k: bench.median_ms(v) for k, v in times.items() if v}
     print(f"{args.targets} targets answering after {args.delay_ms} ms, {cap} at a time; median of {args.runs} runs")
     print(f"  calamiteit monitor --only one target (start-up + slowest single): {med['single']:8.0f} ms")
     print(f"  calamiteit monitor, all {args.targets} targets:                        {med['whole']:8.0f} ms")
-    cpu_med = {k: bench.median_ms(v) for k, v in cpu.items()}
+    cpu_med = {k: bench.median_ms(v) for k, v in cpu.items() if v}
     print(f"  raw asyncio client, same targets and cap, connections kept:      {med['raw']:8.0f} ms")
+    if distinct:
+        print(f"  calamiteit monitor, table output:                                {med['table']:8.0f} ms")
     print(f"  CPU: monitor {cpu_med['whole']:.0f} ms, raw client {cpu_med['raw']:.0f} ms")
+    print(f"  targets on {'their own ports (distinct origins)' if distinct else 'one server (one origin)'}; "
+          f"median of per-run ratios, monitor / raw: {paired(times['whole'], times['raw']):.2f}x"
+          + (f", table / raw: {paired(times['table'], times['raw']):.2f}x" if distinct else ""))
     if times["sequential"]:
         print(f"  sequential httpx loop over the same targets (in-process):        {med['sequential']:8.0f} ms")
         print(f"  sequential / whole:          {med['sequential'] / med['whole']:.1f}x")
@@ -185,9 +256,15 @@ def main() -> int:
     report = bench.Report(args.quick)
     ratios = {
         "whole / (start-up + slowest single)": (med["whole"] / med["single"], 1.5, args.targets <= cap),
-        f"wall, {args.targets} targets / raw client": (med["whole"] / med["raw"], 1.3, args.targets >= RAW_AT),
+        f"wall, {args.targets} targets / raw client": (
+            paired(times["whole"], times["raw"]), 1.3, args.targets >= RAW_AT
+        ),
         f"CPU, {args.targets} targets / raw client": (cpu_med["whole"] / cpu_med["raw"], 3.0, args.targets >= RAW_AT),
     }
+    if distinct:
+        ratios[f"wall, table output, {args.targets} targets / raw client"] = (
+            paired(times["table"], times["raw"]), 1.3, args.targets >= RAW_AT
+        )
     for what, (ratio, limit, judged) in ratios.items():
         if judged or args.quick:
             report.at_most(what, ratio, limit)

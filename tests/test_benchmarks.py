@@ -4,6 +4,7 @@ output checked; the figures are not judged here (a machine running the suite say
 from __future__ import annotations
 
 import importlib
+import os
 import subprocess
 import sys
 
@@ -12,7 +13,10 @@ import pytest
 from .conftest import REPO
 
 BENCHMARKS = REPO / "benchmarks"
-NAMES = ("startup", "readiness", "yaml_parsers", "logbook", "overview", "monitor", "callout", "callout_status", "web")
+NAMES = (
+    "startup", "scale", "readiness", "yaml_parsers", "logbook", "overview", "monitor", "callout",
+    "callout_status", "web", "postgres_startup", "cold_check",
+)
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -21,6 +25,12 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_each_benchmark_runs_in_quick_mode(name: str) -> None:
+    if name == "postgres_startup":  # starts its own cluster, as the PostgreSQL tests do
+        from . import postgres
+
+        why = postgres.missing()
+        if why is not None and not os.environ.get(postgres.REQUIRE):
+            pytest.skip(f"PostgreSQL: {why[0]} ({why[1]})")
     done = run(str(BENCHMARKS / "all.py"), "--quick", name)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "quick mode: every command ran and printed what it should" in done.stdout

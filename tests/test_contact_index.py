@@ -6,13 +6,19 @@ from __future__ import annotations
 
 import dataclasses
 import random
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from dso_calamiteit.adapters import config as config_loading
+from dso_calamiteit.adapters.config import Config
+from dso_calamiteit.adapters.config.loading import FILES
+from dso_calamiteit.app.assessment import brief
+from dso_calamiteit.app.readiness import Call, around, whom_to_call
+from dso_calamiteit.domain.assessment import Assessment, assess
 from dso_calamiteit.domain.contacts import ContactsFile
-from dso_calamiteit.domain.routing import RoutedContact, contacts_for
-from dso_calamiteit.domain.teams import candidates
+from dso_calamiteit.domain.routing import Briefing, RoutedContact, contacts_for
+from dso_calamiteit.domain.teams import candidates, ordered
 
 CONFIG = config_loading.load(config_loading.locate(Path(__file__).resolve().parents[1] / "config"))
 
@@ -88,3 +94,123 @@ def test_the_ascii_fold_is_the_full_fold() -> None:
     assert fold(every) == old_fold(every)
     for text in ("Provinciën", "ÉÉN Ĳssel", "straße", "Contactpersoon 7 RIJK", "ﬁle", "İstanbul"):
         assert fold(text) == old_fold(text)
+
+
+def indexed_config(matrix: ContactsFile) -> Config:
+    """The shipped config with `matrix` as its contacts, its indexes built (as the cache of validated files
+    holds them) before anything is counted."""
+    for index in ("positions", "by_org_tier", "people", "organisations_by_id"):
+        getattr(matrix, index)
+    return Config({**{kind: getattr(CONFIG, kind) for kind in FILES}, "contacts": matrix})
+
+
+def briefs(config: Config) -> list[tuple[Assessment, datetime, Briefing]]:
+    """`assess`'s whole briefing at every level (all of a level's criteria 'ja', the rest 'nee'), at a few
+    moments of a week: the routes, the team to convene and whom to phone now, each line and role."""
+    criteria = config.criteria
+    out = []
+    for chosen in criteria.ordered:
+        yes = {c.id for c in chosen.criteria}
+        result = assess(criteria, {c.id: c.id in yes for _, c in criteria.all_criteria()})
+        for hour in (3, 11, 20, 24 * 5 + 14):
+            at = datetime(2026, 12, 7, tzinfo=UTC) + timedelta(hours=hour)
+            out.append((result, at, brief(config, result, None, at)))
+    return out
+
+
+def old_call_now(config: Config, result: Assessment, at: datetime) -> list[Call]:
+    """`app.assessment.call_now` as it was, scanning every contact per routing line: the reference."""
+    reach = around(at, config)
+    routes = config.routing.routes_for(result.recommended.level, None)
+    names = {o.id: o.name for o in config.contacts.organisations}
+    calls: list[Call] = []
+    team = config.teams.team(result.recommended.team)
+    if team is not None:
+        for m in ordered(team):
+            what = f"{m.role} ({names.get(m.org, m.org)})"
+            calls.append(whom_to_call(config, what, candidates(m, config.contacts), at, reach))
+    called = {c.contact.id for c in calls if c.contact is not None and c.contact.id}
+    for route in routes:
+        mine = [c for c in config.contacts.contacts if c.org in route.to and (not route.tiers or c.tier in route.tiers)]
+        if not mine:
+            continue
+        what = f"{route.when} → {', '.join(names.get(o, o) for o in route.to)}"
+        call = whom_to_call(config, what, mine, at, reach, called)
+        calls.append(call)
+        if call.contact is not None and call.contact.id:
+            called.add(call.contact.id)
+    return calls
+
+
+def test_the_briefing_reads_the_matrix_by_its_indexes_not_per_line_or_call() -> None:
+    """`assess` at 10,000 contacts scanned the matrix for every routing line it phones for and built the id map
+    for every line with nobody reachable: the briefing now reads the indexes only, and says the same."""
+    matrix = shuffled(1)
+    config = indexed_config(matrix)
+    object.__setattr__(matrix, "contacts", Counting(matrix.contacts))
+    Counting.scans = 0
+    done = briefs(config)
+    assert Counting.scans == 0, f"{Counting.scans} scans of every contact"
+    object.__setattr__(matrix, "contacts", tuple(matrix.contacts))
+    assert [b.call_now for _, _, b in done] == [old_call_now(config, result, at) for result, at, _ in done]
+    assert any(call.contact is not None for _, _, b in done for call in b.call_now)  # someone is phoned
+    assert any(call.contact is None for _, _, b in done for call in b.call_now)  # and a line with nobody now
+
+
+def test_a_one_shot_command_freezes_the_unpickled_config_and_a_server_does_not(monkeypatch: Any) -> None:
+    """The cached config of a one-shot command (cli.entry) is frozen out of the garbage collector once unpickled
+    (every later collection walked 10,000 contacts again); `web` loads it per page and must not freeze."""
+    import gc
+
+    from dso_calamiteit.adapters.config import loading
+
+    def unpickled(freeze: bool) -> int:
+        monkeypatch.setattr(loading, "FREEZE", [freeze])
+        cached = Config(CONFIG.pickled())
+        before = gc.get_freeze_count()
+        try:
+            assert cached.contacts == CONFIG.contacts
+            return gc.get_freeze_count() - before
+        finally:
+            gc.unfreeze()
+
+    assert unpickled(True) > len(CONFIG.contacts.contacts)
+    assert unpickled(False) == 0
+    loading.FREEZE[0] = True
+    web_server = __import__("pytest").importorskip("dso_calamiteit.web.server")
+    monkeypatch.setattr(web_server, "serve", lambda *_: None)
+    from dso_calamiteit.cli.root import run
+
+    assert run(["web", "--config-dir", str(Path(__file__).resolve().parents[1])]) == 0
+    assert loading.FREEZE == [False]
+
+
+def test_the_console_script_is_a_one_shot_command(monkeypatch: Any) -> None:
+    import pytest
+
+    from dso_calamiteit.adapters.config import loading
+    from dso_calamiteit.cli import entry, root
+
+    monkeypatch.setattr(loading, "FREEZE", [False])
+    monkeypatch.setattr(root, "run", lambda: 40 + loading.FREEZE[0])
+    with pytest.raises(SystemExit) as ended:
+        entry.main()
+    assert ended.value.code == 41  # the command ran with FREEZE set
+
+
+def test_the_cache_keeps_the_matrix_indexes_and_a_cold_load_skips_them(monkeypatch: Any, tmp_path: Path) -> None:
+    """The indexes (search, per organisation and tier, by id) are computed once, for the cached config, so a
+    warm command unpickles them; a load that is not cached (a cold `check`) does not compute what it throws away."""
+    monkeypatch.setenv("CALAMITEIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("CALAMITEIT_NO_CACHE", raising=False)
+    sources = config_loading.locate(Path(__file__).resolve().parents[1])
+    indexes = {"search_index", "by_org_tier", "positions", "organisations_by_id", "people", "affiliations",
+               "accounts", "own_accounts"}
+    cold = config_loading.load(sources, use_cache=False)
+    assert indexes.isdisjoint(vars(cold.contacts))
+    config_loading.load(sources, use_cache=True)  # validates and writes the cache
+    warm = config_loading.load(sources, use_cache=True)
+    assert isinstance(warm._parts["contacts"], bytes)  # from the cache, still pickled
+    assert indexes <= set(vars(warm.contacts))
+    assert warm.contacts.search_index == cold.contacts.search_index
+    assert warm.contacts.affiliations == cold.contacts.affiliations

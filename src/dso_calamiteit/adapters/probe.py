@@ -21,6 +21,7 @@ import socket
 import ssl
 import time
 import zlib
+from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, suppress
 from typing import Any
@@ -121,9 +122,17 @@ class _Body(httpx.AsyncByteStream):
             except h11.LocalProtocolError:
                 conn.close()
                 return
+            pending = self.transport.pending
+            if pending is not None and pending[self.key] <= 0:  # no check of this round will ask this origin again
+                conn.close()
+                return
             self.transport.idle.setdefault(self.key, []).append(conn)
         else:
             conn.close()
+
+
+def _origin_key(url: httpx.URL) -> tuple[str, str, int]:
+    return (url.scheme, url.host, url.port or (443 if url.scheme == "https" else 80))
 
 
 class _Transport(httpx.AsyncBaseTransport):
@@ -132,16 +141,21 @@ class _Transport(httpx.AsyncBaseTransport):
     streams cost most of a check's CPU (benchmarks/monitor.py); a check needs neither: one request at a time
     per connection, idle connections kept per origin, the check's own timeout around it all."""
 
-    def __init__(self, verify: ssl.SSLContext) -> None:
+    def __init__(self, verify: ssl.SSLContext, pending: Counter[tuple[str, str, int]] | None = None) -> None:
         self.verify = verify
         self.idle: dict[tuple[str, str, int], list[_Connection]] = {}
+        # per origin, how many checks of the round have yet to start (shared by the round's transports): a
+        # connection is kept only while one may still use it; 1,000 targets each on their own origin kept
+        # 1,000 idle sockets open to the end, and every new connection then cost the kernel several times more
+        self.pending = pending
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send the request and read the answer's head. A connection kept from an earlier check that the server
         closed meanwhile fails before any answer: then the check is sent once more on a new connection (GET
         only), as browsers do; without that a dropped keep-alive would read as the target being down."""
-        url = request.url
-        key = (url.scheme, url.host, url.port or (443 if url.scheme == "https" else 80))
+        key = _origin_key(request.url)
+        if self.pending is not None:
+            self.pending[key] -= 1
         conn, reused = await self._connection(key)
         try:
             event = await self._exchange(conn, request)
@@ -368,7 +382,11 @@ async def check_all(
     verify = ssl.create_default_context()  # one trust store for all clients (an http target may redirect to https)
     # Behind a proxy, httpx's own transports (a CONNECT tunnel for HTTPS); else the lean one. httpx ignores the
     # environment's proxies once it is given a transport, hence the choice here and not per request.
-    lean = None if _proxies_in_environment() else (lambda: _Transport(verify))
+    pending: Counter[tuple[str, str, int]] = Counter()
+    for t in targets:
+        with suppress(httpx.InvalidURL):  # a URL httpx refuses fails its own check, as before
+            pending[_origin_key(httpx.URL(t.url))] += 1
+    lean = None if _proxies_in_environment() else (lambda: _Transport(verify, pending))
     workers = max(1, min(concurrency, len(targets)))
 
     async def work(client: httpx.AsyncClient) -> None:

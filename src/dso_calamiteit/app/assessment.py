@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from ..adapters import answers_file
 from ..domain import answers, dutchtime
+from ..domain.contacts import TIERS
 from ..domain.errors import ConfigError, UsageError
 from ..domain.routing import Briefing, contacts_for
 from ..domain.teams import candidates, ordered
@@ -62,7 +63,8 @@ def call_now(
 ) -> list[Call]:
     """Whom to phone now, in order: each role of the level's team, then each line of the routing; people not
     reachable now and closed desks are left out, with what to do instead (a stand-in, the next opening)."""
-    names = {o.id: o.name for o in config.contacts.organisations}
+    matrix = config.contacts
+    names = {o.id: o.name for o in matrix.organisations}
     calls: list[Call] = []
     team = config.teams.team(result.recommended.team)
     if team is not None:
@@ -73,7 +75,7 @@ def call_now(
     for route in routes:
         # every contact of the line's organisations and tiers, in file order: `routed` lists each contact
         # once over all lines, which would leave a second line to the same organisation without its people
-        mine = [c for c in config.contacts.contacts if c.org in route.to and (not route.tiers or c.tier in route.tiers)]
+        mine = [matrix.contacts[i] for i in matrix.at(route.to, route.tiers or TIERS)]  # the index, no scan
         if not mine:
             continue
         what = f"{route.when} → {', '.join(names.get(o, o) for o in route.to)}"

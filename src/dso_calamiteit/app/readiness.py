@@ -267,9 +267,9 @@ def whom_to_call(
         return Call(what, fresh[0], "")
     if reachable:
         return Call(what, reachable[0], "ook hierboven")
-    people = {c.id: c for c in config.contacts.contacts if c.id}
+    people, data = config.contacts.people, config.readiness  # once, not per candidate (10,000 at size)
     for c in candidates:
-        other = people.get(stand_in(config.readiness, c.id, seconds) or "")
+        other = people.get(stand_in(data, c.id, seconds) or "")
         if other is not None and status(other, reach, seconds) == "bereikbaar":
             return Call(what, other, standing_in(c))
     openings = [(when, c) for c in candidates if c.id and (when := next_opening(reach, c.id, seconds)) is not None]

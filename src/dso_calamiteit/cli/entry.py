@@ -11,8 +11,10 @@ import sys
 
 def main() -> None:
     try:
+        from ..adapters.config import loading
         from .root import run
 
+        loading.FREEZE[0] = True  # one command, then exit: the loaded config need not be collected (`web` unsets)
         code = run()
     except KeyboardInterrupt:  # during the imports, or in the instant before run() could catch it itself
         stored = sys.modules.get("dso_calamiteit.adapters.interrupts")

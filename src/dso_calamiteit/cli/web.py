@@ -44,6 +44,9 @@ def web(
             f"'calamiteit web' vraagt {exc.name}, en dat is niet geïnstalleerd",
             "pip install 'dso-calamiteit[web]'",
         ) from None
+    from ..adapters.config import loading
+
+    loading.FREEZE[0] = False  # a server loads the config per page: freezing each would keep its garbage for ever
     tls = server.tls_files(tls_cert, tls_key)
     chosen = server.settings(Place(data_dir, db, config_dir), config_dir, host, port)
     server.serve(chosen, port, tls)

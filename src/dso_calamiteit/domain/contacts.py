@@ -67,7 +67,21 @@ class ContactsFile:
     """Contactpersonen en -punten per organisatie."""
 
     def organisation(self, org_id: str) -> Organisation | None:
-        return next((o for o in self.organisations if o.id == org_id), None)
+        return self.organisations_by_id.get(org_id)
+
+    @cached_property
+    def organisations_by_id(self) -> dict[str, Organisation]:
+        """Each organisation by its id (the first, should two share one): a JSON document of 10,000 contacts
+        names each one's organisation without a scan per contact."""
+        found: dict[str, Organisation] = {}
+        for o in self.organisations:
+            found.setdefault(o.id, o)
+        return found
+
+    @cached_property
+    def people(self) -> dict[str, Contact]:
+        """The contacts with an id, by id (the last, should two share one, as a dict built from the list)."""
+        return {c.id: c for c in self.contacts if c.id}
 
     @cached_property
     def affiliations(self) -> dict[str, str]:

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 def document(briefing: Briefing, config: Config) -> str:
-    result = briefing.result
+    result, matrix = briefing.result, config.contacts
     advice = result.advice
     return dumps(
         "assessment",
@@ -46,14 +46,14 @@ def document(briefing: Briefing, config: Config) -> str:
             "situation": briefing.situation,
             "routing": [route(r) for r in briefing.routes],
             "contacts": [
-                {**contact(rc.contact, config.contacts), "route": rc.route, "optional": rc.optional}
+                {**contact(rc.contact, matrix), "route": rc.route, "optional": rc.optional}
                 for rc in briefing.routed
             ],
             "convene": convocation_json(briefing.convene),
             "call_now": [
                 {
                     "for": call.what,
-                    "contact": None if call.contact is None else contact(call.contact, config.contacts),
+                    "contact": None if call.contact is None else contact(call.contact, matrix),
                     "instead": call.instead or None,
                 }
                 for call in briefing.call_now

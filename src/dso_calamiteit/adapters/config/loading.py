@@ -46,6 +46,7 @@ def _say_on_stderr(message: str) -> None:
 
 
 WARN = [_say_on_stderr]  # the CLI puts its own console here; one list item so it can be replaced
+FREEZE = [False]  # True in a one-shot command (cli.entry): an unpickled file is frozen out of the collector
 
 
 class Config:
@@ -88,6 +89,8 @@ class Config:
             gc.disable()  # unpickling thousands of contacts would otherwise trigger needless collections
             try:
                 value = self._parts[kind] = pickle.loads(value)
+                if FREEZE[0]:  # 10,000 contacts live as long as the command: every later collection walked
+                    gc.freeze()  # them all again (paraatheid at 10,000: a tenth of its time); not in a server
             finally:
                 if collecting:
                     gc.enable()
@@ -171,7 +174,7 @@ def load(sources: list[Source], use_cache: bool | None = None) -> Config:
             return Config(cached)
     config = _validate({s.kind: (shown(s.path), raws[s.kind]) for s in sources}, _origins(sources))
     if use_cache and config.usable():
-        write_cache(key, config.pickled())
+        write_cache(key, _indexed(config).pickled())
     return config
 
 
@@ -258,8 +261,22 @@ def _validate(files: dict[str, tuple[str, bytes]], origins: Mapping[str, str] | 
             )
         if crossing:  # found only with two other files together
             problems.setdefault(kind, []).extend(docs[kind].problem(loc, message) for loc, message in crossing)
-    if "contacts" in typed and "contacts" not in problems:
-        typed["contacts"].search_index  # noqa: B018 - computed now, so the cache keeps it for every later run
-        typed["contacts"].by_org_tier  # noqa: B018 - likewise
-        typed["contacts"].positions  # noqa: B018 - likewise
     return Config(typed, problems, warnings)
+
+
+# The contact matrix's cached properties, each a pass over every contact: kept in the cache (`affiliations`, who
+# signed an entry, was worked out anew by every show, rapport and oproep: a fifth of `oproep` at 10,000 contacts)
+INDEXES = (
+    "search_index", "by_org_tier", "positions", "organisations_by_id", "people", "affiliations", "accounts",
+    "own_accounts",
+)
+
+
+def _indexed(config: Config) -> Config:
+    """The contact matrix's indexes computed now, so the cache keeps them for every later run; only for a
+    config about to be cached (a cold `check` of 10,000 contacts spent a tenth of its time on indexes it
+    then threw away)."""
+    matrix = config.contacts
+    for index in INDEXES:
+        getattr(matrix, index)
+    return config

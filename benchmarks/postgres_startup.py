@@ -1,0 +1,116 @@
+"""PostgreSQL start-up and append (issue 27): the commands a coordinator runs most on a shared logbook (`log`,
+`incident show`, `acties`) against the issue's floor (`python -c "import typer, rich.console, pydantic, yaml"`)
+and against that floor plus `import psycopg` (the driver the command cannot do without), interleaved, each
+figure the median of the per-round ratios to the floor of the same round; then `Store.append` in-process
+beside the least a durable append can cost over the same connection (benchmarks/logbook.transaction_floor).
+
+    python benchmarks/postgres_startup.py [--runs N] [--quick] [--db postgresql://…]
+
+Without --db a throw-away cluster is started as the tests start it (tests/postgres.py: loopback, fsync off),
+its logbook schema made with `db upgrade`; the password goes in PGPASSWORD. Targets: each command within 1.3x
+the floor, the append within 1.3x the bare transaction.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import bench
+import logbook
+
+FLOOR = "import typer, rich.console, pydantic, yaml"
+
+
+def main() -> int:
+    args = bench.arguments(__doc__, {"runs": (15, 1), "appends": (400, 20)},
+                           lambda cli: cli.add_argument("--db", default=None, help="an empty logbook database"))
+    exe = bench.executable()
+    cluster = None
+    url = args.db
+    env = dict(os.environ)
+    if url is None:
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+        from tests import postgres
+
+        why = postgres.missing()
+        if why is not None:
+            raise bench.Failed(f"no PostgreSQL here: {why[0]} ({why[1]})")
+        cluster = postgres.start()
+        env["PGPASSWORD"] = cluster.password
+        os.environ["PGPASSWORD"] = cluster.password
+        import psycopg
+
+        with psycopg.connect(cluster.admin_url, autocommit=True, password=cluster.password) as admin:
+            admin.execute("CREATE DATABASE bench")
+        url = cluster.url("bench")
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            env.update(CALAMITEIT_CACHE_DIR=str(Path(tmp) / "cache"), CALAMITEIT_AUTEUR="benchmark",
+                       CALAMITEIT_DB=url, XDG_CONFIG_HOME=str(Path(tmp) / "xdg"))
+            for name in ("PYTHONDONTWRITEBYTECODE", "CALAMITEIT_DATA_DIR", "CALAMITEIT_CONFIG_DIR"):
+                env.pop(name, None)
+            subprocess.run([exe, "db", "upgrade"], env=env, check=True, capture_output=True)
+            opened = subprocess.run([exe, "incident", "open", "Benchmark", "--level", "1"], env=env, check=True,
+                                    capture_output=True, text=True)
+            incident = opened.stdout.strip()
+            subprocess.run([exe, "log", incident, "Besluit", "--besluit", "--actiehouder", "Anna de Vries"],
+                           env=env, check=True, capture_output=True)
+            commands = {
+                "floor": [sys.executable, "-c", FLOOR],
+                "floor + import psycopg": [sys.executable, "-c", FLOOR + ", psycopg"],
+                "log --beeld": [exe, "log", incident, "Nieuwe regel", "--beeld"],
+                "incident show": [exe, "incident", "show", incident],
+                "acties": [exe, "acties", incident],
+            }
+            for argv in commands.values():
+                bench.run(argv, env)
+            times: dict[str, list[float]] = {name: [] for name in commands}
+            for _ in range(args.runs):
+                for name, argv in commands.items():
+                    times[name].append(bench.run(argv, env))
+            report = bench.Report(args.quick)
+            print(f"{'command':<26}{'median ms':>10}{'x floor':>9}{'x floor+psycopg':>17}")
+            for name in commands:
+                ratio = statistics.median(t / f for t, f in zip(times[name], times["floor"], strict=True))
+                driver = statistics.median(
+                    t / f for t, f in zip(times[name], times["floor + import psycopg"], strict=True)
+                )
+                print(f"{name:<26}{bench.median_ms(times[name]):>10.0f}{ratio:>9.2f}{driver:>17.2f}")
+                if name not in ("floor", "floor + import psycopg"):
+                    report.at_most(f"{name} / floor", ratio, 1.3)
+            from dso_calamiteit.adapters.stores import Location, open_store
+
+            store = open_store(Location(url=url))
+            rounds = []
+            for _ in range(3):  # alternating, so that both see the same neighbours
+                bare = logbook.transaction_floor(url, args.appends)
+                store.append(incident, "observation", {"text": "warm"}, "benchmark", logbook._now())
+                ours = statistics.median(_append(store, incident) for _ in range(args.appends)) * 1000
+                rounds.append((ours, bare))
+            store.close()
+            ours, bare = statistics.median(r[0] for r in rounds), statistics.median(r[1] for r in rounds)
+            ratio = statistics.median(o / b for o, b in rounds)
+            print(f"\nStore.append {ours:.2f} ms; bare durable transaction {bare:.2f} ms; {ratio:.2f}x "
+                  f"(median of 3 alternating rounds of {args.appends})")
+            report.at_most("Store.append / bare durable transaction", ratio, 1.3)
+            print(f"({args.runs} interleaved rounds; load {os.getloadavg()[0]:.1f}, {time.strftime('%H:%M')})")
+            return report.finish()
+    finally:
+        if cluster is not None:
+            cluster.stop()
+
+
+def _append(store: object, incident: str) -> float:
+    started = time.perf_counter()
+    store.append(incident, "observation", {"text": "meting"}, "benchmark", logbook._now())  # type: ignore[attr-defined]
+    return time.perf_counter() - started
+
+
+if __name__ == "__main__":
+    bench.main(main)
