@@ -57,8 +57,9 @@ def days_of(window: Interval) -> list[date]:
 
 
 def clip(intervals: Iterable[Interval], window: Interval) -> list[Interval]:
+    """The parts of the intervals inside the window; one that only touches it leaves nothing, not an empty one."""
     lo, hi = window
-    return [(max(s, lo), min(e, hi)) for s, e in intervals if e > lo and s < hi and min(e, hi) > max(s, lo)]
+    return [(max(s, lo), min(e, hi)) for s, e in intervals if min(e, hi) > max(s, lo)]
 
 
 def trim(merged: list[Interval], window: Interval) -> list[Interval]:
