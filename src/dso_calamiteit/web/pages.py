@@ -13,7 +13,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ..adapters import clock
-from ..app import configuration, confirmation, incidents, monitor, readiness, status
+from ..app import callout_status, configuration, incidents, monitor, readiness, status
 from ..app.place import Place
 from ..app.sitrap import sitrap_of
 from ..domain import dutchtime
@@ -132,7 +132,7 @@ def _incident(settings: Settings, found: incidents.Timeline, page: int) -> dict[
     report = sitrap_of(config, state, state.reports or None, now, "gedeeld beeld", concept=True,
                        broken=[f"regel {f.n}: {f.message}" for f in found.faults])
     decisions = sorted(state.actions.values(), key=lambda a: a.number)
-    _, called = confirmation.status(config, settings.where, state.id)  # the use case of `oproep ID --status`
+    _, called = callout_status.status(config, settings.where, state.id)  # the use case of `oproep ID --status`
     return {
         "now": now,
         "state": state,
@@ -154,7 +154,7 @@ def _incident(settings: Settings, found: incidents.Timeline, page: int) -> dict[
     }
 
 
-def _per_role(called: list[confirmation.Called]) -> list[dict[str, Any]]:
+def _per_role(called: list[callout_status.Called]) -> list[dict[str, Any]]:
     """The call-out's confirmations per role, roles in the order first called: who comes, who cannot, who has
     not answered yet, each with since when (the answer's time, or when last called)."""
     roles: dict[str, dict[str, Any]] = {}
