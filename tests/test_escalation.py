@@ -5,6 +5,7 @@ send nothing twice (counted at the SMTP server)."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -126,7 +127,6 @@ def test_bewaak_stops_on_ctrl_c_saying_what_it_sent(
     calamiteit: Invoke, make_config: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import signal
-    import time
 
     box = Mailbox()
     with smtp_server(box) as port:
@@ -137,11 +137,14 @@ def test_bewaak_stops_on_ctrl_c_saying_what_it_sent(
         env = dict(os.environ, TEST_NOW=START.replace(minute=5).isoformat())  # within the wait: it waits
         argv = [sys.executable, "-c", RUN, "oproep", incident, "--bewaak", "--config-dir", str(folder)]
         proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        time.sleep(3)
+        assert proc.stderr is not None
+        first = proc.stderr.readline()  # it says what it waits for before it waits: the signal comes after that
+        assert re.match(r"Wacht nog op \d+ rollen; volgende ronde vanaf wo 25-11-2026 \d\d:\d\d\.$", first), first
         proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=30)
+        _, rest = proc.communicate(timeout=60)
+        err = first + rest
     assert proc.returncode == exitcodes.INTERRUPTED, err
-    assert "onderbroken: bewaken gestopt; 0 herinnering(en) en 0 volgende(n) opgeroepen" in err
+    assert "onderbroken: bewaken gestopt; 0 herinneringen en 0 volgenden opgeroepen" in err
     assert "Traceback" not in err
 
 

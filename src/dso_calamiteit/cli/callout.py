@@ -16,6 +16,7 @@ from ..adapters import clock
 from ..app.place import Place
 from ..domain import exitcodes
 from ..domain.errors import Interrupted, UsageError
+from ..domain.words import count
 from .options import Author, ConfigDir, DataDir, Db, Json, Moment, Send, Yes, console
 
 if TYPE_CHECKING:
@@ -104,6 +105,7 @@ def escalate(config: "Config", where: Place, incident: str, author: str, watch: 
 
     note = console(stderr=True)
     reminded = backups = 0
+    said: tuple[int, object] | None = None  # the waiting line last said, so a watch says it once per change
     try:
         while True:
             now = clock.now()
@@ -119,16 +121,19 @@ def escalate(config: "Config", where: Place, incident: str, author: str, watch: 
             if not done.waiting and not done.reminded and not done.backups:
                 note.print(f"Elke rol bevestigd ({len(done.confirmed)}).", markup=False)
                 return exitcodes.OK
+            if done.waiting and done.next_due and (len(done.waiting), done.next_due) != said:
+                said = (len(done.waiting), done.next_due)
+                waiting = count(len(done.waiting), "rol", "rollen")
+                due = dutchtime.local(done.next_due)
+                note.print(f"Wacht nog op {waiting}; volgende ronde vanaf {due}.", markup=False)
             if not watch:
-                if done.waiting and done.next_due:
-                    due = dutchtime.local(done.next_due)
-                    note.print(f"Wacht nog op {len(done.waiting)} rol(len); volgende ronde vanaf {due}.", markup=False)
                 return exitcodes.OK
             pause = 15.0 if done.next_due is None else (done.next_due - clock.now()).total_seconds()
             time.sleep(min(max(pause, 1.0), 30.0))
     except KeyboardInterrupt:
         raise Interrupted(
-            f"onderbroken: bewaken gestopt; {reminded} herinnering(en) en {backups} volgende(n) opgeroepen",
+            f"onderbroken: bewaken gestopt; {count(reminded, 'herinnering', 'herinneringen')} en "
+            f"{count(backups, 'volgende', 'volgenden')} opgeroepen",
             f"Wat verstuurd is, staat in het logboek: 'calamiteit oproep {incident} --status'.",
         ) from None
 
