@@ -17,8 +17,8 @@ from ..adapters.stores import Store
 from ..domain.criteria import CriteriaFile
 from ..domain.entry_rules import Refused, Replay, check_entry, valid_id
 from ..domain.errors import TamperedError, UsageError
+from ..domain.language import counted
 from ..domain.logbook import EXPORT_KIND, Entry, Fault, Incident, Summary, canonical, fold, refuse_broken, verify
-from ..domain.words import count
 from .logbook import ladder, opened
 from .place import Where
 
@@ -121,7 +121,7 @@ def read_export(criteria: CriteriaFile, path: Path) -> tuple[list[Entry], Incide
         first = faults[0]
         raise TamperedError(
             f"{path}: de hashketen klopt niet bij regel {first.n}: {first.message}",
-            f"Niets ingelezen ({count(len(faults), 'fout', 'fouten')}).",
+            f"Niets ingelezen ({counted(len(faults), 'fout', 'fouten')}).",
         )
     return entries, fold(entries)
 

@@ -19,7 +19,7 @@ from ..adapters import clock, config
 from ..adapters.stores import Location, StorageError, Store, location, open_store
 from ..domain import dutchtime
 from ..domain.errors import CalamiteitError, Problem, UsageError
-from ..domain.words import count as counted
+from ..domain.language import counted
 from .place import Place, Where
 
 ENV_AUTHOR = "CALAMITEIT_AUTEUR"

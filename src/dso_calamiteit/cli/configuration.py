@@ -10,8 +10,8 @@ import typer
 from ..app.place import Place
 from ..domain import exitcodes
 from ..domain.errors import UsageError, suggest
+from ..domain.language import counted
 from ..domain.safetext import visible
-from ..domain.words import count
 from .options import ConfigDir, DataDir, Db, Json, console
 
 
@@ -41,7 +41,7 @@ def check(json: Json = False, config_dir: ConfigDir = None, data_dir: DataDir = 
         for p in problems:
             print(visible(str(p)))
         if problems:
-            print(f"{count(len(problems), 'probleem', 'problemen')} gevonden.")
+            print(f"{counted(len(problems), 'probleem', 'problemen')} gevonden.")
     if files.problems or book.unusable:
         return exitcodes.CONFIG
     return exitcodes.TAMPERED if book.broken else exitcodes.OK

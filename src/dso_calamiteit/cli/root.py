@@ -12,7 +12,7 @@ wait for imports (docs/design.md, "Lazy imports").
 
 import os
 import sys
-from typing import Annotated, Any
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -165,6 +165,15 @@ def _root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Toon de versie en stop.")
     ] = False,
+    lang: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--lang",
+            metavar="nl|en",
+            help="Taal van wat de tool zegt: nl (standaard) of en; ook CALAMITEIT_LANG of LANG. Bij elk commando.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Beslishulp voor de calamiteitenorganisatie van het Digitaal Stelsel Omgevingswet (DSO).
 
@@ -211,8 +220,7 @@ def run(argv: list[str] | None = None) -> int:
         from ..views import i18n  # inside the try: a Ctrl-C while these load is an interruption too
 
         interrupts.reset()
-        i18n.setup()
-        argv = sys.argv[1:] if argv is None else argv
+        argv = i18n.setup(sys.argv[1:] if argv is None else argv)  # the language first: Typer's words too
         _check_encoding(argv)
         _register(argv)
         command = typer.main.get_command(app)

@@ -9,7 +9,7 @@ import typer
 
 from ..app.place import Place
 from ..domain import exitcodes
-from ..domain.words import count
+from ..domain.language import counted
 from .options import ConfigDir, DataDir, Db, Json, console
 
 usage_app = typer.Typer(
@@ -45,7 +45,7 @@ def usage_import(
         err.print(f"Let op: applicatie {name}", markup=False)
     if not json:
         err.print(
-            f"{count(done.rows, 'regel', 'regels')} gelezen: {done.new} nieuw, {done.changed} bijgewerkt, "
+            f"{counted(done.rows, 'regel', 'regels')} gelezen: {done.new} nieuw, {done.changed} bijgewerkt, "
             f"{done.rows - done.new - done.changed} al bekend.",
             markup=False,
         )

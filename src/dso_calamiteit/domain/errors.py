@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from . import exitcodes
-from .words import count
+from .language import counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +71,7 @@ class ConfigError(CalamiteitError):
         first = str(self.problems[0]) if self.problems else "ongeldige configuratie"
         more = len(self.problems) - 1
         hint = (
-            f"(en nog {count(more, 'probleem', 'problemen')}; 'calamiteit check' toont ze allemaal)" if more else None
+            f"(en nog {counted(more, 'probleem', 'problemen')}; 'calamiteit check' toont ze allemaal)" if more else None
         )
         super().__init__(first, hint)
 

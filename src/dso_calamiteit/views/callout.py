@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from ..domain import dutchtime
 from ..domain.callout import Draft, Message, Plan, channel_word
+from ..domain.language import counted
 from ..domain.safetext import markdown as esc
 from ..domain.safetext import visible
-from ..domain.words import count
 from .jsondoc import dumps
 from .sitrap import markdown as sitrap_markdown
 
@@ -102,7 +102,7 @@ def warnings(out: TextIO, blocked: list[tuple[str, str]]) -> None:
     """The dry run's warning block: what could not go out if it were sent now, and why."""
     if not blocked:
         return
-    blocked_now = count(len(blocked), "bericht of kanaal kan", "berichten of kanalen kunnen")
+    blocked_now = counted(len(blocked), "bericht of kanaal kan", "berichten of kanalen kunnen")
     lines = ["", f"LET OP: {blocked_now} nu niet versturen:"]
     lines += [f"  ! {channel_word(channel)}: {why}" for channel, why in blocked]
     out.write("\n".join(visible(line) for line in lines) + "\n")

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 
 from ..domain import dutchtime
 from ..domain.errors import UsageError
+from ..domain.language import counted
 from ..domain.overview import Availability, Overview, period_label
 from ..domain.readiness import period_name
 from ..domain.safetext import markdown as esc
-from ..domain.words import count as counted
 from ..domain.words import percent
 from .jsondoc import dumps
 

@@ -10,10 +10,9 @@ from typing import Any
 
 from ..domain import dutchtime, safetext
 from ..domain.confirmation import ANSWER_WORDS
+from ..domain.language import counted
 from ..domain.logbook import Action, Entry
 from ..domain.sitrap import Answered, Sitrap, Step, by_role
-from ..domain.words import count
-from ..domain.words import count as counted
 from .jsondoc import dumps
 from .readiness import convocation_json
 
@@ -179,7 +178,7 @@ def _write(s: Sitrap, org_names: dict[str, str], style: _Style) -> str:
     else:
         lines.append("Geen: het incident is gesloten.")
     head = f"`{i.head[:16]}`" if style.markdown else i.head[:16]
-    lines += ["", em(f"Logboek: {count(i.entries, 'regel', 'regels')}, laatste hash {head}."), ""]
+    lines += ["", em(f"Logboek: {counted(i.entries, 'regel', 'regels')}, laatste hash {head}."), ""]
     return "\n".join(lines)
 
 

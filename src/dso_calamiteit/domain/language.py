@@ -1,0 +1,68 @@
+"""The tool's own words in the reader's language: `_`, `ngettext`, `N_` and numbers.
+
+Every layer marks its operator text here, the domain too, so a message is written once, where it is made. The
+Dutch literal is the msgid: the Dutch catalogue only fills in Typer's and Click's English, the English one has
+every message. Pure: the catalogue is read at the edge (`views/i18n.setup`) and handed in with `use`; until then
+(and in a test of the domain alone) every message is its Dutch msgid itself.
+
+A text made at import time (a table of headings) is marked with `N_` and translated with `_` where it is shown.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class Catalogue(Protocol):
+    def gettext(self, message: str, /) -> str: ...
+    def ngettext(self, singular: str, plural: str, n: int, /) -> str: ...
+
+
+class _Dutch:
+    """The msgids as they are (Dutch), Dutch plurals."""
+
+    def gettext(self, message: str, /) -> str:
+        return message
+
+    def ngettext(self, singular: str, plural: str, n: int, /) -> str:
+        return singular if n == 1 else plural
+
+
+LANGUAGES = ("nl", "en")
+_current: list[tuple[str, Catalogue]] = [("nl", _Dutch())]
+
+
+def use(language: str, catalogue: Catalogue | None) -> None:
+    """From now on the words are `language`'s, from `catalogue` (None: the Dutch msgids themselves)."""
+    _current[0] = (language, catalogue or _Dutch())
+
+
+def current() -> str:
+    """The language in use: 'nl' or 'en'."""
+    return _current[0][0]
+
+
+def _(message: str) -> str:
+    """A message in the reader's language."""
+    return _current[0][1].gettext(message)
+
+
+def N_(message: str) -> str:
+    """Marks a message made before the language is known; translate it with `_` where it is shown."""
+    return message
+
+
+def ngettext(one: str, more: str, n: int) -> str:
+    """A count's word in the reader's language: ngettext('incident', 'incidenten', n)."""
+    return _current[0][1].ngettext(one, more, n)
+
+
+def counted(n: int, one: str, more: str) -> str:
+    """'1 incident', '2 incidenten' ('2 incidents' in English): mark both words with N_ where they are written."""
+    return f"{n} {ngettext(one, more, n)}"
+
+
+def decimal(value: float, decimals: int = 1) -> str:
+    """A number with the reader's decimal mark: '99,5' in Dutch, '99.5' in English."""
+    shown = f"{value:.{decimals}f}"
+    return shown.replace(".", ",") if current() == "nl" else shown
