@@ -13,6 +13,7 @@ from ..adapters.holidays import dutch_holidays
 from ..domain import dutchtime
 from ..domain.errors import UsageError
 from ..domain.intervals import subtract, union, utc_seconds
+from ..domain.language import _
 from ..domain.readiness import Reachability, next_opening, shifts, stand_in, status, weekly
 from ..domain.readiness import at_moment as standings_at
 from ..domain.readiness import gaps as find_gaps
@@ -151,7 +152,7 @@ def calendar(config: Config, start: datetime, end: datetime) -> list[CalendarEve
             person = people[who]
             away = [(max(a, s), min(b, e), by) for c, a, b, by in absent if c == who and a < e and b > s]
             # an absence takes the absent person's part of the shift away; a stand-in gets it, said as such
-            for a, b in subtract([(s, e)], union([(a, b) for a, b, _ in away])):
+            for a, b in subtract([(s, e)], union([(a, b) for a, b, _by in away])):
                 events.append(_shift(rota.name, a, b, person))
             for a, b, by in away:
                 if by is not None and by in people and by != who:
@@ -257,12 +258,12 @@ def whom_to_call(
     if fresh:
         return Call(what, fresh[0], "")
     if reachable:
-        return Call(what, reachable[0], "ook hierboven")
+        return Call(what, reachable[0], _("ook hierboven"))
     people = {c.id: c for c in config.contacts.contacts if c.id}
     for c in candidates:
         other = people.get(stand_in(config.readiness, c.id, seconds) or "")
         if other is not None and status(other, reach, seconds) == "bereikbaar":
-            return Call(what, other, f"waarnemer voor {c.name or c.role}")
+            return Call(what, other, _("waarnemer voor {who}").format(who=c.name or c.role))
     openings = [(when, c) for c in candidates if c.id and (when := next_opening(reach, c.id, seconds)) is not None]
     if not openings and any(c.id for c in candidates):  # `reach` holds a day around `at`: look a week ahead
         ahead = reach_around(config, at, at + timedelta(days=8))
@@ -270,10 +271,14 @@ def whom_to_call(
     if openings:
         when, c = min(openings, key=lambda pair: pair[0])
         moment = dutchtime.local(datetime.fromtimestamp(when, UTC))
-        return Call(what, None, f"niemand bereikbaar; weer bereikbaar vanaf {moment} ({c.name or c.role})")
+        return Call(
+            what,
+            None,
+            _("niemand bereikbaar; weer bereikbaar vanaf {moment} ({who})").format(moment=moment, who=c.name or c.role),
+        )
     if candidates and all(status(c, reach, seconds) == "onbekend" for c in candidates):
-        return Call(what, None, "bereikbaarheid onbekend (niet in paraatheid.yaml)")
-    return Call(what, None, "niemand bereikbaar")
+        return Call(what, None, _("bereikbaarheid onbekend (niet in paraatheid.yaml)"))
+    return Call(what, None, _("niemand bereikbaar"))
 
 
 def export(moment: Moment, path: Path) -> None:

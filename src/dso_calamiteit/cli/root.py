@@ -19,6 +19,7 @@ import typer
 from .. import __version__
 from ..domain import exitcodes
 from ..domain.errors import CalamiteitError, UsageError
+from ..domain.language import _
 from ..domain.safetext import visible
 
 app = typer.Typer(
@@ -196,7 +197,7 @@ def _interrupted() -> int:
     from ..adapters import interrupts
 
     stored = interrupts.outcome()
-    _say(["onderbroken"] + ([stored] if stored else []))
+    _say([_("onderbroken")] + ([stored] if stored else []))
     return exitcodes.INTERRUPTED
 
 
@@ -208,8 +209,8 @@ def _check_encoding(argv: list[str]) -> None:
         except UnicodeEncodeError:
             shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
             raise UsageError(
-                f"argument {number} ('{shown}') is geen geldige UTF-8-tekst",
-                "Zet de terminal op UTF-8 (bijvoorbeeld LANG=nl_NL.UTF-8) en typ de tekst opnieuw.",
+                _("argument {number} ('{shown}') is geen geldige UTF-8-tekst").format(number=number, shown=shown),
+                _("Zet de terminal op UTF-8 (bijvoorbeeld LANG=nl_NL.UTF-8) en typ de tekst opnieuw."),
             ) from None
 
 
@@ -255,8 +256,8 @@ def run(argv: list[str] | None = None) -> int:
             raise
         _say(
             [
-                f"interne fout: {type(exc).__name__}: {exc}",
-                "Zet CALAMITEIT_DEBUG=1 voor de traceback en meld dit.",
+                _("interne fout: {error}").format(error=f"{type(exc).__name__}: {exc}"),
+                _("Zet CALAMITEIT_DEBUG=1 voor de traceback en meld dit."),
             ]
         )
         return exitcodes.FAILURE
