@@ -15,6 +15,7 @@ from typing import Any, ClassVar, Literal
 
 from .contacts import Contact, ContactsFile
 from .criteria import STRICT, Level
+from .language import _
 from .logbook import Incident
 from .recipients import Recipient as Recipient  # re-exported (domain/recipients.py)
 from .recipients import channel_word as channel_word
@@ -120,7 +121,6 @@ class CalloutFile:
         if contact.id and contact.id in self.routes.contacts:
             return self.routes.contacts[contact.id]
         return self.routes.organisations.get(contact.org, self.routes.default)
-
 
 
 @dataclass(frozen=True)
@@ -273,8 +273,10 @@ def address_warnings(contacts: Iterable[Contact]) -> list[str]:
         odd = next((ch for ch in local if not ch.isascii()), "")
         if odd:
             out.append(
-                f"contact {c.id or c.name or c.role}: e-mailadres met '{odd}' voor de @; alleen een mailserver met "
-                "SMTPUTF8 neemt het aan (de anderen krijgen de oproep wel)"
+                _(
+                    "contact {contact}: e-mailadres met '{odd}' voor de @; alleen een mailserver met "
+                    "SMTPUTF8 neemt het aan (de anderen krijgen de oproep wel)"
+                ).format(contact=c.id or c.name or c.role, odd=odd)
             )
     return out
 
@@ -306,5 +308,3 @@ def bounds(config: CalloutFile, contacts: Iterable[Contact]) -> list[ChannelBoun
         if any(w.id in config.channels_for(c) for c in people):
             out.append(ChannelBound(w.id, w.timeout_seconds, 1, w.timeout_seconds))
     return out
-
-

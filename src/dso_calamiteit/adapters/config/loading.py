@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 from ...domain.errors import ConfigError, Problem, UsageError
+from ...domain.language import _
 from ..input_files import read_bounded
 from .cache import ENV_NO_CACHE, cache_key, read_cache, write_cache
 from .finding import FILES, Source, shipped_dir, shown
@@ -244,11 +245,13 @@ def _validate(files: dict[str, tuple[str, bytes]], origins: Mapping[str, str] | 
                 problems.setdefault(kind, []).extend(docs[kind].problem(loc, message) for loc, message in blamed)
                 continue
             first = str(docs[kind].problem(*blamed[0])).rstrip(".")
-            more = f" (en nog {len(blamed) - 1})" if len(blamed) > 1 else ""
+            more = _(" (en nog {count})").format(count=len(blamed) - 1) if len(blamed) > 1 else ""
             own, default = (files[other][0], files[kind][0]) if shipped else (files[kind][0], files[other][0])
             warnings.setdefault(kind, []).append(
-                f"waarschuwing: {first}{more}: uw eigen {own} en het meegeleverde {default} passen niet bij "
-                f"elkaar; vul {own} aan of leg ook een eigen {FILES[kind] if shipped else FILES[other]} neer"
+                _(
+                    "waarschuwing: {problem}: uw eigen {own} en het meegeleverde {default} passen niet bij "
+                    "elkaar; vul {own} aan of leg ook een eigen {file} neer"
+                ).format(problem=first + more, own=own, default=default, file=FILES[kind] if shipped else FILES[other])
             )
         if crossing:  # found only with two other files together
             problems.setdefault(kind, []).extend(docs[kind].problem(loc, message) for loc, message in crossing)
