@@ -172,3 +172,27 @@ def test_yes_and_no_in_either_language(
     assert json.loads(result.out)["answers"]["serviceketen-ontoereikend"] is True
     assert ("[y/n]" if lang == "en" else "[j/n]") in result.err
     assert "Answer each question with y(es) or n(o)." in result.err if lang == "en" else "j(a) of n(ee)" in result.err
+
+
+def test_no_message_is_marked_where_babel_cannot_read_it() -> None:
+    """`_()` inside an f-string, or `_(f"…")`, is never extracted: the message would reach an English reader in
+    Dutch while every catalogue test passes."""
+    import ast
+
+    marks = {"_", "N_", "ngettext", "counted"}
+    hidden = []
+    for path in sorted((REPO / "src" / "dso_calamiteit").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.JoinedStr):
+                for inner in ast.walk(node):
+                    if (
+                        isinstance(inner, ast.Call)
+                        and getattr(inner.func, "id", None) in marks
+                        and any(isinstance(arg, ast.Constant) and isinstance(arg.value, str) for arg in inner.args)
+                    ):
+                        hidden.append(f"{path.relative_to(REPO)}:{inner.lineno} inside an f-string")
+            marked = isinstance(node, ast.Call) and getattr(node.func, "id", None) in marks
+            if marked and any(isinstance(arg, ast.JoinedStr) for arg in node.args):  # type: ignore[attr-defined]
+                hidden.append(f"{path.relative_to(REPO)}:{node.lineno} marks an f-string")
+    assert hidden == []

@@ -159,9 +159,9 @@ def assess(
         if len(written) > 1:
             change = written[-1].data
             outcome = (
-                _("; opgeschaald naar niveau {after}")
+                _("; opschalen naar niveau {after}")
                 if change["action"] == "opschalen"
-                else _("; afgeschaald naar niveau {after}")
+                else _("; afschalen naar niveau {after}")
             ).format(after=change["after"])
         elif result.recommended.level != seen:
             outcome = _("; alleen als advies (niveau {advised}); het niveau blijft {level}").format(

@@ -16,6 +16,7 @@ from ..adapters import clock
 from ..app.place import Place
 from ..domain import exitcodes
 from ..domain.errors import Interrupted, UsageError
+from ..domain.language import _
 from .options import Author, ConfigDir, DataDir, Db, Json, Moment, Send, Yes, console
 
 if TYPE_CHECKING:
@@ -184,8 +185,17 @@ def bevestig(
     answer = None if komt is None else ("komt" if komt else "kan_niet")
     config = configuration.load(config_dir)
     entry, row = confirmation.confirm(
-        config, Place(data_dir, db, config_dir), incident, author=logbook.author(auteur), person=persoon,
-        answer=answer, via=via, note=toelichting, code=code, phone=telefoon, signed=token,
+        config,
+        Place(data_dir, db, config_dir),
+        incident,
+        author=logbook.author(auteur),
+        person=persoon,
+        answer=answer,
+        via=via,
+        note=toelichting,
+        code=code,
+        phone=telefoon,
+        signed=token,
     )
     if json:
         from ..views.callout import confirmation_document
@@ -195,7 +205,9 @@ def bevestig(
         from ..domain.confirmation import ANSWER_WORDS
 
         who = f"{row.recipient.name} ({row.recipient.role})"
-        said = f"{who} {ANSWER_WORDS[row.answer]}; vastgelegd als regel {entry.n}."
+        said = _("{who} {answer}; vastgelegd als regel {n}.").format(
+            who=who, answer=_(ANSWER_WORDS[row.answer]), n=entry.n
+        )
         console(stderr=True).print(said, markup=False)
     return exitcodes.OK
 

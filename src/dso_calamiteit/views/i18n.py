@@ -177,7 +177,7 @@ def _usage_line() -> None:
         write_usage = formatting.HelpFormatter.write_usage
 
         def written(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
-            write_usage(self, prog, args, f"{_('Usage')}: " if prefix is None else prefix)
+            write_usage(self, prog, args, _("Usage") + ": " if prefix is None else prefix)
 
         formatting.HelpFormatter.write_usage = written  # type: ignore[method-assign]
 
