@@ -6,7 +6,9 @@ from __future__ import annotations
 import importlib.util
 import io
 import json
+import os
 import sys
+from pathlib import Path
 from types import ModuleType
 
 import pytest
@@ -196,3 +198,179 @@ def test_no_message_is_marked_where_babel_cannot_read_it() -> None:
             if marked and any(isinstance(arg, ast.JoinedStr) for arg in node.args):  # type: ignore[attr-defined]
                 hidden.append(f"{path.relative_to(REPO)}:{node.lineno} marks an f-string")
     assert hidden == []
+
+
+# --- records stay language-neutral ------------------------------------------------------------------------
+
+
+def _assessed(calamiteit: Invoke, lang: str) -> tuple[list[dict], str, str]:
+    """An incident assessed and scaled up by the advice in `lang`: its stored entries, and the timeline and the
+    sitrap as shown in the other language."""
+    from .conftest import all_answers
+
+    incident = calamiteit("incident", "open", "Loket traag", "--level", "0").out.strip()
+    answers = [a.replace("serviceketen-ontoereikend=nee", "serviceketen-ontoereikend=ja") for a in all_answers()]
+    done = calamiteit("--lang", lang, "assess", "--incident", incident, "--volg-advies", "--json", *answers)
+    assert done.code == 0, done.err
+    entries = json.loads(calamiteit("incident", "show", incident, "--json").out)["entries"]
+    other = "nl" if lang == "en" else "en"
+    shown = calamiteit("--lang", other, "incident", "show", incident, "--alles").out
+    report = calamiteit("--lang", other, "rapport", incident, "--concept").out
+    return entries, shown, report
+
+
+@pytest.mark.usefixtures("backend")  # touches the logbook: on both engines
+def test_what_the_tool_records_is_the_same_in_either_language(calamiteit: Invoke) -> None:
+    in_english, shown_dutch, report_dutch = _assessed(calamiteit, "en")
+    in_dutch, shown_english, report_english = _assessed(calamiteit, "nl")
+
+    def bodies(entries: list[dict]) -> list[tuple[str, str]]:
+        return [(e["kind"], json.dumps(e["data"], sort_keys=True)) for e in entries if e["kind"] != "open"]
+
+    assert bodies(in_english) == bodies(in_dutch)  # the chain holds the same values, in whichever language made
+    change = next(e["data"] for e in in_english if e["kind"] == "level_change")
+    assert change["reason"] == "" and change["grounds"]["recommended"] == "Niveau 1 (OCT)"
+    for said in (report_dutch, shown_dutch):  # worded when shown: in Dutch …
+        assert "Opschalen van Serviceketen naar Niveau 1 (OCT): nu geldt" in said.replace("\n", " ")
+    for said in (report_english, shown_english):  # … and in English
+        assert "Scale up from Serviceketen to Niveau 1 (OCT): now" in said.replace("\n", " ")
+
+
+def test_a_record_from_before_keeps_its_words() -> None:
+    from dso_calamiteit.domain.assessment import recorded_reason
+
+    assert recorded_reason({"action": "opschalen", "reason": "Opschalen van 0 naar 1: zo besloten."}) == (
+        "Opschalen van 0 naar 1: zo besloten."
+    )
+
+
+# --- golden output in both languages ------------------------------------------------------------------------
+
+GOLDEN = REPO / "tests" / "data" / "golden"
+MOMENT = "2026-11-28 23:17"  # za 28-11-2026 23:17 in Amsterdam: whom to call does not depend on today
+
+
+def _normal(text: str, tmp: Path) -> str:
+    """What varies between runs made constant: the temporary folder, incident ids, hashes, and the padding a
+    path of another length gives a table."""
+    import re
+
+    text = text.replace(str(tmp), "<tmp>")
+    text = re.sub(r"\b\d{4}-\d{3}-[a-z]{4}\b", "<incident>", text)
+    text = re.sub(r"\b[0-9a-f]{16}\b", "<hash>", text)
+    return "\n".join(re.sub(r"[ ─]{2,}", "  ", line).rstrip() for line in text.splitlines()) + "\n"
+
+
+def _golden(name: str, lang: str, said: str) -> None:
+    path = GOLDEN / f"{name}.{lang}.txt"
+    if os.environ.get("CALAMITEIT_GOLDEN_UPDATE") == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(said, encoding="utf-8")
+    assert path.exists(), f"no golden file {path.name}: run with CALAMITEIT_GOLDEN_UPDATE=1 and read it"
+    assert said == path.read_text(encoding="utf-8"), f"{path.name} differs (CALAMITEIT_GOLDEN_UPDATE=1 to renew)"
+
+
+def _scripted_answers() -> list[str]:
+    from .conftest import all_answers
+
+    return [a.replace("serviceketen-ontoereikend=nee", "serviceketen-ontoereikend=ja") for a in all_answers()]
+
+
+CASES: dict[str, tuple[str, ...]] = {
+    "help": ("--help",),
+    "assess": ("assess", "--no-input", "--current", "0", "--op", MOMENT),
+    "contacts": ("contacts", "iplo"),
+    "usage-error": ("contacts", "--bogus"),
+}
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_golden_commands(
+    calamiteit: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, name: str, lang: str
+) -> None:
+    monkeypatch.setenv("COLUMNS", "100")
+    args = CASES[name] + (tuple(_scripted_answers()) if name == "assess" else ())
+    result = calamiteit("--lang", lang, *args)
+    _golden(name, lang, _normal(f"exit {result.code}\n--- stdout\n{result.out}--- stderr\n{result.err}", tmp_path))
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_golden_check_on_a_broken_file(
+    calamiteit: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, make_config, shipped: Path, lang: str
+) -> None:
+    monkeypatch.setenv("COLUMNS", "100")
+    contacts = (shipped / "contacts.yaml").read_text(encoding="utf-8").replace("tier: tactisch", "tier: tactish", 1)
+    folder = make_config(contacts=contacts)
+    result = calamiteit("--lang", lang, "check", "--config-dir", str(folder))
+    assert result.code == exitcodes.CONFIG
+    said = f"exit {result.code}\n--- stdout\n{result.out}--- stderr\n{result.err}"
+    _golden("check-broken", lang, _normal(said, tmp_path))
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_golden_rapport(calamiteit: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, lang: str) -> None:
+    from datetime import UTC, datetime
+
+    from dso_calamiteit.adapters import clock
+
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 11, 28, 22, 17, tzinfo=UTC))
+    incident = calamiteit("incident", "open", "Omgevingsloket onbereikbaar", "--level", "0").out.strip()
+    calamiteit("log", incident, "Loket geeft 503 sinds 22:40", "--beeld")
+    calamiteit(
+        "log",
+        incident,
+        "IPLO publiceert een storingsmelding",
+        "--besluit",
+        "--actiehouder",
+        "IPLO",
+        "--deadline",
+        "23:30",
+    )
+    assert calamiteit("assess", "--incident", incident, "--volg-advies", "--no-input", *_scripted_answers()).code == 0
+    result = calamiteit("--lang", lang, "rapport", incident, "--concept")
+    assert result.code == 0, result.err
+    _golden("rapport", lang, _normal(f"exit {result.code}\n--- stdout\n{result.out}--- stderr\n{result.err}", tmp_path))
+
+
+def test_an_assessment_in_english_in_a_real_terminal(tmp_path: Path) -> None:
+    """The installed console script in a pseudo-terminal, asked in English: English prompts, Dutch criteria (the
+    user's data) and both 'y' and 'j' taken."""
+    import pexpect
+
+    from .conftest import default_sigint
+    from .test_interactive import console_script
+
+    env = dict(os.environ, CALAMITEIT_CACHE_DIR=str(tmp_path / "pty-cache"), COLUMNS="120", TERM="xterm")
+    env["CALAMITEIT_LANG"] = "en"
+    child = pexpect.spawn(
+        console_script(),
+        ["assess", "--current", "0"],
+        cwd=str(tmp_path),
+        env=env,
+        encoding="utf-8",
+        timeout=20,
+        dimensions=(50, 120),
+        preexec_fn=default_sigint,
+    )
+    child.expect("When do we speak of a calamity")
+    child.expect("Answer each question with y\\(es\\) or n\\(o\\)")
+    child.expect(r"Is afhandeling in de serviceketen.*\[y/n\]")
+    child.sendline("maybe")
+    child.expect(r"Answer with y\(es\) or n\(o\)\.")
+    child.sendline("no")
+    child.expect(r"Is snelle besluitvorming vereist\?.*\[y/n\]")
+    child.sendline("j")
+    for _ in range(CRITERIA_COUNT - 2):
+        child.expect(r"\[y/n\]")
+        child.sendline("n")
+    child.expect("Advised level")
+    child.expect("Advice: scale up")
+    child.expect("Scale up from")
+    child.expect("Call now")
+    child.expect("All contacts along these lines")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert "Traceback" not in (child.before or "")

@@ -68,6 +68,12 @@ def template() -> Catalog:
     ):
         if not (message[0] if isinstance(message, tuple) else message):
             continue
+        key = message[0] if isinstance(message, tuple) else message
+        if key in found and isinstance(found[key].id, tuple) != isinstance(message, tuple):
+            raise SystemExit(
+                f"{filename}:{lineno}: {key!r} is a plain message and the singular of a plural elsewhere; a catalogue "
+                "holds one of them only (gettext would miss the other): word one of them differently"
+            )
         found.add(message, locations=[(filename, lineno)], auto_comments=comments)
     for text in _help_texts():
         if text not in found:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..adapters import interrupts
 from ..domain import exitcodes
+from ..domain.assessment import recorded_reason
 from ..domain.callout import EMAIL, Delivery, Draft, Message, Plan, Recipient, from_team, plan
 from ..domain.confirmation import link, token
 from ..domain.errors import CalamiteitError, Interrupted, UsageError
@@ -128,11 +129,11 @@ def compose(
             decided_by=change.author if change is not None else "",
             decided_at=change.at if change is not None else "",
             decided_from=before.label if before is not None else "",
-            decision_reason=str(change.data.get("reason", "")) if change is not None else "",
+            decision_reason=recorded_reason(change.data) if change is not None else "",
             advice_differs=advised_level != state.level,
             advice_level=label(config, advised_level),
             advised=advice is not None,
-            advice_reason=((advice.data.get("advice") or {}).get("reason", "") if advice is not None else ""),
+            advice_reason=recorded_reason(advice.data.get("advice") or {}) if advice is not None else "",
             triggered=tuple(texts.get(i, i) for i in advice.data.get("triggered", [])) if advice is not None else (),
             concept=sitrap_of(config, state, None, at, author, concept=True, team=team),
         )

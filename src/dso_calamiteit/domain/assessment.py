@@ -37,6 +37,14 @@ class Advice:
         return advice_reason(self.action, self.grounds)
 
 
+def recorded_reason(data: Mapping[str, Any]) -> str:
+    """The reason of a recorded advice or level change in the reader's language: a person's reason as typed; the
+    tool's own worded now from the `grounds` it stored (a record from before session 30 holds Dutch words)."""
+    if data.get("reason") or "grounds" not in data:
+        return str(data.get("reason", ""))
+    return advice_reason(str(data["action"]), data["grounds"])
+
+
 def advice_reason(action: str, grounds: Mapping[str, Any]) -> str:
     """The reason of an advice, worded now from its stored values (a record holds the values, not the words)."""
 
@@ -110,7 +118,7 @@ def _advise(tallies: tuple[Tally, ...], current: Level, recommended: Level) -> A
 
     if recommended.level > current.level:
         above = [t for t in tallies if current.level < t.level.level <= recommended.level and t.met]
-        grounds = {
+        grounds: dict[str, Any] = {
             "current": current.name,
             "recommended": _with_team(recommended),
             "met": [c.text for t in above for c in t.met],
