@@ -290,6 +290,12 @@ def test_golden_commands(
     calamiteit: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, name: str, lang: str
 ) -> None:
     monkeypatch.setenv("COLUMNS", "100")
+    if name == "help":  # commands listed in the order --help registers them, not the order earlier tests did
+        from dso_calamiteit.cli import root
+
+        monkeypatch.setattr(root, "_registered", set())
+        monkeypatch.setattr(root.app, "registered_commands", [])
+        monkeypatch.setattr(root.app, "registered_groups", [])
     args = CASES[name] + (tuple(_scripted_answers()) if name == "assess" else ())
     result = calamiteit("--lang", lang, *args)
     _golden(name, lang, _normal(f"exit {result.code}\n--- stdout\n{result.out}--- stderr\n{result.err}", tmp_path))
@@ -299,7 +305,7 @@ def test_golden_commands(
 def test_golden_check_on_a_broken_file(
     calamiteit: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, make_config, shipped: Path, lang: str
 ) -> None:
-    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("COLUMNS", "400")  # the files table stays a table whatever the temporary folder's length
     contacts = (shipped / "contacts.yaml").read_text(encoding="utf-8").replace("tier: tactisch", "tier: tactish", 1)
     folder = make_config(contacts=contacts)
     result = calamiteit("--lang", lang, "check", "--config-dir", str(folder))
@@ -374,3 +380,30 @@ def test_an_assessment_in_english_in_a_real_terminal(tmp_path: Path) -> None:
     child.close()
     assert child.exitstatus == 0
     assert "Traceback" not in (child.before or "")
+
+
+# --- criteria.yaml in English, optionally --------------------------------------------------------------------
+
+
+def test_criteria_in_english_where_written_and_check_warns_where_not(
+    calamiteit: Invoke, make_config, shipped: Path
+) -> None:
+    text = (shipped / "criteria.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "        question: Is snelle besluitvorming vereist?\n",
+        "        question: Is snelle besluitvorming vereist?\n"
+        "        text_en: Quick decision-making required.\n"
+        "        question_en: Is quick decision-making required?\n",
+    )
+    folder = make_config(criteria=text)
+    english = calamiteit("--lang", "en", "criteria", "--config-dir", str(folder)).out
+    assert "Quick decision-making required." in english and "Snelle besluitvorming vereist." not in english
+    assert "Politiek-bestuurlijke onrust" in english  # not translated: shown as written
+    assert "Snelle besluitvorming vereist." in calamiteit("criteria", "--config-dir", str(folder)).out
+    check = calamiteit("check", "--config-dir", str(folder))
+    assert check.code == exitcodes.OK, check.out  # a warning, not an error
+    assert "criterium 'politiek-bestuurlijke-onrust': question_en ontbreekt" in check.out
+    assert "criterium 'snelle-besluitvorming'" not in check.out
+    assert "text_en ontbreekt" not in calamiteit("check").out  # a file with no English at all: Dutch by choice
+    data = json.loads(calamiteit("--lang", "en", "criteria", "--json", "--config-dir", str(folder)).out)
+    assert data == json.loads(calamiteit("criteria", "--json", "--config-dir", str(folder)).out)  # JSON: as written

@@ -49,7 +49,15 @@ def check(config_dir: Path | None) -> Checked:
     )
     from ..domain.callout import address_warnings  # only `check` needs the call-out's rules
 
-    return Checked(sources, [], summary, warned + address_warnings(cfg.contacts.contacts) + callout_bound(cfg))
+    english = [
+        _("waarschuwing: criteria.yaml: {where} ontbreekt; met --lang en staat daar de Nederlandse tekst").format(
+            where=gap
+        )
+        for gap in cfg.criteria.missing_english()
+    ]
+    return Checked(
+        sources, [], summary, warned + english + address_warnings(cfg.contacts.contacts) + callout_bound(cfg)
+    )
 
 
 def callout_bound(cfg: Config) -> list[str]:

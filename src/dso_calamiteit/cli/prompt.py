@@ -35,7 +35,7 @@ def ask_all(criteria: CriteriaFile, ids: list[str], console: Console) -> dict[st
             continue
         console.print(Text(f"\n{lv.label}", style="bold"))
         for c in todo:
-            answers[c.id] = _ask(console, f"[{len(answers) + 1}/{total}] {c.question}")
+            answers[c.id] = _ask(console, f"[{len(answers) + 1}/{total}] {c.shown_question}")
     return answers
 
 

@@ -54,8 +54,8 @@ def assessment(console: Console, briefing: Briefing, config: Config, all_contact
         head.append(f"  →  {rec.team}", style=f"bold {style}")
         if rec.team_name and rec.team_name != rec.team:
             head.append(f" ({rec.team_name})")
-    if rec.meaning:
-        head.append(f"\n{rec.meaning}")
+    if rec.shown_meaning:
+        head.append(f"\n{rec.shown_meaning}")
     console.print(Panel(head, title=_("Geadviseerd niveau"), title_align="left", border_style=style))
     if result.advice is not None:
         a = result.advice
@@ -75,7 +75,10 @@ def assessment(console: Console, briefing: Briefing, config: Config, all_contact
             console,
             _("Criteria met 'ja'"),
             [Column(_("Niveau")), Column(_("Id"), keep=True, style="cyan"), Column(_("Criterium"))],
-            [[lv.name, c.id, Text(c.text, style="bold" if c.id in decisive else "")] for lv, c in result.triggered],
+            [
+                [lv.name, c.id, Text(c.shown_text, style="bold" if c.id in decisive else "")]
+                for lv, c in result.triggered
+            ],
         )
     else:
         console.print(_("Geen enkel criterium met 'ja' beantwoord: afhandeling in de serviceketen.") + "\n")

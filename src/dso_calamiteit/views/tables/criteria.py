@@ -14,10 +14,10 @@ from .terminal import Text
 
 
 def definition(d: Definition) -> Panel:
-    body = Text(d.text)
-    if d.elements:
+    body = Text(d.shown_text)
+    if d.shown_elements:
         body.append("\n\n" + _("Kernelementen: "), style="bold")
-        body.append(" · ".join(d.elements))
+        body.append(" · ".join(d.shown_elements))
     return Panel(body, title=_("Wanneer spreken we van een calamiteit?"), title_align="left", box=box.ROUNDED)
 
 
@@ -28,18 +28,18 @@ def criteria(console: Console, f: CriteriaFile) -> None:
         if lv.team_name and lv.team_name != lv.team:
             header += f" ({lv.team_name})"
         if not lv.criteria:
-            console.print(Panel(Text(lv.meaning or _("Basisniveau.")), title=Text(header), title_align="left"))
+            console.print(Panel(Text(lv.shown_meaning or _("Basisniveau.")), title=Text(header), title_align="left"))
             continue
         table = Table(box=box.SIMPLE_HEAD, show_edge=False)
         table.add_column(_("Id"), style="cyan", no_wrap=True)
         table.add_column(_("Criterium"))
         for c in lv.criteria:
-            table.add_row(c.id, c.text)
+            table.add_row(c.id, c.shown_text)
         note = Text(
             _("Bereikt bij minstens {threshold} van {total} criteria met 'ja'.").format(
                 threshold=lv.threshold, total=len(lv.criteria)
             ),
             style="dim",
         )
-        parts: list[Text | Table] = [Text(lv.meaning), table, note] if lv.meaning else [table, note]
+        parts: list[Text | Table] = [Text(lv.shown_meaning), table, note] if lv.shown_meaning else [table, note]
         console.print(Panel(Group(*parts), title=Text(header), title_align="left"))
