@@ -66,7 +66,7 @@ def test_the_check_sees_a_new_message_and_a_gone_one(tool: ModuleType, code) -> 
     changed = Catalog(domain="calamiteit")
     for message in code:
         if message.id and message.id != "Poort.":
-            changed.add(message.id, locations=message.locations)
+            changed.add(message.id, locations=message.locations, context=message.context)
     changed.add("Een bericht dat nergens vertaald is.", locations=[("app/x.py", 1)])
     missing, stale = tool.out_of_date("en", changed)
     assert missing == ["Een bericht dat nergens vertaald is."] and stale == ["Poort."]

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "src" / "dso_calamiteit"
 LOCALE = PACKAGE / "locale"
 DOMAIN = "calamiteit"
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "counted": (2, 3)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "counted": (2, 3), "pgettext": ((1, "c"), 2)}
 ENGLISH_SOURCE = "views/i18n.py"  # the one module whose msgids are English (Typer's and Click's)
 HELP = "cli (help texts)"
 FIXED = datetime.datetime(2026, 12, 3, tzinfo=datetime.UTC)
@@ -63,18 +63,19 @@ def _help_texts() -> Iterator[str]:
 def template() -> Catalog:
     """What the code says now: one catalogue of every msgid, each with where it is (file names)."""
     found = Catalog(domain=DOMAIN)
-    for filename, lineno, message, comments, _context in extract_from_dir(
+    for filename, lineno, message, comments, context in extract_from_dir(
         str(PACKAGE), method_map=[("**.py", "python")], keywords=KEYWORDS, comment_tags=("i18n:",)
     ):
         if not (message[0] if isinstance(message, tuple) else message):
             continue
         key = message[0] if isinstance(message, tuple) else message
-        if key in found and isinstance(found[key].id, tuple) != isinstance(message, tuple):
+        known = found.get(key, context=context)
+        if known is not None and isinstance(known.id, tuple) != isinstance(message, tuple):
             raise SystemExit(
                 f"{filename}:{lineno}: {key!r} is a plain message and the singular of a plural elsewhere; a catalogue "
                 "holds one of them only (gettext would miss the other): word one of them differently"
             )
-        found.add(message, locations=[(filename, lineno)], auto_comments=comments)
+        found.add(message, locations=[(filename, lineno)], auto_comments=comments, context=context)
     for text in _help_texts():
         if text not in found:
             found.add(text, locations=[(HELP, 0)])
@@ -91,7 +92,9 @@ def wanted(lang: str, code: Catalog) -> Catalog:
     part = Catalog(domain=DOMAIN, locale=lang)
     for message in code:
         if message.id and source_language(message) != lang:
-            part.add(message.id, locations=message.locations, auto_comments=message.auto_comments)
+            part.add(
+                message.id, locations=message.locations, auto_comments=message.auto_comments, context=message.context
+            )
     return part
 
 
@@ -111,7 +114,7 @@ def compiled(catalogue: Catalog) -> bytes:
 
 
 def _key(message) -> object:  # type: ignore[no-untyped-def]
-    return message.id
+    return message.id if message.context is None else (message.context, message.id)
 
 
 def out_of_date(lang: str, code: Catalog) -> tuple[list[str], list[str]]:

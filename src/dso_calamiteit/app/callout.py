@@ -30,6 +30,7 @@ from ..domain.assessment import recorded_reason
 from ..domain.callout import EMAIL, Delivery, Draft, Message, Plan, Recipient, from_team, plan
 from ..domain.confirmation import link, token
 from ..domain.errors import CalamiteitError, Interrupted, UsageError
+from ..domain.language import N_
 from ..domain.logbook import ChainCheck, Entry, Incident, fold_checked, refuse_broken
 from ..domain.sitrap import kept_notes, next_sitrap
 from .logbook import opened, stamp
@@ -146,7 +147,7 @@ def compose(
     delivered = {} if everyone else _accepted(earlier, message)
     for channel, recipient, _, outcome, _, _ in held:
         if outcome == "accepted":
-            delivered[(channel, recipient)] = Delivery(channel, recipient, "accepted", "eerder")
+            delivered[(channel, recipient)] = Delivery(channel, recipient, "accepted", N_("eerder"))
     found = plan(message, recipients, config.callout, delivered)
     found.nobody = nobody
     told = {
@@ -157,7 +158,7 @@ def compose(
         if x["outcome"] == "accepted"
     }
     recovered = [
-        Delivery(channel, recipient, "accepted", "aangenomen in een onderbroken run")
+        Delivery(channel, recipient, "accepted", N_("aangenomen in een onderbroken run"))
         for channel, recipient, _, outcome, _, _ in held
         if outcome == "accepted" and (channel, recipient) not in told
     ]
@@ -256,7 +257,11 @@ def send(config: Config, where: Where, composed: Composed, author: str) -> Sent:
 
 
 def _deliver(
-    store: Any, config: Config, composed: Composed, ids: dict[tuple[str, str], str], sent: Sent,
+    store: Any,
+    config: Config,
+    composed: Composed,
+    ids: dict[tuple[str, str], str],
+    sent: Sent,
     links: dict[str, str],
 ) -> None:
     """Every channel in its own thread; each outcome comes back here, is recorded (one transaction), and only
@@ -347,5 +352,5 @@ def _accepted(earlier: list[Entry], message: Message) -> dict[tuple[str, str], D
             continue
         for x in d["deliveries"]:
             if x["outcome"] == "accepted":
-                found[(x["channel"], x["recipient"])] = Delivery(x["channel"], x["recipient"], "accepted", "eerder")
+                found[(x["channel"], x["recipient"])] = Delivery(x["channel"], x["recipient"], "accepted", N_("eerder"))
     return found

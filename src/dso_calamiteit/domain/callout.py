@@ -15,7 +15,7 @@ from typing import Any, ClassVar, Literal
 
 from .contacts import Contact, ContactsFile
 from .criteria import STRICT, Level
-from .language import _
+from .language import N_, _
 from .logbook import Incident
 from .recipients import Recipient as Recipient  # re-exported (domain/recipients.py)
 from .recipients import channel_word as channel_word
@@ -223,7 +223,7 @@ def plan(
     for r in recipients:
         for channel in config.channels_for(r.contact):
             if channel not in configured:
-                found.unreachable.append(Delivery(channel, r.key, "unreachable", "kanaal niet ingesteld"))
+                found.unreachable.append(Delivery(channel, r.key, "unreachable", N_("kanaal niet ingesteld")))
             elif not address(channel, r.contact, config):
                 what = "e-mailadres" if channel == EMAIL else "telefoonnummer"
                 found.unreachable.append(

@@ -16,6 +16,7 @@ from typing import Protocol
 class Catalogue(Protocol):
     def gettext(self, message: str, /) -> str: ...
     def ngettext(self, singular: str, plural: str, n: int, /) -> str: ...
+    def pgettext(self, context: str, message: str, /) -> str: ...
 
 
 class _Dutch:
@@ -26,6 +27,9 @@ class _Dutch:
 
     def ngettext(self, singular: str, plural: str, n: int, /) -> str:
         return singular if n == 1 else plural
+
+    def pgettext(self, context: str, message: str, /) -> str:
+        return message
 
 
 LANGUAGES = ("nl", "en")
@@ -45,6 +49,11 @@ def current() -> str:
 def _(message: str) -> str:
     """A message in the reader's language."""
     return _current[0][1].gettext(message)
+
+
+def pgettext(context: str, message: str) -> str:
+    """A message whose Dutch is also another message's ('fout' the outcome, 'fout' one of '2 fouten')."""
+    return _current[0][1].pgettext(context, message)
 
 
 def N_(message: str) -> str:

@@ -82,15 +82,10 @@ def decision_note(d: dict[str, object]) -> str:
 
 def _outcome_word(outcome: str, n: int) -> str:
     """A delivery's outcome (stored as an id) in words: '2 aangenomen', '1 fout', '2 fouten'."""
-    if outcome == "accepted":
-        return ngettext("aangenomen", "aangenomen", n)
-    if outcome == "refused":
-        return ngettext("geweigerd", "geweigerd", n)
-    if outcome == "timeout":
-        return ngettext("time-out", "time-out", n)
-    if outcome == "unreachable":
-        return ngettext("niet bereikbaar", "niet bereikbaar", n)
-    return ngettext("fout", "fouten", n)
+    if outcome == "error":
+        return ngettext("fout", "fouten", n)
+    words = {"accepted": N_("aangenomen"), "refused": N_("geweigerd"), "timeout": N_("time-out")}
+    return _(words.get(outcome, N_("niet bereikbaar")))
 
 
 def callout_line(d: dict[str, Any]) -> str:
