@@ -407,3 +407,29 @@ def test_criteria_in_english_where_written_and_check_warns_where_not(
     assert "text_en ontbreekt" not in calamiteit("check").out  # a file with no English at all: Dutch by choice
     data = json.loads(calamiteit("--lang", "en", "criteria", "--json", "--config-dir", str(folder)).out)
     assert data == json.loads(calamiteit("criteria", "--json", "--config-dir", str(folder)).out)  # JSON: as written
+
+
+# --- a call-out channel in its own language ----------------------------------------------------------------
+
+
+def test_a_channel_with_lang_en_gets_english_in_a_dutch_run(
+    calamiteit: Invoke, make_config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from .hooks import Posted, hook_server
+    from .test_callout_message import callout_yaml
+
+    hooks = "webhooks:\n  - id: teams-lev\n    kind: teams\n    url_from: TEST_TEAMS_URL\n    lang: en\n"
+    folder = make_config(callout=callout_yaml(hooks, "[teams-lev]"))
+    incident = calamiteit("incident", "open", "Loket traag", "--level", "1").out.strip()
+    posted = Posted()
+    with hook_server(posted) as base:
+        monkeypatch.setenv("TEST_TEAMS_URL", base + "/teams")
+        preview = calamiteit("oproep", incident, "--config-dir", str(folder)).out
+        sent = calamiteit("oproep", incident, "--verstuur", "--config-dir", str(folder))
+    assert sent.code == exitcodes.OK, sent.err
+    assert "Onderwerp:" in preview and "# Oproep" in preview  # the run's own language: Dutch
+    (envelope,) = [body for _, _, body in posted.accepted]
+    card = json.dumps(envelope, ensure_ascii=False)
+    assert "call-out" in card and "Called out" in card and '"Level"' in card  # the channel's: English
+    assert "Opgeroepen" not in card and "oproep" not in card and '"Niveau"' not in card
+    assert "Alles aangekomen" in sent.err or "Alles aangekomen" in sent.out  # what the run says stays Dutch

@@ -30,7 +30,7 @@ from ..domain.assessment import recorded_reason
 from ..domain.callout import EMAIL, Delivery, Draft, Message, Plan, Recipient, from_team, plan
 from ..domain.confirmation import link, token
 from ..domain.errors import CalamiteitError, Interrupted, UsageError
-from ..domain.language import N_
+from ..domain.language import N_, current, speaking
 from ..domain.logbook import ChainCheck, Entry, Incident, fold_checked, refuse_broken
 from ..domain.sitrap import kept_notes, next_sitrap
 from .logbook import opened, stamp
@@ -55,6 +55,7 @@ class Composed:
     team: Convocation | None
     callout: str = ""  # this call-out's id: incident/purpose-level (or -report)#round
     recovered: list[Delivery] = field(default_factory=list)  # accepted in a run that died before its entry
+    in_language: dict[str, Message] = field(default_factory=dict)  # a channel's own language (its `lang:`)
 
 
 @dataclass
@@ -141,6 +142,10 @@ def compose(
     else:
         draft = replace(draft, report=sitrap[0], report_text=sitrap[1])
     message = write(draft)
+    in_language = {}
+    for lang in {config.callout.lang_of(channel) for channel in config.callout.channel_ids()} - {"", current()}:
+        with speaking(lang):  # worded here, before the channels' threads start
+            in_language[lang] = write(draft)
     with opened(where, readonly=True) as store:
         callout = callout_id(message, store.callouts(incident), everyone)
         held = store.deliveries(callout)
@@ -162,7 +167,7 @@ def compose(
         for channel, recipient, _, outcome, _, _ in held
         if outcome == "accepted" and (channel, recipient) not in told
     ]
-    return Composed(found, state, team, callout, recovered)
+    return Composed(found, state, team, callout, recovered, in_language)
 
 
 def blocked(config: Config, composed: Composed) -> list[tuple[str, str]]:
@@ -286,7 +291,8 @@ def _deliver(
 
         try:
             mine = {r.key: ids[(channel, r.key)] for r in recipients}
-            for_channel(channel, config.callout).send(message, recipients, mine, record, links)
+            said = composed.in_language.get(config.callout.lang_of(channel), message)
+            for_channel(channel, config.callout).send(said, recipients, mine, record, links)
         except Exception as exc:  # a fault in one channel's code: recorded, and the others still go
             failed = f"interne fout: {type(exc).__name__}"
             rest = [Delivery(channel, r.key, "error", failed) for r in recipients if r.key not in recorded]

@@ -49,6 +49,8 @@ class EmailChannel:
     """Eén bericht per ontvanger (true) of één bericht met alle ontvangers in BCC (false)."""
     timeout_seconds: float = 20
     """Hoe lang op de server gewacht wordt, per stap."""
+    lang: Literal["", "nl", "en"] = ""
+    """Taal van de berichten via dit kanaal: nl of en; leeg: die van de opdracht (--lang)."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,9 @@ class Webhook:
     """Naam van de omgevingsvariabele (of sleutelbos-item) met de URL: een webhook-URL is zelf een geheim."""
     timeout_seconds: float = 10
     """Hoe lang op het antwoord gewacht wordt."""
+    lang: Literal["", "nl", "en"] = ""
+    """Taal van de berichten via dit kanaal (bijvoorbeeld en voor een kanaal naar leveranciers); leeg: die van de
+    opdracht (--lang)."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +119,13 @@ class CalloutFile:
     def channel_ids(self) -> list[str]:
         return ([EMAIL] if self.email else []) + [w.id for w in self.webhooks]
 
+    def lang_of(self, channel: str) -> str:
+        """The language a channel's messages are in ('': the run's own)."""
+        if channel == EMAIL:
+            return self.email.lang if self.email else ""
+        found = self.webhook(channel)
+        return found.lang if found else ""
+
     def webhook(self, channel: str) -> Webhook | None:
         return next((w for w in self.webhooks if w.id == channel), None)
 
@@ -152,6 +164,10 @@ class Message:
     # for a card: (heading, lines) of plain text, the parts of the message a card shows (it cannot show Markdown
     # headings or tables); the card escapes them
     sections: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # for a card, worded with the message (a channel may speak another language than the run): the heading over
+    # the people called out, and what a card says instead of a sitrap's full text
+    called_heading: str = "Opgeroepen"
+    full_text_note: str = ""
 
 
 @dataclass(frozen=True)

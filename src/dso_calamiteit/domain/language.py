@@ -10,6 +10,8 @@ A text made at import time (a table of headings) is marked with `N_` and transla
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Protocol
 
 
@@ -34,11 +36,28 @@ class _Dutch:
 
 LANGUAGES = ("nl", "en")
 _current: list[tuple[str, Catalogue]] = [("nl", _Dutch())]
+_loader: list[Callable[[str], Catalogue]] = []  # reads another language's catalogue (views/i18n hands it in)
 
 
-def use(language: str, catalogue: Catalogue | None) -> None:
-    """From now on the words are `language`'s, from `catalogue` (None: the Dutch msgids themselves)."""
+def use(language: str, catalogue: Catalogue | None, loader: Callable[[str], Catalogue] | None = None) -> None:
+    """From now on the words are `language`'s, from `catalogue` (None: the Dutch msgids themselves); `loader`
+    reads another language's catalogue when a text is asked in it (`speaking`)."""
     _current[0] = (language, catalogue or _Dutch())
+    if loader is not None:
+        _loader[:] = [loader]
+
+
+@contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """Words in `language` for a while (a call-out channel in English in a Dutch run); '' keeps the current one.
+    Not for threads: word the text first, then hand it to them."""
+    saved = _current[0]
+    if language and language != saved[0]:
+        _current[0] = (language, _loader[0](language) if _loader else _Dutch())
+    try:
+        yield
+    finally:
+        _current[0] = saved
 
 
 def current() -> str:

@@ -66,7 +66,19 @@ def message(d: Draft) -> Message:
         )
         subject = subject.strip()
         return Message(
-            "sitrap", state.id, state.title, state.level, level.label, subject, d.report_text, tuple(facts), d.report
+            "sitrap",
+            state.id,
+            state.title,
+            state.level,
+            level.label,
+            subject,
+            d.report_text,
+            tuple(facts),
+            d.report,
+            called_heading=_("Opgeroepen"),
+            full_text_note=_("Situatierapport {number}: de volledige tekst staat in de e-mail en het logboek.").format(
+                number=d.report
+            ),
         )
     lines = [
         "# "
@@ -95,6 +107,7 @@ def message(d: Draft) -> Message:
         "\n".join(lines) + "\n",
         tuple(facts),
         sections=tuple((h, tuple(b)) for h, b in sections),
+        called_heading=_("Opgeroepen"),
     )
 
 

@@ -53,7 +53,7 @@ def _dngettext(domain: str, msgid1: str, msgid2: str, n: int) -> str:
 def setup(argv: list[str] | None = None) -> list[str]:
     """Choose the language, load its catalogue, and make it what every layer and Typer say; returns the
     arguments without `--lang`. Runs before Typer parses anything."""
-    words.use("nl", None)  # a wrong CALAMITEIT_LANG or --lang is said in Dutch
+    words.use("nl", None, loader=_catalogue)  # a wrong CALAMITEIT_LANG or --lang is said in Dutch
     lang = language()
     words.use(lang, _catalogue(lang))
     chosen, rest = lang_option(list(argv or []))

@@ -41,9 +41,11 @@ def card(message: Message, recipients: Sequence[Recipient]) -> dict[str, Any]:
         items = [f"- {esc(x[2:])}" if x.startswith("- ") else esc(x) for x in lines]
         body.append({"type": "TextBlock", "text": "\n".join(items), "wrap": True})
     if message.purpose == "sitrap":
-        body.append(text(f"Situatierapport {message.report}: de volledige tekst staat in de e-mail en het logboek."))
+        fallback = f"Situatierapport {message.report}: de volledige tekst staat in de e-mail en het logboek."
+        note = message.full_text_note or fallback
+        body.append(text(note))
     if recipients:
-        body.append(text("Opgeroepen", weight="Bolder", spacing="Medium"))
+        body.append(text(message.called_heading, weight="Bolder", spacing="Medium"))
         team = [f"- {esc(r.role)}: {esc(r.name)} ({esc(r.org)})" for r in recipients]
         body.append({"type": "TextBlock", "text": "\n".join(team), "wrap": True})
     return {
