@@ -433,3 +433,20 @@ def test_a_channel_with_lang_en_gets_english_in_a_dutch_run(
     assert "call-out" in card and "Called out" in card and '"Level"' in card  # the channel's: English
     assert "Opgeroepen" not in card and "oproep" not in card and '"Niveau"' not in card
     assert "Alles aangekomen" in sent.err or "Alles aangekomen" in sent.out  # what the run says stays Dutch
+
+
+def test_moments_read_in_the_readers_language_and_back() -> None:
+    from datetime import UTC, datetime
+
+    from dso_calamiteit.domain.dutchtime import local, parse_moment
+
+    at = datetime(2026, 11, 28, 22, 17, tzinfo=UTC)
+    try:
+        language.use("en", None)
+        shown = local(at)
+        stored = local("2026-11-28T22:17:00+00:00")
+        language.use("nl", None)
+        assert (shown, stored, local(at)) == ("Sat 28-11-2026 23:17", "Sat 28-11-2026 23:17", "za 28-11-2026 23:17")
+        assert parse_moment(shown, at) == parse_moment("za 28-11-2026 23:17", at)  # English reads back too
+    finally:
+        language.use("nl", None)
