@@ -262,11 +262,7 @@ def send(config: Config, where: Where, composed: Composed, author: str) -> Sent:
 
 
 def _deliver(
-    store: Any,
-    config: Config,
-    composed: Composed,
-    ids: dict[tuple[str, str], str],
-    sent: Sent,
+    store: Any, config: Config, composed: Composed, ids: dict[tuple[str, str], str], sent: Sent,
     links: dict[str, str],
 ) -> None:
     """Every channel in its own thread; each outcome comes back here, is recorded (one transaction), and only

@@ -132,7 +132,9 @@ class Timeline:
         return self.newest[0].n - 1 if self.newest else 0
 
 
-def timeline(where: Where, incident: str, newest: int, *, before: int | None = None, keep: bool = False) -> Timeline:
+def timeline(
+    where: Where, incident: str, newest: int, *, before: int | None = None, keep: bool = False
+) -> Timeline:
     """The state and the newest entries (with `before`, the newest up to and including entry `before`: a page
     further back), in one streaming pass: memory stays flat at any size. `keep` keeps the notes in the
     state too, for a reader that shows the sitrap beside the timeline (the web face)."""
@@ -424,7 +426,9 @@ def _last_answers(store: Store, incident: str) -> dict[str, bool]:
     return dict(last.data["answers"]) if last else {}
 
 
-def decide_level(where: Where, criteria: CriteriaFile, incident: str, level: int, reason: str, author: str) -> Entry:
+def decide_level(
+    where: Where, criteria: CriteriaFile, incident: str, level: int, reason: str, author: str
+) -> Entry:
     """A person's decision on the level, with its reason; the latest advice is recorded beside it, so a
     decision against the advice shows as such wherever the history is read."""
     with opened(where, create=False) as store:

@@ -185,17 +185,8 @@ def bevestig(
     answer = None if komt is None else ("komt" if komt else "kan_niet")
     config = configuration.load(config_dir)
     entry, row = confirmation.confirm(
-        config,
-        Place(data_dir, db, config_dir),
-        incident,
-        author=logbook.author(auteur),
-        person=persoon,
-        answer=answer,
-        via=via,
-        note=toelichting,
-        code=code,
-        phone=telefoon,
-        signed=token,
+        config, Place(data_dir, db, config_dir), incident, author=logbook.author(auteur), person=persoon,
+        answer=answer, via=via, note=toelichting, code=code, phone=telefoon, signed=token,
     )
     if json:
         from ..views.callout import confirmation_document

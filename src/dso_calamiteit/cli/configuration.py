@@ -79,15 +79,7 @@ def schema(
         kind = dutch.get(kind.casefold(), kind.casefold())
     if kind is not None and kind not in MODELS:
         names = [
-            "criteria",
-            "contacts",
-            "routing",
-            "rapport",
-            "monitor",
-            "paraatheid",
-            "teams",
-            "logboek",
-            "oproep",
+            "criteria", "contacts", "routing", "rapport", "monitor", "paraatheid", "teams", "logboek", "oproep",
             "onderhoud",
         ]
         raise UsageError(f"onbekende soort '{kind}'.{suggest(kind, names)}", f"Kies uit: {', '.join(names)}.")

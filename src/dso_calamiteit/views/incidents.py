@@ -266,15 +266,8 @@ def write_export(
 
 
 def export_entry(e: Entry) -> dict[str, Any]:
-    return {
-        "n": e.n,
-        "at": e.at,
-        "author": e.author,
-        "kind": e.kind,
-        "body": e.data,
-        "prev_hash": e.prev_hash,
-        "hash": e.hash,
-    }
+    return {"n": e.n, "at": e.at, "author": e.author, "kind": e.kind, "body": e.data, "prev_hash": e.prev_hash,
+            "hash": e.hash}
 
 
 def export_document(found: Export) -> str:

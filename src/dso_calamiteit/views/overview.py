@@ -149,10 +149,8 @@ def markdown(o: Overview) -> str:
     lines += ["", "## Paraatheid", ""]
     if o.readiness:
         lines += ["| Organisatie | Laag | Periode | Gaten | Ongedekt |", "|---|---|---|---|---|"]
-        lines += [
-            f"| {esc(s.org)} | {s.tier} | {esc(period_name(s.period))} | {s.gaps} | {duration(s.minutes)} |"
-            for s in o.readiness
-        ]
+        lines += [f"| {esc(s.org)} | {s.tier} | {esc(period_name(s.period))} | {s.gaps} | {duration(s.minutes)} |"
+                  for s in o.readiness]
     else:
         lines.append("Alle eisen waren de hele periode gedekt.")
     return "\n".join(lines) + "\n"
@@ -172,19 +170,16 @@ def document(o: Overview) -> str:
                 "median_ms": a.median_ms,
                 "p95_ms": a.p95_ms,
                 "maintenance_checks": a.maintenance,
-                "longest_unavailable": None
-                if a.longest_down is None
-                else {"first": a.longest_down[0], "last": a.longest_down[1], "checks": a.longest_down[2]},
+                "longest_unavailable": None if a.longest_down is None else {
+                    "first": a.longest_down[0], "last": a.longest_down[1], "checks": a.longest_down[2]
+                },
                 "days": {day: {"checks": c, "up": u} for day, (c, u) in sorted(a.days.items())},
             }
             for a in o.availability
         ],
         "usage": [
-            {
-                "application": app,
-                "metric": metric,
-                "days": [{"day": d.day, "count": d.count, "usual": d.usual, "low": d.low} for d in days],
-            }
+            {"application": app, "metric": metric,
+             "days": [{"day": d.day, "count": d.count, "usual": d.usual, "low": d.low} for d in days]}
             for (app, metric), days in sorted(o.usage.items())
         ],
         "incidents": {
@@ -220,18 +215,15 @@ def page(o: Overview) -> str:
 
     title = f"Overzicht {period_label(o.start, o.end)}"
     # plotly.js once, then the Dutch locale registered before any chart is drawn
-    parts = [
-        f"<script>{get_plotlyjs()}</script><script>{PLOTLY_NL}</script>",
-        f"<h1>{escape(title)}</h1>",
-        "<h2>Beschikbaarheid applicaties</h2>",
-    ]
+    parts = [f"<script>{get_plotlyjs()}</script><script>{PLOTLY_NL}</script>", f"<h1>{escape(title)}</h1>",
+             "<h2>Beschikbaarheid applicaties</h2>"]
 
     def chart(fig: Figure, height: int = 360) -> str:
-        fig.update_layout(
-            height=height, margin={"l": 60, "r": 20, "t": 50, "b": 40}, template="plotly_white", separators=",."
-        )
+        fig.update_layout(height=height, margin={"l": 60, "r": 20, "t": 50, "b": 40}, template="plotly_white",
+                          separators=",.")
         fig.update_xaxes(tickformat="%a %d-%m", hoverformat="%a %d-%m-%Y")
-        html = fig.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False, "locale": "nl"})
+        html = fig.to_html(full_html=False, include_plotlyjs=False,
+                           config={"displaylogo": False, "locale": "nl"})
         return str(html)
 
     if o.availability:
@@ -250,26 +242,16 @@ def page(o: Overview) -> str:
                     hovertemplate="%{x|%a %d-%m-%Y}: %{y:.1f}%",
                 )
             )
-        fig.update_layout(
-            title="Beschikbaar per dag (%)",
-            yaxis={"range": [0, 100.5], "title": "beschikbaar (%)"},
-            xaxis={"title": "dag"},
-        )
+        fig.update_layout(title="Beschikbaar per dag (%)", yaxis={"range": [0, 100.5], "title": "beschikbaar (%)"},
+                          xaxis={"title": "dag"})
         parts.append(chart(fig))
         parts.append(f"<p><small>{escape(AVAILABILITY_NOTE)}</small></p>")
         parts.append(
             _table(
                 ["Applicatie", "Omgeving", "#Beschikbaar", "#Mediaan", "#p95", "Langst onbeschikbaar", "#Onderhoud"],
                 [
-                    [
-                        a.name,
-                        a.env,
-                        available(a),
-                        ms(a.median_ms),
-                        ms(a.p95_ms),
-                        _stretch(a.longest_down),
-                        str(a.maintenance),
-                    ]
+                    [a.name, a.env, available(a), ms(a.median_ms), ms(a.p95_ms), _stretch(a.longest_down),
+                     str(a.maintenance)]
                     for a in o.availability
                 ],
             )
@@ -282,26 +264,15 @@ def page(o: Overview) -> str:
         # small multiples: one chart per application and metric, each on its own scale, so a low day of a
         # small application is as visible as one of a large application
         series = sorted(o.usage.items())
-        fig = make_subplots(
-            rows=len(series),
-            cols=1,
-            shared_xaxes=True,
-            vertical_spacing=min(0.08, 0.3 / len(series)),
-            subplot_titles=[_text(f"{application}: {metric}") for (application, metric), _ in series],
-        )
+        fig = make_subplots(rows=len(series), cols=1, shared_xaxes=True, vertical_spacing=min(0.08, 0.3 / len(series)),
+                            subplot_titles=[_text(f"{application}: {metric}") for (application, metric), _ in series])
         for row, ((application, metric), days) in enumerate(series, start=1):
             name = _text(f"{application}: {metric}")
             fig.add_trace(
-                go.Bar(
-                    x=[d.day for d in days],
-                    y=[d.count for d in days],
-                    name=name,
-                    marker={"color": "#4c78a8"},
-                    showlegend=False,  # the chart's title names it
-                    hovertemplate="%{x|%a %d-%m-%Y}: %{y:,d}",
-                ),
-                row=row,
-                col=1,
+                go.Bar(x=[d.day for d in days], y=[d.count for d in days], name=name, marker={"color": "#4c78a8"},
+                       showlegend=False,  # the chart's title names it
+                       hovertemplate="%{x|%a %d-%m-%Y}: %{y:,d}"),
+                row=row, col=1,
             )
             low = [d for d in days if d.low]
             if low:
@@ -316,8 +287,7 @@ def page(o: Overview) -> str:
                         showlegend=not any(t.legendgroup == "laag" for t in fig.data),
                         hovertemplate="%{x|%a %d-%m-%Y}: %{y:,d} (opvallend laag)",
                     ),
-                    row=row,
-                    col=1,
+                    row=row, col=1,
                 )
             fig.update_yaxes(rangemode="tozero", row=row, col=1)
         fig.update_layout(title="Gebruik per dag (elke grafiek op eigen schaal)")
@@ -386,8 +356,7 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
     numeric = [h.startswith("#") for h in headers]
     head = "".join(f"<th>{escape(h.removeprefix('#'))}</th>" for h in headers)
     body = "".join(
-        "<tr>"
-        + "".join(f"<td{' class=num' if n else ''}>{escape(c)}</td>" for c, n in zip(row, numeric, strict=True))
+        "<tr>" + "".join(f"<td{' class=num' if n else ''}>{escape(c)}</td>" for c, n in zip(row, numeric, strict=True))
         + "</tr>"
         for row in rows
     )

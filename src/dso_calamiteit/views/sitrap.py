@@ -126,7 +126,8 @@ def _write(s: Sitrap, org_names: dict[str, str], style: _Style) -> str:
         earlier = counted(s.earlier_picture, "eerdere waarneming", "eerdere waarnemingen")
         lines.append("- " + _("… en {earlier}: zie het logboek").format(earlier=earlier))
     lines += [
-        f"- {dutchtime.local(o.at)} {esc(o.data['text'])}{_corrects(o)} {em(f'({esc(s.by(o))})')}" for o in s.picture
+        f"- {dutchtime.local(o.at)} {esc(o.data['text'])}{_corrects(o)} {em(f'({esc(s.by(o))})')}"
+        for o in s.picture
     ]
     if not s.picture:
         lines.append(_("Geen nieuwe feiten.") if s.last_picture else _("Nog geen beeld vastgelegd."))
