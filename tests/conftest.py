@@ -15,6 +15,7 @@ import pytest
 
 from dso_calamiteit.adapters import config
 from dso_calamiteit.cli import root
+from dso_calamiteit.domain import language
 
 from . import parts, postgres
 
@@ -39,6 +40,11 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         monkeypatch.delenv(var, raising=False)
     for var in ("CALAMITEIT_DEBUG", "NO_COLOR"):
         monkeypatch.delenv(var, raising=False)
+    # Dutch, whatever the developer's own locale says (a test of English asks for it)
+    for var in ("CALAMITEIT_LANG", "CALAMITEIT_TAAL", "LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    language.use("nl", None)  # an earlier in-process run with --lang en leaves English behind
     monkeypatch.setenv("COLUMNS", "200")
     return work
 

@@ -196,35 +196,6 @@ def test_help_is_dutch_and_wraps_as_paragraphs(calamiteit: Invoke, monkeypatch) 
     assert "[standaard: 24h]" in calamiteit("monitor", "--help").out
 
 
-def test_another_language_is_a_catalogue_away(calamiteit: Invoke, monkeypatch) -> None:
-    monkeypatch.setenv("CALAMITEIT_TAAL", "en")
-    from dso_calamiteit.views import i18n
-
-    i18n._catalogue.cache_clear()
-    try:
-        assert "No such option: --bogus" in calamiteit("contacts", "--bogus").err
-    finally:
-        monkeypatch.delenv("CALAMITEIT_TAAL")
-        i18n._catalogue.cache_clear()
-
-
-def test_the_shipped_catalogue_is_compiled_from_its_source() -> None:
-    import io
-
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
-    from dso_calamiteit.views import i18n
-
-    folder = i18n.LOCALE / "nl" / "LC_MESSAGES"
-    with (folder / "calamiteit.po").open("rb") as fh:
-        catalogue = read_po(fh, locale="nl")
-    assert all(m.string for m in catalogue if m.id), "an untranslated message"
-    compiled = io.BytesIO()
-    write_mo(compiled, catalogue)
-    assert compiled.getvalue() == (folder / "calamiteit.mo").read_bytes(), "run: pybabel compile (docs/development.md)"
-
-
 @pytest.mark.usefixtures("backend")  # touches the logbook: on both engines
 def test_plain_dutch_words(calamiteit: Invoke, make_config) -> None:
     from .conftest import all_answers

@@ -26,9 +26,11 @@ from typing import TYPE_CHECKING, Any
 
 from ..adapters import interrupts
 from ..domain import exitcodes
+from ..domain.assessment import recorded_reason
 from ..domain.callout import EMAIL, Delivery, Draft, Message, Plan, Recipient, from_team, plan
 from ..domain.confirmation import link, token
 from ..domain.errors import CalamiteitError, Interrupted, UsageError
+from ..domain.language import N_, current, speaking
 from ..domain.logbook import ChainCheck, Entry, Incident, fold_checked, refuse_broken
 from ..domain.sitrap import kept_notes, next_sitrap
 from .logbook import opened, stamp
@@ -53,6 +55,7 @@ class Composed:
     team: Convocation | None
     callout: str = ""  # this call-out's id: incident/purpose-level (or -report)#round
     recovered: list[Delivery] = field(default_factory=list)  # accepted in a run that died before its entry
+    in_language: dict[str, Message] = field(default_factory=dict)  # a channel's own language (its `lang:`)
 
 
 @dataclass
@@ -134,24 +137,28 @@ def compose(
             decided_by=change.author if change is not None else "",
             decided_at=change.at if change is not None else "",
             decided_from=before.label if before is not None else "",
-            decision_reason=str(change.data.get("reason", "")) if change is not None else "",
+            decision_reason=recorded_reason(change.data) if change is not None else "",
             advice_differs=advised_level != state.level,
             advice_level=label(config, advised_level),
             advised=advice is not None,
-            advice_reason=((advice.data.get("advice") or {}).get("reason", "") if advice is not None else ""),
+            advice_reason=recorded_reason(advice.data.get("advice") or {}) if advice is not None else "",
             triggered=tuple(texts.get(i, i) for i in advice.data.get("triggered", [])) if advice is not None else (),
             concept=sitrap_of(config, state, None, at, author, concept=True, team=team, answers=answers),
         )
     else:
         draft = replace(draft, report=sitrap[0], report_text=sitrap[1], report_sections=sitrap_sections)
     message = write(draft)
+    in_language = {}
+    for lang in {config.callout.lang_of(channel) for channel in config.callout.channel_ids()} - {"", current()}:
+        with speaking(lang):  # worded here, before the channels' threads start
+            in_language[lang] = write(draft)
     with opened(where, readonly=True) as store:
         callout = callout_id(message, store.callouts(incident), everyone)
         held = store.deliveries(callout)
     delivered = {} if everyone else _accepted(earlier, message)
     for channel, recipient, _, outcome, _, _ in held:
         if outcome == "accepted":
-            delivered[(channel, recipient)] = Delivery(channel, recipient, "accepted", "eerder")
+            delivered[(channel, recipient)] = Delivery(channel, recipient, "accepted", N_("eerder"))
     found = plan(message, recipients, config.callout, delivered)
     found.nobody = nobody
     told = {
@@ -162,11 +169,11 @@ def compose(
         if x["outcome"] == "accepted"
     }
     recovered = [
-        Delivery(channel, recipient, "accepted", "aangenomen in een onderbroken run")
+        Delivery(channel, recipient, "accepted", N_("aangenomen in een onderbroken run"))
         for channel, recipient, _, outcome, _, _ in held
         if outcome == "accepted" and (channel, recipient) not in told
     ]
-    return Composed(found, state, team, callout, recovered)
+    return Composed(found, state, team, callout, recovered, in_language)
 
 
 def blocked(config: Config, composed: Composed) -> list[tuple[str, str]]:
@@ -293,7 +300,8 @@ def _deliver(
 
         try:
             mine = {r.key: ids[(channel, r.key)] for r in recipients}
-            for_channel(channel, config.callout).send(message, recipients, mine, record, links)
+            said = composed.in_language.get(config.callout.lang_of(channel), message)
+            for_channel(channel, config.callout).send(said, recipients, mine, record, links)
         except Exception as exc:  # a fault in one channel's code: recorded, and the others still go
             failed = f"interne fout: {type(exc).__name__}"
             rest = [Delivery(channel, r.key, "error", failed) for r in recipients if r.key not in recorded]
@@ -366,5 +374,5 @@ def _accepted(earlier: list[Entry], message: Message) -> dict[tuple[str, str], D
             continue
         for x in d["deliveries"]:
             if x["outcome"] == "accepted":
-                found[(x["channel"], x["recipient"])] = Delivery(x["channel"], x["recipient"], "accepted", "eerder")
+                found[(x["channel"], x["recipient"])] = Delivery(x["channel"], x["recipient"], "accepted", N_("eerder"))
     return found

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..adapters import config
 from ..domain.errors import ConfigError
+from ..domain.language import _, counted
 
 if TYPE_CHECKING:
     from ..adapters.config import Config, Source
@@ -41,14 +42,22 @@ def check(config_dir: Path | None) -> Checked:
     warned = [str(d) for d in disagreements]
     if found:  # `check` reads every file: each problem of each of them, and where own and shipped disagree
         return Checked(sources, found, None, warned, disagreements)
-    summary = (
-        f"Alles in orde: {len(cfg.criteria.levels)} niveaus, "
-        f"{len(cfg.criteria.all_criteria())} criteria, {len(cfg.contacts.organisations)} organisaties, "
-        f"{len(cfg.contacts.contacts)} contacten, {len(cfg.routing.routes)} lijnen."
+    summary = _("Alles in orde: {levels}, {criteria}, {organisations}, {contacts}, {lines}.").format(
+        levels=counted(len(cfg.criteria.levels), "niveau", "niveaus"),
+        criteria=counted(len(cfg.criteria.all_criteria()), "criterium", "criteria"),
+        organisations=counted(len(cfg.contacts.organisations), "organisatie", "organisaties"),
+        contacts=counted(len(cfg.contacts.contacts), "contact", "contacten"),
+        lines=counted(len(cfg.routing.routes), "lijn", "lijnen"),
     )
     from ..domain.callout import address_warnings  # only `check` needs the call-out's rules
 
-    also = address_warnings(cfg.contacts.contacts) + callout_bound(cfg)
+    english = [
+        _("waarschuwing: criteria.yaml: {where} ontbreekt; met --lang en staat daar de Nederlandse tekst").format(
+            where=gap
+        )
+        for gap in cfg.criteria.missing_english()
+    ]
+    also = english + address_warnings(cfg.contacts.contacts) + callout_bound(cfg)
     return Checked(sources, [], summary, warned + also, disagreements)
 
 
@@ -62,22 +71,34 @@ def callout_bound(cfg: Config) -> list[str]:
         return []
     slowest = found[0]
     each = ", ".join(f"{channel_word(b.channel)} {b.seconds:g} s" for b in found)
-    lines = [f"een oproep duurt hoogstens {slowest.seconds:g} s: de kanalen lopen tegelijk, dus telt het "
-             f"traagste ({each})"]
+    lines = [
+        _("een oproep duurt hoogstens {seconds} s: de kanalen lopen tegelijk, dus telt het traagste ({each})").format(
+            seconds=f"{slowest.seconds:g}", each=each
+        )
+    ]
     if slowest.channel == EMAIL and slowest.messages > 1:
         t = slowest.deadline
         lines.append(
-            f"het langst duurt e-mail: verbinding {t:g} s + {slowest.messages} berichten na elkaar, elk hoogstens "
-            f"drie deadlines van {t:g} s (het bericht, een nieuwe verbinding, een tweede poging) + 2 s; dat is het "
-            f"ergste geval, "
-            f"als elke server zijn deadline opmaakt. Korter met een lagere email.timeout_seconds, of met "
-            f"separate: false (één bericht in BCC: {t + 3 * t + 2:g} s)"
+            _(
+                "het langst duurt e-mail: verbinding {t} s + {messages} berichten na elkaar, elk hoogstens "
+                "drie deadlines van {t} s (het bericht, een nieuwe verbinding, een tweede poging) + 2 s; dat is het "
+                "ergste geval, als elke server zijn deadline opmaakt. Korter met een lagere email.timeout_seconds, "
+                "of met separate: false (één bericht in BCC: {bcc} s)"
+            ).format(t=f"{t:g}", messages=slowest.messages, bcc=f"{t + 3 * t + 2:g}")
         )
     elif slowest.channel == EMAIL:
-        lines.append(f"het langst duurt e-mail: verbinding en één bericht, elk binnen {slowest.deadline:g} s")
+        lines.append(
+            _("het langst duurt e-mail: verbinding en één bericht, elk binnen {seconds} s").format(
+                seconds=f"{slowest.deadline:g}"
+            )
+        )
     else:
-        lines.append(f"het langst duurt {slowest.channel}: één POST met een deadline van {slowest.deadline:g} s "
-                     "(timeout_seconds van die webhook)")
+        lines.append(
+            _(
+                "het langst duurt {channel}: één POST met een deadline van {seconds} s "
+                "(timeout_seconds van die webhook)"
+            ).format(channel=slowest.channel, seconds=f"{slowest.deadline:g}")
+        )
     cap = cfg.callout.deadline_seconds
     if cap is not None and cap < slowest.seconds:
         lines.append(f"deadline_seconds: {cap:g} s begrenst de hele oproep: daarna probeert geen kanaal nog een "

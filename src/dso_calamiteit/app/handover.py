@@ -17,8 +17,8 @@ from ..adapters.stores import Store
 from ..domain.criteria import CriteriaFile
 from ..domain.entry_rules import Refused, Replay, check_entry, valid_id
 from ..domain.errors import TamperedError, UsageError
+from ..domain.language import _, counted
 from ..domain.logbook import EXPORT_KIND, Entry, Fault, Incident, Summary, canonical, fold, refuse_broken, verify
-from ..domain.words import count
 from .logbook import ladder, opened
 from .place import Where
 
@@ -60,6 +60,7 @@ def export_incident(where: Where, incident: str, insist: bool = False) -> Export
 
 def _read_bounded(path: Path) -> str:
     """The file's text, measured before it is read and never more than MAX_IMPORT_BYTES."""
+
     def an_object(chunk: bytes) -> None:
         if not chunk.lstrip().startswith(b"{"):
             raise UsageError(f"{path}: geen export van 'calamiteit incident export' (geen JSON-object)")
@@ -120,8 +121,10 @@ def read_export(criteria: CriteriaFile, path: Path) -> tuple[list[Entry], Incide
     if faults:
         first = faults[0]
         raise TamperedError(
-            f"{path}: de hashketen klopt niet bij regel {first.n}: {first.message}",
-            f"Niets ingelezen ({count(len(faults), 'fout', 'fouten')}).",
+            _("{path}: de hashketen klopt niet bij regel {n}: {message}").format(
+                path=path, n=first.n, message=first.message
+            ),
+            _("Niets ingelezen ({faults}).").format(faults=counted(len(faults), "fout", "fouten")),
         )
     return entries, fold(entries)
 

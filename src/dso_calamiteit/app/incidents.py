@@ -523,7 +523,7 @@ def record_assessment(
                 "situation": situation,
                 "advice": None
                 if result.advice is None
-                else {"action": result.advice.action, "reason": result.advice.reason},
+                else {"action": result.advice.action, "grounds": dict(result.advice.grounds)},  # words: when shown
             }
             written = [store.append(incident, "assessment", body, author, at)]
             after = result.recommended.level
@@ -534,7 +534,8 @@ def record_assessment(
                     "before": current,
                     "after": after,
                     "action": "opschalen" if after > current else "afschalen",
-                    "reason": result.advice.reason if result.advice else "",
+                    "reason": "",  # the tool's reason is its grounds, worded when shown (in the reader's language)
+                    **({"grounds": dict(result.advice.grounds)} if result.advice else {}),
                     "now_holding": holding,
                     "no_longer_holding": no_longer,
                     "decided": True,

@@ -18,7 +18,7 @@ from pathlib import Path
 from ..adapters import clock, config
 from ..adapters.stores import Location, StorageError, Store, location, open_store
 from ..domain.errors import CalamiteitError, Problem, UsageError
-from ..domain.words import count as counted
+from ..domain.language import _, counted
 from .place import Place, Where
 
 ENV_AUTHOR = "CALAMITEIT_AUTEUR"
@@ -115,17 +115,26 @@ def check(where: Where) -> Checked:
     found = locate(where)
     path = found.shown
     if found.path is not None and not found.path.exists():
-        return Checked(f"Logboek: nog geen; het komt hier:\n  {path}")
+        return Checked(_("Logboek: nog geen; het komt hier:") + f"\n  {path}")
     try:
         store = open_store(found, create=False, readonly=True)
     except StorageError as exc:
-        return Checked(f"Logboek:\n  {path}", unusable=[Problem(str(path), None, None, exc.message)])
+        return Checked(_("Logboek:") + f"\n  {path}", unusable=[Problem(str(path), None, None, exc.message)])
     try:
         with store.snapshot():  # every row against its entries as of one moment
             faults = store.verify_all(ladder(where))
             count = len(store.summaries())
     finally:
         store.close()
-    broken = [Problem(str(path), None, None, f"incident {f.incident} regel {f.n}: {f.message}") for f in faults]
-    ok = ", hashketens kloppen" if not faults else ""
-    return Checked(f"Logboek: {counted(count, 'incident', 'incidenten')}{ok}.\n  {path}", broken=broken)
+    broken = [
+        Problem(
+            str(path),
+            None,
+            None,
+            _("incident {incident} regel {n}: {message}").format(incident=f.incident, n=f.n, message=f.message),
+        )
+        for f in faults
+    ]
+    ok = _(", hashketens kloppen") if not faults else ""
+    said = _("Logboek: {incidents}").format(incidents=counted(count, "incident", "incidenten"))
+    return Checked(f"{said}{ok}.\n  {path}", broken=broken)

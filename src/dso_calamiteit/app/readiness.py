@@ -13,6 +13,7 @@ from ..adapters.holidays import dutch_holidays
 from ..domain import dutchtime
 from ..domain.errors import UsageError
 from ..domain.intervals import subtract, union, utc_seconds
+from ..domain.language import _
 from ..domain.readiness import Reachability, next_opening, shifts, stand_in, status, weekly
 from ..domain.readiness import at_moment as standings_at
 from ..domain.readiness import gaps as find_gaps
@@ -160,7 +161,7 @@ def calendar(config: Config, start: datetime, end: datetime) -> list[CalendarEve
             person = people[who]
             away = [(max(a, s), min(b, e), by) for c, a, b, by in absent if c == who and a < e and b > s]
             # an absence takes the absent person's part of the shift away; a stand-in gets it, said as such
-            for a, b in subtract([(s, e)], union([(a, b) for a, b, _ in away])):
+            for a, b in subtract([(s, e)], union([(a, b) for a, b, _by in away])):
                 events.append(_shift(rota.name, a, b, person))
             for a, b, by in away:
                 if by is not None and by in people and by != who:
@@ -266,7 +267,7 @@ def whom_to_call(
     if fresh:
         return Call(what, fresh[0], "")
     if reachable:
-        return Call(what, reachable[0], "ook hierboven")
+        return Call(what, reachable[0], _("ook hierboven"))
     people, data = config.contacts.people, config.readiness  # once, not per candidate (10,000 at size)
     for c in candidates:
         other = people.get(stand_in(data, c.id, seconds) or "")
@@ -279,10 +280,14 @@ def whom_to_call(
     if openings:
         when, c = min(openings, key=lambda pair: pair[0])
         moment = dutchtime.local(datetime.fromtimestamp(when, UTC))
-        return Call(what, None, f"niemand bereikbaar; weer bereikbaar vanaf {moment} ({c.name or c.role})")
+        return Call(
+            what,
+            None,
+            _("niemand bereikbaar; weer bereikbaar vanaf {moment} ({who})").format(moment=moment, who=c.name or c.role),
+        )
     if candidates and all(status(c, reach, seconds) == "onbekend" for c in candidates):
-        return Call(what, None, "bereikbaarheid onbekend (niet in paraatheid.yaml)")
-    return Call(what, None, "niemand bereikbaar")
+        return Call(what, None, _("bereikbaarheid onbekend (niet in paraatheid.yaml)"))
+    return Call(what, None, _("niemand bereikbaar"))
 
 
 def export(moment: Moment, path: Path) -> None:

@@ -16,6 +16,7 @@ import typer
 from ..app.place import Place
 from ..domain import exitcodes
 from ..domain.errors import UsageError
+from ..domain.language import _
 from ..domain.safetext import visible
 from .options import Author, ConfigDir, DataDir, Db, Json, Moment, Situation, console
 
@@ -93,41 +94,57 @@ def assess(
 
         known = incidents.context(Place(data_dir, db), incident)
         if known.closed:
-            raise UsageError(f"incident {incident} is gesloten; er kan niets meer worden vastgelegd")
+            raise UsageError(
+                _("incident {incident} is gesloten; er kan niets meer worden vastgelegd").format(incident=incident)
+            )
         if current is not None and current != known.level:
-            raise UsageError(f"--current {current} klopt niet: incident {incident} staat op niveau {known.level}")
+            raise UsageError(
+                _("--current {current} klopt niet: incident {incident} staat op niveau {level}").format(
+                    current=current, incident=incident, level=known.level
+                )
+            )
         current = known.level
         if situatie is None:
             situatie = known.situation
     if current is not None and criteria.level(current) is None:
         levels = ", ".join(str(lv.level) for lv in criteria.ordered)
-        raise UsageError(f"--current {current}: onbekend niveau; kies uit {levels}")
+        raise UsageError(
+            _("--current {current}: onbekend niveau; kies uit {levels}").format(current=current, levels=levels)
+        )
     situatie = chosen_situation(config.routing, situatie)
     todo = answers_mod.missing(criteria, given)
     if todo:
         if no_input or not prompt.stdin_is_terminal():
             raise UsageError(
-                f"geen antwoord op {len(todo)} criteria: {', '.join(todo)}",
-                "Geef ze met --answer ID=ja|nee of --answers BESTAND, of start in een terminal zonder --no-input.",
+                _("geen antwoord op {count} criteria: {ids}").format(count=len(todo), ids=", ".join(todo)),
+                _("Geef ze met --answer ID=ja|nee of --answers BESTAND, of start in een terminal zonder --no-input."),
             )
         given.update(prompt.ask_all(criteria, todo, console(stderr=True)))
     if incident is not None:
         from ..app import incidents, logbook
 
         if volg_advies and alleen_advies:
-            raise UsageError("kies --volg-advies of --alleen-advies, niet beide")
+            raise UsageError(_("kies --volg-advies of --alleen-advies, niet beide"))
         seen = known.level
         advised = decide(criteria, given, seen).recommended.level
         apply, asked = volg_advies, False
         if advised != seen and not (volg_advies or alleen_advies):
-            move = f"{'opschalen' if advised > seen else 'afschalen'} van niveau {seen} naar {advised}"
+            move = (
+                _("opschalen van niveau {before} naar {after}")
+                if advised > seen
+                else _("afschalen van niveau {before} naar {after}")
+            ).format(before=seen, after=advised)
             if no_input or not prompt.stdin_is_terminal():
                 raise UsageError(
-                    f"het advies is {move}; het niveau is een besluit: er is niets vastgelegd",
-                    "Geef --volg-advies om het advies over te nemen, of --alleen-advies om alleen het advies vast "
-                    "te leggen (besluit zelf met 'calamiteit niveau').",
+                    _("het advies is {move}; het niveau is een besluit: er is niets vastgelegd").format(move=move),
+                    _(
+                        "Geef --volg-advies om het advies over te nemen, of --alleen-advies om alleen het advies vast "
+                        "te leggen (besluit zelf met 'calamiteit niveau')."
+                    ),
                 )
-            apply = prompt.confirm(console(stderr=True), f"Het advies is {move}. Het niveau zo wijzigen?")
+            apply = prompt.confirm(
+                console(stderr=True), _("Het advies is {move}. Het niveau zo wijzigen?").format(move=move)
+            )
             asked = True
         result, written = incidents.record_assessment(
             Place(data_dir, db),
@@ -140,10 +157,19 @@ def assess(
         )
         outcome = ""
         if len(written) > 1:
-            outcome = f"; {written[-1].data['action']} naar niveau {written[-1].data['after']}"
+            change = written[-1].data
+            outcome = (
+                _("; opschalen naar niveau {after}")
+                if change["action"] == "opschalen"
+                else _("; afschalen naar niveau {after}")
+            ).format(after=change["after"])
         elif result.recommended.level != seen:
-            outcome = f"; alleen als advies (niveau {result.recommended.level}); het niveau blijft {seen}"
-        _say_line(f"Beoordeling vastgelegd bij incident {written[0].incident}{outcome}.")
+            outcome = _("; alleen als advies (niveau {advised}); het niveau blijft {level}").format(
+                advised=result.recommended.level, level=seen
+            )
+        _say_line(
+            _("Beoordeling vastgelegd bij incident {incident}").format(incident=written[0].incident) + f"{outcome}."
+        )
     else:
         result = decide(criteria, given, current)
     from ..app import readiness

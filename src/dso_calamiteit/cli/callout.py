@@ -16,7 +16,7 @@ from ..adapters import clock
 from ..app.place import Place
 from ..domain import exitcodes
 from ..domain.errors import Interrupted, UsageError
-from ..domain.words import count
+from ..domain.language import N_, _, counted
 from .options import Author, ConfigDir, DataDir, Db, Json, Moment, Send, Yes, console
 
 if TYPE_CHECKING:
@@ -123,17 +123,20 @@ def escalate(config: "Config", where: Place, incident: str, author: str, watch: 
                 return exitcodes.OK
             if done.waiting and done.next_due and (len(done.waiting), done.next_due) != said:
                 said = (len(done.waiting), done.next_due)
-                waiting = count(len(done.waiting), "rol", "rollen")
+                waiting = counted(len(done.waiting), N_("rol"), N_("rollen"))
                 due = dutchtime.local(done.next_due)
-                note.print(f"Wacht nog op {waiting}; volgende ronde vanaf {due}.", markup=False)
+                note.print(_("Wacht nog op {waiting}; volgende ronde vanaf {due}.").format(waiting=waiting, due=due),
+                           markup=False)
             if not watch:
                 return exitcodes.OK
             pause = 15.0 if done.next_due is None else (done.next_due - clock.now()).total_seconds()
             time.sleep(min(max(pause, 1.0), 30.0))
     except KeyboardInterrupt:
         raise Interrupted(
-            f"onderbroken: bewaken gestopt; {count(reminded, 'herinnering', 'herinneringen')} en "
-            f"{count(backups, 'volgende', 'volgenden')} opgeroepen",
+            _("onderbroken: bewaken gestopt; {reminded} en {backups} opgeroepen").format(
+                reminded=counted(reminded, N_("herinnering"), N_("herinneringen")),
+                backups=counted(backups, N_("volgende"), N_("volgenden")),
+            ),
             f"Wat verstuurd is, staat in het logboek: 'calamiteit oproep {incident} --status'.",
         ) from None
 
@@ -201,7 +204,9 @@ def bevestig(
         from ..domain.confirmation import ANSWER_WORDS
 
         who = f"{row.recipient.name} ({row.recipient.role})"
-        said = f"{who} {ANSWER_WORDS[row.answer]}; vastgelegd als regel {entry.n}."
+        said = _("{who} {answer}; vastgelegd als regel {n}.").format(
+            who=who, answer=_(ANSWER_WORDS[row.answer]), n=entry.n
+        )
         console(stderr=True).print(said, markup=False)
     return exitcodes.OK
 

@@ -10,8 +10,8 @@ import typer
 from ..app.place import Place
 from ..domain import exitcodes
 from ..domain.errors import UsageError, suggest
+from ..domain.language import _, counted
 from ..domain.safetext import visible
-from ..domain.words import count
 from .options import ConfigDir, DataDir, Db, Json, console
 
 
@@ -36,12 +36,13 @@ def check(json: Json = False, config_dir: ConfigDir = None, data_dir: DataDir = 
         table(console(), files.sources, files.summary)
         print(visible(book.note))
         for w in files.warnings:  # through Rich: wrapped to the terminal's width, never markup
-            said = w if w.startswith("waarschuwing") else f"Let op: {w}"  # own files vs defaults say it themselves
+            own = w.startswith(("waarschuwing", _("waarschuwing")))  # own files vs defaults say it themselves
+            said = w if own else _("Let op: {warning}").format(warning=w)
             console().print(visible(said), markup=False, highlight=False)
         for p in problems:
             print(visible(str(p)))
         if problems:
-            print(f"{count(len(problems), 'probleem', 'problemen')} gevonden.")
+            print(_("{problems} gevonden.").format(problems=counted(len(problems), "probleem", "problemen")))
     if files.problems or book.unusable:
         return exitcodes.CONFIG
     return exitcodes.TAMPERED if book.broken else exitcodes.OK

@@ -8,6 +8,7 @@ import typer
 
 from ..domain import exitcodes
 from ..domain.errors import NotFoundError, UsageError, suggest
+from ..domain.language import _
 from .options import ConfigDir, Json, Moment, console
 
 
@@ -46,14 +47,18 @@ def contacts(
         chosen = pick(org, [(o.id, o.name) for o in matrix.organisations])
         if chosen is None:
             raise UsageError(
-                f"--org '{org}': onbekende organisatie.{suggest(org, orgs)}", f"Kies uit: {', '.join(orgs)}."
+                _("--org '{org}': onbekende organisatie.").format(org=org) + suggest(org, orgs),
+                _("Kies uit: {choices}.").format(choices=", ".join(orgs)),
             )
         org = chosen
     tiers = []
     for t in tier or []:
         found_tier = pick(t, [(x, x) for x in TIERS])
         if found_tier is None:
-            raise UsageError(f"--tier '{t}': onbekend.{suggest(t, TIERS)}", f"Kies uit: {', '.join(TIERS)}.")
+            raise UsageError(
+                _("--tier '{tier}': onbekend.").format(tier=t) + suggest(t, TIERS),
+                _("Kies uit: {choices}.").format(choices=", ".join(TIERS)),
+            )
         tiers.append(found_tier)
     found = search(matrix, query, org, tiers)
     if bereikbaar:
@@ -61,12 +66,13 @@ def contacts(
 
         found = readiness.reachable(config, found, readiness.moment(op))
     elif op is not None:
-        raise UsageError("--op hoort bij --bereikbaar")
+        raise UsageError(_("--op hoort bij --bereikbaar"))
     if not found:
-        what = f" voor '{query}'" if query else ""
+        what = _(" voor '{query}'").format(query=query) if query else ""
         close = nearest(query, vocabulary(matrix)) if query and not search(matrix, query) else []
-        hint = f" Bedoelde u {' of '.join(repr(c) for c in close)}?" if close else ""
-        raise NotFoundError(f"geen {'bereikbaar ' if bereikbaar else ''}contact gevonden{what}.{hint}")
+        hint = " " + _("Bedoelde u {options}?").format(options=_(" of ").join(repr(c) for c in close)) if close else ""
+        found_none = _("geen bereikbaar contact gevonden") if bereikbaar else _("geen contact gevonden")
+        raise NotFoundError(f"{found_none}{what}.{hint}")
     if json:
         from ..views.contacts import document
 
@@ -74,11 +80,15 @@ def contacts(
     else:
         from ..views.tables.contacts import contacts_table
 
-        title = f"Contacten ({len(found)})"
+        title = _("Contacten ({count})").format(count=len(found))
         if bereikbaar:
             from ..app import readiness
             from ..domain import dutchtime
 
-            title += f", bereikbaar {'nu' if op is None else 'op ' + dutchtime.local(readiness.moment(op))}"
+            title += (
+                _(", bereikbaar nu")
+                if op is None
+                else _(", bereikbaar op {moment}").format(moment=dutchtime.local(readiness.moment(op)))
+            )
         contacts_table(console(), found, matrix, title)
     return exitcodes.OK

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from ..domain.answers import parse_answer
 from ..domain.criteria import CriteriaFile
 from ..domain.errors import Interrupted, UsageError
+from ..domain.language import _
 
 if TYPE_CHECKING:  # Rich is imported only when a person is actually asked: scripted runs skip it
     from rich.console import Console
@@ -24,7 +25,7 @@ def ask_all(criteria: CriteriaFile, ids: list[str], console: Console) -> dict[st
     from ..views.tables.terminal import Text
 
     console.print(definition(criteria.definition))
-    console.print(Text("Beantwoord elke vraag met j(a) of n(ee).", style="dim"))
+    console.print(Text(_("Beantwoord elke vraag met j(a) of n(ee)."), style="dim"))
     wanted = set(ids)
     answers: dict[str, bool] = {}
     total = len(ids)
@@ -34,31 +35,29 @@ def ask_all(criteria: CriteriaFile, ids: list[str], console: Console) -> dict[st
             continue
         console.print(Text(f"\n{lv.label}", style="bold"))
         for c in todo:
-            answers[c.id] = _ask(console, f"[{len(answers) + 1}/{total}] {c.question}")
+            answers[c.id] = _ask(console, f"[{len(answers) + 1}/{total}] {c.shown_question}")
     return answers
 
 
-def _ask(
-    console: Console, question: str, ended: str = "invoer beëindigd voordat alle criteria beantwoord waren"
-) -> bool:
+def _ask(console: Console, question: str, ended: str | None = None) -> bool:
     from ..views.tables.terminal import Text
 
     while True:
         try:
-            console.print(Text(question), Text("[j/n]", style="bold cyan"), end=" ")
+            console.print(Text(question), Text(_("[j/n]"), style="bold cyan"), end=" ")
             raw = input()
         except EOFError:
             console.print()
-            raise UsageError(ended) from None
+            raise UsageError(ended or _("invoer beëindigd voordat alle criteria beantwoord waren")) from None
         except KeyboardInterrupt:
             console.print()
-            raise Interrupted("onderbroken; er is niets vastgelegd") from None
+            raise Interrupted(_("onderbroken; er is niets vastgelegd")) from None
         value = parse_answer(raw)
         if value is not None:
             return value
-        console.print(Text("Antwoord met j(a) of n(ee).", style="yellow"))
+        console.print(Text(_("Antwoord met j(a) of n(ee)."), style="yellow"))
 
 
 def confirm(console: Console, question: str) -> bool:
     """One yes/no question (end of input: a usage error; Ctrl-C: interrupted, nothing recorded)."""
-    return _ask(console, question, "invoer beëindigd voor de vraag beantwoord was; er is niets vastgelegd")
+    return _ask(console, question, _("invoer beëindigd voor de vraag beantwoord was; er is niets vastgelegd"))

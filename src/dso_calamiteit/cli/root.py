@@ -12,13 +12,14 @@ wait for imports (docs/design.md, "Lazy imports").
 
 import os
 import sys
-from typing import Annotated, Any
+from typing import Annotated, Any, Optional
 
 import typer
 
 from .. import __version__
 from ..domain import exitcodes
 from ..domain.errors import CalamiteitError, UsageError
+from ..domain.language import _
 from ..domain.safetext import visible
 
 app = typer.Typer(
@@ -165,6 +166,15 @@ def _root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Toon de versie en stop.")
     ] = False,
+    lang: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--lang",
+            metavar="nl|en",
+            help="Taal van wat de tool zegt: nl (standaard) of en; ook CALAMITEIT_LANG of LANG. Bij elk commando.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Beslishulp voor de calamiteitenorganisatie van het Digitaal Stelsel Omgevingswet (DSO).
 
@@ -187,7 +197,7 @@ def _interrupted() -> int:
     from ..adapters import interrupts
 
     stored = interrupts.outcome()
-    _say(["onderbroken"] + ([stored] if stored else []))
+    _say([_("onderbroken")] + ([stored] if stored else []))
     return exitcodes.INTERRUPTED
 
 
@@ -199,8 +209,8 @@ def _check_encoding(argv: list[str]) -> None:
         except UnicodeEncodeError:
             shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
             raise UsageError(
-                f"argument {number} ('{shown}') is geen geldige UTF-8-tekst",
-                "Zet de terminal op UTF-8 (bijvoorbeeld LANG=nl_NL.UTF-8) en typ de tekst opnieuw.",
+                _("argument {number} ('{shown}') is geen geldige UTF-8-tekst").format(number=number, shown=shown),
+                _("Zet de terminal op UTF-8 (bijvoorbeeld LANG=nl_NL.UTF-8) en typ de tekst opnieuw."),
             ) from None
 
 
@@ -211,8 +221,7 @@ def run(argv: list[str] | None = None) -> int:
         from ..views import i18n  # inside the try: a Ctrl-C while these load is an interruption too
 
         interrupts.reset()
-        i18n.setup()
-        argv = sys.argv[1:] if argv is None else argv
+        argv = i18n.setup(sys.argv[1:] if argv is None else argv)  # the language first: Typer's words too
         _check_encoding(argv)
         _register(argv)
         command = typer.main.get_command(app)
@@ -247,8 +256,8 @@ def run(argv: list[str] | None = None) -> int:
             raise
         _say(
             [
-                f"interne fout: {type(exc).__name__}: {exc}",
-                "Zet CALAMITEIT_DEBUG=1 voor de traceback en meld dit.",
+                _("interne fout: {error}").format(error=f"{type(exc).__name__}: {exc}"),
+                _("Zet CALAMITEIT_DEBUG=1 voor de traceback en meld dit."),
             ]
         )
         return exitcodes.FAILURE

@@ -16,6 +16,7 @@ from ..adapters import clock
 from ..app.place import Place
 from ..domain import exitcodes
 from ..domain.errors import UsageError
+from ..domain.language import _, counted
 from .options import Author, ConfigDir, DataDir, Db, Insist, Output, Send, Yes, console, emit, say
 
 if TYPE_CHECKING:
@@ -66,9 +67,11 @@ def rapport(
     from ..views import sitrap as written
 
     if verstuur and concept:
-        raise UsageError("een concept wordt niet verstuurd", "Laat --concept weg om de sitrap te maken en versturen.")
+        raise UsageError(
+            _("een concept wordt niet verstuurd"), _("Laat --concept weg om de sitrap te maken en versturen.")
+        )
     if nummer is not None and (verstuur or concept):
-        raise UsageError("--nummer toont een gemaakte sitrap opnieuw; niet samen met --concept of --verstuur")
+        raise UsageError(_("--nummer toont een gemaakte sitrap opnieuw; niet samen met --concept of --verstuur"))
     config = configuration.load(config_dir)
     where, author = Place(data_dir, db, config_dir), logbook.author(auteur)
     if nummer is not None:
@@ -79,7 +82,7 @@ def rapport(
             emit(again.text, None)
         else:
             reports.publish(again)
-            say(f"Geschreven: {output}")
+            say(_("Geschreven: {path}").format(path=output))
         return exitcodes.OK
     if verstuur and not _send_confirmed(config, where, incident, author, ja):
         return exitcodes.OK
@@ -102,11 +105,11 @@ def rapport(
     else:
         reports.publish(report)
         if str(output) not in ("-", "/dev/stdout"):
-            say(f"Geschreven: {output}")
+            say(_("Geschreven: {path}").format(path=output))
     if not verstuur:
         return exitcodes.OK
     if report.number is None:
-        raise UsageError("het slotrapport van een gesloten incident wordt niet verstuurd")
+        raise UsageError(_("het slotrapport van een gesloten incident wordt niet verstuurd"))
     from ..app import callout
     from ..views.callout import message
 
@@ -129,12 +132,12 @@ def _send_confirmed(config: "Config", where: "Where", incident: str, author: str
         return True
     preview = callout.compose(config, where, incident, clock.now(), message, author=author, sitrap=(0, ""))
     count, channels = preview.plan.count, len(preview.plan.routes)
-    via = f"{channels} kana{'al' if channels == 1 else 'len'}"
-    who = f"{count} {'ontvanger' if count == 1 else 'ontvangers'}"
-    question = f"Sitrap maken en versturen naar {who} via {via}?"
+    via = counted(channels, "kanaal", "kanalen")
+    who = counted(count, "ontvanger", "ontvangers")
+    question = _("Sitrap maken en versturen naar {who} via {via}?").format(who=who, via=via)
     if prompt.confirm(console(stderr=True), question):
         return True
-    say("Niets gemaakt en niets verstuurd.")
+    say(_("Niets gemaakt en niets verstuurd."))
     return False
 
 
@@ -143,7 +146,7 @@ def _show_sent(sent: "Sent") -> None:
     from ..views.callout import deadline_line
     from ..views.tables.callout import result
 
-    entry = f"regel {sent.entry.n} van {sent.entry.incident}" if sent.entry else "?"
+    entry = _("regel {n} van {incident}").format(n=sent.entry.n, incident=sent.entry.incident) if sent.entry else "?"
     err = console(stderr=True)
     result(err, err, sent.deliveries, sent.complete, entry, sent.pending)
     cut = deadline_line(sent)

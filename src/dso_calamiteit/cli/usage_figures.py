@@ -9,7 +9,7 @@ import typer
 
 from ..app.place import Place
 from ..domain import exitcodes
-from ..domain.words import count
+from ..domain.language import _, counted
 from .options import ConfigDir, DataDir, Db, Json, console
 
 usage_app = typer.Typer(
@@ -42,11 +42,15 @@ def usage_import(
         print(import_document(file, done))
     err = console(stderr=True)
     for name in done.unknown:
-        err.print(f"Let op: applicatie {name}", markup=False)
+        err.print(_("Let op: applicatie {name}").format(name=name), markup=False)
     if not json:
         err.print(
-            f"{count(done.rows, 'regel', 'regels')} gelezen: {done.new} nieuw, {done.changed} bijgewerkt, "
-            f"{done.rows - done.new - done.changed} al bekend.",
+            _("{rows} gelezen: {new} nieuw, {changed} bijgewerkt, {known} al bekend.").format(
+                rows=counted(done.rows, "regel", "regels"),
+                new=done.new,
+                changed=done.changed,
+                known=done.rows - done.new - done.changed,
+            ),
             markup=False,
         )
     return exitcodes.OK

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from .criteria import CriteriaFile, Criterion, Level
+from .language import _
 
 Action = Literal["opschalen", "afschalen", "handhaven"]
 
@@ -28,7 +29,49 @@ class Advice:
     action: Action
     current: Level
     recommended: Level
-    reason: str
+    grounds: Mapping[str, Any]  # the values the reason is worded from, in no language: names and texts of criteria.yaml
+
+    @property
+    def reason(self) -> str:
+        """Why, in the reader's language."""
+        return advice_reason(self.action, self.grounds)
+
+
+def recorded_reason(data: Mapping[str, Any]) -> str:
+    """The reason of a recorded advice or level change in the reader's language: a person's reason as typed; the
+    tool's own worded now from the `grounds` it stored (a record from before session 30 holds Dutch words)."""
+    if data.get("reason") or "grounds" not in data:
+        return str(data.get("reason", ""))
+    return advice_reason(str(data["action"]), data["grounds"])
+
+
+def advice_reason(action: str, grounds: Mapping[str, Any]) -> str:
+    """The reason of an advice, worded now from its stored values (a record holds the values, not the words)."""
+
+    def summary(levels: list[Mapping[str, Any]]) -> str:
+        return "; ".join(
+            _("{level}: {met} van {total} criteria met 'ja' (drempel {threshold})").format(
+                level=t["name"], met=t["met"], total=t["total"], threshold=t["threshold"]
+            )
+            for t in levels
+        )
+
+    current, recommended = grounds["current"], grounds["recommended"]
+    if action == "opschalen":
+        met = "; ".join(f"'{text}'" for text in grounds["met"])
+        return _("Opschalen van {current} naar {recommended}: nu geldt {met}.").format(
+            current=current, recommended=recommended, met=met
+        )
+    if action == "afschalen":
+        return _(
+            "Afschalen van {current} naar {recommended}: de criteria van het huidige niveau gelden niet meer "
+            "({summary})."
+        ).format(current=current, recommended=recommended, summary=summary(grounds["levels"]))
+    if grounds["levels"]:
+        return _("Handhaven op {current}: {summary}; hoger niveau niet bereikt.").format(
+            current=current, summary=summary(grounds["levels"])
+        )
+    return _("Handhaven op {current}: geen enkele drempel voor opschalen bereikt.").format(current=current)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,30 +110,33 @@ def assess(criteria: CriteriaFile, answers: Mapping[str, bool], current: int | N
 
 
 def _advise(tallies: tuple[Tally, ...], current: Level, recommended: Level) -> Advice:
-    def summary(levels: list[Tally]) -> str:
-        return "; ".join(
-            f"{t.level.name}: {len(t.met)} van {len(t.level.criteria)} criteria met 'ja' (drempel {t.level.threshold})"
+    def counts(levels: list[Tally]) -> list[dict[str, Any]]:
+        return [
+            {"name": t.level.name, "met": len(t.met), "total": len(t.level.criteria), "threshold": t.level.threshold}
             for t in levels
-        )
+        ]
 
     if recommended.level > current.level:
         above = [t for t in tallies if current.level < t.level.level <= recommended.level and t.met]
-        met = "; ".join(f"'{c.text}'" for t in above for c in t.met)
-        reason = f"Opschalen van {current.name} naar {_with_team(recommended)}: nu geldt {met}."
-        return Advice("opschalen", current, recommended, reason)
+        grounds: dict[str, Any] = {
+            "current": current.name,
+            "recommended": _with_team(recommended),
+            "met": [c.text for t in above for c in t.met],
+            "levels": [],
+        }
+        return Advice("opschalen", current, recommended, grounds)
     if recommended.level < current.level:
         left = [t for t in tallies if recommended.level < t.level.level <= current.level]
-        reason = (
-            f"Afschalen van {current.name} naar {_with_team(recommended)}: de criteria "
-            f"van het huidige niveau gelden niet meer ({summary(left)})."
-        )
-        return Advice("afschalen", current, recommended, reason)
+        grounds = {"current": current.name, "recommended": _with_team(recommended), "met": [], "levels": counts(left)}
+        return Advice("afschalen", current, recommended, grounds)
     here = next(t for t in tallies if t.level.level == recommended.level)
-    if here.level.criteria:
-        reason = f"Handhaven op {_with_team(current)}: {summary([here])}; hoger niveau niet bereikt."
-    else:
-        reason = f"Handhaven op {_with_team(current)}: geen enkele drempel voor opschalen bereikt."
-    return Advice("handhaven", current, recommended, reason)
+    grounds = {
+        "current": _with_team(current),
+        "recommended": _with_team(recommended),
+        "met": [],
+        "levels": counts([here]) if here.level.criteria else [],
+    }
+    return Advice("handhaven", current, recommended, grounds)
 
 
 def _with_team(level: Level) -> str:

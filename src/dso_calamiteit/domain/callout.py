@@ -15,6 +15,7 @@ from typing import Any, ClassVar, Literal
 
 from .contacts import Contact, ContactsFile
 from .criteria import Level
+from .language import N_, _
 from .logbook import Incident
 from .recipients import Recipient as Recipient  # re-exported (domain/recipients.py)
 from .recipients import channel_word as channel_word
@@ -49,6 +50,8 @@ class EmailChannel:
     """Eén bericht per ontvanger (true) of één bericht met alle ontvangers in BCC (false)."""
     timeout_seconds: float = 20
     """Hoe lang op de server gewacht wordt, per stap."""
+    lang: Literal["", "nl", "en"] = ""
+    """Taal van de berichten via dit kanaal: nl of en; leeg: die van de opdracht (--lang)."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,9 @@ class Webhook:
     """Naam van de omgevingsvariabele (of sleutelbos-item) met de URL: een webhook-URL is zelf een geheim."""
     timeout_seconds: float = 10
     """Hoe lang op het antwoord gewacht wordt."""
+    lang: Literal["", "nl", "en"] = ""
+    """Taal van de berichten via dit kanaal (bijvoorbeeld en voor een kanaal naar leveranciers); leeg: die van de
+    opdracht (--lang)."""
 
 
 @dataclass(frozen=True)
@@ -117,6 +123,13 @@ class CalloutFile:
     def channel_ids(self) -> list[str]:
         return ([EMAIL] if self.email else []) + [w.id for w in self.webhooks]
 
+    def lang_of(self, channel: str) -> str:
+        """The language a channel's messages are in ('': the run's own)."""
+        if channel == EMAIL:
+            return self.email.lang if self.email else ""
+        found = self.webhook(channel)
+        return found.lang if found else ""
+
     def webhook(self, channel: str) -> Webhook | None:
         return next((w for w in self.webhooks if w.id == channel), None)
 
@@ -124,7 +137,6 @@ class CalloutFile:
         if contact.id and contact.id in self.routes.contacts:
             return self.routes.contacts[contact.id]
         return self.routes.organisations.get(contact.org, self.routes.default)
-
 
 
 @dataclass(frozen=True)
@@ -156,6 +168,10 @@ class Message:
     # for a card: (heading, lines) of plain text, the parts of the message a card shows (it cannot show Markdown
     # headings or tables); the card escapes them
     sections: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # for a card, worded with the message (a channel may speak another language than the run): the heading over
+    # the people called out, and what a card says instead of a sitrap's full text
+    called_heading: str = "Opgeroepen"
+    full_text_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -228,7 +244,7 @@ def plan(
     for r in recipients:
         for channel in config.channels_for(r.contact):
             if channel not in configured:
-                found.unreachable.append(Delivery(channel, r.key, "unreachable", "kanaal niet ingesteld"))
+                found.unreachable.append(Delivery(channel, r.key, "unreachable", N_("kanaal niet ingesteld")))
             elif not address(channel, r.contact, config):
                 what = "e-mailadres" if channel == EMAIL else "telefoonnummer"
                 found.unreachable.append(
@@ -278,8 +294,10 @@ def address_warnings(contacts: Iterable[Contact]) -> list[str]:
         odd = next((ch for ch in local if not ch.isascii()), "")
         if odd:
             out.append(
-                f"contact {c.id or c.name or c.role}: e-mailadres met '{odd}' voor de @; alleen een mailserver met "
-                "SMTPUTF8 neemt het aan (de anderen krijgen de oproep wel)"
+                _(
+                    "contact {contact}: e-mailadres met '{odd}' voor de @; alleen een mailserver met "
+                    "SMTPUTF8 neemt het aan (de anderen krijgen de oproep wel)"
+                ).format(contact=c.id or c.name or c.role, odd=odd)
             )
     return out
 
@@ -311,5 +329,3 @@ def bounds(config: CalloutFile, contacts: Iterable[Contact]) -> list[ChannelBoun
         if any(w.id in config.channels_for(c) for c in people):
             out.append(ChannelBound(w.id, w.timeout_seconds, 1, w.timeout_seconds))
     return out
-
-

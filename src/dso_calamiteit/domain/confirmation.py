@@ -14,11 +14,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .errors import UsageError, suggest
+from .language import N_
 from .recipients import Recipient
 
 REPLY_CODES = {"1": "komt", "2": "kan_niet"}
 REPLY_TEXT = "Antwoord 1 = ik kom, 2 = ik kan niet."
-ANSWER_WORDS = {"komt": "komt", "kan_niet": "kan niet komen"}
+ANSWER_WORDS = {"komt": N_("komt"), "kan_niet": N_("kan niet komen")}  # worded with _() where shown
 
 
 @dataclass(frozen=True)

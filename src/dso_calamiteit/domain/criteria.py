@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from .language import _, current
 from .schema import STRICT
 
 
@@ -22,6 +23,19 @@ class Criterion:
     """Het criterium, letterlijk uit de bron."""
     question: str
     """De ja/nee-vraag die `calamiteit assess` stelt."""
+    text_en: str = ""
+    """Optioneel: het criterium in het Engels (getoond met --lang en; `check` waarschuwt als het ontbreekt)."""
+    question_en: str = ""
+    """Optioneel: de vraag in het Engels (gesteld met --lang en)."""
+
+    @property
+    def shown_text(self) -> str:
+        """The criterion in the reader's language: the English text when asked for and written, else as written."""
+        return self.text_en if current() == "en" and self.text_en else self.text
+
+    @property
+    def shown_question(self) -> str:
+        return self.question_en if current() == "en" and self.question_en else self.question
 
 
 @dataclass(frozen=True)
@@ -38,10 +52,16 @@ class Level:
     """Voluit, bijvoorbeeld 'Operationeel Calamiteitenteam'."""
     meaning: str = ""
     """Wat dit niveau in de praktijk betekent."""
+    meaning_en: str = ""
+    """Optioneel: de betekenis in het Engels (getoond met --lang en)."""
     threshold: int = 1
     """Hoeveel criteria van dit niveau minstens met 'ja' beantwoord moeten zijn om het te bereiken."""
     criteria: tuple[Criterion, ...] = ()
     """De criteria van dit niveau."""
+
+    @property
+    def shown_meaning(self) -> str:
+        return self.meaning_en if current() == "en" and self.meaning_en else self.meaning
 
     @property
     def label(self) -> str:
@@ -58,6 +78,18 @@ class Definition:
     """De kernelementen van de definitie, kort."""
     source: str = ""
     """Waar de tekst vandaan komt."""
+    text_en: str = ""
+    """Optioneel: de definitie in het Engels (getoond met --lang en)."""
+    elements_en: tuple[str, ...] = ()
+    """Optioneel: de kernelementen in het Engels."""
+
+    @property
+    def shown_text(self) -> str:
+        return self.text_en if current() == "en" and self.text_en else self.text
+
+    @property
+    def shown_elements(self) -> tuple[str, ...]:
+        return self.elements_en if current() == "en" and self.elements_en else self.elements
 
 
 @dataclass(frozen=True)
@@ -87,3 +119,24 @@ class CriteriaFile:
 
     def all_criteria(self) -> list[tuple[Level, Criterion]]:
         return [(lv, c) for lv in self.ordered for c in lv.criteria]
+
+    def missing_english(self) -> list[str]:
+        """The English texts a file that has any lacks (a file with none is Dutch only, by choice): where and
+        which field, for `check` to warn about (a warning: the Dutch is shown instead)."""
+        d = self.definition
+        found = [
+            (_("definitie"), "text_en", bool(d.text_en)),
+            (_("definitie"), "elements_en", bool(d.elements_en) or not d.elements),
+        ]
+        for lv in self.ordered:
+            found.append(
+                (_("niveau {level}").format(level=lv.level), "meaning_en", bool(lv.meaning_en) or not lv.meaning)
+            )
+            for c in lv.criteria:
+                found += [
+                    (_("criterium '{id}'").format(id=c.id), "text_en", bool(c.text_en)),
+                    (_("criterium '{id}'").format(id=c.id), "question_en", bool(c.question_en)),
+                ]
+        if not any(present for _where, field, present in found if field in ("text_en", "question_en") and present):
+            return []
+        return [f"{where}: {field}" for where, field, present in found if not present]

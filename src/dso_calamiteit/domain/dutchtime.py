@@ -13,9 +13,11 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from .errors import UsageError
+from .language import current
 
 LOCAL = ZoneInfo("Europe/Amsterdam")
 DAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
+DAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # with --lang en; read back as well
 
 
 def stamp(moment: datetime) -> str:
@@ -26,17 +28,18 @@ def stamp(moment: datetime) -> str:
 def local(at: str | datetime, with_day: bool = True) -> str:
     """'za 28-11-2026 11:45' in Europe/Amsterdam; in the hour the clock passes twice, '02:30+02:00' or '+01:00'."""
     if isinstance(at, str) and with_day and len(at) == 25 and at.endswith("+00:00"):
-        return _local_minute(at[:16])  # a stored stamp: the same minute reads the same
+        return _local_minute(at[:16], current())  # a stored stamp: the same minute reads the same
     moment = datetime.fromisoformat(at) if isinstance(at, str) else at
     moment = moment.astimezone(LOCAL)
     text = moment.strftime("%d-%m-%Y %H:%M")
     if moment.replace(fold=1 - moment.fold).utcoffset() != moment.utcoffset():
         text += _offset(moment)  # an hour the clock passes twice (autumn): which of the two
-    return f"{DAYS[moment.weekday()]} {text}" if with_day else text
+    days = DAYS_EN if current() == "en" else DAYS
+    return f"{days[moment.weekday()]} {text}" if with_day else text
 
 
 @lru_cache(maxsize=4096)
-def _local_minute(minute: str) -> str:
+def _local_minute(minute: str, language: str) -> str:
     """A long timeline has many entries per minute: each minute is converted once."""
     return local(datetime.fromisoformat(minute + "+00:00"))
 
@@ -55,7 +58,13 @@ FORMS = (
     "('zo 29-11-2026 03:00'); Nederlandse tijd"
 )
 LONG_DAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
-_DAY_NAMES = {**{d: i for i, d in enumerate(DAYS)}, **{d: i for i, d in enumerate(LONG_DAYS)}}
+LONG_DAYS_EN = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_DAY_NAMES = {
+    **{d: i for i, d in enumerate(DAYS)},
+    **{d: i for i, d in enumerate(LONG_DAYS)},
+    **{d.casefold(): i for i, d in enumerate(DAYS_EN)},
+    **{d: i for i, d in enumerate(LONG_DAYS_EN)},
+}
 _WORDS = {"vandaag": 0, "morgen": 1, "overmorgen": 2, "gisteren": -1}
 _DATE = re.compile(r"(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})-(\d{1,2})-(\d{4}))")
 _TIME = re.compile(r"(\d{1,2})[:.](\d{2})(?:\s*([+-])(\d{2}):?(\d{2}))?(?:\s*uur)?")

@@ -186,13 +186,21 @@ def _assessment(r: Replay, body: Mapping[str, Any], n: int) -> None:
     if advice is not None:
         if not isinstance(advice, dict):
             raise Refused("advice moet een object zijn")
-        _keys(advice, {"action", "reason"})
+        if "grounds" in advice:  # session 30 on: the values the reason is worded from when shown
+            _keys(advice, {"action", "grounds"})
+            _grounds(advice["grounds"], "advice.grounds")
+        else:
+            _keys(advice, {"action", "reason"})
+            _text(advice["reason"], "advice.reason", empty=True)
         _text(advice["action"], "advice.action")
-        _text(advice["reason"], "advice.reason", empty=True)
 
 
 def _level_change(r: Replay, body: Mapping[str, Any], n: int) -> None:
-    _keys(body, {"before", "after", "action", "reason"}, {"now_holding", "no_longer_holding", "decided", "advised"})
+    _keys(
+        body,
+        {"before", "after", "action", "reason"},
+        {"now_holding", "no_longer_holding", "decided", "advised", "grounds"},
+    )
     before = _int(body["before"], "before")
     if before != r.level:
         raise Refused(f"before {before} klopt niet: het incident stond op niveau {r.level}")
@@ -200,12 +208,34 @@ def _level_change(r: Replay, body: Mapping[str, Any], n: int) -> None:
     if body["action"] not in LEVEL_ACTIONS:
         raise Refused(f"action moet {' of '.join(LEVEL_ACTIONS)} zijn")
     _text(body["reason"], "reason", empty=True)
+    if "grounds" in body:
+        _grounds(body["grounds"], "grounds")
     for key in ("now_holding", "no_longer_holding"):
         if key in body:
             _strings(body[key], key)
     if "decided" in body and not isinstance(body["decided"], bool):
         raise Refused("decided moet true of false zijn")
     _optional(r.known_level, body.get("advised"), "advised")
+
+
+def _grounds(grounds: object, where: str) -> None:
+    """An advice's values (domain.assessment.Advice.grounds): level names, criteria texts and counts."""
+    if not isinstance(grounds, dict):
+        raise Refused(f"{where} moet een object zijn")
+    _keys(grounds, {"current", "recommended", "met", "levels"})
+    _text(grounds["current"], f"{where}.current")
+    _text(grounds["recommended"], f"{where}.recommended")
+    _strings(grounds["met"], f"{where}.met")
+    levels = grounds["levels"]
+    if not isinstance(levels, list):
+        raise Refused(f"{where}.levels moet een lijst zijn")
+    for t in levels:
+        if not isinstance(t, dict):
+            raise Refused(f"{where}.levels: elk niveau moet een object zijn")
+        _keys(t, {"name", "met", "total", "threshold"})
+        _text(t["name"], f"{where}.levels.name")
+        for key in ("met", "total", "threshold"):
+            _int(t[key], f"{where}.levels.{key}")
 
 
 def _report(r: Replay, body: Mapping[str, Any], n: int) -> None:

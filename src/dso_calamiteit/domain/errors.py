@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from . import exitcodes
-from .words import count
+from .language import N_, _, counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,11 +41,11 @@ class Disagreement:
     instead: str  # the file name one could lay down oneself instead of the shipped default
 
     def __str__(self) -> str:
-        more = f" (en nog {self.more})" if self.more else ""
-        return (
-            f"waarschuwing: {str(self.first).rstrip('.')}{more}: uw eigen {self.own} en het meegeleverde "
-            f"{self.shipped} passen niet bij elkaar; vul {self.own} aan of leg ook een eigen {self.instead} neer"
-        )
+        more = _(" (en nog {count})").format(count=self.more) if self.more else ""
+        return _(
+            "waarschuwing: {problem}: uw eigen {own} en het meegeleverde {default} passen niet bij "
+            "elkaar; vul {own} aan of leg ook een eigen {file} neer"
+        ).format(problem=str(self.first).rstrip(".") + more, own=self.own, default=self.shipped, file=self.instead)
 
 
 class CalamiteitError(Exception):
@@ -87,10 +87,14 @@ class ConfigError(CalamiteitError):
 
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems = list(problems)
-        first = str(self.problems[0]) if self.problems else "ongeldige configuratie"
+        first = str(self.problems[0]) if self.problems else _("ongeldige configuratie")
         more = len(self.problems) - 1
         hint = (
-            f"(en nog {count(more, 'probleem', 'problemen')}; 'calamiteit check' toont ze allemaal)" if more else None
+            _("(en nog {problems}; 'calamiteit check' toont ze allemaal)").format(
+                problems=counted(more, "probleem", "problemen")
+            )
+            if more
+            else None
         )
         super().__init__(first, hint)
 
@@ -98,26 +102,26 @@ class ConfigError(CalamiteitError):
 def suggest(word: str, options: Iterable[str]) -> str:
     """A ' Bedoelde u …?' suffix naming the nearest option, or '' when nothing is close."""
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f" Bedoelde u '{close[0]}'?" if close else ""
+    return " " + _("Bedoelde u '{option}'?").format(option=close[0]) if close else ""
 
 
 # What the operating system says, in Dutch (strerror is the C library's English: "Not a directory").
 _OS_REASONS = {
-    errno.ENOENT: "bestaat niet",
-    errno.ENOTDIR: "een deel van het pad is een bestand, geen map",
-    errno.EISDIR: "is een map, geen bestand",
-    errno.EACCES: "geen toegang (rechten)",
-    errno.EPERM: "niet toegestaan (rechten)",
-    errno.ENOSPC: "de schijf is vol",
-    errno.EROFS: "alleen-lezen bestandssysteem",
-    errno.EEXIST: "bestaat al",
-    errno.ENAMETOOLONG: "naam te lang",
-    errno.ELOOP: "te veel symbolische koppelingen",
-    errno.EBUSY: "in gebruik",
-    errno.EIO: "lees- of schrijffout van de schijf",
-    errno.EDQUOT: "schijfquotum bereikt",
-    errno.EMFILE: "te veel open bestanden",
-    errno.ETXTBSY: "in gebruik",
+    errno.ENOENT: N_("bestaat niet"),
+    errno.ENOTDIR: N_("een deel van het pad is een bestand, geen map"),
+    errno.EISDIR: N_("is een map, geen bestand"),
+    errno.EACCES: N_("geen toegang (rechten)"),
+    errno.EPERM: N_("niet toegestaan (rechten)"),
+    errno.ENOSPC: N_("de schijf is vol"),
+    errno.EROFS: N_("alleen-lezen bestandssysteem"),
+    errno.EEXIST: N_("bestaat al"),
+    errno.ENAMETOOLONG: N_("naam te lang"),
+    errno.ELOOP: N_("te veel symbolische koppelingen"),
+    errno.EBUSY: N_("in gebruik"),
+    errno.EIO: N_("lees- of schrijffout van de schijf"),
+    errno.EDQUOT: N_("schijfquotum bereikt"),
+    errno.EMFILE: N_("te veel open bestanden"),
+    errno.ETXTBSY: N_("in gebruik"),
 }
 
 
@@ -125,5 +129,7 @@ def os_reason(exc: OSError) -> str:
     """An OSError's reason in Dutch; an unusual one by its number (the English text would be the only one)."""
     known = _OS_REASONS.get(exc.errno) if exc.errno is not None else None
     if known:
-        return known
-    return f"fout van het besturingssysteem (errno {exc.errno})" if exc.errno else "fout van het besturingssysteem"
+        return _(known)
+    if exc.errno:
+        return _("fout van het besturingssysteem (errno {errno})").format(errno=exc.errno)
+    return _("fout van het besturingssysteem")

@@ -14,6 +14,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any, ClassVar
 
+from .assessment import recorded_reason
 from .entry_rules import Refused, Replay, check_parts, plain_note
 from .errors import TamperedError
 
@@ -353,7 +354,7 @@ def fold(entries: Iterable[Entry], keep: bool | int = True, state: Incident | No
                     data["before"],
                     data["after"],
                     data["action"],
-                    data["reason"],
+                    recorded_reason(data),
                     bool(data.get("decided", False)),
                     data.get("advised"),
                 )

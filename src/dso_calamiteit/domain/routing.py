@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from .assessment import Assessment
 from .contacts import TIERS, Contact, ContactsFile, Tier, pick
 from .errors import UsageError, suggest
+from .language import _
 from .schema import STRICT
 from .teams import Convocation
 
@@ -95,10 +96,10 @@ def level_span(route: Route) -> str:
     """The levels a line holds at, in words: 'alle', 'vanaf 1', 't/m 1' or '1 t/m 2'."""
     low, high = route.min_level, route.max_level
     if low is None and high is None:
-        return "alle"
+        return _("alle")
     if high is None:
-        return f"vanaf {low}"
-    return f"t/m {high}" if low is None else f"{low} t/m {high}"
+        return _("vanaf {low}").format(low=low)
+    return _("t/m {high}").format(high=high) if low is None else _("{low} t/m {high}").format(low=low, high=high)
 
 
 @dataclass(frozen=True)

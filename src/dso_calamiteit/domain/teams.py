@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
 from .contacts import Contact, ContactsFile
+from .language import _
 from .schema import STRICT
 
 Group = Literal["kernteam", "opgeroepen", "koepel"]
@@ -80,7 +81,7 @@ class Seat:
 
 def standing_in(absent: Contact) -> str:
     """What a stand-in is called, the one text for it: 'waarnemer voor Bram Jansen'."""
-    return f"waarnemer voor {absent.name or absent.role}"
+    return _("waarnemer voor {who}").format(who=absent.name or absent.role)
 
 
 @dataclass(frozen=True)

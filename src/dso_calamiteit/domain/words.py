@@ -1,12 +1,10 @@
-"""Plain Dutch for numbers: '1 probleem', '3 problemen', '99,5%'."""
+"""Numbers in the reader's language: '99,5%' ('99.5%'). Counted words are `language.counted`."""
 
 from __future__ import annotations
 
-
-def count(n: int, one: str, more: str) -> str:
-    return f"{n} {one if n == 1 else more}"
+from .language import decimal
 
 
 def percent(value: float | None, decimals: int = 1) -> str:
-    """A percentage with a decimal comma and no space, as Dutch readers write it ('99,5%'); '—' for none."""
-    return "—" if value is None else f"{value:.{decimals}f}".replace(".", ",") + "%"
+    """A percentage with the reader's decimal mark and no space ('99,5%', '99.5%'); '—' for none."""
+    return "—" if value is None else decimal(value, decimals) + "%"

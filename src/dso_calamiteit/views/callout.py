@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from ..domain import dutchtime
 from ..domain.callout import Draft, Message, Plan, channel_word
+from ..domain.language import N_, _, counted
 from ..domain.safetext import markdown as esc
 from ..domain.safetext import visible
-from ..domain.words import count
 from .jsondoc import dumps
 from .sitrap import markdown as sitrap_markdown
 
@@ -19,13 +19,13 @@ if TYPE_CHECKING:
 
 
 def _facts(d: Draft) -> list[tuple[str, str]]:
-    facts = [("Incident", f"{d.incident.id}: {d.incident.title}"), ("Niveau", d.level.label)]
+    facts = [(_("Incident"), f"{d.incident.id}: {d.incident.title}"), (_("Niveau"), d.level.label)]
     if d.meeting:
-        facts.append(("Bijeenkomen", d.meeting))
+        facts.append((_("Bijeenkomen"), d.meeting))
     # one next update: the one the sitrap in the message says (a convocation's concept), else the promised one
     due = d.concept.next_update if d.concept is not None else d.next_update
     if due:
-        facts.append(("Volgende update", dutchtime.local(due)))
+        facts.append((_("Volgende update"), dutchtime.local(due)))
     return facts
 
 
@@ -34,16 +34,18 @@ def _sections(d: Draft) -> list[tuple[str, list[str]]]:
     text: the Markdown and the card each escape it their own way."""
     if d.decided_by:
         moment = dutchtime.local(d.decided_at)
-        line = f"Van {d.decided_from} naar {d.level.label}, besloten door {d.decided_by} ({moment})"
+        line = _("Van {before} naar {after}, besloten door {who} ({moment})").format(
+            before=d.decided_from, after=d.level.label, who=d.decided_by, moment=moment
+        )
         decision = line + (f": {d.decision_reason}" if d.decision_reason else ".")
     else:
-        decision = f"{d.level.label} sinds de opening van het incident."
-    out = [("Besluit", [decision])]
+        decision = _("{level} sinds de opening van het incident.").format(level=d.level.label)
+    out = [(_("Besluit"), [decision])]
     if d.advised and d.advice_differs:
         advice = ([d.advice_reason] if d.advice_reason else []) + (
-            [f"- {t}" for t in d.triggered] or ["- geen criterium met ja beantwoord"]
+            [f"- {t}" for t in d.triggered] or ["- " + _("geen criterium met ja beantwoord")]
         )
-        out.append((f"Advies (wijkt af van het besluit: {d.advice_level})", advice))
+        out.append((_("Advies (wijkt af van het besluit: {level})").format(level=d.advice_level), advice))
     return out
 
 
@@ -59,23 +61,54 @@ def message(d: Draft) -> Message:
     """The call-out as every channel sends it: a convocation (team, facts, advice, the picture now) or a sitrap."""
     state, level, facts = d.incident, d.level, _facts(d)
     if d.purpose == "sitrap":
-        subject = f"{d.subject_prefix} {state.id} · {level.label} · situatierapport {d.report}".strip()
+        subject = f"{d.subject_prefix} {state.id} · {level.label} · " + _("situatierapport {number}").format(
+            number=d.report
+        )
+        subject = subject.strip()
         return Message(
-            "sitrap", state.id, state.title, state.level, level.label, subject, d.report_text, tuple(facts), d.report,
+            "sitrap",
+            state.id,
+            state.title,
+            state.level,
+            level.label,
+            subject,
+            d.report_text,
+            tuple(facts),
+            d.report,
+            called_heading=_("Opgeroepen"),
+            full_text_note=_("Situatierapport {number}: de volledige tekst staat in de e-mail en het logboek.").format(
+                number=d.report
+            ),
             sections=d.report_sections,
         )
-    lines = [f"# Oproep {esc(d.team_name)}: incident {esc(state.id)}, {esc(state.title)}", ""]
+    lines = [
+        "# "
+        + _("Oproep {team}: incident {incident}, {title}").format(
+            team=esc(d.team_name), incident=esc(state.id), title=esc(state.title)
+        ),
+        "",
+    ]
     lines += [f"- **{label}:** {esc(value)}" for label, value in facts]
-    lines.append(f"- **Opgeroepen:** {dutchtime.local(d.called_at)}")
+    lines.append("- **" + _("Opgeroepen:") + f"** {dutchtime.local(d.called_at)}")
     sections = _sections(d)
     lines += _decision(sections)
-    lines += ["", "## Situatierapport (wie bijeen te roepen, beeld, besluiten)", ""]
+    lines += ["", "## " + _("Situatierapport (wie bijeen te roepen, beeld, besluiten)"), ""]
     concept = sitrap_markdown(d.concept, d.org_names) if d.concept is not None else ""
     lines += [("#" + line) if line.startswith("#") else line for line in concept.splitlines()]
-    subject = f"{d.subject_prefix} {state.id} · {level.label} · oproep {d.team_name}".strip()
+    subject = (
+        f"{d.subject_prefix} {state.id} · {level.label} · " + _("oproep {team}").format(team=d.team_name)
+    ).strip()
     return Message(
-        "convocation", state.id, state.title, state.level, level.label, subject, "\n".join(lines) + "\n", tuple(facts),
+        "convocation",
+        state.id,
+        state.title,
+        state.level,
+        level.label,
+        subject,
+        "\n".join(lines) + "\n",
+        tuple(facts),
         sections=tuple((h, tuple(b)) for h, b in sections),
+        called_heading=_("Opgeroepen"),
     )
 
 
@@ -83,19 +116,25 @@ def preview(out: TextIO, plan: Plan, org_names: dict[str, str]) -> None:
     """The message, then the recipients per channel, as plain lines written straight out: no Rich table (for
     a team of 30 it cost more than composing the whole call-out), not even Rich. Nothing has been sent."""
     m = plan.message
-    lines = [f"Onderwerp: {m.subject}", "", m.markdown.rstrip("\n"), "", f"Ontvangers ({plan.count}):"]
+    lines = [
+        _("Onderwerp: {subject}").format(subject=m.subject),
+        "",
+        m.markdown.rstrip("\n"),
+        "",
+        _("Ontvangers ({count}):").format(count=plan.count),
+    ]
     for channel, recipients in plan.routes.items():
-        lines.append(f"  via {channel_word(channel)}:")
+        lines.append("  " + _("via {channel}:").format(channel=channel_word(channel)))
         lines += [f"    - {r.name} · {r.role} · {org_names.get(r.org, r.org)}" for r in recipients]
     if plan.already:
-        lines.append("  eerder aangenomen, niet opnieuw:")
+        lines.append("  " + _("eerder aangenomen, niet opnieuw:"))
         lines += [f"    - {d.recipient} ({channel_word(d.channel)})" for d in plan.already]
     if plan.unreachable:
-        lines.append("  niet bereikbaar:")
-        lines += [f"    - {d.recipient}: {d.reason}" for d in plan.unreachable]
+        lines.append("  " + _("niet bereikbaar:"))
+        lines += [f"    - {d.recipient}: {_(d.reason)}" for d in plan.unreachable]
     if not plan.routes and not plan.already:
-        lines.append("  niemand om op te roepen")
-    lines += [f"Niemand bereikbaar voor {role}." for role in plan.nobody]
+        lines.append("  " + _("niemand om op te roepen"))
+    lines += [_("Niemand bereikbaar voor {role}.").format(role=role) for role in plan.nobody]
     out.write("\n".join(visible(line) for line in lines) + "\n")
 
 
@@ -103,8 +142,8 @@ def warnings(out: TextIO, blocked: list[tuple[str, str]]) -> None:
     """The dry run's warning block: what could not go out if it were sent now, and why."""
     if not blocked:
         return
-    blocked_now = count(len(blocked), "bericht of kanaal kan", "berichten of kanalen kunnen")
-    lines = ["", f"LET OP: {blocked_now} nu niet versturen:"]
+    blocked_now = counted(len(blocked), "bericht of kanaal kan", "berichten of kanalen kunnen")
+    lines = ["", _("LET OP: {blocked} nu niet versturen:").format(blocked=blocked_now)]
     lines += [f"  ! {channel_word(channel)}: {why}" for channel, why in blocked]
     out.write("\n".join(visible(line) for line in lines) + "\n")
 
@@ -145,14 +184,13 @@ def deadline_line(sent: Sent) -> str | None:
     if sent.deadline is None:
         return None
     return (
-        f"Deadline van de oproep verstreken (deadline_seconds: {sent.deadline:g} s): "
-        f"{count(sent.pending, 'bericht', 'berichten')} nog niet verstuurd; opnieuw versturen verstuurt alleen die, "
-        "met hetzelfde Message-ID."
+        _(
+            "Deadline van de oproep verstreken (deadline_seconds: {seconds} s): {messages} nog niet verstuurd; "
+            "opnieuw versturen verstuurt alleen die, met hetzelfde Message-ID."
+        ).format(seconds=f"{sent.deadline:g}", messages=counted(sent.pending, N_("bericht"), N_("berichten")))
     )
 
 
 def confirmation_document(incident: str, n: int, data: dict[str, Any]) -> str:
     """`bevestig --json`: the confirmation as recorded, and its entry number."""
     return dumps("confirmation", {"incident": incident, "entry": n, **data})
-
-

@@ -1,74 +1,136 @@
-"""The language of what Typer and Click say: Dutch by default, through gettext and one catalogue.
+"""The language of everything the tool says: Dutch by default, English on request, through gettext.
 
-The catalogue (`locale/<taal>/LC_MESSAGES/calamiteit.po`, compiled to `.mo` with Babel) has the English
-originals as msgids, so another language is one more catalogue and no code. Typer looks its own texts up with
-`gettext.gettext`: `setup()` makes this catalogue gettext's default domain before Typer is imported. The
-Click that Typer vendors writes plain English; its messages are translated here, at calamiteit's boundary,
-through the same catalogue.
+The catalogues (`locale/<taal>/LC_MESSAGES/calamiteit.po`, compiled to `.mo` with Babel) hold two kinds of
+msgid: the tool's own messages, whose msgid is the Dutch text written in the code (`domain/language.py` marks
+them), and Typer's and Click's, whose msgid is their English. So the Dutch catalogue translates only Typer and
+Click, and the English one every message of the tool (docs/design.md, "Languages").
+
+`setup(argv)` chooses the language (`--lang`, CALAMITEIT_LANG, LANGUAGE, LC_ALL, LC_MESSAGES, LANG; Dutch when
+none matches), reads that one catalogue (one small file) and hands it to `domain/language`. Typer looks its own
+texts up with the global `gettext.gettext`: this domain is made gettext's global one, and gettext's lookups for it
+answer from the same catalogue, not from the environment. The Click that Typer vendors writes plain English; its
+messages are translated here, at calamiteit's boundary, through the same catalogue.
 """
 
 from __future__ import annotations
 
 import gettext
-import os
 import re
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from ..domain import language as words
+from ..domain.language import N_, _, current
+from .lang import ENV_LANGUAGE, lang_option, language
+
 DOMAIN = "calamiteit"
 LOCALE = Path(__file__).parents[1] / "locale"
-ENV_LANGUAGE = "CALAMITEIT_TAAL"
 
-
-def language() -> str:
-    """CALAMITEIT_TAAL (e.g. `en` for the English originals), else Dutch."""
-    return os.environ.get(ENV_LANGUAGE) or "nl"
-
-
-def setup() -> None:
-    """Typer's gettext lookups go to our catalogue, in our language (this process only)."""
-    gettext.bindtextdomain(DOMAIN, str(LOCALE))
-    gettext.textdomain(DOMAIN)
-    os.environ["LANGUAGE"] = language()
+__all__ = ["ENV_LANGUAGE", "N_", "_", "click_message", "language", "ngettext", "setup", "translate_help"]
 
 
 @cache
-def _catalogue() -> gettext.NullTranslations:
-    return gettext.translation(DOMAIN, str(LOCALE), languages=[language()], fallback=True)
+def _catalogue(lang: str) -> gettext.NullTranslations:
+    """One small file read: the `.mo` of that language (nothing found: the msgids themselves)."""
+    return gettext.translation(DOMAIN, str(LOCALE), languages=[lang], fallback=True)
 
 
-def _(msgid: str) -> str:
-    return _catalogue().gettext(msgid)
+_stdlib_dgettext = gettext.dgettext
+_stdlib_dngettext = gettext.dngettext
+
+
+def _dgettext(domain: str, message: str) -> str:
+    return _catalogue(current()).gettext(message) if domain == DOMAIN else _stdlib_dgettext(domain, message)
+
+
+def _dngettext(domain: str, msgid1: str, msgid2: str, n: int) -> str:
+    if domain == DOMAIN:
+        return _catalogue(current()).ngettext(msgid1, msgid2, n)
+    return _stdlib_dngettext(domain, msgid1, msgid2, n)
+
+
+def setup(argv: list[str] | None = None) -> list[str]:
+    """Choose the language, load its catalogue, and make it what every layer and Typer say; returns the
+    arguments without `--lang`. Runs before Typer parses anything."""
+    words.use("nl", None, loader=_catalogue)  # a wrong CALAMITEIT_LANG or --lang is said in Dutch
+    lang = language()
+    words.use(lang, _catalogue(lang))
+    chosen, rest = lang_option(list(argv or []))
+    if chosen is not None:
+        words.use(chosen, _catalogue(chosen))
+    gettext.textdomain(DOMAIN)
+    gettext.dgettext = _dgettext  # gettext.gettext, which Typer imported, looks up through these
+    gettext.dngettext = _dngettext
+    return rest
+
+
+def ngettext(one: str, more: str, n: int) -> str:
+    """A count's word in the user's language ('1 nieuwe regel', '3 nieuwe regels'), through the catalogue."""
+    return words.ngettext(one, more, n)
+
+
+# Typer's own texts, which it looks up through gettext itself (typer/core.py, typer/rich_utils.py), and the
+# arguments' names in the usage line: listed so that Babel finds them (their msgids are Typer's English).
+TYPER = (
+    N_("Usage"),
+    N_("Arguments"),
+    N_("Options"),
+    N_("Commands"),
+    N_("Error"),
+    N_("Aborted."),
+    N_("Aborted!"),
+    N_("(deprecated) "),
+    N_("[default: {}]"),
+    N_("[env var: {}]"),
+    N_("[required]"),
+    N_("(dynamic)"),
+    N_("default: {default}"),
+    N_("required"),
+    N_("env var: {var}"),
+    N_("Missing command."),
+    N_("No such command {name!r}."),
+    N_("Try [blue]'{command_path} {help_option}'[/] for help."),
+    N_("Show this message and exit."),
+    N_("Install completion for the current shell."),
+    N_("Show completion for the current shell, to copy it or customize the installation."),
+    N_("TEXT"),
+    N_("TITLE"),
+    N_("LEVEL"),
+    N_("NUMBER"),
+    N_("QUERY"),
+    N_("FILE"),
+    N_("KIND"),
+    N_("NAME"),
+    N_("See {command} --help."),  # cli/root.py: after a usage error
+)
 
 
 # Click's messages as it writes them → the msgid whose translation says the same; the named groups fill it in.
 _CLICK: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), msgid)
     for pattern, msgid in (
-        (r"No such option: (?P<name>\S+)", "No such option: {name}"),
-        (r"Missing argument (?P<name>.+)\.", "Missing argument {name}."),
-        (r"Missing option (?P<name>.+)\.", "Missing option {name}."),
-        (r"Missing parameter:? (?P<name>.+?)\.?", "Missing parameter {name}."),
-        (r"Invalid value for (?P<name>'[^']*'): (?P<message>.*)", "Invalid value for {name}: {message}"),
+        (r"No such option: (?P<name>\S+)", N_("No such option: {name}")),
+        (r"Missing argument (?P<name>.+)\.", N_("Missing argument {name}.")),
+        (r"Missing option (?P<name>.+)\.", N_("Missing option {name}.")),
+        (r"Missing parameter:? (?P<name>.+?)\.?", N_("Missing parameter {name}.")),
+        (r"Invalid value for (?P<name>'[^']*'): (?P<message>.*)", N_("Invalid value for {name}: {message}")),
         (r"Invalid value: (?P<message>.*)", "{message}"),
-        (r"Option (?P<name>'[^']*') requires an argument\.", "Option {name} requires an argument."),
-        (r"Option (?P<name>'[^']*') requires (?P<count>\d+) arguments\.", "Option {name} requires {count} arguments."),
-        (r"Got unexpected extra argument\(s\) \((?P<args>.*)\)", "Got unexpected extra argument(s) ({args})"),
-        (r"No such command (?P<name>.+)\.", "No such command {name}."),
-        (r"(?P<value>.+) is not one of (?P<choices>.+)\.", "{value} is not one of {choices}."),
-        (r"(?P<value>.+) is not a valid int(?:eger)?\.", "{value} is not a valid int."),
-        (r"(?P<value>.+) is not a valid float\.", "{value} is not a valid float."),
-        (r"(?P<value>.+) is not a valid boolean\..*", "{value} is not a valid boolean."),
+        (r"Option (?P<name>'[^']*') requires an argument\.", N_("Option {name} requires an argument.")),
+        (
+            r"Option (?P<name>'[^']*') requires (?P<count>\d+) arguments\.",
+            N_("Option {name} requires {count} arguments."),
+        ),
+        (r"Got unexpected extra argument\(s\) \((?P<args>.*)\)", N_("Got unexpected extra argument(s) ({args})")),
+        (r"No such command (?P<name>.+)\.", N_("No such command {name}.")),
+        (r"(?P<value>.+) is not one of (?P<choices>.+)\.", N_("{value} is not one of {choices}.")),
+        (r"(?P<value>.+) is not a valid int(?:eger)?\.", N_("{value} is not a valid int.")),
+        (r"(?P<value>.+) is not a valid float\.", N_("{value} is not a valid float.")),
+        (r"(?P<value>.+) is not a valid boolean\..*", N_("{value} is not a valid boolean.")),
     )
 )
 _POSSIBLE = re.compile(r"^(?P<head>.*?) \(Possible options: (?P<options>.*)\)$")
 _SUGGESTED = re.compile(r"^(?P<head>.*?)\.? Did you mean (?P<suggestions>.+)\?$", re.DOTALL)  # Typer adds it
-
-
-def ngettext(one: str, more: str, n: int) -> str:
-    """A count's word in the user's language ('1 nieuwe regel', '3 nieuwe regels'), through the catalogue."""
-    return _catalogue().ngettext(one, more, n)
 
 
 def click_message(message: str) -> str:
@@ -115,7 +177,7 @@ def _usage_line() -> None:
         write_usage = formatting.HelpFormatter.write_usage
 
         def written(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
-            write_usage(self, prog, args, f"{_('Usage')}: " if prefix is None else prefix)
+            write_usage(self, prog, args, _("Usage") + ": " if prefix is None else prefix)
 
         formatting.HelpFormatter.write_usage = written  # type: ignore[method-assign]
 
@@ -128,6 +190,8 @@ def translate_help(command: Any, ctx: Any) -> None:
         command.options_metavar = _("[OPTIONS]")
     if getattr(command, "subcommand_metavar", None) == "COMMAND [ARGS]...":
         command.subcommand_metavar = _("COMMAND [ARGS]...")
+    if getattr(command, "help", None):
+        command.help = _(command.help)
     help_option = command.get_help_option(ctx)
     for param in [*command.params, *([help_option] if help_option is not None else [])]:
         if getattr(param, "help", None):

@@ -10,6 +10,8 @@ from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Any
 
 from ..domain import dutchtime
+from ..domain.assessment import recorded_reason
+from ..domain.language import N_, _, ngettext
 from ..domain.logbook import EXPORT_KIND, Entry
 from ..domain.safetext import json_text
 from .jsondoc import SCHEMA_VERSION, asked_indent, dumps
@@ -22,35 +24,49 @@ if TYPE_CHECKING:
     from ..domain.logbook import Action, Fault, Incident, Summary
 
 
+LEVEL_MOVES = {"opschalen": N_("opschalen"), "afschalen": N_("afschalen")}  # stored as ids, worded when shown
+
+
 def summary_line(e: Entry) -> str:
     """One line of the timeline, in Dutch, for tables and plain text."""
     d = e.data
-    prefix = f"(corrigeert regel {d['corrects']}) " if "corrects" in d else ""
+    prefix = _("(corrigeert regel {n})").format(n=d["corrects"]) + " " if "corrects" in d else ""
     if e.kind == "open":
-        return f"{d['title']} (niveau {d['level']})"
+        return f"{d['title']} " + _("(niveau {level})").format(level=d["level"])
     if e.kind in ("observation", "judgement", "public_update"):
         return f"{prefix}{d['text']}"
     if e.kind == "decision":
-        deadline = f", deadline {dutchtime.local(d['deadline'])}" if d.get("deadline") else ""
-        return f"{prefix}{d['text']} — actie {d['action']}: {d['owner']}{deadline}"
+        deadline = (
+            ", " + _("deadline {moment}").format(moment=dutchtime.local(d["deadline"])) if d.get("deadline") else ""
+        )
+        return f"{prefix}{d['text']} — " + _("actie {n}: {owner}").format(n=d["action"], owner=d["owner"]) + deadline
     if e.kind == "action_done":
-        return f"actie {d['action']} gereed" + (f": {d['note']}" if d.get("note") else "")
+        return _("actie {n} gereed").format(n=d["action"]) + (f": {d['note']}" if d.get("note") else "")
     if e.kind == "assessment":
-        return f"beoordeeld: niveau {d['level']}; ja op {', '.join(d['triggered']) or 'geen criterium'}"
+        return _("beoordeeld: niveau {level}; ja op {criteria}").format(
+            level=d["level"], criteria=", ".join(d["triggered"]) or _("geen criterium")
+        )
     if e.kind == "level_change":
-        return f"{d['action']} van {d['before']} naar {d['after']}{decision_note(d)}: {d['reason']}"
+        move = _(LEVEL_MOVES[d["action"]]) if d["action"] in LEVEL_MOVES else d["action"]
+        return _("{move} van {before} naar {after}").format(move=move, before=d["before"], after=d["after"]) + (
+            f"{decision_note(d)}: {recorded_reason(d)}"
+        )
     if e.kind == "report":
-        return f"situatierapport {d['number']}" + (
-            f", volgende update {dutchtime.local(d['next_update'])}" if d.get("next_update") else ""
+        return _("situatierapport {number}").format(number=d["number"]) + (
+            ", " + _("volgende update {moment}").format(moment=dutchtime.local(d["next_update"]))
+            if d.get("next_update")
+            else ""
         )
     if e.kind == "close":
-        return f"{d['reason']}" + (" (geforceerd, met open acties)" if d.get("forced") else "")
+        return f"{d['reason']}" + (" " + _("(geforceerd, met open acties)") if d.get("forced") else "")
     if e.kind == "callout":
         return callout_line(d)
     if e.kind == "confirmation":
-        answer = "komt" if d["answer"] == "komt" else "kan niet komen"
+        answer = _("komt") if d["answer"] == "komt" else _("kan niet komen")
         who = d.get("name") or d["recipient"]
-        return f"{who} {answer} (via {d['via']})" + (f": {d['note']}" if d.get("note") else "")
+        return _("{who} {answer} (via {via})").format(who=who, answer=answer, via=d["via"]) + (
+            f": {d['note']}" if d.get("note") else ""
+        )
     return e.body
 
 
@@ -60,22 +76,30 @@ def decision_note(d: dict[str, object]) -> str:
         return ""
     advised = d.get("advised")
     if advised is not None and advised != d.get("after"):
-        return f" (besluit, tegen het advies: niveau {advised})"
-    return " (besluit)"
+        return " " + _("(besluit, tegen het advies: niveau {level})").format(level=advised)
+    return " " + _("(besluit)")
+
+
+def _outcome_word(outcome: str, n: int) -> str:
+    """A delivery's outcome (stored as an id) in words: '2 aangenomen', '1 fout', '2 fouten'."""
+    if outcome == "error":
+        return ngettext("fout", "fouten", n)
+    words = {"accepted": N_("aangenomen"), "refused": N_("geweigerd"), "timeout": N_("time-out")}
+    return _(words.get(outcome, N_("niet bereikbaar")))
 
 
 def callout_line(d: dict[str, Any]) -> str:
     """'oproep verstuurd: 7 aangenomen, 1 geweigerd (email), 1 niet bereikbaar (sms)'."""
-    what = "sitrap {} verstuurd".format(d["report"]) if d["purpose"] == "sitrap" else "oproep verstuurd"
-    words = {"accepted": "aangenomen", "refused": "geweigerd", "timeout": "time-out", "unreachable": "niet bereikbaar",
-             "error": "fout"}
+    what = (
+        _("sitrap {number} verstuurd").format(number=d["report"]) if d["purpose"] == "sitrap" else _("oproep verstuurd")
+    )
     parts = []
-    for outcome, word in words.items():
+    for outcome in ("accepted", "refused", "timeout", "unreachable", "error"):
         hits = [x for x in d["deliveries"] if x["outcome"] == outcome]
         if hits:
             channels = "" if outcome == "accepted" else f" ({', '.join(sorted({x['channel'] for x in hits}))})"
-            parts.append(f"{len(hits)} {word}{channels}")
-    return f"{what}: {', '.join(parts) or 'niemand'}"
+            parts.append(f"{len(hits)} {_outcome_word(outcome, len(hits))}{channels}")
+    return f"{what}: " + (", ".join(parts) or _("niemand"))
 
 
 # --- JSON ------------------------------------------------------------------------------------------------

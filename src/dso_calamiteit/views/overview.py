@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 
 from ..domain import dutchtime
 from ..domain.errors import UsageError
+from ..domain.language import _, counted
 from ..domain.overview import Availability, Overview, period_label
 from ..domain.readiness import period_name
 from ..domain.safetext import markdown as esc
-from ..domain.words import count as counted
 from ..domain.words import percent
 from .jsondoc import dumps
 
@@ -125,9 +125,11 @@ def markdown(o: Overview) -> str:
         lines.append("Geen gebruikscijfers in deze periode (`calamiteit gebruik import`).")
     lines += ["", "## Incidenten en afhandeling", ""]
     if o.incidents:
-        levels = ", ".join(f"{n} tot niveau {lv}" for lv, n in o.by_level().items())
+        levels = ", ".join(_("{n} tot niveau {level}").format(n=n, level=lv) for lv, n in o.by_level().items())
         lines += [
-            f"{counted(len(o.incidents), 'incident', 'incidenten')}; hoogst bereikt: {levels}.",
+            _("{incidents}; hoogst bereikt: {levels}.").format(
+                incidents=counted(len(o.incidents), "incident", "incidenten"), levels=levels
+            ),
             "",
             "| Incident | Titel | Niveaus | Duur | Tot eerste opschaling | Sitraps | Besluiten "
             "| Acties gereed (te laat) / open |",
@@ -297,12 +299,27 @@ def page(o: Overview) -> str:
     if o.incidents:
         parts.append(
             _table(
-                ["Incident", "Titel", "Niveaus", "Duur", "Tot eerste opschaling", "#Sitraps", "#Besluiten",
-                 "#Acties gereed (te laat) / open"],
                 [
-                    [i.id, i.title, "→".join(map(str, i.path)),
-                     duration(i.duration_min) if i.closed_at else "nog open", duration(i.first_scale_up_min),
-                     str(i.sitraps), str(i.decisions), f"{i.done} ({i.done_late}) / {i.open}"]
+                    "Incident",
+                    "Titel",
+                    "Niveaus",
+                    "Duur",
+                    "Tot eerste opschaling",
+                    "#Sitraps",
+                    "#Besluiten",
+                    "#Acties gereed (te laat) / open",
+                ],
+                [
+                    [
+                        i.id,
+                        i.title,
+                        "→".join(map(str, i.path)),
+                        duration(i.duration_min) if i.closed_at else "nog open",
+                        duration(i.first_scale_up_min),
+                        str(i.sitraps),
+                        str(i.decisions),
+                        f"{i.done} ({i.done_late}) / {i.open}",
+                    ]
                     for i in o.incidents
                 ],
             )

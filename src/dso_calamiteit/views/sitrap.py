@@ -10,29 +10,30 @@ from typing import Any
 
 from ..domain import dutchtime, safetext
 from ..domain.confirmation import ANSWER_WORDS
+from ..domain.language import _, counted
 from ..domain.logbook import Action, Entry
 from ..domain.sitrap import Answered, Sitrap, Step, by_role
-from ..domain.words import count
-from ..domain.words import count as counted
 from .jsondoc import dumps
 from .readiness import convocation_json
 
 
 def _corrects(e: Entry) -> str:
     """An entry that corrects an earlier one says so in words, in every format (the earlier one is left out)."""
-    return f" (correctie van regel {e.data['corrects']})" if "corrects" in e.data else ""
+    return " " + _("(correctie van regel {n})").format(n=e.data["corrects"]) if "corrects" in e.data else ""
 
 
 def _title(s: Sitrap) -> str:
     if s.concept:
-        return "CONCEPT situatierapport (nog zonder nummer)"
-    return f"Situatierapport {s.number}" if s.number is not None else "Eindrapport"
+        return _("CONCEPT situatierapport (nog zonder nummer)")
+    return _("Situatierapport {number}").format(number=s.number) if s.number is not None else _("Eindrapport")
 
 
 def _step_note(h: Step) -> str:
     if not h.decided:
         return ""
-    return f" (besluit, tegen het advies: {h.advised})" if h.advised else " (besluit)"
+    return " " + (
+        _("(besluit, tegen het advies: {advised})").format(advised=h.advised) if h.advised else _("(besluit)")
+    )
 
 
 def _deadline(a: Action) -> str:
@@ -41,8 +42,8 @@ def _deadline(a: Action) -> str:
 
 def _status(a: Action, overdue: frozenset[int]) -> str:
     if a.number in overdue:
-        return "open, te laat"
-    return "open" if a.open else f"gereed {dutchtime.local(a.done_at or '')}"
+        return _("open, te laat")
+    return _("open") if a.open else _("gereed {moment}").format(moment=dutchtime.local(a.done_at or ""))
 
 
 @dataclass(frozen=True)
@@ -86,25 +87,35 @@ def _write(s: Sitrap, org_names: dict[str, str], style: _Style) -> str:
     lines = []
     if s.broken:  # the first line: nobody reads this report as if nothing happened
         lines += [
-            strong("LET OP: de hashketen van dit logboek klopt niet")
-            + f" ({esc(s.broken[0])}{f'; en nog {len(s.broken) - 1}' if len(s.broken) > 1 else ''}); "
-            "dit rapport is toch gemaakt (--toch).",
+            strong(_("LET OP: de hashketen van dit logboek klopt niet"))
+            + f" ({esc(s.broken[0])}"
+            + (_("; en nog {count}").format(count=len(s.broken) - 1) if len(s.broken) > 1 else "")
+            + "); "
+            + _("dit rapport is toch gemaakt (--toch)."),
             "",
         ]
     lines += [style.heading(f"{_title(s)} — incident {esc(i.id)}: {esc(i.title)}", 1), ""]
-    lines.append(f"- {strong('Opgesteld:')} {dutchtime.local(s.made_at)} door {esc(by(s.author))}")
-    lines.append(f"- {strong('Geopend:')} {dutchtime.local(i.opened_at)} door {esc(by(i.opened_by))}")
+    made_by = _("{moment} door {who}")
+    lines.append(
+        "- " + strong(_("Opgesteld:")) + " " + made_by.format(moment=dutchtime.local(s.made_at), who=esc(by(s.author)))
+    )
+    lines.append(
+        "- "
+        + strong(_("Geopend:"))
+        + " "
+        + made_by.format(moment=dutchtime.local(i.opened_at), who=esc(by(i.opened_by)))
+    )
     if i.closed_at:
-        lines.append(f"- {strong('Gesloten:')} {dutchtime.local(i.closed_at)} — {esc(i.close_reason)}")
+        lines.append("- " + strong(_("Gesloten:")) + f" {dutchtime.local(i.closed_at)} — {esc(i.close_reason)}")
     level = s.level
     team = f" ({esc(level.team_name)})" if level.team_name and level.team_name != level.team else ""
-    lines.append(f"- {strong('Niveau:')} {esc(level.label)}{team}")
+    lines.append("- " + strong(_("Niveau:")) + f" {esc(level.label)}{team}")
     if i.situation:
-        lines.append(f"- {strong('Situatie:')} {esc(i.situation)}")
-    lines += ["", style.heading("Niveauverloop", 2), ""]
+        lines.append("- " + strong(_("Situatie:")) + f" {esc(i.situation)}")
+    lines += ["", style.heading(_("Niveauverloop"), 2), ""]
     lines += _table(
         style,
-        ["Tijd", "Van", "Naar", "Door", "Reden"],
+        [_("Tijd"), _("Van"), _("Naar"), _("Door"), _("Reden")],
         [
             [
                 dutchtime.local(h.at),
@@ -116,77 +127,96 @@ def _write(s: Sitrap, org_names: dict[str, str], style: _Style) -> str:
             for h in s.history
         ],
     )
-    since = f"sinds situatierapport {s.since}" if s.since else "sinds het begin"
-    lines += ["", style.heading(f"Beeld ({since})", 2), ""]
+    since = _("sinds situatierapport {number}").format(number=s.since) if s.since else _("sinds het begin")
+    lines += ["", style.heading(_("Beeld ({since})").format(since=since), 2), ""]
     if s.earlier_picture:  # only the newest are shown: the rest is in the logbook
         earlier = counted(s.earlier_picture, "eerdere waarneming", "eerdere waarnemingen")
-        lines.append(f"- … en {earlier}: zie het logboek")
+        lines.append("- " + _("… en {earlier}: zie het logboek").format(earlier=earlier))
     lines += [
         f"- {dutchtime.local(o.at)} {esc(o.data['text'])}{_corrects(o)} {em(f'({esc(s.by(o))})')}"
         for o in s.picture
     ]
     if not s.picture:
-        lines.append("Geen nieuwe feiten." if s.last_picture else "Nog geen beeld vastgelegd.")
+        lines.append(_("Geen nieuwe feiten.") if s.last_picture else _("Nog geen beeld vastgelegd."))
         if s.last_picture is not None:
             o = s.last_picture
             lines.append(
-                f"- Laatst vastgesteld, {dutchtime.local(o.at)}: {esc(o.data['text'])}{_corrects(o)} "
-                f"{em(f'({esc(s.by(o))})')}"
+                "- "
+                + _("Laatst vastgesteld, {moment}:").format(moment=dutchtime.local(o.at))
+                + f" {esc(o.data['text'])}{_corrects(o)} {em(f'({esc(s.by(o))})')}"
             )
-    lines += ["", style.heading("Oordeel (knelpunten, risico's)", 2), ""]
+    lines += ["", style.heading(_("Oordeel (knelpunten, risico's)"), 2), ""]
     lines += [
         f"- {dutchtime.local_time(j.at)} {esc(j.data['text'])}{_corrects(j)} {em(f'({esc(s.by(j))})')}"
         for j in s.judgements
-    ] or ["Geen."]
+    ] or [_("Geen.")]
     if s.earlier_judgements:
         command = f"calamiteit incident show {safetext.one_line(i.id)}"
         shown = f"`{command}`" if style.markdown else command
-        lines.append("- " + em(f"… en {s.earlier_judgements} eerdere in het logboek ({shown})."))
-    lines += ["", style.heading("Besluiten", 2), ""]
+        lines.append(
+            "- "
+            + em(
+                _("… en {count} eerdere in het logboek ({command}).").format(count=s.earlier_judgements, command=shown)
+            )
+        )
+    lines += ["", style.heading(_("Besluiten"), 2), ""]
     if s.decisions:
         lines += _table(
             style,
-            ["#", "Tijd", "Besluit", "Actiehouder", "Deadline", "Status"],
+            ["#", _("Tijd"), _("Besluit"), _("Actiehouder"), _("Deadline"), _("Status")],
             [
                 [str(a.number), dutchtime.local(d.at), esc(a.text), esc(a.owner), _deadline(a), _status(a, s.overdue)]
                 for d, a in s.decisions
             ],
         )
     else:
-        lines.append("Geen.")
-    lines += ["", style.heading("Open acties", 2), ""]
+        lines.append(_("Geen."))
+    lines += ["", style.heading(_("Open acties"), 2), ""]
     box = "[ ] " if style.markdown else ""
     lines += [
-        f"- {box}{strong(f'{a.number}.')} {esc(a.text)} — {esc(a.owner)}, deadline {_deadline(a)}"
-        + (f" {strong('TE LAAT')}" if a.number in s.overdue else "")
+        f"- {box}{strong(f'{a.number}.')} {esc(a.text)} — {esc(a.owner)}, "
+        + _("deadline {moment}").format(moment=_deadline(a))
+        + (" " + strong(_("TE LAAT")) if a.number in s.overdue else "")
         for a in s.open_actions
-    ] or ["Geen."]
+    ] or [_("Geen.")]
     if s.team is not None:
-        lines += ["", style.heading(f"Bijeen te roepen: {esc(s.team.name)}", 2), ""]
+        lines += ["", style.heading(_("Bijeen te roepen: {team}").format(team=esc(s.team.name)), 2), ""]
         for m in s.team.members:
             who = m.reachable[0] if m.reachable else None
-            reach = f"{esc(who.name or who.role)}, {esc(who.phone or '')}" if who else "niemand bereikbaar"
+            reach = f"{esc(who.name or who.role)}, {esc(who.phone or '')}" if who else _("niemand bereikbaar")
             lines.append(f"- {esc(m.role)} ({esc(org_names.get(m.org, m.org))}): {reach}")
     if s.answers:
-        lines += ["", style.heading("Bevestigingen van de oproep", 2), ""]
+        lines += ["", style.heading(_("Bevestigingen van de oproep"), 2), ""]
         for role, people in by_role(s.answers).items():
             lines.append(f"- {esc(role)}: " + "; ".join(_answer(a, esc) for a in people))
-    lines += ["", style.heading("Routering op dit niveau", 2), ""]
+    lines += ["", style.heading(_("Routering op dit niveau"), 2), ""]
     lines += [
         f"- {esc(r.when)}{' (' + ', '.join(r.tiers) + ')' if r.tiers else ''}: "
         f"{', '.join(esc(org_names.get(o, o)) for o in r.to)}"
-        + (f"; zo nodig ook {', '.join(esc(org_names.get(o, o)) for o in r.also)}" if r.also else "")
+        + (
+            "; "
+            + _("zo nodig ook {organisations}").format(
+                organisations=", ".join(esc(org_names.get(o, o)) for o in r.also)
+            )
+            if r.also
+            else ""
+        )
         for r in s.routes
     ]
-    lines += ["", style.heading("Prognose en volgende update", 2), ""]
+    lines += ["", style.heading(_("Prognose en volgende update"), 2), ""]
     if s.next_update is not None:
         lines.append(
-            f"Uiterlijk {strong(dutchtime.local(s.next_update))} (elke {s.every_minutes} minuten op {esc(level.name)})."
+            _("Uiterlijk {moment} (elke {minutes} minuten op {level}).").format(
+                moment=strong(dutchtime.local(s.next_update)), minutes=s.every_minutes, level=esc(level.name)
+            )
         )
     else:
-        lines.append("Geen: het incident is gesloten.")
+        lines.append(_("Geen: het incident is gesloten."))
     head = f"`{i.head[:16]}`" if style.markdown else i.head[:16]
-    lines += ["", em(f"Logboek: {count(i.entries, 'regel', 'regels')}, laatste hash {head}."), ""]
+    foot = _("Logboek: {entries}, laatste hash {head}.").format(
+        entries=counted(i.entries, "regel", "regels"), head=head
+    )
+    lines += ["", em(foot), ""]
     return "\n".join(lines)
 
 
@@ -194,8 +224,11 @@ def _answer(a: Answered, esc: Callable[[str], str]) -> str:
     """'Lotte Meijer komt (sinds 09:12, telefoon)', '… kan niet komen (…)', '… geen antwoord (opgeroepen 09:01)'."""
     when = dutchtime.local_time(a.since) if a.since else "?"
     if not a.answer:
-        return f"{esc(a.name)} geen antwoord (opgeroepen {when})"
-    return f"{esc(a.name)} {ANSWER_WORDS.get(a.answer, a.answer)} (sinds {when}, {esc(a.via)})"
+        return _("{name} geen antwoord (opgeroepen {moment})").format(name=esc(a.name), moment=when)
+    answer = _(ANSWER_WORDS[a.answer]) if a.answer in ANSWER_WORDS else a.answer
+    return _("{name} {answer} (sinds {moment}, {via})").format(
+        name=esc(a.name), answer=answer, moment=when, via=esc(a.via)
+    )
 
 
 def markdown(s: Sitrap, org_names: dict[str, str]) -> str:

@@ -18,6 +18,7 @@ from ...domain.callout import CalloutFile
 from ...domain.contacts import ContactsFile
 from ...domain.criteria import CriteriaFile
 from ...domain.errors import Problem, suggest
+from ...domain.language import N_, _
 from ...domain.logbook import LogbookFile
 from ...domain.monitoring import MaintenanceFile, MonitorFile
 from ...domain.readiness import ReadinessFile
@@ -57,7 +58,7 @@ def validate(doc: Document, kind: str) -> tuple[Any, list[Problem]]:
     wherever the schema wants text, then validated again.
     """
     model = MODELS[kind]
-    for _ in range(2):
+    for _attempt in range(2):
         try:
             return adapter(model).validate_python(doc.data), []
         except ValidationError as exc:
@@ -85,13 +86,13 @@ def _put_back(data: Any, loc: Sequence[str | int], text: str) -> None:
 
 
 EXPECTED = (  # pydantic error types (by prefix) → what the field should be, in the operator's words
-    ("string_type", "tekst", ""),
-    ("int_", "een geheel getal", ""),
-    ("time_", "een tijd", " (HH:MM, 00:00-23:59)"),
-    ("datetime_", "een tijdstip", " (JJJJ-MM-DD HH:MM)"),
-    ("date_", "een datum", " (JJJJ-MM-DD)"),
-    ("bool_", "true of false", ""),
-    ("float_", "een getal", ""),
+    ("string_type", N_("tekst"), ""),
+    ("int_", N_("een geheel getal"), ""),
+    ("time_", N_("een tijd"), N_(" (HH:MM, 00:00-23:59)")),
+    ("datetime_", N_("een tijdstip"), N_(" (JJJJ-MM-DD HH:MM)")),
+    ("date_", N_("een datum"), N_(" (JJJJ-MM-DD)")),
+    ("bool_", N_("true of false"), ""),
+    ("float_", N_("een getal"), ""),
 )
 
 
@@ -99,24 +100,34 @@ def _message(err: Any, model: type) -> str:
     kind, loc = err["type"], err["loc"]
     field = loc[-1] if loc else ""
     found = err.get("input")
-    shown = f", niet {found!r}" if isinstance(found, str | int | float | bool) and len(repr(found)) < 40 else ""
+    shown = (
+        _(", niet {found}").format(found=repr(found))
+        if isinstance(found, str | int | float | bool) and len(repr(found)) < 40
+        else ""
+    )
     if kind in ("missing", "missing_argument"):
-        return f"verplicht veld '{field}' ontbreekt"
+        return _("verplicht veld '{field}' ontbreekt").format(field=field)
     if kind in ("unexpected_keyword_argument", "extra_forbidden"):
         allowed = _fields_at(model, loc[:-1])
-        hint = suggest(str(field), allowed) or (f" Toegestaan: {', '.join(allowed)}." if allowed else "")
-        return f"onbekend veld '{field}'.{hint}"
+        hint = suggest(str(field), allowed) or (
+            " " + _("Toegestaan: {fields}.").format(fields=", ".join(allowed)) if allowed else ""
+        )
+        return _("onbekend veld '{field}'.").format(field=field) + hint
     expected = next(((what, form) for prefix, what, form in EXPECTED if kind.startswith(prefix)), None)
     if expected is not None:
-        return f"'{field}' moet {expected[0]} zijn{expected[1]}{shown}"
+        what, form = _(expected[0]), _(expected[1]) if expected[1] else ""
+        return _("'{field}' moet {what} zijn").format(field=field, what=what) + form + shown
     if kind == "literal_error":
-        choices = str(err["ctx"]["expected"]).replace(" or ", " of ")
-        return f"'{field}' moet een van {choices} zijn{shown}"
+        choices = str(err["ctx"]["expected"]).replace(" or ", _(" of "))
+        return _("'{field}' moet een van {choices} zijn").format(field=field, choices=choices) + shown
     if kind in ("tuple_type", "list_type"):
-        return f"'{field}' moet een lijst zijn{shown}" if field != "" else f"moet een lijst zijn{shown}"
+        return (
+            _("'{field}' moet een lijst zijn").format(field=field) if field != "" else _("moet een lijst zijn")
+        ) + shown
     if kind in ("dataclass_type", "dataclass_exact_type", "dict_type", "model_type"):
-        what = f"'{field}' moet" if isinstance(field, str) and field else "dit moet"
-        return f"{what} een mapping (sleutel: waarde) zijn{shown}"
+        if isinstance(field, str) and field:
+            return _("'{field}' moet een mapping (sleutel: waarde) zijn").format(field=field) + shown
+        return _("dit moet een mapping (sleutel: waarde) zijn") + shown
     return str(err["msg"])
 
 

@@ -43,9 +43,10 @@ def card(message: Message, recipients: Sequence[Recipient]) -> dict[str, Any]:
         if items:
             body.append({"type": "TextBlock", "text": "\n".join(items), "wrap": True})
     if message.purpose == "sitrap" and not message.sections:
-        body.append(text(f"Situatierapport {message.report}: de volledige tekst staat in de e-mail en het logboek."))
+        fallback = f"Situatierapport {message.report}: de volledige tekst staat in de e-mail en het logboek."
+        body.append(text(message.full_text_note or fallback))
     if recipients:
-        body.append(text("Opgeroepen", weight="Bolder", spacing="Medium"))
+        body.append(text(message.called_heading, weight="Bolder", spacing="Medium"))
         team = [f"- {esc(r.role)}: {esc(r.name)} ({esc(r.org)})" for r in recipients]
         body.append({"type": "TextBlock", "text": "\n".join(team), "wrap": True})
     return {

@@ -8,6 +8,7 @@ from collections import Counter
 from rich.console import Console
 
 from ...adapters.config import Config
+from ...domain.language import N_, _
 from ...domain.routing import Briefing, RoutedContact
 from . import layout
 from .contacts import contacts_table
@@ -17,6 +18,7 @@ from .routing import routes_table
 from .terminal import Text
 
 ACTION_STYLE = {"opschalen": "bold red", "afschalen": "bold green", "handhaven": "bold yellow"}
+ACTION_WORD = {"opschalen": N_("opschalen"), "afschalen": N_("afschalen"), "handhaven": N_("handhaven")}
 
 
 def _level_style(number: int, highest: int) -> str:
@@ -52,15 +54,15 @@ def assessment(console: Console, briefing: Briefing, config: Config, all_contact
         head.append(f"  →  {rec.team}", style=f"bold {style}")
         if rec.team_name and rec.team_name != rec.team:
             head.append(f" ({rec.team_name})")
-    if rec.meaning:
-        head.append(f"\n{rec.meaning}")
-    console.print(Titled(head, "Geadviseerd niveau", title_align="left", border_style=style))
+    if rec.shown_meaning:
+        head.append(f"\n{rec.shown_meaning}")
+    console.print(Titled(head, _("Geadviseerd niveau"), title_align="left", border_style=style))
     if result.advice is not None:
         a = result.advice
         console.print(
             Titled(
                 Text(a.reason),
-                Text(f"Advies: {a.action}", style=ACTION_STYLE[a.action]),
+                Text(_("Advies: {action}").format(action=_(ACTION_WORD[a.action])), style=ACTION_STYLE[a.action]),
                 title_align="left",
                 border_style=ACTION_STYLE[a.action].split()[-1],
             )
@@ -71,19 +73,26 @@ def assessment(console: Console, briefing: Briefing, config: Config, all_contact
         decisive = {c.id for c in result.decisive}
         layout.records(
             console,
-            "Criteria met 'ja'",
-            [Column("Niveau"), Column("Id", keep=True, style="cyan"), Column("Criterium")],
-            [[lv.name, c.id, Text(c.text, style="bold" if c.id in decisive else "")] for lv, c in result.triggered],
+            _("Criteria met 'ja'"),
+            [Column(_("Niveau")), Column(_("Id"), keep=True, style="cyan"), Column(_("Criterium"))],
+            [
+                [lv.name, c.id, Text(c.shown_text, style="bold" if c.id in decisive else "")]
+                for lv, c in result.triggered
+            ],
         )
     else:
-        console.print("Geen enkel criterium met 'ja' beantwoord: afhandeling in de serviceketen.\n")
+        console.print(_("Geen enkel criterium met 'ja' beantwoord: afhandeling in de serviceketen.") + "\n")
     tallies = "  ".join(
-        f"{t.level.name}: {len(t.met)}/{len(t.level.criteria)} (drempel {t.level.threshold})"
+        _("{level}: {met}/{total} (drempel {threshold})").format(
+            level=t.level.name, met=len(t.met), total=len(t.level.criteria), threshold=t.level.threshold
+        )
         for t in result.tallies
         if t.level.criteria
     )
     console.print(Text(tallies, style="dim"))
-    title = "Routering (korte lijnen)" + (f" bij situatie '{situation}'" if situation else "")
+    title = _("Routering (korte lijnen)") + (
+        _(" bij situatie '{situation}'").format(situation=situation) if situation else ""
+    )
     routes_table(console, routes, config.contacts, title)
     if routed:
         listed, unlisted = _per_organisation(routed, None if all_contacts else PER_ORGANISATION)
@@ -91,7 +100,7 @@ def assessment(console: Console, briefing: Briefing, config: Config, all_contact
             console,
             [rc.contact for rc in listed],
             config.contacts,
-            "Alle contacten langs deze lijnen" if not unlisted else "Contacten langs deze lijnen",
+            _("Alle contacten langs deze lijnen") if not unlisted else _("Contacten langs deze lijnen"),
             optional=[rc.optional for rc in listed],
         )
         if unlisted:
@@ -99,8 +108,10 @@ def assessment(console: Console, briefing: Briefing, config: Config, all_contact
             counted = ", ".join(f"{names.get(org, org)} {n}" for org, n in unlisted.items())
             console.print(
                 Text(
-                    f"Niet getoond, per organisatie na de eerste {PER_ORGANISATION}: {counted}. "
-                    "--alle-contacten toont ze allemaal; 'calamiteit contacts --org ID' zoekt erin.",
+                    _(
+                        "Niet getoond, per organisatie na de eerste {most}: {counted}. "
+                        "--alle-contacten toont ze allemaal; 'calamiteit contacts --org ID' zoekt erin."
+                    ).format(most=PER_ORGANISATION, counted=counted),
                     style="dim",
                 )
             )
@@ -115,14 +126,21 @@ def call_now(console: Console, briefing: Briefing) -> None:
         who = Text(c.name or c.role) if c is not None else Text("—", style="dim")
         if call.instead:
             who.append(f"\n{call.instead}", style="yellow" if c is not None else "bold red")
-        rows.append(
-            [call.what, who, c.phone if c is not None else "", c.email if c is not None else ""]
-        )
-    team = f" — {briefing.convene.team} en de korte lijnen" if briefing.convene else " — de korte lijnen"
+        rows.append([call.what, who, c.phone if c is not None else "", c.email if c is not None else ""])
+    team = (
+        _(" — {team} en de korte lijnen").format(team=briefing.convene.team)
+        if briefing.convene
+        else _(" — de korte lijnen")
+    )
     layout.records(
         console,
-        f"{'Nu bellen' if briefing.asked is None else 'Bellen op ' + briefing.asked}{team}",
-        [Column("Voor"), Column("Wie"), Column("Telefoon", keep=True, style="bold"), Column("E-mail", keep=True)],
+        (_("Nu bellen") if briefing.asked is None else _("Bellen op {moment}").format(moment=briefing.asked)) + team,
+        [
+            Column(_("Voor")),
+            Column(_("Wie")),
+            Column(_("Telefoon"), keep=True, style="bold"),
+            Column(_("E-mail"), keep=True),
+        ],
         rows,
-        empty="Nu bellen: geen lijnen of teamrollen op dit niveau.",
+        empty=_("Nu bellen: geen lijnen of teamrollen op dit niveau."),
     )

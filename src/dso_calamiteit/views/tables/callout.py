@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 
 from ...domain import dutchtime
+from ...domain.language import N_, _, counted, pgettext
 from ...domain.recipients import channel_word
 from . import layout
 from .layout import Column
@@ -16,30 +17,48 @@ if TYPE_CHECKING:
     from ...app.callout_status import Called
     from ...domain.callout import Delivery
 
-OUTCOME_WORDS: dict[str, str] = {
-    "accepted": "aangenomen",
-    "refused": "geweigerd",
-    "timeout": "geen antwoord (time-out)",
-    "unreachable": "niet bereikbaar",
+OUTCOME_WORDS: dict[str, str] = {  # worded with outcome() where shown
+    "accepted": N_("aangenomen"),
+    "refused": N_("geweigerd"),
+    "timeout": N_("geen antwoord (time-out)"),
+    "unreachable": N_("niet bereikbaar"),
     "error": "fout",
-    "pending": "nog niet verstuurd",
+    "pending": N_("nog niet verstuurd"),
 }
 
-OUTCOME_STYLE = {"accepted": "green", "refused": "bold red", "timeout": "bold red", "unreachable": "yellow",
-                 "error": "bold red", "pending": "yellow"}
+
+def outcome(word: str) -> str:
+    """A delivery's outcome (an id) in the reader's words."""
+    if word == "error":
+        return pgettext("uitkomst", "fout")
+    return _(OUTCOME_WORDS[word]) if word in OUTCOME_WORDS else word
+
+
+OUTCOME_STYLE = {
+    "accepted": "green",
+    "refused": "bold red",
+    "timeout": "bold red",
+    "unreachable": "yellow",
+    "error": "bold red",
+    "pending": "yellow",
+}
 
 
 def deliveries(console: Console, found: list[Delivery]) -> None:
     layout.records(
         console,
-        "Verstuurd",
-        [Column("Kanaal"), Column("Ontvanger"), Column("Uitkomst"), Column("Reden")],
+        _("Verstuurd"),
+        [Column(_("Kanaal")), Column(_("Ontvanger")), Column(_("Uitkomst")), Column(_("Reden"))],
         [
-            [channel_word(d.channel), d.recipient, Text(OUTCOME_WORDS[d.outcome], style=OUTCOME_STYLE[d.outcome]),
-             d.reason if d.outcome != "accepted" else ""]
+            [
+                channel_word(d.channel),
+                d.recipient,
+                Text(outcome(d.outcome), style=OUTCOME_STYLE[d.outcome]),
+                _(d.reason) if d.outcome != "accepted" else "",
+            ]
             for d in found
         ],
-        empty="Er is niets verstuurd.",
+        empty=_("Er is niets verstuurd."),
     )
 
 
@@ -50,11 +69,19 @@ def result(
     (`pending`: deliveries not sent when the call-out's deadline passed, counted in)."""
     deliveries(table, found)
     done = sum(d.outcome == "accepted" for d in found)
-    word = "Alles aangekomen" if complete else "NIET alles aangekomen"
-    note.print(Text(f"{word}: {done} van {len(found) + pending} aangenomen; vastgelegd als {entry}."))
+    word = _("Alles aangekomen") if complete else _("NIET alles aangekomen")
+    note.print(
+        Text(
+            word
+            + ": "
+            + _("{done} van {total} aangenomen; vastgelegd als {entry}.").format(
+                done=done, total=len(found) + pending, entry=entry
+            )
+        )
+    )
 
 
-ANSWER_WORDS = {"komt": "komt", "kan_niet": "kan niet", "": "geen antwoord"}
+ANSWER_WORDS = {"komt": N_("komt"), "kan_niet": N_("kan niet"), "": N_("geen antwoord")}
 ANSWER_STYLE = {"komt": "green", "kan_niet": "bold red", "": "yellow"}
 
 
@@ -63,13 +90,13 @@ def channels(deliveries: list[tuple[str, str, str, str]]) -> str:
     latest outcome; channels with the same outcome together: 'e-mail, sms: aangenomen'. Every try is in the
     JSON."""
     shown: dict[str, str] = {}
-    for channel, outcome, _, _ in deliveries:
+    for channel, result, _why, _at in deliveries:
         if shown.get(channel) != "accepted":
-            shown[channel] = outcome
+            shown[channel] = result
     by_outcome: dict[str, list[str]] = {}
-    for channel, outcome in shown.items():
-        by_outcome.setdefault(outcome, []).append(channel_word(channel))
-    return "; ".join(f"{', '.join(chs)}: {OUTCOME_WORDS.get(o, o)}" for o, chs in by_outcome.items())
+    for channel, result in shown.items():
+        by_outcome.setdefault(result, []).append(channel_word(channel))
+    return "; ".join(f"{', '.join(chs)}: {outcome(o)}" for o, chs in by_outcome.items())
 
 
 SHOWN_OPEN_ROLES = 8  # roles without a "komt" named in the closing line; more are counted
@@ -88,7 +115,7 @@ def status(console: Console, incident: str, rows: list[Called]) -> None:
             role if i == 0 else "",
             r.recipient.name,
             channels(r.deliveries),
-            Text(ANSWER_WORDS[r.answer] + (f" ({r.via})" if r.via else ""), style=ANSWER_STYLE[r.answer]),
+            Text(_(ANSWER_WORDS[r.answer]) + (f" ({r.via})" if r.via else ""), style=ANSWER_STYLE[r.answer]),
             dutchtime.local(r.since) if r.since else "",
         ]
         for role, people in roles.items()
@@ -96,10 +123,11 @@ def status(console: Console, incident: str, rows: list[Called]) -> None:
     ]
     layout.lines(
         console,
-        f"Oproep {incident}: wie komt",
-        [Column("Rol"), Column("Opgeroepen"), Column("Kanalen"), Column("Antwoord"), Column("Sinds", keep=True)],
+        _("Oproep {incident}: wie komt").format(incident=incident),
+        [Column(_("Rol")), Column(_("Opgeroepen")), Column(_("Kanalen")), Column(_("Antwoord")),
+         Column(_("Sinds"), keep=True)],
         table,
-        empty="Er is voor dit incident nog niemand opgeroepen.",
+        empty=_("Er is voor dit incident nog niemand opgeroepen."),
     )
     if roles:
         console.print(Text(covered(roles)))
@@ -108,9 +136,12 @@ def status(console: Console, incident: str, rows: list[Called]) -> None:
 def covered(roles: dict[str, list[Called]]) -> str:
     """'Toegezegd: 2 van 5 rollen; nog niemand voor: A, B, C.'"""
     open_roles = [role for role, people in roles.items() if not any(p.answer == "komt" for p in people)]
-    said = f"Toegezegd: {len(roles) - len(open_roles)} van {len(roles)} rol{'' if len(roles) == 1 else 'len'}"
+    said = _("Toegezegd: {done} van {roles}").format(
+        done=len(roles) - len(open_roles), roles=counted(len(roles), N_("rol"), N_("rollen"))
+    )
     if not open_roles:
         return said + "."
     named = ", ".join(open_roles[:SHOWN_OPEN_ROLES])
-    more = f" en nog {len(open_roles) - SHOWN_OPEN_ROLES}" if len(open_roles) > SHOWN_OPEN_ROLES else ""
-    return f"{said}; nog niemand die komt voor: {named}{more}."
+    left = len(open_roles) - SHOWN_OPEN_ROLES
+    more = _(" en nog {count}").format(count=left) if left > 0 else ""
+    return _("{said}; nog niemand die komt voor: {named}{more}.").format(said=said, named=named, more=more)

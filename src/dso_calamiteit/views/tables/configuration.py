@@ -5,30 +5,31 @@ from __future__ import annotations
 from rich.console import Console
 
 from ...adapters.config import Source, shown
+from ...domain.language import N_, _
 from . import layout
 from .layout import Column
 from .terminal import Text
 
 KINDS = {  # the kinds' ids (JSON, code) as a person names the file's content
-    "criteria": "criteria",
-    "contacts": "contacten",
-    "routing": "routering",
-    "reporting": "sitraps",
-    "monitor": "monitoring",
-    "readiness": "paraatheid",
-    "teams": "teams",
-    "logbook": "logboek",
-    "callout": "oproep",
-    "maintenance": "onderhoud",
+    "criteria": N_("criteria"),
+    "contacts": N_("contacten"),
+    "routing": N_("routering"),
+    "reporting": N_("sitraps"),
+    "monitor": N_("monitoring"),
+    "readiness": N_("paraatheid"),
+    "teams": N_("teams"),
+    "logbook": N_("logboek"),
+    "callout": N_("oproep"),
+    "maintenance": N_("onderhoud"),
 }
 
 
 def check(console: Console, sources: list[Source], summary: str | None) -> None:
     layout.records(
         console,
-        "Gebruikte bestanden",
-        [Column("Soort"), Column("Bestand", keep=True), Column("Gevonden in")],
-        [[KINDS.get(s.kind, s.kind), shown(s.path), s.origin] for s in sources],
+        _("Gebruikte bestanden"),
+        [Column(_("Soort")), Column(_("Bestand"), keep=True), Column(_("Gevonden in"))],
+        [[_(KINDS[s.kind]) if s.kind in KINDS else s.kind, shown(s.path), s.origin] for s in sources],
     )
     if summary:
         console.print(Text(summary, style="green"))

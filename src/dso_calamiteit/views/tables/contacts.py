@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 
 from ...domain.contacts import Contact, ContactsFile
+from ...domain.language import _
 from . import layout
 from .layout import Column
 from .terminal import Text
@@ -23,7 +24,7 @@ def contacts_table(
             who.append(f"\n{c.name}", style="italic")
         notes = c.notes
         if optional and optional[i]:
-            notes = ("zo nodig; " + notes) if notes else "zo nodig"
+            notes = (_("zo nodig") + "; " + notes) if notes else _("zo nodig")
         if notes:
             who.append(f"\n{notes}", style="dim")
         rows.append([names.get(c.org, c.org), who, c.phone, c.email])
@@ -31,11 +32,11 @@ def contacts_table(
         console,
         title,
         [
-            Column("Organisatie"),
-            Column("Contact"),
-            Column("Telefoon", keep=True, style="bold"),
-            Column("E-mail", keep=True),
+            Column(_("Organisatie")),
+            Column(_("Contact")),
+            Column(_("Telefoon"), keep=True, style="bold"),
+            Column(_("E-mail"), keep=True),
         ],
         rows,
-        empty="Geen contacten.",
+        empty=_("Geen contacten."),
     )

@@ -11,10 +11,10 @@ from rich.console import Console
 
 from ...domain import dutchtime
 from ...domain.criteria import CriteriaFile
+from ...domain.language import counted
 from ...domain.logbook import Action, Entry, Incident, kind_word
 from ...domain.safetext import visible
 from ...domain.sitrap import next_sitrap
-from ...domain.words import count
 from ..incidents import summary_line
 from . import layout
 from .layout import Column
@@ -75,7 +75,7 @@ def incidents(console: Console, rows: list[Listed], criteria: CriteriaFile, now:
 def heading(console: Console, state: Incident, config: Config, now: datetime) -> None:
     status = f"gesloten {dutchtime.local(state.closed_at)}" if state.closed_at else "open"
     late = sum(a.overdue(now) for a in state.open_actions)
-    actions = count(len(state.open_actions), "open actie", "open acties")
+    actions = counted(len(state.open_actions), "open actie", "open acties")
     console.print(
         Text.assemble(
             (f"Incident {state.id}: ", "bold"),

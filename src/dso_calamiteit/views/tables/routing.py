@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 
 from ...domain.contacts import ContactsFile
+from ...domain.language import _
 from ...domain.routing import Route, level_span
 from . import layout
 from .layout import Column
@@ -15,16 +16,22 @@ def routes_table(console: Console, routes: list[Route], matrix: ContactsFile, ti
     layout.records(
         console,
         title,
-        [Column("Situatie"), Column("Voor"), Column("Naar", style="bold"), Column("Zo nodig ook"), Column("Niveau")],
+        [
+            Column(_("Situatie")),
+            Column(_("Voor")),
+            Column(_("Naar"), style="bold"),
+            Column(_("Zo nodig ook")),
+            Column(_("Niveau")),
+        ],
         [
             [
                 r.when,
-                ", ".join(r.tiers) or "alle",
+                ", ".join(r.tiers) or _("alle"),
                 ", ".join(names.get(o, o) for o in r.to),
                 ", ".join(names.get(o, o) for o in r.also),
                 level_span(r),
             ]
             for r in routes
         ],
-        empty="Geen lijnen.",
+        empty=_("Geen lijnen."),
     )

@@ -1,0 +1,452 @@
+"""English on request beside complete Dutch (issue 25): the language chosen, the catalogues in step with the
+code, and what an operator reads in each language."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import json
+import os
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from dso_calamiteit.cli import prompt
+from dso_calamiteit.domain import exitcodes, language
+from dso_calamiteit.views import lang as choice
+
+from .conftest import REPO, Invoke
+
+CRITERIA_COUNT = 14
+
+
+def _catalogue_tool() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("catalogue", REPO / "tools" / "catalogue.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def tool() -> ModuleType:
+    return _catalogue_tool()
+
+
+@pytest.fixture(scope="module")
+def code(tool: ModuleType):  # type: ignore[no-untyped-def]
+    """The messages of the code now (Babel's extractor over src/, and the commands' help texts)."""
+    return tool.template()
+
+
+# --- the catalogues against the code ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_every_message_of_the_code_is_in_the_catalogue_and_translated(tool: ModuleType, code, lang: str) -> None:
+    missing, _stale = tool.out_of_date(lang, code)
+    assert missing == [], f"not in {lang}.po: run tools/catalogue.py and translate (docs/development.md)"
+    assert tool.untranslated(lang) == [], f"untranslated in {lang}.po (docs/development.md, 'Languages')"
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_catalogues_are_in_step_with_the_code(tool: ModuleType, code, lang: str) -> None:
+    _missing, stale = tool.out_of_date(lang, code)
+    assert stale == [], f"{lang}.po has messages the code no longer uses: run tools/catalogue.py"
+    compiled = tool.compiled(tool.read(lang))
+    assert compiled == tool.po_path(lang).with_suffix(".mo").read_bytes(), "run tools/catalogue.py"
+
+
+def test_the_check_sees_a_new_message_and_a_gone_one(tool: ModuleType, code) -> None:
+    """The comparison itself: a message the code gains is missing, one it loses is stale."""
+    from babel.messages.catalog import Catalog
+
+    changed = Catalog(domain="calamiteit")
+    for message in code:
+        if message.id and message.id != "Poort.":
+            changed.add(message.id, locations=message.locations, context=message.context)
+    changed.add("Een bericht dat nergens vertaald is.", locations=[("app/x.py", 1)])
+    missing, stale = tool.out_of_date("en", changed)
+    assert missing == ["Een bericht dat nergens vertaald is."] and stale == ["Poort."]
+
+
+def test_a_message_in_the_code_is_found_where_it_is_written(tool: ModuleType, code) -> None:
+    """Every layer's marks are extracted: the domain's, a count's plural, a help text, Typer's English."""
+    ids = {m.id if isinstance(m.id, str) else m.id[0]: m for m in code if m.id}
+    assert ("open actie", "open acties") in {m.id for m in code if isinstance(m.id, tuple)}
+    assert "[j/n]" in ids and "Poort." in ids
+    assert tool.source_language(ids["Usage"]) == "en" and tool.source_language(ids["[j/n]"]) == "nl"
+
+
+# --- which language ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({}, "nl"),
+        ({"LANG": "C.UTF-8"}, "nl"),
+        ({"LANG": "de_DE.UTF-8"}, "nl"),
+        ({"LANG": "en_GB.UTF-8"}, "en"),
+        ({"LANG": "nl_NL.UTF-8", "LC_MESSAGES": "en_US.UTF-8"}, "en"),
+        ({"LANG": "en_US.UTF-8", "LC_ALL": "nl_NL.UTF-8"}, "nl"),
+        ({"LC_ALL": "en_US.UTF-8", "LANGUAGE": "nl"}, "nl"),
+        ({"LANGUAGE": "de:en", "LANG": "nl_NL.UTF-8"}, "en"),
+        ({"LANGUAGE": "fr", "LC_ALL": "C", "LANG": "en_US.UTF-8"}, "en"),
+        ({"CALAMITEIT_LANG": "en", "LANG": "nl_NL.UTF-8"}, "en"),
+        ({"CALAMITEIT_LANG": "nl", "LANGUAGE": "en"}, "nl"),
+        ({"CALAMITEIT_TAAL": "en"}, "en"),
+    ],
+)
+def test_the_language_in_order(environ: dict[str, str], expected: str) -> None:
+    assert choice.language(environ) == expected
+
+
+def test_lang_option_anywhere_before_the_double_dash() -> None:
+    assert choice.lang_option(["--lang", "en", "contacts", "x"]) == ("en", ["contacts", "x"])
+    assert choice.lang_option(["contacts", "--lang=EN", "x"]) == ("en", ["contacts", "x"])
+    assert choice.lang_option(["log", "1", "--", "--lang", "en"]) == (None, ["log", "1", "--", "--lang", "en"])
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("--lang", "de", "contacts"), ("contacts", "--lang"), ("--lang=", "contacts")],
+)
+def test_a_wrong_language_is_a_usage_error(calamiteit: Invoke, args: tuple[str, ...]) -> None:
+    result = calamiteit(*args)
+    assert result.code == exitcodes.USAGE and result.out == ""
+    assert result.err.startswith("calamiteit: --lang") and "Kies nl, en." in result.err
+
+
+def test_a_wrong_calamiteit_lang_is_a_usage_error(calamiteit: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CALAMITEIT_LANG", "fr")
+    result = calamiteit("contacts", "iplo")
+    assert result.code == exitcodes.USAGE
+    assert result.err == "calamiteit: CALAMITEIT_LANG=fr: onbekende taal\n  Kies nl, en.\n"
+
+
+def test_the_option_wins_over_the_environment_and_each_run_chooses_again(
+    calamiteit: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    assert "No such option: --bogus" in calamiteit("contacts", "--bogus").err
+    assert "Onbekende optie: --bogus" in calamiteit("contacts", "--bogus", "--lang", "nl").err
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    assert "Onbekende optie: --bogus" in calamiteit("contacts", "--bogus").err
+    assert "No such option: --bogus" in calamiteit("--lang", "en", "contacts", "--bogus").err
+    assert language.current() == "en"
+
+
+def test_numbers_and_counts_in_each_language() -> None:
+    from dso_calamiteit.domain.words import percent
+
+    class English:
+        def gettext(self, message: str) -> str:
+            return message
+
+        def ngettext(self, one: str, more: str, n: int) -> str:
+            return {"incident": ("incident", "incidents")}[one][n != 1]
+
+    try:
+        language.use("en", English())
+        assert (percent(99.5), language.counted(2, "incident", "incidenten")) == ("99.5%", "2 incidents")
+        language.use("nl", None)
+        assert (percent(99.5), language.counted(2, "incident", "incidenten")) == ("99,5%", "2 incidenten")
+        assert language.counted(1, "incident", "incidenten") == "1 incident"
+    finally:
+        language.use("nl", None)
+
+
+# --- answering yes or no ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize(("yes", "no"), [("j", "n"), ("y", "n"), ("ja", "nee"), ("yes", "no")])
+def test_yes_and_no_in_either_language(
+    calamiteit: Invoke, monkeypatch: pytest.MonkeyPatch, lang: str, yes: str, no: str
+) -> None:
+    monkeypatch.setattr(prompt, "stdin_is_terminal", lambda: True)
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join([yes] + [no] * (CRITERIA_COUNT - 1)) + "\n"))
+    result = calamiteit("--lang", lang, "assess", "--json")
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["answers"]["serviceketen-ontoereikend"] is True
+    assert ("[y/n]" if lang == "en" else "[j/n]") in result.err
+    assert "Answer each question with y(es) or n(o)." in result.err if lang == "en" else "j(a) of n(ee)" in result.err
+
+
+def test_no_message_is_marked_where_babel_cannot_read_it() -> None:
+    """`_()` inside an f-string, or `_(f"…")`, is never extracted: the message would reach an English reader in
+    Dutch while every catalogue test passes."""
+    import ast
+
+    marks = {"_", "N_", "ngettext", "counted"}
+    hidden = []
+    for path in sorted((REPO / "src" / "dso_calamiteit").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.JoinedStr):
+                for inner in ast.walk(node):
+                    if (
+                        isinstance(inner, ast.Call)
+                        and getattr(inner.func, "id", None) in marks
+                        and any(isinstance(arg, ast.Constant) and isinstance(arg.value, str) for arg in inner.args)
+                    ):
+                        hidden.append(f"{path.relative_to(REPO)}:{inner.lineno} inside an f-string")
+            marked = isinstance(node, ast.Call) and getattr(node.func, "id", None) in marks
+            if marked and any(isinstance(arg, ast.JoinedStr) for arg in node.args):  # type: ignore[attr-defined]
+                hidden.append(f"{path.relative_to(REPO)}:{node.lineno} marks an f-string")
+    assert hidden == []
+
+
+# --- records stay language-neutral ------------------------------------------------------------------------
+
+
+def _assessed(calamiteit: Invoke, lang: str) -> tuple[list[dict], str, str]:
+    """An incident assessed and scaled up by the advice in `lang`: its stored entries, and the timeline and the
+    sitrap as shown in the other language."""
+    from .conftest import all_answers
+
+    incident = calamiteit("incident", "open", "Loket traag", "--level", "0").out.strip()
+    answers = [a.replace("serviceketen-ontoereikend=nee", "serviceketen-ontoereikend=ja") for a in all_answers()]
+    done = calamiteit("--lang", lang, "assess", "--incident", incident, "--volg-advies", "--json", *answers)
+    assert done.code == 0, done.err
+    entries = json.loads(calamiteit("incident", "show", incident, "--json").out)["entries"]
+    other = "nl" if lang == "en" else "en"
+    shown = calamiteit("--lang", other, "incident", "show", incident, "--alles").out
+    report = calamiteit("--lang", other, "rapport", incident, "--concept").out
+    return entries, shown, report
+
+
+@pytest.mark.usefixtures("backend")  # touches the logbook: on both engines
+def test_what_the_tool_records_is_the_same_in_either_language(calamiteit: Invoke) -> None:
+    in_english, shown_dutch, report_dutch = _assessed(calamiteit, "en")
+    in_dutch, shown_english, report_english = _assessed(calamiteit, "nl")
+
+    def bodies(entries: list[dict]) -> list[tuple[str, str]]:
+        return [(e["kind"], json.dumps(e["data"], sort_keys=True)) for e in entries if e["kind"] != "open"]
+
+    assert bodies(in_english) == bodies(in_dutch)  # the chain holds the same values, in whichever language made
+    change = next(e["data"] for e in in_english if e["kind"] == "level_change")
+    assert change["reason"] == "" and change["grounds"]["recommended"] == "Niveau 1 (OCT)"
+    for said in (report_dutch, shown_dutch):  # worded when shown: in Dutch …
+        assert "Opschalen van Serviceketen naar Niveau 1 (OCT): nu geldt" in said.replace("\n", " ")
+    for said in (report_english, shown_english):  # … and in English
+        assert "Scale up from Serviceketen to Niveau 1 (OCT): now" in said.replace("\n", " ")
+
+
+def test_a_record_from_before_keeps_its_words() -> None:
+    from dso_calamiteit.domain.assessment import recorded_reason
+
+    assert recorded_reason({"action": "opschalen", "reason": "Opschalen van 0 naar 1: zo besloten."}) == (
+        "Opschalen van 0 naar 1: zo besloten."
+    )
+
+
+# --- golden output in both languages ------------------------------------------------------------------------
+
+GOLDEN = REPO / "tests" / "data" / "golden"
+MOMENT = "2026-11-28 23:17"  # za 28-11-2026 23:17 in Amsterdam: whom to call does not depend on today
+
+
+def _normal(text: str, tmp: Path) -> str:
+    """What varies between runs made constant: the temporary folder, incident ids, hashes, and the padding a
+    path of another length gives a table."""
+    import re
+
+    text = text.replace(str(tmp), "<tmp>")
+    text = re.sub(r"\b\d{4}-\d{3}-[a-z]{4}\b", "<incident>", text)
+    text = re.sub(r"\b[0-9a-f]{16}\b", "<hash>", text)
+    return "\n".join(re.sub(r"[ ─]{2,}", "  ", line).rstrip() for line in text.splitlines()) + "\n"
+
+
+def _golden(name: str, lang: str, said: str) -> None:
+    path = GOLDEN / f"{name}.{lang}.txt"
+    if os.environ.get("CALAMITEIT_GOLDEN_UPDATE") == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(said, encoding="utf-8")
+    assert path.exists(), f"no golden file {path.name}: run with CALAMITEIT_GOLDEN_UPDATE=1 and read it"
+    assert said == path.read_text(encoding="utf-8"), f"{path.name} differs (CALAMITEIT_GOLDEN_UPDATE=1 to renew)"
+
+
+def _scripted_answers() -> list[str]:
+    from .conftest import all_answers
+
+    return [a.replace("serviceketen-ontoereikend=nee", "serviceketen-ontoereikend=ja") for a in all_answers()]
+
+
+CASES: dict[str, tuple[str, ...]] = {
+    "help": ("--help",),
+    "assess": ("assess", "--no-input", "--current", "0", "--op", MOMENT),
+    "contacts": ("contacts", "iplo"),
+    "usage-error": ("contacts", "--bogus"),
+}
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_golden_commands(
+    calamiteit: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, name: str, lang: str
+) -> None:
+    monkeypatch.setenv("COLUMNS", "100")
+    if name == "help":  # commands listed in the order --help registers them, not the order earlier tests did
+        from dso_calamiteit.cli import root
+
+        monkeypatch.setattr(root, "_registered", set())
+        monkeypatch.setattr(root.app, "registered_commands", [])
+        monkeypatch.setattr(root.app, "registered_groups", [])
+    args = CASES[name] + (tuple(_scripted_answers()) if name == "assess" else ())
+    result = calamiteit("--lang", lang, *args)
+    _golden(name, lang, _normal(f"exit {result.code}\n--- stdout\n{result.out}--- stderr\n{result.err}", tmp_path))
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_golden_check_on_a_broken_file(
+    calamiteit: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, make_config, shipped: Path, lang: str
+) -> None:
+    monkeypatch.setenv("COLUMNS", "400")  # the files table stays a table whatever the temporary folder's length
+    contacts = (shipped / "contacts.yaml").read_text(encoding="utf-8").replace("tier: tactisch", "tier: tactish", 1)
+    folder = make_config(contacts=contacts)
+    result = calamiteit("--lang", lang, "check", "--config-dir", str(folder))
+    assert result.code == exitcodes.CONFIG
+    said = f"exit {result.code}\n--- stdout\n{result.out}--- stderr\n{result.err}"
+    _golden("check-broken", lang, _normal(said, tmp_path))
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_golden_rapport(calamiteit: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, lang: str) -> None:
+    from datetime import UTC, datetime
+
+    from dso_calamiteit.adapters import clock
+
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 11, 28, 22, 17, tzinfo=UTC))
+    incident = calamiteit("incident", "open", "Omgevingsloket onbereikbaar", "--level", "0").out.strip()
+    calamiteit("log", incident, "Loket geeft 503 sinds 22:40", "--beeld")
+    calamiteit(
+        "log",
+        incident,
+        "IPLO publiceert een storingsmelding",
+        "--besluit",
+        "--actiehouder",
+        "IPLO",
+        "--deadline",
+        "23:30",
+    )
+    assert calamiteit("assess", "--incident", incident, "--volg-advies", "--no-input", *_scripted_answers()).code == 0
+    result = calamiteit("--lang", lang, "rapport", incident, "--concept")
+    assert result.code == 0, result.err
+    _golden("rapport", lang, _normal(f"exit {result.code}\n--- stdout\n{result.out}--- stderr\n{result.err}", tmp_path))
+
+
+def test_an_assessment_in_english_in_a_real_terminal(tmp_path: Path) -> None:
+    """The installed console script in a pseudo-terminal, asked in English: English prompts, Dutch criteria (the
+    user's data) and both 'y' and 'j' taken."""
+    import pexpect
+
+    from .conftest import default_sigint
+    from .test_interactive import console_script
+
+    env = dict(os.environ, CALAMITEIT_CACHE_DIR=str(tmp_path / "pty-cache"), COLUMNS="120", TERM="xterm")
+    env["CALAMITEIT_LANG"] = "en"
+    child = pexpect.spawn(
+        console_script(),
+        ["assess", "--current", "0"],
+        cwd=str(tmp_path),
+        env=env,
+        encoding="utf-8",
+        timeout=20,
+        dimensions=(50, 120),
+        preexec_fn=default_sigint,
+    )
+    child.expect("When do we speak of a calamity")
+    child.expect("Answer each question with y\\(es\\) or n\\(o\\)")
+    child.expect(r"Is afhandeling in de serviceketen.*\[y/n\]")
+    child.sendline("maybe")
+    child.expect(r"Answer with y\(es\) or n\(o\)\.")
+    child.sendline("no")
+    child.expect(r"Is snelle besluitvorming vereist\?.*\[y/n\]")
+    child.sendline("j")
+    for _ in range(CRITERIA_COUNT - 2):
+        child.expect(r"\[y/n\]")
+        child.sendline("n")
+    child.expect("Advised level")
+    child.expect("Advice: scale up")
+    child.expect("Scale up from")
+    child.expect("Call now")
+    child.expect("All contacts along these lines")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert "Traceback" not in (child.before or "")
+
+
+# --- criteria.yaml in English, optionally --------------------------------------------------------------------
+
+
+def test_criteria_in_english_where_written_and_check_warns_where_not(
+    calamiteit: Invoke, make_config, shipped: Path
+) -> None:
+    text = (shipped / "criteria.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "        question: Is snelle besluitvorming vereist?\n",
+        "        question: Is snelle besluitvorming vereist?\n"
+        "        text_en: Quick decision-making required.\n"
+        "        question_en: Is quick decision-making required?\n",
+    )
+    folder = make_config(criteria=text)
+    english = calamiteit("--lang", "en", "criteria", "--config-dir", str(folder)).out
+    assert "Quick decision-making required." in english and "Snelle besluitvorming vereist." not in english
+    assert "Politiek-bestuurlijke onrust" in english  # not translated: shown as written
+    assert "Snelle besluitvorming vereist." in calamiteit("criteria", "--config-dir", str(folder)).out
+    check = calamiteit("check", "--config-dir", str(folder))
+    assert check.code == exitcodes.OK, check.out  # a warning, not an error
+    assert "criterium 'politiek-bestuurlijke-onrust': question_en ontbreekt" in check.out
+    assert "criterium 'snelle-besluitvorming'" not in check.out
+    assert "text_en ontbreekt" not in calamiteit("check").out  # a file with no English at all: Dutch by choice
+    data = json.loads(calamiteit("--lang", "en", "criteria", "--json", "--config-dir", str(folder)).out)
+    assert data == json.loads(calamiteit("criteria", "--json", "--config-dir", str(folder)).out)  # JSON: as written
+
+
+# --- a call-out channel in its own language ----------------------------------------------------------------
+
+
+def test_a_channel_with_lang_en_gets_english_in_a_dutch_run(
+    calamiteit: Invoke, make_config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from .hooks import Posted, hook_server
+    from .test_callout_message import callout_yaml
+
+    hooks = "webhooks:\n  - id: teams-lev\n    kind: teams\n    url_from: TEST_TEAMS_URL\n    lang: en\n"
+    folder = make_config(callout=callout_yaml(hooks, "[teams-lev]"))
+    incident = calamiteit("incident", "open", "Loket traag", "--level", "1").out.strip()
+    posted = Posted()
+    with hook_server(posted) as base:
+        monkeypatch.setenv("TEST_TEAMS_URL", base + "/teams")
+        preview = calamiteit("oproep", incident, "--config-dir", str(folder)).out
+        sent = calamiteit("oproep", incident, "--verstuur", "--config-dir", str(folder))
+    assert sent.code == exitcodes.OK, sent.err
+    assert "Onderwerp:" in preview and "# Oproep" in preview  # the run's own language: Dutch
+    (envelope,) = [body for _, _, body in posted.accepted]
+    card = json.dumps(envelope, ensure_ascii=False)
+    assert "call-out" in card and "Called out" in card and '"Level"' in card  # the channel's: English
+    assert "Opgeroepen" not in card and "oproep" not in card and '"Niveau"' not in card
+    assert "Alles aangekomen" in sent.err or "Alles aangekomen" in sent.out  # what the run says stays Dutch
+
+
+def test_moments_read_in_the_readers_language_and_back() -> None:
+    from datetime import UTC, datetime
+
+    from dso_calamiteit.domain.dutchtime import local, parse_moment
+
+    at = datetime(2026, 11, 28, 22, 17, tzinfo=UTC)
+    try:
+        language.use("en", None)
+        shown = local(at)
+        stored = local("2026-11-28T22:17:00+00:00")
+        language.use("nl", None)
+        assert (shown, stored, local(at)) == ("Sat 28-11-2026 23:17", "Sat 28-11-2026 23:17", "za 28-11-2026 23:17")
+        assert parse_moment(shown, at) == parse_moment("za 28-11-2026 23:17", at)  # English reads back too
+    finally:
+        language.use("nl", None)
