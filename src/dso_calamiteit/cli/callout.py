@@ -16,7 +16,7 @@ from ..adapters import clock
 from ..app.place import Place
 from ..domain import exitcodes
 from ..domain.errors import Interrupted, UsageError
-from ..domain.language import N_, _, counted
+from ..domain.language import _, counted
 from .options import Author, ConfigDir, DataDir, Db, Json, Moment, Send, Yes, console
 
 if TYPE_CHECKING:
@@ -123,7 +123,7 @@ def escalate(config: "Config", where: Place, incident: str, author: str, watch: 
                 return exitcodes.OK
             if done.waiting and done.next_due and (len(done.waiting), done.next_due) != said:
                 said = (len(done.waiting), done.next_due)
-                waiting = counted(len(done.waiting), N_("rol"), N_("rollen"))
+                waiting = counted(len(done.waiting), "rol", "rollen")
                 due = dutchtime.local(done.next_due)
                 note.print(_("Wacht nog op {waiting}; volgende ronde vanaf {due}.").format(waiting=waiting, due=due),
                            markup=False)
@@ -134,8 +134,8 @@ def escalate(config: "Config", where: Place, incident: str, author: str, watch: 
     except KeyboardInterrupt:
         raise Interrupted(
             _("onderbroken: bewaken gestopt; {reminded} en {backups} opgeroepen").format(
-                reminded=counted(reminded, N_("herinnering"), N_("herinneringen")),
-                backups=counted(backups, N_("volgende"), N_("volgenden")),
+                reminded=counted(reminded, "herinnering", "herinneringen"),
+                backups=counted(backups, "volgende", "volgenden"),
             ),
             f"Wat verstuurd is, staat in het logboek: 'calamiteit oproep {incident} --status'.",
         ) from None

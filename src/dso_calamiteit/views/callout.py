@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from ..domain import dutchtime
 from ..domain.callout import Draft, Message, Plan, channel_word
-from ..domain.language import N_, _, counted
+from ..domain.language import _, counted
 from ..domain.safetext import markdown as esc
 from ..domain.safetext import visible
 from .jsondoc import dumps
@@ -187,7 +187,7 @@ def deadline_line(sent: Sent) -> str | None:
         _(
             "Deadline van de oproep verstreken (deadline_seconds: {seconds} s): {messages} nog niet verstuurd; "
             "opnieuw versturen verstuurt alleen die, met hetzelfde Message-ID."
-        ).format(seconds=f"{sent.deadline:g}", messages=counted(sent.pending, N_("bericht"), N_("berichten")))
+        ).format(seconds=f"{sent.deadline:g}", messages=counted(sent.pending, "bericht", "berichten"))
     )
 
 

@@ -137,7 +137,7 @@ def covered(roles: dict[str, list[Called]]) -> str:
     """'Toegezegd: 2 van 5 rollen; nog niemand voor: A, B, C.'"""
     open_roles = [role for role, people in roles.items() if not any(p.answer == "komt" for p in people)]
     said = _("Toegezegd: {done} van {roles}").format(
-        done=len(roles) - len(open_roles), roles=counted(len(roles), N_("rol"), N_("rollen"))
+        done=len(roles) - len(open_roles), roles=counted(len(roles), "rol", "rollen")
     )
     if not open_roles:
         return said + "."
