@@ -150,9 +150,11 @@ def show_status(config: "Config", where: Place, incident: str, json: bool) -> in
     from ..views.tables.terminal import Text
 
     numbers = ", ".join(str(n) for n in altered)
-    which = f"de bevestiging in regel {numbers} is" if len(altered) == 1 else f"de bevestigingen in regels {numbers} zijn"
+    which = (f"de bevestiging in regel {numbers} is" if len(altered) == 1
+             else f"de bevestigingen in regels {numbers} zijn")
     console(stderr=True).print(Text(
-        f"LET OP: de hashketen van {incident} klopt niet: {which} na het vastleggen gewijzigd en niet meegeteld. 'calamiteit incident verify {incident}' toont alle breuken.",
+        f"LET OP: de hashketen van {incident} klopt niet: {which} na het vastleggen gewijzigd en niet "
+        f"meegeteld. 'calamiteit incident verify {incident}' toont alle breuken.",
         style="bold red"))
     return exitcodes.TAMPERED
 
