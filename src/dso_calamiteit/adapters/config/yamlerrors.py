@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import yaml  # yamlfile, the only importer, has it loaded already
+
 PREFIX = "YAML-fout: "
 GENERIC = (
     "dit deel is geen geldige YAML; controleer de inspringing (alleen spaties), de dubbele punt na elke sleutel "
@@ -112,8 +114,6 @@ def _quote_closed_late(text: str, mark: Any) -> tuple[int | None, int | None, st
     """A quote left open with another quoted value below it: PyYAML closes the first at the second's opening
     quote and stumbles on what follows ('expected <block end>'), lines below the mistake. When the value just
     before the stumble is a quoted one that runs over several lines, the place to change is its opening quote."""
-    import yaml
-
     if mark is None:
         return None
     last = None
