@@ -227,3 +227,41 @@ def test_a_persons_call_out_is_the_latest_even_past_nine_rounds(calamiteit: Invo
     entries = json.loads(calamiteit("incident", "show", incident, "--json").out)["entries"]
     (said,) = [e for e in entries if e["kind"] == "confirmation"]
     assert said["data"]["callout"] == f"{incident}/convocation-1#10"
+
+
+def test_a_confirmation_edited_in_the_database_is_not_counted_and_status_says_so(
+    calamiteit: Invoke, called, tmp_path: Path
+) -> None:
+    """Found trying it as an attacker (s30-trial): a "kan niet" turned into "komt" in the database was shown by
+    `oproep --status` as an answer, exit 0, and counted by the escalation; a row without its recipient made
+    `--status` (and the web's incident page) stop with an internal KeyError. Now neither is counted, the
+    status says which entries were altered and exits 4, and the JSON is still whole."""
+    from . import backends
+
+    incident, folder, _ = called
+    assert calamiteit("bevestig", incident, "anna-de-vries", "--kan-niet", "--config-dir", str(folder)).code == 0
+    assert calamiteit("bevestig", incident, "lotte-meijer", "--kan-niet", "--config-dir", str(folder)).code == 0
+    [(anna,), (lotte,)] = backends.rows(tmp_path / "data", "SELECT n FROM entries WHERE kind = 'confirmation' "
+                                        "AND incident = ? ORDER BY n", (incident,))
+    backends.tamper(
+        tmp_path / "data",
+        ("UPDATE entries SET body = replace(body, '\"kan_niet\"', '\"komt\"') WHERE incident = ? AND n = ?",
+         (incident, anna)),
+    )
+    # the second one rewritten whole, its own hash made to match: only its shape gives it away
+    from dso_calamiteit.domain.logbook import entry_hash
+
+    [(at, author, kind, prev)] = backends.rows(
+        tmp_path / "data", "SELECT at, author, kind, prev_hash FROM entries WHERE incident = ? AND n = ?",
+        (incident, lotte))
+    body = '{"answer": "komt"}'
+    forged = entry_hash(incident, lotte, at, author, kind, body, prev)
+    backends.tamper(tmp_path / "data", ("UPDATE entries SET body = ?, hash = ? WHERE incident = ? AND n = ?",
+                                        (body, forged, incident, lotte)))
+    said = calamiteit("oproep", incident, "--status", "--json", "--config-dir", str(folder))
+    assert said.code == exitcodes.TAMPERED, said.err
+    answers = {r["recipient"]: r["answer"] for r in json.loads(said.out)["called"]}
+    assert answers["anna-de-vries"] is None and answers["lotte-meijer"] is None
+    assert "LET OP" in said.err and f"regels {anna}, {lotte}" in said.err and "interne fout" not in said.err
+    table = calamiteit("oproep", incident, "--status", "--config-dir", str(folder))
+    assert table.code == exitcodes.TAMPERED and "Toegezegd: 0 van" in table.out

@@ -33,6 +33,11 @@ CASES = [
         ['het aanhalingsteken " dat hier begint wordt nergens gesloten', 'zet een " aan het eind'],
         id="unclosed-double-quote",
     ),
+    pytest.param(  # found trying it (s30-trial): the next quoted value closed it, a wrong line was blamed
+        'contacts:\n  - name: "Piet Piket\n    phone: "+31 00 0000 0102"\n    role: Piket\n', (2, 11),
+        ['het aanhalingsteken " dat hier begint wordt pas op regel 3 gesloten', 'zet een " aan het eind'],
+        id="unclosed-quote-closed-by-the-next-value",
+    ),
     pytest.param(
         "contacts:\n  - name: 'Piet Piket\n    role: Piketmedewerker\n  - name: Klaas\n", (2, 11),
         ["het aanhalingsteken ' dat hier begint"], id="unclosed-single-quote",

@@ -30,10 +30,12 @@ class Called:
     note: str = ""
 
 
-def called(config: Config, store: Any, incident: str) -> dict[str, Called]:
+def called(config: Config, store: Any, incident: str, altered: list[int] | None = None) -> dict[str, Called]:
     """Everyone the incident's call-outs reached for, in the order first called, with their confirmations:
     the deliveries in one query, oldest first, each recipient's contact looked up once. A person's call-out is
-    the latest that reached for them (a confirmation by name is recorded against it)."""
+    the latest that reached for them (a confirmation by name is recorded against it). A confirmation whose
+    stored row does not match its own hash (edited in the database) or does not read as one is not counted:
+    its number goes to `altered`, for the caller to say (a forged "komt" must not stop an escalation)."""
     contacts = {recipient_key(c): c for c in config.contacts.contacts}
     out: dict[str, Called] = {}
     for callout, channel, key, outcome, reason, at in store.incident_deliveries(incident):
@@ -46,13 +48,21 @@ def called(config: Config, store: Any, incident: str) -> dict[str, Called]:
         if at > row.since:
             row.since = at
     for e in store.of_kind(incident, "confirmation"):
-        row = out.get(e.data["recipient"])
+        key, answer = e.data.get("recipient"), e.data.get("answer")
+        if e.expected_hash() != e.hash or not isinstance(key, str) or answer not in ("komt", "kan_niet"):
+            if altered is not None:
+                altered.append(e.n)
+            continue
+        row = out.get(key)
         if row is not None:
-            row.answer, row.via, row.since, row.note = e.data["answer"], e.data["via"], e.at, e.data.get("note", "")
+            row.answer, row.via, row.since = answer, str(e.data.get("via", "")), e.at
+            row.note = str(e.data.get("note", ""))
     return out
 
 
-def status(config: Config, where: Where, incident: str) -> tuple[str, list[Called]]:
+def status(config: Config, where: Where, incident: str) -> tuple[str, list[Called], list[int]]:
+    """The incident's id, everyone called, and the numbers of confirmations left out as altered."""
+    altered: list[int] = []
     with opened(where, readonly=True) as store:
         incident = store.resolve(incident)
-        return incident, list(called(config, store, incident).values())
+        return incident, list(called(config, store, incident, altered).values()), altered

@@ -144,7 +144,7 @@ def escalate(config: "Config", where: Place, incident: str, author: str, watch: 
 def show_status(config: "Config", where: Place, incident: str, json: bool) -> int:
     from ..app import callout_status
 
-    incident, rows = callout_status.status(config, where, incident)
+    incident, rows, altered = callout_status.status(config, where, incident)
     if json:
         from ..views.callout_status import status_document
 
@@ -153,7 +153,18 @@ def show_status(config: "Config", where: Place, incident: str, json: bool) -> in
         from ..views.tables.callout import status as table
 
         table(console(), incident, rows)
-    return exitcodes.OK
+    if not altered:
+        return exitcodes.OK
+    from ..views.tables.terminal import Text
+
+    numbers = ", ".join(str(n) for n in altered)
+    which = (f"de bevestiging in regel {numbers} is" if len(altered) == 1
+             else f"de bevestigingen in regels {numbers} zijn")
+    console(stderr=True).print(Text(
+        f"LET OP: de hashketen van {incident} klopt niet: {which} na het vastleggen gewijzigd en niet "
+        f"meegeteld. 'calamiteit incident verify {incident}' toont alle breuken.",
+        style="bold red"))
+    return exitcodes.TAMPERED
 
 
 Answer = Annotated[Optional[bool], typer.Option("--komt/--kan-niet", help="Komt hij of zij, of niet.")]  # noqa: UP045

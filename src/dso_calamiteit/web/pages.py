@@ -132,7 +132,7 @@ def _incident(settings: Settings, found: incidents.Timeline, page: int) -> dict[
     report = sitrap_of(config, state, state.reports or None, now, "gedeeld beeld", concept=True,
                        broken=[f"regel {f.n}: {f.message}" for f in found.faults])
     decisions = sorted(state.actions.values(), key=lambda a: a.number)
-    _, called = callout_status.status(config, settings.where, state.id)  # the use case of `oproep ID --status`
+    _, called, _ = callout_status.status(config, settings.where, state.id)  # the use case of `oproep ID --status`
     return {
         "now": now,
         "state": state,

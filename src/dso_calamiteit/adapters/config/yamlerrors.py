@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import yaml  # yamlfile, the only importer, has it loaded already
+
 PREFIX = "YAML-fout: "
 GENERIC = (
     "dit deel is geen geldige YAML; controleer de inspringing (alleen spaties), de dubbele punt na elke sleutel "
@@ -74,6 +76,9 @@ def explain(exc: Any, text: str) -> tuple[int | None, int | None, str]:
             "een dubbele punt die hier niet verwacht wordt; staat er ': ' in een waarde, zet die waarde dan tussen "
             "aanhalingstekens, en controleer de inspringing"
         )
+    left_open = _quote_closed_late(text, exc.problem_mark)
+    if left_open is not None:
+        return left_open
     if (
         "expected '-' indicator" in problem
         or "expected <block end>" in problem
@@ -103,3 +108,27 @@ def _missing_colon(line: int | None, text: str) -> tuple[int | None, int | None,
     column = len(text) - len(text.lstrip()) + len(dash) + 1
     fixed = f"{dash}{key}: {rest.strip()}".rstrip()
     return line, column, PREFIX + f"na de sleutel '{key}' ontbreekt de dubbele punt; schrijf: {fixed}"
+
+
+def _quote_closed_late(text: str, mark: Any) -> tuple[int | None, int | None, str] | None:
+    """A quote left open with another quoted value below it: PyYAML closes the first at the second's opening
+    quote and stumbles on what follows ('expected <block end>'), lines below the mistake. When the value just
+    before the stumble is a quoted one that runs over several lines, the place to change is its opening quote."""
+    if mark is None:
+        return None
+    last = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.index >= mark.index:
+                break
+            last = token
+    except yaml.YAMLError:
+        pass
+    if not (isinstance(last, yaml.ScalarToken) and last.style in ('"', "'")
+            and last.start_mark.line < last.end_mark.line == mark.line):
+        return None
+    quote = last.style
+    return last.start_mark.line + 1, last.start_mark.column + 1, PREFIX + (
+        f"het aanhalingsteken {quote} dat hier begint wordt pas op regel {last.end_mark.line + 1} gesloten; zet "
+        f"een {quote} aan het eind van de tekst op deze regel"
+    )
