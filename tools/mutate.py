@@ -46,7 +46,7 @@ MODULES: dict[str, list[str]] = {
     "domain/readiness.py": ["tests/test_readiness.py", "tests/test_call_now.py"],
     "domain/overview.py": ["tests/test_overview.py"],
     "adapters/metrics.py": ["tests/test_monitor.py"],
-    "adapters/stores/rollups.py": ["tests/test_overview.py"],
+    "adapters/stores/rollups.py": ["tests/test_rollups_pinned.py", "tests/test_overview.py"],
     "adapters/notifiers/email.py": ["tests/test_callout.py"],
     "adapters/notifiers/webhook.py": ["tests/test_callout.py"],
 }

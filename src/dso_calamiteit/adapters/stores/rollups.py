@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 Check = tuple[str, str, str, str, str, int | None, float | None, str]
+REBUILD_BATCH = 10_000  # checks per step of the migration's rebuild: a year of checks is not held in memory at once
 
 
 class RollUps(ABC):
@@ -103,11 +104,11 @@ class RollUps(ABC):
                 continue
             app = (name, env)
             if app not in tips:
-                held = self._one("SELECT at, state, run_first FROM check_tips WHERE name = ? AND env = ?", app)
-                tips[app] = (str(held[0]), str(held[1]), held[2]) if held else ("", "", None)
-            _, before, run = tips[app]
+                held = self._one("SELECT run_first FROM check_tips WHERE name = ? AND env = ?", app)
+                tips[app] = ("", "", held[0] if held else None)  # only the run it ended in matters here
+            run = tips[app][2]  # set while the check before failed, else None
             if state == "onbeschikbaar":
-                if before != "onbeschikbaar" or run is None:
+                if run is None:  # the check before was answered (or there was none): a run starts
                     run = at
                     runs[(name, env, run)] = [at, 0, False]
                 extended = runs.setdefault((name, env, run), [at, 0, True])
@@ -127,9 +128,7 @@ class RollUps(ABC):
                     "INSERT INTO down_runs (name, env, first, last, checks) VALUES (?, ?, ?, ?, ?)",
                     (name, env, first, last, added),
                 )
-        for (name, env), (at, state, run) in tips.items():
-            if not state:
-                continue
+        for (name, env), (at, state, run) in tips.items():  # every one was set by a check just above
             self._run(
                 "INSERT INTO check_tips (name, env, at, state, run_first) VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT (name, env) DO UPDATE SET at = excluded.at, state = excluded.state, "
@@ -143,7 +142,7 @@ class RollUps(ABC):
         batch: list[Check] = []
         for r in self._rows(sql):
             batch.append((r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]))
-            if len(batch) >= 10_000:
+            if len(batch) >= REBUILD_BATCH:
                 self._roll_up(batch)
                 batch = []
         if batch:
