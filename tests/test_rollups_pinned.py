@@ -34,19 +34,27 @@ def store(tmp_path: Path) -> Iterator[Any]:
 
 
 def table(store: Any, name: str) -> list[tuple]:
-    columns = {"check_hours": "name, env, hour, checks, up, maintenance",
-               "latency_days": "name, env, day, bucket, count",
-               "down_runs": "name, env, first, last, checks",
-               "check_tips": "name, env, at, state, run_first"}[name]
+    columns = {
+        "check_hours": "name, env, hour, checks, up, maintenance",
+        "latency_days": "name, env, day, bucket, count",
+        "down_runs": "name, env, first, last, checks",
+        "check_tips": "name, env, at, state, run_first",
+    }[name]
     return sorted(tuple(r) for r in store._rows(f"SELECT {columns} FROM {name}"))
 
 
 def test_the_hours_a_period_reads(store: Any) -> None:
     """An hour is read when the period touches it: the start's own hour even from half-way, the end's hour from one
     second past its start, never when the end is exactly on the hour."""
-    store.record_checks([check("08:59:59", "beschikbaar", 50.0), check("09:00:00", "traag", 900.0),
-                         check("09:59:59", "onderhoud"), check("10:00:00", "onbeschikbaar"),
-                         check("11:00:00", "beschikbaar", 50.0)])
+    store.record_checks(
+        [
+            check("08:59:59", "beschikbaar", 50.0),
+            check("09:00:00", "traag", 900.0),
+            check("09:59:59", "onderhoud"),
+            check("10:00:00", "onbeschikbaar"),
+            check("11:00:00", "beschikbaar", 50.0),
+        ]
+    )
     hour9 = ("Loket", "prod", "2024-01-15T09", 2, 1, 1)
     hour10 = ("Loket", "prod", "2024-01-15T10", 1, 0, 0)
     assert store.check_hours("2024-01-15T09:30:00+00:00", "2024-01-15T10:00:00+00:00") == [hour9]
@@ -54,17 +62,23 @@ def test_the_hours_a_period_reads(store: Any) -> None:
     assert store.check_hours("2024-01-15T10:00:00+00:00", "2024-01-15T10:00:01+00:00") == [hour10]
     assert store.check_hours("2024-01-15T10:00:00+00:00", "2024-01-15T11:00:00+00:00") == [hour10]
     assert store.check_hours("2024-01-15T08:00:00+00:00", "2024-01-15T09:00:00+00:00") == [
-        ("Loket", "prod", "2024-01-15T08", 1, 1, 0)]
+        ("Loket", "prod", "2024-01-15T08", 1, 1, 0)
+    ]
 
 
 def test_the_roll_ups_hold_exact_counts(store: Any) -> None:
     """Per hour the checks, the answered ones and those in maintenance; per local day and bucket how many answered
     checks had that latency (a failed check's latency and an answered check without one are not counted); a second
     recording adds to the same rows."""
-    first = [check("09:00:00", "beschikbaar", 100.0), check("09:10:00", "beschikbaar", 100.0),
-             check("09:20:00", "traag", 2500.0), check("09:30:00", "onbeschikbaar", 10_000.0),
-             check("09:40:00", "beschikbaar", None), check("09:50:00", "onderhoud", 100.0),
-             check("23:30:00", "beschikbaar", 0.5)]  # 00:30 on Tuesday in the Netherlands; under 1 ms: bucket 0
+    first = [
+        check("09:00:00", "beschikbaar", 100.0),
+        check("09:10:00", "beschikbaar", 100.0),
+        check("09:20:00", "traag", 2500.0),
+        check("09:30:00", "onbeschikbaar", 10_000.0),
+        check("09:40:00", "beschikbaar", None),
+        check("09:50:00", "onderhoud", 100.0),
+        check("23:30:00", "beschikbaar", 0.5),
+    ]  # 00:30 on Tuesday in the Netherlands; under 1 ms: bucket 0
     store.record_checks(first)
     store.record_checks([check("09:55:00", "beschikbaar", 100.0), check("09:56:00", "onderhoud", None)])
     assert table(store, "check_hours") == [
@@ -78,8 +92,11 @@ def test_the_roll_ups_hold_exact_counts(store: Any) -> None:
         ("Loket", "prod", "2024-01-16", 0, 1),
     ]
     assert store.latency_percentiles("2024-01-15", "2024-01-15") == [
-        ("Loket", "prod", bucket_value(94), bucket_value(160))]
-    assert store.latency_percentiles("2024-01-16", "2024-01-16") == [("Loket", "prod", bucket_value(0), bucket_value(0))]
+        ("Loket", "prod", bucket_value(94), bucket_value(160))
+    ]
+    assert store.latency_percentiles("2024-01-16", "2024-01-16") == [
+        ("Loket", "prod", bucket_value(0), bucket_value(0))
+    ]
     assert store.latency_percentiles("2024-01-17", "2024-01-31") == []
 
 
@@ -130,19 +147,33 @@ def test_the_percentiles_are_per_application_in_name_order() -> None:
 def test_a_run_of_failed_checks_across_recordings(store: Any) -> None:
     """A run goes on over separate recordings and over maintenance; an answered check ends it; each application
     has its own runs; the tip says the last check outside maintenance and the run it is in."""
-    store.record_checks([check("09:00:00", "beschikbaar", 80.0), check("09:10:00", "onbeschikbaar"),
-                         check("09:10:00", "onbeschikbaar", name="Ander")])
+    store.record_checks(
+        [
+            check("09:00:00", "beschikbaar", 80.0),
+            check("09:10:00", "onbeschikbaar"),
+            check("09:10:00", "onbeschikbaar", name="Ander"),
+        ]
+    )
     assert table(store, "down_runs") == [
         ("Ander", "prod", "2024-01-15T09:10:00+00:00", "2024-01-15T09:10:00+00:00", 1),
         ("Loket", "prod", "2024-01-15T09:10:00+00:00", "2024-01-15T09:10:00+00:00", 1),
     ]
-    store.record_checks([check("09:20:00", "onderhoud"), check("09:30:00", "onbeschikbaar"),
-                         check("09:40:00", "onbeschikbaar")])
-    store.record_checks([check("09:50:00", "onbeschikbaar"), check("10:00:00", "traag", 3000.0),
-                         check("10:10:00", "onbeschikbaar"), check("10:20:00", "onderhoud")])
-    runs = [("Ander", "prod", "2024-01-15T09:10:00+00:00", "2024-01-15T09:10:00+00:00", 1),
-            ("Loket", "prod", "2024-01-15T09:10:00+00:00", "2024-01-15T09:50:00+00:00", 4),
-            ("Loket", "prod", "2024-01-15T10:10:00+00:00", "2024-01-15T10:10:00+00:00", 1)]
+    store.record_checks(
+        [check("09:20:00", "onderhoud"), check("09:30:00", "onbeschikbaar"), check("09:40:00", "onbeschikbaar")]
+    )
+    store.record_checks(
+        [
+            check("09:50:00", "onbeschikbaar"),
+            check("10:00:00", "traag", 3000.0),
+            check("10:10:00", "onbeschikbaar"),
+            check("10:20:00", "onderhoud"),
+        ]
+    )
+    runs = [
+        ("Ander", "prod", "2024-01-15T09:10:00+00:00", "2024-01-15T09:10:00+00:00", 1),
+        ("Loket", "prod", "2024-01-15T09:10:00+00:00", "2024-01-15T09:50:00+00:00", 4),
+        ("Loket", "prod", "2024-01-15T10:10:00+00:00", "2024-01-15T10:10:00+00:00", 1),
+    ]
     assert table(store, "down_runs") == runs
     assert table(store, "check_tips") == [
         ("Ander", "prod", "2024-01-15T09:10:00+00:00", "onbeschikbaar", "2024-01-15T09:10:00+00:00"),
@@ -157,14 +188,21 @@ def test_a_run_of_failed_checks_across_recordings(store: Any) -> None:
 
 
 def test_rows_given_out_of_time_order_are_taken_in_time_order(store: Any) -> None:
-    store.record_checks([check("09:10:00", "onbeschikbaar"), check("09:20:00", "beschikbaar", 80.0),
-                         check("09:00:00", "onbeschikbaar"), check("09:30:00", "onbeschikbaar")])
+    store.record_checks(
+        [
+            check("09:10:00", "onbeschikbaar"),
+            check("09:20:00", "beschikbaar", 80.0),
+            check("09:00:00", "onbeschikbaar"),
+            check("09:30:00", "onbeschikbaar"),
+        ]
+    )
     assert table(store, "down_runs") == [
         ("Loket", "prod", "2024-01-15T09:00:00+00:00", "2024-01-15T09:10:00+00:00", 2),
         ("Loket", "prod", "2024-01-15T09:30:00+00:00", "2024-01-15T09:30:00+00:00", 1),
     ]
     assert table(store, "check_tips") == [
-        ("Loket", "prod", "2024-01-15T09:30:00+00:00", "onbeschikbaar", "2024-01-15T09:30:00+00:00")]
+        ("Loket", "prod", "2024-01-15T09:30:00+00:00", "onbeschikbaar", "2024-01-15T09:30:00+00:00")
+    ]
 
 
 def test_an_application_seen_only_in_maintenance_has_no_tip_and_no_run(store: Any) -> None:
@@ -176,9 +214,13 @@ def test_an_application_seen_only_in_maintenance_has_no_tip_and_no_run(store: An
 def test_the_rebuild_reads_every_check_held_in_batches(store: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """The migration's rebuild, in batches of two: the last, part-filled batch counts too, and a run goes on from one
     batch into the next as it does from one recording into the next."""
-    held = [check("09:00:00", "onbeschikbaar"), check("09:10:00", "onbeschikbaar"),
-            check("09:20:00", "onbeschikbaar"), check("09:30:00", "beschikbaar", 100.0),
-            check("09:40:00", "onbeschikbaar")]
+    held = [
+        check("09:00:00", "onbeschikbaar"),
+        check("09:10:00", "onbeschikbaar"),
+        check("09:20:00", "onbeschikbaar"),
+        check("09:30:00", "beschikbaar", 100.0),
+        check("09:40:00", "onbeschikbaar"),
+    ]
     with store.transaction():
         store.conn.executemany("INSERT INTO checks VALUES (?, ?, ?, ?, ?, ?, ?, ?)", held)
     assert table(store, "check_hours") == []  # inserted under the roll-ups
@@ -192,4 +234,5 @@ def test_the_rebuild_reads_every_check_held_in_batches(store: Any, monkeypatch: 
         ("Loket", "prod", "2024-01-15T09:40:00+00:00", "2024-01-15T09:40:00+00:00", 1),
     ]
     assert table(store, "check_tips") == [
-        ("Loket", "prod", "2024-01-15T09:40:00+00:00", "onbeschikbaar", "2024-01-15T09:40:00+00:00")]
+        ("Loket", "prod", "2024-01-15T09:40:00+00:00", "onbeschikbaar", "2024-01-15T09:40:00+00:00")
+    ]

@@ -43,7 +43,7 @@ MODULES: dict[str, list[str]] = {
     "domain/entry_rules.py": ["tests/test_record_reads.py", "tests/test_record.py", "tests/test_hostile.py"],
     "domain/dutchtime.py": ["tests/test_moments.py", "tests/test_night.py", "tests/test_typed_text.py"],
     "domain/intervals.py": ["tests/test_readiness.py"],
-    "domain/readiness.py": ["tests/test_readiness.py", "tests/test_call_now.py"],
+    "domain/readiness.py": ["tests/test_readiness_pinned.py", "tests/test_readiness.py", "tests/test_call_now.py"],
     "domain/overview.py": ["tests/test_overview_pinned.py", "tests/test_overview.py"],
     "adapters/metrics.py": ["tests/test_monitor.py"],
     "adapters/stores/rollups.py": ["tests/test_rollups_pinned.py", "tests/test_overview.py"],
