@@ -97,16 +97,17 @@ class RollUps(ABC):
                 "ON CONFLICT (name, env, day, bucket) DO UPDATE SET count = latency_days.count + excluded.count",
                 (name, env, day, bucket, count),
             )
-        tips: dict[tuple[str, str], tuple[str, str, str | None]] = {}  # app → (at, state, first of its run)
+        run_of: dict[tuple[str, str], str | None] = {}  # app → the first check of the run it is in (None: up)
+        tips: dict[tuple[str, str], tuple[str, str]] = {}  # app → (at, state) of its last check
         runs: dict[tuple[str, str, str], list[Any]] = {}  # (name, env, first) → [last, checks added, held before]
         for at, name, env, _url, state, *_ in sorted(rows, key=lambda r: r[0]):
             if state == "onderhoud":
                 continue
             app = (name, env)
-            if app not in tips:
+            if app not in run_of:
                 held = self._one("SELECT run_first FROM check_tips WHERE name = ? AND env = ?", app)
-                tips[app] = ("", "", held[0] if held else None)  # only the run it ended in matters here
-            run = tips[app][2]  # set while the check before failed, else None
+                run_of[app] = held[0] if held else None
+            run = run_of[app]
             if state == "onbeschikbaar":
                 if run is None:  # the check before was answered (or there was none): a run starts
                     run = at
@@ -116,7 +117,8 @@ class RollUps(ABC):
                 extended[1] += 1
             else:
                 run = None
-            tips[app] = (at, state, run)
+            run_of[app] = run
+            tips[app] = (at, state)
         for (name, env, first), (last, added, held_before) in runs.items():
             if held_before:
                 self._run(
@@ -128,12 +130,12 @@ class RollUps(ABC):
                     "INSERT INTO down_runs (name, env, first, last, checks) VALUES (?, ?, ?, ?, ?)",
                     (name, env, first, last, added),
                 )
-        for (name, env), (at, state, run) in tips.items():  # every one was set by a check just above
+        for (name, env), (at, state) in tips.items():
             self._run(
                 "INSERT INTO check_tips (name, env, at, state, run_first) VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT (name, env) DO UPDATE SET at = excluded.at, state = excluded.state, "
                 "run_first = excluded.run_first",
-                (name, env, at, state, run),
+                (name, env, at, state, run_of[(name, env)]),
             )
 
     def _rebuild_rollups(self) -> None:
