@@ -236,3 +236,14 @@ def test_the_rebuild_reads_every_check_held_in_batches(store: Any, monkeypatch: 
     assert table(store, "check_tips") == [
         ("Loket", "prod", "2024-01-15T09:40:00+00:00", "onbeschikbaar", "2024-01-15T09:40:00+00:00")
     ]
+
+
+def test_checks_at_the_same_moment_are_taken_in_the_order_given(store: Any) -> None:
+    """Two targets of one application checked in the same round: the one given last is the tip, whatever its URL or
+    state (a sort on the whole row would put https://a… first and leave the run open)."""
+    down, up = check("09:00:00", "onbeschikbaar"), check("09:00:00", "beschikbaar", 80.0)
+    store.record_checks([(*down[:3], "https://b.example.nl/", *down[4:]), (*up[:3], "https://a.example.nl/", *up[4:])])
+    assert table(store, "check_tips") == [("Loket", "prod", "2024-01-15T09:00:00+00:00", "beschikbaar", None)]
+    assert table(store, "down_runs") == [
+        ("Loket", "prod", "2024-01-15T09:00:00+00:00", "2024-01-15T09:00:00+00:00", 1)
+    ]
