@@ -147,7 +147,10 @@ def diff(folder: Path, mutmut: Path, name: str) -> str:
     )
 
 
-SQL_WORDS = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|CREATE|ON CONFLICT|GROUP BY|ORDER BY|WHERE)\b", re.IGNORECASE)
+# An upsert's SET list goes on over lines of its own; `excluded.` (the row that conflicted) marks those as SQL.
+SQL_WORDS = re.compile(
+    r"\b(?:(?:SELECT|INSERT|UPDATE|DELETE|CREATE|ON CONFLICT|GROUP BY|ORDER BY|WHERE)\b|EXCLUDED\.)", re.IGNORECASE
+)
 
 
 def sql_case_only(change: str) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 Check = tuple[str, str, str, str, str, int | None, float | None, str]
 REBUILD_BATCH = 10_000  # checks per step of the migration's rebuild: a year of checks is not held in memory at once
@@ -143,7 +143,7 @@ class RollUps(ABC):
         sql = "SELECT at, name, env, url, state, status, latency_ms, reason FROM checks ORDER BY at"
         batch: list[Check] = []
         for r in self._rows(sql):
-            batch.append((r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]))
+            batch.append(cast(Check, tuple(r)))
             if len(batch) >= REBUILD_BATCH:
                 self._roll_up(batch)
                 batch = []
