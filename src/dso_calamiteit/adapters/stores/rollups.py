@@ -9,7 +9,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
 Check = tuple[str, str, str, str, str, int | None, float | None, str]
 REBUILD_BATCH = 10_000  # checks per step of the migration's rebuild: a year of checks is not held in memory at once
@@ -141,9 +141,9 @@ class RollUps(ABC):
     def _rebuild_rollups(self) -> None:
         """On the migration that brings the roll-ups: fill them from the checks already held, in time order."""
         sql = "SELECT at, name, env, url, state, status, latency_ms, reason FROM checks ORDER BY at"
-        batch: list[Check] = []
+        batch: list[Any] = []  # each row as the store gives it: a tuple in the order of Check
         for r in self._rows(sql):
-            batch.append(cast(Check, tuple(r)))
+            batch.append(r)
             if len(batch) >= REBUILD_BATCH:
                 self._roll_up(batch)
                 batch = []
