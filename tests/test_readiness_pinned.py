@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+import pytest
+
 from dso_calamiteit.domain import readiness as rd
 from dso_calamiteit.domain.contacts import Contact, ContactsFile, Organisation
 from dso_calamiteit.domain.intervals import Clock, at_least, subtract, utc_seconds
@@ -273,3 +275,84 @@ def test_coverage_by_weekly_hours_day_by_day() -> None:
         for row in table
     ]
     assert found == expected
+
+
+def test_hours_kept_on_holidays_hold_on_the_spring_switch() -> None:
+    """A contact whose hours are kept on public holidays: on the 23-hour Sunday its hours are the zone's own."""
+    data = rd.ReadinessFile(schedules=(rd.Schedule("x", weekly=(rd.Hours(("zo",), time(1, 0), time(4, 0)),)),))
+    r = reach(data, "2026-03-29 00:00", "2026-03-30 00:00", holidays=lambda d: True)
+    assert r.intervals("x") == [(at("2026-03-29 01:00"), at("2026-03-29 04:00"))]
+
+
+def test_a_rota_does_not_depend_on_the_machines_time_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hourly shifts: on a machine in Tokyo (8 hours ahead) the shift that holds at 10:30 is still found."""
+    import time as clock
+
+    hourly = rd.Rota("Piket", datetime(2026, 1, 5, 0, 0), ("a", "b"), shift_hours=1)
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    clock.tzset()
+    try:
+        found = rd.shifts(hourly, (at("2026-01-05 10:30"), at("2026-01-05 11:00")))
+    finally:
+        monkeypatch.undo()
+        clock.tzset()
+    assert found == [("a", at("2026-01-05 10:00"), at("2026-01-05 11:00"))]
+
+
+def test_a_contact_without_an_id_is_never_matched_to_data() -> None:
+    data = rd.ReadinessFile(schedules=(rd.Schedule("", always=True),))
+    r = reach(data, "2026-01-05 00:00", "2026-01-06 00:00")
+    assert rd.status(Contact("org", "Rol", "tactisch"), r, at("2026-01-05 12:00")) == "onbekend"
+
+
+def test_required_hours_on_a_holiday() -> None:
+    """Friday 25 December 2026 is Christmas: a requirement closed on holidays needs nothing then, another does."""
+    friday = (rd.Hours(("vr",), time(9, 0), time(17, 0)),)
+    window, holidays = rd.window_for(datetime(2026, 12, 21, 0, 0), datetime(2027, 1, 4, 0, 0))
+    r = rd.Reachability(rd.ReadinessFile(), window, holidays)
+    kept = rd.Requirement("org", "tactisch", weekly=friday)
+    closed = rd.Requirement("org", "tactisch", weekly=friday, closed_on_holidays=True)
+    christmas, new_year = (
+        (at("2026-12-25 09:00"), at("2026-12-25 17:00")),
+        (at("2027-01-01 09:00"), at("2027-01-01 17:00")),
+    )
+    assert rd.required(kept, window, r) == [christmas, new_year]
+    assert rd.required(closed, window, r) == []
+    assert rd.required(rd.Requirement("org", "tactisch", always=True, weekly=friday), window, r) == [window]
+
+
+def test_gaps_with_rotas_weekly_hours_and_periods() -> None:
+    """At least two operational contacts: a by weekly hours, b on a rota (not weekly hours alone), c absent half the
+    day; nobody strategic at all; a heightened period outside the window is skipped and the next one still counts."""
+    contacts = ContactsFile(
+        (Organisation("org", "Org"),),
+        (
+            Contact("org", "A", "operationeel", id="a"),
+            Contact("org", "B", "operationeel", id="b"),
+            Contact("org", "C", "operationeel", id="c"),
+        ),
+    )
+    data = rd.ReadinessFile(
+        schedules=(
+            rd.Schedule("a", weekly=(rd.Hours(("ma",), time(8, 0), time(18, 0)),)),
+            rd.Schedule("c", always=True),
+        ),
+        rotas=(rd.Rota("Piket", datetime(2026, 1, 5, 12, 0), ("b",), shift_hours=4, end=datetime(2026, 1, 5, 20, 0)),),
+        exceptions=(rd.Override("c", datetime(2026, 1, 5, 0, 0), datetime(2026, 1, 5, 14, 0)),),
+        requirements=(rd.Requirement("org", "operationeel", always=True, minimum=2),),
+        heightened=(
+            rd.Heightened(
+                "Eerder", date(2025, 12, 1), date(2025, 12, 2), (rd.Requirement("org", "strategisch", always=True),)
+            ),
+            rd.Heightened(
+                "Nu", date(2026, 1, 5), date(2026, 1, 5), (rd.Requirement("org", "strategisch", always=True),)
+            ),
+        ),
+    )
+    r = reach(data, "2026-01-05 06:00", "2026-01-06 00:00")
+    found = [(g.requirement.tier, g.period, g.start, g.end) for g in rd.gaps(contacts, r)]
+    assert found == [
+        ("operationeel", "", at("2026-01-05 06:00"), at("2026-01-05 12:00")),  # a from 08:00 only; c away, b not yet
+        ("strategisch", "Nu", at("2026-01-05 06:00"), at("2026-01-06 00:00")),
+        ("operationeel", "", at("2026-01-05 20:00"), at("2026-01-06 00:00")),  # only c after b's rota ends
+    ]
