@@ -356,3 +356,64 @@ def test_gaps_with_rotas_weekly_hours_and_periods() -> None:
         ("strategisch", "Nu", at("2026-01-05 06:00"), at("2026-01-06 00:00")),
         ("operationeel", "", at("2026-01-05 20:00"), at("2026-01-06 00:00")),  # only c after b's rota ends
     ]
+
+
+def gaps_of(
+    schedules: tuple[rd.Schedule, ...], minimum: int, start: str, end: str, holidays=never
+) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """The gaps of one requirement (dag en nacht, `minimum` at once) of people p, q and r, as local 'DD HH:MM:SS'."""
+    contacts = ContactsFile(
+        (Organisation("org", "Org"),), tuple(Contact("org", w, "operationeel", id=w) for w in ("p", "q", "r"))
+    )
+    data = rd.ReadinessFile(
+        schedules=schedules, requirements=(rd.Requirement("org", "operationeel", always=True, minimum=minimum),)
+    )
+    found = rd.gaps(contacts, reach(data, start, end, holidays))
+    from dso_calamiteit.domain.dutchtime import LOCAL
+
+    def show(s: int) -> str:
+        return datetime.fromtimestamp(s, LOCAL).strftime("%d %H:%M:%S")
+
+    return [(show(g.start), show(g.end)) for g in found]
+
+
+def weekly_hours(who: str, days: tuple[str, ...], start: time, end: time, closed: bool = False) -> rd.Schedule:
+    return rd.Schedule(who, weekly=(rd.Hours(days, start, end),), closed_on_holidays=closed)  # type: ignore[arg-type]
+
+
+def test_weekly_hours_laid_day_by_day() -> None:
+    """Week of Monday 5 January 2026, by weekly hours alone: a night only from Friday to Saturday; nights every day
+    leave no second open at midnight; 24 hours from 08:00; two people with the same hours count twice."""
+    friday_night = weekly_hours("p", ("vr",), time(22, 0), time(6, 0))
+    assert gaps_of((friday_night,), 1, "2026-01-08 00:00", "2026-01-11 00:00") == [
+        ("08 00:00:00", "09 22:00:00"),
+        ("10 06:00:00", "11 00:00:00"),
+    ]
+    nights = weekly_hours("p", rd.DAYS, time(22, 0), time(6, 0))
+    assert gaps_of((nights,), 1, "2026-01-05 00:00", "2026-01-12 00:00") == [
+        (f"{d:02} 06:00:00", f"{d:02} 22:00:00") for d in range(5, 12)
+    ]
+    whole = weekly_hours("p", ("di",), time(8, 0), time(8, 0))
+    assert gaps_of((whole,), 1, "2026-01-05 00:00", "2026-01-08 00:00") == [
+        ("05 00:00:00", "06 08:00:00"),
+        ("07 08:00:00", "08 00:00:00"),
+    ]
+    twins = (weekly_hours("p", ("ma",), time(9, 0), time(17, 0)), weekly_hours("q", ("ma",), time(9, 0), time(17, 0)))
+    assert gaps_of(twins, 2, "2026-01-05 00:00", "2026-01-06 00:00") == [
+        ("05 00:00:00", "05 09:00:00"),
+        ("05 17:00:00", "06 00:00:00"),
+    ]
+
+
+def test_hours_on_a_daylight_saving_day_that_is_a_holiday() -> None:
+    """Sunday 28 March 2027 is both the spring switch and Easter Sunday (a Dutch public holiday): hours closed on
+    holidays are gone, hours kept on holidays hold, through the zone's own conversion."""
+    _, holidays = rd.window_for(datetime(2027, 3, 28, 0, 0), datetime(2027, 3, 29, 0, 0))
+    assert holidays(date(2027, 3, 28))
+    closed = weekly_hours("p", ("zo",), time(10, 0), time(12, 0), closed=True)
+    kept = weekly_hours("q", ("zo",), time(10, 0), time(12, 0))
+    assert gaps_of((closed,), 1, "2027-03-28 00:00", "2027-03-29 00:00", holidays) == [("28 00:00:00", "29 00:00:00")]
+    assert gaps_of((kept,), 1, "2027-03-28 00:00", "2027-03-29 00:00", holidays) == [
+        ("28 00:00:00", "28 10:00:00"),
+        ("28 12:00:00", "29 00:00:00"),
+    ]
