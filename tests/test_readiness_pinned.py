@@ -417,3 +417,69 @@ def test_hours_on_a_daylight_saving_day_that_is_a_holiday() -> None:
         ("28 00:00:00", "28 10:00:00"),
         ("28 12:00:00", "29 00:00:00"),
     ]
+
+
+def test_a_night_into_the_spring_switch_for_hours_kept_on_holidays() -> None:
+    """Saturday 28 March 2026 22:00 to Sunday 06:00 is seven hours; it ends at 06:00 summer time, not 07:00."""
+    data = rd.ReadinessFile(schedules=(weekly_hours("x", ("za",), time(22, 0), time(6, 0)),))
+    r = reach(data, "2026-03-28 00:00", "2026-03-30 00:00")
+    assert r.intervals("x") == [(at("2026-03-28 22:00"), at("2026-03-29 06:00"))]
+
+
+def test_every_schedule_and_rota_of_a_contact_counts() -> None:
+    data = rd.ReadinessFile(
+        schedules=(
+            weekly_hours("x", ("ma",), time(9, 0), time(10, 0)),
+            weekly_hours("x", ("di",), time(9, 0), time(10, 0)),
+        ),
+        rotas=(
+            rd.Rota("Dag", datetime(2026, 1, 5, 12, 0), ("y",), shift_hours=1, end=datetime(2026, 1, 5, 13, 0)),
+            rd.Rota("Avond", datetime(2026, 1, 5, 18, 0), ("y",), shift_hours=1, end=datetime(2026, 1, 5, 19, 0)),
+        ),
+    )
+    r = reach(data, "2026-01-05 00:00", "2026-01-07 00:00")
+    assert r.intervals("x") == [
+        (at("2026-01-05 09:00"), at("2026-01-05 10:00")),
+        (at("2026-01-06 09:00"), at("2026-01-06 10:00")),
+    ]
+    assert r.intervals("y") == [
+        (at("2026-01-05 12:00"), at("2026-01-05 13:00")),
+        (at("2026-01-05 18:00"), at("2026-01-05 19:00")),
+    ]
+
+
+def test_the_requirements_at_a_moment() -> None:
+    """Monday 5 January 2026 10:00: the ordinary requirement (two at once, a and b reachable, c not) and the
+    heightened period that holds from that day; not the one that ends just before; a requirement of fixed hours
+    only inside its hours."""
+    contacts = ContactsFile(
+        (Organisation("org", "Org"),),
+        tuple(Contact("org", w.upper(), "operationeel", id=w) for w in ("a", "b", "c")),
+    )
+    two = rd.Requirement("org", "operationeel", always=True, minimum=2)
+    three = rd.Requirement("org", "operationeel", always=True, minimum=3)
+    morning = rd.Requirement("org", "operationeel", weekly=(rd.Hours(("ma",), time(10, 0), time(11, 0)),))
+    afternoon = rd.Requirement("org", "operationeel", weekly=(rd.Hours(("ma",), time(11, 0), time(12, 0)),))
+    data = rd.ReadinessFile(
+        schedules=(
+            rd.Schedule("a", always=True),
+            rd.Schedule("b", always=True),
+            weekly_hours("c", ("di",), time(9, 0), time(17, 0)),
+        ),
+        requirements=(two, morning, afternoon),
+        heightened=(
+            rd.Heightened("Voorbij", date(2026, 1, 1), date(2026, 1, 4), (three,)),
+            rd.Heightened("Nu", date(2026, 1, 5), date(2026, 1, 5), (three,)),
+        ),
+    )
+    r = reach(data, "2026-01-05 00:00", "2026-01-06 00:00")
+    a, b, _ = contacts.contacts
+    found = rd.at_moment(contacts, r, at("2026-01-05 10:00"))
+    assert found == [
+        rd.Standing(two, "", [a, b], True),
+        rd.Standing(morning, "", [a, b], True),
+        rd.Standing(three, "Nu", [a, b], False),
+    ]
+    assert [s.requirement for s in rd.at_moment(contacts, r, at("2026-01-05 10:59:59"))] == [two, morning, three]
+    assert [s.requirement for s in rd.at_moment(contacts, r, at("2026-01-05 11:00"))] == [two, afternoon, three]
+    assert [s.period for s in rd.at_moment(contacts, r, at("2026-01-04 23:59"))] == ["", "Voorbij"]
