@@ -483,3 +483,37 @@ def test_the_requirements_at_a_moment() -> None:
     assert [s.requirement for s in rd.at_moment(contacts, r, at("2026-01-05 10:59:59"))] == [two, morning, three]
     assert [s.requirement for s in rd.at_moment(contacts, r, at("2026-01-05 11:00"))] == [two, afternoon, three]
     assert [s.period for s in rd.at_moment(contacts, r, at("2026-01-04 23:59"))] == ["", "Voorbij"]
+
+
+def test_a_requirement_holds_from_the_first_second_of_its_period_to_before_its_end() -> None:
+    three = rd.Requirement("org", "operationeel", always=True, minimum=3)
+    data = rd.ReadinessFile(
+        heightened=(
+            rd.Heightened("Voorbij", date(2026, 1, 1), date(2026, 1, 4), (three,)),
+            rd.Heightened("Nu", date(2026, 1, 5), date(2026, 1, 5), (three,)),
+        ),
+    )
+    r = reach(data, "2026-01-04 00:00", "2026-01-06 00:00")
+    assert [s.period for s in rd.at_moment(PEOPLE, r, at("2026-01-05 00:00"))] == ["Nu"]
+    assert [s.period for s in rd.at_moment(PEOPLE, r, at("2026-01-05 00:00") - 1)] == ["Voorbij"]
+
+
+def test_an_absence_takes_one_off_the_count() -> None:
+    """Three people day and night, at least two at once: x away 10:00-11:00 leaves two, so no gap."""
+    always = tuple(rd.Schedule(w, always=True) for w in ("p", "q", "r"))
+    data = rd.ReadinessFile(
+        schedules=always,
+        exceptions=(rd.Override("p", datetime(2026, 1, 5, 10, 0), datetime(2026, 1, 5, 11, 0)),),
+        requirements=(rd.Requirement("org", "operationeel", always=True, minimum=2),),
+    )
+    contacts = ContactsFile(
+        (Organisation("org", "Org"),), tuple(Contact("org", w, "operationeel", id=w) for w in ("p", "q", "r"))
+    )
+    assert rd.gaps(contacts, reach(data, "2026-01-05 00:00", "2026-01-06 00:00")) == []
+    three = rd.ReadinessFile(
+        schedules=always,
+        exceptions=data.exceptions,
+        requirements=(rd.Requirement("org", "operationeel", always=True, minimum=3),),
+    )
+    found = rd.gaps(contacts, reach(three, "2026-01-05 00:00", "2026-01-06 00:00"))
+    assert [(g.start, g.end) for g in found] == [(at("2026-01-05 10:00"), at("2026-01-05 11:00"))]

@@ -489,7 +489,7 @@ def at_moment(contacts: ContactsFile, reach: Reachability, moment: int) -> list[
     for req, period, span in active(reach.data):
         if span is not None and not span[0] <= moment < span[1]:
             continue
-        if not any(s <= moment < e for s, e in required(req, (moment, moment + 1), reach)):
+        if not required(req, (moment, moment + 1), reach):  # only what covers this second is in that window
             continue
         members = covering(contacts, req)
         reachable = [c for c in members if reach.reachable_at(c.id, moment)]
