@@ -58,4 +58,6 @@ def test_only_a_change_of_case_in_sql_is_equivalent_by_rule(mutate: ModuleType) 
     assert mutate.sql_case_only(f"{before}\n{before.lower().replace('-', '+', 1)}")
     assert not mutate.sql_case_only(f"{before}\n{before.lower().replace('-', '+', 1).replace('>=', '>')}")
     assert not mutate.sql_case_only('-    "Kies een map"\n+    "KIES EEN MAP"')  # text a person reads is not SQL
+    upsert = '-    "up = check_hours.up + excluded.up, run_first = excluded.run_first"'
+    assert mutate.sql_case_only(f"{upsert}\n{upsert.upper().replace('-', '+', 1)}")  # a SET list on its own line
     assert not mutate.sql_case_only("")

@@ -43,10 +43,10 @@ MODULES: dict[str, list[str]] = {
     "domain/entry_rules.py": ["tests/test_record_reads.py", "tests/test_record.py", "tests/test_hostile.py"],
     "domain/dutchtime.py": ["tests/test_moments.py", "tests/test_night.py", "tests/test_typed_text.py"],
     "domain/intervals.py": ["tests/test_intervals.py", "tests/test_readiness.py"],
-    "domain/readiness.py": ["tests/test_readiness.py", "tests/test_call_now.py"],
-    "domain/overview.py": ["tests/test_overview.py"],
+    "domain/readiness.py": ["tests/test_readiness_pinned.py", "tests/test_readiness.py", "tests/test_call_now.py"],
+    "domain/overview.py": ["tests/test_overview_pinned.py", "tests/test_overview.py"],
     "adapters/metrics.py": ["tests/test_monitor.py"],
-    "adapters/stores/rollups.py": ["tests/test_overview.py"],
+    "adapters/stores/rollups.py": ["tests/test_rollups_pinned.py", "tests/test_overview.py"],
     "adapters/notifiers/email.py": ["tests/test_callout.py"],
     "adapters/notifiers/webhook.py": ["tests/test_callout.py"],
 }
@@ -147,7 +147,10 @@ def diff(folder: Path, mutmut: Path, name: str) -> str:
     )
 
 
-SQL_WORDS = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|CREATE|ON CONFLICT|GROUP BY|ORDER BY|WHERE)\b", re.IGNORECASE)
+# An upsert's SET list goes on over lines of its own; `excluded.` (the row that conflicted) marks those as SQL.
+SQL_WORDS = re.compile(
+    r"\b(?:(?:SELECT|INSERT|UPDATE|DELETE|CREATE|ON CONFLICT|GROUP BY|ORDER BY|WHERE)\b|EXCLUDED\.)", re.IGNORECASE
+)
 
 
 def sql_case_only(change: str) -> bool:

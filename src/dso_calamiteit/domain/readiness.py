@@ -411,7 +411,7 @@ def _weekly_events(members: list[tuple[Schedule, ...]], window: Interval, reach:
     days = sorted(day for by_weekday in reach.clock.days(window) for day in by_weekday)
     for d, midnight, whole, _ in days:
         if not whole:  # a daylight-saving day: each contact's hours through the zone, as before
-            end = reach.clock.at(d + timedelta(days=1), time(0, 0))
+            end = reach.clock.at(d + timedelta(days=1), time())  # the next midnight
             for schedules in members:
                 own = union(
                     span
@@ -449,7 +449,7 @@ def _day_profile(
                 today.append((start, 86400 if night else end))
             if night and end > 0 and before in days and not (closed and holiday_before):
                 today.append((0, end))
-        for start, end in union(today) if len(today) > 1 else today:
+        for start, end in union(today):
             steps[start] = steps.get(start, 0) + 1
             steps[end] = steps.get(end, 0) - 1
     return sorted((offset, step) for offset, step in steps.items() if step)
@@ -489,7 +489,7 @@ def at_moment(contacts: ContactsFile, reach: Reachability, moment: int) -> list[
     for req, period, span in active(reach.data):
         if span is not None and not span[0] <= moment < span[1]:
             continue
-        if not any(s <= moment < e for s, e in required(req, (moment, moment + 1), reach)):
+        if not required(req, (moment, moment + 1), reach):  # only what covers this second is in that window
             continue
         members = covering(contacts, req)
         reachable = [c for c in members if reach.reachable_at(c.id, moment)]

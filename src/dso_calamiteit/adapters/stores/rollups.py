@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 Check = tuple[str, str, str, str, str, int | None, float | None, str]
+REBUILD_BATCH = 10_000  # checks per step of the migration's rebuild: a year of checks is not held in memory at once
 
 
 class RollUps(ABC):
@@ -96,18 +97,19 @@ class RollUps(ABC):
                 "ON CONFLICT (name, env, day, bucket) DO UPDATE SET count = latency_days.count + excluded.count",
                 (name, env, day, bucket, count),
             )
-        tips: dict[tuple[str, str], tuple[str, str, str | None]] = {}  # app → (at, state, first of its run)
+        run_of: dict[tuple[str, str], str | None] = {}  # app → the first check of the run it is in (None: up)
+        tips: dict[tuple[str, str], tuple[str, str]] = {}  # app → (at, state) of its last check
         runs: dict[tuple[str, str, str], list[Any]] = {}  # (name, env, first) → [last, checks added, held before]
         for at, name, env, _url, state, *_ in sorted(rows, key=lambda r: r[0]):
             if state == "onderhoud":
                 continue
             app = (name, env)
-            if app not in tips:
-                held = self._one("SELECT at, state, run_first FROM check_tips WHERE name = ? AND env = ?", app)
-                tips[app] = (str(held[0]), str(held[1]), held[2]) if held else ("", "", None)
-            _, before, run = tips[app]
+            if app not in run_of:
+                held = self._one("SELECT run_first FROM check_tips WHERE name = ? AND env = ?", app)
+                run_of[app] = held[0] if held else None
+            run = run_of[app]
             if state == "onbeschikbaar":
-                if before != "onbeschikbaar" or run is None:
+                if run is None:  # the check before was answered (or there was none): a run starts
                     run = at
                     runs[(name, env, run)] = [at, 0, False]
                 extended = runs.setdefault((name, env, run), [at, 0, True])
@@ -115,7 +117,8 @@ class RollUps(ABC):
                 extended[1] += 1
             else:
                 run = None
-            tips[app] = (at, state, run)
+            run_of[app] = run
+            tips[app] = (at, state)
         for (name, env, first), (last, added, held_before) in runs.items():
             if held_before:
                 self._run(
@@ -127,23 +130,21 @@ class RollUps(ABC):
                     "INSERT INTO down_runs (name, env, first, last, checks) VALUES (?, ?, ?, ?, ?)",
                     (name, env, first, last, added),
                 )
-        for (name, env), (at, state, run) in tips.items():
-            if not state:
-                continue
+        for (name, env), (at, state) in tips.items():
             self._run(
                 "INSERT INTO check_tips (name, env, at, state, run_first) VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT (name, env) DO UPDATE SET at = excluded.at, state = excluded.state, "
                 "run_first = excluded.run_first",
-                (name, env, at, state, run),
+                (name, env, at, state, run_of[(name, env)]),
             )
 
     def _rebuild_rollups(self) -> None:
         """On the migration that brings the roll-ups: fill them from the checks already held, in time order."""
         sql = "SELECT at, name, env, url, state, status, latency_ms, reason FROM checks ORDER BY at"
-        batch: list[Check] = []
+        batch: list[Any] = []  # each row as the store gives it: a tuple in the order of Check
         for r in self._rows(sql):
-            batch.append((r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]))
-            if len(batch) >= 10_000:
+            batch.append(r)
+            if len(batch) >= REBUILD_BATCH:
                 self._roll_up(batch)
                 batch = []
         if batch:
