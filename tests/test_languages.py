@@ -237,7 +237,7 @@ def test_what_the_tool_records_is_the_same_in_either_language(calamiteit: Invoke
 
 
 def test_a_record_from_before_keeps_its_words() -> None:
-    from dso_calamiteit.domain.assessment import recorded_reason
+    from dso_calamiteit.domain.reasons import recorded_reason
 
     assert recorded_reason({"action": "opschalen", "reason": "Opschalen van 0 naar 1: zo besloten."}) == (
         "Opschalen van 0 naar 1: zo besloten."

@@ -26,12 +26,12 @@ from typing import TYPE_CHECKING, Any
 
 from ..adapters import interrupts
 from ..domain import exitcodes
-from ..domain.assessment import recorded_reason
 from ..domain.callout import EMAIL, Delivery, Draft, Message, Plan, Recipient, from_team, plan
 from ..domain.confirmation import link, token
 from ..domain.errors import CalamiteitError, Interrupted, UsageError
 from ..domain.language import N_, current, speaking
 from ..domain.logbook import ChainCheck, Entry, Incident, fold_checked, refuse_broken
+from ..domain.reasons import recorded_reason
 from ..domain.sitrap import kept_notes, next_sitrap
 from .logbook import opened, stamp
 from .place import Where

@@ -14,9 +14,9 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any, ClassVar
 
-from .assessment import recorded_reason
 from .entry_rules import Refused, Replay, check_parts, plain_note
 from .errors import TamperedError
+from .reasons import recorded_reason
 
 GENESIS = "0" * 64
 EXPORT_KIND = "incident-export"  # the `kind` of the document `incident export` writes and `incident import` reads

@@ -10,9 +10,9 @@ from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Any
 
 from ..domain import dutchtime
-from ..domain.assessment import recorded_reason
 from ..domain.language import N_, _, ngettext
 from ..domain.logbook import EXPORT_KIND, Entry
+from ..domain.reasons import recorded_reason
 from ..domain.safetext import json_text
 from .jsondoc import SCHEMA_VERSION, asked_indent, dumps
 
