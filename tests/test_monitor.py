@@ -748,7 +748,9 @@ def test_a_large_round_shows_what_is_down_first_and_summarises_the_rest(width: i
         return out.file.getvalue()  # type: ignore[attr-defined]
 
     big = _round(
-        1000, {999: "onbeschikbaar", 500: "traag", 3: "onderhoud"}, lambda i: "Loket\x1b[2J" if i == 7 else f"doel-{i:03d}"
+        1000,
+        {999: "onbeschikbaar", 500: "traag", 3: "onderhoud"},
+        lambda i: "Loket\x1b[2J" if i == 7 else f"doel-{i:03d}",
     )
     text = shown(big)
     lines = text.splitlines()

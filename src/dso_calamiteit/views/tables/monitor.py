@@ -49,7 +49,8 @@ def round_table(console: Console, results: list[Result], alles: bool = False) ->
     else:
         parts.append(Text(f"{title}\n", style="bold"))
     if healthy:
-        parts.append(_packed(f"Beschikbaar ({sum(map(len, healthy.values()))}), per applicatie:", healthy, console.width))
+        head = f"Beschikbaar ({sum(map(len, healthy.values()))}), per applicatie:"
+        parts.append(_packed(head, healthy, console.width))
     parts.append(Text(f"\n{caption}\n{ALLES_HINT}", style="dim"))
     return Group(*parts)
 
