@@ -268,6 +268,15 @@ def test_json_is_compact_for_a_script_and_indented_when_asked(calamiteit: Invoke
     indented = calamiteit("assess", "--json", *all_answers())
     assert len(indented.out.strip().splitlines()) > 20 and '\n  "kind": "assessment"' in indented.out
     assert json.loads(indented.out) == json.loads(compact.out)
+    # the same keys in the same order and the same values, byte for byte; for a script without the blanks
+    # after ',' and ':' (second pass of issue 27)
+    same = json.dumps(json.loads(indented.out), ensure_ascii=False, separators=(",", ":"))
+    assert compact.out.strip() == same and '"kind":"assessment"' in compact.out
+    contacts = json.loads(compact.out)["contacts"]
+    assert contacts and all(
+        list(c) == ["org", "org_name", "role", "name", "tier", "phone", "email", "notes", "tags", "route", "optional"]
+        for c in contacts
+    )
 
 
 

@@ -56,6 +56,23 @@ def colour(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> s
     return str(request.param)
 
 
+def test_json_text_escapes_exactly_the_characters_the_pattern_names() -> None:
+    """json_text looks for them in the UTF-8 form by lead byte (fast); it must find exactly what the regex finds:
+    every code point below U+3000 and around the ranges, alone and between non-ASCII neighbours, and at the end."""
+    from dso_calamiteit.domain.safetext import _JSON_UNSAFE, json_text
+
+    def reference(text: str) -> str:
+        return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+    points = [*range(0x3000), *range(0xFEFF, 0xFF10), 0x1F600, 0x10FFFF]
+    for code in points:
+        ch = chr(code)
+        for text in (f"ë{ch}", f"{ch}é→x", f"\u2013{ch}\u2014", f'"a\u00e9{ch}"'):
+            assert json_text(text) == reference(text), (hex(code), text)
+    assert json_text("ë\ud800") == "ë\ud800"  # a lone surrogate (cannot be UTF-8): the regex decides, unchanged
+    assert json_text("é\x9b\u202e\x7f") == "é\\u009b\\u202e\\u007f"
+
+
 def test_safe_text_makes_controls_visible() -> None:
     shown = visible("a\x1b[2Jb\rc\x9bd\u202ee\tf\ng\x7f")
     assert shown == "a␛[2Jb␍c\\x9bd\\u202ee\tf\ng␡"

@@ -717,3 +717,69 @@ def test_the_readiness_file_says_what_each_gauge_means(calamiteit: Invoke, make_
         "# HELP calamiteit_readiness_requirement_met 1 when the readiness requirement is met now",
         "# HELP calamiteit_readiness_reachable_contacts Contacts reachable now for the requirement",
     ]
+
+
+def _round(n: int, down: dict[int, str], name: Callable[[int], str] = lambda i: f"doel-{i:03d}") -> list:
+    from dso_calamiteit.domain.monitoring import Result, Target
+
+    return [
+        Result(
+            Target(name=name(i), url=f"http://127.0.0.1/{i}", env="prod" if i % 2 else "pre"),
+            down.get(i, "beschikbaar"),  # type: ignore[arg-type]
+            None if i in down else 200,
+            None if i in down else 12.0,
+            "verbinding geweigerd" if i in down else "",
+            "2026-12-03T08:00:00+00:00",
+        )
+        for i in range(n)
+    ]
+
+
+@pytest.mark.parametrize("width", [60, 80, 100])
+def test_a_large_round_shows_what_is_down_first_and_summarises_the_rest(width: int) -> None:
+    import io
+
+    from dso_calamiteit.views.tables.monitor import SUMMARY_FROM, round_table
+    from dso_calamiteit.views.tables.terminal import SafeConsole
+
+    def shown(results: list, alles: bool = False) -> str:
+        out = SafeConsole(file=io.StringIO(), width=width, force_terminal=False)
+        out.print(round_table(out, results, alles))
+        return out.file.getvalue()  # type: ignore[attr-defined]
+
+    big = _round(
+        1000,
+        {999: "onbeschikbaar", 500: "traag", 3: "onderhoud"},
+        lambda i: "Loket\x1b[2J" if i == 7 else f"doel-{i:03d}",
+    )
+    text = shown(big)
+    lines = text.splitlines()
+    assert all(len(line.rstrip()) <= width for line in lines)
+    # down first, then slow, then maintenance; each in full (state and reason)
+    assert text.index("doel-999") < text.index("doel-500") < text.index("doel-003") < text.index("Beschikbaar (997)")
+    assert text.count("verbinding geweigerd") == 3 and text.count("onbeschikbaar") == 2  # the row and the caption
+    # every available target named once, with its environment, never broken over two lines
+    for i in (0, 1, 2, 4, 998):
+        assert text.count(f"doel-{i:03d} ({'prod' if i % 2 else 'pre'})") == 1
+    assert "doel-999 (" not in text and "\x1b" not in text and "Loket␛[2J (prod)" in text
+    assert "997 van 1000 beschikbaar, 1 traag, 1 onbeschikbaar, 1 in gepland onderhoud" in " ".join(text.split())
+    assert "calamiteit monitor --alles" in text
+    # --alles and a small round: every target its own row, in the configured order, as before
+    every = shown(big, alles=True)
+    assert every.count("doel-") == 999 and "Loket␛[2J" in every and "--alles" not in every
+    assert every.index("doel-003") < every.index("doel-500") < every.index("doel-999")
+    small = shown(_round(SUMMARY_FROM, {2: "onbeschikbaar"}))
+    assert small.count("doel-") == SUMMARY_FROM and "per applicatie" not in small
+    assert small.index("doel-001") < small.index("doel-002") < small.index("doel-003")
+
+
+def test_monitor_alles_on_the_command_line(calamiteit: Invoke, make_config, server) -> None:
+    base, _ = server
+    many = [t(f"Doel{i}", f"{base}/ok") for i in range(51)]
+    folder = make_config(monitor=targets_yaml(*many, t("Fout", f"{base}/status/500")))
+    summarised = calamiteit("monitor", "--config-dir", str(folder)).out
+    assert "Beschikbaar (51), per applicatie" in summarised and "onverwachte status 500" in summarised
+    full = calamiteit("monitor", "--alles", "--config-dir", str(folder)).out
+    assert "per applicatie" not in full and full.count("Doel") == 51
+    doc = json.loads(calamiteit("monitor", "--json", "--config-dir", str(folder)).out)
+    assert len(doc["results"]) == 52  # the JSON stays complete

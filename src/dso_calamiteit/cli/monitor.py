@@ -56,6 +56,14 @@ def monitor(
             show_default=False,
         ),
     ] = None,
+    alles: Annotated[
+        bool,
+        typer.Option(
+            "--alles",
+            help="Ook bij meer dan 50 doelen elk doel als regel in de tabel (anders: wat niet beschikbaar is "
+            "voluit, de beschikbare per applicatie samengevat).",
+        ),
+    ] = False,
     json: Json = False,
     data_dir: DataDir = None,
     db: Db = None,
@@ -83,11 +91,11 @@ def monitor(
     api_key = os.environ.get(use.ENV_API_KEY) or None
     if watch is None:
         results = _round(cfg, planned, targets, api_key, seconds, progress=True)
-        _show(results, json)
+        _show(results, json, alles)
         _record(results, record, Place(data_dir, db))
         _export(results, prometheus)
         return use.exit_code(results)
-    return _watch(cfg, planned, targets, api_key, seconds, watch, record, Place(data_dir, db), json, prometheus)
+    return _watch(cfg, planned, targets, api_key, seconds, watch, record, Place(data_dir, db), json, prometheus, alles)
 
 
 def _round(
@@ -127,7 +135,7 @@ def _record(results: "list[Result]", record: bool, where: "Where") -> None:
             console(stderr=True).print(f"calamiteit: {warning}")
 
 
-def _show(results: "list[Result]", json: bool) -> None:
+def _show(results: "list[Result]", json: bool, alles: bool = False) -> None:
     if json:
         from ..views.monitor import document
 
@@ -136,7 +144,7 @@ def _show(results: "list[Result]", json: bool) -> None:
         from ..views.tables.monitor import round_table
 
         out = console()
-        out.print(round_table(out, results))
+        out.print(round_table(out, results, alles))
 
 
 def _watch(
@@ -150,13 +158,14 @@ def _watch(
     where: "Where",
     json: bool,
     prometheus: "Path | None" = None,
+    alles: bool = False,
 ) -> int:
     """Re-check every `every` seconds until Ctrl-C: a live table on a terminal, one document a round elsewhere."""
     out = console()
     if json or not out.is_terminal:
         while True:
             results = _round(cfg, planned, targets, api_key, timeout, progress=False)
-            _show(results, json)
+            _show(results, json, alles)
             _record(results, record, where)
             _export(results, prometheus)
             time.sleep(every)
@@ -167,7 +176,7 @@ def _watch(
     with Live(console=out, auto_refresh=False) as live:
         while True:
             results = _round(cfg, planned, targets, api_key, timeout, progress=False)
-            live.update(round_table(out, results), refresh=True)
+            live.update(round_table(out, results, alles), refresh=True)
             _record(results, record, where)
             _export(results, prometheus)
             time.sleep(every)

@@ -46,8 +46,7 @@ def document(briefing: Briefing, config: Config) -> str:
             "situation": briefing.situation,
             "routing": [route(r) for r in briefing.routes],
             "contacts": [
-                {**contact(rc.contact, matrix), "route": rc.route, "optional": rc.optional}
-                for rc in briefing.routed
+                contact(rc.contact, matrix, route=rc.route, optional=rc.optional) for rc in briefing.routed
             ],
             "convene": convocation_json(briefing.convene),
             "call_now": [

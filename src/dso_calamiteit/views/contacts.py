@@ -10,9 +10,10 @@ if TYPE_CHECKING:
     from ..domain.contacts import Contact, ContactsFile
 
 
-def contact(c: Contact, matrix: ContactsFile) -> dict[str, Any]:
+def contact(c: Contact, matrix: ContactsFile, **more: Any) -> dict[str, Any]:
+    """A contact as JSON; `more` (e.g. its route) is added after its own keys, into the same dict."""
     org = matrix.organisation(c.org)
-    return {
+    found = {
         "org": c.org,
         "org_name": org.name if org else c.org,
         "role": c.role,
@@ -23,6 +24,9 @@ def contact(c: Contact, matrix: ContactsFile) -> dict[str, Any]:
         "notes": c.notes,
         "tags": list(c.tags),
     }
+    if more:
+        found.update(more)
+    return found
 
 
 def document(found: list[Contact], matrix: ContactsFile) -> str:

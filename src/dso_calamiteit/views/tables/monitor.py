@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from rich.console import Console, RenderableType
+from rich.console import Console, Group, RenderableType
 
 from ...domain import dutchtime
 from ...domain.monitoring import likely_cause, summary
@@ -20,13 +20,62 @@ if TYPE_CHECKING:
 STATE_STYLE = {"beschikbaar": "green", "traag": "yellow", "onbeschikbaar": "bold red", "onderhoud": "blue"}
 
 
-def round_table(console: Console, results: list[Result]) -> RenderableType:
-    """One round, fitted to the console's width (a live table redraws it every round)."""
+SUMMARY_FROM = 50  # a round with more targets shows what is not available in full and the rest per application
+SEVERITY = {"onbeschikbaar": 0, "traag": 1, "onderhoud": 2, "beschikbaar": 3}
+ALLES_HINT = "Alle doelen in de tabel: calamiteit monitor --alles."
+
+
+def round_table(console: Console, results: list[Result], alles: bool = False) -> RenderableType:
+    """One round, fitted to the console's width (a live table redraws it every round).
+
+    Up to SUMMARY_FROM targets (or with `--alles`) every target is a row, in the configured order. Above that,
+    the targets that are not available come first and in full (unavailable, slow, maintenance), and the available
+    ones are one line per application with their environments: a thousand rows help nobody, and Rich takes
+    seconds to lay them out."""
     when = dutchtime.local(results[0].checked_at) if results else ""
+    title = f"Beschikbaarheid DSO ({when})"
     cause = likely_cause(results)
+    caption = summary(results) + (f"\nLET OP: {cause}." if cause else "")
+    if alles or len(results) <= SUMMARY_FROM:
+        return _rows(console, title, results, caption)
+    shown = sorted((r for r in results if r.state != "beschikbaar"), key=lambda r: SEVERITY[r.state])
+    healthy: dict[str, list[str]] = {}
+    for r in results:
+        if r.state == "beschikbaar":
+            healthy.setdefault(r.target.name, []).append(r.target.env)
+    parts: list[RenderableType] = []
+    if shown:
+        parts.append(_rows(console, title, shown, None))
+    else:
+        parts.append(Text(f"{title}\n", style="bold"))
+    if healthy:
+        head = f"Beschikbaar ({sum(map(len, healthy.values()))}), per applicatie:"
+        parts.append(_packed(head, healthy, console.width))
+    parts.append(Text(f"\n{caption}\n{ALLES_HINT}", style="dim"))
+    return Group(*parts)
+
+
+def _packed(head: str, healthy: dict[str, list[str]], width: int) -> Text:
+    """The available applications as "naam (prod, pre)", as many to a line as fit; an item is never broken over
+    two lines (one wider than the screen gets a line of its own and the terminal wraps it)."""
+    out = Text(head, style="green")
+    used, first = len(head), True
+    for name, envs in healthy.items():
+        item = Text(name).append(f" ({', '.join(envs)})", style="dim")  # Text: the name escaped before measuring
+        sep = " " if first else ", "
+        if used + len(sep) + len(item) + 1 > width and used > 0:  # + 1: the comma that may follow it
+            out.append("\n" if first else ",\n")
+            used, sep = 0, ""
+        out.append(sep).append(item)
+        used += len(sep) + len(item)
+        first = False
+    return out
+
+
+def _rows(console: Console, title: str, results: list[Result], caption: str | None) -> RenderableType:
     return layout.fitted(
         console,
-        f"Beschikbaarheid DSO ({when})",
+        title,
         [
             Column("Applicatie"),
             Column("Omgeving"),
@@ -46,7 +95,7 @@ def round_table(console: Console, results: list[Result]) -> RenderableType:
             ]
             for r in results
         ],
-        caption=summary(results) + (f"\nLET OP: {cause}." if cause else ""),
+        caption=caption,
     )
 
 
