@@ -121,9 +121,13 @@ def test_the_readiness_shortfalls_per_requirement() -> None:
         ("ICTU", "1e lijn", "dag", 600, 1200),
         ("RWS", "oproep", "nacht", 300, 330),
     ]
-    assert o.shortfalls(gaps) == [
-        o.Shortfall("ICTU", "1e lijn", "dag", 1, 10.0),
-        o.Shortfall("RWS", "oproep", "nacht", 2, 2.0),
+    assert o.shortfalls(gaps) == [  # without names, each organisation by its id
+        o.Shortfall("ICTU", "1e lijn", "dag", 1, 10.0, "ICTU"),
+        o.Shortfall("RWS", "oproep", "nacht", 2, 2.0, "RWS"),
+    ]
+    assert o.shortfalls(gaps, {"RWS": "Rijkswaterstaat"}) == [
+        o.Shortfall("ICTU", "1e lijn", "dag", 1, 10.0, "ICTU"),
+        o.Shortfall("RWS", "oproep", "nacht", 2, 2.0, "Rijkswaterstaat"),
     ]
 
 
