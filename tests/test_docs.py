@@ -66,6 +66,16 @@ def test_every_exit_code_is_in_the_runbook_contract() -> None:
     assert rows == expected
 
 
+def test_every_exit_code_is_in_the_tools_own_help() -> None:
+    """`calamiteit --help` lists the exit codes a runbook branches on: each of them, in both languages."""
+    from dso_calamiteit.cli import root
+
+    text = " ".join((root._root.__doc__ or "").split())
+    codes = {v for n, v in vars(exitcodes).items() if n.isupper() and isinstance(v, int) and n != "MAX_LEVEL_NUMBER"}
+    said = {int(n) for n in re.findall(r"(?:Exitcodes:|,) (\d+)(?:\+N)? ", text)}
+    assert said == codes, sorted(codes ^ said)
+
+
 def test_links_between_the_documents_lead_somewhere() -> None:
     broken = []
     for doc in DOCS:

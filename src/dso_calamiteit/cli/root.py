@@ -180,8 +180,9 @@ def _root(
 
     Uitvoer staat op stdout, meldingen en vragen op stderr. Exitcodes: 0 gelukt, 1 niets gevonden of bezet,
     2 onjuist gebruik of antwoorden, 3 ongeldige configuratie of onbruikbaar logboek, 4 hashketen klopt niet,
-    5 monitor: iets traag, 6 monitor: iets onbeschikbaar, 7 paraatheid: eis niet gedekt, 10+N assess
-    --exit-level: niveau N, 130 onderbroken.
+    5 monitor: iets traag, 6 monitor: iets onbeschikbaar, 7 paraatheid: eis niet gedekt, 8 oproep: niet alles
+    aangekomen, 9 oproep: deadline verstreken (opnieuw draaien verstuurt de rest), 10+N assess --exit-level:
+    niveau N, 130 onderbroken.
     """
 
 
