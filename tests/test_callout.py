@@ -437,7 +437,7 @@ def test_at_a_terminal_the_send_is_confirmed_first(
         answers = {}
         for answer in ("n", "j"):
             child = spawn(tmp_path, "oproep", incident, "--verstuur", "--config-dir", str(folder))
-            child.expect(r"Versturen naar (\d+) ontvanger\(s\) via 1 kanaal\?")
+            child.expect(r"Versturen naar (\d+) ontvangers via 1 kanaal\?")
             answers[answer] = int(child.match.group(1))
             child.sendline(answer)
             child.expect(pexpect.EOF)

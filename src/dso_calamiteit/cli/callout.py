@@ -230,10 +230,12 @@ def confirmed(composed: "Composed", yes: bool) -> bool:
     if yes or not prompt.stdin_is_terminal() or not plan.routes:
         return True
     channels = len(plan.routes)
-    question = f"Versturen naar {plan.count} ontvanger(s) via {channels} kana{'al' if channels == 1 else 'len'}?"
+    question = _("Versturen naar {recipients} via {channels}?").format(
+        recipients=counted(plan.count, "ontvanger", "ontvangers"), channels=counted(channels, "kanaal", "kanalen")
+    )
     if prompt.confirm(console(stderr=True), question):
         return True
-    console(stderr=True).print("Niets verstuurd.", markup=False)
+    console(stderr=True).print(_("Niets verstuurd."), markup=False)
     return False
 
 
