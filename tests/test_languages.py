@@ -450,3 +450,36 @@ def test_moments_read_in_the_readers_language_and_back() -> None:
         assert parse_moment(shown, at) == parse_moment("za 28-11-2026 23:17", at)  # English reads back too
     finally:
         language.use("nl", None)
+
+
+# The Dutch headings and words of the readiness views (tables/readiness.py): none may reach an English reader.
+DUTCH_READINESS = (
+    "Groep", "Rol", "Organisatie", "Nu bereikbaar", "Bereikbaar op", "Telefoon", "Paraatheid op", "Contactpersonen",
+    "Laag", "Onbekend", "Helpdesks", "Eisen", "Eis", "Gedekt door", "Stand", "in orde", "NIET GEDEKT", "Gaten",
+    "Samenvatting per eis", "Ongedekt", "Langste", "Eerste", "Laatste", "Duur", "gevonden", "gewoon",
+    "dag en nacht", "op vaste tijden", "niet gedekt", "niemand", "Geen gaten",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("team", "OCT", "--op", "2026-11-30 10:00"),
+        ("team", "--op", "2026-11-28 23:00"),
+        ("paraatheid", "--op", "2026-11-30 10:00"),
+        ("paraatheid", "--op", "2026-11-28 23:00"),
+        ("paraatheid", "--van", "2024-01-01", "--tot", "2024-01-02"),
+        ("paraatheid", "--van", "2026-12-01", "--tot", "2026-12-20"),
+    ],
+    ids=["team-OCT", "teams-night", "paraatheid", "paraatheid-night", "gaps", "no-gaps"],
+)
+def test_readiness_and_teams_in_english_carry_no_dutch_headings(calamiteit: Invoke, args: tuple[str, ...]) -> None:
+    import re
+
+    english = calamiteit("--lang", "en", *args)
+    dutch = calamiteit(*args)
+    assert english.code == dutch.code and not english.err, english.err
+    found = [w for w in DUTCH_READINESS if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", english.out)]
+    assert not found, f"Dutch in the English {args[0]}: {found}\n{english.out}"
+    assert any(w in english.out for w in ("Reachable", "Requirement", "Gaps in the cover", "No gaps"))
+    assert any(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", dutch.out) for w in DUTCH_READINESS)

@@ -14,6 +14,7 @@ import typer
 from ..adapters import clock
 from ..domain import exitcodes
 from ..domain.errors import UsageError, suggest
+from ..domain.language import _, counted
 from .options import ConfigDir, Json, Moment, PeriodFrom, PeriodTo, console
 
 ICS_WEEKS = 12
@@ -48,7 +49,7 @@ def paraatheid(
 
     config = configuration.load(config_dir)
     if (van is None) != (tot is None):
-        raise UsageError("geef --van en --tot samen")
+        raise UsageError(_("geef --van en --tot samen"))
     if van is not None and tot is not None:
         start, end = readiness.period(van, tot)
     else:
@@ -62,7 +63,12 @@ def paraatheid(
         events = readiness.calendar(config, start, end)
         write_atomic(ics, calendar_text(events, clock.now()))
         console(stderr=True).print(
-            f"{len(events)} afspraken geschreven naar {ics} ({dutchtime.local(start)} tot {dutchtime.local(end)})."
+            _("{count} geschreven naar {path} ({start} tot {end}).").format(
+                count=counted(len(events), "afspraak", "afspraken"),
+                path=ics,
+                start=dutchtime.local(start),
+                end=dutchtime.local(end),
+            )
         )
         return exitcodes.OK
     if van is not None:
@@ -115,7 +121,10 @@ def team(
         found = config.teams.team(chosen) if chosen else None
         if found is None:
             ids = [t.id for t in teams]
-            raise UsageError(f"onbekend team '{name}'.{suggest(name, ids)}", f"Kies uit: {', '.join(ids)}.")
+            raise UsageError(
+                _("onbekend team '{name}'.").format(name=name) + suggest(name, ids),
+                _("Kies uit: {choices}.").format(choices=", ".join(ids)),
+            )
         teams = [found]
     at = readiness.moment(op)
     rows = {t.id: readiness.convene(config, t.id, at) for t in teams}

@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, ClassVar, Literal, get_args
 
+from . import language
 from .contacts import Contact, ContactsFile, Tier
 from .dutchtime import LOCAL
 from .intervals import Clock, Interval, clip, subtract, sweep, trim, union, utc_seconds
+from .language import N_
 from .schema import STRICT
 
 Day = Literal["ma", "di", "wo", "do", "vr", "za", "zo"]
@@ -103,13 +105,17 @@ class Requirement:
 
     @property
     def label(self) -> str:
-        """The requirement by the organisation's id (the JSON's label); `described` names the organisation."""
-        return self.described(self.org)
+        """The requirement by the organisation's id (the JSON's and Prometheus' label): Dutch in either language,
+        so a script reads the same label; `described` names the organisation in the reader's language."""
+        return self._words(self.org, lambda message: message)
 
     def described(self, org_name: str) -> str:
         """For people: 'DSO-LV tactisch dag en nacht' (the organisation's name, not its id)."""
-        when = "dag en nacht" if self.always else "op vaste tijden"
-        many = f", minstens {self.minimum}" if self.minimum > 1 else ""
+        return self._words(org_name, language._)
+
+    def _words(self, org_name: str, say: Callable[[str], str]) -> str:
+        when = say(N_("dag en nacht")) if self.always else say(N_("op vaste tijden"))
+        many = say(N_(", minstens {minimum}")).format(minimum=self.minimum) if self.minimum > 1 else ""
         return f"{org_name} {self.tier} {when}{many}"
 
 
@@ -327,12 +333,12 @@ def stand_in(data: ReadinessFile, contact: str, moment: int) -> str | None:
 # --- requirements -------------------------------------------------------------------------------------------
 
 
-ORDINARY = "gewoon"  # the period column of an ordinary requirement (not a heightened period): never empty
+ORDINARY = N_("gewoon")  # the period column of an ordinary requirement (not a heightened period): never empty
 
 
 def period_name(period: str) -> str:
     """For people: the heightened period's name, or 'gewoon' for the ordinary requirements."""
-    return period or ORDINARY
+    return period or language._(ORDINARY)
 
 
 @dataclass(frozen=True)

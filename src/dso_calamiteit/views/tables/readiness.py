@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 
 from ...domain import dutchtime
+from ...domain.language import _, counted
 from ...domain.readiness import period_name
 from . import layout
 from .layout import Column
@@ -27,9 +28,9 @@ UNKNOWN_SHOWN = 8  # names of contacts without readiness data per row; the rest 
 
 def moment(console: Console, found: Moment, config: Config, asked: bool = False) -> None:
     """`asked`: the moment came from --op; the desks' heading then names it instead of 'Nu'."""
-    title = f"Paraatheid op {dutchtime.local(found.at)}"
+    title = _("Paraatheid op {moment}").format(moment=dutchtime.local(found.at))
     if found.periods:
-        title += f" — verhoogde paraatheid: {', '.join(found.periods)}"
+        title += _(" — verhoogde paraatheid: {periods}").format(periods=", ".join(found.periods))
     console.print(Text(title, style="bold"))
     names = {o.id: o.name for o in config.contacts.organisations}
     rows: list[list[str | Text]] = []
@@ -45,43 +46,43 @@ def moment(console: Console, found: Moment, config: Config, asked: bool = False)
             unknown_names = [c.name or c.role for c, s in mine if s == "onbekend"]
             unknown = ", ".join(unknown_names[:UNKNOWN_SHOWN])
             if len(unknown_names) > UNKNOWN_SHOWN:  # thousands of names wrapped in one cell help nobody
-                unknown += f" en {len(unknown_names) - UNKNOWN_SHOWN} meer"
+                unknown += _(" en {n} meer").format(n=len(unknown_names) - UNKNOWN_SHOWN)
             rows.append(
                 [
                     org.name,
                     tier,
-                    Text("\n".join(c.name or c.role for c in up) or "niemand", style="" if up else "red"),
+                    Text("\n".join(c.name or c.role for c in up) or _("niemand"), style="" if up else "red"),
                     "\n".join(c.phone or c.email for c in up),
                     Text(unknown, style="dim"),
                 ]
             )
     layout.records(
         console,
-        "Contactpersonen",
+        _("Contactpersonen"),
         [
-            Column("Organisatie"),
-            Column("Laag"),
-            Column("Bereikbaar"),
-            Column("Telefoon", keep=True),
-            Column("Onbekend"),
+            Column(_("Organisatie")),
+            Column(_("Laag")),
+            Column(_("Bereikbaar")),
+            Column(_("Telefoon"), keep=True),
+            Column(_("Onbekend")),
         ],
         rows,
-        empty="Geen contactpersonen met paraatheidsgegevens.",
+        empty=_("Geen contactpersonen met paraatheidsgegevens."),
     )
     layout.records(
         console,
-        "Helpdesks en servicedesks",
+        _("Helpdesks en servicedesks"),
         [
-            Column("Desk"),
-            Column("Organisatie"),
-            Column(f"Op {dutchtime.local(found.at)}" if asked else "Nu"),
-            Column("Telefoon", keep=True),
+            Column(_("Desk")),
+            Column(_("Organisatie")),
+            Column(_("Op {moment}").format(moment=dutchtime.local(found.at)) if asked else _("Nu")),
+            Column(_("Telefoon"), keep=True),
         ],
         [
             [
                 c.role,
                 names.get(c.org, c.org),
-                Text("open", style="green") if s == "bereikbaar" else Text("gesloten", style="yellow"),
+                Text(_("open"), style="green") if s == "bereikbaar" else Text(_("gesloten"), style="yellow"),
                 c.phone,
             ]
             for c, s in found.desks
@@ -89,22 +90,22 @@ def moment(console: Console, found: Moment, config: Config, asked: bool = False)
     )
     layout.records(
         console,
-        "Eisen",
-        [Column("Eis"), Column("Periode"), Column("Gedekt door"), Column("Stand")],
+        _("Eisen"),
+        [Column(_("Eis")), Column(_("Periode")), Column(_("Gedekt door")), Column(_("Stand"))],
         [
             [
                 st.requirement.described(names.get(st.requirement.org, st.requirement.org)),
                 period_name(st.period),
                 ", ".join(c.name or c.role for c in st.reachable) or "—",
-                Text("in orde", style="green") if st.met else Text("NIET GEDEKT", style="bold red"),
+                Text(_("in orde"), style="green") if st.met else Text(_("NIET GEDEKT"), style="bold red"),
             ]
             for st in found.standings
         ],
-        empty="Geen eisen in config/paraatheid.yaml.",
+        empty=_("Geen eisen in config/paraatheid.yaml."),
     )
     if found.unmet:
         console.print(
-            Text(f"{len(found.unmet)} {'eis' if len(found.unmet) == 1 else 'eisen'} niet gedekt.", style="bold red")
+            Text(_("{count} niet gedekt.").format(count=counted(len(found.unmet), "eis", "eisen")), style="bold red")
         )
 
 
@@ -113,9 +114,9 @@ def gaps(
 ) -> None:
     """`names`: organisation id → name, so a requirement reads 'DSO-LV tactisch …' (not its id)."""
     names = names or {}
-    span = f"{dutchtime.local(start)} tot {dutchtime.local(end)}"
+    span = _("{start} tot {end}").format(start=dutchtime.local(start), end=dutchtime.local(end))
     if not found:
-        console.print(Text(f"Geen gaten in de dekking van {span}.", style="green"))
+        console.print(Text(_("Geen gaten in de dekking van {span}.").format(span=span), style="green"))
         return
     summary(console, found, names)
     rows: list[list[str | Text]] = []
@@ -127,22 +128,27 @@ def gaps(
                 period_name(g.period),
                 dutchtime.local(datetime.fromtimestamp(g.start, dutchtime.LOCAL)),
                 dutchtime.local(datetime.fromtimestamp(g.end, dutchtime.LOCAL)),
-                f"{minutes // 60}u{minutes % 60:02d}",
+                hours_minutes(minutes),
             ]
         )
     layout.records(
         console,
-        f"Gaten in de dekking, {span}",
+        _("Gaten in de dekking, {span}").format(span=span),
         [
-            Column("Eis"),
-            Column("Periode"),
-            Column("Van", keep=True),
-            Column("Tot", keep=True),
-            Column("Duur", keep=True),
+            Column(_("Eis")),
+            Column(_("Periode")),
+            Column(_("Van"), keep=True),
+            Column(_("Tot"), keep=True),
+            Column(_("Duur"), keep=True),
         ],
         rows,
     )
-    console.print(Text(f"{len(found)} {'gat' if len(found) == 1 else 'gaten'} gevonden.", style="bold red"))
+    console.print(Text(_("{count} gevonden.").format(count=counted(len(found), "gat", "gaten")), style="bold red"))
+
+
+def hours_minutes(minutes: int) -> str:
+    """'2u05' in Dutch, '2h05' in English."""
+    return _("{hours}u{minutes:02d}").format(hours=minutes // 60, minutes=minutes % 60)
 
 
 def summary(console: Console, found: list[Gap], names: dict[str, str] | None = None) -> None:
@@ -160,22 +166,22 @@ def summary(console: Console, found: list[Gap], names: dict[str, str] | None = N
             [
                 label,
                 str(len(mine)),
-                f"{total // 60}u{total % 60:02d}",
-                f"{span // 60}u{span % 60:02d} ({longest_at})",
+                hours_minutes(total),
+                f"{hours_minutes(span)} ({longest_at})",
                 dutchtime.local(datetime.fromtimestamp(mine[0].start, dutchtime.LOCAL)),
                 dutchtime.local(datetime.fromtimestamp(mine[-1].start, dutchtime.LOCAL)),
             ]
         )
     layout.records(
         console,
-        "Samenvatting per eis",
+        _("Samenvatting per eis"),
         [
-            Column("Eis"),
-            Column("Gaten", justify="right"),
-            Column("Ongedekt", keep=True),
-            Column("Langste"),
-            Column("Eerste", keep=True),
-            Column("Laatste", keep=True),
+            Column(_("Eis")),
+            Column(_("Gaten"), justify="right"),
+            Column(_("Ongedekt"), keep=True),
+            Column(_("Langste")),
+            Column(_("Eerste"), keep=True),
+            Column(_("Laatste"), keep=True),
         ],
         rows,
     )
@@ -201,24 +207,26 @@ def team_table(
             if r.stand_in is not None:
                 who.append(f"\n{r.instead}", style="yellow")
         elif r.unknown:
-            who = Text("onbekend: " + ", ".join(c.name or c.role for c in r.unknown), style="dim")
+            who = Text(_("onbekend: ") + ", ".join(c.name or c.role for c in r.unknown), style="dim")
             phone, email = r.unknown[0].phone or "", r.unknown[0].email or ""
         else:
             # under the heading "Bereikbaar": "niemand; weer bereikbaar vanaf …", not "niemand bereikbaar" twice
-            said = r.instead.removeprefix("niemand bereikbaar").lstrip("; ")
-            who, phone, email = Text("niemand" + (f"; {said}" if said else ""), style="bold red"), "", ""
+            said = r.instead.removeprefix(_("niemand bereikbaar")).lstrip("; ")
+            who, phone, email = Text(_("niemand") + (f"; {said}" if said else ""), style="bold red"), "", ""
         out.append([r.group, r.role, names.get(r.org, r.org), who, phone, email])
     layout.records(
         console,
         f"{title} ({team_id})",
         [
-            Column("Groep"),
-            Column("Rol"),
-            Column("Organisatie"),
-            Column("Nu bereikbaar" if at is None else f"Bereikbaar op {dutchtime.local(at)}"),
-            Column("Telefoon", keep=True),
-            Column("E-mail", keep=True),
+            Column(_("Groep")),
+            Column(_("Rol")),
+            Column(_("Organisatie")),
+            Column(
+                _("Nu bereikbaar") if at is None else _("Bereikbaar op {moment}").format(moment=dutchtime.local(at))
+            ),
+            Column(_("Telefoon"), keep=True),
+            Column(_("E-mail"), keep=True),
         ],
         out,
-        empty="Dit team heeft geen rollen.",
+        empty=_("Dit team heeft geen rollen."),
     )
