@@ -483,3 +483,33 @@ def test_readiness_and_teams_in_english_carry_no_dutch_headings(calamiteit: Invo
     assert not found, f"Dutch in the English {args[0]}: {found}\n{english.out}"
     assert any(w in english.out for w in ("Reachable", "Requirement", "Gaps in the cover", "No gaps"))
     assert any(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", dutch.out) for w in DUTCH_READINESS)
+
+
+DUTCH_MONITOR = (
+    "Beschikbaarheid", "Applicatie", "Omgeving", "Staat", "Latentie", "Reden", "onbeschikbaar", "beschikbaar",
+    "traag", "LET OP", "van", "geen enkele applicatie", "in gepland onderhoud",
+)  # fmt: skip
+
+
+def test_monitor_in_english_carries_no_dutch_headings(calamiteit: Invoke, make_config, monkeypatch) -> None:
+    import re
+
+    from .servers import closed_port
+
+    for var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(var, raising=False)
+    port = closed_port()
+    targets = "".join(f"  - name: App{i}\n    url: http://127.0.0.1:{port}/\n    env: prod\n" for i in (1, 2))
+    folder = str(make_config(monitor=f"timeout_s: 2\nmax_body_kb: 512\ntargets:\n{targets}"))
+    english = calamiteit("--lang", "en", "monitor", "--config-dir", folder)
+    dutch = calamiteit("monitor", "--config-dir", folder)
+    assert english.code == dutch.code and "Traceback" not in english.err
+    shown = english.out.replace("verbinding geweigerd", "")  # the probe's reasons are not wrapped yet
+    found = [w for w in DUTCH_MONITOR if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", shown)]
+    assert not found, f"Dutch in the English monitor: {found}\n{english.out}"
+    assert "unavailable" in english.out and "NOTE:" in english.out and "0 of 2 available" in english.out
+    assert "onbeschikbaar" in dutch.out and "LET OP" in dutch.out
+    with_json = calamiteit("--lang", "en", "monitor", "--json", "--config-dir", folder)
+    doc = json.loads(with_json.out)  # the document is the same in either language: scripts read it
+    assert doc["summary"].startswith("0 van 2 beschikbaar") and doc["likely_cause"].startswith("geen enkele")
+    assert {r["state"] for r in doc["results"]} == {"onbeschikbaar"}

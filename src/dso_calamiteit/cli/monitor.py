@@ -13,6 +13,7 @@ import typer
 from ..app.place import Place
 from ..domain import exitcodes
 from ..domain.errors import UsageError
+from ..domain.language import _
 from .options import ConfigDir, DataDir, Db, Json, console
 
 if TYPE_CHECKING:
@@ -84,9 +85,9 @@ def monitor(
         return _history(Place(data_dir, db), since, json)
     targets = use.targets(cfg, env.value if env else None, only or [])
     if timeout is not None and not 0 < timeout <= 300:
-        raise UsageError(f"--timeout {timeout}: kies een waarde tussen 0 en 300 seconden")
+        raise UsageError(_("--timeout {value}: kies een waarde tussen 0 en 300 seconden").format(value=timeout))
     if watch is not None and watch <= 0:
-        raise UsageError(f"--watch {watch}: kies een positief aantal seconden")
+        raise UsageError(_("--watch {value}: kies een positief aantal seconden").format(value=watch))
     seconds = timeout if timeout is not None else cfg.timeout_s
     api_key = os.environ.get(use.ENV_API_KEY) or None
     if watch is None:
@@ -114,7 +115,7 @@ def _round(
         from rich.progress import Progress
 
         with Progress(console=err, transient=True) as bar:
-            task = bar.add_task("Controleren…", total=len(targets))
+            task = bar.add_task(_("Controleren…"), total=len(targets))
             return check_round(cfg, targets, api_key, timeout, lambda: bar.advance(task), planned)
     return check_round(cfg, targets, api_key, timeout, maintenance=planned)
 

@@ -12,6 +12,7 @@ from typing import Any, ClassVar, Literal
 from urllib.parse import urlsplit
 
 from .dutchtime import read_fixed
+from .language import N_, _
 from .schema import STRICT
 
 Env = Literal["prod", "pre"]
@@ -165,15 +166,15 @@ def select(targets: Iterable[Target], env: str | None, only: Iterable[str]) -> l
 
 def summary(results: list[Result]) -> str:
     counts = {s: sum(r.state == s for r in results) for s in ("beschikbaar", "traag", "onbeschikbaar", "onderhoud")}
-    text = (
-        f"{counts['beschikbaar']} van {len(results)} beschikbaar, {counts['traag']} traag, "
-        f"{counts['onbeschikbaar']} onbeschikbaar"
+    text = _("{up} van {total} beschikbaar, {slow} traag, {down} onbeschikbaar").format(
+        up=counts["beschikbaar"], total=len(results), slow=counts["traag"], down=counts["onbeschikbaar"]
     )
-    return text + (f", {counts['onderhoud']} in gepland onderhoud" if counts["onderhoud"] else "")
+    planned = _(", {count} in gepland onderhoud").format(count=counts["onderhoud"]) if counts["onderhoud"] else ""
+    return text + planned
 
 
 LOCAL_FAILURES = ("DNS-fout", "verbinding geweigerd", "proxy-fout", "verbinding mislukt")
-LIKELY_LOCAL = (
+LIKELY_LOCAL = N_(
     "geen enkele applicatie bereikbaar, alle op DNS of verbinding: waarschijnlijk ligt het aan het eigen netwerk "
     "of de proxy (HTTPS_PROXY/NO_PROXY), niet aan het DSO"
 )

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from ..domain import dutchtime
+from ..domain.language import speaking
 from ..domain.monitoring import likely_cause, summary
 from .jsondoc import dumps
 
@@ -15,12 +16,15 @@ if TYPE_CHECKING:
 
 
 def document(results: list[Result]) -> str:
-    """`monitor --json`: the round's results, a summary and the likely cause when everything failed alike."""
+    """`monitor --json`: the round's results, a summary and the likely cause when everything failed alike.
+    The summary is in Dutch in either language, as the likely cause: a script reads the same document."""
+    with speaking("nl"):
+        said = summary(results)
     return dumps(
         "monitor",
         {
             "checked_at": results[0].checked_at if results else None,
-            "summary": summary(results),
+            "summary": said,
             "likely_cause": likely_cause(results),
             "results": [
                 {

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console, Group, RenderableType
 
 from ...domain import dutchtime
+from ...domain.language import N_, _
 from ...domain.monitoring import likely_cause, summary
 from ...domain.words import percent
 from . import layout
@@ -22,7 +23,14 @@ STATE_STYLE = {"beschikbaar": "green", "traag": "yellow", "onbeschikbaar": "bold
 
 SUMMARY_FROM = 50  # a round with more targets shows what is not available in full and the rest per application
 SEVERITY = {"onbeschikbaar": 0, "traag": 1, "onderhoud": 2, "beschikbaar": 3}
-ALLES_HINT = "Alle doelen in de tabel: calamiteit monitor --alles."
+ALLES_HINT = N_("Alle doelen in de tabel: calamiteit monitor --alles.")
+# a state as shown (the state itself is an id: JSON, the store and the exit code read it)
+STATE_SHOWN = {
+    "beschikbaar": N_("beschikbaar"),
+    "traag": N_("traag"),
+    "onbeschikbaar": N_("onbeschikbaar"),
+    "onderhoud": N_("onderhoud"),
+}
 
 
 def round_table(console: Console, results: list[Result], alles: bool = False) -> RenderableType:
@@ -33,9 +41,9 @@ def round_table(console: Console, results: list[Result], alles: bool = False) ->
     ones are one line per application with their environments: a thousand rows help nobody, and Rich takes
     seconds to lay them out."""
     when = dutchtime.local(results[0].checked_at) if results else ""
-    title = f"Beschikbaarheid DSO ({when})"
+    title = _("Beschikbaarheid DSO ({moment})").format(moment=when)
     cause = likely_cause(results)
-    caption = summary(results) + (f"\nLET OP: {cause}." if cause else "")
+    caption = summary(results) + ("\n" + _("LET OP: {cause}.").format(cause=_(cause)) if cause else "")
     if alles or len(results) <= SUMMARY_FROM:
         return _rows(console, title, results, caption)
     shown = sorted((r for r in results if r.state != "beschikbaar"), key=lambda r: SEVERITY[r.state])
@@ -49,9 +57,9 @@ def round_table(console: Console, results: list[Result], alles: bool = False) ->
     else:
         parts.append(Text(f"{title}\n", style="bold"))
     if healthy:
-        head = f"Beschikbaar ({sum(map(len, healthy.values()))}), per applicatie:"
+        head = _("Beschikbaar ({count}), per applicatie:").format(count=sum(map(len, healthy.values())))
         parts.append(_packed(head, healthy, console.width))
-    parts.append(Text(f"\n{caption}\n{ALLES_HINT}", style="dim"))
+    parts.append(Text(f"\n{caption}\n{_(ALLES_HINT)}", style="dim"))
     return Group(*parts)
 
 
@@ -77,18 +85,18 @@ def _rows(console: Console, title: str, results: list[Result], caption: str | No
         console,
         title,
         [
-            Column("Applicatie"),
-            Column("Omgeving"),
-            Column("Staat"),
+            Column(_("Applicatie")),
+            Column(_("Omgeving")),
+            Column(_("Staat")),
             Column("HTTP", justify="right"),
-            Column("Latentie", justify="right", keep=True),
-            Column("Reden"),
+            Column(_("Latentie"), justify="right", keep=True),
+            Column(_("Reden")),
         ],
         [
             [
                 r.target.name,
                 r.target.env,
-                Text(r.state, style=STATE_STYLE[r.state]),
+                Text(_(STATE_SHOWN[r.state]), style=STATE_STYLE[r.state]),
                 "" if r.status is None else str(r.status),
                 "" if r.latency_ms is None else f"{r.latency_ms:.0f} ms",
                 r.reason,
@@ -104,14 +112,14 @@ def history(console: Console, start: datetime, figures: list[Availability]) -> N
     planned = any(f.maintenance for f in figures)  # the column only when there was planned maintenance
     layout.records(
         console,
-        f"Beschikbaarheid sinds {dutchtime.local(start)}",
+        _("Beschikbaarheid sinds {moment}").format(moment=dutchtime.local(start)),
         [
-            Column("Applicatie"),
-            Column("Omgeving"),
-            Column("Controles", justify="right"),
-            Column("Beschikbaar", justify="right", keep=True),
-            Column("Mediane latentie", justify="right", keep=True),
-            *([Column("In onderhoud", justify="right")] if planned else []),
+            Column(_("Applicatie")),
+            Column(_("Omgeving")),
+            Column(_("Controles"), justify="right"),
+            Column(_("Beschikbaar"), justify="right", keep=True),
+            Column(_("Mediane latentie"), justify="right", keep=True),
+            *([Column(_("In onderhoud"), justify="right")] if planned else []),
         ],
         [
             [
