@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 from .entry_rules import Refused, Replay, check_parts, plain_note
 from .errors import TamperedError
+from .language import N_, _, pgettext
 from .reasons import recorded_reason
 
 GENESIS = "0" * 64
@@ -24,22 +25,26 @@ EXPORT_KIND = "incident-export"  # the `kind` of the document `incident export` 
 
 # What an operator reads for each kind of entry (in messages, tables and the sitrap).
 def kind_word(kind: str) -> str:
-    return KIND_WORDS.get(kind, kind)
+    """The kind as an operator reads it, in the chosen language (the stored kind never changes)."""
+    if kind == "level_change":  # 'niveau' is also the singular of a plural elsewhere: its own context here
+        return pgettext("soort", "niveau")
+    word = KIND_WORDS.get(kind)
+    return _(word) if word is not None else kind
 
 
 KIND_WORDS = {
-    "open": "geopend",
-    "observation": "beeld",
-    "judgement": "oordeel",
-    "decision": "besluit",
-    "action_done": "actie gereed",
-    "assessment": "beoordeling",
-    "level_change": "niveau",
-    "report": "sitrap",
-    "close": "gesloten",
-    "callout": "oproep",
-    "confirmation": "bevestiging",
-    "public_update": "publieke update",
+    "open": N_("geopend"),
+    "observation": N_("beeld"),
+    "judgement": N_("oordeel"),
+    "decision": N_("besluit"),
+    "action_done": N_("actie gereed"),
+    "assessment": N_("beoordeling"),
+    "level_change": "niveau",  # worded by kind_word
+    "report": N_("sitrap"),
+    "close": N_("gesloten"),
+    "callout": N_("oproep"),
+    "confirmation": N_("bevestiging"),
+    "public_update": N_("publieke update"),
 }
 PUBLIC = "public_update"  # the one kind of entry the public status page shows: written for everyone to read
 
