@@ -450,3 +450,70 @@ def test_moments_read_in_the_readers_language_and_back() -> None:
         assert parse_moment(shown, at) == parse_moment("za 28-11-2026 23:17", at)  # English reads back too
     finally:
         language.use("nl", None)
+
+
+# --- the incident logbook in English --------------------------------------------------------------------------
+
+DUTCH_LOGBOOK_WORDS = (  # headings and fixed words of the logbook's screens; none is in the user's data below
+    "Incidenten",
+    "Titel",
+    "Geopend",
+    "Regels",
+    "Volgende sitrap",
+    "Tijd",
+    "Door",
+    "Soort",
+    "Inhoud",
+    "Laatste hash",
+    "geopend",
+    "door",
+    "uiterlijk",
+    "beeld",
+    "besluit",
+    "beoordeling",
+    "Open acties",
+    "Actiehouder",
+    "vastgelegd",
+    "gesloten",
+    "klopt",
+)
+
+
+def _logbook_screens(calamiteit: Invoke, monkeypatch: pytest.MonkeyPatch, lang: str) -> str:
+    from datetime import UTC, datetime
+
+    from dso_calamiteit.adapters import clock
+
+    monkeypatch.setenv("COLUMNS", "120")
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 11, 28, 22, 17, tzinfo=UTC))
+    incident = calamiteit("incident", "open", "Omgevingsloket onbereikbaar", "--level", "0").out.strip()
+    said = [
+        calamiteit("--lang", lang, "log", incident, "Loket geeft 503 sinds 22:40", "--beeld"),
+        calamiteit("--lang", lang, "log", incident, "IPLO meldt storing", "--besluit", *("--actiehouder", "IPLO")),
+        calamiteit("--lang", lang, "niveau", incident, "1", "--reden", "OCT bijeen"),
+        calamiteit("--lang", lang, "incident", "list"),
+        calamiteit("--lang", lang, "incident", "show", incident),
+        calamiteit("--lang", lang, "incident", "show", incident, "--alles"),
+        calamiteit("--lang", lang, "acties"),
+        calamiteit("--lang", lang, "incident", "verify", incident),
+    ]
+    assert [r.code for r in said] == [0] * len(said), [r.err for r in said]
+    return "".join(f"exit {r.code}\n--- stdout\n{r.out}--- stderr\n{r.err}" for r in said)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_golden_incident_screens(
+    calamiteit: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, lang: str
+) -> None:
+    """`log`, `niveau`, `incident list`, `incident show` (table and --alles), `acties` and `verify`: in English no
+    Dutch heading or fixed word is left (the user's titles and texts stay as typed)."""
+    import re
+
+    said = _logbook_screens(calamiteit, monkeypatch, lang)
+    left = [w for w in DUTCH_LOGBOOK_WORDS if re.search(rf"\b{w}\b", said)]
+    if lang == "en":
+        assert left == [], f"Dutch in the English logbook screens: {left}"
+    else:
+        assert {"Tijd", "Door", "Soort", "Inhoud", "Laatste hash", "Volgende sitrap"} <= set(left)
+    whole_hash = re.sub(r"\b[0-9a-f]{64}\b", "<hash>", said)  # the id's random part goes into every hash
+    _golden("incident-screens", lang, _normal(whole_hash, tmp_path))
