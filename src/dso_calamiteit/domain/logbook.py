@@ -148,14 +148,15 @@ class ChainCheck:
         self._links(e)
         try:
             if not isinstance(e.n, int) or isinstance(e.n, bool):
-                raise Refused("nummer is geen geheel getal")
+                raise Refused(_("nummer is geen geheel getal"))
             if e.kind in _NOTES and plain_note(self.replay, e.n, e.at, e.author, e.kind, e.body):
                 return True
             body = _parsed(e.body)
             check_parts(self.replay, e.n, e.at, e.author, e.kind, body)
         except Refused as exc:
             if len(self.faults) == known:  # one fault per entry: an edited entry is said to be edited
-                self.faults.append(Fault(self.incident, e.n, f"regel klopt niet als {kind_word(str(e.kind))}: {exc}"))
+                said = _("regel klopt niet als {kind}: {reason}").format(kind=kind_word(str(e.kind)), reason=exc)
+                self.faults.append(Fault(self.incident, e.n, said))
             return False
         e.__dict__["data"] = body  # parsed once: fold reads it from here
         return True
@@ -163,14 +164,18 @@ class ChainCheck:
     def _links(self, e: Entry) -> None:
         if e.n != self.expected_n:
             self.faults.append(
-                Fault(self.incident, self.expected_n, f"regel {self.expected_n} ontbreekt (volgende is {e.n})")
+                Fault(
+                    self.incident,
+                    self.expected_n,
+                    _("regel {n} ontbreekt (volgende is {next})").format(n=self.expected_n, next=e.n),
+                )
             )
         if e.prev_hash != self.prev:
             self.faults.append(
-                Fault(self.incident, e.n, "verwijst niet naar de regel ervoor (regel verwijderd of ingevoegd)")
+                Fault(self.incident, e.n, _("verwijst niet naar de regel ervoor (regel verwijderd of ingevoegd)"))
             )
         if e.expected_hash() != e.hash:
-            self.faults.append(Fault(self.incident, e.n, "inhoud klopt niet met de hash (regel gewijzigd)"))
+            self.faults.append(Fault(self.incident, e.n, _("inhoud klopt niet met de hash (regel gewijzigd)")))
         self.prev, self.expected_n = e.hash, e.n + 1
 
     def passing(self, entries: Iterable[Entry]) -> Iterator[Entry]:
@@ -182,7 +187,7 @@ class ChainCheck:
 
     def _empty(self) -> None:
         if self.expected_n == 1 and not any(f.n == 1 for f in self.faults):  # said before a fold finds nothing
-            self.faults.append(Fault(self.incident, 1, "het incident heeft geen enkele regel"))
+            self.faults.append(Fault(self.incident, 1, _("het incident heeft geen enkele regel")))
             self.head = None
 
     def done(self) -> list[Fault]:
@@ -193,7 +198,7 @@ class ChainCheck:
                 Fault(
                     self.incident,
                     self.expected_n,
-                    "het logboek eindigt eerder dan vastgelegd (laatste regel verwijderd)",
+                    _("het logboek eindigt eerder dan vastgelegd (laatste regel verwijderd)"),
                 )
             )
             self.head = None  # said once
@@ -212,13 +217,18 @@ def verify(
 
 
 def refuse_broken(incident: str, faults: list[Fault], insist: bool, what: str) -> None:
-    """A broken chain is never passed on as if nothing happened: refused (exit 4) unless insisted on."""
+    """A broken chain is never passed on as if nothing happened: refused (exit 4) unless insisted on. `what`
+    is a past participle marked with N_ where it is written ('geëxporteerd')."""
     if faults and not insist:
         first = faults[0]
         raise TamperedError(
-            f"de hashketen van {incident} klopt niet bij regel {first.n}: {first.message}",
-            f"Er is niets {what}. 'calamiteit incident verify {incident}' toont alle breuken; met --toch gebeurt "
-            "het toch, en zegt het resultaat dat de keten niet klopt.",
+            _("de hashketen van {incident} klopt niet bij regel {n}: {message}").format(
+                incident=incident, n=first.n, message=first.message
+            ),
+            _(
+                "Er is niets {what}. 'calamiteit incident verify {incident}' toont alle breuken; met --toch gebeurt "
+                "het toch, en zegt het resultaat dat de keten niet klopt."
+            ).format(what=_(what), incident=incident),
         )
 
 
@@ -346,7 +356,8 @@ def fold(entries: Iterable[Entry], keep: bool | int = True, state: Incident | No
             if "corrects" in data:  # a corrected decision's action is replaced by this one
                 for a in state.open_actions:
                     if a.entry == int(data["corrects"]):
-                        a.done_at, a.done_by, a.done_note = e.at, e.author, f"vervangen door actie {number}"
+                        replaced = _("vervangen door actie {n}").format(n=number)
+                        a.done_at, a.done_by, a.done_note = e.at, e.author, replaced
         elif e.kind == "action_done":
             action = state.actions.get(int(data["action"]))
             if action is not None and action.open:
@@ -387,9 +398,11 @@ def fold_checked(
         if faults:
             first = faults[0]
             raise TamperedError(
-                f"het logboek van incident {first.incident} is onleesbaar: regel {first.n}: {first.message}"
+                _("het logboek van incident {incident} is onleesbaar: regel {n}: {message}").format(
+                    incident=first.incident, n=first.n, message=first.message
+                )
             ) from None
-        raise TamperedError(f"het logboek van dit incident is onleesbaar: {exc}") from None
+        raise TamperedError(_("het logboek van dit incident is onleesbaar: {reason}").format(reason=exc)) from None
 
 
 _NOTES = ("observation", "judgement")
