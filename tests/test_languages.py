@@ -513,3 +513,68 @@ def test_monitor_in_english_carries_no_dutch_headings(calamiteit: Invoke, make_c
     doc = json.loads(with_json.out)  # the document is the same in either language: scripts read it
     assert doc["summary"].startswith("0 van 2 beschikbaar") and doc["likely_cause"].startswith("geen enkele")
     assert {r["state"] for r in doc["results"]} == {"onbeschikbaar"}
+# --- the incident logbook in English --------------------------------------------------------------------------
+
+DUTCH_LOGBOOK_WORDS = (  # headings and fixed words of the logbook's screens; none is in the user's data below
+    "Incidenten",
+    "Titel",
+    "Geopend",
+    "Regels",
+    "Volgende sitrap",
+    "Tijd",
+    "Door",
+    "Soort",
+    "Inhoud",
+    "Laatste hash",
+    "geopend",
+    "door",
+    "uiterlijk",
+    "beeld",
+    "besluit",
+    "beoordeling",
+    "Open acties",
+    "Actiehouder",
+    "vastgelegd",
+    "gesloten",
+    "klopt",
+)
+
+
+def _logbook_screens(calamiteit: Invoke, monkeypatch: pytest.MonkeyPatch, lang: str) -> str:
+    from datetime import UTC, datetime
+
+    from dso_calamiteit.adapters import clock
+
+    monkeypatch.setenv("COLUMNS", "120")
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 11, 28, 22, 17, tzinfo=UTC))
+    incident = calamiteit("incident", "open", "Omgevingsloket onbereikbaar", "--level", "0").out.strip()
+    said = [
+        calamiteit("--lang", lang, "log", incident, "Loket geeft 503 sinds 22:40", "--beeld"),
+        calamiteit("--lang", lang, "log", incident, "IPLO meldt storing", "--besluit", *("--actiehouder", "IPLO")),
+        calamiteit("--lang", lang, "niveau", incident, "1", "--reden", "OCT bijeen"),
+        calamiteit("--lang", lang, "incident", "list"),
+        calamiteit("--lang", lang, "incident", "show", incident),
+        calamiteit("--lang", lang, "incident", "show", incident, "--alles"),
+        calamiteit("--lang", lang, "acties"),
+        calamiteit("--lang", lang, "incident", "verify", incident),
+    ]
+    assert [r.code for r in said] == [0] * len(said), [r.err for r in said]
+    return "".join(f"exit {r.code}\n--- stdout\n{r.out}--- stderr\n{r.err}" for r in said)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_golden_incident_screens(
+    calamiteit: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, lang: str
+) -> None:
+    """`log`, `niveau`, `incident list`, `incident show` (table and --alles), `acties` and `verify`: in English no
+    Dutch heading or fixed word is left (the user's titles and texts stay as typed)."""
+    import re
+
+    said = _logbook_screens(calamiteit, monkeypatch, lang)
+    left = [w for w in DUTCH_LOGBOOK_WORDS if re.search(rf"\b{w}\b", said)]
+    if lang == "en":
+        assert left == [], f"Dutch in the English logbook screens: {left}"
+    else:
+        assert {"Tijd", "Door", "Soort", "Inhoud", "Laatste hash", "Volgende sitrap"} <= set(left)
+    whole_hash = re.sub(r"\b[0-9a-f]{64}\b", "<hash>", said)  # the id's random part goes into every hash
+    _golden("incident-screens", lang, _normal(whole_hash, tmp_path))

@@ -107,7 +107,7 @@ def compose(
             check = ChainCheck(incident, store.summary(incident).head, levels)
             notes = kept_notes(config.reporting)  # the concept sitrap shows no more; a million entries stay flat
             state = fold_checked(kept(check.passing(store.stream(incident))), check.faults, keep=notes)
-            refuse_broken(incident, check.done(), False, "verstuurd")
+            refuse_broken(incident, check.done(), False, N_("verstuurd"))
             advice = store.last_of_kind(incident, "assessment")
             change = store.last_of_kind(incident, "level_change")
             answers = answered(config, store, incident)  # the concept sitrap's team section: who comes, since when

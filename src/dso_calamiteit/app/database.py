@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from ..adapters.stores import location, open_store
 from ..domain import exitcodes
 from ..domain.errors import UsageError
+from ..domain.language import _
 from ..domain.logbook import fold, verify
 from .handover import import_entries
 from .logbook import ladder, locate
@@ -67,7 +68,7 @@ def copy(source: str, target: str) -> Copied:
     src_at = location.parse(source, "--from", password_allowed=False)
     dst_at = location.parse(target, "--to", password_allowed=False)
     if src_at == dst_at:
-        raise UsageError("--from en --to wijzen hetzelfde logboek aan")
+        raise UsageError(_("--from en --to wijzen hetzelfde logboek aan"))
     levels = ladder(None)
     src = open_store(src_at, create=False, readonly=True)
     try:
@@ -85,7 +86,8 @@ def copy(source: str, target: str) -> Copied:
                     if faults:
                         done.broken = True
                         first = faults[0]
-                        done.problem = f"hashketen klopt niet (regel {first.n}: {first.message}); niet gekopieerd"
+                        said = _("hashketen klopt niet (regel {n}: {message}); niet gekopieerd")
+                        done.problem = said.format(n=first.n, message=first.message)
                         continue
                     try:
                         done.new = import_entries(dst, entries, fold(entries, keep=False))
@@ -94,7 +96,7 @@ def copy(source: str, target: str) -> Copied:
                         continue
                     held = dst.summary(summary.id)
                     if verify(summary.id, dst.stream(summary.id), held.head):
-                        done.problem = "de keten klopt niet in het doel"
+                        done.problem = _("de keten klopt niet in het doel")
                 checks = src.all_checks()
                 have = set(dst.all_checks())
                 fresh = [row for row in checks if row not in have]

@@ -17,7 +17,7 @@ from ..adapters.stores import Store
 from ..domain.criteria import CriteriaFile
 from ..domain.entry_rules import Refused, Replay, check_entry, valid_id
 from ..domain.errors import TamperedError, UsageError
-from ..domain.language import _, counted
+from ..domain.language import N_, _, counted
 from ..domain.logbook import EXPORT_KIND, Entry, Fault, Incident, Summary, canonical, fold, refuse_broken, verify
 from .logbook import ladder, opened
 from .place import Where
@@ -48,7 +48,7 @@ def exporting(
         with store.snapshot():  # the row and both passes as of one moment
             summary = store.summary(incident)
             faults = verify(incident, store.stream(incident), summary.head, levels)
-            refuse_broken(incident, faults, insist, "geëxporteerd")
+            refuse_broken(incident, faults, insist, N_("geëxporteerd"))
             yield summary, faults, store.stream(incident)
 
 

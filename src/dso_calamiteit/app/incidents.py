@@ -20,6 +20,7 @@ from ..domain import dutchtime
 from ..domain.assessment import Assessment
 from ..domain.criteria import CriteriaFile
 from ..domain.errors import CalamiteitError, TamperedError, UsageError
+from ..domain.language import N_, _
 from ..domain.logbook import Action, ChainCheck, Entry, Fault, Incident, Summary, fold_checked, kind_word
 from ..domain.sitrap import ReportingFile, next_sitrap
 from .logbook import configured, ladder, opened, stamp
@@ -27,16 +28,17 @@ from .place import Where
 
 T = TypeVar("T")
 
-EMPTY = {
-    "tekst": "schrijf op wat er is vastgesteld, geoordeeld of besloten",
-    "titel": "geef het incident een korte titel, bijvoorbeeld 'Omgevingsloket onbereikbaar'",
-    "reden": "schrijf op waarom",
+EMPTY = {  # the whole message per field, so each is one message in the catalogue
+    "tekst": N_("lege tekst: schrijf op wat er is vastgesteld, geoordeeld of besloten"),
+    "titel": N_("lege titel: geef het incident een korte titel, bijvoorbeeld 'Omgevingsloket onbereikbaar'"),
+    "reden": N_("lege reden: schrijf op waarom"),
 }
 
 
 def require_text(text: str, what: str = "tekst") -> str:
     if not text.strip():
-        raise UsageError(f"lege {what}: {EMPTY.get(what, 'vul iets in')}")
+        said = EMPTY.get(what)
+        raise UsageError(_(said) if said else _("lege {what}: vul iets in").format(what=what))
     return text.strip()
 
 
@@ -56,7 +58,7 @@ def opening(criteria: CriteriaFile, title: str, level: int | None, situation: st
     number = criteria.base.level if level is None else level
     if criteria.level(number) is None:
         levels = ", ".join(str(lv.level) for lv in criteria.ordered)
-        raise UsageError(f"--level {number}: onbekend niveau; kies uit {levels}")
+        raise UsageError(_("--level {number}: onbekend niveau; kies uit {levels}").format(number=number, levels=levels))
     return {"title": title, "level": number, "situation": situation}
 
 
@@ -301,12 +303,14 @@ def follow(where: Where, incident: str, state: Incident, check: ChainCheck | Non
             new = False
             for e in store.stream(incident, after=state.entries):
                 if e.n != state.entries + 1 or e.prev_hash != state.head or e.expected_hash() != e.hash:
-                    raise TamperedError(f"de hashketen van {incident} klopt niet bij regel {e.n}")
+                    said = _("de hashketen van {incident} klopt niet bij regel {n}")
+                    raise TamperedError(said.format(incident=incident, n=e.n))
                 if check is not None:
                     before = len(check.faults)
                     if not check.see(e) or len(check.faults) > before:
                         f = check.faults[-1]
-                        raise TamperedError(f"de hashketen van {incident} klopt niet bij regel {f.n}: {f.message}")
+                        said = _("de hashketen van {incident} klopt niet bij regel {n}: {message}")
+                        raise TamperedError(said.format(incident=incident, n=f.n, message=f.message))
                 fold_checked([e], [], keep=False, state=state)
                 new = True
                 yield e
@@ -384,7 +388,9 @@ def verify(where: Where, incident: str, sent_head: str | None) -> Verified:
                 for e in store.stream(incident):
                     account = contacts.stored_by(e.author, e.role)
                     if account:
-                        said = f"geschreven als {e.author!r}, vastgelegd door account {account}"
+                        said = _("geschreven als {author}, vastgelegd door account {account}").format(
+                            author=repr(e.author), account=account
+                        )
                         verified.warnings.append(Fault(incident, e.n, said))
         return verified
 
@@ -410,24 +416,26 @@ def record_note(
         body: dict[str, Any] = {"text": require_text(text)}
         if kind == "decision":
             if not owner or not owner.strip():
-                raise UsageError("een besluit heeft een actiehouder: geef --actiehouder NAAM")
+                raise UsageError(_("een besluit heeft een actiehouder: geef --actiehouder NAAM"))
             body["owner"] = owner.strip()
             if deadline is not None and datetime.fromisoformat(deadline) <= datetime.fromisoformat(at):
                 due, now = dutchtime.local(deadline), dutchtime.local(at)
                 raise UsageError(
-                    f"deadline {due} is al voorbij (nu {now})",
-                    "Geef een later moment: HH:MM voor vandaag of JJJJ-MM-DD HH:MM voor een andere dag.",
+                    _("deadline {due} is al voorbij (nu {now})").format(due=due, now=now),
+                    _("Geef een later moment: HH:MM voor vandaag of JJJJ-MM-DD HH:MM voor een andere dag."),
                 )
             body["deadline"] = deadline
         elif owner or deadline:
-            raise UsageError("--actiehouder en --deadline horen bij --besluit")
+            raise UsageError(_("--actiehouder en --deadline horen bij --besluit"))
         if corrects is not None:
             target = store.entry(incident, corrects)
             if target is None:
-                raise UsageError(f"--corrigeert {corrects}: incident {incident} heeft geen regel {corrects}")
+                said = _("--corrigeert {n}: incident {incident} heeft geen regel {n}")
+                raise UsageError(said.format(n=corrects, incident=incident))
             if target.kind != kind:
                 found = kind_word(target.kind)
-                raise UsageError(f"--corrigeert {corrects}: dat is geen {kind_word(kind)} maar een {found}")
+                said = _("--corrigeert {n}: dat is geen {kind} maar een {found}")
+                raise UsageError(said.format(n=corrects, kind=kind_word(kind), found=found))
             body["corrects"] = corrects
         return store.append(incident, kind, body, author, at)
 
@@ -438,9 +446,13 @@ def complete_action(where: Where, incident: str, number: int, remark: str, autho
         current = state(store, incident)
         action = current.actions.get(number)
         if action is None or not action.open:
-            still = ", ".join(str(a.number) for a in current.open_actions) or "geen"
-            what = "bestaat niet" if action is None else "is al gereed"
-            raise UsageError(f"actie {number} van incident {incident} {what}; open acties: {still}")
+            still = ", ".join(str(a.number) for a in current.open_actions) or _("geen")
+            said = (
+                _("actie {n} van incident {incident} bestaat niet; open acties: {still}")
+                if action is None
+                else _("actie {n} van incident {incident} is al gereed; open acties: {still}")
+            )
+            raise UsageError(said.format(n=number, incident=incident, still=still))
         return store.append(incident, "action_done", {"action": number, "note": remark.strip()}, author, stamp())
 
 
@@ -452,8 +464,8 @@ def close_incident(where: Where, incident: str, reason: str, force: bool, author
         if current.open_actions and not force:
             numbers = ", ".join(f"{a.number} ({a.owner})" for a in current.open_actions)
             raise UsageError(
-                f"incident {incident} heeft nog open acties: {numbers}",
-                "Meld ze gereed met 'calamiteit actie ID N --gereed', of sluit toch met --force.",
+                _("incident {incident} heeft nog open acties: {numbers}").format(incident=incident, numbers=numbers),
+                _("Meld ze gereed met 'calamiteit actie ID N --gereed', of sluit toch met --force."),
             )
         body = {"reason": reason, "forced": bool(force and current.open_actions)}
         return store.append(incident, "close", body, author, stamp())
@@ -506,13 +518,16 @@ def record_assessment(
         with store.transaction():
             tip = store.tip(incident)
             if tip.closed:
-                raise UsageError(f"incident {incident} is gesloten; er kan niets meer worden vastgelegd")
+                raise UsageError(
+                    _("incident {incident} is gesloten; er kan niets meer worden vastgelegd").format(incident=incident)
+                )
             current = tip.level
             if seen_level is not None and seen_level != current:
                 raise LevelMoved(
-                    f"het niveau van {incident} is intussen gewijzigd ({seen_level} → {current}); er is niets "
-                    "vastgelegd",
-                    "Beoordeel opnieuw.",
+                    _(
+                        "het niveau van {incident} is intussen gewijzigd ({seen} → {current}); er is niets vastgelegd"
+                    ).format(incident=incident, seen=seen_level, current=current),
+                    _("Beoordeel opnieuw."),
                 )
             result = decide(current)
             previous = _last_answers(store, incident)
@@ -550,9 +565,7 @@ def _last_answers(store: Store, incident: str) -> dict[str, bool]:
     return dict(last.data["answers"]) if last else {}
 
 
-def decide_level(
-    where: Where, criteria: CriteriaFile, incident: str, level: int, reason: str, author: str
-) -> Entry:
+def decide_level(where: Where, criteria: CriteriaFile, incident: str, level: int, reason: str, author: str) -> Entry:
     """A person's decision on the level, with its reason; the latest advice is recorded beside it, so a
     decision against the advice shows as such wherever the history is read."""
     with opened(where, create=False) as store:
@@ -561,13 +574,17 @@ def decide_level(
         reason = require_text(reason, "reden")
         if criteria.level(level) is None:
             levels = ", ".join(str(lv.level) for lv in criteria.ordered)
-            raise UsageError(f"niveau {level}: onbekend; kies uit {levels}")
+            raise UsageError(_("niveau {level}: onbekend; kies uit {levels}").format(level=level, levels=levels))
         with store.transaction():
             tip = store.tip(incident)
             if tip.closed:
-                raise UsageError(f"incident {incident} is gesloten; er kan niets meer worden vastgelegd")
+                raise UsageError(
+                    _("incident {incident} is gesloten; er kan niets meer worden vastgelegd").format(incident=incident)
+                )
             if level == tip.level:
-                raise UsageError(f"incident {incident} staat al op niveau {level}")
+                raise UsageError(
+                    _("incident {incident} staat al op niveau {level}").format(incident=incident, level=level)
+                )
             advice = store.last_of_kind(incident, "assessment")
             change = {
                 "before": tip.level,

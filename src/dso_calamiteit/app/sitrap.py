@@ -16,6 +16,7 @@ from ..adapters.output_files import Staged
 from ..adapters.stores import BusyError
 from ..domain import dutchtime, sitrap
 from ..domain.errors import CalamiteitError, UsageError
+from ..domain.language import N_
 from ..domain.logbook import (
     ChainCheck,
     Entry,
@@ -105,7 +106,7 @@ def make(
             answers = answered(config, store, incident)
         for _ in range(ATTEMPTS):
             faults = check.done()
-            refuse_broken(incident, faults, insist, "gerapporteerd")
+            refuse_broken(incident, faults, insist, N_("gerapporteerd"))
             broken = [f"regel {f.n}: {f.message}" for f in faults]
             if concept or found.closed:  # not numbered, not recorded
                 text = written(found, None, broken)
@@ -142,7 +143,7 @@ def reprint(config: Config, where: Where, incident: str, number: int, write: Wri
         incident = store.resolve(incident)
         check = ChainCheck(incident, store.summary(incident).head)
         found = fold_checked(check.passing(store.stream(incident)), check.faults, keep=False)
-        refuse_broken(incident, check.done(), False, "opnieuw getoond")
+        refuse_broken(incident, check.done(), False, N_("opnieuw getoond"))
         if not 1 <= number <= len(found.report_entries):
             count = len(found.report_entries)
             have = f"sitrap 1 t/m {count}" if count > 1 else ("alleen sitrap 1" if count else "nog geen sitrap")

@@ -8,6 +8,7 @@ import typer
 
 from ..app.place import Place
 from ..domain import exitcodes
+from ..domain.language import _
 from .options import DataDir, Db, Json, console
 
 db_app = typer.Typer(
@@ -32,9 +33,11 @@ def db_upgrade(json: Json = False, data_dir: DataDir = None, db: Db = None) -> i
 
         print(upgrade_document(done))
     elif done.before == done.after:
-        console().print(f"Schema {done.after} is al actueel: {done.where}", markup=False)
+        said = _("Schema {schema} is al actueel: {where}").format(schema=done.after, where=done.where)
+        console().print(said, markup=False)
     else:
-        console().print(f"Schema {done.before} → {done.after}: {done.where}", markup=False)
+        said = _("Schema {before} → {after}: {where}").format(before=done.before, after=done.after, where=done.where)
+        console().print(said, markup=False)
     return exitcodes.OK
 
 

@@ -11,7 +11,7 @@ import typer
 
 from ..app.place import Place
 from ..domain import exitcodes
-from ..views.i18n import ngettext
+from ..domain.language import _, ngettext
 from .options import ConfigDir, DataDir, Db, Insist, Output, say
 
 
@@ -39,7 +39,7 @@ def incident_export(
         with streamed_atomic(output) as write:
             write_export(summary, faults, entries, write)
     if not is_stdout(output):
-        say(f"Geschreven: {output}")
+        say(_("Geschreven: {path}").format(path=output))
     return exitcodes.OK
 
 
@@ -58,10 +58,20 @@ def incident_import(
     state, new = handover.import_incident(Place(data_dir, db), configuration.load(config_dir).criteria, file)
     print(state.id)
     if new == state.entries:
-        say(f"Incident {state.id} ingelezen: {state.entries} regels, hashketen klopt.")
+        said = ngettext(
+            "Incident {id} ingelezen: {n} regel, hashketen klopt.",
+            "Incident {id} ingelezen: {n} regels, hashketen klopt.",
+            state.entries,
+        )
+        say(said.format(id=state.id, n=state.entries))
     elif new:
-        lines = ngettext("nieuwe regel", "nieuwe regels", new)
-        say(f"Incident {state.id} bijgewerkt: {new} {lines} (nu {state.entries}), hashketen klopt.")
+        said = ngettext(
+            "Incident {id} bijgewerkt: {new} nieuwe regel (nu {n}), hashketen klopt.",
+            "Incident {id} bijgewerkt: {new} nieuwe regels (nu {n}), hashketen klopt.",
+            new,
+        )
+        say(said.format(id=state.id, new=new, n=state.entries))
     else:
-        say(f"Incident {state.id} stond al in dit logboek, met alle {state.entries} regels; niets ingelezen.")
+        said = _("Incident {id} stond al in dit logboek, met alle {n} regels; niets ingelezen.")
+        say(said.format(id=state.id, n=state.entries))
     return exitcodes.OK

@@ -18,6 +18,7 @@ from ..adapters import clock
 from ..app.place import Place
 from ..domain import exitcodes
 from ..domain.errors import UsageError
+from ..domain.language import _, ngettext
 from ..domain.safetext import visible
 from .handover import incident_export, incident_import
 from .options import Author, ConfigDir, DataDir, Db, Json, Situation, console, say
@@ -39,11 +40,16 @@ def _alarm(faults: "list[Fault]") -> int:
 
     err = console(stderr=True)
     for f in faults[:5]:
-        err.print(Text(f"LET OP: de hashketen van {f.incident} klopt niet: regel {f.n}: {f.message}", style="bold red"))
+        said = _("LET OP: de hashketen van {incident} klopt niet: regel {n}: {message}")
+        err.print(Text(said.format(incident=f.incident, n=f.n, message=f.message), style="bold red"))
     if len(faults) > 5:
         more = len(faults) - 5
-        breaks = "breuk" if more == 1 else "breuken"
-        err.print(Text(f"… en nog {more} {breaks}; calamiteit incident verify toont ze.", style="red"))
+        said = ngettext(
+            "… en nog {n} breuk; calamiteit incident verify toont ze.",
+            "… en nog {n} breuken; calamiteit incident verify toont ze.",
+            more,
+        )
+        err.print(Text(said.format(n=more), style="red"))
     return exitcodes.TAMPERED
 
 
@@ -179,12 +185,12 @@ def _follow(where: "Where", incident: str, newest: int, json: bool, config_dir: 
     tables.timeline(out, found, config, clock.now())
     if found.faults:
         return _alarm(found.faults)
-    out.print("Volgt nieuwe regels (Ctrl-C stopt) …", style="dim")
+    out.print(_("Volgt nieuwe regels (Ctrl-C stopt) …"), style="dim")
     sys.stdout.flush()
     for e in incidents.follow(where, incident, found.state, found.check):
         tables.lines(out, found.state, [e], clock.now(), head=False, signed=config.contacts.signed_by)
         out.file.flush()
-    out.print(f"Incident {found.state.id} is gesloten.", style="dim")
+    out.print(_("Incident {id} is gesloten.").format(id=found.state.id), style="dim")
     return exitcodes.OK
 
 
@@ -204,7 +210,7 @@ def incident_close(
     from ..app import incidents, logbook
 
     closed = incidents.close_incident(Place(data_dir, db), incident, reden, force, logbook.author(auteur))
-    say(f"Incident {closed.incident} gesloten.")
+    say(_("Incident {id} gesloten.").format(id=closed.incident))
     return exitcodes.OK
 
 
@@ -230,17 +236,25 @@ def incident_verify(
     from ..app import incidents
 
     if head is not None and not re.fullmatch(r"[0-9a-f]{16,64}", head.strip().lower()):
-        raise UsageError(f"--head '{head}': geef minstens de eerste 16 tekens (0-9, a-f) van de hash")
+        said = _("--head '{head}': geef minstens de eerste 16 tekens (0-9, a-f) van de hash")
+        raise UsageError(said.format(head=head))
     sent = head.strip().lower() if head is not None else None
     found = incidents.verify(Place(data_dir, db), incident, sent)
     for f in found.faults:
-        print(visible(f"{found.path}: incident {f.incident} regel {f.n}: {f.message}"))
+        said = _("{path}: incident {incident} regel {n}: {message}")
+        print(visible(said.format(path=found.path, incident=f.incident, n=f.n, message=f.message)))
     if found.faults:
         return exitcodes.TAMPERED
     for w in found.warnings:  # a warning, not a break: said on stderr, exit 0
-        print(visible(f"let op: incident {w.incident} regel {w.n}: {w.message}"), file=sys.stderr)
-    also = f"; hash {sent} staat erin" if sent else ""
-    print(f"Logboek van {incident} klopt: {found.summary.entries} regels, laatste hash {found.summary.head}{also}")
+        said = _("let op: incident {incident} regel {n}: {message}")
+        print(visible(said.format(incident=w.incident, n=w.n, message=w.message)), file=sys.stderr)
+    also = "; " + _("hash {hash} staat erin").format(hash=sent) if sent else ""
+    said = ngettext(
+        "Logboek van {incident} klopt: {n} regel, laatste hash {head}",
+        "Logboek van {incident} klopt: {n} regels, laatste hash {head}",
+        found.summary.entries,
+    )
+    print(said.format(incident=incident, n=found.summary.entries, head=found.summary.head) + also)
     return exitcodes.OK
 
 
@@ -290,7 +304,7 @@ def log(
     chosen = (("observation", beeld), ("judgement", oordeel), ("decision", besluit), ("public_update", publiek))
     kinds = [k for k, on in chosen if on]
     if len(kinds) != 1:
-        raise UsageError("kies precies één van --beeld, --oordeel, --besluit of --publiek")
+        raise UsageError(_("kies precies één van --beeld, --oordeel, --besluit of --publiek"))
     due = None
     if deadline:
         understood = dutchtime.read(deadline, clock.now(), future=True, what="deadline")
@@ -313,10 +327,13 @@ def log(
         print(entry_document(entry))
     else:
         action = entry.data.get("action")
-        extra = f" (actie {action} voor {entry.data['owner']})" if action else ""
+        extra = " " + _("(actie {n} voor {owner})").format(n=action, owner=entry.data["owner"]) if action else ""
         if entry.data.get("deadline"):  # the moment as understood, with its weekday: a misreading shows at once
-            extra = f" (actie {action} voor {entry.data['owner']}, deadline {dutchtime.local(entry.data['deadline'])})"
-        say(f"Regel {entry.n} vastgelegd bij {entry.incident}: {kind_word(entry.kind)}{extra}.")
+            extra = " " + _("(actie {n} voor {owner}, deadline {moment})").format(
+                n=action, owner=entry.data["owner"], moment=dutchtime.local(entry.data["deadline"])
+            )
+        said = _("Regel {n} vastgelegd bij {incident}: {kind}{extra}.")
+        say(said.format(n=entry.n, incident=entry.incident, kind=kind_word(entry.kind), extra=extra))
     return exitcodes.OK
 
 
@@ -347,8 +364,9 @@ def niveau(
     data = entry.data
     against = ""
     if data.get("advised") is not None and data["advised"] != data["after"]:
-        against = f", tegen het advies (niveau {data['advised']}) in"
-    say(f"Besluit vastgelegd bij {entry.incident}: {data['action']} naar niveau {data['after']}{against}.")
+        against = ", " + _("tegen het advies (niveau {level}) in").format(level=data["advised"])
+    said = _("Besluit vastgelegd bij {incident}: {move} naar niveau {level}{against}.")
+    say(said.format(incident=entry.incident, move=_(data["action"]), level=data["after"], against=against))
     return exitcodes.OK
 
 
@@ -396,9 +414,9 @@ def actie(
     from ..app import incidents, logbook
 
     if not gereed:
-        raise UsageError("geef --gereed om de actie gereed te melden")
+        raise UsageError(_("geef --gereed om de actie gereed te melden"))
     done = incidents.complete_action(Place(data_dir, db), incident, number, toelichting, logbook.author(auteur))
-    say(f"Actie {number} van {done.incident} gereed gemeld.")
+    say(_("Actie {n} van {incident} gereed gemeld.").format(n=number, incident=done.incident))
     return exitcodes.OK
 
 

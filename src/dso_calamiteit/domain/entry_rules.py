@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from .language import _
+
 ID = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?")
 HASH = re.compile(r"[0-9a-f]{64}")
 LEVEL_ACTIONS = ("opschalen", "afschalen")
@@ -31,19 +33,19 @@ def valid_id(text: object) -> bool:
 
 def _text(value: object, what: str, *, empty: bool = False) -> str:
     if not isinstance(value, str):
-        raise Refused(f"{what} moet tekst zijn")
+        raise Refused(_("{what} moet tekst zijn").format(what=what))
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise Refused(f"{what} bevat een ongeldig teken (losse surrogaat)") from None
+        raise Refused(_("{what} bevat een ongeldig teken (losse surrogaat)").format(what=what)) from None
     if not empty and not value.strip():
-        raise Refused(f"{what} is leeg")
+        raise Refused(_("{what} is leeg").format(what=what))
     return value
 
 
 def _int(value: object, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise Refused(f"{what} moet een geheel getal zijn")
+        raise Refused(_("{what} moet een geheel getal zijn").format(what=what))
     return value
 
 
@@ -57,9 +59,9 @@ def _when(value: object, what: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise Refused(f"{what} '{text[:40]}' is geen tijdstip (ISO 8601)") from None
+        raise Refused(_("{what} '{text}' is geen tijdstip (ISO 8601)").format(what=what, text=text[:40])) from None
     if moment.tzinfo is None:
-        raise Refused(f"{what} '{text[:40]}' mist de tijdzone")
+        raise Refused(_("{what} '{text}' mist de tijdzone").format(what=what, text=text[:40]))
     return moment
 
 
@@ -70,7 +72,7 @@ def _optional(check: Callable[[object, str], object], value: object, what: str) 
 
 def _strings(value: object, what: str) -> None:
     if not isinstance(value, list):
-        raise Refused(f"{what} moet een lijst zijn")
+        raise Refused(_("{what} moet een lijst zijn").format(what=what))
     for item in value:
         _text(item, what)
 
@@ -78,10 +80,10 @@ def _strings(value: object, what: str) -> None:
 def _keys(body: Mapping[str, Any], required: Set[str], optional: Set[str] = frozenset()) -> None:
     missing = sorted(required - body.keys())
     if missing:
-        raise Refused(f"veld {', '.join(missing)} ontbreekt")
+        raise Refused(_("veld {fields} ontbreekt").format(fields=", ".join(missing)))
     unknown = sorted(body.keys() - required - optional)
     if unknown:
-        raise Refused(f"onbekend veld {', '.join(unknown)}")
+        raise Refused(_("onbekend veld {fields}").format(fields=", ".join(unknown)))
 
 
 @dataclass
@@ -100,14 +102,16 @@ class Replay:
     def known_level(self, value: object, what: str) -> int:
         number = _int(value, what)
         if self.levels is not None and number not in self.levels:
-            raise Refused(f"{what} {number} is geen niveau uit criteria.yaml")
+            raise Refused(_("{what} {number} is geen niveau uit criteria.yaml").format(what=what, number=number))
         return number
 
     def corrects(self, body: Mapping[str, Any], kind: str, n: int) -> None:
         if "corrects" in body:
             target = _int(body["corrects"], "corrects")
             if not 1 <= target < min(n, len(self.kinds)) or self.kinds[target] != KIND_CODES[kind]:
-                raise Refused(f"corrects {target} wijst niet naar een eerdere regel van dezelfde soort")
+                raise Refused(
+                    _("corrects {target} wijst niet naar een eerdere regel van dezelfde soort").format(target=target)
+                )
 
     last_at: object = None  # the `at` and author of the entry before, once found valid (most entries repeat them)
     last_author: object = None
@@ -120,9 +124,17 @@ class Replay:
             return
         moment = _when(at, "at")
         if self.opened is not None and moment < self.opened:
-            raise Refused(f"tijd {str(at)[:40]} ligt voor de opening van het incident ({self.opened.isoformat()})")
+            raise Refused(
+                _("tijd {at} ligt voor de opening van het incident ({opened})").format(
+                    at=str(at)[:40], opened=self.opened.isoformat()
+                )
+            )
         if self.last_moment is not None and moment < self.last_moment:
-            raise Refused(f"tijd loopt terug: {str(at)[:40]} ligt voor regel {n - 1} ({self.last_moment.isoformat()})")
+            raise Refused(
+                _("tijd loopt terug: {at} ligt voor regel {previous} ({last})").format(
+                    at=str(at)[:40], previous=n - 1, last=self.last_moment.isoformat()
+                )
+            )
         if n == 1:
             self.opened = moment
         self.last_at, self.last_moment = at, moment
@@ -157,7 +169,7 @@ def _decision(r: Replay, body: Mapping[str, Any], n: int) -> None:
     _optional(_moment, body.get("deadline"), "deadline")
     number = _int(body["action"], "action")
     if number != len(r.actions) + 1:
-        raise Refused(f"actie {number} volgt niet op actie {len(r.actions)}")
+        raise Refused(_("actie {number} volgt niet op actie {last}").format(number=number, last=len(r.actions)))
     r.corrects(body, "decision", n)
     r.actions.add(number)
     r.open_actions.add(number)
@@ -167,7 +179,7 @@ def _action_done(r: Replay, body: Mapping[str, Any], n: int) -> None:
     _keys(body, {"action"}, {"note"})
     number = _int(body["action"], "action")
     if number not in r.actions:
-        raise Refused(f"actie {number} bestaat niet")
+        raise Refused(_("actie {number} bestaat niet").format(number=number))
     _optional(lambda v, w: _text(v, w, empty=True), body.get("note"), "note")
     r.open_actions.discard(number)
 
@@ -176,7 +188,7 @@ def _assessment(r: Replay, body: Mapping[str, Any], n: int) -> None:
     _keys(body, {"answers", "level", "triggered"}, {"situation", "advice"})
     answers = body["answers"]
     if not isinstance(answers, dict) or not all(isinstance(v, bool) for v in answers.values()):
-        raise Refused("answers moet criterium-id → true/false zijn")
+        raise Refused(_("answers moet criterium-id → true/false zijn"))
     for key in answers:
         _text(key, "answers")
     r.known_level(body["level"], "level")
@@ -185,7 +197,7 @@ def _assessment(r: Replay, body: Mapping[str, Any], n: int) -> None:
     advice = body.get("advice")
     if advice is not None:
         if not isinstance(advice, dict):
-            raise Refused("advice moet een object zijn")
+            raise Refused(_("advice moet een object zijn"))
         if "grounds" in advice:  # session 30 on: the values the reason is worded from when shown
             _keys(advice, {"action", "grounds"})
             _grounds(advice["grounds"], "advice.grounds")
@@ -203,10 +215,12 @@ def _level_change(r: Replay, body: Mapping[str, Any], n: int) -> None:
     )
     before = _int(body["before"], "before")
     if before != r.level:
-        raise Refused(f"before {before} klopt niet: het incident stond op niveau {r.level}")
+        raise Refused(
+            _("before {before} klopt niet: het incident stond op niveau {level}").format(before=before, level=r.level)
+        )
     r.level = r.known_level(body["after"], "after")
     if body["action"] not in LEVEL_ACTIONS:
-        raise Refused(f"action moet {' of '.join(LEVEL_ACTIONS)} zijn")
+        raise Refused(_("action moet {choices} zijn").format(choices=" of ".join(LEVEL_ACTIONS)))
     _text(body["reason"], "reason", empty=True)
     if "grounds" in body:
         _grounds(body["grounds"], "grounds")
@@ -214,24 +228,24 @@ def _level_change(r: Replay, body: Mapping[str, Any], n: int) -> None:
         if key in body:
             _strings(body[key], key)
     if "decided" in body and not isinstance(body["decided"], bool):
-        raise Refused("decided moet true of false zijn")
+        raise Refused(_("decided moet true of false zijn"))
     _optional(r.known_level, body.get("advised"), "advised")
 
 
 def _grounds(grounds: object, where: str) -> None:
     """An advice's values (domain.assessment.Advice.grounds): level names, criteria texts and counts."""
     if not isinstance(grounds, dict):
-        raise Refused(f"{where} moet een object zijn")
+        raise Refused(_("{where} moet een object zijn").format(where=where))
     _keys(grounds, {"current", "recommended", "met", "levels"})
     _text(grounds["current"], f"{where}.current")
     _text(grounds["recommended"], f"{where}.recommended")
     _strings(grounds["met"], f"{where}.met")
     levels = grounds["levels"]
     if not isinstance(levels, list):
-        raise Refused(f"{where}.levels moet een lijst zijn")
+        raise Refused(_("{where}.levels moet een lijst zijn").format(where=where))
     for t in levels:
         if not isinstance(t, dict):
-            raise Refused(f"{where}.levels: elk niveau moet een object zijn")
+            raise Refused(_("{where}.levels: elk niveau moet een object zijn").format(where=where))
         _keys(t, {"name", "met", "total", "threshold"})
         _text(t["name"], f"{where}.levels.name")
         for key in ("met", "total", "threshold"):
@@ -242,7 +256,7 @@ def _report(r: Replay, body: Mapping[str, Any], n: int) -> None:
     _keys(body, {"number"}, {"next_update"})
     number = _int(body["number"], "number")
     if number != r.reports + 1:
-        raise Refused(f"rapport {number} volgt niet op rapport {r.reports}")
+        raise Refused(_("rapport {number} volgt niet op rapport {last}").format(number=number, last=r.reports))
     r.reports = number
     _optional(_moment, body.get("next_update"), "next_update")
 
@@ -251,7 +265,7 @@ def _close(r: Replay, body: Mapping[str, Any], n: int) -> None:
     _keys(body, {"reason"}, {"forced"})
     _text(body["reason"], "reason")
     if "forced" in body and not isinstance(body["forced"], bool):
-        raise Refused("forced moet true of false zijn")
+        raise Refused(_("forced moet true of false zijn"))
     r.closed = True
 
 
@@ -263,9 +277,9 @@ def _callout(r: Replay, body: Mapping[str, Any], n: int) -> None:
     if "callout" in body:
         _text(body["callout"], "callout")
     if "interrupted" in body and body["interrupted"] is not True:
-        raise Refused("interrupted moet true zijn")
+        raise Refused(_("interrupted moet true zijn"))
     if body["purpose"] not in ("convocation", "sitrap"):
-        raise Refused("purpose moet convocation of sitrap zijn")
+        raise Refused(_("purpose moet convocation of sitrap zijn"))
     r.known_level(body["level"], "level")
     _text(body["subject"], "subject")
     _optional(_int, body.get("report"), "report")
@@ -275,15 +289,15 @@ def _callout(r: Replay, body: Mapping[str, Any], n: int) -> None:
 
 def _deliveries(deliveries: object, key: str) -> None:
     if not isinstance(deliveries, list):
-        raise Refused(f"{key} moet een lijst zijn")
+        raise Refused(_("{key} moet een lijst zijn").format(key=key))
     for d in deliveries:
         if not isinstance(d, dict):
-            raise Refused("een delivery moet een object zijn")
+            raise Refused(_("een delivery moet een object zijn"))
         _keys(d, {"channel", "recipient", "outcome", "reason"})
         _text(d["channel"], "channel")
         _text(d["recipient"], "recipient")
         if d["outcome"] not in OUTCOMES:
-            raise Refused(f"outcome moet een van {', '.join(OUTCOMES)} zijn")
+            raise Refused(_("outcome moet een van {choices} zijn").format(choices=", ".join(OUTCOMES)))
         _text(d["reason"], "reason", empty=True)
 
 
@@ -296,9 +310,9 @@ def _confirmation(r: Replay, body: Mapping[str, Any], n: int) -> None:
     for key in ("callout", "recipient"):
         _text(body[key], key)
     if body["answer"] not in ANSWERS:
-        raise Refused(f"answer moet een van {', '.join(ANSWERS)} zijn")
+        raise Refused(_("answer moet een van {choices} zijn").format(choices=", ".join(ANSWERS)))
     if body["via"] not in VIA:
-        raise Refused(f"via moet een van {', '.join(VIA)} zijn")
+        raise Refused(_("via moet een van {choices} zijn").format(choices=", ".join(VIA)))
     for key in ("note", "name", "role"):
         if key in body:
             _text(body[key], key, empty=True)
@@ -326,14 +340,14 @@ KIND_CODES = {kind: code for code, kind in enumerate(RULES, start=1)}
 def check_entry(r: Replay, raw: object, expected_n: int) -> None:
     """Refuse one exported entry that does not follow the rules; `r` is moved on past it."""
     if not isinstance(raw, dict):
-        raise Refused("geen object")
+        raise Refused(_("geen object"))
     _keys(raw, ENTRY_FIELDS)
     n = _int(raw["n"], "n")
     if n != expected_n:
-        raise Refused(f"nummer {n}, verwacht {expected_n}")
+        raise Refused(_("nummer {n}, verwacht {expected_n}").format(n=n, expected_n=expected_n))
     for key in ("prev_hash", "hash"):
         if not isinstance(raw[key], str) or not HASH.fullmatch(raw[key]):
-            raise Refused(f"{key} is geen SHA-256-hash")
+            raise Refused(_("{key} is geen SHA-256-hash").format(key=key))
     check_parts(r, n, raw["at"], raw["author"], raw["kind"], raw["body"])
 
 
@@ -361,14 +375,14 @@ def check_parts(r: Replay, n: int, at: object, author: object, kind: object, bod
     """The rules of one entry, whether it comes from an export or is read back from a logbook: whatever a
     chain holds must make sense as an incident before any view folds it. `r` is moved on past it."""
     if r.closed:
-        raise Refused("regel na het sluiten van het incident")
+        raise Refused(_("regel na het sluiten van het incident"))
     r.moment(at, n)
     _text(author, "author")
     if not isinstance(kind, str) or kind not in RULES:
-        raise Refused(f"onbekende soort {str(kind)[:40]!r}")
+        raise Refused(_("onbekende soort {kind}").format(kind=repr(str(kind)[:40])))
     if (n == 1) != (kind == "open"):
-        raise Refused("een incident begint met precies één 'open'-regel")
+        raise Refused(_("een incident begint met precies één 'open'-regel"))
     if not isinstance(body, dict):
-        raise Refused("body moet een object zijn")
+        raise Refused(_("body moet een object zijn"))
     RULES[kind](r, body, n)
     r.seen(n, kind)

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 from .entry_rules import Refused, Replay, check_parts, plain_note
 from .errors import TamperedError
+from .language import N_, _, pgettext
 from .reasons import recorded_reason
 
 GENESIS = "0" * 64
@@ -24,22 +25,26 @@ EXPORT_KIND = "incident-export"  # the `kind` of the document `incident export` 
 
 # What an operator reads for each kind of entry (in messages, tables and the sitrap).
 def kind_word(kind: str) -> str:
-    return KIND_WORDS.get(kind, kind)
+    """The kind as an operator reads it, in the chosen language (the stored kind never changes)."""
+    if kind == "level_change":  # 'niveau' is also the singular of a plural elsewhere: its own context here
+        return pgettext("soort", "niveau")
+    word = KIND_WORDS.get(kind)
+    return _(word) if word is not None else kind
 
 
 KIND_WORDS = {
-    "open": "geopend",
-    "observation": "beeld",
-    "judgement": "oordeel",
-    "decision": "besluit",
-    "action_done": "actie gereed",
-    "assessment": "beoordeling",
-    "level_change": "niveau",
-    "report": "sitrap",
-    "close": "gesloten",
-    "callout": "oproep",
-    "confirmation": "bevestiging",
-    "public_update": "publieke update",
+    "open": N_("geopend"),
+    "observation": N_("beeld"),
+    "judgement": N_("oordeel"),
+    "decision": N_("besluit"),
+    "action_done": N_("actie gereed"),
+    "assessment": N_("beoordeling"),
+    "level_change": "niveau",  # worded by kind_word
+    "report": N_("sitrap"),
+    "close": N_("gesloten"),
+    "callout": N_("oproep"),
+    "confirmation": N_("bevestiging"),
+    "public_update": N_("publieke update"),
 }
 PUBLIC = "public_update"  # the one kind of entry the public status page shows: written for everyone to read
 
@@ -143,14 +148,15 @@ class ChainCheck:
         self._links(e)
         try:
             if not isinstance(e.n, int) or isinstance(e.n, bool):
-                raise Refused("nummer is geen geheel getal")
+                raise Refused(_("nummer is geen geheel getal"))
             if e.kind in _NOTES and plain_note(self.replay, e.n, e.at, e.author, e.kind, e.body):
                 return True
             body = _parsed(e.body)
             check_parts(self.replay, e.n, e.at, e.author, e.kind, body)
         except Refused as exc:
             if len(self.faults) == known:  # one fault per entry: an edited entry is said to be edited
-                self.faults.append(Fault(self.incident, e.n, f"regel klopt niet als {kind_word(str(e.kind))}: {exc}"))
+                said = _("regel klopt niet als {kind}: {reason}").format(kind=kind_word(str(e.kind)), reason=exc)
+                self.faults.append(Fault(self.incident, e.n, said))
             return False
         e.__dict__["data"] = body  # parsed once: fold reads it from here
         return True
@@ -158,14 +164,18 @@ class ChainCheck:
     def _links(self, e: Entry) -> None:
         if e.n != self.expected_n:
             self.faults.append(
-                Fault(self.incident, self.expected_n, f"regel {self.expected_n} ontbreekt (volgende is {e.n})")
+                Fault(
+                    self.incident,
+                    self.expected_n,
+                    _("regel {n} ontbreekt (volgende is {next})").format(n=self.expected_n, next=e.n),
+                )
             )
         if e.prev_hash != self.prev:
             self.faults.append(
-                Fault(self.incident, e.n, "verwijst niet naar de regel ervoor (regel verwijderd of ingevoegd)")
+                Fault(self.incident, e.n, _("verwijst niet naar de regel ervoor (regel verwijderd of ingevoegd)"))
             )
         if e.expected_hash() != e.hash:
-            self.faults.append(Fault(self.incident, e.n, "inhoud klopt niet met de hash (regel gewijzigd)"))
+            self.faults.append(Fault(self.incident, e.n, _("inhoud klopt niet met de hash (regel gewijzigd)")))
         self.prev, self.expected_n = e.hash, e.n + 1
 
     def passing(self, entries: Iterable[Entry]) -> Iterator[Entry]:
@@ -177,7 +187,7 @@ class ChainCheck:
 
     def _empty(self) -> None:
         if self.expected_n == 1 and not any(f.n == 1 for f in self.faults):  # said before a fold finds nothing
-            self.faults.append(Fault(self.incident, 1, "het incident heeft geen enkele regel"))
+            self.faults.append(Fault(self.incident, 1, _("het incident heeft geen enkele regel")))
             self.head = None
 
     def done(self) -> list[Fault]:
@@ -188,7 +198,7 @@ class ChainCheck:
                 Fault(
                     self.incident,
                     self.expected_n,
-                    "het logboek eindigt eerder dan vastgelegd (laatste regel verwijderd)",
+                    _("het logboek eindigt eerder dan vastgelegd (laatste regel verwijderd)"),
                 )
             )
             self.head = None  # said once
@@ -207,13 +217,18 @@ def verify(
 
 
 def refuse_broken(incident: str, faults: list[Fault], insist: bool, what: str) -> None:
-    """A broken chain is never passed on as if nothing happened: refused (exit 4) unless insisted on."""
+    """A broken chain is never passed on as if nothing happened: refused (exit 4) unless insisted on. `what`
+    is a past participle marked with N_ where it is written ('geëxporteerd')."""
     if faults and not insist:
         first = faults[0]
         raise TamperedError(
-            f"de hashketen van {incident} klopt niet bij regel {first.n}: {first.message}",
-            f"Er is niets {what}. 'calamiteit incident verify {incident}' toont alle breuken; met --toch gebeurt "
-            "het toch, en zegt het resultaat dat de keten niet klopt.",
+            _("de hashketen van {incident} klopt niet bij regel {n}: {message}").format(
+                incident=incident, n=first.n, message=first.message
+            ),
+            _(
+                "Er is niets {what}. 'calamiteit incident verify {incident}' toont alle breuken; met --toch gebeurt "
+                "het toch, en zegt het resultaat dat de keten niet klopt."
+            ).format(what=_(what), incident=incident),
         )
 
 
@@ -341,7 +356,8 @@ def fold(entries: Iterable[Entry], keep: bool | int = True, state: Incident | No
             if "corrects" in data:  # a corrected decision's action is replaced by this one
                 for a in state.open_actions:
                     if a.entry == int(data["corrects"]):
-                        a.done_at, a.done_by, a.done_note = e.at, e.author, f"vervangen door actie {number}"
+                        replaced = _("vervangen door actie {n}").format(n=number)
+                        a.done_at, a.done_by, a.done_note = e.at, e.author, replaced
         elif e.kind == "action_done":
             action = state.actions.get(int(data["action"]))
             if action is not None and action.open:
@@ -382,9 +398,11 @@ def fold_checked(
         if faults:
             first = faults[0]
             raise TamperedError(
-                f"het logboek van incident {first.incident} is onleesbaar: regel {first.n}: {first.message}"
+                _("het logboek van incident {incident} is onleesbaar: regel {n}: {message}").format(
+                    incident=first.incident, n=first.n, message=first.message
+                )
             ) from None
-        raise TamperedError(f"het logboek van dit incident is onleesbaar: {exc}") from None
+        raise TamperedError(_("het logboek van dit incident is onleesbaar: {reason}").format(reason=exc)) from None
 
 
 _NOTES = ("observation", "judgement")

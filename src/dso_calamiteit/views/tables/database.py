@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from rich.console import Console
 
+from ...domain.language import _, ngettext
 from . import layout
 from .layout import Column
 from .terminal import Text
@@ -15,18 +16,29 @@ if TYPE_CHECKING:
 
 
 def copied(out: Console, done: Copied) -> None:
-    out.print(Text(f"Gekopieerd van {done.source}\n           naar {done.target}"))
+    said = _("Gekopieerd van {source}\n           naar {target}")
+    out.print(Text(said.format(source=done.source, target=done.target)))
     layout.records(
         out,
         None,
-        [Column("Incident", keep=True, style="cyan"), Column("Regels", justify="right"),
-         Column("Nieuw", justify="right"), Column("Uitkomst")],
+        [Column(_("Incident"), keep=True, style="cyan"), Column(_("Regels"), justify="right"),
+         Column(_("Nieuw"), justify="right"), Column(_("Uitkomst"))],
         [
             [i.id, str(i.entries), str(i.new),
-             Text(i.problem, style="bold red") if i.problem else Text("keten klopt", style="green")]
+             Text(i.problem, style="bold red") if i.problem else Text(_("keten klopt"), style="green")]
             for i in done.incidents
         ],
-        empty="Geen incidenten in de bron.",
+        empty=_("Geen incidenten in de bron."),
     )
-    out.print(Text(f"Monitorhistorie: {done.checks} metingen, {done.checks_new} nieuw in het doel."))
-    out.print(Text(f"Gebruikscijfers: {done.usage} cijfers, {done.usage_new} nieuw in het doel."))
+    checks = ngettext(
+        "Monitorhistorie: {n} meting, {new} nieuw in het doel.",
+        "Monitorhistorie: {n} metingen, {new} nieuw in het doel.",
+        done.checks,
+    )
+    out.print(Text(checks.format(n=done.checks, new=done.checks_new)))
+    usage = ngettext(
+        "Gebruikscijfers: {n} cijfer, {new} nieuw in het doel.",
+        "Gebruikscijfers: {n} cijfers, {new} nieuw in het doel.",
+        done.usage,
+    )
+    out.print(Text(usage.format(n=done.usage, new=done.usage_new)))

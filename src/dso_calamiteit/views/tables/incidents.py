@@ -11,7 +11,7 @@ from rich.console import Console
 
 from ...domain import dutchtime
 from ...domain.criteria import CriteriaFile
-from ...domain.language import counted
+from ...domain.language import _, counted, ngettext
 from ...domain.logbook import Action, Entry, Incident, kind_word
 from ...domain.safetext import visible
 from ...domain.sitrap import next_sitrap
@@ -36,21 +36,21 @@ def _due(moment: datetime | None, now: datetime) -> Text:
     if moment is None:
         return Text("—", style="dim")
     late = moment < now
-    return Text(dutchtime.local(moment) + (" te laat" if late else ""), style="bold red" if late else "")
+    return Text(dutchtime.local(moment) + (" " + _("te laat") if late else ""), style="bold red" if late else "")
 
 
 def incidents(console: Console, rows: list[Listed], criteria: CriteriaFile, now: datetime) -> None:
     layout.records(
         console,
-        f"Incidenten ({len(rows)})",
+        _("Incidenten ({n})").format(n=len(rows)),
         [
-            Column("Id", keep=True, style="cyan"),
-            Column("Titel"),
-            Column("Niveau"),
-            Column("Geopend", keep=True),
-            Column("Regels", justify="right"),
-            Column("Status"),
-            Column("Volgende sitrap"),
+            Column(_("Id"), keep=True, style="cyan"),
+            Column(_("Titel")),
+            Column(_("Niveau")),
+            Column(_("Geopend"), keep=True),
+            Column(_("Regels"), justify="right"),
+            Column(_("Status")),
+            Column(_("Volgende sitrap")),
         ],
         [
             [
@@ -59,35 +59,41 @@ def incidents(console: Console, rows: list[Listed], criteria: CriteriaFile, now:
                 _level(criteria, r.summary.level),
                 dutchtime.local(r.summary.opened_at),
                 str(r.summary.entries),
-                Text("keten klopt niet", style="bold red")
+                Text(_("keten klopt niet"), style="bold red")
                 if r.faults
-                else Text("gesloten", style="dim")
+                else Text(_("gesloten"), style="dim")
                 if r.summary.closed_at
-                else Text("open", style="bold green"),
+                else Text(_("open"), style="bold green"),
                 _due(r.next_sitrap, now),
             ]
             for r in rows
         ],
-        empty="Geen open incidenten ('calamiteit incident list --all' toont ook de gesloten).",
+        empty=_("Geen open incidenten ('calamiteit incident list --all' toont ook de gesloten)."),
     )
 
 
 def heading(console: Console, state: Incident, config: Config, now: datetime) -> None:
-    status = f"gesloten {dutchtime.local(state.closed_at)}" if state.closed_at else "open"
+    status = _("gesloten {moment}").format(moment=dutchtime.local(state.closed_at)) if state.closed_at else _("open")
     late = sum(a.overdue(now) for a in state.open_actions)
     actions = counted(len(state.open_actions), "open actie", "open acties")
     console.print(
         Text.assemble(
             (f"Incident {state.id}: ", "bold"),
             (state.title, "bold"),
-            f"\n{_level(config.criteria, state.level)} · {status} · geopend {dutchtime.local(state.opened_at)} "
-            f"door {config.contacts.signed(state.opened_by)} · {actions}",
-            (f", {late} te laat" if late else "", "bold red"),
+            "\n"
+            + _("{level} · {status} · geopend {moment} door {who} · {actions}").format(
+                level=_level(config.criteria, state.level),
+                status=status,
+                moment=dutchtime.local(state.opened_at),
+                who=config.contacts.signed(state.opened_by),
+                actions=actions,
+            ),
+            (_(", {n} te laat").format(n=late) if late else "", "bold red"),
         )
     )
     due = next_sitrap(config.reporting, state.opened_at, state.level, state.next_report, state.closed)
     if due is not None:
-        console.print(Text.assemble("Volgende sitrap uiterlijk ", _due(due, now)))
+        console.print(Text.assemble(_("Volgende sitrap uiterlijk") + " ", _due(due, now)))
 
 
 def _line(e: Entry, state: Incident, now: datetime) -> str:
@@ -96,7 +102,7 @@ def _line(e: Entry, state: Incident, now: datetime) -> str:
     if e.kind == "decision":
         action = state.actions.get(int(e.data["action"]))
         if action is not None and action.entry == e.n and action.overdue(now):
-            line += " (te laat)"
+            line += " (" + _("te laat") + ")"
     return line
 
 
@@ -106,17 +112,25 @@ def timeline(console: Console, found: Timeline, config: Config, now: datetime) -
     heading(console, state, config, now)
     if found.earlier:
         console.print(
-            Text(f"… {found.earlier} eerdere regels niet getoond (--laatste N of --alles toont meer).", style="dim")
+            Text(
+                "… "
+                + ngettext(
+                    "{n} eerdere regel niet getoond (--laatste N of --alles toont meer).",
+                    "{n} eerdere regels niet getoond (--laatste N of --alles toont meer).",
+                    found.earlier,
+                ).format(n=found.earlier),
+                style="dim",
+            )
         )
     layout.records(
         console,
         None,
         [
             Column("#", justify="right", style="dim"),
-            Column("Tijd", keep=True),
-            Column("Door"),
-            Column("Soort"),
-            Column("Inhoud"),
+            Column(_("Tijd"), keep=True),
+            Column(_("Door")),
+            Column(_("Soort")),
+            Column(_("Inhoud")),
         ],
         [
             [
@@ -129,7 +143,7 @@ def timeline(console: Console, found: Timeline, config: Config, now: datetime) -
             for e in found.newest
         ],
     )
-    console.print(Text(f"Laatste hash: {state.head}", style="dim"))
+    console.print(Text(_("Laatste hash: {head}").format(head=state.head), style="dim"))
 
 
 def _corrected(line: str, by: int | None) -> Text:
@@ -137,7 +151,7 @@ def _corrected(line: str, by: int | None) -> Text:
     if by is None:
         return Text(line)
     shown = Text(line, style="strike dim")
-    shown.append(f" (gecorrigeerd in regel {by})", style="yellow")
+    shown.append(" " + _("(gecorrigeerd in regel {n})").format(n=by), style="yellow")
     return shown
 
 
@@ -154,7 +168,7 @@ def lines(
     authors: dict[tuple[str, str | None], str] = {}  # few authors and accounts, many entries: each signed once
     for e in entries:
         by_n = state.corrected.get(e.n)
-        mark = f" (gecorrigeerd in regel {by_n})" if by_n is not None else ""
+        mark = " " + _("(gecorrigeerd in regel {n})").format(n=by_n) if by_n is not None else ""
         said = f"{kind_word(e.kind)}{mark}: {_line(e, state, now)}"
         by = authors.get((e.author, e.role))
         if by is None:
@@ -167,23 +181,23 @@ def lines(
     if chunk:
         write("\n".join(chunk) + "\n")
     if head:
-        console.print(Text(f"Laatste hash: {state.head}", style="dim"))
+        console.print(Text(_("Laatste hash: {head}").format(head=state.head), style="dim"))
 
 
 def actions(console: Console, rows: list[tuple[Incident, Action]], now: datetime) -> None:
     layout.records(
         console,
-        f"Open acties ({len(rows)})",
+        _("Open acties ({n})").format(n=len(rows)),
         [
-            Column("Incident", keep=True, style="cyan"),
-            Column("Nr", justify="right"),
-            Column("Actie"),
-            Column("Actiehouder"),
-            Column("Deadline", keep=True),
+            Column(_("Incident"), keep=True, style="cyan"),
+            Column(_("Nr"), justify="right"),
+            Column(_("Actie")),
+            Column(_("Actiehouder")),
+            Column(_("Deadline"), keep=True),
         ],
         [
             [
-                f"{incident.id} (gesloten)" if incident.closed else incident.id,
+                _("{id} (gesloten)").format(id=incident.id) if incident.closed else incident.id,
                 str(a.number),
                 a.text,
                 a.owner,
@@ -191,5 +205,5 @@ def actions(console: Console, rows: list[tuple[Incident, Action]], now: datetime
             ]
             for incident, a in rows
         ],
-        empty="Geen open acties.",
+        empty=_("Geen open acties."),
     )
