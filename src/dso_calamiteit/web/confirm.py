@@ -24,6 +24,7 @@ from starlette.responses import HTMLResponse, Response
 
 from ..app import configuration, confirmation
 from ..domain.confirmation import LinkRefused
+from ..domain.language import _
 from .limit import Limit
 from .pages import Settings
 
@@ -52,8 +53,9 @@ class Gate:
 
 
 def _busy(env: Environment, wait_s: int) -> HTMLResponse:
-    answer = _page(env, 429, heading="Te veel verzoeken", refused="Deze pagina is te vaak gevraagd in korte tijd.",
-                   hint=f"Probeer het over {wait_s} seconden opnieuw, of bel de coördinator.")
+    answer = _page(env, 429, heading=_("Te veel verzoeken"),
+                   refused=_("Deze pagina is te vaak gevraagd in korte tijd."),
+                   hint=_("Probeer het over {seconds} seconden opnieuw, of bel de coördinator.").format(seconds=wait_s))
     answer.headers["retry-after"] = str(wait_s)
     return answer
 
