@@ -18,11 +18,11 @@ from .web import serving
 pytest.importorskip("uvicorn", reason="ontbreekt: de extra 'web' (pip install -e '.[test]')")
 
 # the site's own Dutch words that must not be left on an English page (headings, labels, buttons)
-DUTCH = ("Gedeeld beeld", "calamiteitenorganisatie", "Stand van", "Alleen lezen", "Naar het overzicht",
+DUTCH = ("Gedeeld beeld", "Open incidenten", "Paraatheid nu", "Monitor: laatste", "Volgende sitrap", "calamiteitenorganisatie", "Stand van", "Alleen lezen", "Naar het overzicht",
          "Niet gevonden", "bestaat niet")
 
 
-WRAPPED = ("404",)  # the pages whose templates go through the catalogue
+WRAPPED = ("404", "index")  # the pages whose templates go through the catalogue
 
 
 def headings(html: str) -> list[str]:
@@ -56,6 +56,7 @@ def test_the_english_site_speaks_english(calamiteit: Invoke, earlier: list[datet
         assert '<html lang="en">' in html, name
         for word in DUTCH:
             assert word not in html, (name, word)
+    assert "Open incidents" in pages["index"].text and "Readiness now" in pages["index"].text
     assert "Shared picture" in pages["404"].text and "Not found" in pages["404"].text
     assert "This page does not exist." in pages["404"].text
 

@@ -105,7 +105,7 @@ def index(settings: Settings) -> dict[str, Any]:
 
 def _label(config: Any, level: int) -> str:
     found = config.criteria.level(level)
-    return found.label if found else f"niveau {level}"
+    return found.label if found else language._("niveau {level}").format(level=level)
 
 
 def incident(settings: Settings, env: Environment, ref: str, page: int,
