@@ -18,11 +18,12 @@ from .web import serving
 pytest.importorskip("uvicorn", reason="ontbreekt: de extra 'web' (pip install -e '.[test]')")
 
 # the site's own Dutch words that must not be left on an English page (headings, labels, buttons)
-DUTCH = ("Gedeeld beeld", "Open incidenten", "Paraatheid nu", "Monitor: laatste", "Volgende sitrap", "calamiteitenorganisatie", "Stand van", "Alleen lezen", "Naar het overzicht",
+DUTCH = ("Gedeeld beeld", "Open incidenten", "Paraatheid nu", "Monitor: laatste", "Volgende sitrap",
+         "Verstoringen", "Toepassingen", "Gepland onderhoud", "Status van het", "calamiteitenorganisatie", "Stand van", "Alleen lezen", "Naar het overzicht",
          "Niet gevonden", "bestaat niet")
 
 
-WRAPPED = ("404", "index")  # the pages whose templates go through the catalogue
+WRAPPED = ("404", "index", "status")  # the pages whose templates go through the catalogue
 
 
 def headings(html: str) -> list[str]:
@@ -45,7 +46,7 @@ def test_the_english_site_speaks_english(calamiteit: Invoke, earlier: list[datet
         pages = {
             "index": httpx.get(site.url + "/"),
             "incident": httpx.get(f"{site.url}/incident/{incident}"),
-            "status": httpx.get(site.url + "/status"),
+            "status": httpx.get(site.url + "/status/"),
             "404": httpx.get(site.url + "/nergens"),
         }
     assert pages["404"].status_code == 404
@@ -57,6 +58,7 @@ def test_the_english_site_speaks_english(calamiteit: Invoke, earlier: list[datet
         for word in DUTCH:
             assert word not in html, (name, word)
     assert "Open incidents" in pages["index"].text and "Readiness now" in pages["index"].text
+    assert "Disruptions" in pages["status"].text and "Planned maintenance" in pages["status"].text
     assert "Shared picture" in pages["404"].text and "Not found" in pages["404"].text
     assert "This page does not exist." in pages["404"].text
 
