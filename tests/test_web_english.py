@@ -19,11 +19,13 @@ pytest.importorskip("uvicorn", reason="ontbreekt: de extra 'web' (pip install -e
 
 # the site's own Dutch words that must not be left on an English page (headings, labels, buttons)
 DUTCH = ("Gedeeld beeld", "Open incidenten", "Paraatheid nu", "Monitor: laatste", "Volgende sitrap",
-         "Verstoringen", "Toepassingen", "Gepland onderhoud", "Status van het", "calamiteitenorganisatie", "Stand van", "Alleen lezen", "Naar het overzicht",
+         ">Verstoringen<", ">Toepassingen<", "Gepland onderhoud", "Status van het",
+         "Niveauverloop", "Besluiten", "Open acties", "Oproep: wie komt", "Situatierapport", "Tijdlijn", "Hashketen",
+         "calamiteitenorganisatie", "Stand van", "Alleen lezen", "Naar het overzicht",
          "Niet gevonden", "bestaat niet")
 
 
-WRAPPED = ("404", "index", "status")  # the pages whose templates go through the catalogue
+WRAPPED = ("404", "index", "status", "incident")  # the pages whose templates go through the catalogue
 
 
 def headings(html: str) -> list[str]:
@@ -59,6 +61,9 @@ def test_the_english_site_speaks_english(calamiteit: Invoke, earlier: list[datet
             assert word not in html, (name, word)
     assert "Open incidents" in pages["index"].text and "Readiness now" in pages["index"].text
     assert "Disruptions" in pages["status"].text and "Planned maintenance" in pages["status"].text
+    assert "Level history" in pages["incident"].text and "Timeline (newest first)" in pages["incident"].text
+    # the logbook's data stays as typed
+    assert "Omgevingsloket geeft 503" in pages["incident"].text and "Ellen de Wit" in pages["incident"].text
     assert "Shared picture" in pages["404"].text and "Not found" in pages["404"].text
     assert "This page does not exist." in pages["404"].text
 

@@ -171,7 +171,7 @@ def _per_role(called: list[callout_status.Called]) -> list[dict[str, Any]]:
         role["counts"][r.answer] += 1
         role["people"].append({
             "name": r.recipient.name, "org": r.recipient.org, "answer": r.answer,
-            "word": ANSWER_WORDS[r.answer], "via": r.via, "since": r.since, "note": r.note,
+            "word": language._(ANSWER_WORDS[r.answer]), "via": r.via, "since": r.since, "note": r.note,
         })
     return list(roles.values())
 
