@@ -77,3 +77,12 @@ def test_the_dutch_site_is_unchanged(calamiteit: Invoke) -> None:
         assert "Gedeeld beeld" in page.text
     assert "Stand van " in index.text and "vastleggen gaat met <code>calamiteit</code>" in index.text
     assert "Niet gevonden" in missing.text and "Deze pagina bestaat niet." in missing.text
+
+
+def test_the_english_feed_and_the_locked_door(calamiteit: Invoke) -> None:
+    with serving("--lang", "en", env={"CALAMITEIT_WEB_TOKEN": "een-lange-geheime-code-voor-het-team"}) as site:
+        feed = httpx.get(site.url + "/status/feed.atom")
+        door = httpx.get(site.url + "/")
+    assert 'xml:lang="en"' in feed.text and "public updates" in feed.text and "publieke" not in feed.text
+    assert door.status_code == 401 and '<html lang="en">' in door.text
+    assert "Access code needed" in door.text and "Toegangscode" not in door.text
