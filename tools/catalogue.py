@@ -30,6 +30,13 @@ PACKAGE = ROOT / "src" / "dso_calamiteit"
 LOCALE = PACKAGE / "locale"
 DOMAIN = "calamiteit"
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "counted": (2, 3), "pgettext": ((1, "c"), 2)}
+# the code (Babel's Python extractor) and the web face's templates (Jinja2's own extractor, with its i18n
+# extension: {{ _("...") }}, {% trans %}); the same keywords for both
+METHODS = [
+    ("**.py", "python"),
+    ("web/templates/**.html", "jinja2.ext:babel_extract"),
+    ("web/templates/**.atom", "jinja2.ext:babel_extract"),
+]
 ENGLISH_SOURCE = "views/i18n.py"  # the one module whose msgids are English (Typer's and Click's)
 HELP = "cli (help texts)"
 FIXED = datetime.datetime(2026, 12, 3, tzinfo=datetime.UTC)
@@ -64,7 +71,7 @@ def template() -> Catalog:
     """What the code says now: one catalogue of every msgid, each with where it is (file names)."""
     found = Catalog(domain=DOMAIN)
     for filename, lineno, message, comments, context in extract_from_dir(
-        str(PACKAGE), method_map=[("**.py", "python")], keywords=KEYWORDS, comment_tags=("i18n:",)
+        str(PACKAGE), method_map=METHODS, keywords=KEYWORDS, comment_tags=("i18n:",)
     ):
         if not (message[0] if isinstance(message, tuple) else message):
             continue

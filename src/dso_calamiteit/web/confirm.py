@@ -24,6 +24,7 @@ from starlette.responses import HTMLResponse, Response
 
 from ..app import configuration, confirmation
 from ..domain.confirmation import LinkRefused
+from ..domain.language import _
 from .limit import Limit
 from .pages import Settings
 
@@ -52,8 +53,9 @@ class Gate:
 
 
 def _busy(env: Environment, wait_s: int) -> HTMLResponse:
-    answer = _page(env, 429, heading="Te veel verzoeken", refused="Deze pagina is te vaak gevraagd in korte tijd.",
-                   hint=f"Probeer het over {wait_s} seconden opnieuw, of bel de coördinator.")
+    answer = _page(env, 429, heading=_("Te veel verzoeken"),
+                   refused=_("Deze pagina is te vaak gevraagd in korte tijd."),
+                   hint=_("Probeer het over {seconds} seconden opnieuw, of bel de coördinator.").format(seconds=wait_s))
     answer.headers["retry-after"] = str(wait_s)
     return answer
 
@@ -69,7 +71,7 @@ def _page(env: Environment, status: int, **values: Any) -> HTMLResponse:
     values.setdefault("said", "")
     values.setdefault("refused", "")
     values.setdefault("hint", "")
-    values.setdefault("heading", "Deze link werkt niet")
+    values.setdefault("heading", _("Deze link werkt niet"))
     return HTMLResponse(env.get_template("bevestig.html").render(**values), status_code=status, headers=OWN_HEADERS)
 
 
@@ -95,8 +97,8 @@ async def show(env: Environment, settings: Settings, gate: Gate, request: Reques
         return _busy(env, wait_s)
     signed = request.query_params.get("t", "")
     if not signed:
-        return _page(env, 404, refused="Deze link mist de bevestigingscode.",
-                     hint="Open de link uit de oproep-mail helemaal, of bel de coördinator.")
+        return _page(env, 404, refused=_("Deze link mist de bevestigingscode."),
+                     hint=_("Open de link uit de oproep-mail helemaal, of bel de coördinator."))
     wait_s = gate.token.wait_s(signed)
     if wait_s:
         return _busy(env, wait_s)
@@ -117,15 +119,15 @@ async def record(env: Environment, settings: Settings, gate: Gate, request: Requ
     wait_s = gate.address.wait_s(_address(request))
     if wait_s:
         return _busy(env, wait_s)
-    refused = _page(env, 403, refused="Dit antwoord komt niet van de bevestigingspagina van deze site.",
-                    hint="Open de link uit de oproep-mail opnieuw en kies daar, of bel de coördinator.")
+    refused = _page(env, 403, refused=_("Dit antwoord komt niet van de bevestigingspagina van deze site."),
+                    hint=_("Open de link uit de oproep-mail opnieuw en kies daar, of bel de coördinator."))
     if not _same_site(request):
         return refused
     body = b""
     async for chunk in request.stream():
         body += chunk
         if len(body) > MAX_BODY:
-            return _page(env, 413, refused="Dit antwoord is te groot.", hint="")
+            return _page(env, 413, refused=_("Dit antwoord is te groot."), hint="")
     fields = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
     cookie = request.cookies.get(FORM_COOKIE, "")
     form = fields.get("formulier", "")
@@ -134,7 +136,7 @@ async def record(env: Environment, settings: Settings, gate: Gate, request: Requ
     answer = ANSWERS.get(fields.get("antwoord", ""))
     signed = fields.get("t", "")
     if answer is None or not signed:
-        return _page(env, 400, refused="Kies \"Ik kom\" of \"Ik kan niet\".", hint="")
+        return _page(env, 400, refused=_("Kies \"Ik kom\" of \"Ik kan niet\"."), hint="")
     wait_s = gate.token.wait_s(signed)
     if wait_s:
         return _busy(env, wait_s)
@@ -147,7 +149,7 @@ async def record(env: Environment, settings: Settings, gate: Gate, request: Requ
         )
     except LinkRefused as exc:
         return _refused(env, exc)
-    said = "Vastgelegd: u komt. Dank u." if answer == "komt" else "Vastgelegd: u kunt niet komen. Dank u."
+    said = _("Vastgelegd: u komt. Dank u.") if answer == "komt" else _("Vastgelegd: u kunt niet komen. Dank u.")
     link = confirmation.Link(entry.incident, "", row.recipient.name, row.recipient.role, answer)
     # the form cookie stays: a second press (back, resubmit) then hears "al gebruikt", not "another site"
     return _page(env, 200, link=link, said=said)

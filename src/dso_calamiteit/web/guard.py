@@ -14,6 +14,8 @@ from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from ..domain.language import _
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -69,14 +71,14 @@ class Guard:
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 message.setdefault("headers", [])
-                own = {bytes(k).lower() for k, _ in message["headers"]}  # a page may set its own (referrer policy)
+                own = {bytes(k).lower() for k, _v in message["headers"]}  # a page may set its own (referrer policy)
                 message["headers"] = [*message["headers"], *((k, v) for k, v in HEADERS if k not in own)]
             await send(message)
 
         writing = scope["method"] == "POST" and scope["path"] in WRITABLE
         if scope["method"] not in ALLOWED and not writing:
             await self._answer(
-                with_headers, 405, "Niet toegestaan", "Deze site is alleen te lezen.", [(b"allow", b"GET, HEAD")]
+                with_headers, 405, _("Niet toegestaan"), _("Deze site is alleen te lezen."), [(b"allow", b"GET, HEAD")]
             )
             return
         path = scope["path"]
@@ -107,12 +109,12 @@ class Guard:
             cookie = f"{COOKIE}={cookie_value(self.token)}; HttpOnly; SameSite=Strict; Path=/"
             if scope.get("scheme") == "https":
                 cookie += "; Secure"
-            await self._answer(send, 303, "Doorverwijzing", "U wordt doorgestuurd.",
+            await self._answer(send, 303, _("Doorverwijzing"), _("U wordt doorgestuurd."),
                                [(b"location", target.encode("latin-1", "replace")), (b"set-cookie", cookie.encode())])
             return False
         await self._answer(
-            send, 401, "Toegangscode nodig",
-            "Dit gedeelde beeld is afgeschermd. Open de link met de toegangscode die u van de coördinator kreeg.",
+            send, 401, _("Toegangscode nodig"),
+            _("Dit gedeelde beeld is afgeschermd. Open de link met de toegangscode die u van de coördinator kreeg."),
             [(b"www-authenticate", b'Bearer realm="calamiteit"')],
         )
         return False

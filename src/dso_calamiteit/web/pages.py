@@ -16,7 +16,7 @@ from ..adapters import clock
 from ..app import callout_status, configuration, incidents, monitor, readiness, status
 from ..app.place import Place
 from ..app.sitrap import sitrap_of
-from ..domain import dutchtime
+from ..domain import dutchtime, language
 from ..domain.entry_rules import valid_id
 from ..domain.errors import NotFoundError, UsageError
 from ..domain.logbook import kind_word
@@ -53,7 +53,14 @@ def environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    # the page's words through the tool's catalogue (Dutch msgids, English with --lang en); newstyle, so a
+    # value handed to _() as name=value is escaped like any other and autoescaping stays on
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=language._, ngettext=language.ngettext, pgettext=language.pgettext, newstyle=True
+    )
+    env.globals["taal"] = language.current  # <html lang="{{ taal() }}">
     env.filters["tekst"] = lambda value: visible(str(value))  # control characters shown, never acted on
     env.filters["tijd"] = _when
     env.filters["soort"] = kind_word
@@ -98,7 +105,7 @@ def index(settings: Settings) -> dict[str, Any]:
 
 def _label(config: Any, level: int) -> str:
     found = config.criteria.level(level)
-    return found.label if found else f"niveau {level}"
+    return found.label if found else language._("niveau {level}").format(level=level)
 
 
 def incident(settings: Settings, env: Environment, ref: str, page: int,
@@ -164,7 +171,7 @@ def _per_role(called: list[callout_status.Called]) -> list[dict[str, Any]]:
         role["counts"][r.answer] += 1
         role["people"].append({
             "name": r.recipient.name, "org": r.recipient.org, "answer": r.answer,
-            "word": ANSWER_WORDS[r.answer], "via": r.via, "since": r.since, "note": r.note,
+            "word": language._(ANSWER_WORDS[r.answer]), "via": r.via, "since": r.since, "note": r.note,
         })
     return list(roles.values())
 

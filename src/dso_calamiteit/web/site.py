@@ -22,6 +22,7 @@ from starlette.routing import Route
 from ..app import incidents
 from ..domain.entry_rules import valid_id
 from ..domain.errors import CalamiteitError
+from ..domain.language import _
 from ..domain.safetext import visible
 from . import confirm, pages
 from .guard import Guard
@@ -56,7 +57,7 @@ def build(settings: pages.Settings) -> Any:
         return HTMLResponse(env.get_template(template).render(**values))
 
     def missing(text: str) -> HTMLResponse:
-        return HTMLResponse(error_page(404, "Niet gevonden", text), status_code=404)
+        return HTMLResponse(error_page(404, _("Niet gevonden"), text), status_code=404)
 
     async def index(request: Request) -> Response:
         return render("index.html", live="/live/", **await run_in_threadpool(pages.index, settings))
@@ -70,7 +71,8 @@ def build(settings: pages.Settings) -> Any:
         try:
             html = await run_in_threadpool(pages.incident, settings, env, ref, page, kept)
         except pages.Missing:
-            return missing(f"Incident {ref} bestaat niet in dit logboek (of die pagina van de tijdlijn niet).")
+            said = _("Incident {ref} bestaat niet in dit logboek (of die pagina van de tijdlijn niet).")
+            return missing(said.format(ref=ref))
         return HTMLResponse(html)
 
     public: dict[str, tuple[float, dict[str, Any], str, str]] = {}
@@ -119,13 +121,13 @@ def build(settings: pages.Settings) -> Any:
     async def live_incident(request: Request) -> Response:
         ref = request.path_params["ref"]
         if not valid_id(ref):
-            return missing("Dit incident bestaat niet.")
+            return missing(_("Dit incident bestaat niet."))
         return EventSourceResponse(watcher.changes(ref), ping=15)
 
     async def static(request: Request) -> Response:
         found = files.get(request.path_params["name"])
         if found is None:
-            return missing("Dit bestand bestaat niet.")
+            return missing(_("Dit bestand bestaat niet."))
         body, kind = found
         return Response(body, media_type=kind)
 
@@ -136,7 +138,7 @@ def build(settings: pages.Settings) -> Any:
         return await confirm.record(env, settings, gate, request)
 
     async def not_found(request: Request, exc: Exception) -> Response:
-        return missing("Deze pagina bestaat niet.")
+        return missing(_("Deze pagina bestaat niet."))
 
     def failed(request: Request, exc: Exception) -> Response:
         """The logbook went away or broke while serving, or a bug: one line on the console, a Dutch page to
@@ -145,8 +147,8 @@ def build(settings: pages.Settings) -> Any:
         sys.stderr.write(visible(f"calamiteit web: {request.url.path}: {said}") + "\n")
         sys.stderr.flush()
         public = request.url.path.startswith("/status/")
-        text = "De status is even niet te lezen; probeer het zo opnieuw." if public else visible(said)
-        return HTMLResponse(error_page(503, "Even niet beschikbaar", text), status_code=503)
+        text = _("De status is even niet te lezen; probeer het zo opnieuw.") if public else visible(said)
+        return HTMLResponse(error_page(503, _("Even niet beschikbaar"), text), status_code=503)
 
     def caught(handler: Handler) -> Handler:
         async def answer(request: Request) -> Response:
