@@ -93,6 +93,18 @@ def run(
     return elapsed
 
 
+def interleaved(commands: Mapping[str, Sequence[str]], env: Mapping[str, str], runs: int) -> dict[str, list[float]]:
+    """Each command once unmeasured (caches warm, exit codes checked), then `runs` rounds of all of them in turn,
+    so a noisy machine weighs on every command of a round alike: the wall times per command."""
+    for argv in commands.values():
+        run(argv, env)
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, argv in commands.items():
+            times[name].append(run(argv, env))
+    return times
+
+
 def median_ms(values: Sequence[float]) -> float:
     return statistics.median(values) * 1000
 

@@ -137,12 +137,7 @@ def main() -> int:
             "reference: walk + validation": [sys.executable, __file__, "--reference", str(big)],
             "check (cold)": [exe, "check", "--config-dir", str(big)],
         }
-        for argv in commands.values():
-            bench.run(argv, env)
-        times: dict[str, list[float]] = {name: [] for name in commands}
-        for _ in range(args.runs):
-            for name, argv in commands.items():
-                times[name].append(bench.run(argv, env))
+        times = bench.interleaved(commands, env, args.runs)
         floor, ref = "floor: import typer", "reference: walk + validation"
         print(f"{'command (' + format(args.contacts, ',') + ' contacts)':<32}{'median ms':>10}{'x floor':>9}"
               f"{'x reference':>13}")

@@ -68,12 +68,7 @@ def main() -> int:
                 "incident show": [exe, "incident", "show", incident],
                 "acties": [exe, "acties", incident],
             }
-            for argv in commands.values():
-                bench.run(argv, env)
-            times: dict[str, list[float]] = {name: [] for name in commands}
-            for _ in range(args.runs):
-                for name, argv in commands.items():
-                    times[name].append(bench.run(argv, env))
+            times = bench.interleaved(commands, env, args.runs)
             report = bench.Report(args.quick)
             print(f"{'command':<26}{'median ms':>10}{'x floor':>9}{'x floor+psycopg':>17}")
             for name in commands:
