@@ -25,6 +25,7 @@ from dso_calamiteit.domain.confirmation import token as sign
 from .conftest import Invoke
 from .mail import Mailbox, smtp_server
 from .parts import chromium
+from .test_confirmation import callout_yaml
 from .test_web_a11y import AXE, violations
 from .web import serving
 
@@ -38,14 +39,6 @@ INTERNAL = "GEHEIM-INTERN: leverancier noemt de oorzaak"
 def office_hours(monkeypatch: pytest.MonkeyPatch) -> None:
     """The call-out is sent at 09:00 on a working day (who is reachable then is fixed)."""
     monkeypatch.setattr(clock, "now", lambda: datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
-
-
-def callout_yaml(port: int) -> str:
-    return (
-        'confirm_url: "https://oct.example.nl/bevestig"\n'
-        f"email:\n  host: 127.0.0.1\n  port: {port}\n  security: geen\n  sender: calamiteiten@dso.example.nl\n"
-        "routes:\n  default: [email]\n"
-    )
 
 
 @pytest.fixture
