@@ -306,8 +306,18 @@ def test_golden_check_on_a_broken_file(
     calamiteit: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, make_config, shipped: Path, lang: str
 ) -> None:
     monkeypatch.setenv("COLUMNS", "400")  # the files table stays a table whatever the temporary folder's length
-    contacts = (shipped / "contacts.yaml").read_text(encoding="utf-8").replace("tier: tactisch", "tier: tactish", 1)
-    folder = make_config(contacts=contacts)
+    def broken(name: str, old: str, new: str) -> str:
+        text = (shipped / name).read_text(encoding="utf-8")
+        assert old in text, name
+        return text.replace(old, new, 1)
+
+    folder = make_config(  # a value the schema refuses, YAML that does not parse, a rule of one file and of two
+        contacts=broken("contacts.yaml", "tier: tactisch", "tier: tactish"),
+        monitor=broken("config/monitor.yaml", "timeout_s: 10", "timeout_s 10"),
+        routing=broken("config/routing.yaml", "\n", "\n\t# ingesprongen met een tab\n"),
+        reporting=broken("config/rapport.yaml", "level: 2", "level: 7").replace("shown: 50", "shown: 0"),
+        maintenance="",
+    )
     result = calamiteit("--lang", lang, "check", "--config-dir", str(folder))
     assert result.code == exitcodes.CONFIG
     said = f"exit {result.code}\n--- stdout\n{result.out}--- stderr\n{result.err}"
@@ -578,3 +588,12 @@ def test_golden_incident_screens(
         assert {"Tijd", "Door", "Soort", "Inhoud", "Laatste hash", "Volgende sitrap"} <= set(left)
     whole_hash = re.sub(r"\b[0-9a-f]{64}\b", "<hash>", said)  # the id's random part goes into every hash
     _golden("incident-screens", lang, _normal(whole_hash, tmp_path))
+
+
+def test_check_says_where_each_file_was_found_in_the_readers_language(calamiteit: Invoke, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    english, dutch = calamiteit("--lang", "en", "check"), calamiteit("check")
+    assert "  default" in english.out and "standaard" not in english.out, english.out
+    assert "  standaard" in dutch.out, dutch.out
+    files = [json.loads(calamiteit(*lang, "check", "--json").out)["files"] for lang in (("--lang", "en"), ())]
+    assert files[0] == files[1] and files[0][0]["origin"] == "standaard"  # in JSON the origin is an id

@@ -101,6 +101,10 @@ def callout_bound(cfg: Config) -> list[str]:
         )
     cap = cfg.callout.deadline_seconds
     if cap is not None and cap < slowest.seconds:
-        lines.append(f"deadline_seconds: {cap:g} s begrenst de hele oproep: daarna probeert geen kanaal nog een "
-                     "volgende ontvanger; wat niet verstuurd is, blijft openstaan en gaat mee met de volgende run")
+        lines.append(
+            _(
+                "deadline_seconds: {seconds} s begrenst de hele oproep: daarna probeert geen kanaal nog een "
+                "volgende ontvanger; wat niet verstuurd is, blijft openstaan en gaat mee met de volgende run"
+            ).format(seconds=f"{cap:g}")
+        )
     return lines

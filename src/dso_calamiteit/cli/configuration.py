@@ -82,7 +82,10 @@ def schema(
             "criteria", "contacts", "routing", "rapport", "monitor", "paraatheid", "teams", "logboek", "oproep",
             "onderhoud",
         ]
-        raise UsageError(f"onbekende soort '{kind}'.{suggest(kind, names)}", f"Kies uit: {', '.join(names)}.")
+        raise UsageError(
+            _("onbekende soort '{kind}'.").format(kind=kind) + suggest(kind, names),
+            _("Kies uit: {names}.").format(names=", ".join(names)),
+        )
     body = json_schema(kind) if kind else {k: json_schema(k) for k in MODELS}
     print(schemas(body))
     return exitcodes.OK

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ... import APP
 from ...domain.errors import UsageError, os_reason
+from ...domain.language import _
 
 FILES: dict[str, str] = {
     "criteria": "criteria.yaml",
@@ -88,9 +89,13 @@ def _existing(folder: Path, flag: str) -> Path:
     try:
         found = folder.is_dir()
     except OSError as exc:
-        raise UsageError(f"{flag}: map '{folder}' is niet te lezen: {os_reason(exc)}") from None
+        said = _("{flag}: map '{folder}' is niet te lezen: {reason}")
+        raise UsageError(said.format(flag=flag, folder=folder, reason=os_reason(exc))) from None
     if not found:
-        raise UsageError(f"{flag}: map '{folder}' bestaat niet", "Geef een map met criteria.yaml en/of contacts.yaml.")
+        raise UsageError(
+            _("{flag}: map '{folder}' bestaat niet").format(flag=flag, folder=folder),
+            _("Geef een map met criteria.yaml en/of contacts.yaml."),
+        )
     return folder
 
 

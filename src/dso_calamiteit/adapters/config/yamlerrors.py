@@ -13,11 +13,18 @@ from typing import Any
 
 import yaml  # yamlfile, the only importer, has it loaded already
 
-PREFIX = "YAML-fout: "
-GENERIC = (
+from ...domain.language import N_, _
+
+PREFIX = N_("YAML-fout: ")  # translated where it is said: _(PREFIX)
+GENERIC = N_(
     "dit deel is geen geldige YAML; controleer de inspringing (alleen spaties), de dubbele punt na elke sleutel "
     "en de aanhalingstekens"
 )
+
+
+def said(message: str) -> str:
+    """A YAML error as the operator reads it: 'YAML-fout: ' and the message, both in the reader's language."""
+    return _(PREFIX) + message
 
 
 def explain(exc: Any, text: str) -> tuple[int | None, int | None, str]:
@@ -37,25 +44,29 @@ def explain(exc: Any, text: str) -> tuple[int | None, int | None, str]:
 
     line, column = at(mark)
     if "tab character" in problem or ("cannot start any token" in problem and char(mark) == "\t"):
-        return line, column, PREFIX + (
-            "een tab in de inspringing; YAML springt alleen in met spaties: vervang de tab door spaties"
+        return line, column, said(
+            _("een tab in de inspringing; YAML springt alleen in met spaties: vervang de tab door spaties")
         )
     if "quoted scalar" in context and exc.context_mark is not None:
         quote = char(exc.context_mark) or '"'
         start_line, start_column = at(exc.context_mark)
-        return start_line, start_column, PREFIX + (
-            f"het aanhalingsteken {quote} dat hier begint wordt nergens gesloten; zet een {quote} aan het eind "
-            "van de tekst op deze regel"
+        return start_line, start_column, said(
+            _(
+                "het aanhalingsteken {quote} dat hier begint wordt nergens gesloten; zet een {quote} aan het eind "
+                "van de tekst op deze regel"
+            ).format(quote=quote)
         )
     for kind, opening, closing in (("flow sequence", "[", "]"), ("flow mapping", "{", "}")):
         if kind in context and exc.context_mark is not None:
             start_line, start_column = at(exc.context_mark)
-            return start_line, start_column, PREFIX + (
-                f"de {opening} die hier begint wordt niet gesloten; zet een {closing} na het laatste element, met "
-                "een komma tussen de elementen"
+            return start_line, start_column, said(
+                _(
+                    "de {opening} die hier begint wordt niet gesloten; zet een {closing} na het laatste element, "
+                    "met een komma tussen de elementen"
+                ).format(opening=opening, closing=closing)
             )
     if "could not find expected ':'" in problem and exc.context_mark is not None:
-        key_line, _ = at(exc.context_mark)
+        key_line, _column = at(exc.context_mark)
         return _missing_colon(key_line, line_of(key_line))
     if "mapping values are not allowed" in problem:
         current = line_of(line)
@@ -63,18 +74,22 @@ def explain(exc: Any, text: str) -> tuple[int | None, int | None, str]:
         body = before.lstrip().removeprefix("- ")
         if ": " in body or body.rstrip().endswith(":"):
             dash = "- " if current.lstrip().startswith("- ") else ""
-            key, _, value = current.lstrip().removeprefix("- ").partition(": ")
+            key, _colon, value = current.lstrip().removeprefix("- ").partition(": ")
             value = value.split(" #")[0].strip().replace('"', '\\"')
-            return line, column, PREFIX + (
-                f'de waarde bevat een dubbele punt; zet haar tussen aanhalingstekens: {dash}{key}: "{value}"'
+            return line, column, said(
+                _('de waarde bevat een dubbele punt; zet haar tussen aanhalingstekens: {fixed}').format(
+                    fixed=f'{dash}{key}: "{value}"'
+                )
             )
         written = [n for n in range((line or 1) - 1, 0, -1) if line_of(n).strip()]
         previous = next((n for n in written if not line_of(n).lstrip().startswith("#")), None)
         if previous is not None and ":" not in line_of(previous):
             return _missing_colon(previous, line_of(previous))
-        return line, column, PREFIX + (
-            "een dubbele punt die hier niet verwacht wordt; staat er ': ' in een waarde, zet die waarde dan tussen "
-            "aanhalingstekens, en controleer de inspringing"
+        return line, column, said(
+            _(
+                "een dubbele punt die hier niet verwacht wordt; staat er ': ' in een waarde, zet die waarde dan "
+                "tussen aanhalingstekens, en controleer de inspringing"
+            )
         )
     left_open = _quote_closed_late(text, exc.problem_mark)
     if left_open is not None:
@@ -85,29 +100,35 @@ def explain(exc: Any, text: str) -> tuple[int | None, int | None, str]:
         or "did not find expected key" in problem
         or "expected <document start>" in problem
     ):
-        return line, column, PREFIX + (
-            "de inspringing klopt niet; zet deze regel precies zo ver in als de andere regels van hetzelfde blok "
-            "(alleen spaties), of zet een waarde met bijzondere tekens tussen aanhalingstekens"
+        return line, column, said(
+            _(
+                "de inspringing klopt niet; zet deze regel precies zo ver in als de andere regels van hetzelfde "
+                "blok (alleen spaties), of zet een waarde met bijzondere tekens tussen aanhalingstekens"
+            )
         )
     if "found undefined alias" in problem:
-        return line, column, PREFIX + (
-            "een alias (*naam) zonder anker (&naam) erboven; voeg het anker toe of haal de alias weg"
+        return line, column, said(
+            _("een alias (*naam) zonder anker (&naam) erboven; voeg het anker toe of haal de alias weg")
         )
     if "cannot start any token" in problem and char(mark):
-        return line, column, PREFIX + (
-            f"het teken '{char(mark)}' kan geen waarde beginnen; zet de waarde tussen aanhalingstekens"
+        return line, column, said(
+            _("het teken '{char}' kan geen waarde beginnen; zet de waarde tussen aanhalingstekens").format(
+                char=char(mark)
+            )
         )
-    return line, column, PREFIX + GENERIC
+    return line, column, said(_(GENERIC))
 
 
 def _missing_colon(line: int | None, text: str) -> tuple[int | None, int | None, str]:
     """A key written without its colon ('org dso-lv'): the line to change, with the line as it should read."""
     body = text.strip()
     dash = "- " if body.startswith("- ") else ""
-    key, _, rest = body.removeprefix("- ").partition(" ")
+    key, _space, rest = body.removeprefix("- ").partition(" ")
     column = len(text) - len(text.lstrip()) + len(dash) + 1
     fixed = f"{dash}{key}: {rest.strip()}".rstrip()
-    return line, column, PREFIX + f"na de sleutel '{key}' ontbreekt de dubbele punt; schrijf: {fixed}"
+    return line, column, said(
+        _("na de sleutel '{key}' ontbreekt de dubbele punt; schrijf: {fixed}").format(key=key, fixed=fixed)
+    )
 
 
 def _quote_closed_late(text: str, mark: Any) -> tuple[int | None, int | None, str] | None:
@@ -128,7 +149,9 @@ def _quote_closed_late(text: str, mark: Any) -> tuple[int | None, int | None, st
             and last.start_mark.line < last.end_mark.line == mark.line):
         return None
     quote = last.style
-    return last.start_mark.line + 1, last.start_mark.column + 1, PREFIX + (
-        f"het aanhalingsteken {quote} dat hier begint wordt pas op regel {last.end_mark.line + 1} gesloten; zet "
-        f"een {quote} aan het eind van de tekst op deze regel"
+    return last.start_mark.line + 1, last.start_mark.column + 1, said(
+        _(
+            "het aanhalingsteken {quote} dat hier begint wordt pas op regel {line} gesloten; zet een {quote} aan "
+            "het eind van de tekst op deze regel"
+        ).format(quote=quote, line=last.end_mark.line + 1)
     )

@@ -21,7 +21,8 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ...domain.errors import ConfigError, Problem, os_reason
-from .yamlerrors import GENERIC, PREFIX, explain
+from ...domain.language import _
+from .yamlerrors import GENERIC, explain, said
 
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml parses ~8x faster when present
 
@@ -168,7 +169,8 @@ def parse(raw: bytes, path: str) -> Document:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise ConfigError([Problem(path, line, column, "geen geldige UTF-8; sla het bestand op als UTF-8")]) from None
+        message = _("geen geldige UTF-8; sla het bestand op als UTF-8")
+        raise ConfigError([Problem(path, line, column, message)]) from None
     fast = _rapid(text)
     if fast is not _UNDECIDED:
         return Document(path, fast, text)
@@ -176,15 +178,15 @@ def parse(raw: bytes, path: str) -> Document:
     try:
         root = loader.get_single_node()
         if root is None:
-            raise ConfigError([Problem(path, 1, 1, "het bestand is leeg")])
+            raise ConfigError([Problem(path, 1, 1, _("het bestand is leeg"))])
         _check_structure(root, path, anchors=_ANCHOR.search(text) is not None)
         data = loader.construct_document(root)
     except yaml.MarkedYAMLError as exc:
         raise ConfigError([Problem(path, *explain(exc, text))]) from None
     except yaml.YAMLError:
-        raise ConfigError([Problem(path, None, None, PREFIX + GENERIC)]) from None
+        raise ConfigError([Problem(path, None, None, said(_(GENERIC)))]) from None
     except RecursionError:
-        raise ConfigError([Problem(path, None, None, "te diep genest")]) from None
+        raise ConfigError([Problem(path, None, None, _("te diep genest"))]) from None
     finally:
         loader.dispose()
     return Document(path, data, text)
@@ -343,7 +345,8 @@ def read(path: Path, shown_as: str | None = None) -> Document:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ConfigError([Problem(name, None, None, f"kan niet gelezen worden: {os_reason(exc)}")]) from None
+        message = _("kan niet gelezen worden: {reason}").format(reason=os_reason(exc))
+        raise ConfigError([Problem(name, None, None, message)]) from None
     return parse(raw, name)
 
 
@@ -375,11 +378,10 @@ def _check_structure(root: Node, path: str, anchors: bool = True) -> None:
                 if isinstance(key_node, ScalarNode):
                     if key_node.value in keys:
                         mark = key_node.start_mark
-                        said = (
-                            f"dubbele sleutel '{key_node.value}' (ook op regel {keys[key_node.value]}); haal er één "
-                            "weg of voeg ze samen"
-                        )
-                        problems.append(Problem(path, mark.line + 1, mark.column + 1, said))
+                        message = _(
+                            "dubbele sleutel '{key}' (ook op regel {line}); haal er één weg of voeg ze samen"
+                        ).format(key=key_node.value, line=keys[key_node.value])
+                        problems.append(Problem(path, mark.line + 1, mark.column + 1, message))
                     keys.setdefault(key_node.value, key_node.start_mark.line + 1)
                 stack.append(value_node)
                 stack.append(key_node)
@@ -405,7 +407,7 @@ def _check_aliases(root: Node, path: str) -> None:
             return sizes[key]
         if key in in_progress:
             mark = node.start_mark
-            raise ConfigError([Problem(path, mark.line + 1, mark.column + 1, "alias verwijst naar zichzelf")])
+            raise ConfigError([Problem(path, mark.line + 1, mark.column + 1, _("alias verwijst naar zichzelf"))])
         in_progress.add(key)
         distinct += 1
         total = 1
@@ -419,7 +421,7 @@ def _check_aliases(root: Node, path: str) -> None:
         sizes[key] = total
         if total - distinct > MAX_ALIAS_EXPANSION:
             mark = node.start_mark
-            message = "aliassen (&/*) breiden te ver uit; schrijf de gegevens uit"
+            message = _("aliassen (&/*) breiden te ver uit; schrijf de gegevens uit")
             raise ConfigError([Problem(path, mark.line + 1, mark.column + 1, message)])
         return total
 

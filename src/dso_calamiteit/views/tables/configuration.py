@@ -22,6 +22,11 @@ KINDS = {  # the kinds' ids (JSON, code) as a person names the file's content
     "callout": N_("oproep"),
     "maintenance": N_("onderhoud"),
 }
+ORIGINS = {  # where a file was found (adapters.config.finding; the JSON keeps these ids) as a person reads it
+    "huidige map": N_("huidige map"),
+    "gebruikersmap": N_("gebruikersmap"),
+    "standaard": N_("standaard"),
+}
 
 
 def check(console: Console, sources: list[Source], summary: str | None) -> None:
@@ -29,7 +34,14 @@ def check(console: Console, sources: list[Source], summary: str | None) -> None:
         console,
         _("Gebruikte bestanden"),
         [Column(_("Soort")), Column(_("Bestand"), keep=True), Column(_("Gevonden in"))],
-        [[_(KINDS[s.kind]) if s.kind in KINDS else s.kind, shown(s.path), s.origin] for s in sources],
+        [
+            [
+                _(KINDS[s.kind]) if s.kind in KINDS else s.kind,
+                shown(s.path),
+                _(ORIGINS[s.origin]) if s.origin in ORIGINS else s.origin,
+            ]
+            for s in sources
+        ],
     )
     if summary:
         console.print(Text(summary, style="green"))

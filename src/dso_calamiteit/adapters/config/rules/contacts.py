@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from ....domain.contacts import ContactsFile
-from ....domain.errors import suggest
-from .common import EMAIL, ID, PHONE, Finding, Loc, filled, unique_ids
+from ....domain.language import _
+from .common import EMAIL, ID, PHONE, Finding, Loc, filled, not_email, unique_ids, unknown_org
 
 
 def check(f: ContactsFile) -> list[Finding]:
-    out = unique_ids(f.organisations, ("organisations",), "organisatie-id")
+    out = unique_ids(f.organisations, ("organisations",), _("organisatie-id"))
     for i, o in enumerate(f.organisations):
         out += filled(o, ("organisations", i), "name")
     known = [o.id for o in f.organisations]
@@ -17,15 +17,25 @@ def check(f: ContactsFile) -> list[Finding]:
         here: Loc = ("contacts", i)
         if c.id:
             if not ID.match(c.id):
-                out.append(((*here, "id"), f"contact-id '{c.id}' mag alleen kleine letters, cijfers en '-' bevatten"))
+                out.append(
+                    (
+                        (*here, "id"),
+                        _("contact-id '{id}' mag alleen kleine letters, cijfers en '-' bevatten").format(id=c.id),
+                    )
+                )
             if c.id in ids:
-                out.append(((*here, "id"), f"dubbele contact-id '{c.id}'"))
+                out.append(((*here, "id"), _("dubbele contact-id '{id}'").format(id=c.id)))
             ids.add(c.id)
         out += filled(c, here, "role")
         if c.org not in known:
-            out.append(((*here, "org"), f"onbekende organisatie '{c.org}'.{suggest(c.org, known)}"))
+            out.append(((*here, "org"), unknown_org(c.org, known)))
         if c.phone and not PHONE.match(c.phone):
-            out.append(((*here, "phone"), f"'{c.phone}' is geen telefoonnummer (cijfers, spaties, + - ( ))"))
+            out.append(
+                (
+                    (*here, "phone"),
+                    _("'{phone}' is geen telefoonnummer (cijfers, spaties, + - ( ))").format(phone=c.phone),
+                )
+            )
         if c.email and not EMAIL.match(c.email):
-            out.append(((*here, "email"), f"'{c.email}' is geen e-mailadres"))
+            out.append(((*here, "email"), not_email(c.email)))
     return out

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from ....domain.dutchtime import read_fixed
 from ....domain.errors import UsageError, suggest
+from ....domain.language import _
 from ....domain.monitoring import MaintenanceFile, MonitorFile
 from .common import Finding, Loc, filled
 
@@ -24,9 +25,14 @@ def check(f: MaintenanceFile, monitor: MonitorFile | None) -> list[Finding]:
             except UsageError as problem:
                 out.append(((*here, key), "; ".join(problem.lines())))
         if len(moments) == 2 and moments["end"] <= moments["start"]:
-            out.append(((*here, "end"), f"het venster eindigt ({w.end}) voor of op het begin ({w.start})"))
+            out.append(
+                (
+                    (*here, "end"),
+                    _("het venster eindigt ({end}) voor of op het begin ({start})").format(end=w.end, start=w.start),
+                )
+            )
         if names is not None and w.application.casefold() not in names:
             hint = suggest(w.application, names.values())
-            out.append(((*here, "application"), f"onbekende applicatie '{w.application}'.{hint}"))
+            out.append(((*here, "application"), _("onbekende applicatie '{name}'.").format(name=w.application) + hint))
         out += filled(w, here, "description")
     return out

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from ....domain.contacts import ContactsFile
 from ....domain.errors import suggest
+from ....domain.language import _
 from ....domain.teams import TeamsFile
-from .common import Finding, Loc
+from .common import Finding, Loc, unknown_org
 
 
 def check(f: TeamsFile, contacts: ContactsFile | None) -> list[Finding]:
@@ -13,7 +14,7 @@ def check(f: TeamsFile, contacts: ContactsFile | None) -> list[Finding]:
     seen: set[str] = set()
     for i, t in enumerate(f.teams):
         if t.id.casefold() in seen:
-            out.append((("teams", i, "id"), f"team '{t.id}' komt twee keer voor"))
+            out.append((("teams", i, "id"), _("team '{id}' komt twee keer voor").format(id=t.id)))
         seen.add(t.id.casefold())
         if contacts is None:
             continue
@@ -21,9 +22,10 @@ def check(f: TeamsFile, contacts: ContactsFile | None) -> list[Finding]:
         for j, m in enumerate(t.members):
             loc: Loc = ("teams", i, "members", j)
             if m.org not in orgs:
-                out.append(((*loc, "org"), f"onbekende organisatie '{m.org}'.{suggest(m.org, orgs)}"))
+                out.append(((*loc, "org"), unknown_org(m.org, orgs)))
                 continue
             roles = sorted({c.role for c in contacts.contacts if c.org == m.org})
             if m.role not in roles:
-                out.append(((*loc, "role"), f"geen contact met rol '{m.role}' bij {m.org}.{suggest(m.role, roles)}"))
+                said = _("geen contact met rol '{role}' bij {org}.").format(role=m.role, org=m.org)
+                out.append(((*loc, "role"), said + suggest(m.role, roles)))
     return out
