@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..domain.errors import CalamiteitError, UsageError, os_reason
+from ..domain.language import _
 
 STDOUT_NAMES = ("-", "/dev/stdout")
 
@@ -31,7 +32,7 @@ def is_stdout(path: Path | str) -> bool:
 
 
 def _cannot(path: Path, exc: OSError) -> CalamiteitError:
-    return CalamiteitError(f"{path}: kan niet schrijven: {os_reason(exc)}")
+    return CalamiteitError(_("{path}: kan niet schrijven: {reason}").format(path=path, reason=os_reason(exc)))
 
 
 def _kind(path: Path) -> str:
@@ -46,15 +47,15 @@ def _kind(path: Path) -> str:
         raise _cannot(path, exc) from None
     if stat.S_ISLNK(st.st_mode):
         raise UsageError(
-            f"{path}: is een symbolische koppeling; daarheen wordt niet geschreven",
-            "Geef het pad van het bestand zelf.",
+            _("{path}: is een symbolische koppeling; daarheen wordt niet geschreven").format(path=path),
+            _("Geef het pad van het bestand zelf."),
         )
     if stat.S_ISREG(st.st_mode):
         return "atomic"
     if stat.S_ISFIFO(st.st_mode) or stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode):
         return "direct"
-    what = "een map" if stat.S_ISDIR(st.st_mode) else "geen gewoon bestand"
-    raise UsageError(f"{path}: is {what}", "Geef de naam van een bestand.")
+    said = _("{path}: is een map") if stat.S_ISDIR(st.st_mode) else _("{path}: is geen gewoon bestand")
+    raise UsageError(said.format(path=path), _("Geef de naam van een bestand."))
 
 
 def _beside(path: Path) -> tuple[int, Path]:
@@ -70,7 +71,7 @@ def _beside(path: Path) -> tuple[int, Path]:
 def _replace(tmp: Path, path: Path) -> None:
     """`tmp` renamed over `path`, only while that is still a regular file or a new name."""
     if _kind(path) != "atomic":  # something else was put at the path meanwhile: not replaced
-        raise UsageError(f"{path}: is intussen geen gewoon bestand meer; er is niets vervangen")
+        raise UsageError(_("{path}: is intussen geen gewoon bestand meer; er is niets vervangen").format(path=path))
     os.replace(tmp, path)
 
 

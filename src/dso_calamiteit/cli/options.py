@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
+from ..domain.language import _
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -139,4 +141,4 @@ def emit(text: str, output: Path | None) -> None:
 
     write_atomic(output, text)
     if not is_stdout(output):
-        say(f"Geschreven: {output}")
+        say(_("Geschreven: {path}").format(path=output))

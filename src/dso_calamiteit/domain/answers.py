@@ -7,10 +7,11 @@ from typing import Any
 
 from .criteria import CriteriaFile
 from .errors import UsageError, suggest
+from .language import N_, _
 
 YES = frozenset({"ja", "j", "yes", "y", "true", "waar", "1"})
 NO = frozenset({"nee", "n", "no", "false", "onwaar", "0"})
-ACCEPTED = "ja/nee (ook j/n, yes/no, true/false)"
+ACCEPTED = N_("ja/nee (ook j/n, yes/no, true/false)")  # said with _()
 
 
 def parse_answer(value: object) -> bool | None:
@@ -35,9 +36,10 @@ def from_flags(pairs: Iterable[str]) -> dict[str, bool]:
         ident, sep, raw = pair.partition("=")
         value = parse_answer(raw)
         if not sep or not ident.strip():
-            raise UsageError(f"--answer '{pair}': verwacht ID=ja of ID=nee")
+            raise UsageError(_("--answer '{pair}': verwacht ID=ja of ID=nee").format(pair=pair))
         if value is None:
-            raise UsageError(f"--answer {ident}: '{raw}' is geen antwoord; gebruik {ACCEPTED}")
+            said = _("--answer {id}: '{value}' is geen antwoord; gebruik {accepted}")
+            raise UsageError(said.format(id=ident, value=raw, accepted=_(ACCEPTED)))
         answers[ident.strip()] = value
     return answers
 
@@ -51,26 +53,27 @@ def from_mapping(data: Any, problem: Callable[[tuple[str, ...], str], str]) -> d
     if isinstance(data, dict) and isinstance(data.get("answers"), dict) and "schema_version" in data:
         data, loc = data["answers"], ("answers",)
     if not isinstance(data, dict):
-        raise UsageError(problem(loc, "verwacht een mapping van criterium-id naar ja/nee"))
+        raise UsageError(problem(loc, _("verwacht een mapping van criterium-id naar ja/nee")))
     answers: dict[str, bool] = {}
     for key, raw in data.items():
         value = parse_answer(raw)
         if value is None:
-            raise UsageError(problem((*loc, str(key)), f"'{raw}' is geen antwoord; gebruik {ACCEPTED}"))
+            said = _("'{value}' is geen antwoord; gebruik {accepted}").format(value=raw, accepted=_(ACCEPTED))
+            raise UsageError(problem((*loc, str(key)), said))
         answers[str(key)] = value
     return answers
 
 
 def check_known(criteria: CriteriaFile, answers: Mapping[str, bool]) -> None:
     """Refuse ids that are not criteria, naming the nearest one."""
-    known = [c.id for _, c in criteria.all_criteria()]
+    known = [c.id for _level, c in criteria.all_criteria()]
     for ident in answers:
         if ident not in known:
             raise UsageError(
-                f"onbekend criterium '{ident}'.{suggest(ident, known)}",
-                "'calamiteit criteria' toont alle ids.",
+                _("onbekend criterium '{id}'.").format(id=ident) + suggest(ident, known),
+                _("'calamiteit criteria' toont alle ids."),
             )
 
 
 def missing(criteria: CriteriaFile, answers: Mapping[str, bool]) -> list[str]:
-    return [c.id for _, c in criteria.all_criteria() if c.id not in answers]
+    return [c.id for _level, c in criteria.all_criteria() if c.id not in answers]

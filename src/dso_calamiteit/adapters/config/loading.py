@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 from ...domain.errors import ConfigError, Disagreement, Problem, UsageError
+from ...domain.language import _
 from ..input_files import read_bounded
 from .cache import ENV_NO_CACHE, cache_key, read_cache, write_cache
 from .finding import FILES, Source, shipped_dir, shown
@@ -157,7 +158,7 @@ def load(sources: list[Source], use_cache: bool | None = None) -> Config:
     unread: dict[str, list[Problem]] = {}
     for src in sources:
         try:  # a regular file of at most MAX_CONFIG_BYTES, measured before it is read
-            raws[src.kind] = read_bounded(src.path, MAX_CONFIG_BYTES, "Splits of verklein het bestand.")
+            raws[src.kind] = read_bounded(src.path, MAX_CONFIG_BYTES, _("Splits of verklein het bestand."))
         except UsageError as exc:  # stops only a command that reads this file
             reason = exc.message.split(": ", 1)[-1]
             unread[src.kind] = [Problem(shown(src.path), None, None, reason)]
@@ -235,7 +236,7 @@ def _validate(files: dict[str, tuple[str, bytes]], origins: Mapping[str, str] | 
             continue
         needs = DEPENDS.get(kind, ())
         found = rule(typed[kind], *(typed.get(d) for d in needs))
-        alone = rule(typed[kind], *(None for _ in needs)) if needs and found else found
+        alone = rule(typed[kind], *(None for _need in needs)) if needs and found else found
         crossing = [f for f in found if f not in alone]
         mine = [docs[kind].problem(loc, message) for loc, message in found if (loc, message) in alone]
         if mine:

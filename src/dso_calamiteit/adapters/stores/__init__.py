@@ -6,6 +6,7 @@ imported (with its driver, psycopg) only when a PostgreSQL URL is chosen.
 
 from __future__ import annotations
 
+from ...domain.language import _
 from .interface import BusyError, StorageError, Store
 from .location import Location
 
@@ -27,7 +28,9 @@ def open_store(
             from .postgres import PostgresStore
         except ImportError:
             raise StorageError(
-                f"{location.shown}: voor een PostgreSQL-logboek is psycopg nodig, en dat is niet geïnstalleerd",
+                _("{where}: voor een PostgreSQL-logboek is psycopg nodig, en dat is niet geïnstalleerd").format(
+                    where=location.shown
+                ),
                 "pip install 'dso-calamiteit[postgres]'",
             ) from None
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from ...domain import exitcodes
 from ...domain.errors import CalamiteitError, TamperedError, UsageError, suggest
+from ...domain.language import _, counted, pgettext
 from ...domain.logbook import GENESIS, Entry, Fault, Summary, Tip, canonical, chained, fold, not_before, verify
 from .rollups import Check, RollUps
 
@@ -133,7 +134,12 @@ class Store(RollUps):
             return str(rows[0][0])
         if rows:
             shown = "; ".join(f"{i} ({title})" for i, title in rows[:5])
-            raise UsageError(f"'{ref}' past bij {len(rows)} incidenten: {shown}", "Geef het volledige id.")
+            raise UsageError(
+                _("'{ref}' past bij {count}: {shown}").format(
+                    ref=ref, count=counted(len(rows), "incident", "incidenten"), shown=shown
+                ),
+                _("Geef het volledige id."),
+            )
         self.summary(ref)  # unknown: the usual message with a suggestion
         return ref
 
@@ -148,8 +154,8 @@ class Store(RollUps):
         if row is None:
             known = [r[0] for r in self._rows("SELECT id FROM incidents")]
             raise UsageError(
-                f"onbekend incident '{incident}'.{suggest(incident, known)}",
-                "'calamiteit incident list --all' toont alle incidenten.",
+                _("onbekend incident '{id}'.").format(id=incident) + suggest(incident, known),
+                _("'calamiteit incident list --all' toont alle incidenten."),
             )
         return Summary(*row)
 
@@ -159,7 +165,7 @@ class Store(RollUps):
         last = self._one(self.tip_sql, (incident,) * 5)
         if last is None:
             self.summary(incident)  # unknown id: the usual message with a suggestion
-            raise StorageError(f"{self.where}: incident {incident} heeft geen regels")
+            raise StorageError(_("{where}: incident {id} heeft geen regels").format(where=self.where, id=incident))
         n, digest, kind, at, change, opening, decision, report = last
 
         def latest(body: str | None) -> dict[str, Any]:
@@ -178,8 +184,10 @@ class Store(RollUps):
             )
         except (AttributeError, TypeError, ValueError):  # a body edited beyond reading: nothing is written after it
             raise TamperedError(
-                f"de hashketen van {incident} klopt niet: een regel is onleesbaar; er is niets vastgelegd",
-                f"'calamiteit incident verify {incident}' toont waar.",
+                _("de hashketen van {id} klopt niet: een regel is onleesbaar; er is niets vastgelegd").format(
+                    id=incident
+                ),
+                _("'calamiteit incident verify {id}' toont waar.").format(id=incident),
             ) from None
 
     def has_hash(self, incident: str, prefix: str) -> bool:
@@ -207,23 +215,26 @@ class Store(RollUps):
             return faults
         state = fold(self.stream(summary.id), keep=False)
         told = {
-            "regels": (summary.entries, state.entries),
-            "niveau": (summary.level, state.level),
-            "acties": (summary.actions, max(state.actions, default=0)),
-            "rapporten": (summary.reports, state.reports),
-            "gesloten": (summary.closed_at, state.closed_at),
+            pgettext("incidentregel", "regels"): (summary.entries, state.entries),
+            pgettext("incidentregel", "niveau"): (summary.level, state.level),
+            pgettext("incidentregel", "acties"): (summary.actions, max(state.actions, default=0)),
+            pgettext("incidentregel", "rapporten"): (summary.reports, state.reports),
+            pgettext("incidentregel", "gesloten"): (summary.closed_at, state.closed_at),
         }
         for name, (row, chain) in told.items():
             if row != chain:
-                message = f"de incidentregel zegt {name} = {row}, de keten zegt {chain} (incidentregel gewijzigd)"
+                message = _(
+                    "de incidentregel zegt {name} = {row}, de keten zegt {chain} (incidentregel gewijzigd)"
+                ).format(name=name, row=row, chain=chain)
                 faults.append(Fault(summary.id, state.entries, message))
         if sent_head is not None and not self.has_hash(summary.id, sent_head):
             faults.append(
                 Fault(
                     summary.id,
                     state.entries,
-                    f"hash {sent_head} staat niet in de keten: het logboek is herschreven nadat die hash werd "
-                    "verstuurd",
+                    _(
+                        "hash {hash} staat niet in de keten: het logboek is herschreven nadat die hash werd verstuurd"
+                    ).format(hash=sent_head),
                 )
             )
         return faults
@@ -275,7 +286,10 @@ class Store(RollUps):
         documented reader role may not read (it could sign tokens with it)."""
         row = self._one("SELECT value FROM confirm_key")
         if not row or len(str(row[0])) < 32:
-            raise StorageError(f"{self.where}: het logboek heeft geen sleutel voor bevestigingen", "Werk het bij.")
+            raise StorageError(
+                _("{where}: het logboek heeft geen sleutel voor bevestigingen").format(where=self.where),
+                _("Werk het bij."),
+            )
         return bytes.fromhex(str(row[0]))
 
     def callouts(self, incident: str) -> list[str]:
@@ -367,7 +381,9 @@ class Store(RollUps):
         with self.transaction():
             tip = self.tip(incident)
             if tip.closed:
-                raise UsageError(f"incident {incident} is gesloten; er kan niets meer worden vastgelegd")
+                raise UsageError(
+                    _("incident {id} is gesloten; er kan niets meer worden vastgelegd").format(id=incident)
+                )
             if kind == "decision":
                 body = {**body, "action": tip.actions + 1}
             if kind == "report":
@@ -389,13 +405,15 @@ class Store(RollUps):
             if tip.closed or (tip.n + 1, tip.hash) != (entry.n, entry.prev_hash):
                 return False
             if not_before(entry.at, tip.at) != entry.at:
-                raise StorageError(f"{self.where}: regel {entry.n} van {entry.incident} is ouder dan de regel ervoor")
+                said = _("{where}: regel {n} van {id} is ouder dan de regel ervoor")
+                raise StorageError(said.format(where=self.where, n=entry.n, id=entry.incident))
             body = entry.data
             numbered = {"decision": ("action", tip.actions), "report": ("number", tip.reports)}.get(entry.kind)
             if numbered is not None and body.get(numbered[0]) != numbered[1] + 1:
                 return False
             if entry.expected_hash() != entry.hash:
-                raise StorageError(f"{self.where}: regel {entry.n} van {entry.incident} heeft een onjuiste hash")
+                said = _("{where}: regel {n} van {id} heeft een onjuiste hash")
+                raise StorageError(said.format(where=self.where, n=entry.n, id=entry.incident))
             self._advance(tip, entry, body)
         return True
 
@@ -421,9 +439,11 @@ class Store(RollUps):
                     digest = found[0] if found else None
                 if entries[n - 1].hash != digest:
                     raise UsageError(
-                        f"incident {first.incident} staat al in dit logboek, met een andere regel {n} dan de "
-                        "export: beide zijn na de overdracht verder geschreven",
-                        "Niets ingelezen. Leg de verschillen vast in één van beide logboeken.",
+                        _(
+                            "incident {id} staat al in dit logboek, met een andere regel {n} dan de export: beide "
+                            "zijn na de overdracht verder geschreven"
+                        ).format(id=first.incident, n=n),
+                        _("Niets ingelezen. Leg de verschillen vast in één van beide logboeken."),
                     )
                 new = entries[n:]
             closed = last.at if last.kind == "close" else None

@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from ... import APP
 from ...domain.errors import UsageError
+from ...domain.language import _
 
 POSTGRES_SCHEMES = ("postgresql", "postgres")
 LOGBOOK_FILE = "logboek.sqlite"  # the file's name in a folder given by --data-dir or CALAMITEIT_DATA_DIR
@@ -76,45 +77,61 @@ def keywords(text: str) -> list[tuple[str, str]] | None:
     return pairs or None
 
 
-def _secret_said(origin: str) -> UsageError:
+def _secret_said(origin: str, in_file: bool) -> UsageError:
+    said = (
+        _(
+            "{origin}: een wachtwoord hoort niet in een bestand (het blijft in de shellgeschiedenis en is voor "
+            "andere gebruikers zichtbaar)"
+        )
+        if in_file
+        else _(
+            "{origin}: een wachtwoord hoort niet op de opdrachtregel (het blijft in de shellgeschiedenis en is "
+            "voor andere gebruikers zichtbaar)"
+        )
+    )
     return UsageError(
-        f"{origin}: een wachtwoord hoort niet op de opdrachtregel (het blijft in de shellgeschiedenis "
-        "en is voor andere gebruikers zichtbaar)",
-        "Gebruik PGPASSWORD, ~/.pgpass of PGSERVICE, of zet de hele URL in CALAMITEIT_DB.",
+        said.format(origin=origin),
+        _("Gebruik PGPASSWORD, ~/.pgpass of PGSERVICE, of zet de hele URL in CALAMITEIT_DB."),
     )
 
 
-def parse(text: str, origin: str, *, password_allowed: bool) -> Location:
-    """`origin` names where the text came from (--db, CALAMITEIT_DB, a file) for the message."""
+def parse(text: str, origin: str, *, password_allowed: bool, in_file: bool = False) -> Location:
+    """`origin` names where the text came from (--db, CALAMITEIT_DB, a file: `in_file`) for the message."""
     text = text.strip()
     scheme, sep, rest = text.partition("://")
     pairs = None if sep else keywords(text)
     if pairs is not None:
         if not password_allowed and any(key in SECRET_KEYS for key, _ in pairs):
-            raise _secret_said(origin)
+            raise _secret_said(origin, in_file)
         return Location(url=text)
     if not sep:
         if not text:
-            raise UsageError(f"{origin} is leeg", "Geef een pad naar een logboek of een postgresql://-URL.")
+            raise UsageError(
+                _("{origin} is leeg").format(origin=origin),
+                _("Geef een pad naar een logboek of een postgresql://-URL."),
+            )
         path = Path(text).expanduser()
         return Location(path=path / LOGBOOK_FILE if path.is_dir() or text.endswith("/") else path)
     if scheme.lower() == "sqlite":
         if not rest.strip("/"):
-            raise UsageError(f"{origin}: sqlite:// zonder pad", "Bijvoorbeeld sqlite:///srv/calamiteit/logboek.sqlite")
-        return parse(rest, origin, password_allowed=password_allowed)
+            raise UsageError(
+                _("{origin}: sqlite:// zonder pad").format(origin=origin),
+                _("Bijvoorbeeld sqlite:///srv/calamiteit/logboek.sqlite"),
+            )
+        return parse(rest, origin, password_allowed=password_allowed, in_file=in_file)
     if scheme.lower() not in POSTGRES_SCHEMES:
         raise UsageError(
-            f"{origin}: onbekend soort database '{scheme}://'",
-            "Gebruik postgresql://gebruiker@host/database, sqlite:///pad of een pad naar een logboekbestand.",
+            _("{origin}: onbekend soort database '{scheme}://'").format(origin=origin, scheme=scheme),
+            _("Gebruik postgresql://gebruiker@host/database, sqlite:///pad of een pad naar een logboekbestand."),
         )
     try:
         parts = urlsplit(text)
         parts.port  # noqa: B018 - raises on a port that is not a number
     except ValueError as exc:
-        raise UsageError(f"{origin}: geen geldige URL ({exc})") from None
+        raise UsageError(_("{origin}: geen geldige URL ({reason})").format(origin=origin, reason=exc)) from None
     query = {key.lower() for key, _ in parse_qsl(parts.query, keep_blank_values=True)}
     if (parts.password is not None or query & SECRET_KEYS) and not password_allowed:
-        raise _secret_said(origin)
+        raise _secret_said(origin, in_file)
     return Location(url=text)
 
 

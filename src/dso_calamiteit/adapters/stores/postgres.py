@@ -28,6 +28,7 @@ from psycopg import pq
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg.pq import TransactionStatus
 
+from ...domain.language import N_, _
 from ...domain.logbook import Entry
 from .. import interrupts
 from .interface import BusyError, StorageError, Store, new_code
@@ -50,7 +51,7 @@ CLOCK_SLACK_S = 30  # how far an entry's time may be from the server's clock (th
 INSERT_SQL = (
     "INSERT INTO entries (incident, n, at, author, kind, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 )
-UPGRADE_HINT = "Laat de beheerder 'calamiteit db upgrade --db …' draaien (docs/shared-logbook.md)."
+UPGRADE_HINT = N_("Laat de beheerder 'calamiteit db upgrade --db …' draaien (docs/shared-logbook.md).")  # said with _()
 
 # Each step brings the schema from version i to i + 1; never edit a released step, add a new one.
 MIGRATIONS: tuple[str, ...] = (
@@ -319,18 +320,23 @@ class PostgresStore(Store):
     def _check_schema(self) -> None:
         version = self.version()
         if version == 0:
-            raise StorageError(f"{self.where}: deze database heeft nog geen calamiteit-logboek", UPGRADE_HINT)
+            raise StorageError(
+                _("{where}: deze database heeft nog geen calamiteit-logboek").format(where=self.where), _(UPGRADE_HINT)
+            )
         if version > SCHEMA_VERSION:
             raise StorageError(
-                f"{self.where}: gemaakt door een nieuwere versie van calamiteit (schema {version}, "
-                f"deze versie kent t/m {SCHEMA_VERSION})",
-                "Werk calamiteit bij; de database is niet aangeraakt.",
+                _(
+                    "{where}: gemaakt door een nieuwere versie van calamiteit (schema {version}, deze versie kent "
+                    "t/m {known})"
+                ).format(where=self.where, version=version, known=SCHEMA_VERSION),
+                _("Werk calamiteit bij; de database is niet aangeraakt."),
             )
         if version < SCHEMA_VERSION:
             raise StorageError(
-                f"{self.where}: het logboek heeft schema {version}, deze versie van calamiteit werkt met "
-                f"{SCHEMA_VERSION}",
-                UPGRADE_HINT,
+                _("{where}: het logboek heeft schema {version}, deze versie van calamiteit werkt met {known}").format(
+                    where=self.where, version=version, known=SCHEMA_VERSION
+                ),
+                _(UPGRADE_HINT),
             )
 
     def _upgrade(self) -> None:
@@ -495,8 +501,10 @@ class PostgresStore(Store):
         )
         if not row or not row[0]:
             raise StorageError(
-                f"{self.where}: geen rechten hiervoor (rol {self.role} mag het logboek niet schrijven)",
-                "Vraag de beheerder om de rol van de coördinatoren (docs/shared-logbook.md).",
+                _("{where}: geen rechten hiervoor (rol {role} mag het logboek niet schrijven)").format(
+                    where=self.where, role=self.role
+                ),
+                _("Vraag de beheerder om de rol van de coördinatoren (docs/shared-logbook.md)."),
             )
 
     def _insert(self, e: Entry) -> None:
@@ -530,32 +538,45 @@ class PostgresStore(Store):
     def _failed(self, exc: psycopg.Error) -> StorageError | BusyError:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         if isinstance(exc, pgerrors.LockNotAvailable | pgerrors.DeadlockDetected | pgerrors.SerializationFailure):
-            return BusyError(f"{self.where}: het logboek is bezet door een ander proces", "Probeer het zo opnieuw.")
+            return BusyError(
+                _("{where}: het logboek is bezet door een ander proces").format(where=self.where),
+                _("Probeer het zo opnieuw."),
+            )
         if isinstance(exc, pgerrors.RaiseException) and "server's time" in first:
             return StorageError(
-                f"{self.where}: de klok van deze computer wijkt meer dan {CLOCK_SLACK_S} s af van die van de "
-                "databaseserver; er is niets vastgelegd",
-                "Zet de klok gelijk (NTP) en probeer het opnieuw.",
+                _(
+                    "{where}: de klok van deze computer wijkt meer dan {seconds} s af van die van de "
+                    "databaseserver; er is niets vastgelegd"
+                ).format(where=self.where, seconds=CLOCK_SLACK_S),
+                _("Zet de klok gelijk (NTP) en probeer het opnieuw."),
             )
         if isinstance(exc, pgerrors.RaiseException) and "calamiteit_import" in first:
             return StorageError(
-                f"{self.where}: regels met hun eigen tijden inlezen (import, db copy) mag alleen wie de rol "
-                "calamiteit_import heeft; er is niets vastgelegd",
-                "Vraag de beheerder om: GRANT calamiteit_import TO <uw login>;",
+                _(
+                    "{where}: regels met hun eigen tijden inlezen (import, db copy) mag alleen wie de rol "
+                    "calamiteit_import heeft; er is niets vastgelegd"
+                ).format(where=self.where),
+                _("Vraag de beheerder om: GRANT calamiteit_import TO <uw login>;"),
             )
         if isinstance(exc, pgerrors.RaiseException):
-            return StorageError(f"{self.where}: geweigerd door de database: {first}")
+            said = _("{where}: geweigerd door de database: {reason}")
+            return StorageError(said.format(where=self.where, reason=first))
         if isinstance(exc, pgerrors.InsufficientPrivilege | pgerrors.ReadOnlySqlTransaction):
             return StorageError(
-                f"{self.where}: geen rechten hiervoor ({first})",
-                "Vraag de beheerder om de rol van de coördinatoren (docs/shared-logbook.md).",
+                _("{where}: geen rechten hiervoor ({reason})").format(where=self.where, reason=first),
+                _("Vraag de beheerder om de rol van de coördinatoren (docs/shared-logbook.md)."),
             )
         if isinstance(exc, pgerrors.UndefinedTable):
-            return StorageError(f"{self.where}: het logboek ontbreekt in deze database ({first})", UPGRADE_HINT)
+            return StorageError(
+                _("{where}: het logboek ontbreekt in deze database ({reason})").format(where=self.where, reason=first),
+                _(UPGRADE_HINT),
+            )
         if isinstance(exc, psycopg.OperationalError) or self.conn.closed:
             return StorageError(
-                f"{self.where}: de verbinding met de databaseserver is verbroken ({first})",
-                "Probeer het opnieuw; wat niet bevestigd is, is niet vastgelegd.",
+                _("{where}: de verbinding met de databaseserver is verbroken ({reason})").format(
+                    where=self.where, reason=first
+                ),
+                _("Probeer het opnieuw; wat niet bevestigd is, is niet vastgelegd."),
             )
         return StorageError(f"{self.where}: {first}")
 
@@ -574,7 +595,7 @@ def _connect(location: Location, readonly: bool, busy_ms: int) -> psycopg.Connec
     try:
         params = conninfo_to_dict(location.url)
     except psycopg.ProgrammingError:
-        raise StorageError(f"{location.shown}: geen geldige PostgreSQL-URL") from None
+        raise StorageError(_("{where}: geen geldige PostgreSQL-URL").format(where=location.shown)) from None
     # lock_timeout 0 would mean "wait for ever": a writer that may not wait gets 1 ms
     options = f"-c search_path={SCHEMA} -c lock_timeout={max(int(busy_ms), 1)}"
     if readonly:
@@ -590,23 +611,29 @@ def _connect(location: Location, readonly: bool, busy_ms: int) -> psycopg.Connec
 
 def _unreachable(location: Location, params: dict[str, Any], exc: psycopg.Error) -> StorageError:
     text = str(exc)
-    who = params.get("user") or "(standaardgebruiker)"
+    who = params.get("user") or _("(standaardgebruiker)")
     if "password authentication failed" in text or "no password supplied" in text:
         return StorageError(
-            f"{location.shown}: aanmelden geweigerd voor gebruiker {who}: wachtwoord onjuist of niet gegeven",
-            "Zet het wachtwoord in PGPASSWORD of ~/.pgpass (nooit op de opdrachtregel).",
+            _("{where}: aanmelden geweigerd voor gebruiker {user}: wachtwoord onjuist of niet gegeven").format(
+                where=location.shown, user=who
+            ),
+            _("Zet het wachtwoord in PGPASSWORD of ~/.pgpass (nooit op de opdrachtregel)."),
         )
     if "does not exist" in text and "database" in text:
-        return StorageError(f"{location.shown}: deze database bestaat niet", "Controleer de naam in de URL.")
+        return StorageError(
+            _("{where}: deze database bestaat niet").format(where=location.shown), _("Controleer de naam in de URL.")
+        )
     if "does not exist" in text and "role" in text:
-        return StorageError(f"{location.shown}: gebruiker {who} bestaat niet op de server")
+        return StorageError(
+            _("{where}: gebruiker {user} bestaat niet op de server").format(where=location.shown, user=who)
+        )
     if any(s in text for s in ("Connection refused", "could not connect", "timeout expired", "could not translate")):
         return StorageError(
-            f"{location.shown}: de databaseserver is niet bereikbaar",
-            "Controleer host en poort, of werk tijdelijk in een eigen logboek (--data-dir) en lees later in.",
+            _("{where}: de databaseserver is niet bereikbaar").format(where=location.shown),
+            _("Controleer host en poort, of werk tijdelijk in een eigen logboek (--data-dir) en lees later in."),
         )
     first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
     password = params.get("password")
     if password:
         first = first.replace(str(password), "***")
-    return StorageError(f"{location.shown}: kan niet verbinden ({first})")
+    return StorageError(_("{where}: kan niet verbinden ({reason})").format(where=location.shown, reason=first))

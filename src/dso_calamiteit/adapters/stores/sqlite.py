@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ...domain.errors import CalamiteitError, os_reason
+from ...domain.language import _
 from ...domain.logbook import Entry
 from .. import interrupts
 from .interface import ENTRY_SQL, TIP_SQL, BusyError, Delivered, StorageError, Store, new_code
@@ -191,12 +192,14 @@ class SqliteStore(Store):
         busy_ms = BUSY_TIMEOUT_MS if busy_ms is None else busy_ms
         if path.is_symlink():
             raise StorageError(
-                f"{path}: is een symbolische koppeling; calamiteit volgt die niet",
-                "Zet het logboek zelf in de map, of wijs de map aan met --data-dir of CALAMITEIT_DATA_DIR.",
+                _("{path}: is een symbolische koppeling; calamiteit volgt die niet").format(path=path),
+                _("Zet het logboek zelf in de map, of wijs de map aan met --data-dir of CALAMITEIT_DATA_DIR."),
             )
         if not path.exists():
             if not create:
-                raise StorageError(f"{path}: er is nog geen logboek", "Open eerst een incident.")
+                raise StorageError(
+                    _("{path}: er is nog geen logboek").format(path=path), _("Open eerst een incident.")
+                )
             _create(path.parent, path)
             readonly = False
         _check_header(path)
@@ -216,12 +219,15 @@ class SqliteStore(Store):
         except sqlite3.DatabaseError as exc:
             if isinstance(exc, sqlite3.OperationalError) and not readonly:
                 raise _operational(self.path, exc) from None
-            raise StorageError(f"{self.path}: geen bruikbare database ({exc})") from None
+            said = _("{path}: geen bruikbare database ({reason})")
+            raise StorageError(said.format(path=self.path, reason=exc)) from None
         if version > SCHEMA_VERSION:
             raise StorageError(
-                f"{self.path}: gemaakt door een nieuwere versie van calamiteit (schema {version}, "
-                f"deze versie kent t/m {SCHEMA_VERSION})",
-                "Werk calamiteit bij; het bestand is niet aangeraakt.",
+                _(
+                    "{where}: gemaakt door een nieuwere versie van calamiteit (schema {version}, deze versie kent "
+                    "t/m {known})"
+                ).format(where=self.path, version=version, known=SCHEMA_VERSION),
+                _("Werk calamiteit bij; het bestand is niet aangeraakt."),
             )
         self.version = self.upgraded_from = version
         if version < 5:  # a read-only look at an older logbook: it has no roles yet
@@ -342,8 +348,8 @@ class SqliteStore(Store):
         folder = self.path.parent
         if not (os.access(self.path, os.W_OK) and os.access(folder, os.W_OK)) or self.version < SCHEMA_VERSION:
             raise StorageError(
-                f"{self.path}: geen schrijfrechten op het logboek",
-                "Vraag schrijfrechten op het bestand en de map, of werk in een eigen logboek (--data-dir).",
+                _("{path}: geen schrijfrechten op het logboek").format(path=self.path),
+                _("Vraag schrijfrechten op het bestand en de map, of werk in een eigen logboek (--data-dir)."),
             )
         with self.transaction(noted=False):  # the write lock can be had: a writer, not only a reader
             pass
@@ -399,8 +405,8 @@ def _create(folder: Path, path: Path) -> None:
         pass  # another process created it first: fine
     except OSError as exc:
         raise StorageError(
-            f"{folder}: kan het logboek niet aanmaken: {os_reason(exc)}",
-            "Kies een schrijfbare map met --data-dir of CALAMITEIT_DATA_DIR.",
+            _("{folder}: kan het logboek niet aanmaken: {reason}").format(folder=folder, reason=os_reason(exc)),
+            _("Kies een schrijfbare map met --data-dir of CALAMITEIT_DATA_DIR."),
         ) from None
 
 
@@ -424,12 +430,12 @@ def _connect(path: Path, busy_ms: int, readonly: bool) -> sqlite3.Connection:
         wal = path.with_name(path.name + "-wal")
         if wal.exists() and wal.stat().st_size > 0:
             raise StorageError(
-                f"{path}: alleen leesrechten, en er wordt op dit moment in het logboek geschreven",
-                "Probeer het zo opnieuw, of lees met schrijfrechten op de map.",
+                _("{path}: alleen leesrechten, en er wordt op dit moment in het logboek geschreven").format(path=path),
+                _("Probeer het zo opnieuw, of lees met schrijfrechten op de map."),
             )
         return sqlite3.connect(f"{uri}&immutable=1", uri=True, isolation_level=None, check_same_thread=False)
     except sqlite3.Error as exc:
-        raise StorageError(f"{path}: kan niet geopend worden: {exc}") from None
+        raise StorageError(_("{path}: kan niet geopend worden: {reason}").format(path=path, reason=exc)) from None
 
 
 def _private(path: Path) -> None:
@@ -448,21 +454,24 @@ def _check_header(path: Path) -> None:
         with path.open("rb") as fh:
             header = fh.read(len(SQLITE_HEADER))
     except OSError as exc:
-        raise StorageError(f"{path}: kan niet gelezen worden: {os_reason(exc)}") from None
+        said = _("{path}: kan niet gelezen worden: {reason}")
+        raise StorageError(said.format(path=path, reason=os_reason(exc))) from None
     if header and header != SQLITE_HEADER:
         raise StorageError(
-            f"{path}: dit is geen logboekdatabase (geen SQLite-bestand)",
-            "Het bestand is niet aangeraakt; kies een andere --data-dir of verplaats het bestand.",
+            _("{path}: dit is geen logboekdatabase (geen SQLite-bestand)").format(path=path),
+            _("Het bestand is niet aangeraakt; kies een andere --data-dir of verplaats het bestand."),
         )
 
 
 def _operational(path: Path, exc: sqlite3.OperationalError) -> CalamiteitError:
     text = str(exc)
     if "locked" in text or "busy" in text:
-        return BusyError(f"{path}: het logboek is bezet door een ander proces", "Probeer het zo opnieuw.")
+        return BusyError(
+            _("{where}: het logboek is bezet door een ander proces").format(where=path), _("Probeer het zo opnieuw.")
+        )
     if "readonly" in text or "read-only" in text or "unable to open" in text or "disk I/O" in text:
         return StorageError(
-            f"{path}: het logboek is niet schrijfbaar ({text})",
-            "Kies een schrijfbare map met --data-dir of CALAMITEIT_DATA_DIR.",
+            _("{path}: het logboek is niet schrijfbaar ({reason})").format(path=path, reason=text),
+            _("Kies een schrijfbare map met --data-dir of CALAMITEIT_DATA_DIR."),
         )
     return StorageError(f"{path}: {text}")

@@ -13,8 +13,8 @@ def check(f: LogbookFile) -> list[Finding]:
     if not f.database.strip():
         return []
     try:
-        location.parse(f.database, "database", password_allowed=False)
+        location.parse(f.database, "database", password_allowed=False, in_file=True)
     except UsageError as exc:
-        message = exc.message.removeprefix("database: ").replace("op de opdrachtregel", "in een bestand")
+        message = exc.message.removeprefix("database: ")
         return [(("database",), message + (f" ({exc.hint})" if exc.hint else ""))]
     return []

@@ -1,0 +1,216 @@
+"""Storage and file errors in English (issue 25): the SQLite file and the PostgreSQL server (what goes wrong
+with each: not a logbook, a newer schema, locked, unreachable, no schema yet), where the logbook is given
+(--db), output files, and the answers file of `assess --answers`. Each is also said in Dutch elsewhere
+(test_logbook, test_postgres, test_cli); here the same paths with --lang en, and no Dutch left in them."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from dso_calamiteit.adapters.stores.location import LOGBOOK_FILE
+from dso_calamiteit.domain import exitcodes
+
+from . import backends
+from .conftest import Invoke, Result
+from .postgres import Cluster, free_port
+
+EN = ("--lang", "en")
+# Words of the Dutch messages these paths used to print; none belongs in an English line (ids, paths and the
+# user's own text aside, which these cases keep free of them).
+DUTCH = re.compile(
+    r"\b(het|een|niet|geen|bezet|logboek|bestand|map|probeer|geef|kies|gebruik|vraag|controleer|onbekende?|"
+    r"verwacht|antwoord|wachtwoord|gebruiker|leesbaar|schrijven|gelezen)\b",
+    re.IGNORECASE,
+)
+
+
+def english(result: Result, code: int, *said: str) -> None:
+    """`result` ended with `code` and says each of `said` on stderr, with no Dutch word in it."""
+    assert result.code == code, result.err
+    for text in said:
+        assert text in result.err, result.err
+    left = DUTCH.findall(re.sub(r"\S*/\S*", "", result.err))  # paths aside (data/logboek.sqlite)
+    assert left == [], f"Dutch in an English message: {left}\n{result.err}"
+    assert "Traceback" not in result.err
+
+
+def logbook_file(tmp_path: Path) -> Path:
+    return tmp_path / "data" / LOGBOOK_FILE
+
+
+# --- SQLite -----------------------------------------------------------------------------------------------
+
+
+def test_a_file_that_is_no_logbook(calamiteit: Invoke, tmp_path: Path) -> None:
+    logbook_file(tmp_path).parent.mkdir(parents=True)
+    logbook_file(tmp_path).write_bytes(b"dit is een boodschappenlijst\n" * 100)
+    english(
+        calamiteit(*EN, "incident", "list"),
+        exitcodes.CONFIG,
+        "this is not a logbook database (not an SQLite file)",
+        "The file was not touched; choose another --data-dir or move the file.",
+    )
+
+
+def test_a_logbook_of_a_newer_version(calamiteit: Invoke, tmp_path: Path) -> None:
+    calamiteit("incident", "open", "Storing")
+    with sqlite3.connect(logbook_file(tmp_path)) as conn:
+        conn.execute("PRAGMA journal_mode = DELETE")
+        conn.execute("PRAGMA user_version = 99")
+    english(
+        calamiteit(*EN, "incident", "open", "Storing"),
+        exitcodes.CONFIG,
+        "made by a newer version of calamiteit (schema 99, this version knows up to",
+        "Upgrade calamiteit; the file was not touched.",
+    )
+
+
+def test_a_logbook_that_is_a_symbolic_link(calamiteit: Invoke, tmp_path: Path) -> None:
+    logbook_file(tmp_path).parent.mkdir(parents=True)
+    logbook_file(tmp_path).symlink_to(tmp_path / "elders.sqlite")
+    english(
+        calamiteit(*EN, "incident", "open", "Storing"),
+        exitcodes.CONFIG,
+        "is a symbolic link; calamiteit does not follow it",
+        "Put the logbook itself in the folder, or point to the folder with --data-dir or CALAMITEIT_DATA_DIR.",
+    )
+
+
+def test_a_locked_logbook(calamiteit: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    incident = calamiteit("incident", "open", "Storing").out.strip()
+    monkeypatch.setattr("dso_calamiteit.adapters.stores.sqlite.BUSY_TIMEOUT_MS", 200)
+    with backends.write_lock_held(tmp_path / "data"):
+        result = calamiteit(*EN, "log", incident, "x", "--beeld")
+    english(result, exitcodes.FAILURE, "the logbook is busy with another process", "Try again in a moment.")
+
+
+def test_an_unknown_incident(calamiteit: Invoke) -> None:
+    calamiteit("incident", "open", "Storing")
+    english(
+        calamiteit(*EN, "incident", "show", "1999-001"),
+        exitcodes.USAGE,
+        "unknown incident '1999-001'.",
+        "'calamiteit incident list --all' shows every incident.",
+    )
+
+
+# --- where the logbook is ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("db", "said"),
+    [
+        ("postgresql://oct:geheim@127.0.0.1/calamiteit", "a password does not belong on the command line"),
+        ("mysql://oct@127.0.0.1/calamiteit", "unknown kind of database 'mysql://'"),
+        ("sqlite://", "sqlite:// without a path"),
+    ],
+)
+def test_a_database_given_wrong(calamiteit: Invoke, db: str, said: str) -> None:
+    result = calamiteit(*EN, "incident", "list", "--db", db)
+    english(result, exitcodes.USAGE, said)
+    assert "geheim" not in result.err
+
+
+def test_a_password_in_the_logbook_file(calamiteit: Invoke, make_config) -> None:
+    folder = make_config(logbook='database: "postgresql://oct:geheim@db.example/calamiteit"\n')
+    result = calamiteit(*EN, "check", "--config-dir", str(folder))
+    assert result.code == exitcodes.CONFIG
+    assert "logboek.yaml:1:1: a password does not belong in a file (it stays" in result.out, result.out
+    assert "geheim" not in result.out + result.err
+
+
+# --- PostgreSQL -------------------------------------------------------------------------------------------
+
+
+def test_an_unreachable_server(calamiteit: Invoke) -> None:
+    url = f"postgresql://oct@127.0.0.1:{free_port()}/calamiteit"  # nothing listens there: refused at once
+    english(
+        calamiteit(*EN, "incident", "list", "--db", url),
+        exitcodes.CONFIG,
+        "the database server cannot be reached",
+        "Check host and port, or work in a logbook of your own for now (--data-dir) and import later.",
+    )
+
+
+def test_a_database_without_the_logbook_and_one_too_new(
+    calamiteit: Invoke, pg_cluster: Cluster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from .test_postgres import admin, bare_database
+
+    monkeypatch.setenv("PGPASSWORD", pg_cluster.password)
+    url = bare_database(pg_cluster)
+    english(
+        calamiteit(*EN, "incident", "list", "--db", url),
+        exitcodes.CONFIG,
+        "this database has no calamiteit logbook yet",
+        "Have the administrator run 'calamiteit db upgrade --db …' (docs/shared-logbook.md).",
+    )
+    assert calamiteit("db", "upgrade", "--db", url).code == exitcodes.OK
+    with admin(pg_cluster, url) as conn:
+        conn.execute("UPDATE calamiteit.meta SET value = '99' WHERE key = 'schema'")
+    english(
+        calamiteit(*EN, "incident", "list", "--db", url),
+        exitcodes.CONFIG,
+        "made by a newer version of calamiteit (schema 99, this version knows up to",
+        "Upgrade calamiteit; the database was not touched.",
+    )
+
+
+# --- output files -----------------------------------------------------------------------------------------
+
+
+def test_an_output_file_that_is_a_folder_or_a_link(calamiteit: Invoke, tmp_path: Path) -> None:
+    incident = calamiteit("incident", "open", "Storing").out.strip()
+    (tmp_path / "uit").mkdir()
+    english(
+        calamiteit(*EN, "incident", "export", incident, "--output", str(tmp_path / "uit")),
+        exitcodes.USAGE,
+        "uit: is a folder",
+        "Give the name of a file.",
+    )
+    (tmp_path / "link.json").symlink_to(tmp_path / "doel.json")
+    english(
+        calamiteit(*EN, "incident", "export", incident, "--output", str(tmp_path / "link.json")),
+        exitcodes.USAGE,
+        "is a symbolic link; nothing is written there",
+        "Give the path of the file itself.",
+    )
+
+
+# --- the answers file of assess --answers -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (None, ": is a folder"),
+        ("serviceketen-ontoereikend: misschien\n", "'misschien' is not an answer; use yes/no (also y/n, ja/nee"),
+        ("serviceketen-ontoerijkend: ja\n", "unknown criterion 'serviceketen-ontoerijkend'. Did you mean"),
+        ("serviceketen-ontoereikend ja\nx: nee\n", "YAML error: the key 'serviceketen-ontoereikend' lacks its colon"),
+        ("- ja\n", "expected a mapping from criterion id to yes/no"),
+    ],
+)
+def test_an_answers_file_that_is_wrong(calamiteit: Invoke, tmp_path: Path, text: str | None, said: str) -> None:
+    answers = tmp_path / "answers.yaml"
+    if text is None:
+        answers.mkdir()
+    else:
+        answers.write_text(text, encoding="utf-8")
+    english(calamiteit(*EN, "assess", "--no-input", "--answers", str(answers)), exitcodes.USAGE, said)
+
+
+def test_an_answer_flag_that_is_wrong(calamiteit: Invoke) -> None:
+    english(
+        calamiteit(*EN, "assess", "--no-input", "--answer", "serviceketen-ontoereikend=misschien"),
+        exitcodes.USAGE,
+        "--answer serviceketen-ontoereikend: 'misschien' is not an answer; use yes/no",
+    )
+    english(
+        calamiteit(*EN, "assess", "--no-input", "--answer", "serviceketen-ontoereikend"),
+        exitcodes.USAGE,
+        "expected ID=yes or ID=no",
+    )
