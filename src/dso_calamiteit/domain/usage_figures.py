@@ -14,6 +14,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from .language import _, counted
+
 HEADERS = {
     "date": ("date", "datum", "dag"),
     "application": ("application", "applicatie", "toepassing"),
@@ -50,18 +52,19 @@ def parse(text: str) -> tuple[list[Row], list[Problem]]:
     problem, exact repeats are taken once."""
     lines = text.splitlines()
     if not lines or not lines[0].strip():
-        return [], [Problem(1, "geen kopregel; verwacht datum;applicatie;metriek;aantal")]
+        return [], [Problem(1, _("geen kopregel; verwacht datum;applicatie;metriek;aantal"))]
     delimiter = ";" if lines[0].count(";") >= lines[0].count(",") else ","
     reader = csv.reader(lines, delimiter=delimiter)
     try:
         header = [h.strip().casefold() for h in next(reader)]
     except csv.Error:
-        return [], [Problem(1, "kopregel onleesbaar: een veld is te lang of een aanhalingsteken sluit niet")]
+        return [], [Problem(1, _("kopregel onleesbaar: een veld is te lang of een aanhalingsteken sluit niet"))]
     columns: dict[str, int] = {}
     for field, names in HEADERS.items():
         found = next((i for i, h in enumerate(header) if h in names), None)
         if found is None:
-            return [], [Problem(1, f"kolom '{names[1]}' (of '{names[0]}') ontbreekt in de kopregel")]
+            said = _("kolom '{dutch}' (of '{english}') ontbreekt in de kopregel")
+            return [], [Problem(1, said.format(dutch=names[1], english=names[0]))]
         columns[field] = found
     rows: dict[tuple[str, str, str], tuple[int, Row]] = {}
     problems: list[Problem] = []
@@ -69,10 +72,13 @@ def parse(text: str) -> tuple[list[Row], list[Problem]]:
         if not any(c.strip() for c in cells):
             continue
         if any(len(c) > MAX_FIELD for c in cells):
-            problems.append(Problem(number, f"een veld is langer dan {MAX_FIELD} tekens"))
+            problems.append(Problem(number, _("een veld is langer dan {most} tekens").format(most=MAX_FIELD)))
             continue
         if len(cells) < len(header):
-            problems.append(Problem(number, f"{len(cells)} velden, verwacht {len(header)}"))
+            said = _("{fields}, verwacht {wanted}").format(
+                fields=counted(len(cells), "veld", "velden"), wanted=len(header)
+            )
+            problems.append(Problem(number, said))
             continue
         row, problem = _row(cells, columns, number)
         if problem is not None:
@@ -83,14 +89,26 @@ def parse(text: str) -> tuple[list[Row], list[Problem]]:
         if key in rows and rows[key][1].count != row.count:
             first = rows[key][0]
             problems.append(
-                Problem(number, f"{row.application} {row.metric} op {row.day} staat ook op regel {first}, met een "
-                        f"ander aantal ({rows[key][1].count} en {row.count})")
+                Problem(
+                    number,
+                    _(
+                        "{application} {metric} op {day} staat ook op regel {first}, met een ander aantal "
+                        "({before} en {now})"
+                    ).format(
+                        application=row.application,
+                        metric=row.metric,
+                        day=row.day,
+                        first=first,
+                        before=rows[key][1].count,
+                        now=row.count,
+                    ),
+                )
             )
             continue
         rows.setdefault(key, (number, row))
         if len(problems) >= MAX_PROBLEMS:
             break
-    return [r for _, r in rows.values()], problems
+    return [r for _line, r in rows.values()], problems
 
 
 def _rows(reader: Iterator[list[str]], problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
@@ -104,7 +122,7 @@ def _rows(reader: Iterator[list[str]], problems: list[Problem]) -> Iterator[tupl
         except StopIteration:
             return
         except csv.Error:
-            problems.append(Problem(number, "onleesbaar: een veld is te lang of een aanhalingsteken sluit niet"))
+            problems.append(Problem(number, _("onleesbaar: een veld is te lang of een aanhalingsteken sluit niet")))
             return
         yield number, cells
 
@@ -113,23 +131,24 @@ def _row(cells: Sequence[str], columns: dict[str, int], number: int) -> tuple[Ro
     raw_day = cells[columns["date"]].strip()
     day = read_date(raw_day)
     if day is None:
-        return None, Problem(number, f"'{raw_day}' is geen datum (JJJJ-MM-DD of DD-MM-JJJJ)")
+        return None, Problem(number, _("'{day}' is geen datum (JJJJ-MM-DD of DD-MM-JJJJ)").format(day=raw_day))
     application = " ".join(cells[columns["application"]].split())
     metric = " ".join(cells[columns["metric"]].split())
     if not application or not metric:
-        return None, Problem(number, "applicatie en metriek mogen niet leeg zijn")
+        return None, Problem(number, _("applicatie en metriek mogen niet leeg zijn"))
     if len(application) > MAX_NAME or len(metric) > MAX_NAME:
-        return None, Problem(number, f"applicatie of metriek langer dan {MAX_NAME} tekens")
+        return None, Problem(number, _("applicatie of metriek langer dan {most} tekens").format(most=MAX_NAME))
     typed = cells[columns["count"]].strip()
     shown = typed if len(typed) <= 40 else typed[:40] + "…"
     raw_count = typed.replace(" ", "")
     if not _COUNT.fullmatch(raw_count):  # 12.345 as Dutch write it; 12.5 is not a whole count
-        return None, Problem(number, f"'{shown}' is geen geheel aantal (duizendtallen met een punt: 12.345)")
+        said = _("'{count}' is geen geheel aantal (duizendtallen met een punt: 12.345)")
+        return None, Problem(number, said.format(count=shown))
     digits = raw_count.replace(".", "")
     if digits.startswith("-"):
-        return None, Problem(number, f"negatief aantal ({shown})")
+        return None, Problem(number, _("negatief aantal ({count})").format(count=shown))
     if len(digits.lstrip("0")) > 16 or int(digits) > MAX_COUNT:
-        return None, Problem(number, f"aantal '{shown}' is groter dan 10^15")
+        return None, Problem(number, _("aantal '{count}' is groter dan 10^15").format(count=shown))
     return Row(day.isoformat(), application, metric, int(digits)), None
 
 

@@ -1,10 +1,11 @@
 """Storage and file errors in English (issue 25): the SQLite file and the PostgreSQL server (what goes wrong
 with each: not a logbook, a newer schema, locked, unreachable, no schema yet), where the logbook is given
-(--db), output files, and the answers file of `assess --answers`. Each is also said in Dutch elsewhere
+(--db), output files, the answers file of `assess --answers`, and `gebruik import`. Each is also said in Dutch elsewhere
 (test_logbook, test_postgres, test_cli); here the same paths with --lang en, and no Dutch left in them."""
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from pathlib import Path
@@ -213,4 +214,65 @@ def test_an_answer_flag_that_is_wrong(calamiteit: Invoke) -> None:
         calamiteit(*EN, "assess", "--no-input", "--answer", "serviceketen-ontoereikend"),
         exitcodes.USAGE,
         "expected ID=yes or ID=no",
+    )
+
+
+# --- gebruik import ---------------------------------------------------------------------------------------
+
+
+def test_usage_import_says_its_summary_and_warnings_in_english(calamiteit: Invoke, tmp_path: Path) -> None:
+    csv = tmp_path / "usage.csv"
+    csv.write_text(
+        "date;application;metric;count\n2024-01-15;Omgevingsloket;indieningen;1200\n"
+        "2024-01-15;Omgevingslokett;indieningen;3\n",
+        encoding="utf-8",
+    )
+    result = calamiteit(*EN, "gebruik", "import", str(csv))
+    english(
+        result,
+        exitcodes.OK,
+        "Note: application 'Omgevingslokett' is not in config/monitor.yaml (kept all the same). Did you mean "
+        "'Omgevingsloket'?",
+        "2 entries read: 2 new, 0 updated, 0 already known.",  # regel/regels is "entry" in the catalogue
+    )
+    again = calamiteit(*EN, "gebruik", "import", str(csv), "--json")
+    dutch = calamiteit("gebruik", "import", str(csv), "--json")
+    assert [json.loads(r.out)["rows"] for r in (again, dutch)] == [2, 2]
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        ("datum;applicatie;metriek;aantal\n2024-01-15;Loket;x;10\n31-02-2024;Loket;x;5\n",
+         "line 3: '31-02-2024' is not a date (YYYY-MM-DD or DD-MM-YYYY)"),
+        ("datum;applicatie;metriek;aantal\n2024-01-16;Loket;x;-4\n", "line 2: negative count (-4)"),
+        ("datum;applicatie;metriek;aantal\n2024-01-15;Loket;x;10\n2024-01-15;Loket;x;11\n",
+         "line 3: Loket x on 2024-01-15 is also on line 2, with another count (10 and 11)"),
+        ("datum;applicatie;aantal\n2024-01-15;Loket;10\n",
+         "line 1: column 'metric' (or 'metriek') is missing from the header row"),
+        ("datum;applicatie;metriek;aantal\n2024-01-15;Loket;x;tien\n",
+         "line 2: 'tien' is not a whole count (thousands with a point: 12.345)"),
+        ("datum;applicatie;metriek;aantal\n2024-01-15;Loket\n", "line 2: 2 fields, expected 4"),
+        ("datum;applicatie;metriek;aantal\n2024-01-15;;x;1\n", "line 2: application and metric must not be empty"),
+        ("datum;applicatie;metriek;aantal\n2024-01-15;Loket;x;99999999999999999\n",
+         "line 2: count '99999999999999999' is larger than 10^15"),
+        ("datum;applicatie;metriek;aantal\n", "line 2: no rows with figures"),
+        ("", "line 1: no header row; expected date;application;metric;count"),
+        ("datum;applicatie;metriek;aantal\n" + "".join(f"x{n};Loket;x;1\n" for n in range(7)), " (and 2 more)"),
+    ],
+)
+def test_usage_import_refusals_in_english(calamiteit: Invoke, tmp_path: Path, content: str, said: str) -> None:
+    csv = tmp_path / "usage.csv"
+    csv.write_text(content, encoding="utf-8")
+    result = calamiteit(*EN, "gebruik", "import", str(csv))
+    english(result, exitcodes.USAGE, "nothing imported: ", said, "Correct the file and import it again.")
+
+
+def test_usage_import_of_a_file_that_is_not_utf8(calamiteit: Invoke, tmp_path: Path) -> None:
+    csv = tmp_path / "usage.csv"
+    csv.write_bytes("datum;applicatie;metriek;aantal\n2024-01-15;Zoekfunctie é;x;1\n".encode("latin-1"))
+    english(
+        calamiteit(*EN, "gebruik", "import", str(csv)),
+        exitcodes.USAGE,
+        "nothing imported: line 2: not UTF-8 (save the file as CSV UTF-8)",
     )
