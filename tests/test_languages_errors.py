@@ -276,3 +276,91 @@ def test_usage_import_of_a_file_that_is_not_utf8(calamiteit: Invoke, tmp_path: P
         exitcodes.USAGE,
         "nothing imported: line 2: not UTF-8 (save the file as CSV UTF-8)",
     )
+
+
+# --- no Dutch operator text left unwrapped in the modules converted for issue 25 ----------------------------
+
+PACKAGE = Path(__file__).resolve().parent.parent / "src" / "dso_calamiteit"
+CONVERTED = (  # the modules whose every operator text goes through _() (session 31, en-b): a new one is added here
+    "adapters/config/yamlerrors.py",
+    "adapters/config/yamlfile.py",
+    "adapters/config/finding.py",
+    "adapters/config/loading.py",
+    "adapters/config/validation.py",
+    *(f"adapters/config/rules/{name}.py" for name in (
+        "callout", "common", "contacts", "criteria", "logbook", "maintenance", "monitor", "readiness", "reporting",
+        "routing", "teams",
+    )),
+    "adapters/stores/__init__.py",
+    "adapters/stores/interface.py",
+    "adapters/stores/location.py",
+    "adapters/stores/postgres.py",
+    "adapters/stores/sqlite.py",
+    "adapters/output_files.py",
+    "adapters/input_files.py",
+    "adapters/answers_file.py",
+    "domain/answers.py",
+    "domain/usage_figures.py",
+    "app/usage_figures.py",
+    "cli/usage_figures.py",
+    "app/configuration.py",
+    "views/tables/configuration.py",
+)
+TRANSLATING = {"_", "N_", "ngettext", "pgettext", "counted"}
+# Dutch words that an operator sentence nearly always has and a SQL statement, an id or a path never does
+SENTENCE = re.compile(
+    r"\b(de|het|een|niet|geen|van|voor|met|naar|moet|mag|kan|wordt|zijn|bestaat|ontbreekt|onbekende?|dubbele|"
+    r"regel|logboek|bestand|map|gebruik|geef|kies|probeer|vraag|verwacht|leeg)\b",
+    re.IGNORECASE,
+)
+NOT_OPERATOR_TEXT = {  # literals that read as Dutch but are ids, compared and never shown as such
+    ("adapters/config/finding.py", "huidige map"),  # Source.origin, an id (JSON 'origin'); worded by the view
+    ("views/tables/configuration.py", "huidige map"),  # the key of that wording
+    ("adapters/config/rules/callout.py", "geen"),  # a value of `security:` in oproep.yaml
+}
+PATH = re.compile(r"\S*[/.]\w\S*")  # config/logboek.yaml, logboek.sqlite: names, not sentences
+
+
+def unwrapped(source: str) -> list[tuple[int, str]]:
+    """(line, text) of each string literal with a Dutch sentence word that is not a docstring and not inside a
+    call of _, N_, ngettext, pgettext or counted (an f-string counts by its literal parts). A `help=` text is
+    not one: the catalogue takes those from the command tree (tools/catalogue.py)."""
+    import ast
+
+    tree = ast.parse(source)
+    skip: set[int] = set()
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        first = body[0] if isinstance(body, list) and body else None
+        if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+            skip.add(id(first.value))  # a docstring
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in TRANSLATING:
+            skip.update(id(inner) for arg in node.args for inner in ast.walk(arg))
+        if isinstance(node, ast.keyword) and node.arg == "help":
+            skip.update(id(inner) for inner in ast.walk(node.value))
+    found = []
+    for node in ast.walk(tree):
+        text = node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+        if text is not None and id(node) not in skip and SENTENCE.search(PATH.sub("", text)):
+            found.append((node.lineno, text))
+    return found
+
+
+def test_the_scan_finds_an_unwrapped_message_and_passes_a_wrapped_one() -> None:
+    assert unwrapped('raise UsageError(f"{path}: kan niet gelezen worden")') == [(1, ": kan niet gelezen worden")]
+    assert unwrapped('out.append((loc, "moet groter dan 0 zijn"))') == [(1, "moet groter dan 0 zijn")]
+    assert unwrapped('X = ("het bestand is leeg"\n     "!")') == [(1, "het bestand is leeg!")]
+    assert unwrapped('raise UsageError(_("{path}: kan niet gelezen worden").format(path=p))') == []
+    assert unwrapped('GENERIC = N_("dit deel is geen geldige YAML")\nsaid(_(GENERIC))') == []
+    assert unwrapped('s = counted(n, "regel", "regels") + pgettext("x", "de regel")') == []
+    assert unwrapped('def f():\n    """Het bestand van de klant."""\n    return "SELECT id FROM incidents"') == []
+
+
+@pytest.mark.parametrize("module", CONVERTED)
+def test_no_unwrapped_dutch_in_a_converted_module(module: str) -> None:
+    found = [
+        f"{module}:{line}: {text!r}"
+        for line, text in unwrapped((PACKAGE / module).read_text(encoding="utf-8"))
+        if (module, text) not in NOT_OPERATOR_TEXT
+    ]
+    assert found == [], "operator text without _() (docs/development.md, 'Languages'):\n" + "\n".join(found)
