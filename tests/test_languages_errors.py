@@ -305,6 +305,7 @@ CONVERTED = (  # the modules whose every operator text goes through _() (session
     "cli/usage_figures.py",
     "app/configuration.py",
     "views/tables/configuration.py",
+    "domain/dutchtime.py",
 )
 TRANSLATING = {"_", "N_", "ngettext", "pgettext", "counted"}
 # Dutch words that an operator sentence nearly always has and a SQL statement, an id or a path never does
@@ -317,6 +318,11 @@ NOT_OPERATOR_TEXT = {  # literals that read as Dutch but are ids, compared and n
     ("adapters/config/finding.py", "huidige map"),  # Source.origin, an id (JSON 'origin'); worded by the view
     ("views/tables/configuration.py", "huidige map"),  # the key of that wording
     ("adapters/config/rules/callout.py", "geen"),  # a value of `security:` in oproep.yaml
+    # what an operator types and the moment parser reads ('over een half uur'): input, in both languages
+    ("domain/dutchtime.py", r"over\s+(\d{1,4}|een|één|anderhalf|een half|half)\s+"
+                            r"(minuut|minuten|kwartier|uur|uren|dag|dagen)"),
+    ("domain/dutchtime.py", "een"),
+    ("domain/dutchtime.py", "een half"),
 }
 PATH = re.compile(r"\S*[/.]\w\S*")  # config/logboek.yaml, logboek.sqlite: names, not sentences
 
@@ -364,3 +370,36 @@ def test_no_unwrapped_dutch_in_a_converted_module(module: str) -> None:
         if (module, text) not in NOT_OPERATOR_TEXT
     ]
     assert found == [], "operator text without _() (docs/development.md, 'Languages'):\n" + "\n".join(found)
+
+
+# --- moments (domain/dutchtime): --op, --tot and a maintenance window in `check` ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("moment", "said"),
+    [
+        ("morgenochtend", ("'morgenochtend' is not a valid moment", "Use HH:MM (today), a day and time")),
+        ("24:00", ("'24:00' is not a valid moment: 24:00 does not exist", "Write 00:00 of the next day")),
+        ("ma 01-12-2026 10:00", ("'ma 01-12-2026 10:00': 01-12-2026 is a Tuesday, not a Monday",
+                                 "Correct the day or the date, or leave the day out.")),
+        ("vanavond", ("'vanavond': give the time too", "For example 'vanavond 20:00'.")),
+        ("vanavond 08:00", ("'vanavond 08:00' is not an evening", "Do you mean vanavond 20:00?")),
+        ("vannacht 12:00", ("'vannacht 12:00' is not a night",)),
+        ("2026-03-29 02:30", ("Sun 29-03-2026 02:30 does not exist: that night the clock goes from 02:00 to 03:00",
+                              "Do you mean 01:59 or 03:00?")),
+        ("2026-10-25 02:30+05:00", ("is +02:00 or +01:00 in Dutch time", "Use that offset or leave it out.")),
+    ],
+)
+def test_a_moment_given_wrong(calamiteit: Invoke, moment: str, said: tuple[str, ...]) -> None:
+    result = calamiteit(*EN, "assess", "--no-input", "--op", moment, "--answer", "serviceketen-ontoereikend=nee")
+    english(result, exitcodes.USAGE, *said)
+
+
+def test_a_maintenance_window_that_is_no_moment(calamiteit: Invoke, make_config) -> None:
+    folder = make_config(
+        maintenance="windows:\n  - application: Omgevingsloket\n    start: morgen\n    end: 2026-12-01 12:00\n"
+        "    description: Onderhoud\n"
+    )
+    result = calamiteit(*EN, "check", "--config-dir", str(folder))
+    assert result.code == exitcodes.CONFIG
+    assert "'morgen' is not a moment; Write YYYY-MM-DD HH:MM (Dutch time), optionally with" in result.out, result.out

@@ -13,7 +13,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from .errors import UsageError
-from .language import current
+from .language import N_, _, current
 
 LOCAL = ZoneInfo("Europe/Amsterdam")
 DAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
@@ -52,7 +52,7 @@ def later(at: datetime, minutes: int) -> datetime:
     return at + timedelta(minutes=minutes)
 
 
-FORMS = (
+FORMS = N_(  # said with _(): the forms themselves stay as they are typed
     "HH:MM (vandaag), een dag en tijd ('zo 14:00', 'zondag 14:00', 'morgen 08:00'), JJJJ-MM-DD HH:MM, "
     "DD-MM-JJJJ HH:MM, een datum alleen, '+30m' of 'over 2 uur'; ook zoals het tool het zelf schrijft "
     "('zo 29-11-2026 03:00'); Nederlandse tijd"
@@ -105,7 +105,7 @@ def read(text: str, now: datetime, *, future: bool = False, what: str = "", afte
     if future and moment.at <= now:
         label = f"{what} " if what else ""
         raise UsageError(
-            f"{label}{local(moment.at)} is al voorbij (nu {local(now)})",
+            label + _("{moment} is al voorbij (nu {now})").format(moment=local(moment.at), now=local(now)),
             _past_hint(text, moment.at),
         )
     return moment
@@ -117,7 +117,8 @@ def read_fixed(text: str, after: datetime | None = None) -> Moment:
     found = _DATE.match(raw)
     if not found or not raw[found.end() :].strip():
         raise UsageError(
-            f"'{text}' is geen tijdstip", "Schrijf JJJJ-MM-DD HH:MM (Nederlandse tijd), eventueel met +01:00/+02:00."
+            _("'{text}' is geen tijdstip").format(text=text),
+            _("Schrijf JJJJ-MM-DD HH:MM (Nederlandse tijd), eventueel met +01:00/+02:00."),
         )
     return _read(text, datetime(2000, 1, 1, tzinfo=UTC), after)
 
@@ -126,8 +127,10 @@ def _past_hint(text: str, at: datetime) -> str:
     clock = _TIME.fullmatch(" ".join(text.strip().casefold().split()))
     if clock:  # a bare time: the person nearly always means the next one, tomorrow
         hhmm = f"{int(clock[1]):02d}:{clock[2]}"
-        return f"Bedoelt u morgen {hhmm}? Typ dan 'morgen {hhmm}'; een andere dag: JJJJ-MM-DD HH:MM of 'zo 14:00'."
-    return "Geef een later moment: HH:MM voor vandaag, 'morgen 08:00', 'zo 14:00' of JJJJ-MM-DD HH:MM."
+        return _(
+            "Bedoelt u morgen {time}? Typ dan 'morgen {time}'; een andere dag: JJJJ-MM-DD HH:MM of 'zo 14:00'."
+        ).format(time=hhmm)
+    return _("Geef een later moment: HH:MM voor vandaag, 'morgen 08:00', 'zo 14:00' of JJJJ-MM-DD HH:MM.")
 
 
 def _read(text: str, now: datetime, after: datetime | None) -> Moment:
@@ -152,11 +155,11 @@ def _read(text: str, now: datetime, after: datetime | None) -> Moment:
             raise _unreadable(text)
         return Moment((now + timedelta(minutes=minutes)).astimezone(UTC).replace(second=0, microsecond=0), True)
     weekday = None
-    first, _, rest = words.partition(" ")
+    first, _space, rest = words.partition(" ")
     first = first.rstrip(".,")
     if first in _DAY_NAMES:
         weekday, words = _DAY_NAMES[first], rest
-    first, _, rest = words.partition(" ")
+    first, _space, rest = words.partition(" ")
     day: date | None = None
     part: str | None = None
     if first in _WORDS:
@@ -181,8 +184,8 @@ def _read(text: str, now: datetime, after: datetime | None) -> Moment:
         hour, minute = int(clock[1]), int(clock[2])
         if (hour, minute) == (24, 0):  # the end of a day as some write it: not a moment here
             raise UsageError(
-                f"'{text}' is geen geldig tijdstip: 24:00 bestaat niet",
-                "Schrijf 00:00 van de volgende dag, of bij --tot de datum alleen (die telt de hele dag mee).",
+                _("'{text}' is geen geldig tijdstip: 24:00 bestaat niet").format(text=text),
+                _("Schrijf 00:00 van de volgende dag, of bij --tot de datum alleen (die telt de hele dag mee)."),
             )
         if hour > 23 or minute > 59:
             raise _unreadable(text)
@@ -194,8 +197,10 @@ def _read(text: str, now: datetime, after: datetime | None) -> Moment:
     if weekday is not None:
         if day is not None and day.weekday() != weekday:
             raise UsageError(
-                f"'{text}': {day.strftime('%d-%m-%Y')} is een {LONG_DAYS[day.weekday()]}, geen {LONG_DAYS[weekday]}",
-                "Verbeter de dag of de datum, of laat de dag weg.",
+                _("'{text}': {date} is een {day}, geen {named}").format(
+                    text=text, date=day.strftime("%d-%m-%Y"), day=_long_day(day.weekday()), named=_long_day(weekday)
+                ),
+                _("Verbeter de dag of de datum, of laat de dag weg."),
             )
         if day is None:
             ahead = (weekday - base.weekday()) % 7
@@ -215,14 +220,20 @@ def _part_of_day(text: str, part: str, at: time | None, base: datetime) -> date:
     """'vanavond 20:00' is today; 'vannacht 03:00' is the coming night (after midday) or the current one."""
     if at is None:
         raise UsageError(
-            f"'{text}': noem ook de tijd", f"Bijvoorbeeld '{part} {'20:00' if part == 'vanavond' else '03:00'}'."
+            _("'{text}': noem ook de tijd").format(text=text),
+            _("Bijvoorbeeld '{example}'.").format(example=f"{part} {'20:00' if part == 'vanavond' else '03:00'}"),
         )
     if part == "vanavond":
         if at.hour < 12:
-            raise UsageError(f"'{text}' is geen avond", f"Bedoelt u vanavond {at.hour + 12:02d}:{at.minute:02d}?")
+            raise UsageError(
+                _("'{text}' is geen avond").format(text=text),
+                _("Bedoelt u vanavond {time}?").format(time=f"{at.hour + 12:02d}:{at.minute:02d}"),
+            )
         return base.date()
     if 7 <= at.hour < 18:
-        raise UsageError(f"'{text}' is geen nacht", "Schrijf vannacht met een tijd tussen 18:00 en 07:00.")
+        raise UsageError(
+            _("'{text}' is geen nacht").format(text=text), _("Schrijf vannacht met een tijd tussen 18:00 en 07:00.")
+        )
     if at.hour < 7 and base.hour >= 12:
         return base.date() + timedelta(days=1)
     return base.date()
@@ -234,20 +245,25 @@ def _resolve(text: str, day: date, at: time, zone: int | None, after: datetime |
     first, second = wall.replace(tzinfo=LOCAL, fold=0), wall.replace(tzinfo=LOCAL, fold=1)
     readings = [m for m in (first, second) if m.astimezone(UTC).astimezone(LOCAL).replace(tzinfo=None) == wall]
     readings = sorted({m.astimezone(UTC) for m in readings})
-    shown = f"{DAYS[day.weekday()]} {wall.strftime('%d-%m-%Y %H:%M')}"
+    shown = f"{(DAYS_EN if current() == 'en' else DAYS)[day.weekday()]} {wall.strftime('%d-%m-%Y %H:%M')}"
     if not readings:
         before, then = _gap(first)
         jump = before.replace(tzinfo=None) + timedelta(minutes=1)
         raise UsageError(
-            f"{shown} bestaat niet: die nacht gaat de klok van {jump:%H:%M} naar {then:%H:%M} (zomertijd)",
-            f"Bedoelt u {before:%H:%M} of {then:%H:%M}?",
+            _("{moment} bestaat niet: die nacht gaat de klok van {jump} naar {then} (zomertijd)").format(
+                moment=shown, jump=f"{jump:%H:%M}", then=f"{then:%H:%M}"
+            ),
+            _("Bedoelt u {before} of {then}?").format(before=f"{before:%H:%M}", then=f"{then:%H:%M}"),
         )
     if zone is not None:
         chosen = [r for r in readings if r.astimezone(LOCAL).utcoffset() == timedelta(minutes=zone)]
         if not chosen:
-            offsets = " of ".join(_offset(r) for r in readings)
+            offsets = _(" of ").join(_offset(r) for r in readings)
             raise UsageError(
-                f"'{text}': {shown} is in Nederlandse tijd {offsets}", "Gebruik die toevoeging of laat hem weg."
+                _("'{text}': {moment} is in Nederlandse tijd {offsets}").format(
+                    text=text, moment=shown, offsets=offsets
+                ),
+                _("Gebruik die toevoeging of laat hem weg."),
             )
         return Moment(chosen[0], with_time)
     if len(readings) == 1:
@@ -255,11 +271,17 @@ def _resolve(text: str, day: date, at: time, zone: int | None, after: datetime |
     later = [r for r in readings if after is None or r > after]
     pick = (later or readings)[0]
     other = readings[1] if pick == readings[0] else readings[0]
-    which = "eerste" if pick == readings[0] else "tweede"
     note = (
-        f"{shown} komt twee keer voor (de klok gaat die nacht terug van 03:00 naar 02:00): "
-        f"genomen de {which}, {wall:%H:%M}{_offset(pick)}; voor de andere schrijf {wall:%H:%M}{_offset(other)}"
-    )
+        _(
+            "{moment} komt twee keer voor (de klok gaat die nacht terug van 03:00 naar 02:00): genomen de eerste, "
+            "{taken}; voor de andere schrijf {other}"
+        )
+        if pick == readings[0]
+        else _(
+            "{moment} komt twee keer voor (de klok gaat die nacht terug van 03:00 naar 02:00): genomen de tweede, "
+            "{taken}; voor de andere schrijf {other}"
+        )
+    ).format(moment=shown, taken=f"{wall:%H:%M}{_offset(pick)}", other=f"{wall:%H:%M}{_offset(other)}")
     return Moment(pick, with_time, note)
 
 
@@ -303,5 +325,11 @@ def period_end(text: str, today: datetime) -> datetime:
     return after
 
 
+def _long_day(weekday: int) -> str:
+    """'maandag', or 'Monday' with --lang en: a weekday named in a message."""
+    return LONG_DAYS_EN[weekday].capitalize() if current() == "en" else LONG_DAYS[weekday]
+
+
 def _unreadable(text: str) -> UsageError:
-    return UsageError(f"'{text}' is geen geldig tijdstip", f"Gebruik {FORMS}.")
+    said = _("'{text}' is geen geldig tijdstip").format(text=text)
+    return UsageError(said, _("Gebruik {forms}.").format(forms=_(FORMS)))
