@@ -161,6 +161,25 @@ def test_a_database_without_the_logbook_and_one_too_new(
     )
 
 
+def test_a_login_the_server_refuses(calamiteit: Invoke, pg_cluster: Cluster, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PGPASSWORD", "verkeerd-wachtwoord")
+    result = calamiteit(*EN, "incident", "list", "--db", pg_cluster.url("postgres"))
+    english(
+        result,
+        exitcodes.CONFIG,
+        "login refused for user postgres: password wrong or not given",
+        "Put the password in PGPASSWORD or ~/.pgpass (never on the command line).",
+    )
+    assert "verkeerd-wachtwoord" not in result.err + result.out
+    monkeypatch.setenv("PGPASSWORD", pg_cluster.password)
+    english(
+        calamiteit(*EN, "incident", "list", "--db", pg_cluster.url("bestaat_niet")),
+        exitcodes.CONFIG,
+        "this database does not exist",
+        "Check the name in the URL.",
+    )
+
+
 # --- output files -----------------------------------------------------------------------------------------
 
 
