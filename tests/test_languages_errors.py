@@ -422,3 +422,15 @@ def test_a_maintenance_window_that_is_no_moment(calamiteit: Invoke, make_config)
     result = calamiteit(*EN, "check", "--config-dir", str(folder))
     assert result.code == exitcodes.CONFIG
     assert "'morgen' is not a moment; Write YYYY-MM-DD HH:MM (Dutch time), optionally with" in result.out, result.out
+
+
+def test_an_unknown_situation_and_schema_kind(calamiteit: Invoke) -> None:
+    english(
+        calamiteit(*EN, "assess", "--no-input", "--situatie", "brandd", "--answer", "serviceketen-ontoereikend=nee"),
+        exitcodes.USAGE,
+        "--situatie 'brandd': unknown.",
+        "Choose from: ",
+    )
+    schema = calamiteit(*EN, "schema", "contactz")  # the kinds are the files' names (logboek), so no word check
+    assert schema.code == exitcodes.USAGE
+    assert "unknown kind 'contactz'. Did you mean 'contacts'?\n  Choose from: criteria, contacts," in schema.err

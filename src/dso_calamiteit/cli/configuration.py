@@ -84,7 +84,7 @@ def schema(
         ]
         raise UsageError(
             _("onbekende soort '{kind}'.").format(kind=kind) + suggest(kind, names),
-            _("Kies uit: {names}.").format(names=", ".join(names)),
+            _("Kies uit: {choices}.").format(choices=", ".join(names)),
         )
     body = json_schema(kind) if kind else {k: json_schema(k) for k in MODELS}
     print(schemas(body))

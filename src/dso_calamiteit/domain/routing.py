@@ -125,7 +125,7 @@ def chosen_situation(routing: RoutingFile, chosen: str | None) -> str | None:
     found = pick(chosen, [(s.id, s.title) for s in routing.situations])
     if found is None:
         raise UsageError(
-            f"--situatie '{chosen}': onbekend.{suggest(chosen, situations)}",
-            f"Kies uit: {', '.join(situations)}.",
+            _("--situatie '{chosen}': onbekend.").format(chosen=chosen) + suggest(chosen, situations),
+            _("Kies uit: {choices}.").format(choices=", ".join(situations)),
         )
     return found
