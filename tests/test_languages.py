@@ -578,3 +578,109 @@ def test_golden_incident_screens(
         assert {"Tijd", "Door", "Soort", "Inhoud", "Laatste hash", "Volgende sitrap"} <= set(left)
     whole_hash = re.sub(r"\b[0-9a-f]{64}\b", "<hash>", said)  # the id's random part goes into every hash
     _golden("incident-screens", lang, _normal(whole_hash, tmp_path))
+
+
+# --- the period overview in English -------------------------------------------------------------------------
+
+DUTCH_OVERVIEW = (  # the overview's headings and fixed words; none is in the user's data of the logbook below
+    "Overzicht", "Beschikbaarheid", "Applicatie", "Omgeving", "Beschikbaar", "Mediaan", "Langst onbeschikbaar",
+    "Onderhoud", "Per dag", "Gebruik", "dagen", "opvallend laag", "gewoonlijk", "Incidenten", "afhandeling", "Titel",
+    "Niveaus", "Duur", "Tot eerste opschaling", "Besluiten", "Acties gereed", "te laat", "nog open", "Paraatheid",
+    "Organisatie", "Laag", "Periode", "Gaten", "Ongedekt", "controles", "t/m", "tot", "hoogst bereikt", "gewoon",
+    "u", "ma", "di", "wo", "vr", "za", "zo",  # ("do" is English too)
+)  # fmt: skip
+
+
+def _overview_logbook(calamiteit: Invoke, make_config, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A small logbook on a fixed clock: one application checked four times (up, down, down, up) against a
+    loopback server, one incident handled and closed, one left open, the example usage figures; the checks'
+    latency fixed (the probe's clock stands still), so every figure is the same in every run."""
+    from datetime import UTC, datetime, timedelta
+    from types import SimpleNamespace
+
+    from dso_calamiteit.adapters import clock, probe
+
+    from .servers import serve
+    from .test_monitor import t, targets_yaml
+
+    for var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setattr(probe, "time", SimpleNamespace(perf_counter=lambda: 100.0))
+    t0 = datetime(2024, 1, 15, 9, 0, tzinfo=UTC)  # Monday 15 January 2024, 10:00 in the Netherlands
+    now = [t0]
+    monkeypatch.setattr(clock, "now", lambda: now[0])
+    with serve() as (base, _seen):
+        for hour, path in enumerate(("/ok", "/status/503", "/status/503", "/ok")):
+            now[0] = t0 + timedelta(hours=hour)
+            folder = make_config(monitor=targets_yaml(t("Loket", f"{base}{path}")))
+            assert calamiteit("monitor", "--record", "--config-dir", str(folder)).code in (0, 6)
+    now[0] = t0
+    incident = calamiteit("incident", "open", "Omgevingsloket traag").out.strip()
+    steps = [
+        (30, ("niveau", incident, "1", "--reden", "OCT")),
+        (40, ("log", incident, "Leverancier bellen", "--besluit", *("--actiehouder", "IPLO"))),
+        (45, ("log", incident, "Persbericht", "--besluit", *("--actiehouder", "IPLO"))),
+        (50, ("rapport", incident)),
+        (80, ("actie", incident, "1", "--gereed")),
+        (95, ("niveau", incident, "0", "--reden", "Stabiel")),
+        (125, ("incident", "close", incident, "--reden", "Opgelost", "--force")),
+        (200, ("incident", "open", "Melding van een koepel", "--level", "1")),
+    ]
+    for minutes, args in steps:
+        now[0] = t0 + timedelta(minutes=minutes)
+        assert calamiteit(*args).code == 0, args
+    assert calamiteit("gebruik", "import", str(REPO / "voorbeelden" / "gebruik.csv")).code == 0
+    now[0] = t0 + timedelta(days=10)
+    return str(folder)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_golden_overview(
+    calamiteit: Invoke, make_config, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, lang: str
+) -> None:
+    """`overzicht` as Markdown and as the table, on the same small logbook: English headings, labels, plurals and
+    a decimal point with --lang en; the Dutch exactly as before."""
+    import re
+
+    folder = _overview_logbook(calamiteit, make_config, monkeypatch)
+    monkeypatch.setenv("COLUMNS", "120")
+    period = ("--van", "2024-01-15", "--tot", "2024-01-24", "--config-dir", folder)
+    said = [
+        calamiteit("--lang", lang, "overzicht", *period, "--format", "md"),
+        calamiteit("--lang", lang, "overzicht", *period),
+    ]
+    assert [r.code for r in said] == [0, 0], [r.err for r in said]
+    text = "".join(f"exit {r.code}\n--- stdout\n{r.out}--- stderr\n{r.err}" for r in said)
+    words = [w for w in DUTCH_OVERVIEW if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text)]
+    if lang == "en":
+        assert words == [], f"Dutch in the English overview: {words}"
+        assert "50.00%" in text and "2 incidents; highest reached" in text and "(2 checks)" in text
+    else:
+        assert {"Overzicht", "Beschikbaarheid", "Niveaus", "nog open", "t/m", "controles"} <= set(words)
+        assert "50,00%" in text and "2 incidenten; hoogst bereikt" in text
+    _golden("overview", lang, _normal(text, tmp_path))
+
+
+def test_the_html_overview_in_english(calamiteit: Invoke, make_config, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The HTML page: lang="en", English headings, table heads, chart titles and notes, plotly's own English
+    locale and a decimal point; the Dutch page keeps its Dutch locale."""
+    import re
+
+    pytest.importorskip("plotly")
+    folder = _overview_logbook(calamiteit, make_config, monkeypatch)
+    period = ("--van", "2024-01-15", "--tot", "2024-01-24", "--config-dir", folder, "--format", "html")
+    english = calamiteit("--lang", "en", "overzicht", *period)
+    dutch = calamiteit("overzicht", *period)
+    assert english.code == dutch.code == 0, english.err
+    ours = re.sub(r"<script>.*?</script>", "", english.out, flags=re.S)  # plotly.js itself is not ours
+    assert '<html lang="en">' in english.out and "<h2>Availability of applications</h2>" in english.out
+    assert "<th>Longest unavailable</th>" in english.out and "Available per day (%)" in english.out
+    assert "strikingly low" in english.out and "50.00%" in ours and '"locale": "en"' in english.out
+    assert '"separators":".,"' in english.out and 'Plotly.register({moduleType: "locale"' not in english.out
+    words = [w for w in DUTCH_OVERVIEW if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", ours)]
+    assert words == [], f"Dutch in the English HTML overview: {words}"
+    charts = ("Beschikbaar per dag", "beschikbaar (%)", "opvallend laag", "Gebruik per dag", '"dag"')
+    assert not [w for w in charts if w in english.out], "Dutch in the English charts"
+    assert '<html lang="nl">' in dutch.out and 'name: "nl"' in dutch.out and '"separators":",."' in dutch.out
+    assert "50,00%" in dutch.out
+    assert "<h2>Beschikbaarheid applicaties</h2>" in dutch.out and '"locale": "nl"' in dutch.out
