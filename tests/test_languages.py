@@ -485,6 +485,7 @@ def test_readiness_and_teams_in_english_carry_no_dutch_headings(calamiteit: Invo
     assert any(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", dutch.out) for w in DUTCH_READINESS)
 
 
+DUTCH_REASONS = ("verbinding", "geweigerd", "onverwachte", "verwacht", "ontbreekt", "trager", "gepland")
 DUTCH_MONITOR = (
     "Beschikbaarheid", "Applicatie", "Omgeving", "Staat", "Latentie", "Reden", "onbeschikbaar", "beschikbaar",
     "traag", "LET OP", "van", "geen enkele applicatie", "in gepland onderhoud",
@@ -504,15 +505,22 @@ def test_monitor_in_english_carries_no_dutch_headings(calamiteit: Invoke, make_c
     english = calamiteit("--lang", "en", "monitor", "--config-dir", folder)
     dutch = calamiteit("monitor", "--config-dir", folder)
     assert english.code == dutch.code and "Traceback" not in english.err
-    shown = english.out.replace("verbinding geweigerd", "")  # the probe's reasons are not wrapped yet
-    found = [w for w in DUTCH_MONITOR if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", shown)]
+    found = [w for w in DUTCH_MONITOR + DUTCH_REASONS if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", english.out)]
     assert not found, f"Dutch in the English monitor: {found}\n{english.out}"
     assert "unavailable" in english.out and "NOTE:" in english.out and "0 of 2 available" in english.out
     assert "onbeschikbaar" in dutch.out and "LET OP" in dutch.out
+    assert "connection refused" in english.out and "verbinding geweigerd" in dutch.out  # the reason, worded
     with_json = calamiteit("--lang", "en", "monitor", "--json", "--config-dir", folder)
     doc = json.loads(with_json.out)  # the document is the same in either language: scripts read it
     assert doc["summary"].startswith("0 van 2 beschikbaar") and doc["likely_cause"].startswith("geen enkele")
     assert {r["state"] for r in doc["results"]} == {"onbeschikbaar"}
+    assert {(r["reason"], r["reason_kind"]) for r in doc["results"]} == {("verbinding geweigerd", "refused")}
+
+    def timeless(d: dict) -> dict:  # type: ignore[type-arg]
+        return d | {"checked_at": None, "results": [r | {"latency_ms": None} for r in d["results"]]}
+
+    dutch_doc = json.loads(calamiteit("monitor", "--json", "--config-dir", folder).out)
+    assert timeless(doc) == timeless(dutch_doc)  # the same document in either language, reasons included
 # --- the incident logbook in English --------------------------------------------------------------------------
 
 DUTCH_LOGBOOK_WORDS = (  # headings and fixed words of the logbook's screens; none is in the user's data below
@@ -684,3 +692,72 @@ def test_the_html_overview_in_english(calamiteit: Invoke, make_config, monkeypat
     assert '<html lang="nl">' in dutch.out and 'name: "nl"' in dutch.out and '"separators":",."' in dutch.out
     assert "50,00%" in dutch.out
     assert "<h2>Beschikbaarheid applicaties</h2>" in dutch.out and '"locale": "nl"' in dutch.out
+
+
+# --- the monitor's reasons: kept as a kind and values, worded when shown ----------------------------------------
+
+
+def test_a_recorded_check_is_the_same_whichever_language_recorded_it(
+    calamiteit: Invoke, make_config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`monitor --record` under --lang en and under Dutch keeps the same reason (a kind and values, not words):
+    the logbook does not depend on the language of the run; each screen words it in its own language."""
+    from datetime import UTC, datetime
+
+    from dso_calamiteit.adapters import clock
+    from dso_calamiteit.app.logbook import opened
+    from dso_calamiteit.app.place import Place
+
+    from .servers import closed_port, serve
+    from .test_monitor import t, targets_yaml
+
+    for var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 11, 28, 22, 17, tzinfo=UTC))
+    port = closed_port()
+    with serve() as (base, _seen):
+        folder = str(make_config(monitor=targets_yaml(
+            t("Dicht", f"http://127.0.0.1:{port}/"), t("Fout", f"{base}/status/503"),
+            t("Zonder", f"{base}/ok", contains="bestaat-niet"),
+        )))
+        run = ("monitor", "--record", "--config-dir", folder)
+        shown = {lang: calamiteit("--lang", lang, *run).out for lang in ("en", "nl")}
+    assert "unexpected status 503 (expected 200)" in shown["en"] and "text 'bestaat-niet' missing" in shown["en"]
+    assert "onverwachte status 503 (verwacht 200)" in shown["nl"] and "verbinding geweigerd" in shown["nl"]
+    with opened(Place(None, None, None), create=False, readonly=True) as store:
+        rows = store.all_checks()
+    kept = [(name, reason) for _at, name, _env, _url, _state, _status, _ms, reason in rows]
+    assert len(kept) == 6 and kept[0::2] == kept[1::2], kept  # the en round and the nl round: the same records
+    assert dict(kept[0::2]) == {
+        "Dicht": '{"kind":"refused"}',
+        "Fout": '{"kind":"status","expected":200,"status":503}',
+        "Zonder": '{"kind":"text","text":"bestaat-niet"}',
+    }
+
+
+def test_a_stored_reason_reads_back_and_an_older_one_keeps_its_words() -> None:
+    from dso_calamiteit.domain.monitoring import REASONS, Reason
+
+    old = "onverwachte status 503 (verwacht 200)"  # what a logbook from before session 31 holds
+    slow = Reason.of("slow", latency=2345, budget=2000)
+    try:
+        for lang, catalogue in (("nl", None), ("en", _english())):
+            language.use(lang, catalogue)
+            assert Reason.read(old).text() == old and Reason.read(old).stored() == old  # as stored, any language
+            assert Reason.read(slow.stored()) == slow
+        assert slow.text() == "slower than budget (2345 > 2000 ms)"
+        language.use("nl", None)
+        assert slow.text() == "trager dan budget (2345 > 2000 ms)"
+    finally:
+        language.use("nl", None)
+    for odd in ('{"kind": "slow"}', '{"kind": "nieuw"}', "{kapot", '{"kind":"text","text":["x"]}'):
+        assert Reason.read(odd).text() == odd  # not ours, or lacking a value its words need: shown as stored
+    assert Reason.read("") == Reason() and not Reason() and Reason().stored() == ""
+    assert all(Reason.read(Reason(k).stored()).kind in (k, "words") for k in REASONS)
+
+
+def _english():  # type: ignore[no-untyped-def]
+    """The English catalogue as the tool reads it."""
+    from dso_calamiteit.views import i18n
+
+    return i18n._catalogue("en")
