@@ -761,3 +761,60 @@ def _english():  # type: ignore[no-untyped-def]
     from dso_calamiteit.views import i18n
 
     return i18n._catalogue("en")
+
+
+# --- SMTP delivery reasons: kept as a kind and values, worded when shown -------------------------------------
+
+
+def test_an_smtp_reason_is_recorded_the_same_in_either_language_and_worded_in_the_readers(
+    calamiteit: Invoke, make_config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A call-out whose mail server is not there, sent under --lang en and under Dutch: the screen says why in
+    its own language, the hash chain and the deliveries table keep the same kind and values, both chains verify,
+    and `--json` (and `oproep --status --json`) give the Dutch words in either language plus `reason_kind`."""
+    from .postgres import free_port
+    from .test_callout import callout_yaml, callouts, open_level_one
+
+    port = free_port()  # nothing listens there
+    routes = "routes:\n  default: [email]\n"
+    folder = str(make_config(callout=callout_yaml(port, routes=routes)))
+    where = f"127.0.0.1:{port}"
+    said, kept = {}, {}
+    for lang in ("en", "nl"):
+        incident = open_level_one(calamiteit, Path(folder))
+        result = calamiteit("--lang", lang, "oproep", incident, "--verstuur", "--config-dir", folder)
+        assert result.code == exitcodes.CALLOUT_INCOMPLETE and "Traceback" not in result.err
+        said[lang] = " ".join((result.out + result.err).split())
+        kept[lang] = [d["deliveries"] for d in callouts(calamiteit, incident)]
+        assert calamiteit("incident", "verify", incident).code == exitcodes.OK
+        status = json.loads(calamiteit("--lang", lang, "oproep", incident, "--status", "--json").out)
+        reasons = {(d["reason"], d["reason_kind"]) for c in status["called"] for d in c["deliveries"]}
+        assert reasons == {(f"de mailserver {where} is niet bereikbaar", "smtp-unreachable")}
+    assert f"the mail server {where} is not reachable" in said["en"] and "mailserver" not in said["en"]
+    assert f"de mailserver {where} is niet bereikbaar" in said["nl"]
+    assert kept["en"] == kept["nl"] and kept["en"], kept  # the chain's record: the same in either language
+    recorded = {d["reason"] for deliveries in kept["en"] for d in deliveries}
+    assert recorded == {json.dumps({"kind": "smtp-unreachable", "where": where}, separators=(",", ":"))}
+    incident = open_level_one(calamiteit, Path(folder))
+    doc = json.loads(calamiteit("--lang", "en", "oproep", incident, "--verstuur", "--json", "--config-dir", folder).out)
+    assert {(d["reason"], d["reason_kind"]) for d in doc["deliveries"]} == {
+        (f"de mailserver {where} is niet bereikbaar", "smtp-unreachable")
+    }
+
+
+def test_a_recorded_delivery_reason_reads_in_each_language_and_an_older_one_as_recorded() -> None:
+    from dso_calamiteit.domain.delivery_reasons import dutch, kind, reason, words
+
+    refused = reason("smtp-refused", reply="550 5.1.1 Onbekende ontvanger")  # the server's own words: data
+    old = "de server weigerde: 550 5.1.1 Onbekende ontvanger"  # what a logbook from before session 31 holds
+    try:
+        language.use("en", _english())
+        assert words(refused) == "the server refused: 550 5.1.1 Onbekende ontvanger"
+        assert words(old) == old and dutch(refused) == old and words("eerder") == "earlier"
+        language.use("nl", None)
+        assert words(refused) == old and words(old) == old and words("") == ""
+    finally:
+        language.use("nl", None)
+    assert kind(refused) == "smtp-refused" and kind(old) is None
+    for odd in ('{"kind":"smtp-refused"}', '{"kind":"nieuw","reply":"x"}', "{kapot"):
+        assert words(odd) == odd and kind(odd) is None
