@@ -818,3 +818,43 @@ def test_a_recorded_delivery_reason_reads_in_each_language_and_an_older_one_as_r
     assert kind(refused) == "smtp-refused" and kind(old) is None
     for odd in ('{"kind":"smtp-refused"}', '{"kind":"nieuw","reply":"x"}', "{kapot"):
         assert words(odd) == odd and kind(odd) is None
+
+
+# --- paraatheid --ics in the asked language ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_golden_ics(calamiteit: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, lang: str) -> None:
+    """The rota calendar's SUMMARY texts and its name in the asked language; the rota names and people are the
+    user's data, the UIDs the same in either language (a calendar that subscribes keeps its events)."""
+    import re
+    from datetime import UTC, datetime
+
+    from icalendar import Calendar
+
+    from dso_calamiteit.adapters import clock
+
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 12, 3, 9, 0, tzinfo=UTC))
+    period = ("--van", "2026-12-14", "--tot", "2026-12-27")
+    uids = {}
+    for other in ("nl", "en"):
+        target = tmp_path / f"piket.{other}.ics"
+        result = calamiteit("--lang", other, "paraatheid", "--ics", str(target), *period)
+        assert result.code == 0, result.err
+        uids[other] = sorted(str(e["UID"]) for e in Calendar.from_ical(target.read_bytes()).walk("VEVENT"))
+        if other == lang:
+            said_err, text = result.err, target.read_text(encoding="utf-8")
+    assert uids["nl"] == uids["en"] and uids["nl"]
+    cal = Calendar.from_ical(text)
+    summaries = [str(e["SUMMARY"]) for e in cal.walk("VEVENT")]
+    dutch = ("Afwezig", "waarnemer", "waarneming voor", "Extra bereikbaar", "Piket calamiteitenorganisatie")
+    if lang == "en":
+        assert "Absent: Bram Jansen (stand-in: Lotte Meijer)" in summaries
+        assert any("(standing in for Bram Jansen)" in s for s in summaries)
+        assert str(cal["X-WR-CALNAME"]) == "On-call rota, DSO calamity organisation"
+        assert not [w for w in dutch if w in text], f"Dutch in the English calendar: {text}"
+        assert "afspraken geschreven" not in said_err and "written to" in said_err
+    else:
+        assert "Afwezig: Bram Jansen (waarnemer: Lotte Meijer)" in summaries
+    said = re.sub(r"\r\n ", "", text)  # unfold the long lines
+    _golden("ics", lang, _normal(said, tmp_path))
