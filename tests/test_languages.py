@@ -858,3 +858,26 @@ def test_golden_ics(calamiteit: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_pat
         assert "Afwezig: Bram Jansen (waarnemer: Lotte Meijer)" in summaries
     said = re.sub(r"\r\n ", "", text)  # unfold the long lines
     _golden("ics", lang, _normal(said, tmp_path))
+
+
+def test_extra_reachability_in_the_english_calendar(
+    calamiteit: Invoke, make_config, shipped: Path, tmp_path: Path
+) -> None:
+    from icalendar import Calendar
+
+    text = (shipped / "config" / "paraatheid.yaml").read_text(encoding="utf-8").replace(
+        "\nrequirements:",
+        '  - {contact: lotte-meijer, kind: bereikbaar, start: "2026-12-15 18:00", end: "2026-12-15 22:00"}\n'
+        "\nrequirements:",
+        1,
+    )
+    folder = str(make_config(readiness=text))
+    said = {}
+    for lang in ("nl", "en"):
+        target = tmp_path / f"{lang}.ics"
+        result = calamiteit("--lang", lang, "paraatheid", "--ics", str(target), "--van", "2026-12-14", "--tot",
+                            "2026-12-16", "--config-dir", folder)
+        assert result.code == 0, result.err
+        said[lang] = [str(e["SUMMARY"]) for e in Calendar.from_ical(target.read_bytes()).walk("VEVENT")]
+    assert "Extra bereikbaar: Lotte Meijer" in said["nl"]
+    assert "Extra reachable: Lotte Meijer" in said["en"] and not any("bereikbaar" in s for s in said["en"])
