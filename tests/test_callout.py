@@ -204,7 +204,7 @@ def test_a_refused_recipient_is_recorded_and_a_rerun_sends_only_to_them(
     refused = [d for d in json.loads(first.out)["deliveries"] if d["outcome"] != "accepted"]
     assert refused == [
         {"channel": "email", "recipient": planned[0]["recipient"], "outcome": "refused",
-         "reason": "de server weigerde: 550 5.1.1 Onbekende ontvanger"}
+         "reason": "de server weigerde: 550 5.1.1 Onbekende ontvanger", "reason_kind": "smtp-refused"}
     ]
     assert second.code == exitcodes.OK and again == 1  # only the one that failed
     assert box.to() and len(box.messages) == len(planned) and everyone.code == 0

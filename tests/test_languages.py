@@ -495,6 +495,7 @@ def test_readiness_and_teams_in_english_carry_no_dutch_headings(calamiteit: Invo
     assert any(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", dutch.out) for w in DUTCH_READINESS)
 
 
+DUTCH_REASONS = ("verbinding", "geweigerd", "onverwachte", "verwacht", "ontbreekt", "trager", "gepland")
 DUTCH_MONITOR = (
     "Beschikbaarheid", "Applicatie", "Omgeving", "Staat", "Latentie", "Reden", "onbeschikbaar", "beschikbaar",
     "traag", "LET OP", "van", "geen enkele applicatie", "in gepland onderhoud",
@@ -514,15 +515,22 @@ def test_monitor_in_english_carries_no_dutch_headings(calamiteit: Invoke, make_c
     english = calamiteit("--lang", "en", "monitor", "--config-dir", folder)
     dutch = calamiteit("monitor", "--config-dir", folder)
     assert english.code == dutch.code and "Traceback" not in english.err
-    shown = english.out.replace("verbinding geweigerd", "")  # the probe's reasons are not wrapped yet
-    found = [w for w in DUTCH_MONITOR if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", shown)]
+    found = [w for w in DUTCH_MONITOR + DUTCH_REASONS if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", english.out)]
     assert not found, f"Dutch in the English monitor: {found}\n{english.out}"
     assert "unavailable" in english.out and "NOTE:" in english.out and "0 of 2 available" in english.out
     assert "onbeschikbaar" in dutch.out and "LET OP" in dutch.out
+    assert "connection refused" in english.out and "verbinding geweigerd" in dutch.out  # the reason, worded
     with_json = calamiteit("--lang", "en", "monitor", "--json", "--config-dir", folder)
     doc = json.loads(with_json.out)  # the document is the same in either language: scripts read it
     assert doc["summary"].startswith("0 van 2 beschikbaar") and doc["likely_cause"].startswith("geen enkele")
     assert {r["state"] for r in doc["results"]} == {"onbeschikbaar"}
+    assert {(r["reason"], r["reason_kind"]) for r in doc["results"]} == {("verbinding geweigerd", "refused")}
+
+    def timeless(d: dict) -> dict:  # type: ignore[type-arg]
+        return d | {"checked_at": None, "results": [r | {"latency_ms": None} for r in d["results"]]}
+
+    dutch_doc = json.loads(calamiteit("monitor", "--json", "--config-dir", folder).out)
+    assert timeless(doc) == timeless(dutch_doc)  # the same document in either language, reasons included
 # --- the incident logbook in English --------------------------------------------------------------------------
 
 DUTCH_LOGBOOK_WORDS = (  # headings and fixed words of the logbook's screens; none is in the user's data below
@@ -597,3 +605,296 @@ def test_check_says_where_each_file_was_found_in_the_readers_language(calamiteit
     assert "  standaard" in dutch.out, dutch.out
     files = [json.loads(calamiteit(*lang, "check", "--json").out)["files"] for lang in (("--lang", "en"), ())]
     assert files[0] == files[1] and files[0][0]["origin"] == "standaard"  # in JSON the origin is an id
+# --- the period overview in English -------------------------------------------------------------------------
+
+DUTCH_OVERVIEW = (  # the overview's headings and fixed words; none is in the user's data of the logbook below
+    "Overzicht", "Beschikbaarheid", "Applicatie", "Omgeving", "Beschikbaar", "Mediaan", "Langst onbeschikbaar",
+    "Onderhoud", "Per dag", "Gebruik", "dagen", "opvallend laag", "gewoonlijk", "Incidenten", "afhandeling", "Titel",
+    "Niveaus", "Duur", "Tot eerste opschaling", "Besluiten", "Acties gereed", "te laat", "nog open", "Paraatheid",
+    "Organisatie", "Laag", "Periode", "Gaten", "Ongedekt", "controles", "t/m", "tot", "hoogst bereikt", "gewoon",
+    "u", "ma", "di", "wo", "vr", "za", "zo",  # ("do" is English too)
+)  # fmt: skip
+
+
+def _overview_logbook(calamiteit: Invoke, make_config, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A small logbook on a fixed clock: one application checked four times (up, down, down, up) against a
+    loopback server, one incident handled and closed, one left open, the example usage figures; the checks'
+    latency fixed (the probe's clock stands still), so every figure is the same in every run."""
+    from datetime import UTC, datetime, timedelta
+    from types import SimpleNamespace
+
+    from dso_calamiteit.adapters import clock, probe
+
+    from .servers import serve
+    from .test_monitor import t, targets_yaml
+
+    for var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setattr(probe, "time", SimpleNamespace(perf_counter=lambda: 100.0))
+    t0 = datetime(2024, 1, 15, 9, 0, tzinfo=UTC)  # Monday 15 January 2024, 10:00 in the Netherlands
+    now = [t0]
+    monkeypatch.setattr(clock, "now", lambda: now[0])
+    with serve() as (base, _seen):
+        for hour, path in enumerate(("/ok", "/status/503", "/status/503", "/ok")):
+            now[0] = t0 + timedelta(hours=hour)
+            folder = make_config(monitor=targets_yaml(t("Loket", f"{base}{path}")))
+            assert calamiteit("monitor", "--record", "--config-dir", str(folder)).code in (0, 6)
+    now[0] = t0
+    incident = calamiteit("incident", "open", "Omgevingsloket traag").out.strip()
+    steps = [
+        (30, ("niveau", incident, "1", "--reden", "OCT")),
+        (40, ("log", incident, "Leverancier bellen", "--besluit", *("--actiehouder", "IPLO"))),
+        (45, ("log", incident, "Persbericht", "--besluit", *("--actiehouder", "IPLO"))),
+        (50, ("rapport", incident)),
+        (80, ("actie", incident, "1", "--gereed")),
+        (95, ("niveau", incident, "0", "--reden", "Stabiel")),
+        (125, ("incident", "close", incident, "--reden", "Opgelost", "--force")),
+        (200, ("incident", "open", "Melding van een koepel", "--level", "1")),
+    ]
+    for minutes, args in steps:
+        now[0] = t0 + timedelta(minutes=minutes)
+        assert calamiteit(*args).code == 0, args
+    assert calamiteit("gebruik", "import", str(REPO / "voorbeelden" / "gebruik.csv")).code == 0
+    now[0] = t0 + timedelta(days=10)
+    return str(folder)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_golden_overview(
+    calamiteit: Invoke, make_config, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, lang: str
+) -> None:
+    """`overzicht` as Markdown and as the table, on the same small logbook: English headings, labels, plurals and
+    a decimal point with --lang en; the Dutch exactly as before."""
+    import re
+
+    folder = _overview_logbook(calamiteit, make_config, monkeypatch)
+    monkeypatch.setenv("COLUMNS", "120")
+    period = ("--van", "2024-01-15", "--tot", "2024-01-24", "--config-dir", folder)
+    said = [
+        calamiteit("--lang", lang, "overzicht", *period, "--format", "md"),
+        calamiteit("--lang", lang, "overzicht", *period),
+    ]
+    assert [r.code for r in said] == [0, 0], [r.err for r in said]
+    text = "".join(f"exit {r.code}\n--- stdout\n{r.out}--- stderr\n{r.err}" for r in said)
+    words = [w for w in DUTCH_OVERVIEW if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text)]
+    if lang == "en":
+        assert words == [], f"Dutch in the English overview: {words}"
+        assert "50.00%" in text and "2 incidents; highest reached" in text and "(2 checks)" in text
+    else:
+        assert {"Overzicht", "Beschikbaarheid", "Niveaus", "nog open", "t/m", "controles"} <= set(words)
+        assert "50,00%" in text and "2 incidenten; hoogst bereikt" in text
+    _golden("overview", lang, _normal(text, tmp_path))
+
+
+def test_the_html_overview_in_english(calamiteit: Invoke, make_config, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The HTML page: lang="en", English headings, table heads, chart titles and notes, plotly's own English
+    locale and a decimal point; the Dutch page keeps its Dutch locale."""
+    import re
+
+    pytest.importorskip("plotly")
+    folder = _overview_logbook(calamiteit, make_config, monkeypatch)
+    period = ("--van", "2024-01-15", "--tot", "2024-01-24", "--config-dir", folder, "--format", "html")
+    english = calamiteit("--lang", "en", "overzicht", *period)
+    dutch = calamiteit("overzicht", *period)
+    assert english.code == dutch.code == 0, english.err
+    ours = re.sub(r"<script>.*?</script>", "", english.out, flags=re.S)  # plotly.js itself is not ours
+    assert '<html lang="en">' in english.out and "<h2>Availability of applications</h2>" in english.out
+    assert "<th>Longest unavailable</th>" in english.out and "Available per day (%)" in english.out
+    assert "strikingly low" in english.out and "50.00%" in ours and '"locale": "en"' in english.out
+    assert '"separators":".,"' in english.out and 'Plotly.register({moduleType: "locale"' not in english.out
+    words = [w for w in DUTCH_OVERVIEW if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", ours)]
+    assert words == [], f"Dutch in the English HTML overview: {words}"
+    charts = ("Beschikbaar per dag", "beschikbaar (%)", "opvallend laag", "Gebruik per dag", '"dag"')
+    assert not [w for w in charts if w in english.out], "Dutch in the English charts"
+    assert '<html lang="nl">' in dutch.out and 'name: "nl"' in dutch.out and '"separators":",."' in dutch.out
+    assert "50,00%" in dutch.out
+    assert "<h2>Beschikbaarheid applicaties</h2>" in dutch.out and '"locale": "nl"' in dutch.out
+
+
+# --- the monitor's reasons: kept as a kind and values, worded when shown ----------------------------------------
+
+
+def test_a_recorded_check_is_the_same_whichever_language_recorded_it(
+    calamiteit: Invoke, make_config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`monitor --record` under --lang en and under Dutch keeps the same reason (a kind and values, not words):
+    the logbook does not depend on the language of the run; each screen words it in its own language."""
+    from datetime import UTC, datetime
+
+    from dso_calamiteit.adapters import clock
+    from dso_calamiteit.app.logbook import opened
+    from dso_calamiteit.app.place import Place
+
+    from .servers import closed_port, serve
+    from .test_monitor import t, targets_yaml
+
+    for var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 11, 28, 22, 17, tzinfo=UTC))
+    port = closed_port()
+    with serve() as (base, _seen):
+        folder = str(make_config(monitor=targets_yaml(
+            t("Dicht", f"http://127.0.0.1:{port}/"), t("Fout", f"{base}/status/503"),
+            t("Zonder", f"{base}/ok", contains="bestaat-niet"),
+        )))
+        run = ("monitor", "--record", "--config-dir", folder)
+        shown = {lang: calamiteit("--lang", lang, *run).out for lang in ("en", "nl")}
+    assert "unexpected status 503 (expected 200)" in shown["en"] and "text 'bestaat-niet' missing" in shown["en"]
+    assert "onverwachte status 503 (verwacht 200)" in shown["nl"] and "verbinding geweigerd" in shown["nl"]
+    with opened(Place(None, None, None), create=False, readonly=True) as store:
+        rows = store.all_checks()
+    kept = [(name, reason) for _at, name, _env, _url, _state, _status, _ms, reason in rows]
+    assert len(kept) == 6 and kept[0::2] == kept[1::2], kept  # the en round and the nl round: the same records
+    assert dict(kept[0::2]) == {
+        "Dicht": '{"kind":"refused"}',
+        "Fout": '{"kind":"status","expected":200,"status":503}',
+        "Zonder": '{"kind":"text","text":"bestaat-niet"}',
+    }
+
+
+def test_a_stored_reason_reads_back_and_an_older_one_keeps_its_words() -> None:
+    from dso_calamiteit.domain.monitoring import REASONS, Reason
+
+    old = "onverwachte status 503 (verwacht 200)"  # what a logbook from before session 31 holds
+    slow = Reason.of("slow", latency=2345, budget=2000)
+    try:
+        for lang, catalogue in (("nl", None), ("en", _english())):
+            language.use(lang, catalogue)
+            assert Reason.read(old).text() == old and Reason.read(old).stored() == old  # as stored, any language
+            assert Reason.read(slow.stored()) == slow
+        assert slow.text() == "slower than budget (2345 > 2000 ms)"
+        language.use("nl", None)
+        assert slow.text() == "trager dan budget (2345 > 2000 ms)"
+    finally:
+        language.use("nl", None)
+    for odd in ('{"kind": "slow"}', '{"kind": "nieuw"}', "{kapot", '{"kind":"text","text":["x"]}'):
+        assert Reason.read(odd).text() == odd  # not ours, or lacking a value its words need: shown as stored
+    assert Reason.read("") == Reason() and not Reason() and Reason().stored() == ""
+    assert all(Reason.read(Reason(k).stored()).kind in (k, "words") for k in REASONS)
+
+
+def _english():  # type: ignore[no-untyped-def]
+    """The English catalogue as the tool reads it."""
+    from dso_calamiteit.views import i18n
+
+    return i18n._catalogue("en")
+
+
+# --- SMTP delivery reasons: kept as a kind and values, worded when shown -------------------------------------
+
+
+def test_an_smtp_reason_is_recorded_the_same_in_either_language_and_worded_in_the_readers(
+    calamiteit: Invoke, make_config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A call-out whose mail server is not there, sent under --lang en and under Dutch: the screen says why in
+    its own language, the hash chain and the deliveries table keep the same kind and values, both chains verify,
+    and `--json` (and `oproep --status --json`) give the Dutch words in either language plus `reason_kind`."""
+    from .postgres import free_port
+    from .test_callout import callout_yaml, callouts, open_level_one
+
+    port = free_port()  # nothing listens there
+    routes = "routes:\n  default: [email]\n"
+    folder = str(make_config(callout=callout_yaml(port, routes=routes)))
+    where = f"127.0.0.1:{port}"
+    said, kept = {}, {}
+    for lang in ("en", "nl"):
+        incident = open_level_one(calamiteit, Path(folder))
+        result = calamiteit("--lang", lang, "oproep", incident, "--verstuur", "--config-dir", folder)
+        assert result.code == exitcodes.CALLOUT_INCOMPLETE and "Traceback" not in result.err
+        said[lang] = " ".join((result.out + result.err).split())
+        kept[lang] = [d["deliveries"] for d in callouts(calamiteit, incident)]
+        assert calamiteit("incident", "verify", incident).code == exitcodes.OK
+        status = json.loads(calamiteit("--lang", lang, "oproep", incident, "--status", "--json").out)
+        reasons = {(d["reason"], d["reason_kind"]) for c in status["called"] for d in c["deliveries"]}
+        assert reasons == {(f"de mailserver {where} is niet bereikbaar", "smtp-unreachable")}
+    assert f"the mail server {where} is not reachable" in said["en"] and "mailserver" not in said["en"]
+    assert f"de mailserver {where} is niet bereikbaar" in said["nl"]
+    assert kept["en"] == kept["nl"] and kept["en"], kept  # the chain's record: the same in either language
+    recorded = {d["reason"] for deliveries in kept["en"] for d in deliveries}
+    assert recorded == {json.dumps({"kind": "smtp-unreachable", "where": where}, separators=(",", ":"))}
+    incident = open_level_one(calamiteit, Path(folder))
+    doc = json.loads(calamiteit("--lang", "en", "oproep", incident, "--verstuur", "--json", "--config-dir", folder).out)
+    assert {(d["reason"], d["reason_kind"]) for d in doc["deliveries"]} == {
+        (f"de mailserver {where} is niet bereikbaar", "smtp-unreachable")
+    }
+
+
+def test_a_recorded_delivery_reason_reads_in_each_language_and_an_older_one_as_recorded() -> None:
+    from dso_calamiteit.domain.delivery_reasons import dutch, kind, reason, words
+
+    refused = reason("smtp-refused", reply="550 5.1.1 Onbekende ontvanger")  # the server's own words: data
+    old = "de server weigerde: 550 5.1.1 Onbekende ontvanger"  # what a logbook from before session 31 holds
+    try:
+        language.use("en", _english())
+        assert words(refused) == "the server refused: 550 5.1.1 Onbekende ontvanger"
+        assert words(old) == old and dutch(refused) == old and words("eerder") == "earlier"
+        language.use("nl", None)
+        assert words(refused) == old and words(old) == old and words("") == ""
+    finally:
+        language.use("nl", None)
+    assert kind(refused) == "smtp-refused" and kind(old) is None
+    for odd in ('{"kind":"smtp-refused"}', '{"kind":"nieuw","reply":"x"}', "{kapot"):
+        assert words(odd) == odd and kind(odd) is None
+
+
+# --- paraatheid --ics in the asked language ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_golden_ics(calamiteit: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, lang: str) -> None:
+    """The rota calendar's SUMMARY texts and its name in the asked language; the rota names and people are the
+    user's data, the UIDs the same in either language (a calendar that subscribes keeps its events)."""
+    import re
+    from datetime import UTC, datetime
+
+    from icalendar import Calendar
+
+    from dso_calamiteit.adapters import clock
+
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 12, 3, 9, 0, tzinfo=UTC))
+    period = ("--van", "2026-12-14", "--tot", "2026-12-27")
+    uids = {}
+    for other in ("nl", "en"):
+        target = tmp_path / f"piket.{other}.ics"
+        result = calamiteit("--lang", other, "paraatheid", "--ics", str(target), *period)
+        assert result.code == 0, result.err
+        uids[other] = sorted(str(e["UID"]) for e in Calendar.from_ical(target.read_bytes()).walk("VEVENT"))
+        if other == lang:
+            said_err, text = result.err, target.read_text(encoding="utf-8")
+    assert uids["nl"] == uids["en"] and uids["nl"]
+    cal = Calendar.from_ical(text)
+    summaries = [str(e["SUMMARY"]) for e in cal.walk("VEVENT")]
+    dutch = ("Afwezig", "waarnemer", "waarneming voor", "Extra bereikbaar", "Piket calamiteitenorganisatie")
+    if lang == "en":
+        assert "Absent: Bram Jansen (stand-in: Lotte Meijer)" in summaries
+        assert any("(standing in for Bram Jansen)" in s for s in summaries)
+        assert str(cal["X-WR-CALNAME"]) == "On-call rota, DSO calamity organisation"
+        assert not [w for w in dutch if w in text], f"Dutch in the English calendar: {text}"
+        assert "afspraken geschreven" not in said_err and "written to" in said_err
+    else:
+        assert "Afwezig: Bram Jansen (waarnemer: Lotte Meijer)" in summaries
+    said = re.sub(r"\r\n ", "", text)  # unfold the long lines
+    _golden("ics", lang, _normal(said, tmp_path))
+
+
+def test_extra_reachability_in_the_english_calendar(
+    calamiteit: Invoke, make_config, shipped: Path, tmp_path: Path
+) -> None:
+    from icalendar import Calendar
+
+    text = (shipped / "config" / "paraatheid.yaml").read_text(encoding="utf-8").replace(
+        "\nrequirements:",
+        '  - {contact: lotte-meijer, kind: bereikbaar, start: "2026-12-15 18:00", end: "2026-12-15 22:00"}\n'
+        "\nrequirements:",
+        1,
+    )
+    folder = str(make_config(readiness=text))
+    said = {}
+    for lang in ("nl", "en"):
+        target = tmp_path / f"{lang}.ics"
+        result = calamiteit("--lang", lang, "paraatheid", "--ics", str(target), "--van", "2026-12-14", "--tot",
+                            "2026-12-16", "--config-dir", folder)
+        assert result.code == 0, result.err
+        said[lang] = [str(e["SUMMARY"]) for e in Calendar.from_ical(target.read_bytes()).walk("VEVENT")]
+    assert "Extra bereikbaar: Lotte Meijer" in said["nl"]
+    assert "Extra reachable: Lotte Meijer" in said["en"] and not any("bereikbaar" in s for s in said["en"])

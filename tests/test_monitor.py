@@ -679,13 +679,14 @@ def test_the_monitor_file_speaks_blackbox_exporters_language(tmp_path: Path) -> 
     """The metric names and HELP texts are blackbox_exporter's own (dashboards and alerts written for it work);
     the duration is in seconds, the certificate's expiry in Unix time, maintenance a 1."""
     from dso_calamiteit.adapters import metrics
-    from dso_calamiteit.domain.monitoring import Result, Target
+    from dso_calamiteit.domain.monitoring import Reason, Result, Target
 
     site = Target(name="Omgevingsloket", url="https://example.nl/", env="prod")
     results = [
-        Result(site, "beschikbaar", 200, 1500.0, "ok", "2026-12-05T02:00:00+01:00", "beschikbaar", 1_900_000_000.0),
+        Result(site, "beschikbaar", 200, 1500.0, Reason(), "2026-12-05T02:00:00+01:00", "beschikbaar", 1_900_000_000.0),
         Result(Target(name="Viewer", url="https://example.nl/v", env="pre"), "onderhoud", None, None,
-               "gepland onderhoud", "2026-12-05T02:00:00+01:00", "onbereikbaar"),
+               Reason.of("maintenance", end="2026-12-05 04:00", description="Release"), "2026-12-05T02:00:00+01:00",
+               "onbereikbaar"),
     ]
     out = tmp_path / "m.prom"
     metrics.monitor_file(results, out)
@@ -720,7 +721,7 @@ def test_the_readiness_file_says_what_each_gauge_means(calamiteit: Invoke, make_
 
 
 def _round(n: int, down: dict[int, str], name: Callable[[int], str] = lambda i: f"doel-{i:03d}") -> list:
-    from dso_calamiteit.domain.monitoring import Result, Target
+    from dso_calamiteit.domain.monitoring import Reason, Result, Target
 
     return [
         Result(
@@ -728,7 +729,7 @@ def _round(n: int, down: dict[int, str], name: Callable[[int], str] = lambda i: 
             down.get(i, "beschikbaar"),  # type: ignore[arg-type]
             None if i in down else 200,
             None if i in down else 12.0,
-            "verbinding geweigerd" if i in down else "",
+            Reason.of("refused") if i in down else Reason(),
             "2026-12-03T08:00:00+00:00",
         )
         for i in range(n)

@@ -30,10 +30,9 @@ from urllib.parse import urljoin, urlsplit
 import h11
 import httpx
 
-from ..domain.monitoring import Check, Target, origin
+from ..domain.monitoring import Check, Reason, Target, origin
 
 MAX_REDIRECTS = 5
-PROXY_FAILURE = "proxy-fout (proxy onbereikbaar of weigert)"
 ACCEPT_ENCODING = "gzip, deflate"  # what _Inflater can decode, with its bound
 DRAIN_BYTES = 64 * 1024  # a health page or API answer; a bigger body closes its connection instead
 DRAIN_SECONDS = 0.2
@@ -220,42 +219,47 @@ class _Transport(httpx.AsyncBaseTransport):
 
 
 class BodyError(Exception):
-    """An answer whose body cannot be read as sent; the message is the reason an operator reads."""
+    """An answer whose body cannot be read as sent; `reason` is what an operator reads (worded when shown)."""
+
+    def __init__(self, reason: Reason) -> None:
+        super().__init__(reason.kind)
+        self.reason = reason
 
 
-def _reason(exc: BaseException) -> str:
-    """The failure in words an operator can act on; never the request (it may carry the key)."""
+def _reason(exc: BaseException) -> Reason:
+    """The failure as a kind an operator can act on (worded when shown, in the reader's language); never the
+    request (it may carry the key)."""
     if isinstance(exc, httpx.TimeoutException | asyncio.TimeoutError | TimeoutError):
-        return "time-out"
+        return Reason.of("time-out")
     if isinstance(exc, BodyError):
-        return str(exc)
+        return exc.reason
     if isinstance(exc, httpx.ProxyError):
-        return PROXY_FAILURE
+        return Reason.of("proxy")
     seen: set[int] = set()
     cause: BaseException | None = exc
     while cause is not None and id(cause) not in seen:
         seen.add(id(cause))
         if isinstance(cause, ssl.SSLCertVerificationError):
-            return "certificaatfout (certificaat niet vertrouwd of ongeldig)"
+            return Reason.of("certificate")
         if isinstance(cause, ssl.SSLError):
-            return "TLS-fout"
+            return Reason.of("tls")
         if isinstance(cause, socket.gaierror):
-            return "DNS-fout (naam niet gevonden)"
+            return Reason.of("dns")
         if isinstance(cause, ConnectionRefusedError):
-            return "verbinding geweigerd"
+            return Reason.of("refused")
         if isinstance(cause, ConnectionResetError):
-            return "verbinding verbroken"
+            return Reason.of("reset")
         cause = cause.__cause__ or cause.__context__
     text = str(exc).lower()
     if "certificate" in text:
-        return "certificaatfout (certificaat niet vertrouwd of ongeldig)"
+        return Reason.of("certificate")
     if "name or service not known" in text or "nodename nor servname" in text or "name resolution" in text:
-        return "DNS-fout (naam niet gevonden)"
+        return Reason.of("dns")
     if "connection refused" in text:
-        return "verbinding geweigerd"
+        return Reason.of("refused")
     if isinstance(exc, httpx.RemoteProtocolError):
-        return "verbinding verbroken zonder antwoord"
-    return f"verbinding mislukt ({type(exc).__name__})"
+        return Reason.of("no-answer")
+    return Reason.of("failed", error=type(exc).__name__)
 
 
 async def _fetch(client: httpx.AsyncClient, target: Target, api_key: str | None, max_body: int) -> Check:
@@ -275,7 +279,7 @@ async def _fetch(client: httpx.AsyncClient, target: Target, api_key: str | None,
                         None,
                         (time.perf_counter() - started) * 1000,
                         None,
-                        "onveilige doorverwijzing van HTTPS naar HTTP (niet gevolgd)",
+                        Reason.of("insecure-redirect"),
                     )
                 url = following
                 continue
@@ -290,7 +294,7 @@ async def _fetch(client: httpx.AsyncClient, target: Target, api_key: str | None,
         finally:
             await response.aclose()
     return Check(
-        None, (time.perf_counter() - started) * 1000, None, f"te veel doorverwijzingen (meer dan {MAX_REDIRECTS})"
+        None, (time.perf_counter() - started) * 1000, None, Reason.of("redirects", most=MAX_REDIRECTS)
     )
 
 
@@ -327,7 +331,7 @@ class _Inflater:
                 if self.encoding == "deflate" and not self.raw_deflate:  # some servers send deflate without header
                     self.raw_deflate, self.inflate = True, zlib.decompressobj(wbits=-15)
                     continue
-                raise BodyError(f"antwoord niet te lezen ({self.encoding}-fout)") from None
+                raise BodyError(Reason.of("unreadable", encoding=self.encoding)) from None
             self.left -= len(piece)
             out.append(piece)
             data = self.inflate.unconsumed_tail
@@ -340,7 +344,7 @@ def _decoder(response: httpx.Response, limit: int) -> Callable[[bytes], bytes]:
         return lambda chunk: chunk
     if encoding in ("gzip", "x-gzip", "deflate"):
         return _Inflater(encoding.removeprefix("x-"), limit).feed
-    raise BodyError(f"antwoord in een onbekende codering ({encoding[:40]})")
+    raise BodyError(Reason.of("encoding", encoding=encoding[:40]))
 
 
 async def _contains(response: httpx.Response, text: str, max_body: int) -> bool:

@@ -246,12 +246,12 @@ def send(config: Config, where: Where, composed: Composed, author: str) -> Sent:
             "level": message.level,
             "subject": message.subject,
             "callout": callout,
-            "deliveries": [d.as_json() for d in sent.deliveries],
+            "deliveries": [d.as_record() for d in sent.deliveries],
         }
         if message.report is not None:
             body["report"] = message.report
         if composed.recovered:  # what a killed run delivered: in the chain now, once
-            body["recovered"] = [d.as_json() for d in composed.recovered]
+            body["recovered"] = [d.as_record() for d in composed.recovered]
         if interrupted:
             body["interrupted"] = True
         with interrupts.no_interrupt():

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from ..adapters import clock
 from ..domain import dutchtime, exitcodes
 from ..domain.errors import CalamiteitError, NotFoundError, UsageError, suggest
+from ..domain.language import _
 from ..domain.monitoring import Availability, availability, judge, select
 from .logbook import opened
 from .place import Where
@@ -28,12 +29,12 @@ def targets(cfg: MonitorFile, env: str | None, only: list[str]) -> list[Target]:
     for name in only:
         if name.casefold() not in folded:
             raise UsageError(
-                f"--only '{name}': onbekende applicatie.{suggest(name, names)}",
-                "'calamiteit monitor --help'; de namen staan in config/monitor.yaml.",
+                _("--only '{name}': onbekende applicatie.").format(name=name) + suggest(name, names),
+                _("'calamiteit monitor --help'; de namen staan in config/monitor.yaml."),
             )
     chosen = select(cfg.targets, env, only)
     if not chosen:
-        raise UsageError("geen doelen over na --env/--only")
+        raise UsageError(_("geen doelen over na --env/--only"))
     return chosen
 
 
@@ -70,16 +71,17 @@ def check_round(
 
 def record(results: list[Result], where: Where) -> str | None:
     """Keep the results in the logbook file; a logbook that cannot take them gives a warning, not a failure:
-    the round was already reported, and its exit code is that of the targets."""
+    the round was already reported, and its exit code is that of the targets. The reason is kept as its kind and
+    values (`Reason.stored`), the same whatever the language of the run."""
     rows = [
-        (r.checked_at, r.target.name, r.target.env, r.target.url, r.state, r.status, r.latency_ms, r.reason)
+        (r.checked_at, r.target.name, r.target.env, r.target.url, r.state, r.status, r.latency_ms, r.reason.stored())
         for r in results
     ]
     try:
         with opened(where) as store:
             store.record_checks(rows)
     except CalamiteitError as exc:
-        return f"uitkomsten niet bewaard: {exc.message}"
+        return _("uitkomsten niet bewaard: {message}").format(message=exc.message)
     return None
 
 
@@ -102,7 +104,7 @@ def history(where: Where, since: str) -> tuple[datetime, list[Availability]]:
     """Availability per application since `since` ago (30m, 24h, 7d) from the recorded checks."""
     match = re.fullmatch(r"\s*(\d+)\s*([mhd])\s*", since)
     if not match:
-        raise UsageError(f"--since '{since}': gebruik bijvoorbeeld 30m, 24h of 7d")
+        raise UsageError(_("--since '{since}': gebruik bijvoorbeeld 30m, 24h of 7d").format(since=since))
     amount, unit = int(match[1]), match[2]
     start = clock.now() - timedelta(**{{"m": "minutes", "h": "hours", "d": "days"}[unit]: amount})
     with opened(where, create=False, readonly=True) as store:
@@ -110,8 +112,8 @@ def history(where: Where, since: str) -> tuple[datetime, list[Availability]]:
     figures = availability(rows)
     if not figures:
         raise NotFoundError(
-            f"geen bewaarde controles sinds {dutchtime.local(start)}",
-            "Bewaar uitkomsten met 'calamiteit monitor --record'.",
+            _("geen bewaarde controles sinds {moment}").format(moment=dutchtime.local(start)),
+            _("Bewaar uitkomsten met 'calamiteit monitor --record'."),
         )
     return start, figures
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..domain import dutchtime, overview
 from ..domain.errors import TamperedError, UsageError
+from ..domain.language import _
 from ..domain.logbook import ChainCheck, Fault, fold_checked
 from ..domain.usage_figures import flagged
 from .logbook import opened
@@ -27,9 +28,13 @@ def period(van: str | None, tot: str | None, now: datetime) -> tuple[datetime, d
     end = now.replace(microsecond=0) + timedelta(seconds=1) if tot is None else dutchtime.period_end(tot, now)
     start = dutchtime.parse_local(van, now) if van is not None else end - timedelta(days=7)
     if start >= end:
-        raise UsageError(f"--van ligt niet voor --tot ({dutchtime.local(start)} tot {dutchtime.local(end)})")
+        raise UsageError(
+            _("--van ligt niet voor --tot ({start} tot {end})").format(
+                start=dutchtime.local(start), end=dutchtime.local(end)
+            )
+        )
     if end - start > MAX_PERIOD:  # readiness's gaps are worked out over the whole period
-        raise UsageError("kies een periode van hooguit drie jaar")
+        raise UsageError(_("kies een periode van hooguit drie jaar"))
     return start, end
 
 

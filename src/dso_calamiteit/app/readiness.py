@@ -145,7 +145,8 @@ def gaps(config: Config, start: datetime, end: datetime) -> list[Gap]:
 
 
 def calendar(config: Config, start: datetime, end: datetime) -> list[CalendarEvent]:
-    """The rotas' shifts and the absences (with their stand-ins) in the period, as calendar events."""
+    """The rotas' shifts and the absences (with their stand-ins) in the period, as calendar events; their texts
+    in the reader's language (the uids stay the same in either)."""
     people = {c.id: c for c in config.contacts.contacts if c.id}
     window = (utc_seconds(start), utc_seconds(end))
     events = []
@@ -165,15 +166,15 @@ def calendar(config: Config, start: datetime, end: datetime) -> list[CalendarEve
                 events.append(_shift(rota.name, a, b, person))
             for a, b, by in away:
                 if by is not None and by in people and by != who:
-                    instead = f" (waarneming voor {person.name or person.role})"
+                    instead = _(" (waarneming voor {who})").format(who=person.name or person.role)
                     events.append(_shift(rota.name, a, b, people[by], instead))
     for x in config.readiness.exceptions:
         s, e = utc_seconds(x.start), utc_seconds(x.end)
         if e <= window[0] or s >= window[1] or x.contact not in people:
             continue
         person = people[x.contact]
-        what = "Afwezig" if x.kind == "afwezig" else "Extra bereikbaar"
-        stand_in = f" (waarnemer: {people[x.stand_in].name})" if x.stand_in in people else ""
+        what = _("Afwezig") if x.kind == "afwezig" else _("Extra bereikbaar")
+        stand_in = _(" (waarnemer: {who})").format(who=people[x.stand_in].name) if x.stand_in in people else ""
         events.append(
             CalendarEvent(
                 f"uitzondering-{x.contact}-{s}@dso-calamiteit",

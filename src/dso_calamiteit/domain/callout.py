@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, Literal
 
+from . import delivery_reasons
 from .contacts import Contact, ContactsFile
 from .criteria import Level
 from .language import N_, _
@@ -148,8 +149,15 @@ class Delivery:
     outcome: Outcome
     reason: str = ""
 
-    def as_json(self) -> dict[str, str]:
+    def as_record(self) -> dict[str, str]:
+        """What the `callout` entry keeps (hash chain): the reason as recorded, the same in every language (a
+        kind and values, or one of the tool's messages; domain/delivery_reasons.py)."""
         return {"channel": self.channel, "recipient": self.recipient, "outcome": self.outcome, "reason": self.reason}
+
+    def as_json(self) -> dict[str, str | None]:
+        """For scripts (`--json`): the reason in Dutch words in either language, and its kind (None for words)."""
+        worded = {"reason": delivery_reasons.dutch(self.reason), "reason_kind": delivery_reasons.kind(self.reason)}
+        return self.as_record() | worded
 
 
 @dataclass(frozen=True)

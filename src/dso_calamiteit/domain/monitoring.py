@@ -5,6 +5,7 @@ Pure: the HTTP side is in probe.py, storage in store.py. States are the words an
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -107,6 +108,88 @@ class MaintenanceFile:
         return next((w for w in self.windows if w.covers(target, at)), None)
 
 
+# Why a check was not simply available: a kind (an id, what is stored and compared) and the Dutch words it is
+# shown in (the msgid; `_` gives the reader's language when shown). The values fill the {names}.
+REASONS = {
+    "time-out": N_("time-out"),
+    "proxy": N_("proxy-fout (proxy onbereikbaar of weigert)"),
+    "certificate": N_("certificaatfout (certificaat niet vertrouwd of ongeldig)"),
+    "tls": N_("TLS-fout"),
+    "dns": N_("DNS-fout (naam niet gevonden)"),
+    "refused": N_("verbinding geweigerd"),
+    "reset": N_("verbinding verbroken"),
+    "no-answer": N_("verbinding verbroken zonder antwoord"),
+    "failed": N_("verbinding mislukt ({error})"),
+    "insecure-redirect": N_("onveilige doorverwijzing van HTTPS naar HTTP (niet gevolgd)"),
+    "redirects": N_("te veel doorverwijzingen (meer dan {most})"),
+    "unreadable": N_("antwoord niet te lezen ({encoding}-fout)"),
+    "encoding": N_("antwoord in een onbekende codering ({encoding})"),
+    "status": N_("onverwachte status {status} (verwacht {expected})"),
+    "status-key": N_("onverwachte status {status} (verwacht {expected}); API-sleutel ontbreekt of is geweigerd"),
+    "text": N_("tekst '{text}' ontbreekt"),
+    "slow": N_("trager dan budget ({latency} > {budget} ms)"),
+    "maintenance": N_("gepland onderhoud tot {end}: {description}"),
+}
+WORDS = "words"  # an older record's reason: the Dutch words it was stored in, shown as they are
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a check was not simply available, language-neutral: a kind from REASONS and its values. Stored as a
+    small JSON object, worded in the reader's language when shown (`text`); '' (no kind) when it was available.
+    A reason stored as words, before session 31, reads back as those words (kind WORDS), shown as stored."""
+
+    kind: str = ""
+    values: tuple[tuple[str, str | int], ...] = ()
+
+    @classmethod
+    def of(cls, kind: str, **values: str | int) -> Reason:
+        if kind not in REASONS:
+            raise ValueError(f"unknown reason kind {kind!r}")
+        return cls(kind, tuple(sorted(values.items())))
+
+    def __bool__(self) -> bool:
+        return bool(self.kind)
+
+    def text(self) -> str:
+        """The reason in the reader's language."""
+        if not self.kind:
+            return ""
+        if self.kind == WORDS:
+            return str(dict(self.values).get(WORDS, ""))
+        return _(REASONS[self.kind]).format(**dict(self.values))
+
+    def stored(self) -> str:
+        """What the logbook keeps: the same in every language ('' for none; older words as they were)."""
+        if not self.kind:
+            return ""
+        if self.kind == WORDS:
+            return str(dict(self.values).get(WORDS, ""))
+        return json.dumps({"kind": self.kind, **dict(self.values)}, ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def read(cls, stored: str) -> Reason:
+        """A stored reason back: our JSON with a known kind and the values its words need; anything else (a Dutch
+        text an older version stored) is kept as words, shown as stored."""
+        if not stored:
+            return cls()
+        if stored.startswith("{"):
+            try:
+                data = json.loads(stored)
+            except ValueError:
+                data = None
+            if isinstance(data, dict) and data.get("kind") in REASONS:
+                kind = data.pop("kind")
+                values = {k: v for k, v in data.items() if isinstance(v, str | int) and not isinstance(v, bool)}
+                try:
+                    REASONS[kind].format(**values)
+                except (KeyError, IndexError, ValueError):
+                    pass
+                else:
+                    return cls(kind, tuple(sorted(values.items())))
+        return cls(WORDS, ((WORDS, stored),))
+
+
 @dataclass(frozen=True)
 class Check:
     """The outcome of one request as the probe saw it, before judging."""
@@ -114,7 +197,7 @@ class Check:
     status: int | None
     latency_ms: float | None
     found_text: bool | None  # None: no text asked for, or not got that far
-    failure: str | None  # a reason in words when no usable answer came
+    failure: Reason | None  # why no usable answer came
     cert_expires: float | None = None  # the TLS certificate's notAfter (Unix time), where an HTTPS answer came
 
 
@@ -124,7 +207,7 @@ class Result:
     state: State
     status: int | None
     latency_ms: float | None
-    reason: str
+    reason: Reason
     checked_at: str
     observed: str = ""  # what the check itself found; differs from `state` only in planned maintenance
     cert_expires: float | None = None
@@ -136,26 +219,25 @@ def judge(target: Target, check: Check, checked_at: str, maintenance: Window | N
     found is kept as `observed`)."""
     state, reason = _verdict(target, check)
     if maintenance is not None:
-        planned = f"gepland onderhoud tot {maintenance.end}: {maintenance.description}"
+        planned = Reason.of("maintenance", end=maintenance.end, description=maintenance.description)
         return Result(
             target, "onderhoud", check.status, check.latency_ms, planned, checked_at, state, check.cert_expires
         )
     return Result(target, state, check.status, check.latency_ms, reason, checked_at, state, check.cert_expires)
 
 
-def _verdict(target: Target, check: Check) -> tuple[State, str]:
+def _verdict(target: Target, check: Check) -> tuple[State, Reason]:
     if check.failure is not None:
         return "onbeschikbaar", check.failure
     if check.status != target.expect_status:
-        reason = f"onverwachte status {check.status} (verwacht {target.expect_status})"
-        if check.status in (401, 403) and target.api_key:
-            reason += "; API-sleutel ontbreekt of is geweigerd"
-        return "onbeschikbaar", reason
+        kind = "status-key" if check.status in (401, 403) and target.api_key else "status"
+        status = check.status if check.status is not None else "?"
+        return "onbeschikbaar", Reason.of(kind, status=status, expected=target.expect_status)
     if target.contains and not check.found_text:
-        return "onbeschikbaar", f"tekst '{target.contains}' ontbreekt"
+        return "onbeschikbaar", Reason.of("text", text=target.contains)
     if check.latency_ms is not None and check.latency_ms > target.budget_ms:
-        return "traag", f"trager dan budget ({check.latency_ms:.0f} > {target.budget_ms} ms)"
-    return "beschikbaar", ""
+        return "traag", Reason.of("slow", latency=int(f"{check.latency_ms:.0f}"), budget=target.budget_ms)
+    return "beschikbaar", Reason()
 
 
 def select(targets: Iterable[Target], env: str | None, only: Iterable[str]) -> list[Target]:
@@ -173,7 +255,7 @@ def summary(results: list[Result]) -> str:
     return text + planned
 
 
-LOCAL_FAILURES = ("DNS-fout", "verbinding geweigerd", "proxy-fout", "verbinding mislukt")
+LOCAL_FAILURES = frozenset({"dns", "refused", "proxy", "failed"})  # no server answered: kinds of Reason
 LIKELY_LOCAL = N_(
     "geen enkele applicatie bereikbaar, alle op DNS of verbinding: waarschijnlijk ligt het aan het eigen netwerk "
     "of de proxy (HTTPS_PROXY/NO_PROXY), niet aan het DSO"
@@ -185,7 +267,7 @@ def likely_cause(results: list[Result]) -> str | None:
     side: the coordinator's network, DNS or proxy. Said so that a false total outage is not reported."""
     if len(results) < 2:
         return None
-    if all(r.state == "onbeschikbaar" and r.reason.startswith(LOCAL_FAILURES) for r in results):
+    if all(r.state == "onbeschikbaar" and r.reason.kind in LOCAL_FAILURES for r in results):
         return LIKELY_LOCAL
     return None
 

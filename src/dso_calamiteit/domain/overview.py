@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from . import dutchtime
+from .language import _
 from .logbook import Fault, Incident
 from .usage_figures import Day
 
@@ -171,8 +172,11 @@ class Overview:
         """The incidents counted apart because their chain does not verify ('' when there are none)."""
         if not self.broken:
             return ""
-        shown = "; ".join(f"{f.incident} (regel {f.n}: {f.message})" for f in self.broken)
-        return f"Niet meegeteld, hashketen klopt niet ({len(self.broken)}): {shown}"
+        shown = "; ".join(
+            _("{incident} (regel {n}: {message})").format(incident=f.incident, n=f.n, message=f.message)
+            for f in self.broken
+        )
+        return _("Niet meegeteld, hashketen klopt niet ({n}): {shown}").format(n=len(self.broken), shown=shown)
 
     def by_level(self) -> dict[int, int]:
         counts: dict[int, int] = {}
@@ -200,5 +204,6 @@ def period_label(start: datetime, end: datetime) -> str:
     if _midnight(start):
         first = first[: -len(" 00:00")]
     if _midnight(end):
-        return f"{first} t/m {dutchtime.local(end - timedelta(days=1))[: -len(' 00:00')]}"
-    return f"{first} tot {dutchtime.local(end)}"
+        last = dutchtime.local(end - timedelta(days=1))[: -len(" 00:00")]
+        return _("{first} t/m {last}").format(first=first, last=last)
+    return _("{first} tot {last}").format(first=first, last=dutchtime.local(end))

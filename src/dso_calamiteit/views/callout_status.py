@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..domain.delivery_reasons import dutch, kind
 from .jsondoc import dumps
 
 if TYPE_CHECKING:
@@ -25,7 +26,8 @@ def status_document(incident: str, rows: list[Called]) -> str:
                     "org": r.recipient.org,
                     "callout": r.callout,
                     "deliveries": [
-                        {"channel": ch, "outcome": o, "reason": why, "at": at} for ch, o, why, at in r.deliveries
+                        {"channel": ch, "outcome": o, "reason": dutch(why), "reason_kind": kind(why), "at": at}
+                        for ch, o, why, at in r.deliveries
                     ],
                     "answer": r.answer or None,
                     "via": r.via or None,

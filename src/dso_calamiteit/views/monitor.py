@@ -17,9 +17,11 @@ if TYPE_CHECKING:
 
 def document(results: list[Result]) -> str:
     """`monitor --json`: the round's results, a summary and the likely cause when everything failed alike.
-    The summary is in Dutch in either language, as the likely cause: a script reads the same document."""
+    The summary is in Dutch in either language, as the likely cause and each reason: a script reads the same
+    document; `reason_kind` is the reason's language-neutral id (docs/guide/monitor.md)."""
     with speaking("nl"):
         said = summary(results)
+        reasons = [r.reason.text() for r in results]  # Dutch, as before: the same document in either language
     return dumps(
         "monitor",
         {
@@ -34,9 +36,10 @@ def document(results: list[Result]) -> str:
                     "state": r.state,
                     "status": r.status,
                     "latency_ms": None if r.latency_ms is None else round(r.latency_ms, 1),
-                    "reason": r.reason,
+                    "reason": reason,
+                    "reason_kind": r.reason.kind or None,
                 }
-                for r in results
+                for r, reason in zip(results, reasons, strict=True)
             ],
         },
         indent=None,  # one line: `--watch --json` prints one document per line

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from html import escape
 from typing import TYPE_CHECKING
 
-from ..domain import dutchtime
+from ..domain import dutchtime, language
 from ..domain.errors import UsageError
-from ..domain.language import _, counted
+from ..domain.language import N_, _, counted, ngettext
 from ..domain.overview import Availability, Overview, period_label
 from ..domain.readiness import period_name
 from ..domain.safetext import markdown as esc
@@ -41,21 +41,21 @@ def duration(minutes: float | None) -> str:
     if minutes is None:
         return "—"
     hours, rest = divmod(round(minutes), 60)
-    return f"{hours} u {rest:02d} min" if hours else f"{rest} min"
+    return _("{hours} u {rest:02d} min").format(hours=hours, rest=rest) if hours else _("{rest} min").format(rest=rest)
 
 
-ACTIONS_NOTE = (
+ACTIONS_NOTE = N_(
     "Acties gereed (te laat) / open: hoeveel acties gereed zijn, tussen haakjes hoeveel daarvan te laat: na de "
     "deadline gereed gemeld, en na de schuine streep hoeveel nog open staan."
 )
-MAINTENANCE_NOTE = "Onderhoud: controles tijdens gepland onderhoud; die tellen niet mee voor Beschikbaar."
+MAINTENANCE_NOTE = N_("Onderhoud: controles tijdens gepland onderhoud; die tellen niet mee voor Beschikbaar.")
 
 
-AVAILABILITY_NOTE = (
+AVAILABILITY_NOTE = N_(
     "Beschikbaar per dag: het deel van de controles van die dag dat goed antwoordde (traag telt als beschikbaar); "
     "controles tijdens gepland onderhoud tellen niet mee. Een dag zonder controles heeft geen punt."
 )
-USAGE_NOTE = (
+USAGE_NOTE = N_(
     "Gebruik per dag: één grafiek per applicatie en metriek, elk op eigen schaal. Een rood kruis is een opvallend "
     "lage dag: minder dan de helft van de mediaan van dezelfde weekdag in de weken ervoor."
 )
@@ -81,7 +81,7 @@ def available(a: Availability) -> str:
     """The availability share; an application checked only during planned maintenance says so (not '—', which
     is an application without any check)."""
     if a.share is None and a.maintenance:
-        return "in onderhoud"
+        return _("in onderhoud")
     return percent(a.share, 2)
 
 
@@ -89,41 +89,62 @@ def ms(value: float | None) -> str:
     return "—" if value is None else f"{value:.0f} ms"
 
 
+def title(o: Overview) -> str:
+    return _("Overzicht {period}").format(period=period_label(o.start, o.end))
+
+
+def stretch(first: str, last: str) -> str:
+    """The first and last failed check of the longest run."""
+    return _("{first} tot {last}").format(first=dutchtime.local(first), last=dutchtime.local(last))
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def still_open() -> str:
+    return _("nog open")
+
+
 def markdown(o: Overview) -> str:
     """The report to the partners."""
-    lines = [f"# Overzicht {period_label(o.start, o.end)}", "", "## Beschikbaarheid applicaties", ""]
+    lines = [f"# {title(o)}", "", "## " + _("Beschikbaarheid applicaties"), ""]
     if o.availability:
         lines += [
-            "| Applicatie | Omgeving | Beschikbaar | Mediaan | p95 | Langst onbeschikbaar | Onderhoud | Per dag |",
+            _row([_("Applicatie"), _("Omgeving"), _("Beschikbaar"), _("Mediaan"), "p95", _("Langst onbeschikbaar"),
+                  _("Onderhoud"), _("Per dag")]),
             "|---|---|---|---|---|---|---|---|",
         ]
         for a in o.availability:
-            down = "—"
-            if a.longest_down:
-                first, last, count = a.longest_down
-                down = f"{dutchtime.local(first)} tot {dutchtime.local(last)} ({count} controles)"
+            down = _stretch(a.longest_down)
             lines.append(
                 f"| {esc(a.name)} | {a.env} | {available(a)} | {ms(a.median_ms)} | {ms(a.p95_ms)} | {down} | "
                 f"{a.maintenance} | `{bar(a, o.days)}` |"
             )
-        lines += ["", f"_{MAINTENANCE_NOTE}_"]
+        lines += ["", f"_{_(MAINTENANCE_NOTE)}_"]
     else:
-        lines.append("Geen bewaarde controles in deze periode (calamiteit monitor --record).")
-    lines += ["", "## Gebruik applicaties", ""]
+        lines.append(_("Geen bewaarde controles in deze periode (calamiteit monitor --record)."))
+    lines += ["", "## " + _("Gebruik applicaties"), ""]
     if o.usage:
         for (application, metric), days in sorted(o.usage.items()):
             low = [d for d in days if d.low]
             total = sum(d.count for d in days)
-            line = f"- {esc(application)}, {esc(metric)}: {total} in {len(days)} dagen"
+            line = "- " + ngettext(
+                "{application}, {metric}: {total} in {n} dag",
+                "{application}, {metric}: {total} in {n} dagen",
+                len(days),
+            ).format(application=esc(application), metric=esc(metric), total=total, n=len(days))
             if low:
-                line += "; opvallend laag: " + ", ".join(
-                    f"{dutchtime.local(d.day + 'T12:00:00+00:00').split(' ')[1]} ({d.count}, gewoonlijk {d.usual:.0f})"
+                line += _("; opvallend laag: {days}").format(days=", ".join(
+                    _("{day} ({count}, gewoonlijk {usual:.0f})").format(
+                        day=dutchtime.local(d.day + "T12:00:00+00:00").split(" ")[1], count=d.count, usual=d.usual
+                    )
                     for d in low
-                )
+                ))
             lines.append(line)
     else:
-        lines.append("Geen gebruikscijfers in deze periode (`calamiteit gebruik import`).")
-    lines += ["", "## Incidenten en afhandeling", ""]
+        lines.append(_("Geen gebruikscijfers in deze periode (`calamiteit gebruik import`)."))
+    lines += ["", "## " + _("Incidenten en afhandeling"), ""]
     if o.incidents:
         levels = ", ".join(_("{n} tot niveau {level}").format(n=n, level=lv) for lv, n in o.by_level().items())
         lines += [
@@ -131,28 +152,28 @@ def markdown(o: Overview) -> str:
                 incidents=counted(len(o.incidents), "incident", "incidenten"), levels=levels
             ),
             "",
-            "| Incident | Titel | Niveaus | Duur | Tot eerste opschaling | Sitraps | Besluiten "
-            "| Acties gereed (te laat) / open |",
+            _row([_("Incident"), _("Titel"), _("Niveaus"), _("Duur"), _("Tot eerste opschaling"), _("Sitraps"),
+                  _("Besluiten"), _("Acties gereed (te laat) / open")]),
             "|---|---|---|---|---|---|---|---|",
         ]
         for i in o.incidents:
             lines.append(
                 f"| {esc(i.id)} | {esc(i.title)} | {'→'.join(map(str, i.path))} | "
-                f"{duration(i.duration_min) if i.closed_at else 'nog open'} | {duration(i.first_scale_up_min)} | "
+                f"{duration(i.duration_min) if i.closed_at else still_open()} | {duration(i.first_scale_up_min)} | "
                 f"{i.sitraps} | {i.decisions} | {i.done} ({i.done_late}) / {i.open} |"
             )
-        lines += ["", f"_{ACTIONS_NOTE}_"]
+        lines += ["", f"_{_(ACTIONS_NOTE)}_"]
     else:
-        lines.append("Geen incidenten in deze periode.")
+        lines.append(_("Geen incidenten in deze periode."))
     if o.broken:
         lines += ["", f"**{esc(o.broken_line())}**"]
-    lines += ["", "## Paraatheid", ""]
+    lines += ["", "## " + _("Paraatheid"), ""]
     if o.readiness:
-        lines += ["| Organisatie | Laag | Periode | Gaten | Ongedekt |", "|---|---|---|---|---|"]
+        lines += [_row([_("Organisatie"), _("Laag"), _("Periode"), _("Gaten"), _("Ongedekt")]), "|---|---|---|---|---|"]
         lines += [f"| {esc(s.name)} | {s.tier} | {esc(period_name(s.period))} | {s.gaps} | {duration(s.minutes)} |"
                   for s in o.readiness]
     else:
-        lines.append("Alle eisen waren de hele periode gedekt.")
+        lines.append(_("Alle eisen waren de hele periode gedekt."))
     return "\n".join(lines) + "\n"
 
 
@@ -207,23 +228,25 @@ def page(o: Overview) -> str:
         import plotly.graph_objects as go
     except ImportError:
         raise UsageError(
-            "--format html vraagt plotly, en dat is niet geïnstalleerd",
-            "pip install 'dso-calamiteit[html]', of kies --format md of json.",
+            _("--format html vraagt plotly, en dat is niet geïnstalleerd"),
+            _("pip install 'dso-calamiteit[html]', of kies --format md of json."),
         ) from None
     from plotly.offline import get_plotlyjs
     from plotly.subplots import make_subplots
 
-    title = f"Overzicht {period_label(o.start, o.end)}"
-    # plotly.js once, then the Dutch locale registered before any chart is drawn
-    parts = [f"<script>{get_plotlyjs()}</script><script>{PLOTLY_NL}</script>", f"<h1>{escape(title)}</h1>",
-             "<h2>Beschikbaarheid applicaties</h2>"]
+    heading = title(o)
+    dutch = language.current() == "nl"
+    # plotly.js once, then (in Dutch) the Dutch locale registered before any chart is drawn; English is plotly's own
+    locale = f"<script>{PLOTLY_NL}</script>" if dutch else ""
+    parts = [f"<script>{get_plotlyjs()}</script>{locale}", f"<h1>{escape(heading)}</h1>",
+             "<h2>" + escape(_("Beschikbaarheid applicaties")) + "</h2>"]
 
     def chart(fig: Figure, height: int = 360) -> str:
         fig.update_layout(height=height, margin={"l": 60, "r": 20, "t": 50, "b": 40}, template="plotly_white",
-                          separators=",.")
+                          separators=",." if dutch else ".,")
         fig.update_xaxes(tickformat="%a %d-%m", hoverformat="%a %d-%m-%Y")
         html = fig.to_html(full_html=False, include_plotlyjs=False,
-                           config={"displaylogo": False, "locale": "nl"})
+                           config={"displaylogo": False, "locale": "nl" if dutch else "en"})
         return str(html)
 
     if o.availability:
@@ -242,13 +265,14 @@ def page(o: Overview) -> str:
                     hovertemplate="%{x|%a %d-%m-%Y}: %{y:.1f}%",
                 )
             )
-        fig.update_layout(title="Beschikbaar per dag (%)", yaxis={"range": [0, 100.5], "title": "beschikbaar (%)"},
-                          xaxis={"title": "dag"})
+        fig.update_layout(title=_("Beschikbaar per dag (%)"),
+                          yaxis={"range": [0, 100.5], "title": _("beschikbaar (%)")}, xaxis={"title": _("dag")})
         parts.append(chart(fig))
-        parts.append(f"<p><small>{escape(AVAILABILITY_NOTE)}</small></p>")
+        parts.append(f"<p><small>{escape(_(AVAILABILITY_NOTE))}</small></p>")
         parts.append(
             _table(
-                ["Applicatie", "Omgeving", "#Beschikbaar", "#Mediaan", "#p95", "Langst onbeschikbaar", "#Onderhoud"],
+                [_("Applicatie"), _("Omgeving"), "#" + _("Beschikbaar"), "#" + _("Mediaan"), "#p95",
+                 _("Langst onbeschikbaar"), "#" + _("Onderhoud")],
                 [
                     [a.name, a.env, available(a), ms(a.median_ms), ms(a.p95_ms), _stretch(a.longest_down),
                      str(a.maintenance)]
@@ -256,10 +280,10 @@ def page(o: Overview) -> str:
                 ],
             )
         )
-        parts.append(f"<p><small>{escape(MAINTENANCE_NOTE)}</small></p>")
+        parts.append(f"<p><small>{escape(_(MAINTENANCE_NOTE))}</small></p>")
     else:
-        parts.append("<p>Geen bewaarde controles in deze periode.</p>")
-    parts.append("<h2>Gebruik applicaties</h2>")
+        parts.append("<p>" + escape(_("Geen bewaarde controles in deze periode.")) + "</p>")
+    parts.append("<h2>" + escape(_("Gebruik applicaties")) + "</h2>")
     if o.usage:
         # small multiples: one chart per application and metric, each on its own scale, so a low day of a
         # small application is as visible as one of a large application
@@ -282,39 +306,39 @@ def page(o: Overview) -> str:
                         y=[d.count for d in low],
                         mode="markers",
                         marker={"symbol": "x", "size": 12, "color": "#b00020"},
-                        name="opvallend laag",
+                        name=_("opvallend laag"),
                         legendgroup="laag",
                         showlegend=not any(t.legendgroup == "laag" for t in fig.data),
-                        hovertemplate="%{x|%a %d-%m-%Y}: %{y:,d} (opvallend laag)",
+                        hovertemplate="%{x|%a %d-%m-%Y}: %{y:,d} (" + _text(_("opvallend laag")) + ")",
                     ),
                     row=row, col=1,
                 )
             fig.update_yaxes(rangemode="tozero", row=row, col=1)
-        fig.update_layout(title="Gebruik per dag (elke grafiek op eigen schaal)")
+        fig.update_layout(title=_("Gebruik per dag (elke grafiek op eigen schaal)"))
         parts.append(chart(fig, height=max(360, 200 * len(series))))
-        parts.append(f"<p><small>{escape(USAGE_NOTE)}</small></p>")
+        parts.append(f"<p><small>{escape(_(USAGE_NOTE))}</small></p>")
     else:
-        parts.append("<p>Geen gebruikscijfers in deze periode.</p>")
-    parts.append("<h2>Incidenten en afhandeling</h2>")
+        parts.append("<p>" + escape(_("Geen gebruikscijfers in deze periode.")) + "</p>")
+    parts.append("<h2>" + escape(_("Incidenten en afhandeling")) + "</h2>")
     if o.incidents:
         parts.append(
             _table(
                 [
-                    "Incident",
-                    "Titel",
-                    "Niveaus",
-                    "Duur",
-                    "Tot eerste opschaling",
-                    "#Sitraps",
-                    "#Besluiten",
-                    "#Acties gereed (te laat) / open",
+                    _("Incident"),
+                    _("Titel"),
+                    _("Niveaus"),
+                    _("Duur"),
+                    _("Tot eerste opschaling"),
+                    "#" + _("Sitraps"),
+                    "#" + _("Besluiten"),
+                    "#" + _("Acties gereed (te laat) / open"),
                 ],
                 [
                     [
                         i.id,
                         i.title,
                         "→".join(map(str, i.path)),
-                        duration(i.duration_min) if i.closed_at else "nog open",
+                        duration(i.duration_min) if i.closed_at else still_open(),
                         duration(i.first_scale_up_min),
                         str(i.sitraps),
                         str(i.decisions),
@@ -324,24 +348,26 @@ def page(o: Overview) -> str:
                 ],
             )
         )
-        parts.append(f"<p><small>{escape(ACTIONS_NOTE)}</small></p>")
+        parts.append(f"<p><small>{escape(_(ACTIONS_NOTE))}</small></p>")
     else:
-        parts.append("<p>Geen incidenten in deze periode.</p>")
+        parts.append("<p>" + escape(_("Geen incidenten in deze periode.")) + "</p>")
     if o.broken:
         parts.append(f"<p><strong>{escape(o.broken_line())}</strong></p>")
-    parts.append("<h2>Paraatheid</h2>")
+    parts.append("<h2>" + escape(_("Paraatheid")) + "</h2>")
     if o.readiness:
         parts.append(
             _table(
-                ["Organisatie", "Laag", "Periode", "#Gaten", "#Ongedekt"],
+                [_("Organisatie"), _("Laag"), _("Periode"), "#" + _("Gaten"), "#" + _("Ongedekt")],
                 [[s.name, s.tier, period_name(s.period), str(s.gaps), duration(s.minutes)] for s in o.readiness],
             )
         )
     else:
-        parts.append("<p>Alle eisen waren de hele periode gedekt.</p>")
+        parts.append("<p>" + escape(_("Alle eisen waren de hele periode gedekt.")) + "</p>")
     return (
-        f'<!DOCTYPE html>\n<html lang="nl"><head><meta charset="utf-8"><title>{escape(title)}</title>'
-        f"<style>{STYLE}</style></head><body>\n" + "\n".join(parts) + "\n</body></html>\n"
+        f'<!DOCTYPE html>\n<html lang="{language.current()}"><head><meta charset="utf-8">'
+        f"<title>{escape(heading)}</title><style>{STYLE}</style></head><body>\n"
+        + "\n".join(parts)
+        + "\n</body></html>\n"
     )
 
 
@@ -364,7 +390,10 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
 
 
 def _stretch(found: tuple[str, str, int] | None) -> str:
+    """The longest run of failed checks: its first and last check, and how many."""
     if found is None:
         return "—"
     first, last, count = found
-    return f"{dutchtime.local(first)} tot {dutchtime.local(last)} ({count} controles)"
+    return ngettext("{stretch} ({n} controle)", "{stretch} ({n} controles)", count).format(
+        stretch=stretch(first, last), n=count
+    )

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..domain import dutchtime
+from ..domain.language import _
 from .jsondoc import dumps
 
 if TYPE_CHECKING:
@@ -114,7 +115,7 @@ def ics(events: list[CalendarEvent], made: datetime) -> str:
     cal = Calendar()
     cal.add("prodid", "-//dso-calamiteit//paraatheid//NL")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", "Piket calamiteitenorganisatie DSO")
+    cal.add("x-wr-calname", _("Piket calamiteitenorganisatie DSO"))
     for e in events:
         event = Event()
         event.add("uid", e.uid)

@@ -26,8 +26,9 @@ from typing import Any
 import idna
 
 from ...domain.callout import EMAIL, Delivery, EmailChannel, Message, Outcome, Recipient
+from ...domain.delivery_reasons import reason
 from .interface import Notifier
-from .secrets import missing, secret
+from .secrets import KEYRING_SERVICE, secret
 
 
 def html(markdown: str) -> str:
@@ -121,7 +122,9 @@ class EmailNotifier(Notifier):
         cfg = self.config
         self.password = secret(cfg.password_from) if cfg.username else None
         if cfg.username and not self.password:
-            return self.all(recipients, "error", missing(cfg.password_from, "het SMTP-wachtwoord"))
+            return self.all(
+                recipients, "error", reason("smtp-password-missing", name=cfg.password_from, service=KEYRING_SERVICE)
+            )
         if cfg.separate:
             return self._one_each(message, recipients)
         return self._together(message, recipients)
@@ -160,8 +163,8 @@ class EmailNotifier(Notifier):
         try:
             return self._connect(), None
         except _Cut:
-            return None, ("timeout", f"de mailserver {self._where()} antwoordde niet binnen "
-                                     f"{self.config.timeout_seconds:g} s (verbinden)")
+            seconds = f"{self.config.timeout_seconds:g}"
+            return None, ("timeout", reason("smtp-connect-timeout", where=self._where(), seconds=seconds))
         except (OSError, smtplib.SMTPException) as exc:
             return None, _failure(exc, self.config, getattr(exc, "phase", "connect"))
 
@@ -203,7 +206,7 @@ class EmailNotifier(Notifier):
         """One message; the second value: None (the connection is fine), True (it was gone before this message
         began: try it again on a new one), False (it broke during this message)."""
         if odd and not smtp.has_extn("smtputf8"):
-            return Delivery(EMAIL, r.key, "refused", f"de mailserver ondersteunt geen adres met {odd}"), None
+            return Delivery(EMAIL, r.key, "refused", reason("smtp-no-utf8", character=odd)), None
         mail = compose(message, self.config.sender, address, self.ids.get(r.key), self.links.get(r.key, ""))
         smtp.phase = "mail"
         with deadline(smtp, self.config.timeout_seconds) as cut:
@@ -224,19 +227,17 @@ class EmailNotifier(Notifier):
         return Delivery(EMAIL, r.key, "accepted"), None
 
     def _broken(self, r: Recipient, phase: str, cut: bool, exc: BaseException) -> tuple[Delivery, bool]:
-        where, seconds = self._where(), self.config.timeout_seconds
+        where, seconds = self._where(), f"{self.config.timeout_seconds:g}"
         # smtplib turns a read's time-out into "disconnected": the cause says what it was
         cut = cut or isinstance(exc, TimeoutError) or isinstance(exc.__context__, TimeoutError)
         if phase == "data":  # the message was on its way: whether it arrived is not known
             if cut:
-                reason = f"de mailserver {where} bevestigde het bericht niet binnen {seconds:g} s (na DATA)"
-                return Delivery(EMAIL, r.key, "timeout", reason), False
-            reason = f"de mailserver {where} verbrak de verbinding tijdens het bericht"
-            return Delivery(EMAIL, r.key, "error", reason), False
+                why = reason("smtp-data-timeout", where=where, seconds=seconds)
+                return Delivery(EMAIL, r.key, "timeout", why), False
+            return Delivery(EMAIL, r.key, "error", reason("smtp-data-dropped", where=where)), False
         if cut:
-            reason = f"de mailserver {where} antwoordde niet binnen {seconds:g} s"
-            return Delivery(EMAIL, r.key, "timeout", reason), False
-        return Delivery(EMAIL, r.key, "error", f"de mailserver {where} verbrak de verbinding"), True
+            return Delivery(EMAIL, r.key, "timeout", reason("smtp-timeout", where=where, seconds=seconds)), False
+        return Delivery(EMAIL, r.key, "error", reason("smtp-dropped", where=where)), True
 
     # --- one message, everyone in BCC ---------------------------------------------------------------------
 
@@ -251,7 +252,7 @@ class EmailNotifier(Notifier):
             for r in recipients:
                 address, odd = envelope_address(r.contact.email)
                 if odd and not smtp.has_extn("smtputf8"):
-                    refused_ = Delivery(EMAIL, r.key, "refused", f"de mailserver ondersteunt geen adres met {odd}")
+                    refused_ = Delivery(EMAIL, r.key, "refused", reason("smtp-no-utf8", character=odd))
                     self.done(out, [refused_])
                 else:
                     addresses[r.key] = address
@@ -270,8 +271,8 @@ class EmailNotifier(Notifier):
                         outcome = self._broken(recipients[0], smtp.phase, cut[0], exc)[0]
                         self.done(out, [Delivery(EMAIL, k, outcome.outcome, outcome.reason) for k in addresses])
                         return out
-                    outcome_, reason = _reply(exc.smtp_code, exc.smtp_error)
-                    self.done(out, [Delivery(EMAIL, k, outcome_, reason) for k in addresses])
+                    outcome_, why = _reply(exc.smtp_code, exc.smtp_error)
+                    self.done(out, [Delivery(EMAIL, k, outcome_, why) for k in addresses])
                     return out
                 except (OSError, smtplib.SMTPException) as exc:
                     outcome = self._broken(recipients[0], smtp.phase, cut[0], exc)[0]
@@ -307,34 +308,34 @@ def _reset(smtp: smtplib.SMTP) -> None:
 
 
 def _reply(code: int, text: bytes | str) -> tuple[Outcome, str]:
-    """A server's refusal: 4xx is 'not now' (a re-run tries again), 5xx is 'no'."""
+    """A server's refusal: 4xx is 'not now' (a re-run tries again), 5xx is 'no'. The server's own words are
+    kept as it said them (`reply`), the tool's around them worded when shown."""
     said = " ".join((text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)).split())
+    reply = f"{code} {said}".strip()
     if 400 <= code < 500:
-        return "error", f"de server weigerde tijdelijk: {code} {said}; later opnieuw proberen".replace("  ", " ")
-    return "refused", f"de server weigerde: {code} {said}".strip()
+        return "error", reason("smtp-not-now", reply=reply)
+    return "refused", reason("smtp-refused", reply=reply)
 
 
 def _failure(exc: BaseException, cfg: EmailChannel, phase: str) -> tuple[Outcome, str]:
     """Why no session could be had, by the step it failed in."""
     where = f"{cfg.host}:{cfg.port}"
     if isinstance(exc, socket.timeout | TimeoutError):
-        return "timeout", f"de mailserver {where} antwoordde niet binnen {cfg.timeout_seconds:g} s"
+        return "timeout", reason("smtp-timeout", where=where, seconds=f"{cfg.timeout_seconds:g}")
     if isinstance(exc, smtplib.SMTPAuthenticationError):
-        return "refused", f"aanmelden bij {where} geweigerd voor {cfg.username} ({exc.smtp_code})"
+        return "refused", reason("smtp-login-refused", where=where, user=cfg.username or "", code=exc.smtp_code)
     if isinstance(exc, smtplib.SMTPNotSupportedError) and phase == "login":
-        return "error", (
-            f"de mailserver {where} biedt geen aanmelden (AUTH) aan; laat username weg of kies een andere server"
-        )
+        return "error", reason("smtp-no-auth", where=where)
     if isinstance(exc, smtplib.SMTPNotSupportedError) and phase == "starttls":
-        return "error", f"de mailserver {where} kent geen STARTTLS; kies security: tls, of een andere server"
+        return "error", reason("smtp-no-starttls", where=where)
     if isinstance(exc, ssl.SSLCertVerificationError):
-        return "error", f"het certificaat van {where} is niet te vertrouwen ({exc.verify_message})"
+        return "error", reason("smtp-certificate", where=where, detail=str(exc.verify_message))
     if isinstance(exc, ssl.SSLError):
-        return "error", f"TLS met {where} mislukte ({exc.reason or type(exc).__name__})"
+        return "error", reason("smtp-tls", where=where, detail=str(exc.reason or type(exc).__name__))
     if isinstance(exc, smtplib.SMTPServerDisconnected):
-        return "error", f"de mailserver {where} verbrak de verbinding"
+        return "error", reason("smtp-dropped", where=where)
     if isinstance(exc, smtplib.SMTPResponseException):
         return _reply(exc.smtp_code, exc.smtp_error)
     if isinstance(exc, ConnectionRefusedError | socket.gaierror):
-        return "unreachable", f"de mailserver {where} is niet bereikbaar"
-    return "error", f"versturen via {where} mislukte ({type(exc).__name__})"
+        return "unreachable", reason("smtp-unreachable", where=where)
+    return "error", reason("smtp-failed", where=where, error=type(exc).__name__)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 
 from ...domain import dutchtime
+from ...domain.delivery_reasons import words
 from ...domain.language import N_, _, counted, pgettext
 from ...domain.recipients import channel_word
 from . import layout
@@ -54,7 +55,7 @@ def deliveries(console: Console, found: list[Delivery]) -> None:
                 channel_word(d.channel),
                 d.recipient,
                 Text(outcome(d.outcome), style=OUTCOME_STYLE[d.outcome]),
-                _(d.reason) if d.outcome != "accepted" else "",
+                words(d.reason) if d.outcome != "accepted" else "",
             ]
             for d in found
         ],

@@ -99,7 +99,7 @@ def _rows(console: Console, title: str, results: list[Result], caption: str | No
                 Text(_(STATE_SHOWN[r.state]), style=STATE_STYLE[r.state]),
                 "" if r.status is None else str(r.status),
                 "" if r.latency_ms is None else f"{r.latency_ms:.0f} ms",
-                r.reason,
+                r.reason.text(),
             ]
             for r in results
         ],
