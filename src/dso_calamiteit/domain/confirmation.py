@@ -18,7 +18,7 @@ from .language import N_
 from .recipients import Recipient
 
 REPLY_CODES = {"1": "komt", "2": "kan_niet"}
-REPLY_TEXT = "Antwoord 1 = ik kom, 2 = ik kan niet."
+REPLY_TEXT = N_("Antwoord 1 = ik kom, 2 = ik kan niet.")  # a gateway's reply instruction (worded per message)
 ANSWER_WORDS = {"komt": N_("komt"), "kan_niet": N_("kan niet komen")}  # worded with _() where shown
 
 

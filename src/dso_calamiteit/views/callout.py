@@ -4,11 +4,13 @@ is in views/tables/callout.py."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ..domain import dutchtime
 from ..domain.callout import Draft, Message, Plan, channel_word
-from ..domain.language import _, counted
+from ..domain.confirmation import REPLY_TEXT
+from ..domain.language import _, counted, current
 from ..domain.safetext import markdown as esc
 from ..domain.safetext import visible
 from .jsondoc import dumps
@@ -59,6 +61,10 @@ def _decision(sections: list[tuple[str, list[str]]]) -> list[str]:
 
 def message(d: Draft) -> Message:
     """The call-out as every channel sends it: a convocation (team, facts, advice, the picture now) or a sitrap."""
+    return _confirming(_worded(d))
+
+
+def _worded(d: Draft) -> Message:
     state, level, facts = d.incident, d.level, _facts(d)
     if d.purpose == "sitrap":
         subject = f"{d.subject_prefix} {state.id} · {level.label} · " + _("situatierapport {number}").format(
@@ -110,6 +116,13 @@ def message(d: Draft) -> Message:
         sections=tuple((h, tuple(b)) for h, b in sections),
         called_heading=_("Opgeroepen"),
     )
+
+
+def _confirming(m: Message) -> Message:
+    """What a message says in its own language beyond its text: its language, the words before a
+    confirmation link in an e-mail, and a gateway's reply instruction."""
+    prompt = "**" + _("Kom je?") + "** " + _("Bevestig of meld af:")
+    return replace(m, lang=current(), confirm_prompt=prompt, reply_text=_(REPLY_TEXT))
 
 
 def preview(out: TextIO, plan: Plan, org_names: dict[str, str]) -> None:
