@@ -174,3 +174,31 @@ def test_an_escalation_reminds_each_in_their_own_language(
     assert suppliers and others, round_
     assert all(s.startswith("Reminder: [DSO calamiteit]") and lang == "en" for s, lang in suppliers.values())
     assert all(s.startswith("Herinnering: [DSO calamiteit]") and lang == "nl" for s, lang in others.values())
+
+
+def test_a_sitrap_goes_to_each_in_their_own_language(
+    calamiteit: Invoke, make_config: Callable[..., Path], contacts: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`rapport --verstuur` in a Dutch run: the suppliers (en) get the numbered sitrap itself in English, its
+    headings and all, on e-mail and on their Teams card; the others the Dutch sitrap that was recorded."""
+    hooks = "webhooks:\n  - id: teams-lev\n    kind: teams\n    url_from: TEST_TEAMS_URL\n"
+    routes = "routes:\n  default: [email]\n  organisations:\n    leveranciersmanagement: [email, teams-lev]\n"
+    box, posted = Mailbox(), Posted()
+    with smtp_server(box) as port, hook_server(posted) as base:
+        monkeypatch.setenv("TEST_TEAMS_URL", base + "/teams")
+        folder = make_config(callout=callout_yaml(port, hooks=hooks, routes=routes),
+                             contacts=with_lang(contacts, leveranciersmanagement="en"))
+        incident = open_level_one(calamiteit, folder)
+        sent = calamiteit("rapport", incident, "--verstuur", "--ja", "--config-dir", str(folder))
+    assert sent.code == exitcodes.OK, sent.err
+    mails = {rcpts[0]: mail for rcpts, mail in box.messages}
+    english = mails.pop("f.elamrani@lvm.example.nl")
+    text = english.get_body(("plain",)).get_content()
+    assert "situation report 1" in str(english["Subject"]) and "## Picture (" in text and "## Beeld" not in text
+    assert "Loket geeft 503 sinds 09:40" in text  # what was typed stays as typed
+    for mail in mails.values():
+        dutch = mail.get_body(("plain",)).get_content()
+        assert "situatierapport 1" in str(mail["Subject"]) and "## Beeld (" in dutch and "Picture" not in dutch
+    ((_, _, envelope),) = posted.accepted
+    card = json.dumps(envelope, ensure_ascii=False)
+    assert "Picture (" in card and "Beeld (" not in card and "Fatima el Amrani" in card

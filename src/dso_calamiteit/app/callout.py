@@ -18,7 +18,7 @@ import hashlib
 import signal
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from queue import Empty, Queue
@@ -89,10 +89,12 @@ def compose(
     author: str,
     sitrap: tuple[int, str] | None = None,
     sitrap_sections: tuple[tuple[str, tuple[str, ...]], ...] = (),
+    sitrap_in: Mapping[str, tuple[str, tuple[tuple[str, tuple[str, ...]], ...]]] | None = None,
     everyone: bool = False,
 ) -> Composed:
     """The call-out for the incident's current level: a convocation, or (`sitrap`: number and Markdown) a
-    sitrap to the same distribution. `write` words it (views.callout.message): what is said is decided here."""
+    sitrap to the same distribution. `write` words it (views.callout.message): what is said is decided here.
+    `sitrap_in`: the sitrap's Markdown and card sections in each other language a recipient asks for."""
     earlier: list[Entry] = []
 
     def kept(entries: Any) -> Any:
@@ -151,8 +153,11 @@ def compose(
     message = write(draft)
     in_language = {}
     for lang in languages(config) - {"", current()}:
+        said = draft
+        if sitrap is not None and sitrap_in and lang in sitrap_in:  # the sitrap's own text in that language
+            said = replace(draft, report_text=sitrap_in[lang][0], report_sections=sitrap_in[lang][1])
         with speaking(lang):  # worded here, before the channels' threads start
-            in_language[lang] = write(draft)
+            in_language[lang] = write(said)
     with opened(where, readonly=True) as store:
         callout = callout_id(message, store.callouts(incident), everyone)
         held = store.deliveries(callout)
