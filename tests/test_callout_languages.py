@@ -74,6 +74,9 @@ def test_each_recipient_gets_the_mail_in_their_own_language(
         sent = calamiteit("oproep", incident, "--verstuur", "--config-dir", str(folder))
     assert sent.code == exitcodes.OK, sent.err
     assert "Onderwerp:" in shown and "Alles aangekomen" in sent.err  # what the run itself says: Dutch
+    lines = {line.strip().partition(" · ")[0]: line for line in shown.splitlines() if " · " in line}
+    assert lines["- Fatima el Amrani"].endswith(" · Engels") and lines["- Anna de Vries"].endswith(" · Engels")
+    assert "Engels" not in lines["- Lotte Meijer"] and "Engels" not in lines["- Sanne Bos"]  # the run's own
     by_person = {rcpts[0]: spoken(mail) for rcpts, mail in box.messages}
     assert by_person == {
         "f.elamrani@lvm.example.nl": "en",  # her organisation's lang:
@@ -122,8 +125,11 @@ def test_a_teams_channel_gets_one_card_per_language_each_naming_its_own(
     posted = Posted()
     with hook_server(posted) as base:
         monkeypatch.setenv("TEST_TEAMS_URL", base + "/teams")
+        shown = calamiteit("--lang", "en", "oproep", incident, "--config-dir", str(folder)).out  # nothing sent
         sent = calamiteit("--lang", "en", "oproep", incident, "--verstuur", "--config-dir", str(folder))
     assert sent.code == exitcodes.OK, sent.err
+    assert "Lotte Meijer · Voorzitter OCT · DSO-LV · Dutch" in shown and "Sanne Bos · Teamleider helpdesk" in shown
+    assert "Sanne Bos · Teamleider helpdesk · IPLO\n" in shown  # the run's own language: not marked
     cards = {}
     for _, key, envelope in posted.accepted:
         body = envelope["attachments"][0]["content"]["body"]

@@ -201,6 +201,16 @@ def in_their_language(
     return [(composed.in_language.get(lang, message), group) for lang, group in groups.items()]
 
 
+def spoken(config: Config, composed: Composed) -> dict[tuple[str, str], str]:
+    """(channel, recipient) → the language they get the message in, for those not getting the run's."""
+    out: dict[tuple[str, str], str] = {}
+    for channel, recipients in composed.plan.routes.items():
+        for message, group in in_their_language(config, composed, channel, recipients):
+            if message.lang != current():
+                out.update({(channel, r.key): message.lang for r in group})
+    return out
+
+
 def blocked(config: Config, composed: Composed) -> list[tuple[str, str]]:
     """For a dry run: every channel that could not send now and why (a missing secret), and every recipient
     with no address for one of their channels: (channel, reason)."""

@@ -86,7 +86,8 @@ def oproep(
         if json:
             print(words.document(composed, None, blocked))
         else:
-            words.preview(sys.stdout, composed.plan, {o.id: o.name for o in config.contacts.organisations})
+            names = {o.id: o.name for o in config.contacts.organisations}
+            words.preview(sys.stdout, composed.plan, names, callout.spoken(config, composed))
             words.warnings(sys.stdout, blocked)
             sys.stderr.write("Niets verstuurd: --verstuur verstuurt.\n")
         return exitcodes.OK
