@@ -132,12 +132,14 @@ def out_of_date(lang: str, code: Catalog) -> tuple[list[str], list[str]]:
 
 
 def untranslated(lang: str) -> list[str]:
-    """msgids of the .po with an empty translation (a plural: any form empty)."""
+    """msgids of the .po with an empty translation (a plural: any form empty), or one marked fuzzy: Babel leaves
+    a fuzzy translation out of the .mo, so the reader gets the Dutch (Babel marks one when a message turns from
+    singular to plural; read it, then take the flag off)."""
     empty = []
     for message in read(lang):
         forms = message.string if isinstance(message.string, tuple) else (message.string,)
-        if message.id and not all(forms):
-            empty.append(str(message.id))
+        if message.id and (not all(forms) or message.fuzzy):
+            empty.append(str(message.id) + (" (fuzzy)" if message.fuzzy else ""))
     return empty
 
 

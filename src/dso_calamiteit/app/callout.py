@@ -18,7 +18,7 @@ import hashlib
 import signal
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from queue import Empty, Queue
@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..adapters import interrupts
 from ..domain import exitcodes
-from ..domain.callout import EMAIL, Delivery, Draft, Message, Plan, Recipient, from_team, plan
+from ..domain.callout import EMAIL, Delivery, Draft, Message, Plan, Recipient, from_team, language_for, plan
 from ..domain.confirmation import link, token
 from ..domain.errors import CalamiteitError, Interrupted, UsageError
 from ..domain.language import N_, current, speaking
@@ -55,7 +55,8 @@ class Composed:
     team: Convocation | None
     callout: str = ""  # this call-out's id: incident/purpose-level (or -report)#round
     recovered: list[Delivery] = field(default_factory=list)  # accepted in a run that died before its entry
-    in_language: dict[str, Message] = field(default_factory=dict)  # a channel's own language (its `lang:`)
+    # the message in each other language a channel or recipient asks for (`lang:`), by language
+    in_language: dict[str, Message] = field(default_factory=dict)
 
 
 @dataclass
@@ -88,10 +89,12 @@ def compose(
     author: str,
     sitrap: tuple[int, str] | None = None,
     sitrap_sections: tuple[tuple[str, tuple[str, ...]], ...] = (),
+    sitrap_in: Mapping[str, tuple[str, tuple[tuple[str, tuple[str, ...]], ...]]] | None = None,
     everyone: bool = False,
 ) -> Composed:
     """The call-out for the incident's current level: a convocation, or (`sitrap`: number and Markdown) a
-    sitrap to the same distribution. `write` words it (views.callout.message): what is said is decided here."""
+    sitrap to the same distribution. `write` words it (views.callout.message): what is said is decided here.
+    `sitrap_in`: the sitrap's Markdown and card sections in each other language a recipient asks for."""
     earlier: list[Entry] = []
 
     def kept(entries: Any) -> Any:
@@ -149,9 +152,12 @@ def compose(
         draft = replace(draft, report=sitrap[0], report_text=sitrap[1], report_sections=sitrap_sections)
     message = write(draft)
     in_language = {}
-    for lang in {config.callout.lang_of(channel) for channel in config.callout.channel_ids()} - {"", current()}:
+    for lang in languages(config) - {"", current()}:
+        said = draft
+        if sitrap is not None and sitrap_in and lang in sitrap_in:  # the sitrap's own text in that language
+            said = replace(draft, report_text=sitrap_in[lang][0], report_sections=sitrap_in[lang][1])
         with speaking(lang):  # worded here, before the channels' threads start
-            in_language[lang] = write(draft)
+            in_language[lang] = write(said)
     with opened(where, readonly=True) as store:
         callout = callout_id(message, store.callouts(incident), everyone)
         held = store.deliveries(callout)
@@ -174,6 +180,35 @@ def compose(
         if outcome == "accepted" and (channel, recipient) not in told
     ]
     return Composed(found, state, team, callout, recovered, in_language)
+
+
+def languages(config: Config) -> set[str]:
+    """Every language a call-out may go out in ('': the run's): the channels' `lang:` and the contacts' and
+    organisations' (contacts.yaml)."""
+    return {config.callout.lang_of(channel) for channel in config.callout.channel_ids()} | config.contacts.languages
+
+
+def in_their_language(
+    config: Config, composed: Composed, channel: str, recipients: Sequence[Recipient]
+) -> list[tuple[Message, list[Recipient]]]:
+    """A channel's recipients grouped by the language they get the message in (the recipient's `lang:` over the
+    channel's, over the run's), each group with its message, in the order of their first recipient."""
+    groups: dict[str, list[Recipient]] = {}
+    for r in recipients:
+        lang = language_for(channel, r, config.callout, config.contacts)
+        groups.setdefault(lang if lang in composed.in_language else "", []).append(r)
+    message = composed.plan.message
+    return [(composed.in_language.get(lang, message), group) for lang, group in groups.items()]
+
+
+def spoken(config: Config, composed: Composed) -> dict[tuple[str, str], str]:
+    """(channel, recipient) → the language they get the message in, for those not getting the run's."""
+    out: dict[tuple[str, str], str] = {}
+    for channel, recipients in composed.plan.routes.items():
+        for message, group in in_their_language(config, composed, channel, recipients):
+            if message.lang != current():
+                out.update({(channel, r.key): message.lang for r in group})
+    return out
 
 
 def blocked(config: Config, composed: Composed) -> list[tuple[str, str]]:
@@ -282,7 +317,7 @@ def _deliver(
     (GRACE_SECONDS); what was not sent stays 'pending', for a re-run."""
     from ..adapters.notifiers import for_channel
 
-    message, callout = composed.plan.message, composed.callout
+    callout = composed.callout
     results: Queue[tuple[list[Delivery], threading.Event] | None] = Queue()
     stop, closed = threading.Event(), threading.Event()
 
@@ -300,8 +335,11 @@ def _deliver(
 
         try:
             mine = {r.key: ids[(channel, r.key)] for r in recipients}
-            said = composed.in_language.get(config.callout.lang_of(channel), message)
-            for_channel(channel, config.callout).send(said, recipients, mine, record, links)
+            notifier = for_channel(channel, config.callout)
+            for said, group in in_their_language(config, composed, channel, recipients):
+                notifier.send(said, group, mine, record, links)  # one message (or BCC mail, card) per language
+                if stop.is_set():
+                    break
         except Exception as exc:  # a fault in one channel's code: recorded, and the others still go
             failed = f"interne fout: {type(exc).__name__}"
             rest = [Delivery(channel, r.key, "error", failed) for r in recipients if r.key not in recorded]

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..domain.confirmation import REPLY_CODES, LinkRefused, digits, find_person, read_token
 from ..domain.errors import UsageError
+from ..domain.language import _
 from ..domain.logbook import Entry
 from .callout_status import Called, called
 from .logbook import opened, stamp
@@ -39,26 +40,27 @@ def _linked(store: Any, people: dict[str, Called], incident: str | None, signed:
     callout, key = read_token(store.confirm_key(), signed)
     owner = callout.partition("/")[0]
     if incident is not None and owner != incident:
-        raise LinkRefused("onbekend", "deze bevestigingscode hoort niet bij een oproep van dit incident")
+        raise LinkRefused("onbekend", _("deze bevestigingscode hoort niet bij een oproep van dit incident"))
     reached = callout in store.callouts(owner) and key in {d[1] for d in store.deliveries(callout)}
     if not reached or key not in people:
-        raise LinkRefused("onbekend", "deze bevestigingscode hoort niet bij een oproep van dit incident")
+        raise LinkRefused("onbekend", _("deze bevestigingscode hoort niet bij een oproep van dit incident"))
     for e in store.of_kind(owner, "confirmation"):
         if e.data.get("via") == "link" and e.data["callout"] == callout and e.data["recipient"] == key:
-            said = "komt" if e.data["answer"] == "komt" else "kan niet komen"
+            said = _("deze bevestigingslink is al gebruikt: vastgelegd is dat u komt")
+            if e.data["answer"] != "komt":
+                said = _("deze bevestigingslink is al gebruikt: vastgelegd is dat u niet kunt komen")
             raise LinkRefused(
-                "gebruikt", f"deze bevestigingslink is al gebruikt: vastgelegd is dat u {said}",
-                "Iets veranderd? Bel de coördinator; die legt het vast met calamiteit bevestig.",
+                "gebruikt", said, _("Iets veranderd? Bel de coördinator; die legt het vast met calamiteit bevestig.")
             )
     return owner, callout, people[key]
 
 
 def _owner(store: Any, signed: str) -> str:
     """The incident of a signed token's call-out (the call-out id starts with the incident's id and a /)."""
-    callout, _ = read_token(store.confirm_key(), signed)
+    callout, _who = read_token(store.confirm_key(), signed)
     owner = callout.partition("/")[0]
     if not owner or owner not in {s.id for s in store.summaries()}:
-        raise LinkRefused("onbekend", "deze bevestigingscode hoort niet bij een oproep van dit logboek")
+        raise LinkRefused("onbekend", _("deze bevestigingscode hoort niet bij een oproep van dit logboek"))
     return str(owner)
 
 
@@ -67,7 +69,7 @@ def link_page(config: Config, where: Where, signed: str) -> Link:
     this logbook, or used."""
     with opened(where, readonly=True) as store, store.snapshot():
         owner = _owner(store, signed)
-        incident, _, row = _linked(store, called(config, store, owner), None, signed)
+        incident, _callout, row = _linked(store, called(config, store, owner), None, signed)
         return Link(incident, store.summary(incident).title, row.recipient.name, row.recipient.role, row.answer)
 
 
@@ -90,7 +92,7 @@ def confirm(
     with opened(where, create=False) as store, store.transaction():  # the write lock: a link answers once
         if incident is None:  # a confirmation link's page: the incident is the token's
             if signed is None:
-                raise UsageError("welk incident?")
+                raise UsageError(_("welk incident?"))
             incident = _owner(store, signed)
         incident = store.resolve(incident)
         people = called(config, store, incident)
@@ -101,18 +103,25 @@ def confirm(
         elif code is not None:
             answer = REPLY_CODES.get(code.strip())
             if answer is None:
-                raise UsageError(f"onbekende antwoordcode '{code}'", "1 = ik kom, 2 = ik kan niet.")
+                unknown = _("onbekende antwoordcode '{code}'").format(code=code)
+                raise UsageError(unknown, _("1 = ik kom, 2 = ik kan niet."))
             number = digits(phone or "")
             hits = [r for r in people.values() if r.recipient.contact and digits(r.recipient.contact.phone) == number]
             if not number or len(hits) != 1:
-                raise UsageError(f"het nummer '{phone or ''}' hoort bij niemand die voor dit incident is opgeroepen")
+                raise UsageError(
+                    _("het nummer '{phone}' hoort bij niemand die voor dit incident is opgeroepen").format(
+                        phone=phone or ""
+                    )
+                )
             row, via = hits[0], "sms"
         else:
             if not person:
-                raise UsageError("wie bevestigt? Geef een naam of contact-id", "Of --code met --telefoon, of --token.")
+                raise UsageError(
+                    _("wie bevestigt? Geef een naam of contact-id"), _("Of --code met --telefoon, of --token.")
+                )
             row = people[find_person(person, [p.recipient for p in people.values()]).key]
         if answer is None:
-            raise UsageError("komt hij of zij? Geef --komt of --kan-niet")
+            raise UsageError(_("komt hij of zij? Geef --komt of --kan-niet"))
         body: dict[str, Any] = {
             "callout": callout or row.callout,  # a link's answer belongs to the call-out that sent the link
             "recipient": row.recipient.key,

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ..domain.callout import Draft, Message, Recipient, plan, recipient_key
+from ..domain.language import _, speaking
 from .callout import Composed, Sent, compose, message_id, send
 from .callout_status import called
 from .logbook import opened, stamp
@@ -101,12 +102,19 @@ def escalate(
             if not chosen:
                 return out
             callout = f"{message.incident}/{ESCALATION}-{message.level}#{len(rounds) + 1}"
-            found = plan(replace(message, subject=f"Herinnering: {message.subject}"), chosen, config.callout)
+            said = {lang: reminder(m, lang) for lang, m in base.in_language.items()}  # recipients' `lang:`
+            found = plan(reminder(message, ""), chosen, config.callout)
             sender = config.callout.email.sender if config.callout.email else ""
             planned = [
                 (ch, r.key, message_id(callout, ch, r.key, sender)) for ch, rs in found.routes.items() for r in rs
             ]
             store.record_intent(message.incident, callout, planned, stamp())  # the claim, inside the lock
-    out.sent = send(config, where, Composed(found, base.state, team, callout), author)
+    out.sent = send(config, where, Composed(found, base.state, team, callout, in_language=said), author)
     return out
+
+
+def reminder(message: Message, lang: str) -> Message:
+    """The call-out again, its subject saying it is a reminder, in the message's language."""
+    with speaking(lang):
+        return replace(message, subject=_("Herinnering: {subject}").format(subject=message.subject))
 

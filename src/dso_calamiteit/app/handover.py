@@ -63,15 +63,16 @@ def _read_bounded(path: Path) -> str:
 
     def an_object(chunk: bytes) -> None:
         if not chunk.lstrip().startswith(b"{"):
-            raise UsageError(f"{path}: geen export van 'calamiteit incident export' (geen JSON-object)")
+            not_one = _("{path}: geen export van 'calamiteit incident export' (geen JSON-object)")
+            raise UsageError(not_one.format(path=path))
 
-    raw = read_bounded(path, MAX_IMPORT_BYTES, "Geen export van één incident.", pipes=True, first=an_object)
+    raw = read_bounded(path, MAX_IMPORT_BYTES, _("Geen export van één incident."), pipes=True, first=an_object)
     if not raw:
         an_object(raw)
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise UsageError(f"{path}: geen UTF-8 (byte {exc.start})") from None
+        raise UsageError(_("{path}: geen UTF-8 (byte {n})").format(path=path, n=exc.start)) from None
 
 
 def read_export(criteria: CriteriaFile, path: Path) -> tuple[list[Entry], Incident]:
@@ -84,26 +85,33 @@ def read_export(criteria: CriteriaFile, path: Path) -> tuple[list[Entry], Incide
     try:
         doc = json.loads(_read_bounded(path))
     except RecursionError:
-        raise UsageError(f"{path}: te diep genest; geen export van 'calamiteit incident export'") from None
+        raise UsageError(
+            _("{path}: te diep genest; geen export van 'calamiteit incident export'").format(path=path)
+        ) from None
     except ValueError as exc:
-        raise UsageError(f"{path}: geen geldige JSON ({exc})") from None
+        raise UsageError(_("{path}: geen geldige JSON ({error})").format(path=path, error=exc)) from None
     if not isinstance(doc, dict) or doc.get("kind") != EXPORT_KIND:
-        raise UsageError(f"{path}: geen export van 'calamiteit incident export' (kind ontbreekt of klopt niet)")
+        raise UsageError(
+            _("{path}: geen export van 'calamiteit incident export' (kind ontbreekt of klopt niet)").format(path=path)
+        )
     incident = doc.get("incident")
     if not valid_id(incident):
         raise UsageError(
-            f"{path}: ongeldig incident-id {json.dumps(incident, ensure_ascii=False)[:60]}",
-            "Een id bestaat uit letters, cijfers en streepjes (zoals 2026-007).",
+            _("{path}: ongeldig incident-id {id}").format(path=path, id=json.dumps(incident, ensure_ascii=False)[:60]),
+            _("Een id bestaat uit letters, cijfers en streepjes (zoals 2026-007)."),
         )
     raw_entries, head = doc.get("entries"), doc.get("head")
     if not isinstance(raw_entries, list) or not raw_entries or not isinstance(head, str):
-        raise UsageError(f"{path}: geen export van 'calamiteit incident export' (entries of head ontbreekt)")
+        raise UsageError(
+            _("{path}: geen export van 'calamiteit incident export' (entries of head ontbreekt)").format(path=path)
+        )
     replay = Replay(criteria.ladder)
     for number, raw in enumerate(raw_entries, start=1):
         try:
             check_entry(replay, raw, number)
         except Refused as exc:
-            raise UsageError(f"{path}: regel {number}: {exc}", "Niets ingelezen.") from None
+            refused = _("{path}: regel {n}: {refusal}").format(path=path, n=number, refusal=exc)
+            raise UsageError(refused, _("Niets ingelezen.")) from None
     entries = [
         Entry(
             str(incident),

@@ -6,8 +6,8 @@ bound to the organisations' names), because the text is written while the report
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,7 +16,7 @@ from ..adapters.output_files import Staged
 from ..adapters.stores import BusyError
 from ..domain import dutchtime, sitrap
 from ..domain.errors import CalamiteitError, UsageError
-from ..domain.language import N_
+from ..domain.language import N_, speaking
 from ..domain.logbook import (
     ChainCheck,
     Entry,
@@ -53,6 +53,8 @@ class Report:
     staged: Staged | None = None
     markdown: str = ""  # the same report in Markdown, when asked for (to send it: rapport --verstuur)
     sections: Sections = ()  # and as a card's sections (views.sitrap.card_sections), likewise
+    # both again per other language a recipient or channel of the call-out asks for (`lang:`), by language
+    in_language: dict[str, tuple[str, Sections]] = field(default_factory=dict)
 
 
 ATTEMPTS = 5  # colleagues writing while a big report is built: catch up and try again, this many times
@@ -71,6 +73,7 @@ def make(
     insist: bool = False,
     markdown: Write | None = None,
     card: Callable[[sitrap.Sitrap], Sections] | None = None,
+    languages: Iterable[str] = (),
 ) -> Report:
     """Make the next numbered report from what the logbook holds (a `concept` takes no number and records
     nothing: a preview that spoils no numbering).
@@ -81,10 +84,11 @@ def make(
     wrote in between, only the new entries are read and the report is made again. A full disk therefore
     records nothing; a crash after the commit leaves a numbered sitrap without a file, never a file whose
     number the logbook does not know (the file gets its name in `publish`). `markdown`, when given, also
-    writes the report in Markdown (to send it: rapport --verstuur).
+    writes the report in Markdown (to send it: rapport --verstuur), and in each of `languages` too.
     """
     as_markdown: list[str] = []  # the Markdown of the latest report written, when asked for
     as_card: list[Sections] = []  # likewise its card's sections
+    as_other: dict[str, tuple[str, Sections]] = {}  # both in the other languages asked for
     kept = sitrap.kept_notes(config.reporting)  # of a million notes only the few the report shows
 
     def written(found: Incident, number: int | None, broken: list[str]) -> str:
@@ -95,7 +99,14 @@ def make(
             as_markdown[:] = [markdown(report)]
         if card is not None:
             as_card[:] = [card(report)]
+        if markdown is not None and card is not None:
+            for lang in languages:
+                with speaking(lang):
+                    as_other[lang] = (markdown(report), card(report))
         return write(report)
+
+    def card_of() -> Sections:
+        return as_card[0] if as_card else ()
 
     with opened(where, create=False) as store:
         incident = store.resolve(incident)
@@ -111,7 +122,7 @@ def make(
             if concept or found.closed:  # not numbered, not recorded
                 text = written(found, None, broken)
                 staged = Staged(output, text) if output is not None else None
-                return Report(incident, text, None, staged, "".join(as_markdown), *as_card)
+                return Report(incident, text, None, staged, "".join(as_markdown), card_of(), as_other)
             entry = report_entry(found, config.reporting.minutes_for(found.level), author, made)
             # The report shows the log with its own entry; fold that into a copy, `found` may need catching up.
             ahead = fold([entry], state=replace(found, report_entries=list(found.report_entries)))
@@ -119,7 +130,8 @@ def make(
             staged = Staged(output, text) if output is not None else None
             try:
                 if store.append_made(entry):
-                    return Report(incident, text, ahead.reports, staged, "".join(as_markdown), *as_card)
+                    said = "".join(as_markdown)
+                    return Report(incident, text, ahead.reports, staged, said, card_of(), as_other)
             except BaseException:
                 if staged is not None:
                     staged.discard()

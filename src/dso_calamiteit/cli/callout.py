@@ -86,7 +86,8 @@ def oproep(
         if json:
             print(words.document(composed, None, blocked))
         else:
-            words.preview(sys.stdout, composed.plan, {o.id: o.name for o in config.contacts.organisations})
+            names = {o.id: o.name for o in config.contacts.organisations}
+            words.preview(sys.stdout, composed.plan, names, callout.spoken(config, composed))
             words.warnings(sys.stdout, blocked)
             sys.stderr.write("Niets verstuurd: --verstuur verstuurt.\n")
         return exitcodes.OK
@@ -112,14 +113,15 @@ def escalate(config: "Config", where: Place, incident: str, author: str, watch: 
             done = escalation.escalate(config, where, incident, now, words.message, author)
             reminded, backups = reminded + len(done.reminded), backups + len(done.backups)
             for name in done.reminded:
-                note.print(f"Herinnering aan {name}.", markup=False)
+                note.print(_("Herinnering aan {name}.").format(name=name), markup=False)
             for name in done.backups:
-                note.print(f"Volgende opgeroepen: {name}.", markup=False)
+                note.print(_("Volgende opgeroepen: {name}.").format(name=name), markup=False)
             if done.exhausted and not done.waiting and not done.reminded and not done.backups:
-                note.print(f"Niemand meer op te roepen voor: {', '.join(done.exhausted)}.", markup=False)
+                roles = ", ".join(done.exhausted)
+                note.print(_("Niemand meer op te roepen voor: {roles}.").format(roles=roles), markup=False)
                 return exitcodes.CALLOUT_INCOMPLETE
             if not done.waiting and not done.reminded and not done.backups:
-                note.print(f"Elke rol bevestigd ({len(done.confirmed)}).", markup=False)
+                note.print(_("Elke rol bevestigd ({n}).").format(n=len(done.confirmed)), markup=False)
                 return exitcodes.OK
             if done.waiting and done.next_due and (len(done.waiting), done.next_due) != said:
                 said = (len(done.waiting), done.next_due)
@@ -137,7 +139,9 @@ def escalate(config: "Config", where: Place, incident: str, author: str, watch: 
                 reminded=counted(reminded, "herinnering", "herinneringen"),
                 backups=counted(backups, "volgende", "volgenden"),
             ),
-            f"Wat verstuurd is, staat in het logboek: 'calamiteit oproep {incident} --status'.",
+            _("Wat verstuurd is, staat in het logboek: 'calamiteit oproep {incident} --status'.").format(
+                incident=incident
+            ),
         ) from None
 
 
@@ -200,7 +204,7 @@ def bevestig(
     from ..domain.errors import UsageError
 
     if via not in ("telefoon", "mail", "teams"):
-        raise UsageError(f"--via '{via}' ken ik niet", "Kies telefoon, mail of teams.")
+        raise UsageError(_("--via '{via}' ken ik niet").format(via=via), _("Kies telefoon, mail of teams."))
     answer = None if komt is None else ("komt" if komt else "kan_niet")
     config = configuration.load(config_dir)
     entry, row = confirmation.confirm(

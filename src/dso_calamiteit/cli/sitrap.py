@@ -99,6 +99,7 @@ def rapport(
         insist=toch,
         markdown=(lambda s: written.FORMATS["md"](s, names)) if verstuur else None,
         card=(lambda s: written.card_sections(s, names)) if verstuur else None,
+        languages=_other_languages(config) if verstuur else (),
     )
     if output is None:
         emit(report.text, None)
@@ -115,11 +116,19 @@ def rapport(
 
     composed = callout.compose(
         config, where, incident, clock.now(), message, author=author, sitrap=(report.number, report.markdown),
-        sitrap_sections=report.sections,
+        sitrap_sections=report.sections, sitrap_in=report.in_language,
     )
     sent = callout.send(config, where, composed, author)
     _show_sent(sent)
     return sent.exit_code
+
+
+def _other_languages(config: "Config") -> set[str]:
+    """The languages besides this run's that a recipient or channel of the call-out asks for (`lang:`)."""
+    from ..app.callout import languages
+    from ..domain.language import current
+
+    return languages(config) - {"", current()}
 
 
 def _send_confirmed(config: "Config", where: "Where", incident: str, author: str, yes: bool) -> bool:

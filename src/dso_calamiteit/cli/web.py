@@ -11,6 +11,7 @@ import typer
 from ..app.place import Place
 from ..domain import exitcodes
 from ..domain.errors import UsageError
+from ..domain.language import _
 from .options import ConfigDir, DataDir, Db
 
 
@@ -41,7 +42,7 @@ def web(
         from ..web import server  # the optional extra `web`: Starlette, uvicorn, Jinja2
     except ImportError as exc:
         raise UsageError(  # as `overzicht --format html` without plotly
-            f"'calamiteit web' vraagt {exc.name}, en dat is niet geïnstalleerd",
+            _("'calamiteit web' vraagt {module}, en dat is niet geïnstalleerd").format(module=exc.name),
             "pip install 'dso-calamiteit[web]'",
         ) from None
     from ..adapters.config import loading

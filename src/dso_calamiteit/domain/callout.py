@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any, ClassVar, Literal
 
 from . import delivery_reasons
+from .confirmation import REPLY_TEXT
 from .contacts import Contact, ContactsFile
 from .criteria import Level
 from .language import N_, _
@@ -180,6 +181,11 @@ class Message:
     # the people called out, and what a card says instead of a sitrap's full text
     called_heading: str = "Opgeroepen"
     full_text_note: str = ""
+    # the language it is worded in (an e-mail's <html lang>), and the words a channel adds for a confirmation:
+    # before the link in an e-mail, and a gateway's reply instruction (domain.confirmation.REPLY_TEXT)
+    lang: str = "nl"
+    confirm_prompt: str = "**Kom je?** Bevestig of meld af:"
+    reply_text: str = REPLY_TEXT
 
 
 @dataclass(frozen=True)
@@ -225,6 +231,12 @@ class Plan:
     @property
     def count(self) -> int:
         return len({r.key for rs in self.routes.values() for r in rs})
+
+
+def language_for(channel: str, recipient: Recipient, config: CalloutFile, contacts: ContactsFile) -> str:
+    """The language a recipient gets a call-out in through `channel` ('': the run's): the contact's own
+    `lang:`, else its organisation's (contacts.yaml), else the channel's (config/oproep.yaml)."""
+    return contacts.language_of(recipient.contact) or config.lang_of(channel)
 
 
 def address(channel: str, contact: Contact, config: CalloutFile) -> str:

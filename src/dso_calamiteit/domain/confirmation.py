@@ -14,11 +14,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .errors import UsageError, suggest
-from .language import N_
+from .language import N_, _
 from .recipients import Recipient
 
 REPLY_CODES = {"1": "komt", "2": "kan_niet"}
-REPLY_TEXT = "Antwoord 1 = ik kom, 2 = ik kan niet."
+REPLY_TEXT = N_("Antwoord 1 = ik kom, 2 = ik kan niet.")  # a gateway's reply instruction (worded per message)
 ANSWER_WORDS = {"komt": N_("komt"), "kan_niet": N_("kan niet komen")}  # worded with _() where shown
 
 
@@ -50,10 +50,13 @@ def find_person(typed: str, recipients: Iterable[Recipient]) -> Recipient:
     names = [r.name for r in people]
     if found:
         shown = ", ".join(sorted({f"{r.name} ({r.key})" for r in found}))
-        raise UsageError(f"'{typed}' past bij meer opgeroepenen: {shown}", "Geef het contact-id.")
+        raise UsageError(
+            _("'{typed}' past bij meer opgeroepenen: {shown}").format(typed=typed, shown=shown),
+            _("Geef het contact-id."),
+        )
     raise UsageError(
-        f"'{typed}' is niet opgeroepen voor dit incident.{suggest(typed, names)}",
-        "'calamiteit oproep ID --status' toont wie opgeroepen is.",
+        _("'{typed}' is niet opgeroepen voor dit incident.").format(typed=typed) + suggest(typed, names),
+        _("'calamiteit oproep ID --status' toont wie opgeroepen is."),
     )
 
 
@@ -81,13 +84,13 @@ class LinkRefused(UsageError):
 
 def read_token(key: bytes, value: str) -> tuple[str, str]:
     """(call-out, recipient) of a token this logbook signed; refused when it is not."""
-    what, _, mac = value.strip().partition(".")
+    what, _dot, mac = value.strip().partition(".")
     # compared as bytes: compare_digest refuses a str with non-ASCII characters (a typed or mangled link)
     if not what or not hmac.compare_digest(mac.encode("utf-8"), _mac(key, what).encode("utf-8")):
         raise LinkRefused(
-            "vervalst", "deze bevestigingscode is niet door dit logboek ondertekend (vervalst of van een ander)"
+            "vervalst", _("deze bevestigingscode is niet door dit logboek ondertekend (vervalst of van een ander)")
         )
-    callout, _, recipient = base64.urlsafe_b64decode(what + "=" * (-len(what) % 4)).decode().partition("\n")
+    callout, _nl, recipient = base64.urlsafe_b64decode(what + "=" * (-len(what) % 4)).decode().partition("\n")
     return callout, recipient
 
 

@@ -27,6 +27,9 @@ class Organisation:
     """Soort organisatie, bijvoorbeeld 'beheer', 'helpdesk', 'bevoegd gezag', 'koepel', 'leverancier'."""
     description: str = ""
     """Wat deze organisatie in de calamiteitenorganisatie doet."""
+    lang: Literal["", "nl", "en"] = ""
+    """Taal van de oproep aan de contacten van deze organisatie: nl of en (bijvoorbeeld en voor een leverancier);
+    leeg: die van het kanaal, anders die van de opdracht (--lang)."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,9 @@ class Contact:
     """Het databaseaccount waarmee deze persoon in het gedeelde logboek schrijft (de PostgreSQL-loginnaam; bij
     SQLite de loginnaam op de computer). Een regel die via dit account is vastgelegd met een ander als auteur,
     wordt overal getoond als 'auteur, vastgelegd door account …'."""
+    lang: Literal["", "nl", "en"] = ""
+    """Taal van de oproep aan dit contact: nl of en; gaat voor die van de organisatie en van het kanaal; leeg:
+    die van de organisatie, anders die van het kanaal, anders die van de opdracht (--lang)."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,19 @@ class ContactsFile:
         for o in self.organisations:
             found.setdefault(o.id, o)
         return found
+
+    @cached_property
+    def languages(self) -> frozenset[str]:
+        """The languages contacts and organisations ask for (`lang:`), '' aside: a call-out is worded in each."""
+        return (frozenset(o.lang for o in self.organisations) | frozenset(c.lang for c in self.contacts)) - {""}
+
+    def language_of(self, contact: Contact) -> str:
+        """The language `contact` is called out in ('': the channel's or the run's): its own, else its
+        organisation's."""
+        if contact.lang:
+            return contact.lang
+        org = self.organisations_by_id.get(contact.org)
+        return org.lang if org is not None else ""
 
     @cached_property
     def people(self) -> dict[str, Contact]:

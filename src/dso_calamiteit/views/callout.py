@@ -4,11 +4,14 @@ is in views/tables/callout.py."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ..domain import dutchtime
 from ..domain.callout import Draft, Message, Plan, channel_word
-from ..domain.language import _, counted
+from ..domain.confirmation import REPLY_TEXT
+from ..domain.language import N_, _, counted, current
 from ..domain.safetext import markdown as esc
 from ..domain.safetext import visible
 from .jsondoc import dumps
@@ -59,6 +62,10 @@ def _decision(sections: list[tuple[str, list[str]]]) -> list[str]:
 
 def message(d: Draft) -> Message:
     """The call-out as every channel sends it: a convocation (team, facts, advice, the picture now) or a sitrap."""
+    return _confirming(_worded(d))
+
+
+def _worded(d: Draft) -> Message:
     state, level, facts = d.incident, d.level, _facts(d)
     if d.purpose == "sitrap":
         subject = f"{d.subject_prefix} {state.id} · {level.label} · " + _("situatierapport {number}").format(
@@ -112,9 +119,23 @@ def message(d: Draft) -> Message:
     )
 
 
-def preview(out: TextIO, plan: Plan, org_names: dict[str, str]) -> None:
+def _confirming(m: Message) -> Message:
+    """What a message says in its own language beyond its text: its language, the words before a
+    confirmation link in an e-mail, and a gateway's reply instruction."""
+    prompt = "**" + _("Kom je?") + "** " + _("Bevestig of meld af:")
+    return replace(m, lang=current(), confirm_prompt=prompt, reply_text=_(REPLY_TEXT))
+
+
+LANGUAGE_NAMES = {"nl": N_("Nederlands"), "en": N_("Engels")}
+
+
+def preview(
+    out: TextIO, plan: Plan, org_names: dict[str, str], spoken: Mapping[tuple[str, str], str] | None = None
+) -> None:
     """The message, then the recipients per channel, as plain lines written straight out: no Rich table (for
-    a team of 30 it cost more than composing the whole call-out), not even Rich. Nothing has been sent."""
+    a team of 30 it cost more than composing the whole call-out), not even Rich. Nothing has been sent.
+    `spoken`: (channel, recipient) → the language of those who get it in another than the run's (`lang:`)."""
+    spoken = spoken or {}
     m = plan.message
     lines = [
         _("Onderwerp: {subject}").format(subject=m.subject),
@@ -125,7 +146,10 @@ def preview(out: TextIO, plan: Plan, org_names: dict[str, str]) -> None:
     ]
     for channel, recipients in plan.routes.items():
         lines.append("  " + _("via {channel}:").format(channel=channel_word(channel)))
-        lines += [f"    - {r.name} · {r.role} · {org_names.get(r.org, r.org)}" for r in recipients]
+        lines += [
+            f"    - {r.name} · {r.role} · {org_names.get(r.org, r.org)}" + _in_language(spoken.get((channel, r.key)))
+            for r in recipients
+        ]
     if plan.already:
         lines.append("  " + _("eerder aangenomen, niet opnieuw:"))
         lines += [f"    - {d.recipient} ({channel_word(d.channel)})" for d in plan.already]
@@ -136,6 +160,10 @@ def preview(out: TextIO, plan: Plan, org_names: dict[str, str]) -> None:
         lines.append("  " + _("niemand om op te roepen"))
     lines += [_("Niemand bereikbaar voor {role}.").format(role=role) for role in plan.nobody]
     out.write("\n".join(visible(line) for line in lines) + "\n")
+
+
+def _in_language(lang: str | None) -> str:
+    return f" · {_(LANGUAGE_NAMES.get(lang, lang))}" if lang else ""
 
 
 def warnings(out: TextIO, blocked: list[tuple[str, str]]) -> None:

@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator
 
 from ..app import incidents
 from ..domain.errors import CalamiteitError
+from ..domain.language import _
 from ..domain.safetext import visible
 from .pages import Settings
 
@@ -44,9 +45,11 @@ class Watcher:
                     self.counts = counts
                     self.version += 1
             except CalamiteitError as exc:
-                sys.stderr.write(visible(f"calamiteit web: live bijwerken: {exc.message}") + "\n")
+                said = _("live bijwerken: {reason}").format(reason=exc.message)
+                sys.stderr.write(visible(f"calamiteit web: {said}") + "\n")
             except Exception as exc:
-                sys.stderr.write(visible(f"calamiteit web: live bijwerken: {type(exc).__name__}: {exc}") + "\n")
+                said = _("live bijwerken: {reason}").format(reason=f"{type(exc).__name__}: {exc}")
+                sys.stderr.write(visible(f"calamiteit web: {said}") + "\n")
             sys.stderr.flush()
             time.sleep(RETRY_S)
 

@@ -143,7 +143,9 @@ def build(settings: pages.Settings) -> Any:
     def failed(request: Request, exc: Exception) -> Response:
         """The logbook went away or broke while serving, or a bug: one line on the console, a Dutch page to
         the reader, never a traceback (the public status page says nothing of the cause)."""
-        said = exc.message if isinstance(exc, CalamiteitError) else f"interne fout: {type(exc).__name__}: {exc}"
+        said = exc.message if isinstance(exc, CalamiteitError) else _("interne fout: {error}").format(
+            error=f"{type(exc).__name__}: {exc}"
+        )
         sys.stderr.write(visible(f"calamiteit web: {request.url.path}: {said}") + "\n")
         sys.stderr.flush()
         public = request.url.path.startswith("/status/")

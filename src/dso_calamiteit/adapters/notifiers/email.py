@@ -31,11 +31,11 @@ from .interface import Notifier
 from .secrets import KEYRING_SERVICE, secret
 
 
-def html(markdown: str) -> str:
+def html(markdown: str, lang: str = "nl") -> str:
     from markdown_it import MarkdownIt
 
     body = MarkdownIt("commonmark", {"html": False}).enable("table").render(markdown)
-    return f'<!DOCTYPE html>\n<html lang="nl"><head><meta charset="utf-8"></head><body>\n{body}</body></html>\n'
+    return f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8"></head><body>\n{body}</body></html>\n'
 
 
 def compose(
@@ -49,9 +49,9 @@ def compose(
     mail["Message-ID"] = message_id or make_msgid("calamiteit", domain=sender.rpartition("@")[2] or None)
     text = message.markdown
     if link:  # this recipient's own confirmation link (a signed token: see domain.confirmation)
-        text = text.rstrip("\n") + f"\n\n**Kom je?** Bevestig of meld af: <{link}>\n"
+        text = text.rstrip("\n") + f"\n\n{message.confirm_prompt} <{link}>\n"
     mail.set_content(text)
-    mail.add_alternative(html(text), subtype="html")
+    mail.add_alternative(html(text, message.lang), subtype="html")
     return mail
 
 

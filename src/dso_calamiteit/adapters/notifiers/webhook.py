@@ -15,7 +15,6 @@ from typing import Any
 
 from ...domain.callout import Delivery, Message, Outcome, Recipient
 from ...domain.callout import Webhook as Hook
-from ...domain.confirmation import REPLY_TEXT
 from ...domain.safetext import markdown as esc
 from .interface import Notifier
 from .secrets import missing, secret
@@ -100,7 +99,7 @@ class WebhookNotifier(Notifier):
             payload = card(message, recipients)
         else:
             payload = document(message, recipients)
-            payload["reply_text"] = REPLY_TEXT
+            payload["reply_text"] = message.reply_text
             for r, row in zip(recipients, payload["recipients"], strict=True):
                 row["message_id"] = self.ids.get(r.key, "")
                 row["confirm_url"] = self.links.get(r.key, "")
