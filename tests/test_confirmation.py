@@ -140,19 +140,45 @@ def test_the_sitraps_team_section_shows_each_roles_answers_in_every_format(calam
     assert answers[silent["recipient"]]["since"] == "2026-11-25T09:00:00+00:00"  # when last called
 
 
-def test_status_imports_neither_the_call_out_nor_its_message(called) -> None:
+def test_a_confirmation_whose_body_is_no_json_is_left_out_without_an_internal_error(
+    calamiteit: Invoke, called, tmp_path: Path
+) -> None:
+    """A confirmation's body edited into text that is not JSON at all: left out and said like any altered one
+    (exit 4), not an internal error (the plain read of `--status` parses the body itself)."""
+    from . import backends
+
+    incident, folder, _ = called
+    assert calamiteit("bevestig", incident, "anna-de-vries", "--komt", "--config-dir", str(folder)).code == 0
+    [(anna,)] = backends.rows(tmp_path / "data", "SELECT n FROM entries WHERE kind = 'confirmation' "
+                              "AND incident = ?", (incident,))
+    backends.tamper(tmp_path / "data", ("UPDATE entries SET body = 'komt {' WHERE incident = ? AND n = ?",
+                                        (incident, anna)))
+    said = calamiteit("oproep", incident, "--status", "--json", "--config-dir", str(folder))
+    assert said.code == exitcodes.TAMPERED and "interne fout" not in said.err, said.err
+    assert f"regel {anna} " in said.err
+    assert {r["recipient"]: r["answer"] for r in json.loads(said.out)["called"]}["anna-de-vries"] is None
+
+
+def test_status_imports_neither_the_call_out_nor_its_message(called, backend: str) -> None:
     """`oproep --status` is a plain read (benchmarks/callout_status.py): it loads none of the call-out's message,
-    channels or sitrap (the config cache warm, as it normally is)."""
+    channels or sitrap (the config cache warm, as it normally is). From a SQLite file it reads the rows without
+    a Store: not the logbook's model, the chain's entry rules, `check`'s configuration use case or getpass."""
     import os
     import subprocess
     import sys
 
     incident, folder, _ = called
-    heavy = ("dso_calamiteit.app.callout", "dso_calamiteit.domain.callout", "dso_calamiteit.views.sitrap",
-             "dso_calamiteit.views.callout", "dso_calamiteit.adapters.config.validation",
-             # nor the tokens' HMAC, the criteria, the time zone or Rich for the JSON
-             "dso_calamiteit.domain.confirmation", "hmac", "dso_calamiteit.domain.criteria",
-             "dso_calamiteit.domain.dutchtime", "rich")
+    heavy: tuple[str, ...] = (
+        "dso_calamiteit.app.callout", "dso_calamiteit.domain.callout", "dso_calamiteit.views.sitrap",
+        "dso_calamiteit.views.callout", "dso_calamiteit.adapters.config.validation",
+        # nor the tokens' HMAC, the criteria, the time zone or Rich for the JSON
+        "dso_calamiteit.domain.confirmation", "hmac", "dso_calamiteit.domain.criteria",
+        "dso_calamiteit.domain.dutchtime", "rich",
+        "dso_calamiteit.app.configuration", "getpass",
+    )
+    if backend == "sqlite":  # PostgreSQL is read through its Store
+        heavy += ("dso_calamiteit.adapters.stores.interface", "dso_calamiteit.adapters.stores.sqlite",
+                  "dso_calamiteit.domain.logbook", "dso_calamiteit.domain.entry_rules")
     code = (
         "import sys; from dso_calamiteit.cli import root; "
         f"root.run(['oproep', {incident!r}, '--status', '--json', '--config-dir', {str(folder)!r}]); "
@@ -163,6 +189,16 @@ def test_status_imports_neither_the_call_out_nor_its_message(called) -> None:
                               check=False)
     assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout[-500:] + done.stderr[-500:]
     assert json.loads("\n".join(done.stdout.strip().splitlines()[:-1]))["kind"] == "callout-status"
+
+
+@pytest.mark.sqlite_only
+def test_the_plain_read_knows_the_stores_schema_version() -> None:
+    """The plain read of `--status` (adapters/stores/reading.py) reads only a logbook of the Store's schema
+    version (any other goes through the Store, which migrates or refuses it): a new migration must move it too,
+    or every status would quietly take the slow way."""
+    from dso_calamiteit.adapters.stores import reading, sqlite
+
+    assert reading.SCHEMA_VERSION == sqlite.SCHEMA_VERSION
 
 
 def test_status_reads_this_incidents_call_outs_only_in_one_query(calamiteit: Invoke, called) -> None:
