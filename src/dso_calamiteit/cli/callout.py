@@ -242,7 +242,7 @@ def confirmed(composed: "Composed", yes: bool) -> bool:
 
 def show(sent: "Sent", json: bool) -> None:
     """What came of the deliveries: the JSON document, or a table and one line (on stdout and stderr)."""
-    from ..views.callout import deadline_line
+    from ..views.callout import deadline_line, repeated_line
 
     if json:
         from ..views.callout import document
@@ -253,6 +253,6 @@ def show(sent: "Sent", json: bool) -> None:
 
         entry = f"regel {sent.entry.n} van {sent.entry.incident}" if sent.entry else "?"
         result(console(), console(stderr=True), sent.deliveries, sent.complete, entry, sent.pending)
-    cut = deadline_line(sent)
-    if cut:
-        console(stderr=True).print(cut, markup=False)
+    for line in (deadline_line(sent), repeated_line(sent)):
+        if line:
+            console(stderr=True).print(line, markup=False)
