@@ -74,8 +74,14 @@ def test_a_coordinator_records_who_comes_by_name_accents_and_case_aside(calamite
 
 def test_an_unknown_person_is_refused_with_a_suggestion(calamiteit: Invoke, called) -> None:
     incident, folder, _ = called
-    result = calamiteit("bevestig", incident, "Lote Meier", "--komt", "--config-dir", str(folder))
+    short = incident.rsplit("-", 1)[0]  # typed as the operator may: the id without its logbook's code
+    result = calamiteit("bevestig", short, "Lote Meier", "--komt", "--config-dir", str(folder))
     assert result.code == exitcodes.USAGE and "niet opgeroepen" in result.err and "Lotte Meijer" in result.err
+    # the hint is the command to run, with the incident's full id, not a placeholder
+    assert f"'calamiteit oproep {incident} --status' toont wie opgeroepen is." in " ".join(result.err.split())
+    assert " ID " not in result.err
+    shown = calamiteit("oproep", incident, "--status", "--config-dir", str(folder))
+    assert shown.code == exitcodes.OK and "Lotte Meijer" in shown.out
     nothing = calamiteit("bevestig", incident, "Lotte Meijer", "--config-dir", str(folder))
     assert nothing.code == exitcodes.USAGE and "--komt of --kan-niet" in nothing.err
     entries = json.loads(calamiteit("incident", "show", incident, "--json").out)["entries"]

@@ -110,7 +110,7 @@ def confirm(
         else:
             if not person:
                 raise UsageError("wie bevestigt? Geef een naam of contact-id", "Of --code met --telefoon, of --token.")
-            row = people[find_person(person, [p.recipient for p in people.values()]).key]
+            row = people[find_person(person, [p.recipient for p in people.values()], incident).key]
         if answer is None:
             raise UsageError("komt hij of zij? Geef --komt of --kan-niet")
         body: dict[str, Any] = {
