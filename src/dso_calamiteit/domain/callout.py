@@ -172,6 +172,10 @@ class Message:
     # the people called out, and what a card says instead of a sitrap's full text
     called_heading: str = "Opgeroepen"
     full_text_note: str = ""
+    # for a card that would not fit in one Teams message: the line for the people left out ({count}), and what
+    # it says where the rest of its text was left out
+    more_called: str = "+{count} meer"
+    cut_note: str = "Ingekort: de rest past niet in één Teams-bericht."
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,8 @@ def message(d: Draft) -> Message:
             tuple(facts),
             d.report,
             called_heading=_("Opgeroepen"),
+            more_called=_("+{count} meer"),
+            cut_note=_("Ingekort: de rest past niet in één Teams-bericht."),
             full_text_note=_("Situatierapport {number}: de volledige tekst staat in de e-mail en het logboek.").format(
                 number=d.report
             ),
@@ -109,6 +111,8 @@ def message(d: Draft) -> Message:
         tuple(facts),
         sections=tuple((h, tuple(b)) for h, b in sections),
         called_heading=_("Opgeroepen"),
+        more_called=_("+{count} meer"),
+        cut_note=_("Ingekort: de rest past niet in één Teams-bericht."),
     )
 
 
