@@ -197,6 +197,18 @@ def test_status_imports_neither_the_call_out_nor_its_message(called, backend: st
     assert json.loads("\n".join(done.stdout.strip().splitlines()[:-1]))["kind"] == "callout-status"
 
 
+def test_status_by_a_short_id_or_an_unknown_one_reads_as_before(calamiteit: Invoke, called) -> None:
+    """The plain read takes only the exact id; a short id goes through the Store (the same document), and an
+    unknown one is refused as every command refuses it (exit 2, the command that lists them)."""
+    incident, folder, _ = called
+    full = calamiteit("oproep", incident, "--status", "--json", "--config-dir", str(folder))
+    short = calamiteit("oproep", incident.rsplit("-", 1)[0], "--status", "--json", "--config-dir", str(folder))
+    assert full.code == short.code == exitcodes.OK and full.out == short.out
+    unknown = calamiteit("oproep", "1999-001", "--status", "--json", "--config-dir", str(folder))
+    assert unknown.code == exitcodes.USAGE and "onbekend incident '1999-001'" in unknown.err
+    assert "incident list --all" in unknown.err and unknown.out == ""
+
+
 @pytest.mark.sqlite_only
 def test_the_plain_read_knows_the_stores_schema_version() -> None:
     """The plain read of `--status` (adapters/stores/reading.py) reads only a logbook of the Store's schema
