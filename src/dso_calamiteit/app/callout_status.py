@@ -19,6 +19,8 @@ from .logbook import locate, opened
 from .place import Where
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ..adapters.config import Config
     from ..adapters.stores.reading import Delivery
 
@@ -86,7 +88,7 @@ def _parsed(body: str) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def configured(config_dir: Any) -> Config:
+def configured(config_dir: Path | None) -> Config:
     """The configuration, without app.configuration (what `check` needs): the status reads only the contacts."""
     return files.load(files.locate(config_dir))
 

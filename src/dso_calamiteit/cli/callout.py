@@ -69,10 +69,9 @@ def oproep(
     if status:  # before the call-out's own imports (channels, message): a plain read (benchmarks/callout_status.py)
         return show_status(config_dir, Place(data_dir, db, config_dir), incident, json)
     from ..app import callout, configuration, logbook, readiness
-
-    config = configuration.load(config_dir)
     from ..views import callout as words
 
+    config = configuration.load(config_dir)
     where, author = Place(data_dir, db, config_dir), logbook.author(auteur)
     if escaleer or bewaak:
         return escalate(config, where, incident, author, watch=bewaak)
