@@ -19,6 +19,7 @@ class Posted:
     # answered 2xx: (path, Idempotency-Key, JSON)
     accepted: list[tuple[str, str | None, Any]] = field(default_factory=list)
     delay: float = 0.0  # seconds before every answer
+    sizes: list[int] = field(default_factory=list)  # the bytes of every body, as posted
 
 
 def _handler(posted: Posted, elsewhere: str) -> type[BaseHTTPRequestHandler]:
@@ -41,6 +42,7 @@ def _handler(posted: Posted, elsewhere: str) -> type[BaseHTTPRequestHandler]:
             if len(raw) < size:  # the sender was killed before its body was whole: nothing to take, as a real server
                 return
             host = self.server.server_address[0]
+            posted.sizes.append(len(raw))
             posted.bodies.append((str(host), self.path, json.loads(raw or b"null")))
             time.sleep(posted.delay)
             if self.path.startswith("/hang"):

@@ -354,6 +354,59 @@ def test_the_call_outs_deadline_stops_every_channel_and_a_re_run_sends_the_rest_
     assert len(per_person) == len(set(per_person))  # each recipient once
 
 
+def callout_entries(calamiteit: Invoke, incident: str) -> list[dict]:
+    entries = json.loads(calamiteit("incident", "show", incident, "--json").out)["entries"]
+    return [e for e in entries if e["kind"] == "callout"]
+
+
+def test_the_chain_says_the_deadline_cut_the_call_out_and_a_re_run_that_gets_no_further_adds_no_entry(
+    calamiteit: Invoke, make_config: Callable[..., Path]
+) -> None:
+    """The call-out's entry records what stopped it, as a kind and its values (language-neutral, worded where it
+    is shown): {"kind": "deadline", "deadline_seconds": …, "pending": …}. A server that takes 3 s per message and
+    a deadline of 0.5 s: nothing comes of a run (the message on its way outlasts the 2 s of grace). Re-runs that
+    get no further add no second and third "niemand" entry: they exit 9 as before, name the entry that already
+    says it, and the chain still verifies."""
+    box = Mailbox(delay=3.0)
+    with smtp_server(box) as port:
+        folder = make_config(callout=callout_yaml(port, extra="deadline_seconds: 0.5\n"))
+        incident = calamiteit("incident", "open", "Storing", "--level", "1").out.strip()
+        runs = [calamiteit("oproep", incident, "--verstuur", "--json", "--config-dir", str(folder)) for _ in range(3)]
+        shown = calamiteit("incident", "show", incident, "--config-dir", str(folder))
+    assert [r.code for r in runs] == [exitcodes.CALLOUT_DEADLINE] * 3, runs[0].err
+    docs = [json.loads(r.out) for r in runs]
+    (entry,) = callout_entries(calamiteit, incident)
+    assert entry["data"]["cut"] == {"kind": "deadline", "deadline_seconds": 0.5, "pending": docs[0]["pending"]}
+    assert docs[0]["pending"] >= 1 and not [d for d in entry["data"]["deliveries"] if d["outcome"] == "accepted"]
+    assert [d["new_entry"] for d in docs] == [True, False, False]
+    assert {d["entry"] for d in docs} == {entry["n"]}
+    again = " ".join(runs[2].err.split())
+    assert f"Niets nieuws in het logboek: ook deze poging kwam niet verder dan de vorige, en regel {entry['n']} " \
+           f"van {incident} zegt dat al." in again
+    assert "Deadline van de oproep verstreken" in again
+    said = " ".join(shown.out.split())
+    assert f"deadline van 0.5 s verstreken, {docs[0]['pending']} " in said
+    assert calamiteit("incident", "verify", incident).code == exitcodes.OK
+
+
+def test_a_re_run_after_the_deadline_that_gets_further_is_recorded(
+    calamiteit: Invoke, make_config: Callable[..., Path]
+) -> None:
+    """Only a run that would say exactly what the call-out's last entry says is left out: a re-run that sends
+    more (here the rest, without a deadline) gets its own entry, without a cut."""
+    box = Mailbox(delay=0.6)
+    with smtp_server(box) as port:
+        folder = make_config(callout=callout_yaml(port, extra="deadline_seconds: 1.5\n"))
+        incident = calamiteit("incident", "open", "Storing", "--level", "1").out.strip()
+        cut = calamiteit("oproep", incident, "--verstuur", "--json", "--config-dir", str(folder))
+        folder = make_config(callout=callout_yaml(port))
+        rest = calamiteit("oproep", incident, "--verstuur", "--json", "--config-dir", str(folder))
+    assert (cut.code, rest.code) == (exitcodes.CALLOUT_DEADLINE, exitcodes.OK), rest.err
+    first, second = callout_entries(calamiteit, incident)
+    assert first["data"]["cut"]["pending"] == json.loads(cut.out)["pending"] >= 1
+    assert "cut" not in second["data"] and json.loads(rest.out)["new_entry"] is True
+
+
 def test_a_deadline_that_is_not_reached_changes_nothing(calamiteit: Invoke, make_config: Callable[..., Path]) -> None:
     box = Mailbox()
     with smtp_server(box) as port:
@@ -374,3 +427,30 @@ def test_check_refuses_a_deadline_of_zero_and_says_when_it_cuts_the_bound(
     folder = make_config(callout=callout_yaml(25, timeout=20, extra="deadline_seconds: 300\n"))
     doc = json.loads(calamiteit("check", "--json", "--config-dir", str(folder)).out)
     assert any(w.startswith("deadline_seconds: 300 s begrenst de hele oproep") for w in doc["warnings"])
+
+
+@pytest.mark.parametrize(
+    "cut",
+    [
+        "deadline",
+        {"kind": "onderbroken", "deadline_seconds": 5, "pending": 1},
+        {"kind": "deadline", "deadline_seconds": 0, "pending": 1},
+        {"kind": "deadline", "deadline_seconds": "5", "pending": 1},
+        {"kind": "deadline", "deadline_seconds": True, "pending": 1},
+        {"kind": "deadline", "deadline_seconds": 5, "pending": 0},
+        {"kind": "deadline", "deadline_seconds": 5},
+        {"kind": "deadline", "deadline_seconds": 5, "pending": 1, "tekst": "verstreken"},
+    ],
+)
+def test_the_chain_refuses_a_cut_that_does_not_read_as_one(cut: object) -> None:
+    """What a chain holds must make sense before any view words it: a `cut` is a known kind with its values."""
+    from dso_calamiteit.domain.entry_rules import Refused, Replay, check_parts
+
+    at = "2026-11-25T09:00:00+00:00"
+    body = {"purpose": "convocation", "level": 1, "subject": "Oproep", "deliveries": []}
+    replay = Replay(None)
+    check_parts(replay, 1, at, "Ans", "open", {"title": "Storing", "level": 1})
+    check_parts(replay, 2, at, "Ans", "callout", {**body, "cut": {"kind": "deadline", "deadline_seconds": 1.5,
+                                                                    "pending": 3}})
+    with pytest.raises(Refused):
+        check_parts(replay, 3, at, "Ans", "callout", {**body, "cut": cut})

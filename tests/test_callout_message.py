@@ -137,6 +137,76 @@ def test_a_dry_run_warns_about_every_channel_that_could_not_send_now(
     assert {c["channel"] for c in doc["cannot_send"]} == {"teams-oct", "email"}
 
 
+def big_rota(shipped: Path, people: int) -> dict[str, str]:
+    """Config texts whose OCT (level 1) has `people` roles, each filled by a contact of its own, always reachable."""
+    contacts = (shipped / "contacts.yaml").read_text(encoding="utf-8").rstrip() + "\n" + "".join(
+        f"  - id: oct-lid-{i}\n    org: gemeenten\n    role: OCT-lid {i} [met *opmaak*]\n"
+        f"    name: Voorbeeld Lid {i}\n    tier: tactisch\n    phone: \"+31 00 {i:08d}\"\n"
+        for i in range(people)
+    )
+    members = "".join(f"      - {{group: kernteam, org: gemeenten, role: 'OCT-lid {i} [met *opmaak*]'}}\n"
+                      for i in range(people))
+    teams = (f"teams:\n  - id: OCT\n    name: Operationeel Calamiteitenteam\n    members:\n{members}"
+             "  - id: SCT\n    name: Strategisch Calamiteitenteam\n    members:\n"
+             "      - {group: kernteam, org: gemeenten, role: 'OCT-lid 0 [met *opmaak*]'}\n")
+    readiness = (shipped / "config" / "paraatheid.yaml").read_text(encoding="utf-8")
+    always = "".join(f"  - contact: oct-lid-{i}\n    always: true\n" for i in range(people))
+    return {"contacts": contacts, "teams": teams,
+            "readiness": readiness.replace("\nschedules:\n", "\nschedules:\n" + always, 1)}
+
+
+def test_a_teams_card_for_a_large_rota_stays_below_the_message_limit_with_a_line_for_the_rest(
+    calamiteit: Invoke, make_config: Callable[..., Path], shipped: Path, teams: Posted
+) -> None:
+    """Teams takes a message of about 28 KB: a call-out of a team of 600 to Teams posts a card below 28,000 bytes
+    (counted at the loopback webhook server), still of the pinned shape, with as many of the team as fit, in
+    order, and one line for the rest ("+N meer"); every one of them is recorded as reached."""
+    from dso_calamiteit.adapters.notifiers.webhook import TEAMS_MAX_BYTES
+
+    hooks = "webhooks:\n  - id: teams-oct\n    kind: teams\n    url_from: TEST_TEAMS_URL\n"
+    folder = make_config(callout=callout_yaml(hooks, "[teams-oct]"), **big_rota(shipped, 600))
+    incident = calamiteit("incident", "open", "Storing", "--level", "1").out.strip()
+    sent = calamiteit("oproep", incident, "--verstuur", "--json", "--config-dir", str(folder))
+    assert sent.code == exitcodes.OK, sent.err
+    called = [d["recipient"] for d in json.loads(sent.out)["deliveries"] if d["outcome"] == "accepted"]
+    assert len(called) == 600
+    (envelope,) = [body for _, _, body in teams.accepted]
+    (size,) = teams.sizes
+    assert TEAMS_MAX_BYTES - 2_000 < size <= TEAMS_MAX_BYTES == 28_000  # cut, and not much more than needed
+    assert conform(envelope) == []
+    body = envelope["attachments"][0]["content"]["body"]
+    assert body[-2]["text"] == "Opgeroepen"
+    *listed, rest = body[-1]["text"].splitlines()
+    assert 100 < len(listed) < 600
+    assert listed == [f"- OCT-lid {i} \\[met \\*opmaak\\*\\]: Voorbeeld Lid {i} (gemeenten)"
+                      for i in range(len(listed))]  # the first ones, in order, escaped
+    assert rest == f"+{600 - len(listed)} meer"
+    assert any(e["type"] == "FactSet" for e in body)  # the facts stay
+
+
+def test_a_card_too_long_even_without_its_team_leaves_its_text_out_from_the_end() -> None:
+    """When the card's own text is too long for one Teams message, its parts are left out from the end with one
+    line that says so; the subject and facts stay, the team is one "+N meer" line."""
+    from dso_calamiteit.adapters.notifiers.webhook import card, encoded
+    from dso_calamiteit.domain.callout import Message, Recipient
+    from dso_calamiteit.domain.contacts import Contact
+
+    sections = tuple((f"Deel {i}", tuple(f"- regel {i}.{j} " + "x" * 80 for j in range(40))) for i in range(10))
+    message = Message("convocation", "2026-001", "Storing", 1, "OCT", "Oproep OCT", "", (("Niveau", "OCT"),),
+                      sections=sections)
+    people = [Recipient(f"p{i}", f"Persoon {i}", "iplo", f"Rol {i}", Contact("iplo", f"Rol {i}", "tactisch"))
+              for i in range(50)]
+    whole = card(message, people, limit=10**9)
+    cut = card(message, people, limit=12_000)
+    assert len(encoded(whole)) > 30_000 and len(encoded(cut)) <= 12_000
+    texts = [e.get("text") for e in cut["attachments"][0]["content"]["body"]]
+    assert texts[0] == "Oproep OCT" and "Deel 0" in texts and "Deel 9" not in texts
+    assert "Ingekort: de rest past niet in één Teams-bericht." in texts
+    assert texts[-1] == "+50 meer" and conform(cut) == []
+    small = Message("convocation", "2026-001", "Storing", 1, "OCT", "Oproep OCT", "", (), sections=sections[:1])
+    assert card(small, people) == card(small, people, limit=10**9)  # a card that fits is left whole
+
+
 def test_a_sitraps_teams_card_carries_the_sitraps_text_as_card_elements(
     calamiteit: Invoke, make_config: Callable[..., Path], teams: Posted
 ) -> None:

@@ -74,8 +74,14 @@ def test_a_coordinator_records_who_comes_by_name_accents_and_case_aside(calamite
 
 def test_an_unknown_person_is_refused_with_a_suggestion(calamiteit: Invoke, called) -> None:
     incident, folder, _ = called
-    result = calamiteit("bevestig", incident, "Lote Meier", "--komt", "--config-dir", str(folder))
+    short = incident.rsplit("-", 1)[0]  # typed as the operator may: the id without its logbook's code
+    result = calamiteit("bevestig", short, "Lote Meier", "--komt", "--config-dir", str(folder))
     assert result.code == exitcodes.USAGE and "niet opgeroepen" in result.err and "Lotte Meijer" in result.err
+    # the hint is the command to run, with the incident's full id, not a placeholder
+    assert f"'calamiteit oproep {incident} --status' toont wie opgeroepen is." in " ".join(result.err.split())
+    assert " ID " not in result.err
+    shown = calamiteit("oproep", incident, "--status", "--config-dir", str(folder))
+    assert shown.code == exitcodes.OK and "Lotte Meijer" in shown.out
     nothing = calamiteit("bevestig", incident, "Lotte Meijer", "--config-dir", str(folder))
     assert nothing.code == exitcodes.USAGE and "--komt of --kan-niet" in nothing.err
     entries = json.loads(calamiteit("incident", "show", incident, "--json").out)["entries"]
@@ -140,19 +146,45 @@ def test_the_sitraps_team_section_shows_each_roles_answers_in_every_format(calam
     assert answers[silent["recipient"]]["since"] == "2026-11-25T09:00:00+00:00"  # when last called
 
 
-def test_status_imports_neither_the_call_out_nor_its_message(called) -> None:
+def test_a_confirmation_whose_body_is_no_json_is_left_out_without_an_internal_error(
+    calamiteit: Invoke, called, tmp_path: Path
+) -> None:
+    """A confirmation's body edited into text that is not JSON at all: left out and said like any altered one
+    (exit 4), not an internal error (the plain read of `--status` parses the body itself)."""
+    from . import backends
+
+    incident, folder, _ = called
+    assert calamiteit("bevestig", incident, "anna-de-vries", "--komt", "--config-dir", str(folder)).code == 0
+    [(anna,)] = backends.rows(tmp_path / "data", "SELECT n FROM entries WHERE kind = 'confirmation' "
+                              "AND incident = ?", (incident,))
+    backends.tamper(tmp_path / "data", ("UPDATE entries SET body = 'komt {' WHERE incident = ? AND n = ?",
+                                        (incident, anna)))
+    said = calamiteit("oproep", incident, "--status", "--json", "--config-dir", str(folder))
+    assert said.code == exitcodes.TAMPERED and "interne fout" not in said.err, said.err
+    assert f"regel {anna} " in said.err
+    assert {r["recipient"]: r["answer"] for r in json.loads(said.out)["called"]}["anna-de-vries"] is None
+
+
+def test_status_imports_neither_the_call_out_nor_its_message(called, backend: str) -> None:
     """`oproep --status` is a plain read (benchmarks/callout_status.py): it loads none of the call-out's message,
-    channels or sitrap (the config cache warm, as it normally is)."""
+    channels or sitrap (the config cache warm, as it normally is). From a SQLite file it reads the rows without
+    a Store: not the logbook's model, the chain's entry rules, `check`'s configuration use case or getpass."""
     import os
     import subprocess
     import sys
 
     incident, folder, _ = called
-    heavy = ("dso_calamiteit.app.callout", "dso_calamiteit.domain.callout", "dso_calamiteit.views.sitrap",
-             "dso_calamiteit.views.callout", "dso_calamiteit.adapters.config.validation",
-             # nor the tokens' HMAC, the criteria, the time zone or Rich for the JSON
-             "dso_calamiteit.domain.confirmation", "hmac", "dso_calamiteit.domain.criteria",
-             "dso_calamiteit.domain.dutchtime", "rich")
+    heavy: tuple[str, ...] = (
+        "dso_calamiteit.app.callout", "dso_calamiteit.domain.callout", "dso_calamiteit.views.sitrap",
+        "dso_calamiteit.views.callout", "dso_calamiteit.adapters.config.validation",
+        # nor the tokens' HMAC, the criteria, the time zone or Rich for the JSON
+        "dso_calamiteit.domain.confirmation", "hmac", "dso_calamiteit.domain.criteria",
+        "dso_calamiteit.domain.dutchtime", "rich",
+        "dso_calamiteit.app.configuration", "getpass",
+    )
+    if backend == "sqlite":  # PostgreSQL is read through its Store
+        heavy += ("dso_calamiteit.adapters.stores.interface", "dso_calamiteit.adapters.stores.sqlite",
+                  "dso_calamiteit.domain.logbook", "dso_calamiteit.domain.entry_rules")
     code = (
         "import sys; from dso_calamiteit.cli import root; "
         f"root.run(['oproep', {incident!r}, '--status', '--json', '--config-dir', {str(folder)!r}]); "
@@ -163,6 +195,28 @@ def test_status_imports_neither_the_call_out_nor_its_message(called) -> None:
                               check=False)
     assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout[-500:] + done.stderr[-500:]
     assert json.loads("\n".join(done.stdout.strip().splitlines()[:-1]))["kind"] == "callout-status"
+
+
+def test_status_by_a_short_id_or_an_unknown_one_reads_as_before(calamiteit: Invoke, called) -> None:
+    """The plain read takes only the exact id; a short id goes through the Store (the same document), and an
+    unknown one is refused as every command refuses it (exit 2, the command that lists them)."""
+    incident, folder, _ = called
+    full = calamiteit("oproep", incident, "--status", "--json", "--config-dir", str(folder))
+    short = calamiteit("oproep", incident.rsplit("-", 1)[0], "--status", "--json", "--config-dir", str(folder))
+    assert full.code == short.code == exitcodes.OK and full.out == short.out
+    unknown = calamiteit("oproep", "1999-001", "--status", "--json", "--config-dir", str(folder))
+    assert unknown.code == exitcodes.USAGE and "onbekend incident '1999-001'" in unknown.err
+    assert "incident list --all" in unknown.err and unknown.out == ""
+
+
+@pytest.mark.sqlite_only
+def test_the_plain_read_knows_the_stores_schema_version() -> None:
+    """The plain read of `--status` (adapters/stores/reading.py) reads only a logbook of the Store's schema
+    version (any other goes through the Store, which migrates or refuses it): a new migration must move it too,
+    or every status would quietly take the slow way."""
+    from dso_calamiteit.adapters.stores import reading, sqlite
+
+    assert reading.SCHEMA_VERSION == sqlite.SCHEMA_VERSION
 
 
 def test_status_reads_this_incidents_call_outs_only_in_one_query(calamiteit: Invoke, called) -> None:

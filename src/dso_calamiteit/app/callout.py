@@ -30,7 +30,7 @@ from ..domain.callout import EMAIL, Delivery, Draft, Message, Plan, Recipient, f
 from ..domain.confirmation import link, token
 from ..domain.errors import CalamiteitError, Interrupted, UsageError
 from ..domain.language import N_, current, speaking
-from ..domain.logbook import ChainCheck, Entry, Incident, fold_checked, refuse_broken
+from ..domain.logbook import ChainCheck, Entry, Incident, canonical, fold_checked, refuse_broken
 from ..domain.reasons import recorded_reason
 from ..domain.sitrap import kept_notes, next_sitrap
 from .logbook import opened, stamp
@@ -66,6 +66,7 @@ class Sent:
     entry: Entry | None = None
     deadline: float | None = None  # deadline_seconds, when it passed with deliveries still pending
     pending: int = 0  # deliveries of this call-out not sent or not answered: a re-run sends them
+    repeated: bool = False  # cut by the deadline again with nothing new: `entry` is the earlier one, none added
 
     @property
     def complete(self) -> bool:
@@ -289,13 +290,14 @@ def send(config: Config, where: Where, composed: Composed, author: str) -> Sent:
             body["recovered"] = [d.as_record() for d in composed.recovered]
         if interrupted:
             body["interrupted"] = True
+        held = store.deliveries(callout)
+        mine = {(channel, recipient) for channel, recipient, _ in planned}  # not an old run's row this run left out
+        sent.pending = sum(1 for d in held if d[3] == "pending" and (d[0], d[1]) in mine)
+        if cut and sent.pending and config.callout.deadline_seconds is not None:
+            sent.deadline = config.callout.deadline_seconds
+            body["cut"] = {"kind": "deadline", "deadline_seconds": sent.deadline, "pending": sent.pending}
         with interrupts.no_interrupt():
-            sent.entry = store.append(message.incident, "callout", body, author, stamp())
-            held = store.deliveries(callout)
-    mine = {(channel, recipient) for channel, recipient, _ in planned}  # not an old run's row this run left out
-    sent.pending = sum(1 for d in held if d[3] == "pending" and (d[0], d[1]) in mine)
-    if cut and sent.pending:
-        sent.deadline = config.callout.deadline_seconds
+            sent.entry, sent.repeated = _record(store, message.incident, callout, body, author)
     if interrupted:
         accepted = sum(1 for d in held if d[3] == "accepted")
         raise Interrupted(
@@ -305,6 +307,18 @@ def send(config: Config, where: Where, composed: Composed, author: str) -> Sent:
             f"{len(held) - accepted}, met hetzelfde Message-ID.",
         )
     return sent
+
+
+def _record(store: Any, incident: str, callout: str, body: dict[str, Any], author: str) -> tuple[Entry, bool]:
+    """The call-out's entry in the chain; (entry, False). A run the deadline stopped again without anything
+    coming of it (a re-run that got no further) would add an entry saying exactly what the call-out's last one
+    says: none is added, and that one is returned, (entry, True)."""
+    if "cut" in body:
+        last = next((e for e in reversed(store.of_kind(incident, "callout")) if e.data.get("callout") == callout),
+                    None)
+        if last is not None and last.body == canonical(body):
+            return last, True
+    return store.append(incident, "callout", body, author, stamp()), False
 
 
 def _deliver(

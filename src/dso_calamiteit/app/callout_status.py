@@ -5,16 +5,24 @@ what it reads: the logbook and the contacts (benchmarks/callout_status.py).
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..adapters import config as files
+from ..adapters.stores import reading
 from ..domain.contacts import Contact
+from ..domain.hashing import entry_hash
 from ..domain.recipients import Recipient, recipient_key
-from .logbook import opened
+from .logbook import locate, opened
 from .place import Where
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ..adapters.config import Config
+    from ..adapters.stores.reading import Delivery
 
 
 @dataclass
@@ -36,9 +44,19 @@ def called(config: Config, store: Any, incident: str, altered: list[int] | None 
     the latest that reached for them (a confirmation by name is recorded against it). A confirmation whose
     stored row does not match its own hash (edited in the database) or does not read as one is not counted:
     its number goes to `altered`, for the caller to say (a forged "komt" must not stop an escalation)."""
+    confirmations = ((e.n, e.at, e.body, e.expected_hash() == e.hash) for e in store.of_kind(incident, "confirmation"))
+    return _collect(config, store.incident_deliveries(incident), confirmations, altered)
+
+
+def _collect(
+    config: Config,
+    deliveries: Iterable[Delivery],
+    confirmations: Iterable[tuple[int, str, str, bool]],  # (n, at, body, whether it matches its hash)
+    altered: list[int] | None,
+) -> dict[str, Called]:
     contacts = {recipient_key(c): c for c in config.contacts.contacts}
     out: dict[str, Called] = {}
-    for callout, channel, key, outcome, reason, at in store.incident_deliveries(incident):
+    for callout, channel, key, outcome, reason, at in deliveries:
         row = out.get(key)
         if row is None:
             c = contacts.get(key) or Contact("", key, "operationeel", key)  # since removed from contacts.yaml
@@ -47,22 +65,47 @@ def called(config: Config, store: Any, incident: str, altered: list[int] | None 
         row.deliveries.append((channel, outcome, reason, at))
         if at > row.since:
             row.since = at
-    for e in store.of_kind(incident, "confirmation"):
-        key, answer = e.data.get("recipient"), e.data.get("answer")
-        if e.expected_hash() != e.hash or not isinstance(key, str) or answer not in ("komt", "kan_niet"):
+    for n, at, body, intact in confirmations:
+        data = _parsed(body)
+        who, answer = data.get("recipient"), data.get("answer")
+        if not intact or not isinstance(who, str) or answer not in ("komt", "kan_niet"):
             if altered is not None:
-                altered.append(e.n)
+                altered.append(n)
             continue
-        row = out.get(key)
+        row = out.get(who)
         if row is not None:
-            row.answer, row.via, row.since = answer, str(e.data.get("via", "")), e.at
-            row.note = str(e.data.get("note", ""))
+            row.answer, row.via, row.since = answer, str(data.get("via", "")), at
+            row.note = str(data.get("note", ""))
     return out
 
 
+def _parsed(body: str) -> dict[str, Any]:
+    """The body as an object; an empty one when it is none (then it does not read as a confirmation)."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def configured(config_dir: Path | None) -> Config:
+    """The configuration, without app.configuration (what `check` needs): the status reads only the contacts."""
+    return files.load(files.locate(config_dir))
+
+
 def status(config: Config, where: Where, incident: str) -> tuple[str, list[Called], list[int]]:
-    """The incident's id, everyone called, and the numbers of confirmations left out as altered."""
+    """The incident's id, everyone called, and the numbers of confirmations left out as altered. The ordinary
+    case (a SQLite logbook, the full id) is a plain read of the rows (adapters.stores.reading); every other
+    case opens the Store."""
     altered: list[int] = []
+    found = reading.callout_status(locate(where).path, incident)  # None for PostgreSQL: no path
+    if found is not None:
+        deliveries, stored = found
+        confirmations = (
+            (n, at, body, entry_hash(incident, n, at, author, kind, body, prev) == hashed)
+            for n, at, author, kind, body, prev, hashed in stored
+        )
+        return incident, list(_collect(config, deliveries, confirmations, altered).values()), altered
     with opened(where, readonly=True) as store:
         incident = store.resolve(incident)
         return incident, list(called(config, store, incident, altered).values()), altered

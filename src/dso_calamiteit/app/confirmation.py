@@ -119,7 +119,7 @@ def confirm(
                 raise UsageError(
                     _("wie bevestigt? Geef een naam of contact-id"), _("Of --code met --telefoon, of --token.")
                 )
-            row = people[find_person(person, [p.recipient for p in people.values()]).key]
+            row = people[find_person(person, [p.recipient for p in people.values()], incident).key]
         if answer is None:
             raise UsageError(_("komt hij of zij? Geef --komt of --kan-niet"))
         body: dict[str, Any] = {

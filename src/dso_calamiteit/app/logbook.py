@@ -8,18 +8,21 @@ PostgreSQL URL makes it the team's shared logbook.
 from __future__ import annotations
 
 import gc
-import getpass
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..adapters import clock, config
-from ..adapters.stores import Location, StorageError, Store, location, open_store
+from ..adapters.stores import Location, StorageError, location, open_store
 from ..domain.errors import CalamiteitError, Problem, UsageError
 from ..domain.language import _, counted
 from .place import Place, Where
+
+if TYPE_CHECKING:
+    from ..adapters.stores import Store
 
 ENV_AUTHOR = "CALAMITEIT_AUTEUR"
 ENV_DB = "CALAMITEIT_DB"
@@ -89,6 +92,8 @@ def author(flag: str | None) -> str:
     for candidate in (flag, os.environ.get(ENV_AUTHOR)):
         if candidate and candidate.strip():
             return candidate.strip()
+    import getpass  # here: a read (oproep --status) needs no author, and getpass brings termios
+
     try:
         return getpass.getuser()
     except (KeyError, OSError):

@@ -8,6 +8,7 @@ Thin: flags in, app.callout composes (worded by views.callout) and sends, the pr
 
 import sys
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
@@ -63,16 +64,14 @@ def oproep(
     Exitcode 9 als de deadline van de hele oproep (deadline_seconds) verstreek; opnieuw draaien verstuurt de rest.
     Voorbeeld: calamiteit oproep 2026-001 --verstuur
     """
-    from ..app import configuration
-
     if op is not None and verstuur:
         raise UsageError("--op toont wie er op een ander moment bereikbaar is; versturen gaat altijd over nu")
-    config = configuration.load(config_dir)
     if status:  # before the call-out's own imports (channels, message): a plain read (benchmarks/callout_status.py)
-        return show_status(config, Place(data_dir, db, config_dir), incident, json)
-    from ..app import callout, logbook, readiness
+        return show_status(config_dir, Place(data_dir, db, config_dir), incident, json)
+    from ..app import callout, configuration, logbook, readiness
     from ..views import callout as words
 
+    config = configuration.load(config_dir)
     where, author = Place(data_dir, db, config_dir), logbook.author(auteur)
     if escaleer or bewaak:
         return escalate(config, where, incident, author, watch=bewaak)
@@ -145,9 +144,10 @@ def escalate(config: "Config", where: Place, incident: str, author: str, watch: 
         ) from None
 
 
-def show_status(config: "Config", where: Place, incident: str, json: bool) -> int:
+def show_status(config_dir: Optional[Path], where: Place, incident: str, json: bool) -> int:  # noqa: UP045
     from ..app import callout_status
 
+    config = callout_status.configured(config_dir)
     incident, rows, altered = callout_status.status(config, where, incident)
     if json:
         from ..views.callout_status import status_document
@@ -245,7 +245,7 @@ def confirmed(composed: "Composed", yes: bool) -> bool:
 
 def show(sent: "Sent", json: bool) -> None:
     """What came of the deliveries: the JSON document, or a table and one line (on stdout and stderr)."""
-    from ..views.callout import deadline_line
+    from ..views.callout import deadline_line, repeated_line
 
     if json:
         from ..views.callout import document
@@ -256,6 +256,6 @@ def show(sent: "Sent", json: bool) -> None:
 
         entry = f"regel {sent.entry.n} van {sent.entry.incident}" if sent.entry else "?"
         result(console(), console(stderr=True), sent.deliveries, sent.complete, entry, sent.pending)
-    cut = deadline_line(sent)
-    if cut:
-        console(stderr=True).print(cut, markup=False)
+    for line in (deadline_line(sent), repeated_line(sent)):
+        if line:
+            console(stderr=True).print(line, markup=False)

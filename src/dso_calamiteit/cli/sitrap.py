@@ -152,14 +152,14 @@ def _send_confirmed(config: "Config", where: "Where", incident: str, author: str
 
 def _show_sent(sent: "Sent") -> None:
     """What came of each delivery, on stderr (stdout holds the sitrap itself)."""
-    from ..views.callout import deadline_line
+    from ..views.callout import deadline_line, repeated_line
     from ..views.tables.callout import result
 
     entry = _("regel {n} van {incident}").format(n=sent.entry.n, incident=sent.entry.incident) if sent.entry else "?"
     err = console(stderr=True)
     result(err, err, sent.deliveries, sent.complete, entry, sent.pending)
-    cut = deadline_line(sent)
-    if cut:
-        err.print(cut, markup=False)
+    for line in (deadline_line(sent), repeated_line(sent)):
+        if line:
+            err.print(line, markup=False)
 
 

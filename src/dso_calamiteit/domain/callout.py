@@ -186,6 +186,10 @@ class Message:
     lang: str = "nl"
     confirm_prompt: str = "**Kom je?** Bevestig of meld af:"
     reply_text: str = REPLY_TEXT
+    # for a card that would not fit in one Teams message: the line for the people left out ({count}), and what
+    # it says where the rest of its text was left out
+    more_called: str = "+{count} meer"
+    cut_note: str = "Ingekort: de rest past niet in één Teams-bericht."
 
 
 @dataclass(frozen=True)

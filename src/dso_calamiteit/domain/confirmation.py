@@ -38,7 +38,7 @@ def folded(text: str) -> str:
     return " ".join("".join(c for c in plain if not unicodedata.combining(c)).casefold().split())
 
 
-def find_person(typed: str, recipients: Iterable[Recipient]) -> Recipient:
+def find_person(typed: str, recipients: Iterable[Recipient], incident: str) -> Recipient:
     """The one recipient whose id or name is `typed` (accent- and case-insensitive), or whose name starts with
     it; refused with a suggestion otherwise."""
     people = list(recipients)
@@ -56,7 +56,8 @@ def find_person(typed: str, recipients: Iterable[Recipient]) -> Recipient:
         )
     raise UsageError(
         _("'{typed}' is niet opgeroepen voor dit incident.").format(typed=typed) + suggest(typed, names),
-        _("'calamiteit oproep ID --status' toont wie opgeroepen is."),
+        # the command itself, to run as is
+        _("'calamiteit oproep {incident} --status' toont wie opgeroepen is.").format(incident=incident),
     )
 
 

@@ -273,11 +273,14 @@ OUTCOMES = ("accepted", "refused", "timeout", "unreachable", "error")
 
 
 def _callout(r: Replay, body: Mapping[str, Any], n: int) -> None:
-    _keys(body, {"purpose", "level", "subject", "deliveries"}, {"report", "callout", "interrupted", "recovered"})
+    _keys(body, {"purpose", "level", "subject", "deliveries"},
+          {"report", "callout", "interrupted", "recovered", "cut"})
     if "callout" in body:
         _text(body["callout"], "callout")
     if "interrupted" in body and body["interrupted"] is not True:
         raise Refused(_("interrupted moet true zijn"))
+    if "cut" in body:
+        _cut(body["cut"])
     if body["purpose"] not in ("convocation", "sitrap"):
         raise Refused(_("purpose moet convocation of sitrap zijn"))
     r.known_level(body["level"], "level")
@@ -285,6 +288,24 @@ def _callout(r: Replay, body: Mapping[str, Any], n: int) -> None:
     _optional(_int, body.get("report"), "report")
     for key in ("deliveries", "recovered"):
         _deliveries(body.get(key, []), key)
+
+
+CUTS = ("deadline",)  # what stopped a call-out before every message was sent: the whole call-out's deadline
+
+
+def _cut(cut: object) -> None:
+    """What stopped the call-out, as a kind and its values (worded where it is shown): the deadline it had
+    (deadline_seconds) and how many messages were left unsent."""
+    if not isinstance(cut, dict):
+        raise Refused(_("cut moet een object zijn"))
+    _keys(cut, {"kind", "deadline_seconds", "pending"})
+    if cut["kind"] not in CUTS:
+        raise Refused(_("cut.kind moet een van {choices} zijn").format(choices=", ".join(CUTS)))
+    seconds = cut["deadline_seconds"]
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not seconds > 0:
+        raise Refused(_("cut.deadline_seconds moet een getal groter dan 0 zijn"))
+    if _int(cut["pending"], "cut.pending") < 1:
+        raise Refused(_("cut.pending moet minstens 1 zijn"))
 
 
 def _deliveries(deliveries: object, key: str) -> None:

@@ -6,7 +6,6 @@ fields are English identifiers; what an operator reads is rendered in Dutch else
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from typing import Any, ClassVar
 
 from .entry_rules import Refused, Replay, check_parts, plain_note
 from .errors import TamperedError
+from .hashing import entry_hash
 from .language import N_, _, pgettext
 from .reasons import recorded_reason
 
@@ -52,11 +52,6 @@ PUBLIC = "public_update"  # the one kind of entry the public status page shows: 
 def canonical(body: Mapping[str, Any]) -> str:
     """The one text form of a body: hashed, stored and exported, so a verifier can recompute it."""
     return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
-def entry_hash(incident: str, n: int, at: str, author: str, kind: str, body: str, prev: str) -> str:
-    text = "\x1f".join((incident, str(n), at, author, kind, body, prev))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def chained(incident: str, n: int, at: str, author: str, kind: str, body: str, prev: str) -> Entry:

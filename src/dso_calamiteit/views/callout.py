@@ -83,6 +83,8 @@ def _worded(d: Draft) -> Message:
             tuple(facts),
             d.report,
             called_heading=_("Opgeroepen"),
+            more_called=_("+{count} meer"),
+            cut_note=_("Ingekort: de rest past niet in één Teams-bericht."),
             full_text_note=_("Situatierapport {number}: de volledige tekst staat in de e-mail en het logboek.").format(
                 number=d.report
             ),
@@ -116,6 +118,8 @@ def _worded(d: Draft) -> Message:
         tuple(facts),
         sections=tuple((h, tuple(b)) for h, b in sections),
         called_heading=_("Opgeroepen"),
+        more_called=_("+{count} meer"),
+        cut_note=_("Ingekort: de rest past niet in één Teams-bericht."),
     )
 
 
@@ -204,6 +208,7 @@ def document(composed: Composed, sent: Sent | None, blocked: list[tuple[str, str
         body["entry"] = sent.entry.n if sent.entry else None
         body["deadline_passed"] = sent.deadline is not None
         body["pending"] = sent.pending
+        body["new_entry"] = sent.entry is not None and not sent.repeated
     return dumps("callout", body)
 
 
@@ -217,6 +222,17 @@ def deadline_line(sent: Sent) -> str | None:
             "opnieuw versturen verstuurt alleen die, met hetzelfde Message-ID."
         ).format(seconds=f"{sent.deadline:g}", messages=counted(sent.pending, "bericht", "berichten"))
     )
+
+
+def repeated_line(sent: Sent) -> str | None:
+    """When a run the deadline stopped again got no further than the one before it: no second entry saying the
+    same, and which one says it."""
+    if not sent.repeated or sent.entry is None:
+        return None
+    return _(
+        "Niets nieuws in het logboek: ook deze poging kwam niet verder dan de vorige, en regel {n} van {incident} "
+        "zegt dat al."
+    ).format(n=sent.entry.n, incident=sent.entry.incident)
 
 
 def confirmation_document(incident: str, n: int, data: dict[str, Any]) -> str:

@@ -107,43 +107,46 @@ TYPER = (
 
 
 # Click's messages as it writes them → the msgid whose translation says the same; the named groups fill it in.
-_CLICK: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), msgid)
-    for pattern, msgid in (
-        (r"No such option: (?P<name>\S+)", N_("No such option: {name}")),
-        (r"Missing argument (?P<name>.+)\.", N_("Missing argument {name}.")),
-        (r"Missing option (?P<name>.+)\.", N_("Missing option {name}.")),
-        (r"Missing parameter:? (?P<name>.+?)\.?", N_("Missing parameter {name}.")),
-        (r"Invalid value for (?P<name>'[^']*'): (?P<message>.*)", N_("Invalid value for {name}: {message}")),
-        (r"Invalid value: (?P<message>.*)", "{message}"),
-        (r"Option (?P<name>'[^']*') requires an argument\.", N_("Option {name} requires an argument.")),
-        (
-            r"Option (?P<name>'[^']*') requires (?P<count>\d+) arguments\.",
-            N_("Option {name} requires {count} arguments."),
-        ),
-        (r"Got unexpected extra argument\(s\) \((?P<args>.*)\)", N_("Got unexpected extra argument(s) ({args})")),
-        (r"No such command (?P<name>.+)\.", N_("No such command {name}.")),
-        (r"(?P<value>.+) is not one of (?P<choices>.+)\.", N_("{value} is not one of {choices}.")),
-        (r"(?P<value>.+) is not a valid int(?:eger)?\.", N_("{value} is not a valid int.")),
-        (r"(?P<value>.+) is not a valid float\.", N_("{value} is not a valid float.")),
-        (r"(?P<value>.+) is not a valid boolean\..*", N_("{value} is not a valid boolean.")),
-    )
+# Compiled when a message is first translated (_click_patterns), not at every command's start-up.
+_CLICK_PATTERNS: tuple[tuple[str, str], ...] = (
+    (r"No such option: (?P<name>\S+)", N_("No such option: {name}")),
+    (r"Missing argument (?P<name>.+)\.", N_("Missing argument {name}.")),
+    (r"Missing option (?P<name>.+)\.", N_("Missing option {name}.")),
+    (r"Missing parameter:? (?P<name>.+?)\.?", N_("Missing parameter {name}.")),
+    (r"Invalid value for (?P<name>'[^']*'): (?P<message>.*)", N_("Invalid value for {name}: {message}")),
+    (r"Invalid value: (?P<message>.*)", "{message}"),
+    (r"Option (?P<name>'[^']*') requires an argument\.", N_("Option {name} requires an argument.")),
+    (
+        r"Option (?P<name>'[^']*') requires (?P<count>\d+) arguments\.",
+        N_("Option {name} requires {count} arguments."),
+    ),
+    (r"Got unexpected extra argument\(s\) \((?P<args>.*)\)", N_("Got unexpected extra argument(s) ({args})")),
+    (r"No such command (?P<name>.+)\.", N_("No such command {name}.")),
+    (r"(?P<value>.+) is not one of (?P<choices>.+)\.", N_("{value} is not one of {choices}.")),
+    (r"(?P<value>.+) is not a valid int(?:eger)?\.", N_("{value} is not a valid int.")),
+    (r"(?P<value>.+) is not a valid float\.", N_("{value} is not a valid float.")),
+    (r"(?P<value>.+) is not a valid boolean\..*", N_("{value} is not a valid boolean.")),
 )
-_POSSIBLE = re.compile(r"^(?P<head>.*?) \(Possible options: (?P<options>.*)\)$")
-_SUGGESTED = re.compile(r"^(?P<head>.*?)\.? Did you mean (?P<suggestions>.+)\?$", re.DOTALL)  # Typer adds it
+_POSSIBLE = r"^(?P<head>.*?) \(Possible options: (?P<options>.*)\)$"
+_SUGGESTED = r"^(?P<head>.*?)\.? Did you mean (?P<suggestions>.+)\?$"  # Typer adds it
+
+
+@cache
+def _click_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((re.compile(pattern), msgid) for pattern, msgid in _CLICK_PATTERNS)
 
 
 def click_message(message: str) -> str:
     """A message of Click in the user's language (unknown ones stay as they are)."""
-    suggested = _SUGGESTED.match(message)
+    suggested = re.match(_SUGGESTED, message, re.DOTALL)
     if suggested:
         tail = _("Did you mean {suggestions}?").format(suggestions=suggested["suggestions"])
         return f"{click_message(suggested['head'] + '.')} {tail}"
-    found = _POSSIBLE.match(message)
+    found = re.match(_POSSIBLE, message)
     if found:
         tail = _("(Possible options: {options})").format(options=found["options"])
         return f"{click_message(found['head'])} {tail}"
-    for pattern, msgid in _CLICK:
+    for pattern, msgid in _click_patterns():
         match = pattern.fullmatch(message)
         if match:
             parts = match.groupdict()

@@ -10,7 +10,7 @@ from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Any
 
 from ..domain import dutchtime
-from ..domain.language import N_, _, ngettext
+from ..domain.language import N_, _, counted, ngettext
 from ..domain.logbook import EXPORT_KIND, Entry
 from ..domain.reasons import recorded_reason
 from ..domain.safetext import json_text
@@ -99,6 +99,10 @@ def callout_line(d: dict[str, Any]) -> str:
         if hits:
             channels = "" if outcome == "accepted" else f" ({', '.join(sorted({x['channel'] for x in hits}))})"
             parts.append(f"{len(hits)} {_outcome_word(outcome, len(hits))}{channels}")
+    cut = d.get("cut")
+    if isinstance(cut, dict) and cut.get("kind") == "deadline":  # the kind and its values, worded here
+        parts.append(_("deadline van {seconds} s verstreken, {messages} nog niet verstuurd").format(
+            seconds=f"{cut['deadline_seconds']:g}", messages=counted(cut["pending"], "bericht", "berichten")))
     return f"{what}: " + (", ".join(parts) or _("niemand"))
 
 

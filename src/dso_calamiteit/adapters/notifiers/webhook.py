@@ -9,6 +9,7 @@ in a message.
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 from collections.abc import Sequence
 from typing import Any
@@ -22,32 +23,76 @@ from .secrets import missing, secret
 CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 
 
-def card(message: Message, recipients: Sequence[Recipient]) -> dict[str, Any]:
+# Teams takes a message of about 28 KB (the Workflows webhook refuses a bigger one): a card is kept below this many
+# bytes of the JSON as posted (`encoded`), its team list cut first, then its text from the end.
+TEAMS_MAX_BYTES = 28_000
+
+
+def encoded(payload: dict[str, Any]) -> bytes:
+    """The JSON exactly as it is posted (and measured against TEAMS_MAX_BYTES)."""
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+
+
+def card(message: Message, recipients: Sequence[Recipient], limit: int = TEAMS_MAX_BYTES) -> dict[str, Any]:
     """The Adaptive Card (version 1.5) in the envelope a Workflows webhook expects, built from its own elements:
     TextBlocks, a FactSet for the facts, a list for the team. Teams renders a subset of Markdown in TextBlocks
     and fact values (bold, italics, lists, links) and not headings or tables: every text from the incident is
-    escaped, so a title like `[Klik hier](https://…)` stays text."""
+    escaped, so a title like `[Klik hier](https://…)` stays text.
+
+    Kept below `limit` bytes as posted: when the whole card does not fit, the team list is cut to as many
+    people as fit, with one line for the rest ("+12 meer"); when even that does not fit, the text's parts are
+    left out from the end, with one line that says so. The subject and the facts always stay."""
 
     def text(value: str, **style: Any) -> dict[str, Any]:
         return {"type": "TextBlock", "text": esc(value), "wrap": True, **style}
 
-    body: list[dict[str, Any]] = [
+    head: list[dict[str, Any]] = [
         text(message.subject, weight="Bolder", size="Medium"),
         {"type": "FactSet", "facts": [{"title": esc(k), "value": esc(v)} for k, v in message.facts]},
     ]
+    parts: list[list[dict[str, Any]]] = []
     for heading, lines in message.sections:
-        if heading:
-            body.append(text(heading, weight="Bolder", spacing="Medium"))
+        part = [text(heading, weight="Bolder", spacing="Medium")] if heading else []
         items = [f"- {esc(x[2:])}" if x.startswith("- ") else esc(x) for x in lines]
         if items:
-            body.append({"type": "TextBlock", "text": "\n".join(items), "wrap": True})
+            part.append({"type": "TextBlock", "text": "\n".join(items), "wrap": True})
+        parts.append(part)
+    fallback = f"Situatierapport {message.report}: de volledige tekst staat in de e-mail en het logboek."
     if message.purpose == "sitrap" and not message.sections:
-        fallback = f"Situatierapport {message.report}: de volledige tekst staat in de e-mail en het logboek."
-        body.append(text(message.full_text_note or fallback))
-    if recipients:
-        body.append(text(message.called_heading, weight="Bolder", spacing="Medium"))
-        team = [f"- {esc(r.role)}: {esc(r.name)} ({esc(r.org)})" for r in recipients]
-        body.append({"type": "TextBlock", "text": "\n".join(team), "wrap": True})
+        parts.append([text(message.full_text_note or fallback)])
+    team = [f"- {esc(r.role)}: {esc(r.name)} ({esc(r.org)})" for r in recipients]
+
+    def made(kept_parts: int, kept_team: int) -> dict[str, Any]:
+        body = [*head, *(e for part in parts[:kept_parts] for e in part)]
+        if kept_parts < len(parts):
+            body.append(text((message.full_text_note or fallback) if message.purpose == "sitrap" else message.cut_note))
+        if team:
+            shown = team[:kept_team]
+            if kept_team < len(team):
+                shown.append(esc(message.more_called.format(count=len(team) - kept_team)))
+            body.append(text(message.called_heading, weight="Bolder", spacing="Medium"))
+            body.append({"type": "TextBlock", "text": "\n".join(shown), "wrap": True})
+        return _envelope(body)
+
+    def fits(payload: dict[str, Any]) -> bool:
+        return len(encoded(payload)) <= limit
+
+    whole = made(len(parts), len(team))
+    if fits(whole):
+        return whole
+    if fits(made(len(parts), 0)):  # the most people that fit (the size grows with each one: halve the range)
+        low, high = 0, len(team)  # made(low) fits, made(high) does not
+        while high - low > 1:
+            middle = (low + high) // 2
+            low, high = (middle, high) if fits(made(len(parts), middle)) else (low, middle)
+        return made(len(parts), low)
+    kept = len(parts) - 1
+    while kept > 0 and not fits(made(kept, 0)):
+        kept -= 1
+    return made(kept, 0)
+
+
+def _envelope(body: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "type": "message",
         "attachments": [
@@ -126,7 +171,8 @@ def post(url: str, payload: dict[str, Any], key: str, seconds: float, channel: s
 
     def attempt() -> None:
         try:
-            with client, client.stream("POST", url, json=payload, headers={"Idempotency-Key": key}) as answer:
+            headers = {"Idempotency-Key": key, "Content-Type": "application/json"}
+            with client, client.stream("POST", url, content=encoded(payload), headers=headers) as answer:
                 started.append(answer.status_code)
                 answer.read()
         except httpx.TimeoutException:

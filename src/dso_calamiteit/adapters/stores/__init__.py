@@ -6,11 +6,26 @@ imported (with its driver, psycopg) only when a PostgreSQL URL is chosen.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from ...domain.language import _
-from .interface import BusyError, StorageError, Store
+from .errors import BusyError, StorageError
 from .location import Location
 
+if TYPE_CHECKING:
+    from .interface import Store
+
 __all__ = ["BusyError", "Location", "StorageError", "Store", "open_store"]
+
+
+def __getattr__(name: str) -> Any:
+    """`Store` when first asked for: a read that does not open a Store (oproep --status, reading.py) does not
+    import it and the logbook's model (benchmarks/callout_status.py)."""
+    if name == "Store":
+        from .interface import Store
+
+        return Store
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def open_store(

@@ -15,10 +15,10 @@ from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any
 
-from ...domain import exitcodes
-from ...domain.errors import CalamiteitError, TamperedError, UsageError, suggest
+from ...domain.errors import TamperedError, UsageError, suggest
 from ...domain.language import _, counted, pgettext
 from ...domain.logbook import GENESIS, Entry, Fault, Summary, Tip, canonical, chained, fold, not_before, verify
+from .errors import StorageError
 from .rollups import Check, RollUps
 
 ENTRY_SQL = "SELECT incident, n, at, author, kind, body, prev_hash, hash, role FROM entries"
@@ -36,16 +36,6 @@ CODE_LENGTH = 4
 # (channel, recipient, message_id, outcome, reason, at): one delivery of a call-out; outcome 'pending' until known
 Delivered = tuple[str, str, str, str, str, str]
 # Check: (at, name, env, url, state, status, latency_ms, reason), defined with the roll-ups it feeds
-
-
-class StorageError(CalamiteitError):
-    """The logbook cannot be used as it is; it is left untouched."""
-
-    exit_code = exitcodes.CONFIG
-
-
-class BusyError(CalamiteitError):
-    exit_code = exitcodes.FAILURE
 
 
 class Store(RollUps):

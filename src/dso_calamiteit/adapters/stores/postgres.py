@@ -31,7 +31,8 @@ from psycopg.pq import TransactionStatus
 from ...domain.language import N_, _
 from ...domain.logbook import Entry
 from .. import interrupts
-from .interface import BusyError, StorageError, Store, new_code
+from .errors import BusyError, StorageError
+from .interface import Store, new_code
 from .location import Location
 from .rollups import Check
 

@@ -20,7 +20,8 @@ from ...domain.errors import CalamiteitError, os_reason
 from ...domain.language import _
 from ...domain.logbook import Entry
 from .. import interrupts
-from .interface import ENTRY_SQL, TIP_SQL, BusyError, Delivered, StorageError, Store, new_code
+from .errors import BusyError, StorageError
+from .interface import ENTRY_SQL, TIP_SQL, Delivered, Store, new_code
 from .rollups import Check
 
 BUSY_TIMEOUT_MS = 10_000
