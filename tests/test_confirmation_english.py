@@ -54,7 +54,7 @@ def test_bevestig_refuses_and_answers_in_english(calamiteit: Invoke, called) -> 
     where = ("--config-dir", str(folder))
     cases = [
         (("Lotte Meyer", "--komt"), "'Lotte Meyer' was not called out for this incident. Did you mean 'Lotte Meijer'?"),
-        (("Niemand", "--komt"), "'calamiteit oproep ID --status' shows who was called out."),
+        (("Niemand", "--komt"), f"'calamiteit oproep {incident} --status' shows who was called out."),
         (("--code", "7", "--telefoon", "+31 00 0000 0000"), "unknown reply code '7'"),
         (("--code", "7", "--telefoon", "+31 00 0000 0000"), "1 = I am coming, 2 = I cannot come."),
         (("--code", "1", "--telefoon", "0611111111"), "the number '0611111111' belongs to nobody called out"),
