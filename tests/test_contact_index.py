@@ -214,3 +214,68 @@ def test_the_cache_keeps_the_matrix_indexes_and_a_cold_load_skips_them(monkeypat
     assert indexes <= set(vars(warm.contacts))
     assert warm.contacts.search_index == cold.contacts.search_index
     assert warm.contacts.affiliations == cold.contacts.affiliations
+
+
+def old_whom_to_call(config: Config, what: str, candidates: list[Any], at: datetime, reach: Any,
+                     called: frozenset[str] | set[str] = frozenset()) -> Call:
+    """`app.readiness.whom_to_call` as it was, looking at every candidate in each pass: the reference."""
+    from dso_calamiteit.app.readiness import ranked, reach_around
+    from dso_calamiteit.domain import dutchtime
+    from dso_calamiteit.domain.intervals import utc_seconds
+    from dso_calamiteit.domain.readiness import next_opening, stand_in, status
+    from dso_calamiteit.domain.teams import standing_in
+
+    seconds = utc_seconds(at)
+    reachable = ranked(config, candidates, reach, seconds)
+    fresh = [c for c in reachable if not c.id or c.id not in called]
+    if fresh:
+        return Call(what, fresh[0], "")
+    if reachable:
+        return Call(what, reachable[0], "ook hierboven")
+    people, data = config.contacts.people, config.readiness
+    for c in candidates:
+        other = people.get(stand_in(data, c.id, seconds) or "")
+        if other is not None and status(other, reach, seconds) == "bereikbaar":
+            return Call(what, other, standing_in(c))
+    openings = [(when, c) for c in candidates if c.id and (when := next_opening(reach, c.id, seconds)) is not None]
+    if not openings and any(c.id for c in candidates):
+        ahead = reach_around(config, at, at + timedelta(days=8))
+        openings = [(when, c) for c in candidates if c.id and (when := next_opening(ahead, c.id, seconds)) is not None]
+    if openings:
+        when, c = min(openings, key=lambda pair: pair[0])
+        moment = dutchtime.local(datetime.fromtimestamp(when, UTC))
+        return Call(what, None, f"niemand bereikbaar; weer bereikbaar vanaf {moment} ({c.name or c.role})")
+    if candidates and all(status(c, reach, seconds) == "onbekend" for c in candidates):
+        return Call(what, None, "bereikbaarheid onbekend (niet in paraatheid.yaml)")
+    return Call(what, None, "niemand bereikbaar")
+
+
+def test_contacts_without_an_id_are_passed_over_once_and_the_calls_are_the_same(monkeypatch: Any) -> None:
+    """Issue 27: `assess` at 10,000 contacts (most without an id, so not in paraatheid.yaml) asked each one's
+    status, stand-in and opening on every routing line with nobody reachable. A contact without an id is now
+    passed over before those passes (its status is never asked), and whom to phone is what the old code said."""
+    from dso_calamiteit.app import readiness as app_readiness
+
+    matrix = shuffled(2)
+    extra = [
+        dataclasses.replace(matrix.contacts[0], org=o.id, tier=tier, role=f"Anoniem {k}", name=f"Anoniem {k}", id="",
+                            account="")
+        for o in matrix.organisations for tier in ("operationeel", "tactisch", "strategisch") for k in range(3)
+    ]
+    matrix = dataclasses.replace(matrix, contacts=(*matrix.contacts, *extra))
+    config = indexed_config(matrix)
+    asked: list[Any] = []
+    real = app_readiness.status
+
+    def counted(contact: Any, reach: Any, moment: int) -> str:
+        if not contact.id:
+            asked.append(contact)
+        return real(contact, reach, moment)
+
+    monkeypatch.setattr(app_readiness, "status", counted)
+    done = briefs(config)
+    assert not asked, f"the status of {len(asked)} contacts without an id was asked"
+    monkeypatch.undo()
+    monkeypatch.setitem(globals(), "whom_to_call", old_whom_to_call)  # old_call_now with the old passes too
+    assert [b.call_now for _, _, b in done] == [old_call_now(config, result, at) for result, at, _ in done]
+    assert any(call.contact is None and call.instead.startswith("niemand") for _, _, b in done for call in b.call_now)
