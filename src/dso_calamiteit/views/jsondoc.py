@@ -59,10 +59,8 @@ def compact_text(document: Any) -> str:
     try:
         import orjson
     except ImportError:
-        orjson = None
-    if orjson is not None:
-        try:
-            return orjson.dumps(document).decode()
-        except TypeError:  # orjson.JSONEncodeError is a TypeError
-            pass
-    return json.dumps(document, ensure_ascii=False, separators=COMPACT)
+        return json.dumps(document, ensure_ascii=False, separators=COMPACT)
+    try:
+        return orjson.dumps(document).decode()
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        return json.dumps(document, ensure_ascii=False, separators=COMPACT)
