@@ -287,3 +287,24 @@ def test_a_routed_contact_is_a_named_tuple() -> None:
     routed = contacts_for(list(CONFIG.routing.routes), CONFIG.contacts)
     assert routed and all(type(rc) is RoutedContact and isinstance(rc, tuple) for rc in routed)
     assert RoutedContact._fields == ("route", "contact", "optional")
+
+
+def test_the_cache_holds_a_shared_organisation_tier_and_tags_once() -> None:
+    """The cache of validated files pickles each contact's organisation, tier and tags as one object per value
+    (the parser makes a new string per scalar, and pickle writes each object): the unpickled matrix shares them,
+    and equals the one validated."""
+    import pickle
+
+    from dso_calamiteit.adapters.config.loading import _indexed
+
+    fresh = config_loading.load(config_loading.locate(Path(__file__).resolve().parents[1] / "config"), use_cache=False)
+    people = [dataclasses.replace(c, org="".join(c.org), tier="".join(c.tier), tags=tuple("".join(t) for t in c.tags))
+              for c in fresh.contacts.contacts for _ in range(3)]  # fresh objects, as a parser makes them
+    matrix = dataclasses.replace(fresh.contacts, contacts=tuple(people))
+    config = Config({**{kind: getattr(fresh, kind) for kind in FILES}, "contacts": matrix})
+    cached = Config(_indexed(config).pickled())
+    back = cached.contacts.contacts
+    assert back == tuple(people) and pickle.loads(pickle.dumps(cached.contacts)) == matrix
+    for field in ("org", "tier", "tags"):
+        values = {getattr(c, field) for c in back}
+        assert len({id(getattr(c, field)) for c in back}) == len(values), field
