@@ -308,3 +308,26 @@ def test_the_cache_holds_a_shared_organisation_tier_and_tags_once() -> None:
     for field in ("org", "tier", "tags"):
         values = {getattr(c, field) for c in back}
         assert len({id(getattr(c, field)) for c in back}) == len(values), field
+
+
+def test_the_week_ahead_is_worked_out_once_per_briefing(monkeypatch: Any) -> None:
+    """`assess` looked a week ahead for every line with nobody reachable now, each time building the same
+    Reachability (and reading the holidays again): once per moment and readiness data now, and the calls are
+    the same as the old code's."""
+    from dso_calamiteit.app import readiness as app_readiness
+
+    config = indexed_config(shuffled(1))
+    built: list[datetime] = []
+    real = app_readiness.reach_around
+
+    def counted(config: Config, start: datetime, end: datetime) -> Any:
+        if end - start > timedelta(days=7):
+            built.append(start)
+        return real(config, start, end)
+
+    monkeypatch.setattr(app_readiness, "reach_around", counted)
+    done = briefs(config)
+    assert built and len(built) <= len(done), f"{len(built)} weeks ahead for {len(done)} briefings"
+    monkeypatch.undo()
+    monkeypatch.setitem(globals(), "whom_to_call", old_whom_to_call)
+    assert [b.call_now for _, _, b in done] == [old_call_now(config, result, at) for result, at, _ in done]

@@ -52,6 +52,23 @@ def reach_around(config: Config, start: datetime, end: datetime) -> Reachability
     return Reachability(config.readiness, (utc_seconds(start), utc_seconds(end)), holidays.__contains__)
 
 
+# The last week ahead worked out, with the readiness data it was worked out from: `assess` looks a week ahead for
+# every line with nobody reachable now, from the same moment (a new Reachability and a read of the holidays each).
+_AHEAD: list[tuple[object, datetime, Reachability]] = []
+
+
+def week_ahead(config: Config, at: datetime) -> Reachability:
+    """Who is reachable in the 8 days from `at`: worked out once per moment and readiness data (a server that
+    loads its config per page gets new data, so a new one)."""
+    data = config.readiness
+    for kept, when, reach in _AHEAD:
+        if kept is data and when == at:
+            return reach
+    reach = reach_around(config, at, at + timedelta(days=8))
+    _AHEAD[:] = [(data, at, reach)]
+    return reach
+
+
 def around(at: datetime, config: Config) -> Reachability:
     return reach_around(config, at - timedelta(days=1), at + timedelta(days=1))
 
@@ -279,7 +296,7 @@ def whom_to_call(
             return Call(what, other, standing_in(c))
     openings = [(when, c) for c in known if (when := next_opening(reach, c.id, seconds)) is not None]
     if not openings and known:  # `reach` holds a day around `at`: look a week ahead
-        ahead = reach_around(config, at, at + timedelta(days=8))
+        ahead = week_ahead(config, at)
         openings = [(when, c) for c in known if (when := next_opening(ahead, c.id, seconds)) is not None]
     if openings:
         when, c = min(openings, key=lambda pair: pair[0])
