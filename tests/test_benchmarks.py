@@ -74,3 +74,16 @@ def test_a_missed_target_fails_a_full_run_but_not_a_quick_one(
         rows = [line.split() for line in capsys.readouterr().out.splitlines()]
         judged = [row[-1] for row in rows if row[:2] in (["snel", "genoeg"], ["te", "traag"])]
         assert judged == (["yes", "NO"] if not quick else ["judged)", "judged)"])
+
+
+def test_paired_with_cpu_times_the_cpu_not_the_wait() -> None:
+    """`paired.py --cpu` (issue 27, a machine loaded far past its cores): a command that sleeps a second spends
+    less CPU than one that counts, though it takes longer."""
+    busy = f"busy={sys.executable} -c 'sum(range(3 * 10**6))'"
+    asleep = f"asleep={sys.executable} -c 'import time; time.sleep(1)'"
+    by_cpu = run(str(BENCHMARKS / "paired.py"), "--runs", "3", "--cpu", busy, asleep)
+    by_wall = run(str(BENCHMARKS / "paired.py"), "--runs", "3", busy, asleep)
+    assert by_cpu.returncode == 0 and by_wall.returncode == 0, by_cpu.stderr + by_wall.stderr
+    ratio = {done: float(done.stdout.splitlines()[2].split()[-1]) for done in (by_cpu, by_wall)}
+    assert "CPU" in by_cpu.stdout.splitlines()[0]
+    assert ratio[by_cpu] < 1 < ratio[by_wall]

@@ -52,6 +52,23 @@ def reach_around(config: Config, start: datetime, end: datetime) -> Reachability
     return Reachability(config.readiness, (utc_seconds(start), utc_seconds(end)), holidays.__contains__)
 
 
+# The last week ahead worked out, with the readiness data it was worked out from: `assess` looks a week ahead for
+# every line with nobody reachable now, from the same moment (a new Reachability and a read of the holidays each).
+_AHEAD: list[tuple[object, datetime, Reachability]] = []
+
+
+def week_ahead(config: Config, at: datetime) -> Reachability:
+    """Who is reachable in the 8 days from `at`: worked out once per moment and readiness data (a server that
+    loads its config per page gets new data, so a new one)."""
+    data = config.readiness
+    for kept, when, reach in _AHEAD:
+        if kept is data and when == at:
+            return reach
+    reach = reach_around(config, at, at + timedelta(days=8))
+    _AHEAD[:] = [(data, at, reach)]
+    return reach
+
+
 def around(at: datetime, config: Config) -> Reachability:
     return reach_around(config, at - timedelta(days=1), at + timedelta(days=1))
 
@@ -263,21 +280,25 @@ def whom_to_call(
     """The person to call for one role or line at `at` (see `ranked`). Someone already in the list (`called`)
     does not hide the line: the next reachable is shown, and only if there is none that same person again."""
     seconds = utc_seconds(at)
-    reachable = ranked(config, candidates, reach, seconds)
-    fresh = [c for c in reachable if not c.id or c.id not in called]
+    # Only a contact with an id can be in paraatheid.yaml (an exception names an id, the rules check it): one
+    # without is 'onbekend', never stood in for and never opens. Looked at once, not in every pass below
+    # (assess at 10,000 contacts: each routing line walked every contact of its organisations three times).
+    known = [c for c in candidates if c.id]
+    reachable = ranked(config, known, reach, seconds)
+    fresh = [c for c in reachable if c.id not in called]
     if fresh:
         return Call(what, fresh[0], "")
     if reachable:
         return Call(what, reachable[0], _("ook hierboven"))
     people, data = config.contacts.people, config.readiness  # once, not per candidate (10,000 at size)
-    for c in candidates:
+    for c in known:
         other = people.get(stand_in(data, c.id, seconds) or "")
         if other is not None and status(other, reach, seconds) == "bereikbaar":
             return Call(what, other, standing_in(c))
-    openings = [(when, c) for c in candidates if c.id and (when := next_opening(reach, c.id, seconds)) is not None]
-    if not openings and any(c.id for c in candidates):  # `reach` holds a day around `at`: look a week ahead
-        ahead = reach_around(config, at, at + timedelta(days=8))
-        openings = [(when, c) for c in candidates if c.id and (when := next_opening(ahead, c.id, seconds)) is not None]
+    openings = [(when, c) for c in known if (when := next_opening(reach, c.id, seconds)) is not None]
+    if not openings and known:  # `reach` holds a day around `at`: look a week ahead
+        ahead = week_ahead(config, at)
+        openings = [(when, c) for c in known if (when := next_opening(ahead, c.id, seconds)) is not None]
     if openings:
         when, c = min(openings, key=lambda pair: pair[0])
         moment = dutchtime.local(datetime.fromtimestamp(when, UTC))
@@ -286,7 +307,7 @@ def whom_to_call(
             None,
             _("niemand bereikbaar; weer bereikbaar vanaf {moment} ({who})").format(moment=moment, who=c.name or c.role),
         )
-    if candidates and all(status(c, reach, seconds) == "onbekend" for c in candidates):
+    if candidates and all(status(c, reach, seconds) == "onbekend" for c in known):  # without an id: 'onbekend'
         return Call(what, None, _("bereikbaarheid onbekend (niet in paraatheid.yaml)"))
     return Call(what, None, _("niemand bereikbaar"))
 

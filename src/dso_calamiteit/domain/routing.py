@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from .assessment import Assessment
 from .contacts import TIERS, Contact, ContactsFile, Tier, pick
@@ -65,9 +65,10 @@ class RoutingFile:
         return [r for r in self.routes if r.applies(level, situation)]
 
 
-@dataclass(frozen=True, slots=True)
-class RoutedContact:
-    """A contact to call, with the line that brought it in and whether it is an 'also, if needed'."""
+class RoutedContact(NamedTuple):
+    """A contact to call, with the line that brought it in and whether it is an 'also, if needed'. A named tuple,
+    not a frozen dataclass: `assess` at 10,000 contacts makes 10,000 of them, and a frozen dataclass sets each
+    field through object.__setattr__ (contacts_for 11 -> 7 ms)."""
 
     route: str
     contact: Contact

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import re
-import statistics
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -179,6 +178,8 @@ def flagged(series: Iterable[tuple[str, int]]) -> list[Day]:
     """Each day beside the usual level for its weekday: the median of the same weekday in the weeks before it
     (at least MIN_WEEKS of them); a day below LOW_SHARE of that is flagged (a sudden drop in submissions is a
     sign of an outage too)."""
+    import statistics  # with its fractions and decimal: not at `overzicht`'s start when no figures are read
+
     out: list[Day] = []
     earlier: dict[int, list[int]] = {}
     for day, count in sorted(series):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .contacts import contact
+from .contacts import contact, routed
 from .criteria import level
 from .jsondoc import dumps
 from .readiness import convocation_json
@@ -45,9 +45,7 @@ def document(briefing: Briefing, config: Config) -> str:
             },
             "situation": briefing.situation,
             "routing": [route(r) for r in briefing.routes],
-            "contacts": [
-                contact(rc.contact, matrix, route=rc.route, optional=rc.optional) for rc in briefing.routed
-            ],
+            "contacts": routed(((rc.contact, rc.route, rc.optional) for rc in briefing.routed), matrix),
             "convene": convocation_json(briefing.convene),
             "call_now": [
                 {
@@ -58,4 +56,5 @@ def document(briefing: Briefing, config: Config) -> str:
                 for call in briefing.call_now
             ],
         },
+        floatless=True,  # texts, whole numbers and booleans only: orjson may write it (jsondoc.compact_text)
     )

@@ -278,6 +278,20 @@ def _indexed(config: Config) -> Config:
     config about to be cached (a cold `check` of 10,000 contacts spent a tenth of its time on indexes it
     then threw away)."""
     matrix = config.contacts
+    _shared(matrix)
     for index in INDEXES:
         getattr(matrix, index)
     return config
+
+
+def _shared(matrix: ContactsFile) -> None:
+    """Each contact's organisation, tier and tags as one object per distinct value, so the cache pickles a value
+    that thousands of contacts share once and every run unpickles it once (the parser makes a new string for
+    every scalar): unpickling 10,000 contacts 36 -> 29 ms. The values stay equal; only who holds the same
+    object changes, so the frozen contacts are set in place."""
+    same: dict[object, object] = {}
+    for c in matrix.contacts:
+        tags = tuple(same.setdefault(t, t) for t in c.tags)
+        object.__setattr__(c, "org", same.setdefault(c.org, c.org))
+        object.__setattr__(c, "tier", same.setdefault(c.tier, c.tier))
+        object.__setattr__(c, "tags", same.setdefault(tags, tags))

@@ -4,8 +4,23 @@
 from __future__ import annotations
 
 import os
+import sys
+from types import ModuleType
 
 KEYRING_SERVICE = "calamiteit"
+# keyring loads every backend it knows to pick one. Its macOS backend, off macOS, still asks ctypes to find the
+# Security, CoreServices and Foundation libraries at import, and on Linux ctypes does that by running ldconfig
+# and gcc (a dry-run `oproep` at 10,000 contacts: about 200 ms of its 520). That backend then refuses itself
+# ("macOS required"), so off macOS its library look-up is kept out: keyring's choice of backend is the same.
+_MACOS_LIBRARIES = "keyring.backends.macOS.api"
+
+
+def _keyring() -> ModuleType:
+    if sys.platform != "darwin":
+        sys.modules.setdefault(_MACOS_LIBRARIES, None)  # type: ignore[arg-type]  # its `from . import api` fails
+    import keyring
+
+    return keyring
 
 
 def secret(name: str) -> str | None:
@@ -13,7 +28,7 @@ def secret(name: str) -> str | None:
     if value:
         return value
     try:
-        import keyring
+        keyring = _keyring()
     except ImportError:
         return None
     try:

@@ -1,0 +1,59 @@
+"""Issue 27, start-up at size: work a command does not need is not done. Each test runs the command in a fresh
+interpreter (the cache of validated files warm, as it normally is) and looks at what it imported or started."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import Invoke
+
+
+def fresh(code: str) -> list[str]:
+    """The lines a fresh interpreter prints for `code`, in this test's environment (isolated folders)."""
+    done = subprocess.run([sys.executable, "-c", code], env=dict(os.environ), capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout.strip().splitlines()
+
+
+@pytest.mark.skipif(sys.platform == "darwin", reason="on macOS the Keychain is the backend keyring wants")
+def test_the_keyring_runs_no_program_to_find_macos_libraries_and_chooses_as_before() -> None:
+    """A dry-run `oproep` asks the keyring for each channel's secret that the environment does not hold.
+    keyring's macOS backend, imported off macOS too, made ctypes look for macOS libraries by running ldconfig
+    and gcc (about 200 ms); it is kept out off macOS, and keyring picks the very backend it picked before."""
+    pytest.importorskip("keyring")
+    name = "CALAMITEIT_TEST_GEEN_GEHEIM"
+    os.environ.pop(name, None)
+    ours = fresh(
+        "import subprocess, sys\n"
+        "started = []\n"
+        "class Recorded(subprocess.Popen):\n"
+        "    def __init__(self, args, *more, **named):\n"
+        "        started.append(args)\n"
+        "        super().__init__(args, *more, **named)\n"
+        "subprocess.Popen = Recorded\n"
+        "from dso_calamiteit.adapters.notifiers.secrets import secret\n"
+        f"print(secret({name!r}))\n"
+        "import keyring\n"
+        "print(type(keyring.get_keyring()).__module__, type(keyring.get_keyring()).__name__)\n"
+        "print(started)\n"
+    )
+    plain = fresh("import keyring; print(type(keyring.get_keyring()).__module__, type(keyring.get_keyring()).__name__)")
+    assert ours[0] == "None"
+    assert ours[1] == plain[-1]  # the same backend as keyring on its own
+    assert ours[2] == "[]", f"programs started to find a secret: {ours[2]}"
+
+
+def test_overzicht_without_usage_figures_does_not_load_statistics(calamiteit: Invoke) -> None:
+    """`statistics` (with fractions and decimal) is only for the usual level of usage figures: an overview
+    without figures does not import it."""
+    assert calamiteit("incident", "open", "Storing", "--level", "1").code == 0
+    code = (
+        "import sys; from dso_calamiteit.cli import root; root.run(['overzicht']); print('statistics' in sys.modules)"
+    )
+    fresh(code)  # the first may fill the cache of validated files (and validating imports pydantic)
+    assert fresh(code)[-1] == "False"
