@@ -42,8 +42,8 @@ def settings(where: Place, config_dir: Path | None, host: str, port: int) -> Set
             f"--host {host} is bereikbaar voor andere computers, en {ENV_TOKEN} is niet gezet",
             f"Zet {ENV_TOKEN} (minstens 16 willekeurige tekens), of laat --host weg (alleen deze computer).",
         )
-    config = configuration.load(config_dir)  # a configuration error: exit 3 now, not on the first page
-    incidents.incidents(where, False, config.reporting)  # a logbook that cannot be opened: exit 3 now
+    configuration.load(config_dir)  # a configuration error: exit 3 now, not on the first page
+    incidents.open_incidents(where)  # a logbook that cannot be opened: exit 3 now (site.build verifies them)
     return Settings(where, config_dir, token, host)
 
 

@@ -49,6 +49,11 @@ def build(settings: pages.Settings) -> Any:
     watcher = Watcher(settings)
     gate = confirm.Gate()
     kept = incidents.KeptTimelines(settings.where, pages.PAGE_SIZE, WHOLE_S, time.monotonic)
+    # Before anything listens: every template compiled, and the open incidents' chains verified whole and
+    # kept, so the first reader of an incident gets what every later reader gets (no reader waits for that).
+    for name in env.list_templates():
+        env.get_template(name)
+    kept.warm(incidents.open_incidents(settings.where))
 
     def error_page(status: int, title: str, text: str) -> bytes:
         return env.get_template("fout.html").render(title=title, text=text).encode("utf-8")

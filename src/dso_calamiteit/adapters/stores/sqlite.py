@@ -314,8 +314,10 @@ class SqliteStore(Store):
             return None
         return str(row[0]) if row else None
 
-    def stream(self, incident: str, after: int = 0) -> Iterator[Entry]:
-        for row in self.conn.execute(self.entry_sql + " WHERE incident = ? AND n > ? ORDER BY n", (incident, after)):
+    def stream(self, incident: str, after: int = 0, upto: int | None = None) -> Iterator[Entry]:
+        bounded = " AND n <= ?" if upto is not None else ""
+        given = (incident, after) if upto is None else (incident, after, upto)
+        for row in self.conn.execute(self.entry_sql + " WHERE incident = ? AND n > ?" + bounded + " ORDER BY n", given):
             yield Entry(*row)
 
     def last_of_kind(self, incident: str, kind: str) -> Entry | None:
