@@ -6,6 +6,7 @@ No URL path reaches the file system: the static files are a fixed list read from
 from __future__ import annotations
 
 import asyncio
+import gc
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -54,6 +55,9 @@ def build(settings: pages.Settings) -> Any:
     for name in env.list_templates():
         env.get_template(name)
     kept.warm(incidents.open_incidents(settings.where))
+    # and the garbage collector's pass over what that made, now: else the first reader's request paid a
+    # collection that walks the whole kept state (gen2, 160 ms measured for a 10,000-entry incident)
+    gc.collect()
 
     def error_page(status: int, title: str, text: str) -> bytes:
         return env.get_template("fout.html").render(title=title, text=text).encode("utf-8")
