@@ -249,16 +249,19 @@ class KeptTimelines:
             return found, None
         return found, _Kept(started, found, deque(found.newest, maxlen=self.newest), hashes)
 
-    def warm(self, incidents: list[str]) -> None:
+    def warm(self, incidents: list[str]) -> list[str]:
         """Verify these incidents' chains whole now and keep the clean ones (the last `most` of them), so that
         the first reader of each gets what every later reader gets: `calamiteit web` does this for the open
         incidents before it listens. A chain with a fault is not kept (its first read reads it whole and says
-        what is wrong)."""
+        what is wrong). The incidents kept."""
+        warmed = []
         for incident in incidents[-self.most:]:
             with self._locked(incident):
                 found, kept = self._verify(incident)
                 if kept is not None and found.state.id == incident:
                     self._keep(incident, kept)
+                    warmed.append(incident)
+        return warmed
 
     @contextmanager
     def read(self, incident: str, page: int = 1) -> Iterator[tuple[Timeline, float]]:

@@ -144,7 +144,7 @@ def serve(chosen: Settings, port: int, tls: tuple[str, str] | None = None) -> No
     sock = listen(chosen.host, port)
     config = uvicorn.Config(
         build(chosen), log_level="warning", access_log=False, server_header=False, proxy_headers=False,
-        lifespan="off", ssl_certfile=tls[0] if tls else None, ssl_keyfile=tls[1] if tls else None,
+        lifespan="on", ssl_certfile=tls[0] if tls else None, ssl_keyfile=tls[1] if tls else None,
     )
     announce(chosen, port, tls is not None)
     try:
