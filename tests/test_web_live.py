@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -290,3 +291,30 @@ def test_a_waiting_reader_left_on_deleted_files_still_wakes_at_once(calamiteit: 
             stop.set()
             churning.join()
     assert min(waits) < 0.9, f"every wait ran its full second: {waits}"
+
+
+@pytest.mark.sqlite_only
+def test_opening_the_logbook_again_keeps_the_locks_of_connections_already_open(calamiteit: Invoke) -> None:
+    """Why the connection above was left on deleted files: opening a store read the file's first bytes with a
+    file handle of its own and closed it, and closing any handle on a file drops every POSIX lock this
+    process holds on it, SQLite's too (sqlite.org/howtocorrupt.html 2.2). Another process that then closes
+    takes itself for the last one and deletes the write-ahead log under the connections still open here. So:
+    with a connection open, opening (and closing) another store and then a write from another process must
+    leave the -wal file in place."""
+    import subprocess
+
+    from dso_calamiteit.app.logbook import opened
+
+    from .web import SCRIPT
+
+    incident = calamiteit("incident", "open", "Sloten").out.strip()
+    with opened(None, readonly=True) as store:
+        store.summaries()
+        with opened(None, readonly=True) as other:
+            other.summaries()
+        done = subprocess.run([str(SCRIPT), "log", incident, "uit een ander proces", "--beeld"], capture_output=True,
+                              text=True, check=False)
+        assert done.returncode == 0, done.stderr
+        wal = Path(f"{store.where}-wal")
+        assert wal.exists(), "the other process deleted the write-ahead log while this one had it open"
+        assert store.summary(incident).entries == 2
