@@ -203,9 +203,10 @@ def test_the_watcher_still_sees_new_entries_after_the_write_ahead_log_was_delete
 ) -> None:
     """Found by running benchmarks/web.py's crowd three times against one site: from then on no page was told
     of a new entry. Other connections of the same process opening and closing (every page read does) while
-    another process writes and closes: the logbook's -wal and -shm files are deleted and made anew, and a
+    another process writes and closes: the logbook's -wal and -shm files were deleted and made anew, and a
     connection that stays open (the site's watcher) kept reading the deleted ones, so it saw the logbook as of
-    then, for ever. Each of three entries logged from the CLI must reach the watcher within 2 s."""
+    then, for ever (the cause: the test below). Each of three entries logged from the CLI must reach the
+    watcher within 2 s."""
     import subprocess
 
     from dso_calamiteit.app import incidents
@@ -249,10 +250,10 @@ def test_the_watcher_still_sees_new_entries_after_the_write_ahead_log_was_delete
 
 @pytest.mark.sqlite_only
 def test_a_waiting_reader_left_on_deleted_files_still_wakes_at_once(calamiteit: Invoke) -> None:
-    """The wait itself, in the state the test above makes (a connection kept open, waiting, while others of
-    this process open and close and other processes write): its PRAGMA data_version no longer changes, so the
-    wait also looks at the files on disk. While a second process writes, a 1 s wait must end early at least
-    once (woken by a commit), not always run its full second."""
+    """The wait itself, as the site's watcher waits (a connection kept open while others of this process open
+    and close and other processes write): its PRAGMA data_version must go on changing with each commit (it
+    did not once the files were deleted under it). While a second process writes, a 1 s wait must end early
+    at least once (woken by a commit), not always run its full second."""
     import subprocess
 
     from dso_calamiteit.app.logbook import opened
@@ -284,7 +285,7 @@ def test_a_waiting_reader_left_on_deleted_files_still_wakes_at_once(calamiteit: 
         store.wait(incident, 0)
         churning.start()
         try:
-            logged_while_waiting(store, "eerste, uit een ander proces")  # leaves `store` on deleted files
+            logged_while_waiting(store, "eerste, uit een ander proces")  # deleted the files under `store`
             # two writers: a commit in the last 50 ms of a wait ends it at its second anyway (0.25 % for both)
             waits = logged_while_waiting(store, "tweede") + logged_while_waiting(store, "derde")
         finally:

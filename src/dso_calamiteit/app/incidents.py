@@ -420,10 +420,7 @@ def watch(where: Where) -> Iterator[dict[str, int]]:
                 fresh = dict(counts)
                 for ref, n in told:
                     fresh[ref] = max(fresh.get(ref, 0), n)
-            elif told is None:  # SQLite: read the counts again, on a new connection (SqliteStore._files: one
-                with opened(where, readonly=True) as now:  # kept open can be left reading deleted files)
-                    fresh = {s.id: s.entries for s in now.summaries()}
-            else:  # nothing heard for WATCH_S: read the counts again
+            else:  # SQLite (None), or nothing heard for WATCH_S ([]): read the counts again
                 fresh = {s.id: s.entries for s in store.summaries()}
             if fresh != counts:
                 counts = fresh

@@ -361,29 +361,11 @@ class SqliteStore(Store):
         connection commits: look at it 20 times a second, for at most a second (then the caller reads again
         anyway: a file read as it is on disk, without write access, never changes its version)."""
         end = time.monotonic() + min(seconds, 1.0)
-        files = self._files()
         version = self.conn.execute("PRAGMA data_version").fetchone()
         while time.monotonic() < end:
             time.sleep(min(DATA_VERSION_S, max(0.0, end - time.monotonic())))
-            if self._files() != files or self.conn.execute("PRAGMA data_version").fetchone() != version:
+            if self.conn.execute("PRAGMA data_version").fetchone() != version:
                 return
-
-    def _files(self) -> tuple[tuple[int, int, int] | None, ...]:
-        """The logbook file and its write-ahead log as they are on disk now (inode, size, time of change):
-        every commit changes one of them. `data_version` alone is not enough: a connection that stays open
-        while connections of the same process open and close beside it (the web site's page reads) and
-        another process writes can be left reading a -wal and -shm that were deleted under it; its
-        data_version then never changes again, and what it reads stays as it was (measured: the site's
-        watcher told no page of a new entry any more). The caller reads on a new connection (app.incidents.watch)."""
-        found: list[tuple[int, int, int] | None] = []
-        for name in (self.path, Path(f"{self.path}-wal")):
-            try:
-                info = os.stat(name)
-            except OSError:
-                found.append(None)
-                continue
-            found.append((info.st_ino, info.st_size, info.st_mtime_ns))
-        return tuple(found)
 
     def _insert(self, e: Entry) -> None:
         row = (e.incident, e.n, e.at, e.author, e.kind, e.body, e.prev_hash, e.hash)
