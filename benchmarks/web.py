@@ -93,9 +93,10 @@ async def crowd(base: str, readers: int, exe: str, env: dict[str, str]) -> Crowd
 
     The streams go over the connections the page loads left open. The server closes a connection idle for
     5 s (uvicorn's keep-alive timeout); a request sent on one at that very moment gets no answer at all
-    ("Server disconnected without sending a response"): the race every HTTP/1.1 client has, which a browser
-    meets by sending that GET again on a new connection (RFC 9112 9.3.1; an EventSource reconnects as well).
-    So does this client, once, and counts it; any other failure is counted with its cause."""
+    ("Server disconnected without sending a response", or a reset when the request reached the server as it
+    closed): the race every HTTP/1.1 client has, which a browser meets by sending that GET again on a new
+    connection (RFC 9112 9.3.1; an EventSource reconnects as well). So does this client, once, and counts it;
+    any other failure is counted with its cause."""
     limits = httpx.Limits(max_connections=readers * 2 + 10, max_keepalive_connections=readers * 2 + 10)
     async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
         answers = await asyncio.gather(*(client.get("/incident/SMALL-1" if i % 2 else "/status/")
@@ -123,8 +124,8 @@ async def crowd(base: str, readers: int, exe: str, env: dict[str, str]) -> Crowd
                                 return
                     failed["stream ended before the entry"] += 1
                     return
-                except httpx.RemoteProtocolError as exc:
-                    if answered or attempt == 2:
+                except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+                    if answered or attempt == 2:  # (a reset shows as a ReadError or WriteError, with no text)
                         failed[f"{type(exc).__name__}: {exc}"] += 1
                         return
                 except httpx.HTTPError as exc:
