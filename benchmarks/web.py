@@ -5,10 +5,11 @@ the same incident, and the public status page.
 
 The server runs as a user starts it (the console script, on loopback); pages are fetched over one kept-alive
 HTTP connection, after one warm-up fetch each, and their median is taken. `show --json` is the whole command
-(start-up included), as an operator or a script gets it. The running site verifies an incident's whole chain on
-its first read and then beside the readers at most every 30 s (web/site.py WHOLE_S, app.incidents.KeptTimelines),
-and the entries added since on every read: the target is what a reader gets; the first fetch, which verifies it
-whole, is shown beside it. Targets (issue 26): the incident page under 300 ms and
+(start-up included), as an operator or a script gets it. The running site verifies the open incidents' chains
+whole before it listens (so the time until it listens is shown too), then beside the readers at most every 30 s
+(web/site.py WHOLE_S, app.incidents.KeptTimelines), and the entries added since on every read; a page further
+back is read and held to the hashes that whole verification saw. Targets (issue 26): the incident page under
+300 ms, on the first fetch after start as on later ones and on page 2, and
 within 1.5x `show --json` of the same incident; the status page within 50 ms (with the same incident holding 10
 public updates and a month of checks for 20 applications); 200 page loads at once all answered, and 200 open
 event streams all told of an entry logged from the CLI (the time to the last one is shown: it includes the
@@ -27,6 +28,8 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections import Counter
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -74,28 +77,60 @@ def timed_get(client: httpx.Client, url: str, runs: int, must: str) -> tuple[flo
     return first, bench.median_ms(times)
 
 
-async def crowd(base: str, readers: int, exe: str, env: dict[str, str]) -> tuple[int, int, int, float]:
+@dataclass
+class Crowd:
+    pages: int  # page loads answered 200
+    streams: int  # event streams opened (200)
+    told: int  # streams told of the new entry
+    reach_s: float  # seconds from the log to the last stream told
+    again: int  # streams opened on a second try: their kept-alive connection was closed before any answer
+    failed: Counter[str]  # why a stream did not open or was not told, per cause
+
+
+async def crowd(base: str, readers: int, exe: str, env: dict[str, str]) -> Crowd:
     """`readers` page loads at once, and `readers` open event streams of which each must see an entry logged
-    from the CLI: (pages answered 200, streams opened, streams told, seconds from the log to the last told)."""
+    from the CLI.
+
+    The streams go over the connections the page loads left open. The server closes a connection idle for
+    5 s (uvicorn's keep-alive timeout); a request sent on one at that very moment gets no answer at all
+    ("Server disconnected without sending a response", or a reset when the request reached the server as it
+    closed): the race every HTTP/1.1 client has, which a browser meets by sending that GET again on a new
+    connection (RFC 9112 9.3.1; an EventSource reconnects as well). So does this client, once, and counts it;
+    any other failure is counted with its cause."""
     limits = httpx.Limits(max_connections=readers * 2 + 10, max_keepalive_connections=readers * 2 + 10)
     async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
         answers = await asyncio.gather(*(client.get("/incident/SMALL-1" if i % 2 else "/status/")
                                          for i in range(readers)))
         pages = sum(a.status_code == 200 for a in answers)
         opened, told = asyncio.Event(), []
-        count = [0]
+        count, again, failed = [0], [0], Counter[str]()
 
         async def listen() -> None:
-            async with client.stream("GET", "/live/incident/SMALL-1") as stream:
-                if stream.status_code != 200:
+            for attempt in (1, 2):
+                answered = False
+                try:
+                    async with client.stream("GET", "/live/incident/SMALL-1") as stream:
+                        answered = True
+                        if stream.status_code != 200:
+                            failed[f"HTTP {stream.status_code}"] += 1
+                            return
+                        count[0] += 1
+                        again[0] += attempt - 1
+                        if count[0] == readers:
+                            opened.set()
+                        async for line in stream.aiter_lines():
+                            if line.startswith("data: SMALL-1"):
+                                told.append(time.perf_counter())
+                                return
+                    failed["stream ended before the entry"] += 1
                     return
-                count[0] += 1
-                if count[0] == readers:
-                    opened.set()
-                async for line in stream.aiter_lines():
-                    if line.startswith("data: SMALL-1"):
-                        told.append(time.perf_counter())
+                except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+                    if answered or attempt == 2:  # (a reset shows as a ReadError or WriteError, with no text)
+                        failed[f"{type(exc).__name__}: {exc}"] += 1
                         return
+                except httpx.HTTPError as exc:
+                    failed[f"{type(exc).__name__}: {exc}"] += 1
+                    return
 
         tasks = [asyncio.create_task(listen()) for _ in range(readers)]
         with contextlib.suppress(TimeoutError):  # fewer opened: counted below
@@ -106,7 +141,9 @@ async def crowd(base: str, readers: int, exe: str, env: dict[str, str]) -> tuple
         _, pending = await asyncio.wait(tasks, timeout=10)
         for task in pending:
             task.cancel()
-        return pages, count[0], len(told), (max(told) - logged) if told else float("inf")
+        failed["not told within 10 s"] += len(pending)
+        reach_s = (max(told) - logged) if told else float("inf")
+        return Crowd(pages, count[0], len(told), reach_s, again[0], +failed)
 
 
 def main() -> int:
@@ -134,6 +171,7 @@ def main() -> int:
                 for _ in range(args.runs + 1)][1:]
         show_ms = bench.median_ms(show)
         port = free_port()
+        launched = time.perf_counter()
         server = subprocess.Popen([exe, "web", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
                                   stderr=subprocess.PIPE)
         try:
@@ -146,23 +184,32 @@ def main() -> int:
                     if server.poll() is not None or time.monotonic() > deadline:
                         raise bench.Failed("calamiteit web did not start") from None
                     time.sleep(0.05)
+            listening_ms = (time.perf_counter() - launched) * 1000
             with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
-                whole_ms, page_ms = timed_get(client, "/incident/BIG-1", args.runs, "Hashketen <strong>klopt</strong>")
+                first_ms, page_ms = timed_get(client, "/incident/BIG-1", args.runs, "Hashketen <strong>klopt</strong>")
+                _, further_ms = timed_get(client, "/incident/BIG-1?pagina=2", args.runs, 'id="regel-')
                 worked_out_ms, status_ms = timed_get(client, "/status/", args.runs, "Publieke update 9")
-            pages, streams, told, reach_s = asyncio.run(crowd(f"http://127.0.0.1:{port}", args.readers, exe, env))
+            many = asyncio.run(crowd(f"http://127.0.0.1:{port}", args.readers, exe, env))
         finally:
             server.terminate()
             server.wait(10)
     print(f"incident page, {args.entries:,} entries: {page_ms:,.1f} ms")
-    print(f"incident page, chain verified whole:    {whole_ms:,.1f} ms (first fetch; then beside the readers)")
+    print(f"incident page, first fetch after start: {first_ms:,.1f} ms (verified whole before it listened)")
+    print(f"incident page 2 (further back):         {further_ms:,.1f} ms")
+    print(f"calamiteit web listening after:         {listening_ms:,.1f} ms (start-up, the whole verification in it)")
     print(f"incident show --json (whole command):   {show_ms:,.1f} ms")
     print(f"status page:                            {status_ms:,.1f} ms")
     print(f"status page, worked out (first fetch):  {worked_out_ms:,.1f} ms (then kept 5 s for every reader)")
-    print(f"{args.readers} page loads at once: {pages} answered; {args.readers} event streams: {streams} open, "
-          f"{told} told of a new entry, the last {reach_s:.2f} s after it was logged (from the CLI's start)")
-    report.at_most(f"page loads at once not answered (of {args.readers})", args.readers - pages, 0, "", 0)
-    report.at_most(f"event streams not told (of {args.readers})", args.readers - told, 0, "", 0)
+    print(f"{args.readers} page loads at once: {many.pages} answered; {args.readers} event streams: {many.streams} "
+          f"open ({many.again} on a second try: connection closed idle before any answer), {many.told} told of a "
+          f"new entry, the last {many.reach_s:.2f} s after it was logged (from the CLI's start)")
+    for cause, times in many.failed.items():
+        print(f"  streams failed: {times}x {cause}")
+    report.at_most(f"page loads at once not answered (of {args.readers})", args.readers - many.pages, 0, "", 0)
+    report.at_most(f"event streams not told (of {args.readers})", args.readers - many.told, 0, "", 0)
     report.at_most("incident page", page_ms, 300.0, "ms", 1)
+    report.at_most("incident page, first fetch after start", first_ms, 300.0, "ms", 1)
+    report.at_most("incident page 2", further_ms, 300.0, "ms", 1)
     report.at_most("incident page / show --json", page_ms / show_ms, 1.5)
     report.at_most("status page", status_ms, 50.0, "ms", 1)
     return report.finish()

@@ -4,12 +4,14 @@ since on every read; a chain with a fault is never kept. On both engines, with a
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from dso_calamiteit.app import incidents
 from dso_calamiteit.app.place import Place
+from dso_calamiteit.domain.errors import NotFoundError
 
 from . import backends
 from .conftest import Invoke
@@ -37,7 +39,30 @@ def reader(monkeypatch: pytest.MonkeyPatch):
             return found, age
 
     read.settle = kept.settle  # type: ignore[attr-defined]
+    read.kept = kept  # type: ignore[attr-defined]
     return read, whole
+
+
+@pytest.fixture
+def paged(monkeypatch: pytest.MonkeyPatch):
+    """A KeptTimelines of 3 entries a page on a turned clock; the whole reads counted (with their `before`)."""
+    now = [1000.0]
+    whole: list[int | None] = []
+    real = incidents.timeline
+
+    def counted(*args, **kwargs):
+        whole.append(kwargs.get("before"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(incidents, "timeline", counted)
+    kept = incidents.KeptTimelines(Place(None, None, None), 3, 30.0, lambda: now[0])
+
+    def read(at: float, incident: str, page: int) -> tuple[incidents.Timeline, float]:
+        now[0] = 1000.0 + at
+        with kept.read(incident, page) as (found, age):
+            return found, age
+
+    return read, whole, kept
 
 
 def test_new_entries_are_checked_and_folded_in_without_reading_it_whole(calamiteit: Invoke, reader) -> None:
@@ -113,6 +138,138 @@ def test_the_page_says_since_when_the_chain_was_verified_whole(calamiteit: Invok
         time.sleep(1.2)
         assert calamiteit("log", incident, "Nieuw na de eerste lezing", "--beeld").code == 0
         second = client.get(f"/incident/{incident}").text
-    assert "Hashketen <strong>klopt</strong>: 1 regels" in first and "gecontroleerd" not in first
+    assert "Hashketen <strong>klopt</strong>: 1 regels" in first
     assert "Hashketen <strong>klopt</strong>: 2 regels" in second and "Nieuw na de eerste lezing" in second
-    assert "(de hele keten gecontroleerd 1 s geleden, nieuwe regels bij elk lezen)" in second
+    # verified whole before the site listened (warm), so at least the 1.2 s since the first read ago
+    ago = re.search(r"\(de hele keten gecontroleerd (\d+) s geleden, nieuwe regels bij elk lezen\)", second)
+    assert ago is not None and 1 <= int(ago.group(1)) < 25
+
+
+def _logged(calamiteit: Invoke, title: str, count: int) -> str:
+    incident = calamiteit("incident", "open", title).out.strip()
+    for i in range(count):
+        assert calamiteit("log", incident, f"waarneming {i + 2}", "--beeld").code == 0
+    return incident
+
+
+def test_warm_verifies_whole_so_the_first_read_does_not(calamiteit: Invoke, reader) -> None:
+    """What `calamiteit web` does before it listens: the open incidents verified whole and kept, so the first
+    reader gets what every later reader gets."""
+    read, whole = reader
+    incident = _logged(calamiteit, "Warm", 2)
+    read.kept.warm([incident])
+    assert whole == [incident]
+    found, age = read(4, incident)
+    assert whole == [incident] and age == 4.0 and found.faults == [] and found.state.entries == 3
+    assert calamiteit("log", incident, "Na het opwarmen", "--beeld").code == 0
+    found, _ = read(5, incident)
+    assert whole == [incident] and [e.n for e in found.newest] == [1, 2, 3, 4]
+
+
+def test_a_chain_broken_before_warm_is_not_kept(calamiteit: Invoke, reader, tmp_path: Path) -> None:
+    """An old entry edited before the site started: warm verifies it and keeps nothing, so the very first
+    read says the chain is broken (a warm that kept it anyway would show it as verified)."""
+    read, whole = reader
+    incident = _logged(calamiteit, "Vooraf vervalst", 2)
+    backends.tamper(tmp_path / "data", ("UPDATE entries SET body = ? WHERE incident = ? AND n = 2",
+                                        ('{"text": "Zoals het niet was"}', incident)))
+    read.kept.warm([incident])
+    found, age = read(1, incident)
+    assert [f.n for f in found.faults] == [2] and age == 0.0 and whole == [incident, incident]
+
+
+def test_a_forged_new_entry_after_warm_is_found_on_that_read(calamiteit: Invoke, reader, tmp_path: Path) -> None:
+    read, whole = reader
+    incident = _logged(calamiteit, "Na het opwarmen vervalst", 1)
+    read.kept.warm([incident])
+    backends.tamper(
+        tmp_path / "data",
+        ("INSERT INTO entries (incident, n, at, author, kind, body, prev_hash, hash) SELECT incident, 3, at, "
+         "author, kind, ?, hash, ? FROM entries WHERE incident = ? AND n = 2",
+         ('{"text": "Niet echt"}', "0" * 64, incident)),
+        ("UPDATE incidents SET entries = 3, head = ? WHERE id = ?", ("0" * 64, incident)),
+    )
+    found, _ = read(1, incident)
+    assert [f.n for f in found.faults] == [3] and len(whole) == 2
+
+
+def test_warm_keeps_at_most_most(calamiteit: Invoke, reader) -> None:
+    read, whole = reader
+    opened = [calamiteit("incident", "open", f"Nummer {i}").out.strip() for i in range(10)]
+    read.kept.warm(opened)
+    assert whole == opened[-8:]  # the last opened; the two oldest are read whole on their first read
+    read(1, opened[0])
+    read(1, opened[9])
+    assert whole == [*opened[-8:], opened[0]]
+
+
+def test_a_page_further_back_is_not_read_whole(calamiteit: Invoke, paged) -> None:
+    """Pages 2 and on were a whole verification per read: now each page's entries are read and held to the
+    hashes the whole verification saw, and the chain is read whole only once."""
+    read, whole, _ = paged
+    incident = _logged(calamiteit, "Lange tijdlijn", 7)  # 8 entries: pages [8 7 6] [5 4 3] [2 1]
+    assert [e.n for e in read(0, incident, 1)[0].newest] == [6, 7, 8]
+    for _ in range(2):
+        found, age = read(3, incident, 2)
+        assert [e.n for e in found.newest] == [3, 4, 5] and found.faults == [] and age == 3.0
+        assert found.earlier == 2 and found.state.entries == 8
+        found, _ = read(3, incident, 3)
+        assert [e.n for e in found.newest] == [1, 2] and found.earlier == 0
+    assert whole == [None]  # the one whole verification, of the first read
+    assert calamiteit("log", incident, "Nieuw", "--beeld").code == 0
+    found, _ = read(4, incident, 2)  # a new entry moves the pages, without a whole read
+    assert [e.n for e in found.newest] == [4, 5, 6] and whole == [None]
+    with pytest.raises(NotFoundError):
+        read(4, incident, 4)
+
+
+@pytest.mark.parametrize("rehashed", [False, True], ids=["hash-left", "rehashed"])
+def test_an_entry_edited_on_a_page_further_back_is_found_on_that_read(
+    calamiteit: Invoke, paged, tmp_path: Path, rehashed: bool
+) -> None:
+    """An entry of page 2 edited after the chain was verified whole: reading that page finds it at once
+    (not after WHOLE_S), whether its stored hash was left (the content no longer matches it) or recomputed
+    for the new content (it no longer is the hash that was verified, and the next entry no longer links)."""
+    from dso_calamiteit.domain.logbook import entry_hash
+
+    read, whole, _ = paged
+    incident = _logged(calamiteit, "Later vervalst", 7)
+    assert read(0, incident, 2)[0].faults == []
+    at, author, kind, prev = backends.rows(
+        tmp_path / "data", "SELECT at, author, kind, prev_hash FROM entries WHERE incident = ? AND n = 4", (incident,)
+    )[0]
+    body = '{"text": "Zoals het niet was"}'
+    digest = entry_hash(incident, 4, at, author, kind, body, prev) if rehashed else None
+    backends.tamper(tmp_path / "data", ("UPDATE entries SET body = ?, hash = COALESCE(?, hash) WHERE incident = ? "
+                                        "AND n = 4", (body, digest, incident)))
+    found, age = read(1, incident, 2)
+    assert [f.n for f in found.faults][:1] == [5 if rehashed else 4] and age == 0.0
+    assert len(whole) == 3  # the first read; then the broken page read whole: its state, and the page itself
+    found, _ = read(2, incident, 1)
+    assert found.faults  # never kept again while it is broken
+
+
+def test_the_running_site_says_a_break_made_before_it_started_and_one_on_page_two(
+    calamiteit: Invoke, tmp_path: Path
+) -> None:
+    """Against the real server: the open incidents are verified whole before it listens, and a chain broken
+    before that is said on the very first read; an entry further back edited while it runs is said on the
+    first read of its page."""
+    import httpx
+
+    from .web import serving
+
+    early = _logged(calamiteit, "Vooraf vervalst", 2)
+    late = _logged(calamiteit, "Lang", 59)  # 60 entries: page 2 holds 1..10
+    backends.tamper(tmp_path / "data", ("UPDATE entries SET body = ? WHERE incident = ? AND n = 2",
+                                        ('{"text": "Zoals het niet was"}', early)))
+    broken = "LET OP: de hashketen klopt niet."
+    with serving() as site, httpx.Client(base_url=site.url) as client:
+        first = client.get(f"/incident/{early}").text
+        before = client.get(f"/incident/{late}?pagina=2").text
+        backends.tamper(tmp_path / "data", ("UPDATE entries SET body = ? WHERE incident = ? AND n = 5",
+                                            ('{"text": "Zoals het niet was"}', late)))
+        after = client.get(f"/incident/{late}?pagina=2").text
+    assert broken in first and "Regel 2: inhoud klopt niet met de hash" in first and "klopt</strong>" not in first
+    assert "Hashketen <strong>klopt</strong>: 60 regels" in before and broken not in before
+    assert broken in after and "Regel 5: inhoud klopt niet met de hash" in after

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -194,3 +195,127 @@ def test_the_watcher_takes_the_entry_number_from_the_notify(
     assert seen == {incident: 3, other: 1}
     assert len(reads) == reads_by_cli, "the watcher read the logbook again instead of taking the NOTIFY's number"
     assert waited < 2.0, f"{waited:.2f} s"
+
+
+@pytest.mark.sqlite_only
+def test_the_watcher_still_sees_new_entries_after_the_write_ahead_log_was_deleted_under_it(
+    calamiteit: Invoke,
+) -> None:
+    """Found by running benchmarks/web.py's crowd three times against one site: from then on no page was told
+    of a new entry. Other connections of the same process opening and closing (every page read does) while
+    another process writes and closes: the logbook's -wal and -shm files were deleted and made anew, and a
+    connection that stays open (the site's watcher) kept reading the deleted ones, so it saw the logbook as of
+    then, for ever (the cause: the test below). Each of three entries logged from the CLI must reach the
+    watcher within 2 s."""
+    import subprocess
+
+    from dso_calamiteit.app import incidents
+    from dso_calamiteit.app.logbook import opened
+
+    from .web import SCRIPT
+
+    incident = calamiteit("incident", "open", "Waakhond").out.strip()
+    seen: list[tuple[float, int]] = []
+    stop = threading.Event()
+
+    def watch() -> None:
+        for counts in incidents.watch(None):
+            seen.append((time.monotonic(), counts.get(incident, 0)))
+            if stop.is_set():
+                return
+
+    def churn() -> None:  # what the site's page reads do: open, read, close
+        while not stop.is_set():
+            with opened(None, readonly=True) as store:
+                store.summaries()
+            time.sleep(0.02)
+
+    threads = [threading.Thread(target=watch, daemon=True), threading.Thread(target=churn, daemon=True)]
+    for thread in threads:
+        thread.start()
+    try:
+        for n in (2, 3, 4):
+            done = subprocess.run([str(SCRIPT), "log", incident, f"regel {n}", "--beeld"], capture_output=True,
+                                  text=True, check=False)
+            assert done.returncode == 0, done.stderr
+            logged = time.monotonic()
+            deadline = logged + 2.0
+            while not any(count >= n for _, count in seen) and time.monotonic() < deadline:
+                time.sleep(0.02)
+            assert any(count >= n for _, count in seen), f"entry {n} not seen by the watcher within 2 s"
+    finally:
+        stop.set()
+        calamiteit("log", incident, "wekt de watcher om te stoppen", "--beeld")
+
+
+@pytest.mark.sqlite_only
+def test_a_waiting_reader_left_on_deleted_files_still_wakes_at_once(calamiteit: Invoke) -> None:
+    """The wait itself, as the site's watcher waits (a connection kept open while others of this process open
+    and close and other processes write): its PRAGMA data_version must go on changing with each commit (it
+    did not once the files were deleted under it). While a second process writes, a 1 s wait must end early
+    at least once (woken by a commit), not always run its full second."""
+    import subprocess
+
+    from dso_calamiteit.app.logbook import opened
+
+    from .web import SCRIPT
+
+    incident = calamiteit("incident", "open", "Verweesd").out.strip()
+    stop = threading.Event()
+
+    def churn() -> None:
+        while not stop.is_set():
+            with opened(None, readonly=True) as other:
+                other.summaries()
+            time.sleep(0.02)
+
+    def logged_while_waiting(store: object, text: str) -> list[float]:
+        other = subprocess.Popen([str(SCRIPT), "log", incident, text, "--beeld"],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        waits = []
+        while other.poll() is None:  # waiting as the site's watcher waits while the other process writes
+            started = time.monotonic()
+            store.wait(incident, 1.0)  # type: ignore[attr-defined]
+            waits.append(time.monotonic() - started)
+        assert other.wait() == 0, other.stderr.read() if other.stderr else ""
+        return waits
+
+    churning = threading.Thread(target=churn, daemon=True)
+    with opened(None, readonly=True) as store:
+        store.wait(incident, 0)
+        churning.start()
+        try:
+            logged_while_waiting(store, "eerste, uit een ander proces")  # deleted the files under `store`
+            # two writers: a commit in the last 50 ms of a wait ends it at its second anyway (0.25 % for both)
+            waits = logged_while_waiting(store, "tweede") + logged_while_waiting(store, "derde")
+        finally:
+            stop.set()
+            churning.join()
+    assert min(waits) < 0.9, f"every wait ran its full second: {waits}"
+
+
+@pytest.mark.sqlite_only
+def test_opening_the_logbook_again_keeps_the_locks_of_connections_already_open(calamiteit: Invoke) -> None:
+    """Why the connection above was left on deleted files: opening a store read the file's first bytes with a
+    file handle of its own and closed it, and closing any handle on a file drops every POSIX lock this
+    process holds on it, SQLite's too (sqlite.org/howtocorrupt.html 2.2). Another process that then closes
+    takes itself for the last one and deletes the write-ahead log under the connections still open here. So:
+    with a connection open, opening (and closing) another store and then a write from another process must
+    leave the -wal file in place."""
+    import subprocess
+
+    from dso_calamiteit.app.logbook import opened
+
+    from .web import SCRIPT
+
+    incident = calamiteit("incident", "open", "Sloten").out.strip()
+    with opened(None, readonly=True) as store:
+        store.summaries()
+        with opened(None, readonly=True) as other:
+            other.summaries()
+        done = subprocess.run([str(SCRIPT), "log", incident, "uit een ander proces", "--beeld"], capture_output=True,
+                              text=True, check=False)
+        assert done.returncode == 0, done.stderr
+        wal = Path(f"{store.where}-wal")
+        assert wal.exists(), "the other process deleted the write-ahead log while this one had it open"
+        assert store.summary(incident).entries == 2

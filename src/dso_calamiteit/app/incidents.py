@@ -19,7 +19,7 @@ from ..adapters.stores import Store
 from ..domain import dutchtime
 from ..domain.assessment import Assessment
 from ..domain.criteria import CriteriaFile
-from ..domain.errors import CalamiteitError, TamperedError, UsageError
+from ..domain.errors import CalamiteitError, NotFoundError, TamperedError, UsageError
 from ..domain.language import N_, _
 from ..domain.logbook import Action, ChainCheck, Entry, Fault, Incident, Summary, fold_checked, kind_word
 from ..domain.sitrap import ReportingFile, next_sitrap
@@ -136,11 +136,13 @@ class Timeline:
 
 
 def timeline(
-    where: Where, incident: str, newest: int, *, before: int | None = None, keep: bool = False
+    where: Where, incident: str, newest: int, *, before: int | None = None, keep: bool = False,
+    hashes: list[str] | None = None,
 ) -> Timeline:
     """The state and the newest entries (with `before`, the newest up to and including entry `before`: a page
     further back), in one streaming pass: memory stays flat at any size. `keep` keeps the notes in the
-    state too, for a reader that shows the sitrap beside the timeline (the web face)."""
+    state too, for a reader that shows the sitrap beside the timeline (the web face); `hashes` gets the hash
+    of every entry that passed the check, in order (for KeptTimelines: of entry n at n - 1 when no fault)."""
     recent: deque[Entry] = deque(maxlen=newest)
     last = before if before is not None else -1
 
@@ -148,6 +150,8 @@ def timeline(
         for e in entries:
             if last < 0 or e.n <= last:
                 recent.append(e)
+            if hashes is not None:
+                hashes.append(e.hash)
             yield e
 
     levels = ladder(where)
@@ -159,24 +163,54 @@ def timeline(
     return Timeline(found, list(recent), check.done(), check)
 
 
+def open_incidents(where: Where) -> list[str]:
+    """The open incidents' ids, oldest opened first; opening the logbook is the check (`calamiteit web` at
+    start: a logbook that cannot be opened is exit 3 before anything listens)."""
+    with opened(where, readonly=True) as store:
+        return [r.id for r in store.summaries(include_closed=False)]
+
+
+def _page_end(entries: int, newest: int, page: int) -> int:
+    """The last entry on page `page` of a timeline shown `newest` a page, newest first: a page that does not
+    exist is not found."""
+    before = entries - (page - 1) * newest
+    if page < 1 or before < 1:
+        raise NotFoundError(_("die pagina van de tijdlijn bestaat niet"))
+    return before
+
+
+def _whole_page(where: Where, incident: str, newest: int, page: int, first: Timeline) -> Timeline:
+    """Page `page` read whole (a chain that is not kept): the state of the first page's read, the entries and
+    the faults of this one."""
+    if page == 1:
+        return first
+    further = timeline(where, incident, newest, before=_page_end(first.state.entries, newest, page))
+    return Timeline(first.state, further.newest, further.faults)
+
+
 @dataclass
 class _Kept:
     verified: float  # when the whole chain was last verified (the reader's monotonic clock: the start of that read)
     found: Timeline
     recent: deque[Entry]
+    hashes: list[str]  # every entry's hash as verified (entry n at n - 1): what a page further back is held to
     checking: threading.Thread | None = None  # the whole verification running beside, if any
 
 
 class KeptTimelines:
-    """For a reader that runs for hours and shows the same incidents again and again (the web face): the first
-    page of an incident's timeline. The first read verifies the chain whole; after that every read checks only
-    the entries stored since, as `follow` checks them (each links to the one before, its hash, the rules of its
-    kind), folds them in and compares the stored last hash; and once the whole verification is older than
-    `whole_s` seconds a read starts it again beside (a thread), so no reader waits for it: what it finds replaces
-    the kept state, or, with any fault, drops it. A chain with any fault is never kept: it is read whole on every
-    request. An entry edited in place after it was read is therefore found at most `whole_s` + one whole
-    verification later; the age is given with every read, for the page to say. `read` holds the incident's lock
-    while the caller uses the state (a later request folds into the same state)."""
+    """For a reader that runs for hours and shows the same incidents again and again (the web face): the
+    incident's state and its timeline, page by page. The first read (or `warm`, which `calamiteit web` calls
+    for the open incidents before it listens) verifies the chain whole and keeps the fold and every entry's
+    hash; after that every read checks only the entries stored since, as `follow` checks them (each links to
+    the one before, its hash, the rules of its kind), folds them in and compares the stored last hash; and
+    once the whole verification is older than `whole_s` seconds a read starts it again beside (a thread), so
+    no reader waits for it: what it finds replaces the kept state, or, with any fault, drops it. A page further
+    back is read from the logbook and each of its entries held to its hash recomputed and to the hash it had
+    when verified whole: one that differs drops the kept state and that page is read whole, its fault said.
+    A chain with any fault is never kept: it is read whole on every request. An entry edited in place after it
+    was read is therefore found at most `whole_s` + one whole verification later (at once when it is on a
+    page further back that is read); the age is given with every read, for the page to say. `read` holds the
+    incident's lock while the caller uses the state (a later request folds into the same state)."""
 
     def __init__(self, where: Where, newest: int, whole_s: float, clock: Callable[[], float],
                  most: int = 8) -> None:
@@ -188,9 +222,9 @@ class KeptTimelines:
 
     @staticmethod
     @contextmanager
-    def whole(where: Where, incident: str, newest: int) -> Iterator[tuple[Timeline, float]]:
+    def whole(where: Where, incident: str, newest: int, page: int = 1) -> Iterator[tuple[Timeline, float]]:
         """Without a kept reader: read and verify it whole, now."""
-        yield timeline(where, incident, newest, keep=True), 0.0
+        yield _whole_page(where, incident, newest, page, timeline(where, incident, newest, keep=True)), 0.0
 
     def _locked(self, incident: str) -> threading.Lock:
         with self._lock:
@@ -205,9 +239,34 @@ class KeptTimelines:
                 self._kept.pop(min(self._kept, key=lambda k: self._kept[k].verified))
             self._kept[incident] = kept
 
+    def _verify(self, incident: str) -> tuple[Timeline, _Kept | None]:
+        """The chain read and verified whole now (the first page's entries), and what to keep of it: nothing
+        when it has any fault."""
+        started = self.clock()
+        hashes: list[str] = []
+        found = timeline(self.where, incident, self.newest, keep=True, hashes=hashes)
+        if found.faults or found.check is None or len(hashes) != found.state.entries:
+            return found, None
+        return found, _Kept(started, found, deque(found.newest, maxlen=self.newest), hashes)
+
+    def warm(self, incidents: list[str]) -> list[str]:
+        """Verify these incidents' chains whole now and keep the clean ones (the last `most` of them), so that
+        the first reader of each gets what every later reader gets: `calamiteit web` does this for the open
+        incidents before it listens. A chain with a fault is not kept (its first read reads it whole and says
+        what is wrong). The incidents kept."""
+        warmed = []
+        for incident in incidents[-self.most:]:
+            with self._locked(incident):
+                found, kept = self._verify(incident)
+                if kept is not None and found.state.id == incident:
+                    self._keep(incident, kept)
+                    warmed.append(incident)
+        return warmed
+
     @contextmanager
-    def read(self, incident: str) -> Iterator[tuple[Timeline, float]]:
-        """The timeline (state, newest entries, faults) and how many seconds ago the chain was verified whole."""
+    def read(self, incident: str, page: int = 1) -> Iterator[tuple[Timeline, float]]:
+        """The timeline (state, the entries of page `page`, newest first, faults) and how many seconds ago the
+        chain was verified whole."""
         with self._locked(incident):
             with self._lock:
                 kept = self._kept.get(incident)
@@ -223,29 +282,53 @@ class KeptTimelines:
                     kept.checking.start()
                     with self._lock:
                         self._running = [t for t in self._running if t.is_alive()] + [kept.checking]
-                yield kept.found, self.clock() - kept.verified
+            else:
+                self._keep(incident, None)
+                found, kept = self._verify(incident)
+                if kept is None or found.state.id != incident:
+                    yield _whole_page(self.where, incident, self.newest, page, found), 0.0
+                    return
+                self._keep(incident, kept)
+            age = self.clock() - kept.verified
+            if page == 1:
+                yield kept.found, age
                 return
-            self._keep(incident, None)
-            started = self.clock()
-            found = timeline(self.where, incident, self.newest, keep=True)
-            if not found.faults and found.check is not None and found.state.id == incident:
-                self._keep(incident, _Kept(started, found, deque(found.newest, maxlen=self.newest)))
-            yield found, 0.0
+            end = _page_end(kept.found.state.entries, self.newest, page)
+            shown = self._further(kept, end)
+            if shown is None:  # an entry on that page is not what was verified: read whole, the fault said
+                self._keep(incident, None)
+                found = timeline(self.where, incident, self.newest, keep=True)
+                yield _whole_page(self.where, incident, self.newest, page, found), 0.0
+                return
+            yield Timeline(kept.found.state, shown, []), age
+
+    def _further(self, kept: _Kept, end: int) -> list[Entry] | None:
+        """The entries of a page further back (up to and including `end`), read from the logbook now, each
+        held to its hash recomputed from what is stored and to the hash it had when the chain was verified
+        whole (which also holds its link to the one before): None when any differs or is missing."""
+        first = max(end - self.newest, 0)
+        with opened(self.where, readonly=True) as store:
+            shown = list(store.stream(kept.found.state.id, after=first, upto=end))
+        if [e.n for e in shown] != list(range(first + 1, end + 1)):
+            return None
+        for e in shown:
+            if e.hash != kept.hashes[e.n - 1] or e.expected_hash() != e.hash:
+                return None
+        return shown
 
     def _again(self, incident: str, old: _Kept) -> None:
         """The whole verification beside the readers; what it finds replaces `old` (if that is still kept)."""
-        started = self.clock()
         try:
-            found: Timeline | None = timeline(self.where, incident, self.newest, keep=True)
+            kept: _Kept | None = self._verify(incident)[1]
         except Exception:  # the next read reads it whole and says what is wrong
-            found = None
+            kept = None
         with self._locked(incident), self._lock:
             if self._kept.get(incident) is not old:
                 return
-            if found is None or found.faults or found.check is None:
+            if kept is None:
                 self._kept.pop(incident, None)
             else:
-                self._kept[incident] = _Kept(started, found, deque(found.newest, maxlen=self.newest))
+                self._kept[incident] = kept
 
     def settle(self) -> None:
         """Wait for the whole verifications running beside (tests; a clean stop)."""
@@ -268,6 +351,7 @@ class KeptTimelines:
                     return False
                 fold_checked([e], [], keep=True, state=state)
                 kept.recent.append(e)
+                kept.hashes.append(e.hash)
             check.head = summary.head
             if check.done():
                 return False

@@ -111,15 +111,15 @@ def _label(config: Any, level: int) -> str:
 def incident(settings: Settings, env: Environment, ref: str, page: int,
              kept: incidents.KeptTimelines | None = None) -> str:
     """One incident's page as HTML: level and its history, sitraps, decisions, open actions, confirmations per
-    role, a page of the timeline, chain. With `kept` (the running site's), the first page's chain is verified
-    whole at most every WHOLE_S seconds and the entries added since on every read (app.incidents.KeptTimelines);
-    the page says when it was verified whole. Worked out and rendered under that incident's lock."""
+    role, a page of the timeline, chain. With `kept` (the running site's), the chain is verified whole at most
+    every WHOLE_S seconds and the entries added since on every read, and a page further back is held to the
+    hashes that verification saw (app.incidents.KeptTimelines); the page says when it was verified whole.
+    Worked out and rendered under that incident's lock."""
     if not valid_id(ref) or page < 1:
         raise Missing(ref)
     try:
-        with incidents.KeptTimelines.whole(settings.where, ref, PAGE_SIZE) if kept is None else kept.read(ref) as (
-            found, age
-        ):
+        with (incidents.KeptTimelines.whole(settings.where, ref, PAGE_SIZE, page) if kept is None
+              else kept.read(ref, page)) as (found, age):
             values = _incident(settings, found, page)
             live = f"/live/incident/{values['state'].id}" if page == 1 else ""
             return env.get_template("incident.html").render(live=live, verified_ago=int(age), **values)
@@ -131,11 +131,6 @@ def _incident(settings: Settings, found: incidents.Timeline, page: int) -> dict[
     config = configuration.load(settings.config_dir)
     now = clock.now()
     state = found.state
-    if page > 1:
-        before = state.entries - (page - 1) * PAGE_SIZE
-        if before < 1:
-            raise Missing(state.id)
-        found = incidents.timeline(settings.where, state.id, PAGE_SIZE, before=before)
     report = sitrap_of(config, state, state.reports or None, now, "gedeeld beeld", concept=True,
                        broken=[f"regel {f.n}: {f.message}" for f in found.faults])
     decisions = sorted(state.actions.values(), key=lambda a: a.number)

@@ -50,8 +50,8 @@ def settings(where: Place, config_dir: Path | None, host: str, port: int) -> Set
                 variable=ENV_TOKEN
             ),
         )
-    config = configuration.load(config_dir)  # a configuration error: exit 3 now, not on the first page
-    incidents.incidents(where, False, config.reporting)  # a logbook that cannot be opened: exit 3 now
+    configuration.load(config_dir)  # a configuration error: exit 3 now, not on the first page
+    incidents.open_incidents(where)  # a logbook that cannot be opened: exit 3 now (site.build verifies them)
     return Settings(where, config_dir, token, host)
 
 
@@ -161,7 +161,7 @@ def serve(chosen: Settings, port: int, tls: tuple[str, str] | None = None) -> No
     sock = listen(chosen.host, port)
     config = uvicorn.Config(
         build(chosen), log_level="warning", access_log=False, server_header=False, proxy_headers=False,
-        lifespan="off", ssl_certfile=tls[0] if tls else None, ssl_keyfile=tls[1] if tls else None,
+        lifespan="on", ssl_certfile=tls[0] if tls else None, ssl_keyfile=tls[1] if tls else None,
     )
     announce(chosen, port, tls is not None)
     try:

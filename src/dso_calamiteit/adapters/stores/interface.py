@@ -71,8 +71,9 @@ class Store(RollUps):
         transaction it joins it. Use it around every read of an incident's row together with its entries."""
 
     @abstractmethod
-    def stream(self, incident: str, after: int = 0) -> Iterator[Entry]:
-        """The entries oldest first (those after entry `after`), from a cursor: memory stays flat."""
+    def stream(self, incident: str, after: int = 0, upto: int | None = None) -> Iterator[Entry]:
+        """The entries oldest first (those after entry `after`, and with `upto` none after that one), from a
+        cursor: memory stays flat."""
 
     @abstractmethod
     def last_of_kind(self, incident: str, kind: str) -> Entry | None: ...

@@ -442,14 +442,16 @@ class PostgresStore(Store):
             self._code = str(row[0]) if row else None
         return self._code
 
-    def stream(self, incident: str, after: int = 0) -> Iterator[Entry]:
-        sql = _q(self.entry_sql + " WHERE incident = ? AND n > ? ORDER BY n")
+    def stream(self, incident: str, after: int = 0, upto: int | None = None) -> Iterator[Entry]:
+        bounded = " AND n <= ?" if upto is not None else ""
+        sql = _q(self.entry_sql + " WHERE incident = ? AND n > ?" + bounded + " ORDER BY n")
+        given = (incident, after) if upto is None else (incident, after, upto)
         rows: Iterable[Any] = ()
         try:
             if self.conn.info.pipeline_status != pq.PipelineStatus.OFF:  # inside a write (db copy): no streaming
-                rows = self.conn.execute(sql, (incident, after)).fetchall()
+                rows = self.conn.execute(sql, given).fetchall()
             else:
-                rows = self.conn.cursor().stream(sql, (incident, after), size=STREAM_ROWS)
+                rows = self.conn.cursor().stream(sql, given, size=STREAM_ROWS)
                 self._streams.append(rows)
             for row in rows:
                 yield Entry(*row)

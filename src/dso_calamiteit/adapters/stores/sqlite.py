@@ -203,7 +203,7 @@ class SqliteStore(Store):
                 )
             _create(path.parent, path)
             readonly = False
-        _check_header(path)
+        _check_header_once(path)
         _private(path)
         conn = _connect(path, busy_ms, readonly)
         store = cls(conn, path)
@@ -321,8 +321,10 @@ class SqliteStore(Store):
             return None
         return str(row[0]) if row else None
 
-    def stream(self, incident: str, after: int = 0) -> Iterator[Entry]:
-        for row in self.conn.execute(self.entry_sql + " WHERE incident = ? AND n > ? ORDER BY n", (incident, after)):
+    def stream(self, incident: str, after: int = 0, upto: int | None = None) -> Iterator[Entry]:
+        bounded = " AND n <= ?" if upto is not None else ""
+        given = (incident, after) if upto is None else (incident, after, upto)
+        for row in self.conn.execute(self.entry_sql + " WHERE incident = ? AND n > ?" + bounded + " ORDER BY n", given):
             yield Entry(*row)
 
     def last_of_kind(self, incident: str, kind: str) -> Entry | None:
@@ -447,6 +449,29 @@ def _private(path: Path) -> None:
             path.chmod(0o600)
     except OSError:
         pass  # not ours to change: opening will say what is wrong
+
+
+_HEADERS_CHECKED: set[tuple[int, int]] = set()  # (device, inode) of the files whose header this process read
+
+
+def _check_header_once(path: Path) -> None:
+    """`_check_header`, once per file (device and inode) per process. Reading the header opens and closes a
+    file handle of its own, and closing any handle on a file drops every POSIX lock this process holds on it,
+    SQLite's included (sqlite.org/howtocorrupt.html 2.2): with a connection of this process open (the web
+    site's watcher, a page read in another thread) another process then takes itself for the last one and
+    deletes the write-ahead log under it (tests/test_web_live.py). The first open of a process comes before
+    any connection; a file replaced since (another inode) is read again, and its locks are its own."""
+    try:
+        found = path.stat()
+    except OSError:
+        _check_header(path)  # says what is wrong
+        return
+    key = (found.st_dev, found.st_ino)
+    if key in _HEADERS_CHECKED:
+        return
+    _check_header(path)
+    if found.st_size > 0:  # an empty file is checked again once it holds something
+        _HEADERS_CHECKED.add(key)
 
 
 def _check_header(path: Path) -> None:
