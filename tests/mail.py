@@ -18,7 +18,9 @@ from .postgres import free_port
 @dataclass
 class Mailbox:
     messages: list[tuple[list[str], EmailMessage]] = field(default_factory=list)  # (envelope recipients, message)
-    sessions: set[Any] = field(default_factory=set)  # one per SMTP connection
+    # one per SMTP connection: the session itself, not its id(), which a later connection may reuse once a
+    # closed one is freed (test_callout_resume waits for a new connection and missed it that way)
+    sessions: set[Any] = field(default_factory=set)
     refuse: set[str] = field(default_factory=set)  # addresses answered with 550
     later: set[str] = field(default_factory=set)  # addresses answered with 450 (try again later)
     drop_after_accept: bool = False  # answer 250 to the message, then close the connection
@@ -45,7 +47,7 @@ class Handler:
         self.box = box
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
-        self.box.sessions.add(id(session))
+        self.box.sessions.add(session)
         if address in self.box.refuse:
             return "550 5.1.1 Onbekende ontvanger"
         if address in self.box.later:

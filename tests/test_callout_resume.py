@@ -135,7 +135,7 @@ def test_killed_or_interrupted_at_random_moments_then_resumed_reaches_everyone_o
     assert min(len(planned[c]) for c in ("email", "teams-oct", "sms")) >= PEOPLE, planned
     args = ["oproep", incident, "--verstuur", "--ja", "--config-dir", str(folder)]
     rng = random.Random(int(os.environ.get("CALAMITEIT_SEED", "22")))
-    stopped = 0
+    stopped, codes = 0, []
     for _ in range(KILLS):
         before = len(box.sessions) + len(posted.bodies)
         proc = run(args, env)
@@ -153,11 +153,18 @@ def test_killed_or_interrupted_at_random_moments_then_resumed_reaches_everyone_o
             # or plain "onderbroken": before the command began; or after it sent, while it wrote its entry
             assert said or err.strip() == "calamiteit: onderbroken" or "wat al was vastgelegd" in err, err
         stopped += proc.returncode in (-signal.SIGKILL, exitcodes.INTERRUPTED)
+        codes.append((proc.returncode, len(box.messages)))  # said when too few were stopped
+        ended = proc.returncode == exitcodes.OK  # it ran to the end before the signal: nothing is left to stop
         # what the server accepted is in the logbook already, but for the one message a kill may have cut
         recorded = accepted_rows(incident, "email")
         at_server = {r.split("@")[0] for r in box.to()}
         assert len(at_server) - len(recorded) <= 1, (len(at_server), len(recorded))
-    assert stopped >= KILLS // 2  # most of them really landed in the middle of sending
+        if ended:
+            break
+    # Enough signals really landed in the middle of sending. Not a share of KILLS: on a loaded machine a stopped run
+    # sends more before it stops, so everything is out after fewer runs, and the runs after that only find nothing
+    # left to send. Each stopped run sent at most a few of the ~40 messages, so at least 5 stops came first.
+    assert stopped >= 5, codes
     for _ in range(3):  # then run it to the end
         proc = run(args, env)
         _out, err = proc.communicate(timeout=120)
