@@ -380,7 +380,7 @@ def follow(where: Where, incident: str, state: Incident, check: ChainCheck | Non
     given out, until the incident is closed. Each new entry must link to the one before (and, with the `check`
     that read the timeline, follow the rules of its kind): a chain that changes under a reader is said, not
     shown."""
-    with opened(where, readonly=True) as store:
+    with opened(where, readonly=True, lasting=True) as store:
         incident = store.resolve(incident)
         store.wait(incident, 0)  # listen before reading, so nothing written in between is missed
         while not state.closed:
@@ -410,7 +410,7 @@ def watch(where: Where) -> Iterator[dict[str, int]]:
     logbook live: it re-reads what it shows). PostgreSQL wakes on the NOTIFY every stored entry sends, which
     names the incident and the entry number, so the counts follow without a read; SQLite on a change of
     `PRAGMA data_version` (another connection committed), looked at 20 times a second, and reads them again."""
-    with opened(where, readonly=True) as store:
+    with opened(where, readonly=True, lasting=True) as store:
         store.wait("", 0)  # listen before the first read, so nothing written in between is missed
         counts = {s.id: s.entries for s in store.summaries()}
         yield dict(counts)
