@@ -265,11 +265,60 @@ def test_the_running_site_says_a_break_made_before_it_started_and_one_on_page_tw
                                         ('{"text": "Zoals het niet was"}', early)))
     broken = "LET OP: de hashketen klopt niet."
     with serving() as site, httpx.Client(base_url=site.url) as client:
+        index = client.get("/").text
         first = client.get(f"/incident/{early}").text
         before = client.get(f"/incident/{late}?pagina=2").text
         backends.tamper(tmp_path / "data", ("UPDATE entries SET body = ? WHERE incident = ? AND n = 5",
                                             ('{"text": "Zoals het niet was"}', late)))
         after = client.get(f"/incident/{late}?pagina=2").text
     assert broken in first and "Regel 2: inhoud klopt niet met de hash" in first and "klopt</strong>" not in first
+    rows = {row.split('href="/incident/', 1)[1].split('"', 1)[0]: row for row in index.split("<tr>")
+            if 'href="/incident/' in row}
+    assert broken in rows[early] and broken not in rows[late]
     assert "Hashketen <strong>klopt</strong>: 60 regels" in before and broken not in before
     assert broken in after and "Regel 5: inhoud klopt niet met de hash" in after
+
+
+def test_the_index_checks_a_kept_chain_without_reading_it_whole(
+    calamiteit: Invoke, reader, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`/` lists the open incidents with whether their chains hold: a chain the site keeps is not verified
+    whole again on every read (its new entries are checked, as on its own page); one that does not hold is
+    shown as broken, whether it broke before the site started or by a forged new entry since."""
+    from dso_calamiteit.adapters.stores.interface import Store
+    from dso_calamiteit.web import pages
+
+    read, whole = reader
+    verified: list[str] = []
+    real = Store.verify_chain
+
+    def counted(self, summary, *args, **kwargs):
+        verified.append(summary.id)
+        return real(self, summary, *args, **kwargs)
+
+    monkeypatch.setattr(Store, "verify_chain", counted)
+    clean = _logged(calamiteit, "Schoon", 2)
+    early = _logged(calamiteit, "Vooraf vervalst", 2)
+    backends.tamper(tmp_path / "data", ("UPDATE entries SET body = ? WHERE incident = ? AND n = 2",
+                                        ('{"text": "Zoals het niet was"}', early)))
+    settings = pages.Settings(Place(None, None, None), None, None, "127.0.0.1")
+    assert read.kept.warm([clean, early]) == [clean]
+    assert whole == [clean, early]
+
+    def listed() -> dict[str, tuple[int, bool]]:
+        return {r["id"]: (r["entries"], r["broken"]) for r in pages.index(settings, read.kept)["incidents"]}
+
+    assert listed() == {clean: (3, False), early: (3, True)}
+    assert listed() == {clean: (3, False), early: (3, True)}
+    assert calamiteit("log", clean, "Nieuw", "--beeld").code == 0
+    assert listed() == {clean: (4, False), early: (3, True)}
+    assert whole == [clean, early] and verified == [early, early, early]  # the kept chain never read whole
+    backends.tamper(
+        tmp_path / "data",
+        ("INSERT INTO entries (incident, n, at, author, kind, body, prev_hash, hash) SELECT incident, 5, at, "
+         "author, kind, ?, hash, ? FROM entries WHERE incident = ? AND n = 4",
+         ('{"text": "Niet echt"}', "0" * 64, clean)),
+        ("UPDATE incidents SET entries = 5, head = ? WHERE id = ?", ("0" * 64, clean)),
+    )
+    assert listed() == {clean: (5, True), early: (3, True)}  # found on that read, and said
+    assert listed() == {clean: (5, True), early: (3, True)}  # no longer kept: verified whole on every read

@@ -67,11 +67,12 @@ def environment() -> Environment:
     return env
 
 
-def index(settings: Settings) -> dict[str, Any]:
-    """The open incidents, readiness now, and the latest monitor results."""
+def index(settings: Settings, kept: incidents.KeptTimelines | None = None) -> dict[str, Any]:
+    """The open incidents (with `kept`, the running site's, a kept chain is not read whole again: its new
+    entries are checked), readiness now, and the latest monitor results."""
     config = configuration.load(settings.config_dir)
     now = clock.now()
-    listed = incidents.incidents(settings.where, False, config.reporting)
+    listed = incidents.incidents(settings.where, False, config.reporting, kept)
     rows = [
         {
             "id": r.summary.id,
@@ -82,6 +83,7 @@ def index(settings: Settings) -> dict[str, Any]:
             "entries": r.summary.entries,
             "next_sitrap": r.next_sitrap,
             "late": r.next_sitrap is not None and r.next_sitrap < now,
+            "broken": bool(r.faults),
         }
         for r in listed
     ]
