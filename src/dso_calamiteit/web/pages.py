@@ -147,7 +147,7 @@ def _incident(settings: Settings, found: incidents.Timeline, page: int) -> dict[
         ],
         "decisions": [{"action": a, "overdue": a.overdue(now)} for a in decisions],
         "open_actions": [a for a in decisions if a.open],
-        "sitrap": sitrap_views.text(report, {o.id: o.name for o in config.contacts.organisations}),
+        "sitrap": _for_the_web(sitrap_views.text(report, {o.id: o.name for o in config.contacts.organisations})),
         "reports": list(state.report_entries),
         "timeline": [{"entry": e, "line": summary_line(e)} for e in reversed(found.newest)],
         "page": page,
@@ -156,6 +156,19 @@ def _incident(settings: Settings, found: incidents.Timeline, page: int) -> dict[
         "verified": not found.faults,
         "roles": _per_role(called),
     }
+
+
+def _for_the_web(sitrap: str) -> str:
+    """The concept sitrap as the page shows it. Of a broken chain its first line says so, and then, written for
+    the terminal, that it was made anyway with the flag `--toch`: in a browser there is no flag, so that part
+    says what the reader should do with it."""
+    first, newline, rest = sitrap.partition("\n")
+    cli = language._("dit rapport is toch gemaakt (--toch).")
+    if first.endswith(cli):
+        web = language._("dit concept toont het logboek zoals het nu is; gebruik het niet voordat de breuk is "
+                         "uitgezocht.")
+        first = first[: -len(cli)] + web
+    return first + newline + rest
 
 
 def _per_role(called: list[callout_status.Called]) -> list[dict[str, Any]]:
