@@ -340,3 +340,26 @@ def test_the_concept_sitrap_of_a_broken_chain_speaks_to_a_browser(calamiteit: In
     assert first.endswith("); dit concept toont het logboek zoals het nu is; gebruik het niet voordat de breuk is "
                           "uitgezocht.")
     assert "--toch" not in html
+
+
+def test_the_page_marks_the_entry_where_the_chain_breaks(calamiteit: Invoke, tmp_path: Path) -> None:
+    """Not only the chain's line at the top: the timeline marks the edited entry itself, and an entry withheld
+    (it no longer makes sense as its kind) has a line of its own at its place."""
+    from dso_calamiteit.web import pages
+
+    incident = _logged(calamiteit, "Aangewezen", 4)
+    backends.tamper(tmp_path / "data",
+                    ("UPDATE entries SET body = ? WHERE incident = ? AND n = 2", ('{"text": "Zoals het niet was"}',
+                                                                                 incident)),
+                    ("UPDATE entries SET body = ? WHERE incident = ? AND n = 4", ("geen json", incident)))
+    settings = pages.Settings(Place(None, None, None), None, None, "127.0.0.1")
+    html = pages.incident(settings, pages.environment(), incident, 1)
+    items = {int(li.split('id="regel-', 1)[1].split('"', 1)[0]): li.split("</li>", 1)[0]
+             for li in html.split("<li ")[1:] if 'id="regel-' in li}
+    assert sorted(items) == [1, 2, 3, 4, 5]
+    assert 'class="breuk"' in items[2] and "Zoals het niet was" in items[2]
+    assert "Regel 2: inhoud klopt niet met de hash (regel gewijzigd)." in items[2]
+    assert 'class="breuk"' in items[4] and "Regel 4: inhoud klopt niet met de hash" in items[4]
+    assert 'class="wanneer"' not in items[4]  # withheld: nothing of it shown as if it were an entry
+    for n in (1, 3, 5):
+        assert "breuk" not in items[n] and "Regel" not in items[n]

@@ -149,13 +149,29 @@ def _incident(settings: Settings, found: incidents.Timeline, page: int) -> dict[
         "open_actions": [a for a in decisions if a.open],
         "sitrap": _for_the_web(sitrap_views.text(report, {o.id: o.name for o in config.contacts.organisations})),
         "reports": list(state.report_entries),
-        "timeline": [{"entry": e, "line": summary_line(e)} for e in reversed(found.newest)],
+        "timeline": _marked(found, page),
         "page": page,
         "earlier": found.earlier,
         "faults": found.faults,
         "verified": not found.faults,
         "roles": _per_role(called),
     }
+
+
+def _marked(found: incidents.Timeline, page: int) -> list[dict[str, Any]]:
+    """The page's timeline, newest first, each entry with the chain's faults at its number (the page marks the
+    entry itself, not only the chain's line at the top). A fault at a number on this page that has no entry shown
+    (withheld because it breaks the rules of its kind, or missing) gets a line of its own at its place."""
+    said: dict[int, list[str]] = {}
+    for f in found.faults:
+        said.setdefault(f.n, []).append(f.message)
+    rows = [{"n": e.n, "entry": e, "line": summary_line(e), "faults": said.get(e.n, [])} for e in found.newest]
+    if said and found.newest:
+        shown = {e.n for e in found.newest}
+        low, high = found.newest[0].n, found.newest[-1].n if page > 1 else max(said)
+        rows += [{"n": n, "entry": None, "line": "", "faults": messages} for n, messages in said.items()
+                 if low < n <= high and n not in shown]
+    return sorted(rows, key=lambda row: row["n"], reverse=True)
 
 
 def _for_the_web(sitrap: str) -> str:
