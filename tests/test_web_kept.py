@@ -313,6 +313,11 @@ def test_the_index_checks_a_kept_chain_without_reading_it_whole(
     assert calamiteit("log", clean, "Nieuw", "--beeld").code == 0
     assert listed() == {clean: (4, False), early: (3, True)}
     assert whole == [clean, early] and verified == [early, early, early]  # the kept chain never read whole
+    # the incidents row (what the list shows) edited: it no longer agrees with the kept chain, which is said
+    backends.tamper(tmp_path / "data", ("UPDATE incidents SET level = level + 1 WHERE id = ?", (clean,)))
+    assert listed() == {clean: (4, True), early: (3, True)}
+    backends.tamper(tmp_path / "data", ("UPDATE incidents SET level = level - 1 WHERE id = ?", (clean,)))
+    assert listed() == {clean: (4, False), early: (3, True)}
     backends.tamper(
         tmp_path / "data",
         ("INSERT INTO entries (incident, n, at, author, kind, body, prev_hash, hash) SELECT incident, 5, at, "

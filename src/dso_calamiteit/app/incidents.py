@@ -82,12 +82,15 @@ def incidents(where: Where, include_closed: bool, reporting: ReportingFile,
     keeps is not read whole again: verified whole at most WHOLE_S ago and its new entries checked now, as the
     incident page does; every other chain is verified whole."""
     levels = ladder(where)
+
+    def held(r: Summary) -> bool:
+        """Kept as verified, and the row agrees with it (as `verify_chain` holds the row to the chain; a
+        write between the two reads differs too, and is then verified whole)."""
+        return kept is not None and kept.holds(r.id) == (r.entries, r.level, r.actions, r.reports, r.closed_at)
+
     with opened(where, readonly=True) as store:
         rows = store.summaries(include_closed=include_closed)
-        faults = {
-            r.id: () if kept is not None and kept.holds(r.id) else tuple(store.verify_chain(r, levels=levels))
-            for r in rows
-        }
+        faults = {r.id: () if held(r) else tuple(store.verify_chain(r, levels=levels)) for r in rows}
         promised = {r.id: store.last_of_kind(r.id, "report") for r in rows if r.closed_at is None and not faults[r.id]}
     listed = []
     for r in rows:
@@ -291,13 +294,18 @@ class KeptTimelines:
                 self._running = [t for t in self._running if t.is_alive()] + [kept.checking]
         return kept
 
-    def holds(self, incident: str) -> bool:
-        """Whether the incident's chain is kept as verified: verified whole (at most `whole_s` ago, or being
-        verified again beside) and every entry stored since checked now, as `read` checks them. False when it
-        is not kept or does not hold: the caller then verifies it whole (and says what is wrong). Keeps
-        nothing new: a list of many incidents does not push out the kept pages."""
+    def holds(self, incident: str) -> tuple[object, ...] | None:
+        """When the incident's chain is kept as verified (verified whole at most `whole_s` ago, or being
+        verified again beside, and every entry stored since checked now, as `read` checks them): what its
+        `incidents` row must say of it (entries, level, actions, reports, closed_at). None when it is not kept
+        or does not hold: the caller then verifies it whole (and says what is wrong). Keeps nothing new: a list
+        of many incidents does not push out the kept pages."""
         with self._locked(incident):
-            return self._fresh(incident) is not None
+            kept = self._fresh(incident)
+            if kept is None:
+                return None
+            state = kept.found.state
+            return state.entries, state.level, max(state.actions, default=0), state.reports, state.closed_at
 
     @contextmanager
     def read(self, incident: str, page: int = 1) -> Iterator[tuple[Timeline, float]]:
