@@ -265,11 +265,106 @@ def test_the_running_site_says_a_break_made_before_it_started_and_one_on_page_tw
                                         ('{"text": "Zoals het niet was"}', early)))
     broken = "LET OP: de hashketen klopt niet."
     with serving() as site, httpx.Client(base_url=site.url) as client:
+        index = client.get("/").text
         first = client.get(f"/incident/{early}").text
         before = client.get(f"/incident/{late}?pagina=2").text
         backends.tamper(tmp_path / "data", ("UPDATE entries SET body = ? WHERE incident = ? AND n = 5",
                                             ('{"text": "Zoals het niet was"}', late)))
         after = client.get(f"/incident/{late}?pagina=2").text
     assert broken in first and "Regel 2: inhoud klopt niet met de hash" in first and "klopt</strong>" not in first
+    rows = {row.split('href="/incident/', 1)[1].split('"', 1)[0]: row for row in index.split("<tr>")
+            if 'href="/incident/' in row}
+    assert broken in rows[early] and broken not in rows[late]
     assert "Hashketen <strong>klopt</strong>: 60 regels" in before and broken not in before
     assert broken in after and "Regel 5: inhoud klopt niet met de hash" in after
+
+
+def test_the_index_checks_a_kept_chain_without_reading_it_whole(
+    calamiteit: Invoke, reader, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`/` lists the open incidents with whether their chains hold: a chain the site keeps is not verified
+    whole again on every read (its new entries are checked, as on its own page); one that does not hold is
+    shown as broken, whether it broke before the site started or by a forged new entry since."""
+    from dso_calamiteit.adapters.stores.interface import Store
+    from dso_calamiteit.web import pages
+
+    read, whole = reader
+    verified: list[str] = []
+    real = Store.verify_chain
+
+    def counted(self, summary, *args, **kwargs):
+        verified.append(summary.id)
+        return real(self, summary, *args, **kwargs)
+
+    monkeypatch.setattr(Store, "verify_chain", counted)
+    clean = _logged(calamiteit, "Schoon", 2)
+    early = _logged(calamiteit, "Vooraf vervalst", 2)
+    backends.tamper(tmp_path / "data", ("UPDATE entries SET body = ? WHERE incident = ? AND n = 2",
+                                        ('{"text": "Zoals het niet was"}', early)))
+    settings = pages.Settings(Place(None, None, None), None, None, "127.0.0.1")
+    assert read.kept.warm([clean, early]) == [clean]
+    assert whole == [clean, early]
+
+    def listed() -> dict[str, tuple[int, bool]]:
+        return {r["id"]: (r["entries"], r["broken"]) for r in pages.index(settings, read.kept)["incidents"]}
+
+    assert listed() == {clean: (3, False), early: (3, True)}
+    assert listed() == {clean: (3, False), early: (3, True)}
+    assert calamiteit("log", clean, "Nieuw", "--beeld").code == 0
+    assert listed() == {clean: (4, False), early: (3, True)}
+    assert whole == [clean, early] and verified == [early, early, early]  # the kept chain never read whole
+    # the incidents row (what the list shows) edited: it no longer agrees with the kept chain, which is said
+    backends.tamper(tmp_path / "data", ("UPDATE incidents SET level = level + 1 WHERE id = ?", (clean,)))
+    assert listed() == {clean: (4, True), early: (3, True)}
+    backends.tamper(tmp_path / "data", ("UPDATE incidents SET level = level - 1 WHERE id = ?", (clean,)))
+    assert listed() == {clean: (4, False), early: (3, True)}
+    backends.tamper(
+        tmp_path / "data",
+        ("INSERT INTO entries (incident, n, at, author, kind, body, prev_hash, hash) SELECT incident, 5, at, "
+         "author, kind, ?, hash, ? FROM entries WHERE incident = ? AND n = 4",
+         ('{"text": "Niet echt"}', "0" * 64, clean)),
+        ("UPDATE incidents SET entries = 5, head = ? WHERE id = ?", ("0" * 64, clean)),
+    )
+    assert listed() == {clean: (5, True), early: (3, True)}  # found on that read, and said
+    assert listed() == {clean: (5, True), early: (3, True)}  # no longer kept: verified whole on every read
+
+
+def test_the_concept_sitrap_of_a_broken_chain_speaks_to_a_browser(calamiteit: Invoke, tmp_path: Path) -> None:
+    """Of a broken chain the concept sitrap's first line says so; the terminal's "made anyway (--toch)" means
+    nothing on a web page, so the page says what to do with the concept instead."""
+    from dso_calamiteit.web import pages
+
+    incident = _logged(calamiteit, "Vervalst", 2)
+    backends.tamper(tmp_path / "data", ("UPDATE entries SET body = ? WHERE incident = ? AND n = 2",
+                                        ('{"text": "Zoals het niet was"}', incident)))
+    settings = pages.Settings(Place(None, None, None), None, None, "127.0.0.1")
+    html = pages.incident(settings, pages.environment(), incident, 1)
+    sitrap = html.split('class="sitrap"', 1)[1].split("</pre>", 1)[0]
+    first = sitrap.split(">", 1)[1].lstrip("\n").split("\n", 1)[0]
+    assert first.startswith("LET OP: de hashketen van dit logboek klopt niet (regel 2: ")
+    assert first.endswith("); dit concept toont het logboek zoals het nu is; gebruik het niet voordat de breuk is "
+                          "uitgezocht.")
+    assert "--toch" not in html
+
+
+def test_the_page_marks_the_entry_where_the_chain_breaks(calamiteit: Invoke, tmp_path: Path) -> None:
+    """Not only the chain's line at the top: the timeline marks the edited entry itself, and an entry withheld
+    (it no longer makes sense as its kind) has a line of its own at its place."""
+    from dso_calamiteit.web import pages
+
+    incident = _logged(calamiteit, "Aangewezen", 4)
+    backends.tamper(tmp_path / "data",
+                    ("UPDATE entries SET body = ? WHERE incident = ? AND n = 2", ('{"text": "Zoals het niet was"}',
+                                                                                 incident)),
+                    ("UPDATE entries SET body = ? WHERE incident = ? AND n = 4", ("geen json", incident)))
+    settings = pages.Settings(Place(None, None, None), None, None, "127.0.0.1")
+    html = pages.incident(settings, pages.environment(), incident, 1)
+    items = {int(li.split('id="regel-', 1)[1].split('"', 1)[0]): li.split("</li>", 1)[0]
+             for li in html.split("<li ")[1:] if 'id="regel-' in li}
+    assert sorted(items) == [1, 2, 3, 4, 5]
+    assert 'class="breuk"' in items[2] and "Zoals het niet was" in items[2]
+    assert "Regel 2: inhoud klopt niet met de hash (regel gewijzigd)." in items[2]
+    assert 'class="breuk"' in items[4] and "Regel 4: inhoud klopt niet met de hash" in items[4]
+    assert 'class="wanneer"' not in items[4]  # withheld: nothing of it shown as if it were an entry
+    for n in (1, 3, 5):
+        assert "breuk" not in items[n] and "Regel" not in items[n]

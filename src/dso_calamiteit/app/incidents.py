@@ -75,13 +75,22 @@ class Listed:
     faults: tuple[Fault, ...] = ()  # where its chain does not verify: then nothing of its row is to be trusted
 
 
-def incidents(where: Where, include_closed: bool, reporting: ReportingFile) -> list[Listed]:
+def incidents(where: Where, include_closed: bool, reporting: ReportingFile,
+              kept: KeptTimelines | None = None) -> list[Listed]:
     """The incidents, each with the moment its next sitrap is due and whether its chain verifies (a row whose
-    chain does not is listed as such, never as if it were sound)."""
+    chain does not is listed as such, never as if it were sound). With `kept` (the running site's), a chain it
+    keeps is not read whole again: verified whole at most WHOLE_S ago and its new entries checked now, as the
+    incident page does; every other chain is verified whole."""
     levels = ladder(where)
+
+    def held(r: Summary) -> bool:
+        """Kept as verified, and the row agrees with it (as `verify_chain` holds the row to the chain; a
+        write between the two reads differs too, and is then verified whole)."""
+        return kept is not None and kept.holds(r.id) == (r.entries, r.level, r.actions, r.reports, r.closed_at)
+
     with opened(where, readonly=True) as store:
         rows = store.summaries(include_closed=include_closed)
-        faults = {r.id: tuple(store.verify_chain(r, levels=levels)) for r in rows}
+        faults = {r.id: () if held(r) else tuple(store.verify_chain(r, levels=levels)) for r in rows}
         promised = {r.id: store.last_of_kind(r.id, "report") for r in rows if r.closed_at is None and not faults[r.id]}
     listed = []
     for r in rows:
@@ -263,27 +272,48 @@ class KeptTimelines:
                     warmed.append(incident)
         return warmed
 
+    def _fresh(self, incident: str) -> _Kept | None:
+        """Under the incident's lock: its kept state with the entries stored since checked and folded in (and
+        the whole verification started beside once it is older than `whole_s`); None when nothing is kept or
+        a new entry does not hold (then nothing is kept any more)."""
+        with self._lock:
+            kept = self._kept.get(incident)
+        try:
+            fresh = kept is not None and self._add_new(kept)
+        except Exception:
+            self._keep(incident, None)  # half folded: never kept
+            raise
+        if not fresh or kept is None:
+            self._keep(incident, None)
+            return None
+        if self.clock() - kept.verified > self.whole_s and kept.checking is None:
+            kept.checking = threading.Thread(target=self._again, args=(incident, kept), daemon=True,
+                                             name="calamiteit-keten")
+            kept.checking.start()
+            with self._lock:
+                self._running = [t for t in self._running if t.is_alive()] + [kept.checking]
+        return kept
+
+    def holds(self, incident: str) -> tuple[object, ...] | None:
+        """When the incident's chain is kept as verified (verified whole at most `whole_s` ago, or being
+        verified again beside, and every entry stored since checked now, as `read` checks them): what its
+        `incidents` row must say of it (entries, level, actions, reports, closed_at). None when it is not kept
+        or does not hold: the caller then verifies it whole (and says what is wrong). Keeps nothing new: a list
+        of many incidents does not push out the kept pages."""
+        with self._locked(incident):
+            kept = self._fresh(incident)
+            if kept is None:
+                return None
+            state = kept.found.state
+            return state.entries, state.level, max(state.actions, default=0), state.reports, state.closed_at
+
     @contextmanager
     def read(self, incident: str, page: int = 1) -> Iterator[tuple[Timeline, float]]:
         """The timeline (state, the entries of page `page`, newest first, faults) and how many seconds ago the
         chain was verified whole."""
         with self._locked(incident):
-            with self._lock:
-                kept = self._kept.get(incident)
-            try:
-                fresh = kept is not None and self._add_new(kept)
-            except Exception:
-                self._keep(incident, None)  # half folded: never kept
-                raise
-            if fresh and kept is not None:
-                if self.clock() - kept.verified > self.whole_s and kept.checking is None:
-                    kept.checking = threading.Thread(target=self._again, args=(incident, kept), daemon=True,
-                                                     name="calamiteit-keten")
-                    kept.checking.start()
-                    with self._lock:
-                        self._running = [t for t in self._running if t.is_alive()] + [kept.checking]
-            else:
-                self._keep(incident, None)
+            kept = self._fresh(incident)
+            if kept is None:
                 found, kept = self._verify(incident)
                 if kept is None or found.state.id != incident:
                     yield _whole_page(self.where, incident, self.newest, page, found), 0.0
@@ -380,7 +410,7 @@ def follow(where: Where, incident: str, state: Incident, check: ChainCheck | Non
     given out, until the incident is closed. Each new entry must link to the one before (and, with the `check`
     that read the timeline, follow the rules of its kind): a chain that changes under a reader is said, not
     shown."""
-    with opened(where, readonly=True) as store:
+    with opened(where, readonly=True, lasting=True) as store:
         incident = store.resolve(incident)
         store.wait(incident, 0)  # listen before reading, so nothing written in between is missed
         while not state.closed:
@@ -410,7 +440,7 @@ def watch(where: Where) -> Iterator[dict[str, int]]:
     logbook live: it re-reads what it shows). PostgreSQL wakes on the NOTIFY every stored entry sends, which
     names the incident and the entry number, so the counts follow without a read; SQLite on a change of
     `PRAGMA data_version` (another connection committed), looked at 20 times a second, and reads them again."""
-    with opened(where, readonly=True) as store:
+    with opened(where, readonly=True, lasting=True) as store:
         store.wait("", 0)  # listen before the first read, so nothing written in between is missed
         counts = {s.id: s.entries for s in store.summaries()}
         yield dict(counts)

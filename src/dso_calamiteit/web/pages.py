@@ -67,11 +67,12 @@ def environment() -> Environment:
     return env
 
 
-def index(settings: Settings) -> dict[str, Any]:
-    """The open incidents, readiness now, and the latest monitor results."""
+def index(settings: Settings, kept: incidents.KeptTimelines | None = None) -> dict[str, Any]:
+    """The open incidents (with `kept`, the running site's, a kept chain is not read whole again: its new
+    entries are checked), readiness now, and the latest monitor results."""
     config = configuration.load(settings.config_dir)
     now = clock.now()
-    listed = incidents.incidents(settings.where, False, config.reporting)
+    listed = incidents.incidents(settings.where, False, config.reporting, kept)
     rows = [
         {
             "id": r.summary.id,
@@ -82,6 +83,7 @@ def index(settings: Settings) -> dict[str, Any]:
             "entries": r.summary.entries,
             "next_sitrap": r.next_sitrap,
             "late": r.next_sitrap is not None and r.next_sitrap < now,
+            "broken": bool(r.faults),
         }
         for r in listed
     ]
@@ -145,15 +147,44 @@ def _incident(settings: Settings, found: incidents.Timeline, page: int) -> dict[
         ],
         "decisions": [{"action": a, "overdue": a.overdue(now)} for a in decisions],
         "open_actions": [a for a in decisions if a.open],
-        "sitrap": sitrap_views.text(report, {o.id: o.name for o in config.contacts.organisations}),
+        "sitrap": _for_the_web(sitrap_views.text(report, {o.id: o.name for o in config.contacts.organisations})),
         "reports": list(state.report_entries),
-        "timeline": [{"entry": e, "line": summary_line(e)} for e in reversed(found.newest)],
+        "timeline": _marked(found, page),
         "page": page,
         "earlier": found.earlier,
         "faults": found.faults,
         "verified": not found.faults,
         "roles": _per_role(called),
     }
+
+
+def _marked(found: incidents.Timeline, page: int) -> list[dict[str, Any]]:
+    """The page's timeline, newest first, each entry with the chain's faults at its number (the page marks the
+    entry itself, not only the chain's line at the top). A fault at a number on this page that has no entry shown
+    (withheld because it breaks the rules of its kind, or missing) gets a line of its own at its place."""
+    said: dict[int, list[str]] = {}
+    for f in found.faults:
+        said.setdefault(f.n, []).append(f.message)
+    rows = [{"n": e.n, "entry": e, "line": summary_line(e), "faults": said.get(e.n, [])} for e in found.newest]
+    if said and found.newest:
+        shown = {e.n for e in found.newest}
+        low, high = found.newest[0].n, found.newest[-1].n if page > 1 else max(said)
+        rows += [{"n": n, "entry": None, "line": "", "faults": messages} for n, messages in said.items()
+                 if low < n <= high and n not in shown]
+    return sorted(rows, key=lambda row: row["n"], reverse=True)
+
+
+def _for_the_web(sitrap: str) -> str:
+    """The concept sitrap as the page shows it. Of a broken chain its first line says so, and then, written for
+    the terminal, that it was made anyway with the flag `--toch`: in a browser there is no flag, so that part
+    says what the reader should do with it."""
+    first, newline, rest = sitrap.partition("\n")
+    cli = language._("dit rapport is toch gemaakt (--toch).")
+    if first.endswith(cli):
+        web = language._("dit concept toont het logboek zoals het nu is; gebruik het niet voordat de breuk is "
+                         "uitgezocht.")
+        first = first[: -len(cli)] + web
+    return first + newline + rest
 
 
 def _per_role(called: list[callout_status.Called]) -> list[dict[str, Any]]:

@@ -84,7 +84,7 @@ def build(settings: pages.Settings) -> Any:
         return HTMLResponse(error_page(404, _("Niet gevonden"), text), status_code=404)
 
     async def index(request: Request) -> Response:
-        return render("index.html", live="/live/", **await run_in_threadpool(pages.index, settings))
+        return render("index.html", live="/live/", **await run_in_threadpool(pages.index, settings, kept))
 
     async def incident(request: Request) -> Response:
         ref = request.path_params["ref"]
