@@ -270,10 +270,9 @@ def plan(
             if channel not in configured:
                 found.unreachable.append(Delivery(channel, r.key, "unreachable", N_("kanaal niet ingesteld")))
             elif not address(channel, r.contact, config):
-                what = "e-mailadres" if channel == EMAIL else "telefoonnummer"
-                found.unreachable.append(
-                    Delivery(channel, r.key, "unreachable", f"niet bereikbaar via {channel_word(channel)}: geen {what}")
-                )
+                kind = "no-email" if channel == EMAIL else "no-phone"
+                why = delivery_reasons.reason(kind, channel=channel_word(channel))
+                found.unreachable.append(Delivery(channel, r.key, "unreachable", why))
             elif (channel, r.key) in delivered:
                 found.already.append(delivered[(channel, r.key)])
             else:

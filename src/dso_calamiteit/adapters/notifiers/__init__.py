@@ -15,16 +15,17 @@ __all__ = ["Notifier", "for_channel", "not_ready"]
 def not_ready(channel: str, config: CalloutFile) -> str:
     """Why this channel could not send now ('' when it could, as far as can be known without sending): a
     secret it needs is not set."""
-    from .secrets import missing, secret
+    from ...domain.delivery_reasons import reason
+    from .secrets import KEYRING_SERVICE, secret
 
     if channel == EMAIL and config.email is not None:
         cfg = config.email
         if cfg.username and not secret(cfg.password_from):
-            return missing(cfg.password_from, "het SMTP-wachtwoord")
+            return reason("smtp-password-missing", name=cfg.password_from, service=KEYRING_SERVICE)
         return ""
     hook = config.webhook(channel)
     if hook is not None and not secret(hook.url_from):
-        return missing(hook.url_from, "de webhook-URL")
+        return reason("webhook-url-missing", name=hook.url_from, service=KEYRING_SERVICE)
     return ""
 
 
