@@ -188,8 +188,8 @@ class Message:
     reply_text: str = REPLY_TEXT
     # for a card that would not fit in one Teams message: the line for the people left out ({count}), and what
     # it says where the rest of its text was left out
-    more_called: str = "+{count} meer"
-    cut_note: str = "Ingekort: de rest past niet in één Teams-bericht."
+    more_called: str = N_("+{count} meer")  # the defaults; views/callout words them in the message's language
+    cut_note: str = N_("Ingekort: de rest past niet in één Teams-bericht.")
 
 
 @dataclass(frozen=True)

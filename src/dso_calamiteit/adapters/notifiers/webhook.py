@@ -17,6 +17,7 @@ from typing import Any
 from ...domain.callout import Delivery, Message, Outcome, Recipient
 from ...domain.callout import Webhook as Hook
 from ...domain.delivery_reasons import reason
+from ...domain.language import _
 from ...domain.safetext import markdown as esc
 from .interface import Notifier
 from .secrets import KEYRING_SERVICE, secret
@@ -58,7 +59,9 @@ def card(message: Message, recipients: Sequence[Recipient], limit: int = TEAMS_M
         if items:
             part.append({"type": "TextBlock", "text": "\n".join(items), "wrap": True})
         parts.append(part)
-    fallback = f"Situatierapport {message.report}: de volledige tekst staat in de e-mail en het logboek."
+    fallback = _("Situatierapport {number}: de volledige tekst staat in de e-mail en het logboek.").format(
+        number=message.report
+    )
     if message.purpose == "sitrap" and not message.sections:
         parts.append([text(message.full_text_note or fallback)])
     team = [f"- {esc(r.role)}: {esc(r.name)} ({esc(r.org)})" for r in recipients]
