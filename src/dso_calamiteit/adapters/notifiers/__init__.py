@@ -7,6 +7,7 @@ Adaptive Card) or to an organisation's own JSON gateway (SMS, paging). Secrets c
 from __future__ import annotations
 
 from ...domain.callout import EMAIL, CalloutFile
+from ...domain.delivery_reasons import reason
 from .interface import Notifier
 
 __all__ = ["Notifier", "for_channel", "not_ready"]
@@ -15,7 +16,6 @@ __all__ = ["Notifier", "for_channel", "not_ready"]
 def not_ready(channel: str, config: CalloutFile) -> str:
     """Why this channel could not send now ('' when it could, as far as can be known without sending): a
     secret it needs is not set."""
-    from ...domain.delivery_reasons import reason
     from .secrets import KEYRING_SERVICE, secret
 
     if channel == EMAIL and config.email is not None:
