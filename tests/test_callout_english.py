@@ -145,3 +145,27 @@ def test_status_warns_of_a_changed_confirmation_in_english(calamiteit: Invoke, c
     assert f"the confirmations in entries {anna}, {lotte} were changed" in " ".join(two.err.split()), two.err
     dutch = calamiteit("oproep", incident, "--status", "--config-dir", str(folder))
     assert f"de bevestigingen in regels {anna}, {lotte} zijn" in " ".join(dutch.err.split()), dutch.err
+
+
+@pytest.mark.parametrize("where", ["compose", "_deliver"])
+def test_an_interrupted_call_out_says_so_in_english(
+    calamiteit: Invoke, make_config: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, where: str,
+) -> None:
+    """Ctrl-C while the message is made (nothing sent), or while it is sent (how many were accepted)."""
+    from dso_calamiteit.app import callout
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    with smtp_server(Mailbox()) as port:
+        folder = make_config(callout=callout_yaml(port))
+        incident = open_level_one(calamiteit, folder)
+        monkeypatch.setattr(callout, where, interrupted)
+        result = calamiteit("oproep", incident, "--verstuur", "--ja", "--config-dir", str(folder), *EN)
+    assert result.code == exitcodes.INTERRUPTED, result.err
+    if where == "compose":
+        assert "interrupted: nothing was sent" in result.err
+    else:
+        assert re.search(r"interrupted: 0 of the \d+ messages accepted, \d+ not sent or not confirmed", result.err)
+        assert f"Running 'calamiteit oproep {incident} --verstuur' again sends only those" in result.err
+    no_dutch(result.err.replace(incident, ""))
