@@ -160,7 +160,7 @@ def preview(
         lines += [f"    - {d.recipient} ({channel_word(d.channel)})" for d in plan.already]
     if plan.unreachable:
         lines.append("  " + _("niet bereikbaar:"))
-        lines += [f"    - {d.recipient}: {_(d.reason)}" for d in plan.unreachable]
+        lines += [f"    - {d.recipient}: {words(d.reason)}" for d in plan.unreachable]
     if not plan.routes and not plan.already:
         lines.append("  " + _("niemand om op te roepen"))
     lines += [_("Niemand bereikbaar voor {role}.").format(role=role) for role in plan.nobody]
