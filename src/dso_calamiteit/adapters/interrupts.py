@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from ..domain.language import _
+
 _counts = {"began": 0, "committed": 0}
 
 
@@ -30,9 +32,11 @@ def committed() -> None:
 def outcome() -> str | None:
     """One line for an interrupted command that writes; None when it had not started writing."""
     if _counts["committed"]:
-        return "wat al was vastgelegd, staat in het logboek (niet opnieuw vastleggen; zie 'calamiteit incident show')"
+        return _(
+            "wat al was vastgelegd, staat in het logboek (niet opnieuw vastleggen; zie 'calamiteit incident show')"
+        )
     if _counts["began"]:
-        return "er is niets vastgelegd in het logboek"
+        return _("er is niets vastgelegd in het logboek")
     return None
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..domain.errors import CalamiteitError, UsageError
+from ..domain.language import _
 from ..domain.monitoring import ANSWERED
 from .output_files import write_atomic
 
@@ -27,7 +28,7 @@ def _registry() -> CollectorRegistry:
         from prometheus_client import CollectorRegistry
     except ImportError:
         raise UsageError(
-            "--prometheus vraagt prometheus_client, en dat is niet geïnstalleerd",
+            _("--prometheus vraagt prometheus_client, en dat is niet geïnstalleerd"),
             "pip install 'dso-calamiteit[prometheus]'",
         ) from None
     return CollectorRegistry()
@@ -82,5 +83,5 @@ def _write(path: Path, registry: CollectorRegistry) -> None:
         if exc.hint:
             raise
         raise CalamiteitError(
-            exc.message, "Kies een map waarin geschreven mag worden (node_exporter: --collector.textfile.directory)."
+            exc.message, _("Kies een map waarin geschreven mag worden (node_exporter: --collector.textfile.directory).")
         ) from None

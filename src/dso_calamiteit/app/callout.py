@@ -29,7 +29,7 @@ from ..domain import exitcodes
 from ..domain.callout import EMAIL, Delivery, Draft, Message, Plan, Recipient, from_team, language_for, plan
 from ..domain.confirmation import link, token
 from ..domain.errors import CalamiteitError, Interrupted, UsageError
-from ..domain.language import N_, current, speaking
+from ..domain.language import N_, _, counted, current, speaking
 from ..domain.logbook import ChainCheck, Entry, Incident, canonical, fold_checked, refuse_broken
 from ..domain.reasons import recorded_reason
 from ..domain.sitrap import kept_notes, next_sitrap
@@ -116,7 +116,8 @@ def compose(
             change = store.last_of_kind(incident, "level_change")
             answers = answered(config, store, incident)  # the concept sitrap's team section: who comes, since when
     if state.closed:
-        raise UsageError(f"incident {incident} is gesloten; er wordt niemand meer opgeroepen")
+        closed = _("incident {incident} is gesloten; er wordt niemand meer opgeroepen")
+        raise UsageError(closed.format(incident=incident))
     level = config.criteria.level(state.level) or config.criteria.base
     team = convocation(config, level.team, at) if level.team else None
     recipients, nobody = from_team(team, config.contacts)
@@ -163,7 +164,7 @@ def compose(
         callout = callout_id(message, store.callouts(incident), everyone)
         held = store.deliveries(callout)
     delivered = {} if everyone else _accepted(earlier, message)
-    for channel, recipient, _, outcome, _, _ in held:
+    for channel, recipient, _id, outcome, _at, _why in held:
         if outcome == "accepted":
             delivered[(channel, recipient)] = Delivery(channel, recipient, "accepted", N_("eerder"))
     found = plan(message, recipients, config.callout, delivered)
@@ -212,19 +213,20 @@ def spoken(config: Config, composed: Composed) -> dict[tuple[str, str], str]:
     return out
 
 
-def blocked(config: Config, composed: Composed) -> list[tuple[str, str]]:
+def blocked(config: Config, composed: Composed) -> list[tuple[str, str, str]]:
     """For a dry run: every channel that could not send now and why (a missing secret), and every recipient
-    with no address for one of their channels: (channel, reason)."""
+    with no address for one of their channels: (channel, recipient or '', reason as recorded; the view words
+    it, domain/delivery_reasons)."""
     from ..adapters.notifiers import not_ready
 
-    out = [(c, why) for c in composed.plan.routes if (why := not_ready(c, config.callout))]
-    out += [(d.channel, f"{d.recipient}: {d.reason}") for d in composed.plan.unreachable]
+    out = [(c, "", why) for c in composed.plan.routes if (why := not_ready(c, config.callout))]
+    out += [(d.channel, d.recipient, d.reason) for d in composed.plan.unreachable]
     return out
 
 
 def label(config: Config, level: int) -> str:
     found = config.criteria.level(level)
-    return found.label if found is not None else f"niveau {level}"
+    return found.label if found is not None else _("niveau {level}").format(level=level)
 
 
 def callout_id(message: Message, known: Sequence[str], everyone: bool) -> str:
@@ -268,10 +270,10 @@ def send(config: Config, where: Where, composed: Composed, author: str) -> Sent:
                 key = store.confirm_key()
                 links = {r: link(config.callout.confirm_url, token(key, callout, r)) for _, r, _ in planned}
         except CalamiteitError as exc:  # refused before anything goes out
-            exc.hint = ((exc.hint or "") + " Er is niets verstuurd.").strip()
+            exc.hint = ((exc.hint or "") + " " + _("Er is niets verstuurd.")).strip()
             raise
         except KeyboardInterrupt:
-            raise Interrupted("onderbroken: er is niets verstuurd") from None
+            raise Interrupted(_("onderbroken: er is niets verstuurd")) from None
         cut = False
         try:
             cut = _deliver(store, config, composed, ids, sent, links)
@@ -300,11 +302,13 @@ def send(config: Config, where: Where, composed: Composed, author: str) -> Sent:
             sent.entry, sent.repeated = _record(store, message.incident, callout, body, author)
     if interrupted:
         accepted = sum(1 for d in held if d[3] == "accepted")
+        left = len(held) - accepted
         raise Interrupted(
-            f"onderbroken: {accepted} van de {len(held)} berichten aangenomen, {len(held) - accepted} niet "
-            "verstuurd of niet bevestigd",
-            f"Opnieuw 'calamiteit oproep {message.incident} --verstuur' verstuurt alleen die "
-            f"{len(held) - accepted}, met hetzelfde Message-ID.",
+            _("onderbroken: {accepted} van de {held} aangenomen, {left} niet verstuurd of niet bevestigd").format(
+                accepted=accepted, held=counted(len(held), "bericht", "berichten"), left=left
+            ),
+            _("Opnieuw 'calamiteit oproep {incident} --verstuur' verstuurt alleen die {left}, met hetzelfde "
+              "Message-ID.").format(incident=message.incident, left=left),
         )
     return sent
 

@@ -33,7 +33,7 @@ def locate(where: Where) -> Location:
     """The logbook chosen by flags, then the environment, then config/logboek.yaml, then the default folder."""
     chosen = where if isinstance(where, Place) else Place(where)
     if chosen.folder is not None and chosen.db is not None:
-        raise UsageError("--db en --data-dir wijzen allebei een logboek aan", "Kies er één.")
+        raise UsageError(_("--db en --data-dir wijzen allebei een logboek aan"), _("Kies er één."))
     if chosen.db is not None:
         return location.parse(chosen.db, "--db", password_allowed=False)
     if chosen.folder is not None:

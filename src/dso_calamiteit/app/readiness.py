@@ -40,10 +40,10 @@ def period(van: str, tot: str) -> tuple[datetime, datetime]:
     start = dutchtime.parse_local(van, now)
     end = dutchtime.period_end(tot, now)
     if end <= start:
-        shown = f"{tot} = {dutchtime.local(end)}) voordat hij begint ({van} = {dutchtime.local(start)}"
-        raise UsageError(f"de periode eindigt ({shown})")
+        ends = _("de periode eindigt ({tot} = {end}) voordat hij begint ({van} = {start})")
+        raise UsageError(ends.format(tot=tot, end=dutchtime.local(end), van=van, start=dutchtime.local(start)))
     if end - start > MAX_PERIOD:
-        raise UsageError("kies een periode van hooguit drie jaar")
+        raise UsageError(_("kies een periode van hooguit drie jaar"))
     return start, end
 
 

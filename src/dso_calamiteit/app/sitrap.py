@@ -16,7 +16,7 @@ from ..adapters.output_files import Staged
 from ..adapters.stores import BusyError
 from ..domain import dutchtime, sitrap
 from ..domain.errors import CalamiteitError, UsageError
-from ..domain.language import N_, speaking
+from ..domain.language import N_, _, speaking
 from ..domain.logbook import (
     ChainCheck,
     Entry,
@@ -115,10 +115,10 @@ def make(
             check = ChainCheck(incident, store.summary(incident).head, levels)
             found = fold_checked(check.passing(store.stream(incident)), check.faults, keep=kept)
             answers = answered(config, store, incident)
-        for _ in range(ATTEMPTS):
+        for _attempt in range(ATTEMPTS):
             faults = check.done()
             refuse_broken(incident, faults, insist, N_("gerapporteerd"))
-            broken = [f"regel {f.n}: {f.message}" for f in faults]
+            broken = [_("regel {n}: {message}").format(n=f.n, message=f.message) for f in faults]
             if concept or found.closed:  # not numbered, not recorded
                 text = written(found, None, broken)
                 staged = Staged(output, text) if output is not None else None
@@ -142,9 +142,9 @@ def make(
             new = store.stream(incident, after=check.expected_n - 1)  # not found.entries: a withheld entry is seen
             found = fold_checked(check.passing(new), check.faults, keep=kept, state=found)
     raise BusyError(
-        f"het logboek van {incident} veranderde {ATTEMPTS} keer terwijl het rapport werd gemaakt; er is niets "
-        "vastgelegd",
-        f"Probeer het zo opnieuw: 'calamiteit rapport {incident}'.",
+        _("het logboek van {incident} veranderde {times} keer terwijl het rapport werd gemaakt; er is niets "
+          "vastgelegd").format(incident=incident, times=ATTEMPTS),
+        _("Probeer het zo opnieuw: 'calamiteit rapport {incident}'.").format(incident=incident),
     )
 
 
@@ -158,13 +158,16 @@ def reprint(config: Config, where: Where, incident: str, number: int, write: Wri
         refuse_broken(incident, check.done(), False, N_("opnieuw getoond"))
         if not 1 <= number <= len(found.report_entries):
             count = len(found.report_entries)
-            have = f"sitrap 1 t/m {count}" if count > 1 else ("alleen sitrap 1" if count else "nog geen sitrap")
-            raise UsageError(f"incident {incident} heeft geen sitrap {number}; het heeft {have}")
+            have = (_("sitrap 1 t/m {count}").format(count=count) if count > 1
+                    else _("alleen sitrap 1") if count else _("nog geen sitrap"))
+            no_such = _("incident {incident} heeft geen sitrap {number}; het heeft {have}")
+            raise UsageError(no_such.format(incident=incident, number=number, have=have))
         n = found.report_entries[number - 1]
         entry = store.entry(incident, n)
         then = fold(e for e in store.stream(incident) if e.n <= n)  # the log as it was when it was made
     if entry is None:  # the chain check above read it: only a store that lies gets here
-        raise UsageError(f"incident {incident}: regel {n} van sitrap {number} ontbreekt")
+        missing = _("incident {incident}: regel {n} van sitrap {number} ontbreekt")
+        raise UsageError(missing.format(incident=incident, n=n, number=number))
     text = write(sitrap_of(config, then, number, datetime.fromisoformat(entry.at), entry.author, concept=False))
     return Report(incident, text, number, Staged(output, text) if output is not None else None, "")
 
@@ -230,7 +233,10 @@ def publish(report: Report) -> None:
         if report.number is None:
             raise
         raise CalamiteitError(
-            f"situatierapport {report.number} is vastgelegd in het logboek, maar niet geschreven: {exc.message}",
-            f"Maak een nieuw rapport met 'calamiteit rapport {report.incident}' "
-            f"(het krijgt nummer {report.number + 1}).",
+            _("situatierapport {number} is vastgelegd in het logboek, maar niet geschreven: {message}").format(
+                number=report.number, message=exc.message
+            ),
+            _("Maak een nieuw rapport met 'calamiteit rapport {incident}' (het krijgt nummer {next}).").format(
+                incident=report.incident, next=report.number + 1
+            ),
         ) from None

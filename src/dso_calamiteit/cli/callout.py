@@ -65,7 +65,7 @@ def oproep(
     Voorbeeld: calamiteit oproep 2026-001 --verstuur
     """
     if op is not None and verstuur:
-        raise UsageError("--op toont wie er op een ander moment bereikbaar is; versturen gaat altijd over nu")
+        raise UsageError(_("--op toont wie er op een ander moment bereikbaar is; versturen gaat altijd over nu"))
     if status:  # before the call-out's own imports (channels, message): a plain read (benchmarks/callout_status.py)
         return show_status(config_dir, Place(data_dir, db, config_dir), incident, json)
     from ..app import callout, configuration, logbook, readiness
@@ -79,7 +79,7 @@ def oproep(
     try:
         composed = callout.compose(config, where, incident, at, words.message, author=author, everyone=allen)
     except KeyboardInterrupt:
-        raise Interrupted("onderbroken: er is niets verstuurd") from None
+        raise Interrupted(_("onderbroken: er is niets verstuurd")) from None
     if not verstuur:
         blocked = callout.blocked(config, composed)
         if json:
@@ -88,7 +88,7 @@ def oproep(
             names = {o.id: o.name for o in config.contacts.organisations}
             words.preview(sys.stdout, composed.plan, names, callout.spoken(config, composed))
             words.warnings(sys.stdout, blocked)
-            sys.stderr.write("Niets verstuurd: --verstuur verstuurt.\n")
+            sys.stderr.write(_("Niets verstuurd: --verstuur verstuurt.") + "\n")
         return exitcodes.OK
     if not confirmed(composed, ja):
         return exitcodes.OK
@@ -162,12 +162,12 @@ def show_status(config_dir: Optional[Path], where: Place, incident: str, json: b
     from ..views.tables.terminal import Text
 
     numbers = ", ".join(str(n) for n in altered)
-    which = (f"de bevestiging in regel {numbers} is" if len(altered) == 1
-             else f"de bevestigingen in regels {numbers} zijn")
-    console(stderr=True).print(Text(
-        f"LET OP: de hashketen van {incident} klopt niet: {which} na het vastleggen gewijzigd en niet "
-        f"meegeteld. 'calamiteit incident verify {incident}' toont alle breuken.",
-        style="bold red"))
+    said = (_("LET OP: de hashketen van {incident} klopt niet: de bevestiging in regel {numbers} is na het "
+              "vastleggen gewijzigd en niet meegeteld. 'calamiteit incident verify {incident}' toont alle breuken.")
+            if len(altered) == 1 else
+            _("LET OP: de hashketen van {incident} klopt niet: de bevestigingen in regels {numbers} zijn na het "
+              "vastleggen gewijzigd en niet meegeteld. 'calamiteit incident verify {incident}' toont alle breuken."))
+    console(stderr=True).print(Text(said.format(incident=incident, numbers=numbers), style="bold red"))
     return exitcodes.TAMPERED
 
 
@@ -254,7 +254,9 @@ def show(sent: "Sent", json: bool) -> None:
     else:
         from ..views.tables.callout import result
 
-        entry = f"regel {sent.entry.n} van {sent.entry.incident}" if sent.entry else "?"
+        entry = "?"
+        if sent.entry:
+            entry = _("regel {n} van {incident}").format(n=sent.entry.n, incident=sent.entry.incident)
         result(console(), console(stderr=True), sent.deliveries, sent.complete, entry, sent.pending)
     for line in (deadline_line(sent), repeated_line(sent)):
         if line:

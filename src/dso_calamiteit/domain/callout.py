@@ -188,8 +188,8 @@ class Message:
     reply_text: str = REPLY_TEXT
     # for a card that would not fit in one Teams message: the line for the people left out ({count}), and what
     # it says where the rest of its text was left out
-    more_called: str = "+{count} meer"
-    cut_note: str = "Ingekort: de rest past niet in één Teams-bericht."
+    more_called: str = N_("+{count} meer")  # the defaults; views/callout words them in the message's language
+    cut_note: str = N_("Ingekort: de rest past niet in één Teams-bericht.")
 
 
 @dataclass(frozen=True)
@@ -270,10 +270,9 @@ def plan(
             if channel not in configured:
                 found.unreachable.append(Delivery(channel, r.key, "unreachable", N_("kanaal niet ingesteld")))
             elif not address(channel, r.contact, config):
-                what = "e-mailadres" if channel == EMAIL else "telefoonnummer"
-                found.unreachable.append(
-                    Delivery(channel, r.key, "unreachable", f"niet bereikbaar via {channel_word(channel)}: geen {what}")
-                )
+                kind = "no-email" if channel == EMAIL else "no-phone"
+                why = delivery_reasons.reason(kind, channel=channel_word(channel))
+                found.unreachable.append(Delivery(channel, r.key, "unreachable", why))
             elif (channel, r.key) in delivered:
                 found.already.append(delivered[(channel, r.key)])
             else:

@@ -36,6 +36,20 @@ REASONS = {
     "smtp-password-missing": N_(
         "het SMTP-wachtwoord ontbreekt: zet {name} of bewaar het in de sleutelbos (dienst '{service}', item '{name}')"
     ),
+    # a webhook (Teams, a JSON gateway, SMS): {channel} is the channel's id from oproep.yaml, {error} the
+    # exception's class name (never its text: that holds the URL, a secret)
+    "webhook-url-missing": N_(
+        "de webhook-URL ontbreekt: zet {name} of bewaar het in de sleutelbos (dienst '{service}', item '{name}')"
+    ),
+    "webhook-late": N_("{channel} begon te antwoorden (HTTP {status}) maar was niet binnen {seconds} s klaar"),
+    "webhook-timeout": N_("{channel} antwoordde niet binnen {seconds} s"),
+    "webhook-unreachable": N_("{channel} is niet bereikbaar ({error})"),
+    "webhook-redirect": N_("{channel} stuurt door naar een ander adres (HTTP {status}); niet gevolgd"),
+    "webhook-refused": N_("{channel} weigerde het bericht (HTTP {status}); controleer de webhook"),
+    # a recipient without the address a channel needs ({channel} the channel's name: e-mail, sms)
+    "no-email": N_("niet bereikbaar via {channel}: geen e-mailadres"),
+    "no-phone": N_("niet bereikbaar via {channel}: geen telefoonnummer"),
+    "webhook-error": N_("{channel} antwoordde HTTP {status} (fout bij de ontvanger; later opnieuw proberen)"),
 }
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from ..domain import dutchtime
 from ..domain.callout import Draft, Message, Plan, channel_word
 from ..domain.confirmation import REPLY_TEXT
+from ..domain.delivery_reasons import dutch, words
 from ..domain.language import N_, _, counted, current
 from ..domain.safetext import markdown as esc
 from ..domain.safetext import visible
@@ -159,7 +160,7 @@ def preview(
         lines += [f"    - {d.recipient} ({channel_word(d.channel)})" for d in plan.already]
     if plan.unreachable:
         lines.append("  " + _("niet bereikbaar:"))
-        lines += [f"    - {d.recipient}: {_(d.reason)}" for d in plan.unreachable]
+        lines += [f"    - {d.recipient}: {words(d.reason)}" for d in plan.unreachable]
     if not plan.routes and not plan.already:
         lines.append("  " + _("niemand om op te roepen"))
     lines += [_("Niemand bereikbaar voor {role}.").format(role=role) for role in plan.nobody]
@@ -170,17 +171,17 @@ def _in_language(lang: str | None) -> str:
     return f" · {_(LANGUAGE_NAMES.get(lang, lang))}" if lang else ""
 
 
-def warnings(out: TextIO, blocked: list[tuple[str, str]]) -> None:
+def warnings(out: TextIO, blocked: list[tuple[str, str, str]]) -> None:
     """The dry run's warning block: what could not go out if it were sent now, and why."""
     if not blocked:
         return
     blocked_now = counted(len(blocked), "bericht of kanaal kan", "berichten of kanalen kunnen")
     lines = ["", _("LET OP: {blocked} nu niet versturen:").format(blocked=blocked_now)]
-    lines += [f"  ! {channel_word(channel)}: {why}" for channel, why in blocked]
+    lines += [f"  ! {channel_word(channel)}: {who + ': ' if who else ''}{words(why)}" for channel, who, why in blocked]
     out.write("\n".join(visible(line) for line in lines) + "\n")
 
 
-def document(composed: Composed, sent: Sent | None, blocked: list[tuple[str, str]] | None = None) -> str:
+def document(composed: Composed, sent: Sent | None, blocked: list[tuple[str, str, str]] | None = None) -> str:
     """`oproep --json`: what would go (or went) to whom through which channel, and what came of it."""
     plan = composed.plan
     m = plan.message
@@ -201,7 +202,9 @@ def document(composed: Composed, sent: Sent | None, blocked: list[tuple[str, str
         "nobody_reachable": plan.nobody,
     }
     if sent is None:
-        body["cannot_send"] = [{"channel": c, "reason": why} for c, why in blocked or []]
+        body["cannot_send"] = [
+            {"channel": c, "reason": f"{who}: {dutch(why)}" if who else dutch(why)} for c, who, why in blocked or []
+        ]
     if sent is not None:
         body["deliveries"] = [d.as_json() for d in sent.deliveries]
         body["complete"] = sent.complete

@@ -133,8 +133,8 @@ def _incident(settings: Settings, found: incidents.Timeline, page: int) -> dict[
     config = configuration.load(settings.config_dir)
     now = clock.now()
     state = found.state
-    report = sitrap_of(config, state, state.reports or None, now, "gedeeld beeld", concept=True,
-                       broken=[f"regel {f.n}: {f.message}" for f in found.faults])
+    broken = [language._("regel {n}: {message}").format(n=f.n, message=f.message) for f in found.faults]
+    report = sitrap_of(config, state, state.reports or None, now, "gedeeld beeld", concept=True, broken=broken)
     decisions = sorted(state.actions.values(), key=lambda a: a.number)
     _, called, _ = callout_status.status(config, settings.where, state.id)  # the use case of `oproep ID --status`
     return {

@@ -7,6 +7,7 @@ Adaptive Card) or to an organisation's own JSON gateway (SMS, paging). Secrets c
 from __future__ import annotations
 
 from ...domain.callout import EMAIL, CalloutFile
+from ...domain.delivery_reasons import reason
 from .interface import Notifier
 
 __all__ = ["Notifier", "for_channel", "not_ready"]
@@ -15,16 +16,16 @@ __all__ = ["Notifier", "for_channel", "not_ready"]
 def not_ready(channel: str, config: CalloutFile) -> str:
     """Why this channel could not send now ('' when it could, as far as can be known without sending): a
     secret it needs is not set."""
-    from .secrets import missing, secret
+    from .secrets import KEYRING_SERVICE, secret
 
     if channel == EMAIL and config.email is not None:
         cfg = config.email
         if cfg.username and not secret(cfg.password_from):
-            return missing(cfg.password_from, "het SMTP-wachtwoord")
+            return reason("smtp-password-missing", name=cfg.password_from, service=KEYRING_SERVICE)
         return ""
     hook = config.webhook(channel)
     if hook is not None and not secret(hook.url_from):
-        return missing(hook.url_from, "de webhook-URL")
+        return reason("webhook-url-missing", name=hook.url_from, service=KEYRING_SERVICE)
     return ""
 
 

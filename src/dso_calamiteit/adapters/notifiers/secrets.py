@@ -37,6 +37,3 @@ def secret(name: str) -> str | None:
         return None
     return found or None
 
-
-def missing(name: str, what: str) -> str:
-    return f"{what} ontbreekt: zet {name} of bewaar het in de sleutelbos (dienst '{KEYRING_SERVICE}', item '{name}')"

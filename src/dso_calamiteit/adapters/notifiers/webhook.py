@@ -16,9 +16,11 @@ from typing import Any
 
 from ...domain.callout import Delivery, Message, Outcome, Recipient
 from ...domain.callout import Webhook as Hook
+from ...domain.delivery_reasons import reason
+from ...domain.language import _
 from ...domain.safetext import markdown as esc
 from .interface import Notifier
-from .secrets import missing, secret
+from .secrets import KEYRING_SERVICE, secret
 
 CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 
@@ -57,7 +59,9 @@ def card(message: Message, recipients: Sequence[Recipient], limit: int = TEAMS_M
         if items:
             part.append({"type": "TextBlock", "text": "\n".join(items), "wrap": True})
         parts.append(part)
-    fallback = f"Situatierapport {message.report}: de volledige tekst staat in de e-mail en het logboek."
+    fallback = _("Situatierapport {number}: de volledige tekst staat in de e-mail en het logboek.").format(
+        number=message.report
+    )
     if message.purpose == "sitrap" and not message.sections:
         parts.append([text(message.full_text_note or fallback)])
     team = [f"- {esc(r.role)}: {esc(r.name)} ({esc(r.org)})" for r in recipients]
@@ -139,7 +143,8 @@ class WebhookNotifier(Notifier):
         within the deadline (a gateway that answers one byte at a time is cut off)."""
         url = secret(self.hook.url_from)
         if not url:
-            return self.all(recipients, "error", missing(self.hook.url_from, "de webhook-URL"))
+            why = reason("webhook-url-missing", name=self.hook.url_from, service=KEYRING_SERVICE)
+            return self.all(recipients, "error", why)
         if self.hook.kind == "teams":
             payload = card(message, recipients)
         else:
@@ -149,8 +154,8 @@ class WebhookNotifier(Notifier):
                 row["message_id"] = self.ids.get(r.key, "")
                 row["confirm_url"] = self.links.get(r.key, "")
         key = idempotency_key([self.ids.get(r.key, r.key) for r in recipients])
-        outcome, reason = post(url, payload, key, self.hook.timeout_seconds, self.channel)
-        return self.all(recipients, outcome, reason)
+        outcome, said = post(url, payload, key, self.hook.timeout_seconds, self.channel)
+        return self.all(recipients, outcome, said)
 
 
 def post(url: str, payload: dict[str, Any], key: str, seconds: float, channel: str) -> tuple[Outcome, str]:
@@ -163,8 +168,8 @@ def post(url: str, payload: dict[str, Any], key: str, seconds: float, channel: s
     def late() -> tuple[Outcome, str]:
         if started:
             status = started[0]
-            return "timeout", f"{channel} begon te antwoorden (HTTP {status}) maar was niet binnen {seconds:g} s klaar"
-        return "timeout", f"{channel} antwoordde niet binnen {seconds:g} s"
+            return "timeout", reason("webhook-late", channel=channel, status=status, seconds=f"{seconds:g}")
+        return "timeout", reason("webhook-timeout", channel=channel, seconds=f"{seconds:g}")
 
     # made before the clock starts: building a client (its TLS context) is this machine's time, not the server's
     client = httpx.Client(timeout=seconds, follow_redirects=False)
@@ -179,7 +184,7 @@ def post(url: str, payload: dict[str, Any], key: str, seconds: float, channel: s
             result.append(late())
             return
         except httpx.HTTPError as exc:  # never str(exc): it holds the URL
-            result.append(("unreachable", f"{channel} is niet bereikbaar ({type(exc).__name__})"))
+            result.append(("unreachable", reason("webhook-unreachable", channel=channel, error=type(exc).__name__)))
             return
         result.append(_status(answer.status_code, channel))
 
@@ -195,7 +200,7 @@ def _status(status: int, channel: str) -> tuple[Outcome, str]:
     if 200 <= status < 300:
         return "accepted", f"HTTP {status}"
     if 300 <= status < 400:
-        return "refused", f"{channel} stuurt door naar een ander adres (HTTP {status}); niet gevolgd"
+        return "refused", reason("webhook-redirect", channel=channel, status=status)
     if 400 <= status < 500:
-        return "refused", f"{channel} weigerde het bericht (HTTP {status}); controleer de webhook"
-    return "error", f"{channel} antwoordde HTTP {status} (fout bij de ontvanger; later opnieuw proberen)"
+        return "refused", reason("webhook-refused", channel=channel, status=status)
+    return "error", reason("webhook-error", channel=channel, status=status)
