@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from ...domain.errors import ConfigError, Disagreement, Problem, UsageError
 from ...domain.language import _
+from .. import process
 from ..input_files import read_bounded
 from .cache import ENV_NO_CACHE, cache_key, read_cache, write_cache
 from .finding import FILES, Source, shipped_dir, shown
@@ -47,7 +48,7 @@ def _say_on_stderr(message: str) -> None:
 
 
 WARN = [_say_on_stderr]  # the CLI puts its own console here; one list item so it can be replaced
-FREEZE = [False]  # True in a one-shot command (cli.entry): an unpickled file is frozen out of the collector
+FREEZE = process.ONE_SHOT  # True in a one-shot command (cli.entry): an unpickled file is frozen out of the collector
 
 
 class Config:
