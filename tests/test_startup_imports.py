@@ -52,3 +52,13 @@ def test_version_and_help_import_none_of_the_configuration_machinery(argv: list[
         assert sorted(m for m in CONFIG_MACHINERY if m in modules) == []
         assert sorted(m for m in modules if m.startswith("dso_calamiteit.cli.") and m not in {
             "dso_calamiteit.cli.entry", "dso_calamiteit.cli.root"}) == []
+
+
+def test_a_warm_command_reads_and_hashes_no_config_file() -> None:
+    """With the cache warm and the files' stats unchanged, `contacts --json` takes the cache's key from the kept
+    stats: hashlib (OpenSSL) is not loaded, and no YAML parser or validation either."""
+    imported("contacts", "iplo", "--json")  # may validate and fill the cache; the shipped files are old enough
+    modules = imported("contacts", "iplo", "--json")
+    assert "dso_calamiteit.adapters.config.cache" in modules  # it did use the cache
+    assert sorted(m for m in ("hashlib", "_hashlib", "dso_calamiteit.adapters.config.yamlfile", "pydantic")
+                  if m in modules) == []
