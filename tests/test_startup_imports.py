@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -60,5 +61,62 @@ def test_a_warm_command_reads_and_hashes_no_config_file() -> None:
     imported("contacts", "iplo", "--json")  # may validate and fill the cache; the shipped files are old enough
     modules = imported("contacts", "iplo", "--json")
     assert "dso_calamiteit.adapters.config.cache" in modules  # it did use the cache
-    assert sorted(m for m in ("hashlib", "_hashlib", "dso_calamiteit.adapters.config.yamlfile", "pydantic")
-                  if m in modules) == []
+    assert sorted(m for m in ("hashlib", "_hashlib", "dso_calamiteit.adapters.config.yamlfile", "pydantic",
+                              "platformdirs", "tempfile") if m in modules) == []
+
+
+def test_a_warm_assessment_writes_nothing_and_loads_no_tempfile() -> None:
+    """`assess` loads the holidays adapter, whose cache of Dutch dates is written atomically (output_files) when
+    cold; warm it writes nothing, so tempfile (with random) is not imported."""
+    from dso_calamiteit.adapters import config
+
+    answers = [a for _, c in config.load(config.locate()).criteria.all_criteria() for a in ("--answer", f"{c.id}=nee")]
+    imported("assess", *answers, "--json")  # may fill the caches of validated files and of holidays
+    modules = imported("assess", *answers, "--json")
+    assert "dso_calamiteit.adapters.output_files" in modules  # the writer is there, ready for a cold cache
+    assert sorted(m for m in ("tempfile", "random", "holidays", "platformdirs") if m in modules) == []
+
+
+def test_a_warm_command_with_only_home_set_finds_its_folders_without_platformdirs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An operator's usual environment: no XDG variables, no CALAMITEIT_*_DIR, just HOME."""
+    for variable in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "CALAMITEIT_CACHE_DIR",
+                     "CALAMITEIT_DATA_DIR"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    imported("contacts", "iplo", "--json")
+    modules = imported("contacts", "iplo", "--json")
+    assert (tmp_path / "home" / ".cache" / "calamiteit" / "config-stats.marshal").is_file()
+    assert sorted(m for m in ("platformdirs", "tempfile", "hashlib") if m in modules) == []
+
+
+ENVIRONMENTS = {
+    "XDG absolute": {"XDG_CONFIG_HOME": "/x/conf", "XDG_CACHE_HOME": "/x/cache/", "XDG_DATA_HOME": "/x//data"},
+    "XDG relative": {"XDG_CONFIG_HOME": "rel/conf", "XDG_CACHE_HOME": "./c", "XDG_DATA_HOME": "d"},
+    "XDG empty": {"XDG_CONFIG_HOME": "", "XDG_CACHE_HOME": "", "XDG_DATA_HOME": ""},
+    "HOME only": {},
+    "HOME with a slash": {"HOME": "/home/anna/"},
+    "HOME is /": {"HOME": "/"},
+    "HOME relative": {"HOME": "anna"},
+    "no HOME": {"HOME": None},
+}
+
+
+@pytest.mark.parametrize("name", list(ENVIRONMENTS))
+def test_the_user_folders_are_the_ones_platformdirs_gives(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import platformdirs
+
+    from dso_calamiteit import APP
+    from dso_calamiteit.adapters import userdirs
+
+    for variable in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("HOME", "/home/anna")
+    for variable, value in ENVIRONMENTS[name].items():
+        if value is None:
+            monkeypatch.delenv(variable, raising=False)
+        else:
+            monkeypatch.setenv(variable, value)
+    for kind in ("config", "cache", "data"):
+        assert userdirs.user_path(kind) == getattr(platformdirs, f"user_{kind}_path")(APP), kind

@@ -27,7 +27,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from ... import APP, __version__
+from ... import __version__
+from ..userdirs import user_path
 from .finding import FILES, PACKAGE, Source
 
 ENV_CACHE_DIR = "CALAMITEIT_CACHE_DIR"
@@ -37,9 +38,7 @@ ENV_NO_CACHE = "CALAMITEIT_NO_CACHE"
 def cache_dir() -> Path:
     if os.environ.get(ENV_CACHE_DIR):
         return Path(os.environ[ENV_CACHE_DIR])
-    from platformdirs import user_cache_path
-
-    return user_cache_path(APP)
+    return user_path("cache")
 
 
 def cache_key(raws: dict[str, bytes]) -> str:
