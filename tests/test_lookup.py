@@ -327,3 +327,21 @@ def test_kept_stats_another_user_could_have_written_are_not_used(
     reads.clear()
     config.load(config.locate(own))
     assert reads == []
+
+
+def test_a_temporary_stats_file_left_by_a_killed_process_does_not_stop_keeping_them(
+    reads: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from dso_calamiteit.adapters.config import cache
+
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    own = own_folder(tmp_path)
+    config.cache_dir().mkdir(mode=0o700, parents=True)
+    (config.cache_dir() / f".{cache.STATS_FILE}.{os.getpid()}.tmp").write_bytes(b"half")  # same process id
+    config.load(config.locate(own))
+    reads.clear()
+    config.load(config.locate(own))
+    assert reads == []
+    assert sorted(p.name for p in config.cache_dir().iterdir() if p.name.endswith(".tmp")) == []

@@ -200,6 +200,7 @@ def remember(stats: Stats | None, key: str) -> None:
         if not _safe(os.stat(folder)):
             return
         tmp = folder / f".{STATS_FILE}.{os.getpid()}.tmp"
+        tmp.unlink(missing_ok=True)  # left by a process of the same id that was killed before its rename
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
         try:
             with os.fdopen(fd, "wb") as fh:
