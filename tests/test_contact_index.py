@@ -188,10 +188,13 @@ def test_a_one_shot_command_freezes_the_unpickled_config_and_a_server_does_not(m
 def test_the_console_script_is_a_one_shot_command(monkeypatch: Any) -> None:
     import pytest
 
+    from dso_calamiteit.adapters import process
     from dso_calamiteit.adapters.config import loading
     from dso_calamiteit.cli import entry, root
 
-    monkeypatch.setattr(loading, "FREEZE", [False])
+    assert loading.FREEZE is process.ONE_SHOT  # the flag entry sets (without importing loading) is the one read
+    monkeypatch.setattr(process, "ONE_SHOT", [False])
+    monkeypatch.setattr(loading, "FREEZE", process.ONE_SHOT)
     monkeypatch.setattr(root, "run", lambda: 40 + loading.FREEZE[0])
     with pytest.raises(SystemExit) as ended:
         entry.main()

@@ -181,3 +181,167 @@ def test_several_config_folders_keep_their_own_cache(validations: list[int], tmp
         config.load(config.locate(own))
         config.load(config.locate())
     assert len(validations) == 2
+
+
+# --- a warm run trusts unchanged stats (cache.py: config-stats.marshal) ------------------------------------
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The config files read (and so hashed) by config.load."""
+    done: list[str] = []
+    real = loading.read_bounded
+
+    def counting(path: Path, *args: object, **kwargs: object) -> bytes:
+        done.append(Path(path).name)
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loading, "read_bounded", counting)
+    return done
+
+
+def own_folder(tmp_path: Path) -> Path:
+    own = tmp_path / "own"
+    write(own, "contacts.yaml", ONE_ORG)
+    write_own_rest(own)
+    return own
+
+
+def test_unchanged_files_are_neither_read_nor_hashed_on_a_warm_run(
+    validations: list[int], reads: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dso_calamiteit.adapters.config import cache
+
+    monkeypatch.setattr(cache, "RACY_NS", 0)  # the files were written just now: trust their stats at once
+    own = own_folder(tmp_path)
+    first = config.load(config.locate(own))
+    assert len(reads) == len(config.FILES)
+    reads.clear()
+    monkeypatch.setattr(cache, "cache_key", lambda raws: pytest.fail("hashed on a warm run"))
+    second = config.load(config.locate(own))
+    assert reads == [] and len(validations) == 1
+    assert second == first
+
+
+@pytest.mark.parametrize(
+    "edit", ["another size", "same size, new mtime", "same size, mtime put back", "replaced by another file"]
+)
+def test_an_edited_file_is_read_again_whatever_stat_stayed_the_same(
+    validations: list[int], reads: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str
+) -> None:
+    """Only every stat the same skips reading: size, mtime, ctime (which `touch -d` cannot set back) and inode."""
+    import os
+
+    from dso_calamiteit.adapters.config import cache
+
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    own = own_folder(tmp_path)
+    assert config.load(config.locate(own)).contacts.contacts[0].role == "Piket"
+    target = own / "contacts.yaml"
+    before = target.stat()
+    if edit == "another size":
+        target.write_text(ONE_ORG.replace("Piket", "Piketdienst"), encoding="utf-8")
+    elif edit == "same size, new mtime":
+        target.write_text(ONE_ORG.replace("Piket", "Poket"), encoding="utf-8")
+        os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns - 5_000_000_000))  # (a future one is never trusted)
+    elif edit == "same size, mtime put back":  # only the ctime tells
+        target.write_text(ONE_ORG.replace("Piket", "Poket"), encoding="utf-8")
+        os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    else:  # written beside it and moved over it, with its old times (`cp -p`, an editor's save)
+        other = own / "contacts.new"
+        other.write_text(ONE_ORG.replace("Piket", "Poket"), encoding="utf-8")
+        os.utime(other, ns=(before.st_atime_ns, before.st_mtime_ns))
+        other.replace(target)
+    assert target.stat().st_size == before.st_size or edit == "another size"
+    reads.clear()
+    loaded = config.load(config.locate(own))
+    assert "contacts.yaml" in reads
+    assert loaded.contacts.contacts[0].role == ("Piketdienst" if edit == "another size" else "Poket")
+    assert len(validations) == 2
+    reads.clear()
+    assert config.load(config.locate(own)).contacts.contacts[0].role == loaded.contacts.contacts[0].role
+    assert reads == [] and len(validations) == 2  # and the new stats are kept: the next run is warm again
+
+
+def test_a_touched_file_is_hashed_once_and_not_validated_again(
+    validations: list[int], reads: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from dso_calamiteit.adapters.config import cache
+
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    own = own_folder(tmp_path)
+    config.load(config.locate(own))
+    os.utime(own / "contacts.yaml", ns=(0, (own / "contacts.yaml").stat().st_mtime_ns - 7_000_000_000))
+    reads.clear()
+    config.load(config.locate(own))
+    assert len(reads) == len(config.FILES) and len(validations) == 1  # same contents: the same cached set
+    reads.clear()
+    config.load(config.locate(own))
+    assert reads == []
+
+
+def test_a_file_changed_just_now_is_read_on_every_run_until_it_is_older(
+    validations: list[int], reads: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Racy files: one changed in the same timestamp tick as it was stat-ed could later look unchanged, so the
+    stats of a file younger than RACY_NS are not kept."""
+    import time
+
+    from dso_calamiteit.adapters.config import cache
+
+    own = own_folder(tmp_path)
+    for _ in range(2):
+        reads.clear()
+        config.load(config.locate(own))
+        assert len(reads) == len(config.FILES)
+    assert not (config.cache_dir() / cache.STATS_FILE).exists()
+    later = time.time_ns() + cache.RACY_NS + 1_000_000
+    monkeypatch.setattr(cache.time, "time_ns", lambda: later)
+    config.load(config.locate(own))  # now old enough: its stats are kept
+    reads.clear()
+    config.load(config.locate(own))
+    assert reads == [] and len(validations) == 1
+
+
+def test_kept_stats_another_user_could_have_written_are_not_used(
+    validations: list[int], reads: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dso_calamiteit.adapters.config import cache
+
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    own = own_folder(tmp_path)
+    config.load(config.locate(own))
+    kept = config.cache_dir() / cache.STATS_FILE
+    assert kept.stat().st_mode & 0o777 == 0o600
+    kept.chmod(0o666)
+    reads.clear()
+    config.load(config.locate(own))
+    assert len(reads) == len(config.FILES)
+    kept.write_bytes(b"not marshal")
+    kept.chmod(0o600)
+    reads.clear()
+    config.load(config.locate(own))  # damaged: read and hashed, and written anew
+    assert len(reads) == len(config.FILES) and len(validations) == 1
+    reads.clear()
+    config.load(config.locate(own))
+    assert reads == []
+
+
+def test_a_temporary_stats_file_left_by_a_killed_process_does_not_stop_keeping_them(
+    reads: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from dso_calamiteit.adapters.config import cache
+
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    own = own_folder(tmp_path)
+    config.cache_dir().mkdir(mode=0o700, parents=True)
+    (config.cache_dir() / f".{cache.STATS_FILE}.{os.getpid()}.tmp").write_bytes(b"half")  # same process id
+    config.load(config.locate(own))
+    reads.clear()
+    config.load(config.locate(own))
+    assert reads == []
+    assert sorted(p.name for p in config.cache_dir().iterdir() if p.name.endswith(".tmp")) == []

@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import stat
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -60,6 +59,8 @@ def _kind(path: Path) -> str:
 
 def _beside(path: Path) -> tuple[int, Path]:
     """A new hidden temporary file in the folder of `path` (so the rename stays on one file system)."""
+    import tempfile  # here: a command that may write (the holidays' cache) but does not, loads no random (~2 ms)
+
     folder = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")

@@ -11,10 +11,11 @@ import sys
 
 def main() -> None:
     try:
-        from ..adapters.config import loading
+        from ..adapters import process  # not adapters.config: --version and --help need none of it
+
+        process.ONE_SHOT[0] = True  # one command, then exit: the loaded config need not be collected (`web` unsets)
         from .root import run
 
-        loading.FREEZE[0] = True  # one command, then exit: the loaded config need not be collected (`web` unsets)
         code = run()
     except KeyboardInterrupt:  # during the imports, or in the instant before run() could catch it itself
         stored = sys.modules.get("dso_calamiteit.adapters.interrupts")

@@ -118,7 +118,7 @@ def _readiness_commands() -> None:
 
 # Typer builds every registered command on each run (about 0.5 ms each), and each command module is one more
 # file to import: a command group is imported and registered only when the command line asks for it, and all
-# of them for help, --version and completion.
+# of them for help and completion (none for --version).
 GROUPS = {
     "assess": _assessment_commands,
     "contacts": _contacts_commands,
@@ -147,7 +147,9 @@ _registered: set[Any] = set()
 
 def _register(argv: list[str]) -> None:
     first = next((a for a in argv if not a.startswith("-")), None)
-    # help, --version, completion or a typo: all of them, in the order --help lists them
+    if first not in GROUPS and "--version" in argv and not {"--help", "-h"} & set(argv):
+        return  # `calamiteit --version` prints and stops before any command is looked at
+    # help, completion or a typo: all of them, in the order --help lists them
     wanted = [GROUPS[first]] if first in GROUPS else list(dict.fromkeys(GROUPS.values()))
     for group in wanted:
         if group not in _registered:

@@ -1,6 +1,16 @@
 """The cache of validated files: a validated set is pickled in the user cache folder under a key made of the
 files' contents and this package's code, so an unchanged set loads without PyYAML or pydantic.
 
+A warm run does not read or hash the files either: beside the sets, `config-stats.marshal` keeps, per set of
+files, each file's stats (device, inode, size, mtime and ctime in ns, mode, owner) and the package's code stamp,
+with the key they were found to have. When every stat is still the same the key is taken from there; any stat
+that differs (a file edited, touched, replaced, chmod-ed) falls back to reading and hashing the contents, as
+mypy does with a source file whose mtime changed but not its size. Racy files (git's "racily clean"): a file
+changed in the same timestamp tick as it was stat-ed could look unchanged afterwards, so stats are kept only for
+files whose mtime and ctime are RACY_NS or more in the past; a fresher file is hashed on every run until it is
+that old. ctime cannot be set back by a user (touch -d, cp -p and rsync -t set mtime only), so a file put in place
+with an old mtime still differs.
+
 CALAMITEIT_CACHE_DIR names another folder; CALAMITEIT_NO_CACHE=1 turns it off. Only valid sets are cached, and
 a missing, stale or damaged cache only costs a fresh validation. A pickle can run code: a cache is read only from
 a folder and file of this user that nobody else can write, and only after its plain-text key matches.
@@ -8,15 +18,18 @@ a folder and file of this user that nobody else can write, and only after its pl
 
 from __future__ import annotations
 
-import hashlib
+import marshal
 import os
 import pickle
 import stat
 import sys
+import time
+from collections.abc import Sequence
 from pathlib import Path
 
-from ... import APP, __version__
-from .finding import FILES, PACKAGE
+from ... import __version__
+from ..userdirs import user_path
+from .finding import FILES, PACKAGE, Source
 
 ENV_CACHE_DIR = "CALAMITEIT_CACHE_DIR"
 ENV_NO_CACHE = "CALAMITEIT_NO_CACHE"
@@ -25,13 +38,13 @@ ENV_NO_CACHE = "CALAMITEIT_NO_CACHE"
 def cache_dir() -> Path:
     if os.environ.get(ENV_CACHE_DIR):
         return Path(os.environ[ENV_CACHE_DIR])
-    from platformdirs import user_cache_path
-
-    return user_cache_path(APP)
+    return user_path("cache")
 
 
 def cache_key(raws: dict[str, bytes]) -> str:
     """Contents of the files plus the code that validated them: any change to either misses the cache."""
+    import hashlib  # here: a warm run whose files' stats are unchanged hashes nothing (OpenSSL's load, ~3 ms)
+
     digest = hashlib.sha256(f"{__version__}|{sys.version}".encode())
     digest.update(_code_stamp())
     for kind in sorted(raws):
@@ -115,4 +128,86 @@ def write_cache(key: str, parts: dict[str, bytes]) -> None:
         for old in newest_first[CACHE_KEEP:]:
             old.unlink(missing_ok=True)
     except OSError:
+        pass
+
+
+RACY_NS = 2_000_000_000  # a file changed less than this before it was stat-ed is hashed again next time
+STATS_FILE = "config-stats.marshal"
+Stats = tuple[tuple[str, str, int, int, int, int, int, int, int], ...]  # kind, path, then os.stat's
+
+
+def file_stats(sources: Sequence[Source]) -> Stats | None:
+    """What says a file is unchanged without reading it; None when one cannot be stat-ed (then it is read)."""
+    try:
+        return tuple(
+            (s.kind, str(s.path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_mode,
+             st.st_uid)
+            for s in sources
+            for st in (os.stat(s.path),)
+        )
+    except (OSError, ValueError):
+        return None
+
+
+def _stamp() -> bytes:
+    return f"{__version__}|{sys.version}\n".encode() + _code_stamp()
+
+
+def _read_stats() -> list[tuple[Stats, bytes, str]]:
+    """The kept stats, newest first; [] when missing, damaged or not safely this user's (as read_cache)."""
+    try:
+        folder = cache_dir()
+        if not _safe(os.stat(folder)):
+            return []
+        fd = os.open(folder / STATS_FILE, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode) or not _safe(st) or st.st_size > 1024 * 1024:
+                return []
+            kept = marshal.loads(fh.read())
+    except Exception:  # a missing or damaged file only costs reading the files
+        return []
+    if not isinstance(kept, list):
+        return []
+    return [k for k in kept if isinstance(k, tuple) and len(k) == 3 and isinstance(k[2], str)]
+
+
+def known_key(stats: Stats | None) -> str | None:
+    """The key of the set of files with exactly these stats and this code, if it was kept."""
+    if stats is None:
+        return None
+    kept = _read_stats()
+    if not kept:
+        return None
+    stamp = _stamp()
+    return next((key for st, code, key in kept if st == stats and code == stamp), None)
+
+
+def remember(stats: Stats | None, key: str) -> None:
+    """Keep these stats with the key their contents were found to have; not for a file changed within RACY_NS
+    (see the module's text). Written atomically like the sets; failures are ignored."""
+    if stats is None:
+        return
+    newest = max(max(f[5], f[6]) for f in stats)
+    if newest > time.time_ns() - RACY_NS:
+        return
+    stamp = _stamp()
+    kept = [(st, code, k) for st, code, k in _read_stats() if st != stats]
+    kept = [(stats, stamp, key), *kept][:CACHE_KEEP]
+    try:
+        folder = cache_dir()
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _safe(os.stat(folder)):
+            return
+        tmp = folder / f".{STATS_FILE}.{os.getpid()}.tmp"
+        tmp.unlink(missing_ok=True)  # left by a process of the same id that was killed before its rename
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(marshal.dumps(kept))
+            os.replace(tmp, folder / STATS_FILE)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except (OSError, ValueError):
         pass

@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ... import APP
 from ...domain.errors import UsageError, os_reason
 from ...domain.language import _
+from ..userdirs import user_path
 
 FILES: dict[str, str] = {
     "criteria": "criteria.yaml",
@@ -50,9 +50,7 @@ def shipped_dir() -> Path:
 
 
 def user_config_dir() -> Path:
-    from platformdirs import user_config_path
-
-    return user_config_path(APP)
+    return user_path("config")
 
 
 def locate(config_dir: Path | None = None, environ: Mapping[str, str] | None = None) -> list[Source]:

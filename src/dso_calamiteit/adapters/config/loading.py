@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any, cast
 
 from ...domain.errors import ConfigError, Disagreement, Problem, UsageError
 from ...domain.language import _
+from .. import process
 from ..input_files import read_bounded
-from .cache import ENV_NO_CACHE, cache_key, read_cache, write_cache
+from .cache import ENV_NO_CACHE, cache_key, file_stats, known_key, read_cache, remember, write_cache
 from .finding import FILES, Source, shipped_dir, shown
 
 MAX_CONFIG_BYTES = 32 * 1024 * 1024  # per file: far above any real one
@@ -47,7 +48,7 @@ def _say_on_stderr(message: str) -> None:
 
 
 WARN = [_say_on_stderr]  # the CLI puts its own console here; one list item so it can be replaced
-FREEZE = [False]  # True in a one-shot command (cli.entry): an unpickled file is frozen out of the collector
+FREEZE = process.ONE_SHOT  # True in a one-shot command (cli.entry): an unpickled file is frozen out of the collector
 
 
 class Config:
@@ -154,6 +155,14 @@ class Config:
 
 def load(sources: list[Source], use_cache: bool | None = None) -> Config:
     """The validated configuration, from cache when the files are unchanged; ConfigError lists all."""
+    if use_cache is None:
+        use_cache = not os.environ.get(ENV_NO_CACHE)
+    stats = file_stats(sources) if use_cache else None  # before reading: a later change then differs from them
+    if use_cache:  # the files' stats unchanged since their key was kept: neither read nor hashed (cache.py)
+        known = known_key(stats)
+        cached = read_cache(known) if known is not None else None
+        if cached is not None:
+            return Config(cached)
     raws: dict[str, bytes] = {}
     unread: dict[str, list[Problem]] = {}
     for src in sources:
@@ -166,16 +175,16 @@ def load(sources: list[Source], use_cache: bool | None = None) -> Config:
         readable = [s for s in sources if s.kind in raws]
         found = _validate({s.kind: (shown(s.path), raws[s.kind]) for s in readable}, _origins(readable))
         return Config(found._parts, {**found.problems, **unread}, found.warnings)
-    if use_cache is None:
-        use_cache = not os.environ.get(ENV_NO_CACHE)
     key = cache_key(raws) if use_cache else ""
     if use_cache:
         cached = read_cache(key)
         if cached is not None:
+            remember(stats, key)
             return Config(cached)
     config = _validate({s.kind: (shown(s.path), raws[s.kind]) for s in sources}, _origins(sources))
     if use_cache and config.usable():
         write_cache(key, _indexed(config).pickled())
+        remember(stats, key)
     return config
 
 

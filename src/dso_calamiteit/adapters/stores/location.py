@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
-from ... import APP
 from ...domain.errors import UsageError
 from ...domain.language import _
+from ..userdirs import user_path
 
 POSTGRES_SCHEMES = ("postgresql", "postgres")
 LOGBOOK_FILE = "logboek.sqlite"  # the file's name in a folder given by --data-dir or CALAMITEIT_DATA_DIR
@@ -45,9 +45,7 @@ def default_folder() -> Path:
     """Where the logbook lives when nothing names one: CALAMITEIT_DATA_DIR, else the user's data folder."""
     if os.environ.get(ENV_DATA_DIR):
         return Path(os.environ[ENV_DATA_DIR])
-    from platformdirs import user_data_path
-
-    return user_data_path(APP)
+    return user_path("data")
 
 
 # libpq's keyword/value form ("host=db dbname=calamiteit user=anna"): PostgreSQL, never a file name

@@ -1,0 +1,122 @@
+"""Warm start-up (benchmarks/startup.py): what a command imports that it does not need. Each test runs the
+console script's entry point in a fresh interpreter, the cache of validated files warm where a command reads
+configuration (its normal state), and looks at which modules it imported."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CONFIG_MACHINERY = (
+    "dso_calamiteit.adapters.config",
+    "dso_calamiteit.adapters.config.cache",
+    "dso_calamiteit.adapters.config.finding",
+    "dso_calamiteit.adapters.config.loading",
+    "hashlib",
+    "pickle",
+)
+
+
+def imported(*argv: str, code: int = 0) -> set[str]:
+    """The modules `calamiteit ARGV` imported (through cli.entry, as the console script runs it)."""
+    program = (
+        "import json, sys\n"
+        f"sys.argv = ['calamiteit', *{list(argv)!r}]\n"
+        "from dso_calamiteit.cli.entry import main\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as ended:\n"
+        "    sys.stderr.write('EXIT %s MODULES %s' % (ended.code, json.dumps(sorted(sys.modules))))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", program], env=dict(os.environ), capture_output=True, text=True,
+                          check=False)
+    _head, _, tail = done.stderr.rpartition("EXIT ")
+    exit_code, _, modules = tail.partition(" MODULES ")
+    assert exit_code == str(code), done.stderr[-2000:]
+    return set(json.loads(modules))
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["--lang", "en", "--version"], ["--help"]])
+def test_version_and_help_import_none_of_the_configuration_machinery(argv: list[str]) -> None:
+    """`--version` and `--help` read no configuration: the config cache (pickle, hashlib) and the finding of files
+    are not imported. `--version` also builds no command group."""
+    modules = imported(*argv)
+    assert "dso_calamiteit.cli.root" in modules  # it did run the CLI
+    ours = [m for m in CONFIG_MACHINERY if m.startswith("dso_calamiteit")]
+    assert sorted(m for m in CONFIG_MACHINERY if m in modules and m in ours) == []
+    if "--version" in argv:  # (the help page's Markdown and Rich bring pickle of their own)
+        assert sorted(m for m in CONFIG_MACHINERY if m in modules) == []
+        assert sorted(m for m in modules if m.startswith("dso_calamiteit.cli.") and m not in {
+            "dso_calamiteit.cli.entry", "dso_calamiteit.cli.root"}) == []
+
+
+def test_a_warm_command_reads_and_hashes_no_config_file() -> None:
+    """With the cache warm and the files' stats unchanged, `contacts --json` takes the cache's key from the kept
+    stats: hashlib (OpenSSL) is not loaded, and no YAML parser or validation either."""
+    imported("contacts", "iplo", "--json")  # may validate and fill the cache; the shipped files are old enough
+    modules = imported("contacts", "iplo", "--json")
+    assert "dso_calamiteit.adapters.config.cache" in modules  # it did use the cache
+    assert sorted(m for m in ("hashlib", "_hashlib", "dso_calamiteit.adapters.config.yamlfile", "pydantic",
+                              "platformdirs", "tempfile") if m in modules) == []
+
+
+def test_a_warm_assessment_writes_nothing_and_loads_no_tempfile() -> None:
+    """`assess` loads the holidays adapter, whose cache of Dutch dates is written atomically (output_files) when
+    cold; warm it writes nothing, so tempfile (with random) is not imported."""
+    from dso_calamiteit.adapters import config
+
+    answers = [a for _, c in config.load(config.locate()).criteria.all_criteria() for a in ("--answer", f"{c.id}=nee")]
+    imported("assess", *answers, "--json")  # may fill the caches of validated files and of holidays
+    modules = imported("assess", *answers, "--json")
+    assert "dso_calamiteit.adapters.output_files" in modules  # the writer is there, ready for a cold cache
+    assert sorted(m for m in ("tempfile", "random", "holidays", "platformdirs") if m in modules) == []
+
+
+def test_a_warm_command_with_only_home_set_finds_its_folders_without_platformdirs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An operator's usual environment: no XDG variables, no CALAMITEIT_*_DIR, just HOME."""
+    for variable in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "CALAMITEIT_CACHE_DIR",
+                     "CALAMITEIT_DATA_DIR"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    imported("contacts", "iplo", "--json")
+    modules = imported("contacts", "iplo", "--json")
+    assert (tmp_path / "home" / ".cache" / "calamiteit" / "config-stats.marshal").is_file()
+    assert sorted(m for m in ("platformdirs", "tempfile", "hashlib") if m in modules) == []
+
+
+ENVIRONMENTS = {
+    "XDG absolute": {"XDG_CONFIG_HOME": "/x/conf", "XDG_CACHE_HOME": "/x/cache/", "XDG_DATA_HOME": "/x//data"},
+    "XDG relative": {"XDG_CONFIG_HOME": "rel/conf", "XDG_CACHE_HOME": "./c", "XDG_DATA_HOME": "d"},
+    "XDG empty": {"XDG_CONFIG_HOME": "", "XDG_CACHE_HOME": "", "XDG_DATA_HOME": ""},
+    "HOME only": {},
+    "HOME with a slash": {"HOME": "/home/anna/"},
+    "HOME is /": {"HOME": "/"},
+    "HOME relative": {"HOME": "anna"},
+    "no HOME": {"HOME": None},
+}
+
+
+@pytest.mark.parametrize("name", list(ENVIRONMENTS))
+def test_the_user_folders_are_the_ones_platformdirs_gives(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import platformdirs
+
+    from dso_calamiteit import APP
+    from dso_calamiteit.adapters import userdirs
+
+    for variable in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("HOME", "/home/anna")
+    for variable, value in ENVIRONMENTS[name].items():
+        if value is None:
+            monkeypatch.delenv(variable, raising=False)
+        else:
+            monkeypatch.setenv(variable, value)
+    for kind in ("config", "cache", "data"):
+        assert userdirs.user_path(kind) == getattr(platformdirs, f"user_{kind}_path")(APP), kind
