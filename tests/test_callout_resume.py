@@ -25,7 +25,7 @@ import pytest
 from dso_calamiteit.adapters import clock
 from dso_calamiteit.domain import exitcodes
 
-from .conftest import Invoke
+from .conftest import Invoke, default_sigint
 from .hooks import Posted, hook_server
 from .mail import Mailbox, smtp_server
 
@@ -91,7 +91,12 @@ def servers() -> Iterator[tuple[Mailbox, Posted, int, str]]:
 
 def run(args: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-c", RUN, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-c", RUN, *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=default_sigint,  # interrupted below, also under a runner that ignores SIGINT
     )
 
 

@@ -17,7 +17,7 @@ import pytest
 from dso_calamiteit.adapters import clock
 from dso_calamiteit.domain import exitcodes
 
-from .conftest import Invoke
+from .conftest import Invoke, default_sigint
 from .mail import Mailbox, smtp_server
 
 pytestmark = pytest.mark.usefixtures("backend")  # deciding inside the write lock: on SQLite and on PostgreSQL
@@ -136,7 +136,9 @@ def test_bewaak_stops_on_ctrl_c_saying_what_it_sent(
         assert calamiteit("oproep", incident, "--verstuur", "--config-dir", str(folder)).code == 0
         env = dict(os.environ, TEST_NOW=START.replace(minute=5).isoformat())  # within the wait: it waits
         argv = [sys.executable, "-c", RUN, "oproep", incident, "--bewaak", "--config-dir", str(folder)]
-        proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=default_sigint
+        )
         assert proc.stderr is not None
         first = proc.stderr.readline()  # it says what it waits for before it waits: the signal comes after that
         assert re.match(r"Wacht nog op \d+ rollen; volgende ronde vanaf wo 25-11-2026 \d\d:\d\d\.$", first), first

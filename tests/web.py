@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from .conftest import default_sigint
+
 SCRIPT = Path(sys.executable).parent / "calamiteit"
 
 
@@ -41,6 +43,7 @@ def serving(*args: str, env: dict[str, str] | None = None, host: str = "127.0.0.
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, **(env or {})},
+        preexec_fn=default_sigint,  # a test stops it with Ctrl-C, also under a runner that ignores SIGINT
     )
     try:
         deadline = time.monotonic() + 20
