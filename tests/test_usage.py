@@ -95,6 +95,29 @@ def test_an_unknown_application_is_warned_and_kept(calamiteit: Invoke, tmp_path:
     assert stored(tmp_path) == [("2024-01-15", "Omgevingslokt", "indieningen", 10)]
 
 
+def test_the_import_document_names_unknown_applications_the_same_in_both_languages(
+    calamiteit: Invoke, tmp_path: Path
+) -> None:
+    """`unknown_applications` holds identifiers (as the file wrote them), so a script reads the same in English;
+    only the free-text `warnings` follow the language (issue 25)."""
+    csv = tmp_path / "g.csv"
+    csv.write_text("datum;applicatie;metriek;aantal\n2024-01-15;Omgevingslokt;indieningen;10\n", encoding="utf-8")
+    docs = {}
+    for lang in ("nl", "en"):
+        result = calamiteit("--lang", lang, "gebruik", "import", str(csv), "--json")
+        assert result.code == 0, result.err
+        docs[lang] = json.loads(result.out)
+    assert docs["nl"]["unknown_applications"] == docs["en"]["unknown_applications"] == ["Omgevingslokt"]
+    assert "staat niet in config/monitor.yaml" in docs["nl"]["warnings"][0]
+    assert "monitor.yaml" in docs["en"]["warnings"][0] and "staat niet" not in docs["en"]["warnings"][0]
+    assert "Omgevingsloket" in docs["en"]["warnings"][0]  # the nearest known name, in both
+    assert (docs["nl"]["new"], docs["en"]["new"]) == (1, 0)  # the second run finds the row already kept
+    strip = {"warnings", "new"}
+    assert {k: v for k, v in docs["nl"].items() if k not in strip} == {
+        k: v for k, v in docs["en"].items() if k not in strip
+    }
+
+
 def test_a_drop_below_half_the_usual_weekday_is_flagged() -> None:
     rows, problems = parse((REPO / "voorbeelden" / "gebruik.csv").read_text(encoding="utf-8"))
     assert problems == []

@@ -39,7 +39,8 @@ class Imported:
     rows: int
     new: int
     changed: int
-    unknown: list[str] = field(default_factory=list)  # applications config/monitor.yaml does not know (warned)
+    unknown: list[str] = field(default_factory=list)  # applications config/monitor.yaml does not know, as written
+    warnings: list[str] = field(default_factory=list)  # one sentence per unknown name, in the asked language
 
 
 def import_file(where: Where, path: Path, monitor: MonitorFile) -> Imported:
@@ -62,4 +63,4 @@ def import_file(where: Where, path: Path, monitor: MonitorFile) -> Imported:
         _("'{name}' staat niet in config/monitor.yaml (wel bewaard).").format(name=name) + suggest(name, known.values())
         for name in unknown
     ]
-    return Imported(path, len(rows), new, changed, warnings)
+    return Imported(path, len(rows), new, changed, unknown, warnings)

@@ -41,8 +41,8 @@ def usage_import(
 
         print(import_document(file, done))
     err = console(stderr=True)
-    for name in done.unknown:
-        err.print(_("Let op: applicatie {name}").format(name=name), markup=False)
+    for warning in done.warnings:
+        err.print(_("Let op: applicatie {name}").format(name=warning), markup=False)
     if not json:
         err.print(
             _("{rows} gelezen: {new} nieuw, {changed} bijgewerkt, {known} al bekend.").format(

@@ -12,9 +12,13 @@ if TYPE_CHECKING:
 
 
 def import_document(file: Path, done: Imported) -> str:
-    """`gebruik import --json`: how many rows, how many new or changed, and applications the monitor does not know."""
+    """`gebruik import --json`: how many rows, how many new or changed, and applications the monitor does not know.
+
+    `unknown_applications` holds the names as the file wrote them (the same in every language); the worded
+    warnings, which are free text, go in `warnings`.
+    """
     return dumps(
         "usage-import",
         {"file": str(file), "rows": done.rows, "new": done.new, "changed": done.changed,
-         "unknown_applications": done.unknown},
+         "unknown_applications": done.unknown, "warnings": done.warnings},
     )
