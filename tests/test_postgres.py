@@ -772,7 +772,8 @@ def test_every_trigger_look_up_reads_one_entry(pg_database: str) -> None:
 
 def test_the_incidents_row_follows_the_last_entry(pg_cluster: Cluster, pg_database: str) -> None:
     """Schema 9's guard, through a plain client that writes entries itself: the row must name the incident's
-    last entry and that entry's hash; the right row is taken."""
+    last entry and that entry's hash, and even with that right its fixed columns stay and its counts do not go
+    back; a row without entries follows nothing; the right row is taken."""
     from dso_calamiteit.domain.logbook import canonical, entry_hash
 
     store, incident = _appended(pg_database, 2)
@@ -793,11 +794,21 @@ def test_the_incidents_row_follows_the_last_entry(pg_cluster: Cluster, pg_databa
             )
             made.append(digest)
             prev = digest
-        follow = "UPDATE calamiteit.incidents SET entries = %s, head = %s WHERE id = %s"
+        follow = "UPDATE calamiteit.incidents SET entries = %s, head = %s{} WHERE id = %s"
         for wrong in ((n + 1, made[0]), (n + 2, made[0]), (n + 3, made[1]), (n + 2, "0" * 64)):
             with pytest.raises(psycopg.errors.RaiseException, match="follows its entries"):
-                conn.execute(follow, (*wrong, incident))  # not the last entry, or not its hash
-        conn.execute(follow, (n + 2, made[1], incident))
+                conn.execute(follow.format(""), (*wrong, incident))  # not the last entry, or not its hash
+        for also in ("title = 'Iets anders'", "opened_at = '2020-01-01T00:00:00+00:00'", "id = 'ander'",
+                     "actions = actions - 1", "reports = reports - 1"):
+            with pytest.raises(psycopg.errors.RaiseException, match="follows its entries"):
+                conn.execute(follow.format(", " + also), (n + 2, made[1], incident))  # the right step, and this
+        conn.execute(
+            "INSERT INTO calamiteit.incidents (id, title, opened_at, level, entries, head) "
+            "VALUES ('leeg', 'Leeg', %s, 1, 0, %s)", (at, "0" * 64)
+        )
+        with pytest.raises(psycopg.errors.RaiseException, match="follows its entries"):
+            conn.execute(follow.format(""), (1, "0" * 64, "leeg"))  # a row without entries follows nothing
+        conn.execute(follow.format(""), (n + 2, made[1], incident))
         assert conn.execute(
             "SELECT entries, head FROM calamiteit.incidents WHERE id = %s", (incident,)
         ).fetchone() == (n + 2, made[1])
