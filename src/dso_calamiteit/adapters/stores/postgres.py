@@ -275,9 +275,10 @@ FOLLOWS_BY_LAST_ENTRY = """
         last_n integer;
         last_hash text;
     BEGIN
+        -- no entry (or another id): last_n stays NULL, and entries (NOT NULL) is distinct from it
         SELECT n, hash INTO last_n, last_hash FROM calamiteit.entries
             WHERE incident = NEW.id ORDER BY n DESC LIMIT 1;
-        IF NOT FOUND OR NEW.id IS DISTINCT FROM OLD.id OR NEW.title IS DISTINCT FROM OLD.title
+        IF NEW.id IS DISTINCT FROM OLD.id OR NEW.title IS DISTINCT FROM OLD.title
                 OR NEW.opened_at IS DISTINCT FROM OLD.opened_at
                 OR NEW.entries <= OLD.entries OR NEW.actions < OLD.actions OR NEW.reports < OLD.reports
                 OR NEW.entries IS DISTINCT FROM last_n OR NEW.head IS DISTINCT FROM last_hash THEN
