@@ -33,6 +33,7 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import bench
 
@@ -176,17 +177,22 @@ def transaction_floor(url: str, count: int = 400) -> float:
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("CREATE TABLE IF NOT EXISTS public.benchmark_floor (n integer, body text)")
         for i in range(count):
-            t = time.perf_counter()
-            with conn.pipeline() as pipe:
-                conn.execute("BEGIN")
-                conn.execute("SELECT pg_advisory_xact_lock(1)")
-                conn.execute("SELECT count(*) FROM public.benchmark_floor WHERE n = %s", (i,)).fetchone()
-                conn.execute("INSERT INTO public.benchmark_floor VALUES (%s, %s)", (i, "meting"))
-                conn.execute("COMMIT")
-                pipe.sync()
-            samples.append(time.perf_counter() - t)
+            samples.append(bare_transaction(conn, i))
         conn.execute("DROP TABLE public.benchmark_floor")
     return statistics.median(samples) * 1000
+
+
+def bare_transaction(conn: Any, i: int) -> float:
+    """One bare durable transaction (see transaction_floor) over `conn`, which has public.benchmark_floor: seconds."""
+    t = time.perf_counter()
+    with conn.pipeline() as pipe:
+        conn.execute("BEGIN")
+        conn.execute("SELECT pg_advisory_xact_lock(1)")
+        conn.execute("SELECT count(*) FROM public.benchmark_floor WHERE n = %s", (i,)).fetchone()
+        conn.execute("INSERT INTO public.benchmark_floor VALUES (%s, %s)", (i, "meting"))
+        conn.execute("COMMIT")
+        pipe.sync()
+    return time.perf_counter() - t
 
 
 def measure(

@@ -64,7 +64,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start() -> Cluster:
+def start(durable: bool = False) -> Cluster:
+    """A cluster for the tests: fast, not durable (fsync and synchronous commit off). `durable` keeps the
+    server's defaults (fsync, synchronous_commit on), for a benchmark that compares durable transactions."""
     folder = Path(tempfile.mkdtemp(prefix="calamiteit-pg-"))
     as_user: list[str] = []
     if os.geteuid() == 0:
@@ -84,7 +86,9 @@ def start() -> Cluster:
     for _attempt in range(5):  # a port found free may be taken before the server binds it
         port = free_port()
         options = (f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={folder} "
-                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100")
+                   "-c max_connections=100")
+        if not durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         started = subprocess.run(
             [*as_user, "pg_ctl", "-D", str(data), "-o", options, "-l", str(folder / "log"), "-w", "start"],
             capture_output=True, check=False,

@@ -48,6 +48,18 @@ def test_the_sql_mutants_cover_every_trigger_and_the_documented_revoke(mutate: M
             assert text[start:end].strip() in what, what
 
 
+def test_the_sql_mutants_are_of_the_guard_in_force(mutate: ModuleType) -> None:
+    """A trigger function that a later migration replaces never runs after `db upgrade`: its mutants would
+    survive whatever the tests do. Only the last version of each function is mutated, the replacing ones too."""
+    mutants = [m for m in mutate.sql_mutants() if m[0].endswith("postgres.py") and not m[4].startswith("left out")]
+    source = (REPO / mutate.PACKAGE / "adapters" / "stores" / "postgres.py").read_text(encoding="utf-8")
+    for function in ("entry_stored", "incident_follows"):
+        last = source.rindex(f"CREATE OR REPLACE FUNCTION calamiteit.{function}()")
+        mutated = [start for _, start, _, _, what in mutants if f"calamiteit.{function}()" in what]
+        assert mutated and all(start > last for start in mutated), function
+    assert not any(" OR REPLACE" in source[start - 12 : start + 12] for _, start, _, _, _ in mutants)
+
+
 def test_equivalent_mutants_each_say_why(mutate: ModuleType) -> None:
     for name, why in mutate.equivalents().items():
         assert name and len(why) > 10, (name, why)

@@ -725,3 +725,90 @@ def test_db_copy_is_whole_or_nothing(calamiteit: Invoke, pg_cluster: Cluster, pg
         with admin(pg_cluster, pg_database) as conn:
             conn.execute("DROP OWNED BY anna, calamiteit_coordinator, calamiteit_reader")
             conn.execute("DROP ROLE anna")
+
+
+# --- the tamper guard's cost (issue 27): point look-ups only, whatever the incident holds --------------------
+
+
+def _appended(pg_database: str, count: int):  # type: ignore[no-untyped-def]
+    """A store with one incident of `count` + 1 entries, written in this one session (as a long-running writer
+    does: the triggers' plans are made on a table never analysed and kept for the session)."""
+    from dso_calamiteit.adapters.stores import Location, open_store
+
+    store = open_store(Location(url=pg_database))
+    at = datetime.now(UTC).isoformat(timespec="seconds")
+    incident = store.open_incident("Storing", {"title": "Storing", "level": 1}, "Anna", at).incident
+    for i in range(count):
+        store.append(incident, "observation", {"text": f"meting {i}"}, "Anna", at)
+    return store, incident
+
+
+def test_every_trigger_look_up_reads_one_entry(pg_database: str) -> None:
+    """The plans the server runs for an append, nested trigger statements included (auto_explain, sent to this
+    client as notices): no statement reads more than one entry of an incident of 300, and none scans the
+    table. Schema 8's guard read all of them for max(n) on every append, through the kind index."""
+    import re
+
+    store, incident = _appended(pg_database, 300)
+    plans: list[str] = []
+    store.conn.add_notice_handler(lambda diag: plans.append(diag.message_primary or ""))
+    store.conn.execute("LOAD 'auto_explain'")
+    for setting in ("log_min_duration = 0", "log_nested_statements = on", "log_analyze = on",
+                    "log_level = notice"):
+        store.conn.execute(f"SET auto_explain.{setting}")
+    for i in range(3):
+        store.append(incident, "observation", {"text": f"nog {i}"}, "Anna", datetime.now(UTC).isoformat())
+    store.close()
+    on_entries = [p for p in plans if re.search(r"\bon entries\b", p)]
+    assert any("FROM calamiteit.entries" in p for p in on_entries), plans  # the triggers' own statements too
+    assert len(on_entries) >= 9, plans  # per append: the tip, the insert's look-up, the guard's look-up
+    for plan in on_entries:
+        assert "Seq Scan on entries" not in plan, plan
+        for line in plan.splitlines():
+            if re.search(r"Scan.* on entries", line):
+                read = re.search(r"actual time=\S+ rows=(\d+)", line)
+                assert read is not None and int(read.group(1)) <= 1, plan
+
+
+def test_the_incidents_row_follows_the_last_entry(pg_cluster: Cluster, pg_database: str) -> None:
+    """Schema 9's guard, through a plain client that writes entries itself: the row must name the incident's
+    last entry and that entry's hash, and even with that right its fixed columns stay and its counts do not go
+    back; a row without entries follows nothing; the right row is taken."""
+    from dso_calamiteit.domain.logbook import canonical, entry_hash
+
+    store, incident = _appended(pg_database, 2)
+    store.close()
+    with admin(pg_cluster, pg_database) as conn:
+        n, prev = conn.execute(
+            "SELECT n, hash FROM calamiteit.entries WHERE incident = %s ORDER BY n DESC LIMIT 1", (incident,)
+        ).fetchone()
+        made = []
+        for k in (1, 2):
+            at = datetime.now(UTC).isoformat(timespec="seconds")
+            body = canonical({"text": f"erbij {k}"})
+            digest = entry_hash(incident, n + k, at, "Bert", "observation", body, prev)
+            conn.execute(
+                "INSERT INTO calamiteit.entries (incident, n, at, author, kind, body, prev_hash, hash) "
+                "VALUES (%s, %s, %s, 'Bert', 'observation', %s, %s, %s)",
+                (incident, n + k, at, body, prev, digest),
+            )
+            made.append(digest)
+            prev = digest
+        follow = "UPDATE calamiteit.incidents SET entries = %s, head = %s{} WHERE id = %s"
+        for wrong in ((n + 1, made[0]), (n + 2, made[0]), (n + 3, made[1]), (n + 2, "0" * 64)):
+            with pytest.raises(psycopg.errors.RaiseException, match="follows its entries"):
+                conn.execute(follow.format(""), (*wrong, incident))  # not the last entry, or not its hash
+        for also in ("title = 'Iets anders'", "opened_at = '2020-01-01T00:00:00+00:00'", "id = 'ander'",
+                     "actions = actions - 1", "reports = reports - 1"):
+            with pytest.raises(psycopg.errors.RaiseException, match="follows its entries"):
+                conn.execute(follow.format(", " + also), (n + 2, made[1], incident))  # the right step, and this
+        conn.execute(
+            "INSERT INTO calamiteit.incidents (id, title, opened_at, level, entries, head) "
+            "VALUES ('leeg', 'Leeg', %s, 1, 0, %s)", (at, "0" * 64)
+        )
+        with pytest.raises(psycopg.errors.RaiseException, match="follows its entries"):
+            conn.execute(follow.format(""), (1, "0" * 64, "leeg"))  # a row without entries follows nothing
+        conn.execute(follow.format(""), (n + 2, made[1], incident))
+        assert conn.execute(
+            "SELECT entries, head FROM calamiteit.incidents WHERE id = %s", (incident,)
+        ).fetchone() == (n + 2, made[1])

@@ -140,12 +140,12 @@ def test_the_notify_names_the_incident_and_the_entry_number(
     with backends.client(tmp_path) as conn:
         conn.execute("DROP SCHEMA calamiteit CASCADE")
     with monkeypatch.context() as old:
-        old.setattr(engine, "MIGRATIONS", engine.MIGRATIONS[:-1])
-        old.setattr(engine, "SCHEMA_VERSION", engine.SCHEMA_VERSION - 1)
+        old.setattr(engine, "MIGRATIONS", engine.MIGRATIONS[:7])
+        old.setattr(engine, "SCHEMA_VERSION", 7)
         assert calamiteit("db", "upgrade", "--json").code == 0
         incident = calamiteit("incident", "open", "Voor de upgrade").out.strip()
     upgraded = calamiteit("db", "upgrade", "--json")
-    assert json.loads(upgraded.out)["after"] == engine.SCHEMA_VERSION == 8, upgraded.out + upgraded.err
+    assert json.loads(upgraded.out)["after"] == engine.SCHEMA_VERSION >= 8, upgraded.out + upgraded.err
     url = backends.postgres()
     assert url
     with psycopg.connect(url, autocommit=True) as listener:

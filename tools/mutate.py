@@ -65,7 +65,12 @@ SQL_TESTS = ["tests/test_postgres.py", "tests/test_logbook.py", "tests/test_logb
 SQL_LEFT_OUT = re.compile(
     r"CREATE TRIGGER[^;]*?(?:BEGIN[^;]*;\s*END;|;)|^(?:GRANT|REVOKE)[^;]*;", re.MULTILINE
 )
-SQL_GUARD = re.compile(r"CREATE FUNCTION[\s\S]*?END \$\$;|CREATE TRIGGER(?:(?!CREATE)[\s\S])*?END;")
+SQL_GUARD = re.compile(
+    r"CREATE (?:OR REPLACE )?FUNCTION[\s\S]*?END \$\$;|CREATE TRIGGER(?:(?!CREATE)[\s\S])*?END;"
+)
+# A function that a later step replaces (CREATE OR REPLACE) never runs once `db upgrade` is done: only the last
+# version of each is mutated, the guard in force.
+SQL_FUNCTION = re.compile(r"FUNCTION\s+([\w.]+)\(")
 SQL_FLIPS = [(" <= ", " < "), (" < ", " <= "), (" >= ", " > "), (" > ", " >= "), (" <> ", " = "),
              (" IS NOT ", " IS "), (" IS DISTINCT FROM", " IS NOT DISTINCT FROM"), (" OR ", " AND "),
              ("RAISE EXCEPTION", "RAISE NOTICE"), ("RAISE(ABORT", "RAISE(IGNORE")]
@@ -219,13 +224,23 @@ def sql_mutants() -> list[tuple[str, int, int, str, str]]:
         for match in SQL_LEFT_OUT.finditer(region):
             head = " ".join(match.group(0).split()[:4])
             found.append((name, low + match.start(), low + match.end(), "", f"left out: {head} …"))
-        for guard in SQL_GUARD.finditer(region):
-            head = " ".join(guard.group(0).split()[:3])
+        guards = list(SQL_GUARD.finditer(region))
+        last = {}
+        for index, guard in enumerate(guards):
+            function = SQL_FUNCTION.search(guard.group(0))
+            last[function.group(1) if function else f"trigger {index}"] = index
+        for index, guard in enumerate(guards):
+            function = SQL_FUNCTION.search(guard.group(0))
+            if last[function.group(1) if function else f"trigger {index}"] != index:
+                continue  # replaced by a later step
+            replacing = guard.group(0).startswith("CREATE OR REPLACE")
+            head = " ".join(guard.group(0).split()[: 5 if replacing else 3])
+            body = guard.group(0).index("$$") if "$$" in guard.group(0) else 0  # not the "OR" of OR REPLACE
             for old, new in SQL_FLIPS:
-                for hit in re.finditer(re.escape(old), guard.group(0)):
-                    if old == " IS NOT " and guard.group(0)[hit.end():].startswith("DISTINCT"):
+                for hit in re.finditer(re.escape(old), guard.group(0)[body:]):
+                    if old == " IS NOT " and guard.group(0)[body + hit.end():].startswith("DISTINCT"):
                         continue
-                    at = low + guard.start() + hit.start()
+                    at = low + guard.start() + body + hit.start()
                     line = text.count("\n", 0, at) + 1
                     what = f"{head} (line {line}): '{old.strip()}' → '{new.strip()}'"
                     found.append((name, at, at + len(old), new, what))
