@@ -313,28 +313,50 @@ main()
 """
 
 
+HELD = (
+    "typer",  # the entry point importing the CLI, before cli.run can catch anything itself
+    "dso_calamiteit.adapters.interrupts",  # cli.run's own first import, before it has read the language
+    "dso_calamiteit.domain.contacts",  # the command's lazy imports
+)
+ASKED = {
+    "nl": ({}, b"calamiteit: onderbroken\n"),
+    "--lang en": ({"arguments": ["--lang", "en"]}, b"calamiteit: interrupted\n"),  # before the CLI could read it
+    "CALAMITEIT_LANG=en": ({"CALAMITEIT_LANG": "en"}, b"calamiteit: interrupted\n"),
+    "--lang xx": ({"arguments": ["--lang", "xx"]}, b"calamiteit: onderbroken\n"),  # no such language: Dutch
+}
+
+
 @pytest.mark.parametrize(
-    "held",
+    ("held", "asked", "said"),
     [
-        "typer",  # the entry point importing the CLI, before cli.run can catch anything itself
-        "dso_calamiteit.adapters.interrupts",  # cli.run's own first import
-        "dso_calamiteit.domain.contacts",  # the command's lazy imports
+        pytest.param(held, *ASKED[name], id=f"{held}-{name}")
+        for held in HELD
+        for name in ASKED
+        if not (name == "--lang xx" and held == HELD[2])  # refused (exit 2) before the command imports anything
     ],
 )
-def test_ctrl_c_during_start_up_is_a_clean_130(tmp_path: Path, held: str) -> None:
-    """Ctrl-C while the program is still importing: 130 and one line, never a traceback. The child is stopped in
-    that import and says so before the signal is sent: no guessing at delays (a signal sent before Python has
-    installed its own handler ends any program with -2, which says nothing about this one)."""
+def test_ctrl_c_during_start_up_is_a_clean_130(tmp_path: Path, held: str, asked: dict, said: bytes) -> None:
+    """Ctrl-C while the program is still importing: 130 and one line, never a traceback, in the language asked
+    for even when the CLI had not read it yet. The child is stopped in that import and says so before the signal
+    is sent: no guessing at delays (a signal sent before Python has installed its own handler ends any program
+    with -2, which says nothing about this one)."""
     env = {**os.environ, "CALAMITEIT_DATA_DIR": str(tmp_path / "data"), "CALAMITEIT_NO_CACHE": "1"}
+    for name in ("CALAMITEIT_LANG", "CALAMITEIT_TAAL", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        env.pop(name, None)
+    env.update({k: v for k, v in asked.items() if k != "arguments"})
     proc = subprocess.Popen(
-        [sys.executable, "-c", HELD_IMPORT, held, "contacts", "iplo"],
+        [sys.executable, "-c", HELD_IMPORT, held, *asked.get("arguments", []), "contacts", "iplo"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, preexec_fn=default_sigint,
     )
-    assert proc.stdout is not None
-    assert proc.stdout.readline() == b"importeren\n"
-    proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=60)
-    assert (proc.returncode, out, err) == (exitcodes.INTERRUPTED, b"", b"calamiteit: onderbroken\n")
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline() == b"importeren\n"
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert (proc.returncode, out, err) == (exitcodes.INTERRUPTED, b"", said)
 
 
 # --- permissions, files, encodings ----------------------------------------------------------------------
