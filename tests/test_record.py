@@ -241,28 +241,42 @@ def test_deep_nesting_and_endless_input_end_cleanly(calamiteit: Invoke, tmp_path
     assert zero.code == exitcodes.USAGE and "geen gewoon bestand" in zero.err  # a device: refused before reading
 
 
-def test_endless_json_is_cut_off_and_ctrl_c_ends_an_import(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("lang", "said"), [("nl", b"calamiteit: onderbroken\n"), ("en", b"calamiteit: interrupted\n")])
+def test_endless_json_is_cut_off_and_ctrl_c_ends_an_import(tmp_path: Path, lang: str, said: bytes) -> None:
     """A pipe that never ends: read a chunk at a time, and Ctrl-C ends it with 130 and no traceback."""
-    env = {**os.environ, "CALAMITEIT_DATA_DIR": str(tmp_path / "data")}
+    env = {**os.environ, "CALAMITEIT_DATA_DIR": str(tmp_path / "data"), "CALAMITEIT_LANG": lang}
     proc = subprocess.Popen(
         [sys.executable, "-m", "dso_calamiteit", "incident", "import", "/dev/stdin"],
         stdin=subprocess.PIPE, stderr=subprocess.PIPE, env=env, preexec_fn=default_sigint,
     )
-    assert proc.stdin is not None
-    # The pipe holds 64 KiB: once 10 MB are written the import is certainly reading (no sleep needed)
-    proc.stdin.write(b"{" + b" " * 10_000_000)
-    proc.stdin.flush()
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
+    try:
+        assert proc.stdin is not None
+        # The pipe holds 64 KiB: once 10 MB are written the import is certainly reading (no sleep needed)
+        proc.stdin.write(b"{" + b" " * 10_000_000)
+        proc.stdin.flush()
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+        proc.wait()
     assert proc.returncode == exitcodes.INTERRUPTED, err
-    assert err == b"calamiteit: onderbroken\n"
+    assert err == said
     assert not (tmp_path / "data" / FILE_NAME).exists()  # the export is read whole before the logbook is opened
 
 
 # --- signals -------------------------------------------------------------------------------------------
 
 
-def test_ctrl_c_before_the_commit_says_nothing_was_stored(calamiteit: Invoke, monkeypatch) -> None:
+INTERRUPTED_SAID = {  # Ctrl-C's two lines about the logbook (adapters/interrupts), in each language
+    "nl": ("calamiteit: onderbroken", "  er is niets vastgelegd in het logboek",
+           "  wat al was vastgelegd, staat in het logboek (niet opnieuw vastleggen; zie 'calamiteit incident show')"),
+    "en": ("calamiteit: interrupted", "  nothing was recorded in the logbook",
+           "  what was already recorded is in the logbook (do not record it again; see 'calamiteit incident show')"),
+}
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_ctrl_c_before_the_commit_says_nothing_was_stored(calamiteit: Invoke, monkeypatch, lang: str) -> None:
     incident = calamiteit("incident", "open", "Storing").out.strip()
     from dso_calamiteit.adapters.stores.interface import Store
 
@@ -272,13 +286,14 @@ def test_ctrl_c_before_the_commit_says_nothing_was_stored(calamiteit: Invoke, mo
     with monkeypatch.context() as patched:  # whichever engine: the insert is where the entry would go in
         for engine in Store.__subclasses__():
             patched.setattr(engine, "_insert", interrupted)
-        result = calamiteit("log", incident, "Beeld", "--beeld")
+        result = calamiteit("--lang", lang, "log", incident, "Beeld", "--beeld")
     assert result.code == exitcodes.INTERRUPTED
-    assert "er is niets vastgelegd" in result.err
+    assert result.err.splitlines() == list(INTERRUPTED_SAID[lang][:2])
     assert len(timeline(calamiteit, incident)["entries"]) == 1
 
 
-def test_ctrl_c_after_the_commit_says_the_entry_is_stored(calamiteit: Invoke, monkeypatch) -> None:
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_ctrl_c_after_the_commit_says_the_entry_is_stored(calamiteit: Invoke, monkeypatch, lang: str) -> None:
     incident = calamiteit("incident", "open", "Storing").out.strip()
     from dso_calamiteit.adapters import interrupts
 
@@ -289,10 +304,11 @@ def test_ctrl_c_after_the_commit_says_the_entry_is_stored(calamiteit: Invoke, mo
         os.kill(os.getpid(), signal.SIGINT)  # a real Ctrl-C, while the commit is held from interruption
 
     monkeypatch.setattr(interrupts, "committed", signal_at_commit)
-    result = calamiteit("log", incident, "Beeld", "--beeld")
+    result = calamiteit("--lang", lang, "log", incident, "Beeld", "--beeld")
     monkeypatch.setattr(interrupts, "committed", real)
     assert result.code == exitcodes.INTERRUPTED
-    assert "staat in het logboek (niet opnieuw vastleggen" in result.err
+    said = INTERRUPTED_SAID[lang]
+    assert result.err.splitlines() == [said[0], said[2]]
     assert len(timeline(calamiteit, incident)["entries"]) == 2
 
 
