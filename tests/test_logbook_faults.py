@@ -198,7 +198,7 @@ def _colleague_writes_during_render(
     written: list[int] = []
     render = reports.FORMATS["md"]
 
-    def slow_render(report: object, names: dict[str, str]) -> str:
+    def slow_render(report: object, names: dict[str, str], *, anyway: str) -> str:
         if len(written) < times:
             colleague = open_logbook(folder, busy_ms=0)
             try:
@@ -207,7 +207,7 @@ def _colleague_writes_during_render(
                 )
             finally:
                 colleague.close()
-        return render(report, names)  # type: ignore[arg-type]
+        return render(report, names, anyway=anyway)  # type: ignore[arg-type]
 
     monkeypatch.setitem(reports.FORMATS, "md", slow_render)
     return written

@@ -329,21 +329,36 @@ def test_the_index_checks_a_kept_chain_without_reading_it_whole(
     assert listed() == {clean: (5, True), early: (3, True)}  # no longer kept: verified whole on every read
 
 
-def test_the_concept_sitrap_of_a_broken_chain_speaks_to_a_browser(calamiteit: Invoke, tmp_path: Path) -> None:
+WEB_FIRST_LINE = {  # the start of the web's concept of a broken chain, and what the page says after the break
+    "nl": ("LET OP: de hashketen van dit logboek klopt niet (regel 2: ",
+           "); dit concept toont het logboek zoals het nu is; gebruik het niet voordat de breuk is uitgezocht."),
+    "en": ("NOTE: the hash chain of this logbook does not verify (entry 2: ",
+           "); this draft shows the logbook as it is now; do not use it until the break has been looked into."),
+}
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_concept_sitrap_of_a_broken_chain_speaks_to_a_browser(
+    calamiteit: Invoke, tmp_path: Path, lang: str
+) -> None:
     """Of a broken chain the concept sitrap's first line says so; the terminal's "made anyway (--toch)" means
-    nothing on a web page, so the page says what to do with the concept instead."""
+    nothing on a web page, so the page says what to do with the concept instead, in the reader's language."""
+    from dso_calamiteit.views import i18n
     from dso_calamiteit.web import pages
 
     incident = _logged(calamiteit, "Vervalst", 2)
     backends.tamper(tmp_path / "data", ("UPDATE entries SET body = ? WHERE incident = ? AND n = 2",
                                         ('{"text": "Zoals het niet was"}', incident)))
     settings = pages.Settings(Place(None, None, None), None, None, "127.0.0.1")
-    html = pages.incident(settings, pages.environment(), incident, 1)
+    i18n.setup(["--lang", lang])  # as `calamiteit --lang … web` does before it serves
+    try:
+        html = pages.incident(settings, pages.environment(), incident, 1)
+    finally:
+        i18n.setup([])
     sitrap = html.split('class="sitrap"', 1)[1].split("</pre>", 1)[0]
     first = sitrap.split(">", 1)[1].lstrip("\n").split("\n", 1)[0]
-    assert first.startswith("LET OP: de hashketen van dit logboek klopt niet (regel 2: ")
-    assert first.endswith("); dit concept toont het logboek zoals het nu is; gebruik het niet voordat de breuk is "
-                          "uitgezocht.")
+    starts, ends = WEB_FIRST_LINE[lang]
+    assert first.startswith(starts) and first.endswith(ends), first
     assert "--toch" not in html
 
 
