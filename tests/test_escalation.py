@@ -17,7 +17,7 @@ import pytest
 from dso_calamiteit.adapters import clock
 from dso_calamiteit.domain import exitcodes
 
-from .conftest import Invoke, default_sigint
+from .conftest import Invoke, default_sigint, reaped
 from .mail import Mailbox, smtp_server
 
 pytestmark = pytest.mark.usefixtures("backend")  # deciding inside the write lock: on SQLite and on PostgreSQL
@@ -77,7 +77,8 @@ def test_after_the_wait_a_reminder_and_the_next_contact_and_never_twice(
         argv = [sys.executable, "-c", RUN, "oproep", incident, "--escaleer", "--config-dir", str(folder)]
         both = [subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                 for _ in range(2)]
-        outs = [p.communicate(timeout=60) for p in both]
+        with reaped(*both):
+            outs = [p.communicate(timeout=60) for p in both]
         assert all(p.returncode in (0, 8) for p in both), outs
     second = [rcpts[0] for rcpts, m in box.messages[count:]]
     assert len(second) == len(set(second)), second  # two at once: nobody got this round twice
@@ -139,11 +140,12 @@ def test_bewaak_stops_on_ctrl_c_saying_what_it_sent(
         proc = subprocess.Popen(
             argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=default_sigint
         )
-        assert proc.stderr is not None
-        first = proc.stderr.readline()  # it says what it waits for before it waits: the signal comes after that
-        assert re.match(r"Wacht nog op \d+ rollen; volgende ronde vanaf wo 25-11-2026 \d\d:\d\d\.$", first), first
-        proc.send_signal(signal.SIGINT)
-        _, rest = proc.communicate(timeout=60)
+        with reaped(proc):  # a timed-out wait leaves no `--bewaak` running on (it was found alive minutes later)
+            assert proc.stderr is not None
+            first = proc.stderr.readline()  # it says what it waits for before it waits: the signal comes after that
+            assert re.match(r"Wacht nog op \d+ rollen; volgende ronde vanaf wo 25-11-2026 \d\d:\d\d\.$", first), first
+            proc.send_signal(signal.SIGINT)
+            _, rest = proc.communicate(timeout=60)
         err = first + rest
     assert proc.returncode == exitcodes.INTERRUPTED, err
     assert "onderbroken: bewaken gestopt; 0 herinneringen en 0 volgenden opgeroepen" in err

@@ -19,7 +19,7 @@ from dso_calamiteit.domain.errors import TamperedError
 from dso_calamiteit.domain.logbook import fold, verify
 
 from . import backends
-from .conftest import Invoke, open_logbook
+from .conftest import Invoke, open_logbook, reaped
 
 pytestmark = pytest.mark.usefixtures("backend")  # every test on SQLite and on PostgreSQL
 
@@ -86,11 +86,12 @@ while True:
 def test_writer_killed_half_way(tmp_path: Path) -> None:
     incident = new_incident(tmp_path)
     proc = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(tmp_path), incident], stdout=subprocess.PIPE)
-    assert proc.stdout is not None
-    assert proc.stdout.readline().strip() == b"bezig"
-    time.sleep(0.2)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=30)
+    with reaped(proc):
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == b"bezig"
+        time.sleep(0.2)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
     store = open_logbook(tmp_path)
     try:
         entries = store.entries(incident)

@@ -15,7 +15,7 @@ import trustme
 from dso_calamiteit.domain import exitcodes
 
 from . import backends
-from .conftest import Invoke, default_sigint
+from .conftest import Invoke, default_sigint, reaped
 from .servers import BIG, ProxySeen, Seen, closed_port, proxy, serve
 
 KEY = "geheim-sleutel-8c1f0e"
@@ -366,10 +366,11 @@ def test_watch_without_a_terminal_prints_one_document_a_round(make_config, serve
         env=dict(os.environ, CALAMITEIT_CACHE_DIR=str(tmp_path / "c")),
         preexec_fn=default_sigint,
     )
-    assert proc.stdout is not None
-    docs = [json.loads(proc.stdout.readline()) for _ in range(2)]
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=20)
+    with reaped(proc):
+        assert proc.stdout is not None
+        docs = [json.loads(proc.stdout.readline()) for _ in range(2)]
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=20)
     assert [d["results"][0]["state"] for d in docs] == ["beschikbaar", "beschikbaar"]
     assert proc.returncode == exitcodes.INTERRUPTED and "Traceback" not in err
 

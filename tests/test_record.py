@@ -24,7 +24,7 @@ from dso_calamiteit.domain import exitcodes
 from dso_calamiteit.domain.logbook import GENESIS, canonical, entry_hash
 
 from . import backends
-from .conftest import Invoke, all_answers, default_sigint
+from .conftest import Invoke, all_answers, default_sigint, reaped
 from .servers import serve
 
 pytestmark = pytest.mark.usefixtures("backend")  # every test on SQLite and on PostgreSQL
@@ -249,16 +249,13 @@ def test_endless_json_is_cut_off_and_ctrl_c_ends_an_import(tmp_path: Path, lang:
         [sys.executable, "-m", "dso_calamiteit", "incident", "import", "/dev/stdin"],
         stdin=subprocess.PIPE, stderr=subprocess.PIPE, env=env, preexec_fn=default_sigint,
     )
-    try:
+    with reaped(proc):
         assert proc.stdin is not None
         # The pipe holds 64 KiB: once 10 MB are written the import is certainly reading (no sleep needed)
         proc.stdin.write(b"{" + b" " * 10_000_000)
         proc.stdin.flush()
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=60)
-    finally:
-        proc.kill()
-        proc.wait()
     assert proc.returncode == exitcodes.INTERRUPTED, err
     assert err == said
     assert not (tmp_path / "data" / FILE_NAME).exists()  # the export is read whole before the logbook is opened
@@ -364,14 +361,11 @@ def test_ctrl_c_during_start_up_is_a_clean_130(tmp_path: Path, held: str, asked:
         [sys.executable, "-c", HELD_IMPORT, held, *asked.get("arguments", []), "contacts", "iplo"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, preexec_fn=default_sigint,
     )
-    try:
+    with reaped(proc):
         assert proc.stdout is not None
         assert proc.stdout.readline() == b"importeren\n"
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=60)
-    finally:
-        proc.kill()
-        proc.wait()
     assert (proc.returncode, out, err) == (exitcodes.INTERRUPTED, b"", said)
 
 
