@@ -8,7 +8,9 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -45,15 +47,52 @@ def callout_yaml(port: int) -> str:
     )
 
 
+def no_reminders(port: int) -> str:
+    """oproep.yaml of `callout_yaml` without a reminder: after the wait only the next contact is called."""
+    return callout_yaml(port).replace("repeats: 1", "repeats: 0")
+
+
+def one_role(shipped: Path) -> str:
+    """teams.yaml with the OCT as one role of two contacts (the first called, then the other, then nobody)."""
+    teams = (shipped / "config" / "teams.yaml").read_text(encoding="utf-8")
+    start, end = teams.index("  - id: OCT"), teams.index("  - id: SCT")
+    return teams[:start] + (
+        "  - id: OCT\n    name: Operationeel Calamiteitenteam\n    members:\n"
+        "      - {group: kernteam, org: dso-lv, role: Voorzitter OCT}\n"
+    ) + teams[end:]
+
+
+@dataclass
+class Sent:
+    box: Mailbox  # the SMTP server's mailbox: the call-out's messages are in it
+    folder: Path  # the config folder (--config-dir)
+    incident: str
+
+
+@contextmanager
+def sent(
+    calamiteit: Invoke,
+    make_config: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
+    callout: Callable[[int], str] = callout_yaml,
+    **files: str,
+) -> Iterator[Sent]:
+    """A level-1 incident whose call-out went out at 09:00 on the fixed clock, by e-mail to a real SMTP server on
+    loopback that stays up for the block; `callout` writes oproep.yaml for its port, `files` replace others."""
+    box = Mailbox()
+    with smtp_server(box) as port:
+        folder = make_config(callout=callout(port), **files)
+        at(monkeypatch, 0)
+        incident = calamiteit("incident", "open", "Storing", "--level", "1").out.strip()
+        assert calamiteit("oproep", incident, "--verstuur", "--config-dir", str(folder)).code == exitcodes.OK
+        yield Sent(box, folder, incident)
+
+
 def test_after_the_wait_a_reminder_and_the_next_contact_and_never_twice(
     calamiteit: Invoke, make_config: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    box = Mailbox()
-    with smtp_server(box) as port:
-        folder = make_config(callout=callout_yaml(port))
-        at(monkeypatch, 0)
-        incident = calamiteit("incident", "open", "Storing", "--level", "1").out.strip()
-        assert calamiteit("oproep", incident, "--verstuur", "--config-dir", str(folder)).code == 0
+    with sent(calamiteit, make_config, monkeypatch) as done:
+        box, folder, incident = done.box, done.folder, done.incident
         first = set(box.to())
         at(monkeypatch, 5)
         early = calamiteit("oproep", incident, "--escaleer", "--config-dir", str(folder))
@@ -102,12 +141,8 @@ def test_a_second_escalation_between_deciding_and_sending_finds_it_claimed(
     from dso_calamiteit.app.place import Place
     from dso_calamiteit.views import callout as words
 
-    box = Mailbox()
-    with smtp_server(box) as port:
-        folder = make_config(callout=callout_yaml(port))
-        at(monkeypatch, 0)
-        incident = calamiteit("incident", "open", "Storing", "--level", "1").out.strip()
-        assert calamiteit("oproep", incident, "--verstuur", "--config-dir", str(folder)).code == 0
+    with sent(calamiteit, make_config, monkeypatch) as done:
+        folder, incident = done.folder, done.incident
         at(monkeypatch, 11)
         real, inner, busy = esc.send, [], []
 
@@ -129,12 +164,8 @@ def test_bewaak_stops_on_ctrl_c_saying_what_it_sent(
 ) -> None:
     import signal
 
-    box = Mailbox()
-    with smtp_server(box) as port:
-        folder = make_config(callout=callout_yaml(port))
-        at(monkeypatch, 0)
-        incident = calamiteit("incident", "open", "Storing", "--level", "1").out.strip()
-        assert calamiteit("oproep", incident, "--verstuur", "--config-dir", str(folder)).code == 0
+    with sent(calamiteit, make_config, monkeypatch) as done:
+        folder, incident = done.folder, done.incident
         env = dict(os.environ, TEST_NOW=START.replace(minute=5).isoformat())  # within the wait: it waits
         argv = [sys.executable, "-c", RUN, "oproep", incident, "--bewaak", "--config-dir", str(folder)]
         proc = subprocess.Popen(
@@ -159,18 +190,8 @@ def test_bewaak_says_plainly_when_nobody_is_left_for_a_role(
     left: `--bewaak` says so and exits 8 (its clock moves on six minutes each time it looks; it never sleeps)."""
     import time
 
-    teams = (shipped / "config" / "teams.yaml").read_text(encoding="utf-8")
-    start, end = teams.index("  - id: OCT"), teams.index("  - id: SCT")
-    one = teams[:start] + (
-        "  - id: OCT\n    name: Operationeel Calamiteitenteam\n    members:\n"
-        "      - {group: kernteam, org: dso-lv, role: Voorzitter OCT}\n"
-    ) + teams[end:]
-    box = Mailbox()
-    with smtp_server(box) as port:
-        folder = make_config(callout=callout_yaml(port).replace("repeats: 1", "repeats: 0"), teams=one)
-        at(monkeypatch, 0)
-        incident = calamiteit("incident", "open", "Storing", "--level", "1").out.strip()
-        assert calamiteit("oproep", incident, "--verstuur", "--config-dir", str(folder)).code == 0
+    with sent(calamiteit, make_config, monkeypatch, no_reminders, teams=one_role(shipped)) as done:
+        box, folder, incident = done.box, done.folder, done.incident
         first = set(box.to())
         moments = iter(range(11, 60, 6))
         monkeypatch.setattr(clock, "now", lambda: START.replace(minute=next(moments)))
@@ -190,18 +211,8 @@ def test_bewaak_ends_with_exit_0_once_every_role_is_confirmed(
     import json
     import time
 
-    teams = (shipped / "config" / "teams.yaml").read_text(encoding="utf-8")
-    start, end = teams.index("  - id: OCT"), teams.index("  - id: SCT")
-    one = teams[:start] + (
-        "  - id: OCT\n    name: Operationeel Calamiteitenteam\n    members:\n"
-        "      - {group: kernteam, org: dso-lv, role: Voorzitter OCT}\n"
-    ) + teams[end:]
-    box = Mailbox()
-    with smtp_server(box) as port:
-        folder = make_config(callout=callout_yaml(port).replace("repeats: 1", "repeats: 0"), teams=one)
-        at(monkeypatch, 0)
-        incident = calamiteit("incident", "open", "Storing", "--level", "1").out.strip()
-        assert calamiteit("oproep", incident, "--verstuur", "--config-dir", str(folder)).code == 0
+    with sent(calamiteit, make_config, monkeypatch, no_reminders, teams=one_role(shipped)) as done:
+        box, folder, incident = done.box, done.folder, done.incident
         moments = iter(range(11, 60, 6))
         monkeypatch.setattr(clock, "now", lambda: START.replace(minute=next(moments)))
         confirmed: list[str] = []
