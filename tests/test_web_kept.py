@@ -65,6 +65,18 @@ def paged(monkeypatch: pytest.MonkeyPatch):
     return read, whole, kept
 
 
+def _forge_next(tmp_path: Path, incident: str, n: int) -> None:
+    """A new entry `n` added past the triggers, as someone with the file in hand would: a copy of entry n - 1 with
+    other text and a hash that is not its hash, and the incidents row made to agree (entries, head)."""
+    backends.tamper(
+        tmp_path / "data",
+        ("INSERT INTO entries (incident, n, at, author, kind, body, prev_hash, hash) SELECT incident, ?, at, "
+         "author, kind, ?, hash, ? FROM entries WHERE incident = ? AND n = ?",
+         (n, '{"text": "Niet echt"}', "0" * 64, incident, n - 1)),
+        ("UPDATE incidents SET entries = ?, head = ? WHERE id = ?", (n, "0" * 64, incident)),
+    )
+
+
 def test_new_entries_are_checked_and_folded_in_without_reading_it_whole(calamiteit: Invoke, reader) -> None:
     read, whole = reader
     incident = calamiteit("incident", "open", "Gevolgd", "--level", "1").out.strip()
@@ -93,13 +105,7 @@ def test_an_entry_that_does_not_hold_is_found_at_once(calamiteit: Invoke, reader
     incident = calamiteit("incident", "open", "Vervalst").out.strip()
     assert calamiteit("log", incident, "Echt", "--beeld").code == 0
     assert read(0, incident)[0].faults == []
-    backends.tamper(
-        tmp_path / "data",
-        ("INSERT INTO entries (incident, n, at, author, kind, body, prev_hash, hash) SELECT incident, 3, at, "
-         "author, kind, ?, hash, ? FROM entries WHERE incident = ? AND n = 2",
-         ('{"text": "Niet echt"}', "0" * 64, incident)),
-        ("UPDATE incidents SET entries = 3, head = ? WHERE id = ?", ("0" * 64, incident)),
-    )
+    _forge_next(tmp_path, incident, 3)
     found, _ = read(1, incident)
     assert [f.n for f in found.faults] == [3] and "hash" in found.faults[0].message
     assert len(whole) == 2
@@ -182,13 +188,7 @@ def test_a_forged_new_entry_after_warm_is_found_on_that_read(calamiteit: Invoke,
     read, whole = reader
     incident = _logged(calamiteit, "Na het opwarmen vervalst", 1)
     read.kept.warm([incident])
-    backends.tamper(
-        tmp_path / "data",
-        ("INSERT INTO entries (incident, n, at, author, kind, body, prev_hash, hash) SELECT incident, 3, at, "
-         "author, kind, ?, hash, ? FROM entries WHERE incident = ? AND n = 2",
-         ('{"text": "Niet echt"}', "0" * 64, incident)),
-        ("UPDATE incidents SET entries = 3, head = ? WHERE id = ?", ("0" * 64, incident)),
-    )
+    _forge_next(tmp_path, incident, 3)
     found, _ = read(1, incident)
     assert [f.n for f in found.faults] == [3] and len(whole) == 2
 
@@ -318,13 +318,7 @@ def test_the_index_checks_a_kept_chain_without_reading_it_whole(
     assert listed() == {clean: (4, True), early: (3, True)}
     backends.tamper(tmp_path / "data", ("UPDATE incidents SET level = level - 1 WHERE id = ?", (clean,)))
     assert listed() == {clean: (4, False), early: (3, True)}
-    backends.tamper(
-        tmp_path / "data",
-        ("INSERT INTO entries (incident, n, at, author, kind, body, prev_hash, hash) SELECT incident, 5, at, "
-         "author, kind, ?, hash, ? FROM entries WHERE incident = ? AND n = 4",
-         ('{"text": "Niet echt"}', "0" * 64, clean)),
-        ("UPDATE incidents SET entries = 5, head = ? WHERE id = ?", ("0" * 64, clean)),
-    )
+    _forge_next(tmp_path, clean, 5)
     assert listed() == {clean: (5, True), early: (3, True)}  # found on that read, and said
     assert listed() == {clean: (5, True), early: (3, True)}  # no longer kept: verified whole on every read
 
