@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.process
 import os
 import secrets
 import signal
@@ -238,14 +240,20 @@ def open_logbook(folder: Path, **options: object) -> Store:
 
 
 @contextmanager
-def reaped(*children: subprocess.Popen) -> Iterator[None]:
-    """The test's children end with the block, whatever happened in it: a `communicate(timeout=…)` or `wait` that
-    timed out, or an assertion that failed, leaves none running (holding a port, a lock, a logbook, or sending
-    a call-out minutes later). Each still running is killed and waited for; one that ended is only waited for."""
+def reaped(*children: subprocess.Popen | multiprocessing.process.BaseProcess) -> Iterator[None]:
+    """The test's children end with the block, whatever happened in it: a `communicate(timeout=…)`, `wait` or
+    `join` that timed out, or an assertion that failed, leaves none running (holding a port, a lock, a logbook,
+    or sending a call-out minutes later). Each still running is killed and waited for; one that ended is only
+    waited for. A `subprocess.Popen` or a `multiprocessing` process (one not started is passed over)."""
     try:
         yield
     finally:
         for child in children:
-            if child.poll() is None:
-                child.kill()
-            child.wait()
+            if isinstance(child, subprocess.Popen):
+                if child.poll() is None:
+                    child.kill()
+                child.wait()
+            elif child.pid is not None:
+                if child.is_alive():
+                    child.kill()
+                child.join()

@@ -48,11 +48,12 @@ def test_eight_processes_append_at_once(tmp_path: Path) -> None:
     incident = new_incident(tmp_path)
     ctx = multiprocessing.get_context("spawn")
     procs = [ctx.Process(target=writer, args=(str(tmp_path), incident, w)) for w in range(WRITERS)]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(timeout=240)
-        assert p.exitcode == 0
+    with reaped(*procs):
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join(timeout=240)
+            assert p.exitcode == 0
     store = open_logbook(tmp_path)
     try:
         entries = store.entries(incident)
@@ -287,7 +288,7 @@ def test_verify_against_appending_colleagues_never_cries_tamper(tmp_path: Path) 
         p.start()
     alarms: list[str] = []
     rounds = 0
-    try:
+    with reaped(*procs):
         while time.time() < until - 0.5:
             verified = use.verify(where, incident, None)
             alarms += [f"verify: {f.n} {f.message}" for f in verified.faults]
@@ -302,7 +303,6 @@ def test_verify_against_appending_colleagues_never_cries_tamper(tmp_path: Path) 
                 if exported.summary.entries != len(exported.entries):
                     alarms.append(f"export: row {exported.summary.entries}, entries {len(exported.entries)}")
             rounds += 1
-    finally:
         for p in procs:
             p.join(timeout=60)
     assert all(p.exitcode == 0 for p in procs)
@@ -393,9 +393,10 @@ def test_reading_a_big_incident_keeps_memory_flat(tmp_path: Path) -> None:
     import os
 
     child = multiprocessing.get_context("spawn").Process(target=build_big, args=(str(tmp_path), BIG))
-    child.start()
-    child.join(timeout=300)
-    assert child.exitcode == 0
+    with reaped(child):
+        child.start()
+        child.join(timeout=300)
+        assert child.exitcode == 0
     env = dict(os.environ, CALAMITEIT_DATA_DIR=str(tmp_path))
     env.pop("CALAMITEIT_DB", None)
     out, exported, report = tmp_path / "show.json", tmp_path / "export.json", tmp_path / "sitrap.json"

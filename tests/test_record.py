@@ -93,11 +93,12 @@ def test_concurrent_assessments_record_the_level_they_changed(calamiteit: Invoke
     incident = calamiteit("incident", "open", "Belasting").out.strip()
     context = multiprocessing.get_context("fork")
     workers = [context.Process(target=_assessor, args=(str(tmp_path / "data"), incident, w, 12)) for w in range(6)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join(120)
-        assert w.exitcode == 0
+    with reaped(*workers):
+        for w in workers:
+            w.start()
+        for w in workers:
+            w.join(120)
+            assert w.exitcode == 0
     doc = timeline(calamiteit, incident)
     level, changes = 0, 0
     for e in doc["entries"]:

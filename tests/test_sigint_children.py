@@ -33,13 +33,13 @@ def test_every_module_that_interrupts_a_child_starts_it_with_default_sigint() ->
 
 
 def test_every_module_that_starts_a_child_reaps_it() -> None:
-    """A module that starts a child with Popen ends it in `reaped` (tests/web.py, which starts the site, ends it
-    in its own `finally`: terminate, then kill)."""
+    """A module that starts a child (`subprocess.Popen`, a `multiprocessing` process) ends it in `reaped`
+    (tests/web.py, which starts the site, ends it in its own `finally`: terminate, then kill)."""
     missing = [
         path.name
         for path in sorted(TESTS.glob("*.py"))
         if path.name not in (Path(__file__).name, "web.py", "conftest.py")
-        and "subprocess.Popen(" in (text := path.read_text(encoding="utf-8"))
+        and re.search(r"subprocess\.Popen\(|\.Process\(", text := path.read_text(encoding="utf-8"))
         and "reaped(" not in text
     ]
     assert re.search(r"finally:\n(.*\n)*?\s+process\.kill\(\)", (TESTS / "web.py").read_text(encoding="utf-8"))
