@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.process
 import os
 import secrets
 import signal
+import subprocess
 import textwrap
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -233,3 +237,23 @@ def open_logbook(folder: Path, **options: object) -> Store:
     where = location.folder(Path(folder))
     assert where.path is not None
     return SqliteStore.open(where.path, **options)  # type: ignore[arg-type]
+
+
+@contextmanager
+def reaped(*children: subprocess.Popen | multiprocessing.process.BaseProcess) -> Iterator[None]:
+    """The test's children end with the block, whatever happened in it: a `communicate(timeout=…)`, `wait` or
+    `join` that timed out, or an assertion that failed, leaves none running (holding a port, a lock, a logbook,
+    or sending a call-out minutes later). Each still running is killed and waited for; one that ended is only
+    waited for. A `subprocess.Popen` or a `multiprocessing` process (one not started is passed over)."""
+    try:
+        yield
+    finally:
+        for child in children:
+            if isinstance(child, subprocess.Popen):
+                if child.poll() is None:
+                    child.kill()
+                child.wait()
+            elif child.pid is not None:
+                if child.is_alive():
+                    child.kill()
+                child.join()

@@ -25,7 +25,7 @@ import pytest
 from dso_calamiteit.adapters import clock
 from dso_calamiteit.domain import exitcodes
 
-from .conftest import Invoke, default_sigint
+from .conftest import Invoke, default_sigint, reaped
 from .hooks import Posted, hook_server
 from .mail import Mailbox, smtp_server
 
@@ -144,14 +144,16 @@ def test_killed_or_interrupted_at_random_moments_then_resumed_reaches_everyone_o
     for _ in range(KILLS):
         before = len(box.sessions) + len(posted.bodies)
         proc = run(args, env)
-        # Until this run talks to a server (or ends): on a loaded machine start-up alone can take longer than any
-        # fixed delay, and the signal would land before the sending. Then a random moment within the sending.
-        waited = time.monotonic() + 60
-        while proc.poll() is None and time.monotonic() < waited and len(box.sessions) + len(posted.bodies) == before:
-            time.sleep(0.02)
-        time.sleep(rng.uniform(0.0, 0.8))
-        proc.send_signal(signal.SIGKILL if how == "kill" else signal.SIGINT)
-        _, err = proc.communicate(timeout=30)
+        with reaped(proc):
+            # Until this run talks to a server (or ends): on a loaded machine start-up alone can take longer than
+            # any fixed delay, and the signal would land before the sending. Then a random moment within it.
+            waited = time.monotonic() + 60
+            while (proc.poll() is None and time.monotonic() < waited
+                   and len(box.sessions) + len(posted.bodies) == before):
+                time.sleep(0.02)
+            time.sleep(rng.uniform(0.0, 0.8))
+            proc.send_signal(signal.SIGKILL if how == "kill" else signal.SIGINT)
+            _, err = proc.communicate(timeout=30)
         if how == "interrupt" and proc.returncode == exitcodes.INTERRUPTED:  # how many went, or that none did
             assert "Traceback" not in err, err
             said = ("berichten aangenomen" in err and "niet verstuurd" in err) or "er is niets verstuurd" in err
@@ -172,7 +174,8 @@ def test_killed_or_interrupted_at_random_moments_then_resumed_reaches_everyone_o
     assert stopped >= 5, codes
     for _ in range(3):  # then run it to the end
         proc = run(args, env)
-        _out, err = proc.communicate(timeout=120)
+        with reaped(proc):
+            _out, err = proc.communicate(timeout=120)
         if proc.returncode == 0:
             break
     assert proc.returncode == 0, err

@@ -8,7 +8,9 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,7 +19,7 @@ import pytest
 from dso_calamiteit.adapters import clock
 from dso_calamiteit.domain import exitcodes
 
-from .conftest import Invoke, default_sigint
+from .conftest import Invoke, default_sigint, reaped
 from .mail import Mailbox, smtp_server
 
 pytestmark = pytest.mark.usefixtures("backend")  # deciding inside the write lock: on SQLite and on PostgreSQL
@@ -45,15 +47,52 @@ def callout_yaml(port: int) -> str:
     )
 
 
+def no_reminders(port: int) -> str:
+    """oproep.yaml of `callout_yaml` without a reminder: after the wait only the next contact is called."""
+    return callout_yaml(port).replace("repeats: 1", "repeats: 0")
+
+
+def one_role(shipped: Path) -> str:
+    """teams.yaml with the OCT as one role of two contacts (the first called, then the other, then nobody)."""
+    teams = (shipped / "config" / "teams.yaml").read_text(encoding="utf-8")
+    start, end = teams.index("  - id: OCT"), teams.index("  - id: SCT")
+    return teams[:start] + (
+        "  - id: OCT\n    name: Operationeel Calamiteitenteam\n    members:\n"
+        "      - {group: kernteam, org: dso-lv, role: Voorzitter OCT}\n"
+    ) + teams[end:]
+
+
+@dataclass
+class Sent:
+    box: Mailbox  # the SMTP server's mailbox: the call-out's messages are in it
+    folder: Path  # the config folder (--config-dir)
+    incident: str
+
+
+@contextmanager
+def sent(
+    calamiteit: Invoke,
+    make_config: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
+    callout: Callable[[int], str] = callout_yaml,
+    **files: str,
+) -> Iterator[Sent]:
+    """A level-1 incident whose call-out went out at 09:00 on the fixed clock, by e-mail to a real SMTP server on
+    loopback that stays up for the block; `callout` writes oproep.yaml for its port, `files` replace others."""
+    box = Mailbox()
+    with smtp_server(box) as port:
+        folder = make_config(callout=callout(port), **files)
+        at(monkeypatch, 0)
+        incident = calamiteit("incident", "open", "Storing", "--level", "1").out.strip()
+        assert calamiteit("oproep", incident, "--verstuur", "--config-dir", str(folder)).code == exitcodes.OK
+        yield Sent(box, folder, incident)
+
+
 def test_after_the_wait_a_reminder_and_the_next_contact_and_never_twice(
     calamiteit: Invoke, make_config: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    box = Mailbox()
-    with smtp_server(box) as port:
-        folder = make_config(callout=callout_yaml(port))
-        at(monkeypatch, 0)
-        incident = calamiteit("incident", "open", "Storing", "--level", "1").out.strip()
-        assert calamiteit("oproep", incident, "--verstuur", "--config-dir", str(folder)).code == 0
+    with sent(calamiteit, make_config, monkeypatch) as done:
+        box, folder, incident = done.box, done.folder, done.incident
         first = set(box.to())
         at(monkeypatch, 5)
         early = calamiteit("oproep", incident, "--escaleer", "--config-dir", str(folder))
@@ -77,7 +116,8 @@ def test_after_the_wait_a_reminder_and_the_next_contact_and_never_twice(
         argv = [sys.executable, "-c", RUN, "oproep", incident, "--escaleer", "--config-dir", str(folder)]
         both = [subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                 for _ in range(2)]
-        outs = [p.communicate(timeout=60) for p in both]
+        with reaped(*both):
+            outs = [p.communicate(timeout=60) for p in both]
         assert all(p.returncode in (0, 8) for p in both), outs
     second = [rcpts[0] for rcpts, m in box.messages[count:]]
     assert len(second) == len(set(second)), second  # two at once: nobody got this round twice
@@ -101,12 +141,8 @@ def test_a_second_escalation_between_deciding_and_sending_finds_it_claimed(
     from dso_calamiteit.app.place import Place
     from dso_calamiteit.views import callout as words
 
-    box = Mailbox()
-    with smtp_server(box) as port:
-        folder = make_config(callout=callout_yaml(port))
-        at(monkeypatch, 0)
-        incident = calamiteit("incident", "open", "Storing", "--level", "1").out.strip()
-        assert calamiteit("oproep", incident, "--verstuur", "--config-dir", str(folder)).code == 0
+    with sent(calamiteit, make_config, monkeypatch) as done:
+        folder, incident = done.folder, done.incident
         at(monkeypatch, 11)
         real, inner, busy = esc.send, [], []
 
@@ -128,22 +164,19 @@ def test_bewaak_stops_on_ctrl_c_saying_what_it_sent(
 ) -> None:
     import signal
 
-    box = Mailbox()
-    with smtp_server(box) as port:
-        folder = make_config(callout=callout_yaml(port))
-        at(monkeypatch, 0)
-        incident = calamiteit("incident", "open", "Storing", "--level", "1").out.strip()
-        assert calamiteit("oproep", incident, "--verstuur", "--config-dir", str(folder)).code == 0
+    with sent(calamiteit, make_config, monkeypatch) as done:
+        folder, incident = done.folder, done.incident
         env = dict(os.environ, TEST_NOW=START.replace(minute=5).isoformat())  # within the wait: it waits
         argv = [sys.executable, "-c", RUN, "oproep", incident, "--bewaak", "--config-dir", str(folder)]
         proc = subprocess.Popen(
             argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=default_sigint
         )
-        assert proc.stderr is not None
-        first = proc.stderr.readline()  # it says what it waits for before it waits: the signal comes after that
-        assert re.match(r"Wacht nog op \d+ rollen; volgende ronde vanaf wo 25-11-2026 \d\d:\d\d\.$", first), first
-        proc.send_signal(signal.SIGINT)
-        _, rest = proc.communicate(timeout=60)
+        with reaped(proc):  # a timed-out wait leaves no `--bewaak` running on (it was found alive minutes later)
+            assert proc.stderr is not None
+            first = proc.stderr.readline()  # it says what it waits for before it waits: the signal comes after that
+            assert re.match(r"Wacht nog op \d+ rollen; volgende ronde vanaf wo 25-11-2026 \d\d:\d\d\.$", first), first
+            proc.send_signal(signal.SIGINT)
+            _, rest = proc.communicate(timeout=60)
         err = first + rest
     assert proc.returncode == exitcodes.INTERRUPTED, err
     assert "onderbroken: bewaken gestopt; 0 herinneringen en 0 volgenden opgeroepen" in err
@@ -157,18 +190,8 @@ def test_bewaak_says_plainly_when_nobody_is_left_for_a_role(
     left: `--bewaak` says so and exits 8 (its clock moves on six minutes each time it looks; it never sleeps)."""
     import time
 
-    teams = (shipped / "config" / "teams.yaml").read_text(encoding="utf-8")
-    start, end = teams.index("  - id: OCT"), teams.index("  - id: SCT")
-    one = teams[:start] + (
-        "  - id: OCT\n    name: Operationeel Calamiteitenteam\n    members:\n"
-        "      - {group: kernteam, org: dso-lv, role: Voorzitter OCT}\n"
-    ) + teams[end:]
-    box = Mailbox()
-    with smtp_server(box) as port:
-        folder = make_config(callout=callout_yaml(port).replace("repeats: 1", "repeats: 0"), teams=one)
-        at(monkeypatch, 0)
-        incident = calamiteit("incident", "open", "Storing", "--level", "1").out.strip()
-        assert calamiteit("oproep", incident, "--verstuur", "--config-dir", str(folder)).code == 0
+    with sent(calamiteit, make_config, monkeypatch, no_reminders, teams=one_role(shipped)) as done:
+        box, folder, incident = done.box, done.folder, done.incident
         first = set(box.to())
         moments = iter(range(11, 60, 6))
         monkeypatch.setattr(clock, "now", lambda: START.replace(minute=next(moments)))
@@ -188,18 +211,8 @@ def test_bewaak_ends_with_exit_0_once_every_role_is_confirmed(
     import json
     import time
 
-    teams = (shipped / "config" / "teams.yaml").read_text(encoding="utf-8")
-    start, end = teams.index("  - id: OCT"), teams.index("  - id: SCT")
-    one = teams[:start] + (
-        "  - id: OCT\n    name: Operationeel Calamiteitenteam\n    members:\n"
-        "      - {group: kernteam, org: dso-lv, role: Voorzitter OCT}\n"
-    ) + teams[end:]
-    box = Mailbox()
-    with smtp_server(box) as port:
-        folder = make_config(callout=callout_yaml(port).replace("repeats: 1", "repeats: 0"), teams=one)
-        at(monkeypatch, 0)
-        incident = calamiteit("incident", "open", "Storing", "--level", "1").out.strip()
-        assert calamiteit("oproep", incident, "--verstuur", "--config-dir", str(folder)).code == 0
+    with sent(calamiteit, make_config, monkeypatch, no_reminders, teams=one_role(shipped)) as done:
+        box, folder, incident = done.box, done.folder, done.incident
         moments = iter(range(11, 60, 6))
         monkeypatch.setattr(clock, "now", lambda: START.replace(minute=next(moments)))
         confirmed: list[str] = []

@@ -15,22 +15,11 @@ from dso_calamiteit.adapters import clock
 from dso_calamiteit.domain import exitcodes
 
 from .conftest import Invoke
-from .mail import Mailbox, smtp_server
-from .test_escalation import START, at, callout_yaml
+from .test_escalation import START, at, no_reminders, one_role, sent
 
 # what a round says in Dutch: none of it may reach an English reader
 DUTCH = ("Herinnering", "Volgende opgeroepen", "Niemand meer", "Elke rol", "Wacht nog", "onderbroken", "logboek",
          "rollen", "volgende ronde")
-
-
-def one_role(shipped: Path) -> str:
-    """teams.yaml with the OCT as one role of two contacts (the first called, then the other, then nobody)."""
-    teams = (shipped / "config" / "teams.yaml").read_text(encoding="utf-8")
-    start, end = teams.index("  - id: OCT"), teams.index("  - id: SCT")
-    return teams[:start] + (
-        "  - id: OCT\n    name: Operationeel Calamiteitenteam\n    members:\n"
-        "      - {group: kernteam, org: dso-lv, role: Voorzitter OCT}\n"
-    ) + teams[end:]
 
 
 def english(text: str) -> None:
@@ -41,12 +30,8 @@ def english(text: str) -> None:
 def test_escaleer_says_its_round_in_english(
     calamiteit: Invoke, make_config: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    box = Mailbox()
-    with smtp_server(box) as port:
-        folder = make_config(callout=callout_yaml(port))
-        at(monkeypatch, 0)
-        incident = calamiteit("incident", "open", "Storing", "--level", "1").out.strip()
-        assert calamiteit("oproep", incident, "--verstuur", "--config-dir", str(folder)).code == exitcodes.OK
+    with sent(calamiteit, make_config, monkeypatch) as done:
+        folder, incident = done.folder, done.incident
         at(monkeypatch, 5)
         early = calamiteit("--lang", "en", "oproep", incident, "--escaleer", "--config-dir", str(folder))
         at(monkeypatch, 11)
@@ -61,12 +46,8 @@ def test_escaleer_says_its_round_in_english(
 def test_bewaak_in_english_until_nobody_is_left(
     calamiteit: Invoke, make_config: Callable[..., Path], shipped: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    box = Mailbox()
-    with smtp_server(box) as port:
-        folder = make_config(callout=callout_yaml(port).replace("repeats: 1", "repeats: 0"), teams=one_role(shipped))
-        at(monkeypatch, 0)
-        incident = calamiteit("incident", "open", "Storing", "--level", "1").out.strip()
-        assert calamiteit("oproep", incident, "--verstuur", "--config-dir", str(folder)).code == exitcodes.OK
+    with sent(calamiteit, make_config, monkeypatch, no_reminders, teams=one_role(shipped)) as done:
+        folder, incident = done.folder, done.incident
         moments = iter(range(11, 60, 6))
         monkeypatch.setattr(clock, "now", lambda: START.replace(minute=next(moments)))
         monkeypatch.setattr(time, "sleep", lambda _: None)
@@ -80,12 +61,8 @@ def test_bewaak_in_english_until_nobody_is_left(
 def test_bewaak_in_english_ends_once_every_role_is_confirmed(
     calamiteit: Invoke, make_config: Callable[..., Path], shipped: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    box = Mailbox()
-    with smtp_server(box) as port:
-        folder = make_config(callout=callout_yaml(port), teams=one_role(shipped))
-        at(monkeypatch, 0)
-        incident = calamiteit("incident", "open", "Storing", "--level", "1").out.strip()
-        assert calamiteit("oproep", incident, "--verstuur", "--config-dir", str(folder)).code == exitcodes.OK
+    with sent(calamiteit, make_config, monkeypatch, teams=one_role(shipped)) as done:
+        folder, incident = done.folder, done.incident
         # the one called confirms: the first look finds every role confirmed
         doc = json.loads(calamiteit("oproep", incident, "--status", "--json", "--config-dir", str(folder)).out)
         (first,) = doc["called"]
@@ -100,12 +77,8 @@ def test_bewaak_in_english_ends_once_every_role_is_confirmed(
 def test_bewaak_stopped_by_ctrl_c_says_so_in_english(
     calamiteit: Invoke, make_config: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    box = Mailbox()
-    with smtp_server(box) as port:
-        folder = make_config(callout=callout_yaml(port))
-        at(monkeypatch, 0)
-        incident = calamiteit("incident", "open", "Storing", "--level", "1").out.strip()
-        assert calamiteit("oproep", incident, "--verstuur", "--config-dir", str(folder)).code == exitcodes.OK
+    with sent(calamiteit, make_config, monkeypatch) as done:
+        folder, incident = done.folder, done.incident
         at(monkeypatch, 5)  # within the wait: it waits, and is stopped while it waits
 
         def ctrl_c(_: float) -> None:

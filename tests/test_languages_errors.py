@@ -309,7 +309,7 @@ TRANSLATING = {"_", "N_", "ngettext", "pgettext", "counted"}
 # Dutch words that an operator sentence nearly always has and a SQL statement, an id or a path never does
 SENTENCE = re.compile(
     r"\b(de|het|een|niet|geen|van|voor|met|naar|moet|mag|kan|wordt|zijn|bestaat|ontbreekt|onbekende?|dubbele|"
-    r"regel|logboek|bestand|map|gebruik|geef|kies|probeer|vraag|verwacht|leeg)\b",
+    r"regel|logboek|bestand|map|gebruik|geef|kies|probeer|vraag|verwacht|leeg|onderbroken)\b",
     re.IGNORECASE,
 )
 # Literals that read as Dutch but are not text for a reader: (module, literal) → why. Each must still occur
@@ -391,6 +391,8 @@ def test_the_scan_finds_an_unwrapped_message_and_passes_a_wrapped_one() -> None:
     assert unwrapped('raise UsageError(f"{path}: kan niet gelezen worden")') == [(1, ": kan niet gelezen worden")]
     assert unwrapped('out.append((loc, "moet groter dan 0 zijn"))') == [(1, "moet groter dan 0 zijn")]
     assert unwrapped('X = ("het bestand is leeg"\n     "!")') == [(1, "het bestand is leeg!")]
+    # one word said alone, on Ctrl-C before the language was known (cli/entry.py said it in Dutch to everyone)
+    assert unwrapped('sys.stderr.write("calamiteit: onderbroken\\n")') == [(1, "calamiteit: onderbroken\n")]
     assert unwrapped('raise UsageError(_("{path}: kan niet gelezen worden").format(path=p))') == []
     assert unwrapped('GENERIC = N_("dit deel is geen geldige YAML")\nsaid(_(GENERIC))') == []
     assert unwrapped('s = counted(n, "regel", "regels") + pgettext("x", "de regel")') == []

@@ -19,7 +19,7 @@ from dso_calamiteit.domain.errors import TamperedError
 from dso_calamiteit.domain.logbook import fold, verify
 
 from . import backends
-from .conftest import Invoke, open_logbook
+from .conftest import Invoke, open_logbook, reaped
 
 pytestmark = pytest.mark.usefixtures("backend")  # every test on SQLite and on PostgreSQL
 
@@ -48,11 +48,12 @@ def test_eight_processes_append_at_once(tmp_path: Path) -> None:
     incident = new_incident(tmp_path)
     ctx = multiprocessing.get_context("spawn")
     procs = [ctx.Process(target=writer, args=(str(tmp_path), incident, w)) for w in range(WRITERS)]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(timeout=240)
-        assert p.exitcode == 0
+    with reaped(*procs):
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join(timeout=240)
+            assert p.exitcode == 0
     store = open_logbook(tmp_path)
     try:
         entries = store.entries(incident)
@@ -86,11 +87,12 @@ while True:
 def test_writer_killed_half_way(tmp_path: Path) -> None:
     incident = new_incident(tmp_path)
     proc = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(tmp_path), incident], stdout=subprocess.PIPE)
-    assert proc.stdout is not None
-    assert proc.stdout.readline().strip() == b"bezig"
-    time.sleep(0.2)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=30)
+    with reaped(proc):
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == b"bezig"
+        time.sleep(0.2)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
     store = open_logbook(tmp_path)
     try:
         entries = store.entries(incident)
@@ -198,7 +200,7 @@ def _colleague_writes_during_render(
     written: list[int] = []
     render = reports.FORMATS["md"]
 
-    def slow_render(report: object, names: dict[str, str]) -> str:
+    def slow_render(report: object, names: dict[str, str], *, anyway: str) -> str:
         if len(written) < times:
             colleague = open_logbook(folder, busy_ms=0)
             try:
@@ -207,7 +209,7 @@ def _colleague_writes_during_render(
                 )
             finally:
                 colleague.close()
-        return render(report, names)  # type: ignore[arg-type]
+        return render(report, names, anyway=anyway)  # type: ignore[arg-type]
 
     monkeypatch.setitem(reports.FORMATS, "md", slow_render)
     return written
@@ -286,7 +288,7 @@ def test_verify_against_appending_colleagues_never_cries_tamper(tmp_path: Path) 
         p.start()
     alarms: list[str] = []
     rounds = 0
-    try:
+    with reaped(*procs):
         while time.time() < until - 0.5:
             verified = use.verify(where, incident, None)
             alarms += [f"verify: {f.n} {f.message}" for f in verified.faults]
@@ -301,7 +303,6 @@ def test_verify_against_appending_colleagues_never_cries_tamper(tmp_path: Path) 
                 if exported.summary.entries != len(exported.entries):
                     alarms.append(f"export: row {exported.summary.entries}, entries {len(exported.entries)}")
             rounds += 1
-    finally:
         for p in procs:
             p.join(timeout=60)
     assert all(p.exitcode == 0 for p in procs)
@@ -392,9 +393,10 @@ def test_reading_a_big_incident_keeps_memory_flat(tmp_path: Path) -> None:
     import os
 
     child = multiprocessing.get_context("spawn").Process(target=build_big, args=(str(tmp_path), BIG))
-    child.start()
-    child.join(timeout=300)
-    assert child.exitcode == 0
+    with reaped(child):
+        child.start()
+        child.join(timeout=300)
+        assert child.exitcode == 0
     env = dict(os.environ, CALAMITEIT_DATA_DIR=str(tmp_path))
     env.pop("CALAMITEIT_DB", None)
     out, exported, report = tmp_path / "show.json", tmp_path / "export.json", tmp_path / "sitrap.json"

@@ -207,13 +207,28 @@ def own_folder(tmp_path: Path) -> Path:
     return own
 
 
+@pytest.fixture
+def own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A config folder of the user's own whose stats are trusted at once (RACY_NS 0: its files were written just
+    now, and would otherwise be read on every run until they are older)."""
+    from dso_calamiteit.adapters.config import cache
+
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    return own_folder(tmp_path)
+
+
+def read_on_load(own: Path, reads: list[str]) -> list[str]:
+    """The config files one `config.load` of `own` reads (and so hashes): none on a warm run."""
+    reads.clear()
+    config.load(config.locate(own))
+    return list(reads)
+
+
 def test_unchanged_files_are_neither_read_nor_hashed_on_a_warm_run(
-    validations: list[int], reads: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    validations: list[int], reads: list[str], own: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from dso_calamiteit.adapters.config import cache
 
-    monkeypatch.setattr(cache, "RACY_NS", 0)  # the files were written just now: trust their stats at once
-    own = own_folder(tmp_path)
     first = config.load(config.locate(own))
     assert len(reads) == len(config.FILES)
     reads.clear()
@@ -227,15 +242,11 @@ def test_unchanged_files_are_neither_read_nor_hashed_on_a_warm_run(
     "edit", ["another size", "same size, new mtime", "same size, mtime put back", "replaced by another file"]
 )
 def test_an_edited_file_is_read_again_whatever_stat_stayed_the_same(
-    validations: list[int], reads: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str
+    validations: list[int], reads: list[str], own: Path, edit: str
 ) -> None:
     """Only every stat the same skips reading: size, mtime, ctime (which `touch -d` cannot set back) and inode."""
     import os
 
-    from dso_calamiteit.adapters.config import cache
-
-    monkeypatch.setattr(cache, "RACY_NS", 0)
-    own = own_folder(tmp_path)
     assert config.load(config.locate(own)).contacts.contacts[0].role == "Piket"
     target = own / "contacts.yaml"
     before = target.stat()
@@ -264,22 +275,15 @@ def test_an_edited_file_is_read_again_whatever_stat_stayed_the_same(
 
 
 def test_a_touched_file_is_hashed_once_and_not_validated_again(
-    validations: list[int], reads: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    validations: list[int], reads: list[str], own: Path
 ) -> None:
     import os
 
-    from dso_calamiteit.adapters.config import cache
-
-    monkeypatch.setattr(cache, "RACY_NS", 0)
-    own = own_folder(tmp_path)
     config.load(config.locate(own))
     os.utime(own / "contacts.yaml", ns=(0, (own / "contacts.yaml").stat().st_mtime_ns - 7_000_000_000))
-    reads.clear()
-    config.load(config.locate(own))
-    assert len(reads) == len(config.FILES) and len(validations) == 1  # same contents: the same cached set
-    reads.clear()
-    config.load(config.locate(own))
-    assert reads == []
+    assert len(read_on_load(own, reads)) == len(config.FILES)
+    assert len(validations) == 1  # same contents: the same cached set
+    assert read_on_load(own, reads) == []
 
 
 def test_a_file_changed_just_now_is_read_on_every_run_until_it_is_older(
@@ -293,55 +297,40 @@ def test_a_file_changed_just_now_is_read_on_every_run_until_it_is_older(
 
     own = own_folder(tmp_path)
     for _ in range(2):
-        reads.clear()
-        config.load(config.locate(own))
-        assert len(reads) == len(config.FILES)
+        assert len(read_on_load(own, reads)) == len(config.FILES)
     assert not (config.cache_dir() / cache.STATS_FILE).exists()
     later = time.time_ns() + cache.RACY_NS + 1_000_000
     monkeypatch.setattr(cache.time, "time_ns", lambda: later)
     config.load(config.locate(own))  # now old enough: its stats are kept
-    reads.clear()
-    config.load(config.locate(own))
-    assert reads == [] and len(validations) == 1
+    assert read_on_load(own, reads) == [] and len(validations) == 1
 
 
 def test_kept_stats_another_user_could_have_written_are_not_used(
-    validations: list[int], reads: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    validations: list[int], reads: list[str], own: Path
 ) -> None:
     from dso_calamiteit.adapters.config import cache
 
-    monkeypatch.setattr(cache, "RACY_NS", 0)
-    own = own_folder(tmp_path)
     config.load(config.locate(own))
     kept = config.cache_dir() / cache.STATS_FILE
     assert kept.stat().st_mode & 0o777 == 0o600
     kept.chmod(0o666)
-    reads.clear()
-    config.load(config.locate(own))
-    assert len(reads) == len(config.FILES)
+    assert len(read_on_load(own, reads)) == len(config.FILES)
     kept.write_bytes(b"not marshal")
     kept.chmod(0o600)
-    reads.clear()
-    config.load(config.locate(own))  # damaged: read and hashed, and written anew
-    assert len(reads) == len(config.FILES) and len(validations) == 1
-    reads.clear()
-    config.load(config.locate(own))
-    assert reads == []
+    assert len(read_on_load(own, reads)) == len(config.FILES)  # damaged: read and hashed, and written anew
+    assert len(validations) == 1
+    assert read_on_load(own, reads) == []
 
 
 def test_a_temporary_stats_file_left_by_a_killed_process_does_not_stop_keeping_them(
-    reads: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    reads: list[str], own: Path
 ) -> None:
     import os
 
     from dso_calamiteit.adapters.config import cache
 
-    monkeypatch.setattr(cache, "RACY_NS", 0)
-    own = own_folder(tmp_path)
     config.cache_dir().mkdir(mode=0o700, parents=True)
     (config.cache_dir() / f".{cache.STATS_FILE}.{os.getpid()}.tmp").write_bytes(b"half")  # same process id
     config.load(config.locate(own))
-    reads.clear()
-    config.load(config.locate(own))
-    assert reads == []
+    assert read_on_load(own, reads) == []
     assert sorted(p.name for p in config.cache_dir().iterdir() if p.name.endswith(".tmp")) == []

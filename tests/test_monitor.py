@@ -15,7 +15,7 @@ import trustme
 from dso_calamiteit.domain import exitcodes
 
 from . import backends
-from .conftest import Invoke, default_sigint
+from .conftest import Invoke, default_sigint, reaped
 from .servers import BIG, ProxySeen, Seen, closed_port, proxy, serve
 
 KEY = "geheim-sleutel-8c1f0e"
@@ -366,10 +366,11 @@ def test_watch_without_a_terminal_prints_one_document_a_round(make_config, serve
         env=dict(os.environ, CALAMITEIT_CACHE_DIR=str(tmp_path / "c")),
         preexec_fn=default_sigint,
     )
-    assert proc.stdout is not None
-    docs = [json.loads(proc.stdout.readline()) for _ in range(2)]
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=20)
+    with reaped(proc):
+        assert proc.stdout is not None
+        docs = [json.loads(proc.stdout.readline()) for _ in range(2)]
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=20)
     assert [d["results"][0]["state"] for d in docs] == ["beschikbaar", "beschikbaar"]
     assert proc.returncode == exitcodes.INTERRUPTED and "Traceback" not in err
 
@@ -647,16 +648,27 @@ def test_paraatheid_writes_a_prometheus_textfile(
     assert metrics["calamiteit_readiness_reachable_contacts"] == {key(*k): v[1] for k, v in expected.items()}
 
 
-def test_a_prometheus_file_that_cannot_be_written(calamiteit: Invoke, tmp_path: Path) -> None:
-    result = calamiteit("paraatheid", "--prometheus", str(tmp_path / "bestaat-niet" / "x.prom"))
+PROMETHEUS_SAID = {  # the option's own messages, in each language
+    "nl": ("kan niet schrijven",
+           "  Kies een map waarin geschreven mag worden (node_exporter: --collector.textfile.directory).",
+           "calamiteit: --prometheus vraagt prometheus_client, en dat is niet geïnstalleerd"),
+    "en": ("cannot write", "  Choose a folder that may be written to (node_exporter: --collector.textfile.directory).",
+           "calamiteit: --prometheus needs prometheus_client, and that is not installed"),
+}
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_a_prometheus_file_that_cannot_be_written(calamiteit: Invoke, tmp_path: Path, lang: str) -> None:
+    result = calamiteit("--lang", lang, "paraatheid", "--prometheus", str(tmp_path / "bestaat-niet" / "x.prom"))
     assert result.code == exitcodes.FAILURE
-    assert "kan niet schrijven" in result.err and "Traceback" not in result.err
-    hint = "  Kies een map waarin geschreven mag worden (node_exporter: --collector.textfile.directory)."
+    said, hint, _ = PROMETHEUS_SAID[lang]
+    assert said in result.err and "Traceback" not in result.err
     assert result.err.splitlines()[-1] == hint
 
 
+@pytest.mark.parametrize("lang", ["nl", "en"])
 def test_without_prometheus_client_the_option_says_what_to_install(
-    calamiteit: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    calamiteit: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str
 ) -> None:
     """Both files, with the library missing: one line and the install command, no internal error, no file."""
     from dso_calamiteit.adapters import metrics
@@ -664,15 +676,30 @@ def test_without_prometheus_client_the_option_says_what_to_install(
 
     monkeypatch.setitem(sys.modules, "prometheus_client", None)
     out = tmp_path / "x.prom"
-    result = calamiteit("paraatheid", "--prometheus", str(out))
+    result = calamiteit("--lang", lang, "paraatheid", "--prometheus", str(out))
     assert result.code == exitcodes.USAGE, result.err
-    assert result.err.splitlines() == [
-        "calamiteit: --prometheus vraagt prometheus_client, en dat is niet geïnstalleerd",
-        "  pip install 'dso-calamiteit[prometheus]'",
-    ]
-    assert "interne fout" not in result.err and not out.exists()
-    with pytest.raises(UsageError, match="vraagt prometheus_client"):
+    assert result.err.splitlines() == [PROMETHEUS_SAID[lang][2], "  pip install 'dso-calamiteit[prometheus]'"]
+    assert "internal error" not in result.err and "interne fout" not in result.err and not out.exists()
+    with pytest.raises(UsageError, match="prometheus_client"):  # the library call itself, outside the CLI
         metrics.monitor_file([], out)
+
+
+def test_the_prometheus_files_are_the_same_in_english(
+    calamiteit: Invoke, make_config, tmp_path: Path
+) -> None:
+    """Metric names, HELP texts and label values are identifiers, not text: `--lang en` writes the same bytes
+    (an alert rule written against one works against the other), while what the command prints is English."""
+    folder = make_config(readiness=READINESS)
+    written = {}
+    for lang in ("nl", "en"):
+        out = tmp_path / f"{lang}.prom"
+        result = calamiteit("--lang", lang, "paraatheid", "--op", "2026-11-25 10:00", "--prometheus", str(out),
+                            "--config-dir", str(folder))
+        assert result.code == exitcodes.READINESS_GAPS, result.err
+        written[lang] = (out.read_bytes(), result.out)
+    assert written["en"][0] == written["nl"][0]
+    assert b'org="iplo",period="Verhoogd",tier="strategisch"} 0.0' in written["en"][0]
+    assert written["en"][1] != written["nl"][1]  # the table beside it did change language
 
 
 def test_the_monitor_file_speaks_blackbox_exporters_language(tmp_path: Path) -> None:

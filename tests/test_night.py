@@ -339,6 +339,37 @@ def test_every_reader_of_a_tampered_incident_says_so(calamiteit: Invoke, tmp_pat
     assert calamiteit_import.code == exitcodes.TAMPERED
 
 
+BROKEN_FIRST_LINE = {  # the start of a report of a broken chain, and what the CLI says after the break
+    "nl": ("LET OP: de hashketen van dit logboek klopt niet",
+           "(regel 3: inhoud klopt niet met de hash (regel gewijzigd)); ", "dit rapport is toch gemaakt (--toch)."),
+    "en": ("NOTE: the hash chain of this logbook does not verify",
+           "(entry 3: content does not match the hash (line changed)); ",
+           "this report was made all the same (--toch)."),
+}
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_a_report_made_anyway_says_so_first_in_every_format(calamiteit: Invoke, tmp_path, lang: str) -> None:
+    """`rapport --toch` of a broken chain: the first line says the chain is broken, where, and that the report was
+    made anyway with that flag (the CLI's own words; the web page says something else, test_web_kept), in every
+    format written for people and in the language asked for; the JSON says it in `chain`."""
+    incident = calamiteit("incident", "open", "Storing").out.strip()
+    calamiteit("log", incident, "Bel leverancier", "--besluit", "--actiehouder", "IPLO")
+    calamiteit("log", incident, "Loket geeft 503", "--beeld")
+    _tamper(tmp_path, incident, 3, '{"text":"Loket werkt prima"}')
+    warning, where, anyway = BROKEN_FIRST_LINE[lang]
+    first = {}
+    for format_ in ("md", "text", "html"):
+        made = calamiteit("--lang", lang, "rapport", incident, "--toch", "--concept", "--format", format_)
+        assert made.code == exitcodes.OK, made.err
+        first[format_] = made.out.split("<main>\n", 1)[-1].splitlines()[0]
+    assert first["md"] == f"**{warning}** {where}{anyway}"
+    assert first["text"] == f"{warning} {where}{anyway}"
+    assert first["html"] == f"<p><strong>{warning}</strong> {where}{anyway}</p>"
+    as_json = calamiteit("--lang", lang, "rapport", incident, "--toch", "--concept", "--format", "json")
+    assert json.loads(as_json.out)["chain"]["verified"] is False and "--toch" not in as_json.out
+
+
 def test_an_entry_edited_beyond_reading_is_a_broken_chain_not_a_crash(calamiteit: Invoke, tmp_path) -> None:
     incident = calamiteit("incident", "open", "Storing").out.strip()
     calamiteit("log", incident, "Besluit", "--besluit", "--actiehouder", "IPLO")

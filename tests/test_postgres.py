@@ -16,7 +16,7 @@ import pytest
 
 from dso_calamiteit.domain import exitcodes
 
-from .conftest import Invoke
+from .conftest import Invoke, reaped
 from .postgres import Cluster, free_port
 from .servers import serve
 from .test_interactive import console_script
@@ -388,7 +388,8 @@ def test_incident_ids_stay_unique_across_writers(pg_database: str, monkeypatch: 
         )
         for _ in range(4)
     ]
-    ids = [line for p in openers for line in p.communicate(timeout=120)[0].split()]
+    with reaped(*openers):
+        ids = [line for p in openers for line in p.communicate(timeout=120)[0].split()]
     assert len(ids) == 20 and len(set(ids)) == 20
     assert sorted(int(i.split("-")[1]) for i in ids) == list(range(1, 21))  # numbered without gaps
 
@@ -429,9 +430,10 @@ def test_a_writer_killed_inside_its_transaction_leaves_a_verifying_log(
     incident = calamiteit("incident", "open", "Storing").out.strip()
     calamiteit("log", incident, "Eerste beeld", "--beeld")
     proc = subprocess.Popen([sys.executable, "-c", KILLED_INSIDE, incident], stdout=subprocess.PIPE, env=os.environ)
-    assert proc.stdout is not None and proc.stdout.readline().strip() == b"midden"
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=30)
+    with reaped(proc):
+        assert proc.stdout is not None and proc.stdout.readline().strip() == b"midden"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
     after = calamiteit("log", incident, "Na de crash", "--beeld", "--json")  # the lock went with the writer
     assert after.code == 0 and json.loads(after.out)["n"] == 3
     shown = json.loads(calamiteit("incident", "show", incident, "--json").out)
@@ -449,10 +451,11 @@ def test_sitrap_numbers_stay_unique_across_writers(pg_database: str, monkeypatch
     for _ in range(3):
         both = [subprocess.Popen([script, "rapport", incident, "--format", "json"], stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE, text=True) for _ in range(2)]
-        for proc in both:
-            out, err = proc.communicate(timeout=120)
-            assert proc.returncode == 0, err  # what a failure said, should one ever happen again (seen once)
-            numbers.append(json.loads(out)["number"])
+        with reaped(*both):
+            for proc in both:
+                out, err = proc.communicate(timeout=120)
+                assert proc.returncode == 0, err  # what a failure said, should one ever happen again (seen once)
+                numbers.append(json.loads(out)["number"])
     assert sorted(numbers) == [1, 2, 3, 4, 5, 6]
 
 
@@ -488,7 +491,7 @@ def test_follow_shows_what_a_colleague_writes(
         assert ready, "no line from the follower"
         return json.loads(follower.stdout.readline())
 
-    try:
+    with reaped(follower):
         assert next_line()["kind"] == "open"
         monkeypatch.setenv("CALAMITEIT_AUTEUR", "Collega")
         assert calamiteit("log", incident, "Loket geeft 503", "--beeld").code == 0
@@ -497,8 +500,6 @@ def test_follow_shows_what_a_colleague_writes(
         calamiteit("incident", "close", incident, "--reden", "Opgelost")
         assert next_line()["kind"] == "close"
         assert follower.wait(timeout=60) == 0  # a closed incident ends the follow
-    finally:
-        follower.kill()
 
 
 

@@ -24,7 +24,7 @@ from dso_calamiteit.domain import exitcodes
 from dso_calamiteit.domain.logbook import GENESIS, canonical, entry_hash
 
 from . import backends
-from .conftest import Invoke, all_answers, default_sigint
+from .conftest import Invoke, all_answers, default_sigint, reaped
 from .servers import serve
 
 pytestmark = pytest.mark.usefixtures("backend")  # every test on SQLite and on PostgreSQL
@@ -93,11 +93,12 @@ def test_concurrent_assessments_record_the_level_they_changed(calamiteit: Invoke
     incident = calamiteit("incident", "open", "Belasting").out.strip()
     context = multiprocessing.get_context("fork")
     workers = [context.Process(target=_assessor, args=(str(tmp_path / "data"), incident, w, 12)) for w in range(6)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join(120)
-        assert w.exitcode == 0
+    with reaped(*workers):
+        for w in workers:
+            w.start()
+        for w in workers:
+            w.join(120)
+            assert w.exitcode == 0
     doc = timeline(calamiteit, incident)
     level, changes = 0, 0
     for e in doc["entries"]:
@@ -241,28 +242,39 @@ def test_deep_nesting_and_endless_input_end_cleanly(calamiteit: Invoke, tmp_path
     assert zero.code == exitcodes.USAGE and "geen gewoon bestand" in zero.err  # a device: refused before reading
 
 
-def test_endless_json_is_cut_off_and_ctrl_c_ends_an_import(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("lang", "said"), [("nl", b"calamiteit: onderbroken\n"), ("en", b"calamiteit: interrupted\n")])
+def test_endless_json_is_cut_off_and_ctrl_c_ends_an_import(tmp_path: Path, lang: str, said: bytes) -> None:
     """A pipe that never ends: read a chunk at a time, and Ctrl-C ends it with 130 and no traceback."""
-    env = {**os.environ, "CALAMITEIT_DATA_DIR": str(tmp_path / "data")}
+    env = {**os.environ, "CALAMITEIT_DATA_DIR": str(tmp_path / "data"), "CALAMITEIT_LANG": lang}
     proc = subprocess.Popen(
         [sys.executable, "-m", "dso_calamiteit", "incident", "import", "/dev/stdin"],
         stdin=subprocess.PIPE, stderr=subprocess.PIPE, env=env, preexec_fn=default_sigint,
     )
-    assert proc.stdin is not None
-    # The pipe holds 64 KiB: once 10 MB are written the import is certainly reading (no sleep needed)
-    proc.stdin.write(b"{" + b" " * 10_000_000)
-    proc.stdin.flush()
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
+    with reaped(proc):
+        assert proc.stdin is not None
+        # The pipe holds 64 KiB: once 10 MB are written the import is certainly reading (no sleep needed)
+        proc.stdin.write(b"{" + b" " * 10_000_000)
+        proc.stdin.flush()
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
     assert proc.returncode == exitcodes.INTERRUPTED, err
-    assert err == b"calamiteit: onderbroken\n"
+    assert err == said
     assert not (tmp_path / "data" / FILE_NAME).exists()  # the export is read whole before the logbook is opened
 
 
 # --- signals -------------------------------------------------------------------------------------------
 
 
-def test_ctrl_c_before_the_commit_says_nothing_was_stored(calamiteit: Invoke, monkeypatch) -> None:
+INTERRUPTED_SAID = {  # Ctrl-C's two lines about the logbook (adapters/interrupts), in each language
+    "nl": ("calamiteit: onderbroken", "  er is niets vastgelegd in het logboek",
+           "  wat al was vastgelegd, staat in het logboek (niet opnieuw vastleggen; zie 'calamiteit incident show')"),
+    "en": ("calamiteit: interrupted", "  nothing was recorded in the logbook",
+           "  what was already recorded is in the logbook (do not record it again; see 'calamiteit incident show')"),
+}
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_ctrl_c_before_the_commit_says_nothing_was_stored(calamiteit: Invoke, monkeypatch, lang: str) -> None:
     incident = calamiteit("incident", "open", "Storing").out.strip()
     from dso_calamiteit.adapters.stores.interface import Store
 
@@ -272,13 +284,14 @@ def test_ctrl_c_before_the_commit_says_nothing_was_stored(calamiteit: Invoke, mo
     with monkeypatch.context() as patched:  # whichever engine: the insert is where the entry would go in
         for engine in Store.__subclasses__():
             patched.setattr(engine, "_insert", interrupted)
-        result = calamiteit("log", incident, "Beeld", "--beeld")
+        result = calamiteit("--lang", lang, "log", incident, "Beeld", "--beeld")
     assert result.code == exitcodes.INTERRUPTED
-    assert "er is niets vastgelegd" in result.err
+    assert result.err.splitlines() == list(INTERRUPTED_SAID[lang][:2])
     assert len(timeline(calamiteit, incident)["entries"]) == 1
 
 
-def test_ctrl_c_after_the_commit_says_the_entry_is_stored(calamiteit: Invoke, monkeypatch) -> None:
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_ctrl_c_after_the_commit_says_the_entry_is_stored(calamiteit: Invoke, monkeypatch, lang: str) -> None:
     incident = calamiteit("incident", "open", "Storing").out.strip()
     from dso_calamiteit.adapters import interrupts
 
@@ -289,10 +302,11 @@ def test_ctrl_c_after_the_commit_says_the_entry_is_stored(calamiteit: Invoke, mo
         os.kill(os.getpid(), signal.SIGINT)  # a real Ctrl-C, while the commit is held from interruption
 
     monkeypatch.setattr(interrupts, "committed", signal_at_commit)
-    result = calamiteit("log", incident, "Beeld", "--beeld")
+    result = calamiteit("--lang", lang, "log", incident, "Beeld", "--beeld")
     monkeypatch.setattr(interrupts, "committed", real)
     assert result.code == exitcodes.INTERRUPTED
-    assert "staat in het logboek (niet opnieuw vastleggen" in result.err
+    said = INTERRUPTED_SAID[lang]
+    assert result.err.splitlines() == [said[0], said[2]]
     assert len(timeline(calamiteit, incident)["entries"]) == 2
 
 
@@ -313,28 +327,47 @@ main()
 """
 
 
+HELD = (
+    "typer",  # the entry point importing the CLI, before cli.run can catch anything itself
+    "dso_calamiteit.adapters.interrupts",  # cli.run's own first import, before it has read the language
+    "dso_calamiteit.domain.contacts",  # the command's lazy imports
+)
+ASKED = {
+    "nl": ({}, b"calamiteit: onderbroken\n"),
+    "--lang en": ({"arguments": ["--lang", "en"]}, b"calamiteit: interrupted\n"),  # before the CLI could read it
+    "CALAMITEIT_LANG=en": ({"CALAMITEIT_LANG": "en"}, b"calamiteit: interrupted\n"),
+    "--lang xx": ({"arguments": ["--lang", "xx"]}, b"calamiteit: onderbroken\n"),  # no such language: Dutch
+}
+
+
 @pytest.mark.parametrize(
-    "held",
+    ("held", "asked", "said"),
     [
-        "typer",  # the entry point importing the CLI, before cli.run can catch anything itself
-        "dso_calamiteit.adapters.interrupts",  # cli.run's own first import
-        "dso_calamiteit.domain.contacts",  # the command's lazy imports
+        pytest.param(held, *ASKED[name], id=f"{held}-{name}")
+        for held in HELD
+        for name in ASKED
+        if not (name == "--lang xx" and held == HELD[2])  # refused (exit 2) before the command imports anything
     ],
 )
-def test_ctrl_c_during_start_up_is_a_clean_130(tmp_path: Path, held: str) -> None:
-    """Ctrl-C while the program is still importing: 130 and one line, never a traceback. The child is stopped in
-    that import and says so before the signal is sent: no guessing at delays (a signal sent before Python has
-    installed its own handler ends any program with -2, which says nothing about this one)."""
+def test_ctrl_c_during_start_up_is_a_clean_130(tmp_path: Path, held: str, asked: dict, said: bytes) -> None:
+    """Ctrl-C while the program is still importing: 130 and one line, never a traceback, in the language asked
+    for even when the CLI had not read it yet. The child is stopped in that import and says so before the signal
+    is sent: no guessing at delays (a signal sent before Python has installed its own handler ends any program
+    with -2, which says nothing about this one)."""
     env = {**os.environ, "CALAMITEIT_DATA_DIR": str(tmp_path / "data"), "CALAMITEIT_NO_CACHE": "1"}
+    for name in ("CALAMITEIT_LANG", "CALAMITEIT_TAAL", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        env.pop(name, None)
+    env.update({k: v for k, v in asked.items() if k != "arguments"})
     proc = subprocess.Popen(
-        [sys.executable, "-c", HELD_IMPORT, held, "contacts", "iplo"],
+        [sys.executable, "-c", HELD_IMPORT, held, *asked.get("arguments", []), "contacts", "iplo"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, preexec_fn=default_sigint,
     )
-    assert proc.stdout is not None
-    assert proc.stdout.readline() == b"importeren\n"
-    proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=60)
-    assert (proc.returncode, out, err) == (exitcodes.INTERRUPTED, b"", b"calamiteit: onderbroken\n")
+    with reaped(proc):
+        assert proc.stdout is not None
+        assert proc.stdout.readline() == b"importeren\n"
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    assert (proc.returncode, out, err) == (exitcodes.INTERRUPTED, b"", said)
 
 
 # --- permissions, files, encodings ----------------------------------------------------------------------

@@ -1,17 +1,25 @@
 """`calamiteit --lang en web`: what the server says on its console in English (issue 25), the lines it starts
-with (where the site is, who can reach it) and each refusal before it listens (the port, the token, the TLS
-files, a port in use); a real server on loopback (tests/web.py). The Dutch lines are tests/test_web.py's."""
+with (where the site is, who can reach it), each refusal before it listens (the port, the token, the TLS
+files, a port in use), and what it says while serving (the logbook broken under it, Ctrl-C); a real server on
+loopback (tests/web.py). The other Dutch lines are tests/test_web.py's."""
 
 from __future__ import annotations
 
+import queue
+import signal
 import socket
+import threading
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
+from dso_calamiteit.adapters.stores.location import LOGBOOK_FILE
 from dso_calamiteit.domain import exitcodes
 
 from .conftest import Invoke
+from .test_web_live import _hold
 from .web import serving
 
 pytest.importorskip("uvicorn", reason="ontbreekt: de extra 'web' (pip install -e '.[test]')")
@@ -79,3 +87,59 @@ def test_a_port_in_use_in_english(calamiteit: Invoke) -> None:
     assert f"cannot listen on 127.0.0.1:{port}: already in use" in started.err
     assert "Choose another --port or --host." in started.err
     english(started.err)
+
+
+WHILE_SERVING = {  # (the page's heading, the public page's text, the console's live line, the Ctrl-C line)
+    "nl": ("Even niet beschikbaar", "De status is even niet te lezen; probeer het zo opnieuw.",
+           "calamiteit web: live bijwerken: ", "calamiteit: onderbroken"),
+    "en": ("Not available just now", "The status cannot be read just now; try again shortly.",
+           "calamiteit web: live updates: ", "calamiteit: interrupted"),
+}
+
+
+def _lines(stream, into: queue.Queue) -> None:
+    for line in stream:
+        into.put(line.rstrip("\n"))
+    into.put(None)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_a_logbook_broken_while_serving_is_said_in_the_language_asked(
+    calamiteit: Invoke, tmp_path: Path, lang: str
+) -> None:
+    """The SQLite file overwritten under a running site: each page a 503 in the reader's language (the public
+    one without the cause), one console line per failed page naming the path and the cause, the live watcher's
+    own line, and Ctrl-C ends it with the usual line: all in the language asked for."""
+    heading, public, live, stopped = WHILE_SERVING[lang]
+    incident = calamiteit("incident", "open", "Logboek weg").out.strip()
+    with serving("--lang", lang) as site:
+        assert site.process.stderr is not None
+        said: queue.Queue = queue.Queue()
+        threading.Thread(target=_lines, args=(site.process.stderr, said), daemon=True).start()
+        assert httpx.get(f"{site.url}/incident/{incident}", timeout=10).status_code == 200
+        (tmp_path / "data" / LOGBOOK_FILE).write_bytes(b"geen logboek " * 10_000)
+        page = httpx.get(f"{site.url}/incident/{incident}", timeout=10)
+        status = httpx.get(f"{site.url}/status/", timeout=10)
+        # the first live stream starts the watcher, which cannot open the logbook and says so
+        threading.Thread(target=_hold, args=(f"{site.url}/live/", threading.Event()), daemon=True).start()
+        console: list[str] = []
+        deadline = time.monotonic() + 30
+        while not any(line.startswith(live) for line in console):
+            try:
+                line = said.get(timeout=max(0.1, deadline - time.monotonic()))
+            except queue.Empty:
+                line = None
+            assert line is not None and time.monotonic() < deadline, console
+            console.append(line)
+        site.process.send_signal(signal.SIGINT)
+        assert site.process.wait(10) == exitcodes.INTERRUPTED
+        while (line := said.get(timeout=10)) is not None:
+            console.append(line)
+    assert page.status_code == 503 and f"<h1>{heading}</h1>" in page.text and "logboek.sqlite" in page.text
+    assert status.status_code == 503 and public in status.text and "logboek.sqlite" not in status.text
+    failed = [line for line in console if line.startswith("calamiteit web: /")]
+    assert [line.split(": ")[1] for line in failed] == [f"/incident/{incident}", "/status/"], console
+    assert all("logboek.sqlite" in line for line in failed)
+    assert console[-1] == stopped and "Traceback" not in "\n".join(console), console
+    if lang == "en":
+        english("\n".join(console) + page.text + status.text)

@@ -65,6 +65,18 @@ def paged(monkeypatch: pytest.MonkeyPatch):
     return read, whole, kept
 
 
+def _forge_next(tmp_path: Path, incident: str, n: int) -> None:
+    """A new entry `n` added past the triggers, as someone with the file in hand would: a copy of entry n - 1 with
+    other text and a hash that is not its hash, and the incidents row made to agree (entries, head)."""
+    backends.tamper(
+        tmp_path / "data",
+        ("INSERT INTO entries (incident, n, at, author, kind, body, prev_hash, hash) SELECT incident, ?, at, "
+         "author, kind, ?, hash, ? FROM entries WHERE incident = ? AND n = ?",
+         (n, '{"text": "Niet echt"}', "0" * 64, incident, n - 1)),
+        ("UPDATE incidents SET entries = ?, head = ? WHERE id = ?", (n, "0" * 64, incident)),
+    )
+
+
 def test_new_entries_are_checked_and_folded_in_without_reading_it_whole(calamiteit: Invoke, reader) -> None:
     read, whole = reader
     incident = calamiteit("incident", "open", "Gevolgd", "--level", "1").out.strip()
@@ -93,13 +105,7 @@ def test_an_entry_that_does_not_hold_is_found_at_once(calamiteit: Invoke, reader
     incident = calamiteit("incident", "open", "Vervalst").out.strip()
     assert calamiteit("log", incident, "Echt", "--beeld").code == 0
     assert read(0, incident)[0].faults == []
-    backends.tamper(
-        tmp_path / "data",
-        ("INSERT INTO entries (incident, n, at, author, kind, body, prev_hash, hash) SELECT incident, 3, at, "
-         "author, kind, ?, hash, ? FROM entries WHERE incident = ? AND n = 2",
-         ('{"text": "Niet echt"}', "0" * 64, incident)),
-        ("UPDATE incidents SET entries = 3, head = ? WHERE id = ?", ("0" * 64, incident)),
-    )
+    _forge_next(tmp_path, incident, 3)
     found, _ = read(1, incident)
     assert [f.n for f in found.faults] == [3] and "hash" in found.faults[0].message
     assert len(whole) == 2
@@ -182,13 +188,7 @@ def test_a_forged_new_entry_after_warm_is_found_on_that_read(calamiteit: Invoke,
     read, whole = reader
     incident = _logged(calamiteit, "Na het opwarmen vervalst", 1)
     read.kept.warm([incident])
-    backends.tamper(
-        tmp_path / "data",
-        ("INSERT INTO entries (incident, n, at, author, kind, body, prev_hash, hash) SELECT incident, 3, at, "
-         "author, kind, ?, hash, ? FROM entries WHERE incident = ? AND n = 2",
-         ('{"text": "Niet echt"}', "0" * 64, incident)),
-        ("UPDATE incidents SET entries = 3, head = ? WHERE id = ?", ("0" * 64, incident)),
-    )
+    _forge_next(tmp_path, incident, 3)
     found, _ = read(1, incident)
     assert [f.n for f in found.faults] == [3] and len(whole) == 2
 
@@ -318,32 +318,41 @@ def test_the_index_checks_a_kept_chain_without_reading_it_whole(
     assert listed() == {clean: (4, True), early: (3, True)}
     backends.tamper(tmp_path / "data", ("UPDATE incidents SET level = level - 1 WHERE id = ?", (clean,)))
     assert listed() == {clean: (4, False), early: (3, True)}
-    backends.tamper(
-        tmp_path / "data",
-        ("INSERT INTO entries (incident, n, at, author, kind, body, prev_hash, hash) SELECT incident, 5, at, "
-         "author, kind, ?, hash, ? FROM entries WHERE incident = ? AND n = 4",
-         ('{"text": "Niet echt"}', "0" * 64, clean)),
-        ("UPDATE incidents SET entries = 5, head = ? WHERE id = ?", ("0" * 64, clean)),
-    )
+    _forge_next(tmp_path, clean, 5)
     assert listed() == {clean: (5, True), early: (3, True)}  # found on that read, and said
     assert listed() == {clean: (5, True), early: (3, True)}  # no longer kept: verified whole on every read
 
 
-def test_the_concept_sitrap_of_a_broken_chain_speaks_to_a_browser(calamiteit: Invoke, tmp_path: Path) -> None:
+WEB_FIRST_LINE = {  # the start of the web's concept of a broken chain, and what the page says after the break
+    "nl": ("LET OP: de hashketen van dit logboek klopt niet (regel 2: ",
+           "); dit concept toont het logboek zoals het nu is; gebruik het niet voordat de breuk is uitgezocht."),
+    "en": ("NOTE: the hash chain of this logbook does not verify (entry 2: ",
+           "); this draft shows the logbook as it is now; do not use it until the break has been looked into."),
+}
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_concept_sitrap_of_a_broken_chain_speaks_to_a_browser(
+    calamiteit: Invoke, tmp_path: Path, lang: str
+) -> None:
     """Of a broken chain the concept sitrap's first line says so; the terminal's "made anyway (--toch)" means
-    nothing on a web page, so the page says what to do with the concept instead."""
+    nothing on a web page, so the page says what to do with the concept instead, in the reader's language."""
+    from dso_calamiteit.views import i18n
     from dso_calamiteit.web import pages
 
     incident = _logged(calamiteit, "Vervalst", 2)
     backends.tamper(tmp_path / "data", ("UPDATE entries SET body = ? WHERE incident = ? AND n = 2",
                                         ('{"text": "Zoals het niet was"}', incident)))
     settings = pages.Settings(Place(None, None, None), None, None, "127.0.0.1")
-    html = pages.incident(settings, pages.environment(), incident, 1)
+    i18n.setup(["--lang", lang])  # as `calamiteit --lang … web` does before it serves
+    try:
+        html = pages.incident(settings, pages.environment(), incident, 1)
+    finally:
+        i18n.setup([])
     sitrap = html.split('class="sitrap"', 1)[1].split("</pre>", 1)[0]
     first = sitrap.split(">", 1)[1].lstrip("\n").split("\n", 1)[0]
-    assert first.startswith("LET OP: de hashketen van dit logboek klopt niet (regel 2: ")
-    assert first.endswith("); dit concept toont het logboek zoals het nu is; gebruik het niet voordat de breuk is "
-                          "uitgezocht.")
+    starts, ends = WEB_FIRST_LINE[lang]
+    assert first.startswith(starts) and first.endswith(ends), first
     assert "--toch" not in html
 
 

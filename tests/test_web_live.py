@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from .conftest import Invoke
+from .conftest import Invoke, reaped
 from .web import serving
 
 pytest.importorskip("uvicorn", reason="ontbreekt: de extra 'web' (pip install -e '.[test]')")
@@ -273,11 +273,13 @@ def test_a_waiting_reader_left_on_deleted_files_still_wakes_at_once(calamiteit: 
         other = subprocess.Popen([str(SCRIPT), "log", incident, text, "--beeld"],
                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         waits = []
-        while other.poll() is None:  # waiting as the site's watcher waits while the other process writes
-            started = time.monotonic()
-            store.wait(incident, 1.0)  # type: ignore[attr-defined]
-            waits.append(time.monotonic() - started)
-        assert other.wait() == 0, other.stderr.read() if other.stderr else ""
+        with reaped(other):
+            deadline = time.monotonic() + 120  # a bound for a failure only
+            while other.poll() is None and time.monotonic() < deadline:  # waiting as the site's watcher waits
+                started = time.monotonic()
+                store.wait(incident, 1.0)  # type: ignore[attr-defined]
+                waits.append(time.monotonic() - started)
+            assert other.wait(timeout=1) == 0, other.stderr.read() if other.stderr else ""
         return waits
 
     churning = threading.Thread(target=churn, daemon=True)

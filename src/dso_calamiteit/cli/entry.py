@@ -18,8 +18,21 @@ def main() -> None:
 
         code = run()
     except KeyboardInterrupt:  # during the imports, or in the instant before run() could catch it itself
-        stored = sys.modules.get("dso_calamiteit.adapters.interrupts")
-        said = stored.outcome() if stored is not None else None
-        sys.stderr.write("calamiteit: onderbroken\n" + (f"  {said}\n" if said else ""))
-        code = 130
+        code = _interrupted()
     sys.exit(code)
+
+
+def _interrupted() -> int:
+    """One line in the reader's language (`--lang`, CALAMITEIT_LANG, ...: the CLI may not have read them yet)."""
+    try:
+        from ..views import i18n  # small: gettext and the language modules, not Typer
+
+        i18n.setup_late(sys.argv[1:])
+    except (Exception, KeyboardInterrupt):  # a second Ctrl-C, or a broken install: the line stays Dutch
+        pass
+    from ..domain.language import _
+
+    stored = sys.modules.get("dso_calamiteit.adapters.interrupts")
+    said = stored.outcome() if stored is not None else None
+    sys.stderr.write("calamiteit: " + _("onderbroken") + "\n" + (f"  {said}\n" if said else ""))
+    return 130

@@ -194,9 +194,13 @@ def _say(lines: list[str]) -> None:
     sys.stderr.flush()
 
 
-def _interrupted() -> int:
+def _interrupted(unworded: list[str] | None = None) -> int:
     """Ctrl-C: exit 130, and for a command that writes, whether its entry is in the logbook (a runbook that
-    retries on 130 must not write it twice)."""
+    retries on 130 must not write it twice). `unworded`: the arguments, when it came before the language was set."""
+    if unworded is not None:
+        from ..views import i18n
+
+        i18n.setup_late(unworded)
     from ..adapters import interrupts
 
     stored = interrupts.outcome()
@@ -219,12 +223,15 @@ def _check_encoding(argv: list[str]) -> None:
 
 def run(argv: list[str] | None = None) -> int:
     """Run the app and turn every outcome into an exit code; nothing escapes as a traceback."""
+    given = list(sys.argv[1:] if argv is None else argv)
+    worded = False  # the language is set: until then, an interruption's line looks it up itself
     try:
         from ..adapters import interrupts
         from ..views import i18n  # inside the try: a Ctrl-C while these load is an interruption too
 
         interrupts.reset()
-        argv = i18n.setup(sys.argv[1:] if argv is None else argv)  # the language first: Typer's words too
+        argv = i18n.setup(given)  # the language first: Typer's words too
+        worded = True
         _check_encoding(argv)
         _register(argv)
         command = typer.main.get_command(app)
@@ -238,7 +245,7 @@ def run(argv: list[str] | None = None) -> int:
         _say(exc.lines())
         return exc.exit_code
     except (KeyboardInterrupt, typer.Abort):
-        return _interrupted()
+        return _interrupted(None if worded else given)
     except typer.Exit as exc:
         return exc.exit_code
     except typer.TyperException as exc:  # typer's own usage errors: unknown option, bad value

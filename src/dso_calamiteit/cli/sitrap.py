@@ -32,6 +32,12 @@ class Format(StrEnum):
     html = "html"
 
 
+def _anyway() -> str:
+    """What the first line of a report of a broken chain says after the break: made anyway, with this flag.
+    Worded when the report is written (a call-out's copy in another language is written in that language)."""
+    return _("dit rapport is toch gemaakt (--toch).")
+
+
 def rapport(
     incident: Annotated[str, typer.Argument(help="Id van het incident.")],
     format_: Annotated[
@@ -77,7 +83,7 @@ def rapport(
     if nummer is not None:
         names = {o.id: o.name for o in config.contacts.organisations}
         render = written.FORMATS[format_.value]
-        again = reports.reprint(config, where, incident, nummer, lambda s: render(s, names), output)
+        again = reports.reprint(config, where, incident, nummer, lambda s: render(s, names, anyway=_anyway()), output)
         if output is None:
             emit(again.text, None)
         else:
@@ -91,14 +97,14 @@ def rapport(
         config,
         where,
         incident,
-        lambda s: written.FORMATS[format_.value](s, names),
+        lambda s: written.FORMATS[format_.value](s, names, anyway=_anyway()),
         output,
         author,
         clock.now(),
         concept=concept,
         insist=toch,
-        markdown=(lambda s: written.FORMATS["md"](s, names)) if verstuur else None,
-        card=(lambda s: written.card_sections(s, names)) if verstuur else None,
+        markdown=(lambda s: written.FORMATS["md"](s, names, anyway=_anyway())) if verstuur else None,
+        card=(lambda s: written.card_sections(s, names, anyway=_anyway())) if verstuur else None,
         languages=_other_languages(config) if verstuur else (),
     )
     if output is None:

@@ -103,7 +103,8 @@ def _worded(d: Draft) -> Message:
     sections = _sections(d)
     lines += _decision(sections)
     lines += ["", "## " + _("Situatierapport (wie bijeen te roepen, beeld, besluiten)"), ""]
-    concept = sitrap_markdown(d.concept, d.org_names) if d.concept is not None else ""
+    # the call-out's concept is made without a chain's faults (app/callout: sitrap_of(..., broken=())): no remark
+    concept = sitrap_markdown(d.concept, d.org_names, anyway="") if d.concept is not None else ""
     lines += [("#" + line) if line.startswith("#") else line for line in concept.splitlines()]
     subject = (
         f"{d.subject_prefix} {state.id} · {level.label} · " + _("oproep {team}").format(team=d.team_name)

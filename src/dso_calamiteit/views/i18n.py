@@ -21,13 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from ..domain import language as words
+from ..domain.errors import UsageError
 from ..domain.language import N_, _, current
 from .lang import ENV_LANGUAGE, lang_option, language
 
 DOMAIN = "calamiteit"
 LOCALE = Path(__file__).parents[1] / "locale"
 
-__all__ = ["ENV_LANGUAGE", "N_", "_", "click_message", "language", "ngettext", "setup", "translate_help"]
+__all__ = ["ENV_LANGUAGE", "N_", "_", "click_message", "language", "ngettext", "setup", "setup_late", "translate_help"]
 
 
 @cache
@@ -63,6 +64,16 @@ def setup(argv: list[str] | None = None) -> list[str]:
     gettext.dgettext = _dgettext  # gettext.gettext, which Typer imported, looks up through these
     gettext.dngettext = _dngettext
     return rest
+
+
+def setup_late(argv: list[str]) -> None:
+    """Start-up was interrupted, maybe before `setup` ran (a Ctrl-C while the CLI imports): the language as
+    `setup` chooses it, so that the one line about the interruption is in the reader's language; Dutch when the
+    choice is itself wrong."""
+    try:
+        setup(argv)
+    except UsageError:
+        words.use("nl", None)
 
 
 def ngettext(one: str, more: str, n: int) -> str:

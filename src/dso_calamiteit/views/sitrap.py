@@ -1,12 +1,16 @@
 """A sitrap written out: Markdown for mail and chat, plain text for a terminal or an SMS-like channel, JSON for
-scripts. The content is domain.sitrap's; here only how it reads."""
+scripts. The content is domain.sitrap's; here only how it reads.
+
+Of a broken chain the first line says so, and then what the face that made the report says about it (`anyway`):
+the CLI that it was made all the same with `--toch`, the web page what to do with the concept. The face words it,
+as it knows its own flags; every writer but the JSON (which says `chain.verified`) takes it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
-from typing import Any
+from typing import Any, Protocol
 
 from ..domain import dutchtime, safetext
 from ..domain.confirmation import ANSWER_WORDS
@@ -82,7 +86,7 @@ def _table(style: _Style, header: list[str], rows: list[list[str]]) -> list[str]
     return ["  ".join(header)] + ["  ".join(row) for row in rows]
 
 
-def _write(s: Sitrap, org_names: dict[str, str], style: _Style) -> str:
+def _write(s: Sitrap, org_names: dict[str, str], style: _Style, anyway: str) -> str:
     i, esc, strong, em, by = s.incident, style.esc, style.strong, style.em, s.signed
     lines = []
     if s.broken:  # the first line: nobody reads this report as if nothing happened
@@ -91,7 +95,7 @@ def _write(s: Sitrap, org_names: dict[str, str], style: _Style) -> str:
             + f" ({esc(s.broken[0])}"
             + (_("; en nog {count}").format(count=len(s.broken) - 1) if len(s.broken) > 1 else "")
             + "); "
-            + _("dit rapport is toch gemaakt (--toch)."),
+            + anyway,
             "",
         ]
     lines += [style.heading(f"{_title(s)} — incident {esc(i.id)}: {esc(i.title)}", 1), ""]
@@ -231,24 +235,24 @@ def _answer(a: Answered, esc: Callable[[str], str]) -> str:
     )
 
 
-def markdown(s: Sitrap, org_names: dict[str, str]) -> str:
+def markdown(s: Sitrap, org_names: dict[str, str], *, anyway: str) -> str:
     """Markdown that reads well pasted into mail or chat: short sections, small tables, no HTML.
 
     Text from the logbook is escaped: it never becomes a link, an image, a tag or a heading.
     """
-    return _write(s, org_names, _MD)
+    return _write(s, org_names, _MD, anyway)
 
 
-def text(s: Sitrap, org_names: dict[str, str]) -> str:
+def text(s: Sitrap, org_names: dict[str, str], *, anyway: str) -> str:
     """Plain text for a terminal or SMS-like channel: the same sections, data shown exactly as written."""
-    return _write(s, org_names, _TEXT).rstrip("\n") + "\n"
+    return _write(s, org_names, _TEXT, anyway).rstrip("\n") + "\n"
 
 
-def card_sections(s: Sitrap, org_names: dict[str, str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def card_sections(s: Sitrap, org_names: dict[str, str], *, anyway: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """The sitrap for an Adaptive Card (rapport --verstuur to Teams): (heading, lines) of plain text, the same
     content as the text format, tables as list items; the card escapes every line for Teams' Markdown subset."""
     sections: list[tuple[str, list[str]]] = []
-    for line in _write(s, org_names, _CARD).splitlines():
+    for line in _write(s, org_names, _CARD, anyway).splitlines():
         if line.startswith(_HEADING):
             sections.append((line[len(_HEADING):], []))
         elif line.strip():
@@ -258,7 +262,7 @@ def card_sections(s: Sitrap, org_names: dict[str, str]) -> tuple[tuple[str, tupl
     return tuple((heading, tuple(lines)) for heading, lines in sections)
 
 
-def as_json(s: Sitrap, org_names: dict[str, str]) -> str:
+def as_json(s: Sitrap, org_names: dict[str, str], *, anyway: str = "") -> str:  # chain.verified says it
     i = s.incident
 
     def note(o: Entry) -> dict[str, Any]:
@@ -345,12 +349,12 @@ thead th { background: #e8eef5; } code { overflow-wrap: anywhere; }
 """
 
 
-def html(s: Sitrap, org_names: dict[str, str]) -> str:
+def html(s: Sitrap, org_names: dict[str, str], *, anyway: str) -> str:
     """`rapport --format html`: the sitrap as one self-contained HTML page (for mail, and to print on A4), from
     the same Markdown, rendered by markdown-it with raw HTML off: text from the logbook stays text."""
     from markdown_it import MarkdownIt
 
-    body = MarkdownIt("commonmark", {"html": False}).enable("table").render(markdown(s, org_names))
+    body = MarkdownIt("commonmark", {"html": False}).enable("table").render(markdown(s, org_names, anyway=anyway))
     title = escape(f"{_title(s)} — incident {s.incident.id}")
     return (
         '<!DOCTYPE html>\n<html lang="nl">\n<head>\n<meta charset="utf-8">\n'
@@ -360,7 +364,11 @@ def html(s: Sitrap, org_names: dict[str, str]) -> str:
     )
 
 
-FORMATS: dict[str, Callable[[Sitrap, dict[str, str]], str]] = {
+class Writer(Protocol):
+    def __call__(self, s: Sitrap, org_names: dict[str, str], *, anyway: str) -> str: ...
+
+
+FORMATS: dict[str, Writer] = {
     "md": markdown,
     "text": text,
     "json": as_json,

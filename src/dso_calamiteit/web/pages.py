@@ -147,7 +147,7 @@ def _incident(settings: Settings, found: incidents.Timeline, page: int) -> dict[
         ],
         "decisions": [{"action": a, "overdue": a.overdue(now)} for a in decisions],
         "open_actions": [a for a in decisions if a.open],
-        "sitrap": _for_the_web(sitrap_views.text(report, {o.id: o.name for o in config.contacts.organisations})),
+        "sitrap": sitrap_views.text(report, {o.id: o.name for o in config.contacts.organisations}, anyway=_anyway()),
         "reports": list(state.report_entries),
         "timeline": _marked(found, page),
         "page": page,
@@ -174,17 +174,10 @@ def _marked(found: incidents.Timeline, page: int) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda row: row["n"], reverse=True)
 
 
-def _for_the_web(sitrap: str) -> str:
-    """The concept sitrap as the page shows it. Of a broken chain its first line says so, and then, written for
-    the terminal, that it was made anyway with the flag `--toch`: in a browser there is no flag, so that part
-    says what the reader should do with it."""
-    first, newline, rest = sitrap.partition("\n")
-    cli = language._("dit rapport is toch gemaakt (--toch).")
-    if first.endswith(cli):
-        web = language._("dit concept toont het logboek zoals het nu is; gebruik het niet voordat de breuk is "
-                         "uitgezocht.")
-        first = first[: -len(cli)] + web
-    return first + newline + rest
+def _anyway() -> str:
+    """A browser has no `--toch`: of a broken chain, the concept's first line says what to do with it."""
+    return language._("dit concept toont het logboek zoals het nu is; gebruik het niet voordat de breuk is "
+                      "uitgezocht.")
 
 
 def _per_role(called: list[callout_status.Called]) -> list[dict[str, Any]]:
