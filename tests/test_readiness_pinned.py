@@ -159,15 +159,17 @@ def test_exceptions_and_stand_ins() -> None:
     assert [rd.status(person, r, m) for m in (at("2026-01-05 09:00"), moment)] == ["bereikbaar", "niet bereikbaar"]
     assert rd.status(Contact("org", "Rol", "tactisch"), r, moment) == "onbekend"
     assert rd.status(Contact("org", "Rol", "tactisch", id="nobody"), r, moment) == "onbekend"
-    assert r.weekly_only("d") is None and r.weekly_only("a") is None and r.weekly_only("b") is None
-    assert r.weekly_only("s") is None and r.weekly_only("nobody") is None
+    # d: weekly hours, changed by its extra hour; a: dag en nacht; b: on the rota; s: only standing in
+    assert r.weekly_base("d") == (data.schedules[1:], [(at("2026-01-05 18:00"), at("2026-01-05 19:00"))])
+    assert r.weekly_base("a") is None and r.weekly_base("b") is None
+    assert r.weekly_base("s") is None and r.weekly_base("nobody") is None
 
 
 def test_weekly_only_contacts() -> None:
     hours = rd.Schedule("p", weekly=(rd.Hours(("ma",), time(9, 0), time(17, 0)),))
     data = rd.ReadinessFile(schedules=(hours, rd.Schedule("q", weekly=hours.weekly), rd.Schedule("q", always=True)))
     r = reach(data, "2026-01-05 00:00", "2026-01-06 00:00")
-    assert r.weekly_only("p") == (hours,) and r.weekly_only("q") is None
+    assert r.weekly_base("p") == ((hours,), []) and r.weekly_base("q") is None
     assert r.intervals("q") == [(at("2026-01-05 00:00"), at("2026-01-06 00:00"))]
 
 
