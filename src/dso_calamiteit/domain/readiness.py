@@ -262,7 +262,7 @@ class Reachability:
     def _rota_shifts(self, index: int) -> list[tuple[str, int, int]]:
         """A rota's shifts in the window, worked out once for all its members."""
         if index not in self._shifts:
-            self._shifts[index] = shifts(self.data.rotas[index], self.window)
+            self._shifts[index] = shifts(self.data.rotas[index], self.window, self.clock)
         return self._shifts[index]
 
     def _exception_spans(self) -> list[tuple[Override, Interval]]:
@@ -278,7 +278,10 @@ class Reachability:
         schedules = index.schedules.get(contact)
         if not schedules or any(s.always for s in schedules) or contact in index.rotas:
             return None
-        spans = [span for _, span in index.own.get(contact, [])] + [s for _, s in index.standing_in.get(contact, [])]
+        own, standing_in = index.own.get(contact), index.standing_in.get(contact)
+        if own is None and standing_in is None:
+            return tuple(schedules), []
+        spans = [span for _, span in own or []] + [span for _, span in standing_in or []]
         if any(s >= e for s, e in spans):
             return None
         return tuple(schedules), union(spans)
@@ -298,24 +301,26 @@ class Reachability:
         return any(s <= moment < e for s, e in found)
 
 
-def shifts(rota: Rota, window: Interval) -> list[tuple[str, int, int]]:
+def shifts(rota: Rota, window: Interval, clock: Clock | None = None) -> list[tuple[str, int, int]]:
     """(contact, start, end) of each shift overlapping `window`. Shifts begin at wall-clock multiples of
-    shift_hours from the rota's start, so a daylight-saving night leaves no hole and no double hour."""
+    shift_hours from the rota's start, so a daylight-saving night leaves no hole and no double hour. A `clock`
+    converts each wall-clock moment once (rotas that hand over at the same hour share the conversions)."""
     lo, hi = window
     length = timedelta(hours=rota.shift_hours)
     first = rota.start.replace(tzinfo=None)
     limit = rota.end.replace(tzinfo=None) if rota.end else None
     elapsed = datetime.fromtimestamp(lo, LOCAL).replace(tzinfo=None) - first
     k = max(0, int(elapsed / length) - 1)  # skip whole shifts before the window without walking them
+    seconds = utc_seconds if clock is None else lambda moment: clock.at(moment.date(), moment.time())
     out: list[tuple[str, int, int]] = []
     while True:
         begin = first + k * length
         if limit is not None and begin >= limit:
             break
-        start = utc_seconds(begin)
+        start = seconds(begin)
         if start >= hi:
             break
-        end = utc_seconds(begin + length if limit is None else min(begin + length, limit))
+        end = seconds(begin + length if limit is None else min(begin + length, limit))
         if end > lo:
             out.append((rota.order[k % len(rota.order)], start, end))
         k += 1
@@ -529,7 +534,7 @@ def _day_profile(
                 today.append((at(start), length if night else at(end)))
             if night and end > 0 and before in days and not (closed and holiday_before):
                 today.append((0, at(end)))
-        for start, end in union(today):
+        for start, end in today if len(today) < 2 else union(today):
             steps[start] = steps.get(start, 0) + 1
             steps[end] = steps.get(end, 0) - 1
     return sorted((offset, step) for offset, step in steps.items() if step)
