@@ -361,16 +361,29 @@ def test_gaps_with_rotas_weekly_hours_and_periods() -> None:
 
 
 def gaps_of(
-    schedules: tuple[rd.Schedule, ...], minimum: int, start: str, end: str, holidays=never
+    schedules: tuple[rd.Schedule, ...],
+    minimum: int,
+    start: str,
+    end: str,
+    holidays=never,
+    rotas: tuple[rd.Rota, ...] = (),
+    exceptions: tuple[rd.Override, ...] = (),
 ) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
-    """The gaps of one requirement (dag en nacht, `minimum` at once) of people p, q and r, as local 'DD HH:MM:SS'."""
+    """The gaps of one requirement (dag en nacht, `minimum` at once) of people p, q and r, as local 'DD HH:MM:SS';
+    the reference (every member's intervals unioned and counted) must find the same."""
     contacts = ContactsFile(
         (Organisation("org", "Org"),), tuple(Contact("org", w, "operationeel", id=w) for w in ("p", "q", "r"))
     )
     data = rd.ReadinessFile(
-        schedules=schedules, requirements=(rd.Requirement("org", "operationeel", always=True, minimum=minimum),)
+        schedules=schedules,
+        rotas=rotas,
+        exceptions=exceptions,
+        requirements=(rd.Requirement("org", "operationeel", always=True, minimum=minimum),),
     )
     found = rd.gaps(contacts, reach(data, start, end, holidays))
+    assert [("operationeel", "", g.start, g.end) for g in found] == reference(
+        contacts, reach(data, start, end, holidays)
+    )
     from dso_calamiteit.domain.dutchtime import LOCAL
 
     def show(s: int) -> str:
@@ -519,3 +532,74 @@ def test_an_absence_takes_one_off_the_count() -> None:
     )
     found = rd.gaps(contacts, reach(three, "2026-01-05 00:00", "2026-01-06 00:00"))
     assert [(g.start, g.end) for g in found] == [(at("2026-01-05 10:00"), at("2026-01-05 11:00"))]
+
+
+def test_an_absence_or_extra_hours_change_weekly_hours_only_where_they_fall() -> None:
+    """p and q on weekdays 09:00-17:00, two at once: p away Tuesday 12:00 to Wednesday 10:00 leaves those hours
+    short; p's extra Saturday hour and r standing in for q on Thursday afternoon are counted where they fall."""
+    office = tuple(weekly_hours(w, ("ma", "di", "wo", "do", "vr"), time(9, 0), time(17, 0)) for w in "pq")
+    saturday = weekly_hours("r", ("za",), time(10, 0), time(11, 0))
+    away = rd.Override("p", datetime(2026, 1, 6, 12, 0), datetime(2026, 1, 7, 10, 0))
+    extra = rd.Override("p", datetime(2026, 1, 10, 10, 0), datetime(2026, 1, 10, 12, 0), kind="bereikbaar")
+    swap = rd.Override("q", datetime(2026, 1, 8, 13, 0), datetime(2026, 1, 8, 15, 0), stand_in="r")
+    nights = [("05 00:00:00", "05 09:00:00"), *((f"0{d} 17:00:00", f"0{d + 1} 09:00:00") for d in range(5, 9))]
+    assert gaps_of(office, 2, "2026-01-05 00:00", "2026-01-09 20:00") == [*nights, ("09 17:00:00", "09 20:00:00")]
+    assert (
+        gaps_of(office, 2, "2026-01-05 00:00", "2026-01-09 20:00", exceptions=(away,))
+        == [
+            *nights[:2],
+            ("06 12:00:00", "07 10:00:00"),  # the afternoon, the night and the first hour run into one
+            *nights[3:],
+            ("09 17:00:00", "09 20:00:00"),
+        ]
+    )
+    # q away with r standing in: still two; r's own Saturday hour and p's extra hours make two from 10:00 to 11:00
+    both = (*office, saturday)
+    found = gaps_of(both, 2, "2026-01-08 12:00", "2026-01-11 00:00", exceptions=(extra, swap))
+    assert found == [("08 17:00:00", "09 09:00:00"), ("09 17:00:00", "10 10:00:00"), ("10 11:00:00", "11 00:00:00")]
+    assert gaps_of(
+        both,
+        2,
+        "2026-01-08 12:00",
+        "2026-01-09 00:00",
+        exceptions=(rd.Override("q", datetime(2026, 1, 8, 13, 0), datetime(2026, 1, 8, 15, 0)),),
+    ) == [("08 13:00:00", "08 15:00:00"), ("08 17:00:00", "09 00:00:00")]
+
+
+def test_a_day_without_events_counts_whom_the_events_keep_reachable() -> None:
+    """x on a week-long shift (Monday to Monday), p every day 09:00-17:00, two at once: the first week's days
+    are short only outside p's hours, the second week's (the same kinds of day, x gone) all day."""
+    every = weekly_hours("p", rd.DAYS, time(9, 0), time(17, 0))
+    week = rd.Rota("Piket", datetime(2026, 1, 5, 0, 0), ("q",), shift_hours=168, end=datetime(2026, 1, 12, 0, 0))
+    found = gaps_of((every,), 2, "2026-01-05 00:00", "2026-01-15 00:00", rotas=(week,))
+    first = [("05 00:00:00", "05 09:00:00"), *((f"{d:02} 17:00:00", f"{d + 1:02} 09:00:00") for d in range(5, 11))]
+    assert found == [*first, ("11 17:00:00", "15 00:00:00")]
+    # and the other way round: the shift in the second week
+    later = rd.Rota("Piket", datetime(2026, 1, 12, 0, 0), ("q",), shift_hours=168)
+    found = gaps_of((every,), 2, "2026-01-05 00:00", "2026-01-15 00:00", rotas=(later,))
+    second = [(f"{d:02} 17:00:00", f"{d + 1:02} 09:00:00") for d in range(12, 14)]
+    assert found == [("05 00:00:00", "12 09:00:00"), *second, ("14 17:00:00", "15 00:00:00")]
+
+
+def test_the_spring_switch_counted_through_the_zone() -> None:
+    """Saturday 28 March 2026 22:00 to Sunday 06:00 (summer time) and Sunday 03:00-05:00: both only from 03:00
+    to 05:00 on the 23-hour Sunday; one of them from 22:00 to 06:00."""
+    night = weekly_hours("p", ("za",), time(22, 0), time(6, 0))
+    early = weekly_hours("q", ("zo",), time(3, 0), time(5, 0))
+    assert gaps_of((night, early), 2, "2026-03-28 00:00", "2026-03-30 00:00") == [
+        ("28 00:00:00", "29 03:00:00"),
+        ("29 05:00:00", "30 00:00:00"),
+    ]
+    assert gaps_of((night, early), 1, "2026-03-28 00:00", "2026-03-30 00:00") == [
+        ("28 00:00:00", "28 22:00:00"),
+        ("29 06:00:00", "30 00:00:00"),
+    ]
+    assert at("2026-03-29 03:00") - at("2026-03-29 00:00") == 2 * H  # the hour that is not there
+
+
+def test_shifts_through_a_clock_are_the_same() -> None:
+    """A rota's shifts converted through a shared clock, over the autumn switch: the same as one by one."""
+    rota = rd.Rota("Piket", datetime(2026, 10, 20, 2, 30), ("a", "b", "c"), shift_hours=12)
+    window = (at("2026-10-22 00:00"), at("2026-10-28 00:00"))
+    assert rd.shifts(rota, window, Clock()) == rd.shifts(rota, window)
+    assert rd.shifts(rota, window, Clock())[0] == ("a", at("2026-10-21 14:30"), at("2026-10-22 02:30"))
