@@ -174,13 +174,13 @@ def main() -> int:
     computed = {name: bench.median_ms(values) for name, values in inproc.items()}
     print(f"{args.contacts} contacts, {args.requirements} requirements (+1 heightened); medians of {args.runs} "
           f"interleaved rounds, load average {os.getloadavg()[0]:.1f}")
-    print(f"  {'':<34} {'wall':>8} {'CPU':>8} {'in-process CPU':>15}")
+    print(f"  {'':<38} {'wall':>8} {'CPU':>8} {'in-process CPU':>15}")
     for name in floors:
-        print(f"  {name:<34} {med[name]:5.0f} ms {med_cpu[name]:5.0f} ms")
+        print(f"  {name:<38} {med[name]:5.0f} ms {med_cpu[name]:5.0f} ms")
     floor = "import typer"
     label = {name: f"{name.split(',')[0]}, {args.contacts // share:,} contacts" for name, share, _ in CASES}
     for name, _, _ in CASES:
-        print(f"  {'paraatheid ' + label[name]:<34} {med[name]:5.0f} ms {med_cpu[name]:5.0f} ms "
+        print(f"  {'paraatheid ' + label[name]:<38} {med[name]:5.0f} ms {med_cpu[name]:5.0f} ms "
               f"{computed[name]:9.0f} ms   {found[name]} gaps; {med[name] / med[floor]:.1f}x the floor's wall, "
               f"{med_cpu[name] / med_cpu[floor]:.1f}x its CPU")
     report = bench.Report(args.quick)
