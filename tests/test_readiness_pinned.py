@@ -582,13 +582,13 @@ def test_a_day_without_events_counts_whom_the_events_keep_reachable() -> None:
 
 
 def test_the_spring_switch_counted_through_the_zone() -> None:
-    """Saturday 28 March 2026 22:00 to Sunday 06:00 (summer time) and Sunday 03:00-05:00: both only from 03:00
-    to 05:00 on the 23-hour Sunday; one of them from 22:00 to 06:00."""
+    """Saturday 28 March 2026 22:00 to Sunday 06:00 (summer time) and Sunday 03:30-05:15: both only from 03:30
+    to 05:15 on the 23-hour Sunday; one of them from 22:00 to 06:00."""
     night = weekly_hours("p", ("za",), time(22, 0), time(6, 0))
-    early = weekly_hours("q", ("zo",), time(3, 0), time(5, 0))
+    early = weekly_hours("q", ("zo",), time(3, 30), time(5, 15))
     assert gaps_of((night, early), 2, "2026-03-28 00:00", "2026-03-30 00:00") == [
-        ("28 00:00:00", "29 03:00:00"),
-        ("29 05:00:00", "30 00:00:00"),
+        ("28 00:00:00", "29 03:30:00"),
+        ("29 05:15:00", "30 00:00:00"),
     ]
     assert gaps_of((night, early), 1, "2026-03-28 00:00", "2026-03-30 00:00") == [
         ("28 00:00:00", "28 22:00:00"),
@@ -603,3 +603,36 @@ def test_shifts_through_a_clock_are_the_same() -> None:
     window = (at("2026-10-22 00:00"), at("2026-10-28 00:00"))
     assert rd.shifts(rota, window, Clock()) == rd.shifts(rota, window)
     assert rd.shifts(rota, window, Clock())[0] == ("a", at("2026-10-21 14:30"), at("2026-10-22 02:30"))
+
+
+def test_an_absence_on_a_public_holiday_takes_out_only_the_hours_kept_that_day() -> None:
+    """King's Day, Monday 27 April 2026: p (closed on holidays) and q (not) both away all day. r covers 08:00-18:00;
+    p had no hours to take out that day, q had; and the window ends at 12:00 while r is still there."""
+    kings_day = lambda d: d == date(2026, 4, 27)  # noqa: E731
+    p = weekly_hours("p", ("ma",), time(9, 0), time(17, 0), closed=True)
+    q = weekly_hours("q", ("ma",), time(9, 0), time(17, 0))
+    r = weekly_hours("r", ("ma",), time(8, 0), time(18, 0))
+    away = tuple(rd.Override(w, datetime(2026, 4, 26, 0, 0), datetime(2026, 4, 28, 0, 0)) for w in "pq")
+    found = gaps_of((p, r), 1, "2026-04-27 00:00", "2026-04-28 00:00", kings_day, exceptions=away[:1])
+    assert found == [("27 00:00:00", "27 08:00:00"), ("27 18:00:00", "28 00:00:00")]
+    assert gaps_of((q,), 1, "2026-04-27 00:00", "2026-04-28 00:00", kings_day, exceptions=away[1:]) == [
+        ("27 00:00:00", "28 00:00:00")
+    ]
+    assert gaps_of((p, r), 1, "2026-04-27 00:00", "2026-04-27 12:00", kings_day) == [("27 00:00:00", "27 08:00:00")]
+
+
+def test_the_last_day_of_a_window_counts_its_events() -> None:
+    """A window that ends at noon on its third day: r day and night and q on a rota cover it to its end; without q, two at once
+    is short all morning."""
+    r = rd.Schedule("r", always=True)
+    rota = rd.Rota("Piket", datetime(2026, 1, 5, 6, 0), ("q",), shift_hours=12)
+    assert gaps_of((r,), 1, "2026-01-05 00:00", "2026-01-07 12:00") == []
+    assert gaps_of((r,), 2, "2026-01-05 00:00", "2026-01-07 12:00", rotas=(rota,)) == [("05 00:00:00", "05 06:00:00")]
+
+
+def test_coverage_asks_for_at_least_one() -> None:
+    """A minimum below one (the config refuses it) still means someone reachable, not every moment."""
+    data = rd.ReadinessFile(schedules=(weekly_hours("p", ("ma",), time(9, 0), time(17, 0)),))
+    r = reach(data, "2026-01-05 00:00", "2026-01-06 00:00")
+    hours = [(at("2026-01-05 09:00"), at("2026-01-05 17:00"))]
+    assert rd.covered(["p"], 0, r.window, r) == rd.covered(["p"], 1, r.window, r) == hours

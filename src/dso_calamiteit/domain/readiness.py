@@ -416,6 +416,7 @@ def covered(members: list[str], minimum: int, window: Interval, reach: Reachabil
     many the events keep reachable through it: that day's cover is worked out once per kind and number, so a year
     costs about one step per day and per event.
     """
+    minimum = max(minimum, 1)  # at least one: nobody reachable is never cover (the config asks for 1 or more)
     events: list[tuple[int, int]] = []
     plain: list[tuple[Schedule, ...]] = []
     for contact in members:
