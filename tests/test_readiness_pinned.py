@@ -622,8 +622,8 @@ def test_an_absence_on_a_public_holiday_takes_out_only_the_hours_kept_that_day()
 
 
 def test_the_last_day_of_a_window_counts_its_events() -> None:
-    """A window that ends at noon on its third day: r day and night and q on a rota cover it to its end; without q, two at once
-    is short all morning."""
+    """A window that ends at noon on its third day: r day and night and q on a rota cover it to its end; two at
+    once is short only before q's first shift."""
     r = rd.Schedule("r", always=True)
     rota = rd.Rota("Piket", datetime(2026, 1, 5, 6, 0), ("q",), shift_hours=12)
     assert gaps_of((r,), 1, "2026-01-05 00:00", "2026-01-07 12:00") == []
