@@ -636,3 +636,49 @@ def test_coverage_asks_for_at_least_one() -> None:
     r = reach(data, "2026-01-05 00:00", "2026-01-06 00:00")
     hours = [(at("2026-01-05 09:00"), at("2026-01-05 17:00"))]
     assert rd.covered(["p"], 0, r.window, r) == rd.covered(["p"], 1, r.window, r) == hours
+
+
+def test_cover_carried_through_midnights_and_quiet_days() -> None:
+    """A 48-hour shift from Monday noon: the Tuesday between is a day without events, covered whole; the cover
+    ends with the shift, also when that is at midnight. Day and night with extra hours on Tuesday: the count
+    goes on after that busy day."""
+    two_days = rd.Rota("Piket", datetime(2026, 1, 5, 12, 0), ("q",), shift_hours=48, end=datetime(2026, 1, 7, 12, 0))
+    assert gaps_of((), 1, "2026-01-05 00:00", "2026-01-08 00:00", rotas=(two_days,)) == [
+        ("05 00:00:00", "05 12:00:00"),
+        ("07 12:00:00", "08 00:00:00"),
+    ]
+    midnights = rd.Rota("Piket", datetime(2026, 1, 5, 0, 0), ("q",), shift_hours=48, end=datetime(2026, 1, 7, 0, 0))
+    assert gaps_of((), 1, "2026-01-04 12:00", "2026-01-08 00:00", rotas=(midnights,)) == [
+        ("04 12:00:00", "05 00:00:00"),
+        ("07 00:00:00", "08 00:00:00"),
+    ]
+    one_day = rd.Rota("Piket", datetime(2026, 1, 5, 0, 0), ("q",), shift_hours=24, end=datetime(2026, 1, 6, 0, 0))
+    assert gaps_of((), 1, "2026-01-04 12:00", "2026-01-07 00:00", rotas=(one_day,)) == [
+        ("04 12:00:00", "05 00:00:00"),
+        ("06 00:00:00", "07 00:00:00"),
+    ]
+    extra = rd.Override("q", datetime(2026, 1, 6, 9, 0), datetime(2026, 1, 6, 17, 0), kind="bereikbaar")
+    assert (
+        gaps_of((rd.Schedule("r", always=True),), 1, "2026-01-05 00:00", "2026-01-09 00:00", exceptions=(extra,)) == []
+    )
+    r = reach(rd.ReadinessFile(schedules=(rd.Schedule("r", always=True),)), "2026-01-05 00:00", "2026-01-08 00:00")
+    assert rd.covered(["r"], 1, r.window, r) == [r.window]  # one interval, not one per day
+
+
+def test_hours_that_hand_over_count_on() -> None:
+    """q until 12:00, p from 12:00 (p comes first in the contacts): no gap at the hand-over."""
+    p = weekly_hours("p", ("ma",), time(12, 0), time(17, 0))
+    q = weekly_hours("q", ("ma",), time(9, 0), time(12, 0))
+    assert gaps_of((p, q), 1, "2026-01-05 00:00", "2026-01-06 00:00") == [
+        ("05 00:00:00", "05 09:00:00"),
+        ("05 17:00:00", "06 00:00:00"),
+    ]
+
+
+def test_an_evening_to_midnight_on_the_spring_switch_ends_at_midnight() -> None:
+    """Sunday 29 March 2026 (23 hours) 22:00 to midnight: not an hour into Monday."""
+    evening = weekly_hours("p", ("zo",), time(22, 0), time(0, 0))
+    assert gaps_of((evening,), 1, "2026-03-29 00:00", "2026-03-30 06:00") == [
+        ("29 00:00:00", "29 22:00:00"),
+        ("30 00:00:00", "30 06:00:00"),
+    ]
