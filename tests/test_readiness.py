@@ -414,6 +414,41 @@ def test_coverage_by_sweep_equals_unions_per_contact(  # type: ignore[no-untyped
     )
 
 
+weekly_schedule = st.builds(
+    rd.Schedule,
+    contact=st.sampled_from(PEOPLE),
+    weekly=st.lists(hours, min_size=1, max_size=3).map(tuple),
+    closed_on_holidays=st.booleans(),
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    schedules=st.lists(weekly_schedule, min_size=1, max_size=8),
+    rotas=st.lists(rota, max_size=1),
+    exceptions=st.lists(override, max_size=8),
+    requirements=st.lists(requirement, min_size=1, max_size=2),
+    tiers=st.lists(st.sampled_from(["operationeel", "tactisch"]), min_size=6, max_size=6),
+    first=st.sampled_from([date(2026, 3, 25), date(2026, 4, 25), date(2026, 10, 22), date(2026, 12, 22)]),
+    days=st.integers(1, 14),
+)
+def test_exceptions_on_weekly_hours_by_sweep_equal_unions_per_contact(  # type: ignore[no-untyped-def]
+    schedules, rotas, exceptions, requirements, tiers, first, days
+) -> None:
+    """Mostly people by weekly hours, with many absences, extra hours and stand-ins (which the sweep lays as
+    changes to their weekly hours where they fall): the gaps are exactly the gaps found before."""
+    contacts = ContactsFile(
+        (Organisation("org", "Org"),),
+        tuple(Contact("org", f"Rol {i}", tier, id=p) for i, (p, tier) in enumerate(zip(PEOPLE, tiers, strict=True))),
+    )
+    data = rd.ReadinessFile(tuple(schedules), tuple(rotas), tuple(exceptions), tuple(requirements))
+    start = datetime.combine(first, time(0, 0))
+    window, holidays = window_for(start, start + timedelta(days=days))
+    assert gaps(contacts, Reachability(data, window, holidays)) == old_gaps(
+        contacts, Reachability(data, window, holidays)
+    )
+
+
 def test_requirements_are_named_by_the_organisation_for_people_and_by_id_for_scripts(calamiteit: Invoke) -> None:
     """The Eisen table, the gaps and their summary read 'DSO-LV tactisch dag en nacht'; the JSON keeps the id."""
     now = calamiteit("paraatheid", "--op", "2026-12-02 12:00")

@@ -159,15 +159,17 @@ def test_exceptions_and_stand_ins() -> None:
     assert [rd.status(person, r, m) for m in (at("2026-01-05 09:00"), moment)] == ["bereikbaar", "niet bereikbaar"]
     assert rd.status(Contact("org", "Rol", "tactisch"), r, moment) == "onbekend"
     assert rd.status(Contact("org", "Rol", "tactisch", id="nobody"), r, moment) == "onbekend"
-    assert r.weekly_only("d") is None and r.weekly_only("a") is None and r.weekly_only("b") is None
-    assert r.weekly_only("s") is None and r.weekly_only("nobody") is None
+    # d: weekly hours, changed by its extra hour; a: dag en nacht; b: on the rota; s: only standing in
+    assert r.weekly_base("d") == (data.schedules[1:], [(at("2026-01-05 18:00"), at("2026-01-05 19:00"))])
+    assert r.weekly_base("a") is None and r.weekly_base("b") is None
+    assert r.weekly_base("s") is None and r.weekly_base("nobody") is None
 
 
 def test_weekly_only_contacts() -> None:
     hours = rd.Schedule("p", weekly=(rd.Hours(("ma",), time(9, 0), time(17, 0)),))
     data = rd.ReadinessFile(schedules=(hours, rd.Schedule("q", weekly=hours.weekly), rd.Schedule("q", always=True)))
     r = reach(data, "2026-01-05 00:00", "2026-01-06 00:00")
-    assert r.weekly_only("p") == (hours,) and r.weekly_only("q") is None
+    assert r.weekly_base("p") == ((hours,), []) and r.weekly_base("q") is None
     assert r.intervals("q") == [(at("2026-01-05 00:00"), at("2026-01-06 00:00"))]
 
 
@@ -359,16 +361,29 @@ def test_gaps_with_rotas_weekly_hours_and_periods() -> None:
 
 
 def gaps_of(
-    schedules: tuple[rd.Schedule, ...], minimum: int, start: str, end: str, holidays=never
+    schedules: tuple[rd.Schedule, ...],
+    minimum: int,
+    start: str,
+    end: str,
+    holidays=never,
+    rotas: tuple[rd.Rota, ...] = (),
+    exceptions: tuple[rd.Override, ...] = (),
 ) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
-    """The gaps of one requirement (dag en nacht, `minimum` at once) of people p, q and r, as local 'DD HH:MM:SS'."""
+    """The gaps of one requirement (dag en nacht, `minimum` at once) of people p, q and r, as local 'DD HH:MM:SS';
+    the reference (every member's intervals unioned and counted) must find the same."""
     contacts = ContactsFile(
         (Organisation("org", "Org"),), tuple(Contact("org", w, "operationeel", id=w) for w in ("p", "q", "r"))
     )
     data = rd.ReadinessFile(
-        schedules=schedules, requirements=(rd.Requirement("org", "operationeel", always=True, minimum=minimum),)
+        schedules=schedules,
+        rotas=rotas,
+        exceptions=exceptions,
+        requirements=(rd.Requirement("org", "operationeel", always=True, minimum=minimum),),
     )
     found = rd.gaps(contacts, reach(data, start, end, holidays))
+    assert [("operationeel", "", g.start, g.end) for g in found] == reference(
+        contacts, reach(data, start, end, holidays)
+    )
     from dso_calamiteit.domain.dutchtime import LOCAL
 
     def show(s: int) -> str:
@@ -517,3 +532,153 @@ def test_an_absence_takes_one_off_the_count() -> None:
     )
     found = rd.gaps(contacts, reach(three, "2026-01-05 00:00", "2026-01-06 00:00"))
     assert [(g.start, g.end) for g in found] == [(at("2026-01-05 10:00"), at("2026-01-05 11:00"))]
+
+
+def test_an_absence_or_extra_hours_change_weekly_hours_only_where_they_fall() -> None:
+    """p and q on weekdays 09:00-17:00, two at once: p away Tuesday 12:00 to Wednesday 10:00 leaves those hours
+    short; p's extra Saturday hour and r standing in for q on Thursday afternoon are counted where they fall."""
+    office = tuple(weekly_hours(w, ("ma", "di", "wo", "do", "vr"), time(9, 0), time(17, 0)) for w in "pq")
+    saturday = weekly_hours("r", ("za",), time(10, 0), time(11, 0))
+    away = rd.Override("p", datetime(2026, 1, 6, 12, 0), datetime(2026, 1, 7, 10, 0))
+    extra = rd.Override("p", datetime(2026, 1, 10, 10, 0), datetime(2026, 1, 10, 12, 0), kind="bereikbaar")
+    swap = rd.Override("q", datetime(2026, 1, 8, 13, 0), datetime(2026, 1, 8, 15, 0), stand_in="r")
+    nights = [("05 00:00:00", "05 09:00:00"), *((f"0{d} 17:00:00", f"0{d + 1} 09:00:00") for d in range(5, 9))]
+    assert gaps_of(office, 2, "2026-01-05 00:00", "2026-01-09 20:00") == [*nights, ("09 17:00:00", "09 20:00:00")]
+    assert (
+        gaps_of(office, 2, "2026-01-05 00:00", "2026-01-09 20:00", exceptions=(away,))
+        == [
+            *nights[:2],
+            ("06 12:00:00", "07 10:00:00"),  # the afternoon, the night and the first hour run into one
+            *nights[3:],
+            ("09 17:00:00", "09 20:00:00"),
+        ]
+    )
+    # q away with r standing in: still two; r's own Saturday hour and p's extra hours make two from 10:00 to 11:00
+    both = (*office, saturday)
+    found = gaps_of(both, 2, "2026-01-08 12:00", "2026-01-11 00:00", exceptions=(extra, swap))
+    assert found == [("08 17:00:00", "09 09:00:00"), ("09 17:00:00", "10 10:00:00"), ("10 11:00:00", "11 00:00:00")]
+    assert gaps_of(
+        both,
+        2,
+        "2026-01-08 12:00",
+        "2026-01-09 00:00",
+        exceptions=(rd.Override("q", datetime(2026, 1, 8, 13, 0), datetime(2026, 1, 8, 15, 0)),),
+    ) == [("08 13:00:00", "08 15:00:00"), ("08 17:00:00", "09 00:00:00")]
+
+
+def test_a_day_without_events_counts_whom_the_events_keep_reachable() -> None:
+    """x on a week-long shift (Monday to Monday), p every day 09:00-17:00, two at once: the first week's days
+    are short only outside p's hours, the second week's (the same kinds of day, x gone) all day."""
+    every = weekly_hours("p", rd.DAYS, time(9, 0), time(17, 0))
+    week = rd.Rota("Piket", datetime(2026, 1, 5, 0, 0), ("q",), shift_hours=168, end=datetime(2026, 1, 12, 0, 0))
+    found = gaps_of((every,), 2, "2026-01-05 00:00", "2026-01-15 00:00", rotas=(week,))
+    first = [("05 00:00:00", "05 09:00:00"), *((f"{d:02} 17:00:00", f"{d + 1:02} 09:00:00") for d in range(5, 11))]
+    assert found == [*first, ("11 17:00:00", "15 00:00:00")]
+    # and the other way round: the shift in the second week
+    later = rd.Rota("Piket", datetime(2026, 1, 12, 0, 0), ("q",), shift_hours=168)
+    found = gaps_of((every,), 2, "2026-01-05 00:00", "2026-01-15 00:00", rotas=(later,))
+    second = [(f"{d:02} 17:00:00", f"{d + 1:02} 09:00:00") for d in range(12, 14)]
+    assert found == [("05 00:00:00", "12 09:00:00"), *second, ("14 17:00:00", "15 00:00:00")]
+
+
+def test_the_spring_switch_counted_through_the_zone() -> None:
+    """Saturday 28 March 2026 22:00 to Sunday 06:00 (summer time) and Sunday 03:30-05:15: both only from 03:30
+    to 05:15 on the 23-hour Sunday; one of them from 22:00 to 06:00."""
+    night = weekly_hours("p", ("za",), time(22, 0), time(6, 0))
+    early = weekly_hours("q", ("zo",), time(3, 30), time(5, 15))
+    assert gaps_of((night, early), 2, "2026-03-28 00:00", "2026-03-30 00:00") == [
+        ("28 00:00:00", "29 03:30:00"),
+        ("29 05:15:00", "30 00:00:00"),
+    ]
+    assert gaps_of((night, early), 1, "2026-03-28 00:00", "2026-03-30 00:00") == [
+        ("28 00:00:00", "28 22:00:00"),
+        ("29 06:00:00", "30 00:00:00"),
+    ]
+    assert at("2026-03-29 03:00") - at("2026-03-29 00:00") == 2 * H  # the hour that is not there
+
+
+def test_shifts_through_a_clock_are_the_same() -> None:
+    """A rota's shifts converted through a shared clock, over the autumn switch: the same as one by one."""
+    rota = rd.Rota("Piket", datetime(2026, 10, 20, 2, 30), ("a", "b", "c"), shift_hours=12)
+    window = (at("2026-10-22 00:00"), at("2026-10-28 00:00"))
+    assert rd.shifts(rota, window, Clock()) == rd.shifts(rota, window)
+    assert rd.shifts(rota, window, Clock())[0] == ("a", at("2026-10-21 14:30"), at("2026-10-22 02:30"))
+
+
+def test_an_absence_on_a_public_holiday_takes_out_only_the_hours_kept_that_day() -> None:
+    """King's Day, Monday 27 April 2026: p (closed on holidays) and q (not) both away all day. r covers 08:00-18:00;
+    p had no hours to take out that day, q had; and the window ends at 12:00 while r is still there."""
+    kings_day = lambda d: d == date(2026, 4, 27)  # noqa: E731
+    p = weekly_hours("p", ("ma",), time(9, 0), time(17, 0), closed=True)
+    q = weekly_hours("q", ("ma",), time(9, 0), time(17, 0))
+    r = weekly_hours("r", ("ma",), time(8, 0), time(18, 0))
+    away = tuple(rd.Override(w, datetime(2026, 4, 26, 0, 0), datetime(2026, 4, 28, 0, 0)) for w in "pq")
+    found = gaps_of((p, r), 1, "2026-04-27 00:00", "2026-04-28 00:00", kings_day, exceptions=away[:1])
+    assert found == [("27 00:00:00", "27 08:00:00"), ("27 18:00:00", "28 00:00:00")]
+    assert gaps_of((q,), 1, "2026-04-27 00:00", "2026-04-28 00:00", kings_day, exceptions=away[1:]) == [
+        ("27 00:00:00", "28 00:00:00")
+    ]
+    assert gaps_of((p, r), 1, "2026-04-27 00:00", "2026-04-27 12:00", kings_day) == [("27 00:00:00", "27 08:00:00")]
+
+
+def test_the_last_day_of_a_window_counts_its_events() -> None:
+    """A window that ends at noon on its third day: r day and night and q on a rota cover it to its end; two at
+    once is short only before q's first shift."""
+    r = rd.Schedule("r", always=True)
+    rota = rd.Rota("Piket", datetime(2026, 1, 5, 6, 0), ("q",), shift_hours=12)
+    assert gaps_of((r,), 1, "2026-01-05 00:00", "2026-01-07 12:00") == []
+    assert gaps_of((r,), 2, "2026-01-05 00:00", "2026-01-07 12:00", rotas=(rota,)) == [("05 00:00:00", "05 06:00:00")]
+
+
+def test_coverage_asks_for_at_least_one() -> None:
+    """A minimum below one (the config refuses it) still means someone reachable, not every moment."""
+    data = rd.ReadinessFile(schedules=(weekly_hours("p", ("ma",), time(9, 0), time(17, 0)),))
+    r = reach(data, "2026-01-05 00:00", "2026-01-06 00:00")
+    hours = [(at("2026-01-05 09:00"), at("2026-01-05 17:00"))]
+    assert rd.covered(["p"], 0, r.window, r) == rd.covered(["p"], 1, r.window, r) == hours
+
+
+def test_cover_carried_through_midnights_and_quiet_days() -> None:
+    """A 48-hour shift from Monday noon: the Tuesday between is a day without events, covered whole; the cover
+    ends with the shift, also when that is at midnight. Day and night with extra hours on Tuesday: the count
+    goes on after that busy day."""
+    two_days = rd.Rota("Piket", datetime(2026, 1, 5, 12, 0), ("q",), shift_hours=48, end=datetime(2026, 1, 7, 12, 0))
+    assert gaps_of((), 1, "2026-01-05 00:00", "2026-01-08 00:00", rotas=(two_days,)) == [
+        ("05 00:00:00", "05 12:00:00"),
+        ("07 12:00:00", "08 00:00:00"),
+    ]
+    midnights = rd.Rota("Piket", datetime(2026, 1, 5, 0, 0), ("q",), shift_hours=48, end=datetime(2026, 1, 7, 0, 0))
+    assert gaps_of((), 1, "2026-01-04 12:00", "2026-01-08 00:00", rotas=(midnights,)) == [
+        ("04 12:00:00", "05 00:00:00"),
+        ("07 00:00:00", "08 00:00:00"),
+    ]
+    one_day = rd.Rota("Piket", datetime(2026, 1, 5, 0, 0), ("q",), shift_hours=24, end=datetime(2026, 1, 6, 0, 0))
+    assert gaps_of((), 1, "2026-01-04 12:00", "2026-01-07 00:00", rotas=(one_day,)) == [
+        ("04 12:00:00", "05 00:00:00"),
+        ("06 00:00:00", "07 00:00:00"),
+    ]
+    extra = rd.Override("q", datetime(2026, 1, 6, 9, 0), datetime(2026, 1, 6, 17, 0), kind="bereikbaar")
+    assert (
+        gaps_of((rd.Schedule("r", always=True),), 1, "2026-01-05 00:00", "2026-01-09 00:00", exceptions=(extra,)) == []
+    )
+    r = reach(rd.ReadinessFile(schedules=(rd.Schedule("r", always=True),)), "2026-01-05 00:00", "2026-01-08 00:00")
+    assert rd.covered(["r"], 1, r.window, r) == [r.window]  # one interval, not one per day
+
+
+def test_hours_that_hand_over_count_on() -> None:
+    """q until 12:00, p from 12:00 (p comes first in the contacts): no gap at the hand-over."""
+    p = weekly_hours("p", ("ma",), time(12, 0), time(17, 0))
+    q = weekly_hours("q", ("ma",), time(9, 0), time(12, 0))
+    assert gaps_of((p, q), 1, "2026-01-05 00:00", "2026-01-06 00:00") == [
+        ("05 00:00:00", "05 09:00:00"),
+        ("05 17:00:00", "06 00:00:00"),
+    ]
+
+
+def test_an_evening_to_midnight_on_the_spring_switch_ends_at_midnight() -> None:
+    """Sunday 29 March 2026 (23 hours) 22:00 to midnight: not an hour into Monday."""
+    evening = weekly_hours("p", ("zo",), time(22, 0), time(0, 0))
+    assert gaps_of((evening,), 1, "2026-03-29 00:00", "2026-03-30 06:00") == [
+        ("29 00:00:00", "29 22:00:00"),
+        ("30 00:00:00", "30 06:00:00"),
+    ]

@@ -19,18 +19,25 @@ import asyncio
 import select
 import socket
 import ssl
+import sys
 import time
 import zlib
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, suppress
+from functools import cache
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import h11
-import httpx
 
-from ..domain.monitoring import Check, Reason, Target, origin
+# httpx imports its own command-line client (click, rich, pygments) whenever those are installed, as they are
+# here: a third of its import time, for a `main` nobody calls. Kept out, its `from ._main import main` fails and
+# httpx defines the stub it has for that case.
+sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+import httpx  # noqa: E402
+
+from ..domain.monitoring import Check, Reason, Target, origin  # noqa: E402
 
 MAX_REDIRECTS = 5
 ACCEPT_ENCODING = "gzip, deflate"  # what _Inflater can decode, with its bound
@@ -140,8 +147,10 @@ class _Transport(httpx.AsyncBaseTransport):
     streams cost most of a check's CPU (benchmarks/monitor.py); a check needs neither: one request at a time
     per connection, idle connections kept per origin, the check's own timeout around it all."""
 
-    def __init__(self, verify: ssl.SSLContext, pending: Counter[tuple[str, str, int]] | None = None) -> None:
-        self.verify = verify
+    def __init__(
+        self, verify: Callable[[], ssl.SSLContext], pending: Counter[tuple[str, str, int]] | None = None
+    ) -> None:
+        self.verify = verify  # the trust store, loaded at the first HTTPS connection (not at all for plain http)
         self.idle: dict[tuple[str, str, int], list[_Connection]] = {}
         # per origin, how many checks of the round have yet to start (shared by the round's transports): a
         # connection is kept only while one may still use it; 1,000 targets each on their own origin kept
@@ -205,7 +214,7 @@ class _Transport(httpx.AsyncBaseTransport):
         scheme, host, port = key
         try:
             reader, writer = await asyncio.open_connection(
-                host, port, ssl=self.verify if scheme == "https" else None, limit=READ_BYTES * 4
+                host, port, ssl=self.verify() if scheme == "https" else None, limit=READ_BYTES * 4
             )
         except OSError as exc:
             raise httpx.ConnectError(str(exc)) from exc
@@ -262,15 +271,54 @@ def _reason(exc: BaseException) -> Reason:
     return Reason.of("failed", error=type(exc).__name__)
 
 
-async def _fetch(client: httpx.AsyncClient, target: Target, api_key: str | None, max_body: int) -> Check:
+Send = Callable[["httpx.URL | str", dict[str, str]], Awaitable[httpx.Response]]
+
+
+def _through_client(client: httpx.AsyncClient) -> Send:
+    """A GET through httpx's client: what goes through a proxy from the environment."""
+
+    async def send(url: httpx.URL | str, headers: dict[str, str]) -> httpx.Response:
+        return await client.send(client.build_request("GET", url, headers=headers), stream=True)
+
+    return send
+
+
+# What httpx's client sends with every request, in its order; a check adds to these as the client would merge them
+# (tests/test_probe_origins.py compares the two requests header by header).
+CLIENT_HEADERS = (
+    ("Accept", "*/*"),
+    ("Accept-Encoding", "gzip, deflate"),
+    ("Connection", "keep-alive"),
+    ("User-Agent", f"python-httpx/{httpx.__version__}"),
+)
+
+
+def _straight(transport: _Transport) -> Send:
+    """A GET handed straight to the lean transport, without httpx's client around it: its request building,
+    cookie jar, auth and redirect steps and stream wrapping cost more CPU per check than the transport itself
+    (1,000 targets: the cookie jar alone about 8 % of the round), and a check uses none of them."""
+
+    async def send(url: httpx.URL | str, headers: dict[str, str]) -> httpx.Response:
+        merged = httpx.Headers(CLIENT_HEADERS)
+        merged.update(headers)
+        request = httpx.Request("GET", url, headers=merged)
+        response = await transport.handle_async_request(request)
+        response.request = request
+        return response
+
+    return send
+
+
+async def _fetch(
+    send: Send, target: Target, api_key: str | None, max_body: int, first: httpx.URL | None = None
+) -> Check:
     url = target.url
     started = time.perf_counter()
     for _ in range(MAX_REDIRECTS + 1):
         headers = {"accept-encoding": ACCEPT_ENCODING}
         if api_key and target.api_key and urlsplit(url).scheme == "https" and origin(url) == target.origin:
             headers["x-api-key"] = api_key
-        request = client.build_request("GET", url, headers=headers)
-        response = await client.send(request, stream=True)
+        response = await send(first if first is not None and url == target.url else url, headers)
         try:
             if response.is_redirect and "location" in response.headers:
                 following = urljoin(url, response.headers["location"])
@@ -376,30 +424,33 @@ async def check_all(
 ) -> list[Check]:
     """One check per target, at most `concurrency` at a time, each cut off after `timeout` seconds.
 
-    `concurrency` workers take the targets in turn; every POOL_SIZE workers share one client. httpx's pool
+    `concurrency` workers take the targets in turn. Straight to the targets they share one lean transport (idle
+    connections kept per origin). Through a proxy every POOL_SIZE workers share one httpx client: httpx's pool
     rescans all its connections for every request that comes or goes, so one pool of 100 connections spent
     more CPU on bookkeeping than on the checks (1,000 targets: 5x the CPU of a raw asyncio client).
     """
     queue = list(reversed(targets))
     results: dict[int, Check] = {}
     index = {id(t): i for i, t in enumerate(targets)}
-    verify = ssl.create_default_context()  # one trust store for all clients (an http target may redirect to https)
-    # Behind a proxy, httpx's own transports (a CONNECT tunnel for HTTPS); else the lean one. httpx ignores the
-    # environment's proxies once it is given a transport, hence the choice here and not per request.
+    trust = cache(ssl.create_default_context)  # one trust store for all (an http target may redirect to https)
+    # Behind a proxy, httpx's own clients and transports (a CONNECT tunnel for HTTPS); else the lean transport,
+    # handed each request straight. httpx ignores the environment's proxies once it is given a transport, hence
+    # the choice here and not per request.
     pending: Counter[tuple[str, str, int]] = Counter()
+    parsed: dict[int, httpx.URL] = {}  # each target's URL parsed once (httpx's parser is slow): counted, then sent
     for t in targets:
         with suppress(httpx.InvalidURL):  # a URL httpx refuses fails its own check, as before
-            pending[_origin_key(httpx.URL(t.url))] += 1
-    lean = None if _proxies_in_environment() else (lambda: _Transport(verify, pending))
+            parsed[id(t)] = httpx.URL(t.url)
+            pending[_origin_key(parsed[id(t)])] += 1
     workers = max(1, min(concurrency, len(targets)))
 
-    async def work(client: httpx.AsyncClient) -> None:
+    async def work(send: Send) -> None:
         while queue:
             target = queue.pop()
             started = time.perf_counter()
             try:
                 async with asyncio.timeout(timeout):  # no extra task per check, unlike wait_for
-                    check = await _fetch(client, target, api_key, max_body)
+                    check = await _fetch(send, target, api_key, max_body, parsed.get(id(target)))
             except Exception as exc:  # every failure becomes a reason; the key is never part of it
                 check = Check(None, (time.perf_counter() - started) * 1000, None, _reason(exc))
             results[index[id(target)]] = check
@@ -407,21 +458,22 @@ async def check_all(
                 on_done(target, check)
 
     async with AsyncExitStack() as stack:
-        clients = []
-        for first in range(0, workers, POOL_SIZE):
-            size = min(POOL_SIZE, workers - first)
-            clients.append(
-                await stack.enter_async_context(
-                    httpx.AsyncClient(
-                        transport=lean() if lean else None,
-                        limits=httpx.Limits(max_connections=size, max_keepalive_connections=size),
-                        timeout=httpx.Timeout(timeout),
-                        follow_redirects=False,
-                        verify=verify,
-                        # HTTPS_PROXY, HTTP_PROXY, NO_PROXY: behind a corporate proxy every check goes through it
-                        trust_env=True,
-                    )
+        if not _proxies_in_environment():
+            transport = _Transport(trust, pending)
+            stack.push_async_callback(transport.aclose)
+            await asyncio.gather(*(work(_straight(transport)) for _ in range(workers)))
+        else:
+            senders = []
+            for first in range(0, workers, POOL_SIZE):
+                size = min(POOL_SIZE, workers - first)
+                client = httpx.AsyncClient(
+                    limits=httpx.Limits(max_connections=size, max_keepalive_connections=size),
+                    timeout=httpx.Timeout(timeout),
+                    follow_redirects=False,
+                    verify=trust(),
+                    # HTTPS_PROXY, HTTP_PROXY, NO_PROXY: behind a corporate proxy every check goes through it
+                    trust_env=True,
                 )
-            )
-        await asyncio.gather(*(work(clients[w // POOL_SIZE]) for w in range(workers)))
+                senders.append(_through_client(await stack.enter_async_context(client)))
+            await asyncio.gather(*(work(senders[w // POOL_SIZE]) for w in range(workers)))
     return [results[i] for i in range(len(targets))]

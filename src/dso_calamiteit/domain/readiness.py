@@ -8,6 +8,7 @@ daylight-saving switches fall out right: a shift from Monday 08:00 to Monday 08:
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -16,7 +17,7 @@ from typing import Any, ClassVar, Literal, get_args
 from . import language
 from .contacts import Contact, ContactsFile, Tier
 from .dutchtime import LOCAL
-from .intervals import Clock, Interval, clip, subtract, sweep, trim, union, utc_seconds
+from .intervals import Clock, Interval, clip, subtract, trim, union, utc_seconds
 from .language import N_
 from .schema import STRICT
 
@@ -217,26 +218,29 @@ class Reachability:
 
     def _compute(self, contact: str) -> list[Interval] | None:
         index = self._indexed()
-        schedules = index.schedules.get(contact, [])
-        rotas = index.rotas.get(contact, [])
-        own = index.own.get(contact, [])
-        standing_in = index.standing_in.get(contact, [])
-        if not (schedules or rotas or own or standing_in):
+        if not (
+            contact in index.schedules or contact in index.rotas or contact in index.own or contact in index.standing_in
+        ):
             return None
+        return self._within(contact, self.window)
+
+    def _within(self, contact: str, window: Interval) -> list[Interval]:
+        """A known contact's reachable intervals within `window` (the reachability window or a part of it)."""
+        index = self._indexed()
         on: list[Interval] = []
-        for s in schedules:
+        for s in index.schedules.get(contact, []):
             if s.always:
-                on.append(self.window)
+                on.append(window)
             else:  # already within the window
-                on += weekly(s.weekly, self.window, self.clock, self.holidays if s.closed_on_holidays else _never)
+                on += weekly(s.weekly, window, self.clock, self.holidays if s.closed_on_holidays else _never)
         extra: list[Interval] = []
-        for i in rotas:
+        for i in index.rotas.get(contact, []):
             extra += [(s, e) for who, s, e in self._rota_shifts(i) if who == contact]
         off: list[Interval] = []
-        for x, span in own:
+        for x, span in index.own.get(contact, []):
             (extra if x.kind == "bereikbaar" else off).append(span)
-        extra += [span for _, span in standing_in]
-        return subtract(union(on + clip(extra, self.window)), union(off))
+        extra += [span for _, span in index.standing_in.get(contact, [])]
+        return subtract(union(on + clip(extra, window)), union(off))
 
     def _indexed(self) -> _Index:
         """Schedules, rotas and exceptions by contact, built once: each contact then looks only at its own
@@ -258,7 +262,7 @@ class Reachability:
     def _rota_shifts(self, index: int) -> list[tuple[str, int, int]]:
         """A rota's shifts in the window, worked out once for all its members."""
         if index not in self._shifts:
-            self._shifts[index] = shifts(self.data.rotas[index], self.window)
+            self._shifts[index] = shifts(self.data.rotas[index], self.window, self.clock)
         return self._shifts[index]
 
     def _exception_spans(self) -> list[tuple[Override, Interval]]:
@@ -266,16 +270,29 @@ class Reachability:
             self._spans = [(x, (utc_seconds(x.start), utc_seconds(x.end))) for x in self.data.exceptions]
         return self._spans
 
-    def weekly_only(self, contact: str) -> tuple[Schedule, ...] | None:
-        """The schedules of a contact reachable by weekly hours alone (no rota, exception, stand-in or
-        dag en nacht); None for any other contact."""
+    def weekly_base(self, contact: str) -> tuple[tuple[Schedule, ...], list[Interval]] | None:
+        """For a contact reachable by weekly hours except where its own exceptions or its standing in change them:
+        its schedules and those spans (merged; empty when nothing changes them). None for any other contact (on a
+        rota, dag en nacht, no weekly hours) and for an exception that ends before it starts."""
         index = self._indexed()
         schedules = index.schedules.get(contact)
-        if not schedules or any(s.always for s in schedules):
+        if not schedules or any(s.always for s in schedules) or contact in index.rotas:
             return None
-        if contact in index.rotas or contact in index.own or contact in index.standing_in:
+        own, standing_in = index.own.get(contact), index.standing_in.get(contact)
+        if own is None and standing_in is None:
+            return tuple(schedules), []
+        spans = [span for _, span in own or []] + [span for _, span in standing_in or []]
+        if any(s >= e for s, e in spans):
             return None
-        return tuple(schedules)
+        return tuple(schedules), union(spans)
+
+    def hours_within(self, schedules: Iterable[Schedule], window: Interval) -> list[Interval]:
+        """What the schedules' weekly hours alone give within `window`, merged."""
+        return union(
+            span
+            for s in schedules
+            for span in weekly(s.weekly, window, self.clock, self.holidays if s.closed_on_holidays else _never)
+        )
 
     def reachable_at(self, contact: str, moment: int) -> bool | None:
         found = self.intervals(contact)
@@ -284,24 +301,26 @@ class Reachability:
         return any(s <= moment < e for s, e in found)
 
 
-def shifts(rota: Rota, window: Interval) -> list[tuple[str, int, int]]:
+def shifts(rota: Rota, window: Interval, clock: Clock | None = None) -> list[tuple[str, int, int]]:
     """(contact, start, end) of each shift overlapping `window`. Shifts begin at wall-clock multiples of
-    shift_hours from the rota's start, so a daylight-saving night leaves no hole and no double hour."""
+    shift_hours from the rota's start, so a daylight-saving night leaves no hole and no double hour. A `clock`
+    converts each wall-clock moment once (rotas that hand over at the same hour share the conversions)."""
     lo, hi = window
     length = timedelta(hours=rota.shift_hours)
     first = rota.start.replace(tzinfo=None)
     limit = rota.end.replace(tzinfo=None) if rota.end else None
     elapsed = datetime.fromtimestamp(lo, LOCAL).replace(tzinfo=None) - first
     k = max(0, int(elapsed / length) - 1)  # skip whole shifts before the window without walking them
+    seconds = utc_seconds if clock is None else lambda moment: clock.at(moment.date(), moment.time())
     out: list[tuple[str, int, int]] = []
     while True:
         begin = first + k * length
         if limit is not None and begin >= limit:
             break
-        start = utc_seconds(begin)
+        start = seconds(begin)
         if start >= hi:
             break
-        end = utc_seconds(begin + length if limit is None else min(begin + length, limit))
+        end = seconds(begin + length if limit is None else min(begin + length, limit))
         if end > lo:
             out.append((rota.order[k % len(rota.order)], start, end))
         k += 1
@@ -386,79 +405,149 @@ def gaps(contacts: ContactsFile, reach: Reachability) -> list[Gap]:
 
 
 def covered(members: list[str], minimum: int, window: Interval, reach: Reachability) -> list[Interval]:
-    """Where at least `minimum` of `members` are reachable within `window`: one sweep over start/end events.
+    """Where at least `minimum` of `members` are reachable within `window`: one sweep, day by day.
 
-    Most contacts are reachable by weekly hours alone. Their number at each moment of a 24-hour day depends only
-    on its weekday and on whether it and the day before are public holidays: that count is worked out once per
-    such kind of day (a handful a year) and laid on each day, not unioned contact by contact and day by day
-    (a year of 5,000 contacts: 2.4 million intervals). Contacts on a rota, with exceptions or standing in, and
-    the days of a daylight-saving switch are computed exactly as each contact's own intervals.
+    Most contacts are reachable by weekly hours. Their number at each moment of a 24-hour day depends only on its
+    weekday and on whether it and the day before are public holidays: that count is worked out once per such kind
+    of day (a handful a year) and laid on each day, not unioned contact by contact and day by day (a year of 5,000
+    contacts: 2.4 million intervals). Everything else is a start/end event: contacts on a rota or dag en nacht, the
+    days of a daylight-saving switch, and where an exception or a stand-in changes someone's weekly hours (their
+    hours taken out there, what they really are put in). A day without such an event is the kind's count plus how
+    many the events keep reachable through it: that day's cover is worked out once per kind and number, so a year
+    costs about one step per day and per event.
     """
+    minimum = max(minimum, 1)  # at least one: nobody reachable is never cover (the config asks for 1 or more)
     events: list[tuple[int, int]] = []
-    plain: dict[str, tuple[Schedule, ...]] = {}
+    plain: list[tuple[Schedule, ...]] = []
     for contact in members:
-        found = reach.weekly_only(contact)
-        if found is not None:
-            plain[contact] = found
+        found = reach.weekly_base(contact)
+        if found is None:
+            for s, e in clip(reach.intervals(contact) or [], window):
+                events += ((s, 1), (e, -1))
             continue
-        for s, e in clip(reach.intervals(contact) or [], window):
-            events += ((s, 1), (e, -1))
-    if plain:
-        events += _weekly_events(list(plain.values()), window, reach)
-    return trim(sweep(events, minimum), window)
+        schedules, changed = found
+        plain.append(schedules)
+        for span in clip(changed, window):
+            for s, e in reach.hours_within(schedules, span):  # laid by the kind of day: taken out here
+                events += ((s, -1), (e, 1))
+            for s, e in reach._within(contact, span):
+                events += ((s, 1), (e, -1))
+    days = _days(plain, window, reach)
+    return trim(_sweep_days(days, events, minimum), window)
 
 
-def _weekly_events(members: list[tuple[Schedule, ...]], window: Interval, reach: Reachability) -> list[tuple[int, int]]:
-    """The start/end events of contacts with weekly hours only, day by day over the window."""
+_Day = tuple[int, int, object, list[tuple[int, int]]]  # local midnight, next midnight, kind, (offset, step) changes
+
+
+def _days(members: list[tuple[Schedule, ...]], window: Interval, reach: Reachability) -> list[_Day]:
+    """The window's days (from the day before it), each with the count of `members` as changes from midnight on
+    (one list per kind of day; a daylight-saving day has its own)."""
     closing = any(s.closed_on_holidays for schedules in members for s in schedules)
     kinds: dict[tuple[int, bool, bool], list[tuple[int, int]]] = {}
-    events: list[tuple[int, int]] = []
     spans = [_spans(schedules) for schedules in members]
     days = sorted(day for by_weekday in reach.clock.days(window) for day in by_weekday)
-    for d, midnight, whole, _ in days:
-        if not whole:  # a daylight-saving day: each contact's hours through the zone, as before
-            end = reach.clock.at(d + timedelta(days=1), time())  # the next midnight
-            for schedules in members:
-                own = union(
-                    span
-                    for s in schedules
-                    for span in weekly(
-                        s.weekly, (midnight, end), reach.clock, reach.holidays if s.closed_on_holidays else _never
-                    )
-                )
-                for s, e in own:
-                    events += ((s, 1), (e, -1))
+    ends = [midnight for _, midnight, _, _ in days[1:]]
+    ends.append(reach.clock.at(days[-1][0] + timedelta(days=1), time()))
+    out: list[_Day] = []
+    for (d, midnight, whole, _), end in zip(days, ends, strict=True):
+        holidays = (closing and reach.holidays(d), closing and reach.holidays(d - timedelta(days=1)))
+        if not whole:  # a daylight-saving day: its own count, every wall-clock time through the zone
+            zone = _through_zone(reach.clock, d, midnight)
+            out.append((midnight, end, d, _day_profile(spans, d.weekday(), *holidays, zone, end - midnight)))
             continue
-        kind = (
-            d.weekday(),
-            closing and reach.holidays(d),
-            closing and reach.holidays(d - timedelta(days=1)),
-        )
-        profile = kinds.get(kind)
-        if profile is None:
-            profile = kinds[kind] = _day_profile(spans, *kind)
-        events += [(midnight + offset, step) for offset, step in profile]
-    return events
+        kind = (d.weekday(), *holidays)
+        found = kinds.get(kind)
+        if found is None:
+            found = kinds[kind] = _day_profile(spans, *kind)
+        out.append((midnight, end, kind, found))
+    return out
+
+
+def _sweep_days(days: list[_Day], events: list[tuple[int, int]], minimum: int) -> list[Interval]:
+    """Where the days' counts plus the running sum of the events is at least `minimum`, merged and sorted. A day
+    without events is looked up by its kind and the events' sum at its start."""
+    steps: dict[int, int] = {}
+    for moment, step in events:
+        steps[moment] = steps.get(moment, 0) + step
+    moments = sorted(m for m, step in steps.items() if step)
+    quiet: dict[tuple[object, int, int], list[Interval]] = {}
+    out: list[Interval] = []
+    running, i = 0, 0
+    for start, end, kind, profile in days:
+        j = bisect_left(moments, end, i)
+        if i == j:
+            key = (kind, running, end - start)
+            found = quiet.get(key)
+            if found is None:
+                found = quiet[key] = _above(profile, running, minimum, end - start)
+        else:
+            changes = dict(profile)
+            for m in moments[i:j]:
+                changes[m - start] = changes.get(m - start, 0) + steps[m]
+            found = _above(sorted(changes.items()), running, minimum, end - start)
+            running += sum(steps[m] for m in moments[i:j])
+            i = j
+        for s, e in found:
+            if out and start + s <= out[-1][1]:
+                out[-1] = (out[-1][0], start + e)
+            else:
+                out.append((start + s, start + e))
+    return out
+
+
+def _above(changes: list[tuple[int, int]], count: int, minimum: int, length: int) -> list[Interval]:
+    """Within [0, length): where `count` plus the (offset, step) changes so far is at least `minimum`; one change
+    per offset, sorted."""
+    out: list[Interval] = []
+    opened = 0 if count >= minimum else None
+    for offset, step in changes:
+        count += step
+        if opened is None:
+            if count >= minimum:
+                opened = offset
+        elif count < minimum:
+            if offset > opened:
+                out.append((opened, offset))
+            opened = None
+    if opened is not None and opened < length:
+        out.append((opened, length))
+    return out
 
 
 def _day_profile(
-    members: list[list[_Span]], weekday: int, holiday: bool, holiday_before: bool
+    members: list[list[_Span]],
+    weekday: int,
+    holiday: bool,
+    holiday_before: bool,
+    offset: Callable[[int], int] | None = None,
+    length: int = 86400,
 ) -> list[tuple[int, int]]:
-    """(seconds after midnight, change in the number reachable) over one 24-hour day of this kind: each
-    contact's hours that start on it, and the night hours that started the day before."""
+    """(seconds after midnight, change in the number reachable) over one day of this kind: each contact's hours
+    that start on it, and the night hours that started the day before. On a daylight-saving day `offset` puts a
+    wall-clock time (seconds) at its real distance from midnight, and the day is `length` seconds long."""
     steps: dict[int, int] = {}
     before = (weekday - 1) % 7
+    at = offset or _same
     for spans in members:
         today: list[Interval] = []
         for days, start, end, night, closed in spans:
             if weekday in days and not (closed and holiday):
-                today.append((start, 86400 if night else end))
+                today.append((at(start), length if night else at(end)))
             if night and end > 0 and before in days and not (closed and holiday_before):
-                today.append((0, end))
-        for start, end in union(today):
+                today.append((0, at(end)))
+        for start, end in today if len(today) < 2 else union(today):
             steps[start] = steps.get(start, 0) + 1
             steps[end] = steps.get(end, 0) - 1
     return sorted((offset, step) for offset, step in steps.items() if step)
+
+
+def _same(seconds: int) -> int:
+    return seconds
+
+
+def _through_zone(clock: Clock, day: date, midnight: int) -> Callable[[int], int]:
+    """On a daylight-saving day: a wall-clock time (seconds after midnight) as real seconds after midnight."""
+    return lambda seconds: clock.at(day, time(seconds // 3600, seconds // 60 % 60)) - midnight
 
 
 _Span = tuple[
