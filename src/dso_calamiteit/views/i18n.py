@@ -63,7 +63,36 @@ def setup(argv: list[str] | None = None) -> list[str]:
     gettext.textdomain(DOMAIN)
     gettext.dgettext = _dgettext  # gettext.gettext, which Typer imported, looks up through these
     gettext.dngettext = _dngettext
+    _reword_typer_constants()
     return rest
+
+
+# typer/rich_utils.py words these once, when it is first imported, in the language of that moment. One run per
+# process imports it after `setup`; a process that runs the CLI again (the tests, an embedding) in another
+# language gets them worded again here, or an English --help would keep Dutch panel titles.
+_TYPER_CONSTANTS = {
+    "DEPRECATED_STRING": "(deprecated) ",
+    "DEFAULT_STRING": "[default: {}]",
+    "ENVVAR_STRING": "[env var: {}]",
+    "REQUIRED_LONG_STRING": "[required]",
+    "ARGUMENTS_PANEL_TITLE": "Arguments",
+    "OPTIONS_PANEL_TITLE": "Options",
+    "COMMANDS_PANEL_TITLE": "Commands",
+    "ERRORS_PANEL_TITLE": "Error",
+    "ABORTED_TEXT": "Aborted.",
+    "RICH_HELP": "Try [blue]'{command_path} {help_option}'[/] for help.",
+}
+
+
+def _reword_typer_constants() -> None:
+    import sys
+
+    rich_utils = sys.modules.get("typer.rich_utils")
+    if rich_utils is None:  # not imported yet: it words them itself, in this run's language
+        return
+    for name, msgid in _TYPER_CONSTANTS.items():
+        if hasattr(rich_utils, name):
+            setattr(rich_utils, name, _dgettext(DOMAIN, msgid))
 
 
 def setup_late(argv: list[str]) -> None:
