@@ -4,7 +4,6 @@ scripts. The content is domain.sitrap's; here only how it reads."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from html import escape
 from typing import Any
 
@@ -12,6 +11,7 @@ from ..domain import dutchtime, safetext
 from ..domain.confirmation import ANSWER_WORDS
 from ..domain.language import _, counted
 from ..domain.logbook import Action, Entry
+from ..domain.records import record
 from ..domain.sitrap import Answered, Sitrap, Step, by_role
 from .jsondoc import dumps
 from .readiness import convocation_json
@@ -46,7 +46,7 @@ def _status(a: Action, overdue: frozenset[int]) -> str:
     return _("open") if a.open else _("gereed {moment}").format(moment=dutchtime.local(a.done_at or ""))
 
 
-@dataclass(frozen=True)
+@record
 class _Style:
     """How one format writes the report's pieces; `esc` is applied to every text that comes from the logbook."""
 
