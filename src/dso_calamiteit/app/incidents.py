@@ -578,9 +578,18 @@ def close_incident(where: Where, incident: str, reason: str, force: bool, author
         current = state(store, incident)
         if current.open_actions and not force:
             numbers = ", ".join(f"{a.number} ({a.owner})" for a in current.open_actions)
+            first, *others = (a.number for a in current.open_actions)
+            command = f"calamiteit actie {incident} {first} --gereed"  # the one to type: this incident, this action
+            hint = (
+                _("Meld ze gereed met '{command}' (en zo voor {others}), of sluit toch met --force.").format(
+                    command=command, others=", ".join(str(n) for n in others)
+                )
+                if others
+                else _("Meld die gereed met '{command}', of sluit toch met --force.").format(command=command)
+            )
             raise UsageError(
                 _("incident {incident} heeft nog open acties: {numbers}").format(incident=incident, numbers=numbers),
-                _("Meld ze gereed met 'calamiteit actie ID N --gereed', of sluit toch met --force."),
+                hint,
             )
         body = {"reason": reason, "forced": bool(force and current.open_actions)}
         return store.append(incident, "close", body, author, stamp())
