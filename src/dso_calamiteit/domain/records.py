@@ -7,10 +7,10 @@ such classes, most of which it only unpickles (which calls none of those methods
 dataclass — `dataclasses.fields`, `replace`, `is_dataclass`, `__match_args__`, pickling and pydantic all see
 it as one — with:
 
-- `__repr__`, `__eq__`, `__hash__`, `__setattr__` and `__delattr__` as plain closures over the field names
-  (the same results as dataclasses' generated ones: the same tuples compared and hashed, the same text);
-- `__init__` written by dataclasses itself, the first time the class is constructed (a class that is only
-  unpickled never pays for it).
+- `__init__`, `__repr__`, `__eq__` and `__hash__` written by dataclasses itself, each the first time it is
+  called on the class (from a stand-in class with the same fields), so a class that is only unpickled never
+  pays for them, and one that is hashed 10,000 times runs dataclasses' own code;
+- `__setattr__` and `__delattr__` of a frozen record as plain closures (they only ever raise, as dataclasses').
 
 Only what the domain uses is supported: no `InitVar`, `KW_ONLY`, `__post_init__`, `order`, `slots` or
 inheritance between dataclasses (a class needing one of those stays a plain `dataclass`; the record test
@@ -21,14 +21,10 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
-from _thread import get_ident  # as dataclasses' own recursive repr (threading is the edges')
 from collections.abc import Callable
-from operator import attrgetter
 from typing import Any, TypeVar, dataclass_transform, overload
 
 T = TypeVar("T")
-
-_REPRS: set[tuple[int, int]] = set()  # (object id, thread id) of the reprs running: a cycle shows as ...
 
 
 @overload
@@ -65,16 +61,16 @@ def _record(cls: type[T], frozen: bool) -> type[T]:
     names = frozenset(f.name for f in fields)
     if not documented:
         cls.__doc__ = cls.__name__ + _signature(fields)
-    if "__init__" not in own:
-        _put(cls, "__init__", _lazy_init(cls, fields, frozen))
+    none = {"init": False, "repr": False, "eq": False}
+    if "__init__" not in own:  # frozen: dataclasses sets the fields with object.__setattr__
+        _put(cls, "__init__", _lazy(cls, fields, "__init__", **{**none, "init": True, "frozen": frozen}))
     if "__repr__" not in own:
-        _put(cls, "__repr__", _repr([f.name for f in fields if f.repr]))
-    compared = _values([f.name for f in fields if f.compare])
+        _put(cls, "__repr__", _lazy(cls, fields, "__repr__", **{**none, "repr": True}))
     if "__eq__" not in own:
-        _put(cls, "__eq__", _eq(compared))
+        _put(cls, "__eq__", _lazy(cls, fields, "__eq__", **{**none, "eq": True}))
     if not explicit_hash:
-        if frozen:  # eq and frozen: hashed by the compared fields, as dataclasses does
-            _put(cls, "__hash__", _hash(_values([f.name for f in fields if (f.compare if f.hash is None else f.hash)])))
+        if frozen:  # eq and frozen: hashed by the compared fields, as dataclasses does (unsafe_hash: the same fields)
+            _put(cls, "__hash__", _lazy(cls, fields, "__hash__", **{**none, "eq": True, "unsafe_hash": True}))
         else:  # eq without frozen: unhashable
             cls.__hash__ = None  # type: ignore[assignment]
     if frozen:
@@ -104,47 +100,6 @@ def _signature(fields: tuple[dataclasses.Field[Any], ...]) -> str:
     return f"({', '.join(parts)})"
 
 
-def _values(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
-    """The tuple dataclasses compares and hashes: `(self.a, self.b, ...)`."""
-    if len(names) >= 2:
-        return attrgetter(*names)  # a tuple for two or more names
-    if len(names) == 1:
-        one = attrgetter(names[0])
-        return lambda obj: (one(obj),)
-    return lambda obj: ()
-
-
-def _repr(names: list[str]) -> Callable[[Any], str]:
-    def __repr__(self: Any) -> str:
-        key = (id(self), get_ident())
-        if key in _REPRS:
-            return "..."
-        _REPRS.add(key)
-        try:
-            shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in names)
-            return f"{self.__class__.__qualname__}({shown})"
-        finally:
-            _REPRS.discard(key)
-
-    return __repr__
-
-
-def _eq(values: Callable[[Any], tuple[Any, ...]]) -> Callable[[Any, Any], Any]:
-    def __eq__(self: Any, other: Any) -> Any:
-        if other.__class__ is self.__class__:
-            return values(self) == values(other)
-        return NotImplemented
-
-    return __eq__
-
-
-def _hash(values: Callable[[Any], tuple[Any, ...]]) -> Callable[[Any], int]:
-    def __hash__(self: Any) -> int:
-        return hash(values(self))
-
-    return __hash__
-
-
 def _frozen_setattr(cls: type, names: frozenset[str]) -> Callable[[Any, str, Any], None]:
     def __setattr__(self: Any, name: str, value: Any) -> None:
         if type(self) is cls or name in names:
@@ -163,26 +118,26 @@ def _frozen_delattr(cls: type, names: frozenset[str]) -> Callable[[Any, str], No
     return __delattr__
 
 
-def _lazy_init(cls: type, fields: tuple[dataclasses.Field[Any], ...], frozen: bool) -> Callable[..., None]:
-    """An `__init__` that, on the first construction, has dataclasses write the real one (from a stand-in class
-    with the same fields and defaults) and puts it in its own place."""
+def _lazy(cls: type, fields: tuple[dataclasses.Field[Any], ...], name: str, **params: bool) -> Callable[..., Any]:
+    """A method that, the first time it is called, has dataclasses write the real one (on a stand-in class with
+    the same fields, defaults and factories, asked for this method alone) and puts it in its own place."""
 
-    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        real = cls.__dict__["__init__"]
-        if real is __init__:
+    def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        real = cls.__dict__[name]
+        if real is method:
             namespace: dict[str, Any] = {
                 "__annotations__": {f.name: f.type for f in fields},
                 "__module__": cls.__module__,
                 "__qualname__": cls.__qualname__,
-                "__doc__": "-",
+                "__doc__": "-",  # not asked: dataclasses would work it out with inspect.signature
             }
             for f in fields:  # the same Field objects: the same defaults and factories, in the same order
                 namespace[f.name] = f
             stand_in = type(cls.__name__, (), namespace)
-            dataclasses.dataclass(stand_in, init=True, repr=False, eq=False, frozen=frozen)
-            real = stand_in.__dict__["__init__"]
-            real.__qualname__ = f"{cls.__qualname__}.__init__"
-            cls.__init__ = real  # type: ignore[misc]
-        real(self, *args, **kwargs)
+            dataclasses.dataclass(stand_in, **params)
+            real = stand_in.__dict__[name]
+            real.__qualname__ = f"{cls.__qualname__}.{name}"
+            setattr(cls, name, real)
+        return real(self, *args, **kwargs)
 
-    return __init__
+    return method
