@@ -115,12 +115,19 @@ def test_close_waits_for_open_actions(calamiteit: Invoke) -> None:
     calamiteit("log", incident, "Persbericht", "--besluit", "--actiehouder", "Eva")
     refused = calamiteit("incident", "close", incident, "--reden", "Opgelost")
     assert refused.code == exitcodes.USAGE and "1 (Fatima), 2 (Eva)" in refused.err
+    # the hint is the command to type for this incident's first open action, not a placeholder
+    assert f"Meld ze gereed met 'calamiteit actie {incident} 1 --gereed' (en zo voor 2)" in refused.err
+    assert "ID N" not in refused.err
     assert calamiteit("actie", incident, "1", "--gereed", "--toelichting", "Allen gebeld").code == 0
     again = calamiteit("actie", incident, "1", "--gereed")
     assert again.code == exitcodes.USAGE and "is al gereed" in again.err
     assert calamiteit("actie", incident, "7", "--gereed").code == exitcodes.USAGE
     open_ones = json.loads(calamiteit("acties", "--json").out)["actions"]
     assert [(a["incident"], a["number"], a["owner"]) for a in open_ones] == [(incident, 2, "Eva")]
+    one_left = calamiteit("incident", "close", incident, "--reden", "Opgelost")
+    assert f"Meld die gereed met 'calamiteit actie {incident} 2 --gereed', of sluit" in one_left.err
+    english = calamiteit("--lang", "en", "incident", "close", incident, "--reden", "Opgelost")
+    assert f"Report it done with 'calamiteit actie {incident} 2 --gereed', or close anyway with --force." in english.err
     assert calamiteit("incident", "close", incident, "--reden", "Opgelost", "--force").code == 0
     closed = calamiteit("log", incident, "Nog iets", "--beeld")
     assert closed.code == exitcodes.USAGE and "gesloten" in closed.err

@@ -120,3 +120,35 @@ def test_the_user_folders_are_the_ones_platformdirs_gives(name: str, monkeypatch
             monkeypatch.setenv(variable, value)
     for kind in ("config", "cache", "data"):
         assert userdirs.user_path(kind) == getattr(platformdirs, f"user_{kind}_path")(APP), kind
+
+
+def test_the_collector_is_off_for_the_start_up_and_on_again_for_the_command() -> None:
+    """cli.entry holds the cyclic garbage collector off while Typer, the CLI and the command's module load and
+    the command is built (tens of collections walked those objects again and again); just before the command
+    runs, what the start-up made is frozen out of the collector and the collector is on again."""
+    program = (
+        "import gc, json, sys\n"
+        "from dso_calamiteit.adapters import process\n"
+        "seen = []  # collections while the start-up holds the collector off (before it: this program's own)\n"
+        "gc.callbacks.append(lambda phase, info: seen.append(1) if phase == 'start' and process.START_PAUSED[0] "
+        "else None)\n"
+        "sys.argv = ['calamiteit', 'contacts', 'iplo', '--json']\n"
+        "real, state = process.start_done, {}\n"
+        "def done():\n"
+        "    state.update(before=len(seen), paused=process.START_PAUSED[0], was_on=gc.isenabled())\n"
+        "    real()\n"
+        "    state.update(on=gc.isenabled(), frozen=gc.get_freeze_count(), still_paused=process.START_PAUSED[0])\n"
+        "process.start_done = done\n"
+        "from dso_calamiteit.cli.entry import main\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as ended:\n"
+        "    sys.stderr.write('EXIT %s STATE %s' % (ended.code, json.dumps(state)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", program], env=dict(os.environ), capture_output=True, text=True,
+                          check=False)
+    exit_code, _, state = done.stderr.rpartition("EXIT ")[2].partition(" STATE ")
+    assert exit_code == "0", done.stderr[-2000:]
+    found = json.loads(state)
+    assert found["before"] == 0 and found["paused"] and not found["was_on"]  # no collection during the start-up
+    assert found["on"] and not found["still_paused"] and found["frozen"] > 1000  # on for the command, start frozen

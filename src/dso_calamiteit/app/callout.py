@@ -19,7 +19,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import datetime
 from queue import Empty, Queue
 from typing import TYPE_CHECKING, Any
@@ -32,6 +32,7 @@ from ..domain.errors import CalamiteitError, Interrupted, UsageError
 from ..domain.language import N_, _, counted, current, speaking
 from ..domain.logbook import ChainCheck, Entry, Incident, canonical, fold_checked, refuse_broken
 from ..domain.reasons import recorded_reason
+from ..domain.records import record
 from ..domain.sitrap import kept_notes, next_sitrap
 from .logbook import opened, stamp
 from .place import Where
@@ -48,7 +49,7 @@ CALLOUT_INCOMPLETE = exitcodes.CALLOUT_INCOMPLETE
 GRACE_SECONDS = 2.0  # after Ctrl-C: how long outcomes already on their way are still waited for and recorded
 
 
-@dataclass
+@record(frozen=False)
 class Composed:
     plan: Plan
     state: Incident
@@ -59,7 +60,7 @@ class Composed:
     in_language: dict[str, Message] = field(default_factory=dict)
 
 
-@dataclass
+@record(frozen=False)
 class Sent:
     composed: Composed
     deliveries: list[Delivery] = field(default_factory=list)

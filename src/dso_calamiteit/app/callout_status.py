@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
 from ..adapters import config as files
@@ -15,6 +15,7 @@ from ..adapters.stores import reading
 from ..domain.contacts import Contact
 from ..domain.hashing import entry_hash
 from ..domain.recipients import Recipient, recipient_key
+from ..domain.records import record
 from .logbook import locate, opened
 from .place import Where
 
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from ..adapters.stores.reading import Delivery
 
 
-@dataclass
+@record(frozen=False)
 class Called:
     """One recipient of the incident's call-outs: their deliveries and their latest confirmation."""
 

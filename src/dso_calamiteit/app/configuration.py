@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..adapters import config
 from ..domain.errors import ConfigError
 from ..domain.language import _, counted
+from ..domain.records import record
 
 if TYPE_CHECKING:
     from ..adapters.config import Config, Source
@@ -19,7 +20,7 @@ def load(config_dir: Path | None) -> Config:
     return config.load(config.locate(config_dir))
 
 
-@dataclass
+@record(frozen=False)
 class Checked:
     """Which file of each kind is used, every problem in them, and a summary when there are none."""
 

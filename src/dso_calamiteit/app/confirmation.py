@@ -7,13 +7,13 @@ how it came in, and the coordinator's note.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..domain.confirmation import REPLY_CODES, LinkRefused, digits, find_person, read_token
 from ..domain.errors import UsageError
 from ..domain.language import _
 from ..domain.logbook import Entry
+from ..domain.records import record
 from .callout_status import Called, called
 from .logbook import opened, stamp
 from .place import Where
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from ..adapters.config import Config
 
 
-@dataclass(frozen=True)
+@record
 class Link:
     """What a confirmation link's page may show: the incident, the person and role, and what this link
     already recorded ('' nothing yet). Nothing else of the logbook."""

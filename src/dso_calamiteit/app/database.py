@@ -7,19 +7,20 @@ skipped), so a team that moves from SQLite to PostgreSQL and back loses nothing 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from ..adapters.stores import location, open_store
 from ..domain import exitcodes
 from ..domain.errors import UsageError
 from ..domain.language import _
 from ..domain.logbook import fold, verify
+from ..domain.records import record
 from .handover import import_entries
 from .logbook import ladder, locate
 from .place import Where
 
 
-@dataclass
+@record(frozen=False)
 class Upgraded:
     where: str
     before: int
@@ -35,7 +36,7 @@ def upgrade(where: Where) -> Upgraded:
         store.close()
 
 
-@dataclass
+@record(frozen=False)
 class CopiedIncident:
     id: str
     entries: int
@@ -44,7 +45,7 @@ class CopiedIncident:
     broken: bool = False  # the source chain did not verify: not copied
 
 
-@dataclass
+@record(frozen=False)
 class Copied:
     source: str
     target: str

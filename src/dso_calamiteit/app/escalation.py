@@ -11,12 +11,13 @@ passed, and it sends nothing twice.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ..domain.callout import Draft, Message, Recipient, plan, recipient_key
 from ..domain.language import _, speaking
+from ..domain.records import record
 from .callout import Composed, Sent, compose, message_id, send
 from .callout_status import called
 from .logbook import opened, stamp
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 ESCALATION = "escalation"
 
 
-@dataclass
+@record(frozen=False)
 class Escalated:
     reminded: list[str] = field(default_factory=list)  # names
     backups: list[str] = field(default_factory=list)  # names, with their role

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..adapters.input_files import read_bounded
@@ -19,6 +18,7 @@ from ..domain.entry_rules import Refused, Replay, check_entry, valid_id
 from ..domain.errors import TamperedError, UsageError
 from ..domain.language import N_, _, counted
 from ..domain.logbook import EXPORT_KIND, Entry, Fault, Incident, Summary, canonical, fold, refuse_broken, verify
+from ..domain.records import record
 from .logbook import ladder, opened
 from .place import Where
 
@@ -26,7 +26,7 @@ MAX_IMPORT_BYTES = 256 * 1024 * 1024  # an export of about 400,000 entries; /dev
 READ_CHUNK = 1024 * 1024
 
 
-@dataclass(frozen=True)
+@record
 class Export:
     """An incident as it is handed over: its row, every entry, and the chain's breaks when insisted on."""
 

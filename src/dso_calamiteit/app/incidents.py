@@ -11,7 +11,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -22,6 +22,7 @@ from ..domain.criteria import CriteriaFile
 from ..domain.errors import CalamiteitError, NotFoundError, TamperedError, UsageError
 from ..domain.language import N_, _
 from ..domain.logbook import Action, ChainCheck, Entry, Fault, Incident, Summary, fold_checked, kind_word
+from ..domain.records import record
 from ..domain.sitrap import ReportingFile, next_sitrap
 from .logbook import configured, ladder, opened, stamp
 from .place import Where
@@ -68,7 +69,7 @@ def open_incident(where: Where, body: dict[str, Any], author: str) -> str:
         return store.open_incident(body["title"], body, author, stamp()).incident
 
 
-@dataclass(frozen=True)
+@record
 class Listed:
     summary: Summary
     next_sitrap: datetime | None  # when the next sitrap is due; None for a closed incident
@@ -132,7 +133,7 @@ def each_entry(
     return found, out, check.done(), check
 
 
-@dataclass
+@record(frozen=False)
 class Timeline:
     state: Incident
     newest: list[Entry]
@@ -197,7 +198,7 @@ def _whole_page(where: Where, incident: str, newest: int, page: int, first: Time
     return Timeline(first.state, further.newest, further.faults)
 
 
-@dataclass
+@record(frozen=False)
 class _Kept:
     verified: float  # when the whole chain was last verified (the reader's monotonic clock: the start of that read)
     found: Timeline
@@ -478,7 +479,7 @@ def open_actions(where: Where, incident: str | None) -> tuple[list[tuple[Inciden
     return [(s, a) for s in states for a in s.open_actions], faults
 
 
-@dataclass
+@record(frozen=False)
 class Verified:
     path: str
     summary: Summary
@@ -577,9 +578,18 @@ def close_incident(where: Where, incident: str, reason: str, force: bool, author
         current = state(store, incident)
         if current.open_actions and not force:
             numbers = ", ".join(f"{a.number} ({a.owner})" for a in current.open_actions)
+            first, *others = (a.number for a in current.open_actions)
+            command = f"calamiteit actie {incident} {first} --gereed"  # the one to type: this incident, this action
+            hint = (
+                _("Meld ze gereed met '{command}' (en zo voor {others}), of sluit toch met --force.").format(
+                    command=command, others=", ".join(str(n) for n in others)
+                )
+                if others
+                else _("Meld die gereed met '{command}', of sluit toch met --force.").format(command=command)
+            )
             raise UsageError(
                 _("incident {incident} heeft nog open acties: {numbers}").format(incident=incident, numbers=numbers),
-                _("Meld ze gereed met 'calamiteit actie ID N --gereed', of sluit toch met --force."),
+                hint,
             )
         body = {"reason": reason, "forced": bool(force and current.open_actions)}
         return store.append(incident, "close", body, author, stamp())
@@ -588,7 +598,7 @@ def close_incident(where: Where, incident: str, reason: str, force: bool, author
 # --- the level: advice and decision -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class Context:
     """What an assessment of an incident starts from: its level, situation and whether it is closed."""
 

@@ -12,7 +12,7 @@ import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +20,7 @@ from ..adapters import clock, config
 from ..adapters.stores import Location, StorageError, location, open_store
 from ..domain.errors import CalamiteitError, Problem, UsageError
 from ..domain.language import _, counted
+from ..domain.records import record
 from .place import Place, Where
 
 if TYPE_CHECKING:
@@ -135,7 +136,7 @@ def stamp() -> str:
     return dutchtime.stamp(clock.now())
 
 
-@dataclass
+@record(frozen=False)
 class Checked:
     """The logbook as `check` sees it: unusable, broken chains, and one line saying which file it is."""
 

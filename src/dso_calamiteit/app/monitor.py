@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,6 +13,7 @@ from ..domain import dutchtime, exitcodes
 from ..domain.errors import CalamiteitError, NotFoundError, UsageError, suggest
 from ..domain.language import _
 from ..domain.monitoring import Availability, availability, judge, select
+from ..domain.records import record as frozen_record
 from .logbook import opened
 from .place import Where
 
@@ -118,7 +118,7 @@ def history(where: Where, since: str) -> tuple[datetime, list[Availability]]:
     return start, figures
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Latest:
     """An application's most recent recorded check, with its availability over the same span."""
 

@@ -5,11 +5,12 @@ Apart from app.logbook (which opens it) so that a command module can name it wit
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
+from ..domain.records import record
 
-@dataclass(frozen=True)
+
+@record
 class Place:
     """What the operator said about where the logbook is: --data-dir and/or --db (both None: the default),
     and the --config-dir where config/logboek.yaml may name it."""

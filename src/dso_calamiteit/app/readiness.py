@@ -3,7 +3,7 @@ over a period, and the rotas as a calendar."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,6 +17,7 @@ from ..domain.language import _
 from ..domain.readiness import Reachability, next_opening, shifts, stand_in, status, weekly
 from ..domain.readiness import at_moment as standings_at
 from ..domain.readiness import gaps as find_gaps
+from ..domain.records import record
 from ..domain.teams import Convocation, Seat, candidates, ordered, standing_in
 
 if TYPE_CHECKING:
@@ -122,7 +123,7 @@ def convocation(config: Config, team_id: str, at: datetime, reach: Reachability 
     return Convocation(found.id, found.name, convene(config, found.id, at, reach))
 
 
-@dataclass
+@record(frozen=False)
 class Moment:
     """Readiness at one moment: people and desks with their state, and every requirement's standing."""
 
@@ -213,7 +214,7 @@ def _shift(rota: str, start: int, end: int, person: Contact, note: str = "") -> 
     )
 
 
-@dataclass(frozen=True)
+@record
 class CalendarEvent:
     uid: str
     summary: str
@@ -226,7 +227,7 @@ def _slug(text: str) -> str:
     return "".join(ch if ch.isalnum() else "-" for ch in text.casefold()).strip("-")
 
 
-@dataclass(frozen=True)
+@record
 class Call:
     """Whom to call for one role or line: the person reachable at the moment, or what to do instead."""
 

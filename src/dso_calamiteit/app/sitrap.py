@@ -7,7 +7,7 @@ bound to the organisations' names), because the text is written while the report
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +28,7 @@ from ..domain.logbook import (
     not_before,
     refuse_broken,
 )
+from ..domain.records import record
 from ..domain.sitrap import Answered
 from .callout_status import called
 from .logbook import opened
@@ -42,7 +43,7 @@ Write = Callable[[sitrap.Sitrap], str]  # a sitrap as text: views.sitrap.FORMATS
 Sections = tuple[tuple[str, tuple[str, ...]], ...]  # a sitrap as an Adaptive Card's (heading, lines): views.sitrap
 
 
-@dataclass
+@record(frozen=False)
 class Report:
     """A sitrap as written: its text, its number (None for a closed incident's final report) and, when it
     goes to a file, that file staged beside its place until `publish`."""

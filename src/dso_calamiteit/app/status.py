@@ -8,13 +8,13 @@ logbook is in it. An incident without a public update does not appear at all.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ..domain import dutchtime
 from ..domain.logbook import PUBLIC, Entry
 from ..domain.overview import availability
+from ..domain.records import record
 from .logbook import opened
 from .place import Where
 
@@ -25,7 +25,7 @@ DAYS = 90
 NOW_HOURS = 24  # a check older than this says nothing about "now"
 
 
-@dataclass(frozen=True)
+@record
 class Day:
     day: str  # local ISO date
     checks: int
@@ -40,7 +40,7 @@ class Day:
         return "goed" if share >= 1 else "matig" if share >= 0.95 else "slecht"
 
 
-@dataclass(frozen=True)
+@record
 class Application:
     name: str
     env: str
@@ -50,13 +50,13 @@ class Application:
     days: list[Day]
 
 
-@dataclass(frozen=True)
+@record
 class Update:
     at: str
     text: str
 
 
-@dataclass(frozen=True)
+@record
 class Disruption:
     reference: str  # the incident id: letters, digits and hyphens only
     since: str  # the first public update
@@ -64,7 +64,7 @@ class Disruption:
     updates: list[Update]  # newest first
 
 
-@dataclass(frozen=True)
+@record
 class Planned:
     application: str
     env: str | None
@@ -73,7 +73,7 @@ class Planned:
     description: str
 
 
-@dataclass(frozen=True)
+@record
 class Status:
     at: datetime
     applications: list[Application]

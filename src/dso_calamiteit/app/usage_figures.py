@@ -3,13 +3,14 @@ in the logbook database (SQLite or PostgreSQL) in one transaction, or nothing of
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..adapters.input_files import read_bounded
 from ..domain.errors import UsageError, suggest
 from ..domain.language import _
+from ..domain.records import record
 from ..domain.usage_figures import line_of_offset, parse
 from .logbook import opened
 from .place import Where
@@ -33,7 +34,7 @@ class CsvError(UsageError):
         self.problems = problems
 
 
-@dataclass
+@record(frozen=False)
 class Imported:
     path: Path
     rows: int

@@ -6,6 +6,7 @@ other interruption, with exit 130 and one line, not a KeyboardInterrupt tracebac
 
 from __future__ import annotations
 
+import gc
 import sys
 
 
@@ -14,6 +15,9 @@ def main() -> None:
         from ..adapters import process  # not adapters.config: --version and --help need none of it
 
         process.ONE_SHOT[0] = True  # one command, then exit: the loaded config need not be collected (`web` unsets)
+        if gc.isenabled():  # no collections while the start-up imports and builds: on again before the command
+            gc.disable()
+            process.START_PAUSED[0] = True
         from .root import run
 
         code = run()

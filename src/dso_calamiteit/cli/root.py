@@ -237,6 +237,9 @@ def run(argv: list[str] | None = None) -> int:
         command = typer.main.get_command(app)
         if len(argv) <= 1 or "--help" in argv or "-h" in argv:  # a help page may be shown: in the user's language
             i18n.translate_help(command, command.context_class(command, help_option_names=["-h", "--help"]))
+        from ..adapters import process
+
+        process.start_done()  # the collector on again (cli.entry held it off for the start-up), start-up frozen
         result = command(args=argv, prog_name="calamiteit", standalone_mode=False)
         if result == exitcodes.INTERRUPTED:  # Typer turns Ctrl-C inside a command into a silent Exit(130)
             return _interrupted()

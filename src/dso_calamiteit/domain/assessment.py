@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from .criteria import CriteriaFile, Criterion, Level
 from .reasons import advice_reason
+from .records import record
 
 Action = Literal["opschalen", "afschalen", "handhaven"]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Tally:
     """How one level fares: the criteria answered 'ja' against its threshold."""
 
@@ -24,7 +24,7 @@ class Tally:
         return bool(self.level.criteria) and len(self.met) >= self.level.threshold
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Advice:
     action: Action
     current: Level
@@ -37,7 +37,7 @@ class Advice:
         return advice_reason(self.action, self.grounds)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Assessment:
     recommended: Level
     tallies: tuple[Tally, ...]

@@ -9,7 +9,7 @@ Secrets are never here: the file names the environment variable (or keyring entr
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from typing import Any, ClassVar, Literal
 
@@ -22,6 +22,7 @@ from .logbook import Incident
 from .recipients import Recipient as Recipient  # re-exported (domain/recipients.py)
 from .recipients import channel_word as channel_word
 from .recipients import recipient_key as recipient_key
+from .records import record
 from .schema import STRICT
 from .sitrap import Sitrap
 from .teams import Convocation
@@ -32,7 +33,7 @@ Outcome = Literal["accepted", "refused", "timeout", "unreachable", "error"]
 EMAIL = "email"
 
 
-@dataclass(frozen=True)
+@record
 class EmailChannel:
     __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
 
@@ -56,7 +57,7 @@ class EmailChannel:
     """Taal van de berichten via dit kanaal: nl of en; leeg: die van de opdracht (--lang)."""
 
 
-@dataclass(frozen=True)
+@record
 class Webhook:
     __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
 
@@ -73,7 +74,7 @@ class Webhook:
     opdracht (--lang)."""
 
 
-@dataclass(frozen=True)
+@record
 class Routes:
     __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
 
@@ -85,7 +86,7 @@ class Routes:
     """Per contact-id (contacts.yaml) de kanalen, in plaats van die van de organisatie."""
 
 
-@dataclass(frozen=True)
+@record
 class Escalation:
     __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
 
@@ -97,7 +98,7 @@ class Escalation:
     """Hoe vaak een opgeroepene die niet antwoordt een herinnering krijgt."""
 
 
-@dataclass(frozen=True)
+@record
 class CalloutFile:
     __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
 
@@ -141,7 +142,7 @@ class CalloutFile:
         return self.routes.organisations.get(contact.org, self.routes.default)
 
 
-@dataclass(frozen=True)
+@record
 class Delivery:
     """What came of one channel for one recipient."""
 
@@ -161,7 +162,7 @@ class Delivery:
         return self.as_record() | worded
 
 
-@dataclass(frozen=True)
+@record
 class Message:
     """One call-out: the same words for every channel (Markdown; e-mail adds an HTML rendering)."""
 
@@ -192,7 +193,7 @@ class Message:
     cut_note: str = N_("Ingekort: de rest past niet in één Teams-bericht.")
 
 
-@dataclass(frozen=True)
+@record
 class Draft:
     """What a call-out says, before it is worded: app.callout decides what goes out, the face's view
     (views.callout.message) writes the subject and the Markdown every channel sends."""
@@ -222,7 +223,7 @@ class Draft:
     advice_level: str = ""  # the label of the advised level
 
 
-@dataclass
+@record(frozen=False)
 class Plan:
     """Who gets the message through which channel; who cannot be reached through one of theirs."""
 
@@ -325,7 +326,7 @@ def address_warnings(contacts: Iterable[Contact]) -> list[str]:
     return out
 
 
-@dataclass(frozen=True)
+@record
 class ChannelBound:
     """The longest one channel of a call-out can take (domain.callout.bounds)."""
 

@@ -11,18 +11,18 @@ import hashlib
 import hmac
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from .errors import UsageError, suggest
 from .language import N_, _
 from .recipients import Recipient
+from .records import record
 
 REPLY_CODES = {"1": "komt", "2": "kan_niet"}
 REPLY_TEXT = N_("Antwoord 1 = ik kom, 2 = ik kan niet.")  # a gateway's reply instruction (worded per message)
 ANSWER_WORDS = {"komt": N_("komt"), "kan_niet": N_("kan niet komen")}  # worded with _() where shown
 
 
-@dataclass(frozen=True)
+@record
 class Confirmed:
     callout: str
     recipient: str

@@ -5,17 +5,17 @@ from __future__ import annotations
 import difflib
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, ClassVar, Literal, get_args
 
+from .records import record
 from .schema import STRICT
 
 Tier = Literal["operationeel", "tactisch", "strategisch"]
 TIERS: tuple[str, ...] = get_args(Tier)
 
 
-@dataclass(frozen=True)
+@record
 class Organisation:
     __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
 
@@ -32,7 +32,7 @@ class Organisation:
     leeg: die van het kanaal, anders die van de opdracht (--lang)."""
 
 
-@dataclass(frozen=True)
+@record
 class Contact:
     __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
 
@@ -63,7 +63,7 @@ class Contact:
     die van de organisatie, anders die van het kanaal, anders die van de opdracht (--lang)."""
 
 
-@dataclass(frozen=True)
+@record
 class ContactsFile:
     __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
 

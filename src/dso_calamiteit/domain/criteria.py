@@ -6,14 +6,14 @@ are Dutch because they become the descriptions a coordinator's editor shows whil
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from .language import _, current
+from .records import record
 from .schema import STRICT
 
 
-@dataclass(frozen=True)
+@record
 class Criterion:
     __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
 
@@ -38,7 +38,7 @@ class Criterion:
         return self.question_en if current() == "en" and self.question_en else self.question
 
 
-@dataclass(frozen=True)
+@record
 class Level:
     __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
 
@@ -68,7 +68,7 @@ class Level:
         return f"{self.name} → {self.team}" if self.team and self.team != self.name else self.name
 
 
-@dataclass(frozen=True)
+@record
 class Definition:
     __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
 
@@ -92,7 +92,7 @@ class Definition:
         return self.elements_en if current() == "en" and self.elements_en else self.elements
 
 
-@dataclass(frozen=True)
+@record
 class CriteriaFile:
     __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
 

@@ -7,13 +7,13 @@ Pure: the current moment is never read here, it comes in as an argument (the clo
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from .errors import UsageError
 from .language import N_, _, current
+from .records import record
 
 LOCAL = ZoneInfo("Europe/Amsterdam")
 DAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
@@ -78,7 +78,7 @@ _COUNTS = {"een": 1.0, "één": 1.0, "anderhalf": 1.5, "een half": 0.5, "half": 
 _MAX_AHEAD = timedelta(days=3 * 366)
 
 
-@dataclass(frozen=True)
+@record
 class Moment:
     """A moment as understood: the instant, whether a time of day was named, and what to tell about a choice made."""
 

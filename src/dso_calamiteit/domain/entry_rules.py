@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Set
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from typing import Any
 
 from .language import _
+from .records import record
 
 ID = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?")
 HASH = re.compile(r"[0-9a-f]{64}")
@@ -86,7 +87,7 @@ def _keys(body: Mapping[str, Any], required: Set[str], optional: Set[str] = froz
         raise Refused(_("onbekend veld {fields}").format(fields=", ".join(unknown)))
 
 
-@dataclass
+@record(frozen=False)
 class Replay:
     """What the entries so far have established, as far as the next entry's rules need it."""
 

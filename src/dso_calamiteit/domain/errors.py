@@ -5,13 +5,13 @@ from __future__ import annotations
 import difflib
 import errno
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from . import exitcodes
 from .language import N_, _, counted
+from .records import record
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Problem:
     """One thing wrong in one file, pointing at the place to change."""
 
@@ -29,7 +29,7 @@ class Problem:
         return f"{where}: {self.message}"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Disagreement:
     """One's own file and a shipped default that do not fit together (one names what the other lacks): a
     warning, the command goes on. `first` is the first such place, `more` how many others there are."""

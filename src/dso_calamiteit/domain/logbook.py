@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from functools import cached_property
 from typing import Any, ClassVar
@@ -18,6 +18,7 @@ from .errors import TamperedError
 from .hashing import entry_hash
 from .language import N_, _, pgettext
 from .reasons import recorded_reason
+from .records import record
 
 GENESIS = "0" * 64
 EXPORT_KIND = "incident-export"  # the `kind` of the document `incident export` writes and `incident import` reads
@@ -59,7 +60,7 @@ def chained(incident: str, n: int, at: str, author: str, kind: str, body: str, p
     return Entry(incident, n, at, author, kind, body, prev, entry_hash(incident, n, at, author, kind, body, prev))
 
 
-@dataclass(frozen=True)
+@record
 class LogbookFile:
     # config/logboek.yaml: which logbook to use when no flag (--db, --data-dir) and no environment variable
     # (CALAMITEIT_DB, CALAMITEIT_DATA_DIR) says. (A comment, not a docstring: that would become the schema's
@@ -73,7 +74,7 @@ class LogbookFile:
     PGPASSWORD, ~/.pgpass of PGSERVICE."""
 
 
-@dataclass
+@record(frozen=False)
 class Entry:
     """One line of the logbook. `at` is UTC in ISO 8601; `body` is the canonical JSON text.
 
@@ -105,7 +106,7 @@ class Entry:
         return entry_hash(self.incident, self.n, self.at, self.author, self.kind, self.body, self.prev_hash)
 
 
-@dataclass(frozen=True)
+@record
 class Fault:
     """A place where the chain does not hold: an edited, inserted or removed entry."""
 
@@ -227,7 +228,7 @@ def refuse_broken(incident: str, faults: list[Fault], insist: bool, what: str) -
         )
 
 
-@dataclass(frozen=True)
+@record
 class LevelStep:
     at: str
     author: str
@@ -243,7 +244,7 @@ class LevelStep:
         return self.decided and self.advised is not None and self.advised != self.after
 
 
-@dataclass
+@record(frozen=False)
 class Action:
     number: int
     entry: int
@@ -263,7 +264,7 @@ class Action:
         return self.open and self.deadline is not None and datetime.fromisoformat(self.deadline) < now
 
 
-@dataclass
+@record(frozen=False)
 class Incident:
     """The state of one incident after all its entries; only ever built by `fold`."""
 
@@ -434,7 +435,7 @@ def not_before(at: str, earlier: str) -> str:
         return at
 
 
-@dataclass(frozen=True)
+@record
 class Tip:
     """Where an incident's chain ends and what its entries say now: worked out from the entries themselves,
     never from the `incidents` row, so an edited row cannot make a writer reuse a number."""
@@ -448,7 +449,7 @@ class Tip:
     at: str = ""  # the time of the last entry: the next one is not earlier
 
 
-@dataclass(frozen=True)
+@record
 class Summary:
     """An incident's row in `incidents`: kept in step with its entries in the same transaction."""
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Literal
 from urllib.parse import urlsplit
 
 from .dutchtime import read_fixed
 from .language import N_, _
+from .records import record
 from .schema import STRICT
 
 Env = Literal["prod", "pre"]
@@ -21,7 +21,7 @@ State = Literal["beschikbaar", "traag", "onbeschikbaar", "onderhoud"]
 ANSWERED = ("beschikbaar", "traag")  # answered correctly: slow counts as available (blackbox's probe_success too)
 
 
-@dataclass(frozen=True)
+@record
 class Target:
     __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
 
@@ -52,7 +52,7 @@ def origin(url: str) -> tuple[str, str, int | None]:
     return scheme, (parts.hostname or "").lower(), parts.port or {"https": 443, "http": 80}.get(scheme)
 
 
-@dataclass(frozen=True)
+@record
 class MonitorFile:
     __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
 
@@ -66,7 +66,7 @@ class MonitorFile:
     """Hoeveel van een antwoord hooguit wordt gelezen om 'contains' te zoeken."""
 
 
-@dataclass(frozen=True)
+@record
 class Window:
     __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
 
@@ -97,7 +97,7 @@ class Window:
         return start <= at < end
 
 
-@dataclass(frozen=True)
+@record
 class MaintenanceFile:
     __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
 
@@ -133,7 +133,7 @@ REASONS = {
 WORDS = "words"  # an older record's reason: the Dutch words it was stored in, shown as they are
 
 
-@dataclass(frozen=True)
+@record
 class Reason:
     """Why a check was not simply available, language-neutral: a kind from REASONS and its values. Stored as a
     small JSON object, worded in the reader's language when shown (`text`); '' (no kind) when it was available.
@@ -190,7 +190,7 @@ class Reason:
         return cls(WORDS, ((WORDS, stored),))
 
 
-@dataclass(frozen=True)
+@record
 class Check:
     """The outcome of one request as the probe saw it, before judging."""
 
@@ -201,7 +201,7 @@ class Check:
     cert_expires: float | None = None  # the TLS certificate's notAfter (Unix time), where an HTTPS answer came
 
 
-@dataclass(frozen=True)
+@record
 class Result:
     target: Target
     state: State
@@ -272,7 +272,7 @@ def likely_cause(results: list[Result]) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
+@record
 class Availability:
     name: str
     env: str

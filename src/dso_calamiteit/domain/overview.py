@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date, datetime, timedelta
 
 from . import dutchtime
 from .language import _
 from .logbook import Fault, Incident
+from .records import record
 from .usage_figures import Day
 
 LATENCY_STEP = 1.05  # the latency histogram's buckets are 5 % wide
@@ -32,7 +33,7 @@ def local_day(at: str) -> str:
     return datetime.fromisoformat(at).astimezone(dutchtime.LOCAL).date().isoformat()
 
 
-@dataclass
+@record(frozen=False)
 class Availability:
     name: str
     env: str
@@ -80,7 +81,7 @@ def availability(
     return [found[k] for k in sorted(found)]
 
 
-@dataclass(frozen=True)
+@record
 class Handled:
     """One incident's handling in the period."""
 
@@ -131,7 +132,7 @@ def handled(state: Incident) -> Handled:
     )
 
 
-@dataclass(frozen=True)
+@record
 class Shortfall:
     """A readiness requirement's uncovered time in the period."""
 
@@ -156,7 +157,7 @@ def shortfalls(
     return [Shortfall(*key, len(v), sum(v), names.get(key[0], key[0])) for key, v in sorted(totals.items())]
 
 
-@dataclass
+@record(frozen=False)
 class Overview:
     start: datetime
     end: datetime

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date, datetime, time, timedelta
 from typing import Any, ClassVar, Literal, get_args
 
@@ -19,13 +19,14 @@ from .contacts import Contact, ContactsFile, Tier
 from .dutchtime import LOCAL
 from .intervals import Clock, Interval, clip, subtract, trim, union, utc_seconds
 from .language import N_
+from .records import record
 from .schema import STRICT
 
 Day = Literal["ma", "di", "wo", "do", "vr", "za", "zo"]
 DAYS: tuple[str, ...] = get_args(Day)
 
 
-@dataclass(frozen=True)
+@record
 class Hours:
     __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
 
@@ -37,7 +38,7 @@ class Hours:
     """Eindtijd (HH:MM); niet later dan de begintijd betekent: de volgende dag (00:00-00:00 is een etmaal)."""
 
 
-@dataclass(frozen=True)
+@record
 class Schedule:
     __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
 
@@ -53,7 +54,7 @@ class Schedule:
     """Op Nederlandse feestdagen niet bereikbaar of gesloten."""
 
 
-@dataclass(frozen=True)
+@record
 class Rota:
     __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
 
@@ -69,7 +70,7 @@ class Rota:
     """Einde van het rooster (leeg: doorlopend)."""
 
 
-@dataclass(frozen=True)
+@record
 class Override:
     __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
 
@@ -87,7 +88,7 @@ class Override:
     """Toelichting."""
 
 
-@dataclass(frozen=True)
+@record
 class Requirement:
     __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
 
@@ -120,7 +121,7 @@ class Requirement:
         return f"{org_name} {self.tier} {when}{many}"
 
 
-@dataclass(frozen=True)
+@record
 class Heightened:
     __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
 
@@ -134,7 +135,7 @@ class Heightened:
     """Eisen die in deze periode gelden, bovenop de gewone."""
 
 
-@dataclass(frozen=True)
+@record
 class ReadinessFile:
     __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
 
@@ -187,7 +188,7 @@ def weekly(hours: Iterable[Hours], window: Interval, clock: Clock, skip: Callabl
 # --- who is reachable ---------------------------------------------------------------------------------------
 
 
-@dataclass
+@record(frozen=False)
 class _Index:
     schedules: dict[str, list[Schedule]]
     rotas: dict[str, list[int]]
@@ -195,7 +196,7 @@ class _Index:
     standing_in: dict[str, list[tuple[Override, Interval]]]
 
 
-@dataclass
+@record(frozen=False)
 class Reachability:
     """Per contact its reachable intervals within one window; contacts without any data are 'unknown'."""
 
@@ -360,7 +361,7 @@ def period_name(period: str) -> str:
     return period or language._(ORDINARY)
 
 
-@dataclass(frozen=True)
+@record
 class Gap:
     requirement: Requirement
     period: str  # '' for the ordinary requirements, else the name of the heightened period
@@ -569,7 +570,7 @@ def _spans(schedules: tuple[Schedule, ...]) -> list[_Span]:
     ]
 
 
-@dataclass(frozen=True)
+@record
 class Standing:
     """One requirement at one moment: who covers it, and whether that is enough."""
 

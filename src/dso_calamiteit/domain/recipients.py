@@ -3,9 +3,8 @@ deliveries and confirmations (`oproep --status`) need not import the call-out's 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from .contacts import Contact
+from .records import record
 
 
 def recipient_key(contact: Contact) -> str:
@@ -14,7 +13,7 @@ def recipient_key(contact: Contact) -> str:
     return contact.id or f"{contact.org}/{contact.role}"
 
 
-@dataclass(frozen=True)
+@record
 class Recipient:
     key: str
     name: str

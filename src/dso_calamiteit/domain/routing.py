@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, ClassVar, NamedTuple
 
 from .assessment import Assessment
 from .contacts import TIERS, Contact, ContactsFile, Tier, pick
 from .errors import UsageError, suggest
 from .language import _
+from .records import record
 from .schema import STRICT
 from .teams import Convocation
 
 
-@dataclass(frozen=True)
+@record
 class Situation:
     __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
 
@@ -23,7 +24,7 @@ class Situation:
     """Omschrijving van de situatie."""
 
 
-@dataclass(frozen=True)
+@record
 class Route:
     __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
 
@@ -52,7 +53,7 @@ class Route:
         return situation is None or self.situation in (None, situation)
 
 
-@dataclass(frozen=True)
+@record
 class RoutingFile:
     __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
 
@@ -103,7 +104,7 @@ def level_span(route: Route) -> str:
     return _("t/m {high}").format(high=high) if low is None else _("{low} t/m {high}").format(low=low, high=high)
 
 
-@dataclass(frozen=True)
+@record
 class Briefing:
     """Everything `assess` reports, built once and shown as tables or JSON: the assessment, the lines to
     follow at its level, the contacts they lead to, and (when the level has a team) whom to convene."""

@@ -8,13 +8,13 @@ text or JSON; app/sitrap.py numbers, records and publishes it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import dutchtime
 from .criteria import Level
 from .logbook import Action, Entry, Incident
+from .records import record
 from .routing import Route
 from .schema import STRICT
 from .teams import Convocation
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 # --- how often: config/rapport.yaml ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class Cadence:
     __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
 
@@ -37,7 +37,7 @@ class Cadence:
     """Om de hoeveel minuten op dit niveau een nieuwe sitrap volgt."""
 
 
-@dataclass(frozen=True)
+@record
 class ReportingFile:
     __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
 
@@ -76,7 +76,7 @@ def kept_notes(reporting: ReportingFile) -> int:
     return max(reporting.picture_shown, JUDGEMENTS_SHOWN)
 
 
-@dataclass(frozen=True)
+@record
 class Step:
     at: str
     author: str
@@ -88,7 +88,7 @@ class Step:
     advised: str = ""  # the advised level's name when the decision went against it, else ""
 
 
-@dataclass(frozen=True)
+@record
 class Answered:
     """One person the incident's call-outs reached for, as the sitrap's team section shows them: their answer
     ('' = none yet) and since when (their answer, else when they were last called)."""
@@ -109,7 +109,7 @@ def by_role(answers: Iterable[Answered]) -> dict[str, list[Answered]]:
     return out
 
 
-@dataclass(frozen=True)
+@record
 class Sitrap:
     """The picture at one moment, in the order Dutch crisis practice reads it: beeld, oordeel, besluiten,
     acties, the team at this level, prognose and next update."""

@@ -5,18 +5,18 @@ A level in criteria.yaml names its team (`team: OCT`); a team here with the same
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
 from .contacts import Contact, ContactsFile
 from .language import _
+from .records import record
 from .schema import STRICT
 
 Group = Literal["kernteam", "opgeroepen", "koepel"]
 GROUP_ORDER = ("kernteam", "opgeroepen", "koepel")
 
 
-@dataclass(frozen=True)
+@record
 class Member:
     __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
 
@@ -28,7 +28,7 @@ class Member:
     """kernteam, opgeroepen (opgeroepen of genodigd) of koepel."""
 
 
-@dataclass(frozen=True)
+@record
 class Team:
     __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
 
@@ -40,7 +40,7 @@ class Team:
     """De rollen in het team."""
 
 
-@dataclass(frozen=True)
+@record
 class TeamsFile:
     __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
 
@@ -60,7 +60,7 @@ def ordered(team: Team) -> list[Member]:
     return sorted(team.members, key=lambda m: GROUP_ORDER.index(m.group))
 
 
-@dataclass(frozen=True)
+@record
 class Seat:
     """One role of a team at a moment: who fills it and is reachable, and who fills it with unknown readiness."""
 
@@ -84,7 +84,7 @@ def standing_in(absent: Contact) -> str:
     return _("waarnemer voor {who}").format(who=absent.name or absent.role)
 
 
-@dataclass(frozen=True)
+@record
 class Convocation:
     """Whom to call together for a team at a moment: its roles in order, each with who is reachable."""
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date
 
 from .language import _, counted
+from .records import record
 
 HEADERS = {
     "date": ("date", "datum", "dag"),
@@ -32,7 +32,7 @@ LOW_SHARE = 0.5  # a day below half the usual level of its weekday is flagged
 MIN_WEEKS = 3  # the usual level needs at least this many earlier same weekdays
 
 
-@dataclass(frozen=True)
+@record
 class Row:
     day: str  # ISO date
     application: str
@@ -40,7 +40,7 @@ class Row:
     count: int
 
 
-@dataclass(frozen=True)
+@record
 class Problem:
     line: int
     message: str
@@ -166,7 +166,7 @@ def line_of_offset(raw: bytes, offset: int) -> int:
     return raw.count(b"\n", 0, offset) + 1
 
 
-@dataclass(frozen=True)
+@record
 class Day:
     day: str
     count: int

@@ -8,7 +8,6 @@ as it knows its own flags; every writer but the JSON (which says `chain.verified
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from html import escape
 from typing import Any, Protocol
 
@@ -16,6 +15,7 @@ from ..domain import dutchtime, safetext
 from ..domain.confirmation import ANSWER_WORDS
 from ..domain.language import _, counted
 from ..domain.logbook import Action, Entry
+from ..domain.records import record
 from ..domain.sitrap import Answered, Sitrap, Step, by_role
 from .jsondoc import dumps
 from .readiness import convocation_json
@@ -50,7 +50,7 @@ def _status(a: Action, overdue: frozenset[int]) -> str:
     return _("open") if a.open else _("gereed {moment}").format(moment=dutchtime.local(a.done_at or ""))
 
 
-@dataclass(frozen=True)
+@record
 class _Style:
     """How one format writes the report's pieces; `esc` is applied to every text that comes from the logbook."""
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from ...domain.errors import UsageError, os_reason
 from ...domain.language import _
+from ...domain.records import record
 from ..userdirs import user_path
 
 FILES: dict[str, str] = {
@@ -28,7 +28,7 @@ ENV_CONFIG_DIR = "CALAMITEIT_CONFIG_DIR"
 PACKAGE = Path(__file__).parents[2]  # dso_calamiteit/: holds the shipped defaults/; its code keys the cache
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Source:
     """Where one file was found, and why there."""
 

@@ -13,7 +13,6 @@ import os
 import re
 from collections.abc import Hashable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Self
 
@@ -22,6 +21,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ...domain.errors import ConfigError, Problem, os_reason
 from ...domain.language import _
+from ...domain.records import record
 from .yamlerrors import GENERIC, explain, said
 
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml parses ~8x faster when present
@@ -138,7 +138,7 @@ Loader.add_constructor(_INT, _construct_int)
 Loader.add_constructor(_FLOAT, _construct_float)
 
 
-@dataclass
+@record(frozen=False)
 class Document:
     """A parsed file: the plain data, and (on demand) the node tree to find the line of any path in it.
 

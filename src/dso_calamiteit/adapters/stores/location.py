@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from ...domain.errors import UsageError
 from ...domain.language import _
+from ...domain.records import record
 from ..userdirs import user_path
 
 POSTGRES_SCHEMES = ("postgresql", "postgres")
@@ -21,7 +21,7 @@ LOGBOOK_FILE = "logboek.sqlite"  # the file's name in a folder given by --data-d
 ENV_DATA_DIR = "CALAMITEIT_DATA_DIR"
 
 
-@dataclass(frozen=True)
+@record
 class Location:
     """A SQLite file (`path`) or a PostgreSQL connection string (`url`); `shown` is safe to print."""
 

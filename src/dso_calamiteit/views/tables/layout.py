@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Literal
 
 from rich import box
@@ -17,13 +16,14 @@ from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.table import Table
 
+from ...domain.records import record
 from ...domain.safetext import visible
 from .terminal import Text
 
 Cell = str | Text
 
 
-@dataclass(frozen=True)
+@record
 class Column:
     header: str
     keep: bool = False  # never broken: phone, e-mail, id, path, time
