@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gettext
 import re
+import sys
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -85,8 +86,6 @@ _TYPER_CONSTANTS = {
 
 
 def _reword_typer_constants() -> None:
-    import sys
-
     rich_utils = sys.modules.get("typer.rich_utils")
     if rich_utils is None:  # not imported yet: it words them itself, in this run's language
         return
