@@ -40,8 +40,10 @@ EQUIVALENT = ROOT / "tools" / "mutation-equivalent.txt"
 MODULES: dict[str, list[str]] = {
     "domain/assessment.py": ["tests/test_assessment.py"],
     "domain/logbook.py": ["tests/test_logbook.py", "tests/test_record.py", "tests/test_hostile.py"],
-    "domain/entry_rules.py": ["tests/test_record_reads.py", "tests/test_record.py", "tests/test_hostile.py"],
-    "domain/dutchtime.py": ["tests/test_moments.py", "tests/test_night.py", "tests/test_typed_text.py"],
+    "domain/entry_rules.py": ["tests/test_entry_rules_pinned.py", "tests/test_record_reads.py", "tests/test_record.py",
+                              "tests/test_hostile.py"],
+    "domain/dutchtime.py": ["tests/test_dutchtime_pinned.py", "tests/test_moments.py", "tests/test_night.py",
+                            "tests/test_typed_text.py"],
     "domain/intervals.py": ["tests/test_intervals.py", "tests/test_readiness.py"],
     "domain/readiness.py": ["tests/test_readiness_pinned.py", "tests/test_readiness.py", "tests/test_call_now.py"],
     "domain/overview.py": ["tests/test_overview_pinned.py", "tests/test_overview.py"],
