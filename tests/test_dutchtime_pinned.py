@@ -5,6 +5,7 @@ Dutch and in English. Pure and quick (no six-year sweep), so a mutation run of d
 
 from __future__ import annotations
 
+import time as clock_zone
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -412,3 +413,30 @@ def test_the_minute_the_clock_skips_is_found_exactly() -> None:
     before, then = dt._gap(datetime(2026, 3, 29, 2, 0, tzinfo=dt.LOCAL))
     assert (before.isoformat(), then.isoformat()) == ("2026-03-29T01:59:00+01:00", "2026-03-29T03:00:00+02:00")
     assert date(2026, 3, 29).weekday() == 6
+
+
+@pytest.mark.parametrize("zone", ["Europe/Amsterdam", "America/New_York", "ODD-00:00:30"])
+def test_nothing_depends_on_the_machine_s_time_zone(zone: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The coordinator's machine may run in any zone (or one whose offset has seconds): stored stamps stay UTC and
+    the minute the clock skips is found the same."""
+    monkeypatch.setenv("TZ", zone)
+    clock_zone.tzset()
+    try:
+        assert dt.stamp(datetime(2026, 12, 5, 3, 0, 59, tzinfo=dt.LOCAL)) == "2026-12-05T02:00:59+00:00"
+        before, then = dt._gap(datetime(2027, 3, 28, 2, 30, tzinfo=dt.LOCAL))
+        assert (before.isoformat(), then.isoformat()) == ("2027-03-28T01:59:00+01:00", "2027-03-28T03:00:00+02:00")
+        assert dt.read("2027-03-28 01:59", NOW).at == utc("2027-03-28 00:59")
+    finally:
+        monkeypatch.undo()
+        clock_zone.tzset()
+
+
+def test_any_iso_form_is_shown_and_a_stored_stamp_is_converted_once_per_minute() -> None:
+    assert dt.local("20261205T020000+00:00") == "za 05-12-2026 03:00"  # ISO's basic form, 21 characters
+    assert dt.local("20261205T020000.1234+00:00") == "za 05-12-2026 03:00"  # 26 characters
+    assert dt.local("2026-12-05T02:00:00+00:00", with_day=False) == "05-12-2026 03:00"
+    dt._local_minute.cache_clear()
+    assert dt.local("2026-12-05T02:07:00+00:00") == "za 05-12-2026 03:07"
+    assert dt.local("2026-12-05T02:07:59+00:00") == "za 05-12-2026 03:07"  # the same minute: from the cache
+    info = dt._local_minute.cache_info()
+    assert (info.hits, info.misses) == (1, 1)
