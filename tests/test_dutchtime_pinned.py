@@ -413,6 +413,11 @@ def test_the_minute_the_clock_skips_is_found_exactly() -> None:
     before, then = dt._gap(datetime(2026, 3, 29, 2, 0, tzinfo=dt.LOCAL))
     assert (before.isoformat(), then.isoformat()) == ("2026-03-29T01:59:00+01:00", "2026-03-29T03:00:00+02:00")
     assert date(2026, 3, 29).weekday() == 6
+    # a time typed with a fraction of a second (ISO): the minutes around the jump are still whole minutes
+    before, then = dt._gap(datetime(2027, 3, 28, 2, 30, 0, 500000, tzinfo=dt.LOCAL))
+    assert (before.isoformat(), then.isoformat()) == ("2027-03-28T01:59:00+01:00", "2027-03-28T03:00:00+02:00")
+    before, then = dt._gap(datetime(2027, 3, 28, 2, 30, 29, tzinfo=dt.LOCAL))
+    assert (before.isoformat(), then.isoformat()) == ("2027-03-28T01:59:00+01:00", "2027-03-28T03:00:00+02:00")
 
 
 @pytest.mark.parametrize("zone", ["Europe/Amsterdam", "America/New_York", "ODD-00:00:30"])
@@ -425,7 +430,9 @@ def test_nothing_depends_on_the_machine_s_time_zone(zone: str, monkeypatch: pyte
         assert dt.stamp(datetime(2026, 12, 5, 3, 0, 59, tzinfo=dt.LOCAL)) == "2026-12-05T02:00:59+00:00"
         before, then = dt._gap(datetime(2027, 3, 28, 2, 30, tzinfo=dt.LOCAL))
         assert (before.isoformat(), then.isoformat()) == ("2027-03-28T01:59:00+01:00", "2027-03-28T03:00:00+02:00")
-        assert dt.read("2027-03-28 01:59", NOW).at == utc("2027-03-28 00:59")
+        for typed in ("2027-03-28 01:59", "2026-10-25 02:30", "2026-12-06T14:00", "za 14:00", "morgen"):
+            at = dt.read(typed, NOW).at
+            assert (at.utcoffset(), at.tzname()) == (timedelta(0), "UTC"), typed  # Moment.at is in UTC
     finally:
         monkeypatch.undo()
         clock_zone.tzset()
