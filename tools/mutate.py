@@ -3,6 +3,7 @@
     .venv/bin/python tools/mutate.py domain/assessment.py          # quick: one module, its own tests
     .venv/bin/python tools/mutate.py --all                           # every module in MODULES (slow: not in CI)
     .venv/bin/python tools/mutate.py --list                          # the modules and their tests
+    .venv/bin/python tools/mutate.py domain/assessment.py --rescore  # the last run's verdicts, scored again
     .venv/bin/python tools/mutate.py --sql                           # the stores' SQL and the documented roles
 
 mutmut 3 mutates code inside functions only; the schema's triggers and the roles' GRANT/REVOKE are text (module
@@ -185,23 +186,40 @@ def run(module: str, tests: list[str], children: int, known: dict[str, str]) -> 
         # e.g. "failed to collect stats": the module's tests fail unmutated. Never a score of nothing.
         tail = [line for line in done.stdout.splitlines() if line.strip()][-8:]
         raise SystemExit(f"mutate: mutmut found no verdicts for {module} (exit {done.returncode}):\n" + "\n".join(tail))
+    return score(module, folder, mutmut, states, known, f"{seconds:.0f} s")
+
+
+def rescore(module: str, known: dict[str, str]) -> tuple[Counter[str], list[str]]:
+    """The verdicts of the module's last run, scored again with the equivalents as they are now (a survivor
+    written down as equivalent after the run needs no rerun); the tests are not run again."""
+    folder = STAGING / module.replace("/", ".").removesuffix(".py")
+    mutmut = Path(sys.executable).parent / "mutmut"
+    states = results(folder, mutmut) if (folder / "mutants").is_dir() else {}
+    if not states:
+        raise SystemExit(f"mutate: no finished run of {module} in {folder} to score again")
+    return score(module, folder, mutmut, states, known, "scored again, not rerun")
+
+
+def score(module: str, folder: Path, mutmut: Path, states: dict[str, str], known: dict[str, str],
+          how: str) -> tuple[Counter[str], list[str]]:
     counts: Counter[str] = Counter()
     lost: list[str] = []
     for name, state in sorted(states.items()):
         if state == "survived" and (name in known or sql_case_only(diff(folder, mutmut, name))):
             counts["equivalent"] += 1
-        elif state in ("survived", "no tests"):
+        elif state in ("survived", "no tests", "not checked"):
             counts[state] += 1
             lost.append(name)
         else:
             counts[state] += 1
     judged = sum(counts.values()) - counts["equivalent"]
     killed = counts["killed"] + counts["timeout"]
-    score = 100.0 * killed / judged if judged else 100.0
+    percent = 100.0 * killed / judged if judged else 100.0
+    unfinished = f", {counts['not checked']} not checked" if counts["not checked"] else ""
     print(
         f"{module}: {sum(counts.values())} mutants, {killed} killed, {counts['equivalent']} equivalent, "
-        f"{counts['survived']} survived, {counts['no tests']} without a test; score {score:.1f}% "
-        f"of non-equivalent mutants ({seconds:.0f} s)"
+        f"{counts['survived']} survived, {counts['no tests']} without a test{unfinished}; score {percent:.1f}% "
+        f"of non-equivalent mutants ({how})"
     )
     for name in lost:
         print(f"  {states[name]}: {name}")
@@ -298,6 +316,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--all", action="store_true", help="every module in the list (slow)")
     parser.add_argument("--list", action="store_true", help="the modules and the tests that pin them")
     parser.add_argument("--sql", action="store_true", help="the stores' SQL and the documented roles")
+    parser.add_argument("--rescore", action="store_true",
+                        help="score the last run's verdicts again with tools/mutation-equivalent.txt as it is now")
     parser.add_argument("--tests", nargs="+", help="run these tests instead of the module's own (e.g. tests/)")
     parser.add_argument("--max-children", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args(argv)
@@ -316,7 +336,10 @@ def main(argv: list[str] | None = None) -> int:
     known = equivalents()
     survived = 0
     for module in chosen:
-        _, lost = run(module, args.tests or MODULES.get(module, ["tests/"]), args.max_children, known)
+        if args.rescore:
+            _, lost = rescore(module, known)
+        else:
+            _, lost = run(module, args.tests or MODULES.get(module, ["tests/"]), args.max_children, known)
         survived += len(lost)
     return 1 if survived else 0
 
