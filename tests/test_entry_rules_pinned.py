@@ -214,6 +214,16 @@ case("corrects across a gap", _gap,
      "corrects 4 does not point to an earlier line of the same kind")
 
 
+def _unseen() -> None:
+    r = chain(("observation", {"text": "x"}))
+    check(r, "observation", {"text": "x", "corrects": 5}, n=9)  # entries 3 to 8 never seen: nothing to correct
+
+
+case("corrects an entry never seen", _unseen,
+     "corrects 5 wijst niet naar een eerdere regel van dezelfde soort",
+     "corrects 5 does not point to an earlier line of the same kind")
+
+
 def _behind() -> None:
     r = chain(("observation", {"text": "x"}), ("observation", {"text": "x"}))
     check(r, "observation", {"text": "x", "corrects": 3}, n=3)  # entry 3 again: it does not point to itself
