@@ -4,6 +4,7 @@
     .venv/bin/python tools/mutate.py --all                           # every module in MODULES (slow: not in CI)
     .venv/bin/python tools/mutate.py --list                          # the modules and their tests
     .venv/bin/python tools/mutate.py domain/assessment.py --rescore  # the last run's verdicts, scored again
+    .venv/bin/python tools/mutate.py domain/assessment.py --again    # its survivors and timeouts, run again
     .venv/bin/python tools/mutate.py --sql                           # the stores' SQL and the documented roles
 
 mutmut 3 mutates code inside functions only; the schema's triggers and the roles' GRANT/REVOKE are text (module
@@ -200,6 +201,41 @@ def rescore(module: str, known: dict[str, str]) -> tuple[Counter[str], list[str]
     return score(module, folder, mutmut, states, known, "scored again, not rerun")
 
 
+# A rerun's own timeout: a loaded machine (one verdict took 17 s where 0.07 s was estimated) must not pass for a hang.
+AGAIN_TIMEOUT = ("timeout_constant = 20.0", "timeout_multiplier = 3.0")
+
+
+def again(module: str, children: int, known: dict[str, str]) -> tuple[Counter[str], list[str]]:
+    """Rerun, in the module's staging folder, only the mutants the last run did not kill for sure (survivors not
+    written down as equivalent, timeouts, unchecked ones) against the tests as they are now, with a timeout a
+    loaded machine does not cross; every other verdict stands. Then score the whole run."""
+    folder = STAGING / module.replace("/", ".").removesuffix(".py")
+    mutmut = Path(sys.executable).parent / "mutmut"
+    states = results(folder, mutmut) if (folder / "mutants").is_dir() else {}
+    if not states:
+        raise SystemExit(f"mutate: no finished run of {module} in {folder} to run again")
+    for target in (folder / "tests", folder / "mutants" / "tests"):
+        shutil.copytree(ROOT / "tests", target, ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True)
+    project = (folder / "pyproject.toml").read_text(encoding="utf-8")
+    for setting in AGAIN_TIMEOUT:
+        if setting not in project:
+            project = project.replace("\n[tool.mutmut]\n", f"\n[tool.mutmut]\n{setting}\n", 1)
+    (folder / "pyproject.toml").write_text(project, encoding="utf-8")
+    (folder / "mutants" / "pyproject.toml").write_text(project, encoding="utf-8")
+    names = [n for n, s in states.items() if s in ("timeout", "no tests", "not checked") or (s == "survived"
+                                                                                             and n not in known)]
+    started = time.monotonic()
+    if names:
+        env = {**os.environ, "TMPDIR": str(folder / "tmp")}
+        try:
+            subprocess.run([str(mutmut), "run", "--max-children", str(children), *names], cwd=folder, env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
+        finally:
+            stop_left_servers(folder)
+    return score(module, folder, mutmut, results(folder, mutmut), known,
+                 f"{len(names)} run again in {time.monotonic() - started:.0f} s")
+
+
 def score(module: str, folder: Path, mutmut: Path, states: dict[str, str], known: dict[str, str],
           how: str) -> tuple[Counter[str], list[str]]:
     counts: Counter[str] = Counter()
@@ -318,6 +354,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sql", action="store_true", help="the stores' SQL and the documented roles")
     parser.add_argument("--rescore", action="store_true",
                         help="score the last run's verdicts again with tools/mutation-equivalent.txt as it is now")
+    parser.add_argument("--again", action="store_true",
+                        help="rerun only the last run's survivors and timeouts against the tests as they are now")
     parser.add_argument("--tests", nargs="+", help="run these tests instead of the module's own (e.g. tests/)")
     parser.add_argument("--max-children", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args(argv)
@@ -338,6 +376,8 @@ def main(argv: list[str] | None = None) -> int:
     for module in chosen:
         if args.rescore:
             _, lost = rescore(module, known)
+        elif args.again:
+            _, lost = again(module, args.max_children, known)
         else:
             _, lost = run(module, args.tests or MODULES.get(module, ["tests/"]), args.max_children, known)
         survived += len(lost)
