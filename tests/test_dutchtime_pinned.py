@@ -430,7 +430,8 @@ def test_nothing_depends_on_the_machine_s_time_zone(zone: str, monkeypatch: pyte
         assert dt.stamp(datetime(2026, 12, 5, 3, 0, 59, tzinfo=dt.LOCAL)) == "2026-12-05T02:00:59+00:00"
         before, then = dt._gap(datetime(2027, 3, 28, 2, 30, tzinfo=dt.LOCAL))
         assert (before.isoformat(), then.isoformat()) == ("2027-03-28T01:59:00+01:00", "2027-03-28T03:00:00+02:00")
-        for typed in ("2027-03-28 01:59", "2026-10-25 02:30", "2026-12-06T14:00", "za 14:00", "morgen"):
+        for typed in ("2027-03-28 01:59", "2026-10-25 02:30", "2026-12-06T14:00", "za 14:00", "morgen", "nu",
+                      "2026-12-06T14:00+01:00", "+30m", "over een kwartier"):
             at = dt.read(typed, NOW).at
             assert (at.utcoffset(), at.tzname()) == (timedelta(0), "UTC"), typed  # Moment.at is in UTC
     finally:
