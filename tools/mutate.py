@@ -228,10 +228,13 @@ def again(module: str, children: int, known: dict[str, str]) -> tuple[Counter[st
     if names:
         env = {**os.environ, "TMPDIR": str(folder / "tmp")}
         try:
-            subprocess.run([str(mutmut), "run", "--max-children", str(children), *names], cwd=folder, env=env,
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
+            done = subprocess.run([str(mutmut), "run", "--max-children", str(children), *names], cwd=folder,
+                                  env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
         finally:
             stop_left_servers(folder)
+        if done.returncode != 0:  # e.g. mutmut cannot hand a parametrized test id with a backslash back to pytest
+            tail = [line[:300] for line in done.stdout.splitlines() if line.strip()][-4:]
+            raise SystemExit(f"mutate: mutmut could not run them again (exit {done.returncode}):\n" + "\n".join(tail))
     return score(module, folder, mutmut, results(folder, mutmut), known,
                  f"{len(names)} run again in {time.monotonic() - started:.0f} s")
 
