@@ -73,3 +73,22 @@ def test_only_a_change_of_case_in_sql_is_equivalent_by_rule(mutate: ModuleType) 
     upsert = '-    "up = check_hours.up + excluded.up, run_first = excluded.run_first"'
     assert mutate.sql_case_only(f"{upsert}\n{upsert.upper().replace('-', '+', 1)}")  # a SET list on its own line
     assert not mutate.sql_case_only("")
+
+
+def test_a_score_counts_only_what_was_judged(mutate: ModuleType, monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Equivalents written down after the run count as such when the verdicts are scored again (--rescore); a
+    mutant left unchecked by a cut-off run counts against the score, never for it."""
+    monkeypatch.setattr(mutate, "diff", lambda folder, mutmut, name: "")
+    states = {"m.x_f__mutmut_1": "killed", "m.x_f__mutmut_2": "timeout", "m.x_f__mutmut_3": "survived",
+              "m.x_f__mutmut_4": "survived", "m.x_f__mutmut_5": "not checked", "m.x_f__mutmut_6": "no tests"}
+    counts, lost = mutate.score("m.py", tmp_path, tmp_path / "mutmut", states, {"m.x_f__mutmut_3": "why"}, "test")
+    assert lost == ["m.x_f__mutmut_4", "m.x_f__mutmut_5", "m.x_f__mutmut_6"]
+    assert (counts["equivalent"], counts["killed"] + counts["timeout"]) == (1, 2)
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "m.py: 6 mutants, 2 killed, 1 equivalent, 1 survived, 1 without a test, 1 not checked; score 40.0% of "
+        "non-equivalent mutants (test)"
+    )
+    monkeypatch.setattr(mutate, "STAGING", tmp_path)
+    with pytest.raises(SystemExit, match=r"no finished run of domain/dutchtime\.py"):
+        mutate.rescore("domain/dutchtime.py", {})

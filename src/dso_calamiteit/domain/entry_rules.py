@@ -221,7 +221,7 @@ def _level_change(r: Replay, body: Mapping[str, Any], n: int) -> None:
         )
     r.level = r.known_level(body["after"], "after")
     if body["action"] not in LEVEL_ACTIONS:
-        raise Refused(_("action moet {choices} zijn").format(choices=" of ".join(LEVEL_ACTIONS)))
+        raise Refused(_("action moet {first} of {second} zijn").format(first=LEVEL_ACTIONS[0], second=LEVEL_ACTIONS[1]))
     _text(body["reason"], "reason", empty=True)
     if "grounds" in body:
         _grounds(body["grounds"], "grounds")
