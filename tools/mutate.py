@@ -276,6 +276,8 @@ def run_sql(tests: list[str]) -> int:
         finally:
             (folder / name).write_text(original, encoding="utf-8")
         label = f"{name}: {what}"
+        # One line per mutant as it is judged: a run of an hour that is cut off still shows how far it got.
+        print(f"  {'survived' if survived else 'killed'}: {label}", flush=True)
         if not survived:
             killed += 1
         elif label in known:
