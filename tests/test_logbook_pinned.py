@@ -232,6 +232,9 @@ def test_a_hash_valid_entry_against_its_rules_is_a_fault() -> None:
     ]
     check = lb.ChainCheck(INC, levels=frozenset({1, 2, 3}))
     assert check.see(high[0]) is False
+    # a body of only a text is the quick path of a note, never of another kind: a decision needs its owner
+    entries = relinked(chain([OPEN, ("decision", {"text": "bellen"})]))
+    assert lb.verify(INC, entries) == [lb.Fault(INC, 2, "regel klopt niet als besluit: veld action, owner ontbreekt")]
 
 
 def test_a_plain_note_is_checked_too() -> None:
@@ -252,6 +255,7 @@ def test_a_note_with_a_correction_is_parsed_once() -> None:
     assert [check.see(e) for e in entries] == [True, True, True]
     assert entries[2].__dict__["data"] == {"text": "twee", "corrects": 2}
     assert entries[0].__dict__["data"] == {"title": "Storing DSO", "level": 1, "situation": "landelijk"}
+    assert "data" not in entries[1].__dict__  # a plain note is checked without parsing its body (the quick path)
     wrong = relinked(chain([OPEN, note("een"), ("observation", {"text": "twee", "corrects": 3})]))
     assert lb.verify(INC, wrong) == [
         lb.Fault(INC, 3, "regel klopt niet als beeld: corrects 3 wijst niet naar een eerdere regel van dezelfde soort")
@@ -440,6 +444,8 @@ def test_a_fold_that_keeps_the_newest_notes() -> None:
     # kept grows to twice enough (4), then is cut to the newest `enough` (2), and so on
     assert [e.n for e in s.observations] == [5, 6, 7, 8]
     assert [e.n for e in s.judgements] == [9]
+    assert (s.judgements_current, lb.fold(entries + chain([note("nog een", "judgement")])).judgements_current) == (
+        1, 2)
     assert s.observations_current == 7
     assert [e.n for e in lb.fold(entries[:5], keep=2).observations] == [2, 3, 4, 5]
     assert [e.n for e in lb.fold(entries[:6], keep=2).observations] == [5, 6]
@@ -454,6 +460,12 @@ def test_a_fold_that_keeps_the_newest_notes() -> None:
     assert [e.n for e in lb.fold(entries[:8], keep=2).observations] == [6, 7, 8]
     assert [e.n for e in lb.fold(entries, keep=1).observations] == [8, 9, 10]
     assert [e.n for e in lb.fold(entries, keep=0).observations] == []
+
+
+def test_an_action_done_without_a_note() -> None:
+    decided = ("decision", {"text": "pomp", "owner": "Kees", "action": 1})
+    entries = chain([OPEN, decided, ("action_done", {"action": 1})])
+    assert lb.fold(entries).actions[1] == lb.Action(1, 2, "pomp", "Kees", None, at(3), "Piet", "")
 
 
 def test_a_kept_decision_only_when_keeping() -> None:
@@ -494,7 +506,10 @@ def test_an_unreadable_fold_is_a_broken_chain() -> None:
         lb.fold_checked([], [])
     with pytest.raises(TamperedError):  # a TypeError: a body that is no object
         lb.fold_checked(chain([OPEN, ("decision", [1])]), [])  # type: ignore[list-item]
-    state = lb.fold(entries[:0] + chain([OPEN]))
+    assert lb.fold(chain([OPEN])).level == 1
+    kept = lb.fold_checked(chain([OPEN, note("een")]), [])  # keeps every note unless told
+    assert [e.n for e in kept.observations] == [2]
+    state = lb.fold(chain([OPEN]))
     assert lb.fold_checked(chain([OPEN, note("een")])[1:], [], keep=False, state=state) is state
     assert (state.entries, state.observations) == (2, [])
 
