@@ -39,7 +39,7 @@ EQUIVALENT = ROOT / "tools" / "mutation-equivalent.txt"
 # Where a silent bug costs most (issue 24), and the tests that pin each. Quick mode runs only these tests.
 MODULES: dict[str, list[str]] = {
     "domain/assessment.py": ["tests/test_assessment.py"],
-    "domain/logbook.py": ["tests/test_logbook.py", "tests/test_record.py", "tests/test_hostile.py"],
+    "domain/logbook.py": ["tests/test_logbook_pinned.py", "tests/test_logbook.py", "tests/test_record.py", "tests/test_hostile.py"],
     "domain/entry_rules.py": ["tests/test_record_reads.py", "tests/test_record.py", "tests/test_hostile.py"],
     "domain/dutchtime.py": ["tests/test_moments.py", "tests/test_night.py", "tests/test_typed_text.py"],
     "domain/intervals.py": ["tests/test_intervals.py", "tests/test_readiness.py"],
@@ -47,8 +47,8 @@ MODULES: dict[str, list[str]] = {
     "domain/overview.py": ["tests/test_overview_pinned.py", "tests/test_overview.py"],
     "adapters/metrics.py": ["tests/test_monitor.py"],
     "adapters/stores/rollups.py": ["tests/test_rollups_pinned.py", "tests/test_overview.py"],
-    "adapters/notifiers/email.py": ["tests/test_callout.py"],
-    "adapters/notifiers/webhook.py": ["tests/test_callout.py"],
+    "adapters/notifiers/email.py": ["tests/test_email_pinned.py", "tests/test_callout.py"],
+    "adapters/notifiers/webhook.py": ["tests/test_webhook_pinned.py", "tests/test_callout.py"],
 }
 
 # What the tests read besides the package and the tests themselves.
