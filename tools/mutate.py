@@ -39,7 +39,8 @@ EQUIVALENT = ROOT / "tools" / "mutation-equivalent.txt"
 # Where a silent bug costs most (issue 24), and the tests that pin each. Quick mode runs only these tests.
 MODULES: dict[str, list[str]] = {
     "domain/assessment.py": ["tests/test_assessment.py"],
-    "domain/logbook.py": ["tests/test_logbook_pinned.py", "tests/test_logbook.py", "tests/test_record.py", "tests/test_hostile.py"],
+    "domain/logbook.py": ["tests/test_logbook_pinned.py", "tests/test_logbook.py", "tests/test_record.py",
+                          "tests/test_hostile.py"],
     "domain/entry_rules.py": ["tests/test_record_reads.py", "tests/test_record.py", "tests/test_hostile.py"],
     "domain/dutchtime.py": ["tests/test_moments.py", "tests/test_night.py", "tests/test_typed_text.py"],
     "domain/intervals.py": ["tests/test_intervals.py", "tests/test_readiness.py"],
