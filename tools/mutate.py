@@ -3,6 +3,7 @@
     .venv/bin/python tools/mutate.py domain/assessment.py          # quick: one module, its own tests
     .venv/bin/python tools/mutate.py --all                           # every module in MODULES (slow: not in CI)
     .venv/bin/python tools/mutate.py --list                          # the modules and their tests
+    .venv/bin/python tools/mutate.py domain/assessment.py --report   # the last run's verdicts counted again
     .venv/bin/python tools/mutate.py --sql                           # the stores' SQL and the documented roles
 
 mutmut 3 mutates code inside functions only; the schema's triggers and the roles' GRANT/REVOKE are text (module
@@ -167,24 +168,31 @@ def sql_case_only(change: str) -> bool:
     )
 
 
-def run(module: str, tests: list[str], children: int, known: dict[str, str]) -> tuple[Counter[str], list[str]]:
-    folder = stage(module, tests)
+def run(
+    module: str, tests: list[str], children: int, known: dict[str, str], again: bool = True
+) -> tuple[Counter[str], list[str]]:
+    """Mutate `module` and run `tests` against each mutant; `again=False` only counts the verdicts of the last run
+    (kept in its staging folder) against the equivalents as they are written now."""
+    folder = STAGING / module.replace("/", ".").removesuffix(".py") if not again else stage(module, tests)
     mutmut = Path(sys.executable).parent / "mutmut"
     env = {**os.environ, "TMPDIR": str(folder / "tmp")}
     started = time.monotonic()
-    try:
-        done = subprocess.run(
-            [str(mutmut), "run", "--max-children", str(children)],
-            cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False,
-        )
-    finally:
-        stop_left_servers(folder)
+    returncode = 0
+    if again:
+        try:
+            done = subprocess.run(
+                [str(mutmut), "run", "--max-children", str(children)],
+                cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False,
+            )
+        finally:
+            stop_left_servers(folder)
+        returncode = done.returncode
     seconds = time.monotonic() - started
-    states = results(folder, mutmut)
-    if done.returncode != 0 or not states:
+    states = results(folder, mutmut) if folder.is_dir() else {}
+    if returncode != 0 or not states:
         # e.g. "failed to collect stats": the module's tests fail unmutated. Never a score of nothing.
-        tail = [line for line in done.stdout.splitlines() if line.strip()][-8:]
-        raise SystemExit(f"mutate: mutmut found no verdicts for {module} (exit {done.returncode}):\n" + "\n".join(tail))
+        tail = [line for line in done.stdout.splitlines() if line.strip()][-8:] if again else ["no run kept"]
+        raise SystemExit(f"mutate: mutmut found no verdicts for {module} (exit {returncode}):\n" + "\n".join(tail))
     counts: Counter[str] = Counter()
     lost: list[str] = []
     for name, state in sorted(states.items()):
@@ -305,6 +313,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sql", action="store_true", help="the stores' SQL and the documented roles")
     parser.add_argument("--tests", nargs="+", help="run these tests instead of the module's own (e.g. tests/)")
     parser.add_argument("--max-children", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--report", action="store_true",
+                        help="count the last run's verdicts again (after writing equivalents), without running")
     args = parser.parse_args(argv)
     if args.list:
         for module, tests in MODULES.items():
@@ -321,7 +331,7 @@ def main(argv: list[str] | None = None) -> int:
     known = equivalents()
     survived = 0
     for module in chosen:
-        _, lost = run(module, args.tests or MODULES.get(module, ["tests/"]), args.max_children, known)
+        _, lost = run(module, args.tests or MODULES.get(module, ["tests/"]), args.max_children, known, not args.report)
         survived += len(lost)
     return 1 if survived else 0
 
