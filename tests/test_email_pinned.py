@@ -261,8 +261,8 @@ def test_an_address_only_smtputf8_takes() -> None:
     box = Mailbox()
     with smtp_server(box) as port:
         out = send(channel(port), team)
-    assert [(d.recipient, d.outcome, d.reason) for d in out] == [
-        ("lotte", "refused", '{"kind":"smtp-no-utf8","character":"ï"}'), ("sanne", "accepted", "")]
+    assert [(d.channel, d.recipient, d.outcome, d.reason) for d in out] == [
+        ("email", "lotte", "refused", '{"kind":"smtp-no-utf8","character":"ï"}'), ("email", "sanne", "accepted", "")]
     assert box.to() == ["s.bos@xn--ipl-una.example.nl"]
     box = Mailbox()
     with smtp_server(box, utf8=True) as port:
@@ -278,8 +278,9 @@ def test_one_bcc_message_for_everyone() -> None:
     ids = {"anna": "<id-anna@dso.example.nl>", "carla": "<id-carla@dso.example.nl>"}
     with smtp_server(box) as port:
         out = send(channel(port, separate=False), team, notes, ids, {"anna": "https://logboek/b/anna"})
-    assert [(d.recipient, d.outcome) for d in out] == [
-        ("lotte", "refused"), ("anna", "accepted"), ("bram", "refused"), ("carla", "accepted")]
+    assert [(d.channel, d.recipient, d.outcome) for d in out] == [
+        ("email", "lotte", "refused"), ("email", "anna", "accepted"), ("email", "bram", "refused"),
+        ("email", "carla", "accepted")]
     assert said(out[2].reason) == {"kind": "smtp-refused", "reply": "550 5.1.1 Onbekende ontvanger"}
     assert [len(b) for b in notes.batches] == [1, 3]
     ((rcpts, message),) = box.messages  # once, everyone in it, each once

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -216,6 +218,18 @@ def gateway() -> Iterator[tuple[str, Posted]]:
                 self.answer(302, {"Location": "/status/200"})
             elif path == "/hang":
                 time.sleep(3)
+            elif path == "/trickle-long":  # 30 s of answer, each byte within a read time-out of 0.5 s
+                self.send_response(200)
+                self.send_header("Content-Length", "100")
+                self.end_headers()
+                self.wfile.flush()
+                try:
+                    for _ in range(100):
+                        time.sleep(0.3)
+                        self.wfile.write(b"x")
+                        self.wfile.flush()
+                except OSError:
+                    pass
             elif path == "/trickle":
                 self.send_response(200)
                 self.send_header("Content-Length", "10")
@@ -338,3 +352,17 @@ def test_a_slow_answer_within_the_deadline_is_taken(monkeypatch: pytest.MonkeyPa
     with gateway() as (base, _):
         out = deliver("json", f"{base}/trickle", monkeypatch, seconds=20)
     assert [(d.outcome, d.reason) for d in out] == [("accepted", "HTTP 200")] * 2
+
+
+def test_a_slow_answer_never_keeps_the_command_from_ending() -> None:
+    """Given up at the deadline, the worker that still reads the answer does not hold the process: a call-out
+    ends when its deadline says, not when a trickling gateway is done (30 s here)."""
+    code = (
+        "import sys\n"
+        "from dso_calamiteit.adapters.notifiers.webhook import post\n"
+        "print(post(sys.argv[1], {}, 'k', 0.5, 'sms')[0])\n"
+    )
+    with gateway() as (base, _):
+        done = subprocess.run([sys.executable, "-c", code, f"{base}/trickle-long"], capture_output=True, text=True,
+                              timeout=25)
+    assert (done.returncode, done.stdout) == (0, "timeout\n"), done.stderr
