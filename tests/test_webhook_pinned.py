@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -16,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -362,7 +364,9 @@ def test_a_slow_answer_never_keeps_the_command_from_ending() -> None:
         "from dso_calamiteit.adapters.notifiers.webhook import post\n"
         "print(post(sys.argv[1], {}, 'k', 0.5, 'sms')[0])\n"
     )
+    here = str(Path(wh.__file__).parents[3])  # the package this test runs against (a mutation run's copy too)
+    env = {**os.environ, "PYTHONPATH": here}
     with gateway() as (base, _):
         done = subprocess.run([sys.executable, "-c", code, f"{base}/trickle-long"], capture_output=True, text=True,
-                              timeout=25)
+                              timeout=25, env=env)
     assert (done.returncode, done.stdout) == (0, "timeout\n"), done.stderr
