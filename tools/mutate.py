@@ -41,7 +41,8 @@ EQUIVALENT = ROOT / "tools" / "mutation-equivalent.txt"
 # Where a silent bug costs most (issue 24), and the tests that pin each. Quick mode runs only these tests.
 MODULES: dict[str, list[str]] = {
     "domain/assessment.py": ["tests/test_assessment.py"],
-    "domain/logbook.py": ["tests/test_logbook.py", "tests/test_record.py", "tests/test_hostile.py"],
+    "domain/logbook.py": ["tests/test_logbook_pinned.py", "tests/test_logbook.py", "tests/test_record.py",
+                          "tests/test_hostile.py"],
     "domain/entry_rules.py": ["tests/test_entry_rules_pinned.py", "tests/test_record_reads.py", "tests/test_record.py",
                               "tests/test_hostile.py"],
     "domain/dutchtime.py": ["tests/test_dutchtime_pinned.py", "tests/test_moments.py", "tests/test_night.py",
@@ -51,8 +52,8 @@ MODULES: dict[str, list[str]] = {
     "domain/overview.py": ["tests/test_overview_pinned.py", "tests/test_overview.py"],
     "adapters/metrics.py": ["tests/test_monitor.py"],
     "adapters/stores/rollups.py": ["tests/test_rollups_pinned.py", "tests/test_overview.py"],
-    "adapters/notifiers/email.py": ["tests/test_callout.py"],
-    "adapters/notifiers/webhook.py": ["tests/test_callout.py"],
+    "adapters/notifiers/email.py": ["tests/test_email_pinned.py", "tests/test_callout.py"],
+    "adapters/notifiers/webhook.py": ["tests/test_webhook_pinned.py", "tests/test_callout.py"],
 }
 
 # What the tests read besides the package and the tests themselves.
@@ -64,8 +65,8 @@ SQL_FILES = {
     f"{PACKAGE}/adapters/stores/postgres.py": ("MIGRATIONS", "SCHEMA_VERSION"),
     "docs/shared-logbook.md": ("\n## Roles", "\n## Errors"),
 }
-SQL_TESTS = ["tests/test_postgres.py", "tests/test_logbook.py", "tests/test_logbook_faults.py",
-             "tests/test_record.py"]
+SQL_TESTS = ["tests/test_sql_pinned.py", "tests/test_postgres.py", "tests/test_logbook.py",
+             "tests/test_logbook_faults.py", "tests/test_record.py"]
 SQL_LEFT_OUT = re.compile(
     r"CREATE TRIGGER[^;]*?(?:BEGIN[^;]*;\s*END;|;)|^(?:GRANT|REVOKE)[^;]*;", re.MULTILINE
 )
@@ -174,21 +175,28 @@ def sql_case_only(change: str) -> bool:
     )
 
 
-def run(module: str, tests: list[str], children: int, known: dict[str, str]) -> tuple[Counter[str], list[str]]:
-    folder = stage(module, tests)
+def run(
+    module: str, tests: list[str], children: int, known: dict[str, str], again: bool = True
+) -> tuple[Counter[str], list[str]]:
+    """Mutate `module` and run `tests` against each mutant; `again=False` only counts the verdicts of the last run
+    (kept in its staging folder) against the equivalents as they are written now."""
+    folder = STAGING / module.replace("/", ".").removesuffix(".py") if not again else stage(module, tests)
     mutmut = Path(sys.executable).parent / "mutmut"
     env = {**os.environ, "TMPDIR": str(folder / "tmp")}
     started = time.monotonic()
-    try:
-        done = subprocess.run(
-            [str(mutmut), "run", "--max-children", str(children)],
-            cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False,
-        )
-    finally:
-        stop_left_servers(folder)
+    returncode = 0
+    if again:
+        try:
+            done = subprocess.run(
+                [str(mutmut), "run", "--max-children", str(children)],
+                cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False,
+            )
+        finally:
+            stop_left_servers(folder)
+        returncode = done.returncode
     seconds = time.monotonic() - started
-    states = results(folder, mutmut)
-    if done.returncode != 0 or not states:
+    states = results(folder, mutmut) if folder.is_dir() else {}
+    if returncode != 0 or not states:
         # e.g. "failed to collect stats": the module's tests fail unmutated. Never a score of nothing.
         tail = [line for line in done.stdout.splitlines() if line.strip()][-8:]
         raise SystemExit(f"mutate: mutmut found no verdicts for {module} (exit {done.returncode}):\n" + "\n".join(tail))
@@ -321,7 +329,8 @@ def run_sql(tests: list[str]) -> int:
     (folder / "tmp").mkdir(exist_ok=True)
     env = {**os.environ, "PYTHONPATH": str(folder / "src"), "TMPDIR": str(folder / "tmp"),
            "CALAMITEIT_REQUIRE_POSTGRES": "1", "PYTHONDONTWRITEBYTECODE": "1"}
-    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-n", "2", *tests]
+    spread = ["-n", "2"] if len(tests) > 1 else []  # one file (a pinning file): one PostgreSQL server, not two
+    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *spread, *tests]
 
     last: list[str] = []
 
@@ -350,6 +359,8 @@ def run_sql(tests: list[str]) -> int:
         finally:
             (folder / name).write_text(original, encoding="utf-8")
         label = f"{name}: {what}"
+        # One line per mutant as it is judged: a run of an hour that is cut off still shows how far it got.
+        print(f"  {'survived' if survived else 'killed'}: {label}", flush=True)
         if not survived:
             killed += 1
         elif label in known:
@@ -370,7 +381,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--all", action="store_true", help="every module in the list (slow)")
     parser.add_argument("--list", action="store_true", help="the modules and the tests that pin them")
     parser.add_argument("--sql", action="store_true", help="the stores' SQL and the documented roles")
-    parser.add_argument("--rescore", action="store_true",
+    parser.add_argument("--rescore", "--report", action="store_true",
                         help="score the last run's verdicts again with tools/mutation-equivalent.txt as it is now")
     parser.add_argument("--again", action="store_true",
                         help="rerun only the last run's survivors and timeouts against the tests as they are now")

@@ -216,7 +216,8 @@ class EmailNotifier(Notifier):
                 code, text = exc.recipients.get(address, (0, b""))
                 return Delivery(EMAIL, r.key, *_reply(code, text)), None
             except smtplib.SMTPResponseException as exc:
-                if exc.smtp_code == -1 or isinstance(exc, smtplib.SMTPServerDisconnected):
+                # a reply the deadline cut off half-way reads as a code of its first bytes ("25"): it is the cut
+                if exc.smtp_code == -1 or cut[0] or isinstance(exc, smtplib.SMTPServerDisconnected):
                     return self._broken(r, smtp.phase, cut[0], exc)
                 _reset(smtp)
                 return Delivery(EMAIL, r.key, *_reply(exc.smtp_code, exc.smtp_error)), None
@@ -267,7 +268,7 @@ class EmailNotifier(Notifier):
                 except smtplib.SMTPRecipientsRefused as exc:
                     refused = exc.recipients
                 except smtplib.SMTPResponseException as exc:
-                    if exc.smtp_code == -1 or isinstance(exc, smtplib.SMTPServerDisconnected):
+                    if exc.smtp_code == -1 or cut[0] or isinstance(exc, smtplib.SMTPServerDisconnected):
                         outcome = self._broken(recipients[0], smtp.phase, cut[0], exc)[0]
                         self.done(out, [Delivery(EMAIL, k, outcome.outcome, outcome.reason) for k in addresses])
                         return out
