@@ -370,3 +370,14 @@ def test_a_slow_answer_never_keeps_the_command_from_ending() -> None:
         done = subprocess.run([sys.executable, "-c", code, f"{base}/trickle-long"], capture_output=True, text=True,
                               timeout=25, env=env)
     assert (done.returncode, done.stdout) == (0, "timeout\n"), done.stderr
+
+
+def test_a_card_without_text_parts_that_does_not_fit_says_nothing_was_cut() -> None:
+    """A call-out with no text sections whose subject and facts alone are over the limit: nothing was left out,
+    so no "Ingekort" line (it used to say so, from a count of -1 parts kept)."""
+    call = replace(CALL, sections=())
+    team = [person("anna"), person("bram")]
+    too_small = size(wh.card(call, [])) - 1
+    texts = [b.get("text") for b in body(wh.card(call, team, too_small))]
+    assert CALL.cut_note not in texts and texts[-1] == "+2 meer"
+    assert texts[0] == body(wh.card(call, []))[0]["text"]  # the subject stays

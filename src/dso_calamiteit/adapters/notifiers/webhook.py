@@ -90,7 +90,7 @@ def card(message: Message, recipients: Sequence[Recipient], limit: int = TEAMS_M
             middle = (low + high) // 2
             low, high = (middle, high) if fits(made(len(parts), middle)) else (low, middle)
         return made(len(parts), low)
-    kept = len(parts) - 1
+    kept = max(len(parts) - 1, 0)  # no parts: nothing to leave out, and nothing said about it
     while kept > 0 and not fits(made(kept, 0)):
         kept -= 1
     return made(kept, 0)
