@@ -103,6 +103,22 @@ def test_a_message_as_composed() -> None:
     assert '<html lang="en">' in m.get_body(("html",)).get_content()  # type: ignore[union-attr]
 
 
+def test_the_message_on_the_wire() -> None:
+    """The header names as they are written (as the RFCs spell them), the parts' types, the sender's domain in a
+    made Message-ID (after the last @), and only newlines cut before the confirmation line."""
+    m = mail.compose(MESSAGE, SENDER, "a@b.example", None, "https://l")
+    assert m.keys() == ["From", "To", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type"]
+    assert [line for line in m.as_string().splitlines() if line.startswith("Content-Type:")] == [
+        "Content-Type: multipart/alternative;", 'Content-Type: text/plain; charset="utf-8"',
+        'Content-Type: text/html; charset="utf-8"']
+    assert str(mail.compose(MESSAGE, '"a@b"@dso.example.nl', None)["Message-ID"]).endswith(
+        ".calamiteit@dso.example.nl>")
+    for markdown, plain in (("Klaar: X \n\n", "Klaar: X \n\n"), ("Klaar: X\n", "Klaar: X\n\n")):
+        m = mail.compose(Message(**{**MESSAGE.__dict__, "markdown": markdown}), SENDER, "a@b.example", None, "https://l")
+        assert m.get_body(("plain",)).get_content() == (  # type: ignore[union-attr]
+            plain + "**Kom je?** Bevestig of meld af: <https://l>\n")
+
+
 def test_addresses_on_the_wire() -> None:
     assert mail.envelope_address("  anna@dso.example.nl ") == ("anna@dso.example.nl", "")
     assert mail.envelope_address("s.bos@iplö.example.nl") == ("s.bos@xn--ipl-una.example.nl", "")
@@ -111,6 +127,7 @@ def test_addresses_on_the_wire() -> None:
     assert mail.envelope_address(" geen-apenstaart ") == ("geen-apenstaart", "")
     assert mail.envelope_address("a@b@ë.example") == ("a@b@xn--cda.example", "")  # the last @ parts the domain
     assert mail.envelope_address("a@ë..example") == ("a@ë..example", "")  # no IDNA: left for the server to refuse
+    assert mail.envelope_address("s.bos@IPLÖ.Example.NL") == ("s.bos@xn--ipl-una.example.nl", "")  # UTS 46: lower case
 
 
 # --- the diagnoses ------------------------------------------------------------------------------------------------
@@ -360,8 +377,9 @@ def test_no_server_is_said_for_everyone_at_once() -> None:
     for separate in (True, False):
         notes = Notes()
         out = send(channel(port, separate=separate), [person("anna"), person("bram")], notes)
-        assert [(d.recipient, d.outcome, said(d.reason)) for d in out] == [
-            (k, "unreachable", {"kind": "smtp-unreachable", "where": f"127.0.0.1:{port}"}) for k in ("anna", "bram")]
+        assert [(d.channel, d.recipient, d.outcome, said(d.reason)) for d in out] == [
+            ("email", k, "unreachable", {"kind": "smtp-unreachable", "where": f"127.0.0.1:{port}"})
+            for k in ("anna", "bram")]
         assert notes.batches == [out]
 
 
@@ -425,7 +443,8 @@ def test_a_login(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_no_password_no_attempt(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(mail, "secret", lambda name: None)
+    looked_up: list[str] = []
+    monkeypatch.setattr(mail, "secret", lambda name: looked_up.append(name))
     box = Mailbox()
     with smtp_server(box) as port:
         out = send(channel(port, username="calamiteiten", password_from="CALAMITEIT_TEST_GEEN"),
@@ -435,6 +454,7 @@ def test_no_password_no_attempt(monkeypatch: pytest.MonkeyPatch) -> None:
         (k, "error", {"kind": "smtp-password-missing", "name": "CALAMITEIT_TEST_GEEN", "service": "calamiteit"})
         for k in ("anna", "bram")]
     assert box.sessions and box.to() == ["anna@dso.example.nl"]
+    assert looked_up == ["CALAMITEIT_TEST_GEEN"]  # without a user name no secret is asked for (a keyring may prompt)
 
 
 def trusted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ssl.SSLContext:
