@@ -13,7 +13,7 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -26,7 +26,8 @@ from dso_calamiteit.domain.callout import Delivery, EmailChannel, Message
 from dso_calamiteit.domain.contacts import Contact
 from dso_calamiteit.domain.recipients import Recipient
 
-from .mail import Mailbox, smtp_server
+from .mail import Handler, Mailbox, smtp_server
+from .postgres import free_port
 from .servers import closed_port
 
 SENDER = "calamiteiten@dso.example.nl"
@@ -103,6 +104,22 @@ def test_a_message_as_composed() -> None:
     assert '<html lang="en">' in m.get_body(("html",)).get_content()  # type: ignore[union-attr]
 
 
+def test_the_message_on_the_wire() -> None:
+    """The header names as they are written (as the RFCs spell them), the parts' types, the sender's domain in a
+    made Message-ID (after the last @), and only newlines cut before the confirmation line."""
+    m = mail.compose(MESSAGE, SENDER, "a@b.example", None, "https://l")
+    assert m.keys() == ["From", "To", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type"]
+    assert [line for line in m.as_string().splitlines() if line.startswith("Content-Type:")] == [
+        "Content-Type: multipart/alternative;", 'Content-Type: text/plain; charset="utf-8"',
+        'Content-Type: text/html; charset="utf-8"']
+    assert str(mail.compose(MESSAGE, '"a@b"@dso.example.nl', None)["Message-ID"]).endswith(
+        ".calamiteit@dso.example.nl>")
+    for markdown, plain in (("Klaar: X \n\n", "Klaar: X \n\n"), ("Klaar: X\n", "Klaar: X\n\n")):
+        m = mail.compose(Message(**{**MESSAGE.__dict__, "markdown": markdown}), SENDER, "a@b.example", None, "https://l")
+        assert m.get_body(("plain",)).get_content() == (  # type: ignore[union-attr]
+            plain + "**Kom je?** Bevestig of meld af: <https://l>\n")
+
+
 def test_addresses_on_the_wire() -> None:
     assert mail.envelope_address("  anna@dso.example.nl ") == ("anna@dso.example.nl", "")
     assert mail.envelope_address("s.bos@iplö.example.nl") == ("s.bos@xn--ipl-una.example.nl", "")
@@ -111,6 +128,7 @@ def test_addresses_on_the_wire() -> None:
     assert mail.envelope_address(" geen-apenstaart ") == ("geen-apenstaart", "")
     assert mail.envelope_address("a@b@ë.example") == ("a@b@xn--cda.example", "")  # the last @ parts the domain
     assert mail.envelope_address("a@ë..example") == ("a@ë..example", "")  # no IDNA: left for the server to refuse
+    assert mail.envelope_address("s.bos@IPLÖ.Example.NL") == ("s.bos@xn--ipl-una.example.nl", "")  # UTS 46: lower case
 
 
 # --- the diagnoses ------------------------------------------------------------------------------------------------
@@ -360,8 +378,9 @@ def test_no_server_is_said_for_everyone_at_once() -> None:
     for separate in (True, False):
         notes = Notes()
         out = send(channel(port, separate=separate), [person("anna"), person("bram")], notes)
-        assert [(d.recipient, d.outcome, said(d.reason)) for d in out] == [
-            (k, "unreachable", {"kind": "smtp-unreachable", "where": f"127.0.0.1:{port}"}) for k in ("anna", "bram")]
+        assert [(d.channel, d.recipient, d.outcome, said(d.reason)) for d in out] == [
+            ("email", k, "unreachable", {"kind": "smtp-unreachable", "where": f"127.0.0.1:{port}"})
+            for k in ("anna", "bram")]
         assert notes.batches == [out]
 
 
@@ -425,7 +444,8 @@ def test_a_login(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_no_password_no_attempt(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(mail, "secret", lambda name: None)
+    looked_up: list[str] = []
+    monkeypatch.setattr(mail, "secret", lambda name: looked_up.append(name))
     box = Mailbox()
     with smtp_server(box) as port:
         out = send(channel(port, username="calamiteiten", password_from="CALAMITEIT_TEST_GEEN"),
@@ -435,6 +455,7 @@ def test_no_password_no_attempt(monkeypatch: pytest.MonkeyPatch) -> None:
         (k, "error", {"kind": "smtp-password-missing", "name": "CALAMITEIT_TEST_GEEN", "service": "calamiteit"})
         for k in ("anna", "bram")]
     assert box.sessions and box.to() == ["anna@dso.example.nl"]
+    assert looked_up == ["CALAMITEIT_TEST_GEEN"]  # without a user name no secret is asked for (a keyring may prompt)
 
 
 def trusted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ssl.SSLContext:
@@ -479,10 +500,11 @@ def test_implicit_tls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @contextmanager
-def scripted(after_data: str, utf8: bool = False) -> Iterator[int]:
+def scripted(after_data: str, utf8: bool = False, trickle: str = "") -> Iterator[int]:
     """A bare SMTP server on loopback that answers every command with 250 and the end of each message with
     `after_data`: 'garbage' (a reply with no code), 'trickle' (250, one byte every quarter second), '451-close'
-    (451, then hangs up)."""
+    (451, then hangs up), '250' (accepted). `trickle`: 'greeting' (its greeting one byte every quarter second),
+    'quit' (an answer to QUIT that never ends, a byte every quarter second)."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen()
@@ -491,7 +513,13 @@ def scripted(after_data: str, utf8: bool = False) -> Iterator[int]:
     def session(conn: socket.socket) -> None:
         reader = conn.makefile("rb")
         try:
-            conn.sendall(b"220 proef\r\n")
+            if trickle == "greeting":
+                for byte in b"220 proef\r\n":
+                    if stop.wait(0.25):
+                        return
+                    conn.sendall(bytes([byte]))
+            else:
+                conn.sendall(b"220 proef\r\n")
             while not stop.is_set():
                 line = reader.readline()
                 if not line:
@@ -505,6 +533,8 @@ def scripted(after_data: str, utf8: bool = False) -> Iterator[int]:
                         pass
                     if after_data == "garbage":
                         conn.sendall(b"weg\r\n")
+                    elif after_data == "250":
+                        conn.sendall(b"250 aangenomen\r\n")
                     elif after_data == "trickle":
                         for byte in b"250 aangenomen\r\n":
                             if stop.wait(0.25):
@@ -515,6 +545,10 @@ def scripted(after_data: str, utf8: bool = False) -> Iterator[int]:
                         conn.shutdown(socket.SHUT_RDWR)
                         return
                 elif verb == b"QUIT":
+                    if trickle == "quit":
+                        conn.sendall(b"221 ")
+                        while not stop.wait(0.25):
+                            conn.sendall(b"x")
                     conn.sendall(b"221 dag\r\n")
                     return
                 else:
@@ -596,3 +630,89 @@ def test_bcc_one_recipient_dropped() -> None:
 
 def test_the_servers_words_as_text() -> None:
     assert mail._reply(450, "Postbus   vol ") == ("error", '{"kind":"smtp-not-now","reply":"450 Postbus vol"}')
+
+
+def test_a_greeting_that_trickles_is_cut_at_the_deadline() -> None:
+    """Each byte of the greeting comes within the socket's read time-out: only the connection's deadline stops it
+    (a deadline that only raised a flag would let it through, and the message would go)."""
+    for separate in (True, False):
+        with scripted("250", trickle="greeting") as port:
+            out = send(channel(port, separate=separate, timeout_seconds=0.6), [person("anna")])
+        assert [(d.outcome, said(d.reason) if d.reason else "") for d in out] == [
+            ("timeout", {"kind": "smtp-connect-timeout", "where": f"127.0.0.1:{port}", "seconds": "0.6"})]
+
+
+def finished(work: Callable[[], object], within: float = 30.0) -> bool:
+    """Whether `work` ends within `within` seconds (far beyond the deadlines it is about: a loaded machine keeps it)."""
+    worker = threading.Thread(target=work, daemon=True)
+    worker.start()
+    worker.join(within)
+    return not worker.is_alive()
+
+
+def test_a_goodbye_that_never_ends_is_cut() -> None:
+    """The answer to QUIT never ends (a byte every quarter second): cut after 2 s, the message stays accepted."""
+    for separate in (True, False):
+        out: list[Delivery] = []
+        with scripted("250", trickle="quit") as port:
+            cfg = channel(port, separate=separate)
+            assert finished(lambda: out.extend(send(cfg, [person("anna")])))  # noqa: B023  # joined before the next
+        assert [(d.recipient, d.outcome) for d in out] == [("anna", "accepted")]
+
+
+def test_a_connection_never_taken_is_given_up() -> None:
+    """A server whose queue of connections is full never answers the connection: no socket yet for the deadline to
+    cut, so the socket's own time-out ends it, and it is still said as the connection's deadline."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    port = int(listener.getsockname()[1])
+    filler = socket.create_connection(("127.0.0.1", port))  # the one place in the queue
+    try:
+        for security in ("geen", "tls"):
+            out: list[Delivery] = []
+            cfg = channel(port, security=security, timeout_seconds=0.5)
+            assert finished(lambda: out.extend(send(cfg, [person("anna")])))  # noqa: B023  # joined before the next
+            assert [(d.outcome, said(d.reason)) for d in out] == [
+                ("timeout", {"kind": "smtp-connect-timeout", "where": f"127.0.0.1:{port}", "seconds": "0.5"})]
+    finally:
+        filler.close()
+        listener.close()
+
+
+@contextmanager
+def server_at(box: Mailbox, host: str = "127.0.0.1", tls: ssl.SSLContext | None = None) -> Iterator[int]:
+    """aiosmtpd on `host`, speaking TLS from the first byte when given `tls` (implicit TLS, port 465's way)."""
+    from aiosmtpd.controller import Controller
+
+    port = free_port()
+    options: dict[str, object] = {} if tls is None else {"ssl_context": tls}
+    controller = Controller(Handler(box), hostname=host, port=port, **options)
+    controller.start()
+    try:
+        yield port
+    finally:
+        controller.stop()
+
+
+def test_implicit_tls_checks_the_certificate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    server_tls = trusted(tmp_path, monkeypatch)
+    box = Mailbox()
+    with server_at(box, tls=server_tls) as port:
+        out = send(channel(port, security="tls"), [person("anna")])
+    assert [d.outcome for d in out] == ["accepted"] and box.to() == ["anna@dso.example.nl"]
+    untrusted = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    trustme.CA().issue_cert("127.0.0.1").configure_cert(untrusted)
+    box = Mailbox()
+    with server_at(box, tls=untrusted) as port:
+        out = send(channel(port, security="tls"), [person("anna")])
+    assert [(d.outcome, said(d.reason)["kind"] if d.reason else "") for d in out] == [("error", "smtp-certificate")]
+    assert box.messages == []
+
+
+def test_the_host_connected_to_is_the_one_configured() -> None:
+    """A server on 127.0.0.2: loopback, but not where a connection to no host in particular lands."""
+    box = Mailbox()
+    with server_at(box, "127.0.0.2") as port:
+        out = send(channel(port, host="127.0.0.2"), [person("anna")])
+    assert [d.outcome for d in out] == ["accepted"] and box.to() == ["anna@dso.example.nl"]
