@@ -381,3 +381,15 @@ def test_a_card_without_text_parts_that_does_not_fit_says_nothing_was_cut() -> N
     texts = [b.get("text") for b in body(wh.card(call, team, too_small))]
     assert CALL.cut_note not in texts and texts[-1] == "+2 meer"
     assert texts[0] == body(wh.card(call, []))[0]["text"]  # the subject stays
+
+
+def test_the_worker_left_reading_a_slow_answer_is_a_daemon() -> None:
+    """In-process twin of the test above (which mutmut cannot see, as it runs in a child): the thread still
+    reading after the deadline is a daemon, so the process can end without it."""
+    before = set(threading.enumerate())
+    with gateway() as (base, _):
+        assert wh.post(f"{base}/trickle-long", {}, "k", 0.5, "sms")[0] == "timeout"
+        left = [t for t in threading.enumerate() if t not in before and t.is_alive()]
+        workers = [t for t in left if getattr(t, "_target", None) is not None and "attempt" in repr(t._target)]
+        assert workers, left  # the worker is still reading the trickle
+        assert all(t.daemon for t in workers), workers
