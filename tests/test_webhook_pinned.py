@@ -395,3 +395,21 @@ def test_the_worker_left_reading_a_slow_answer_is_a_daemon() -> None:
         workers = [t for t in left if getattr(t, "_target", None) is not None and "attempt" in repr(t._target)]
         assert workers, left  # the worker is still reading the trickle
         assert all(t.daemon for t in workers), workers
+
+
+def test_text_that_fits_without_the_team_is_kept_whole() -> None:
+    """When the text fits with nobody listed but not with one person, the card keeps every part and lists no one
+    (the team is cut before any text is)."""
+    parts = tuple((f"Deel {i}", (f"regel {i} " + "x" * 200,)) for i in range(3))
+    call = replace(CALL, sections=parts)
+    team = [person("anna"), person("bram")]
+    whole = wh.card(call, team)
+    for limit in range(size(whole) - 1, 0, -1):
+        cut = wh.card(call, team, limit)
+        if shown(cut)[0] == 0:  # the largest limit at which nobody is listed any more
+            texts = [b.get("text") for b in body(cut)]
+            assert sum(1 for t in texts if str(t).startswith("Deel ")) == 3, texts
+            assert CALL.cut_note not in texts and size(cut) <= limit
+            break
+    else:
+        raise AssertionError("never cut to nobody")
