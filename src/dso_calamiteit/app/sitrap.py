@@ -20,6 +20,7 @@ from ..domain.language import N_, _, speaking
 from ..domain.logbook import (
     ChainCheck,
     Entry,
+    Fault,
     Incident,
     canonical,
     chained,
@@ -119,7 +120,7 @@ def make(
         for _attempt in range(ATTEMPTS):
             faults = check.done()
             refuse_broken(incident, faults, insist, N_("gerapporteerd"))
-            broken = [_("regel {n}: {message}").format(n=f.n, message=f.message) for f in faults]
+            broken = broken_lines(faults)
             if concept or found.closed:  # not numbered, not recorded
                 text = written(found, None, broken)
                 staged = Staged(output, text) if output is not None else None
@@ -171,6 +172,11 @@ def reprint(config: Config, where: Where, incident: str, number: int, write: Wri
         raise UsageError(missing.format(incident=incident, n=n, number=number))
     text = write(sitrap_of(config, then, number, datetime.fromisoformat(entry.at), entry.author, concept=False))
     return Report(incident, text, number, Staged(output, text) if output is not None else None, "")
+
+
+def broken_lines(faults: Iterable[Fault]) -> list[str]:
+    """The chain's faults as a sitrap names them on its first line (the CLI's report and the web's concept)."""
+    return [_("regel {n}: {message}").format(n=f.n, message=f.message) for f in faults]
 
 
 def sitrap_of(

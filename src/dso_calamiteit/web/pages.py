@@ -15,7 +15,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from ..adapters import clock
 from ..app import callout_status, configuration, incidents, monitor, readiness, status
 from ..app.place import Place
-from ..app.sitrap import sitrap_of
+from ..app.sitrap import broken_lines, sitrap_of
 from ..domain import dutchtime, language
 from ..domain.entry_rules import valid_id
 from ..domain.errors import NotFoundError, UsageError
@@ -133,8 +133,8 @@ def _incident(settings: Settings, found: incidents.Timeline, page: int) -> dict[
     config = configuration.load(settings.config_dir)
     now = clock.now()
     state = found.state
-    broken = [language._("regel {n}: {message}").format(n=f.n, message=f.message) for f in found.faults]
-    report = sitrap_of(config, state, state.reports or None, now, "gedeeld beeld", concept=True, broken=broken)
+    report = sitrap_of(config, state, state.reports or None, now, "gedeeld beeld", concept=True,
+                       broken=broken_lines(found.faults))
     decisions = sorted(state.actions.values(), key=lambda a: a.number)
     _, called, _ = callout_status.status(config, settings.where, state.id)  # the use case of `oproep ID --status`
     return {
