@@ -155,6 +155,18 @@ def elsewhere(backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, req
     return switch
 
 
+@pytest.fixture
+def english() -> Iterator[None]:
+    """The domain speaks English for one test (a pure call, no CLI run), Dutch again after it."""
+    from dso_calamiteit.views import i18n
+
+    language.use("en", i18n._catalogue("en"))
+    try:
+        yield
+    finally:
+        language.use("nl", None)
+
+
 @dataclass
 class Result:
     code: int

@@ -6,7 +6,6 @@ Dutch and in English. Pure and quick (no six-year sweep), so a mutation run of d
 from __future__ import annotations
 
 import time as clock_zone
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -24,15 +23,6 @@ MORNING = datetime(2026, 12, 5, 10, 59, 59, tzinfo=UTC)  # za 11:59:59
 
 def utc(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
-@pytest.fixture
-def english() -> Iterator[None]:
-    language.use("en", i18n._catalogue("en"))
-    try:
-        yield
-    finally:
-        language.use("nl", None)
 
 
 # --- what a moment typed is: (typed, now, the instant in UTC, whether a time of day was named) ---

@@ -4,14 +4,12 @@ the kind of each entry, the time). Pure and quick, so a mutation run of domain/e
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from dso_calamiteit.domain import entry_rules as er
-from dso_calamiteit.domain import language
-from dso_calamiteit.views import i18n
 
 AT = "2026-12-03T10:00:00+01:00"
 LATER = "2026-12-03T11:00:00+01:00"
@@ -482,15 +480,6 @@ for _value in ("post", "Mail", None):
 for _key in ("note", "name", "role"):
     for _value, _nl, _en in text_refusals(_key)[:2]:
         body_case(f"confirmation {_key} {_value!r}", "confirmation", {**CONFIRMATION, _key: _value}, _nl, _en)
-
-
-@pytest.fixture
-def english() -> Iterator[None]:
-    language.use("en", i18n._catalogue("en"))
-    try:
-        yield
-    finally:
-        language.use("nl", None)
 
 
 @pytest.mark.parametrize(("call", "dutch"), [(c[1], c[2]) for c in CASES], ids=[c[0] for c in CASES])
