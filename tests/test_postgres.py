@@ -813,3 +813,86 @@ def test_the_incidents_row_follows_the_last_entry(pg_cluster: Cluster, pg_databa
         assert conn.execute(
             "SELECT entries, head FROM calamiteit.incidents WHERE id = %s", (incident,)
         ).fetchone() == (n + 2, made[1])
+
+
+# --- an append's exchange with the server (issue 27, session 34) ------------------------------------------
+
+
+def _exchange(store, act):  # type: ignore[no-untyped-def]
+    """What the client and the server said while `act()` ran (libpq's own trace of the protocol): a list of
+    (side, message), side "F" for the client, "B" for the server."""
+    import tempfile
+
+    from psycopg import pq
+
+    with tempfile.TemporaryFile("w+") as traced:
+        store.conn.pgconn.trace(traced.fileno())
+        store.conn.pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS | pq.Trace.REGRESS_MODE)
+        try:
+            act()
+        finally:
+            store.conn.pgconn.untrace()
+        traced.seek(0)
+        return [(line.split("\t")[0], line.split("\t")[2].strip()) for line in traced if line.count("\t") >= 2]
+
+
+def test_an_append_is_two_round_trips_and_committed_when_it_returns(pg_cluster: Cluster, pg_database: str) -> None:
+    """One append: the client speaks twice and waits twice (BEGIN, the lock and the tip; then the entry, the
+    incident's row, COMMIT and the one Sync that ends the pipeline). A second Sync would be a third round trip.
+    When append returns, the entry is committed: another session reads it, and the store is out of its
+    transaction."""
+    from psycopg.pq import TransactionStatus
+
+    store, incident = _appended(pg_database, 3)
+    at = datetime.now(UTC).isoformat(timespec="seconds")
+    said = _exchange(store, lambda: store.append(incident, "observation", {"text": "nu"}, "Anna", at))
+    turns = [side for i, (side, _) in enumerate(said) if i == 0 or said[i - 1][0] != side]
+    assert turns == ["F", "B", "F", "B"], said
+    sent = [message for side, message in said if side == "F"]
+    assert sent.count("Sync") == 1 and sent.count("Flush") == 2, sent  # the tip's flush; the Sync's
+    assert said[-1] == ("B", "ReadyForQuery"), said  # the server's last word: the transaction is over
+    assert store.conn.info.transaction_status == TransactionStatus.IDLE
+    with admin(pg_cluster, pg_database) as other:
+        seen = other.execute(
+            "SELECT n, body FROM calamiteit.entries WHERE incident = %s ORDER BY n DESC LIMIT 1", (incident,)
+        ).fetchone()
+    assert seen == (5, '{"text":"nu"}')
+    store.close()
+
+
+def test_a_commit_the_server_refuses_is_said_and_nothing_is_stored(
+    calamiteit: Invoke, pg_cluster: Cluster, pg_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A COMMIT that fails (here a deferred check that refuses at commit time) reaches the store only at the
+    pipeline's end: the append is refused with the server's reason, nothing is noted as committed (Ctrl-C would
+    say nothing was stored), the entry is not in, and the same session appends again once the server takes it.
+    Through the command: one clear line and the documented exit code, no traceback."""
+    from dso_calamiteit.adapters import interrupts
+    from dso_calamiteit.adapters.stores import StorageError
+
+    store, incident = _appended(pg_database, 1)
+    with admin(pg_cluster, pg_database) as conn:
+        conn.execute(
+            "CREATE FUNCTION public.at_commit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            "IF NEW.body LIKE '%weiger%' THEN RAISE EXCEPTION 'refused at commit'; END IF; RETURN NULL; END $$"
+        )
+        conn.execute(
+            "CREATE CONSTRAINT TRIGGER at_commit AFTER INSERT ON calamiteit.entries DEFERRABLE INITIALLY DEFERRED "
+            "FOR EACH ROW EXECUTE FUNCTION public.at_commit()"
+        )
+    at = datetime.now(UTC).isoformat(timespec="seconds")
+    interrupts.reset()
+    with pytest.raises(StorageError, match="geweigerd door de database: refused at commit"):
+        store.append(incident, "observation", {"text": "weiger mij"}, "Anna", at)
+    assert interrupts.outcome() == "er is niets vastgelegd in het logboek"
+    assert [e.n for e in store.entries(incident)] == [1, 2]
+    assert store.append(incident, "observation", {"text": "wel goed"}, "Anna", at).n == 3
+    assert store.summary(incident).entries == 3
+    interrupts.reset()
+    store.close()
+    monkeypatch.setenv("CALAMITEIT_DB", pg_database)
+    result = calamiteit("log", incident, "weiger dit ook", "--beeld")
+    assert result.code == exitcodes.CONFIG, result.err
+    assert "geweigerd door de database: refused at commit" in result.err and "Traceback" not in result.err
+    assert len(result.err.strip().splitlines()) <= 2, result.err
+    assert json.loads(calamiteit("incident", "show", incident, "--json").out)["entries"][-1]["n"] == 3

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from functools import cache
 from typing import Any
 
@@ -400,24 +400,28 @@ class PostgresStore(Store):
     @contextmanager
     def transaction(self, noted: bool = True) -> Iterator[None]:
         """BEGIN, the write lock and everything up to the first read go to the server in one round trip,
-        the writes and the COMMIT in one more (psycopg's pipeline mode, with prepared statements): an
-        append over the network costs two round trips, not one per statement."""
+        the writes, the COMMIT and the one Sync that ends the pipeline in one more (psycopg's pipeline mode,
+        with prepared statements): an append over the network costs two round trips, not one per statement.
+        The transaction is committed (and durable, as the server is set) before this block is left."""
         if self._writing or self.conn.info.transaction_status != TransactionStatus.IDLE:
             yield  # inside another transaction: join it
             return
         self._writing = True
         try:
-            with self.conn.pipeline() as pipe:
-                self.conn.execute("BEGIN")
-                self.conn.execute(WRITE_LOCK_SQL)
-                if noted:
-                    interrupts.began()
-                yield
-                with interrupts.no_interrupt():  # Ctrl-C waits until the outcome is known and noted
-                    self.conn.execute("COMMIT")
-                    pipe.sync()
+            with ExitStack() as committing:
+                with self.conn.pipeline():
+                    self.conn.execute("BEGIN")
+                    self.conn.execute(WRITE_LOCK_SQL)
                     if noted:
-                        interrupts.committed()
+                        interrupts.began()
+                    yield
+                    # Ctrl-C waits until the outcome is known and noted: held from before the COMMIT is sent
+                    # until after the pipeline's end, whose one Sync brings the COMMIT's answer back (a
+                    # pipe.sync() here would cost a second Sync, one more round trip, for nothing).
+                    committing.enter_context(interrupts.no_interrupt())
+                    self.conn.execute("COMMIT")
+                if noted:
+                    interrupts.committed()
         except psycopg.Error as exc:
             self._rollback()
             raise self._failed(exc) from None
