@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from dso_calamiteit.adapters import process
+
 CONFIG_MACHINERY = (
     "dso_calamiteit.adapters.config",
     "dso_calamiteit.adapters.config.cache",
@@ -125,7 +127,9 @@ def test_the_user_folders_are_the_ones_platformdirs_gives(name: str, monkeypatch
 def test_the_collector_is_off_for_the_start_up_and_on_again_for_the_command() -> None:
     """cli.entry holds the cyclic garbage collector off while Typer, the CLI and the command's module load and
     the command is built (tens of collections walked those objects again and again); just before the command
-    runs, what the start-up made is frozen out of the collector and the collector is on again."""
+    runs, what the start-up made is frozen out of the collector and the collector is on again, its youngest
+    generation collected every process.YOUNG_THRESHOLD new objects: a command that runs until it is stopped
+    (web, monitor, oproep --bewaak, log --volg) still collects the garbage cycles it makes."""
     program = (
         "import gc, json, sys\n"
         "from dso_calamiteit.adapters import process\n"
@@ -138,6 +142,12 @@ def test_the_collector_is_off_for_the_start_up_and_on_again_for_the_command() ->
         "    state.update(before=len(seen), paused=process.START_PAUSED[0], was_on=gc.isenabled())\n"
         "    real()\n"
         "    state.update(on=gc.isenabled(), frozen=gc.get_freeze_count(), still_paused=process.START_PAUSED[0])\n"
+        "    young = []  # a long-running command (web, monitor, --bewaak, log --volg) makes garbage cycles: collected\n"
+        "    gc.callbacks.append(lambda phase, info: young.append(1) if phase == 'start' else None)\n"
+        "    for _ in range(process.YOUNG_THRESHOLD * 3):\n"
+        "        cycle = []\n"
+        "        cycle.append(cycle)\n"
+        "    state.update(threshold=gc.get_threshold()[0], collected=len(young))\n"
         "process.start_done = done\n"
         "from dso_calamiteit.cli.entry import main\n"
         "try:\n"
@@ -152,3 +162,6 @@ def test_the_collector_is_off_for_the_start_up_and_on_again_for_the_command() ->
     found = json.loads(state)
     assert found["before"] == 0 and found["paused"] and not found["was_on"]  # no collection during the start-up
     assert found["on"] and not found["still_paused"] and found["frozen"] > 1000  # on for the command, start frozen
+    # the youngest generation collected every YOUNG_THRESHOLD new objects, not every 700: still collected
+    assert found["threshold"] == process.YOUNG_THRESHOLD >= 10_000
+    assert 2 <= found["collected"] <= 4
