@@ -142,7 +142,7 @@ def test_the_collector_is_off_for_the_start_up_and_on_again_for_the_command() ->
         "    state.update(before=len(seen), paused=process.START_PAUSED[0], was_on=gc.isenabled())\n"
         "    real()\n"
         "    state.update(on=gc.isenabled(), frozen=gc.get_freeze_count(), still_paused=process.START_PAUSED[0])\n"
-        "    young = []  # a long-running command (web, monitor, --bewaak, log --volg) makes garbage cycles: collected\n"
+        "    young = []  # a long-running command (web, monitor, --bewaak, log --volg) makes cycles: collected\n"
         "    gc.callbacks.append(lambda phase, info: young.append(1) if phase == 'start' else None)\n"
         "    for _ in range(process.YOUNG_THRESHOLD * 3):\n"
         "        cycle = []\n"
