@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -77,6 +78,23 @@ def test_a_warm_assessment_writes_nothing_and_loads_no_tempfile() -> None:
     modules = imported("assess", *answers, "--json")
     assert "dso_calamiteit.adapters.output_files" in modules  # the writer is there, ready for a cold cache
     assert sorted(m for m in ("tempfile", "random", "holidays", "platformdirs") if m in modules) == []
+
+
+def test_an_assessment_with_answer_flags_tables_loads_no_answers_file_reader() -> None:
+    """The answers file's plain reader (with json and its line pattern) is for `--answers FILE`: `assess` with
+    `--answer` flags and tables needs neither (nothing else in it imports json); with a file it is used."""
+    from dso_calamiteit.adapters import config
+
+    ids = [c.id for _, c in config.load(config.locate()).criteria.all_criteria()]
+    answers = [a for i in ids for a in ("--answer", f"{i}=nee")]
+    imported("assess", "--no-input", *answers)  # may fill the caches
+    modules = imported("assess", "--no-input", *answers)
+    assert "dso_calamiteit.app.assessment" in modules  # it did assess
+    assert "dso_calamiteit.adapters.answers_file" not in modules  # (json: this test's own program imports it)
+    with tempfile.TemporaryDirectory() as folder:
+        file = Path(folder) / "antwoorden.yaml"
+        file.write_text("".join(f"{i}: nee\n" for i in ids), encoding="utf-8")
+        assert "dso_calamiteit.adapters.answers_file" in imported("assess", "--no-input", "--answers", str(file))
 
 
 def test_a_warm_command_with_only_home_set_finds_its_folders_without_platformdirs(
