@@ -3,7 +3,9 @@ interpreter (the cache of validated files warm, as it normally is) and looks at 
 
 from __future__ import annotations
 
+import ast
 import os
+import re
 import subprocess
 import sys
 
@@ -46,6 +48,41 @@ def test_the_keyring_runs_no_program_to_find_macos_libraries_and_chooses_as_befo
     assert ours[0] == "None"
     assert ours[1] == plain[-1]  # the same backend as keyring on its own
     assert ours[2] == "[]", f"programs started to find a secret: {ours[2]}"
+
+
+def test_a_preview_on_a_server_without_a_keyring_does_not_start_keyring(
+    calamiteit: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dry-run `oproep` warns when a channel's secret is not set. A secret the environment does not hold is
+    asked of the keyring, unless keyring's own PYTHON_KEYRING_BACKEND names a backend that holds nothing (fail,
+    null: what a server without a keyring sets): then the same warning comes without keyring's start."""
+    pytest.importorskip("keyring")
+    monkeypatch.delenv("CALAMITEIT_SMTP_WACHTWOORD", raising=False)
+    opened = calamiteit("incident", "open", "Storing", "--level", "1")
+    assert opened.code == 0
+    code = (
+        "import sys, contextlib, io\n"
+        "from dso_calamiteit.cli import root\n"
+        "out = io.StringIO()\n"
+        "with contextlib.redirect_stdout(out):\n"
+        f"    code = root.run(['oproep', {opened.out.strip()!r}])\n"
+        "print(repr((code, out.getvalue(), 'keyring' in sys.modules)))\n"
+    )
+    results = {}
+    for backend in ("keyring.backends.null.Keyring", "keyring.backends.fail.Keyring", None):
+        if backend is None:
+            monkeypatch.delenv("PYTHON_KEYRING_BACKEND", raising=False)
+        else:
+            monkeypatch.setenv("PYTHON_KEYRING_BACKEND", backend)
+        fresh(code)  # the first may fill the cache of validated files
+        results[backend] = ast.literal_eval(fresh(code)[-1])
+    asked = results.pop(None)
+    assert asked[2], "without the variable the keyring is asked"
+    assert "het SMTP-wachtwoord ontbreekt: zet CALAMITEIT_SMTP_WACHTWOORD" in asked[1]
+    for backend, (code_, shown, keyring_started) in results.items():
+        assert not keyring_started, f"keyring started with {backend}"
+        minute = re.compile(r"\d\d:\d\d")  # the preview shows the current minute, which may turn between runs
+        assert (code_, minute.sub("HH:MM", shown)) == (asked[0], minute.sub("HH:MM", asked[1]))  # warning included
 
 
 def test_overzicht_without_usage_figures_does_not_load_statistics(calamiteit: Invoke) -> None:

@@ -8,9 +8,12 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+
+from dso_calamiteit.adapters import process
 
 CONFIG_MACHINERY = (
     "dso_calamiteit.adapters.config",
@@ -77,6 +80,23 @@ def test_a_warm_assessment_writes_nothing_and_loads_no_tempfile() -> None:
     assert sorted(m for m in ("tempfile", "random", "holidays", "platformdirs") if m in modules) == []
 
 
+def test_an_assessment_with_answer_flags_tables_loads_no_answers_file_reader() -> None:
+    """The answers file's plain reader (with json and its line pattern) is for `--answers FILE`: `assess` with
+    `--answer` flags and tables needs neither (nothing else in it imports json); with a file it is used."""
+    from dso_calamiteit.adapters import config
+
+    ids = [c.id for _, c in config.load(config.locate()).criteria.all_criteria()]
+    answers = [a for i in ids for a in ("--answer", f"{i}=nee")]
+    imported("assess", "--no-input", *answers)  # may fill the caches
+    modules = imported("assess", "--no-input", *answers)
+    assert "dso_calamiteit.app.assessment" in modules  # it did assess
+    assert "dso_calamiteit.adapters.answers_file" not in modules  # (json: this test's own program imports it)
+    with tempfile.TemporaryDirectory() as folder:
+        file = Path(folder) / "antwoorden.yaml"
+        file.write_text("".join(f"{i}: nee\n" for i in ids), encoding="utf-8")
+        assert "dso_calamiteit.adapters.answers_file" in imported("assess", "--no-input", "--answers", str(file))
+
+
 def test_a_warm_command_with_only_home_set_finds_its_folders_without_platformdirs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -125,7 +145,9 @@ def test_the_user_folders_are_the_ones_platformdirs_gives(name: str, monkeypatch
 def test_the_collector_is_off_for_the_start_up_and_on_again_for_the_command() -> None:
     """cli.entry holds the cyclic garbage collector off while Typer, the CLI and the command's module load and
     the command is built (tens of collections walked those objects again and again); just before the command
-    runs, what the start-up made is frozen out of the collector and the collector is on again."""
+    runs, what the start-up made is frozen out of the collector and the collector is on again, its youngest
+    generation collected every process.YOUNG_THRESHOLD new objects: a command that runs until it is stopped
+    (web, monitor, oproep --bewaak, log --volg) still collects the garbage cycles it makes."""
     program = (
         "import gc, json, sys\n"
         "from dso_calamiteit.adapters import process\n"
@@ -138,6 +160,12 @@ def test_the_collector_is_off_for_the_start_up_and_on_again_for_the_command() ->
         "    state.update(before=len(seen), paused=process.START_PAUSED[0], was_on=gc.isenabled())\n"
         "    real()\n"
         "    state.update(on=gc.isenabled(), frozen=gc.get_freeze_count(), still_paused=process.START_PAUSED[0])\n"
+        "    young = []  # a long-running command (web, monitor, --bewaak, log --volg) makes cycles: collected\n"
+        "    gc.callbacks.append(lambda phase, info: young.append(1) if phase == 'start' else None)\n"
+        "    for _ in range(process.YOUNG_THRESHOLD * 3):\n"
+        "        cycle = []\n"
+        "        cycle.append(cycle)\n"
+        "    state.update(threshold=gc.get_threshold()[0], collected=len(young))\n"
         "process.start_done = done\n"
         "from dso_calamiteit.cli.entry import main\n"
         "try:\n"
@@ -152,3 +180,6 @@ def test_the_collector_is_off_for_the_start_up_and_on_again_for_the_command() ->
     found = json.loads(state)
     assert found["before"] == 0 and found["paused"] and not found["was_on"]  # no collection during the start-up
     assert found["on"] and not found["still_paused"] and found["frozen"] > 1000  # on for the command, start frozen
+    # the youngest generation collected every YOUNG_THRESHOLD new objects, not every 700: still collected
+    assert found["threshold"] == process.YOUNG_THRESHOLD >= 10_000
+    assert 2 <= found["collected"] <= 4

@@ -7,7 +7,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..adapters import answers_file
 from ..domain import answers, dutchtime
 from ..domain.contacts import TIERS
 from ..domain.errors import ConfigError, UsageError
@@ -26,7 +25,11 @@ if TYPE_CHECKING:
 def given(criteria: CriteriaFile, file: Path | None, flags: list[str]) -> dict[str, bool]:
     """The answers from an answers file (YAML or JSON) and from --answer flags (which win); ids checked."""
     found: dict[str, bool] = {}
-    quick = answers_file.plain(file) if file is not None else None
+    quick = None
+    if file is not None:  # answers_file brings json and its line pattern: not for --answer flags alone
+        from ..adapters import answers_file
+
+        quick = answers_file.plain(file)
     if quick is not None:
         found.update(quick)
     elif file is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
 from typing import Any, ClassVar, Literal, get_args
 
@@ -231,14 +231,23 @@ def search(
     words = fold(query).split()
     wanted_tiers = set(tiers)
 
+    contacts, index = matrix.contacts, matrix.search_index
+    if len(contacts) != len(index):
+        raise ValueError("search_index does not match the contacts")
+    candidates = [
+        i
+        for i, contact in enumerate(contacts)
+        if (org is None or contact.org == org) and (not wanted_tiers or contact.tier in wanted_tiers)
+    ] if org is not None or wanted_tiers else range(len(contacts))
+
     def matching(folded: list[str], form: Callable[[str], str]) -> list[Contact]:
-        return [
-            contact
-            for contact, haystack in zip(matrix.contacts, matrix.search_index, strict=True)
-            if (org is None or contact.org == org)
-            and (not wanted_tiers or contact.tier in wanted_tiers)
-            and all(w in form(haystack) for w in folded)
-        ]
+        # word by word over the contacts still in the running, each haystack formed once: at 10,000 contacts
+        # a generator and `all` per contact cost more than the matching itself
+        hay: Sequence[str] | dict[int, str] = index if form is str else {i: form(index[i]) for i in candidates}
+        kept = candidates
+        for w in folded:
+            kept = [i for i in kept if w in hay[i]]
+        return [contacts[i] for i in kept]
 
     found = matching(words, str)
     if found or not words:

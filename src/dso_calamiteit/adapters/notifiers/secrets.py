@@ -13,6 +13,10 @@ KEYRING_SERVICE = "calamiteit"
 # and gcc (a dry-run `oproep` at 10,000 contacts: about 200 ms of its 520). That backend then refuses itself
 # ("macOS required"), so off macOS its library look-up is kept out: keyring's choice of backend is the same.
 _MACOS_LIBRARIES = "keyring.backends.macOS.api"
+# keyring's first rule for its backend is the PYTHON_KEYRING_BACKEND variable (a server without a keyring sets it,
+# docs/speed.md); these two hold nothing (fail raises, null answers None), so with either one no secret can be in
+# the keyring and keyring's start (its imports and its backends, about 130 ms) is not paid to be told so.
+_HOLDS_NOTHING = frozenset({"keyring.backends.fail.Keyring", "keyring.backends.null.Keyring"})
 
 
 def _keyring() -> ModuleType:
@@ -27,6 +31,8 @@ def secret(name: str) -> str | None:
     value = os.environ.get(name)
     if value:
         return value
+    if os.environ.get("PYTHON_KEYRING_BACKEND") in _HOLDS_NOTHING:
+        return None
     try:
         keyring = _keyring()
     except ImportError:
