@@ -32,6 +32,14 @@ FLOORS = {
     "python -c pass": "pass",
     "import typer": "import typer",
     "import typer, rich": "import typer, rich.console, rich.table",
+    # A call-out's preview says when a channel's secret is missing; when the environment does not hold it, only
+    # the OS keyring can say, so keyring's start (its backends, its choice among them) is part of that work. The
+    # same macOS shortcut as adapters/notifiers/secrets.py, and nothing when keyring is not installed.
+    "import typer, rich, keyring": (
+        "import sys\nimport typer, rich.console, rich.table\n"
+        "sys.modules.setdefault('keyring.backends.macOS.api', None)\n"
+        "try:\n    import keyring\nexcept ImportError:\n    pass\nelse:\n    keyring.get_keyring()"
+    ),
 }
 
 
