@@ -88,6 +88,14 @@ def test_a_token_not_signed_by_this_logbook_is_refused(value: str) -> None:
     assert isinstance(refused.value, UsageError)
 
 
+def test_what_is_signed_ends_at_the_first_dot() -> None:
+    # a second dot, followed by this logbook's own signature over everything before it: still not a token it made
+    mac = base64.urlsafe_b64encode(hmac.new(KEY, TOKEN.encode(), hashlib.sha256).digest()).decode()[:32]
+    with pytest.raises(cf.LinkRefused) as refused:
+        cf.read_token(KEY, f"{TOKEN}.{mac}")
+    assert (refused.value.why, refused.value.message) == ("vervalst", FORGED)
+
+
 def test_a_refusal_carries_why_message_and_hint() -> None:
     refused = cf.LinkRefused("gebruikt", "al beantwoord", "zie oproep --status")
     assert (refused.why, refused.message, refused.hint) == ("gebruikt", "al beantwoord", "zie oproep --status")
@@ -98,6 +106,7 @@ def test_a_refusal_carries_why_message_and_hint() -> None:
 def test_the_link() -> None:
     assert cf.link("https://dso.example.nl/bevestig", TOKEN) == f"https://dso.example.nl/bevestig?t={TOKEN}"
     assert cf.link("https://dso.example.nl/bevestig//", TOKEN) == f"https://dso.example.nl/bevestig?t={TOKEN}"
+    assert cf.link("https://dso.example.nl/DSO-X/", TOKEN) == f"https://dso.example.nl/DSO-X?t={TOKEN}"
 
 
 # --- an SMS reply from a number -------------------------------------------------------------------------------------
