@@ -385,32 +385,42 @@ def test_no_server_is_said_for_everyone_at_once() -> None:
 
 
 @contextmanager
-def silent_server() -> Iterator[int]:
-    """Takes the connection and never says a word."""
+def loopback(take: Callable[[socket.socket], None], stop: threading.Event) -> Iterator[int]:
+    """A listening socket on loopback that hands every connection to `take` until `stop` is set (looked at every
+    tenth of a second); yields its port, and on leaving sets `stop`, waits for the listening thread and closes."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen()
-    held: list[socket.socket] = []
-    stop = threading.Event()
 
-    def take() -> None:
+    def serve() -> None:
         listener.settimeout(0.1)
         while not stop.is_set():
             try:
-                held.append(listener.accept()[0])
+                conn = listener.accept()[0]
             except OSError:
                 continue
+            take(conn)
 
-    worker = threading.Thread(target=take, daemon=True)
+    worker = threading.Thread(target=serve, daemon=True)
     worker.start()
     try:
         yield int(listener.getsockname()[1])
     finally:
         stop.set()
         worker.join()
+        listener.close()
+
+
+@contextmanager
+def silent_server() -> Iterator[int]:
+    """Takes the connection and never says a word."""
+    held: list[socket.socket] = []
+    try:
+        with loopback(held.append, threading.Event()) as port:
+            yield port
+    finally:
         for s in held:
             s.close()
-        listener.close()
 
 
 def test_a_server_that_never_greets_is_cut_at_the_deadline() -> None:
@@ -505,19 +515,22 @@ def scripted(after_data: str, utf8: bool = False, trickle: str = "") -> Iterator
     `after_data`: 'garbage' (a reply with no code), 'trickle' (250, one byte every quarter second), '451-close'
     (451, then hangs up), '250' (accepted). `trickle`: 'greeting' (its greeting one byte every quarter second),
     'quit' (an answer to QUIT that never ends, a byte every quarter second)."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen()
     stop = threading.Event()
+
+    def drip(conn: socket.socket, reply: bytes) -> bool:
+        """`reply` a byte every quarter second; False when the server stopped before it was all sent."""
+        for byte in reply:
+            if stop.wait(0.25):
+                return False
+            conn.sendall(bytes([byte]))
+        return True
 
     def session(conn: socket.socket) -> None:
         reader = conn.makefile("rb")
         try:
             if trickle == "greeting":
-                for byte in b"220 proef\r\n":
-                    if stop.wait(0.25):
-                        return
-                    conn.sendall(bytes([byte]))
+                if not drip(conn, b"220 proef\r\n"):
+                    return
             else:
                 conn.sendall(b"220 proef\r\n")
             while not stop.is_set():
@@ -536,10 +549,8 @@ def scripted(after_data: str, utf8: bool = False, trickle: str = "") -> Iterator
                     elif after_data == "250":
                         conn.sendall(b"250 aangenomen\r\n")
                     elif after_data == "trickle":
-                        for byte in b"250 aangenomen\r\n":
-                            if stop.wait(0.25):
-                                return
-                            conn.sendall(bytes([byte]))
+                        if not drip(conn, b"250 aangenomen\r\n"):
+                            return
                     else:
                         conn.sendall(b"451 later\r\n")
                         conn.shutdown(socket.SHUT_RDWR)
@@ -559,23 +570,11 @@ def scripted(after_data: str, utf8: bool = False, trickle: str = "") -> Iterator
             reader.close()
             conn.close()
 
-    def serve() -> None:
-        listener.settimeout(0.1)
-        while not stop.is_set():
-            try:
-                conn, _ = listener.accept()
-            except OSError:
-                continue
-            threading.Thread(target=session, args=(conn,), daemon=True).start()
+    def start(conn: socket.socket) -> None:
+        threading.Thread(target=session, args=(conn,), daemon=True).start()
 
-    worker = threading.Thread(target=serve, daemon=True)
-    worker.start()
-    try:
-        yield int(listener.getsockname()[1])
-    finally:
-        stop.set()
-        worker.join()
-        listener.close()
+    with loopback(start, stop) as port:
+        yield port
 
 
 @pytest.mark.parametrize("separate", [True, False])

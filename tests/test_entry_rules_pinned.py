@@ -88,6 +88,14 @@ def body_case(name: str, kind: str, body: dict[str, Any], dutch: str, english: s
     case(name, lambda: check(chain(*before, levels=levels), kind, body), dutch, english)
 
 
+def level_cases(name: str, kind: str, body: dict[str, Any], key: str, unknown: int) -> None:
+    """A body's level field: refused when no whole number (three ways), and when a number no level of the ladder."""
+    for value, dutch, english in int_refusals(key):
+        body_case(f"{name} {value!r}", kind, {**body, key: value}, dutch, english)
+    body_case(f"{name} unknown", kind, {**body, key: unknown}, f"{key} {unknown} is geen niveau uit criteria.yaml",
+              f"{key} {unknown} is not a level of criteria.yaml")
+
+
 # --- the entry around the body (check_entry) ---
 case("entry not an object", lambda: er.check_entry(er.Replay(LEVELS), [], 1), "geen object", "not an object")
 case("entry fields missing", lambda: er.check_entry(er.Replay(LEVELS), {"n": 1, "at": AT, "author": "Ans",
@@ -283,10 +291,7 @@ for _value in ([], {"a": 1}, {"a": True, "b": None}, "a"):
               "answers moet criterium-id → true/false zijn", "answers must be criterion id → true/false")
 body_case("assessment answer key empty", "assessment", {**ASSESSMENT, "answers": {"a": True, " ": False}},
           "answers is leeg", "answers is empty")
-for _value, _nl, _en in int_refusals("level"):
-    body_case(f"assessment level {_value!r}", "assessment", {**ASSESSMENT, "level": _value}, _nl, _en)
-body_case("assessment level unknown", "assessment", {**ASSESSMENT, "level": 0},
-          "level 0 is geen niveau uit criteria.yaml", "level 0 is not a level of criteria.yaml")
+level_cases("assessment level", "assessment", ASSESSMENT, "level", 0)
 body_case("assessment triggered", "assessment", {**ASSESSMENT, "triggered": "a"},
           "triggered moet een lijst zijn", "triggered must be a list")
 for _value, _nl, _en in text_refusals("triggered"):
@@ -375,10 +380,7 @@ for _key in ("now_holding", "no_longer_holding"):
 for _value in (1, "true", None):
     body_case(f"change decided {_value!r}", "level_change", {**CHANGE, "decided": _value},
               "decided moet true of false zijn", "decided must be true or false")
-for _value, _nl, _en in int_refusals("advised"):
-    body_case(f"change advised {_value!r}", "level_change", {**CHANGE, "advised": _value}, _nl, _en)
-body_case("change advised unknown", "level_change", {**CHANGE, "advised": 4},
-          "advised 4 is geen niveau uit criteria.yaml", "advised 4 is not a level of criteria.yaml")
+level_cases("change advised", "level_change", CHANGE, "advised", 4)
 
 # --- report ---
 body_case("report fields", "report", {}, "veld number ontbreekt", "field number is missing")
@@ -415,10 +417,7 @@ for _value in (False, 1, "true", None):
 for _value in ("oproep", "Sitrap", None):
     body_case(f"callout purpose {_value!r}", "callout", {**CALLOUT, "purpose": _value},
               "purpose moet convocation of sitrap zijn", "purpose must be convocation or sitrap")
-for _value, _nl, _en in int_refusals("level"):
-    body_case(f"callout level {_value!r}", "callout", {**CALLOUT, "level": _value}, _nl, _en)
-body_case("callout level unknown", "callout", {**CALLOUT, "level": 5},
-          "level 5 is geen niveau uit criteria.yaml", "level 5 is not a level of criteria.yaml")
+level_cases("callout level", "callout", CALLOUT, "level", 5)
 for _value, _nl, _en in text_refusals("subject"):
     body_case(f"callout subject {_value!r}", "callout", {**CALLOUT, "subject": _value}, _nl, _en)
 for _value, _nl, _en in int_refusals("report"):

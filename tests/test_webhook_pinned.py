@@ -221,31 +221,25 @@ def gateway() -> Iterator[tuple[str, Posted]]:
             elif path == "/hang":
                 time.sleep(3)
             elif path == "/trickle-long":  # 30 s of answer, each byte within a read time-out of 0.5 s
-                self.send_response(200)
-                self.send_header("Content-Length", "100")
-                self.end_headers()
-                self.wfile.flush()
-                try:
-                    for _ in range(100):
-                        time.sleep(0.3)
-                        self.wfile.write(b"x")
-                        self.wfile.flush()
-                except OSError:
-                    pass
+                self.trickle(100)
             elif path == "/trickle":
-                self.send_response(200)
-                self.send_header("Content-Length", "10")
-                self.end_headers()
-                self.wfile.flush()
-                try:
-                    for _ in range(10):
-                        time.sleep(0.3)
-                        self.wfile.write(b"x")
-                        self.wfile.flush()
-                except OSError:
-                    pass
+                self.trickle(10)
             else:
                 self.answer(404)
+
+        def trickle(self, size: int) -> None:
+            """A 200 of `size` bytes: the headers at once, then the body a byte every 0.3 s."""
+            self.send_response(200)
+            self.send_header("Content-Length", str(size))
+            self.end_headers()
+            self.wfile.flush()
+            try:
+                for _ in range(size):
+                    time.sleep(0.3)
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+            except OSError:
+                pass
 
         def answer(self, status: int, headers: dict[str, str] | None = None) -> None:
             self.send_response(status)

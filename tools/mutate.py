@@ -41,6 +41,8 @@ EQUIVALENT = ROOT / "tools" / "mutation-equivalent.txt"
 # Where a silent bug costs most (issue 24), and the tests that pin each. Quick mode runs only these tests.
 MODULES: dict[str, list[str]] = {
     "domain/assessment.py": ["tests/test_assessment.py"],
+    "domain/confirmation.py": ["tests/test_confirmation_pinned.py", "tests/test_confirmation.py"],
+    "domain/hashing.py": ["tests/test_hashing_pinned.py", "tests/test_logbook_pinned.py"],
     "domain/logbook.py": ["tests/test_logbook_pinned.py", "tests/test_logbook.py", "tests/test_record.py",
                           "tests/test_hostile.py"],
     "domain/entry_rules.py": ["tests/test_entry_rules_pinned.py", "tests/test_record_reads.py", "tests/test_record.py",
