@@ -42,7 +42,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("CALAMITEIT_AUTEUR", "Coördinator Test")
     for var in ("CALAMITEIT_DB", "PGPASSWORD", "PGSERVICE", "CALAMITEIT_CONFIG_DIR", "CALAMITEIT_NO_CACHE"):
         monkeypatch.delenv(var, raising=False)
-    for var in ("CALAMITEIT_DEBUG", "NO_COLOR"):
+    for var in ("CALAMITEIT_DEBUG", "NO_COLOR", "PYTHON_KEYRING_BACKEND"):
         monkeypatch.delenv(var, raising=False)
     # Dutch, whatever the developer's own locale says (a test of English asks for it)
     for var in ("CALAMITEIT_LANG", "CALAMITEIT_TAAL", "LANGUAGE", "LC_ALL", "LC_MESSAGES"):

@@ -341,10 +341,16 @@ def test_a_contact_without_an_address_is_listed_not_skipped(
 
 
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # the test server's own warning
+@pytest.mark.parametrize("variable", [None, "keyring.backends.null.Keyring"], ids=["no-variable", "null-variable"])
 def test_the_password_from_the_keyring(
-    calamiteit: Invoke, make_config: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+    calamiteit: Invoke, make_config: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, variable: str | None
 ) -> None:
+    """A backend set in code (keyring.set_keyring) is keyring's first choice, before PYTHON_KEYRING_BACKEND: a
+    server's null-backend variable does not hide it (secrets.secret's shortcut is only for keyring not loaded)."""
     import keyring
+
+    if variable is not None:
+        monkeypatch.setenv("PYTHON_KEYRING_BACKEND", variable)
     from keyring.backend import KeyringBackend
 
     class Memory(KeyringBackend):

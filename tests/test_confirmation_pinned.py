@@ -47,7 +47,7 @@ def test_the_token_is_the_one_mailed() -> None:
 @pytest.mark.parametrize("recipient", ["anna", "f-boer", "jan", "zoë", "dso-lv/Servicedesk W", "a\nb"],
                          ids=["anna", "f-boer", "jan", "zoe-trema", "org-role", "newline"])
 def test_a_token_reads_back_whatever_its_padding(recipient: str) -> None:
-    # 'f-boer' and 'jan' leave two '=' off, 'anna' and 'zoë' one, 'dso-lv/Servicedesk W' none (and ends in 'X')
+    # 'anna' and 'zoë' leave no '=' off, 'f-boer' and 'jan' one, 'dso-lv/Servicedesk W' two (its token ends in 'X')
     value = cf.token(KEY, "c-17", recipient)
     assert "=" not in value
     what, dot, mac = value.partition(".")

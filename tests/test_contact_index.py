@@ -5,6 +5,7 @@ scan of the whole matrix, and the matrix is not scanned again."""
 from __future__ import annotations
 
 import dataclasses
+import gc
 import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -194,10 +195,16 @@ def test_the_console_script_is_a_one_shot_command(monkeypatch: Any) -> None:
 
     assert loading.FREEZE is process.ONE_SHOT  # the flag entry sets (without importing loading) is the one read
     monkeypatch.setattr(process, "ONE_SHOT", [False])
+    monkeypatch.setattr(process, "START_PAUSED", [False])  # entry pauses the collector: not for later tests
     monkeypatch.setattr(loading, "FREEZE", process.ONE_SHOT)
     monkeypatch.setattr(root, "run", lambda: 40 + loading.FREEZE[0])
-    with pytest.raises(SystemExit) as ended:
-        entry.main()
+    was_on = gc.isenabled()
+    try:
+        with pytest.raises(SystemExit) as ended:
+            entry.main()
+    finally:
+        if was_on:
+            gc.enable()
     assert ended.value.code == 41  # the command ran with FREEZE set
 
 

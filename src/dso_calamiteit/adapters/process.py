@@ -15,8 +15,9 @@ START_PAUSED = [False]
 # that builds thousands of rows, contacts or entries (they live until it ends) then pays a handful of collections,
 # not tens (paired CPU, load 8: check, the status table, assess --json, contacts at 10,000 each ~4% less). The
 # collector stays on, so whatever runs until it is stopped (web, monitor, oproep --bewaak, log --volg) still
-# collects its cycles, a little later; at most this many objects wait for it. Not off for the whole command:
-# that measured the same and would leave every long-running path to switch it back on.
+# collects its cycles, later: the youngest generation every this many new objects, and garbage that survives into
+# the older generations after proportionally more (about 28 times the objects of Python's default). Not off for
+# the whole command: that measured the same and would leave every long-running path to switch it back on.
 YOUNG_THRESHOLD = 20_000
 
 

@@ -31,8 +31,8 @@ def secret(name: str) -> str | None:
     value = os.environ.get(name)
     if value:
         return value
-    if os.environ.get("PYTHON_KEYRING_BACKEND") in _HOLDS_NOTHING:
-        return None
+    if "keyring" not in sys.modules and os.environ.get("PYTHON_KEYRING_BACKEND") in _HOLDS_NOTHING:
+        return None  # (once keyring is loaded, a backend set in code with keyring.set_keyring wins, as in keyring)
     try:
         keyring = _keyring()
     except ImportError:
