@@ -837,19 +837,20 @@ def _exchange(store, act):  # type: ignore[no-untyped-def]
 
 
 def test_an_append_is_two_round_trips_and_committed_when_it_returns(pg_cluster: Cluster, pg_database: str) -> None:
-    """One append: the client speaks twice and waits twice (BEGIN, the lock and the tip; then the entry, the
-    incident's row, COMMIT and the one Sync that ends the pipeline). A second Sync would be a third round trip.
-    When append returns, the entry is committed: another session reads it, and the store is out of its
-    transaction."""
+    """One append ends with one Sync, and the server's one ReadyForQuery is its last word: a second Sync would
+    be a third round trip. (How many Flush messages psycopg sends, and whether it reads an answer while it is
+    still sending, depend on timing: a loaded run sent one Flush where a quiet one sends two, so neither is
+    asserted.) When append returns, the entry is committed: another session reads it, and the store is out of
+    its transaction."""
     from psycopg.pq import TransactionStatus
 
     store, incident = _appended(pg_database, 3)
     at = datetime.now(UTC).isoformat(timespec="seconds")
     said = _exchange(store, lambda: store.append(incident, "observation", {"text": "nu"}, "Anna", at))
-    turns = [side for i, (side, _) in enumerate(said) if i == 0 or said[i - 1][0] != side]
-    assert turns == ["F", "B", "F", "B"], said
     sent = [message for side, message in said if side == "F"]
-    assert sent.count("Sync") == 1 and sent.count("Flush") == 2, sent  # the tip's flush; the Sync's
+    answered = [message for side, message in said if side == "B"]
+    assert sent.count("Sync") == 1 and answered.count("ReadyForQuery") == 1, said
+    assert "Flush" in sent, said  # the tip is asked for before the entry is sent: two round trips, not one
     assert said[-1] == ("B", "ReadyForQuery"), said  # the server's last word: the transaction is over
     assert store.conn.info.transaction_status == TransactionStatus.IDLE
     with admin(pg_cluster, pg_database) as other:
