@@ -214,8 +214,8 @@ def test_the_cache_keeps_the_matrix_indexes_and_a_cold_load_skips_them(monkeypat
     monkeypatch.setenv("CALAMITEIT_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("CALAMITEIT_NO_CACHE", raising=False)
     sources = config_loading.locate(Path(__file__).resolve().parents[1])
-    indexes = {"search_index", "by_org_tier", "positions", "organisations_by_id", "people", "affiliations",
-               "accounts", "own_accounts"}
+    indexes = {"search_index", "positions", "numbered", "organisations_by_id", "affiliations", "accounts",
+               "own_accounts"}  # by_org_tier and people hold contacts: made from positions and numbered (packing.py)
     cold = config_loading.load(sources, use_cache=False)
     assert indexes.isdisjoint(vars(cold.contacts))
     config_loading.load(sources, use_cache=True)  # validates and writes the cache
@@ -224,6 +224,7 @@ def test_the_cache_keeps_the_matrix_indexes_and_a_cold_load_skips_them(monkeypat
     assert indexes <= set(vars(warm.contacts))
     assert warm.contacts.search_index == cold.contacts.search_index
     assert warm.contacts.affiliations == cold.contacts.affiliations
+    assert warm.contacts.by_org_tier == cold.contacts.by_org_tier and warm.contacts.people == cold.contacts.people
 
 
 def old_whom_to_call(config: Config, what: str, candidates: list[Any], at: datetime, reach: Any,

@@ -69,6 +69,7 @@ class ContactsFile:
 
     organisations: tuple[Organisation, ...]
     """De organisaties in de calamiteitenorganisatie."""
+    # From the cache of validated files, a sequence read as this tuple is (adapters/config/packing.Contacts).
     contacts: tuple[Contact, ...] = ()
     """Contactpersonen en -punten per organisatie."""
 
@@ -99,8 +100,15 @@ class ContactsFile:
 
     @cached_property
     def people(self) -> dict[str, Contact]:
-        """The contacts with an id, by id (the last, should two share one, as a dict built from the list)."""
-        return {c.id: c for c in self.contacts if c.id}
+        """The contacts with an id, by id (the last, should two share one, as a dict built from the list), from
+        `numbered` (kept in the cache of validated files): only these contacts are looked at."""
+        contacts = self.contacts
+        return {key: contacts[i] for key, i in self.numbered.items()}
+
+    @cached_property
+    def numbered(self) -> dict[str, int]:
+        """The position of each contact with an id, by id (the last, should two share one)."""
+        return {c.id: i for i, c in enumerate(self.contacts) if c.id}
 
     @cached_property
     def affiliations(self) -> dict[str, str]:
@@ -122,12 +130,10 @@ class ContactsFile:
 
     @cached_property
     def by_org_tier(self) -> dict[tuple[str, str], tuple[Contact, ...]]:
-        """The contacts per (organisation, tier), in file order; kept in the cache of validated files, so a
-        command on 10,000 contacts does not scan them all for every requirement, line or table row."""
-        found: dict[tuple[str, str], list[Contact]] = {}
-        for c in self.contacts:
-            found.setdefault((c.org, c.tier), []).append(c)
-        return {key: tuple(group) for key, group in found.items()}
+        """The contacts per (organisation, tier), in file order, from `positions` (kept in the cache of validated
+        files), so a command on 10,000 contacts does not scan them all for every requirement, line or table row."""
+        contacts = self.contacts
+        return {key: tuple(contacts[i] for i in group) for key, group in self.positions.items()}
 
     @cached_property
     def accounts(self) -> dict[str, set[str]]:
@@ -234,11 +240,14 @@ def search(
     contacts, index = matrix.contacts, matrix.search_index
     if len(contacts) != len(index):
         raise ValueError("search_index does not match the contacts")
-    candidates = [
-        i
-        for i, contact in enumerate(contacts)
-        if (org is None or contact.org == org) and (not wanted_tiers or contact.tier in wanted_tiers)
-    ] if org is not None or wanted_tiers else range(len(contacts))
+    candidates: Sequence[int] = range(len(contacts))
+    if org is not None or wanted_tiers:  # from the index: no contact is made to be looked at (packing.py)
+        candidates = sorted(
+            i
+            for (o, tier), group in matrix.positions.items()
+            if (org is None or o == org) and (not wanted_tiers or tier in wanted_tiers)
+            for i in group
+        )
 
     def matching(folded: list[str], form: Callable[[str], str]) -> list[Contact]:
         # word by word over the contacts still in the running, each haystack formed once: at 10,000 contacts

@@ -99,9 +99,9 @@ class Config:
         return value
 
     def pickled(self) -> dict[str, bytes]:
-        return {
-            k: v if isinstance(v, bytes) else pickle.dumps(v, pickle.HIGHEST_PROTOCOL) for k, v in self._parts.items()
-        }
+        from .packing import dumps  # only when a set is cached: it imports the contact matrix's model
+
+        return {k: v if isinstance(v, bytes) else dumps(v) for k, v in self._parts.items()}
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Config) and all(self._part(k) == other._part(k) for k in FILES)
@@ -277,9 +277,8 @@ def _validate(files: dict[str, tuple[str, bytes]], origins: Mapping[str, str] | 
 # The contact matrix's cached properties, each a pass over every contact: kept in the cache (`affiliations`, who
 # signed an entry, was worked out anew by every show, rapport and oproep: a fifth of `oproep` at 10,000 contacts)
 INDEXES = (
-    "search_index", "by_org_tier", "positions", "organisations_by_id", "people", "affiliations", "accounts",
-    "own_accounts",
-)
+    "search_index", "positions", "numbered", "organisations_by_id", "affiliations", "accounts", "own_accounts",
+)  # not by_org_tier and people: they hold contacts, and are made from positions and numbered (packing.py)
 
 
 def _indexed(config: Config) -> Config:
