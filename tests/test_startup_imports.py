@@ -78,6 +78,42 @@ def test_a_warm_assessment_writes_nothing_and_loads_no_tempfile() -> None:
     modules = imported("assess", *answers, "--json")
     assert "dso_calamiteit.adapters.output_files" in modules  # the writer is there, ready for a cold cache
     assert sorted(m for m in ("tempfile", "random", "holidays", "platformdirs") if m in modules) == []
+    assert "_pickle" in modules and "pickle" not in modules  # the C unpickler alone: pickle.py is ~1 ms
+
+
+def test_a_warm_json_assessment_compiles_none_of_the_tools_own_patterns() -> None:
+    """The times an operator types and the text made safe for a terminal or Markdown are read with patterns
+    compiled when first used (domain/patterns.py): compiled at import they were 3 % of `assess --json`'s
+    instructions, and a JSON assessment uses none of them. A time typed still compiles its own."""
+    from dso_calamiteit.adapters import config
+    from dso_calamiteit.domain import dutchtime, safetext
+
+    ours = {dutchtime._DATE, dutchtime._TIME, dutchtime._PLUS, dutchtime._OVER, safetext._UNSAFE,
+            safetext._JSON_UNSAFE, safetext._MARKDOWN}
+    answers = [a for _, c in config.load(config.locate()).criteria.all_criteria() for a in ("--answer", f"{c.id}=nee")]
+    program = (
+        "import json, re, sys\n"
+        "seen = []\n"
+        "real = re.compile\n"
+        "re.compile = lambda source, flags=0: seen.append(str(source)) or real(source, flags)\n"
+        "sys.argv = ['calamiteit', *sys.argv[1:]]\n"
+        "from dso_calamiteit.cli.entry import main\n"
+        "from dso_calamiteit.domain.dutchtime import read as read_moment\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as ended:\n"
+        "    assessed = list(seen)\n"
+        "    read_moment('2027-01-05 08:00', __import__('datetime').datetime.now(__import__('datetime').UTC))\n"
+        "    sys.stderr.write('EXIT %s SEEN %s' % (ended.code, json.dumps([assessed, seen])))\n"
+    )
+    for _ in range(2):  # the first may fill the caches
+        done = subprocess.run([sys.executable, "-c", program, "assess", "--no-input", "--json", *answers],
+                              env=dict(os.environ), capture_output=True, text=True, check=False)
+    exit_code, _, tail = done.stderr.rpartition("EXIT ")[2].partition(" SEEN ")
+    assert exit_code == "0", done.stderr[-2000:]
+    assessed, after_reading = json.loads(tail)
+    assert sorted(ours & set(assessed)) == []
+    assert {dutchtime._DATE, dutchtime._TIME} <= set(after_reading)  # the wrapper does see them when used
 
 
 def test_an_assessment_with_answer_flags_tables_loads_no_answers_file_reader() -> None:
@@ -183,3 +219,23 @@ def test_the_collector_is_off_for_the_start_up_and_on_again_for_the_command() ->
     # the youngest generation collected every YOUNG_THRESHOLD new objects, not every 700: still collected
     assert found["threshold"] == process.YOUNG_THRESHOLD >= 10_000
     assert 2 <= found["collected"] <= 4
+
+
+def test_the_holidays_are_read_once_per_process_and_from_a_utf8_file(monkeypatch: pytest.MonkeyPatch,
+                                                                      tmp_path: Path) -> None:
+    """`assess` asks for the Dutch holidays twice (now, and the week ahead); the kept dates are read once. The
+    file is read as UTF-8, which needs no codec of its own (ASCII's was imported for this one file)."""
+    from datetime import date
+
+    from dso_calamiteit.adapters import holidays
+
+    monkeypatch.setenv("CALAMITEIT_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(holidays, "_READ", {})
+    first = holidays.dutch_holidays(2026, 2027)
+    assert date(2026, 12, 25) in first and date(2027, 4, 27) in first  # Kerstmis, Koningsdag
+    kept = list(tmp_path.glob("holidays-nl-2026-2027-*.txt"))
+    assert len(kept) == 1
+    kept[0].write_text("2026-01-02\n", encoding="utf-8")  # a change now is not read again in this process
+    assert holidays.dutch_holidays(2026, 2027) is first
+    monkeypatch.setattr(holidays, "_READ", {})  # a new process reads the file
+    assert holidays.dutch_holidays(2026, 2027) == frozenset({date(2026, 1, 2)})

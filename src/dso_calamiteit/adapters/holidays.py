@@ -13,6 +13,8 @@ from pathlib import Path
 from .config import cache_dir
 from .output_files import write_atomic
 
+_READ: dict[tuple[int, int], frozenset[date]] = {}  # per range of years, once per process (assess asks twice)
+
 
 def dutch_holidays(first: int, last: int) -> frozenset[date]:
     """The Dutch public holidays of those years, from the `holidays` package, kept in the user cache.
@@ -21,6 +23,12 @@ def dutch_holidays(first: int, last: int) -> frozenset[date]:
     worked out once per range of years and per installed version of the package (its file is the key, found
     without importing it) and read back from the cache after that.
     """
+    if (first, last) not in _READ:
+        _READ[first, last] = _holidays(first, last)
+    return _READ[first, last]
+
+
+def _holidays(first: int, last: int) -> frozenset[date]:
     spec = importlib.util.find_spec("holidays")
     stamp = ""
     if spec is not None and spec.origin:
@@ -28,7 +36,8 @@ def dutch_holidays(first: int, last: int) -> frozenset[date]:
         stamp = f"{info.st_size}-{info.st_mtime_ns}"
     path = cache_dir() / f"holidays-nl-{first}-{last}-{stamp}.txt"
     try:
-        return frozenset(date.fromisoformat(line) for line in path.read_text(encoding="ascii").split())
+        # UTF-8, not ASCII: the same dates, without loading the ASCII codec for this one file
+        return frozenset(date.fromisoformat(line) for line in path.read_text(encoding="utf-8").split())
     except (OSError, ValueError):
         pass
     import holidays

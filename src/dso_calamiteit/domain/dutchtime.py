@@ -6,13 +6,13 @@ Pure: the current moment is never read here, it comes in as an argument (the clo
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from .errors import UsageError
 from .language import N_, _, current
+from .patterns import pattern
 from .records import record
 
 LOCAL = ZoneInfo("Europe/Amsterdam")
@@ -66,10 +66,10 @@ _DAY_NAMES = {
     **{d: i for i, d in enumerate(LONG_DAYS_EN)},
 }
 _WORDS = {"vandaag": 0, "morgen": 1, "overmorgen": 2, "gisteren": -1}
-_DATE = re.compile(r"(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})-(\d{1,2})-(\d{4}))")
-_TIME = re.compile(r"(\d{1,2})[:.](\d{2})(?:\s*([+-])(\d{2}):?(\d{2}))?(?:\s*uur)?")
-_PLUS = re.compile(r"\+\s*(\d{1,4})\s*(m|min|minuut|minuten|u|uur|h|d|dag|dagen)")
-_OVER = re.compile(r"over\s+(\d{1,4}|een|één|anderhalf|een half|half)\s+(minuut|minuten|kwartier|uur|uren|dag|dagen)")
+_DATE = r"(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})-(\d{1,2})-(\d{4}))"
+_TIME = r"(\d{1,2})[:.](\d{2})(?:\s*([+-])(\d{2}):?(\d{2}))?(?:\s*uur)?"
+_PLUS = r"\+\s*(\d{1,4})\s*(m|min|minuut|minuten|u|uur|h|d|dag|dagen)"
+_OVER = r"over\s+(\d{1,4}|een|één|anderhalf|een half|half)\s+(minuut|minuten|kwartier|uur|uren|dag|dagen)"
 _UNIT_MINUTES = {
     "m": 1, "min": 1, "minuut": 1, "minuten": 1, "kwartier": 15,
     "u": 60, "uur": 60, "uren": 60, "h": 60, "d": 1440, "dag": 1440, "dagen": 1440,
@@ -114,7 +114,7 @@ def read(text: str, now: datetime, *, future: bool = False, what: str = "", afte
 def read_fixed(text: str, after: datetime | None = None) -> Moment:
     """A moment written in a file (maintenance windows): a date and a time, nothing relative to a clock."""
     raw = " ".join(text.strip().split())
-    found = _DATE.match(raw)
+    found = pattern(_DATE).match(raw)
     if not found or not raw[found.end() :].strip():
         raise UsageError(
             _("'{text}' is geen tijdstip").format(text=text),
@@ -124,7 +124,7 @@ def read_fixed(text: str, after: datetime | None = None) -> Moment:
 
 
 def _past_hint(text: str, at: datetime) -> str:
-    clock = _TIME.fullmatch(" ".join(text.strip().casefold().split()))
+    clock = pattern(_TIME).fullmatch(" ".join(text.strip().casefold().split()))
     if clock:  # a bare time: the person nearly always means the next one, tomorrow
         hhmm = f"{int(clock[1]):02d}:{clock[2]}"
         return _(
@@ -147,7 +147,7 @@ def _read(text: str, now: datetime, after: datetime | None) -> Moment:
     base = now.astimezone(LOCAL)
     if words == "nu":
         return Moment(now.astimezone(UTC), True)
-    relative = _PLUS.fullmatch(words) or _OVER.fullmatch(words)
+    relative = pattern(_PLUS).fullmatch(words) or pattern(_OVER).fullmatch(words)
     if relative:
         count = float(relative[1]) if relative[1].isdigit() else _COUNTS[relative[1]]
         minutes = count * _UNIT_MINUTES[relative[2]]
@@ -167,7 +167,7 @@ def _read(text: str, now: datetime, after: datetime | None) -> Moment:
     elif first in ("vanavond", "vannacht"):
         part, words = first, rest
     else:
-        found = _DATE.match(words)
+        found = pattern(_DATE).match(words)
         if found:
             y, m, d = (found[1], found[2], found[3]) if found[1] else (found[6], found[5], found[4])
             try:
@@ -175,7 +175,7 @@ def _read(text: str, now: datetime, after: datetime | None) -> Moment:
             except ValueError:
                 raise _unreadable(text) from None
             words = words[found.end() :].strip()
-    clock = _TIME.fullmatch(words) if words else None
+    clock = pattern(_TIME).fullmatch(words) if words else None
     if words and not clock:
         raise _unreadable(text)
     at: time | None = None

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 
-# C0 controls but tab and newline, DEL, C1 controls, and the Unicode bidirectional controls.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+from .patterns import pattern
+
+# C0 controls but tab and newline, DEL, C1 controls, and the Unicode bidirectional controls (patterns.py).
+_UNSAFE = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 
 
 def _stand_in(match: re.Match[str]) -> str:
@@ -26,11 +28,11 @@ def _stand_in(match: re.Match[str]) -> str:
 
 def visible(text: str) -> str:
     """`text` with every control character replaced by a visible stand-in; tabs and newlines stay."""
-    return _UNSAFE.sub(_stand_in, text) if _UNSAFE.search(text) else text
+    return pattern(_UNSAFE).sub(_stand_in, text) if pattern(_UNSAFE).search(text) else text
 
 
 # In JSON these are only ever inside strings: escaping them keeps every value exact and the terminal safe.
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_JSON_UNSAFE = "[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
 
 
 # The same characters as UTF-8, by lead byte: DEL; U+0080-U+009F (C2 80-9F); U+061C (D8 9C); U+200E, U+200F and
@@ -67,11 +69,11 @@ def json_text(document: str) -> str:
     """A JSON text with the control characters that json.dumps(ensure_ascii=False) leaves raw escaped as \\uXXXX."""
     if document.isascii() or not _may_hold_json_unsafe(document):  # isascii: one quick pass in C
         return document
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", document)
+    return pattern(_JSON_UNSAFE).sub(lambda m: f"\\u{ord(m.group()):04x}", document)
 
 
 def has_unsafe(text: str) -> bool:
-    return _UNSAFE.search(text) is not None
+    return pattern(_UNSAFE).search(text) is not None
 
 
 def one_line(text: str) -> str:
@@ -79,9 +81,9 @@ def one_line(text: str) -> str:
     return visible(text).replace("\r", " ").replace("\n", " ").replace("\t", " ")
 
 
-_MARKDOWN = re.compile(r"([\\`*_\[\]<>#|~!])")
+_MARKDOWN = r"([\\`*_\[\]<>#|~!])"
 
 
 def markdown(text: str) -> str:
     """User text inside Markdown: shown literally, never a link, image, HTML tag, heading or table cell."""
-    return _MARKDOWN.sub(r"\\\1", one_line(text))
+    return pattern(_MARKDOWN).sub(r"\\\1", one_line(text))

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import gc
 import os
-import pickle
 import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
@@ -15,7 +14,7 @@ from ...domain.errors import ConfigError, Disagreement, Problem, UsageError
 from ...domain.language import _
 from .. import process
 from ..input_files import read_bounded
-from .cache import ENV_NO_CACHE, cache_key, file_stats, known_key, read_cache, remember, write_cache
+from .cache import ENV_NO_CACHE, cache_key, file_stats, known_key, loads, read_cache, remember, write_cache
 from .finding import FILES, Source, shipped_dir, shown
 
 MAX_CONFIG_BYTES = 32 * 1024 * 1024  # per file: far above any real one
@@ -90,7 +89,7 @@ class Config:
             collecting = gc.isenabled()
             gc.disable()  # unpickling thousands of contacts would otherwise trigger needless collections
             try:
-                value = self._parts[kind] = pickle.loads(value)
+                value = self._parts[kind] = loads(value)
                 if FREEZE[0]:  # 10,000 contacts live as long as the command: every later collection walked
                     gc.freeze()  # them all again (paraatheid at 10,000: a tenth of its time); not in a server
             finally:
