@@ -24,7 +24,7 @@ def big_matrix(tmp_path: Path, count: int) -> Path:
     (folder / "config").mkdir(parents=True)
     orgs = ("gemeenten", "waterschappen", "provincies", "rijk")
     rows = "".join(
-        f"  - org: {orgs[i % 4]}\n    role: Contactpersoon {i}\n    name: \"Persoon {i} d'Éé\"\n"
+        f'  - org: {orgs[i % 4]}\n    role: Contactpersoon {i}\n    name: "Persoon {i} d\'Éé"\n'
         f"    tier: {('operationeel', 'tactisch', 'strategisch')[i % 3]}\n    phone: +31 00 {i:08d}\n"
         f"    tags: [piket, r{i % 7}]\n" + (f"    id: persoon-{i}\n" if i % 3 == 0 else "")
         for i in range(count)
@@ -89,8 +89,13 @@ def test_a_search_at_size_makes_only_the_contacts_it_finds(monkeypatch: Any, tmp
         return real(row)
 
     monkeypatch.setattr(packing, "_contact", counted)
-    queries = [("persoon 2999", None, ()), ("", "rijk", ("tactisch",)), ("piket r3", "provincies", ()),
-               ("dee", None, ("strategisch",)), ("contactpersoon 12", None, ())]
+    queries = [
+        ("persoon 2999", None, ()),
+        ("", "rijk", ("tactisch",)),
+        ("piket r3", "provincies", ()),
+        ("dee", None, ("strategisch",)),
+        ("contactpersoon 12", None, ()),
+    ]
     for query, org, tiers in queries:
         before = len(made)
         found = search(warm, query, org, tiers)
