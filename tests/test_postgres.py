@@ -845,8 +845,8 @@ def test_an_append_is_two_round_trips_and_committed_when_it_returns(pg_cluster: 
     """One append ends with one Sync, and the server's one ReadyForQuery is its last word: a second Sync would
     be a third round trip. (How many Flush messages go out, and whether an answer is read while the client is
     still sending, may depend on timing: a loaded run under psycopg sent one Flush where a quiet one sent two,
-    so neither is asserted.) When append returns, the entry is committed: another session reads it, and the store is out of
-    its transaction."""
+    so neither is asserted.) When append returns, the entry is committed: another session reads it, and the
+    store is out of its transaction."""
     from dso_calamiteit.adapters.stores import libpq
 
     store, incident = _appended(pg_database, 3)

@@ -18,18 +18,19 @@ import ctypes
 import glob
 import importlib.util
 import os
+import re
 import select
 import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 # ExecStatusType
-COMMAND_OK, TUPLES_OK = 1, 2
+COMMAND_OK, TUPLES_OK, COPY_OUT = 1, 2, 3
 FATAL_ERROR = 7
-SINGLE_TUPLE, PIPELINE_SYNC, PIPELINE_ABORTED = 9, 10, 11
+PIPELINE_SYNC = 10
 # ConnStatusType, PGTransactionStatusType
 CONNECTION_OK = 0
-IDLE, ACTIVE, INTRANS, INERROR, UNKNOWN = 0, 1, 2, 3, 4
+IDLE, UNKNOWN = 0, 4
 PG_DIAG_SQLSTATE = ord("C")
 PG_DIAG_MESSAGE_PRIMARY = ord("M")
 TRACE_SUPPRESS_TIMESTAMPS, TRACE_REGRESS_MODE = 1, 2
@@ -103,7 +104,7 @@ _SIGNATURES: dict[str, tuple[Any, tuple[Any, ...]]] = {
     "PQpipelineStatus": (_I, (_P,)),
     "PQflush": (_I, (_P,)),
     "PQgetResult": (_P, (_P,)),
-    "PQsetSingleRowMode": (_I, (_P,)),
+    "PQgetCopyData": (_I, (_P, ctypes.POINTER(ctypes.c_char_p), _I)),
     "PQgetCancel": (_P, (_P,)),
     "PQcancel": (_I, (_P, _P, _I)),
     "PQfreeCancel": (None, (_P,)),
@@ -139,6 +140,30 @@ def _load() -> ctypes.CDLL:
 
 
 pq = _load()
+
+
+def _unchecked(name: str, restype: Any) -> Any:
+    """A second handle on a function of the hot loops, without argtypes: ctypes then skips converting each
+    argument (half the cost of a call, 0.35 against 0.74 µs). Pointers go in as c_void_p, the rest are ints."""
+    function = pq[name]  # [] makes a new function object; pq.NAME keeps the checked one
+    function.restype = restype
+    return function
+
+
+_getvalue = _unchecked("PQgetvalue", ctypes.c_char_p)
+_getisnull = _unchecked("PQgetisnull", ctypes.c_int)
+_getcopydata = _unchecked("PQgetCopyData", ctypes.c_int)
+_freemem = _unchecked("PQfreemem", None)
+# COPY's text format: a backslash before b f n r t v is that control character, before anything else (itself,
+# the tab that separates the columns) the character itself; \N alone is NULL.
+_ESCAPED = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
+_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+
+
+def _unescape(field: str) -> str | None:
+    if field == "\\N":
+        return None
+    return _ESCAPE.sub(lambda m: _ESCAPED.get(m.group(1), m.group(1)), field)
 
 
 def _message(text: bytes | None) -> str:
@@ -290,18 +315,15 @@ class Connection:
         status = pq.PQresultStatus(result) if result else FATAL_ERROR
         if status == COMMAND_OK:
             return []
-        if status not in (TUPLES_OK, SINGLE_TUPLE) or not result:
+        if status != TUPLES_OK or not result:
             raise self._error(result)
-        convert = self._converters(result)
-        value, isnull = pq.PQgetvalue, pq.PQgetisnull
-        rows = []
-        for r in range(pq.PQntuples(result)):
-            row = []
-            for c, conv in enumerate(convert):
-                v = value(result, r, c)
-                row.append(conv(v) if v or not isnull(result, r, c) else None)  # NULL reads as b""
-            rows.append(tuple(row))
-        return rows
+        convert = list(enumerate(self._converters(result)))
+        value, isnull, res = _getvalue, _getisnull, ctypes.c_void_p(result)
+        return [
+            tuple([conv(v) if (v := value(res, r, c)) or not isnull(res, r, c) else None  # NULL reads as b""
+                   for c, conv in convert])
+            for r in range(pq.PQntuples(result))
+        ]
 
     @staticmethod
     def _converters(result: int) -> list[Callable[[bytes], Any]]:
@@ -316,48 +338,64 @@ class Connection:
         if not sent:
             raise self._error()
 
-    def stream(self, sql: str, params: Sequence[object] = ()) -> Iterator[tuple[Any, ...]]:
-        """The rows one at a time (single-row mode), none held in memory; closed early, the query is
-        cancelled and its remaining results read, so the connection can be used again."""
+    def copy_rows(self, select: str, params: Sequence[object] = ()) -> Iterator[list[Any]]:
+        """The rows of `select` one at a time, each value text (None for NULL), none held in memory:
+        through `COPY (select) TO STDOUT`, one libpq call per row where a result costs one per value
+        (200,000 rows in-process: 0.3 s, single-row mode 0.8 s, psycopg's C code 0.2 s; docs/speed.md).
+        COPY takes no parameters, so each `?` reads a setting of this session that a parameterised
+        set_config() gave the value just before: no value is ever part of the SQL (cast where the column is
+        not text: `n > ?::integer`). Closed early, the COPY is cancelled and what is left of it read, so the
+        connection can be used again."""
+        if params:
+            if any(v is None for v in params):  # a setting has no NULL: it would read as ''
+                raise TypeError("a parameter of a COPY cannot be NULL")
+            names = [f"calamiteit.param{i}" for i in range(1, len(params) + 1)]
+            self.execute("SELECT " + ", ".join(f"set_config('{name}', ?, false)" for name in names), params)
+            parts = select.split("?")
+            select = "".join(
+                part + f"current_setting('{name}')" for part, name in zip(parts, names, strict=False)
+            ) + parts[-1]
         pg = self._conn()
-        self._send(sql, params)
-        pq.PQsetSingleRowMode(pg)
-        get, status_of, value, isnull, clear = (
-            pq.PQgetResult, pq.PQresultStatus, pq.PQgetvalue, pq.PQgetisnull, pq.PQclear
-        )
-        done = False  # closed early: the statement is cancelled
+        result = pq.PQexec(pg, f"COPY ({select}) TO STDOUT".encode())
         try:
-            convert: list[Callable[[bytes], Any]] | None = None
-            while result := get(pg):
-                try:
-                    status = status_of(result)
-                    if status != SINGLE_TUPLE:
-                        if status != TUPLES_OK and status != COMMAND_OK:
-                            done = True  # the statement is over: nothing to cancel
-                            raise self._error(result)
-                        continue
-                    if convert is None:
-                        convert = self._converters(result)
-                    yield tuple(
-                        [conv(v) if (v := value(result, 0, c)) or not isnull(result, 0, c) else None
-                         for c, conv in enumerate(convert)]
-                    )
-                finally:
-                    clear(result)
-            done = True
+            if pq.PQresultStatus(result) != COPY_OUT:
+                raise self._error(result)
         finally:
-            self._cancel(running=not done)
+            pq.PQclear(result)
+        get, free, string_at = _getcopydata, _freemem, ctypes.string_at
+        conn, buffer = ctypes.c_void_p(pg), ctypes.c_char_p()
+        into = ctypes.byref(buffer)
+        done = False  # closed early: the COPY is cancelled
+        try:
+            while (size := get(conn, into, 0)) > 0:
+                line = string_at(buffer, size - 1).decode()  # without its newline
+                free(buffer)
+                yield [_unescape(f) if "\\" in f else f for f in line.split("\t")]
+            done = True
+            if size == -2:
+                raise self._error()
+            while result := pq.PQgetResult(pg):  # the COPY's own end: ok, or its error
+                try:
+                    if pq.PQresultStatus(result) != COMMAND_OK:
+                        raise self._error(result)
+                finally:
+                    pq.PQclear(result)
+        finally:
+            if not done:
+                self._cancel()
 
-    def _cancel(self, running: bool) -> None:
-        """Stop the statement if `running` and read what is left of it (its error, query_canceled, included)."""
+    def _cancel(self) -> None:
+        """Stop the COPY running and read what is left of it (its error, query_canceled, included)."""
         if self.closed:
             return
         pg = self._conn()
-        if running and pq.PQtransactionStatus(pg) == ACTIVE:
-            cancel = pq.PQgetCancel(pg)
-            if cancel:
-                pq.PQcancel(cancel, ctypes.create_string_buffer(256), 256)
-                pq.PQfreeCancel(cancel)
+        cancel = pq.PQgetCancel(pg)
+        if cancel:
+            pq.PQcancel(cancel, ctypes.create_string_buffer(256), 256)
+            pq.PQfreeCancel(cancel)
+        buffer = ctypes.c_char_p()
+        while _getcopydata(ctypes.c_void_p(pg), ctypes.byref(buffer), 0) > 0:
+            _freemem(buffer)
         while result := pq.PQgetResult(pg):
             pq.PQclear(result)
 

@@ -17,7 +17,7 @@ together (the chain rules both engines share are in interface.py, the roll-ups i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from typing import Any
 
@@ -470,18 +470,19 @@ class PostgresStore(Store):
         return self._code
 
     def stream(self, incident: str, after: int = 0, upto: int | None = None) -> Iterator[Entry]:
-        bounded = " AND n <= ?" if upto is not None else ""
-        sql = self.entry_sql + " WHERE incident = ? AND n > ?" + bounded + " ORDER BY n"
+        bounded = " AND n <= ?::integer" if upto is not None else ""
+        sql = self.entry_sql + " WHERE incident = ? AND n > ?::integer" + bounded + " ORDER BY n"
         given = (incident, after) if upto is None else (incident, after, upto)
-        rows: Iterable[Any] = ()
+        rows: Iterator[list[Any]] | None = None
         try:
             if self.conn.in_pipeline:  # inside a write (db copy): no streaming
-                rows = self.conn.fetch(sql, given)
-            else:
-                rows = self.conn.stream(sql, given)
-                self._streams.append(rows)
-            for row in rows:
-                yield Entry(*row)
+                for row in self.conn.fetch(sql, given):
+                    yield Entry(*row)
+                return
+            rows = self.conn.copy_rows(sql, given)  # all text: the number is the one column to convert
+            self._streams.append(rows)
+            for r in rows:  # the entry's columns are NOT NULL: text each
+                yield Entry(r[0], int(r[1]), r[2], r[3], r[4], r[5], r[6], r[7], r[8])
         except Error as exc:
             raise self._failed(exc) from None
         finally:
