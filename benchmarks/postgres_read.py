@@ -6,7 +6,8 @@ ratios; and each command's peak memory. Written for the switch from psycopg to t
     python benchmarks/postgres_read.py --exe OTHER [--entries N] [--runs N] [--db URL] [--quick]
 
 Without --db a throw-away cluster is started as the tests start it (tests/postgres.py). Target: every command
-within 1.2x of the other checkout's (not judged without --exe: then only this checkout is measured).
+within 1.2x of the other checkout's (without --exe only this checkout is measured), and each command's peak
+memory within 64 MiB (issue 27: flat in the number of entries).
 """
 
 from __future__ import annotations
@@ -80,6 +81,7 @@ def main() -> int:
                     line += f"{bench.median_ms(other):>10.0f}{peaks[(name, 'other')]:>6.0f}{ratio:>12.2f}"
                     report.at_most(f"{name}: this / other", ratio, 1.2)
                 print(line)
+                report.at_most(f"{name}: peak memory", peaks[(name, "this")], 64.0, "MiB", 0)
             print(f"(load {os.getloadavg()[0]:.1f})")
             return report.finish()
     finally:

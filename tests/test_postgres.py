@@ -203,11 +203,11 @@ def test_without_libpq_a_postgres_url_is_a_clear_error(tmp_path: Path) -> None:
     assert "libpq nodig" in done.stderr and "[postgres]" in done.stderr and "Traceback" not in done.stderr
 
 
-def test_psycopg_is_not_loaded_for_a_sqlite_logbook(tmp_path: Path) -> None:
+def test_neither_psycopg_nor_libpq_is_loaded_for_a_sqlite_logbook(tmp_path: Path) -> None:
     code = (
         "import sys; from dso_calamiteit.cli import root; "
         "root.run(['incident', 'open', 'Storing']); root.run(['incident', 'list']); "
-        "print('psycopg' in sys.modules)"
+        "print('psycopg' in sys.modules or 'dso_calamiteit.adapters.stores.libpq' in sys.modules)"
     )
     env = dict(os.environ, CALAMITEIT_DATA_DIR=str(tmp_path / "d"))
     env.pop("CALAMITEIT_DB", None)

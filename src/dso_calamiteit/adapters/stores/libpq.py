@@ -277,6 +277,10 @@ class Connection:
             pq.PQfinish(self._pg)
             self._pg = None
 
+    def __del__(self) -> None:  # a store dropped without close() ends its session, as psycopg's did
+        if getattr(self, "_pg", None) is not None:
+            self.close()
+
     def _conn(self) -> int:
         if self._pg is None:
             raise Error("the connection is closed", broken=True)
