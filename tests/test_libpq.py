@@ -323,3 +323,30 @@ def test_a_command_on_a_postgres_logbook_never_imports_psycopg(pg_database: str)
         loaded = set(json.loads(modules))
         assert "dso_calamiteit.adapters.stores.libpq" in loaded, argv  # it did use the shared logbook
         assert sorted(m for m in loaded if m.split(".")[0] in ("psycopg", "psycopg_binary")) == [], argv
+
+
+def test_a_statement_used_often_is_prepared_and_a_failed_preparation_made_again(conn) -> None:  # type: ignore[no-untyped-def]
+    """A statement sent PREPARE_AFTER times in pipelines is prepared (planned once, as psycopg did); prepared
+    in a pipeline that an earlier error aborts, it never reached the server, so it is prepared again, under a
+    new name, at its next use, and that use works."""
+    from dso_calamiteit.adapters.stores import libpq
+
+    conn.execute("CREATE TABLE public.q (k int PRIMARY KEY)")
+    insert = "INSERT INTO public.q VALUES (?)"
+    for k in range(libpq.PREPARE_AFTER - 1):
+        conn.enter_pipeline()
+        conn.send(insert, (k,))
+        conn.sync()
+    assert conn.execute("SELECT count(*) FROM pg_prepared_statements") == [(0,)]
+    conn.enter_pipeline()
+    conn.send("SELECT 1 / 0")
+    conn.send(insert, (100,))  # its PREPARE_AFTER-th use: prepared, but after the error
+    with pytest.raises(libpq.Error, match="division by zero"):
+        conn.sync()
+    conn.abort_pipeline()
+    for k in (101, 102):
+        conn.enter_pipeline()
+        conn.send(insert, (k,))
+        conn.sync()
+    assert conn.execute("SELECT count(*) FROM pg_prepared_statements") == [(1,)]
+    assert conn.execute("SELECT k FROM public.q WHERE k >= 100 ORDER BY k") == [(101,), (102,)]

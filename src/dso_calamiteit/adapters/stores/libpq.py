@@ -15,6 +15,7 @@ that psycopg-binary ships in its wheel, found without importing psycopg (docs/sh
 from __future__ import annotations
 
 import ctypes
+import functools
 import glob
 import importlib.util
 import os
@@ -35,6 +36,7 @@ PG_DIAG_SQLSTATE = ord("C")
 PG_DIAG_MESSAGE_PRIMARY = ord("M")
 TRACE_SUPPRESS_TIMESTAMPS, TRACE_REGRESS_MODE = 1, 2
 DRAIN_EVERY = 1_000  # executemany in a pipeline reads the answers after this many statements
+PREPARE_AFTER = 5  # a statement sent this often in a write's pipeline is prepared (psycopg's threshold)
 # SQLSTATE classes that psycopg called OperationalError (the server or the connection, not the statement)
 OPERATIONAL = ("08", "27", "28", "2F", "38", "39", "3B", "40", "53", "54", "55", "57", "58", "F", "H")
 
@@ -87,6 +89,8 @@ _SIGNATURES: dict[str, tuple[Any, tuple[Any, ...]]] = {
     "PQexec": (_P, (_P, _S)),
     "PQexecParams": (_P, _PARAMS),
     "PQsendQueryParams": (_I, _PARAMS),
+    "PQsendPrepare": (_I, (_P, _S, _S, _I, _P)),
+    "PQsendQueryPrepared": (_I, (_P, _S, _I, ctypes.POINTER(ctypes.c_char_p), _P, _P, _I)),
     "PQresultStatus": (_I, (_P,)),
     "PQresultErrorField": (_S, (_P, _I)),
     "PQresultErrorMessage": (_S, (_P,)),
@@ -222,10 +226,11 @@ def _param(value: object) -> bytes | None:
     raise TypeError(f"no PostgreSQL text form for {type(value).__name__}")
 
 
-def _numbered(sql: str) -> str:
-    """`?` placeholders as `$1…$n` (the shared SQL holds no `?` of its own)."""
+@functools.cache
+def _numbered(sql: str) -> bytes:
+    """`?` placeholders as `$1…$n` (the shared SQL holds no `?` of its own), encoded for libpq."""
     parts = sql.split("?")
-    return "".join(part + f"${i}" for i, part in enumerate(parts[:-1], 1)) + parts[-1]
+    return ("".join(part + f"${i}" for i, part in enumerate(parts[:-1], 1)) + parts[-1]).encode()
 
 
 class Connection:
@@ -249,6 +254,10 @@ class Connection:
         self._receiver = _NOTICE_RECEIVER(self._notice)
         pq.PQsetNoticeReceiver(self._pg, self._receiver, None)
         self._pending = 0  # pipeline: statements sent whose results are not read yet
+        self._uses: dict[str, int] = {}  # statement -> how often sent in a pipeline
+        self._prepared: dict[str, bytes] = {}  # statement -> the name it is prepared under in this session
+        self._unconfirmed: list[str] = []  # prepared in the pipeline running: forgotten if it fails
+        self._made = 0
         self._synced = False
         self._trace_file: int | None = None
 
@@ -303,7 +312,7 @@ class Connection:
         if params:
             values = [_param(v) for v in params]
             result = pq.PQexecParams(
-                pg, _numbered(sql).encode(), len(values), None, (ctypes.c_char_p * len(values))(*values),
+                pg, _numbered(sql), len(values), None, (ctypes.c_char_p * len(values))(*values),
                 None, None, 0,
             )
         else:
@@ -336,9 +345,22 @@ class Connection:
     def _send(self, sql: str, params: Sequence[object]) -> None:
         pg = self._conn()
         values = [_param(v) for v in params]
-        sent = pq.PQsendQueryParams(
-            pg, _numbered(sql).encode(), len(values), None, (ctypes.c_char_p * len(values))(*values), None, None, 0
-        )
+        array = (ctypes.c_char_p * len(values))(*values)
+        name = self._prepared.get(sql)
+        if name is None and self.in_pipeline:
+            uses = self._uses[sql] = self._uses.get(sql, 0) + 1
+            if uses >= PREPARE_AFTER:  # planned once by the server, not at every append of a long session
+                self._made += 1
+                name = f"calamiteit_{self._made}".encode()  # a new name each time: never one taken
+                if not pq.PQsendPrepare(pg, name, _numbered(sql), len(values), None):
+                    raise self._error()
+                self._pending += 1
+                self._prepared[sql] = name
+                self._unconfirmed.append(sql)
+        if name is not None:
+            sent = pq.PQsendQueryPrepared(pg, name, len(values), array, None, None, 0)
+        else:
+            sent = pq.PQsendQueryParams(pg, _numbered(sql), len(values), None, array, None, None, 0)
         if not sent:
             raise self._error()
 
@@ -408,7 +430,7 @@ class Connection:
     def enter_pipeline(self) -> None:
         if not pq.PQenterPipelineMode(self._conn()):
             raise self._error()
-        self._pending, self._synced = 0, False
+        self._pending, self._synced, self._unconfirmed = 0, False, []
 
     def send(self, sql: str, params: Sequence[object] = ()) -> None:
         """A statement into the pipeline; its result is read later (an error surfaces at the next fetch or
@@ -465,10 +487,14 @@ class Connection:
             raise self._error()
         self._synced = True
         self._read_pending(0)
+        self._unconfirmed = []  # every statement of the pipeline ran, its preparations too
         self._end_pipeline()
 
     def abort_pipeline(self) -> None:
         """After an error: the Sync if not sent yet, everything left read and dropped, pipeline mode left."""
+        for sql in self._unconfirmed:  # perhaps never made on the server: made again under a new name
+            self._prepared.pop(sql, None)
+        self._unconfirmed = []
         if self.closed or not self.in_pipeline:
             return
         pg = self._conn()
