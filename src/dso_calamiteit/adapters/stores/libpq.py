@@ -388,15 +388,18 @@ class Connection:
                 raise self._error(result)
         finally:
             pq.PQclear(result)
-        get, free, string_at = _getcopydata, _freemem, ctypes.string_at
+        get, free = _getcopydata, _freemem
         conn, buffer = ctypes.c_void_p(pg), ctypes.c_char_p()
         into = ctypes.byref(buffer)
         done = False  # closed early: the COPY is cancelled
         try:
             while (size := get(conn, into, 0)) > 0:
-                line = string_at(buffer, size - 1).decode()  # without its newline
+                line = buffer.value[:-1].decode()  # type: ignore[index]  # a row holds no NUL; without its newline
                 free(buffer)
-                yield [_unescape(f) if "\\" in f else f for f in line.split("\t")]
+                if "\\" in line:
+                    yield [_unescape(f) if "\\" in f else f for f in line.split("\t")]
+                else:
+                    yield line.split("\t")
             done = True
             if size == -2:
                 raise self._error()

@@ -482,7 +482,8 @@ class PostgresStore(Store):
             rows = self.conn.copy_rows(sql, given)  # all text: the number is the one column to convert
             self._streams.append(rows)
             for r in rows:  # the entry's columns are NOT NULL: text each
-                yield Entry(r[0], int(r[1]), r[2], r[3], r[4], r[5], r[6], r[7], r[8])
+                r[1] = int(r[1])
+                yield Entry(*r)
         except Error as exc:
             raise self._failed(exc) from None
         finally:
