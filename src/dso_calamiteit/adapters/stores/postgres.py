@@ -473,17 +473,15 @@ class PostgresStore(Store):
         bounded = " AND n <= ?::integer" if upto is not None else ""
         sql = self.entry_sql + " WHERE incident = ? AND n > ?::integer" + bounded + " ORDER BY n"
         given = (incident, after) if upto is None else (incident, after, upto)
-        rows: Iterator[list[Any]] | None = None
+        rows: Iterator[Entry] | None = None
         try:
             if self.conn.in_pipeline:  # inside a write (db copy): no streaming
                 for row in self.conn.fetch(sql, given):
                     yield Entry(*row)
                 return
-            rows = self.conn.copy_rows(sql, given)  # all text: the number is the one column to convert
+            rows = self.conn.copy_rows(sql, given, _entry)
             self._streams.append(rows)
-            for r in rows:  # the entry's columns are NOT NULL: text each
-                r[1] = int(r[1])
-                yield Entry(*r)
+            yield from rows
         except Error as exc:
             raise self._failed(exc) from None
         finally:
@@ -611,6 +609,12 @@ class PostgresStore(Store):
                 _("Probeer het opnieuw; wat niet bevestigd is, is niet vastgelegd."),
             )
         return StorageError(f"{self.where}: {first}")
+
+
+def _entry(row: list[Any]) -> Entry:
+    """An entry from its row as COPY gives it: text each (the columns are NOT NULL), the number converted."""
+    row[1] = int(row[1])
+    return Entry(*row)
 
 
 def _values(e: Entry) -> tuple[str, int, str, str, str, str, str, str]:
