@@ -350,3 +350,13 @@ def test_a_statement_used_often_is_prepared_and_a_failed_preparation_made_again(
         conn.sync()
     assert conn.execute("SELECT count(*) FROM pg_prepared_statements") == [(1,)]
     assert conn.execute("SELECT k FROM public.q WHERE k >= 100 ORDER BY k") == [(101,), (102,)]
+
+
+@pytest.mark.parametrize("url", ["postgresql://[::1/db", "host=db dbname", "postgresql://a@h/db?bogus=1"])
+def test_what_libpq_cannot_parse_is_not_a_url(url: str) -> None:
+    """libpq's own parser decides (PQconninfoParse): one line, nothing tried against a server."""
+    from dso_calamiteit.adapters.stores import Location, StorageError, open_store
+
+    with pytest.raises(StorageError, match="geen geldige PostgreSQL-URL") as caught:
+        open_store(Location(url=url))
+    assert caught.value.lines() == [f"{Location(url=url).shown}: geen geldige PostgreSQL-URL"]
