@@ -360,3 +360,26 @@ def test_what_libpq_cannot_parse_is_not_a_url(url: str) -> None:
     with pytest.raises(StorageError, match="geen geldige PostgreSQL-URL") as caught:
         open_store(Location(url=url))
     assert caught.value.lines() == [f"{Location(url=url).shown}: geen geldige PostgreSQL-URL"]
+
+
+def test_without_the_systems_libpq_the_wheels_is_used(pg_database: str) -> None:
+    """A machine without libpq5: the libpq inside psycopg-binary's wheel is loaded (found, not imported) and
+    a command works through it; psycopg itself is still not imported."""
+    code = (
+        "import sys, ctypes, json\n"
+        "real = ctypes.CDLL.__init__\n"
+        "def refuse(self, name, *a, **k):\n"
+        "    if name == 'libpq.so.5': raise OSError(name)\n"
+        "    real(self, name, *a, **k)\n"
+        "ctypes.CDLL.__init__ = refuse\n"
+        "from dso_calamiteit.adapters.stores import Location, libpq, open_store\n"
+        "store = open_store(Location(url=sys.argv[1]))\n"
+        "print(json.dumps([libpq.pq._name, store.summaries(), 'psycopg' in sys.modules]))\n"
+        "store.close()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, pg_database], capture_output=True, text=True, check=False,
+                          env=dict(os.environ))
+    assert done.returncode == 0, done.stderr
+    name, summaries, psycopg_loaded = json.loads(done.stdout)
+    assert "psycopg_binary.libs" in name and "libpq" in name
+    assert summaries == [] and psycopg_loaded is False
