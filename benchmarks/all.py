@@ -19,7 +19,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 NAMES = (
     "startup", "scale", "readiness", "yaml_parsers", "logbook", "overview", "monitor", "callout",
-    "callout_status", "web", "postgres_startup", "cold_check",
+    "callout_status", "web", "postgres_startup", "postgres_read", "cold_check",
 )
 
 

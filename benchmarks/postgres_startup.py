@@ -1,6 +1,7 @@
 """PostgreSQL start-up and append (issue 27): the commands a coordinator runs most on a shared logbook (`log`,
 `incident show`, `acties`) against the issue's floor (`python -c "import typer, rich.console, pydantic, yaml"`)
-and against that floor plus `import psycopg` (the driver the command cannot do without), interleaved, each
+and against that floor plus `import psycopg` (the driver the commands imported until session 35: they now load
+libpq through the tool's own binding, adapters/stores/libpq.py), interleaved, each
 figure the median of the per-round ratios to the floor of the same round; then `Store.append` in-process
 beside the least a durable append can cost over the same connection (benchmarks/logbook.transaction_floor).
 

@@ -15,7 +15,7 @@ from .conftest import REPO
 BENCHMARKS = REPO / "benchmarks"
 NAMES = (
     "startup", "scale", "readiness", "yaml_parsers", "logbook", "overview", "monitor", "callout",
-    "callout_status", "web", "postgres_startup", "cold_check",
+    "callout_status", "web", "postgres_startup", "postgres_read", "cold_check",
 )
 
 
@@ -25,7 +25,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_each_benchmark_runs_in_quick_mode(name: str) -> None:
-    if name == "postgres_startup":  # starts its own cluster, as the PostgreSQL tests do
+    if name.startswith("postgres_"):  # starts its own cluster, as the PostgreSQL tests do
         from . import postgres
 
         why = postgres.missing()

@@ -1,7 +1,7 @@
 """Logbook stores: one interface (interface.Store), two engines.
 
 `sqlite` is the embedded default, one file per coordinator; `postgres` is one logbook shared by a team,
-imported (with its driver, psycopg) only when a PostgreSQL URL is chosen.
+imported (with libpq, PostgreSQL's client library, through libpq.py) only when a PostgreSQL URL is chosen.
 """
 
 from __future__ import annotations
@@ -43,10 +43,11 @@ def open_store(
             from .postgres import PostgresStore
         except ImportError:
             raise StorageError(
-                _("{where}: voor een PostgreSQL-logboek is psycopg nodig, en dat is niet geïnstalleerd").format(
-                    where=location.shown
-                ),
-                "pip install 'dso-calamiteit[postgres]'",
+                _(
+                    "{where}: voor een PostgreSQL-logboek is libpq nodig (de clientbibliotheek van PostgreSQL), "
+                    "en die is niet gevonden"
+                ).format(where=location.shown),
+                _("Installeer: pip install 'dso-calamiteit[postgres]' (of apt-get install libpq5)."),
             ) from None
 
         return PostgresStore.open(location, readonly=readonly, upgrade=upgrade, busy_ms=busy_ms)

@@ -8,7 +8,8 @@ database itself refuses what no client should do: triggers keep entries append-o
 directly after its predecessor (no gaps, no branches), record the database role that stored it, and keep
 the `incidents` row in step. A NOTIFY on every entry lets `incident show --follow` wait without polling.
 
-psycopg is imported here only: a command on a SQLite logbook never loads it.
+libpq (through the small ctypes binding in libpq.py, not psycopg: issue 27) is loaded here only: a command on
+a SQLite logbook never loads it.
 
 Over 400 lines on purpose: one engine's connection, errors, schema, triggers and migrations, which change
 together (the chain rules both engines share are in interface.py, the roll-ups in rollups.py).
@@ -16,23 +17,16 @@ together (the chain rules both engines share are in interface.py, the roll-ups i
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from functools import cache
 from typing import Any
-
-import psycopg
-from psycopg import errors as pgerrors
-from psycopg import pq
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
-from psycopg.pq import TransactionStatus
 
 from ...domain.language import N_, _
 from ...domain.logbook import Entry
 from .. import interrupts
 from .errors import BusyError, StorageError
 from .interface import Store, new_code
+from .libpq import IDLE, Connection, Error, parse_conninfo
 from .location import Location
 from .rollups import Check
 
@@ -45,7 +39,6 @@ MIGRATE_LOCK = 7_366_000_113  # pg_advisory_xact_lock key held by `db upgrade` (
 WRITE_LOCK_SQL = "SELECT 1 FROM calamiteit.writer_lock WHERE id = 1 FOR UPDATE"
 LOCK_TIMEOUT_MS = 10_000  # as long as SQLite's busy timeout: a writer waits this long for another
 CONNECT_TIMEOUT_S = 5
-STREAM_ROWS = 2_000
 BULK_CHUNK = 5_000
 CLOCK_SLACK_S = 30  # how far an entry's time may be from the server's clock (the insert trigger refuses more)
 # `role` is not among them: the insert trigger sets it to the database role that stores the entry.
@@ -292,28 +285,21 @@ MIGRATIONS = (*MIGRATIONS, _notify_with_number(MIGRATIONS[3]), FOLLOWS_BY_LAST_E
 SCHEMA_VERSION = len(MIGRATIONS)
 ROLLUPS = 3  # the schema version that has the roll-ups of the checks
 
-
-# psycopg logs a second error while it ends a failed pipeline; the first one is what the operator is told.
-logging.getLogger("psycopg").addHandler(logging.NullHandler())
-
-
-@cache
-def _q(sql: str) -> str:
-    """The shared SQL's `?` placeholders in psycopg's style (the shared SQL holds no literal `%`)."""
-    return sql.replace("%", "%%").replace("?", "%s")
+# The SQLSTATEs that mean "another writer has it": lock_not_available, deadlock_detected, serialization_failure
+BUSY = ("55P03", "40P01", "40001")
 
 
 class PostgresStore(Store):
-    conn: psycopg.Connection[Any]
+    conn: Connection
 
-    def __init__(self, conn: psycopg.Connection[Any], location: Location) -> None:
+    def __init__(self, conn: Connection, location: Location) -> None:
         self.conn = conn
         self.where = location.shown
         self._code: str | None = None
         self._role: str | None = None
         self._listening = False
         self._writing = False
-        # Entry streams not read to their end: psycopg holds the connection while one is open, so a read that
+        # Entry streams not read to their end: one holds the connection while it is open, so a read that
         # stops early (a broken entry, an exception) must close it before the connection can say ROLLBACK.
         self._streams: list[Iterator[Any]] = []
 
@@ -400,29 +386,30 @@ class PostgresStore(Store):
     @contextmanager
     def transaction(self, noted: bool = True) -> Iterator[None]:
         """BEGIN, the write lock and everything up to the first read go to the server in one round trip,
-        the writes, the COMMIT and the one Sync that ends the pipeline in one more (psycopg's pipeline mode,
-        with prepared statements): an append over the network costs two round trips, not one per statement.
+        the writes, the COMMIT and the one Sync that ends the pipeline in one more (libpq's pipeline mode): an
+        append over the network costs two round trips, not one per statement.
         The transaction is committed (and durable, as the server is set) before this block is left."""
-        if self._writing or self.conn.info.transaction_status != TransactionStatus.IDLE:
+        if self._writing or self.conn.transaction_status != IDLE:
             yield  # inside another transaction: join it
             return
         self._writing = True
         try:
             with ExitStack() as committing:
-                with self.conn.pipeline():
-                    self.conn.execute("BEGIN")
-                    self.conn.execute(WRITE_LOCK_SQL)
-                    if noted:
-                        interrupts.began()
-                    yield
-                    # Ctrl-C waits until the outcome is known and noted: held from before the COMMIT is sent
-                    # until after the pipeline's end, whose one Sync brings the COMMIT's answer back (a
-                    # pipe.sync() here would cost a second Sync, one more round trip, for nothing).
-                    committing.enter_context(interrupts.no_interrupt())
-                    self.conn.execute("COMMIT")
+                self.conn.enter_pipeline()
+                self.conn.send("BEGIN")
+                self.conn.send(WRITE_LOCK_SQL)
+                if noted:
+                    interrupts.began()
+                yield
+                # Ctrl-C waits until the outcome is known and noted: held from before the COMMIT is sent
+                # until after the pipeline's end, whose one Sync brings the COMMIT's answer back (a Sync
+                # before the COMMIT would cost a second one, one more round trip, for nothing).
+                committing.enter_context(interrupts.no_interrupt())
+                self.conn.send("COMMIT")
+                self.conn.sync()
                 if noted:
                     interrupts.committed()
-        except psycopg.Error as exc:
+        except Error as exc:
             self._rollback()
             raise self._failed(exc) from None
         except BaseException:
@@ -434,12 +421,12 @@ class PostgresStore(Store):
     @contextmanager
     def snapshot(self) -> Iterator[None]:
         """REPEATABLE READ: every query inside sees the snapshot of the first, whatever is committed meanwhile."""
-        if self._writing or self.conn.info.transaction_status != TransactionStatus.IDLE:
+        if self._writing or self.conn.transaction_status != IDLE:
             yield
             return
         try:
             self.conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        except psycopg.Error as exc:
+        except Error as exc:
             raise self._failed(exc) from None
         try:
             yield
@@ -450,21 +437,29 @@ class PostgresStore(Store):
         while self._streams:  # a stream left half-read holds the connection: end it first
             self._streams.pop().close()  # type: ignore[attr-defined]
         try:
-            if not self.conn.closed and self.conn.info.transaction_status != TransactionStatus.IDLE:
+            self.conn.abort_pipeline()  # a write that failed: its pipeline read to its end and left
+            if not self.conn.closed and self.conn.transaction_status != IDLE:
                 self.conn.execute("ROLLBACK")
-        except psycopg.Error:
+        except Error:
             pass  # the connection is gone: the server rolls back by itself
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Inside a write (pipeline mode) what was sent before goes along, in the same round trip."""
         try:
-            return self.conn.execute(_q(sql), params).fetchall()
-        except psycopg.Error as exc:
+            if self.conn.in_pipeline:
+                return self.conn.fetch(sql, params)
+            return self.conn.execute(sql, params)
+        except Error as exc:
             raise self._failed(exc) from None
 
     def _run(self, sql: str, params: Sequence[Any] = ()) -> None:
+        """Inside a write only sent: an error is raised at the next read or at the COMMIT's Sync."""
         try:
-            self.conn.execute(_q(sql) if params else sql, params or None)
-        except psycopg.Error as exc:
+            if self.conn.in_pipeline:
+                self.conn.send(sql, params)
+            else:
+                self.conn.execute(sql, params)
+        except Error as exc:
             raise self._failed(exc) from None
 
     @property
@@ -475,19 +470,19 @@ class PostgresStore(Store):
         return self._code
 
     def stream(self, incident: str, after: int = 0, upto: int | None = None) -> Iterator[Entry]:
-        bounded = " AND n <= ?" if upto is not None else ""
-        sql = _q(self.entry_sql + " WHERE incident = ? AND n > ?" + bounded + " ORDER BY n")
+        bounded = " AND n <= ?::integer" if upto is not None else ""
+        sql = self.entry_sql + " WHERE incident = ? AND n > ?::integer" + bounded + " ORDER BY n"
         given = (incident, after) if upto is None else (incident, after, upto)
-        rows: Iterable[Any] = ()
+        rows: Iterator[Entry] | None = None
         try:
-            if self.conn.info.pipeline_status != pq.PipelineStatus.OFF:  # inside a write (db copy): no streaming
-                rows = self.conn.execute(sql, given).fetchall()
-            else:
-                rows = self.conn.cursor().stream(sql, given, size=STREAM_ROWS)
-                self._streams.append(rows)
-            for row in rows:
-                yield Entry(*row)
-        except psycopg.Error as exc:
+            if self.conn.in_pipeline:  # inside a write (db copy): no streaming
+                for row in self.conn.fetch(sql, given):
+                    yield Entry(*row)
+                return
+            rows = self.conn.copy_rows(sql, given, _entry)
+            self._streams.append(rows)
+            yield from rows
+        except Error as exc:
             raise self._failed(exc) from None
         finally:
             if rows in self._streams:
@@ -500,8 +495,8 @@ class PostgresStore(Store):
     def record_checks(self, rows: Sequence[Check]) -> None:
         with self.transaction():
             try:
-                self.conn.cursor().executemany(_q("INSERT INTO checks VALUES (?, ?, ?, ?, ?, ?, ?, ?)"), rows)
-            except psycopg.Error as exc:
+                self.conn.send_many("INSERT INTO checks VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            except Error as exc:
                 raise self._failed(exc) from None
             self._roll_up(rows)
 
@@ -513,10 +508,10 @@ class PostgresStore(Store):
             if not self._listening:
                 self.conn.execute(f"LISTEN {CHANNEL}")
                 self._listening = True
-            heard = [note.payload for note in self.conn.notifies(timeout=seconds, stop_after=1)]
+            heard = self.conn.notifies(timeout=seconds, stop_after=1)
             if heard:  # the others already here (a transaction of many entries sends one each)
-                heard += [note.payload for note in self.conn.notifies(timeout=0.0, stop_after=NOTIFIES_AT_ONCE)]
-        except psycopg.Error as exc:
+                heard += self.conn.notifies(timeout=0.0, stop_after=NOTIFIES_AT_ONCE)
+        except Error as exc:
             raise self._failed(exc) from None
         told = []
         for payload in heard:
@@ -562,22 +557,22 @@ class PostgresStore(Store):
         date in between: the triggers' look-ups are planned once per session, and a plan made while the
         table was empty scans it whole, which makes a big first copy quadratic (100,000 entries: 119 s)."""
         try:
-            cursor = self.conn.cursor()
             for start in range(0, len(entries), BULK_CHUNK):
                 if start:
                     self._run("ANALYZE entries")
-                cursor.executemany(_q(INSERT_SQL), [_values(e) for e in entries[start : start + BULK_CHUNK]])
-        except psycopg.Error as exc:
+                self.conn.send_many(INSERT_SQL, [_values(e) for e in entries[start : start + BULK_CHUNK]])
+        except Error as exc:
             raise self._failed(exc) from None
 
-    def _failed(self, exc: psycopg.Error) -> StorageError | BusyError:
+    def _failed(self, exc: Error) -> StorageError | BusyError:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        if isinstance(exc, pgerrors.LockNotAvailable | pgerrors.DeadlockDetected | pgerrors.SerializationFailure):
+        state = exc.sqlstate
+        if state in BUSY:
             return BusyError(
                 _("{where}: het logboek is bezet door een ander proces").format(where=self.where),
                 _("Probeer het zo opnieuw."),
             )
-        if isinstance(exc, pgerrors.RaiseException) and "server's time" in first:
+        if state == "P0001" and "server's time" in first:
             return StorageError(
                 _(
                     "{where}: de klok van deze computer wijkt meer dan {seconds} s af van die van de "
@@ -585,7 +580,7 @@ class PostgresStore(Store):
                 ).format(where=self.where, seconds=CLOCK_SLACK_S),
                 _("Zet de klok gelijk (NTP) en probeer het opnieuw."),
             )
-        if isinstance(exc, pgerrors.RaiseException) and "calamiteit_import" in first:
+        if state == "P0001" and "calamiteit_import" in first:
             return StorageError(
                 _(
                     "{where}: regels met hun eigen tijden inlezen (import, db copy) mag alleen wie de rol "
@@ -593,20 +588,20 @@ class PostgresStore(Store):
                 ).format(where=self.where),
                 _("Vraag de beheerder om: GRANT calamiteit_import TO <uw login>;"),
             )
-        if isinstance(exc, pgerrors.RaiseException):
+        if state == "P0001":  # raise_exception
             said = _("{where}: geweigerd door de database: {reason}")
             return StorageError(said.format(where=self.where, reason=first))
-        if isinstance(exc, pgerrors.InsufficientPrivilege | pgerrors.ReadOnlySqlTransaction):
+        if state in ("42501", "25006"):  # insufficient_privilege, read_only_sql_transaction
             return StorageError(
                 _("{where}: geen rechten hiervoor ({reason})").format(where=self.where, reason=first),
                 _("Vraag de beheerder om de rol van de coördinatoren (docs/shared-logbook.md)."),
             )
-        if isinstance(exc, pgerrors.UndefinedTable):
+        if state == "42P01":  # undefined_table
             return StorageError(
                 _("{where}: het logboek ontbreekt in deze database ({reason})").format(where=self.where, reason=first),
                 _(UPGRADE_HINT),
             )
-        if isinstance(exc, psycopg.OperationalError) or self.conn.closed:
+        if exc.operational or self.conn.closed:
             return StorageError(
                 _("{where}: de verbinding met de databaseserver is verbroken ({reason})").format(
                     where=self.where, reason=first
@@ -616,11 +611,17 @@ class PostgresStore(Store):
         return StorageError(f"{self.where}: {first}")
 
 
+def _entry(row: list[Any]) -> Entry:
+    """An entry from its row as COPY gives it: text each (the columns are NOT NULL), the number converted."""
+    row[1] = int(row[1])
+    return Entry(*row)
+
+
 def _values(e: Entry) -> tuple[str, int, str, str, str, str, str, str]:
     return (e.incident, e.n, e.at, e.author, e.kind, e.body, e.prev_hash, e.hash)
 
 
-def _connect(location: Location, readonly: bool, busy_ms: int) -> psycopg.Connection[Any]:
+def _connect(location: Location, readonly: bool, busy_ms: int) -> Connection:
     """A connection in autocommit mode (transactions are explicit) with the logbook's search path.
 
     The password comes from libpq's own means (PGPASSWORD, ~/.pgpass, PGSERVICE) or the URL in
@@ -628,23 +629,24 @@ def _connect(location: Location, readonly: bool, busy_ms: int) -> psycopg.Connec
     """
     assert location.url is not None
     try:
-        params = conninfo_to_dict(location.url)
-    except psycopg.ProgrammingError:
+        params = parse_conninfo(location.url)
+    except ValueError:
         raise StorageError(_("{where}: geen geldige PostgreSQL-URL").format(where=location.shown)) from None
     # lock_timeout 0 would mean "wait for ever": a writer that may not wait gets 1 ms
     options = f"-c search_path={SCHEMA} -c lock_timeout={max(int(busy_ms), 1)}"
     if readonly:
         options += " -c default_transaction_read_only=on"
     params["options"] = f"{params.get('options') or ''} {options}".strip()
-    params.setdefault("connect_timeout", CONNECT_TIMEOUT_S)
+    params.setdefault("connect_timeout", str(CONNECT_TIMEOUT_S))
     params.setdefault("application_name", "calamiteit")
+    params["client_encoding"] = "UTF8"  # the binding reads and writes UTF-8
     try:
-        return psycopg.connect(make_conninfo("", **params), autocommit=True)
-    except psycopg.Error as exc:
+        return Connection(params)
+    except Error as exc:
         raise _unreachable(location, params, exc) from None
 
 
-def _unreachable(location: Location, params: dict[str, Any], exc: psycopg.Error) -> StorageError:
+def _unreachable(location: Location, params: dict[str, Any], exc: Error) -> StorageError:
     text = str(exc)
     who = params.get("user") or _("(standaardgebruiker)")
     if "password authentication failed" in text or "no password supplied" in text:
