@@ -10,6 +10,7 @@ import inspect
 import pkgutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -92,7 +93,7 @@ def _record_objects(value: Any, out: list[Any], seen: set[int]) -> None:
         for k, v in value.items():
             _record_objects(k, out, seen)
             _record_objects(v, out, seen)
-    elif isinstance(value, (list, tuple, set, frozenset)):
+    elif isinstance(value, (Sequence, set, frozenset)):  # Sequence: the cached contacts (config/packing.py)
         for v in value:
             _record_objects(v, out, seen)
 
