@@ -69,6 +69,23 @@ def test_parameters_are_data_never_sql(conn) -> None:  # type: ignore[no-untyped
     assert conn.execute("SELECT ?::text || ?::text", ("é", "🚒")) == [("é🚒",)]
 
 
+def test_a_nul_in_a_text_is_refused_not_cut(conn) -> None:  # type: ignore[no-untyped-def]
+    """libpq takes each value as a C string, which ends at a NUL: 'a\\x00b' would be stored as 'a' without a word
+    (an imported entry's author, a hash no longer its text's). It is refused, as psycopg and the server refuse
+    it, in a statement and in a pipeline alike, and nothing is stored."""
+    from dso_calamiteit.adapters.stores import libpq
+
+    conn.execute("CREATE TABLE public.nul (s text)")
+    with pytest.raises(libpq.Error) as refused:
+        conn.execute("INSERT INTO public.nul VALUES (?)", ("a\x00b",))
+    assert refused.value.sqlstate == "22021" and "NUL" in str(refused.value)
+    conn.enter_pipeline()
+    with pytest.raises(libpq.Error):
+        conn.send("INSERT INTO public.nul VALUES (?)", ("c\x00d",))
+    conn.abort_pipeline()
+    assert conn.execute("SELECT count(*) FROM public.nul") == [(0,)]
+
+
 def test_an_error_carries_its_sqlstate_and_the_servers_message(conn) -> None:  # type: ignore[no-untyped-def]
     from dso_calamiteit.adapters.stores import libpq
 

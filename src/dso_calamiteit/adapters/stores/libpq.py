@@ -220,6 +220,8 @@ def _param(value: object) -> bytes | None:
     if value is None:
         return None
     if isinstance(value, str):
+        if "\x00" in value:  # libpq takes C strings: the text would end there, silently (psycopg refused it too)
+            raise Error("PostgreSQL text fields cannot contain NUL (0x00) bytes", "22021")
         return value.encode()
     if isinstance(value, bool):
         return b"true" if value else b"false"
