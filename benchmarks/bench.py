@@ -43,6 +43,23 @@ FLOORS = {
 }
 
 
+# A call-out's preview asks the OS keyring for a secret the environment does not hold, unless keyring could hold
+# nothing here (adapters/notifiers/secrets.py: on Linux no session bus, no display, no keyring configuration).
+# Each form is measured in an environment that makes it so on any Linux machine, whatever this one has.
+DESKTOP = ("DBUS_SESSION_BUS_ADDRESS", "DISPLAY", "WAYLAND_DISPLAY", "PYTHON_KEYRING_BACKEND")
+
+
+def no_keyring_here(env: Mapping[str, str], folder: Path) -> dict[str, str]:
+    """`env` as a server has it: no session bus (XDG_RUNTIME_DIR an empty `folder`), no display."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return {**{k: v for k, v in env.items() if k not in DESKTOP}, "XDG_RUNTIME_DIR": str(folder)}
+
+
+def keyring_asked(env: Mapping[str, str], folder: Path) -> dict[str, str]:
+    """`env` with a session bus named (one that is not there: keyring starts, looks, and holds nothing)."""
+    return {**no_keyring_here(env, folder), "DBUS_SESSION_BUS_ADDRESS": f"unix:path={folder / 'geen-bus'}"}
+
+
 class Failed(Exception):
     """A command exited with the wrong code or printed the wrong thing: the benchmark measured nothing."""
 
