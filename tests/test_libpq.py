@@ -400,3 +400,96 @@ def test_without_the_systems_libpq_the_wheels_is_used(pg_database: str) -> None:
     name, summaries, psycopg_loaded = json.loads(done.stdout)
     assert "psycopg_binary.libs" in name and "libpq" in name
     assert summaries == [] and psycopg_loaded is False
+
+
+def test_a_copy_that_fails_half_way_leaves_the_connection_idle(conn) -> None:  # type: ignore[no-untyped-def]
+    """An error in the middle of a COPY stream (here a division by zero at the sixth row) is raised, and the
+    COPY's results are read to their end: the connection is idle again, not busy, so a transaction after it
+    begins as one (one that found it busy would join it and write without BEGIN or the writers' lock)."""
+    from dso_calamiteit.adapters.stores import libpq
+
+    rows = []
+    with pytest.raises(libpq.Error) as failed:
+        for row in conn.copy_rows("SELECT 10 / (n - 6) FROM generate_series(1, 10) AS n"):
+            rows.append(row)
+    assert failed.value.sqlstate == "22012" and len(rows) == 5
+    assert conn.transaction_status == libpq.IDLE
+    assert conn.execute("SELECT 1") == [(1,)]
+
+
+def test_a_connection_dropped_unclosed_ends_its_session_at_once(conn, pg_cluster: Cluster,  # type: ignore[no-untyped-def]
+                                                                 pg_database: str) -> None:
+    """Nothing holds a connection in a cycle (the notice receiver holds it weakly): the last reference gone, its
+    session ends without waiting for the collector."""
+    import gc
+
+    from dso_calamiteit.adapters.stores import libpq
+
+    dropped = libpq.Connection(
+        libpq.parse_conninfo(pg_database) | {"password": pg_cluster.password, "client_encoding": "UTF8"}
+    )
+    pid = dropped.execute("SELECT pg_backend_pid()")[0][0]
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        del dropped
+        deadline = time.monotonic() + 5
+        while conn.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = ?", (pid,)) != [(0,)]:
+            assert time.monotonic() < deadline, "the dropped connection's session is still there"
+            time.sleep(0.05)
+    finally:
+        if was_on:
+            gc.enable()
+
+
+def test_notifications_are_waited_for_on_a_descriptor_above_1023(pg_cluster: Cluster, pg_database: str) -> None:
+    """A long-running server with many files open gets sockets numbered 1024 and up, which select() refuses."""
+    import resource
+
+    from dso_calamiteit.adapters.stores import libpq
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 1200:
+        pytest.skip(f"at most {hard} open files here")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1200), hard))
+    held = []
+    try:
+        while not held or held[-1] < 1030:
+            held.append(os.open(os.devnull, os.O_RDONLY))
+        high = libpq.Connection(
+            libpq.parse_conninfo(pg_database) | {"password": pg_cluster.password, "client_encoding": "UTF8"}
+        )
+        try:
+            assert libpq.pq.PQsocket(high._pg) >= 1024
+            high.execute("LISTEN hoog")
+            assert high.notifies(timeout=0.05, stop_after=1) == []
+            high.execute("NOTIFY hoog, 'er'")
+            assert high.notifies(timeout=1.0, stop_after=1) == ["er"]
+        finally:
+            high.close()
+    finally:
+        for fd in held:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+def test_text_that_is_not_utf8_is_said_not_a_traceback(pg_cluster: Cluster) -> None:
+    """A SQL_ASCII database passes its bytes through unchecked: one that is not UTF-8 is an error with its
+    SQLSTATE (said to the operator in Dutch by the store), in a result and in a COPY stream alike."""
+    from dso_calamiteit.adapters.stores import libpq
+
+    with other(pg_cluster, pg_cluster.admin_url) as admin:
+        admin.execute("CREATE DATABASE ascii ENCODING 'SQL_ASCII' TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C'")
+    ascii_db = libpq.Connection(
+        libpq.parse_conninfo(pg_cluster.url("ascii")) | {"password": pg_cluster.password, "client_encoding": "UTF8"}
+    )
+    try:
+        with pytest.raises(libpq.Error) as said:
+            ascii_db.execute("SELECT E'caf\\351'::text")
+        assert said.value.sqlstate == "22021"
+        with pytest.raises(libpq.Error) as streamed:
+            list(ascii_db.copy_rows("SELECT E'caf\\351'::text"))
+        assert streamed.value.sqlstate == "22021"
+        assert ascii_db.execute("SELECT 'café'") == [("café",)]
+    finally:
+        ascii_db.close()

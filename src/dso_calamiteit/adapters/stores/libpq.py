@@ -22,6 +22,7 @@ import os
 import re
 import select
 import time
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -174,6 +175,18 @@ def _unescape(field: str) -> str | None:
     return _ESCAPE.sub(lambda m: _ESCAPED.get(m.group(1), m.group(1)), field)
 
 
+def _not_utf8() -> Error:
+    """A value that is not UTF-8 (a SQL_ASCII database holding other bytes): said, never a traceback."""
+    return Error('invalid byte sequence for encoding "UTF8"', "22021")
+
+
+def _text(raw: bytes) -> str:
+    try:
+        return raw.decode()
+    except UnicodeDecodeError:
+        raise _not_utf8() from None
+
+
 def _message(text: bytes | None) -> str:
     """libpq's message without its severity prefix ("ERROR:  ", "FATAL:  ") and surrounding space."""
     said = (text or b"").decode("utf-8", "replace").strip()
@@ -196,7 +209,10 @@ def parse_conninfo(conninfo: str) -> dict[str, str]:
         i = 0
         while options[i].keyword is not None:
             if options[i].val is not None:
-                found[options[i].keyword.decode()] = options[i].val.decode()
+                try:
+                    found[options[i].keyword.decode()] = options[i].val.decode()
+                except UnicodeDecodeError:  # '%ff' in a URL: not a text libpq could be given either
+                    raise ValueError("not a PostgreSQL connection string") from None
             i += 1
         return found
     finally:
@@ -239,6 +255,15 @@ def _numbered(sql: str) -> bytes:
     return ("".join(part + f"${i}" for i, part in enumerate(parts[:-1], 1)) + parts[-1]).encode()
 
 
+def _receiver(connection: weakref.ref[Connection]) -> Callable[[int | None, int | None], None]:
+    def receive(arg: int | None, result: int | None) -> None:
+        conn = connection()
+        if conn is not None:
+            conn._notice(arg, result)
+
+    return receive
+
+
 class Connection:
     """One libpq connection in autocommit (transactions are explicit SQL). Blocking, single-threaded."""
 
@@ -257,7 +282,8 @@ class Connection:
             raise Error(_message(text), broken=True)
         self.notice_handlers: list[Callable[[str], None]] = []
         # libpq prints notices (e.g. "schema already exists, skipping") on stderr unless told otherwise
-        self._receiver = _NOTICE_RECEIVER(self._notice)
+        self._receiver = _NOTICE_RECEIVER(_receiver(weakref.ref(self)))  # weak: no cycle, so a dropped
+        # connection ends its session at once (__del__), as psycopg's did
         pq.PQsetNoticeReceiver(self._pg, self._receiver, None)
         self._pending = 0  # pipeline: statements sent whose results are not read yet
         self._uses: dict[str, int] = {}  # statement -> how often sent in a pipeline
@@ -338,11 +364,14 @@ class Connection:
             raise self._error(result)
         convert = list(enumerate(self._converters(result)))
         value, isnull, res = _getvalue, _getisnull, ctypes.c_void_p(result)
-        return [
-            tuple([conv(v) if (v := value(res, r, c)) or not isnull(res, r, c) else None  # NULL reads as b""
-                   for c, conv in convert])
-            for r in range(pq.PQntuples(result))
-        ]
+        try:
+            return [
+                tuple([conv(v) if (v := value(res, r, c)) or not isnull(res, r, c) else None  # NULL reads as b""
+                       for c, conv in convert])
+                for r in range(pq.PQntuples(result))
+            ]
+        except UnicodeDecodeError:
+            raise _not_utf8() from None
 
     @staticmethod
     def _converters(result: int) -> list[Callable[[bytes], Any]]:
@@ -403,21 +432,21 @@ class Connection:
         done = False  # closed early: the COPY is cancelled
         try:
             while (size := get(conn, into, 0)) > 0:
-                line = buffer.value[:-1].decode()  # type: ignore[index]  # a row holds no NUL; without its newline
+                raw = buffer.value  # a row holds no NUL
                 free(buffer)
+                line = _text(raw[:-1])  # type: ignore[index]  # without its newline
                 if "\\" in line:
                     yield made([_unescape(f) if "\\" in f else f for f in line.split("\t")])
                 else:
                     yield made(line.split("\t"))
             done = True
-            if size == -2:
-                raise self._error()
-            while result := pq.PQgetResult(pg):  # the COPY's own end: ok, or its error
-                try:
-                    if pq.PQresultStatus(result) != COMMAND_OK:
-                        raise self._error(result)
-                finally:
-                    pq.PQclear(result)
+            failed = self._error() if size == -2 else None
+            while result := pq.PQgetResult(pg):  # the COPY's own end, ok or its error: read to the end, so the
+                if failed is None and pq.PQresultStatus(result) != COMMAND_OK:  # connection is not left busy
+                    failed = self._error(result)
+                pq.PQclear(result)
+            if failed is not None:
+                raise failed
         finally:
             if not done:
                 self._cancel()
@@ -550,7 +579,9 @@ class Connection:
             left = deadline - time.monotonic()
             if heard or left <= 0:
                 return heard
-            select.select([pq.PQsocket(pg)], [], [], left)
+            waiting = select.poll()  # not select.select: it refuses a descriptor above 1023 (a busy server)
+            waiting.register(pq.PQsocket(pg), select.POLLIN)
+            waiting.poll(left * 1000)
 
     # --- libpq's protocol trace (the tests read it) --------------------------------------------------
 
