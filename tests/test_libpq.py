@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -14,6 +15,7 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
+from .conftest import default_sigint
 from .postgres import Cluster
 
 
@@ -493,3 +495,44 @@ def test_text_that_is_not_utf8_is_said_not_a_traceback(pg_cluster: Cluster) -> N
         assert ascii_db.execute("SELECT 'café'") == [("café",)]
     finally:
         ascii_db.close()
+
+
+def test_ctrl_c_while_a_colleague_holds_the_writers_lock_ends_at_once(pg_cluster: Cluster, pg_database: str) -> None:
+    """libpq's calls wait inside C, where Ctrl-C is not taken: the binding waits for each answer in Python, so
+    Ctrl-C during a wait for the writers' lock asks the server to cancel and ends the command at once (exit 130,
+    nothing recorded), not when the lock timeout (10 s) runs out."""
+    from dso_calamiteit.domain import exitcodes
+
+    env = dict(os.environ, CALAMITEIT_DB=pg_database, CALAMITEIT_AUTEUR="Anna", CALAMITEIT_LANG="nl")
+    env.pop("CALAMITEIT_DATA_DIR", None)
+    run = [sys.executable, "-c", "import sys; sys.argv = ['calamiteit', *sys.argv[1:]]; "
+           "from dso_calamiteit.cli.entry import main; main()"]
+    opened = subprocess.run([*run, "incident", "open", "Storing", "--level", "1"], env=env, capture_output=True,
+                            text=True, check=True)
+    incident = opened.stdout.strip().splitlines()[-1]
+    with other(pg_cluster, pg_database) as colleague, other(pg_cluster, pg_database) as watcher:
+        colleague.execute("BEGIN")
+        colleague.execute("SELECT 1 FROM calamiteit.writer_lock WHERE id = 1 FOR UPDATE")
+        proc = subprocess.Popen([*run, "log", incident, "Wacht op het slot", "--beeld"], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=default_sigint)
+        try:
+            deadline = time.monotonic() + 15
+            waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"  # (outside a transaction)
+            while watcher.execute(waiting).fetchone() == (0,):
+                assert time.monotonic() < deadline and proc.poll() is None, "the command never waited for the lock"
+                time.sleep(0.05)
+            sent = time.monotonic()
+            proc.send_signal(signal.SIGINT)
+            _, err = proc.communicate(timeout=30)
+            took = time.monotonic() - sent
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            colleague.execute("ROLLBACK")
+        entries = colleague.execute("SELECT count(*) FROM calamiteit.entries WHERE incident = %s", (incident,))
+        stored = entries.fetchone()
+    assert proc.returncode == exitcodes.INTERRUPTED, err
+    assert took < 3, f"Ctrl-C was taken after {took:.1f} s"
+    assert "onderbroken" in err and "niets vastgelegd" in err and "Traceback" not in err
+    assert stored == (1,)  # the incident's opening only

@@ -88,6 +88,8 @@ _SIGNATURES: dict[str, tuple[Any, tuple[Any, ...]]] = {
     "PQerrorMessage": (_S, (_P,)),
     "PQfinish": (None, (_P,)),
     "PQexec": (_P, (_P, _S)),
+    "PQsendQuery": (_I, (_P, _S)),
+    "PQisBusy": (_I, (_P,)),
     "PQexecParams": (_P, _PARAMS),
     "PQsendQueryParams": (_I, _PARAMS),
     "PQsendPrepare": (_I, (_P, _S, _S, _I, _P)),
@@ -264,6 +266,15 @@ def _receiver(connection: weakref.ref[Connection]) -> Callable[[int | None, int 
     return receive
 
 
+def _more_input(pg: int) -> bool:
+    """Wait until the server sends something, and read it in; False when the connection failed (libpq's next
+    call says how). A signal ends the wait: Ctrl-C's KeyboardInterrupt is raised here (PEP 475)."""
+    waiting = select.poll()
+    waiting.register(pq.PQsocket(pg), select.POLLIN)
+    waiting.poll()
+    return bool(pq.PQconsumeInput(pg))
+
+
 class Connection:
     """One libpq connection in autocommit (transactions are explicit SQL). Blocking, single-threaded."""
 
@@ -343,18 +354,41 @@ class Connection:
         pg = self._conn()
         if params:
             values = [_param(v) for v in params]
-            result = pq.PQexecParams(
+            sent = pq.PQsendQueryParams(
                 pg, _numbered(sql), len(values), None, (ctypes.c_char_p * len(values))(*values),
                 None, None, 0,
             )
         else:
-            result = pq.PQexec(pg, sql.encode())
-        try:
-            return self._rows(result)
-        finally:
-            pq.PQclear(result)
-            while result := pq.PQgetResult(pg):  # none left after PQexec; defensive: never leave one behind
+            sent = pq.PQsendQuery(pg, sql.encode())
+        if not sent:
+            raise self._error()
+        rows: list[tuple[Any, ...]] = []
+        failed: Error | None = None
+        while result := self._next_result(pg):  # one per statement of a script; read to the end
+            try:
+                if failed is None:
+                    rows = self._rows(result)
+            except Error as error:
+                failed = error
+            finally:
                 pq.PQclear(result)
+        if failed is not None:
+            raise failed
+        return rows
+
+    def _next_result(self, pg: int) -> int | None:
+        """PQgetResult, waited for in Python, not inside libpq: Ctrl-C (a lock held by a colleague, a slow
+        server) asks the server to cancel the statement and is raised at once, as psycopg did."""
+        try:
+            while pq.PQisBusy(pg) and _more_input(pg):
+                pass
+        except KeyboardInterrupt:
+            cancel = pq.PQgetCancel(pg)
+            if cancel:
+                pq.PQcancel(cancel, ctypes.create_string_buffer(256), 256)
+                pq.PQfreeCancel(cancel)
+            raise
+        return int(pq.PQgetResult(pg) or 0) or None
 
     def _rows(self, result: int | None) -> list[tuple[Any, ...]]:
         status = pq.PQresultStatus(result) if result else FATAL_ERROR
@@ -420,10 +454,15 @@ class Connection:
                 part + f"current_setting('{name}')" for part, name in zip(parts, names, strict=False)
             ) + parts[-1]
         pg = self._conn()
-        result = pq.PQexec(pg, f"COPY ({select}) TO STDOUT".encode())
+        if not pq.PQsendQuery(pg, f"COPY ({select}) TO STDOUT".encode()):
+            raise self._error()
+        result = self._next_result(pg)
         try:
             if pq.PQresultStatus(result) != COPY_OUT:
-                raise self._error(result)
+                refused = self._error(result)
+                while rest := self._next_result(pg):  # read to the end: the connection is idle again
+                    pq.PQclear(rest)
+                raise refused
         finally:
             pq.PQclear(result)
         get, free, made = _getcopydata, _freemem, make or _same
@@ -431,7 +470,13 @@ class Connection:
         into = ctypes.byref(buffer)
         done = False  # closed early: the COPY is cancelled
         try:
-            while (size := get(conn, into, 0)) > 0:
+            while (size := get(conn, into, 1)) != -1:  # async: 0 means nothing here yet, waited for in Python
+                if size == 0:
+                    if _more_input(pg):
+                        continue
+                    size = -2
+                if size == -2:
+                    break
                 raw = buffer.value  # a row holds no NUL
                 free(buffer)
                 line = _text(raw[:-1])  # type: ignore[index]  # without its newline
@@ -509,7 +554,7 @@ class Connection:
         pg = self._conn()
         rows: list[tuple[Any, ...]] = []
         while self._pending > leave:
-            result = pq.PQgetResult(pg)
+            result = self._next_result(pg)
             if not result:
                 raise self._error()  # the connection went while results were due
             try:
@@ -552,13 +597,13 @@ class Connection:
 
     def _end_pipeline(self) -> None:
         pg = self._conn()
-        result = pq.PQgetResult(pg)  # the Sync's own result
+        result = self._next_result(pg)  # the Sync's own result
         while result:
             status = pq.PQresultStatus(result)
             pq.PQclear(result)
             if status == PIPELINE_SYNC:
                 break
-            result = pq.PQgetResult(pg)
+            result = self._next_result(pg)
         self._synced, self._pending = False, 0
         if not pq.PQexitPipelineMode(pg):
             raise self._error()
