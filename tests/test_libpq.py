@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from .conftest import default_sigint
+from .conftest import default_sigint, reaped
 from .postgres import Cluster
 
 
@@ -516,19 +516,17 @@ def test_ctrl_c_while_a_colleague_holds_the_writers_lock_ends_at_once(pg_cluster
         proc = subprocess.Popen([*run, "log", incident, "Wacht op het slot", "--beeld"], env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=default_sigint)
         try:
-            deadline = time.monotonic() + 15
-            waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"  # (outside a transaction)
-            while watcher.execute(waiting).fetchone() == (0,):
-                assert time.monotonic() < deadline and proc.poll() is None, "the command never waited for the lock"
-                time.sleep(0.05)
-            sent = time.monotonic()
-            proc.send_signal(signal.SIGINT)
-            _, err = proc.communicate(timeout=30)
-            took = time.monotonic() - sent
+            with reaped(proc):  # ended with the block, whatever happens in it
+                deadline = time.monotonic() + 15
+                waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"  # (no transaction)
+                while watcher.execute(waiting).fetchone() == (0,):
+                    assert time.monotonic() < deadline and proc.poll() is None, "the command never waited for the lock"
+                    time.sleep(0.05)
+                sent = time.monotonic()
+                proc.send_signal(signal.SIGINT)
+                _, err = proc.communicate(timeout=30)
+                took = time.monotonic() - sent
         finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
             colleague.execute("ROLLBACK")
         entries = colleague.execute("SELECT count(*) FROM calamiteit.entries WHERE incident = %s", (incident,))
         stored = entries.fetchone()
