@@ -266,13 +266,27 @@ def _receiver(connection: weakref.ref[Connection]) -> Callable[[int | None, int 
     return receive
 
 
-def _more_input(pg: int) -> bool:
-    """Wait until the server sends something, and read it in; False when the connection failed (libpq's next
-    call says how). A signal ends the wait: Ctrl-C's KeyboardInterrupt is raised here (PEP 475)."""
+def _wait(pg: int, seconds: float | None = None) -> None:
+    """Until the server sends something (or `seconds` pass), in Python: a signal ends the wait, so Ctrl-C's
+    KeyboardInterrupt is raised here (PEP 475). poll, not select: select refuses a descriptor above 1023."""
     waiting = select.poll()
     waiting.register(pq.PQsocket(pg), select.POLLIN)
-    waiting.poll()
+    waiting.poll(None if seconds is None else seconds * 1000)
+
+
+def _more_input(pg: int) -> bool:
+    """Wait for the server and read in what it sent; False when the connection failed (libpq's next call says
+    how)."""
+    _wait(pg)
     return bool(pq.PQconsumeInput(pg))
+
+
+def _ask_cancel(pg: int) -> None:
+    """Ask the server to cancel what runs on this connection (its answer, an error, is read as usual)."""
+    cancel = pq.PQgetCancel(pg)
+    if cancel:
+        pq.PQcancel(cancel, ctypes.create_string_buffer(256), 256)
+        pq.PQfreeCancel(cancel)
 
 
 class Connection:
@@ -353,14 +367,8 @@ class Connection:
         """One statement (or, without parameters, a script of several: the rows of the last) and its rows."""
         pg = self._conn()
         if params:
-            values = [_param(v) for v in params]
-            sent = pq.PQsendQueryParams(
-                pg, _numbered(sql), len(values), None, (ctypes.c_char_p * len(values))(*values),
-                None, None, 0,
-            )
-        else:
-            sent = pq.PQsendQuery(pg, sql.encode())
-        if not sent:
+            self._send(sql, params)
+        elif not pq.PQsendQuery(pg, sql.encode()):
             raise self._error()
         rows: list[tuple[Any, ...]] = []
         failed: Error | None = None
@@ -383,10 +391,7 @@ class Connection:
             while pq.PQisBusy(pg) and _more_input(pg):
                 pass
         except KeyboardInterrupt:
-            cancel = pq.PQgetCancel(pg)
-            if cancel:
-                pq.PQcancel(cancel, ctypes.create_string_buffer(256), 256)
-                pq.PQfreeCancel(cancel)
+            _ask_cancel(pg)
             raise
         return int(pq.PQgetResult(pg) or 0) or None
 
@@ -501,10 +506,7 @@ class Connection:
         if self.closed:
             return
         pg = self._conn()
-        cancel = pq.PQgetCancel(pg)
-        if cancel:
-            pq.PQcancel(cancel, ctypes.create_string_buffer(256), 256)
-            pq.PQfreeCancel(cancel)
+        _ask_cancel(pg)
         buffer = ctypes.c_char_p()
         while _getcopydata(ctypes.c_void_p(pg), ctypes.byref(buffer), 0) > 0:
             _freemem(buffer)
@@ -624,9 +626,7 @@ class Connection:
             left = deadline - time.monotonic()
             if heard or left <= 0:
                 return heard
-            waiting = select.poll()  # not select.select: it refuses a descriptor above 1023 (a busy server)
-            waiting.register(pq.PQsocket(pg), select.POLLIN)
-            waiting.poll(left * 1000)
+            _wait(pg, left)
 
     # --- libpq's protocol trace (the tests read it) --------------------------------------------------
 

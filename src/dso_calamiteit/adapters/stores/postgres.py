@@ -638,8 +638,8 @@ def _connect(location: Location, readonly: bool, busy_ms: int) -> Connection:
         options += " -c default_transaction_read_only=on"
     params["options"] = f"{params.get('options') or ''} {options}".strip()
     params.setdefault("connect_timeout", str(CONNECT_TIMEOUT_S))
-    # A server or network that goes silent is noticed within ~25 s (libpq waits inside C, where Ctrl-C is only
-    # taken when it returns): TCP keepalives while waiting for an answer, and a bound on unacknowledged sends.
+    # A server or network that goes silent is noticed within ~25 s, not waited for until someone presses Ctrl-C:
+    # TCP keepalives while waiting for an answer, and a bound on unacknowledged sends.
     for key, value in (("keepalives_idle", "10"), ("keepalives_interval", "5"), ("keepalives_count", "3"),
                        ("tcp_user_timeout", "30000")):
         params.setdefault(key, value)
