@@ -127,7 +127,31 @@ def test_the_incidents_row_cannot_be_edited_and_an_edit_is_caught(calamiteit: In
     assert calamiteit("check").code == exitcodes.TAMPERED
     decided = calamiteit("log", incident, "Tweede besluit", "--besluit", "--actiehouder", "DSO-LV", "--json")
     assert json.loads(decided.out)["data"]["action"] == 2  # numbered from the chain, not from the row
+    # An append moves the columns its kind changes (a decision: the number of actions), not the others: the edited
+    # level stays in view of verify and check until the level itself changes (before session 36 any append wrote
+    # the row over and the edit vanished with the next line in the log).
+    still = calamiteit("incident", "verify", incident)
+    assert still.code == exitcodes.TAMPERED and "de incidentregel zegt niveau = 2, de keten zegt 0" in still.out
+    assert "de incidentregel zegt acties" not in still.out
+    assert calamiteit("log", incident, "Leverancier gebeld", "--beeld").code == 0
+    assert "de incidentregel zegt niveau = 2" in calamiteit("incident", "verify", incident).out
+    assert calamiteit("niveau", incident, "1", "--reden", "OCT bijeen").code == 0
     assert calamiteit("incident", "verify", incident).code == 0  # and the row follows the chain again
+
+
+def test_a_closing_written_behind_the_tools_back_is_undone_by_the_next_entry(calamiteit: Invoke, tmp_path: Path) -> None:
+    """`closed_at` follows from the last entry alone, so every append sets it (unlike the level, which would cost
+    the look-ups an append leaves out): an open incident made to look closed, and so gone from `incident list`,
+    is listed again with the next line in its log."""
+    incident = calamiteit("incident", "open", "Storing").out.strip()
+    backends.tamper(
+        tmp_path / "data", ("UPDATE incidents SET closed_at = ? WHERE id = ?", ("2026-12-01T10:00:00+00:00", incident))
+    )
+    assert incident not in calamiteit("incident", "list").out
+    assert calamiteit("incident", "verify", incident).code == exitcodes.TAMPERED
+    assert calamiteit("log", incident, "Nog steeds storing", "--beeld").code == exitcodes.OK
+    assert incident in calamiteit("incident", "list").out
+    assert calamiteit("incident", "verify", incident).code == exitcodes.OK
 
 
 def _rewrite_chain(folder: Path, incident: str, n: int, text: str) -> None:

@@ -352,13 +352,31 @@ def test_editing_any_stored_field_breaks_verify(calamiteit: Invoke, tmp_path: Pa
     assert f"incident {incident} regel" in verified.out
 
 
-def test_a_writer_after_an_unreadable_entry_is_refused_not_crashed(calamiteit: Invoke, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("kind", "unreadable", "needs_it"),
+    [
+        ("level_change", {"before": 0, "after": None, "action": "opschalen", "reason": ""},
+         ("niveau", "{id}", "1", "--reden", "OCT bijeen")),
+        ("decision", {"text": "Bel de leverancier", "owner": "IPLO", "deadline": None, "action": None},
+         ("log", "{id}", "Tweede besluit", "--besluit", "--actiehouder", "DSO-LV")),
+        ("report", {"number": "twee", "next_update": None},
+         ("rapport", "{id}")),
+    ],
+)
+def test_a_writer_after_an_unreadable_entry_is_refused_not_crashed(
+    calamiteit: Invoke, tmp_path: Path, kind: str, unreadable: dict[str, Any], needs_it: tuple[str, ...]
+) -> None:
+    """A writer that needs what an unreadable entry should say (the level to change, the number to follow) is
+    refused in one line, exit 4; a writer that does not need it (a plain observation reads only where the chain
+    ends) is not held up by it, and verify keeps naming the entry."""
     incident = calamiteit("incident", "open", "Storing").out.strip()
-    unreadable = {"before": 0, "after": None, "action": "opschalen", "reason": ""}
-    forge(tmp_path / "data", incident, "level_change", unreadable)
-    written = calamiteit("log", incident, "Nog een beeld", "--beeld")
+    n = forge(tmp_path / "data", incident, kind, unreadable)
+    written = calamiteit(*(arg.format(id=incident) for arg in needs_it))
     assert written.code == exitcodes.TAMPERED and "interne fout" not in written.err, written.err
     assert f"de hashketen van {incident} klopt niet" in written.err
+    assert calamiteit("log", incident, "Nog een beeld", "--beeld").code == exitcodes.OK
+    verified = calamiteit("incident", "verify", incident)
+    assert verified.code == exitcodes.TAMPERED and f"regel {n}" in verified.out, verified.out
 
 
 def test_following_a_timeline_holds_new_entries_to_the_rules(calamiteit: Invoke, tmp_path: Path) -> None:

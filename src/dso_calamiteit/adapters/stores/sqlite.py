@@ -173,7 +173,8 @@ DATA_VERSION_S = 0.05  # how often `wait` looks whether another connection commi
 class SqliteStore(Store):
     conn: sqlite3.Connection
     # without the hint the planner walks the primary key back over other kinds
-    tip_sql = TIP_SQL.format(hint=" INDEXED BY entries_by_kind")
+    latest_hint = " INDEXED BY entries_by_kind"
+    tip_sql = TIP_SQL.format(hint=latest_hint)
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn = conn
