@@ -139,7 +139,9 @@ def test_the_incidents_row_cannot_be_edited_and_an_edit_is_caught(calamiteit: In
     assert calamiteit("incident", "verify", incident).code == 0  # and the row follows the chain again
 
 
-def test_a_closing_written_behind_the_tools_back_is_undone_by_the_next_entry(calamiteit: Invoke, tmp_path: Path) -> None:
+def test_a_closing_written_behind_the_tools_back_is_undone_by_the_next_entry(
+    calamiteit: Invoke, tmp_path: Path
+) -> None:
     """`closed_at` follows from the last entry alone, so every append sets it (unlike the level, which would cost
     the look-ups an append leaves out): an open incident made to look closed, and so gone from `incident list`,
     is listed again with the next line in its log."""
