@@ -145,8 +145,29 @@ def test_availability_over_ninety_days_with_maintenance_apart(calamiteit: Invoke
     assert "83,87%" in row  # 26 of 31 up; the 3 checks in maintenance not counted
     assert "gepland onderhoud apart: 3 controles" in row
     assert row.count('class="dag slecht"') == 1 and row.count('class="dag goed"') == 3
-    assert row.count('class="dag ') == 91 or row.count('class="dag ') == 92
+    assert row.count('class="dag ') == 91  # today and the 90 days before it
     assert "Release 2026.12 van het Omgevingsloket" in page.split('id="kop-onderhoud"', 1)[1]
+
+
+@pytest.mark.parametrize(
+    "now",
+    [
+        "2026-12-03T22:30:00+00:00",  # 23:30 in winter time; 90 times 24 hours back is 00:30 in summer time
+        "2026-12-03T23:30:00+00:00",  # already the 4th, locally
+        "2026-05-31T22:30:00+00:00",  # 00:30 on 1 June in summer time; 90 times 24 hours back is 23:30 in winter time
+        "2026-03-29T12:00:00+00:00",  # the day summer time begins
+    ],
+)
+def test_the_page_shows_today_and_the_ninety_days_before_it_at_any_hour(now: str) -> None:
+    from dso_calamiteit.app import status
+    from dso_calamiteit.domain import dutchtime
+
+    moment = datetime.fromisoformat(now)
+    start, days = status.window(moment)
+    today = moment.astimezone(dutchtime.LOCAL).date()
+    assert len(days) == 91 and days[-1] == today and days[0] == today - timedelta(days=90)
+    assert len(set(days)) == 91 and days == sorted(days)
+    assert start.astimezone(dutchtime.LOCAL).replace(tzinfo=None) == datetime(days[0].year, days[0].month, days[0].day)
 
 
 def test_the_atom_feed_reads_as_atom(calamiteit: Invoke) -> None:

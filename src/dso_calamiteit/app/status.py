@@ -8,7 +8,7 @@ logbook is in it. An incident without a public update does not appear at all.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from ..domain import dutchtime
@@ -90,7 +90,7 @@ def _updates(entries: list[Entry]) -> list[Update]:
 
 
 def status(where: Where, maintenance: MaintenanceFile, now: datetime) -> Status:
-    start = now - timedelta(days=DAYS)
+    start, local_days = window(now)
     first = dutchtime.stamp(start)
     disruptions = []
     with opened(where, readonly=True) as store:
@@ -103,7 +103,7 @@ def status(where: Where, maintenance: MaintenanceFile, now: datetime) -> Status:
             if updates:
                 disruptions.append(Disruption(summary.id, updates[-1].at, summary.closed_at, updates))
     state = {(name, env): s for name, env, s, _ in recent}  # oldest first: the latest stays
-    days = [d.isoformat() for d in _local_days(start, now)]
+    days = [d.isoformat() for d in local_days]
     applications = []
     for a in availability(hours, [], []):
         applications.append(
@@ -123,11 +123,10 @@ def status(where: Where, maintenance: MaintenanceFile, now: datetime) -> Status:
     return Status(now, applications, sorted(planned, key=lambda p: p.start), disruptions)
 
 
-def _local_days(start: datetime, end: datetime) -> list[date]:
-    first = start.astimezone(dutchtime.LOCAL).date()
-    last = end.astimezone(dutchtime.LOCAL).date()
-    out = []
-    while first <= last:
-        out.append(first)
-        first += timedelta(days=1)
-    return out
+def window(now: datetime) -> tuple[datetime, list[date]]:
+    """The days the page shows: today and the DAYS whole local days before it (DAYS + 1, whatever the hour), and
+    the moment the first of them began. Counted back as DAYS times 24 hours instead, a window that began in summer
+    time and ends in winter time started after midnight and showed a day less (from 22:00 to 23:00 UTC)."""
+    today = now.astimezone(dutchtime.LOCAL).date()
+    days = [today - timedelta(days=DAYS - i) for i in range(DAYS + 1)]
+    return datetime.combine(days[0], time(), dutchtime.LOCAL), days
