@@ -902,3 +902,99 @@ def test_a_commit_the_server_refuses_is_said_and_nothing_is_stored(
     assert "geweigerd door de database: refused at commit" in result.err and "Traceback" not in result.err
     assert len(result.err.strip().splitlines()) <= 2, result.err
     assert json.loads(calamiteit("incident", "show", incident, "--json").out)["entries"][-1]["n"] == 3
+
+
+def test_a_connection_lost_after_the_commit_was_sent_is_said_as_not_known(
+    calamiteit: Invoke, pg_cluster: Cluster, pg_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server goes while it finishes the COMMIT (here: a check at commit time ends its own session). The
+    client cannot know whether the entry was stored, so it does not say "not stored" (a runbook that then tries
+    again could store it twice): it says it is not sure and where to look. A connection lost before the COMMIT
+    was sent still says nothing was stored."""
+    from dso_calamiteit.adapters.stores import StorageError
+
+    store, incident = _appended(pg_database, 1)
+    with admin(pg_cluster, pg_database) as conn:
+        conn.execute(
+            "CREATE FUNCTION public.gone_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            "IF NEW.body LIKE '%verbreek%' THEN PERFORM pg_terminate_backend(pg_backend_pid()); END IF; "
+            "RETURN NULL; END $$"
+        )
+        conn.execute(
+            "CREATE CONSTRAINT TRIGGER gone_at_commit AFTER INSERT ON calamiteit.entries DEFERRABLE INITIALLY "
+            "DEFERRED FOR EACH ROW EXECUTE FUNCTION public.gone_at_commit()"
+        )
+    at = datetime.now(UTC).isoformat(timespec="seconds")
+    with pytest.raises(StorageError) as raised:
+        store.append(incident, "observation", {"text": "verbreek de verbinding"}, "Anna", at)
+    said = str(raised.value) + " " + str(raised.value.hint)
+    assert "of het is vastgelegd, is niet zeker" in said and "calamiteit incident show" in said, said
+    assert "niet vastgelegd" not in said, said
+    store.close()
+    monkeypatch.setenv("CALAMITEIT_DB", pg_database)
+    result = calamiteit("log", incident, "verbreek ook deze", "--beeld")
+    assert result.code == exitcodes.CONFIG and "is niet zeker" in result.err and "Traceback" not in result.err
+    assert len(result.err.strip().splitlines()) <= 2, result.err
+    with admin(pg_cluster, pg_database) as conn:  # gone before the COMMIT: known not to be stored
+        conn.execute("DROP TRIGGER gone_at_commit ON calamiteit.entries")
+        conn.execute(
+            "CREATE TRIGGER gone_at_insert BEFORE INSERT ON calamiteit.entries FOR EACH ROW "
+            "EXECUTE FUNCTION public.gone_at_commit()"
+        )
+    result = calamiteit("log", incident, "verbreek nu eerder", "--beeld")
+    assert result.code == exitcodes.CONFIG and "is niet zeker" not in result.err, result.err
+    assert "niet vastgelegd" in result.err
+
+
+def _error(state: str | None, severity: str | None, last: bool):  # type: ignore[no-untyped-def]
+    from dso_calamiteit.adapters.stores.libpq import Error
+
+    error = Error("x", state, severity=severity)
+    error.last = last
+    return error
+
+
+@pytest.mark.parametrize(
+    ("state", "severity", "last", "may_be_stored"),
+    [
+        (None, None, False, True),  # no answer at all: the connection went after the COMMIT was sent
+        (None, None, True, True),
+        ("23505", "ERROR", False, False),  # an earlier statement refused: the pipeline stopped there
+        ("57P01", "FATAL", False, False),  # the session ended on an earlier statement
+        ("23514", "ERROR", True, False),  # the COMMIT refused
+        ("57P01", "FATAL", True, True),  # the COMMIT's answer is the end of the session
+        ("XX000", "PANIC", True, True),
+    ],
+)
+def test_whether_a_write_may_have_been_stored(state, severity, last, may_be_stored) -> None:  # type: ignore[no-untyped-def]
+    from dso_calamiteit.adapters.stores.postgres import not_known
+
+    assert not_known(_error(state, severity, last)) is may_be_stored
+
+
+def test_a_fresh_stores_first_append_asks_no_extra_question(pg_cluster: Cluster, pg_database: str) -> None:
+    """The login an entry is stored by comes from what the server reported at the start of the session
+    (`session_authorization`): a one-append command does not spend a round trip in the middle of its write
+    asking `SELECT session_user`. The entry it returns names that login, as the stored row does."""
+    import tempfile
+
+    from dso_calamiteit.adapters.stores import Location, open_store
+
+    opener, incident = _appended(pg_database, 0)
+    opener.close()
+    store = open_store(Location(url=pg_database))
+    at = datetime.now(UTC).isoformat(timespec="seconds")
+    with tempfile.TemporaryFile("w+") as traced:
+        store.conn.trace(traced.fileno())
+        try:
+            entry = store.append(incident, "observation", {"text": "eerste van deze sessie"}, "Anna", at)
+        finally:
+            store.conn.untrace()
+        traced.seek(0)
+        said = traced.read()
+    assert "session_user" not in said and "Sync" in said, said
+    assert entry.role == "postgres"
+    store.close()
+    with admin(pg_cluster, pg_database) as conn:
+        stored = conn.execute("SELECT role FROM calamiteit.entries WHERE incident = %s AND n = 2", (incident,))
+        assert stored.fetchone() == ("postgres",)

@@ -35,6 +35,7 @@ CONNECTION_OK = 0
 IDLE, UNKNOWN = 0, 4
 PG_DIAG_SQLSTATE = ord("C")
 PG_DIAG_MESSAGE_PRIMARY = ord("M")
+PG_DIAG_SEVERITY_NONLOCALIZED = ord("V")
 TRACE_SUPPRESS_TIMESTAMPS, TRACE_REGRESS_MODE = 1, 2
 DRAIN_EVERY = 1_000  # executemany in a pipeline reads the answers after this many statements
 PREPARE_AFTER = 5  # a statement sent this often in a write's pipeline is prepared (psycopg's threshold)
@@ -50,10 +51,14 @@ class Error(Exception):
     """What libpq or the server said: the SQLSTATE (None for the client's own errors, as a lost connection),
     the message (the server's primary message first), and whether the connection is gone."""
 
-    def __init__(self, message: str, sqlstate: str | None = None, broken: bool = False) -> None:
+    def __init__(
+        self, message: str, sqlstate: str | None = None, broken: bool = False, severity: str | None = None
+    ) -> None:
         super().__init__(message)
         self.sqlstate = sqlstate
         self.broken = broken
+        self.severity = severity  # ERROR, FATAL or PANIC as the server said it (not translated); None: no answer
+        self.last = False  # the answer to the last statement of a pipeline (a write's COMMIT)
 
     @property
     def operational(self) -> bool:
@@ -104,6 +109,7 @@ _SIGNATURES: dict[str, tuple[Any, tuple[Any, ...]]] = {
     "PQgetisnull": (_I, (_P, _I, _I)),
     "PQclear": (None, (_P,)),
     "PQtransactionStatus": (_I, (_P,)),
+    "PQparameterStatus": (_S, (_P, _S)),
     "PQenterPipelineMode": (_I, (_P,)),
     "PQexitPipelineMode": (_I, (_P,)),
     "PQpipelineSync": (_I, (_P,)),
@@ -330,6 +336,12 @@ class Connection:
     def closed(self) -> bool:
         return self._pg is None or pq.PQstatus(self._pg) != CONNECTION_OK
 
+    def parameter(self, name: str) -> str | None:
+        """A setting the server reports by itself (at the start and when it changes: ParameterStatus), so
+        reading it costs no round trip; None if this server does not report it."""
+        value = pq.PQparameterStatus(self._conn(), name.encode())
+        return None if value is None else value.decode(errors="replace")
+
     @property
     def transaction_status(self) -> int:
         return UNKNOWN if self._pg is None else int(pq.PQtransactionStatus(self._pg))
@@ -359,7 +371,13 @@ class Connection:
         if not result:
             return Error(_message(pq.PQerrorMessage(pg)), broken=broken)
         state = pq.PQresultErrorField(result, PG_DIAG_SQLSTATE)
-        return Error(_message(pq.PQresultErrorMessage(result)), state.decode() if state else None, broken)
+        severity = pq.PQresultErrorField(result, PG_DIAG_SEVERITY_NONLOCALIZED)
+        return Error(
+            _message(pq.PQresultErrorMessage(result)),
+            state.decode() if state else None,
+            broken,
+            severity.decode(errors="replace") if severity else None,
+        )
 
     # --- statements ----------------------------------------------------------------------------------
 
@@ -561,6 +579,9 @@ class Connection:
                 raise self._error()  # the connection went while results were due
             try:
                 rows = self._rows(result)
+            except Error as error:
+                error.last = self._pending == 1
+                raise
             finally:
                 pq.PQclear(result)
                 self._pending -= 1

@@ -393,6 +393,7 @@ class PostgresStore(Store):
             yield  # inside another transaction: join it
             return
         self._writing = True
+        commit_sent = False
         try:
             with ExitStack() as committing:
                 self.conn.enter_pipeline()
@@ -406,11 +407,14 @@ class PostgresStore(Store):
                 # before the COMMIT would cost a second one, one more round trip, for nothing).
                 committing.enter_context(interrupts.no_interrupt())
                 self.conn.send("COMMIT")
+                commit_sent = True
                 self.conn.sync()
                 if noted:
                     interrupts.committed()
         except Error as exc:
             self._rollback()
+            if commit_sent and not_known(exc):
+                raise self._unknown(exc) from None
             raise self._failed(exc) from None
         except BaseException:
             self._rollback()
@@ -546,10 +550,15 @@ class PostgresStore(Store):
 
     @property
     def role(self) -> str:
-        """The database role this connection writes as: what the insert trigger records (asked once)."""
+        """The database role this connection writes as: what the insert trigger records (session_user). The
+        server reports it when the session starts (`session_authorization`), so a one-append command does not
+        spend a round trip in the middle of its write asking for it; asked only of a server that does not."""
         if self._role is None:
-            row = self._one("SELECT session_user")
-            self._role = str(row[0]) if row else ""
+            reported = self.conn.parameter("session_authorization")
+            if reported is None:
+                row = self._one("SELECT session_user")
+                reported = str(row[0]) if row else ""
+            self._role = reported
         return self._role
 
     def _insert_many(self, entries: Sequence[Entry]) -> None:
@@ -563,6 +572,18 @@ class PostgresStore(Store):
                 self.conn.send_many(INSERT_SQL, [_values(e) for e in entries[start : start + BULK_CHUNK]])
         except Error as exc:
             raise self._failed(exc) from None
+
+    def _unknown(self, exc: Error) -> StorageError:
+        """The connection went after the COMMIT was sent: whether it was stored only the logbook can say now.
+        ("Not stored" here would have a runbook that tries again store the same entry twice.)"""
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return StorageError(
+            _(
+                "{where}: de verbinding met de databaseserver viel weg terwijl het vastleggen werd afgerond "
+                "({reason}); of het is vastgelegd, is niet zeker"
+            ).format(where=self.where, reason=first),
+            _("Kijk met 'calamiteit incident show' of het er staat voordat u het opnieuw probeert."),
+        )
 
     def _failed(self, exc: Error) -> StorageError | BusyError:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -609,6 +630,17 @@ class PostgresStore(Store):
                 _("Probeer het opnieuw; wat niet bevestigd is, is niet vastgelegd."),
             )
         return StorageError(f"{self.where}: {first}")
+
+
+def not_known(exc: Error) -> bool:
+    """Whether a write whose COMMIT was sent may have been committed, given the error it ended with. Not when the
+    server refused a statement before the COMMIT (a pipeline stops at its first error; a session that ended
+    there ended before the COMMIT), nor when it refused the COMMIT itself with an ERROR. It may when no answer
+    came (the connection went), or when the COMMIT's answer is FATAL or PANIC: a session ended while it waited
+    for a synchronous standby has committed locally."""
+    if exc.sqlstate is None:
+        return True
+    return exc.last and exc.severity != "ERROR"
 
 
 def _entry(row: list[Any]) -> Entry:
