@@ -420,8 +420,8 @@ import os, sys, time
 from dso_calamiteit.cli import root
 from dso_calamiteit.adapters.stores.interface import Store
 real = Store._advance
-def stuck(self, entry, body):
-    real(self, entry, body)  # the entry and the incident row are written, not yet committed
+def stuck(self, *args):
+    real(self, *args)  # the entry and the incident row are written, not yet committed
     print("midden", flush=True)
     time.sleep(60)
 Store._advance = stuck

@@ -156,6 +156,35 @@ def test_a_closing_written_behind_the_tools_back_is_undone_by_the_next_entry(
     assert calamiteit("incident", "verify", incident).code == exitcodes.OK
 
 
+def test_a_close_writes_the_row_whole_and_acties_goes_by_the_entries(calamiteit: Invoke, tmp_path: Path) -> None:
+    """An append moves only what its kind changes, so two readers that went by the row's other columns could be
+    misled by a row edited past the triggers (session 36's review). A close, rare and final, writes every column
+    from the chain; and `acties` finds the incidents with a decision in their entries, not by the row's count,
+    so an action edited out of the row afterwards is still listed."""
+    data = tmp_path / "data"
+    incident = calamiteit("incident", "open", "Storing").out.strip()
+    assert calamiteit("log", incident, "Bel leverancier", "--besluit", "--actiehouder", "IPLO").code == 0
+    backends.tamper(data, ("UPDATE incidents SET actions = 0, level = 2 WHERE id = ?", (incident,)))
+    assert calamiteit("incident", "close", incident, "--reden", "opgelost", "--force").code == exitcodes.OK
+    assert calamiteit("incident", "verify", incident).code == exitcodes.OK  # the close wrote the row from the chain
+    backends.tamper(data, ("UPDATE incidents SET actions = 0 WHERE id = ?", (incident,)))  # after the close
+    listed = calamiteit("acties")
+    assert "Bel leverancier" in listed.out, (listed.code, listed.out, listed.err)
+
+
+def test_an_assessment_starts_from_the_chains_level_not_the_rows(calamiteit: Invoke, tmp_path: Path) -> None:
+    """`assess --incident` checks `--current` against, works out its advice from, and records against the level
+    of the chain: a level edited into the row (which an observation no longer writes over) misleads none of it."""
+    incident = calamiteit("incident", "open", "Storing").out.strip()
+    backends.tamper(tmp_path / "data", ("UPDATE incidents SET level = 2 WHERE id = ?", (incident,)))
+    assert calamiteit("log", incident, "Leverancier gebeld", "--beeld").code == exitcodes.OK
+    only = calamiteit("assess", "--incident", incident, "--alleen-advies", "--current", "0", "--no-input",
+                      *all_answers("nee"))
+    assert only.code == exitcodes.OK, (only.out, only.err)
+    followed = calamiteit("assess", "--incident", incident, "--volg-advies", "--no-input", *all_answers("nee"))
+    assert followed.code == exitcodes.OK and "blijft 2" not in followed.out + followed.err, followed.out[-400:]
+
+
 def _rewrite_chain(folder: Path, incident: str, n: int, text: str) -> None:
     """What a careful forger does: change entry n and recompute every hash after it, and the stored head."""
     sql = "SELECT n, at, author, kind, body FROM entries WHERE incident = ? ORDER BY n"

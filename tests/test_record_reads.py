@@ -361,6 +361,8 @@ def test_editing_any_stored_field_breaks_verify(calamiteit: Invoke, tmp_path: Pa
          ("log", "{id}", "Tweede besluit", "--besluit", "--actiehouder", "DSO-LV")),
         ("report", {"number": "twee", "next_update": None},
          ("rapport", "{id}")),
+        ("level_change", {"before": 0, "after": None, "action": "opschalen", "reason": ""},
+         ("incident", "close", "{id}", "--reden", "opgelost")),  # a close reads the whole tip, and is final
     ],
 )
 def test_a_writer_after_an_unreadable_entry_is_refused_not_crashed(

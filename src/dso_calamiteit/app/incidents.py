@@ -468,7 +468,8 @@ def open_actions(where: Where, incident: str | None) -> tuple[list[tuple[Inciden
         if incident:
             ids = [store.resolve(incident)]
         else:
-            ids = [s.id for s in store.summaries() if s.closed_at is None or s.actions > 0]
+            decided = store.decided()  # from the entries: a row edited past the triggers hides nothing
+            ids = [s.id for s in store.summaries() if s.closed_at is None or s.id in decided]
         for i in ids:
             with store.snapshot():
                 check = ChainCheck(i, store.summary(i).head, levels)
@@ -608,12 +609,14 @@ class Context:
 
 
 def context(where: Where, incident: str) -> Context:
+    """The level and the closing from the chain (Store.tip), not from the incidents row: the advice is worked out
+    from the level the decision will be checked against."""
     with opened(where, create=False, readonly=True) as store:
         incident = store.resolve(incident)
-        summary = store.summary(incident)
+        tip = store.tip(incident)
         first = store.entry(incident, 1)
     situation = first.data.get("situation") if first is not None else None
-    return Context(summary.level, situation, summary.closed_at is not None)
+    return Context(tip.level, situation, tip.closed)
 
 
 class LevelMoved(CalamiteitError):

@@ -45,13 +45,14 @@ CODE_LENGTH = 4
 @record
 class End:
     """Where an incident's chain ends, for an append (Store._end): its last entry, and the newest number of the
-    kind being appended (0 when none, or when the kind is not numbered)."""
+    kind being appended (0 when none, or when the kind is not numbered). For a close, the whole tip as well."""
 
     n: int
     hash: str
     closed: bool
     at: str
     number: int
+    whole: Tip | None = None
 
 
 # (channel, recipient, message_id, outcome, reason, at): one delivery of a call-out; outcome 'pending' until known
@@ -195,7 +196,7 @@ class Store(RollUps):
                 closed=kind == "close",
                 at=str(at),
             )
-        except (AttributeError, TypeError, ValueError):  # a body edited beyond reading: nothing is written after it
+        except (AttributeError, TypeError, ValueError):  # a body edited beyond reading: no writer that needs it
             raise TamperedError(
                 _("de hashketen van {id} klopt niet: een regel is onleesbaar; er is niets vastgelegd").format(
                     id=incident
@@ -206,6 +207,9 @@ class Store(RollUps):
     def _end(self, incident: str, kind: str) -> End:
         """Where the chain ends, and the newest number of `kind` if it is numbered: what appending an entry of
         `kind` needs, in one query of one or two point look-ups."""
+        if kind == "close":  # rare and final: the whole tip, so the closed row is written whole from the chain
+            tip = self.tip(incident)  # and an unreadable entry refuses the close (TamperedError), as before
+            return End(n=tip.n, hash=tip.hash, closed=tip.closed, at=tip.at, number=0, whole=tip)
         field = NUMBERED.get(kind)
         if field is None:
             row = self._one(END_SQL.format(latest=""), (incident,))
@@ -219,7 +223,7 @@ class Store(RollUps):
         if field is not None and row[4] is not None:
             try:
                 number = int(json.loads(row[4]).get(field, 0))
-            except (AttributeError, TypeError, ValueError):  # a body edited beyond reading: nothing is written
+            except (AttributeError, TypeError, ValueError):  # unreadable: no writer that needs it
                 raise TamperedError(
                     _("de hashketen van {id} klopt niet: een regel is onleesbaar; er is niets vastgelegd").format(
                         id=incident
@@ -427,7 +431,7 @@ class Store(RollUps):
                 body = {**body, field: end.number + 1}
             at = not_before(at, end.at)
             entry = chained(incident, end.n + 1, at, author, kind, canonical(body), end.hash)
-            self._advance(entry, body)
+            self._advance(entry, body, end.whole)
         return entry
 
     def append_made(self, entry: Entry) -> bool:
@@ -451,7 +455,7 @@ class Store(RollUps):
             if entry.expected_hash() != entry.hash:
                 said = _("{where}: regel {n} van {id} heeft een onjuiste hash")
                 raise StorageError(said.format(where=self.where, n=entry.n, id=entry.incident))
-            self._advance(entry, body)
+            self._advance(entry, body, end.whole)
         return True
 
     def import_entries(self, entries: list[Entry], title: str, level: int, actions: int, reports: int) -> int:
@@ -499,22 +503,35 @@ class Store(RollUps):
                 )
         return len(new)
 
-    def _advance(self, entry: Entry, body: Mapping[str, Any]) -> None:
+    def _advance(self, entry: Entry, body: Mapping[str, Any], whole: Tip | None = None) -> None:
         """Insert `entry` and move the incident's row along with it (the triggers check both): `entries`, `head`
         and `closed_at` (all three follow from the entry alone) at every append, and the one column the entry's
         kind changes (a decision's number, a report's, the level). The others stay as they are: finding them from
-        the entries would cost the look-ups that `_end` leaves out, and a row changed behind the tool's back
-        stays in view of verify instead of being written over by the next line in the log."""
+        the entries costs the look-ups that `_end` leaves out. A close, given the `whole` tip, writes every column
+        from the chain: the closed row is what `acties` and the lists go by for good."""
         self._insert(entry)
         sets, values = "entries = ?, head = ?, closed_at = ?", [entry.n, entry.hash, None]
         if entry.kind == "close":
             values[2] = entry.at
+        if whole is not None:
+            sets += ", level = ?, actions = ?, reports = ?"
+            values += [whole.level, whole.actions, whole.reports]
         column = MOVES.get(entry.kind)
         if column is not None:
             field = NUMBERED.get(entry.kind)
             sets += f", {column} = ?"
             values.append(body[field] if field is not None else int(body["after"]))
         self._run(f"UPDATE incidents SET {sets} WHERE id = ?", (*values, entry.incident))
+
+    def decided(self) -> set[str]:
+        """The incidents that have a decision among their entries (so perhaps an open action), from the entries
+        themselves rather than the row's count: one look-up per incident on the kind index."""
+        sql = (
+            "SELECT id FROM incidents WHERE EXISTS (SELECT 1 FROM entries"
+            + self.latest_hint
+            + " WHERE entries.incident = incidents.id AND kind = 'decision')"
+        )
+        return {str(row[0]) for row in self._rows(sql)}
 
 
 def new_code() -> str:
