@@ -16,6 +16,7 @@ import pytest
 
 from dso_calamiteit.domain import exitcodes
 
+from . import backends
 from .conftest import Invoke, reaped
 from .postgres import Cluster, free_port
 from .servers import serve
@@ -598,8 +599,9 @@ def test_a_forged_entry_through_a_plain_client_is_refused_or_shown(
 
 
 def test_a_reader_can_block_no_writer(calamiteit: Invoke, pg_cluster: Cluster, pg_database: str, monkeypatch) -> None:
-    """The README's reader tries every lock it could hold against the writers: the writers' row lock is refused
-    (it needs UPDATE), and what it can hold (the old advisory key, a share lock on the table) stops nobody."""
+    """The README's reader tries every lock it could hold against the writers: the writers' table lock and every
+    row lock of the table are refused (they need UPDATE), and what it can hold (the old advisory key, a share
+    lock on the table) stops nobody."""
     from dso_calamiteit.adapters.stores.postgres import MIGRATE_LOCK, WRITE_LOCK_SQL
 
     with admin(pg_cluster, pg_database) as conn:
@@ -610,12 +612,14 @@ def test_a_reader_can_block_no_writer(calamiteit: Invoke, pg_cluster: Cluster, p
         anna, kees = (pg_database.replace("postgres@", f"{who}@") for who in ("anna", "kees"))
         incident = calamiteit("incident", "open", "Storing", "--db", anna).out.strip()
         with psycopg.connect(kees, autocommit=True, password=pg_cluster.password) as reader:
-            for strength in ("UPDATE", "NO KEY UPDATE", "SHARE", "KEY SHARE"):
+            for strength in ("UPDATE", "NO KEY UPDATE", "SHARE", "KEY SHARE"):  # FOR UPDATE: the lock until session 36
                 with pytest.raises(psycopg.errors.InsufficientPrivilege):
-                    reader.execute(WRITE_LOCK_SQL.replace("FOR UPDATE", f"FOR {strength}"))
-            with pytest.raises(psycopg.errors.InsufficientPrivilege):
-                reader.execute("BEGIN; LOCK TABLE calamiteit.writer_lock IN SHARE ROW EXCLUSIVE MODE")
-            reader.execute("ROLLBACK")
+                    reader.execute(f"SELECT 1 FROM calamiteit.writer_lock WHERE id = 1 FOR {strength}")
+            for lock in [f"LOCK TABLE calamiteit.writer_lock IN {mode} MODE" for mode in (
+                "ROW SHARE", "ROW EXCLUSIVE", "SHARE", "SHARE ROW EXCLUSIVE", "ACCESS EXCLUSIVE")] + [WRITE_LOCK_SQL]:
+                with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                    reader.execute("BEGIN; " + lock)
+                reader.execute("ROLLBACK")
             reader.execute("BEGIN")
             reader.execute(f"SELECT pg_advisory_xact_lock({MIGRATE_LOCK})")  # the key every writer used to take
             reader.execute("LOCK TABLE calamiteit.writer_lock, calamiteit.entries IN ACCESS SHARE MODE")
@@ -627,6 +631,30 @@ def test_a_reader_can_block_no_writer(calamiteit: Invoke, pg_cluster: Cluster, p
         with admin(pg_cluster, pg_database) as conn:
             conn.execute("DROP OWNED BY anna, kees, calamiteit_coordinator, calamiteit_reader")
             conn.execute("DROP ROLE anna, kees")
+
+
+def test_a_writer_of_the_row_lock_and_one_of_the_table_lock_wait_for_each_other(
+    calamiteit: Invoke, pg_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Until session 36 a writer locked the row of `writer_lock` (FOR UPDATE), now the table (EXCLUSIVE): while a
+    team runs both versions, each still waits for the other, so no two writers share a number."""
+    from dso_calamiteit.adapters.stores.postgres import WRITE_LOCK_SQL
+
+    monkeypatch.setenv("CALAMITEIT_DB", pg_database)
+    monkeypatch.setattr("dso_calamiteit.adapters.stores.postgres.LOCK_TIMEOUT_MS", 300)
+    incident = calamiteit("incident", "open", "Storing").out.strip()
+    with psycopg.connect(pg_database, autocommit=True) as older:
+        older.execute("BEGIN; SELECT 1 FROM calamiteit.writer_lock WHERE id = 1 FOR UPDATE")
+        held = calamiteit("log", incident, "Loket traag", "--beeld")
+        assert held.code == exitcodes.FAILURE and "bezet" in held.err, held.err
+        older.execute("ROLLBACK")
+        older.execute("SET lock_timeout = 300")
+        with backends.write_lock_held(Path("unused")):  # a writer of this version holds the table lock
+            with pytest.raises(psycopg.errors.LockNotAvailable):
+                older.execute("BEGIN; SELECT 1 FROM calamiteit.writer_lock WHERE id = 1 FOR UPDATE")
+            older.execute("ROLLBACK")
+    assert calamiteit("log", incident, "Loket weer snel", "--beeld").code == exitcodes.OK
+    assert "EXCLUSIVE" in WRITE_LOCK_SQL
 
 
 def test_every_command_as_the_documented_roles(

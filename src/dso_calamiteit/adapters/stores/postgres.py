@@ -1,7 +1,7 @@
 """The logbook in PostgreSQL: one timeline that a whole OCT writes to and reads at once.
 
 Same tables, same chain, same rules as SQLite (interface.Store); what differs is the engine's part. Every
-write transaction first locks the one row of `writer_lock` (a lock only a role that may update it can take), as
+write transaction first locks the table `writer_lock` (a lock only a role that may update it can take), as
 SQLite's BEGIN IMMEDIATE takes its write lock: what a
 writer reads (the tip of the chain, the next action or sitrap number) is still true when it commits. The
 database itself refuses what no client should do: triggers keep entries append-only, admit an entry only
@@ -33,10 +33,13 @@ from .rollups import Check
 SCHEMA = "calamiteit"
 CHANNEL = "calamiteit"
 NOTIFIES_AT_ONCE = 10_000  # at most this many notifications taken in one wait; the rest at the next
-MIGRATE_LOCK = 7_366_000_113  # pg_advisory_xact_lock key held by `db upgrade` (the writers' lock is a row lock)
-# Every writer locks the one row of `writer_lock` first: a row lock needs UPDATE on that table, which only the
-# writers' role has, so a reader can block nothing (an advisory lock any role could take and hold).
-WRITE_LOCK_SQL = "SELECT 1 FROM calamiteit.writer_lock WHERE id = 1 FOR UPDATE"
+MIGRATE_LOCK = 7_366_000_113  # pg_advisory_xact_lock key held by `db upgrade` (the writers' lock is a table lock)
+# Every writer locks `writer_lock` first. EXCLUSIVE mode needs UPDATE, DELETE or TRUNCATE on that table, which only
+# the writers' role has, so a reader can block nothing (an advisory lock any role could take and hold). Until
+# session 36 it was the row lock `SELECT … FOR UPDATE` of its one row, which the server writes to its log on every
+# write transaction; a table lock lives in memory only. The two conflict (FOR UPDATE takes ROW SHARE on the
+# table), so writers of both versions still wait for each other.
+WRITE_LOCK_SQL = "LOCK TABLE calamiteit.writer_lock IN EXCLUSIVE MODE"
 LOCK_TIMEOUT_MS = 10_000  # as long as SQLite's busy timeout: a writer waits this long for another
 CONNECT_TIMEOUT_S = 5
 BULK_CHUNK = 5_000
@@ -204,7 +207,7 @@ MIGRATIONS: tuple[str, ...] = (
         RETURN NEW;
     END $$;
     """,
-    # The writers' lock: one row that every write transaction locks first (see WRITE_LOCK_SQL).
+    # The writers' lock: the table every write transaction locks first (see WRITE_LOCK_SQL).
     """
     CREATE TABLE calamiteit.writer_lock (id integer PRIMARY KEY CHECK (id = 1));
     INSERT INTO calamiteit.writer_lock VALUES (1);
