@@ -182,6 +182,20 @@ def transaction_floor(url: str, count: int = 400) -> float:
     return statistics.median(samples) * 1000
 
 
+def bare_transaction_binding(conn: Any, i: int) -> float:
+    """The same bare transaction through the tool's own libpq binding (a `libpq.Connection` that has
+    public.benchmark_floor): the read answered first (a flush request, as psycopg's fetchone sends), one Sync."""
+    t = time.perf_counter()
+    conn.enter_pipeline()
+    conn.send("BEGIN")
+    conn.send("SELECT pg_advisory_xact_lock(1)")
+    conn.fetch("SELECT count(*) FROM public.benchmark_floor WHERE n = ?", (i,))
+    conn.send("INSERT INTO public.benchmark_floor VALUES (?, ?)", (i, "meting"))
+    conn.send("COMMIT")
+    conn.sync()
+    return time.perf_counter() - t
+
+
 def bare_transaction(conn: Any, i: int) -> float:
     """One bare durable transaction (see transaction_floor) over `conn`, which has public.benchmark_floor: seconds.
     One Sync, at the pipeline's end, as a plain client needs (a pipe.sync() before it would add a round trip)."""

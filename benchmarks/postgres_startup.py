@@ -11,7 +11,8 @@ Without --db a throw-away cluster is started as the tests start it (tests/postgr
 (fsync and synchronous_commit on, as a real server is: the tests' cluster has them off), its logbook schema made
 with `db upgrade`; the password goes in PGPASSWORD. Targets: each command within 1.3x the floor, the append
 within 1.3x the bare durable transaction over the same server with the same settings, one of each in turn.
-The append is also shown with synchronous_commit off in both sessions (what the statements cost; not judged).
+The append is also shown with synchronous_commit off in both sessions (what the statements cost; not judged), and
+against the same bare transaction sent through the tool's own binding (not judged: the issue's floor is psycopg's).
 """
 
 from __future__ import annotations
@@ -109,28 +110,34 @@ def _appends(url: str, incident: str, count: int, report: bench.Report) -> None:
     from dso_calamiteit.adapters.stores import Location, open_store
 
     store = open_store(Location(url=url))
+    other = open_store(Location(url=url))  # its connection sends the bare transaction through the tool's binding
     with psycopg.connect(url, autocommit=True) as bare:
         settings = bare.execute("SELECT current_setting('fsync'), current_setting('synchronous_commit')").fetchone()
         print(f"\nserver: fsync={settings[0]}, synchronous_commit={settings[1]}")
         bare.execute("CREATE TABLE IF NOT EXISTS public.benchmark_floor (n integer, body text)")
         for durable in (True, False):
             mode = "on" if durable else "off"
-            for conn in (bare, store.conn):  # type: ignore[attr-defined]
+            for conn in (bare, store.conn, other.conn):  # type: ignore[attr-defined]
                 conn.execute(f"SET synchronous_commit = {'DEFAULT' if durable else 'off'}")
             store.append(incident, "observation", {"text": "warm"}, "benchmark", logbook._now())
-            ours, floor = [], []
+            ours, floor, binding = [], [], []
             for i in range(count):
                 floor.append(logbook.bare_transaction(bare, i))
                 ours.append(_append(store, incident))
+                binding.append(logbook.bare_transaction_binding(other.conn, count + i))  # type: ignore[attr-defined]
             bare.execute("TRUNCATE public.benchmark_floor")
             ratio = statistics.median(ours) / statistics.median(floor)
             what = "Store.append / bare durable transaction" if durable else "(synchronous_commit off, not judged)"
             print(f"Store.append {bench.median_ms(ours):.2f} ms; bare transaction {bench.median_ms(floor):.2f} ms; "
                   f"{ratio:.2f}x (synchronous_commit {settings[1] if durable else mode}; {count} of each, in turn)")
+            print(f"  shown, not judged: the bare transaction through the tool's binding "
+                  f"{bench.median_ms(binding):.2f} ms; Store.append "
+                  f"{statistics.median(ours) / statistics.median(binding):.2f}x that")
             if durable:
                 report.at_most(what, ratio, 1.3)
         bare.execute("DROP TABLE public.benchmark_floor")
     store.close()
+    other.close()
 
 
 def _append(store: object, incident: str) -> float:
