@@ -992,6 +992,8 @@ def _error(state: str | None, severity: str | None, last: bool):  # type: ignore
         ("23514", "ERROR", True, False),  # the COMMIT refused
         ("57P01", "FATAL", True, True),  # the COMMIT's answer is the end of the session
         ("XX000", "PANIC", True, True),
+        ("08P01", None, False, True),  # a pooler's own word (no severity field), given to the next statement
+        ("08006", "FATAL", False, True),  # a connection failure, whoever says it
     ],
 )
 def test_whether_a_write_may_have_been_stored(state, severity, last, may_be_stored) -> None:  # type: ignore[no-untyped-def]
@@ -1026,3 +1028,100 @@ def test_a_fresh_stores_first_append_asks_no_extra_question(pg_cluster: Cluster,
     with admin(pg_cluster, pg_database) as conn:
         stored = conn.execute("SELECT role FROM calamiteit.entries WHERE incident = %s AND n = 2", (incident,))
         assert stored.fetchone() == ("postgres",)
+
+
+def _pooler(target: tuple[str, int], armed: dict[str, bool]) -> int:
+    """A relay like pgbouncer (session 36's second review): once armed, it passes the packet that holds the
+    COMMIT on to the server, passes none of the server's answers back, and after the server has had time to run
+    the pipeline tells the client what pgbouncer says when its server connection is lost ("server conn
+    crashed?", SQLSTATE 08P01, no severity field V), then hangs up. Returns its port."""
+    import socket
+    import struct
+    import threading
+    import time
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+
+    def relay(client: socket.socket) -> None:
+        server = socket.create_connection(target)
+        cut = threading.Event()
+
+        def down() -> None:
+            while not cut.is_set():
+                try:
+                    data = server.recv(65536)
+                except OSError:
+                    return
+                if not data or cut.is_set():
+                    return
+                client.sendall(data)
+
+        threading.Thread(target=down, daemon=True).start()
+        with client, server:
+            while data := client.recv(65536):
+                if armed.get("on") and b"COMMIT\x00" in data:
+                    cut.set()
+                    server.sendall(data)
+                    time.sleep(1.0)  # the server runs the pipeline, COMMIT included
+                    said = b"SFATAL\x00C08P01\x00Mserver conn crashed?\x00\x00"
+                    client.sendall(b"E" + struct.pack("!I", len(said) + 4) + said)
+                    return
+                server.sendall(data)
+
+    def accept() -> None:
+        with listener:
+            while True:
+                conn, _ = listener.accept()
+                threading.Thread(target=relay, args=(conn,), daemon=True).start()
+
+    threading.Thread(target=accept, daemon=True).start()
+    return int(listener.getsockname()[1])
+
+
+def test_a_poolers_word_after_the_commit_is_not_taken_for_the_servers(
+    pg_cluster: Cluster, pg_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through a pooler that loses its server connection after the COMMIT went out, the client hears the pooler's
+    error, given by libpq to the INSERT, while the entry is in the table. The tool says it is not certain, not
+    "not stored" (a retry would store it twice)."""
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    from dso_calamiteit.adapters.stores import Location, StorageError, open_store
+
+    monkeypatch.setenv("PGSSLMODE", "disable")
+    monkeypatch.setenv("PGGSSENCMODE", "disable")
+    info = conninfo_to_dict(pg_database)
+    armed: dict[str, bool] = {}
+    port = _pooler((str(info.get("host") or "127.0.0.1"), int(str(info["port"]))), armed)
+    store = open_store(Location(url=make_conninfo(pg_database, host="127.0.0.1", port=str(port))))
+    at = datetime.now(UTC).isoformat(timespec="seconds")
+    incident = store.open_incident("Storing", {"title": "Storing", "level": 1}, "Anna", at).incident
+    armed["on"] = True
+    with pytest.raises(StorageError) as raised:
+        store.append(incident, "observation", {"text": "na de COMMIT"}, "Anna", at)
+    store.close()
+    said = str(raised.value) + " " + str(raised.value.hint)
+    with admin(pg_cluster, pg_database) as conn:
+        stored = conn.execute("SELECT count(*) FROM calamiteit.entries WHERE incident = %s", (incident,)).fetchone()
+    assert stored == (2,)  # it was stored
+    assert "niet zeker" in said and "niet vastgelegd" not in said, said
+
+
+def test_a_row_edited_upwards_does_not_stop_a_close(
+    calamiteit: Invoke, pg_cluster: Cluster, pg_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The close writes the counts from the chain only where the row's are not higher: the guard refuses a
+    count that goes down, and a row edited upwards past the triggers is verify's to report, not a reason the
+    incident cannot be closed."""
+    monkeypatch.setenv("CALAMITEIT_DB", pg_database)
+    incident = calamiteit("incident", "open", "Storing").out.strip()
+    assert calamiteit("log", incident, "Bel leverancier", "--besluit", "--actiehouder", "IPLO").code == 0
+    with admin(pg_cluster, pg_database) as conn:
+        conn.execute("SET session_replication_role = replica")  # a superuser's way past the triggers
+        conn.execute("UPDATE calamiteit.incidents SET actions = 7, reports = 3 WHERE id = %s", (incident,))
+    closed = calamiteit("incident", "close", incident, "--reden", "opgelost", "--force")
+    assert closed.code == exitcodes.OK, closed.err
+    verified = calamiteit("incident", "verify", incident)
+    assert verified.code == exitcodes.TAMPERED and "de incidentregel zegt acties = 7, de keten zegt 1" in verified.out

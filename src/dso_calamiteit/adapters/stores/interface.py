@@ -508,14 +508,17 @@ class Store(RollUps):
         and `closed_at` (all three follow from the entry alone) at every append, and the one column the entry's
         kind changes (a decision's number, a report's, the level). The others stay as they are: finding them from
         the entries costs the look-ups that `_end` leaves out. A close, given the `whole` tip, writes every column
-        from the chain: the closed row is what `acties` and the lists go by for good."""
+        from the chain (the counts where they are not higher already): the closed row stays as it is for good."""
         self._insert(entry)
         sets, values = "entries = ?, head = ?, closed_at = ?", [entry.n, entry.hash, None]
         if entry.kind == "close":
             values[2] = entry.at
         if whole is not None:
-            sets += ", level = ?, actions = ?, reports = ?"
-            values += [whole.level, whole.actions, whole.reports]
+            # The counts only upwards: the guard refuses a lower one, and a row edited upwards past the triggers
+            # must not stop a close (verify keeps saying so).
+            sets += ", level = ?, actions = CASE WHEN actions > ? THEN actions ELSE ? END"
+            sets += ", reports = CASE WHEN reports > ? THEN reports ELSE ? END"
+            values += [whole.level, whole.actions, whole.actions, whole.reports, whole.reports]
         column = MOVES.get(entry.kind)
         if column is not None:
             field = NUMBERED.get(entry.kind)

@@ -34,8 +34,9 @@ SCHEMA = "calamiteit"
 CHANNEL = "calamiteit"
 NOTIFIES_AT_ONCE = 10_000  # at most this many notifications taken in one wait; the rest at the next
 MIGRATE_LOCK = 7_366_000_113  # pg_advisory_xact_lock key held by `db upgrade` (the writers' lock is a table lock)
-# Every writer locks `writer_lock` first. EXCLUSIVE mode needs UPDATE, DELETE or TRUNCATE on that table, which only
-# the writers' role has, so a reader can block nothing (an advisory lock any role could take and hold). Until
+# Every writer locks `writer_lock` first. EXCLUSIVE mode needs UPDATE, DELETE or TRUNCATE on that table (a lock that
+# stops it, ROW EXCLUSIVE, needs INSERT too; from PostgreSQL 17 MAINTAIN gives both), which of the documented roles
+# only the writers' has, so a reader can block nothing (an advisory lock any role could take and hold). Until
 # session 36 it was the row lock `SELECT … FOR UPDATE` of its one row, which the server writes to its log on every
 # write transaction; a table lock lives in memory only. The two conflict (FOR UPDATE takes ROW SHARE on the
 # table), so writers of both versions still wait for each other.
@@ -585,7 +586,10 @@ class PostgresStore(Store):
                 "{where}: de verbinding met de databaseserver viel weg terwijl het vastleggen werd afgerond "
                 "({reason}); of het is vastgelegd, is niet zeker"
             ).format(where=self.where, reason=first),
-            _("Kijk met 'calamiteit incident show' of het er staat voordat u het opnieuw probeert."),
+            _(
+                "Kijk of het er staat voordat u het opnieuw probeert: een regel met 'calamiteit incident show ID', "
+                "een nieuw incident met 'calamiteit incident list'."
+            ),
         )
 
     def _failed(self, exc: Error) -> StorageError | BusyError:
@@ -636,12 +640,14 @@ class PostgresStore(Store):
 
 
 def not_known(exc: Error) -> bool:
-    """Whether a write whose COMMIT was sent may have been committed, given the error it ended with. Not when the
-    server refused a statement before the COMMIT (a pipeline stops at its first error; a session that ended
-    there ended before the COMMIT), nor when it refused the COMMIT itself with an ERROR. It may when no answer
-    came (the connection went), or when the COMMIT's answer is FATAL or PANIC: a session ended while it waited
-    for a synchronous standby has committed locally."""
-    if exc.sqlstate is None:
+    """Whether a write whose COMMIT was sent may have been committed, given the error it ended with. Known not to
+    be only on the server's own word: it refused a statement before the COMMIT (a pipeline stops at its first
+    error; a session that ended there ended before the COMMIT), or refused the COMMIT itself with an ERROR. Not
+    known when no answer came (the connection went), when the answer is not the server's (a pooler's own error
+    about its lost server connection has no severity field, class 08, and libpq gives it to whichever statement
+    was next: the COMMIT may have run), or when the COMMIT's answer is FATAL or PANIC (a session ended while it
+    waited for a synchronous standby has committed locally)."""
+    if exc.sqlstate is None or exc.severity is None or exc.sqlstate.startswith("08"):
         return True
     return exc.last and exc.severity != "ERROR"
 
