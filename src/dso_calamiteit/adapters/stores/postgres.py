@@ -39,7 +39,8 @@ MIGRATE_LOCK = 7_366_000_113  # pg_advisory_xact_lock key held by `db upgrade` (
 # only the writers' has, so a reader can block nothing (an advisory lock any role could take and hold). Until
 # session 36 it was the row lock `SELECT … FOR UPDATE` of its one row, which the server writes to its log on every
 # write transaction; a table lock lives in memory only. The two conflict (FOR UPDATE takes ROW SHARE on the
-# table), so writers of both versions still wait for each other.
+# table), so writers of both versions still wait for each other. VACUUM and ANALYZE of that one-row table now wait
+# for a writer too (autovacuum skips a locked table, except against wraparound): milliseconds.
 WRITE_LOCK_SQL = "LOCK TABLE calamiteit.writer_lock IN EXCLUSIVE MODE"
 LOCK_TIMEOUT_MS = 10_000  # as long as SQLite's busy timeout: a writer waits this long for another
 CONNECT_TIMEOUT_S = 5
