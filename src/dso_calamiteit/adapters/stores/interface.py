@@ -197,12 +197,7 @@ class Store(RollUps):
                 at=str(at),
             )
         except (AttributeError, TypeError, ValueError):  # a body edited beyond reading: no writer that needs it
-            raise TamperedError(
-                _("de hashketen van {id} klopt niet: een regel is onleesbaar; er is niets vastgelegd").format(
-                    id=incident
-                ),
-                _("'calamiteit incident verify {id}' toont waar.").format(id=incident),
-            ) from None
+            raise _unreadable(incident) from None
 
     def _end(self, incident: str, kind: str) -> End:
         """Where the chain ends, and the newest number of `kind` if it is numbered: what appending an entry of
@@ -224,12 +219,7 @@ class Store(RollUps):
             try:
                 number = int(json.loads(row[4]).get(field, 0))
             except (AttributeError, TypeError, ValueError):  # unreadable: no writer that needs it
-                raise TamperedError(
-                    _("de hashketen van {id} klopt niet: een regel is onleesbaar; er is niets vastgelegd").format(
-                        id=incident
-                    ),
-                    _("'calamiteit incident verify {id}' toont waar.").format(id=incident),
-                ) from None
+                raise _unreadable(incident) from None
         return End(n=row[0], hash=row[1], closed=row[2] == "close", at=str(row[3]), number=number)
 
     def has_hash(self, incident: str, prefix: str) -> bool:
@@ -510,9 +500,8 @@ class Store(RollUps):
         the entries costs the look-ups that `_end` leaves out. A close, given the `whole` tip, writes every column
         from the chain (the counts where they are not higher already): the closed row stays as it is for good."""
         self._insert(entry)
-        sets, values = "entries = ?, head = ?, closed_at = ?", [entry.n, entry.hash, None]
-        if entry.kind == "close":
-            values[2] = entry.at
+        sets = "entries = ?, head = ?, closed_at = ?"
+        values = [entry.n, entry.hash, entry.at if entry.kind == "close" else None]
         if whole is not None:
             # The counts only upwards: the guard refuses a lower one, and a row edited upwards past the triggers
             # must not stop a close (verify keeps saying so).
@@ -535,6 +524,14 @@ class Store(RollUps):
             + " WHERE entries.incident = incidents.id AND kind = 'decision')"
         )
         return {str(row[0]) for row in self._rows(sql)}
+
+
+def _unreadable(incident: str) -> TamperedError:
+    """An entry whose body a writer needs cannot be read: nothing is written."""
+    return TamperedError(
+        _("de hashketen van {id} klopt niet: een regel is onleesbaar; er is niets vastgelegd").format(id=incident),
+        _("'calamiteit incident verify {id}' toont waar.").format(id=incident),
+    )
 
 
 def new_code() -> str:

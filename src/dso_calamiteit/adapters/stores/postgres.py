@@ -581,7 +581,7 @@ class PostgresStore(Store):
     def _unknown(self, exc: Error) -> StorageError:
         """The connection went after the COMMIT was sent: whether it was stored only the logbook can say now.
         ("Not stored" here would have a runbook that tries again store the same entry twice.)"""
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        first = _first_line(exc)
         return StorageError(
             _(
                 "{where}: de verbinding met de databaseserver viel weg terwijl het vastleggen werd afgerond "
@@ -594,7 +594,7 @@ class PostgresStore(Store):
         )
 
     def _failed(self, exc: Error) -> StorageError | BusyError:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        first = _first_line(exc)
         state = exc.sqlstate
         if state in BUSY:
             return BusyError(
@@ -638,6 +638,12 @@ class PostgresStore(Store):
                 _("Probeer het opnieuw; wat niet bevestigd is, is niet vastgelegd."),
             )
         return StorageError(f"{self.where}: {first}")
+
+
+def _first_line(exc: Error) -> str:
+    """What the server or libpq said, its first line (the rest is detail and context for a log, not a message)."""
+    said = str(exc).strip()
+    return said.splitlines()[0] if said else type(exc).__name__
 
 
 def not_known(exc: Error) -> bool:
